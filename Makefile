@@ -1,0 +1,62 @@
+# sanzhi: `make run` and `make test` set everything up when needed.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FORGE := node_modules/@foundry-rs/forge/bin.mjs
+SOLC = $(shell scripts/solc-path)
+SOL_SOURCES := $(shell find contracts/src contracts/test -name '*.sol' 2>/dev/null)
+
+.PHONY: setup run test test-contracts test-python test-besu lint format build brownie-check clean
+
+setup: $(VENV)/.installed node_modules/.installed contracts/out/.built
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+contracts/out/.built: node_modules/.installed $(SOL_SOURCES) contracts/foundry.toml
+	cd contracts && ../$(FORGE) build --use $(SOLC)
+	touch $@
+
+build: contracts/out/.built
+
+run: setup
+	$(BIN)/sanzhi demo
+
+test: setup test-contracts test-python
+
+test-contracts: setup
+	cd contracts && ../$(FORGE) test --use $(SOLC)
+
+test-python: setup
+	$(BIN)/pytest
+
+# The chain integration tests again, on a node that behaves like Besu QBFT.
+test-besu: setup
+	SANZHI_TEST_NODE_PROFILE=besu $(BIN)/pytest -m chain
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	cd contracts && ../$(FORGE) fmt --check
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	cd contracts && ../$(FORGE) fmt
+
+# brownie pins web3 7: it gets a venv of its own and compiles with our solc wrapper.
+brownie-check: node_modules/.installed
+	test -x .brownie-venv/bin/brownie || ($(PYTHON) -m venv .brownie-venv && .brownie-venv/bin/pip install --quiet eth-brownie)
+	.brownie-venv/bin/python scripts/brownie_compile.py
+
+clean:
+	rm -rf contracts/out contracts/cache

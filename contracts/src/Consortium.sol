@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {IConsortium} from "./interfaces/IConsortium.sol";
+
+/// @title Consortium
+/// @notice Members, governance and the accreditation trust list of a customs consortium.
+/// @dev Roles here are scoped by member (an issuer is accredited *by CN*, for one certificate
+/// type), which OpenZeppelin AccessControl's global roles cannot express; the role ids follow
+/// its `keccak256("X_ROLE")` convention so other contracts and tools share them.
+contract Consortium is IConsortium {
+    bytes32 public constant ISSUER_ROLE = keccak256("ISSUER_ROLE");
+    bytes32 public constant ORACLE_ROLE = keccak256("ORACLE_ROLE");
+    bytes32 public constant AUDITOR_ROLE = keccak256("AUDITOR_ROLE");
+
+    /// @notice Upper bound on members, so that listing them stays a bounded loop.
+    uint256 public constant MAX_MEMBERS = 64;
+    /// @notice A proposal not executed within this time can no longer be approved.
+    uint64 public constant PROPOSAL_LIFETIME = 30 days;
+
+    mapping(bytes32 memberId => Member) private _members;
+    mapping(address admin => bytes32 memberId) private _memberOfAdmin;
+    bytes32[] private _memberIds;
+    uint256 private _threshold;
+
+    Proposal[] private _proposals;
+    mapping(uint256 proposalId => mapping(bytes32 memberId => bool)) private _approved;
+
+    mapping(bytes32 key => Accreditation) private _accreditations;
+    mapping(address account => bytes32 memberId) private _accountMember;
+    mapping(address account => uint256) private _accountGrants;
+
+    modifier onlyMemberAdmin() {
+        if (!_isActive(_memberOfAdmin[msg.sender])) revert ConsortiumNotMemberAdmin(msg.sender);
+        _;
+    }
+
+    /// @param ids Founding member ids.
+    /// @param names Founding member names.
+    /// @param admins Founding member admin accounts.
+    /// @param threshold_ Approvals needed to execute a proposal.
+    constructor(
+        bytes32[] memory ids,
+        string[] memory names,
+        address[] memory admins,
+        uint256 threshold_
+    ) {
+        if (ids.length != names.length || ids.length != admins.length || ids.length == 0) {
+            revert ConsortiumInvalidThreshold(threshold_, ids.length);
+        }
+        for (uint256 i = 0; i < ids.length; ++i) {
+            _addMember(ids[i], names[i], admins[i]);
+        }
+        _setThreshold(threshold_, ids.length);
+    }
+
+    // ---------------------------------------------------------------- governance
+
+    /// @inheritdoc IConsortium
+    function proposeAddMember(bytes32 memberId, string calldata name, address admin)
+        external
+        onlyMemberAdmin
+        returns (uint256)
+    {
+        _checkNewMember(memberId, admin);
+        return _propose(ProposalKind.AddMember, memberId, admin, 0, name);
+    }
+
+    /// @inheritdoc IConsortium
+    function proposeRemoveMember(bytes32 memberId) external onlyMemberAdmin returns (uint256) {
+        if (!_isActive(memberId)) revert ConsortiumUnknownMember(memberId);
+        _checkThreshold(_threshold, _memberIds.length - 1);
+        return _propose(ProposalKind.RemoveMember, memberId, address(0), 0, "");
+    }
+
+    /// @inheritdoc IConsortium
+    function proposeThreshold(uint256 threshold_) external onlyMemberAdmin returns (uint256) {
+        _checkThreshold(threshold_, _memberIds.length);
+        return _propose(ProposalKind.ChangeThreshold, bytes32(0), address(0), threshold_, "");
+    }
+
+    /// @inheritdoc IConsortium
+    function proposeRotateAdmin(bytes32 memberId, address newAdmin)
+        external
+        onlyMemberAdmin
+        returns (uint256)
+    {
+        if (!_isActive(memberId)) revert ConsortiumUnknownMember(memberId);
+        _checkNewAdmin(newAdmin);
+        return _propose(ProposalKind.RotateAdmin, memberId, newAdmin, 0, "");
+    }
+
+    /// @inheritdoc IConsortium
+    function approve(uint256 proposalId) external onlyMemberAdmin {
+        if (proposalId >= _proposals.length) revert ConsortiumUnknownProposal(proposalId);
+        _approve(proposalId, _memberOfAdmin[msg.sender]);
+    }
+
+    // ---------------------------------------------------------------- accreditation
+
+    /// @inheritdoc IConsortium
+    function accredit(address account, bytes32 role, bytes32 scope) external onlyMemberAdmin {
+        bytes32 memberId = _memberOfAdmin[msg.sender];
+        _checkRole(role, scope);
+        if (account == address(0)) revert ConsortiumInvalidAccount(account);
+        bytes32 owner = _accountMember[account];
+        if (owner != bytes32(0) && owner != memberId) {
+            revert ConsortiumAccountOfOtherMember(account, owner);
+        }
+        bytes32 key = _key(account, role, scope);
+        Accreditation storage a = _accreditations[key];
+        if (a.since != 0 && a.until == 0) revert ConsortiumAlreadyAccredited(account, role, scope);
+        _accreditations[key] = Accreditation(memberId, uint64(block.timestamp), 0);
+        _accountMember[account] = memberId;
+        ++_accountGrants[account];
+        emit Accredited(account, role, scope, memberId);
+    }
+
+    /// @inheritdoc IConsortium
+    function withdraw(address account, bytes32 role, bytes32 scope) external onlyMemberAdmin {
+        bytes32 memberId = _memberOfAdmin[msg.sender];
+        Accreditation storage a = _accreditations[_key(account, role, scope)];
+        if (a.since == 0 || a.until != 0) revert ConsortiumNotAccredited(account, role, scope);
+        if (a.memberId != memberId) revert ConsortiumAccountOfOtherMember(account, a.memberId);
+        a.until = uint64(block.timestamp);
+        if (--_accountGrants[account] == 0) delete _accountMember[account];
+        emit AccreditationWithdrawn(account, role, scope, memberId);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IConsortium
+    function memberIds() external view returns (bytes32[] memory) {
+        return _memberIds;
+    }
+
+    /// @inheritdoc IConsortium
+    function member(bytes32 memberId) external view returns (Member memory) {
+        return _members[memberId];
+    }
+
+    /// @inheritdoc IConsortium
+    function memberOf(address account) external view returns (bytes32) {
+        bytes32 memberId = _memberOfAdmin[account];
+        return _isActive(memberId) ? memberId : bytes32(0);
+    }
+
+    /// @inheritdoc IConsortium
+    function isMemberAdmin(address account) external view returns (bool) {
+        return _isActive(_memberOfAdmin[account]);
+    }
+
+    /// @inheritdoc IConsortium
+    function isMember(bytes32 memberId) external view returns (bool) {
+        return _isActive(memberId);
+    }
+
+    /// @inheritdoc IConsortium
+    function threshold() external view returns (uint256) {
+        return _threshold;
+    }
+
+    /// @inheritdoc IConsortium
+    function memberCount() external view returns (uint256) {
+        return _memberIds.length;
+    }
+
+    /// @inheritdoc IConsortium
+    function proposalCount() external view returns (uint256) {
+        return _proposals.length;
+    }
+
+    /// @inheritdoc IConsortium
+    function proposal(uint256 proposalId) external view returns (Proposal memory) {
+        if (proposalId >= _proposals.length) revert ConsortiumUnknownProposal(proposalId);
+        return _proposals[proposalId];
+    }
+
+    /// @inheritdoc IConsortium
+    function hasApproved(uint256 proposalId, bytes32 memberId) external view returns (bool) {
+        return _approved[proposalId][memberId];
+    }
+
+    /// @inheritdoc IConsortium
+    function accreditation(address account, bytes32 role, bytes32 scope)
+        external
+        view
+        returns (Accreditation memory)
+    {
+        return _accreditations[_key(account, role, scope)];
+    }
+
+    /// @inheritdoc IConsortium
+    function isAccredited(address account, bytes32 role, bytes32 scope)
+        external
+        view
+        returns (bool)
+    {
+        Accreditation storage a = _accreditations[_key(account, role, scope)];
+        return a.since != 0 && a.until == 0 && _isActive(a.memberId);
+    }
+
+    /// @inheritdoc IConsortium
+    function wasAccredited(address account, bytes32 role, bytes32 scope, uint64 at)
+        external
+        view
+        returns (bool)
+    {
+        Accreditation storage a = _accreditations[_key(account, role, scope)];
+        if (a.since == 0 || at < a.since || (a.until != 0 && at >= a.until)) return false;
+        Member storage m = _members[a.memberId];
+        return m.joinedAt <= at && (m.active || at < m.leftAt);
+    }
+
+    /// @inheritdoc IConsortium
+    function accreditingMember(address account) external view returns (bytes32) {
+        return _accountMember[account];
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    function _propose(
+        ProposalKind kind,
+        bytes32 memberId,
+        address account,
+        uint256 threshold_,
+        string memory name
+    ) private returns (uint256 proposalId) {
+        bytes32 proposer = _memberOfAdmin[msg.sender];
+        proposalId = _proposals.length;
+        _proposals.push(
+            Proposal({
+                kind: kind,
+                memberId: memberId,
+                account: account,
+                threshold: threshold_,
+                name: name,
+                proposer: proposer,
+                createdAt: uint64(block.timestamp),
+                approvals: 0,
+                executed: false
+            })
+        );
+        emit ProposalCreated(proposalId, kind, memberId, proposer);
+        _approve(proposalId, proposer);
+    }
+
+    function _approve(uint256 proposalId, bytes32 approver) private {
+        Proposal storage p = _proposals[proposalId];
+        if (p.executed) revert ConsortiumProposalExecuted(proposalId);
+        uint64 expiresAt = p.createdAt + PROPOSAL_LIFETIME;
+        if (block.timestamp >= expiresAt) revert ConsortiumProposalExpired(proposalId, expiresAt);
+        if (_approved[proposalId][approver]) {
+            revert ConsortiumAlreadyApproved(proposalId, approver);
+        }
+        _approved[proposalId][approver] = true;
+        uint32 approvals = ++p.approvals;
+        emit ProposalApproved(proposalId, approver, approvals);
+        if (approvals >= _threshold) _execute(proposalId, p);
+    }
+
+    function _execute(uint256 proposalId, Proposal storage p) private {
+        p.executed = true;
+        if (p.kind == ProposalKind.AddMember) {
+            _checkNewMember(p.memberId, p.account);
+            _addMember(p.memberId, p.name, p.account);
+        } else if (p.kind == ProposalKind.RemoveMember) {
+            _removeMember(p.memberId);
+        } else if (p.kind == ProposalKind.ChangeThreshold) {
+            _setThreshold(p.threshold, _memberIds.length);
+        } else {
+            _rotateAdmin(p.memberId, p.account);
+        }
+        emit ProposalExecuted(proposalId);
+    }
+
+    function _addMember(bytes32 memberId, string memory name, address admin) private {
+        _checkNewMember(memberId, admin);
+        if (_memberIds.length >= MAX_MEMBERS) revert ConsortiumTooManyMembers(MAX_MEMBERS);
+        _members[memberId] = Member(memberId, name, admin, true, uint64(block.timestamp), 0);
+        _memberOfAdmin[admin] = memberId;
+        _memberIds.push(memberId);
+        emit MemberAdded(memberId, name, admin);
+    }
+
+    function _removeMember(bytes32 memberId) private {
+        if (!_isActive(memberId)) revert ConsortiumUnknownMember(memberId);
+        _checkThreshold(_threshold, _memberIds.length - 1);
+        Member storage m = _members[memberId];
+        m.active = false;
+        m.leftAt = uint64(block.timestamp);
+        delete _memberOfAdmin[m.admin];
+        uint256 last = _memberIds.length - 1;
+        for (uint256 i = 0; i <= last; ++i) {
+            if (_memberIds[i] == memberId) {
+                _memberIds[i] = _memberIds[last];
+                _memberIds.pop();
+                break;
+            }
+        }
+        emit MemberRemoved(memberId);
+    }
+
+    function _rotateAdmin(bytes32 memberId, address newAdmin) private {
+        if (!_isActive(memberId)) revert ConsortiumUnknownMember(memberId);
+        _checkNewAdmin(newAdmin);
+        Member storage m = _members[memberId];
+        address oldAdmin = m.admin;
+        delete _memberOfAdmin[oldAdmin];
+        m.admin = newAdmin;
+        _memberOfAdmin[newAdmin] = memberId;
+        emit AdminRotated(memberId, oldAdmin, newAdmin);
+    }
+
+    function _setThreshold(uint256 threshold_, uint256 count) private {
+        _checkThreshold(threshold_, count);
+        uint256 old = _threshold;
+        _threshold = threshold_;
+        emit ThresholdChanged(old, threshold_);
+    }
+
+    function _checkNewMember(bytes32 memberId, address admin) private view {
+        if (memberId == bytes32(0)) revert ConsortiumInvalidMemberId(memberId);
+        if (_isActive(memberId)) revert ConsortiumMemberExists(memberId);
+        _checkNewAdmin(admin);
+    }
+
+    function _checkNewAdmin(address admin) private view {
+        if (admin == address(0)) revert ConsortiumInvalidAccount(admin);
+        if (_isActive(_memberOfAdmin[admin])) revert ConsortiumAdminInUse(admin);
+    }
+
+    function _checkThreshold(uint256 threshold_, uint256 count) private pure {
+        if (threshold_ == 0 || threshold_ > count) {
+            revert ConsortiumInvalidThreshold(threshold_, count);
+        }
+    }
+
+    function _checkRole(bytes32 role, bytes32 scope) private pure {
+        bool issuer = role == ISSUER_ROLE && scope != bytes32(0);
+        bool other = (role == ORACLE_ROLE || role == AUDITOR_ROLE) && scope == bytes32(0);
+        if (!issuer && !other) revert ConsortiumInvalidRole(role, scope);
+    }
+
+    function _isActive(bytes32 memberId) private view returns (bool) {
+        return memberId != bytes32(0) && _members[memberId].active;
+    }
+
+    function _key(address account, bytes32 role, bytes32 scope) private pure returns (bytes32) {
+        return keccak256(abi.encode(account, role, scope));
+    }
+}

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+/// @title IConsortium
+/// @notice Membership and trust list of a customs consortium. Members are customs
+/// administrations (ids such as "CN" as left-aligned bytes32), governed by proposals that a
+/// threshold of members approve. Each member accredits, for its own jurisdiction, issuers
+/// (per certificate type), oracles and auditors.
+interface IConsortium {
+    /// @notice What a governance proposal changes.
+    enum ProposalKind {
+        AddMember,
+        RemoveMember,
+        ChangeThreshold,
+        RotateAdmin
+    }
+
+    /// @notice A customs administration.
+    struct Member {
+        bytes32 id;
+        string name;
+        address admin;
+        bool active;
+        uint64 joinedAt;
+        uint64 leftAt;
+    }
+
+    /// @notice A governance proposal; `account` is the new admin, `threshold` the new threshold.
+    struct Proposal {
+        ProposalKind kind;
+        bytes32 memberId;
+        address account;
+        uint256 threshold;
+        string name;
+        bytes32 proposer;
+        uint64 createdAt;
+        uint32 approvals;
+        bool executed;
+    }
+
+    /// @notice An account accredited by a member for a role; `scope` is the certificate type for
+    /// issuers and zero otherwise; `until` is zero while the accreditation stands.
+    struct Accreditation {
+        bytes32 memberId;
+        uint64 since;
+        uint64 until;
+    }
+
+    /// @notice A member joined.
+    event MemberAdded(bytes32 indexed memberId, string name, address indexed admin);
+    /// @notice A member left.
+    event MemberRemoved(bytes32 indexed memberId);
+    /// @notice The approval threshold changed.
+    event ThresholdChanged(uint256 oldThreshold, uint256 newThreshold);
+    /// @notice A member's admin account was replaced.
+    event AdminRotated(
+        bytes32 indexed memberId, address indexed oldAdmin, address indexed newAdmin
+    );
+    /// @notice A proposal was created (and approved by its proposer).
+    event ProposalCreated(
+        uint256 indexed proposalId,
+        ProposalKind kind,
+        bytes32 indexed memberId,
+        bytes32 indexed proposer
+    );
+    /// @notice A member approved a proposal.
+    event ProposalApproved(uint256 indexed proposalId, bytes32 indexed approver, uint256 approvals);
+    /// @notice A proposal reached the threshold and was carried out.
+    event ProposalExecuted(uint256 indexed proposalId);
+    /// @notice A member accredited an account for a role.
+    event Accredited(
+        address indexed account, bytes32 indexed role, bytes32 indexed scope, bytes32 memberId
+    );
+    /// @notice A member withdrew an accreditation.
+    event AccreditationWithdrawn(
+        address indexed account, bytes32 indexed role, bytes32 indexed scope, bytes32 memberId
+    );
+
+    /// @notice The caller is not the admin account of an active member.
+    error ConsortiumNotMemberAdmin(address caller);
+    /// @notice The member id is empty.
+    error ConsortiumInvalidMemberId(bytes32 memberId);
+    /// @notice The account is the zero address.
+    error ConsortiumInvalidAccount(address account);
+    /// @notice The member is already active.
+    error ConsortiumMemberExists(bytes32 memberId);
+    /// @notice No active member has this id.
+    error ConsortiumUnknownMember(bytes32 memberId);
+    /// @notice The account is already some member's admin.
+    error ConsortiumAdminInUse(address admin);
+    /// @notice The consortium is at its member cap.
+    error ConsortiumTooManyMembers(uint256 max);
+    /// @notice The threshold must be between 1 and the number of members.
+    error ConsortiumInvalidThreshold(uint256 threshold, uint256 memberCount);
+    /// @notice No proposal has this id.
+    error ConsortiumUnknownProposal(uint256 proposalId);
+    /// @notice The proposal was already executed.
+    error ConsortiumProposalExecuted(uint256 proposalId);
+    /// @notice The proposal is older than the proposal lifetime.
+    error ConsortiumProposalExpired(uint256 proposalId, uint64 expiredAt);
+    /// @notice The member already approved this proposal.
+    error ConsortiumAlreadyApproved(uint256 proposalId, bytes32 memberId);
+    /// @notice The role is not one a member can accredit, or the scope does not fit the role.
+    error ConsortiumInvalidRole(bytes32 role, bytes32 scope);
+    /// @notice The account already holds this accreditation.
+    error ConsortiumAlreadyAccredited(address account, bytes32 role, bytes32 scope);
+    /// @notice The account does not hold this accreditation.
+    error ConsortiumNotAccredited(address account, bytes32 role, bytes32 scope);
+    /// @notice The account is accredited in another member's jurisdiction.
+    error ConsortiumAccountOfOtherMember(address account, bytes32 memberId);
+
+    /// @notice Propose adding a member. The caller's approval is counted.
+    /// @param memberId New member id (e.g. "SG").
+    /// @param name Administration name.
+    /// @param admin Admin account of the new member.
+    /// @return proposalId Id of the new proposal.
+    function proposeAddMember(bytes32 memberId, string calldata name, address admin)
+        external
+        returns (uint256 proposalId);
+
+    /// @notice Propose removing a member.
+    /// @param memberId Member to remove.
+    /// @return proposalId Id of the new proposal.
+    function proposeRemoveMember(bytes32 memberId) external returns (uint256 proposalId);
+
+    /// @notice Propose a new approval threshold.
+    /// @param threshold New number of approvals needed.
+    /// @return proposalId Id of the new proposal.
+    function proposeThreshold(uint256 threshold) external returns (uint256 proposalId);
+
+    /// @notice Propose replacing a member's admin account.
+    /// @param memberId Member whose admin changes.
+    /// @param newAdmin The new admin account.
+    /// @return proposalId Id of the new proposal.
+    function proposeRotateAdmin(bytes32 memberId, address newAdmin)
+        external
+        returns (uint256 proposalId);
+
+    /// @notice Approve a proposal as the caller's member; executes it at the threshold.
+    /// @param proposalId Proposal to approve.
+    function approve(uint256 proposalId) external;
+
+    /// @notice Accredit an account for a role in the caller's jurisdiction.
+    /// @param account Account to accredit.
+    /// @param role ISSUER_ROLE, ORACLE_ROLE or AUDITOR_ROLE.
+    /// @param scope Certificate type (keccak256 of its name) for issuers, zero otherwise.
+    function accredit(address account, bytes32 role, bytes32 scope) external;
+
+    /// @notice Withdraw an accreditation the caller's member granted.
+    /// @param account Accredited account.
+    /// @param role Role granted.
+    /// @param scope Scope granted.
+    function withdraw(address account, bytes32 role, bytes32 scope) external;
+
+    /// @notice Ids of the active members.
+    function memberIds() external view returns (bytes32[] memory);
+
+    /// @notice A member record (active or former).
+    /// @param memberId Member id.
+    function member(bytes32 memberId) external view returns (Member memory);
+
+    /// @notice The member whose admin is `account`, or zero.
+    /// @param account Account to look up.
+    function memberOf(address account) external view returns (bytes32);
+
+    /// @notice Whether `account` is the admin of an active member.
+    /// @param account Account to check.
+    function isMemberAdmin(address account) external view returns (bool);
+
+    /// @notice Whether `memberId` is an active member.
+    /// @param memberId Member id.
+    function isMember(bytes32 memberId) external view returns (bool);
+
+    /// @notice Approvals needed to execute a proposal.
+    function threshold() external view returns (uint256);
+
+    /// @notice Number of active members.
+    function memberCount() external view returns (uint256);
+
+    /// @notice Number of proposals ever created.
+    function proposalCount() external view returns (uint256);
+
+    /// @notice A proposal.
+    /// @param proposalId Proposal id.
+    function proposal(uint256 proposalId) external view returns (Proposal memory);
+
+    /// @notice Whether a member approved a proposal.
+    /// @param proposalId Proposal id.
+    /// @param memberId Member id.
+    function hasApproved(uint256 proposalId, bytes32 memberId) external view returns (bool);
+
+    /// @notice An accreditation record (current or withdrawn).
+    /// @param account Account.
+    /// @param role Role.
+    /// @param scope Scope.
+    function accreditation(address account, bytes32 role, bytes32 scope)
+        external
+        view
+        returns (Accreditation memory);
+
+    /// @notice Whether the account holds the accreditation now and its member is active.
+    /// @param account Account.
+    /// @param role Role.
+    /// @param scope Scope.
+    function isAccredited(address account, bytes32 role, bytes32 scope) external view returns (bool);
+
+    /// @notice Whether the account held the accreditation at time `at`.
+    /// @param account Account.
+    /// @param role Role.
+    /// @param scope Scope.
+    /// @param at Unix time.
+    function wasAccredited(address account, bytes32 role, bytes32 scope, uint64 at)
+        external
+        view
+        returns (bool);
+
+    /// @notice The member in whose jurisdiction the account is accredited, or zero.
+    /// @param account Account.
+    function accreditingMember(address account) external view returns (bytes32);
+}
