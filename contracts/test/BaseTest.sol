@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {Test} from "./utils/Test.sol";
+import {Consortium} from "../src/Consortium.sol";
+
+/// @notice Named actors and a two-member consortium (CN, SG; threshold 2) for every test.
+abstract contract BaseTest is Test {
+    bytes32 internal constant CN = bytes32("CN");
+    bytes32 internal constant SG = bytes32("SG");
+    bytes32 internal constant TH = bytes32("TH");
+    bytes32 internal constant CERTIFICATE_OF_ORIGIN = keccak256("certificate-of-origin");
+    bytes32 internal constant PHYTOSANITARY = keccak256("phytosanitary-certificate");
+
+    address internal cnCustoms = _actor("cn-customs");
+    address internal sgCustoms = _actor("sg-customs");
+    address internal thCustoms = _actor("th-customs");
+    address internal cnIssuer = _actor("cn-issuer");
+    address internal sgIssuer = _actor("sg-issuer");
+    address internal cnOracle = _actor("cn-oracle");
+    address internal sgOracle = _actor("sg-oracle");
+    address internal cnAuditor = _actor("cn-auditor");
+    address internal exporter = _actor("exporter");
+    address internal stranger = _actor("stranger");
+
+    Consortium internal consortium;
+
+    function setUp() public virtual {
+        vm.warp(1_767_225_600); // 2026-01-01T00:00:00Z
+        bytes32[] memory ids = new bytes32[](2);
+        ids[0] = CN;
+        ids[1] = SG;
+        string[] memory names = new string[](2);
+        names[0] = "General Administration of Customs of China";
+        names[1] = "Singapore Customs";
+        address[] memory admins = new address[](2);
+        admins[0] = cnCustoms;
+        admins[1] = sgCustoms;
+        consortium = new Consortium(ids, names, admins, 2);
+    }
+
+    /// @dev Accredit `account` for `role`/`scope` as `memberAdmin`.
+    function _accredit(address memberAdmin, address account, bytes32 role, bytes32 scope) internal {
+        vm.prank(memberAdmin);
+        consortium.accredit(account, role, scope);
+    }
+
+    function _actor(string memory name) internal returns (address account) {
+        account = vm.addr(uint256(keccak256(bytes(name))));
+        vm.label(account, name);
+    }
+
+    function _actorKey(string memory name) internal pure returns (uint256) {
+        return uint256(keccak256(bytes(name)));
+    }
+}
