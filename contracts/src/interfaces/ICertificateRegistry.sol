@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {IConsortium} from "./IConsortium.sol";
+
+/// @title ICertificateRegistry
+/// @notice E-certificates (certificates of origin, phytosanitary certificates ...) issued in
+/// batches: an issuer accredited by a consortium member for a certificate type anchors one
+/// Merkle root per batch. A batch is identified by (root, certType); a certificate by
+/// (root, certType, leaf). Leaves follow OpenZeppelin StandardMerkleTree conventions:
+/// `leaf = keccak256(bytes.concat(keccak256(abi.encode(documentHash, quantity))))`, pairs
+/// hashed sorted. `quantity` is the total a certificate allows to be drawn by utilization, in
+/// thousandths of its unit; 0 means no quantity limit but exactly one declaration may use it.
+/// Revoke, suspend, reinstate and supersede take the leaf without a proof: only the issuing
+/// member's issuers may call them, and a leaf that is not in the batch affects nothing real.
+/// Utilization takes the proof, since it is recorded by another administration.
+interface ICertificateRegistry {
+    /// @notice Lifecycle status of one certificate. Valid is the default of every leaf.
+    enum Status {
+        Valid,
+        Suspended,
+        Revoked,
+        Superseded
+    }
+
+    /// @notice An issued batch. `expiresAt` is zero when the batch does not expire.
+    struct Batch {
+        address issuer;
+        uint64 issuedAt;
+        uint64 expiresAt;
+    }
+
+    /// @notice One certificate to look up in `certificateStates`.
+    struct CertificateRef {
+        bytes32 root;
+        bytes32 certType;
+        bytes32 leaf;
+    }
+
+    /// @notice Everything verification needs about one certificate, in one call.
+    /// @dev `issued` false means the (root, certType) batch was never issued; the other batch
+    /// fields are then zero. `issuerMemberId` is the member that accredited the issuer for the
+    /// type. `expired` is evaluated at the block of the call. `utilized` is the total drawn
+    /// (for quantity-0 certificates: nonzero once used). Successor fields are set only for
+    /// Superseded certificates.
+    struct CertificateView {
+        bool issued;
+        address issuer;
+        bytes32 issuerMemberId;
+        uint64 issuedAt;
+        uint64 expiresAt;
+        bool expired;
+        bool issuerAccreditedAtIssue;
+        bool issuerAccreditedNow;
+        Status status;
+        uint16 reason;
+        uint64 changedAt;
+        uint256 utilized;
+        bytes32 successorRoot;
+        bytes32 successorLeaf;
+    }
+
+    /// @notice A batch was issued.
+    /// @param root Merkle root of the batch.
+    /// @param certType Certificate type (keccak256 of the type slug).
+    /// @param issuer Accredited issuer that anchored the root.
+    /// @param memberId Member that accredited the issuer.
+    /// @param count Number of certificates in the batch.
+    /// @param expiresAt Expiry of every certificate in the batch, 0 for none.
+    event CertificatesIssued(
+        bytes32 indexed root,
+        bytes32 indexed certType,
+        address indexed issuer,
+        bytes32 memberId,
+        uint32 count,
+        uint64 expiresAt
+    );
+
+    /// @notice A certificate was revoked.
+    /// @param root Batch root.
+    /// @param leaf Certificate leaf.
+    /// @param issuer Issuer that revoked it.
+    /// @param certType Certificate type.
+    /// @param reason Reason code.
+    event CertificateRevoked(
+        bytes32 indexed root,
+        bytes32 indexed leaf,
+        address indexed issuer,
+        bytes32 certType,
+        uint16 reason
+    );
+
+    /// @notice A certificate was suspended.
+    /// @param root Batch root.
+    /// @param leaf Certificate leaf.
+    /// @param issuer Issuer that suspended it.
+    /// @param certType Certificate type.
+    /// @param reason Reason code.
+    event CertificateSuspended(
+        bytes32 indexed root,
+        bytes32 indexed leaf,
+        address indexed issuer,
+        bytes32 certType,
+        uint16 reason
+    );
+
+    /// @notice A suspended certificate was reinstated.
+    /// @param root Batch root.
+    /// @param leaf Certificate leaf.
+    /// @param issuer Issuer that reinstated it.
+    /// @param certType Certificate type.
+    event CertificateReinstated(
+        bytes32 indexed root, bytes32 indexed leaf, address indexed issuer, bytes32 certType
+    );
+
+    /// @notice A certificate was superseded by another one of the same type and member.
+    /// @param root Batch root of the old certificate.
+    /// @param leaf Leaf of the old certificate.
+    /// @param issuer Issuer that superseded it.
+    /// @param certType Certificate type.
+    /// @param newRoot Batch root of the successor.
+    /// @param newLeaf Leaf of the successor.
+    event CertificateSuperseded(
+        bytes32 indexed root,
+        bytes32 indexed leaf,
+        address indexed issuer,
+        bytes32 certType,
+        bytes32 newRoot,
+        bytes32 newLeaf
+    );
+
+    /// @notice A customs administration recorded a declaration that used a certificate.
+    /// @param root Batch root.
+    /// @param leaf Certificate leaf.
+    /// @param declarationRef Reference of the declaration (e.g. hashed declaration number).
+    /// @param certType Certificate type.
+    /// @param memberId Member whose administration recorded it.
+    /// @param amount Quantity drawn (thousandths of the certificate's unit).
+    /// @param remaining Quantity left after this use (0 for quantity-0 certificates).
+    event CertificateUtilized(
+        bytes32 indexed root,
+        bytes32 indexed leaf,
+        bytes32 indexed declarationRef,
+        bytes32 certType,
+        bytes32 memberId,
+        uint256 amount,
+        uint256 remaining
+    );
+
+    /// @notice The consortium address is zero.
+    error CertificateRegistryInvalidConsortium(address consortium);
+    /// @notice The caller is not accredited (now) as issuer for the certificate type.
+    error CertificateRegistryNotIssuer(address caller, bytes32 certType);
+    /// @notice The caller is an issuer of another member than the batch's issuer.
+    error CertificateRegistryNotBatchIssuer(address caller, bytes32 root, bytes32 certType);
+    /// @notice The caller is not the admin account of an active member (a customs
+    /// administration).
+    error CertificateRegistryNotCustoms(address caller);
+    /// @notice The root is zero.
+    error CertificateRegistryInvalidRoot(bytes32 root);
+    /// @notice The batch count is zero or above `max`.
+    error CertificateRegistryInvalidCount(uint256 count, uint256 max);
+    /// @notice The expiry is not in the future (or does not fit 48 bits).
+    error CertificateRegistryInvalidExpiry(uint64 expiresAt);
+    /// @notice The batch (root, certType) was already issued.
+    error CertificateRegistryAlreadyIssued(bytes32 root, bytes32 certType);
+    /// @notice The batch (root, certType) was never issued.
+    error CertificateRegistryNotIssued(bytes32 root, bytes32 certType);
+    /// @notice Reason code 0 is not a reason.
+    error CertificateRegistryInvalidReason(uint16 reason);
+    /// @notice The certificate's status does not allow this change or use.
+    error CertificateRegistryInvalidStatus(bytes32 root, bytes32 leaf, Status status);
+    /// @notice A certificate cannot supersede itself.
+    error CertificateRegistrySelfSupersede(bytes32 root, bytes32 leaf);
+    /// @notice The Merkle proof does not place the leaf in the root.
+    error CertificateRegistryInvalidProof(bytes32 root, bytes32 leaf);
+    /// @notice The batch expired at `expiresAt`.
+    error CertificateRegistryExpired(bytes32 root, bytes32 certType, uint64 expiresAt);
+    /// @notice The amount is zero, or too large to record.
+    error CertificateRegistryInvalidAmount(uint256 amount);
+    /// @notice The amount exceeds what is left of the certificate's quantity.
+    error CertificateRegistryQuantityExceeded(
+        bytes32 root, bytes32 leaf, uint256 amount, uint256 remaining
+    );
+    /// @notice A quantity-0 certificate was already used for a declaration.
+    error CertificateRegistryAlreadyUtilized(bytes32 root, bytes32 leaf);
+    /// @notice Too many certificates asked for in one call.
+    error CertificateRegistryTooManyQueries(uint256 length, uint256 max);
+
+    /// @notice Anchor a batch of certificates as one Merkle root. The caller must be accredited
+    /// as issuer for `certType` by an active member.
+    /// @param root Merkle root of the batch (OpenZeppelin StandardMerkleTree conventions).
+    /// @param certType Certificate type, keccak256 of its slug (e.g. "certificate-of-origin").
+    /// @param count Number of certificates in the batch, 1..MAX_BATCH.
+    /// @param expiresAt Expiry (unix seconds) of the batch's certificates, 0 for none.
+    function issue(bytes32 root, bytes32 certType, uint32 count, uint64 expiresAt) external;
+
+    /// @notice Revoke a Valid or Suspended certificate, for good. Caller: an issuer accredited
+    /// for the type by the batch issuer's member.
+    /// @param root Batch root.
+    /// @param certType Certificate type.
+    /// @param leaf Certificate leaf.
+    /// @param reason Nonzero reason code (fraud=1, clerical-error=2, superseded=3, ...).
+    function revoke(bytes32 root, bytes32 certType, bytes32 leaf, uint16 reason) external;
+
+    /// @notice Suspend a Valid certificate. Caller as for `revoke`.
+    /// @param root Batch root.
+    /// @param certType Certificate type.
+    /// @param leaf Certificate leaf.
+    /// @param reason Nonzero reason code.
+    function suspend(bytes32 root, bytes32 certType, bytes32 leaf, uint16 reason) external;
+
+    /// @notice Make a Suspended certificate Valid again. Caller as for `revoke`.
+    /// @param root Batch root.
+    /// @param certType Certificate type.
+    /// @param leaf Certificate leaf.
+    function reinstate(bytes32 root, bytes32 certType, bytes32 leaf) external;
+
+    /// @notice Replace a Valid or Suspended certificate by a Valid one of the same type in a
+    /// batch issued by the same member. Caller as for `revoke`.
+    /// @param root Batch root of the old certificate.
+    /// @param certType Certificate type of both.
+    /// @param leaf Leaf of the old certificate.
+    /// @param newRoot Batch root of the successor (must be issued).
+    /// @param newLeaf Leaf of the successor.
+    function supersede(
+        bytes32 root,
+        bytes32 certType,
+        bytes32 leaf,
+        bytes32 newRoot,
+        bytes32 newLeaf
+    ) external;
+
+    /// @notice Record that a declaration used a certificate, drawing `amount` from its quantity.
+    /// Caller: the admin account of an active member (a customs administration).
+    /// @param root Batch root.
+    /// @param certType Certificate type.
+    /// @param documentHash Document hash of the certificate.
+    /// @param quantity The certificate's total quantity (0: single use, no limit).
+    /// @param proof Merkle proof of leafHash(documentHash, quantity) in `root`.
+    /// @param declarationRef Reference of the declaration; emitted, not stored.
+    /// @param amount Quantity drawn, nonzero; at most what remains.
+    /// @return remaining Quantity left after this use (0 for quantity-0 certificates).
+    function utilize(
+        bytes32 root,
+        bytes32 certType,
+        bytes32 documentHash,
+        uint256 quantity,
+        bytes32[] calldata proof,
+        bytes32 declarationRef,
+        uint256 amount
+    ) external returns (uint256 remaining);
+
+    /// @notice The consortium whose accreditations this registry trusts.
+    function consortium() external view returns (IConsortium);
+
+    /// @notice Role id of issuers in the consortium, keccak256("ISSUER_ROLE").
+    function ISSUER_ROLE() external view returns (bytes32);
+
+    /// @notice Largest `count` of one batch.
+    function MAX_BATCH() external view returns (uint256);
+
+    /// @notice Largest number of certificates in one `certificateStates` call.
+    function MAX_QUERIES() external view returns (uint256);
+
+    /// @notice An issued batch; all zero when (root, certType) was never issued.
+    /// @param root Batch root.
+    /// @param certType Certificate type.
+    function batch(bytes32 root, bytes32 certType) external view returns (Batch memory);
+
+    /// @notice Issuance, issuer, expiry, status and utilization of one certificate.
+    /// @param root Batch root.
+    /// @param certType Certificate type.
+    /// @param leaf Certificate leaf.
+    function certificateState(bytes32 root, bytes32 certType, bytes32 leaf)
+        external
+        view
+        returns (CertificateView memory);
+
+    /// @notice `certificateState` for up to MAX_QUERIES certificates at once.
+    /// @param refs Certificates to look up.
+    function certificateStates(CertificateRef[] calldata refs)
+        external
+        view
+        returns (CertificateView[] memory);
+
+    /// @notice The Merkle leaf of a certificate.
+    /// @param documentHash Document hash.
+    /// @param quantity Total quantity (0: single use).
+    /// @return keccak256(bytes.concat(keccak256(abi.encode(documentHash, quantity)))).
+    function leafHash(bytes32 documentHash, uint256 quantity) external pure returns (bytes32);
+
+    /// @notice Whether `proof` places `leaf` in `root` (sorted-pair keccak, OpenZeppelin).
+    /// @param root Merkle root.
+    /// @param leaf Leaf hash.
+    /// @param proof Sibling hashes from the leaf up.
+    function verifyProof(bytes32 root, bytes32 leaf, bytes32[] calldata proof)
+        external
+        pure
+        returns (bool);
+}
