@@ -1,0 +1,150 @@
+"""Building blocks shared by the document models: validated codes, quantities, parties."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+import datetime as dt
+from collections.abc import Sequence
+from typing import Annotated, ClassVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    ValidationInfo,
+)
+
+from ledger.documents.countries import ISO_3166_ALPHA2
+from ledger.errors import InvalidInput
+
+QUANTITY_SCALE = 1000
+"""Utilization quantities are whole thousandths of the unit (so `1.5 KGM` is 1500)."""
+
+
+def _check_unicode(value: str) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:  # lone surrogates cannot be hashed the same everywhere
+        raise ValueError("text is not valid Unicode (lone surrogate)") from exc
+    return value
+
+
+def _check_country(value: str) -> str:
+    if value not in ISO_3166_ALPHA2:
+        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
+    return value
+
+
+def _format_decimal(value: Decimal) -> str:
+    # Fixed notation without trailing zeros, so "10.50", "10.5" and "1.05E+1" hash alike.
+    return format(value.normalize(), "f")
+
+
+Text = Annotated[
+    str, StringConstraints(min_length=1, max_length=1024), AfterValidator(_check_unicode)
+]
+ShortText = Annotated[
+    str, StringConstraints(min_length=1, max_length=256), AfterValidator(_check_unicode)
+]
+CountryCode = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z]{2}$"),
+    AfterValidator(_check_country),
+    Field(description="ISO 3166-1 alpha-2 country code.", examples=["CN"]),
+]
+HsCode = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9]{6,10}$"),
+    Field(description="Harmonized System code, 6 to 10 digits, no dots.", examples=["090111"]),
+]
+UnitCode = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z0-9]{2,3}$"),
+    Field(description="UN/ECE Recommendation 20 unit code, e.g. KGM, TNE, LTR, C62, MTK."),
+]
+LocationCode = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z]{2}[A-Z2-9]{3}$"),
+    Field(description="UN/LOCODE, e.g. CNSHA, SGSIN."),
+]
+Quantity = Annotated[
+    Decimal,
+    Field(gt=0, decimal_places=3, max_digits=18, description="Positive, at most 3 decimals."),
+    PlainSerializer(_format_decimal, return_type=str, when_used="json"),
+]
+
+
+def expiry_not_before_issue(value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+    """Field validator for `expiry_date`: never before `issue_date` (declared earlier)."""
+    issued = info.data.get("issue_date")
+    if value is not None and isinstance(issued, dt.date) and value < issued:
+        raise ValueError(f"expiry date {value} is before the issue date {issued}")
+    return value
+
+
+class Model(BaseModel):
+    """Base of every document model: strict about unknown fields, immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Address(Model):
+    """A postal address (WCO DM: Address; UN/CEFACT: TradeAddress)."""
+
+    line: Text = Field(description="WCO DM: Address.Line; UN/CEFACT: LineOne")
+    city: ShortText = Field(description="WCO DM: Address.CityName; UN/CEFACT: CityName")
+    postcode: ShortText | None = Field(
+        default=None, description="WCO DM: Address.PostcodeID; UN/CEFACT: PostcodeCode"
+    )
+    country: CountryCode = Field(description="WCO DM: Address.CountryCode; UN/CEFACT: CountryID")
+
+
+class Party(Model):
+    """A trade party (WCO DM: Exporter/Importer/...; UN/CEFACT: TradeParty)."""
+
+    name: Text = Field(description="WCO DM: <Party>.Name; UN/CEFACT: Name")
+    identifier: ShortText | None = Field(
+        default=None,
+        description="Operator id such as a TIN or AEO number (WCO DM: <Party>.ID; UN/CEFACT: ID)",
+    )
+    address: Address
+
+
+class Authority(Model):
+    """The authority that issues a certificate (UN/CEFACT: IssuerTradeParty / IssuerSPSParty)."""
+
+    name: Text = Field(description="UN/CEFACT: Name")
+    country: CountryCode = Field(description="UN/CEFACT: CountryID of the issuing authority")
+    identifier: ShortText | None = Field(default=None, description="UN/CEFACT: ID")
+
+
+class QuantifiedItem(Model):
+    """A goods or commodity line with a quantity in a Rec 20 unit."""
+
+    quantity: Quantity
+    unit_code: UnitCode
+
+
+class Document(Model):
+    """A document type sanzhi can anchor; `doc_type` is its registry slug."""
+
+    doc_type: ClassVar[str]
+    items: Sequence[QuantifiedItem]
+
+    @property
+    def utilization_quantity(self) -> int:
+        """Total quantity of the items in thousandths of their (single, shared) unit."""
+        first_unit = self.items[0].unit_code
+        total = Decimal(0)
+        for index, item in enumerate(self.items):
+            if item.unit_code != first_unit:
+                raise InvalidInput(
+                    f"all items must share one unit code to be utilized; item 0 uses "
+                    f"{first_unit}, this one {item.unit_code}",
+                    path=f"items.{index}.unit_code",
+                )
+            total += item.quantity
+        return int(total * QUANTITY_SCALE)

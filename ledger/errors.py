@@ -1,0 +1,130 @@
+"""The exceptions sanzhi raises: one root, one subclass per failure, message built here."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class LedgerError(Exception):
+    """Root of every error sanzhi reports to a user."""
+
+    code: ClassVar[str] = "ledger-error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ConfigurationError(LedgerError):
+    """Settings, profiles or files are missing or inconsistent."""
+
+    code = "configuration"
+
+
+class InvalidInput(LedgerError):
+    """Input failed validation; names the field path and the reason."""
+
+    code = "invalid-input"
+
+    def __init__(self, reason: str, *, path: str | None = None) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}" if path else reason)
+
+
+class NodeNotRunning(LedgerError):
+    """No JSON-RPC node answers at the configured URL."""
+
+    code = "node-not-running"
+
+    def __init__(self, rpc_url: str, detail: str = "") -> None:
+        self.rpc_url = rpc_url
+        hint = " (start one with `sanzhi node start`)" if "127.0.0.1" in rpc_url else ""
+        extra = f": {detail}" if detail else ""
+        super().__init__(f"no chain node answers at {rpc_url}{hint}{extra}")
+
+
+class WrongChain(LedgerError):
+    """The node's chain id is not the one expected."""
+
+    code = "wrong-chain"
+
+    def __init__(self, expected: int, actual: int) -> None:
+        self.expected = expected
+        self.actual = actual
+        super().__init__(f"node is on chain {actual}, expected chain {expected}")
+
+
+class NotDeployed(LedgerError):
+    """The contracts are not deployed on this chain (or the deployments file is stale)."""
+
+    code = "not-deployed"
+
+    def __init__(self, chain_id: int, detail: str = "") -> None:
+        self.chain_id = chain_id
+        extra = f": {detail}" if detail else ""
+        super().__init__(
+            f"sanzhi contracts are not deployed on chain {chain_id}{extra} (run `sanzhi deploy`)"
+        )
+
+
+class KeyUnavailable(LedgerError):
+    """No signing key could be loaded for the requested profile."""
+
+    code = "key-unavailable"
+
+
+class TransactionFailed(LedgerError):
+    """A transaction was mined but failed without a decodable reason, or could not be sent."""
+
+    code = "transaction-failed"
+
+
+class ContractRevert(LedgerError):
+    """A contract call reverted with a custom error; subclasses exist per error name.
+
+    `ContractRevert.for_error("ConsortiumNotMemberAdmin")` is the class raised for that error,
+    so callers can catch one specific contract error.
+    """
+
+    code = "contract-revert"
+    error_name: ClassVar[str] = ""
+    _classes: ClassVar[dict[str, type[ContractRevert]]] = {}
+
+    def __init__(self, name: str, values: dict[str, Any], *, contract: str | None = None) -> None:
+        self.name = name
+        self.values = values
+        self.contract = contract
+        shown = ", ".join(f"{k}={_show(v)}" for k, v in values.items())
+        super().__init__(f"{name}({shown})")
+
+    @classmethod
+    def for_error(cls, name: str) -> type[ContractRevert]:
+        """The subclass raised for the custom error `name`."""
+        existing = cls._classes.get(name)
+        if existing is None:
+            existing = type(name, (ContractRevert,), {"error_name": name})
+            cls._classes[name] = existing
+        return existing
+
+
+def _show(value: Any) -> str:
+    """Readable rendering of decoded revert values: short ids as text, bytes as hex."""
+    if isinstance(value, bytes):
+        stripped = value.rstrip(b"\0")
+        if stripped and all(32 <= b < 127 for b in stripped) and len(stripped) <= 16:
+            return stripped.decode()
+        return "0x" + value.hex()
+    return str(value)
+
+
+class InvalidDocument(InvalidInput):
+    """A document failed validation; `problems` lists every (field path, reason)."""
+
+    code = "invalid-document"
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        path, reason = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(reason + more, path=path or None)

@@ -1,0 +1,52 @@
+"""Identifiers shared with the contracts: member ids, roles, certificate types."""
+
+from __future__ import annotations
+
+import re
+
+from eth_utils import keccak
+
+from ledger.errors import InvalidInput
+
+ISSUER_ROLE = keccak(text="ISSUER_ROLE")
+ORACLE_ROLE = keccak(text="ORACLE_ROLE")
+AUDITOR_ROLE = keccak(text="AUDITOR_ROLE")
+ROLES: dict[str, bytes] = {"issuer": ISSUER_ROLE, "oracle": ORACLE_ROLE, "auditor": AUDITOR_ROLE}
+ROLE_NAMES = {v: k for k, v in ROLES.items()}
+
+CERTIFICATE_TYPES = ("certificate-of-origin", "phytosanitary-certificate")
+_MEMBER_ID = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,31}$")
+
+
+def member_id_bytes(member_id: str) -> bytes:
+    """'CN' -> bytes32 left-aligned, as Solidity's bytes32("CN")."""
+    normalized = member_id.strip().upper()
+    if not _MEMBER_ID.match(normalized):
+        raise InvalidInput(
+            f"{member_id!r} is not a member id (letters, digits and '-', e.g. CN)", path="member"
+        )
+    return normalized.encode().ljust(32, b"\0")
+
+
+def member_id_text(raw: bytes) -> str:
+    return raw.rstrip(b"\0").decode(errors="replace")
+
+
+def role_bytes(role: str) -> bytes:
+    try:
+        return ROLES[role.lower()]
+    except KeyError:
+        raise InvalidInput(f"unknown role {role!r}; one of {', '.join(ROLES)}", path="role") from None
+
+
+def certificate_type_bytes(cert_type: str) -> bytes:
+    """The on-chain id of a certificate type: keccak256 of its slug."""
+    if cert_type not in CERTIFICATE_TYPES:
+        raise InvalidInput(
+            f"unknown certificate type {cert_type!r}; one of {', '.join(CERTIFICATE_TYPES)}",
+            path="type",
+        )
+    return keccak(text=cert_type)
+
+
+CERTIFICATE_TYPE_NAMES = {keccak(text=t): t for t in CERTIFICATE_TYPES}

@@ -1,0 +1,54 @@
+"""Signing keys: development keys from the public anvil test mnemonic, keystores, env."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
+
+from ledger.errors import KeyUnavailable
+
+# The public test mnemonic every Foundry/Hardhat user knows. Keys derived from it are
+# DEVELOPMENT-ONLY: anyone can derive them, so they must never hold anything real.
+DEV_MNEMONIC = "test test test test test test test test test test test junk"
+
+Account.enable_unaudited_hdwallet_features()
+
+
+@lru_cache(maxsize=64)
+def dev_account(index: int) -> LocalAccount:
+    """Account `index` of the public test mnemonic (m/44'/60'/0'/0/index)."""
+    return Account.from_mnemonic(DEV_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
+
+
+def account_from_private_key(key: str) -> LocalAccount:
+    try:
+        return Account.from_key(key.strip())
+    except (ValueError, TypeError) as exc:
+        raise KeyUnavailable("the private key is not a 32-byte hex key") from exc
+
+
+def account_from_keystore(path: Path, password: str | None) -> LocalAccount:
+    """Decrypt an Ethereum JSON keystore (scrypt/pbkdf2 + AES-128-CTR)."""
+    if password is None:
+        raise KeyUnavailable(f"keystore {path} needs SANZHI_KEYSTORE_PASSWORD")
+    try:
+        encrypted = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise KeyUnavailable(f"keystore {path} is unreadable: {exc}") from exc
+    try:
+        key = Account.decrypt(encrypted, password)
+    except ValueError as exc:
+        raise KeyUnavailable(f"keystore {path}: wrong password or corrupt file") from exc
+    return Account.from_key(key)
+
+
+def write_keystore(path: Path, account: LocalAccount, password: str) -> Path:
+    """Encrypt `account` into a keystore file readable only by its owner."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(Account.encrypt(account.key, password)))
+    path.chmod(0o600)
+    return path

@@ -1,0 +1,61 @@
+"""Typed settings for sanzhi processes (environment variables prefixed SANZHI_)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ledger.paths import DEFAULT_ARTIFACTS_DIR
+
+DEFAULT_RPC_URL = "http://127.0.0.1:8545"
+PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "password", "0x"})
+
+
+class LedgerSettings(BaseSettings):
+    """What a process needs to reach the chain and sign: node, deployments, key source."""
+
+    model_config = SettingsConfigDict(env_prefix="SANZHI_", extra="ignore")
+
+    env: Literal["dev", "prod"] = "dev"
+    data_dir: Path = Path(".sanzhi")
+    rpc_url: str | None = None
+    chain_id: int | None = None
+    profile: str | None = None
+    private_key: SecretStr | None = None
+    keystore: Path | None = None
+    keystore_password: SecretStr | None = None
+    deployments_dir: Path | None = None
+    artifacts_dir: Path = DEFAULT_ARTIFACTS_DIR
+    tx_timeout_seconds: float = 120.0
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> LedgerSettings:
+        if self.env == "prod":
+            for name in ("private_key", "keystore_password"):
+                secret = getattr(self, name)
+                if secret is not None and secret.get_secret_value().strip().lower() in (
+                    PLACEHOLDER_SECRETS
+                ):
+                    raise ValueError(f"SANZHI_{name.upper()} is a placeholder; refused in prod")
+        return self
+
+    @property
+    def resolved_deployments_dir(self) -> Path:
+        """Deployment files live with the chain state they describe, unless set explicitly."""
+        return self.deployments_dir or self.data_dir / "deployments"
+
+    @property
+    def node_dir(self) -> Path:
+        return self.data_dir / "node"
+
+    def resolved_rpc_url(self) -> str:
+        """The configured RPC URL, else the embedded node's, else the default local port."""
+        if self.rpc_url:
+            return self.rpc_url
+        from ledger.node import read_node_info  # the node module imports settings
+
+        info = read_node_info(self.node_dir)
+        return info.rpc_url if info else DEFAULT_RPC_URL
