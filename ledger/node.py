@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
 import time
 from dataclasses import dataclass
 from enum import StrEnum
@@ -112,7 +111,9 @@ class EmbeddedNode:
             return NodeStatus(running=False, info=info)
         return NodeStatus(running=True, info=info, block_number=_block_number(info.rpc_url))
 
-    def start(self, profile: NodeProfile = NodeProfile.DEV, chain_id: int = DEV_CHAIN_ID) -> tuple[NodeInfo, bool]:
+    def start(
+        self, profile: NodeProfile = NodeProfile.DEV, chain_id: int = DEV_CHAIN_ID
+    ) -> tuple[NodeInfo, bool]:
         """Start the node unless it runs; returns its info and whether this call started it."""
         current = self.status()
         if current.running and current.info is not None:
@@ -124,22 +125,30 @@ class EmbeddedNode:
             )
         self.node_dir.mkdir(parents=True, exist_ok=True)
         command = anvil_command(
-            host=self.host, port=self.port, profile=profile, state_file=self.state_file, chain_id=chain_id
+            host=self.host,
+            port=self.port,
+            profile=profile,
+            state_file=self.state_file,
+            chain_id=chain_id,
         )
         log_path = self.node_dir / "anvil.log"
-        with log_path.open("ab") as log:
-            process = subprocess.Popen(
-                command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
-            )
+        pid = _spawn_detached(command, log_path)
         info = NodeInfo(
-            pid=process.pid, host=self.host, port=self.port, profile=profile, chain_id=chain_id, started_at=time.time()
+            pid=pid,
+            host=self.host,
+            port=self.port,
+            profile=profile,
+            chain_id=chain_id,
+            started_at=time.time(),
         )
         deadline = time.monotonic() + 20
         while _block_number(info.rpc_url) is None:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
+            if not _alive(pid) or time.monotonic() > deadline:
+                _kill(pid)
                 tail = log_path.read_text(errors="replace")[-800:].strip()
-                raise NodeStartFailed(f"anvil did not start on {info.rpc_url}: {tail or 'no output'}")
+                raise NodeStartFailed(
+                    f"anvil did not start on {info.rpc_url}: {tail or 'no output'}"
+                )
             time.sleep(0.05)
         self.info_file.write_text(json.dumps(info.model_dump(mode="json")) + "\n")
         return info, True
@@ -154,9 +163,34 @@ class EmbeddedNode:
         while _alive(info.pid):
             if time.monotonic() > deadline:
                 os.kill(info.pid, signal.SIGKILL)
-                raise ConfigurationError(f"anvil (pid {info.pid}) did not stop in {timeout:.0f}s; killed")
+                raise ConfigurationError(
+                    f"anvil (pid {info.pid}) did not stop in {timeout:.0f}s; killed"
+                )
             time.sleep(0.05)
         return True
+
+
+def _spawn_detached(command: list[str], log_path: Path) -> int:
+    """Start `command` in its own session, output to `log_path`; it outlives this process."""
+    return os.posix_spawn(
+        command[0],
+        command,
+        dict(os.environ),
+        setsid=True,
+        file_actions=[
+            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_OPEN, 1, str(log_path), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644),
+            (os.POSIX_SPAWN_DUP2, 1, 2),
+        ],
+    )
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return
+    _alive(pid)
 
 
 def _alive(pid: int) -> bool:
@@ -183,7 +217,9 @@ def _alive(pid: int) -> bool:
 def _block_number(rpc_url: str) -> int | None:
     try:
         response = requests.post(
-            rpc_url, json={"jsonrpc": "2.0", "id": 1, "method": "eth_blockNumber", "params": []}, timeout=2
+            rpc_url,
+            json={"jsonrpc": "2.0", "id": 1, "method": "eth_blockNumber", "params": []},
+            timeout=2,
         )
         return int(response.json()["result"], 16)
     except (requests.RequestException, ValueError, KeyError):

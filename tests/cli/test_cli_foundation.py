@@ -1,0 +1,150 @@
+"""Every foundation CLI command, and its error paths: one clear line, non-zero exit, no traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ledger.cli.main import run
+from ledger.dev_consortium import dev_address
+from tests.conftest import CliResult, CliRunner, free_port
+
+
+def assert_clean_error(result: CliResult, *fragments: str) -> None:
+    assert result.exit_code != 0
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> CliResult:
+    capsys.readouterr()
+    code = run(list(args))
+    out, err = capsys.readouterr()
+    return CliResult(code, out, err)
+
+
+def test_members_lists_dev_consortium(cli: CliRunner) -> None:
+    result = cli("consortium", "members")
+    assert result.exit_code == 0
+    assert "General Administration of Customs of China" in result.stdout
+    assert "threshold: 2 of 2" in result.stdout
+    as_json = json.loads(cli("consortium", "members", "--json").stdout)
+    assert [m["id"] for m in as_json["members"]] == ["CN", "SG"]
+    assert as_json["threshold"] == 2
+
+
+def test_propose_approve_cycle(cli: CliRunner) -> None:
+    proposed = json.loads(
+        cli("consortium", "propose", "add-member", "TH", "--name", "Thai Customs", "--admin", "th-customs", "--as", "cn-customs", "--json").stdout
+    )
+    assert proposed["executed"] is False
+    listed = cli("consortium", "proposals")
+    assert "add-member" in listed.stdout
+    assert "open" in listed.stdout
+    approved = cli("consortium", "approve", str(proposed["proposal_id"]), "--as", "sg-customs")
+    assert approved.exit_code == 0
+    assert "executed" in approved.stdout
+    assert "Thai Customs" in cli("consortium", "members").stdout
+
+
+def test_other_proposals(cli: CliRunner) -> None:
+    assert "awaiting approvals" in cli("consortium", "propose", "threshold", "1", "--as", "cn-customs").stdout
+    assert cli("consortium", "approve", "0", "--as", "sg-customs").exit_code == 0
+    rotated = cli("consortium", "propose", "rotate-admin", "SG", "--admin", "th-customs", "--as", "sg-customs")
+    assert "executed" in rotated.stdout
+    removed = cli("consortium", "propose", "remove-member", "SG", "--as", "cn-customs", "--json")
+    assert json.loads(removed.stdout)["executed"] is True
+    assert "Singapore" not in cli("consortium", "members").stdout
+
+
+def test_accredit_withdraw_and_show(cli: CliRunner) -> None:
+    accredited = cli("consortium", "accredit", "exporter", "--role", "oracle", "--as", "cn-customs")
+    assert accredited.exit_code == 0, accredited.stderr
+    assert f"{dev_address('exporter')} accredited as oracle by CN" in accredited.stdout
+    shown = json.loads(cli("consortium", "accreditation", "exporter", "--role", "oracle", "--json").stdout)
+    assert shown["active"] is True
+    assert shown["member_id"] == "CN"
+    assert cli("consortium", "withdraw", "exporter", "--role", "oracle", "--as", "cn-customs").exit_code == 0
+    assert "not active" in cli("consortium", "accreditation", "exporter", "--role", "oracle").stdout
+
+
+def test_unaccredited_caller_is_refused(cli: CliRunner) -> None:
+    result = cli("consortium", "accredit", "exporter", "--role", "oracle", "--as", "cn-issuer")
+    assert_clean_error(result, "ConsortiumNotMemberAdmin", dev_address("cn-issuer").lower()[:10])
+
+
+def test_member_cannot_act_for_another(cli: CliRunner) -> None:
+    result = cli("consortium", "withdraw", "cn-issuer", "--role", "issuer", "--type", "certificate-of-origin", "--as", "sg-customs")
+    assert_clean_error(result, "ConsortiumAccountOfOtherMember", "memberId=CN")
+
+
+def test_double_approval_is_refused(cli: CliRunner) -> None:
+    cli("consortium", "propose", "threshold", "1", "--as", "cn-customs")
+    assert_clean_error(cli("consortium", "approve", "0", "--as", "cn-customs"), "ConsortiumAlreadyApproved")
+    assert_clean_error(cli("consortium", "approve", "7", "--as", "cn-customs"), "ConsortiumUnknownProposal")
+
+
+def test_unknown_profile_is_refused(cli: CliRunner) -> None:
+    assert_clean_error(cli("consortium", "approve", "0", "--as", "nobody"), "unknown profile 'nobody'", "cn-customs")
+
+
+def test_malformed_input_is_refused(cli: CliRunner) -> None:
+    assert_clean_error(cli("consortium", "accredit", "0x1234", "--role", "oracle", "--as", "cn-customs"), "neither an account address nor a known profile")
+    assert_clean_error(cli("consortium", "accredit", "exporter", "--role", "king", "--as", "cn-customs"), "unknown role 'king'")
+    assert_clean_error(
+        cli("consortium", "propose", "add-member", "t h!", "--name", "X", "--admin", "exporter", "--as", "cn-customs"),
+        "is not a member id",
+    )
+    assert_clean_error(cli("consortium", "propose", "threshold", "0", "--as", "cn-customs"), "threshold is at least 1")
+    usage = cli("consortium", "approve", "not-a-number", "--as", "cn-customs")
+    assert usage.exit_code == 2
+    assert "Traceback" not in usage.stderr
+
+
+def test_deploy_dev_is_idempotent(cli: CliRunner) -> None:
+    result = cli("deploy", "--dev", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["deployed"] == []
+    assert "(existing)" in cli("deploy", "--dev").stdout
+
+
+def test_deploy_needs_a_founding_member(cli: CliRunner) -> None:
+    assert_clean_error(cli("deploy", "--as", "deployer"), "--member ID and --member-name")
+
+
+def test_node_not_running_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    result = run_cli(capsys, "--data-dir", str(tmp_path), "--rpc-url", url, "consortium", "members")
+    assert_clean_error(result, f"no chain node answers at {url}", "sanzhi node start")
+
+
+def test_not_deployed_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path, cli: CliRunner) -> None:
+    result = run_cli(capsys, "--data-dir", str(tmp_path), "--rpc-url", cli.chain.rpc_url, "consortium", "members")
+    assert_clean_error(result, "not deployed on chain 31337", "sanzhi deploy")
+
+
+def test_node_commands(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    port = str(free_port())
+    base = ("--data-dir", str(tmp_path))
+    stopped = run_cli(capsys, *base, "node", "status")
+    assert stopped.exit_code == 1
+    assert "not running" in stopped.stdout
+    try:
+        started = run_cli(capsys, *base, "node", "start", "--port", port)
+        assert started.exit_code == 0
+        assert "node started" in started.stdout
+        again = run_cli(capsys, *base, "node", "start", "--port", port, "--json")
+        assert json.loads(again.stdout)["started"] is False
+        status = json.loads(run_cli(capsys, *base, "node", "status", "--json").stdout)
+        assert status["running"] is True
+        assert status["chain_id"] == 31337
+        assert status["rpc_url"] == f"http://127.0.0.1:{port}"
+        assert isinstance(status["block_number"], int)
+    finally:
+        assert "state saved" in run_cli(capsys, *base, "node", "stop").stdout
+    assert "not running" in run_cli(capsys, *base, "node", "stop").stdout

@@ -1,0 +1,62 @@
+"""LedgerClient against the session node: reverts decoded, nonces safe, node errors clear."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from ledger.client import LedgerClient
+from ledger.artifacts import Artifacts
+from ledger.consortium import ConsortiumBinding
+from ledger.errors import ContractRevert, KeyUnavailable, NodeNotRunning, WrongChain
+from ledger.settings import LedgerSettings
+from tests.conftest import Chain, free_port
+
+
+def test_revert_is_decoded_into_its_own_error_class(chain: Chain) -> None:
+    stranger = ConsortiumBinding(chain.client("exporter"))
+    not_admin = ContractRevert.for_error("ConsortiumNotMemberAdmin")
+    with pytest.raises(not_admin) as raised:
+        stranger.propose_threshold(1)
+    assert raised.value.values["caller"].lower() == stranger.client.address.lower()
+    assert "ConsortiumNotMemberAdmin(caller=0x" in raised.value.message
+
+
+def test_revert_values_are_readable(chain: Chain) -> None:
+    cn = ConsortiumBinding(chain.client("cn-customs"))
+    with pytest.raises(ContractRevert, match=r"ConsortiumMemberExists\(memberId=SG\)"):
+        cn.propose_add_member("SG", "Singapore again", "0x" + "11" * 20)
+
+
+def test_concurrent_callers_sharing_one_key_never_collide(chain: Chain) -> None:
+    # Two clients (as two processes would have) and four threads each, one key.
+    clients = [chain.client("deployer"), chain.client("deployer")]
+    target = "0x" + "22" * 20
+
+    def transfer(i: int) -> int:
+        sent = clients[i % 2].send({"to": target, "value": 1}, gas=21_000)
+        return sent.block_number
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        blocks = list(pool.map(transfer, range(16)))
+    assert len(blocks) == 16
+    assert clients[0].w3.eth.get_balance(target) == 16
+
+
+def test_write_without_key_is_refused_clearly(chain: Chain) -> None:
+    with pytest.raises(KeyUnavailable, match="--as PROFILE"):
+        ConsortiumBinding(chain.client()).propose_threshold(1)
+
+
+def test_unreachable_node_is_reported(tmp_path_factory: pytest.TempPathFactory) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    client = LedgerClient(rpc_url=url, artifacts=Artifacts(LedgerSettings().artifacts_dir))
+    with pytest.raises(NodeNotRunning, match=f"no chain node answers at {url}"):
+        client.block_number()
+
+
+def test_wrong_chain_is_refused(chain: Chain) -> None:
+    client = LedgerClient(rpc_url=chain.rpc_url, artifacts=Artifacts(LedgerSettings().artifacts_dir), expected_chain_id=1)
+    with pytest.raises(WrongChain, match="node is on chain 31337, expected chain 1"):
+        _ = client.chain_id
