@@ -3,7 +3,7 @@
 eth-hash's pycryptodome backend allocates a hash object per call (about 4.5 us on the ctypes
 backend). Here one Keccak state per thread, from the same pycryptodome shared library, is
 absorbed, squeezed and reset (about 1.5 us). If that library cannot be loaded, or disagrees with
-eth-hash on a known vector, eth_utils.keccak is used instead.
+eth-hash on a known vector, eth-hash's keccak is used instead.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import importlib.util
 import threading
 from collections.abc import Callable
 
-from eth_utils import keccak as _eth_keccak
+from eth_hash.auto import keccak as _eth_keccak
 
 _EMPTY_DIGEST = bytes.fromhex("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470")
 _KECCAK_PADDING = 1
@@ -56,7 +56,8 @@ def _load_fast() -> Callable[[bytes], bytes] | None:
         absorb(state, data, sizes[n] if n < _SIZE_CACHE else ctypes.c_size_t(n))
         digest(state, out, digest_size, padding)
         reset(state)
-        return out.raw
+        digest_bytes: bytes = out.raw
+        return digest_bytes
 
     return keccak256
 

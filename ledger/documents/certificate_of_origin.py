@@ -59,9 +59,7 @@ class Transport(Model):
         default=None, description="WCO DM: BorderTransportMeans.DepartureDateTime"
     )
     loading_location: LocationCode = Field(description="WCO DM: LoadingLocation.ID (UN/LOCODE)")
-    discharge_location: LocationCode = Field(
-        description="WCO DM: UnloadingLocation.ID (UN/LOCODE)"
-    )
+    discharge_location: LocationCode = Field(description="WCO DM: UnloadingLocation.ID (UN/LOCODE)")
 
 
 class OriginGoodsItem(QuantifiedItem):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Annotated, ClassVar
 
 from pydantic import (
@@ -39,8 +39,13 @@ def _check_country(value: str) -> str:
 
 
 def _format_decimal(value: Decimal) -> str:
-    # Fixed notation without trailing zeros, so "10.50", "10.5" and "1.05E+1" hash alike.
-    return format(value.normalize(), "f")
+    """Fixed notation without trailing zeros, so "10.50", "10.5" and "1.05E+1" hash alike."""
+    text = str(value)
+    if "E" in text or "e" in text:
+        text = format(value.normalize(), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
 
 
 Text = Annotated[
@@ -137,14 +142,19 @@ class Document(Model):
     @property
     def utilization_quantity(self) -> int:
         """Total quantity of the items in thousandths of their (single, shared) unit."""
-        first_unit = self.items[0].unit_code
-        total = Decimal(0)
-        for index, item in enumerate(self.items):
-            if item.unit_code != first_unit:
-                raise InvalidInput(
-                    f"all items must share one unit code to be utilized; item 0 uses "
-                    f"{first_unit}, this one {item.unit_code}",
-                    path=f"items.{index}.unit_code",
-                )
-            total += item.quantity
-        return int(total * QUANTITY_SCALE)
+        return utilization_of(self.items)
+
+
+def utilization_of(items: Sequence[QuantifiedItem]) -> int:
+    """Sum of the items' quantities in thousandths; InvalidInput when units differ."""
+    first_unit = items[0].unit_code
+    total = Decimal(0)
+    for index, item in enumerate(items):
+        if item.unit_code != first_unit:
+            raise InvalidInput(
+                f"all items must share one unit code to be utilized; item 0 uses "
+                f"{first_unit}, this one {item.unit_code}",
+                path=f"items.{index}.unit_code",
+            )
+        total += item.quantity
+    return int(total * QUANTITY_SCALE)
