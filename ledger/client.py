@@ -67,6 +67,7 @@ class LedgerClient:
         self.w3 = Web3(HTTPProvider(rpc_url, request_kwargs={"timeout": 30}))
         # Besu QBFT/Clique blocks carry more than 32 bytes of extraData.
         self.w3.middleware_onion.inject(ExtraDataToPOAMiddleware, layer=0)
+        self._session = requests.Session()
         self._expected_chain_id = expected_chain_id
         self._chain_id: int | None = None
         self._nonces = (
@@ -161,6 +162,77 @@ class LedgerClient:
                 raise TransactionFailed(f"node refused the transaction: {_rpc_message(exc)}") from exc
         return "0x" + bytes(tx_hash).hex()
 
+    def send_batch(self, txs: Sequence[dict[str, Any]], *, gas: int) -> list[str]:
+        """Sign `txs` with consecutive nonces and send them in one JSON-RPC batch.
+
+        web3's batch_requests refuses eth_sendRawTransaction, hence the raw batch. Every
+        transaction gets the same gas limit (callers size it from a measured worst case).
+        Returns the transaction hashes in order; use `wait_many` for the receipts.
+        """
+        account = self.account
+        if account is None or self._nonces is None:
+            raise KeyUnavailable("this command needs a signing key: pass --as PROFILE")
+        if not txs:
+            return []
+        chain_id, gas_price = self.chain_id, self.rpc(lambda: self.w3.eth.gas_price)
+        with self._nonces.reserve() as first_nonce:
+            raws = [
+                "0x"
+                + account.sign_transaction(
+                    {"value": 0, **tx, "gas": gas, "gasPrice": gas_price, "chainId": chain_id, "nonce": first_nonce + i}
+                ).raw_transaction.hex().removeprefix("0x")
+                for i, tx in enumerate(txs)
+            ]
+            replies = self.raw_batch([("eth_sendRawTransaction", [raw]) for raw in raws])
+        hashes: list[str] = []
+        for i, reply in enumerate(replies):
+            if "error" in reply:
+                raise TransactionFailed(
+                    f"node refused transaction {i + 1} of {len(txs)} ({len(hashes)} sent before it): "
+                    f"{reply['error'].get('message', reply['error'])}"
+                )
+            hashes.append(str(reply["result"]))
+        return hashes
+
+    def wait_many(self, tx_hashes: Sequence[str], *, chunk: int = 500) -> list[TxReceipt]:
+        """Receipts for `tx_hashes` (polled in JSON-RPC batches); raise on any failed one."""
+        receipts: dict[str, dict[str, Any]] = {}
+        deadline = time.monotonic() + self.tx_timeout_seconds
+        pending = list(tx_hashes)
+        while pending:
+            for start in range(0, len(pending), chunk):
+                part = pending[start : start + chunk]
+                for tx_hash, reply in zip(
+                    part, self.raw_batch([("eth_getTransactionReceipt", [h]) for h in part]), strict=True
+                ):
+                    if reply.get("result"):
+                        receipts[tx_hash] = reply["result"]
+            pending = [h for h in pending if h not in receipts]
+            if pending:
+                if time.monotonic() > deadline:
+                    raise TransactionFailed(f"{len(pending)} transactions not mined in {self.tx_timeout_seconds:.0f}s")
+                time.sleep(0.05)
+        formatted = [self.w3.eth.get_transaction_receipt(h) if receipts[h]["status"] != "0x1" else None for h in tx_hashes]
+        for tx_hash, failed in zip(tx_hashes, formatted, strict=True):
+            if failed is not None:
+                raise self._failed_transaction_error(tx_hash, failed, None)
+        return [_receipt_from_json(receipts[h]) for h in tx_hashes]
+
+    def raw_batch(self, calls: Sequence[tuple[str, list[Any]]]) -> list[dict[str, Any]]:
+        """One JSON-RPC batch request; replies in call order."""
+        payload = [{"jsonrpc": "2.0", "id": i, "method": m, "params": p} for i, (m, p) in enumerate(calls)]
+        try:
+            response = self._session.post(self.rpc_url, json=payload, timeout=60)
+            replies = response.json()
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise NodeNotRunning(self.rpc_url, type(exc).__name__) from exc
+        except ValueError as exc:
+            raise TransactionFailed(f"node sent an unreadable batch reply (HTTP {response.status_code})") from exc
+        if not isinstance(replies, list):
+            raise TransactionFailed(f"node refused the batch: {replies.get('error', replies)}")
+        by_id = {r.get("id"): r for r in replies}
+        return [by_id.get(i, {"error": {"message": "no reply"}}) for i in range(len(calls))]
+
     def estimate_gas(self, tx: dict[str, Any]) -> int:
         try:
             estimate = self.rpc(lambda: self.w3.eth.estimate_gas(tx))  # type: ignore[arg-type]
@@ -208,19 +280,37 @@ class LedgerClient:
     def _failed_transaction_error(
         self, tx_hash: str, receipt: TxReceipt, tx: dict[str, Any] | None
     ) -> LedgerError:
-        if tx is not None:
-            replay = {k: v for k, v in tx.items() if k in ("from", "to", "data", "value")}
-            if self.account is not None:
-                replay["from"] = self.account.address
+        if tx is None:
+            sent = self.w3.eth.get_transaction(HexBytes(tx_hash))
+            tx = {"from": sent["from"], "to": sent.get("to"), "data": sent["input"], "value": sent["value"]}
+        else:
+            tx = {**tx, "from": self.account.address if self.account else tx.get("from")}
+        replay = {k: v for k, v in tx.items() if k in ("from", "to", "data", "value") and v is not None}
+        # Replay at the parent block, or at the latest one where history is pruned (anvil
+        # --prune-history): the JSON-RPC API offers nothing closer without debug_ tracing.
+        for block in (receipt["blockNumber"] - 1, "latest"):
             try:
-                self.w3.eth.call(replay, block_identifier=receipt["blockNumber"] - 1)  # type: ignore[arg-type]
+                self.w3.eth.call(replay, block_identifier=block)  # type: ignore[arg-type]
             except ContractLogicError as exc:
                 error = self._revert_error(exc)
                 if isinstance(error, ContractRevert):
                     return error
             except Web3RPCError:
-                pass
+                continue
+            break
         return TransactionFailed(f"transaction {tx_hash} failed (status 0, gas used {receipt['gasUsed']})")
+
+
+def _receipt_from_json(raw: dict[str, Any]) -> TxReceipt:
+    """The fields callers use from a raw JSON receipt, in web3's types."""
+    return TxReceipt(  # type: ignore[typeddict-item]
+        transactionHash=HexBytes(raw["transactionHash"]),
+        blockNumber=int(raw["blockNumber"], 16),
+        blockHash=HexBytes(raw["blockHash"]),
+        gasUsed=int(raw["gasUsed"], 16),
+        status=int(raw["status"], 16),
+        logs=raw["logs"],
+    )
 
 
 def _rpc_message(exc: Web3RPCError) -> str:

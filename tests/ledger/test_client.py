@@ -60,3 +60,21 @@ def test_wrong_chain_is_refused(chain: Chain) -> None:
     client = LedgerClient(rpc_url=chain.rpc_url, artifacts=Artifacts(LedgerSettings().artifacts_dir), expected_chain_id=1)
     with pytest.raises(WrongChain, match="node is on chain 31337, expected chain 1"):
         _ = client.chain_id
+
+
+def test_pipelined_batch_sends_in_nonce_order(chain: Chain) -> None:
+    client = chain.client("deployer")
+    target = "0x" + "44" * 20
+    hashes = client.send_batch([{"to": target, "value": i + 1} for i in range(50)], gas=21_000)
+    receipts = client.wait_many(hashes)
+    assert [r["status"] for r in receipts] == [1] * 50
+    assert client.w3.eth.get_balance(target) == sum(range(1, 51))
+
+
+def test_failed_transaction_in_batch_is_reported(chain: Chain) -> None:
+    client = chain.client("exporter")
+    consortium = client.contract("Consortium")
+    data = consortium.functions.proposeThreshold(1)._encode_transaction_data()
+    hashes = client.send_batch([{"to": consortium.address, "data": data}], gas=200_000)
+    with pytest.raises(ContractRevert.for_error("ConsortiumNotMemberAdmin")):
+        client.wait_many(hashes)
