@@ -1,0 +1,7 @@
+"""`sanzhi bench ...`: speed and gas benchmarks, results written as JSON."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(help="Benchmarks (results as JSON, written to --out).", no_args_is_help=True)
