@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {ICertificateRegistry} from "./interfaces/ICertificateRegistry.sol";
+import {IConsortium} from "./interfaces/IConsortium.sol";
+
+/// @title CertificateRegistry
+/// @notice Batches of e-certificates anchored as Merkle roots by accredited issuers, with a
+/// per-certificate lifecycle (revoke, suspend, reinstate, supersede) and utilization recorded
+/// by customs administrations.
+/// @dev Gas shapes the storage: a batch is one slot (issuer, issuedAt, expiresAt; its count and
+/// the issuer's member are only emitted), a certificate's state is one slot (status, reason,
+/// changedAt, utilized), so issuing a root, revoking one certificate and recording a
+/// utilization each write a single new slot. Timestamps are stored in 48 bits.
+contract CertificateRegistry is ICertificateRegistry {
+    /// @inheritdoc ICertificateRegistry
+    bytes32 public constant ISSUER_ROLE = keccak256("ISSUER_ROLE");
+    /// @inheritdoc ICertificateRegistry
+    uint256 public constant MAX_BATCH = 65_536;
+    /// @inheritdoc ICertificateRegistry
+    uint256 public constant MAX_QUERIES = 256;
+
+    struct BatchRecord {
+        address issuer;
+        uint48 issuedAt;
+        uint48 expiresAt;
+    }
+
+    struct CertificateRecord {
+        Status status;
+        uint16 reason;
+        uint48 changedAt;
+        uint128 utilized;
+    }
+
+    struct Successor {
+        bytes32 root;
+        bytes32 leaf;
+    }
+
+    IConsortium private immutable _consortium;
+
+    // Keyed by _batchId(root, certType) and _certificateId(root, certType, leaf): one hash of
+    // the packed parts instead of one per nesting level.
+    mapping(bytes32 batchId => BatchRecord) private _batches;
+    mapping(bytes32 certificateId => CertificateRecord) private _certificates;
+    mapping(bytes32 certificateId => Successor) private _successors;
+
+    /// @param consortium_ The consortium whose accreditations this registry trusts.
+    constructor(IConsortium consortium_) {
+        if (address(consortium_) == address(0)) {
+            revert CertificateRegistryInvalidConsortium(address(consortium_));
+        }
+        _consortium = consortium_;
+    }
+
+    // ---------------------------------------------------------------- issuing side
+
+    /// @inheritdoc ICertificateRegistry
+    function issue(bytes32 root, bytes32 certType, uint32 count, uint64 expiresAt) external {
+        if (root == bytes32(0)) revert CertificateRegistryInvalidRoot(root);
+        if (count == 0 || count > MAX_BATCH) {
+            revert CertificateRegistryInvalidCount(count, MAX_BATCH);
+        }
+        if (expiresAt != 0 && (expiresAt <= block.timestamp || expiresAt > type(uint48).max)) {
+            revert CertificateRegistryInvalidExpiry(expiresAt);
+        }
+        bytes32 memberId = _issuerMember(msg.sender, certType);
+        BatchRecord storage b = _batches[_batchId(root, certType)];
+        if (b.issuer != address(0)) revert CertificateRegistryAlreadyIssued(root, certType);
+        // The whole slot in one write (layout of BatchRecord: issuer, issuedAt, expiresAt from
+        // the low bits); the optimizer would otherwise write field by field.
+        uint256 packed =
+            uint256(uint160(msg.sender)) | (block.timestamp << 160) | (uint256(expiresAt) << 208);
+        assembly ("memory-safe") {
+            sstore(b.slot, packed)
+        }
+        emit CertificatesIssued(root, certType, msg.sender, memberId, count, expiresAt);
+    }
+
+    /// @inheritdoc ICertificateRegistry
+    function revoke(bytes32 root, bytes32 certType, bytes32 leaf, uint16 reason) external {
+        if (reason == 0) revert CertificateRegistryInvalidReason(reason);
+        _authorize(root, certType, true);
+        CertificateRecord storage c = _certificates[_certificateId(root, certType, leaf)];
+        Status status = c.status;
+        if (status != Status.Valid && status != Status.Suspended) {
+            revert CertificateRegistryInvalidStatus(root, leaf, status);
+        }
+        _setStatus(c, Status.Revoked, reason);
+        emit CertificateRevoked(root, leaf, msg.sender, certType, reason);
+    }
+
+    /// @inheritdoc ICertificateRegistry
+    function suspend(bytes32 root, bytes32 certType, bytes32 leaf, uint16 reason) external {
+        if (reason == 0) revert CertificateRegistryInvalidReason(reason);
+        _authorize(root, certType, false);
+        CertificateRecord storage c = _certificates[_certificateId(root, certType, leaf)];
+        Status status = c.status;
+        if (status != Status.Valid) revert CertificateRegistryInvalidStatus(root, leaf, status);
+        _setStatus(c, Status.Suspended, reason);
+        emit CertificateSuspended(root, leaf, msg.sender, certType, reason);
+    }
+
+    /// @inheritdoc ICertificateRegistry
+    function reinstate(bytes32 root, bytes32 certType, bytes32 leaf) external {
+        _authorize(root, certType, false);
+        CertificateRecord storage c = _certificates[_certificateId(root, certType, leaf)];
+        Status status = c.status;
+        if (status != Status.Suspended) {
+            revert CertificateRegistryInvalidStatus(root, leaf, status);
+        }
+        _setStatus(c, Status.Valid, 0);
+        emit CertificateReinstated(root, leaf, msg.sender, certType);
+    }
+
+    /// @inheritdoc ICertificateRegistry
+    function supersede(
+        bytes32 root,
+        bytes32 certType,
+        bytes32 leaf,
+        bytes32 newRoot,
+        bytes32 newLeaf
+    ) external {
+        if (root == newRoot && leaf == newLeaf) {
+            revert CertificateRegistrySelfSupersede(root, leaf);
+        }
+        bytes32 memberId = _authorize(root, certType, false);
+        address successorIssuer = _batches[_batchId(newRoot, certType)].issuer;
+        if (successorIssuer == address(0)) revert CertificateRegistryNotIssued(newRoot, certType);
+        if (successorIssuer != msg.sender) {
+            if (memberId == bytes32(0)) memberId = _memberOfIssuer(msg.sender, certType);
+            if (_memberOfIssuer(successorIssuer, certType) != memberId) {
+                revert CertificateRegistryNotBatchIssuer(msg.sender, newRoot, certType);
+            }
+        }
+        Status successorStatus = _certificates[_certificateId(newRoot, certType, newLeaf)].status;
+        if (successorStatus != Status.Valid) {
+            revert CertificateRegistryInvalidStatus(newRoot, newLeaf, successorStatus);
+        }
+        CertificateRecord storage c = _certificates[_certificateId(root, certType, leaf)];
+        Status status = c.status;
+        if (status != Status.Valid && status != Status.Suspended) {
+            revert CertificateRegistryInvalidStatus(root, leaf, status);
+        }
+        _setStatus(c, Status.Superseded, 0);
+        _successors[_certificateId(root, certType, leaf)] = Successor(newRoot, newLeaf);
+        emit CertificateSuperseded(root, leaf, msg.sender, certType, newRoot, newLeaf);
+    }
+
+    // ---------------------------------------------------------------- customs side
+
+    /// @inheritdoc ICertificateRegistry
+    function utilize(
+        bytes32 root,
+        bytes32 certType,
+        bytes32 documentHash,
+        uint256 quantity,
+        bytes32[] calldata proof,
+        bytes32 declarationRef,
+        uint256 amount
+    ) external returns (uint256 remaining) {
+        bytes32 memberId = _consortium.memberOf(msg.sender);
+        if (memberId == bytes32(0)) revert CertificateRegistryNotCustoms(msg.sender);
+        if (amount == 0) revert CertificateRegistryInvalidAmount(amount);
+        _checkUsable(root, certType);
+        bytes32 leaf = _leafHash(documentHash, quantity);
+        if (!MerkleProof.verifyCalldata(proof, root, leaf)) {
+            revert CertificateRegistryInvalidProof(root, leaf);
+        }
+        remaining = _draw(root, certType, leaf, quantity, amount);
+        emit CertificateUtilized(root, leaf, declarationRef, certType, memberId, amount, remaining);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc ICertificateRegistry
+    function consortium() external view returns (IConsortium) {
+        return _consortium;
+    }
+
+    /// @inheritdoc ICertificateRegistry
+    function batch(bytes32 root, bytes32 certType) external view returns (Batch memory) {
+        BatchRecord memory b = _batches[_batchId(root, certType)];
+        return Batch(b.issuer, b.issuedAt, b.expiresAt);
+    }
+
+    /// @inheritdoc ICertificateRegistry
+    function certificateState(bytes32 root, bytes32 certType, bytes32 leaf)
+        external
+        view
+        returns (CertificateView memory v)
+    {
+        _fillBatch(v, root, certType);
+        _fillCertificate(v, root, certType, leaf);
+    }
+
+    /// @inheritdoc ICertificateRegistry
+    function certificateStates(CertificateRef[] calldata refs)
+        external
+        view
+        returns (CertificateView[] memory views)
+    {
+        if (refs.length > MAX_QUERIES) {
+            revert CertificateRegistryTooManyQueries(refs.length, MAX_QUERIES);
+        }
+        views = new CertificateView[](refs.length);
+        for (uint256 i = 0; i < refs.length; ++i) {
+            CertificateRef calldata r = refs[i];
+            CertificateView memory v = views[i];
+            // Certificates of one batch usually come together: ask the consortium once.
+            if (i > 0 && r.root == refs[i - 1].root && r.certType == refs[i - 1].certType) {
+                _copyBatch(v, views[i - 1]);
+            } else {
+                _fillBatch(v, r.root, r.certType);
+            }
+            _fillCertificate(v, r.root, r.certType, r.leaf);
+        }
+    }
+
+    /// @inheritdoc ICertificateRegistry
+    function leafHash(bytes32 documentHash, uint256 quantity) external pure returns (bytes32) {
+        return _leafHash(documentHash, quantity);
+    }
+
+    /// @inheritdoc ICertificateRegistry
+    function verifyProof(bytes32 root, bytes32 leaf, bytes32[] calldata proof)
+        external
+        pure
+        returns (bool)
+    {
+        return MerkleProof.verifyCalldata(proof, root, leaf);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /// @dev The member that accredited `account` as issuer for `certType`, if that holds now.
+    function _issuerMember(address account, bytes32 certType) private view returns (bytes32) {
+        (bytes32 memberId, bool standing) = _accreditation(account, certType);
+        if (!standing || !_isMember(memberId)) {
+            revert CertificateRegistryNotIssuer(account, certType);
+        }
+        return memberId;
+    }
+
+    /// @dev The member that accredited (or last accredited) `issuer` for `certType`.
+    function _memberOfIssuer(address issuer, bytes32 certType) private view returns (bytes32) {
+        (bytes32 memberId,) = _accreditation(issuer, certType);
+        return memberId;
+    }
+
+    // The two consortium reads on the issue and revoke paths are written as bare static calls:
+    // Solidity's encoding and checked decoding of the struct cost several hundred gas per
+    // call, and those paths have a 60,000 gas goal per transaction.
+
+    /// @dev consortium.accreditation(account, ISSUER_ROLE, certType): its member, and whether
+    /// it stands (granted and not withdrawn; the member may have left).
+    function _accreditation(address account, bytes32 certType)
+        private
+        view
+        returns (bytes32 memberId, bool standing)
+    {
+        (address target, bytes4 selector, bytes32 role) =
+            (address(_consortium), IConsortium.accreditation.selector, ISSUER_ROLE);
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            mstore(add(ptr, 0x04), account)
+            mstore(add(ptr, 0x24), role)
+            mstore(add(ptr, 0x44), certType)
+            if iszero(
+                and(gt(returndatasize(), 0x5f), staticcall(gas(), target, ptr, 0x64, ptr, 0x60))
+            ) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+            memberId := mload(ptr)
+            standing := and(iszero(iszero(mload(add(ptr, 0x20)))), iszero(mload(add(ptr, 0x40))))
+        }
+    }
+
+    /// @dev consortium.isMember(memberId).
+    function _isMember(bytes32 memberId) private view returns (bool member) {
+        (address target, bytes4 selector) = (address(_consortium), IConsortium.isMember.selector);
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            mstore(add(ptr, 0x04), memberId)
+            if iszero(
+                and(gt(returndatasize(), 0x1f), staticcall(gas(), target, ptr, 0x24, ptr, 0x20))
+            ) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+            member := iszero(iszero(mload(ptr)))
+        }
+    }
+
+    /// @dev The caller may change certificates of batch (root, certType): it is accredited for
+    /// the type by the member that accredited the batch's issuer. Returns that member, or zero
+    /// when the caller is the batch issuer itself (saving a consortium call).
+    /// For revocation the accreditation must still stand but its member need not be active any
+    /// more: revoking only ever removes trust, and a member that left must still be able to
+    /// withdraw what it issued. Every other change needs an active member.
+    function _authorize(bytes32 root, bytes32 certType, bool revoking)
+        private
+        view
+        returns (bytes32 memberId)
+    {
+        address issuer = _batches[_batchId(root, certType)].issuer;
+        if (issuer == address(0)) revert CertificateRegistryNotIssued(root, certType);
+        if (issuer == msg.sender && !revoking) {
+            if (!_consortium.isAccredited(msg.sender, ISSUER_ROLE, certType)) {
+                revert CertificateRegistryNotIssuer(msg.sender, certType);
+            }
+            return bytes32(0);
+        }
+        bool standing;
+        (memberId, standing) = _accreditation(msg.sender, certType);
+        if (!standing || (!revoking && !_isMember(memberId))) {
+            revert CertificateRegistryNotIssuer(msg.sender, certType);
+        }
+        if (issuer == msg.sender) return bytes32(0);
+        if (_memberOfIssuer(issuer, certType) != memberId) {
+            revert CertificateRegistryNotBatchIssuer(msg.sender, root, certType);
+        }
+    }
+
+    /// @dev Batch (root, certType) was issued and has not expired.
+    function _checkUsable(bytes32 root, bytes32 certType) private view {
+        BatchRecord storage b = _batches[_batchId(root, certType)];
+        (address issuer, uint48 expiresAt) = (b.issuer, b.expiresAt);
+        if (issuer == address(0)) revert CertificateRegistryNotIssued(root, certType);
+        if (expiresAt != 0 && block.timestamp >= expiresAt) {
+            revert CertificateRegistryExpired(root, certType, expiresAt);
+        }
+    }
+
+    /// @dev Draw `amount` from a Valid certificate; returns what remains of its quantity.
+    function _draw(bytes32 root, bytes32 certType, bytes32 leaf, uint256 quantity, uint256 amount)
+        private
+        returns (uint256 remaining)
+    {
+        CertificateRecord storage c = _certificates[_certificateId(root, certType, leaf)];
+        (Status status, uint256 used) = (c.status, c.utilized);
+        if (status != Status.Valid) revert CertificateRegistryInvalidStatus(root, leaf, status);
+        uint256 total;
+        if (quantity == 0) {
+            if (used != 0) revert CertificateRegistryAlreadyUtilized(root, leaf);
+            total = amount;
+        } else {
+            remaining = quantity - used;
+            if (amount > remaining) {
+                revert CertificateRegistryQuantityExceeded(root, leaf, amount, remaining);
+            }
+            remaining -= amount;
+            total = used + amount;
+        }
+        if (total > type(uint128).max) revert CertificateRegistryInvalidAmount(amount);
+        // casting to 'uint128' is safe because larger totals were rejected above
+        // forge-lint: disable-next-line(unsafe-typecast)
+        c.utilized = uint128(total);
+    }
+
+    /// @dev One write of the whole slot; utilized is kept.
+    function _setStatus(CertificateRecord storage c, Status status, uint16 reason) private {
+        // Layout of CertificateRecord from the low bits: status (8), reason (16), changedAt (48),
+        // utilized (128). Keep utilized, replace the rest.
+        uint256 fields = uint256(uint8(status)) | (uint256(reason) << 8) | (block.timestamp << 24);
+        assembly ("memory-safe") {
+            let kept := and(sload(c.slot), not(0xffffffffffffffffff))
+            sstore(c.slot, or(kept, fields))
+        }
+    }
+
+    function _fillBatch(CertificateView memory v, bytes32 root, bytes32 certType) private view {
+        BatchRecord memory b = _batches[_batchId(root, certType)];
+        if (b.issuer == address(0)) return;
+        v.issued = true;
+        v.issuer = b.issuer;
+        v.issuedAt = b.issuedAt;
+        v.expiresAt = b.expiresAt;
+        v.expired = b.expiresAt != 0 && block.timestamp >= b.expiresAt;
+        v.issuerMemberId = _memberOfIssuer(b.issuer, certType);
+        v.issuerAccreditedAtIssue =
+            _consortium.wasAccredited(b.issuer, ISSUER_ROLE, certType, b.issuedAt);
+        v.issuerAccreditedNow = _consortium.isAccredited(b.issuer, ISSUER_ROLE, certType);
+    }
+
+    function _copyBatch(CertificateView memory v, CertificateView memory from) private pure {
+        v.issued = from.issued;
+        v.issuer = from.issuer;
+        v.issuedAt = from.issuedAt;
+        v.expiresAt = from.expiresAt;
+        v.expired = from.expired;
+        v.issuerMemberId = from.issuerMemberId;
+        v.issuerAccreditedAtIssue = from.issuerAccreditedAtIssue;
+        v.issuerAccreditedNow = from.issuerAccreditedNow;
+    }
+
+    function _fillCertificate(
+        CertificateView memory v,
+        bytes32 root,
+        bytes32 certType,
+        bytes32 leaf
+    ) private view {
+        CertificateRecord memory c = _certificates[_certificateId(root, certType, leaf)];
+        v.status = c.status;
+        v.reason = c.reason;
+        v.changedAt = c.changedAt;
+        v.utilized = c.utilized;
+        if (c.status == Status.Superseded) {
+            Successor memory s = _successors[_certificateId(root, certType, leaf)];
+            v.successorRoot = s.root;
+            v.successorLeaf = s.leaf;
+        }
+    }
+
+    function _batchId(bytes32 root, bytes32 certType) private pure returns (bytes32 id) {
+        assembly ("memory-safe") {
+            mstore(0x00, root)
+            mstore(0x20, certType)
+            id := keccak256(0x00, 0x40)
+        }
+    }
+
+    function _certificateId(bytes32 root, bytes32 certType, bytes32 leaf)
+        private
+        pure
+        returns (bytes32 id)
+    {
+        // Scratch use of free memory: the free memory pointer is not moved.
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, root)
+            mstore(add(ptr, 0x20), certType)
+            mstore(add(ptr, 0x40), leaf)
+            id := keccak256(ptr, 0x60)
+        }
+    }
+
+    function _leafHash(bytes32 documentHash, uint256 quantity) private pure returns (bytes32) {
+        return keccak256(bytes.concat(keccak256(abi.encode(documentHash, quantity))));
+    }
+}
