@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {IAeoRegistry} from "./interfaces/IAeoRegistry.sol";
+
+/// @title AeoMra
+/// @notice The mutual recognition arrangements half of AeoRegistry: proposals, acceptance,
+/// suspension and termination between two members, with an append-only history per pair.
+/// @dev A pair is stored once, under (lower id, higher id); masks are kept as "tiers recognised
+/// by the lower id" and "by the higher id" and turned into the caller's perspective on read.
+abstract contract AeoMra is IAeoRegistry {
+    /// @notice Highest tier number; tier masks use bits 1..MAX_TIER.
+    uint8 public constant MAX_TIER = 15;
+    /// @notice Most state changes kept per MRA.
+    uint256 public constant MAX_MRA_HISTORY = 64;
+    /// @notice Most MRA partners per member.
+    uint256 public constant MAX_MRA_PARTNERS = 128;
+
+    uint16 internal constant _TIER_BITS =
+        uint16(((1 << (uint256(MAX_TIER) + 1)) - 1) & ~uint256(1));
+
+    struct MraEntry {
+        MraStatus status;
+        uint64 at;
+        uint16 lowTiers;
+        uint16 highTiers;
+    }
+
+    struct MraRecord {
+        MraEntry[] history;
+        bytes32 suspendedBy;
+    }
+
+    mapping(bytes32 pair => MraRecord) private _mras;
+    mapping(bytes32 pair => MraProposal) private _proposals;
+    mapping(bytes32 member => bytes32[]) private _partners;
+    mapping(bytes32 member => mapping(bytes32 partner => bool)) private _isPartner;
+
+    /// @inheritdoc IAeoRegistry
+    function proposeMra(
+        bytes32 partner,
+        uint16 tiersRecognisedByProposer,
+        uint16 tiersRecognisedByPartner,
+        uint64 effectiveFrom
+    ) external {
+        bytes32 member = _callerMember();
+        if (partner == member || !_isActiveMember(partner)) {
+            revert AeoRegistryInvalidPartner(partner);
+        }
+        uint16 all = tiersRecognisedByProposer | tiersRecognisedByPartner;
+        if (all == 0 || all & ~_TIER_BITS != 0) {
+            revert AeoRegistryInvalidTierMask(tiersRecognisedByProposer, tiersRecognisedByPartner);
+        }
+        _addPartner(member, partner);
+        _addPartner(partner, member);
+        _proposals[_pair(member, partner)] = MraProposal({
+            proposer: member,
+            partner: partner,
+            tiersRecognisedByProposer: tiersRecognisedByProposer,
+            tiersRecognisedByPartner: tiersRecognisedByPartner,
+            effectiveFrom: effectiveFrom,
+            proposedAt: uint64(block.timestamp)
+        });
+        emit MraProposed(
+            member, partner, tiersRecognisedByProposer, tiersRecognisedByPartner, effectiveFrom
+        );
+    }
+
+    /// @inheritdoc IAeoRegistry
+    function cancelMraProposal(bytes32 partner) external {
+        bytes32 member = _callerMember();
+        bytes32 pair = _pair(member, partner);
+        if (_proposals[pair].proposedAt == 0) revert AeoRegistryNoMraProposal(member, partner);
+        delete _proposals[pair];
+        emit MraProposalCancelled(member, partner);
+    }
+
+    /// @inheritdoc IAeoRegistry
+    function acceptMra(bytes32 partner) external {
+        bytes32 member = _callerMember();
+        bytes32 pair = _pair(member, partner);
+        MraProposal memory p = _proposals[pair];
+        if (p.proposedAt == 0) revert AeoRegistryNoMraProposal(member, partner);
+        if (p.proposer == member) revert AeoRegistryOwnMraProposal(member, partner);
+        if (!_isActiveMember(partner)) revert AeoRegistryInvalidPartner(partner);
+        MraRecord storage rec = _mras[pair];
+        MraEntry memory last = _lastMra(rec);
+        if (last.status == MraStatus.Suspended) {
+            revert AeoRegistryInvalidMraTransition(member, partner, last.status);
+        }
+        uint64 at = _later(p.effectiveFrom, last.at);
+        // The proposer's mask is what the proposer recognises, i.e. `partner` here.
+        (uint16 low, uint16 high) = uint256(partner) < uint256(member)
+            ? (p.tiersRecognisedByProposer, p.tiersRecognisedByPartner)
+            : (p.tiersRecognisedByPartner, p.tiersRecognisedByProposer);
+        _pushMra(rec, member, partner, MraEntry(MraStatus.InForce, at, low, high));
+        rec.suspendedBy = bytes32(0);
+        delete _proposals[pair];
+        emit MraAccepted(member, partner, at);
+    }
+
+    /// @inheritdoc IAeoRegistry
+    function suspendMra(bytes32 partner) external {
+        bytes32 member = _callerMember();
+        MraRecord storage rec = _mras[_pair(member, partner)];
+        MraEntry memory last = _lastMra(rec);
+        if (last.status != MraStatus.InForce) {
+            revert AeoRegistryInvalidMraTransition(member, partner, last.status);
+        }
+        uint64 at = _later(0, last.at);
+        _pushMra(
+            rec, member, partner, MraEntry(MraStatus.Suspended, at, last.lowTiers, last.highTiers)
+        );
+        rec.suspendedBy = member;
+        emit MraSuspended(member, partner, at);
+    }
+
+    /// @inheritdoc IAeoRegistry
+    function resumeMra(bytes32 partner) external {
+        bytes32 member = _callerMember();
+        MraRecord storage rec = _mras[_pair(member, partner)];
+        MraEntry memory last = _lastMra(rec);
+        if (last.status != MraStatus.Suspended) {
+            revert AeoRegistryInvalidMraTransition(member, partner, last.status);
+        }
+        if (rec.suspendedBy != member) {
+            revert AeoRegistryNotMraSuspender(member, partner, rec.suspendedBy);
+        }
+        uint64 at = _later(0, last.at);
+        _pushMra(
+            rec, member, partner, MraEntry(MraStatus.InForce, at, last.lowTiers, last.highTiers)
+        );
+        rec.suspendedBy = bytes32(0);
+        emit MraResumed(member, partner, at);
+    }
+
+    /// @inheritdoc IAeoRegistry
+    function terminateMra(bytes32 partner) external {
+        bytes32 member = _callerMember();
+        MraRecord storage rec = _mras[_pair(member, partner)];
+        MraEntry memory last = _lastMra(rec);
+        if (last.status != MraStatus.InForce && last.status != MraStatus.Suspended) {
+            revert AeoRegistryInvalidMraTransition(member, partner, last.status);
+        }
+        uint64 at = _later(0, last.at);
+        _pushMra(
+            rec, member, partner, MraEntry(MraStatus.Terminated, at, last.lowTiers, last.highTiers)
+        );
+        rec.suspendedBy = bytes32(0);
+        emit MraTerminated(member, partner, at);
+    }
+
+    /// @inheritdoc IAeoRegistry
+    function mra(bytes32 member, bytes32 partner) external view returns (Mra memory) {
+        MraRecord storage rec = _mras[_pair(member, partner)];
+        return Mra({
+            state: _view(_lastMra(rec), member, partner),
+            suspendedBy: rec.suspendedBy,
+            changes: rec.history.length
+        });
+    }
+
+    /// @inheritdoc IAeoRegistry
+    function mraAt(bytes32 member, bytes32 partner, uint64 at)
+        external
+        view
+        returns (MraState memory)
+    {
+        return _view(_mraAt(member, partner, _now(at)), member, partner);
+    }
+
+    /// @inheritdoc IAeoRegistry
+    function mraHistory(bytes32 member, bytes32 partner)
+        external
+        view
+        returns (MraState[] memory states)
+    {
+        MraEntry[] storage history = _mras[_pair(member, partner)].history;
+        states = new MraState[](history.length);
+        for (uint256 i = 0; i < history.length; ++i) {
+            states[i] = _view(history[i], member, partner);
+        }
+    }
+
+    /// @inheritdoc IAeoRegistry
+    function mraProposal(bytes32 member, bytes32 partner)
+        external
+        view
+        returns (MraProposal memory)
+    {
+        return _proposals[_pair(member, partner)];
+    }
+
+    /// @inheritdoc IAeoRegistry
+    function mraPartners(bytes32 member) external view returns (bytes32[] memory) {
+        return _partners[member];
+    }
+
+    /// @dev Why `recognising` would not recognise a tier-`tier` AEO of `certifying` at `at`
+    /// under their MRA, or Recognized.
+    function _mraReason(bytes32 certifying, bytes32 recognising, uint8 tier, uint64 at)
+        internal
+        view
+        returns (Reason)
+    {
+        if (_mras[_pair(certifying, recognising)].history.length == 0) return Reason.NoMra;
+        MraEntry memory e = _mraAt(certifying, recognising, at);
+        if (e.status != MraStatus.InForce) return Reason.MraNotInForce;
+        uint16 mask = uint256(recognising) < uint256(certifying) ? e.lowTiers : e.highTiers;
+        if (mask & (uint16(1) << tier) == 0) return Reason.TierNotInScope;
+        return Reason.Recognized;
+    }
+
+    /// @dev The member whose admin is the caller; reverts otherwise.
+    function _callerMember() internal view virtual returns (bytes32);
+
+    /// @dev Whether `member` is an active consortium member.
+    function _isActiveMember(bytes32 member) internal view virtual returns (bool);
+
+    /// @dev `at`, or the block time when `at` is zero.
+    function _now(uint64 at) internal view returns (uint64) {
+        return at == 0 ? uint64(block.timestamp) : at;
+    }
+
+    /// @dev The latest of `at` (zero: now), the block time and `floor`.
+    function _later(uint64 at, uint64 floor) private view returns (uint64 t) {
+        t = at > block.timestamp ? at : uint64(block.timestamp);
+        if (floor > t) t = floor;
+    }
+
+    function _mraAt(bytes32 member, bytes32 partner, uint64 at)
+        private
+        view
+        returns (MraEntry memory e)
+    {
+        MraEntry[] storage history = _mras[_pair(member, partner)].history;
+        for (uint256 i = history.length; i > 0; --i) {
+            if (history[i - 1].at <= at) return history[i - 1];
+        }
+    }
+
+    function _pushMra(MraRecord storage rec, bytes32 member, bytes32 partner, MraEntry memory e)
+        private
+    {
+        if (rec.history.length >= MAX_MRA_HISTORY) {
+            revert AeoRegistryMraHistoryFull(member, partner, MAX_MRA_HISTORY);
+        }
+        rec.history.push(e);
+    }
+
+    function _addPartner(bytes32 member, bytes32 partner) private {
+        if (_isPartner[member][partner]) return;
+        if (_partners[member].length >= MAX_MRA_PARTNERS) {
+            revert AeoRegistryTooManyPartners(member, MAX_MRA_PARTNERS);
+        }
+        _isPartner[member][partner] = true;
+        _partners[member].push(partner);
+    }
+
+    function _lastMra(MraRecord storage rec) private view returns (MraEntry memory e) {
+        uint256 n = rec.history.length;
+        if (n != 0) e = rec.history[n - 1];
+    }
+
+    function _view(MraEntry memory e, bytes32 member, bytes32 partner)
+        private
+        pure
+        returns (MraState memory)
+    {
+        (uint16 mine, uint16 theirs) = uint256(member) < uint256(partner)
+            ? (e.lowTiers, e.highTiers)
+            : (e.highTiers, e.lowTiers);
+        return MraState(e.status, e.at, mine, theirs);
+    }
+
+    function _pair(bytes32 a, bytes32 b) private pure returns (bytes32) {
+        return uint256(a) < uint256(b)
+            ? keccak256(abi.encodePacked(a, b))
+            : keccak256(abi.encodePacked(b, a));
+    }
+}

@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {IConsortium} from "./interfaces/IConsortium.sol";
+import {IAeoRegistry} from "./interfaces/IAeoRegistry.sol";
+import {OracleQuorum} from "./OracleQuorum.sol";
+import {AeoMra} from "./AeoMra.sol";
+
+/// @title AeoRegistry
+/// @notice AEO certifications per member (changed by the member's admin or a quorum of its
+/// oracles), MRAs between members, and the recognition view that combines them.
+/// @dev A certification costs three storage slots: its history array length, one packed
+/// history entry per change and the evidence hash.
+contract AeoRegistry is OracleQuorum, AeoMra {
+    /// @notice Most changes kept per certification.
+    uint256 public constant MAX_HISTORY = 64;
+    /// @notice Most changes per `applyChanges` / `submitChanges` call.
+    uint256 public constant MAX_BATCH = 100;
+
+    /// @notice EIP-712 type hash of AeoChange.
+    bytes32 public constant AEO_CHANGE_TYPEHASH = keccak256(
+        "AeoChange(uint8 kind,bytes32 operator,uint8 tier,uint64 validFrom,uint64 validUntil,bytes32 evidenceHash,uint16 reason,uint64 effectiveAt)"
+    );
+    /// @notice EIP-712 type hash of AeoChangeBatch, the message oracles sign.
+    bytes32 public constant AEO_CHANGE_BATCH_TYPEHASH = keccak256(
+        "AeoChangeBatch(bytes32 member,AeoChange[] changes,uint256 nonce,uint64 deadline)AeoChange(uint8 kind,bytes32 operator,uint8 tier,uint64 validFrom,uint64 validUntil,bytes32 evidenceHash,uint16 reason,uint64 effectiveAt)"
+    );
+
+    struct CertRecord {
+        CertificationState[] history;
+        bytes32 evidenceHash;
+    }
+
+    mapping(bytes32 member => mapping(bytes32 operator => CertRecord)) private _certs;
+
+    /// @param consortium_ The consortium whose members certify and whose oracles sign.
+    constructor(IConsortium consortium_) OracleQuorum(consortium_, "sanzhi AeoRegistry", "1") {}
+
+    // ---------------------------------------------------------------- certifications
+
+    /// @inheritdoc IAeoRegistry
+    function certify(
+        bytes32 operator,
+        uint8 tier,
+        uint64 validFrom,
+        uint64 validUntil,
+        bytes32 evidenceHash,
+        uint64 effectiveAt
+    ) external {
+        _apply(
+            _callerMember(),
+            AeoChange(
+                ChangeKind.Certify,
+                operator,
+                tier,
+                validFrom,
+                validUntil,
+                evidenceHash,
+                0,
+                effectiveAt
+            )
+        );
+    }
+
+    /// @inheritdoc IAeoRegistry
+    function suspend(bytes32 operator, uint16 reason, uint64 effectiveAt) external {
+        _apply(_callerMember(), _statusChange(ChangeKind.Suspend, operator, reason, effectiveAt));
+    }
+
+    /// @inheritdoc IAeoRegistry
+    function reinstate(bytes32 operator, uint16 reason, uint64 effectiveAt) external {
+        _apply(_callerMember(), _statusChange(ChangeKind.Reinstate, operator, reason, effectiveAt));
+    }
+
+    /// @inheritdoc IAeoRegistry
+    function revoke(bytes32 operator, uint16 reason, uint64 effectiveAt) external {
+        _apply(_callerMember(), _statusChange(ChangeKind.Revoke, operator, reason, effectiveAt));
+    }
+
+    /// @inheritdoc IAeoRegistry
+    function applyChanges(AeoChange[] calldata changes) external {
+        bytes32 member = _callerMember();
+        _checkBatchSize(changes.length);
+        for (uint256 i = 0; i < changes.length; ++i) {
+            _apply(member, changes[i]);
+        }
+    }
+
+    /// @inheritdoc IAeoRegistry
+    function submitChanges(
+        bytes32 member,
+        AeoChange[] calldata changes,
+        uint256 nonce,
+        uint64 deadline,
+        bytes[] calldata signatures
+    ) external {
+        _checkBatchSize(changes.length);
+        _checkOracleQuorum(
+            member, _batchHash(member, changes, nonce, deadline), nonce, deadline, signatures
+        );
+        for (uint256 i = 0; i < changes.length; ++i) {
+            _apply(member, changes[i]);
+        }
+    }
+
+    /// @inheritdoc IAeoRegistry
+    function changesDigest(
+        bytes32 member,
+        AeoChange[] calldata changes,
+        uint256 nonce,
+        uint64 deadline
+    ) external view returns (bytes32) {
+        return _oracleDigest(_batchHash(member, changes, nonce, deadline));
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IAeoRegistry
+    function isRecognized(
+        bytes32 operator,
+        bytes32 certifyingMember,
+        bytes32 recognisingMember,
+        uint64 at
+    ) external view returns (bool) {
+        return _reason(operator, certifyingMember, recognisingMember, _now(at)) == Reason.Recognized;
+    }
+
+    /// @inheritdoc IAeoRegistry
+    function recognition(
+        bytes32 operator,
+        bytes32 certifyingMember,
+        bytes32 recognisingMember,
+        uint64 at
+    ) external view returns (bool recognized, Reason reason) {
+        reason = _reason(operator, certifyingMember, recognisingMember, _now(at));
+        recognized = reason == Reason.Recognized;
+    }
+
+    /// @inheritdoc IAeoRegistry
+    function certification(bytes32 operator, bytes32 certifyingMember)
+        external
+        view
+        returns (Certification memory c)
+    {
+        CertRecord storage rec = _certs[certifyingMember][operator];
+        c.changes = rec.history.length;
+        if (c.changes != 0) c.state = rec.history[c.changes - 1];
+        c.evidenceHash = rec.evidenceHash;
+    }
+
+    /// @inheritdoc IAeoRegistry
+    function certificationAt(bytes32 operator, bytes32 certifyingMember, uint64 at)
+        external
+        view
+        returns (CertificationState memory)
+    {
+        return _stateAt(_certs[certifyingMember][operator].history, _now(at));
+    }
+
+    /// @inheritdoc IAeoRegistry
+    function certificationHistory(bytes32 operator, bytes32 certifyingMember)
+        external
+        view
+        returns (CertificationState[] memory)
+    {
+        return _certs[certifyingMember][operator].history;
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    function _apply(bytes32 member, AeoChange memory c) private {
+        if (c.operator == bytes32(0)) revert AeoRegistryInvalidOperator(c.operator);
+        CertRecord storage rec = _certs[member][c.operator];
+        uint256 n = rec.history.length;
+        CertificationState memory next;
+        if (n != 0) next = rec.history[n - 1];
+        Status status = next.status;
+        _checkTransition(member, c.operator, status, c.kind);
+        if (n >= MAX_HISTORY) revert AeoRegistryHistoryFull(member, c.operator, MAX_HISTORY);
+        uint64 at = _now(c.effectiveAt);
+        if (at < next.effectiveAt) {
+            revert AeoRegistryEffectiveTimeTooEarly(member, c.operator, at, next.effectiveAt);
+        }
+        next.kind = c.kind;
+        next.effectiveAt = at;
+        if (c.kind == ChangeKind.Certify) {
+            if (c.tier == 0 || c.tier > MAX_TIER) revert AeoRegistryInvalidTier(c.tier, MAX_TIER);
+            uint64 validFrom = c.validFrom == 0 ? at : c.validFrom;
+            if (c.validUntil != 0 && c.validUntil <= validFrom) {
+                revert AeoRegistryInvalidValidity(validFrom, c.validUntil);
+            }
+            if (status != Status.Suspended) {
+                next.status = Status.Active;
+                next.reason = 0;
+            }
+            next.tier = c.tier;
+            next.validFrom = validFrom;
+            next.validUntil = c.validUntil;
+            rec.history.push(next);
+            if (rec.evidenceHash != c.evidenceHash) rec.evidenceHash = c.evidenceHash;
+            emit OperatorCertified(
+                member, c.operator, c.tier, validFrom, c.validUntil, c.evidenceHash, at
+            );
+            return;
+        }
+        next.reason = c.reason;
+        if (c.kind == ChangeKind.Suspend) {
+            next.status = Status.Suspended;
+            rec.history.push(next);
+            emit OperatorSuspended(member, c.operator, c.reason, at);
+        } else if (c.kind == ChangeKind.Reinstate) {
+            next.status = Status.Active;
+            rec.history.push(next);
+            emit OperatorReinstated(member, c.operator, c.reason, at);
+        } else {
+            next.status = Status.Revoked;
+            rec.history.push(next);
+            emit OperatorRevoked(member, c.operator, c.reason, at);
+        }
+    }
+
+    function _checkTransition(bytes32 member, bytes32 operator, Status status, ChangeKind kind)
+        private
+        pure
+    {
+        bool ok;
+        if (kind == ChangeKind.Certify) ok = true;
+        else if (kind == ChangeKind.Suspend) ok = status == Status.Active;
+        else if (kind == ChangeKind.Reinstate) ok = status == Status.Suspended;
+        else ok = status == Status.Active || status == Status.Suspended;
+        if (!ok) revert AeoRegistryInvalidTransition(member, operator, status, kind);
+    }
+
+    function _reason(bytes32 operator, bytes32 certifying, bytes32 recognising, uint64 at)
+        private
+        view
+        returns (Reason)
+    {
+        CertificationState memory s = _stateAt(_certs[certifying][operator].history, at);
+        if (s.status == Status.None) return Reason.NotCertified;
+        if (s.status == Status.Revoked) return Reason.Revoked;
+        if (s.status == Status.Suspended) return Reason.Suspended;
+        if (at < s.validFrom) return Reason.NotYetValid;
+        if (s.validUntil != 0 && at >= s.validUntil) return Reason.Expired;
+        if (certifying == recognising) return Reason.Recognized;
+        return _mraReason(certifying, recognising, s.tier, at);
+    }
+
+    function _stateAt(CertificationState[] storage history, uint64 at)
+        private
+        view
+        returns (CertificationState memory s)
+    {
+        for (uint256 i = history.length; i > 0; --i) {
+            if (history[i - 1].effectiveAt <= at) return history[i - 1];
+        }
+    }
+
+    function _batchHash(
+        bytes32 member,
+        AeoChange[] calldata changes,
+        uint256 nonce,
+        uint64 deadline
+    ) private pure returns (bytes32) {
+        bytes32[] memory hashes = new bytes32[](changes.length);
+        for (uint256 i = 0; i < changes.length; ++i) {
+            hashes[i] = keccak256(abi.encode(AEO_CHANGE_TYPEHASH, changes[i]));
+        }
+        return keccak256(
+            abi.encode(
+                AEO_CHANGE_BATCH_TYPEHASH,
+                member,
+                keccak256(abi.encodePacked(hashes)),
+                nonce,
+                deadline
+            )
+        );
+    }
+
+    function _checkBatchSize(uint256 size) private pure {
+        if (size == 0 || size > MAX_BATCH) revert AeoRegistryInvalidBatchSize(size, MAX_BATCH);
+    }
+
+    function _statusChange(ChangeKind kind, bytes32 operator, uint16 reason, uint64 effectiveAt)
+        private
+        pure
+        returns (AeoChange memory)
+    {
+        return AeoChange(kind, operator, 0, 0, 0, bytes32(0), reason, effectiveAt);
+    }
+
+    function _callerMember() internal view override returns (bytes32 member) {
+        member = _consortium.memberOf(msg.sender);
+        if (member == bytes32(0) || !_consortium.isMember(member)) {
+            revert AeoRegistryNotMemberAdmin(msg.sender);
+        }
+    }
+
+    function _isActiveMember(bytes32 member) internal view override returns (bool) {
+        return _consortium.isMember(member);
+    }
+}

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {BaseTest} from "./BaseTest.sol";
+import {AeoRegistry} from "../src/AeoRegistry.sol";
+import {IAeoRegistry} from "../src/interfaces/IAeoRegistry.sol";
+
+/// @notice AeoRegistry on the CN+SG consortium, three CN oracles and one SG oracle accredited.
+abstract contract AeoBaseTest is BaseTest {
+    bytes32 internal constant OP_A = keccak256("CN|AEO-0001");
+    bytes32 internal constant OP_B = keccak256("CN|AEO-0002");
+    bytes32 internal constant EVIDENCE = keccak256("evidence");
+    bytes32 internal constant ORACLE_ROLE = keccak256("ORACLE_ROLE");
+    bytes32 internal constant DOMAIN_TYPEHASH = keccak256(
+        "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+    );
+    uint16 internal constant TIER1 = 1 << 1;
+    uint16 internal constant TIER2 = 1 << 2;
+    uint16 internal constant TIERS12 = TIER1 | TIER2;
+    uint64 internal constant DAY = 1 days;
+
+    address internal cnOracle2 = _actor("cn-oracle-2");
+    address internal cnOracle3 = _actor("cn-oracle-3");
+
+    AeoRegistry internal registry;
+
+    function setUp() public virtual override {
+        super.setUp();
+        registry = new AeoRegistry(consortium);
+        _accredit(cnCustoms, cnOracle, ORACLE_ROLE, bytes32(0));
+        _accredit(cnCustoms, cnOracle2, ORACLE_ROLE, bytes32(0));
+        _accredit(cnCustoms, cnOracle3, ORACLE_ROLE, bytes32(0));
+        _accredit(sgCustoms, sgOracle, ORACLE_ROLE, bytes32(0));
+        _accredit(cnCustoms, cnIssuer, keccak256("ISSUER_ROLE"), CERTIFICATE_OF_ORIGIN);
+    }
+
+    function _now() internal view returns (uint64) {
+        return uint64(block.timestamp);
+    }
+
+    /// @dev `admin` certifies `operator` at `tier`, valid from now with no expiry.
+    function _certify(address admin, bytes32 operator, uint8 tier) internal {
+        vm.prank(admin);
+        registry.certify(operator, tier, 0, 0, EVIDENCE, 0);
+    }
+
+    /// @dev CN proposes, SG accepts: CN recognises `cnTiers` of SG's AEOs, SG `sgTiers` of CN's.
+    function _mra(uint16 cnTiers, uint16 sgTiers) internal {
+        vm.prank(cnCustoms);
+        registry.proposeMra(SG, cnTiers, sgTiers, 0);
+        vm.prank(sgCustoms);
+        registry.acceptMra(CN);
+    }
+
+    function _certifyChange(bytes32 operator, uint8 tier)
+        internal
+        pure
+        returns (IAeoRegistry.AeoChange memory)
+    {
+        return IAeoRegistry.AeoChange(
+            IAeoRegistry.ChangeKind.Certify, operator, tier, 0, 0, EVIDENCE, 0, 0
+        );
+    }
+
+    function _statusChange(IAeoRegistry.ChangeKind kind, bytes32 operator, uint16 reason)
+        internal
+        pure
+        returns (IAeoRegistry.AeoChange memory)
+    {
+        return IAeoRegistry.AeoChange(kind, operator, 0, 0, 0, bytes32(0), reason, 0);
+    }
+
+    function _one(IAeoRegistry.AeoChange memory change)
+        internal
+        pure
+        returns (IAeoRegistry.AeoChange[] memory changes)
+    {
+        changes = new IAeoRegistry.AeoChange[](1);
+        changes[0] = change;
+    }
+
+    /// @dev Operators numbered from `first`, all certified at tier 1.
+    function _certifyBatch(uint256 first, uint256 count)
+        internal
+        pure
+        returns (IAeoRegistry.AeoChange[] memory changes)
+    {
+        changes = new IAeoRegistry.AeoChange[](count);
+        for (uint256 i = 0; i < count; ++i) {
+            changes[i] = _certifyChange(keccak256(abi.encode("op", first + i)), 1);
+        }
+    }
+
+    /// @dev A 65-byte signature by the actor `name` over `digest`.
+    function _sign(string memory name, bytes32 digest) internal pure returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(_actorKey(name), digest);
+        return abi.encodePacked(r, s, v);
+    }
+
+    /// @dev Signatures by the actors `names` over the digest of a submission to `registry`.
+    function _signAll(
+        string[] memory names,
+        bytes32 member,
+        IAeoRegistry.AeoChange[] memory changes,
+        uint256 nonce,
+        uint64 deadline
+    ) internal view returns (bytes[] memory sigs) {
+        bytes32 digest = registry.changesDigest(member, changes, nonce, deadline);
+        sigs = new bytes[](names.length);
+        for (uint256 i = 0; i < names.length; ++i) {
+            sigs[i] = _sign(names[i], digest);
+        }
+    }
+
+    function _names(string memory a) internal pure returns (string[] memory n) {
+        n = new string[](1);
+        n[0] = a;
+    }
+
+    function _names(string memory a, string memory b) internal pure returns (string[] memory n) {
+        n = new string[](2);
+        n[0] = a;
+        n[1] = b;
+    }
+
+    /// @dev Set `admin`'s member quorum.
+    function _quorum(address admin, uint256 k) internal {
+        vm.prank(admin);
+        registry.setOracleQuorum(k);
+    }
+
+    function _status(bytes32 operator, bytes32 member) internal view returns (IAeoRegistry.Status) {
+        return registry.certification(operator, member).state.status;
+    }
+
+    function _reason(bytes32 operator, bytes32 certifying, bytes32 recognising, uint64 at)
+        internal
+        view
+        returns (IAeoRegistry.Reason reason)
+    {
+        (, reason) = registry.recognition(operator, certifying, recognising, at);
+    }
+
+    function _eqReason(IAeoRegistry.Reason a, IAeoRegistry.Reason b, string memory message)
+        internal
+        pure
+    {
+        assertEq(uint256(a), uint256(b), message);
+    }
+
+    /// @dev Print a named number in `forge test -vv` output.
+    event log_named_uint(string key, uint256 val);
+}

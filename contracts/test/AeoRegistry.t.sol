@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {AeoBaseTest} from "./AeoBaseTest.sol";
+import {IAeoRegistry} from "../src/interfaces/IAeoRegistry.sol";
+
+contract AeoRegistry_certify_Test is AeoBaseTest {
+    function test_CertifiesNewOperator() public {
+        vm.expectEmit(address(registry));
+        emit IAeoRegistry.OperatorCertified(
+            CN, OP_A, 2, _now(), _now() + 365 * DAY, EVIDENCE, _now()
+        );
+        vm.prank(cnCustoms);
+        registry.certify(OP_A, 2, 0, _now() + 365 * DAY, EVIDENCE, 0);
+
+        IAeoRegistry.Certification memory c = registry.certification(OP_A, CN);
+        assertEq(uint256(c.state.status), uint256(IAeoRegistry.Status.Active), "status");
+        assertEq(c.state.tier, 2, "tier");
+        assertEq(c.state.validFrom, _now(), "validFrom defaults to effective time");
+        assertEq(c.state.validUntil, _now() + 365 * DAY, "validUntil");
+        assertEq(c.state.effectiveAt, _now(), "effectiveAt");
+        assertEq(c.evidenceHash, EVIDENCE, "evidence");
+        assertEq(c.changes, 1, "one change");
+        assertTrue(registry.isRecognized(OP_A, CN, CN, 0), "own certification recognised");
+    }
+
+    function test_Recertify_ChangesTierAndKeepsHistory() public {
+        _certify(cnCustoms, OP_A, 1);
+        vm.warp(block.timestamp + DAY);
+        vm.prank(cnCustoms);
+        registry.certify(OP_A, 2, 0, 0, keccak256("new evidence"), 0);
+        IAeoRegistry.CertificationState[] memory h = registry.certificationHistory(OP_A, CN);
+        assertEq(h.length, 2, "two entries");
+        assertEq(h[0].tier, 1, "old tier kept");
+        assertEq(h[1].tier, 2, "new tier");
+        assertEq(
+            registry.certification(OP_A, CN).evidenceHash, keccak256("new evidence"), "evidence"
+        );
+        assertEq(registry.certificationAt(OP_A, CN, _now() - 1).tier, 1, "tier in the past");
+    }
+
+    function test_CertifyWhileSuspended_StaysSuspended() public {
+        _certify(cnCustoms, OP_A, 1);
+        vm.prank(cnCustoms);
+        registry.suspend(OP_A, 7, 0);
+        _certify(cnCustoms, OP_A, 2);
+        IAeoRegistry.CertificationState memory s = registry.certification(OP_A, CN).state;
+        assertEq(uint256(s.status), uint256(IAeoRegistry.Status.Suspended), "still suspended");
+        assertEq(s.reason, 7, "suspension reason kept");
+        assertEq(s.tier, 2, "tier changed");
+    }
+
+    function test_CertifyAfterRevoke_IsActiveAgain() public {
+        _certify(cnCustoms, OP_A, 1);
+        vm.prank(cnCustoms);
+        registry.revoke(OP_A, 3, 0);
+        _certify(cnCustoms, OP_A, 1);
+        assertEq(uint256(_status(OP_A, CN)), uint256(IAeoRegistry.Status.Active), "active");
+        assertEq(registry.certification(OP_A, CN).state.reason, 0, "reason cleared");
+    }
+
+    function test_MembersCertifyIndependently() public {
+        _certify(cnCustoms, OP_A, 1);
+        _certify(sgCustoms, OP_A, 2);
+        vm.prank(sgCustoms);
+        registry.suspend(OP_A, 1, 0);
+        assertEq(uint256(_status(OP_A, CN)), uint256(IAeoRegistry.Status.Active), "CN untouched");
+        assertEq(uint256(_status(OP_A, SG)), uint256(IAeoRegistry.Status.Suspended), "SG's own");
+    }
+
+    function test_FutureValidity_NotYetValidUntilValidFrom() public {
+        vm.prank(cnCustoms);
+        registry.certify(OP_A, 1, _now() + DAY, 0, EVIDENCE, 0);
+        _eqReason(_reason(OP_A, CN, CN, 0), IAeoRegistry.Reason.NotYetValid, "not yet");
+        assertTrue(registry.isRecognized(OP_A, CN, CN, _now() + DAY), "valid from then");
+    }
+
+    function test_RevertWhen_CallerNotMemberAdmin() public {
+        address[4] memory callers = [stranger, cnOracle, cnIssuer, exporter];
+        for (uint256 i = 0; i < callers.length; ++i) {
+            vm.expectRevert(
+                abi.encodeWithSelector(IAeoRegistry.AeoRegistryNotMemberAdmin.selector, callers[i])
+            );
+            vm.prank(callers[i]);
+            registry.certify(OP_A, 1, 0, 0, EVIDENCE, 0);
+        }
+    }
+
+    function test_RevertWhen_FormerAdmin() public {
+        address newAdmin = _actor("cn-customs-2");
+        vm.prank(cnCustoms);
+        uint256 id = consortium.proposeRotateAdmin(CN, newAdmin);
+        vm.prank(sgCustoms);
+        consortium.approve(id);
+        vm.expectRevert(
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryNotMemberAdmin.selector, cnCustoms)
+        );
+        vm.prank(cnCustoms);
+        registry.certify(OP_A, 1, 0, 0, EVIDENCE, 0);
+        _certify(newAdmin, OP_A, 1);
+        assertEq(uint256(_status(OP_A, CN)), uint256(IAeoRegistry.Status.Active), "new admin");
+    }
+
+    function test_RevertWhen_OperatorZero() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryInvalidOperator.selector, bytes32(0))
+        );
+        _certify(cnCustoms, bytes32(0), 1);
+    }
+
+    function test_RevertWhen_TierZero() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAeoRegistry.AeoRegistryInvalidTier.selector, uint8(0), uint8(15)
+            )
+        );
+        _certify(cnCustoms, OP_A, 0);
+    }
+
+    function test_RevertWhen_TierAboveMax() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAeoRegistry.AeoRegistryInvalidTier.selector, uint8(16), uint8(15)
+            )
+        );
+        _certify(cnCustoms, OP_A, 16);
+    }
+
+    function test_RevertWhen_ValidUntilNotAfterValidFrom() public {
+        uint64 from = _now() + DAY;
+        vm.expectRevert(
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryInvalidValidity.selector, from, from)
+        );
+        vm.prank(cnCustoms);
+        registry.certify(OP_A, 1, from, from, EVIDENCE, 0);
+    }
+
+    function test_RevertWhen_EffectiveTimeBeforePrevious() public {
+        vm.prank(cnCustoms);
+        registry.certify(OP_A, 1, 0, 0, EVIDENCE, _now() + DAY);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAeoRegistry.AeoRegistryEffectiveTimeTooEarly.selector,
+                CN,
+                OP_A,
+                _now(),
+                _now() + DAY
+            )
+        );
+        _certify(cnCustoms, OP_A, 2);
+    }
+
+    function test_RevertWhen_HistoryFull() public {
+        for (uint256 i = 0; i < registry.MAX_HISTORY(); ++i) {
+            _certify(cnCustoms, OP_A, uint8(1 + (i % 2)));
+        }
+        vm.expectRevert(
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryHistoryFull.selector, CN, OP_A, 64)
+        );
+        _certify(cnCustoms, OP_A, 1);
+    }
+
+    function testFuzz_Certify_RecognisedExactlyInsideWindow(
+        uint8 tier,
+        uint64 from,
+        uint64 length,
+        uint64 at
+    ) public {
+        tier = uint8(bound(tier, 1, 15));
+        from = uint64(bound(from, 1, type(uint32).max));
+        length = uint64(bound(length, 1, type(uint32).max));
+        at = uint64(bound(at, 1, type(uint64).max));
+        vm.prank(cnCustoms);
+        registry.certify(OP_A, tier, from, from + length, EVIDENCE, 1);
+        bool inside = at >= from && at < from + length;
+        assertEq(registry.isRecognized(OP_A, CN, CN, at), inside, "recognised iff inside window");
+        assertEq(registry.certificationAt(OP_A, CN, at).tier, tier, "tier");
+    }
+}
+
+contract AeoRegistry_suspend_Test is AeoBaseTest {
+    function test_SuspendsActive() public {
+        _certify(cnCustoms, OP_A, 1);
+        vm.expectEmit(address(registry));
+        emit IAeoRegistry.OperatorSuspended(CN, OP_A, 4, _now());
+        vm.prank(cnCustoms);
+        registry.suspend(OP_A, 4, 0);
+        IAeoRegistry.CertificationState memory s = registry.certification(OP_A, CN).state;
+        assertEq(uint256(s.status), uint256(IAeoRegistry.Status.Suspended), "suspended");
+        assertEq(s.reason, 4, "reason");
+        assertEq(uint256(s.kind), uint256(IAeoRegistry.ChangeKind.Suspend), "kind");
+    }
+
+    function test_FutureSuspension_TakesEffectLater() public {
+        _certify(cnCustoms, OP_A, 1);
+        vm.prank(cnCustoms);
+        registry.suspend(OP_A, 4, _now() + DAY);
+        assertTrue(registry.isRecognized(OP_A, CN, CN, 0), "still recognised now");
+        vm.warp(block.timestamp + DAY);
+        _eqReason(_reason(OP_A, CN, CN, 0), IAeoRegistry.Reason.Suspended, "suspended then");
+    }
+
+    function test_RevertWhen_NotCertified() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAeoRegistry.AeoRegistryInvalidTransition.selector,
+                CN,
+                OP_A,
+                IAeoRegistry.Status.None,
+                IAeoRegistry.ChangeKind.Suspend
+            )
+        );
+        vm.prank(cnCustoms);
+        registry.suspend(OP_A, 1, 0);
+    }
+
+    function test_RevertWhen_OtherMembersOperator() public {
+        _certify(cnCustoms, OP_A, 1);
+        // SG acts on its own (empty) certification of OP_A, never on CN's.
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAeoRegistry.AeoRegistryInvalidTransition.selector,
+                SG,
+                OP_A,
+                IAeoRegistry.Status.None,
+                IAeoRegistry.ChangeKind.Suspend
+            )
+        );
+        vm.prank(sgCustoms);
+        registry.suspend(OP_A, 1, 0);
+        assertEq(uint256(_status(OP_A, CN)), uint256(IAeoRegistry.Status.Active), "CN untouched");
+    }
+
+    function test_RevertWhen_AlreadySuspended() public {
+        _certify(cnCustoms, OP_A, 1);
+        vm.startPrank(cnCustoms);
+        registry.suspend(OP_A, 1, 0);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAeoRegistry.AeoRegistryInvalidTransition.selector,
+                CN,
+                OP_A,
+                IAeoRegistry.Status.Suspended,
+                IAeoRegistry.ChangeKind.Suspend
+            )
+        );
+        registry.suspend(OP_A, 1, 0);
+        vm.stopPrank();
+    }
+
+    function test_RevertWhen_Revoked() public {
+        _certify(cnCustoms, OP_A, 1);
+        vm.startPrank(cnCustoms);
+        registry.revoke(OP_A, 1, 0);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAeoRegistry.AeoRegistryInvalidTransition.selector,
+                CN,
+                OP_A,
+                IAeoRegistry.Status.Revoked,
+                IAeoRegistry.ChangeKind.Suspend
+            )
+        );
+        registry.suspend(OP_A, 1, 0);
+        vm.stopPrank();
+    }
+
+    function test_RevertWhen_EffectiveTimeBeforePrevious() public {
+        _certify(cnCustoms, OP_A, 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAeoRegistry.AeoRegistryEffectiveTimeTooEarly.selector, CN, OP_A, _now() - 1, _now()
+            )
+        );
+        vm.prank(cnCustoms);
+        registry.suspend(OP_A, 1, _now() - 1);
+    }
+
+    function test_RevertWhen_CallerNotMemberAdmin() public {
+        _certify(cnCustoms, OP_A, 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryNotMemberAdmin.selector, cnOracle)
+        );
+        vm.prank(cnOracle);
+        registry.suspend(OP_A, 1, 0);
+    }
+}
+
+contract AeoRegistry_reinstate_Test is AeoBaseTest {
+    function test_ReinstatesSuspended() public {
+        _certify(cnCustoms, OP_A, 1);
+        vm.startPrank(cnCustoms);
+        registry.suspend(OP_A, 1, 0);
+        vm.expectEmit(address(registry));
+        emit IAeoRegistry.OperatorReinstated(CN, OP_A, 9, _now());
+        registry.reinstate(OP_A, 9, 0);
+        vm.stopPrank();
+        assertEq(uint256(_status(OP_A, CN)), uint256(IAeoRegistry.Status.Active), "active");
+        assertEq(registry.certificationHistory(OP_A, CN).length, 3, "three changes");
+    }
+
+    function test_RevertWhen_Active() public {
+        _certify(cnCustoms, OP_A, 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAeoRegistry.AeoRegistryInvalidTransition.selector,
+                CN,
+                OP_A,
+                IAeoRegistry.Status.Active,
+                IAeoRegistry.ChangeKind.Reinstate
+            )
+        );
+        vm.prank(cnCustoms);
+        registry.reinstate(OP_A, 1, 0);
+    }
+
+    function test_RevertWhen_Revoked() public {
+        _certify(cnCustoms, OP_A, 1);
+        vm.startPrank(cnCustoms);
+        registry.revoke(OP_A, 1, 0);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAeoRegistry.AeoRegistryInvalidTransition.selector,
+                CN,
+                OP_A,
+                IAeoRegistry.Status.Revoked,
+                IAeoRegistry.ChangeKind.Reinstate
+            )
+        );
+        registry.reinstate(OP_A, 1, 0);
+        vm.stopPrank();
+    }
+
+    function test_RevertWhen_CallerNotMemberAdmin() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryNotMemberAdmin.selector, stranger)
+        );
+        vm.prank(stranger);
+        registry.reinstate(OP_A, 1, 0);
+    }
+}
+
+contract AeoRegistry_revoke_Test is AeoBaseTest {
+    function test_RevokesActive() public {
+        _certify(cnCustoms, OP_A, 1);
+        vm.expectEmit(address(registry));
+        emit IAeoRegistry.OperatorRevoked(CN, OP_A, 2, _now());
+        vm.prank(cnCustoms);
+        registry.revoke(OP_A, 2, 0);
+        _eqReason(_reason(OP_A, CN, CN, 0), IAeoRegistry.Reason.Revoked, "revoked");
+    }
+
+    function test_RevokesSuspended() public {
+        _certify(cnCustoms, OP_A, 1);
+        vm.startPrank(cnCustoms);
+        registry.suspend(OP_A, 1, 0);
+        registry.revoke(OP_A, 2, 0);
+        vm.stopPrank();
+        assertEq(uint256(_status(OP_A, CN)), uint256(IAeoRegistry.Status.Revoked), "revoked");
+    }
+
+    function test_RevertWhen_NotCertified() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAeoRegistry.AeoRegistryInvalidTransition.selector,
+                CN,
+                OP_A,
+                IAeoRegistry.Status.None,
+                IAeoRegistry.ChangeKind.Revoke
+            )
+        );
+        vm.prank(cnCustoms);
+        registry.revoke(OP_A, 1, 0);
+    }
+
+    function test_RevertWhen_AlreadyRevoked() public {
+        _certify(cnCustoms, OP_A, 1);
+        vm.startPrank(cnCustoms);
+        registry.revoke(OP_A, 1, 0);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAeoRegistry.AeoRegistryInvalidTransition.selector,
+                CN,
+                OP_A,
+                IAeoRegistry.Status.Revoked,
+                IAeoRegistry.ChangeKind.Revoke
+            )
+        );
+        registry.revoke(OP_A, 1, 0);
+        vm.stopPrank();
+    }
+
+    function test_RevertWhen_CallerNotMemberAdmin() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryNotMemberAdmin.selector, sgOracle)
+        );
+        vm.prank(sgOracle);
+        registry.revoke(OP_A, 1, 0);
+    }
+}
+
+contract AeoRegistry_applyChanges_Test is AeoBaseTest {
+    function test_AppliesInOrder() public {
+        IAeoRegistry.AeoChange[] memory changes = new IAeoRegistry.AeoChange[](3);
+        changes[0] = _certifyChange(OP_A, 1);
+        changes[1] = _statusChange(IAeoRegistry.ChangeKind.Suspend, OP_A, 5);
+        changes[2] = _certifyChange(OP_B, 2);
+        vm.prank(cnCustoms);
+        registry.applyChanges(changes);
+        assertEq(uint256(_status(OP_A, CN)), uint256(IAeoRegistry.Status.Suspended), "A");
+        assertEq(uint256(_status(OP_B, CN)), uint256(IAeoRegistry.Status.Active), "B");
+    }
+
+    function test_RevertWhen_OneChangeFails_NoneApplied() public {
+        IAeoRegistry.AeoChange[] memory changes = new IAeoRegistry.AeoChange[](2);
+        changes[0] = _certifyChange(OP_A, 1);
+        changes[1] = _statusChange(IAeoRegistry.ChangeKind.Reinstate, OP_B, 5);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAeoRegistry.AeoRegistryInvalidTransition.selector,
+                CN,
+                OP_B,
+                IAeoRegistry.Status.None,
+                IAeoRegistry.ChangeKind.Reinstate
+            )
+        );
+        vm.prank(cnCustoms);
+        registry.applyChanges(changes);
+        assertEq(uint256(_status(OP_A, CN)), uint256(IAeoRegistry.Status.None), "rolled back");
+    }
+
+    function test_RevertWhen_Empty() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryInvalidBatchSize.selector, 0, 100)
+        );
+        vm.prank(cnCustoms);
+        registry.applyChanges(new IAeoRegistry.AeoChange[](0));
+    }
+
+    function test_RevertWhen_TooLarge() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryInvalidBatchSize.selector, 101, 100)
+        );
+        vm.prank(cnCustoms);
+        registry.applyChanges(_certifyBatch(0, 101));
+    }
+
+    function test_RevertWhen_CallerNotMemberAdmin() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryNotMemberAdmin.selector, cnOracle)
+        );
+        vm.prank(cnOracle);
+        registry.applyChanges(_one(_certifyChange(OP_A, 1)));
+    }
+
+    function test_Gas_CertifyDirect() public {
+        vm.prank(cnCustoms);
+        uint256 before = gasleft();
+        registry.certify(OP_A, 2, 0, _now() + 365 * DAY, EVIDENCE, 0);
+        uint256 used = before - gasleft();
+        emit log_named_uint("certify (direct, cold) gas", used);
+        assertLe(used, 120_000, "direct certify");
+
+        IAeoRegistry.AeoChange[] memory batch = _certifyBatch(0, 100);
+        vm.prank(cnCustoms);
+        before = gasleft();
+        registry.applyChanges(batch);
+        used = before - gasleft();
+        emit log_named_uint("applyChanges 100 cold certifications gas", used);
+        emit log_named_uint("applyChanges gas per certification", used / 100);
+        assertLe(used, 10_000_000, "worst-case batch fits a block");
+    }
+}

@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {AeoBaseTest} from "./AeoBaseTest.sol";
+import {IAeoRegistry} from "../src/interfaces/IAeoRegistry.sol";
+
+abstract contract AeoMraBaseTest is AeoBaseTest {
+    /// @dev Add TH (proposed by CN, approved by SG).
+    function _addTh() internal {
+        vm.prank(cnCustoms);
+        uint256 id = consortium.proposeAddMember(TH, "Thai Customs", thCustoms);
+        vm.prank(sgCustoms);
+        consortium.approve(id);
+    }
+
+    /// @dev Remove TH (threshold 2 of 3).
+    function _removeTh() internal {
+        vm.prank(cnCustoms);
+        uint256 id = consortium.proposeRemoveMember(TH);
+        vm.prank(sgCustoms);
+        consortium.approve(id);
+    }
+
+    function _mraStatus(bytes32 a, bytes32 b) internal view returns (IAeoRegistry.MraStatus) {
+        return registry.mra(a, b).state.status;
+    }
+
+    function _expectMraTransition(bytes32 member, bytes32 partner, IAeoRegistry.MraStatus status)
+        internal
+    {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAeoRegistry.AeoRegistryInvalidMraTransition.selector, member, partner, status
+            )
+        );
+    }
+}
+
+contract AeoRegistry_proposeMra_Test is AeoMraBaseTest {
+    function test_RecordsProposalAndPartners() public {
+        vm.expectEmit(address(registry));
+        emit IAeoRegistry.MraProposed(CN, SG, TIER2, TIERS12, _now() + DAY);
+        vm.prank(cnCustoms);
+        registry.proposeMra(SG, TIER2, TIERS12, _now() + DAY);
+        IAeoRegistry.MraProposal memory p = registry.mraProposal(SG, CN);
+        assertEq(p.proposer, CN, "proposer");
+        assertEq(p.partner, SG, "partner");
+        assertEq(p.tiersRecognisedByProposer, TIER2, "proposer tiers");
+        assertEq(p.tiersRecognisedByPartner, TIERS12, "partner tiers");
+        assertEq(p.proposedAt, _now(), "proposedAt");
+        assertEq(registry.mraPartners(CN)[0], SG, "CN lists SG");
+        assertEq(registry.mraPartners(SG)[0], CN, "SG lists CN");
+        assertEq(uint256(_mraStatus(CN, SG)), uint256(IAeoRegistry.MraStatus.None), "not yet");
+    }
+
+    function test_CounterProposalReplaces() public {
+        vm.prank(cnCustoms);
+        registry.proposeMra(SG, TIER2, TIERS12, 0);
+        vm.prank(sgCustoms);
+        registry.proposeMra(CN, TIER1, TIER1, 0);
+        assertEq(registry.mraProposal(CN, SG).proposer, SG, "SG's proposal now");
+        assertEq(registry.mraPartners(CN).length, 1, "partner listed once");
+    }
+
+    function test_RevertWhen_PartnerIsSelf() public {
+        vm.expectRevert(abi.encodeWithSelector(IAeoRegistry.AeoRegistryInvalidPartner.selector, CN));
+        vm.prank(cnCustoms);
+        registry.proposeMra(CN, TIER1, TIER1, 0);
+    }
+
+    function test_RevertWhen_PartnerNotMember() public {
+        vm.expectRevert(abi.encodeWithSelector(IAeoRegistry.AeoRegistryInvalidPartner.selector, TH));
+        vm.prank(cnCustoms);
+        registry.proposeMra(TH, TIER1, TIER1, 0);
+    }
+
+    function test_RevertWhen_MaskUsesBitZero() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAeoRegistry.AeoRegistryInvalidTierMask.selector, uint16(1), TIER1
+            )
+        );
+        vm.prank(cnCustoms);
+        registry.proposeMra(SG, 1, TIER1, 0);
+    }
+
+    function test_RevertWhen_BothMasksEmpty() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAeoRegistry.AeoRegistryInvalidTierMask.selector, uint16(0), uint16(0)
+            )
+        );
+        vm.prank(cnCustoms);
+        registry.proposeMra(SG, 0, 0, 0);
+    }
+
+    function test_OneWayMask_Allowed() public {
+        vm.prank(cnCustoms);
+        registry.proposeMra(SG, 0, TIER1, 0);
+        assertEq(registry.mraProposal(CN, SG).tiersRecognisedByPartner, TIER1, "one way");
+    }
+
+    function test_RevertWhen_CallerNotMemberAdmin() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryNotMemberAdmin.selector, cnOracle)
+        );
+        vm.prank(cnOracle);
+        registry.proposeMra(SG, TIER1, TIER1, 0);
+    }
+
+    function testFuzz_RevertWhen_MaskOutOfRange(uint16 mask) public {
+        mask |= 1; // bit 0 is never a tier; bits 1..15 are tiers 1..15
+        vm.expectRevert(
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryInvalidTierMask.selector, mask, TIER1)
+        );
+        vm.prank(cnCustoms);
+        registry.proposeMra(SG, mask, TIER1, 0);
+    }
+}
+
+contract AeoRegistry_cancelMraProposal_Test is AeoMraBaseTest {
+    function test_ProposerWithdraws() public {
+        vm.startPrank(cnCustoms);
+        registry.proposeMra(SG, TIER1, TIER1, 0);
+        vm.expectEmit(address(registry));
+        emit IAeoRegistry.MraProposalCancelled(CN, SG);
+        registry.cancelMraProposal(SG);
+        vm.stopPrank();
+        assertEq(registry.mraProposal(CN, SG).proposedAt, 0, "gone");
+    }
+
+    function test_PartnerRejects() public {
+        vm.prank(cnCustoms);
+        registry.proposeMra(SG, TIER1, TIER1, 0);
+        vm.prank(sgCustoms);
+        registry.cancelMraProposal(CN);
+        vm.expectRevert(
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryNoMraProposal.selector, SG, CN)
+        );
+        vm.prank(sgCustoms);
+        registry.acceptMra(CN);
+    }
+
+    function test_RevertWhen_NoProposal() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryNoMraProposal.selector, CN, SG)
+        );
+        vm.prank(cnCustoms);
+        registry.cancelMraProposal(SG);
+    }
+
+    function test_RevertWhen_CallerNotMemberAdmin() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryNotMemberAdmin.selector, stranger)
+        );
+        vm.prank(stranger);
+        registry.cancelMraProposal(SG);
+    }
+}
+
+contract AeoRegistry_acceptMra_Test is AeoMraBaseTest {
+    function test_InForceFromAcceptance() public {
+        vm.prank(cnCustoms);
+        registry.proposeMra(SG, TIER2, TIERS12, _now() - DAY);
+        vm.warp(block.timestamp + DAY);
+        vm.expectEmit(address(registry));
+        emit IAeoRegistry.MraAccepted(SG, CN, _now());
+        vm.prank(sgCustoms);
+        registry.acceptMra(CN);
+        IAeoRegistry.Mra memory m = registry.mra(SG, CN);
+        assertEq(uint256(m.state.status), uint256(IAeoRegistry.MraStatus.InForce), "in force");
+        assertEq(m.state.at, _now(), "from acceptance, not the earlier effectiveFrom");
+        assertEq(m.state.memberTiers, TIERS12, "SG recognises CN's tiers 1-2");
+        assertEq(m.state.partnerTiers, TIER2, "CN recognises SG's tier 2");
+        assertEq(registry.mra(CN, SG).state.memberTiers, TIER2, "CN's perspective");
+        assertEq(registry.mraProposal(CN, SG).proposedAt, 0, "proposal consumed");
+    }
+
+    function test_FutureEffectiveFrom() public {
+        _certify(cnCustoms, OP_A, 1);
+        vm.prank(cnCustoms);
+        registry.proposeMra(SG, TIER1, TIER1, _now() + 10 * DAY);
+        vm.prank(sgCustoms);
+        registry.acceptMra(CN);
+        _eqReason(_reason(OP_A, CN, SG, 0), IAeoRegistry.Reason.MraNotInForce, "not yet");
+        assertTrue(registry.isRecognized(OP_A, CN, SG, _now() + 10 * DAY), "from effectiveFrom");
+    }
+
+    function test_Amendment_ChangesScopeGoingForward() public {
+        _certify(cnCustoms, OP_A, 1);
+        _mra(TIERS12, TIERS12);
+        vm.warp(block.timestamp + DAY);
+        vm.prank(sgCustoms);
+        registry.proposeMra(CN, TIER2, TIER2, 0);
+        vm.prank(cnCustoms);
+        registry.acceptMra(SG);
+        _eqReason(_reason(OP_A, CN, SG, 0), IAeoRegistry.Reason.TierNotInScope, "narrowed");
+        assertTrue(registry.isRecognized(OP_A, CN, SG, _now() - 1), "past unchanged");
+        assertEq(registry.mraHistory(CN, SG).length, 2, "two entries");
+    }
+
+    function test_RevertWhen_NoProposal() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryNoMraProposal.selector, SG, CN)
+        );
+        vm.prank(sgCustoms);
+        registry.acceptMra(CN);
+    }
+
+    function test_RevertWhen_OwnProposal() public {
+        vm.startPrank(cnCustoms);
+        registry.proposeMra(SG, TIER1, TIER1, 0);
+        vm.expectRevert(
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryOwnMraProposal.selector, CN, SG)
+        );
+        registry.acceptMra(SG);
+        vm.stopPrank();
+    }
+
+    function test_RevertWhen_Suspended() public {
+        _mra(TIERS12, TIERS12);
+        vm.prank(cnCustoms);
+        registry.suspendMra(SG);
+        vm.prank(cnCustoms);
+        registry.proposeMra(SG, TIER1, TIER1, 0);
+        _expectMraTransition(SG, CN, IAeoRegistry.MraStatus.Suspended);
+        vm.prank(sgCustoms);
+        registry.acceptMra(CN);
+    }
+
+    function test_RevertWhen_ProposerLeft() public {
+        _addTh();
+        vm.prank(thCustoms);
+        registry.proposeMra(CN, TIER1, TIER1, 0);
+        _removeTh();
+        vm.expectRevert(abi.encodeWithSelector(IAeoRegistry.AeoRegistryInvalidPartner.selector, TH));
+        vm.prank(cnCustoms);
+        registry.acceptMra(TH);
+    }
+
+    function test_RevertWhen_CallerNotMemberAdmin() public {
+        vm.prank(cnCustoms);
+        registry.proposeMra(SG, TIER1, TIER1, 0);
+        vm.expectRevert(
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryNotMemberAdmin.selector, sgOracle)
+        );
+        vm.prank(sgOracle);
+        registry.acceptMra(CN);
+    }
+
+    function test_RevertWhen_ThirdMemberAccepts() public {
+        _addTh();
+        vm.prank(cnCustoms);
+        registry.proposeMra(SG, TIER1, TIER1, 0);
+        vm.expectRevert(
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryNoMraProposal.selector, TH, CN)
+        );
+        vm.prank(thCustoms);
+        registry.acceptMra(CN);
+    }
+}
+
+contract AeoRegistry_suspendMra_Test is AeoMraBaseTest {
+    function test_EitherSideSuspends() public {
+        _mra(TIERS12, TIERS12);
+        vm.expectEmit(address(registry));
+        emit IAeoRegistry.MraSuspended(SG, CN, _now());
+        vm.prank(sgCustoms);
+        registry.suspendMra(CN);
+        IAeoRegistry.Mra memory m = registry.mra(CN, SG);
+        assertEq(uint256(m.state.status), uint256(IAeoRegistry.MraStatus.Suspended), "suspended");
+        assertEq(m.suspendedBy, SG, "by SG");
+    }
+
+    function test_BeforeFutureStart_NeverInForce() public {
+        _certify(cnCustoms, OP_A, 1);
+        vm.prank(cnCustoms);
+        registry.proposeMra(SG, TIER1, TIER1, _now() + DAY);
+        vm.prank(sgCustoms);
+        registry.acceptMra(CN);
+        vm.prank(cnCustoms);
+        registry.suspendMra(SG);
+        assertEq(registry.mraAt(CN, SG, _now() + DAY).at, _now() + DAY, "at the start");
+        _eqReason(_reason(OP_A, CN, SG, _now() + DAY), IAeoRegistry.Reason.MraNotInForce, "never");
+    }
+
+    function test_RevertWhen_NoMra() public {
+        _expectMraTransition(CN, SG, IAeoRegistry.MraStatus.None);
+        vm.prank(cnCustoms);
+        registry.suspendMra(SG);
+    }
+
+    function test_RevertWhen_AlreadySuspended() public {
+        _mra(TIERS12, TIERS12);
+        vm.prank(cnCustoms);
+        registry.suspendMra(SG);
+        _expectMraTransition(SG, CN, IAeoRegistry.MraStatus.Suspended);
+        vm.prank(sgCustoms);
+        registry.suspendMra(CN);
+    }
+
+    function test_RevertWhen_Terminated() public {
+        _mra(TIERS12, TIERS12);
+        vm.prank(cnCustoms);
+        registry.terminateMra(SG);
+        _expectMraTransition(CN, SG, IAeoRegistry.MraStatus.Terminated);
+        vm.prank(cnCustoms);
+        registry.suspendMra(SG);
+    }
+
+    function test_RevertWhen_HistoryFull() public {
+        _mra(TIERS12, TIERS12);
+        vm.startPrank(cnCustoms);
+        for (uint256 i = 1; i < registry.MAX_MRA_HISTORY(); ++i) {
+            if (i % 2 == 1) registry.suspendMra(SG);
+            else registry.resumeMra(SG);
+        }
+        // 64 entries, the last a suspension; resuming would be the 65th.
+        vm.expectRevert(
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryMraHistoryFull.selector, CN, SG, 64)
+        );
+        registry.resumeMra(SG);
+        vm.stopPrank();
+    }
+
+    function test_RevertWhen_CallerNotMemberAdmin() public {
+        _mra(TIERS12, TIERS12);
+        vm.expectRevert(
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryNotMemberAdmin.selector, cnOracle)
+        );
+        vm.prank(cnOracle);
+        registry.suspendMra(SG);
+    }
+}
+
+contract AeoRegistry_resumeMra_Test is AeoMraBaseTest {
+    function test_SuspenderResumes() public {
+        _mra(TIERS12, TIERS12);
+        vm.startPrank(cnCustoms);
+        registry.suspendMra(SG);
+        vm.warp(block.timestamp + DAY);
+        vm.expectEmit(address(registry));
+        emit IAeoRegistry.MraResumed(CN, SG, _now());
+        registry.resumeMra(SG);
+        vm.stopPrank();
+        IAeoRegistry.Mra memory m = registry.mra(SG, CN);
+        assertEq(uint256(m.state.status), uint256(IAeoRegistry.MraStatus.InForce), "in force");
+        assertEq(m.suspendedBy, bytes32(0), "cleared");
+        assertEq(m.state.memberTiers, TIERS12, "scope kept");
+    }
+
+    function test_RevertWhen_OtherSideResumes() public {
+        _mra(TIERS12, TIERS12);
+        vm.prank(cnCustoms);
+        registry.suspendMra(SG);
+        vm.expectRevert(
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryNotMraSuspender.selector, SG, CN, CN)
+        );
+        vm.prank(sgCustoms);
+        registry.resumeMra(CN);
+    }
+
+    function test_RevertWhen_NotSuspended() public {
+        _mra(TIERS12, TIERS12);
+        _expectMraTransition(CN, SG, IAeoRegistry.MraStatus.InForce);
+        vm.prank(cnCustoms);
+        registry.resumeMra(SG);
+    }
+
+    function test_RevertWhen_CallerNotMemberAdmin() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryNotMemberAdmin.selector, stranger)
+        );
+        vm.prank(stranger);
+        registry.resumeMra(SG);
+    }
+}
+
+contract AeoRegistry_terminateMra_Test is AeoMraBaseTest {
+    function test_TerminatesInForce() public {
+        _mra(TIERS12, TIERS12);
+        vm.expectEmit(address(registry));
+        emit IAeoRegistry.MraTerminated(CN, SG, _now());
+        vm.prank(cnCustoms);
+        registry.terminateMra(SG);
+        assertEq(uint256(_mraStatus(SG, CN)), uint256(IAeoRegistry.MraStatus.Terminated), "done");
+    }
+
+    function test_TerminatesSuspended_ByOtherSide() public {
+        _mra(TIERS12, TIERS12);
+        vm.prank(cnCustoms);
+        registry.suspendMra(SG);
+        vm.prank(sgCustoms);
+        registry.terminateMra(CN);
+        IAeoRegistry.Mra memory m = registry.mra(SG, CN);
+        assertEq(uint256(m.state.status), uint256(IAeoRegistry.MraStatus.Terminated), "done");
+        assertEq(m.suspendedBy, bytes32(0), "cleared");
+    }
+
+    function test_NewAgreementAfterTermination() public {
+        _certify(cnCustoms, OP_A, 1);
+        _mra(TIERS12, TIERS12);
+        vm.prank(cnCustoms);
+        registry.terminateMra(SG);
+        vm.warp(block.timestamp + DAY);
+        _mra(TIER1, TIER1);
+        assertTrue(registry.isRecognized(OP_A, CN, SG, 0), "new MRA");
+        assertEq(registry.mraHistory(SG, CN).length, 3, "three entries");
+    }
+
+    function test_RevertWhen_NoMra() public {
+        _expectMraTransition(CN, SG, IAeoRegistry.MraStatus.None);
+        vm.prank(cnCustoms);
+        registry.terminateMra(SG);
+    }
+
+    function test_RevertWhen_AlreadyTerminated() public {
+        _mra(TIERS12, TIERS12);
+        vm.prank(cnCustoms);
+        registry.terminateMra(SG);
+        _expectMraTransition(SG, CN, IAeoRegistry.MraStatus.Terminated);
+        vm.prank(sgCustoms);
+        registry.terminateMra(CN);
+    }
+
+    function test_RevertWhen_CallerNotMemberAdmin() public {
+        _mra(TIERS12, TIERS12);
+        vm.expectRevert(
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryNotMemberAdmin.selector, cnIssuer)
+        );
+        vm.prank(cnIssuer);
+        registry.terminateMra(SG);
+    }
+}
