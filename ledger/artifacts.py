@@ -8,8 +8,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from eth_abi import decode as abi_decode
-from eth_utils import keccak
+from eth_abi.abi import decode as abi_decode
+from eth_utils.crypto import keccak
 
 from ledger.errors import ConfigurationError, ContractRevert
 
@@ -51,9 +51,7 @@ class Artifacts:
             return cached
         path = self.out_dir / f"{name}.sol" / f"{name}.json"
         if not path.exists():
-            raise ConfigurationError(
-                f"no build output for contract {name} at {path} (run `make build`)"
-            )
+            raise ConfigurationError(f"no build output for contract {name} at {path} (run `make build`)")
         raw = json.loads(path.read_text())
         artifact = Artifact(name=name, abi=raw["abi"], bytecode=raw["bytecode"]["object"])
         self._cache[name] = artifact

@@ -16,7 +16,7 @@ from web3.contract import Contract
 from web3.contract.contract import ContractFunction
 from web3.exceptions import ContractLogicError, TimeExhausted, Web3RPCError
 from web3.middleware import ExtraDataToPOAMiddleware
-from web3.types import TxReceipt
+from web3.types import BlockIdentifier, TxReceipt
 
 from ledger.artifacts import Artifacts
 from ledger.deployments import Deployment
@@ -115,7 +115,7 @@ class LedgerClient:
         address = self.deployment.contracts[name].address
         return self.w3.eth.contract(address=Web3.to_checksum_address(address), abi=self.artifacts.get(name).abi)
 
-    def call(self, fn: ContractFunction, *, block: int | str = "latest") -> Any:
+    def call(self, fn: ContractFunction, *, block: BlockIdentifier = "latest") -> Any:
         """A view call; reverts become ContractRevert subclasses."""
         try:
             return self.rpc(lambda: fn.call(block_identifier=block))
@@ -179,8 +179,17 @@ class LedgerClient:
             raws = [
                 "0x"
                 + account.sign_transaction(
-                    {"value": 0, **tx, "gas": gas, "gasPrice": gas_price, "chainId": chain_id, "nonce": first_nonce + i}
-                ).raw_transaction.hex().removeprefix("0x")
+                    {
+                        "value": 0,
+                        **tx,
+                        "gas": gas,
+                        "gasPrice": gas_price,
+                        "chainId": chain_id,
+                        "nonce": first_nonce + i,
+                    }
+                )
+                .raw_transaction.hex()
+                .removeprefix("0x")
                 for i, tx in enumerate(txs)
             ]
             replies = self.raw_batch([("eth_sendRawTransaction", [raw]) for raw in raws])
@@ -212,7 +221,9 @@ class LedgerClient:
                 if time.monotonic() > deadline:
                     raise TransactionFailed(f"{len(pending)} transactions not mined in {self.tx_timeout_seconds:.0f}s")
                 time.sleep(0.05)
-        formatted = [self.w3.eth.get_transaction_receipt(h) if receipts[h]["status"] != "0x1" else None for h in tx_hashes]
+        formatted = [
+            self.w3.eth.get_transaction_receipt(HexBytes(h)) if receipts[h]["status"] != "0x1" else None for h in tx_hashes
+        ]
         for tx_hash, failed in zip(tx_hashes, formatted, strict=True):
             if failed is not None:
                 raise self._failed_transaction_error(tx_hash, failed, None)
@@ -251,9 +262,7 @@ class LedgerClient:
                 )
             )
         except TimeExhausted as exc:
-            raise TransactionFailed(
-                f"transaction {tx_hash} not mined within {self.tx_timeout_seconds:.0f}s"
-            ) from exc
+            raise TransactionFailed(f"transaction {tx_hash} not mined within {self.tx_timeout_seconds:.0f}s") from exc
         if receipt["status"] != 1:
             raise self._failed_transaction_error(tx_hash, receipt, tx)
         return SentTransaction(tx_hash, receipt["blockNumber"], receipt["gasUsed"], receipt)
@@ -277,9 +286,7 @@ class LedgerClient:
                 return decoded
         return TransactionFailed(f"contract call reverted: {exc.message or data}")
 
-    def _failed_transaction_error(
-        self, tx_hash: str, receipt: TxReceipt, tx: dict[str, Any] | None
-    ) -> LedgerError:
+    def _failed_transaction_error(self, tx_hash: str, receipt: TxReceipt, tx: dict[str, Any] | None) -> LedgerError:
         if tx is None:
             sent = self.w3.eth.get_transaction(HexBytes(tx_hash))
             tx = {"from": sent["from"], "to": sent.get("to"), "data": sent["input"], "value": sent["value"]}
@@ -303,7 +310,7 @@ class LedgerClient:
 
 def _receipt_from_json(raw: dict[str, Any]) -> TxReceipt:
     """The fields callers use from a raw JSON receipt, in web3's types."""
-    return TxReceipt(  # type: ignore[typeddict-item]
+    receipt: TxReceipt = TxReceipt(  # type: ignore[typeddict-item]
         transactionHash=HexBytes(raw["transactionHash"]),
         blockNumber=int(raw["blockNumber"], 16),
         blockHash=HexBytes(raw["blockHash"]),
@@ -311,6 +318,7 @@ def _receipt_from_json(raw: dict[str, Any]) -> TxReceipt:
         status=int(raw["status"], 16),
         logs=raw["logs"],
     )
+    return receipt
 
 
 def _rpc_message(exc: Web3RPCError) -> str:

@@ -10,6 +10,7 @@ from web3 import Web3
 from web3.logs import DISCARD as _DISCARD
 
 from ledger.client import LedgerClient, SentTransaction
+from ledger.errors import InvalidInput
 from ledger.ids import (
     CERTIFICATE_TYPE_NAMES,
     ISSUER_ROLE,
@@ -19,7 +20,6 @@ from ledger.ids import (
     member_id_text,
     role_bytes,
 )
-from ledger.errors import InvalidInput
 
 
 class ProposalKind(IntEnum):
@@ -191,6 +191,3 @@ class ConsortiumBinding:
         return ProposalResult(
             proposal_id=created[0]["args"]["proposalId"], executed=bool(executed), tx_hash=sent.tx_hash
         )
-
-
-

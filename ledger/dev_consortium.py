@@ -94,4 +94,3 @@ def _merged_profiles(data_dir: Path) -> Profiles:
             address=dev_address(ident.profile),
         )
     return profiles
-

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from eth_utils import keccak
+from eth_utils.crypto import keccak
 
 from ledger.errors import InvalidInput
 
@@ -22,9 +22,7 @@ def member_id_bytes(member_id: str) -> bytes:
     """'CN' -> bytes32 left-aligned, as Solidity's bytes32("CN")."""
     normalized = member_id.strip().upper()
     if not _MEMBER_ID.match(normalized):
-        raise InvalidInput(
-            f"{member_id!r} is not a member id (letters, digits and '-', e.g. CN)", path="member"
-        )
+        raise InvalidInput(f"{member_id!r} is not a member id (letters, digits and '-', e.g. CN)", path="member")
     return normalized.encode().ljust(32, b"\0")
 
 

@@ -21,12 +21,14 @@ Account.enable_unaudited_hdwallet_features()
 @lru_cache(maxsize=64)
 def dev_account(index: int) -> LocalAccount:
     """Account `index` of the public test mnemonic (m/44'/60'/0'/0/index)."""
-    return Account.from_mnemonic(DEV_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
+    account: LocalAccount = Account.from_mnemonic(DEV_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
+    return account
 
 
 def account_from_private_key(key: str) -> LocalAccount:
     try:
-        return Account.from_key(key.strip())
+        account: LocalAccount = Account.from_key(key.strip())
+        return account
     except (ValueError, TypeError) as exc:
         raise KeyUnavailable("the private key is not a 32-byte hex key") from exc
 
@@ -43,7 +45,8 @@ def account_from_keystore(path: Path, password: str | None) -> LocalAccount:
         key = Account.decrypt(encrypted, password)
     except ValueError as exc:
         raise KeyUnavailable(f"keystore {path}: wrong password or corrupt file") from exc
-    return Account.from_key(key)
+    account: LocalAccount = Account.from_key(key)
+    return account
 
 
 def write_keystore(path: Path, account: LocalAccount, password: str) -> Path:

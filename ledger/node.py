@@ -63,9 +63,7 @@ def read_node_info(node_dir: Path) -> NodeInfo | None:
         return None
 
 
-def anvil_command(
-    *, host: str, port: int, profile: NodeProfile, state_file: Path, chain_id: int
-) -> list[str]:
+def anvil_command(*, host: str, port: int, profile: NodeProfile, state_file: Path, chain_id: int) -> list[str]:
     """The anvil command line; `--prune-history` keeps anvil from writing every block to disk."""
     command = [
         str(foundry_binary("anvil")),
@@ -111,9 +109,7 @@ class EmbeddedNode:
             return NodeStatus(running=False, info=info)
         return NodeStatus(running=True, info=info, block_number=_block_number(info.rpc_url))
 
-    def start(
-        self, profile: NodeProfile = NodeProfile.DEV, chain_id: int = DEV_CHAIN_ID
-    ) -> tuple[NodeInfo, bool]:
+    def start(self, profile: NodeProfile = NodeProfile.DEV, chain_id: int = DEV_CHAIN_ID) -> tuple[NodeInfo, bool]:
         """Start the node unless it runs; returns its info and whether this call started it."""
         current = self.status()
         if current.running and current.info is not None:
@@ -146,9 +142,7 @@ class EmbeddedNode:
             if not _alive(pid) or time.monotonic() > deadline:
                 _kill(pid)
                 tail = log_path.read_text(errors="replace")[-800:].strip()
-                raise NodeStartFailed(
-                    f"anvil did not start on {info.rpc_url}: {tail or 'no output'}"
-                )
+                raise NodeStartFailed(f"anvil did not start on {info.rpc_url}: {tail or 'no output'}")
             time.sleep(0.05)
         self.info_file.write_text(json.dumps(info.model_dump(mode="json")) + "\n")
         return info, True
@@ -163,9 +157,7 @@ class EmbeddedNode:
         while _alive(info.pid):
             if time.monotonic() > deadline:
                 os.kill(info.pid, signal.SIGKILL)
-                raise ConfigurationError(
-                    f"anvil (pid {info.pid}) did not stop in {timeout:.0f}s; killed"
-                )
+                raise ConfigurationError(f"anvil (pid {info.pid}) did not stop in {timeout:.0f}s; killed")
             time.sleep(0.05)
         return True
 

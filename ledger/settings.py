@@ -36,9 +36,7 @@ class LedgerSettings(BaseSettings):
         if self.env == "prod":
             for name in ("private_key", "keystore_password"):
                 secret = getattr(self, name)
-                if secret is not None and secret.get_secret_value().strip().lower() in (
-                    PLACEHOLDER_SECRETS
-                ):
+                if secret is not None and secret.get_secret_value().strip().lower() in (PLACEHOLDER_SECRETS):
                     raise ValueError(f"SANZHI_{name.upper()} is a placeholder; refused in prod")
         return self
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from ledger.client import LedgerClient
 from ledger.cli.main import run
+from ledger.client import LedgerClient
 from ledger.dev_consortium import deploy_dev
 from ledger.factory import build_client
 from ledger.node import EmbeddedNode, NodeProfile
@@ -32,7 +32,9 @@ def free_port() -> int:
 
 
 def rpc(url: str, method: str, params: list[object] | None = None) -> object:
-    response = requests.post(url, json={"jsonrpc": "2.0", "id": 1, "method": method, "params": params or []}, timeout=10)
+    response = requests.post(
+        url, json={"jsonrpc": "2.0", "id": 1, "method": method, "params": params or []}, timeout=10
+    )
     body = response.json()
     assert "error" not in body, body
     return body["result"]
@@ -62,7 +64,11 @@ def session_chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chain]:
     info, _ = node.start(profile)
     chain = Chain(data_dir=data_dir, rpc_url=info.rpc_url, profile=profile)
     try:
-        deploy_dev(rpc_client_for=chain.client, deployments_dir=chain.settings.resolved_deployments_dir, data_dir=data_dir)
+        deploy_dev(
+            rpc_client_for=chain.client,
+            deployments_dir=chain.settings.resolved_deployments_dir,
+            data_dir=data_dir,
+        )
         yield chain
     finally:
         node.stop()

@@ -13,7 +13,9 @@ from ledger.errors import InvalidInput
 from ledger.profiles import load_profiles
 
 app = typer.Typer(help="Consortium members, governance and accreditation.", no_args_is_help=True)
-propose_app = typer.Typer(help="Propose a governance change (approved by a threshold of members).", no_args_is_help=True)
+propose_app = typer.Typer(
+    help="Propose a governance change (approved by a threshold of members).", no_args_is_help=True
+)
 app.add_typer(propose_app, name="propose")
 
 AccountArg = Annotated[str, typer.Argument(help="Account address, or a profile name.")]

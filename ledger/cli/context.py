@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -58,7 +59,7 @@ def print_json(value: Any) -> None:
     typer.echo(json.dumps(_jsonable(value), indent=2, ensure_ascii=False))
 
 
-def print_rows(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> None:
+def print_rows(rows: Sequence[tuple[str, ...]], header: tuple[str, ...]) -> None:
     """A plain aligned table."""
     table = [header, *rows]
     widths = [max(len(r[i]) for r in table) for i in range(len(header))]

@@ -7,7 +7,7 @@ import sys
 import typer
 from pydantic import ValidationError
 
-from ledger.cli import bench_cmd, consortium_cmd, deploy_cmd, node_cmd
+from ledger.cli import bench_cmd, consortium_cmd, demo_cmd, deploy_cmd, node_cmd
 from ledger.cli.context import CliState, DataDirOption
 from ledger.errors import LedgerError
 from ledger.settings import LedgerSettings
@@ -43,6 +43,7 @@ app.add_typer(node_cmd.app, name="node")
 app.command("deploy")(deploy_cmd.deploy)
 app.add_typer(consortium_cmd.app, name="consortium")
 app.add_typer(bench_cmd.app, name="bench")
+app.command("demo")(demo_cmd.demo)
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -71,4 +72,3 @@ def run(argv: list[str] | None = None) -> int:
 
 def entry() -> None:
     sys.exit(run())
-

@@ -29,7 +29,8 @@ def start(
     ctx: typer.Context,
     port: PortOption = 8545,
     profile: Annotated[
-        NodeProfile, typer.Option("--profile", help="dev: a block per transaction; besu: gas price 0, 1 s blocks.")
+        NodeProfile,
+        typer.Option("--profile", help="dev: a block per transaction; besu: gas price 0, 1 s blocks."),
     ] = NodeProfile.DEV,
     as_json: JsonOption = False,
 ) -> None:
@@ -61,11 +62,16 @@ def status(ctx: typer.Context, as_json: JsonOption = False) -> None:
     current = EmbeddedNode(state(ctx).settings.data_dir).status()
     if as_json:
         print_json(
-            {"running": current.running, **(_describe(current.info, current.block_number) if current.info else {})}
+            {
+                "running": current.running,
+                **(_describe(current.info, current.block_number) if current.info else {}),
+            }
         )
     elif current.running and current.info:
         info = current.info
-        typer.echo(f"running  {info.rpc_url}  chain {info.chain_id}  block {current.block_number}  profile {info.profile.value}")
+        typer.echo(
+            f"running  {info.rpc_url}  chain {info.chain_id}  block {current.block_number}  profile {info.profile.value}"
+        )
     else:
         typer.echo("not running (start it with `sanzhi node start`)")
     if not current.running:

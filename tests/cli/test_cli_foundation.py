@@ -40,7 +40,19 @@ def test_members_lists_dev_consortium(cli: CliRunner) -> None:
 
 def test_propose_approve_cycle(cli: CliRunner) -> None:
     proposed = json.loads(
-        cli("consortium", "propose", "add-member", "TH", "--name", "Thai Customs", "--admin", "th-customs", "--as", "cn-customs", "--json").stdout
+        cli(
+            "consortium",
+            "propose",
+            "add-member",
+            "TH",
+            "--name",
+            "Thai Customs",
+            "--admin",
+            "th-customs",
+            "--as",
+            "cn-customs",
+            "--json",
+        ).stdout
     )
     assert proposed["executed"] is False
     listed = cli("consortium", "proposals")
@@ -79,7 +91,17 @@ def test_unaccredited_caller_is_refused(cli: CliRunner) -> None:
 
 
 def test_member_cannot_act_for_another(cli: CliRunner) -> None:
-    result = cli("consortium", "withdraw", "cn-issuer", "--role", "issuer", "--type", "certificate-of-origin", "--as", "sg-customs")
+    result = cli(
+        "consortium",
+        "withdraw",
+        "cn-issuer",
+        "--role",
+        "issuer",
+        "--type",
+        "certificate-of-origin",
+        "--as",
+        "sg-customs",
+    )
     assert_clean_error(result, "ConsortiumAccountOfOtherMember", "memberId=CN")
 
 
@@ -94,10 +116,27 @@ def test_unknown_profile_is_refused(cli: CliRunner) -> None:
 
 
 def test_malformed_input_is_refused(cli: CliRunner) -> None:
-    assert_clean_error(cli("consortium", "accredit", "0x1234", "--role", "oracle", "--as", "cn-customs"), "neither an account address nor a known profile")
-    assert_clean_error(cli("consortium", "accredit", "exporter", "--role", "king", "--as", "cn-customs"), "unknown role 'king'")
     assert_clean_error(
-        cli("consortium", "propose", "add-member", "t h!", "--name", "X", "--admin", "exporter", "--as", "cn-customs"),
+        cli("consortium", "accredit", "0x1234", "--role", "oracle", "--as", "cn-customs"),
+        "neither an account address nor a known profile",
+    )
+    assert_clean_error(
+        cli("consortium", "accredit", "exporter", "--role", "king", "--as", "cn-customs"),
+        "unknown role 'king'",
+    )
+    assert_clean_error(
+        cli(
+            "consortium",
+            "propose",
+            "add-member",
+            "t h!",
+            "--name",
+            "X",
+            "--admin",
+            "exporter",
+            "--as",
+            "cn-customs",
+        ),
         "is not a member id",
     )
     assert_clean_error(cli("consortium", "propose", "threshold", "0", "--as", "cn-customs"), "threshold is at least 1")
@@ -148,3 +187,17 @@ def test_node_commands(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> No
     finally:
         assert "state saved" in run_cli(capsys, *base, "node", "stop").stdout
     assert "not running" in run_cli(capsys, *base, "node", "stop").stdout
+
+
+def test_demo_starts_node_and_deploys(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    base = ("--data-dir", str(tmp_path))
+    try:
+        result = run_cli(capsys, *base, "demo", "--port", str(free_port()))
+        assert result.exit_code == 0, result.stderr
+        assert "Consortium" in result.stdout
+        assert "CN (General Administration of Customs of China), SG (Singapore Customs); threshold 2" in result.stdout
+        again = run_cli(capsys, *base, "demo")
+        assert again.exit_code == 0, again.stderr
+        assert "chain node running" in again.stdout
+    finally:
+        run_cli(capsys, *base, "node", "stop")

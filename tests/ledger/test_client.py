@@ -6,8 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from ledger.client import LedgerClient
 from ledger.artifacts import Artifacts
+from ledger.client import LedgerClient
 from ledger.consortium import ConsortiumBinding
 from ledger.errors import ContractRevert, KeyUnavailable, NodeNotRunning, WrongChain
 from ledger.settings import LedgerSettings
@@ -57,7 +57,9 @@ def test_unreachable_node_is_reported(tmp_path_factory: pytest.TempPathFactory) 
 
 
 def test_wrong_chain_is_refused(chain: Chain) -> None:
-    client = LedgerClient(rpc_url=chain.rpc_url, artifacts=Artifacts(LedgerSettings().artifacts_dir), expected_chain_id=1)
+    client = LedgerClient(
+        rpc_url=chain.rpc_url, artifacts=Artifacts(LedgerSettings().artifacts_dir), expected_chain_id=1
+    )
     with pytest.raises(WrongChain, match="node is on chain 31337, expected chain 1"):
         _ = client.chain_id
 

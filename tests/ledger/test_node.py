@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,9 +16,9 @@ from tests.conftest import free_port
 
 
 @pytest.fixture
-def node(tmp_path: Path) -> EmbeddedNode:
+def node(tmp_path: Path) -> Iterator[EmbeddedNode]:
     embedded = EmbeddedNode(tmp_path, port=free_port())
-    yield embedded  # type: ignore[misc]
+    yield embedded
     embedded.stop()
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr, ValidationError
 
+from ledger.dev_consortium import _merged_profiles
 from ledger.errors import KeyUnavailable
 from ledger.keys import DEV_MNEMONIC, dev_account, write_keystore
 from ledger.profiles import KeystoreKey, Profile, Profiles, resolve_account, save_profiles
-from ledger.dev_consortium import _merged_profiles
 from ledger.settings import LedgerSettings
 
 

@@ -33,7 +33,9 @@ def test_py_solc_x_compiles_consortium_to_forge_bytecode() -> None:
     }
     # URLs are read by the import callback relative to the base path.
     standard["sources"] = {source: {"content": (CONTRACTS_DIR / source).read_text()}}
-    output = solcx.compile_standard(standard, solc_binary=SOLC, base_path=str(CONTRACTS_DIR), allow_paths=[str(CONTRACTS_DIR)])
+    output = solcx.compile_standard(
+        standard, solc_binary=SOLC, base_path=str(CONTRACTS_DIR), allow_paths=[str(CONTRACTS_DIR)]
+    )
     compiled = output["contracts"][source]["Consortium"]["evm"]["deployedBytecode"]["object"]
     assert "0x" + compiled == foundry["deployedBytecode"]["object"]
 
