@@ -19,6 +19,9 @@ contract Consortium is IConsortium {
     uint64 public constant PROPOSAL_LIFETIME = 30 days;
 
     mapping(bytes32 memberId => Member) private _members;
+    /// @dev Earlier terms [joinedAt, leftAt) of members that left and were added again, so that
+    /// wasAccredited still answers for the past. One entry per re-admission, each a vote.
+    mapping(bytes32 memberId => uint64[2][] terms) private _pastTerms;
     mapping(address admin => bytes32 memberId) private _memberOfAdmin;
     bytes32[] private _memberIds;
     uint256 private _threshold;
@@ -209,7 +212,12 @@ contract Consortium is IConsortium {
         Accreditation storage a = _accreditations[_key(account, role, scope)];
         if (a.since == 0 || at < a.since || (a.until != 0 && at >= a.until)) return false;
         Member storage m = _members[a.memberId];
-        return m.joinedAt <= at && (m.active || at < m.leftAt);
+        if (m.joinedAt <= at && (m.active || at < m.leftAt)) return true;
+        uint64[2][] storage terms = _pastTerms[a.memberId];
+        for (uint256 i = 0; i < terms.length; ++i) {
+            if (terms[i][0] <= at && at < terms[i][1]) return true;
+        }
+        return false;
     }
 
     /// @inheritdoc IConsortium
@@ -254,7 +262,9 @@ contract Consortium is IConsortium {
             revert ConsortiumAlreadyApproved(proposalId, approver);
         }
         _approved[proposalId][approver] = true;
-        uint32 approvals = ++p.approvals;
+        // Only members still active count: a member voted out must not carry its proposals.
+        uint32 approvals = _activeApprovals(proposalId);
+        p.approvals = approvals;
         emit ProposalApproved(proposalId, approver, approvals);
         if (approvals >= _threshold) _execute(proposalId, p);
     }
@@ -274,9 +284,17 @@ contract Consortium is IConsortium {
         emit ProposalExecuted(proposalId);
     }
 
+    function _activeApprovals(uint256 proposalId) private view returns (uint32 count) {
+        for (uint256 i = 0; i < _memberIds.length; ++i) {
+            if (_approved[proposalId][_memberIds[i]]) ++count;
+        }
+    }
+
     function _addMember(bytes32 memberId, string memory name, address admin) private {
         _checkNewMember(memberId, admin);
         if (_memberIds.length >= MAX_MEMBERS) revert ConsortiumTooManyMembers(MAX_MEMBERS);
+        Member storage former = _members[memberId];
+        if (former.joinedAt != 0) _pastTerms[memberId].push([former.joinedAt, former.leftAt]);
         _members[memberId] = Member(memberId, name, admin, true, uint64(block.timestamp), 0);
         _memberOfAdmin[admin] = memberId;
         _memberIds.push(memberId);

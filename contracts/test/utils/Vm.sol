@@ -13,6 +13,7 @@ interface Vm {
     function expectRevert() external;
     function expectEmit(bool t1, bool t2, bool t3, bool data) external;
     function expectEmit() external;
+    function expectEmit(address emitter) external;
     function addr(uint256 privateKey) external pure returns (address);
     function sign(uint256 privateKey, bytes32 digest)
         external
