@@ -203,8 +203,8 @@ abstract contract AeoMra is IAeoRegistry {
         view
         returns (Reason)
     {
-        if (_mras[_pair(certifying, recognising)].history.length == 0) return Reason.NoMra;
         MraEntry memory e = _mraAt(certifying, recognising, at);
+        if (e.status == MraStatus.None) return Reason.NoMra;
         if (e.status != MraStatus.InForce) return Reason.MraNotInForce;
         uint16 mask = uint256(recognising) < uint256(certifying) ? e.lowTiers : e.highTiers;
         if (mask & (uint16(1) << tier) == 0) return Reason.TierNotInScope;

@@ -182,7 +182,7 @@ contract AeoRegistry_acceptMra_Test is AeoMraBaseTest {
         registry.proposeMra(SG, TIER1, TIER1, _now() + 10 * DAY);
         vm.prank(sgCustoms);
         registry.acceptMra(CN);
-        _eqReason(_reason(OP_A, CN, SG, 0), IAeoRegistry.Reason.MraNotInForce, "not yet");
+        _eqReason(_reason(OP_A, CN, SG, 0), IAeoRegistry.Reason.NoMra, "not yet");
         assertTrue(registry.isRecognized(OP_A, CN, SG, _now() + 10 * DAY), "from effectiveFrom");
     }
 

@@ -27,9 +27,7 @@ contract AeoRegistry_isRecognized_Test is AeoBaseTest {
         registry.acceptMra(CN);
         assertTrue(registry.isRecognized(OP_A, CN, SG, 0), "recognised after acceptance");
         assertTrue(registry.isRecognized(OP_A, SG, CN, 0) == false, "SG never certified OP_A");
-        _eqReason(
-            _reason(OP_A, CN, SG, acceptedAt - 1), IAeoRegistry.Reason.MraNotInForce, "not before"
-        );
+        _eqReason(_reason(OP_A, CN, SG, acceptedAt - 1), IAeoRegistry.Reason.NoMra, "not before");
     }
 
     function test_SuspensionByCn_VisibleToSgImmediately_AndReinstated() public {

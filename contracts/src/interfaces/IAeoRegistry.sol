@@ -51,7 +51,11 @@ interface IAeoRegistry is IOracleQuorum {
         Terminated
     }
 
-    /// @notice Why an operator is or is not recognised (first failing check, in this order).
+    /// @notice Why an operator is or is not recognised at a time (first failing check, in this
+    /// order). NoMra: no MRA between the two had been accepted and in effect by then;
+    /// MraNotInForce: the MRA was suspended or terminated at that time. Answers about a past
+    /// time never change once that time has passed, unless a member records a back-dated
+    /// certification change (effectiveAt in the past).
     enum Reason {
         Recognized,
         NotCertified,
