@@ -17,6 +17,7 @@ from ledger.errors import InvalidDocument, InvalidInput, LedgerError
 from ledger.merkle import MerkleTree, leaf_hash, verify
 from ledger.salted import (
     SALT_BYTES,
+    SaltedDocument,
     document_hash,
     field_hash,
     flatten,
@@ -70,9 +71,7 @@ class WrappedCertificate(_Strict):
     type: str = Field(description="Document type slug, e.g. certificate-of-origin")
     data: dict[str, Any] = Field(description="The document's fields (hidden ones removed)")
     salts: dict[str, SaltHex] = Field(description="Salt of each visible field, by dotted path")
-    obfuscated: list[Bytes32Hex] = Field(
-        default_factory=list, description="Field hashes of hidden fields"
-    )
+    obfuscated: list[Bytes32Hex] = Field(default_factory=list, description="Field hashes of hidden fields")
     document_hash: Bytes32Hex
     proof: CertificateProof
     issuer: IssuerIdentity
@@ -124,8 +123,6 @@ def wrap_documents(
     """Salt and hash every document and build one Merkle tree per batch of `batch_size`."""
     if not documents:
         raise InvalidInput("nothing to wrap", path="documents")
-    if batch_size < 1:
-        raise InvalidInput("batch size must be at least 1", path="batch_size")
     doc_type = documents[0].doc_type
     for index, document in enumerate(documents):
         if document.doc_type != doc_type:
@@ -135,14 +132,56 @@ def wrap_documents(
             )
     # every quantity first, so a bad document stops the batch before anything is salted
     quantities = [document.utilization_quantity for document in documents]
+    salted = [salt_document(document, random_bytes=random_bytes) for document in documents]
+    return assemble_batches(
+        salted,
+        quantities,
+        issuer=issuer,
+        registry=registry,
+        chain_id=chain_id,
+        batch_size=batch_size,
+    )
+
+
+class _Anchor(_Strict):
+    registry: AddressHex
+    chain_id: int = Field(ge=1)
+
+
+def assemble_batches(
+    salted: Sequence[SaltedDocument],
+    quantities: Sequence[int],
+    *,
+    issuer: IssuerIdentity,
+    registry: str,
+    chain_id: int,
+    batch_size: int,
+) -> list[WrappedBatch]:
+    """Merkle trees and wrapped certificates for documents already salted.
+
+    `wrap_documents` salts in this process; a caller that salts in worker processes
+    (`salt_document` results pickle) assembles the batches here.
+    """
+    if not salted:
+        raise InvalidInput("nothing to wrap", path="documents")
+    if batch_size < 1:
+        raise InvalidInput("batch size must be at least 1", path="batch_size")
+    if len(quantities) != len(salted):
+        raise InvalidInput("one quantity per document", path="quantities")
+    try:
+        _Anchor(registry=registry, chain_id=chain_id)
+    except ValidationError as exc:
+        raise InvalidDocument(validation_problems(exc)) from None
+    doc_type = salted[0].doc_type
+    if any(item.doc_type != doc_type for item in salted):
+        raise InvalidInput(f"a batch holds one document type ({doc_type})", path="documents")
     cert_type = to_hex(type_id(doc_type))
     batches = []
-    for start in range(0, len(documents), batch_size):
-        chunk = documents[start : start + batch_size]
-        salted = [salt_document(document, random_bytes=random_bytes) for document in chunk]
+    for start in range(0, len(salted), batch_size):
+        chunk = salted[start : start + batch_size]
+        chunk_quantities = quantities[start : start + batch_size]
         leaves = [
-            leaf_hash(item.document_hash, quantity)
-            for item, quantity in zip(salted, quantities[start : start + batch_size], strict=True)
+            leaf_hash(item.document_hash, quantity) for item, quantity in zip(chunk, chunk_quantities, strict=True)
         ]
         tree = MerkleTree.build(leaves)
         root = to_hex(tree.root)
@@ -164,13 +203,9 @@ def wrap_documents(
                 ),
                 issuer=issuer,
             )
-            for item, leaf, quantity in zip(
-                salted, leaves, quantities[start : start + batch_size], strict=True
-            )
+            for item, leaf, quantity in zip(chunk, leaves, chunk_quantities, strict=True)
         ]
-        batches.append(
-            WrappedBatch.model_construct(doc_type=doc_type, root=root, certificates=certificates)
-        )
+        batches.append(WrappedBatch.model_construct(doc_type=doc_type, root=root, certificates=certificates))
     return batches
 
 
@@ -215,9 +250,7 @@ def _check(wrapped: WrappedCertificate) -> str:
         raise _IntegrityError("Merkle proof does not lead to the root")
     expected = _visible_quantity(wrapped)
     if expected is not None and expected != wrapped.proof.quantity:
-        raise _IntegrityError(
-            f"proof quantity {wrapped.proof.quantity} differs from the items' total {expected}"
-        )
+        raise _IntegrityError(f"proof quantity {wrapped.proof.quantity} differs from the items' total {expected}")
     if expected is None:
         return "data, hashes and Merkle proof agree (item quantities hidden, not compared)"
     return "data, hashes, Merkle proof and quantity agree"

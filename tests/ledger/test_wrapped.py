@@ -259,3 +259,18 @@ def test_unreadable_or_malformed_files_are_invalid_input(tmp_path: Path, content
         path.write_bytes(content)
     with pytest.raises(InvalidInput, match=message):
         read_wrapped(path)
+
+
+def test_bad_registry_address_or_chain_is_invalid_input() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        wrap_documents([certificate_of_origin()], issuer=ISSUER, registry="0x12", chain_id=1, batch_size=5)
+    assert caught.value.path == "registry"
+    with pytest.raises(InvalidInput) as caught:
+        wrap_documents(
+            [certificate_of_origin()],
+            issuer=ISSUER,
+            registry=REGISTRY_ADDRESS,
+            chain_id=0,
+            batch_size=5,
+        )
+    assert caught.value.path == "chain_id"
