@@ -29,6 +29,9 @@ abstract contract CertificateRegistryBaseTest is BaseTest {
     bytes32[] internal leaves;
     bytes32 internal root;
     bytes32 internal formerRoot = keccak256("former-batch");
+    /// @dev When `root` and `formerRoot` were issued (an hour before `cnFormerIssuer` lost its
+    /// accreditation).
+    uint256 internal issuedAt;
 
     function setUp() public virtual override {
         super.setUp();
@@ -52,6 +55,8 @@ abstract contract CertificateRegistryBaseTest is BaseTest {
 
         vm.prank(cnFormerIssuer);
         registry.issue(formerRoot, CERTIFICATE_OF_ORIGIN, 1, 0);
+        issuedAt = block.timestamp;
+        vm.warp(block.timestamp + 1 hours);
         vm.prank(cnCustoms);
         consortium.withdraw(cnFormerIssuer, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN);
     }
