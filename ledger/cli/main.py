@@ -7,7 +7,7 @@ import sys
 import typer
 from pydantic import ValidationError
 
-from ledger.cli import bench_cmd, consortium_cmd, demo_cmd, deploy_cmd, node_cmd
+from ledger.cli import bench_cmd, cert_cmd, consortium_cmd, demo_cmd, deploy_cmd, node_cmd
 from ledger.cli.context import CliState, DataDirOption
 from ledger.errors import LedgerError
 from ledger.settings import LedgerSettings
@@ -42,6 +42,7 @@ def main(
 app.add_typer(node_cmd.app, name="node")
 app.command("deploy")(deploy_cmd.deploy)
 app.add_typer(consortium_cmd.app, name="consortium")
+app.add_typer(cert_cmd.app, name="cert")
 app.add_typer(bench_cmd.app, name="bench")
 app.command("demo")(demo_cmd.demo)
 
