@@ -63,9 +63,7 @@ class NotDeployed(LedgerError):
     def __init__(self, chain_id: int, detail: str = "") -> None:
         self.chain_id = chain_id
         extra = f": {detail}" if detail else ""
-        super().__init__(
-            f"sanzhi contracts are not deployed on chain {chain_id}{extra} (run `sanzhi deploy`)"
-        )
+        super().__init__(f"sanzhi contracts are not deployed on chain {chain_id}{extra} (run `sanzhi deploy`)")
 
 
 class KeyUnavailable(LedgerError):

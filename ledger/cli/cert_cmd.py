@@ -16,8 +16,8 @@ from ledger.documents.common import Document
 from ledger.documents.samples import generate_samples
 from ledger.errors import InvalidInput, LedgerError
 from ledger.factory import build_client
-from ledger.verification import Verification, verify_certificates
 from ledger.vc import to_credential
+from ledger.verification import Verification, verify_certificates
 from ledger.wrapped import WrappedCertificate, hide, read_wrapped, write_wrapped
 
 app = typer.Typer(help="E-certificates: issue, verify, share selectively, revoke, utilize.", no_args_is_help=True)
