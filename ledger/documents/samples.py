@@ -114,9 +114,13 @@ _DECLARATIONS = [
 ]
 
 
-def generate_samples(doc_type: str, count: int, seed: int) -> list[Document]:
-    """`count` valid documents of `doc_type`; the same seed always gives the same documents."""
-    builders: dict[str, Callable[[random.Random, int], dict[str, Any]]] = {
+def generate_samples(doc_type: str, count: int, seed: int, *, today: dt.date | None = None) -> list[Document]:
+    """`count` valid documents of `doc_type`; the same seed and day give the same documents.
+
+    Dates are recent relative to `today` (default: the current UTC date), so fresh samples
+    are not already expired when someone tries the system with them.
+    """
+    builders: dict[str, Callable[[random.Random, int, dt.date], dict[str, Any]]] = {
         "certificate-of-origin": _certificate_of_origin,
         "phytosanitary-certificate": _phytosanitary,
     }
@@ -126,7 +130,8 @@ def generate_samples(doc_type: str, count: int, seed: int) -> list[Document]:
         raise InvalidInput("count must not be negative", path="count")
     model = document_model(doc_type)
     rng = random.Random(seed)
-    return [model.model_validate(builders[doc_type](rng, n)) for n in range(count)]
+    base = today or dt.datetime.now(dt.UTC).date()
+    return [model.model_validate(builders[doc_type](rng, n, base)) for n in range(count)]
 
 
 def _party(trader: tuple[str, str, str, str, str, str], rng: random.Random) -> dict[str, Any]:
@@ -144,13 +149,13 @@ def _quantity(rng: random.Random, unit: str) -> str:
     return str(Decimal(rng.randint(1, 50_000_000)) / 1000)
 
 
-def _dates(rng: random.Random) -> tuple[dt.date, dt.date | None]:
-    issued = dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(540))
+def _dates(rng: random.Random, today: dt.date) -> tuple[dt.date, dt.date | None]:
+    issued = today - dt.timedelta(days=rng.randrange(90))
     expiry = issued + dt.timedelta(days=365) if rng.random() < 0.7 else None
     return issued, expiry
 
 
-def _certificate_of_origin(rng: random.Random, n: int) -> dict[str, Any]:
+def _certificate_of_origin(rng: random.Random, n: int, today: dt.date) -> dict[str, Any]:
     exporter = rng.choice(_TRADERS)
     importer = rng.choice([t for t in _TRADERS if t[0] != exporter[0]])
     origin, destination = exporter[0], importer[0]
@@ -163,7 +168,7 @@ def _certificate_of_origin(rng: random.Random, n: int) -> dict[str, Any]:
     first = rng.choice(_GOODS)
     same_unit = [g for g in _GOODS if g[2] == first[2]]
     goods = [first] + [rng.choice(same_unit) for _ in range(rng.randint(0, 4))]
-    issued, expiry = _dates(rng)
+    issued, expiry = _dates(rng, today)
     return {
         "certificate_number": f"{origin}{issued.year}{agreement[:4]}{n:08d}",
         "trade_agreement": agreement,
@@ -202,10 +207,10 @@ def _certificate_of_origin(rng: random.Random, n: int) -> dict[str, Any]:
     }
 
 
-def _phytosanitary(rng: random.Random, n: int) -> dict[str, Any]:
+def _phytosanitary(rng: random.Random, n: int, today: dt.date) -> dict[str, Any]:
     consignor = rng.choice(_TRADERS)
     consignee = rng.choice([t for t in _TRADERS if t[0] != consignor[0]])
-    issued, expiry = _dates(rng)
+    issued, expiry = _dates(rng, today)
     unit = rng.choice(["KGM", "TNE"])
     plants = [rng.choice(_PLANTS) for _ in range(rng.randint(1, 3))]
     treatments = rng.sample(_TREATMENTS, rng.randint(0, 2))
@@ -235,10 +240,7 @@ def _phytosanitary(rng: random.Random, n: int) -> dict[str, Any]:
             }
             for botanical, common, description, hs in plants
         ],
-        "treatments": [
-            {**treatment, "date": (issued - dt.timedelta(days=2)).isoformat()}
-            for treatment in treatments
-        ],
+        "treatments": [{**treatment, "date": (issued - dt.timedelta(days=2)).isoformat()} for treatment in treatments],
         "additional_declaration": rng.choice(_DECLARATIONS),
         "inspection_date": (issued - dt.timedelta(days=1)).isoformat(),
         "place_of_issue": consignor[3],

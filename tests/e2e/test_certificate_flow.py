@@ -1,0 +1,40 @@
+"""The flow sanzhi exists for, through the library: CN issues, SG verifies, uses, CN revokes."""
+
+from __future__ import annotations
+
+from ledger.certificates import CertificateRegistryBinding
+from ledger.documents.samples import generate_samples
+from ledger.verification import FragmentStatus, verify_certificates
+from tests.conftest import Chain
+
+
+def statuses(chain: Chain, certificate: object) -> dict[str, FragmentStatus]:
+    [result] = verify_certificates(client=chain.client(), certificates=[certificate])  # type: ignore[list-item]
+    return {f.name.value: f.status for f in result.fragments}
+
+
+def test_cn_issues_sg_verifies_utilizes_cn_revokes(chain: Chain) -> None:
+    cn_issuer = CertificateRegistryBinding(chain.client("cn-issuer"))
+    documents = generate_samples("certificate-of-origin", 4, seed=11)
+    batches = cn_issuer.wrap(documents)
+    cn_issuer.anchor(batches)
+    certificate = batches[0].certificates[0]
+
+    # SG customs has nothing but the file and a node.
+    assert set(statuses(chain, certificate).values()) == {FragmentStatus.VALID}
+    sg_customs = CertificateRegistryBinding(chain.client("sg-customs"))
+    total = certificate.proof.quantity
+    record = sg_customs.utilize(certificate, declaration="SG-IMP-2026-000123", quantity="1")
+    assert record.remaining == total - 1000
+    [after] = verify_certificates(client=chain.client(), certificates=[certificate])
+    utilization = next(f for f in after.fragments if f.name.value == "UTILIZATION")
+    assert utilization.status is FragmentStatus.VALID
+    assert "remaining" in utilization.reason
+
+    cn_issuer.revoke(certificate, "fraud")
+    revoked = statuses(chain, certificate)
+    assert revoked["ISSUANCE"] is FragmentStatus.INVALID
+    assert revoked["INTEGRITY"] is FragmentStatus.VALID
+    # The rest of the batch is untouched.
+    others = verify_certificates(client=chain.client(), certificates=batches[0].certificates[1:])
+    assert all(result.valid for result in others)
