@@ -126,3 +126,13 @@ class InvalidDocument(InvalidInput):
         path, reason = problems[0]
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         super().__init__(reason + more, path=path or None)
+
+
+class SourceUnavailable(LedgerError):
+    """An oracle's source (file or URL) cannot be read or is not in the documented format."""
+
+    code = "source-unavailable"
+
+    def __init__(self, source: str, detail: str) -> None:
+        self.source = source
+        super().__init__(f"cannot read source {source}: {detail}")

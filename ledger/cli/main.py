@@ -7,7 +7,7 @@ import sys
 import typer
 from pydantic import ValidationError
 
-from ledger.cli import bench_cmd, cert_cmd, consortium_cmd, demo_cmd, deploy_cmd, node_cmd
+from ledger.cli import aeo_cmd, bench_cmd, cert_cmd, consortium_cmd, demo_cmd, deploy_cmd, mra_cmd, node_cmd, oracle_cmd
 from ledger.cli.context import CliState, DataDirOption
 from ledger.errors import LedgerError
 from ledger.settings import LedgerSettings
@@ -44,6 +44,9 @@ app.command("deploy")(deploy_cmd.deploy)
 app.add_typer(consortium_cmd.app, name="consortium")
 app.add_typer(cert_cmd.app, name="cert")
 app.add_typer(bench_cmd.app, name="bench")
+app.add_typer(aeo_cmd.app, name="aeo")
+app.add_typer(mra_cmd.app, name="mra")
+app.add_typer(oracle_cmd.app, name="oracle")
 app.command("demo")(demo_cmd.demo)
 
 

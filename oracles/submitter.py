@@ -1,0 +1,167 @@
+"""Send quorum-signed batches with `submitChanges`, pipelined, and settle every outcome.
+
+Before sending, each claimed batch is reconciled with the chain: a used nonce means the batch
+was applied already (by this oracle before a crash, or by another), so it is done without a
+transaction. Gas is estimated for every batch in one JSON-RPC batch, which also tells which
+batches the contract would refuse; the rest go out with `send_batch` and are confirmed by
+polling receipts in JSON-RPC batches.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from web3.contract import Contract
+
+from ledger.aeo.reads import batch_call, latest_timestamp
+from ledger.client import GAS_MARGIN, LedgerClient
+from ledger.errors import ContractRevert, TransactionFailed
+from ledger.ids import member_id_bytes
+from oracles.outbox import Batch, Outbox
+
+SETTLED_ERRORS = {"OracleQuorumNonceUsed"}
+SIGNER_ERRORS = {"OracleQuorumNotOracle", "OracleQuorumOracleOfOtherMember"}
+
+
+@dataclass
+class SubmitResult:
+    sent: int = 0
+    done_batches: int = 0
+    done_changes: int = 0
+    released: int = 0
+    dead: int = 0
+    gas_used: int = 0
+
+
+class Submitter:
+    def __init__(self, *, client: LedgerClient, contract: Contract, outbox: Outbox, source: str) -> None:
+        self.client = client
+        self.contract = contract
+        self.outbox = outbox
+        self.source = source
+
+    def submit(self, batch_ids: Sequence[str]) -> SubmitResult:
+        result = SubmitResult()
+        try:
+            self._submit(self.outbox.load(batch_ids), result)
+        finally:
+            self.outbox.unclaim(batch_ids)  # only those still 'submitting' (never sent)
+        return result
+
+    def _submit(self, batches: list[Batch], result: SubmitResult) -> None:
+        batches = self._drop_applied(batches, result)
+        if not batches:
+            return
+        now = latest_timestamp(self.client)
+        live = []
+        for batch in batches:
+            if batch.deadline < now + 5:
+                self.outbox.release(batch.id, "expired", f"deadline {batch.deadline} passed", solo=False)
+                result.released += 1
+            else:
+                live.append(batch)
+        txs = [self._tx(b) for b in live]
+        estimates = self.client.raw_batch([("eth_estimateGas", [{"from": self.client.address, **tx}]) for tx in txs])
+        sendable: list[tuple[Batch, dict[str, Any], int]] = []
+        for batch, tx, reply in zip(live, txs, estimates, strict=True):
+            if "error" in reply:
+                self._refused(batch, self._decode_error(reply["error"]), result)
+            else:
+                sendable.append((batch, tx, int(reply["result"], 16)))
+        if not sendable:
+            return
+        gas = int(max(g for _, _, g in sendable) * GAS_MARGIN) + 10_000
+        hashes = self.client.send_batch([tx for _, tx, _ in sendable], gas=gas)
+        self.outbox.record_submitted([(b.id, h) for (b, _, _), h in zip(sendable, hashes, strict=True)])
+        result.sent += len(hashes)
+        receipts = self._receipts(hashes)
+        ok = [b for (b, _, _), h in zip(sendable, hashes, strict=True) if receipts[h]["status"] == "0x1"]
+        failed = [b for (b, _, _), h in zip(sendable, hashes, strict=True) if receipts[h]["status"] != "0x1"]
+        result.gas_used += sum(int(r["gasUsed"], 16) for r in receipts.values())
+        self._done(ok, result, "")
+        # A failed transaction: another oracle's landed first (nonce used), or re-check why.
+        for batch in self._drop_applied(failed, result):
+            error = self._why(batch)
+            self._refused(batch, error, result)
+
+    def _drop_applied(self, batches: list[Batch], result: SubmitResult) -> list[Batch]:
+        if not batches:
+            return []
+        functions = self.contract.functions
+        used = batch_call(
+            self.client, [functions.isOracleNonceUsed(member_id_bytes(b.member), b.nonce) for b in batches]
+        )
+        applied = [b for b, u in zip(batches, used, strict=True) if u]
+        self._done(applied, result, "nonce already used: applied earlier")
+        return [b for b, u in zip(batches, used, strict=True) if not u]
+
+    def _done(self, batches: list[Batch], result: SubmitResult, note: str) -> None:
+        if batches:
+            self.outbox.mark_done([b.id for b in batches], note)
+            result.done_batches += len(batches)
+            result.done_changes += sum(len(b.changes) for b in batches)
+
+    def _refused(self, batch: Batch, error: Exception, result: SubmitResult) -> None:
+        name = error.name if isinstance(error, ContractRevert) else ""
+        if name in SETTLED_ERRORS:
+            self._done([batch], result, str(error))
+        elif name == "OracleQuorumExpired":
+            self.outbox.release(batch.id, "expired", str(error), solo=False)
+            result.released += 1
+        elif name in SIGNER_ERRORS and isinstance(error, ContractRevert):
+            self.outbox.drop_signature(batch.id, str(error.values.get("signer", "")))
+        elif len({c.operator for c in batch.changes}) > 1:
+            # All or nothing: retry each operator alone to find the change the contract refuses.
+            self.outbox.release(batch.id, "failed", str(error), solo=True)
+            result.released += 1
+        else:
+            self.outbox.dead_letter_batch(batch.id, self.source, str(error))
+            result.dead += len(batch.changes)
+
+    def _tx(self, batch: Batch) -> dict[str, Any]:
+        signatures = list(batch.signatures.values())[:16]
+        fn = self.contract.functions.submitChanges(
+            member_id_bytes(batch.member),
+            [c.as_tuple() for c in batch.changes],
+            batch.nonce,
+            batch.deadline,
+            signatures,
+        )
+        return {"to": self.contract.address, "data": fn._encode_transaction_data()}
+
+    def _why(self, batch: Batch) -> Exception:
+        reply = self.client.raw_batch([("eth_estimateGas", [{"from": self.client.address, **self._tx(batch)}])])[0]
+        if "error" in reply:
+            return self._decode_error(reply["error"])
+        return TransactionFailed("the transaction failed but succeeds when retried; retrying")
+
+    def _decode_error(self, error: Any) -> Exception:
+        data = error.get("data") if isinstance(error, dict) else None
+        if isinstance(data, dict):
+            data = data.get("data")
+        if isinstance(data, str) and data.startswith("0x"):
+            decoded = self.client.artifacts.decode_revert(bytes.fromhex(data[2:]))
+            if decoded is not None:
+                return decoded
+        message = error.get("message") if isinstance(error, dict) else error
+        return TransactionFailed(f"refused: {message}")
+
+    def _receipts(self, hashes: Sequence[str]) -> dict[str, dict[str, Any]]:
+        receipts: dict[str, dict[str, Any]] = {}
+        deadline = time.monotonic() + self.client.tx_timeout_seconds
+        while len(receipts) < len(hashes):
+            pending = [h for h in hashes if h not in receipts]
+            for start in range(0, len(pending), 500):
+                part = pending[start : start + 500]
+                replies = self.client.raw_batch([("eth_getTransactionReceipt", [h]) for h in part])
+                for tx_hash, reply in zip(part, replies, strict=True):
+                    if reply.get("result"):
+                        receipts[tx_hash] = reply["result"]
+            if len(receipts) < len(hashes):
+                if time.monotonic() > deadline:
+                    raise TransactionFailed(f"{len(hashes) - len(receipts)} submissions not mined in time")
+                time.sleep(0.05)
+        return receipts

@@ -1,0 +1,102 @@
+"""The AEO feed against the chain: derive, submit, converge, and never double a change."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from oracles.aeo_feed import outbox_path
+from oracles.outbox import Outbox
+from tests.conftest import Chain
+from tests.oracles.conftest import EXAMPLES, chain_view, make_feed
+
+OPS = [
+    "USCI:91310000MA1FL8XQ30",
+    "USCI:91440300MA5DC6QX8B",
+    "USCI:91330200MA2GQ1LK4E",
+    "USCI:91120116MA06J4RT7N",
+    "USCI:91350200MA31U8KX2C",
+]
+EXPECTED = {
+    OPS[0]: ("active", "advanced", 1),
+    OPS[1]: ("active", "advanced", 1),
+    OPS[2]: ("active", "general", 1),
+    OPS[3]: ("suspended", "advanced", 2),
+    OPS[4]: ("active", "general", 1),
+}
+
+
+def test_example_csv_converges_and_a_second_run_submits_nothing(feed_chain: Chain) -> None:
+    feed = make_feed(feed_chain)
+    first = feed.run(str(EXAMPLES / "aeo-cn.csv"))
+    assert (first.records, first.new_changes, first.done_changes) == (5, 6, 6)
+    assert first.transactions == 1
+    assert chain_view(feed_chain, OPS) == EXPECTED
+    again = make_feed(feed_chain).run(str(EXAMPLES / "aeo-cn.csv"))
+    assert (again.new_changes, again.transactions, again.done_changes) == (0, 0, 0)
+    assert chain_view(feed_chain, OPS) == EXPECTED
+
+
+def test_json_example_says_the_same_as_the_csv(feed_chain: Chain) -> None:
+    make_feed(feed_chain).run(str(EXAMPLES / "aeo-cn.csv"))
+    report = make_feed(feed_chain).run(str(EXAMPLES / "aeo-cn.json"))
+    assert (report.records, report.new_changes, report.transactions) == (5, 0, 0)
+
+
+def test_changes_in_the_source_become_changes_on_chain(feed_chain: Chain, tmp_path: Path) -> None:
+    make_feed(feed_chain).run(str(EXAMPLES / "aeo-cn.csv"))
+    data = json.loads((EXAMPLES / "aeo-cn.json").read_text())
+    ops = data["operators"]
+    ops[0]["status"], ops[0]["reason"] = "suspended", "fraud"
+    ops[1]["tier"] = "general"
+    ops[2]["status"] = "revoked"
+    ops[3]["status"], ops[3]["reason"] = "active", "remediated"
+    ops[4]["valid_until"] = "2028-11-19"
+    source = tmp_path / "changed.json"
+    source.write_text(json.dumps(data))
+    report = make_feed(feed_chain).run(str(source))
+    assert report.done_changes == 5
+    assert chain_view(feed_chain, OPS) == {
+        OPS[0]: ("suspended", "advanced", 2),
+        OPS[1]: ("active", "general", 2),
+        OPS[2]: ("revoked", "general", 2),
+        OPS[3]: ("active", "advanced", 3),
+        OPS[4]: ("active", "general", 2),
+    }
+    assert make_feed(feed_chain).run(str(source)).new_changes == 0
+
+
+def test_bad_rows_become_dead_letters_and_the_rest_is_applied(feed_chain: Chain, tmp_path: Path) -> None:
+    source = tmp_path / "bad.csv"
+    source.write_text(
+        "operator_id,tier,valid_from,valid_until,status,reason\n"
+        "USCI:GOOD1,advanced,2024-01-01,,active,\n"
+        ",advanced,2024-01-01,,active,\n"
+        "USCI:BADTIER,platinum,2024-01-01,,active,\n"
+        "USCI:BADDATE,general,2024-13-45,,active,\n"
+        "USCI:BACKWARDS,general,2025-01-01,2024-01-01,active,\n"
+        "USCI:NEVERSEEN,general,2024-01-01,,revoked,fraud\n"
+        "USCI:BADSTATUS,general,2024-01-01,,sleeping,\n"
+        "USCI:GOOD1,general,2024-01-01,,active,\n"
+        "USCI:EXTRA,general,2024-01-01,,active,,surplus\n"
+        "USCI:GOOD2,general,2024-01-01,,suspended,investigation\n"
+    )
+    report = make_feed(feed_chain).run(str(source))
+    assert report.new_dead_letters == 8
+    assert report.done_changes == 3
+    assert chain_view(feed_chain, ["USCI:GOOD1", "USCI:GOOD2"]) == {
+        "USCI:GOOD1": ("active", "advanced", 1),
+        "USCI:GOOD2": ("suspended", "general", 2),
+    }
+    outbox = Outbox(outbox_path(feed_chain.settings))
+    reasons = {d["ref"]: d["reason"] or "" for d in outbox.dead_letters("CN")}
+    assert reasons["row 2"].startswith("malformed row: operator_id is missing")
+    assert "unknown tier 'platinum'" in reasons["row 3"]
+    assert reasons["row 4"].startswith("invalid dates:")
+    assert reasons["row 5"].startswith("invalid dates: valid_until 2024-01-01 is not after")
+    assert reasons["row 6"].startswith("unknown operator")
+    assert "unknown status 'sleeping'" in reasons["row 7"]
+    assert "repeats row 1" in reasons["row 8"]
+    assert "more cells than header" in reasons["row 9"]
+    again = make_feed(feed_chain).run(str(source))
+    assert (again.new_dead_letters, again.new_changes) == (0, 0)
