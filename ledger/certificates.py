@@ -14,6 +14,7 @@ from ledger.client import LedgerClient, SentTransaction
 from ledger.consortium import ConsortiumBinding
 from ledger.documents.common import Document
 from ledger.errors import InvalidInput
+from ledger.ids import certificate_type_bytes
 from ledger.reasons import reason_code
 from ledger.wrapped import IssuerIdentity, WrappedBatch, WrappedCertificate, from_hex, wrap_documents
 
@@ -72,31 +73,47 @@ class CertificateRegistryBinding:
         )
 
     def anchor(self, batches: Sequence[WrappedBatch], *, expires_at: datetime | None = None) -> list[IssuedBatch]:
-        """Issue every batch root, pipelined; returns once all are mined."""
+        """Issue every wrapped batch's root; returns once all are mined."""
         if not batches:
             raise InvalidInput("nothing to issue", path="documents")
+        return self.anchor_roots(
+            [b.root for b in batches],
+            batches[0].doc_type,
+            [len(b.certificates) for b in batches],
+            expires_at=expires_at,
+        )
+
+    def anchor_roots(
+        self, roots: Sequence[str], doc_type: str, counts: Sequence[int], *, expires_at: datetime | None = None
+    ) -> list[IssuedBatch]:
+        """Issue Merkle roots of `doc_type` batches, pipelined in one JSON-RPC batch."""
+        if not roots:
+            raise InvalidInput("nothing to issue", path="documents")
         expiry = _unix(expires_at) if expires_at else 0
-        calls = []
-        for batch in batches:
-            first = batch.certificates[0]
-            fn = self.contract.functions.issue(
-                from_hex(batch.root), from_hex(first.proof.cert_type), len(batch.certificates), expiry
-            )
-            calls.append({"to": self.contract.address, "data": fn._encode_transaction_data()})
+        cert_type = certificate_type_bytes(doc_type)
+        calls = [
+            {
+                "to": self.contract.address,
+                "data": self.contract.functions.issue(
+                    from_hex(root), cert_type, count, expiry
+                )._encode_transaction_data(),
+            }
+            for root, count in zip(roots, counts, strict=True)
+        ]
         # The first transaction is estimated, so a refusal (not accredited, already issued)
-        # is reported with its decoded reason before anything else is sent.
+        # is reported with its decoded reason before anything is sent.
         self.client.estimate_gas({"from": self.client.address, **calls[0]})
         hashes = self.client.send_batch(calls, gas=ISSUE_GAS_LIMIT)
         receipts = self.client.wait_many(hashes)
         return [
             IssuedBatch(
-                root=batch.root,
-                count=len(batch.certificates),
+                root=root,
+                count=count,
                 tx_hash=tx_hash,
                 block_number=receipt["blockNumber"],
                 gas_used=receipt["gasUsed"],
             )
-            for batch, tx_hash, receipt in zip(batches, hashes, receipts, strict=True)
+            for root, count, tx_hash, receipt in zip(roots, counts, hashes, receipts, strict=True)
         ]
 
     def revoke(self, wrapped: WrappedCertificate, reason: str) -> SentTransaction:

@@ -222,7 +222,8 @@ class LedgerClient:
                     raise TransactionFailed(f"{len(pending)} transactions not mined in {self.tx_timeout_seconds:.0f}s")
                 time.sleep(0.05)
         formatted = [
-            self.w3.eth.get_transaction_receipt(HexBytes(h)) if receipts[h]["status"] != "0x1" else None for h in tx_hashes
+            self.w3.eth.get_transaction_receipt(HexBytes(h)) if receipts[h]["status"] != "0x1" else None
+            for h in tx_hashes
         ]
         for tx_hash, failed in zip(tx_hashes, formatted, strict=True):
             if failed is not None:

@@ -11,11 +11,11 @@ from rich.progress import Progress
 
 from ledger.certificates import CertificateRegistryBinding, format_quantity
 from ledger.cli.context import AsOption, JsonOption, print_json, state
-from ledger.documents import parse_document, to_json_data
-from ledger.documents.common import Document
+from ledger.documents import to_json_data
 from ledger.documents.samples import generate_samples
 from ledger.errors import InvalidInput, LedgerError
 from ledger.factory import build_client
+from ledger.issuance import issue_files
 from ledger.vc import to_credential
 from ledger.verification import Verification, verify_certificates
 from ledger.wrapped import WrappedCertificate, hide, read_wrapped, write_wrapped
@@ -58,17 +58,6 @@ def _input_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def read_documents(cert_type: str, files: list[Path]) -> list[Document]:
-    """Parse every file; the first invalid one stops everything before anything is anchored."""
-    documents = []
-    for file in files:
-        try:
-            documents.append(parse_document(cert_type, file.read_bytes()))
-        except LedgerError as exc:
-            raise InvalidInput(exc.message, path=file.name) from None
-    return documents
-
-
 @app.command()
 def issue(
     ctx: typer.Context,
@@ -81,17 +70,11 @@ def issue(
 ) -> None:
     """Wrap documents, anchor their Merkle root(s) and write one wrapped file per document."""
     files = _input_files(paths)
-    documents = read_documents(cert_type, files)
     registry = CertificateRegistryBinding(state(ctx).client(as_))
-    batches = registry.wrap(documents, batch_size=batch_size)
-    issued = registry.anchor(batches)
-    out.mkdir(parents=True, exist_ok=True)
-    certificates = [c for batch in batches for c in batch.certificates]
     with Progress(disable=as_json or len(files) < PROGRESS_FROM, transient=True) as progress:
-        task = progress.add_task("writing wrapped certificates", total=len(files))
-        for file, certificate in zip(files, certificates, strict=True):
-            write_wrapped(certificate, out / file.name)
-            progress.advance(task)
+        progress.add_task(f"issuing {len(files)} certificates", total=None)
+        result = issue_files(registry=registry, doc_type=cert_type, files=files, out_dir=out, batch_size=batch_size)
+    issued = result.batches
     if as_json:
         print_json({"out": str(out), "batches": issued})
         return

@@ -70,7 +70,8 @@ def status(ctx: typer.Context, as_json: JsonOption = False) -> None:
     elif current.running and current.info:
         info = current.info
         typer.echo(
-            f"running  {info.rpc_url}  chain {info.chain_id}  block {current.block_number}  profile {info.profile.value}"
+            f"running  {info.rpc_url}  chain {info.chain_id}  block {current.block_number}"
+            f"  profile {info.profile.value}"
         )
     else:
         typer.echo("not running (start it with `sanzhi node start`)")

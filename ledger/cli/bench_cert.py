@@ -1,0 +1,24 @@
+"""`sanzhi bench certificates`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ledger.bench_certificates import run_certificate_benchmark
+
+
+def certificates(
+    count: Annotated[int, typer.Option("--count", min=1, max=65_536 * 4)] = 10_000,
+    out: Annotated[Path, typer.Option("--out", help="JSON results file.")] = Path("bench-results/certificates.json"),
+    port: Annotated[int, typer.Option("--port", help="Port for the benchmark's own node.")] = 8599,
+) -> None:
+    """Wrap+anchor COUNT certificates on a fresh node; gas and verification latency."""
+    result = run_certificate_benchmark(count=count, port=port)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result.model_dump(), indent=2) + "\n")
+    typer.echo(json.dumps(result.model_dump(), indent=2))
+    typer.echo(f"written to {out}")
