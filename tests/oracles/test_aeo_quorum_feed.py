@@ -1,0 +1,46 @@
+"""Several oracles of one member reach the quorum together through the shared outbox."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from oracles.aeo_feed import FeedReport
+from tests.conftest import Chain
+from tests.oracles.conftest import chain_view, make_feed, set_quorum
+
+
+def write_source(path: Path, count: int) -> list[str]:
+    ops = [f"USCI:Q{i:05d}" for i in range(count)]
+    rows = [f"{op},advanced,2025-01-01,,{'suspended' if i % 7 == 0 else 'active'},fraud" for i, op in enumerate(ops)]
+    path.write_text("operator_id,tier,valid_from,valid_until,status,reason\n" + "\n".join(rows) + "\n")
+    return ops
+
+
+def test_one_oracle_alone_waits_for_the_quorum(feed_chain: Chain, tmp_path: Path) -> None:
+    set_quorum(feed_chain, 2)
+    ops = write_source(tmp_path / "aeo.csv", 3)
+    alone = make_feed(feed_chain, "cn-oracle", quorum_wait_seconds=0.2).run(str(tmp_path / "aeo.csv"))
+    assert (alone.quorum, alone.awaiting_signatures, alone.transactions) == (2, 1, 0)
+    assert chain_view(feed_chain, ops)[ops[1]] == ("none", "-", 0)
+    second = make_feed(feed_chain, "cn-oracle-2").run(str(tmp_path / "aeo.csv"))
+    assert (second.new_changes, second.transactions, second.done_changes) == (0, 1, 4)
+    assert chain_view(feed_chain, ops)[ops[0]] == ("suspended", "advanced", 2)
+
+
+def test_two_oracles_running_at_once_reach_the_quorum(feed_chain: Chain, tmp_path: Path) -> None:
+    set_quorum(feed_chain, 2)
+    ops = write_source(tmp_path / "aeo.csv", 250)
+
+    def run(profile: str) -> FeedReport:
+        return make_feed(feed_chain, profile, batch_size=20, pipeline=3).run(str(tmp_path / "aeo.csv"))
+
+    with ThreadPoolExecutor(2) as pool:
+        reports = list(pool.map(run, ["cn-oracle", "cn-oracle-2"]))
+    assert sum(r.done_changes for r in reports) == 250 + 36
+    assert all(r.awaiting_signatures == 0 for r in reports)
+    view = chain_view(feed_chain, ops)
+    assert all(view[op] == ("suspended", "advanced", 2) for op in ops[::7])
+    assert all(view[op] == ("active", "advanced", 1) for i, op in enumerate(ops) if i % 7)
+    again = make_feed(feed_chain, "cn-oracle").run(str(tmp_path / "aeo.csv"))
+    assert (again.new_changes, again.transactions) == (0, 0)
