@@ -24,13 +24,13 @@ class Artifact:
 
 
 def _signature(item: dict[str, Any]) -> str:
-    return f"{item['name']}({','.join(_abi_type(i) for i in item.get('inputs', []))})"
+    return f"{item['name']}({','.join(abi_type(i) for i in item.get('inputs', []))})"
 
 
-def _abi_type(param: dict[str, Any]) -> str:
+def abi_type(param: dict[str, Any]) -> str:
     kind: str = param["type"]
     if kind.startswith("tuple"):
-        inner = ",".join(_abi_type(c) for c in param["components"])
+        inner = ",".join(abi_type(c) for c in param["components"])
         return f"({inner}){kind[len('tuple') :]}"
     return kind
 
@@ -80,6 +80,6 @@ class Artifacts:
             return None
         contract, item = known
         inputs = item.get("inputs", [])
-        values = abi_decode([_abi_type(i) for i in inputs], data[4:]) if inputs else ()
+        values = abi_decode([abi_type(i) for i in inputs], data[4:]) if inputs else ()
         named = {(i.get("name") or f"arg{n}"): v for n, (i, v) in enumerate(zip(inputs, values, strict=True))}
         return ContractRevert.for_error(item["name"])(item["name"], named, contract=contract)

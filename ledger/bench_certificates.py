@@ -36,7 +36,8 @@ class CertificateBenchmark(BaseModel):
     verify_p50_ms: float
     verify_p99_ms: float
     verify_batch_per_s: float
-    rpc_calls_per_verify: int
+    rpc_calls_per_verify: float
+    http_requests_per_verify: float
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -72,12 +73,17 @@ def run_certificate_benchmark(*, count: int, port: int) -> CertificateBenchmark:
             certificates = [read_wrapped(out / f.name) for f in files]
 
             reader = build_client(settings)
+            _ = reader.chain_id  # read once per client, then cached
+            calls_before, requests_before = reader.raw_calls, reader.raw_requests
             latencies = []
             for certificate in certificates[:SINGLE_VERIFY_SAMPLES]:
                 t0 = time.perf_counter()
                 [result] = verify_certificates(client=reader, certificates=[certificate])
                 latencies.append((time.perf_counter() - t0) * 1000)
                 assert result.valid, result
+            singles = len(latencies)
+            rpc_calls = (reader.raw_calls - calls_before) / singles
+            http_requests = (reader.raw_requests - requests_before) / singles
             t0 = time.perf_counter()
             results = verify_certificates(client=reader, certificates=certificates)
             batch_seconds = time.perf_counter() - t0
@@ -101,6 +107,6 @@ def run_certificate_benchmark(*, count: int, port: int) -> CertificateBenchmark:
         verify_p50_ms=round(statistics.median(latencies), 3),
         verify_p99_ms=round(_percentile(latencies, 0.99), 3),
         verify_batch_per_s=round(count / batch_seconds, 1),
-        # chain id is cached per client; a verify is then one eth_getCode and one eth_call
-        rpc_calls_per_verify=2,
+        rpc_calls_per_verify=rpc_calls,
+        http_requests_per_verify=http_requests,
     )

@@ -1,7 +1,8 @@
 """Verify wrapped certificates: fragments, each VALID / INVALID / ERROR / SKIPPED with a reason.
 
 Only the file and a node are needed. All chain reads for a set of certificates go through the
-registry's batched view (`certificateStates`), one eth_call per 256 certificates.
+registry's batched view (`certificateStates`), one eth_call per 256 certificates, all in one
+JSON-RPC batch. Integrity checks of large sets run on every core (ledger.parallel).
 """
 
 from __future__ import annotations
@@ -9,15 +10,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
+from eth_abi.abi import decode as abi_decode
+from eth_abi.abi import encode as abi_encode
+from eth_utils.crypto import keccak
 from pydantic import BaseModel
 from web3 import Web3
 
+from ledger.artifacts import abi_type
 from ledger.certificates import format_quantity
 from ledger.client import LedgerClient
 from ledger.errors import LedgerError
 from ledger.ids import member_id_text
+from ledger.parallel import fork_map
 from ledger.reasons import reason_name
 from ledger.wrapped import WrappedCertificate, check_integrity, from_hex
 
@@ -71,7 +77,7 @@ def verify_certificates(
     contract is not accepted (anyone can deploy a look-alike registry).
     """
     today = today or dt.datetime.now(dt.UTC).date()
-    integrity = [check_integrity(c) for c in certificates]
+    integrity = fork_map(check_integrity, certificates)
     states: dict[int, dict[str, Any] | str] = {}
     to_read = [i for i, result in enumerate(integrity) if result.valid]
     for i, state in _read_states(client, [certificates[i] for i in to_read]).items():
@@ -105,22 +111,24 @@ def verify_certificates(
 
 
 def _read_states(client: LedgerClient, certificates: Sequence[WrappedCertificate]) -> dict[int, dict[str, Any] | str]:
-    """Chain state per certificate index, or the reason it could not be read."""
+    """Chain state per certificate index, or the reason it could not be read.
+
+    One HTTP round trip per registry: the registry's code check and every `certificateStates`
+    call (256 certificates each) go in one JSON-RPC batch, encoded with eth-abi directly.
+    """
     found: dict[int, dict[str, Any] | str] = {}
     groups: dict[tuple[int, str], list[int]] = {}
     for i, c in enumerate(certificates):
         groups.setdefault((c.proof.chain_id, c.proof.registry.lower()), []).append(i)
+    codec = _StatesCodec.for_client(client)
     for (chain_id, registry), indexes in groups.items():
         try:
             node_chain = client.chain_id
             if node_chain != chain_id:
                 raise LedgerError(f"certificate is anchored on chain {chain_id}, the node is on chain {node_chain}")
-            address = Web3.to_checksum_address(registry)
-            if not client.rpc(lambda a=address: client.w3.eth.get_code(a)):  # type: ignore[misc]
-                raise LedgerError(f"no contract at registry {address} on chain {chain_id}")
-            contract = client.w3.eth.contract(address=address, abi=client.artifacts.get("CertificateRegistry").abi)
-            for start in range(0, len(indexes), QUERY_CHUNK):
-                part = indexes[start : start + QUERY_CHUNK]
+            chunks = [indexes[start : start + QUERY_CHUNK] for start in range(0, len(indexes), QUERY_CHUNK)]
+            calls: list[tuple[str, list[Any]]] = [("eth_getCode", [registry, "latest"])]
+            for part in chunks:
                 refs = [
                     (
                         from_hex(certificates[i].proof.root),
@@ -129,13 +137,45 @@ def _read_states(client: LedgerClient, certificates: Sequence[WrappedCertificate
                     )
                     for i in part
                 ]
-                views = client.call(contract.functions.certificateStates(refs))
-                for i, view in zip(part, views, strict=True):
+                calls.append(("eth_call", [{"to": registry, "data": codec.encode(refs)}, "latest"]))
+            replies = client.raw_batch(calls)
+            if replies[0].get("result") in (None, "0x"):
+                raise LedgerError(f"no contract at registry {Web3.to_checksum_address(registry)} on chain {chain_id}")
+            for part, reply in zip(chunks, replies[1:], strict=True):
+                if "error" in reply:
+                    raise LedgerError(f"registry {registry} refused the status query: {reply['error'].get('message')}")
+                for i, view in zip(part, codec.decode(reply["result"]), strict=True):
                     found[i] = _view_dict(view)
         except LedgerError as exc:
             for i in indexes:
                 found[i] = exc.message
     return found
+
+
+class _StatesCodec:
+    """ABI encoding of `certificateStates`, derived once from the build output's ABI."""
+
+    _cache: ClassVar[dict[str, _StatesCodec]] = {}
+
+    def __init__(self, abi: list[dict[str, Any]]) -> None:
+        item = next(i for i in abi if i.get("type") == "function" and i["name"] == "certificateStates")
+        self.input_types = [abi_type(p) for p in item["inputs"]]
+        self.output_types = [abi_type(p) for p in item["outputs"]]
+        self.selector = keccak(text=f"certificateStates({','.join(self.input_types)})")[:4]
+
+    @classmethod
+    def for_client(cls, client: LedgerClient) -> _StatesCodec:
+        key = str(client.artifacts.out_dir)
+        if key not in cls._cache:
+            cls._cache[key] = cls(client.artifacts.get("CertificateRegistry").abi)
+        return cls._cache[key]
+
+    def encode(self, refs: list[tuple[bytes, bytes, bytes]]) -> str:
+        return "0x" + (self.selector + abi_encode(self.input_types, [refs])).hex()
+
+    def decode(self, result: str) -> list[Sequence[Any]]:
+        views: list[Sequence[Any]] = abi_decode(self.output_types, bytes.fromhex(result[2:]))[0]
+        return views
 
 
 _VIEW_FIELDS = (
