@@ -196,6 +196,9 @@ def test_demo_starts_node_and_deploys(capsys: pytest.CaptureFixture[str], tmp_pa
         assert result.exit_code == 0, result.stderr
         assert "Consortium" in result.stdout
         assert "CN (General Administration of Customs of China), SG (Singapore Customs); threshold 2" in result.stdout
+        lines = result.stdout.splitlines()
+        assert any(line.startswith("[5] SG customs verifies") and line.endswith(": VALID") for line in lines)
+        assert any(line.startswith("[7]") and "INVALID (ISSUANCE: revoked (clerical-error)" in line for line in lines)
         again = run_cli(capsys, *base, "demo")
         assert again.exit_code == 0, again.stderr
         assert "chain node running" in again.stdout
