@@ -87,9 +87,7 @@ def from_credential(credential: Any) -> WrappedCertificate:
             "proof": {
                 "root": proof.get("merkleRoot"),
                 "path": proof.get("merklePath"),
-                "quantity": int(quantity)
-                if isinstance(quantity, str) and quantity.isdigit()
-                else quantity,
+                "quantity": int(quantity) if isinstance(quantity, str) and quantity.isdigit() else quantity,
                 "registry": proof.get("registry"),
                 "chain_id": proof.get("chainId"),
                 "cert_type": proof.get("certType"),

@@ -45,8 +45,7 @@ class Transport(Model):
     mode_code: int = Field(
         ge=0,
         le=9,
-        description="UN/ECE Rec 19 mode (1 sea, 2 rail, 3 road, 4 air, ...); "
-        "WCO DM: BorderTransportMeans.ModeCode",
+        description="UN/ECE Rec 19 mode (1 sea, 2 rail, 3 road, 4 air, ...); WCO DM: BorderTransportMeans.ModeCode",
     )
     conveyance_name: ShortText | None = Field(
         default=None, description="Vessel or flight name; WCO DM: BorderTransportMeans.Name"
@@ -55,9 +54,7 @@ class Transport(Model):
         default=None,
         description="Voyage or flight number; WCO DM: BorderTransportMeans.JourneyID",
     )
-    departure_date: dt.date | None = Field(
-        default=None, description="WCO DM: BorderTransportMeans.DepartureDateTime"
-    )
+    departure_date: dt.date | None = Field(default=None, description="WCO DM: BorderTransportMeans.DepartureDateTime")
     loading_location: LocationCode = Field(description="WCO DM: LoadingLocation.ID (UN/LOCODE)")
     discharge_location: LocationCode = Field(description="WCO DM: UnloadingLocation.ID (UN/LOCODE)")
 
@@ -66,12 +63,9 @@ class OriginGoodsItem(QuantifiedItem):
     """One line of originating goods (WCO DM: GovernmentAgencyGoodsItem)."""
 
     hs_code: HsCode = Field(description="WCO DM: Classification.ID (HS); UN/CEFACT: ID")
-    description: Text = Field(
-        description="WCO DM: Commodity.Description; UN/CEFACT: TradeProduct.Description"
-    )
+    description: Text = Field(description="WCO DM: Commodity.Description; UN/CEFACT: TradeProduct.Description")
     origin_criterion: ShortText = Field(
-        description="Origin conferring criterion, e.g. WO, PE, CTH, RVC40; "
-        "UN/CEFACT: OriginCriteriaCode"
+        description="Origin conferring criterion, e.g. WO, PE, CTH, RVC40; UN/CEFACT: OriginCriteriaCode"
     )
     marks: ShortText | None = Field(
         default=None, description="Marks and numbers on packages; WCO DM: Packaging.MarksNumbersID"
@@ -90,23 +84,16 @@ class CertificateOfOrigin(Document):
 
     doc_type: ClassVar[str] = "certificate-of-origin"
 
-    certificate_number: ShortText = Field(
-        description="WCO DM: AdditionalDocument.ID; UN/CEFACT: ExchangedDocument.ID"
-    )
+    certificate_number: ShortText = Field(description="WCO DM: AdditionalDocument.ID; UN/CEFACT: ExchangedDocument.ID")
     trade_agreement: TradeAgreement = Field(
         description="Agreement under which origin is certified; UN/CEFACT: TradeAgreement.ID"
     )
     exporter: Party = Field(description="WCO DM: Exporter; UN/CEFACT: ExporterTradeParty")
-    producer: Party | None = Field(
-        default=None, description="WCO DM: Manufacturer; UN/CEFACT: ManufacturerTradeParty"
-    )
+    producer: Party | None = Field(default=None, description="WCO DM: Manufacturer; UN/CEFACT: ManufacturerTradeParty")
     importer: Party = Field(
-        description="Importer or consignee; WCO DM: Importer / Consignee; "
-        "UN/CEFACT: ImporterTradeParty"
+        description="Importer or consignee; WCO DM: Importer / Consignee; UN/CEFACT: ImporterTradeParty"
     )
-    origin_country: CountryCode = Field(
-        description="WCO DM: Origin.CountryCode; UN/CEFACT: OriginTradeCountry"
-    )
+    origin_country: CountryCode = Field(description="WCO DM: Origin.CountryCode; UN/CEFACT: OriginTradeCountry")
     destination_country: CountryCode = Field(
         description="WCO DM: Destination.CountryCode; UN/CEFACT: DestinationTradeCountry"
     )
@@ -115,9 +102,7 @@ class CertificateOfOrigin(Document):
     invoice: InvoiceReference
     issuing_authority: Authority = Field(description="UN/CEFACT: IssuerTradeParty")
     issue_date: dt.date = Field(description="UN/CEFACT: ExchangedDocument.IssueDateTime")
-    expiry_date: dt.date | None = Field(
-        default=None, description="Last day the certificate may be claimed"
-    )
+    expiry_date: dt.date | None = Field(default=None, description="Last day the certificate may be claimed")
     remarks: Text | None = Field(default=None, description="UN/CEFACT: IncludedNote")
 
     _expiry_after_issue = field_validator("expiry_date")(expiry_not_before_issue)

@@ -48,12 +48,8 @@ def _format_decimal(value: Decimal) -> str:
     return text
 
 
-Text = Annotated[
-    str, StringConstraints(min_length=1, max_length=1024), AfterValidator(_check_unicode)
-]
-ShortText = Annotated[
-    str, StringConstraints(min_length=1, max_length=256), AfterValidator(_check_unicode)
-]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=1024), AfterValidator(_check_unicode)]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=256), AfterValidator(_check_unicode)]
 CountryCode = Annotated[
     str,
     StringConstraints(pattern=r"^[A-Z]{2}$"),
@@ -101,9 +97,7 @@ class Address(Model):
 
     line: Text = Field(description="WCO DM: Address.Line; UN/CEFACT: LineOne")
     city: ShortText = Field(description="WCO DM: Address.CityName; UN/CEFACT: CityName")
-    postcode: ShortText | None = Field(
-        default=None, description="WCO DM: Address.PostcodeID; UN/CEFACT: PostcodeCode"
-    )
+    postcode: ShortText | None = Field(default=None, description="WCO DM: Address.PostcodeID; UN/CEFACT: PostcodeCode")
     country: CountryCode = Field(description="WCO DM: Address.CountryCode; UN/CEFACT: CountryID")
 
 

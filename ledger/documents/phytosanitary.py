@@ -25,9 +25,7 @@ class MeansOfConveyance(Model):
     """Declared means of conveyance (SPS: MainCarriageSPSTransportMovement)."""
 
     mode_code: int = Field(ge=0, le=9, description="UN/ECE Rec 19 mode; SPS: ModeCode")
-    name: ShortText | None = Field(
-        default=None, description="Vessel or flight; SPS: UsedSPSTransportMeans.Name"
-    )
+    name: ShortText | None = Field(default=None, description="Vessel or flight; SPS: UsedSPSTransportMeans.Name")
 
 
 class PlaceOfOrigin(Model):
@@ -56,9 +54,7 @@ class CommodityItem(QuantifiedItem):
     botanical_name: ShortText = Field(description="SPS: ScientificName")
     common_name: ShortText | None = Field(default=None, description="SPS: CommonName")
     description: Text = Field(description="SPS: Description")
-    hs_code: HsCode | None = Field(
-        default=None, description="SPS: ApplicableSPSClassification (HS)"
-    )
+    hs_code: HsCode | None = Field(default=None, description="SPS: ApplicableSPSClassification (HS)")
     place_of_origin: PlaceOfOrigin
     packages: ShortText | None = Field(
         default=None,
@@ -72,20 +68,14 @@ class PhytosanitaryCertificate(Document):
     doc_type: ClassVar[str] = "phytosanitary-certificate"
 
     certificate_number: ShortText = Field(description="SPS: SPSExchangedDocument.ID")
-    issuing_authority: Authority = Field(
-        description="National plant protection organization; SPS: IssuerSPSParty"
-    )
+    issuing_authority: Authority = Field(description="National plant protection organization; SPS: IssuerSPSParty")
     consignor: Party = Field(description="SPS: ConsignorSPSParty")
     consignee: Party = Field(description="SPS: ConsigneeSPSParty")
     export_country: CountryCode = Field(description="SPS: ExportSPSCountry")
     import_country: CountryCode = Field(description="SPS: ImportSPSCountry")
-    point_of_entry: ShortText = Field(
-        description="Declared point of entry; SPS: UnloadingBaseportSPSLocation"
-    )
+    point_of_entry: ShortText = Field(description="Declared point of entry; SPS: UnloadingBaseportSPSLocation")
     declared_means_of_conveyance: MeansOfConveyance
-    distinguishing_marks: ShortText | None = Field(
-        default=None, description="SPS: PhysicalSPSShippingMarks"
-    )
+    distinguishing_marks: ShortText | None = Field(default=None, description="SPS: PhysicalSPSShippingMarks")
     items: list[CommodityItem] = Field(min_length=1, max_length=999)
     treatments: list[Treatment] = Field(default_factory=list, max_length=20)
     additional_declaration: Text | None = Field(
@@ -93,9 +83,7 @@ class PhytosanitaryCertificate(Document):
     )
     inspection_date: dt.date = Field(description="SPS: ExaminationSPSEvent.OccurrenceDateTime")
     place_of_issue: ShortText = Field(description="SPS: IssueSPSLocation.Name")
-    authorized_officer: ShortText = Field(
-        description="SPS: SignatorySPSAuthentication.ProviderSPSParty.Name"
-    )
+    authorized_officer: ShortText = Field(description="SPS: SignatorySPSAuthentication.ProviderSPSParty.Name")
     issue_date: dt.date = Field(description="SPS: SPSExchangedDocument.IssueDateTime")
     expiry_date: dt.date | None = Field(default=None, description="Validity end, if any")
 
