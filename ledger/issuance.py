@@ -10,6 +10,7 @@ salted documents to the parent and back would cost as much as the salting itself
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
@@ -159,9 +160,13 @@ def issue_files(
     count = count if len(files) >= PARALLEL_FROM else 1
     step = -(-len(files) // count)
     bounds = [(start, min(start + step, len(files))) for start in range(0, len(files), step)]
+    # Forked workers share this process's heap copy-on-write; frozen objects are skipped by
+    # the workers' garbage collector, which would otherwise touch (and copy) every page.
+    gc.freeze()
     shards: list[_Shard | _ForkedShard] = [
         (_ForkedShard if count > 1 else _Shard)(doc_type, files[a:b]) for a, b in bounds
     ]
+    gc.unfreeze()
     try:
         leaf_inputs = [pair for shard in shards for pair in shard.prepare()]
         if not leaf_inputs:

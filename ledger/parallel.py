@@ -7,6 +7,7 @@ travel back, so they should be small. Small inputs run in this process.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -44,8 +45,12 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], *, workers: int | None = 
     try:
         step = -(-len(items) // (workers * 4))
         ranges = [(start, min(start + step, len(items))) for start in range(0, len(items), step)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_run_range, ranges, chunksize=1)
+        gc.freeze()  # keep the workers' garbage collector off the shared, copy-on-write heap
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                parts = pool.map(_run_range, ranges, chunksize=1)
+        finally:
+            gc.unfreeze()
     finally:
         _JOB = None
     return [result for part in parts for result in part]
