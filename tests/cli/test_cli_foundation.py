@@ -204,3 +204,24 @@ def test_demo_starts_node_and_deploys(capsys: pytest.CaptureFixture[str], tmp_pa
         assert "chain node running" in again.stdout
     finally:
         run_cli(capsys, *base, "node", "stop")
+
+
+def test_keystore_profile_with_wrong_password_is_refused(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ledger.keys import dev_account, write_keystore
+    from ledger.profiles import KeystoreKey, Profile, load_profiles, save_profiles
+
+    data_dir = cli.chain.data_dir
+    original = load_profiles(data_dir)
+    keystore = write_keystore(tmp_path / "cn.json", dev_account(1), "right password")
+    with_keystore = original.model_copy(deep=True)
+    with_keystore.profiles["cn-vault"] = Profile(name="cn-vault", role="member", key=KeystoreKey(path=keystore))
+    save_profiles(data_dir, with_keystore)
+    try:
+        monkeypatch.setenv("SANZHI_KEYSTORE_PASSWORD", "wrong password")
+        assert_clean_error(cli("consortium", "propose", "threshold", "1", "--as", "cn-vault"), "wrong password")
+        monkeypatch.setenv("SANZHI_KEYSTORE_PASSWORD", "right password")
+        assert cli("consortium", "propose", "threshold", "1", "--as", "cn-vault").exit_code == 0
+    finally:
+        save_profiles(data_dir, original)
