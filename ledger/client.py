@@ -165,11 +165,15 @@ class LedgerClient:
                 raise TransactionFailed(f"node refused the transaction: {_rpc_message(exc)}") from exc
         return "0x" + bytes(tx_hash).hex()
 
-    def send_batch(self, txs: Sequence[dict[str, Any]], *, gas: int) -> list[str]:
+    def send_batch(
+        self, txs: Sequence[dict[str, Any]], *, gas: int, gas_price_factor: float = 1.0
+    ) -> list[str]:
         """Sign `txs` with consecutive nonces and send them in one JSON-RPC batch.
 
         web3's batch_requests refuses eth_sendRawTransaction, hence the raw batch. Every
         transaction gets the same gas limit (callers size it from a measured worst case).
+        `gas_price_factor` > 1 keeps a pipeline mined when other senders fill blocks and the
+        base fee rises meanwhile (a gas price of 0, as on Besu, stays 0).
         Returns the transaction hashes in order; use `wait_many` for the receipts.
         """
         account = self.account
@@ -177,7 +181,8 @@ class LedgerClient:
             raise KeyUnavailable("this command needs a signing key: pass --as PROFILE")
         if not txs:
             return []
-        chain_id, gas_price = self.chain_id, self.rpc(lambda: self.w3.eth.gas_price)
+        chain_id = self.chain_id
+        gas_price = int(self.rpc(lambda: self.w3.eth.gas_price) * gas_price_factor)
         with self._nonces.reserve() as first_nonce:
             raws = [
                 "0x"

@@ -44,6 +44,8 @@ class FeedOptions:
     lease_seconds: float = 120.0  # another submitter's claim counts as abandoned after this
     quorum_wait_seconds: float = 30.0  # how long one cycle waits for other oracles' signatures
     max_attempts: int = 8
+    submit: bool = True  # False: only sign; another oracle of the member submits
+    pipelined: bool | None = None  # send_batch; None: unless the node automines (submitter._send)
     backoff_seconds: float = 0.5
 
 
@@ -132,14 +134,20 @@ class AeoFeed:
     def drive(self, source: str) -> dict[str, int]:
         """Batch, sign, submit until nothing is left, or only other oracles' signatures are."""
         quorum = int(self.client.call(self.contract.functions.oracleQuorum(member_id_bytes(self.member))))
-        submitter = Submitter(client=self.client, contract=self.contract, outbox=self.outbox, source=source)
+        submitter = Submitter(
+            client=self.client,
+            contract=self.contract,
+            outbox=self.outbox,
+            source=source,
+            pipelined=self.options.pipelined,
+        )
         totals = {"transactions": 0, "done_changes": 0, "gas_used": 0}
         last_progress = time.monotonic()
         while True:
             deadline = latest_timestamp(self.client) + self.options.deadline_seconds
             self.outbox.form_batches(self.member, size=self.options.batch_size, deadline=deadline)
             self._sign(quorum)
-            claimed = self.outbox.claim(
+            claimed = self.options.submit and self.outbox.claim(
                 self.member,
                 self.account.address,
                 limit=self.options.pipeline,
@@ -156,7 +164,7 @@ class AeoFeed:
             open_batches = self.outbox.batches(self.member)
             waiting = [b for b in open_batches if b.state == "signing"]
             if not open_batches or (
-                len(waiting) == len(open_batches)
+                (len(waiting) == len(open_batches) or not self.options.submit)
                 and time.monotonic() - last_progress > self.options.quorum_wait_seconds
             ):
                 return {**totals, "awaiting_signatures": len(waiting), "quorum": quorum}

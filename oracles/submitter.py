@@ -3,8 +3,8 @@
 Before sending, each claimed batch is reconciled with the chain: a used nonce means the batch
 was applied already (by this oracle before a crash, or by another), so it is done without a
 transaction. Gas is estimated for every batch in one JSON-RPC batch, which also tells which
-batches the contract would refuse; the rest go out with `send_batch` and are confirmed by
-polling receipts in JSON-RPC batches.
+batches the contract would refuse; the rest go out with `send_batch` (see `_send` for the
+automining dev node) and are confirmed by polling receipts in JSON-RPC batches.
 """
 
 from __future__ import annotations
@@ -37,7 +37,10 @@ class SubmitResult:
 
 
 class Submitter:
-    def __init__(self, *, client: LedgerClient, contract: Contract, outbox: Outbox, source: str) -> None:
+    def __init__(
+        self, *, client: LedgerClient, contract: Contract, outbox: Outbox, source: str, pipelined: bool | None = None
+    ) -> None:
+        self.pipelined = pipelined  # None: ask the node (see _send)
         self.client = client
         self.contract = contract
         self.outbox = outbox
@@ -74,7 +77,8 @@ class Submitter:
         if not sendable:
             return
         gas = int(max(g for _, _, g in sendable) * GAS_MARGIN) + 10_000
-        hashes = self.client.send_batch([tx for _, tx, _ in sendable], gas=gas)
+        # Other oracles may fill blocks meanwhile (base fee rises): price with a margin.
+        hashes = self._send([tx for _, tx, _ in sendable], gas)
         self.outbox.record_submitted([(b.id, h) for (b, _, _), h in zip(sendable, hashes, strict=True)])
         result.sent += len(hashes)
         receipts = self._receipts(hashes)
@@ -86,6 +90,18 @@ class Submitter:
         for batch in self._drop_applied(failed, result):
             error = self._why(batch)
             self._refused(batch, error, result)
+
+    def _send(self, txs: list[dict[str, Any]], gas: int) -> list[str]:
+        """All in one JSON-RPC batch where the node mines on an interval (Besu); one request
+        each, in nonce order, on an automining dev node, which handles a batch's requests
+        concurrently: a later nonce arriving first is held and then not mined on its own."""
+        if self.pipelined is None:
+            reply = self.client.raw_batch([("anvil_getAutomine", [])])[0]
+            self.pipelined = reply.get("result") is not True  # not anvil, or anvil on an interval
+        if self.pipelined:
+            # Other oracles may fill blocks meanwhile (the base fee rises): price with a margin.
+            return self.client.send_batch(txs, gas=gas, gas_price_factor=2.0)
+        return [self.client.send_async(tx, gas=gas) for tx in txs]
 
     def _drop_applied(self, batches: list[Batch], result: SubmitResult) -> list[Batch]:
         if not batches:
