@@ -27,6 +27,9 @@ def aeo_feed(
     quorum_wait: Annotated[
         float, typer.Option("--quorum-wait", help="Seconds to wait for other oracles' signatures.")
     ] = 30.0,
+    sign_only: Annotated[
+        bool, typer.Option("--sign-only", help="Only sign; other oracles of the member submit.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Make the chain match the member's AEO list (changes signed by a quorum of its oracles)."""
@@ -35,7 +38,9 @@ def aeo_feed(
     if pipeline < 1 or interval <= 0 or quorum_wait < 0:
         raise InvalidInput("--pipeline, --interval and --quorum-wait must be positive")
     cli = state(ctx)
-    options = FeedOptions(batch_size=batch_size, pipeline=pipeline, quorum_wait_seconds=quorum_wait)
+    options = FeedOptions(
+        batch_size=batch_size, pipeline=pipeline, quorum_wait_seconds=quorum_wait, submit=not sign_only
+    )
     outbox = Outbox(outbox_path(cli.settings))
     try:
         feed = AeoFeed(client=cli.client(as_), outbox=outbox, options=options)
