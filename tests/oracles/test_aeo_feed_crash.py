@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,36 @@ def test_crash_between_send_and_record_is_reconciled_by_nonce(
     view = chain_view(feed_chain, ops)
     assert view[ops[0]] == ("suspended", "advanced", 2)
     assert view[ops[1]] == ("active", "advanced", 1)
+
+
+def test_watch_mode_follows_a_changing_export(feed_chain: Chain, tmp_path: Path) -> None:
+    source = tmp_path / "aeo.csv"
+    ops = write_source(source, 3)
+    log = source.with_suffix(".log").open("ab")
+    try:
+        process = subprocess.Popen(
+            [str(SANZHI), "--data-dir", str(feed_chain.data_dir), "--rpc-url", feed_chain.rpc_url, "oracle",
+             "aeo-feed", "--source", str(source), "--as", "cn-oracle", "--watch", "--interval", "0.3"],
+            stdout=log,
+            stderr=log,
+        )  # fmt: skip
+    finally:
+        log.close()
+    try:
+        wait_for(lambda: chain_view(feed_chain, ops)[ops[1]] == ("active", "advanced", 1))
+        row = f"{ops[1]},advanced,2025-01-01,,"
+        source.write_text(source.read_text().replace(row + "active", row + "revoked"))
+        wait_for(lambda: chain_view(feed_chain, ops)[ops[1]] == ("revoked", "advanced", 2))
+        source.write_text("")  # an unreadable export: reported, and the feed keeps running
+        wait_for(lambda: "the CSV has no header row (retrying in 0.3s)" in source.with_suffix(".log").read_text())
+        assert process.poll() is None
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 130
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
