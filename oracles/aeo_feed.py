@@ -21,7 +21,7 @@ from ledger.aeo.changes import SigningDomain, changes_digest, sign_digest
 from ledger.aeo.reads import latest_timestamp
 from ledger.aeo.registry import CONTRACT
 from ledger.client import LedgerClient
-from ledger.errors import KeyUnavailable, NodeNotRunning, SourceUnavailable
+from ledger.errors import InvalidInput, KeyUnavailable, NodeNotRunning, SourceUnavailable
 from ledger.ids import ORACLE_ROLE, member_id_bytes, member_id_text
 from ledger.settings import LedgerSettings
 from oracles.aeo_diff import derive_changes, read_certifications
@@ -74,6 +74,8 @@ class AeoFeed:
         self.account: LocalAccount = client.account
         self.outbox = outbox
         self.options = options or FeedOptions()
+        if self.options.deadline_seconds < 60:
+            raise InvalidInput("a batch's deadline must leave at least 60 s to sign and submit it")
         self.contract = client.contract(CONTRACT)
         self.started = time.time()
         self.member = self._oracle_member()

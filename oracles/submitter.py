@@ -66,6 +66,8 @@ class Submitter:
                 result.released += 1
             else:
                 live.append(batch)
+        if not live:
+            return
         txs = [self._tx(b) for b in live]
         estimates = self.client.raw_batch([("eth_estimateGas", [{"from": self.client.address, **tx}]) for tx in txs])
         sendable: list[tuple[Batch, dict[str, Any], int]] = []

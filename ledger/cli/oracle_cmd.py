@@ -42,10 +42,11 @@ def aeo_feed(
         batch_size=batch_size, pipeline=pipeline, quorum_wait_seconds=quorum_wait, submit=not sign_only
     )
     outbox = Outbox(outbox_path(cli.settings))
+    feed: AeoFeed | None = None
     try:
-        feed = AeoFeed(client=cli.client(as_), outbox=outbox, options=options)
         while True:
             try:
+                feed = feed or AeoFeed(client=cli.client(as_), outbox=outbox, options=options)
                 _report(feed.run(source), as_json)
             except LedgerError as exc:
                 if not watch:

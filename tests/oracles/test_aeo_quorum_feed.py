@@ -5,8 +5,9 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from oracles.aeo_feed import FeedReport
-from tests.conftest import Chain
+from oracles.aeo_feed import FeedReport, outbox_path
+from oracles.outbox import Outbox
+from tests.conftest import Chain, rpc
 from tests.oracles.conftest import chain_view, make_feed, set_quorum
 
 
@@ -44,3 +45,19 @@ def test_two_oracles_running_at_once_reach_the_quorum(feed_chain: Chain, tmp_pat
     assert all(view[op] == ("active", "advanced", 1) for i, op in enumerate(ops) if i % 7)
     again = make_feed(feed_chain, "cn-oracle").run(str(tmp_path / "aeo.csv"))
     assert (again.new_changes, again.transactions) == (0, 0)
+
+
+def test_an_expired_batch_is_signed_again_with_a_new_deadline(feed_chain: Chain, tmp_path: Path) -> None:
+    set_quorum(feed_chain, 2)
+    ops = write_source(tmp_path / "aeo.csv", 3)
+    first = make_feed(feed_chain, "cn-oracle", quorum_wait_seconds=0).run(str(tmp_path / "aeo.csv"))
+    assert first.awaiting_signatures == 1
+    rpc(feed_chain.rpc_url, "evm_increaseTime", [2 * 3600])  # past the batch's deadline
+    rpc(feed_chain.rpc_url, "evm_mine")
+    second = make_feed(feed_chain, "cn-oracle-2", quorum_wait_seconds=0).run(str(tmp_path / "aeo.csv"))
+    assert (second.transactions, second.awaiting_signatures) == (0, 1)  # expired, re-batched, signed
+    third = make_feed(feed_chain, "cn-oracle", quorum_wait_seconds=0).run(str(tmp_path / "aeo.csv"))
+    assert (third.transactions, third.done_changes) == (1, 4)
+    assert chain_view(feed_chain, ops)[ops[0]] == ("suspended", "advanced", 2)
+    states = Outbox(outbox_path(feed_chain.settings)).open_batches()
+    assert states == []

@@ -1,0 +1,57 @@
+"""AEO vocabulary: operator ids, tiers, reason codes, ISO 8601 times (no chain needed)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from eth_utils.crypto import keccak
+
+from ledger.aeo.codes import (
+    operator_hash,
+    parse_reason,
+    parse_tier,
+    parse_tiers,
+    parse_time,
+    reason_name,
+    tiers_of_mask,
+)
+from ledger.errors import InvalidInput
+
+
+def test_operator_hash_is_keccak_of_member_and_canonical_id() -> None:
+    expected = keccak(text="CN:USCI:91310000MA1FL8XQ30")
+    assert operator_hash("CN", "USCI:91310000MA1FL8XQ30") == expected
+    assert operator_hash("cn", " usci:9131 0000MA1FL8XQ30 ") == expected
+    assert operator_hash("SG", "USCI:91310000MA1FL8XQ30") != expected
+    assert operator_hash("CN", "0x" + expected.hex()) == expected
+    with pytest.raises(InvalidInput, match="is not an operator id"):
+        operator_hash("CN", "bad id!")
+
+
+def test_reason_codes_by_name_or_number() -> None:
+    assert [parse_reason(r) for r in ("fraud", "clerical-error", "NON_COMPLIANCE", "4", 99)] == [1, 2, 3, 4, 99]
+    assert (reason_name(5), reason_name(1234)) == ("expired", "code-1234")
+    with pytest.raises(InvalidInput, match="unknown reason 'boredom'; a number or one of unspecified, fraud"):
+        parse_reason("boredom")
+    with pytest.raises(InvalidInput, match="between 0 and 65535"):
+        parse_reason("65536")
+
+
+def test_tiers_and_masks() -> None:
+    assert (parse_tier("advanced"), parse_tier("15")) == (2, 15)
+    assert parse_tiers("general, advanced") == 0b110
+    assert tiers_of_mask(parse_tiers("1,2,7")) == ["general", "advanced", "tier-7"]
+    for bad in ("0", "16", "gold"):
+        with pytest.raises(InvalidInput):
+            parse_tier(bad)
+
+
+def test_times_are_iso_8601_read_as_utc() -> None:
+    assert parse_time("2026-01-31") == datetime(2026, 1, 31, tzinfo=UTC)
+    assert parse_time("2026-01-31T08:00:00+08:00") == datetime(2026, 1, 31, tzinfo=UTC)
+    assert parse_time("2026-01-31T08:00:00Z") == datetime(2026, 1, 31, 8, tzinfo=UTC)
+    with pytest.raises(InvalidInput, match="is not an ISO 8601 time"):
+        parse_time("31/01/2026")
+    with pytest.raises(InvalidInput, match="before 1970"):
+        parse_time("1969-12-31")
