@@ -16,12 +16,13 @@ from typing import Any
 
 from web3.contract import Contract
 
-from ledger.aeo.reads import batch_call, latest_timestamp
+from ledger.aeo.reads import batch_call, encode_call, latest_timestamp
 from ledger.client import GAS_MARGIN, LedgerClient
 from ledger.errors import ContractRevert, TransactionFailed
 from ledger.ids import member_id_bytes
 from oracles.outbox import Batch, Outbox
 
+AEO_CHANGE_TUPLE = "(uint8,bytes32,uint8,uint64,uint64,bytes32,uint16,uint64)"
 SETTLED_ERRORS = {"OracleQuorumNonceUsed"}
 SIGNER_ERRORS = {"OracleQuorumNotOracle", "OracleQuorumOracleOfOtherMember"}
 
@@ -140,15 +141,18 @@ class Submitter:
             result.dead += len(batch.changes)
 
     def _tx(self, batch: Batch) -> dict[str, Any]:
-        signatures = list(batch.signatures.values())[:16]
-        fn = self.contract.functions.submitChanges(
-            member_id_bytes(batch.member),
-            [c.as_tuple() for c in batch.changes],
-            batch.nonce,
-            batch.deadline,
-            signatures,
+        data = encode_call(
+            "submitChanges",
+            ("bytes32", f"{AEO_CHANGE_TUPLE}[]", "uint256", "uint64", "bytes[]"),
+            (
+                member_id_bytes(batch.member),
+                [c.as_tuple() for c in batch.changes],
+                batch.nonce,
+                batch.deadline,
+                list(batch.signatures.values())[:16],
+            ),
         )
-        return {"to": self.contract.address, "data": fn._encode_transaction_data()}
+        return {"to": self.contract.address, "data": data}
 
     def _why(self, batch: Batch) -> Exception:
         reply = self.client.raw_batch([("eth_estimateGas", [{"from": self.client.address, **self._tx(batch)}])])[0]

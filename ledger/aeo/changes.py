@@ -31,8 +31,13 @@ AEO_CHANGE_BATCH_TYPE = (
 EIP712_DOMAIN_TYPE = "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
 AEO_CHANGE_TYPEHASH = keccak(text=AEO_CHANGE_TYPE)
 AEO_CHANGE_BATCH_TYPEHASH = keccak(text=AEO_CHANGE_BATCH_TYPE)
-_CHANGE_ABI = ["bytes32", "uint8", "bytes32", "uint8", "uint64", "uint64", "bytes32", "uint16", "uint64"]
 ZERO32 = b"\0" * 32
+
+
+def static_words(values: Sequence[int | bytes]) -> bytes:
+    """ABI encoding of static values (uintN as one big-endian word, bytes32 as is), without
+    eth_abi's per-value validation: feeds hash and encode tens of thousands of changes."""
+    return b"".join(v if isinstance(v, bytes) else v.to_bytes(32, "big") for v in values)
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,7 @@ class AeoChange:
         )
 
     def struct_hash(self) -> bytes:
-        return keccak(abi_encode(_CHANGE_ABI, [AEO_CHANGE_TYPEHASH, *self.as_tuple()]))
+        return keccak(AEO_CHANGE_TYPEHASH + static_words(self.as_tuple()))
 
     def as_typed_data(self) -> dict[str, Any]:
         """The message fields under their EIP-712 names (for generic signers)."""
