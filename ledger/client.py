@@ -165,9 +165,7 @@ class LedgerClient:
                 raise TransactionFailed(f"node refused the transaction: {_rpc_message(exc)}") from exc
         return "0x" + bytes(tx_hash).hex()
 
-    def send_batch(
-        self, txs: Sequence[dict[str, Any]], *, gas: int, gas_price_factor: float = 1.0
-    ) -> list[str]:
+    def send_batch(self, txs: Sequence[dict[str, Any]], *, gas: int, gas_price_factor: float = 1.0) -> list[str]:
         """Sign `txs` with consecutive nonces and send them in one JSON-RPC batch.
 
         web3's batch_requests refuses eth_sendRawTransaction, hence the raw batch. Every
