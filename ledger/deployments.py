@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from ledger.errors import ConfigurationError
+from ledger.model_files import read_model, write_model
 
 
 class ContractDeployment(BaseModel):
@@ -33,20 +31,8 @@ def deployment_path(deployments_dir: Path, chain_id: int) -> Path:
 
 
 def load_deployment(deployments_dir: Path, chain_id: int) -> Deployment | None:
-    path = deployment_path(deployments_dir, chain_id)
-    if not path.exists():
-        return None
-    try:
-        return Deployment.model_validate_json(path.read_text())
-    except (ValidationError, OSError) as exc:
-        raise ConfigurationError(f"deployments file {path} is unreadable: {exc}") from exc
+    return read_model(deployment_path(deployments_dir, chain_id), Deployment, "deployments")
 
 
 def save_deployment(deployments_dir: Path, deployment: Deployment) -> Path:
-    """Write atomically, so a crash never leaves half a file."""
-    deployments_dir.mkdir(parents=True, exist_ok=True)
-    path = deployment_path(deployments_dir, deployment.chain_id)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(deployment.model_dump(), indent=2) + "\n")
-    os.replace(tmp, path)
-    return path
+    return write_model(deployment_path(deployments_dir, deployment.chain_id), deployment)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 from typing import Annotated, Literal
 
 from eth_account.signers.local import LocalAccount
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
-from ledger.errors import ConfigurationError, KeyUnavailable
+from ledger.errors import KeyUnavailable
 from ledger.keys import account_from_keystore, account_from_private_key, dev_account
+from ledger.model_files import read_model, write_model
 from ledger.settings import LedgerSettings
 
 
@@ -58,22 +57,11 @@ def profiles_path(data_dir: Path) -> Path:
 
 
 def load_profiles(data_dir: Path) -> Profiles:
-    path = profiles_path(data_dir)
-    if not path.exists():
-        return Profiles()
-    try:
-        return Profiles.model_validate_json(path.read_text())
-    except (ValidationError, OSError) as exc:
-        raise ConfigurationError(f"profiles file {path} is unreadable: {exc}") from exc
+    return read_model(profiles_path(data_dir), Profiles, "profiles") or Profiles()
 
 
 def save_profiles(data_dir: Path, profiles: Profiles) -> Path:
-    data_dir.mkdir(parents=True, exist_ok=True)
-    path = profiles_path(data_dir)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(profiles.model_dump(mode="json"), indent=2) + "\n")
-    os.replace(tmp, path)
-    return path
+    return write_model(profiles_path(data_dir), profiles)
 
 
 def get_profile(settings: LedgerSettings, name: str) -> Profile:

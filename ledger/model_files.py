@@ -1,0 +1,32 @@
+"""Pydantic models kept as JSON files: read with a clear error, written atomically."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ledger.errors import ConfigurationError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_model(path: Path, model: type[M], what: str) -> M | None:
+    """The model in `path`, None if there is no file; unreadable files are a clear error."""
+    if not path.exists():
+        return None
+    try:
+        return model.model_validate_json(path.read_text())
+    except (ValidationError, OSError) as exc:
+        raise ConfigurationError(f"{what} file {path} is unreadable: {exc}") from exc
+
+
+def write_model(path: Path, value: BaseModel) -> Path:
+    """Write through a temporary file and a rename, so a crash never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(value.model_dump_json(indent=2) + "\n")
+    os.replace(tmp, path)
+    return path
