@@ -45,9 +45,9 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def run_certificate_benchmark(*, count: int, port: int) -> CertificateBenchmark:
-    """Start a fresh embedded node in a temporary directory and measure on it."""
-    with tempfile.TemporaryDirectory(prefix="sanzhi-bench-") as tmp:
+def run_certificate_benchmark(*, count: int, port: int, workdir: Path | None = None) -> CertificateBenchmark:
+    """Start a fresh embedded node in a temporary directory (under `workdir`) and measure on it."""
+    with tempfile.TemporaryDirectory(prefix="sanzhi-bench-", dir=workdir) as tmp:
         root = Path(tmp)
         settings = LedgerSettings(data_dir=root / "data")
         node = EmbeddedNode(settings.data_dir, port=port)
