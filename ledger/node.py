@@ -20,6 +20,10 @@ from ledger.paths import foundry_binary
 DEV_CHAIN_ID = 31337
 DEV_ACCOUNTS = 20
 STATE_INTERVAL_SECONDS = 10
+# States of recent blocks kept in memory (none are written to ~/.foundry): with none kept, a
+# read of "latest" can race the next interval-mined block, and replaying a failed
+# transaction at its parent block has nothing to run on.
+KEPT_STATES = 64
 
 
 class NodeProfile(StrEnum):
@@ -64,7 +68,7 @@ def read_node_info(node_dir: Path) -> NodeInfo | None:
 
 
 def anvil_command(*, host: str, port: int, profile: NodeProfile, state_file: Path, chain_id: int) -> list[str]:
-    """The anvil command line; `--prune-history` keeps anvil from writing every block to disk."""
+    """The anvil command line; `--prune-history` keeps anvil from writing every block's state to disk."""
     command = [
         str(foundry_binary("anvil")),
         "--host", host,
@@ -72,7 +76,7 @@ def anvil_command(*, host: str, port: int, profile: NodeProfile, state_file: Pat
         "--chain-id", str(chain_id),
         "--mnemonic", DEV_MNEMONIC,
         "--accounts", str(DEV_ACCOUNTS),
-        "--prune-history",
+        "--prune-history", str(KEPT_STATES),
         "--state", str(state_file),
         "--state-interval", str(STATE_INTERVAL_SECONDS),
         "--silent",

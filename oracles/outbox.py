@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from eth_utils.crypto import keccak
+from filelock import FileLock
 
 from ledger.aeo.changes import AeoChange
 from ledger.aeo.codes import ChangeKind
@@ -75,10 +76,13 @@ class Outbox:
         self.path = path
         # One Outbox per feed; a feed may be built in one thread and run in another.
         self._db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA busy_timeout=60000")
-        self._db.executescript(SCHEMA)  # CREATE ... IF NOT EXISTS: safe from several processes
+        # Switching to WAL needs the database to itself and does not wait on the busy timeout:
+        # oracles opening the outbox at the same moment take turns.
+        with FileLock(str(path) + ".init.lock"):
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA busy_timeout=60000")
+            self._db.executescript(SCHEMA)  # CREATE ... IF NOT EXISTS
 
     def close(self) -> None:
         self._db.close()
