@@ -86,7 +86,7 @@ class CertificateRegistryBinding:
     def anchor_roots(
         self, roots: Sequence[str], doc_type: str, counts: Sequence[int], *, expires_at: datetime | None = None
     ) -> list[IssuedBatch]:
-        """Issue Merkle roots of `doc_type` batches, pipelined in one JSON-RPC batch."""
+        """Issue Merkle roots of `doc_type` batches: all sent, then all awaited."""
         if not roots:
             raise InvalidInput("nothing to issue", path="documents")
         expiry = _unix(expires_at) if expires_at else 0

@@ -166,10 +166,12 @@ class LedgerClient:
         return "0x" + bytes(tx_hash).hex()
 
     def send_batch(self, txs: Sequence[dict[str, Any]], *, gas: int, gas_price_factor: float = 1.0) -> list[str]:
-        """Sign `txs` with consecutive nonces and send them in one JSON-RPC batch.
+        """Sign `txs` with consecutive nonces and send them all before waiting for any.
 
-        web3's batch_requests refuses eth_sendRawTransaction, hence the raw batch. Every
-        transaction gets the same gas limit (callers size it from a measured worst case).
+        They go one request each, in nonce order, over one kept-alive connection: a node may
+        handle the entries of one JSON-RPC batch concurrently (anvil does when it mines a
+        block per transaction), and a later nonce that arrives first can be left unmined.
+        Every transaction gets the same gas limit (callers size it from a measured worst case).
         `gas_price_factor` > 1 keeps a pipeline mined when other senders fill blocks and the
         base fee rises meanwhile (a gas price of 0, as on Besu, stays 0).
         Returns the transaction hashes in order; use `wait_many` for the receipts.
@@ -198,15 +200,15 @@ class LedgerClient:
                 .removeprefix("0x")
                 for i, tx in enumerate(txs)
             ]
-            replies = self.raw_batch([("eth_sendRawTransaction", [raw]) for raw in raws])
-        hashes: list[str] = []
-        for i, reply in enumerate(replies):
-            if "error" in reply:
-                raise TransactionFailed(
-                    f"node refused transaction {i + 1} of {len(txs)} ({len(hashes)} sent before it): "
-                    f"{reply['error'].get('message', reply['error'])}"
-                )
-            hashes.append(str(reply["result"]))
+            hashes: list[str] = []
+            for i, raw in enumerate(raws):
+                [reply] = self.raw_batch([("eth_sendRawTransaction", [raw])])
+                if "error" in reply:
+                    raise TransactionFailed(
+                        f"node refused transaction {i + 1} of {len(txs)} ({len(hashes)} sent before it): "
+                        f"{reply['error'].get('message', reply['error'])}"
+                    )
+                hashes.append(str(reply["result"]))
         return hashes
 
     def wait_many(self, tx_hashes: Sequence[str], *, chunk: int = 500) -> list[TxReceipt]:

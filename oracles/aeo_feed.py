@@ -45,7 +45,6 @@ class FeedOptions:
     quorum_wait_seconds: float = 30.0  # how long one cycle waits for other oracles' signatures
     max_attempts: int = 8
     submit: bool = True  # False: only sign; another oracle of the member submits
-    pipelined: bool | None = None  # send_batch; None: unless the node automines (submitter._send)
     backoff_seconds: float = 0.5
 
 
@@ -141,7 +140,6 @@ class AeoFeed:
             contract=self.contract,
             outbox=self.outbox,
             source=source,
-            pipelined=self.options.pipelined,
         )
         totals = {"transactions": 0, "done_changes": 0, "gas_used": 0}
         last_progress = time.monotonic()

@@ -3,8 +3,8 @@
 Before sending, each claimed batch is reconciled with the chain: a used nonce means the batch
 was applied already (by this oracle before a crash, or by another), so it is done without a
 transaction. Gas is estimated for every batch in one JSON-RPC batch, which also tells which
-batches the contract would refuse; the rest go out with `send_batch` (see `_send` for the
-automining dev node) and are confirmed by polling receipts in JSON-RPC batches.
+batches the contract would refuse; the rest go out with `send_batch` (all sent in nonce
+order before any is awaited) and are confirmed by polling receipts in JSON-RPC batches.
 """
 
 from __future__ import annotations
@@ -38,10 +38,7 @@ class SubmitResult:
 
 
 class Submitter:
-    def __init__(
-        self, *, client: LedgerClient, contract: Contract, outbox: Outbox, source: str, pipelined: bool | None = None
-    ) -> None:
-        self.pipelined = pipelined  # None: ask the node (see _send)
+    def __init__(self, *, client: LedgerClient, contract: Contract, outbox: Outbox, source: str) -> None:
         self.client = client
         self.contract = contract
         self.outbox = outbox
@@ -95,16 +92,8 @@ class Submitter:
             self._refused(batch, error, result)
 
     def _send(self, txs: list[dict[str, Any]], gas: int) -> list[str]:
-        """All in one JSON-RPC batch where the node mines on an interval (Besu); one request
-        each, in nonce order, on an automining dev node, which handles a batch's requests
-        concurrently: a later nonce arriving first is held and then not mined on its own."""
-        if self.pipelined is None:
-            reply = self.client.raw_batch([("anvil_getAutomine", [])])[0]
-            self.pipelined = reply.get("result") is not True  # not anvil, or anvil on an interval
-        if self.pipelined:
-            # Other oracles may fill blocks meanwhile (the base fee rises): price with a margin.
-            return self.client.send_batch(txs, gas=gas, gas_price_factor=2.0)
-        return [self.client.send_async(tx, gas=gas) for tx in txs]
+        # Other oracles may fill blocks meanwhile (the base fee rises): price with a margin.
+        return self.client.send_batch(txs, gas=gas, gas_price_factor=2.0)
 
     def _drop_applied(self, batches: list[Batch], result: SubmitResult) -> list[Batch]:
         if not batches:
