@@ -213,7 +213,15 @@ class LedgerClient:
 
     def wait_many(self, tx_hashes: Sequence[str], *, chunk: int = 500) -> list[TxReceipt]:
         """Receipts for `tx_hashes` (polled in JSON-RPC batches); raise on any failed one."""
-        receipts: dict[str, dict[str, Any]] = {}
+        receipts = self.receipts(tx_hashes, chunk=chunk)
+        for tx_hash, receipt in zip(tx_hashes, receipts, strict=True):
+            if receipt["status"] != 1:
+                raise self._failed_transaction_error(tx_hash, receipt, None)
+        return receipts
+
+    def receipts(self, tx_hashes: Sequence[str], *, chunk: int = 500) -> list[TxReceipt]:
+        """Receipts for `tx_hashes`, failed ones included, once all are mined."""
+        found: dict[str, dict[str, Any]] = {}
         deadline = time.monotonic() + self.tx_timeout_seconds
         pending = list(tx_hashes)
         while pending:
@@ -223,20 +231,13 @@ class LedgerClient:
                     part, self.raw_batch([("eth_getTransactionReceipt", [h]) for h in part]), strict=True
                 ):
                     if reply.get("result"):
-                        receipts[tx_hash] = reply["result"]
-            pending = [h for h in pending if h not in receipts]
+                        found[tx_hash] = reply["result"]
+            pending = [h for h in pending if h not in found]
             if pending:
                 if time.monotonic() > deadline:
                     raise TransactionFailed(f"{len(pending)} transactions not mined in {self.tx_timeout_seconds:.0f}s")
                 time.sleep(0.05)
-        formatted = [
-            self.w3.eth.get_transaction_receipt(HexBytes(h)) if receipts[h]["status"] != "0x1" else None
-            for h in tx_hashes
-        ]
-        for tx_hash, failed in zip(tx_hashes, formatted, strict=True):
-            if failed is not None:
-                raise self._failed_transaction_error(tx_hash, failed, None)
-        return [_receipt_from_json(receipts[h]) for h in tx_hashes]
+        return [_receipt_from_json(found[h]) for h in tx_hashes]
 
     def raw_batch(self, calls: Sequence[tuple[str, list[Any]]]) -> list[dict[str, Any]]:
         """One JSON-RPC batch request; replies in call order."""

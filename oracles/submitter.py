@@ -9,7 +9,6 @@ order before any is awaited) and are confirmed by polling receipts in JSON-RPC b
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -81,10 +80,10 @@ class Submitter:
         hashes = self._send([tx for _, tx, _ in sendable], gas)
         self.outbox.record_submitted([(b.id, h) for (b, _, _), h in zip(sendable, hashes, strict=True)])
         result.sent += len(hashes)
-        receipts = self._receipts(hashes)
-        ok = [b for (b, _, _), h in zip(sendable, hashes, strict=True) if receipts[h]["status"] == "0x1"]
-        failed = [b for (b, _, _), h in zip(sendable, hashes, strict=True) if receipts[h]["status"] != "0x1"]
-        result.gas_used += sum(int(r["gasUsed"], 16) for r in receipts.values())
+        receipts = dict(zip(hashes, self.client.receipts(hashes), strict=True))
+        ok = [b for (b, _, _), h in zip(sendable, hashes, strict=True) if receipts[h]["status"] == 1]
+        failed = [b for (b, _, _), h in zip(sendable, hashes, strict=True) if receipts[h]["status"] != 1]
+        result.gas_used += sum(r["gasUsed"] for r in receipts.values())
         self._done(ok, result, "")
         # A failed transaction: another oracle's landed first (nonce used), or re-check why.
         for batch in self._drop_applied(failed, result):
@@ -159,20 +158,3 @@ class Submitter:
                 return decoded
         message = error.get("message") if isinstance(error, dict) else error
         return TransactionFailed(f"refused: {message}")
-
-    def _receipts(self, hashes: Sequence[str]) -> dict[str, dict[str, Any]]:
-        receipts: dict[str, dict[str, Any]] = {}
-        deadline = time.monotonic() + self.client.tx_timeout_seconds
-        while len(receipts) < len(hashes):
-            pending = [h for h in hashes if h not in receipts]
-            for start in range(0, len(pending), 500):
-                part = pending[start : start + 500]
-                replies = self.client.raw_batch([("eth_getTransactionReceipt", [h]) for h in part])
-                for tx_hash, reply in zip(part, replies, strict=True):
-                    if reply.get("result"):
-                        receipts[tx_hash] = reply["result"]
-            if len(receipts) < len(hashes):
-                if time.monotonic() > deadline:
-                    raise TransactionFailed(f"{len(hashes) - len(receipts)} submissions not mined in time")
-                time.sleep(0.05)
-        return receipts
