@@ -14,6 +14,7 @@ from ledger.certificates import CertificateRegistryBinding
 from ledger.dev_consortium import deploy_dev
 from ledger.documents import to_json_data
 from ledger.documents.samples import generate_samples
+from ledger.errors import LedgerError
 from ledger.factory import build_client
 from ledger.issuance import issue_files
 from ledger.node import EmbeddedNode
@@ -80,14 +81,16 @@ def run_certificate_benchmark(*, count: int, port: int, workdir: Path | None = N
                 t0 = time.perf_counter()
                 [result] = verify_certificates(client=reader, certificates=[certificate])
                 latencies.append((time.perf_counter() - t0) * 1000)
-                assert result.valid, result
+                if not result.valid:
+                    raise LedgerError(f"benchmark certificate did not verify: {result.fragments}")
             singles = len(latencies)
             rpc_calls = (reader.raw_calls - calls_before) / singles
             http_requests = (reader.raw_requests - requests_before) / singles
             t0 = time.perf_counter()
             results = verify_certificates(client=reader, certificates=certificates)
             batch_seconds = time.perf_counter() - t0
-            assert all(r.valid for r in results)
+            if not all(r.valid for r in results):
+                raise LedgerError("a benchmark certificate did not verify in the batched run")
 
             customs = CertificateRegistryBinding(build_client(settings, "sg-customs"))
             utilize = customs.utilize(certificates[1], declaration="BENCH-1", quantity="1")

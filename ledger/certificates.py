@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from eth_utils.crypto import keccak
@@ -16,6 +16,7 @@ from ledger.documents.common import Document
 from ledger.errors import InvalidInput
 from ledger.ids import certificate_type_bytes
 from ledger.reasons import reason_code
+from ledger.timestamps import to_unix
 from ledger.wrapped import IssuerIdentity, WrappedBatch, WrappedCertificate, from_hex, wrap_documents
 
 # Worst case measured by the forge gas tests is far below these; a fixed limit lets batches
@@ -89,7 +90,7 @@ class CertificateRegistryBinding:
         """Issue Merkle roots of `doc_type` batches: all sent, then all awaited."""
         if not roots:
             raise InvalidInput("nothing to issue", path="documents")
-        expiry = _unix(expires_at) if expires_at else 0
+        expiry = to_unix(expires_at)
         cert_type = certificate_type_bytes(doc_type)
         calls = [
             {
@@ -199,7 +200,3 @@ def _same_registry(binding: CertificateRegistryBinding, wrapped: WrappedCertific
             f"certificate is anchored on chain {wrapped.proof.chain_id}, node is on {binding.client.chain_id}",
             path="proof.chain_id",
         )
-
-
-def _unix(value: datetime) -> int:
-    return int(value.astimezone(UTC).timestamp())

@@ -279,13 +279,6 @@ class LedgerClient:
             raise self._failed_transaction_error(tx_hash, receipt, tx)
         return SentTransaction(tx_hash, receipt["blockNumber"], receipt["gasUsed"], receipt)
 
-    def wait_until(self, condition: Callable[[], bool], timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while not condition():
-            if time.monotonic() > deadline:
-                raise TransactionFailed("timed out waiting for the chain")
-            time.sleep(0.05)
-
     # ------------------------------------------------------------------ reverts
 
     def _revert_error(self, exc: ContractLogicError) -> LedgerError:

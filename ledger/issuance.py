@@ -13,6 +13,7 @@ import contextlib
 import gc
 import multiprocessing
 from collections.abc import Sequence
+from datetime import datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -139,6 +140,7 @@ def issue_files(
     files: Sequence[Path],
     out_dir: Path,
     batch_size: int | None = None,
+    expires_at: datetime | None = None,
     workers: int | None = None,
 ) -> IssueResult:
     """Anchor every document in `files` and write its wrapped certificate under `out_dir`.
@@ -173,7 +175,7 @@ def issue_files(
             raise InvalidInput("nothing to issue", path="files")
         roots, planned = plan_trees(leaf_inputs, size)
         counts = [min(size, len(leaf_inputs) - n * size) for n in range(len(roots))]
-        issued = registry.anchor_roots(roots, doc_type, counts)
+        issued = registry.anchor_roots(roots, doc_type, counts, expires_at=expires_at)
         out_dir.mkdir(parents=True, exist_ok=True)
         for shard, (a, b) in zip(shards, bounds, strict=True):
             shard.write(anchor, planned[a:b], targets[a:b])

@@ -17,11 +17,10 @@ from ledger.aeo.codes import (
     operator_hash,
     parse_reason,
     parse_tier,
-    parse_time,
-    to_unix,
 )
 from ledger.aeo.registry import evidence_hash
 from ledger.errors import InvalidInput
+from ledger.timestamps import parse_time, to_unix
 from oracles.sources.base import RawRow
 
 STATUSES = {

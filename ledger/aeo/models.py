@@ -12,13 +12,13 @@ from ledger.aeo.codes import (
     MraStatus,
     RecognitionReason,
     Status,
-    from_unix,
     reason_name,
     slug,
     tier_name,
     tiers_of_mask,
 )
 from ledger.ids import member_id_text
+from ledger.timestamps import from_unix
 
 
 class CertificationState(BaseModel):

@@ -8,13 +8,14 @@ from datetime import datetime
 from web3.contract import Contract
 from web3.contract.contract import ContractFunction
 
-from ledger.aeo.codes import MraStatus, slug, to_unix
+from ledger.aeo.codes import MraStatus, slug
 from ledger.aeo.models import Mra, MraActionResult, MraProposal, MraState
 from ledger.aeo.registry import CONTRACT
 from ledger.client import LedgerClient
 from ledger.consortium import ConsortiumBinding
 from ledger.errors import InvalidInput
 from ledger.ids import member_id_bytes, member_id_text
+from ledger.timestamps import to_unix
 
 
 class MraBinding:

@@ -17,13 +17,13 @@ from ledger.aeo.codes import (
     operator_hash,
     slug,
     tier_name,
-    to_unix,
 )
 from ledger.aeo.models import CertificationState, MraState, Recognition
 from ledger.aeo.registry import CONTRACT
 from ledger.client import LedgerClient
 from ledger.errors import TransactionFailed
 from ledger.ids import member_id_bytes
+from ledger.timestamps import to_unix
 
 # The four views `recognized` reads, encoded by hand: building web3 contract functions costs
 # more than the node takes to answer (the goal is a p50 under 10 ms).

@@ -15,12 +15,12 @@ from ledger.aeo.codes import (
     parse_reason,
     parse_tier,
     slug,
-    to_unix,
 )
 from ledger.aeo.models import Certification, CertificationHistory, CertificationState, ChangeResult
 from ledger.client import LedgerClient, SentTransaction
 from ledger.errors import InvalidInput
 from ledger.ids import member_id_bytes
+from ledger.timestamps import to_unix
 
 CONTRACT = "AeoRegistry"
 

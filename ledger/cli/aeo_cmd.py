@@ -7,12 +7,13 @@ from typing import Annotated
 import typer
 
 from ledger.aeo import AeoRegistryBinding, recognized
-from ledger.aeo.codes import ChangeKind, parse_time
+from ledger.aeo.codes import ChangeKind
 from ledger.aeo.models import Certification, CertificationState, ChangeResult
 from ledger.cli.context import AsOption, JsonOption, print_json, print_rows, short_time, state
 from ledger.client import LedgerClient
 from ledger.errors import KeyUnavailable
 from ledger.ids import member_id_text
+from ledger.timestamps import parse_time
 
 app = typer.Typer(help="AEO certifications and their recognition under MRAs.", no_args_is_help=True)
 

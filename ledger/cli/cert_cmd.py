@@ -16,6 +16,7 @@ from ledger.documents.samples import generate_samples
 from ledger.errors import InvalidInput, LedgerError
 from ledger.factory import build_client
 from ledger.issuance import issue_files
+from ledger.timestamps import parse_time
 from ledger.vc import to_credential
 from ledger.verification import Verification, verify_certificates
 from ledger.wrapped import WrappedCertificate, hide, read_wrapped, write_wrapped
@@ -65,6 +66,9 @@ def issue(
     cert_type: TypeOption = "certificate-of-origin",
     out: Annotated[Path, typer.Option("--out", help="Directory for the wrapped certificates.")] = Path("wrapped"),
     batch_size: Annotated[int | None, typer.Option("--batch-size", min=1, help="Certificates per root.")] = None,
+    expires: Annotated[
+        str | None, typer.Option("--expires", help="Batch expiry, ISO 8601 (e.g. 2027-06-30T00:00:00Z).")
+    ] = None,
     as_: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -73,7 +77,14 @@ def issue(
     registry = CertificateRegistryBinding(state(ctx).client(as_))
     with Progress(disable=as_json or len(files) < PROGRESS_FROM, transient=True) as progress:
         progress.add_task(f"issuing {len(files)} certificates", total=None)
-        result = issue_files(registry=registry, doc_type=cert_type, files=files, out_dir=out, batch_size=batch_size)
+        result = issue_files(
+            registry=registry,
+            doc_type=cert_type,
+            files=files,
+            out_dir=out,
+            batch_size=batch_size,
+            expires_at=parse_time(expires) if expires else None,
+        )
     issued = result.batches
     if as_json:
         print_json({"out": str(out), "batches": issued})

@@ -7,10 +7,11 @@ from typing import Annotated
 import typer
 
 from ledger.aeo import MraBinding
-from ledger.aeo.codes import parse_tiers, parse_time
+from ledger.aeo.codes import parse_tiers
 from ledger.aeo.models import Mra, MraActionResult
 from ledger.cli.aeo_cmd import admin_member
 from ledger.cli.context import AsOption, JsonOption, print_json, print_rows, short_time, state
+from ledger.timestamps import parse_time
 
 app = typer.Typer(help="Mutual recognition arrangements (MRAs) between members.", no_args_is_help=True)
 

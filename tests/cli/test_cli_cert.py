@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 
 from tests.cli.test_cli_foundation import assert_clean_error
-from tests.conftest import CliResult, CliRunner, free_port
+from tests.conftest import CliResult, CliRunner, free_port, rpc
 
 
 @pytest.fixture
@@ -198,3 +199,33 @@ def test_verify_cannot_decide(cli: CliRunner, samples: Path, tmp_path: Path) -> 
     out, err = cli.capsys.readouterr()
     assert code == 2
     assert "no chain node answers" in out + err
+
+
+def _chain_now(cli: CliRunner) -> int:
+    return int(cli.chain.client().w3.eth.get_block("latest")["timestamp"])
+
+
+def _advance(cli: CliRunner, seconds: int) -> None:
+    rpc(cli.chain.rpc_url, "evm_increaseTime", [seconds])
+    rpc(cli.chain.rpc_url, "evm_mine")
+
+
+def test_batch_expiry_is_enforced(cli: CliRunner, samples: Path, tmp_path: Path) -> None:
+    expires = dt.datetime.fromtimestamp(_chain_now(cli) + 86_400, dt.UTC).isoformat()
+    first = issue(cli, samples, tmp_path / "w", "--expires", expires)[0]
+    assert cli("cert", "verify", str(first)).exit_code == 0
+    _advance(cli, 2 * 86_400)
+    expired = cli("cert", "verify", str(first), "--json")
+    assert expired.exit_code == 1
+    status, reason = fragments(expired)["EXPIRY"]
+    assert status == "INVALID"
+    assert reason.startswith("batch expired")
+    assert_clean_error(
+        cli("cert", "utilize", str(first), "--declaration", "D1", "--quantity", "1", "--as", "sg-customs"),
+        "CertificateRegistryExpired",
+    )
+
+
+def test_expiry_must_be_a_time(cli: CliRunner, samples: Path, tmp_path: Path) -> None:
+    result = cli("cert", "issue", str(samples), "--as", "cn-issuer", "--out", str(tmp_path / "w"), "--expires", "soon")
+    assert_clean_error(result, "'soon' is not an ISO 8601 time")

@@ -12,11 +12,11 @@ from ledger.aeo.codes import (
     parse_reason,
     parse_tier,
     parse_tiers,
-    parse_time,
     reason_name,
     tiers_of_mask,
 )
 from ledger.errors import InvalidInput
+from ledger.timestamps import parse_time
 
 
 def test_operator_hash_is_keccak_of_member_and_canonical_id() -> None:

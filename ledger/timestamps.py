@@ -1,0 +1,32 @@
+"""Times at the boundary: ISO 8601 text in, UTC datetimes inside, unix seconds on chain."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from ledger.errors import InvalidInput
+
+
+def parse_time(text: str, *, path: str = "time") -> datetime:
+    """An ISO 8601 date or date-time; without an offset it is read as UTC."""
+    cleaned = text.strip()
+    try:
+        value = datetime.fromisoformat(cleaned.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise InvalidInput(
+            f"{text!r} is not an ISO 8601 time (e.g. 2026-01-31 or 2026-01-31T08:00:00Z)",
+            path=path,
+        ) from None
+    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if value.timestamp() < 0:
+        raise InvalidInput(f"{text!r} is before 1970", path=path)
+    return value
+
+
+def to_unix(value: datetime | None) -> int:
+    """Unix seconds for the chain; None is 0 (the contract's "now" / "no expiry")."""
+    return 0 if value is None else int(value.timestamp())
+
+
+def from_unix(value: int) -> datetime | None:
+    return datetime.fromtimestamp(value, tz=UTC) if value else None
