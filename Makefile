@@ -23,6 +23,7 @@ node_modules/.installed: package.json package-lock.json
 
 contracts/out/.built: node_modules/.installed $(SOL_SOURCES) contracts/foundry.toml
 	cd contracts && ../$(FORGE) build --use $(SOLC)
+	$(PYTHON) scripts/export_artifacts.py
 	touch $@
 
 build: contracts/out/.built

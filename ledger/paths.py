@@ -1,4 +1,7 @@
-"""Where the project's own files are: the checkout root, the contract build output, tools."""
+"""Where the development tools are: Foundry's binaries in the checkout's node_modules, or on PATH.
+
+Only the embedded development node uses this; nothing else reads the source tree.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,6 @@ from pathlib import Path
 from ledger.errors import ConfigurationError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-CONTRACTS_DIR = PROJECT_ROOT / "contracts"
-DEFAULT_ARTIFACTS_DIR = CONTRACTS_DIR / "out"
 NODE_MODULES = PROJECT_ROOT / "node_modules"
 
 _NPM_PLATFORM = {

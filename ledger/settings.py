@@ -8,8 +8,6 @@ from typing import Literal
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ledger.paths import DEFAULT_ARTIFACTS_DIR
-
 DEFAULT_RPC_URL = "http://127.0.0.1:8545"
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "password", "0x"})
 
@@ -28,7 +26,8 @@ class LedgerSettings(BaseSettings):
     keystore: Path | None = None
     keystore_password: SecretStr | None = None
     deployments_dir: Path | None = None
-    artifacts_dir: Path = DEFAULT_ARTIFACTS_DIR
+    # None: the compiled contracts shipped in the package (ledger/chain/compiled)
+    artifacts_dir: Path | None = None
     tx_timeout_seconds: float = 120.0
 
     @model_validator(mode="after")
@@ -48,12 +47,3 @@ class LedgerSettings(BaseSettings):
     @property
     def node_dir(self) -> Path:
         return self.data_dir / "node"
-
-    def resolved_rpc_url(self) -> str:
-        """The configured RPC URL, else the embedded node's, else the default local port."""
-        if self.rpc_url:
-            return self.rpc_url
-        from ledger.node import read_node_info  # the node module imports settings
-
-        info = read_node_info(self.node_dir)
-        return info.rpc_url if info else DEFAULT_RPC_URL

@@ -15,9 +15,9 @@ from eth_utils.crypto import keccak
 
 from ledger.aeo.changes import AeoChange, static_words
 from ledger.aeo.codes import ChangeKind, Status
-from ledger.aeo.reads import encode_call, raw_results
 from ledger.aeo.registry import CONTRACT
-from ledger.client import LedgerClient
+from ledger.chain.client import LedgerClient
+from ledger.chain.reads import encode_call, raw_results
 from ledger.ids import member_id_bytes
 from oracles.aeo_records import AeoRecord, RowProblem
 

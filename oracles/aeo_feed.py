@@ -18,9 +18,9 @@ from eth_account.signers.local import LocalAccount
 from pydantic import BaseModel
 
 from ledger.aeo.changes import SigningDomain, changes_digest, sign_digest
-from ledger.aeo.reads import latest_timestamp
 from ledger.aeo.registry import CONTRACT
-from ledger.client import LedgerClient
+from ledger.chain.client import LedgerClient
+from ledger.chain.reads import latest_timestamp
 from ledger.errors import InvalidInput, KeyUnavailable, NodeNotRunning, SourceUnavailable
 from ledger.ids import ORACLE_ROLE, member_id_bytes, member_id_text
 from ledger.settings import LedgerSettings

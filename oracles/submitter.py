@@ -15,8 +15,8 @@ from typing import Any
 
 from web3.contract import Contract
 
-from ledger.aeo.reads import batch_call, encode_call, latest_timestamp
-from ledger.client import GAS_MARGIN, LedgerClient
+from ledger.chain.client import GAS_MARGIN, LedgerClient
+from ledger.chain.reads import batch_call, encode_call, latest_timestamp
 from ledger.errors import ContractRevert, TransactionFailed
 from ledger.ids import member_id_bytes
 from oracles.outbox import Batch, Outbox

@@ -9,51 +9,14 @@ an `evm_revert` (anvil test RPC, used only here).
 from __future__ import annotations
 
 import os
-import socket
+import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-import requests
 
-from ledger.cli.main import run
-from ledger.client import LedgerClient
-from ledger.dev_consortium import deploy_dev
-from ledger.factory import build_client
-from ledger.node import EmbeddedNode, NodeProfile
-from ledger.settings import LedgerSettings
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def rpc(url: str, method: str, params: list[object] | None = None) -> object:
-    response = requests.post(
-        url, json={"jsonrpc": "2.0", "id": 1, "method": method, "params": params or []}, timeout=10
-    )
-    body = response.json()
-    assert "error" not in body, body
-    return body["result"]
-
-
-@dataclass
-class Chain:
-    """The session node and the settings that reach it."""
-
-    data_dir: Path
-    rpc_url: str
-    profile: NodeProfile
-
-    @property
-    def settings(self) -> LedgerSettings:
-        return LedgerSettings(data_dir=self.data_dir, rpc_url=self.rpc_url)
-
-    def client(self, profile: str | None = None) -> LedgerClient:
-        return build_client(self.settings, profile)
+from ledger.devnet.consortium import deploy_dev
+from ledger.devnet.node import EmbeddedNode, NodeProfile
+from tests.support import Chain, CliRunner, free_port, rpc
 
 
 @pytest.fixture(scope="session")
@@ -84,30 +47,9 @@ def chain(session_chain: Chain) -> Iterator[Chain]:
         assert rpc(session_chain.rpc_url, "evm_revert", [snapshot]) is True
 
 
-@dataclass
-class CliResult:
-    exit_code: int
-    stdout: str
-    stderr: str
-
-
 @pytest.fixture
 def cli(chain: Chain, capsys: pytest.CaptureFixture[str]) -> CliRunner:
     return CliRunner(chain, capsys)
-
-
-class CliRunner:
-    """Runs `sanzhi` in-process against the session chain."""
-
-    def __init__(self, chain: Chain, capsys: pytest.CaptureFixture[str]) -> None:
-        self.chain = chain
-        self.capsys = capsys
-
-    def __call__(self, *args: str) -> CliResult:
-        self.capsys.readouterr()
-        code = run(["--data-dir", str(self.chain.data_dir), "--rpc-url", self.chain.rpc_url, *args])
-        out, err = self.capsys.readouterr()
-        return CliResult(code, out, err)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -115,3 +57,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if {"chain", "session_chain", "cli"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.chain)
+
+
+@pytest.fixture
+def feed_chain(chain: Chain) -> Iterator[Chain]:
+    """The chain, with an empty shared oracle outbox before and after the test."""
+    shutil.rmtree(chain.data_dir / "oracles", ignore_errors=True)
+    yield chain
+    shutil.rmtree(chain.data_dir / "oracles", ignore_errors=True)

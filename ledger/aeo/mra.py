@@ -11,8 +11,8 @@ from web3.contract.contract import ContractFunction
 from ledger.aeo.codes import MraStatus, slug
 from ledger.aeo.models import Mra, MraActionResult, MraProposal, MraState
 from ledger.aeo.registry import CONTRACT
-from ledger.client import LedgerClient
-from ledger.consortium import ConsortiumBinding
+from ledger.chain.client import LedgerClient
+from ledger.consortium.binding import ConsortiumBinding
 from ledger.errors import InvalidInput
 from ledger.ids import member_id_bytes, member_id_text
 from ledger.timestamps import to_unix

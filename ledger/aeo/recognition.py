@@ -20,7 +20,7 @@ from ledger.aeo.codes import (
 )
 from ledger.aeo.models import CertificationState, MraState, Recognition
 from ledger.aeo.registry import CONTRACT
-from ledger.client import LedgerClient
+from ledger.chain.client import LedgerClient
 from ledger.errors import TransactionFailed
 from ledger.ids import member_id_bytes
 from ledger.timestamps import to_unix

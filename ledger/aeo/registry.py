@@ -17,7 +17,7 @@ from ledger.aeo.codes import (
     slug,
 )
 from ledger.aeo.models import Certification, CertificationHistory, CertificationState, ChangeResult
-from ledger.client import LedgerClient, SentTransaction
+from ledger.chain.client import LedgerClient, SentTransaction
 from ledger.errors import InvalidInput
 from ledger.ids import member_id_bytes
 from ledger.timestamps import to_unix

@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_cli_foundation import assert_clean_error
-from tests.conftest import CliRunner
+from tests.support import EXAMPLES, CliRunner
 
 OP = "USCI:91310000MA1FL8XQ30"
-EXAMPLES = Path(__file__).resolve().parents[2] / "oracles" / "examples"
 
 
 @pytest.fixture

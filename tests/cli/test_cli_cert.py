@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_cli_foundation import assert_clean_error
-from tests.conftest import CliResult, CliRunner, free_port, rpc
+from tests.support import CliResult, CliRunner, free_port, rpc
 
 
 @pytest.fixture
@@ -182,7 +182,7 @@ def test_verify_cannot_decide(cli: CliRunner, samples: Path, tmp_path: Path) -> 
     assert "is not JSON" in result.stderr
     missing = cli("cert", "verify", str(tmp_path / "missing.json"))
     assert missing.exit_code == 2
-    from ledger.cli.main import run
+    from cli.main import run
 
     cli.capsys.readouterr()
     code = run(

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ledger.cli.main import run
-from ledger.dev_consortium import dev_address
-from tests.conftest import CliResult, CliRunner, free_port
+from cli.main import run
+from ledger.devnet.consortium import dev_address
+from tests.support import CliResult, CliRunner, free_port
 
 
 def assert_clean_error(result: CliResult, *fragments: str) -> None:
@@ -209,8 +209,8 @@ def test_demo_starts_node_and_deploys(capsys: pytest.CaptureFixture[str], tmp_pa
 def test_keystore_profile_with_wrong_password_is_refused(
     cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ledger.keys import dev_account, write_keystore
-    from ledger.profiles import KeystoreKey, Profile, load_profiles, save_profiles
+    from ledger.accounts.keys import dev_account, write_keystore
+    from ledger.accounts.profiles import KeystoreKey, Profile, load_profiles, save_profiles
 
     data_dir = cli.chain.data_dir
     original = load_profiles(data_dir)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ledger.certificates import CertificateRegistryBinding
+from ledger.certificates.registry import CertificateRegistryBinding
+from ledger.certificates.verification import FragmentStatus, verify_certificates
 from ledger.documents.samples import generate_samples
-from ledger.verification import FragmentStatus, verify_certificates
-from tests.conftest import Chain
+from tests.support import Chain
 
 
 def statuses(chain: Chain, certificate: object) -> dict[str, FragmentStatus]:

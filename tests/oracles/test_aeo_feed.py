@@ -7,23 +7,7 @@ from pathlib import Path
 
 from oracles.aeo_feed import outbox_path
 from oracles.outbox import Outbox
-from tests.conftest import Chain
-from tests.oracles.conftest import EXAMPLES, chain_view, make_feed
-
-OPS = [
-    "USCI:91310000MA1FL8XQ30",
-    "USCI:91440300MA5DC6QX8B",
-    "USCI:91330200MA2GQ1LK4E",
-    "USCI:91120116MA06J4RT7N",
-    "USCI:91350200MA31U8KX2C",
-]
-EXPECTED = {
-    OPS[0]: ("active", "advanced", 1),
-    OPS[1]: ("active", "advanced", 1),
-    OPS[2]: ("active", "general", 1),
-    OPS[3]: ("suspended", "advanced", 2),
-    OPS[4]: ("active", "general", 1),
-}
+from tests.support import EXAMPLES, EXPECTED, OPS, Chain, chain_view, make_feed
 
 
 def test_example_csv_converges_and_a_second_run_submits_nothing(feed_chain: Chain) -> None:

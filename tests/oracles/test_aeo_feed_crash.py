@@ -15,9 +15,7 @@ import pytest
 
 from oracles.aeo_feed import outbox_path
 from oracles.outbox import Outbox
-from tests.conftest import Chain
-from tests.oracles.conftest import chain_view, make_feed
-from tests.oracles.test_aeo_quorum_feed import write_source
+from tests.support import Chain, chain_view, make_feed, write_source
 
 SANZHI = Path(sys.executable).parent / "sanzhi"
 

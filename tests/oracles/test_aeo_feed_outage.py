@@ -10,14 +10,12 @@ from pathlib import Path
 import pytest
 import requests
 
+from ledger.connect import build_client
 from ledger.errors import NodeNotRunning, SourceUnavailable
-from ledger.factory import build_client
 from ledger.settings import LedgerSettings
 from oracles.aeo_feed import AeoFeed, FeedOptions, outbox_path
 from oracles.outbox import Outbox
-from tests.conftest import Chain
-from tests.oracles.conftest import EXAMPLES, chain_view, make_feed
-from tests.oracles.test_aeo_feed import EXPECTED, OPS
+from tests.support import EXAMPLES, EXPECTED, OPS, Chain, chain_view, make_feed
 
 
 class Proxy:

@@ -7,15 +7,7 @@ from pathlib import Path
 
 from oracles.aeo_feed import FeedReport, outbox_path
 from oracles.outbox import Outbox
-from tests.conftest import Chain, rpc
-from tests.oracles.conftest import chain_view, make_feed, set_quorum
-
-
-def write_source(path: Path, count: int) -> list[str]:
-    ops = [f"USCI:Q{i:05d}" for i in range(count)]
-    rows = [f"{op},advanced,2025-01-01,,{'suspended' if i % 7 == 0 else 'active'},fraud" for i, op in enumerate(ops)]
-    path.write_text("operator_id,tier,valid_from,valid_until,status,reason\n" + "\n".join(rows) + "\n")
-    return ops
+from tests.support import Chain, chain_view, make_feed, rpc, set_quorum, write_source
 
 
 def test_one_oracle_alone_waits_for_the_quorum(feed_chain: Chain, tmp_path: Path) -> None:

@@ -1,0 +1,1 @@
+"""Benchmarks behind `sanzhi bench ...`: each writes its figures as JSON."""

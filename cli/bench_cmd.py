@@ -1,0 +1,11 @@
+"""`sanzhi bench ...`: speed and gas benchmarks, results written as JSON."""
+
+from __future__ import annotations
+
+import typer
+
+from cli import bench_aeo, bench_cert
+
+app = typer.Typer(help="Benchmarks (results as JSON, written to --out).", no_args_is_help=True)
+app.command("certificates")(bench_cert.certificates)
+app.command("aeo")(bench_aeo.aeo)

@@ -1,0 +1,228 @@
+"""`sanzhi cert ...`: samples, issue in batches, verify, hide, lifecycle, utilization, export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+
+from cli.context import AsOption, JsonOption, print_json, state
+from ledger.certificates.issuance import issue_files
+from ledger.certificates.registry import CertificateRegistryBinding, format_quantity
+from ledger.certificates.vc import to_credential
+from ledger.certificates.verification import Verification, verify_certificates
+from ledger.certificates.wrapped import WrappedCertificate, hide, read_wrapped, write_wrapped
+from ledger.connect import build_client
+from ledger.documents import to_json_data
+from ledger.documents.samples import generate_samples
+from ledger.errors import InvalidInput, LedgerError
+from ledger.timestamps import parse_time
+
+app = typer.Typer(help="E-certificates: issue, verify, share selectively, revoke, utilize.", no_args_is_help=True)
+
+TypeOption = Annotated[str, typer.Option("--type", help="certificate-of-origin or phytosanitary-certificate.")]
+FileArg = Annotated[Path, typer.Argument(help="A wrapped certificate file (or its VC export).")]
+ReasonOption = Annotated[str, typer.Option("--reason", help="Reason name (fraud, clerical-error, ...) or number.")]
+PROGRESS_FROM = 200
+
+
+@app.command()
+def sample(
+    cert_type: TypeOption = "certificate-of-origin",
+    count: Annotated[int, typer.Option("--count", min=1, max=1_000_000)] = 10,
+    out: Annotated[Path, typer.Option("--out", help="Directory to write the samples into.")] = Path("samples"),
+    seed: Annotated[int, typer.Option("--seed")] = 1,
+) -> None:
+    """Write realistic, varied sample documents (deterministic per seed)."""
+    out.mkdir(parents=True, exist_ok=True)
+    width = len(str(count))
+    for n, document in enumerate(generate_samples(cert_type, count, seed)):
+        text = json.dumps(to_json_data(document), ensure_ascii=False, indent=2)
+        (out / f"{cert_type}-{n:0{width}d}.json").write_text(text + "\n", encoding="utf-8")
+    typer.echo(f"{count} {cert_type} samples written to {out}")
+
+
+def _input_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(path.glob("*.json")))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise InvalidInput(f"{path} does not exist", path=str(path))
+    if not files:
+        raise InvalidInput("no .json documents found", path=", ".join(map(str, paths)))
+    return files
+
+
+@app.command()
+def issue(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Document JSON files or directories of them.")],
+    cert_type: TypeOption = "certificate-of-origin",
+    out: Annotated[Path, typer.Option("--out", help="Directory for the wrapped certificates.")] = Path("wrapped"),
+    batch_size: Annotated[int | None, typer.Option("--batch-size", min=1, help="Certificates per root.")] = None,
+    expires: Annotated[
+        str | None, typer.Option("--expires", help="Batch expiry, ISO 8601 (e.g. 2027-06-30T00:00:00Z).")
+    ] = None,
+    as_: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Wrap documents, anchor their Merkle root(s) and write one wrapped file per document."""
+    files = _input_files(paths)
+    registry = CertificateRegistryBinding(state(ctx).client(as_))
+    with Progress(disable=as_json or len(files) < PROGRESS_FROM, transient=True) as progress:
+        progress.add_task(f"issuing {len(files)} certificates", total=None)
+        result = issue_files(
+            registry=registry,
+            doc_type=cert_type,
+            files=files,
+            out_dir=out,
+            batch_size=batch_size,
+            expires_at=parse_time(expires) if expires else None,
+        )
+    issued = result.batches
+    if as_json:
+        print_json({"out": str(out), "batches": issued})
+        return
+    for batch in issued:
+        typer.echo(f"root {batch.root}  {batch.count} certificates  tx {batch.tx_hash}")
+    typer.echo(f"{len(files)} wrapped certificates written to {out}")
+
+
+def _verify(ctx: typer.Context, certificates: list[WrappedCertificate]) -> list[Verification]:
+    settings = state(ctx).settings
+    client = build_client(settings)
+    trusted = None
+    if client.deployment and "CertificateRegistry" in client.deployment.contracts:
+        trusted = client.deployment.contracts["CertificateRegistry"].address
+    return verify_certificates(client=client, certificates=certificates, trusted_registry=trusted)
+
+
+@app.command()
+def verify(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="Wrapped certificate files (or VC exports).")],
+    as_json: JsonOption = False,
+) -> None:
+    """Verify certificates; exit 0 when all valid, 1 when any is invalid, 2 when undecided."""
+    try:
+        certificates = [read_wrapped(f) for f in files]
+    except LedgerError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from None
+    try:
+        results = _verify(ctx, certificates)
+    except LedgerError as exc:
+        typer.echo(f"error: cannot verify: {exc.message}", err=True)
+        raise typer.Exit(2) from None
+    if as_json:
+        rows = [{"file": str(f), **r.model_dump(mode="json")} for f, r in zip(files, results, strict=True)]
+        print_json(rows[0] if len(rows) == 1 else rows)
+    else:
+        for file, result in zip(files, results, strict=True):
+            verdict = "VALID" if result.valid else ("UNDECIDED" if not result.decided else "INVALID")
+            typer.echo(f"{file}: {verdict} ({result.type} {result.certificate_number or ''})".rstrip())
+            for fragment in result.fragments:
+                typer.echo(f"  {fragment.name.value:<12} {fragment.status.value:<8} {fragment.reason}")
+    if not all(r.decided for r in results):
+        raise typer.Exit(2)
+    if not all(r.valid for r in results):
+        raise typer.Exit(1)
+
+
+@app.command("hide")
+def hide_fields(
+    file: FileArg,
+    fields: Annotated[str, typer.Option("--fields", help="Dotted paths, comma-separated: exporter.address,items.0")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the redacted copy.")],
+) -> None:
+    """Write a copy with fields hidden; it still verifies and the values cannot be recovered."""
+    paths = [p.strip() for p in fields.split(",") if p.strip()]
+    redacted = hide(read_wrapped(file), paths)
+    write_wrapped(redacted, out)
+    typer.echo(f"{len(redacted.obfuscated)} field(s) hidden; written to {out}")
+
+
+def _lifecycle_report(action: str, tx_hash: str, as_json: bool) -> None:
+    if as_json:
+        print_json({"action": action, "tx_hash": tx_hash})
+    else:
+        typer.echo(f"certificate {action} (tx {tx_hash})")
+
+
+@app.command()
+def revoke(
+    ctx: typer.Context, file: FileArg, reason: ReasonOption, as_: AsOption = None, as_json: JsonOption = False
+) -> None:
+    """Revoke a certificate (issuing side only); it never becomes valid again."""
+    sent = CertificateRegistryBinding(state(ctx).client(as_)).revoke(read_wrapped(file), reason)
+    _lifecycle_report("revoked", sent.tx_hash, as_json)
+
+
+@app.command()
+def suspend(
+    ctx: typer.Context, file: FileArg, reason: ReasonOption, as_: AsOption = None, as_json: JsonOption = False
+) -> None:
+    """Suspend a certificate (issuing side only) until it is reinstated."""
+    sent = CertificateRegistryBinding(state(ctx).client(as_)).suspend(read_wrapped(file), reason)
+    _lifecycle_report("suspended", sent.tx_hash, as_json)
+
+
+@app.command()
+def reinstate(ctx: typer.Context, file: FileArg, as_: AsOption = None, as_json: JsonOption = False) -> None:
+    """Reinstate a suspended certificate (issuing side only)."""
+    sent = CertificateRegistryBinding(state(ctx).client(as_)).reinstate(read_wrapped(file))
+    _lifecycle_report("reinstated", sent.tx_hash, as_json)
+
+
+@app.command()
+def supersede(
+    ctx: typer.Context,
+    old: Annotated[Path, typer.Argument(help="The certificate being replaced.")],
+    new: Annotated[Path, typer.Argument(help="Its issued replacement.")],
+    as_: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Supersede a certificate by a newly issued one; the old one then names its successor."""
+    sent = CertificateRegistryBinding(state(ctx).client(as_)).supersede(read_wrapped(old), read_wrapped(new))
+    _lifecycle_report("superseded", sent.tx_hash, as_json)
+
+
+@app.command()
+def utilize(
+    ctx: typer.Context,
+    file: FileArg,
+    declaration: Annotated[str, typer.Option("--declaration", help="The import declaration's reference.")],
+    quantity: Annotated[str, typer.Option("--quantity", help="Quantity drawn, in the certificate's unit.")],
+    as_: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record (as importing customs) that a declaration drew a quantity from a certificate."""
+    record = CertificateRegistryBinding(state(ctx).client(as_)).utilize(
+        read_wrapped(file), declaration=declaration, quantity=quantity
+    )
+    if as_json:
+        print_json(record)
+    else:
+        typer.echo(
+            f"declaration {declaration} drew {format_quantity(record.amount)}; "
+            f"remaining {format_quantity(record.remaining)} (tx {record.tx_hash})"
+        )
+
+
+@app.command()
+def export(
+    file: FileArg,
+    out: Annotated[Path, typer.Option("--out", help="Where to write the credential.")],
+    fmt: Annotated[str, typer.Option("--format", help="vc: W3C Verifiable Credential 2.0.")] = "vc",
+) -> None:
+    """Export a wrapped certificate as a W3C Verifiable Credential (verify accepts it)."""
+    if fmt != "vc":
+        raise InvalidInput(f"unknown format {fmt!r}; supported: vc", path="format")
+    out.write_text(json.dumps(to_credential(read_wrapped(file)), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    typer.echo(f"verifiable credential written to {out}")

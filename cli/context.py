@@ -1,0 +1,71 @@
+"""What every CLI command shares: settings from global options, clients, output."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import BaseModel
+
+from ledger.chain.client import LedgerClient
+from ledger.connect import build_client
+from ledger.settings import LedgerSettings
+
+
+@dataclass
+class CliState:
+    settings: LedgerSettings
+
+    def client(self, profile: str | None = None) -> LedgerClient:
+        return build_client(self.settings, profile)
+
+
+def state(ctx: typer.Context) -> CliState:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, CliState), "the root callback sets the CLI state"
+    return obj
+
+
+AsOption = Annotated[
+    str | None,
+    typer.Option("--as", help="Profile whose key signs (default: SANZHI_PROFILE).", show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+DataDirOption = Annotated[
+    Path | None, typer.Option("--data-dir", help="Data directory (default .sanzhi, or SANZHI_DATA_DIR).")
+]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    return value
+
+
+def print_json(value: Any) -> None:
+    typer.echo(json.dumps(_jsonable(value), indent=2, ensure_ascii=False))
+
+
+def print_rows(rows: Sequence[tuple[str, ...]], header: tuple[str, ...]) -> None:
+    """A plain aligned table."""
+    table = [header, *rows]
+    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
+    for row in table:
+        typer.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+def short_time(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%SZ") if value else "-"

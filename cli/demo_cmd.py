@@ -1,0 +1,75 @@
+"""`sanzhi demo`: the main job on the embedded chain, start to finish."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli.context import CliState, state
+from ledger.certificates.issuance import issue_files
+from ledger.certificates.registry import CertificateRegistryBinding, format_quantity
+from ledger.certificates.verification import Verification, verify_certificates
+from ledger.certificates.wrapped import WrappedCertificate, read_wrapped
+from ledger.consortium.binding import ConsortiumBinding
+from ledger.devnet.consortium import deploy_dev
+from ledger.devnet.node import EmbeddedNode
+from ledger.documents import to_json_data
+from ledger.documents.samples import generate_samples
+
+DEMO_COUNT = 5
+
+
+def demo(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option("--port", help="Port of the embedded node.")] = 8545,
+) -> None:
+    """Start the embedded node, deploy the development consortium, walk a certificate through."""
+    cli = state(ctx)
+    settings = cli.settings
+    info, started = EmbeddedNode(settings.data_dir, port=port).start()
+    typer.echo(f"[1] chain node {'started' if started else 'running'} at {info.rpc_url} (chain {info.chain_id})")
+    result = deploy_dev(
+        rpc_client_for=cli.client, deployments_dir=settings.resolved_deployments_dir, data_dir=settings.data_dir
+    )
+    for name, contract in result.deployment.contracts.items():
+        typer.echo(f"[2] {name:<20} {contract.address}")
+    consortium = ConsortiumBinding(cli.client())
+    members = ", ".join(f"{m.id} ({m.name})" for m in consortium.members())
+    typer.echo(f"[3] consortium: {members}; threshold {consortium.threshold()}")
+    typer.echo("    development profiles use PUBLIC test-mnemonic keys: cn-customs, sg-customs, cn-issuer, ...")
+    _certificate_walkthrough(cli, settings.data_dir / "demo")
+    typer.echo("done. Stop the node with `.venv/bin/sanzhi node stop`; its state is kept in the data directory.")
+
+
+def _certificate_walkthrough(cli: CliState, workdir: Path) -> None:
+    samples, wrapped_dir = workdir / "samples", workdir / "wrapped"
+    samples.mkdir(parents=True, exist_ok=True)
+    for n, document in enumerate(generate_samples("certificate-of-origin", DEMO_COUNT, seed=8)):
+        (samples / f"co-{n}.json").write_text(json.dumps(to_json_data(document), ensure_ascii=False, indent=2))
+    issuer = CertificateRegistryBinding(cli.client("cn-issuer"))
+    files = sorted(samples.glob("*.json"))
+    issued = issue_files(registry=issuer, doc_type="certificate-of-origin", files=files, out_dir=wrapped_dir)
+    batch = issued.batches[0]
+    typer.echo(f"[4] CN issuer anchored {batch.count} certificates of origin: root {batch.root} ({batch.gas_used} gas)")
+    certificate = read_wrapped(wrapped_dir / files[0].name)
+    typer.echo(f"[5] SG customs verifies {wrapped_dir / files[0].name}: {_verdict(cli, certificate)}")
+    record = CertificateRegistryBinding(cli.client("sg-customs")).utilize(
+        certificate, declaration="SG-IMP-DEMO-0001", quantity="1"
+    )
+    typer.echo(
+        f"[6] SG customs records declaration SG-IMP-DEMO-0001 drawing 1; remaining {format_quantity(record.remaining)}"
+    )
+    issuer.revoke(certificate, "clerical-error")
+    typer.echo(f"[7] CN issuer revokes it (clerical-error); SG verifies again: {_verdict(cli, certificate)}")
+
+
+def _verdict(cli: CliState, certificate: WrappedCertificate) -> str:
+    [result] = verify_certificates(client=cli.client(), certificates=[certificate])
+    return "VALID" if result.valid else f"INVALID ({_failed(result)})"
+
+
+def _failed(result: Verification) -> str:
+    return "; ".join(f"{f.name.value}: {f.reason}" for f in result.fragments if f.status.value != "VALID")

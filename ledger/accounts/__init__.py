@@ -1,0 +1,1 @@
+"""Signing accounts: keys (development mnemonic, private key, keystore) and named profiles."""

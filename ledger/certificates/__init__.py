@@ -1,0 +1,1 @@
+"""E-certificates: wrapping and issuing batches, lifecycle and utilization, verification, VCs."""

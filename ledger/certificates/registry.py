@@ -1,0 +1,202 @@
+"""E-certificates on chain: anchor wrapped batches, lifecycle changes, utilization."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from eth_utils.crypto import keccak
+from pydantic import BaseModel
+from web3.contract import Contract
+
+from ledger.certificates.wrapped import IssuerIdentity, WrappedBatch, WrappedCertificate, from_hex, wrap_documents
+from ledger.chain.client import LedgerClient, SentTransaction
+from ledger.consortium.binding import ConsortiumBinding
+from ledger.documents.common import Document
+from ledger.errors import InvalidInput
+from ledger.ids import certificate_type_bytes
+from ledger.reasons import reason_code
+from ledger.timestamps import to_unix
+
+# Worst case measured by the forge gas tests is far below these; a fixed limit lets batches
+# be signed without estimating every transaction.
+ISSUE_GAS_LIMIT = 120_000
+
+
+class IssuedBatch(BaseModel):
+    """One anchored Merkle root."""
+
+    root: str
+    count: int
+    tx_hash: str
+    block_number: int
+    gas_used: int
+
+
+class UtilizationRecord(BaseModel):
+    tx_hash: str
+    declaration: str
+    amount: int
+    remaining: int
+    gas_used: int
+
+
+class CertificateRegistryBinding:
+    """Writes to the CertificateRegistry of the client's deployment."""
+
+    def __init__(self, client: LedgerClient) -> None:
+        self.client = client
+        self.contract: Contract = client.contract("CertificateRegistry")
+
+    @property
+    def max_batch(self) -> int:
+        return int(self.client.call(self.contract.functions.MAX_BATCH()))
+
+    def issuer_identity(self) -> IssuerIdentity:
+        address = self.client.address
+        consortium = ConsortiumBinding(self.client)
+        raw = self.client.call(consortium.contract.functions.accreditingMember(address))
+        member_id = raw.rstrip(b"\0").decode() or "?"
+        name = consortium.member(member_id).name if member_id != "?" else "unaccredited"
+        return IssuerIdentity(address=address, member_id=member_id, name=name or member_id)
+
+    def wrap(self, documents: Sequence[Document], *, batch_size: int | None = None) -> list[WrappedBatch]:
+        """Wrap documents for this registry; batches never exceed the contract's cap."""
+        cap = self.max_batch
+        size = min(batch_size or cap, cap)
+        return wrap_documents(
+            documents,
+            issuer=self.issuer_identity(),
+            registry=self.contract.address,
+            chain_id=self.client.chain_id,
+            batch_size=size,
+        )
+
+    def anchor(self, batches: Sequence[WrappedBatch], *, expires_at: datetime | None = None) -> list[IssuedBatch]:
+        """Issue every wrapped batch's root; returns once all are mined."""
+        if not batches:
+            raise InvalidInput("nothing to issue", path="documents")
+        return self.anchor_roots(
+            [b.root for b in batches],
+            batches[0].doc_type,
+            [len(b.certificates) for b in batches],
+            expires_at=expires_at,
+        )
+
+    def anchor_roots(
+        self, roots: Sequence[str], doc_type: str, counts: Sequence[int], *, expires_at: datetime | None = None
+    ) -> list[IssuedBatch]:
+        """Issue Merkle roots of `doc_type` batches: all sent, then all awaited."""
+        if not roots:
+            raise InvalidInput("nothing to issue", path="documents")
+        expiry = to_unix(expires_at)
+        cert_type = certificate_type_bytes(doc_type)
+        calls = [
+            {
+                "to": self.contract.address,
+                "data": self.contract.functions.issue(
+                    from_hex(root), cert_type, count, expiry
+                )._encode_transaction_data(),
+            }
+            for root, count in zip(roots, counts, strict=True)
+        ]
+        # The first transaction is estimated, so a refusal (not accredited, already issued)
+        # is reported with its decoded reason before anything is sent.
+        self.client.estimate_gas({"from": self.client.address, **calls[0]})
+        hashes = self.client.send_batch(calls, gas=ISSUE_GAS_LIMIT)
+        receipts = self.client.wait_many(hashes)
+        return [
+            IssuedBatch(
+                root=root,
+                count=count,
+                tx_hash=tx_hash,
+                block_number=receipt["blockNumber"],
+                gas_used=receipt["gasUsed"],
+            )
+            for root, count, tx_hash, receipt in zip(roots, counts, hashes, receipts, strict=True)
+        ]
+
+    def revoke(self, wrapped: WrappedCertificate, reason: str) -> SentTransaction:
+        return self._change(wrapped, lambda r, t, leaf: self.contract.functions.revoke(r, t, leaf, reason_code(reason)))
+
+    def suspend(self, wrapped: WrappedCertificate, reason: str) -> SentTransaction:
+        return self._change(
+            wrapped, lambda r, t, leaf: self.contract.functions.suspend(r, t, leaf, reason_code(reason))
+        )
+
+    def reinstate(self, wrapped: WrappedCertificate) -> SentTransaction:
+        return self._change(wrapped, lambda r, t, leaf: self.contract.functions.reinstate(r, t, leaf))
+
+    def supersede(self, old: WrappedCertificate, new: WrappedCertificate) -> SentTransaction:
+        if old.type != new.type:
+            raise InvalidInput(f"a {old.type} cannot be superseded by a {new.type}", path="new")
+        _same_registry(self, new)
+        return self._change(
+            old,
+            lambda r, t, leaf: self.contract.functions.supersede(r, t, leaf, from_hex(new.proof.root), new.leaf),
+        )
+
+    def utilize(self, wrapped: WrappedCertificate, *, declaration: str, quantity: str) -> UtilizationRecord:
+        """Record that declaration `declaration` drew `quantity` (in the certificate's unit)."""
+        _same_registry(self, wrapped)
+        if not declaration.strip():
+            raise InvalidInput("a declaration reference is required", path="declaration")
+        amount = parse_quantity(quantity) if wrapped.proof.quantity else max(parse_quantity(quantity), 1)
+        fn = self.contract.functions.utilize(
+            from_hex(wrapped.proof.root),
+            from_hex(wrapped.proof.cert_type),
+            from_hex(wrapped.document_hash),
+            wrapped.proof.quantity,
+            [from_hex(p) for p in wrapped.proof.path],
+            declaration_ref(declaration),
+            amount,
+        )
+        sent = self.client.transact(fn)
+        events = self.contract.events.CertificateUtilized().process_receipt(sent.receipt)
+        remaining = int(events[0]["args"]["remaining"]) if events else 0
+        return UtilizationRecord(
+            tx_hash=sent.tx_hash, declaration=declaration, amount=amount, remaining=remaining, gas_used=sent.gas_used
+        )
+
+    def _change(self, wrapped: WrappedCertificate, build: Callable[[bytes, bytes, bytes], object]) -> SentTransaction:
+        _same_registry(self, wrapped)
+        fn = build(from_hex(wrapped.proof.root), from_hex(wrapped.proof.cert_type), wrapped.leaf)
+        return self.client.transact(fn)  # type: ignore[arg-type]
+
+
+def declaration_ref(declaration: str) -> bytes:
+    """On chain a declaration is named by the keccak256 of its reference (never the text)."""
+    return keccak(text=declaration.strip())
+
+
+def parse_quantity(value: str) -> int:
+    """'12.5' (units) -> 12500 (thousandths, as the leaf's quantity)."""
+    try:
+        number = Decimal(value.strip())
+    except (InvalidOperation, AttributeError):
+        raise InvalidInput(f"{value!r} is not a quantity", path="quantity") from None
+    if not number.is_finite() or number <= 0:
+        raise InvalidInput("the quantity must be a positive number", path="quantity")
+    thousandths = number * 1000
+    if thousandths != thousandths.to_integral_value():
+        raise InvalidInput("quantities have at most three decimals", path="quantity")
+    return int(thousandths)
+
+
+def format_quantity(thousandths: int) -> str:
+    return str((Decimal(thousandths) / 1000).normalize()) if thousandths else "0"
+
+
+def _same_registry(binding: CertificateRegistryBinding, wrapped: WrappedCertificate) -> None:
+    if wrapped.proof.registry.lower() != binding.contract.address.lower():
+        raise InvalidInput(
+            f"certificate is anchored in registry {wrapped.proof.registry}, "
+            f"not this deployment's {binding.contract.address}",
+            path="proof.registry",
+        )
+    if wrapped.proof.chain_id != binding.client.chain_id:
+        raise InvalidInput(
+            f"certificate is anchored on chain {wrapped.proof.chain_id}, node is on {binding.client.chain_id}",
+            path="proof.chain_id",
+        )

@@ -1,0 +1,296 @@
+"""Verify wrapped certificates: fragments, each VALID / INVALID / ERROR / SKIPPED with a reason.
+
+Only the file and a node are needed. All chain reads for a set of certificates go through the
+registry's batched view (`certificateStates`), one eth_call per 256 certificates, all in one
+JSON-RPC batch. Integrity checks of large sets run on every core (ledger.parallel).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from eth_abi.abi import decode as abi_decode
+from eth_abi.abi import encode as abi_encode
+from eth_utils.crypto import keccak
+from pydantic import BaseModel
+from web3 import Web3
+
+from ledger.certificates.registry import format_quantity
+from ledger.certificates.wrapped import WrappedCertificate, check_integrity, from_hex
+from ledger.chain.artifacts import abi_type
+from ledger.chain.client import LedgerClient
+from ledger.errors import LedgerError
+from ledger.ids import member_id_text
+from ledger.parallel import fork_map
+from ledger.reasons import reason_name
+
+QUERY_CHUNK = 256
+_STATUS = {0: "valid", 1: "suspended", 2: "revoked", 3: "superseded"}
+
+
+class FragmentStatus(StrEnum):
+    VALID = "VALID"
+    INVALID = "INVALID"
+    ERROR = "ERROR"
+    SKIPPED = "SKIPPED"
+
+
+class FragmentName(StrEnum):
+    INTEGRITY = "INTEGRITY"
+    ISSUANCE = "ISSUANCE"
+    ISSUER = "ISSUER"
+    EXPIRY = "EXPIRY"
+    UTILIZATION = "UTILIZATION"
+
+
+class Fragment(BaseModel):
+    name: FragmentName
+    status: FragmentStatus
+    reason: str
+
+
+class Verification(BaseModel):
+    """The outcome for one certificate: valid only when every fragment is VALID."""
+
+    valid: bool
+    decided: bool
+    type: str
+    certificate_number: str | None
+    root: str
+    leaf: str
+    fragments: list[Fragment]
+
+
+def verify_certificates(
+    *,
+    client: LedgerClient,
+    certificates: Sequence[WrappedCertificate],
+    trusted_registry: str | None = None,
+    today: dt.date | None = None,
+) -> list[Verification]:
+    """Verify each certificate against the chain `client` reaches.
+
+    `trusted_registry` is the consortium's CertificateRegistry: a proof naming any other
+    contract is not accepted (anyone can deploy a look-alike registry).
+    """
+    today = today or dt.datetime.now(dt.UTC).date()
+    integrity = fork_map(check_integrity, certificates)
+    states: dict[int, dict[str, Any] | str] = {}
+    to_read = [i for i, result in enumerate(integrity) if result.valid]
+    for i, state in _read_states(client, [certificates[i] for i in to_read]).items():
+        states[to_read[i]] = state
+    results = []
+    for i, certificate in enumerate(certificates):
+        fragments = [
+            Fragment(
+                name=FragmentName.INTEGRITY,
+                status=FragmentStatus.VALID if integrity[i].valid else FragmentStatus.INVALID,
+                reason=integrity[i].reason,
+            )
+        ]
+        if not integrity[i].valid:
+            fragments += [_skipped(name, "integrity failed") for name in list(FragmentName)[1:]]
+        else:
+            fragments += _chain_fragments(certificate, states[i], trusted_registry, today)
+        number = certificate.data.get("certificate_number")
+        results.append(
+            Verification(
+                valid=all(f.status is FragmentStatus.VALID for f in fragments),
+                decided=all(f.status is not FragmentStatus.ERROR for f in fragments),
+                type=certificate.type,
+                certificate_number=number if isinstance(number, str) else None,
+                root=certificate.proof.root,
+                leaf="0x" + certificate.leaf.hex(),
+                fragments=fragments,
+            )
+        )
+    return results
+
+
+def _read_states(client: LedgerClient, certificates: Sequence[WrappedCertificate]) -> dict[int, dict[str, Any] | str]:
+    """Chain state per certificate index, or the reason it could not be read.
+
+    One HTTP round trip per registry: the registry's code check and every `certificateStates`
+    call (256 certificates each) go in one JSON-RPC batch, encoded with eth-abi directly.
+    """
+    found: dict[int, dict[str, Any] | str] = {}
+    groups: dict[tuple[int, str], list[int]] = {}
+    for i, c in enumerate(certificates):
+        groups.setdefault((c.proof.chain_id, c.proof.registry.lower()), []).append(i)
+    codec = _StatesCodec.for_client(client)
+    for (chain_id, registry), indexes in groups.items():
+        try:
+            node_chain = client.chain_id
+            if node_chain != chain_id:
+                raise LedgerError(f"certificate is anchored on chain {chain_id}, the node is on chain {node_chain}")
+            chunks = [indexes[start : start + QUERY_CHUNK] for start in range(0, len(indexes), QUERY_CHUNK)]
+            calls: list[tuple[str, list[Any]]] = [("eth_getCode", [registry, "latest"])]
+            for part in chunks:
+                refs = [
+                    (
+                        from_hex(certificates[i].proof.root),
+                        from_hex(certificates[i].proof.cert_type),
+                        certificates[i].leaf,
+                    )
+                    for i in part
+                ]
+                calls.append(("eth_call", [{"to": registry, "data": codec.encode(refs)}, "latest"]))
+            replies = client.raw_batch(calls)
+            if replies[0].get("result") in (None, "0x"):
+                raise LedgerError(f"no contract at registry {Web3.to_checksum_address(registry)} on chain {chain_id}")
+            for part, reply in zip(chunks, replies[1:], strict=True):
+                if "error" in reply:
+                    raise LedgerError(f"registry {registry} refused the status query: {reply['error'].get('message')}")
+                for i, view in zip(part, codec.decode(reply["result"]), strict=True):
+                    found[i] = _view_dict(view)
+        except LedgerError as exc:
+            for i in indexes:
+                found[i] = exc.message
+    return found
+
+
+class _StatesCodec:
+    """ABI encoding of `certificateStates`, derived once from the build output's ABI."""
+
+    _cache: ClassVar[dict[str, _StatesCodec]] = {}
+
+    def __init__(self, abi: list[dict[str, Any]]) -> None:
+        item = next(i for i in abi if i.get("type") == "function" and i["name"] == "certificateStates")
+        self.input_types = [abi_type(p) for p in item["inputs"]]
+        self.output_types = [abi_type(p) for p in item["outputs"]]
+        self.selector = keccak(text=f"certificateStates({','.join(self.input_types)})")[:4]
+
+    @classmethod
+    def for_client(cls, client: LedgerClient) -> _StatesCodec:
+        key = str(client.artifacts.out_dir)
+        if key not in cls._cache:
+            cls._cache[key] = cls(client.artifacts.get("CertificateRegistry").abi)
+        return cls._cache[key]
+
+    def encode(self, refs: list[tuple[bytes, bytes, bytes]]) -> str:
+        return "0x" + (self.selector + abi_encode(self.input_types, [refs])).hex()
+
+    def decode(self, result: str) -> list[Sequence[Any]]:
+        views: list[Sequence[Any]] = abi_decode(self.output_types, bytes.fromhex(result[2:]))[0]
+        return views
+
+
+_VIEW_FIELDS = (
+    "issued",
+    "issuer",
+    "issuer_member_id",
+    "issued_at",
+    "expires_at",
+    "expired",
+    "issuer_accredited_at_issue",
+    "issuer_accredited_now",
+    "status",
+    "reason",
+    "changed_at",
+    "utilized",
+    "successor_root",
+    "successor_leaf",
+)
+
+
+def _view_dict(view: Sequence[Any]) -> dict[str, Any]:
+    return dict(zip(_VIEW_FIELDS, view, strict=True))
+
+
+def _skipped(name: FragmentName, reason: str) -> Fragment:
+    return Fragment(name=name, status=FragmentStatus.SKIPPED, reason=reason)
+
+
+def _fragment(name: FragmentName, ok: bool, reason: str) -> Fragment:
+    return Fragment(name=name, status=FragmentStatus.VALID if ok else FragmentStatus.INVALID, reason=reason)
+
+
+def _chain_fragments(
+    certificate: WrappedCertificate, state: dict[str, Any] | str, trusted_registry: str | None, today: dt.date
+) -> list[Fragment]:
+    if isinstance(state, str):
+        return [Fragment(name=n, status=FragmentStatus.ERROR, reason=state) for n in list(FragmentName)[1:]]
+    if not state["issued"]:
+        return [
+            _fragment(FragmentName.ISSUANCE, False, f"root {certificate.proof.root} was never issued on this registry"),
+            *[_skipped(n, "not issued") for n in list(FragmentName)[2:]],
+        ]
+    return [
+        _issuance(state),
+        _issuer(certificate, state, trusted_registry),
+        _expiry(certificate, state, today),
+        _utilization(certificate, state),
+    ]
+
+
+def _when(unix: int) -> str:
+    return dt.datetime.fromtimestamp(unix, dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+
+
+def _issuance(state: dict[str, Any]) -> Fragment:
+    status = _STATUS.get(state["status"], str(state["status"]))
+    issued = f"issued {_when(state['issued_at'])}"
+    if status == "valid":
+        return _fragment(FragmentName.ISSUANCE, True, f"{issued}; not revoked or suspended")
+    since = f"since {_when(state['changed_at'])}"
+    if status == "superseded":
+        successor = "0x" + bytes(state["successor_leaf"]).hex()
+        root = "0x" + bytes(state["successor_root"]).hex()
+        return _fragment(FragmentName.ISSUANCE, False, f"superseded {since} by certificate {successor} (root {root})")
+    return _fragment(FragmentName.ISSUANCE, False, f"{status} ({reason_name(state['reason'])}) {since}")
+
+
+def _issuer(certificate: WrappedCertificate, state: dict[str, Any], trusted_registry: str | None) -> Fragment:
+    member = member_id_text(state["issuer_member_id"]) or "?"
+    if trusted_registry and certificate.proof.registry.lower() != trusted_registry.lower():
+        return _fragment(
+            FragmentName.ISSUER,
+            False,
+            f"registry {certificate.proof.registry} is not the consortium's registry {trusted_registry}",
+        )
+    if state["issuer"].lower() != certificate.issuer.address.lower():
+        return _fragment(
+            FragmentName.ISSUER, False, f"file names issuer {certificate.issuer.address}, chain says {state['issuer']}"
+        )
+    if not state["issuer_accredited_at_issue"]:
+        return _fragment(FragmentName.ISSUER, False, f"{state['issuer']} was not accredited for {certificate.type}")
+    now = "" if state["issuer_accredited_now"] else " (accreditation since withdrawn)"
+    return _fragment(
+        FragmentName.ISSUER, True, f"{state['issuer']} accredited by {member} for {certificate.type} at issue{now}"
+    )
+
+
+def _expiry(certificate: WrappedCertificate, state: dict[str, Any], today: dt.date) -> Fragment:
+    if state["expired"]:
+        return _fragment(FragmentName.EXPIRY, False, f"batch expired {_when(state['expires_at'])}")
+    raw = certificate.data.get("expiry_date")
+    if isinstance(raw, str):
+        try:
+            expiry = dt.date.fromisoformat(raw)
+        except ValueError:
+            return _fragment(FragmentName.EXPIRY, False, f"expiry date {raw!r} is not a date")
+        if expiry < today:
+            return _fragment(FragmentName.EXPIRY, False, f"expired on {expiry}")
+        return _fragment(FragmentName.EXPIRY, True, f"valid until {expiry}")
+    if "expiry_date" not in certificate.data and certificate.obfuscated:
+        return _fragment(FragmentName.EXPIRY, True, "no batch expiry; document expiry hidden or absent")
+    return _fragment(FragmentName.EXPIRY, True, "no expiry")
+
+
+def _utilization(certificate: WrappedCertificate, state: dict[str, Any]) -> Fragment:
+    quantity, utilized = certificate.proof.quantity, int(state["utilized"])
+    if quantity == 0:
+        if utilized:
+            return _fragment(FragmentName.UTILIZATION, False, "single-use certificate already used")
+        return _fragment(FragmentName.UTILIZATION, True, "single-use certificate, not used yet")
+    remaining = quantity - utilized
+    if remaining <= 0:
+        return _fragment(FragmentName.UTILIZATION, False, f"fully utilized ({format_quantity(quantity)})")
+    return _fragment(
+        FragmentName.UTILIZATION,
+        True,
+        f"remaining {format_quantity(remaining)} of {format_quantity(quantity)}",
+    )

@@ -1,0 +1,360 @@
+"""The wrapped certificate a holder carries, batch wrapping, integrity checks and hiding."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ledger.documents import DOCUMENT_TYPES, Document, document_model, to_json_data
+from ledger.documents.common import QuantifiedItem, utilization_of
+from ledger.documents.registry import validation_problems
+from ledger.errors import InvalidDocument, InvalidInput, LedgerError
+from ledger.hashing.merkle import MerkleTree, leaf_hash, verify
+from ledger.hashing.salted import (
+    SALT_BYTES,
+    SaltedDocument,
+    document_hash,
+    field_hash,
+    flatten,
+    salt_document,
+    select_paths,
+    type_id,
+    without_paths,
+)
+
+WRAPPED_VERSION: Literal[1] = 1
+Bytes32Hex = Annotated[str, Field(pattern=r"^0x[0-9a-f]{64}$")]
+SaltHex = Annotated[str, Field(pattern=rf"^[0-9a-f]{{{2 * SALT_BYTES}}}$")]
+AddressHex = Annotated[str, Field(pattern=r"^0x[0-9a-fA-F]{40}$")]
+
+
+def to_hex(value: bytes) -> str:
+    return "0x" + value.hex()
+
+
+def from_hex(value: str) -> bytes:
+    return bytes.fromhex(value[2:])
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CertificateProof(_Strict):
+    """Where and how the certificate is anchored: its Merkle path to an issued root."""
+
+    root: Bytes32Hex
+    path: list[Bytes32Hex] = Field(max_length=64)
+    quantity: int = Field(ge=0, lt=2**256, description="Leaf quantity, thousandths of the unit")
+    registry: AddressHex = Field(description="CertificateRegistry contract address")
+    chain_id: int = Field(ge=1)
+    cert_type: Bytes32Hex = Field(description="keccak256 of the document type slug")
+
+
+class IssuerIdentity(_Strict):
+    """Who issued the batch (checked against the chain by verification, not by integrity)."""
+
+    address: AddressHex
+    member_id: str = Field(min_length=1, max_length=32, description="Consortium member, e.g. CN")
+    name: str = Field(min_length=1, max_length=256)
+
+
+class WrappedCertificate(_Strict):
+    """A salted document with the hashes and proof needed to verify it anywhere."""
+
+    version: Literal[1] = WRAPPED_VERSION
+    type: str = Field(description="Document type slug, e.g. certificate-of-origin")
+    data: dict[str, Any] = Field(description="The document's fields (hidden ones removed)")
+    salts: dict[str, SaltHex] = Field(description="Salt of each visible field, by dotted path")
+    obfuscated: list[Bytes32Hex] = Field(default_factory=list, description="Field hashes of hidden fields")
+    document_hash: Bytes32Hex
+    proof: CertificateProof
+    issuer: IssuerIdentity
+
+    @property
+    def leaf(self) -> bytes:
+        """The certificate's leaf in the issued Merkle tree (its on-chain id)."""
+        return leaf_hash(from_hex(self.document_hash), self.proof.quantity)
+
+    def to_document(self) -> Document:
+        """The full document; only possible while no field is hidden."""
+        if self.obfuscated:
+            raise InvalidInput("fields are hidden; the document cannot be rebuilt", path="data")
+        model = document_model(self.type)
+        try:
+            return model.model_validate(self.data)
+        except ValidationError as exc:
+            raise InvalidDocument(validation_problems(exc)) from None
+
+
+class WrappedBatch(_Strict):
+    """One Merkle root to anchor, and the wrapped certificates under it."""
+
+    doc_type: str
+    root: Bytes32Hex
+    certificates: list[WrappedCertificate]
+
+    @property
+    def leaves(self) -> list[bytes]:
+        return [certificate.leaf for certificate in self.certificates]
+
+
+class IntegrityResult(_Strict):
+    """Whether a wrapped certificate's data, hashes and Merkle path agree, and why not."""
+
+    valid: bool
+    reason: str
+
+
+def wrap_documents(
+    documents: Sequence[Document],
+    *,
+    issuer: IssuerIdentity,
+    registry: str,
+    chain_id: int,
+    batch_size: int,
+    random_bytes: Callable[[int], bytes] = os.urandom,
+) -> list[WrappedBatch]:
+    """Salt and hash every document and build one Merkle tree per batch of `batch_size`."""
+    if not documents:
+        raise InvalidInput("nothing to wrap", path="documents")
+    doc_type = documents[0].doc_type
+    for index, document in enumerate(documents):
+        if document.doc_type != doc_type:
+            raise InvalidInput(
+                f"a batch holds one document type ({doc_type}), this is {document.doc_type}",
+                path=f"documents.{index}",
+            )
+    # every quantity first, so a bad document stops the batch before anything is salted
+    quantities = [document.utilization_quantity for document in documents]
+    salted = [
+        salt_document(document.doc_type, to_json_data(document), random_bytes=random_bytes) for document in documents
+    ]
+    return assemble_batches(
+        salted,
+        quantities,
+        issuer=issuer,
+        registry=registry,
+        chain_id=chain_id,
+        batch_size=batch_size,
+    )
+
+
+class _Anchor(_Strict):
+    registry: AddressHex
+    chain_id: int = Field(ge=1)
+
+
+def assemble_batches(
+    salted: Sequence[SaltedDocument],
+    quantities: Sequence[int],
+    *,
+    issuer: IssuerIdentity,
+    registry: str,
+    chain_id: int,
+    batch_size: int,
+) -> list[WrappedBatch]:
+    """Merkle trees and wrapped certificates for documents already salted.
+
+    `wrap_documents` salts in this process; a caller that salts in worker processes
+    (`salt_document` results pickle) assembles the batches here.
+    """
+    if not salted:
+        raise InvalidInput("nothing to wrap", path="documents")
+    if batch_size < 1:
+        raise InvalidInput("batch size must be at least 1", path="batch_size")
+    if len(quantities) != len(salted):
+        raise InvalidInput("one quantity per document", path="quantities")
+    try:
+        _Anchor(registry=registry, chain_id=chain_id)
+    except ValidationError as exc:
+        raise InvalidDocument(validation_problems(exc)) from None
+    doc_type = salted[0].doc_type
+    if any(item.doc_type != doc_type for item in salted):
+        raise InvalidInput(f"a batch holds one document type ({doc_type})", path="documents")
+    roots, planned = plan_trees(
+        [(item.document_hash, quantity) for item, quantity in zip(salted, quantities, strict=True)], batch_size
+    )
+    certificates = [
+        wrap_salted(item, quantity, leaf, issuer=issuer, registry=registry, chain_id=chain_id)
+        for item, quantity, leaf in zip(salted, quantities, planned, strict=True)
+    ]
+    return [
+        WrappedBatch.model_construct(
+            doc_type=doc_type, root=root, certificates=certificates[n * batch_size : (n + 1) * batch_size]
+        )
+        for n, root in enumerate(roots)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedLeaf:
+    """Where one document sits: its tree's root and its Merkle path (hex)."""
+
+    root: str
+    path: list[str]
+
+
+def plan_trees(leaf_inputs: Sequence[tuple[bytes, int]], batch_size: int) -> tuple[list[str], list[PlannedLeaf]]:
+    """One Merkle tree per `batch_size` (document hash, quantity) pairs: roots, and each leaf's place."""
+    roots: list[str] = []
+    planned: list[PlannedLeaf] = []
+    for start in range(0, len(leaf_inputs), batch_size):
+        leaves = [leaf_hash(h, q) for h, q in leaf_inputs[start : start + batch_size]]
+        tree = MerkleTree.build(leaves)
+        root = to_hex(tree.root)
+        roots.append(root)
+        planned.extend(PlannedLeaf(root, [to_hex(node) for node in tree.proof(leaf)]) for leaf in leaves)
+    return roots, planned
+
+
+def wrap_salted(
+    item: SaltedDocument, quantity: int, leaf: PlannedLeaf, *, issuer: IssuerIdentity, registry: str, chain_id: int
+) -> WrappedCertificate:
+    """The wrapped certificate for a salted document placed in a planned tree."""
+    return WrappedCertificate.model_construct(
+        version=WRAPPED_VERSION,
+        type=item.doc_type,
+        data=item.data,
+        salts=item.salts,
+        obfuscated=[],
+        document_hash=to_hex(item.document_hash),
+        proof=CertificateProof.model_construct(
+            root=leaf.root,
+            path=leaf.path,
+            quantity=quantity,
+            registry=registry,
+            chain_id=chain_id,
+            cert_type=to_hex(type_id(item.doc_type)),
+        ),
+        issuer=issuer,
+    )
+
+
+def check_integrity(wrapped: WrappedCertificate) -> IntegrityResult:
+    """Recompute field hashes, document hash, leaf and Merkle path; check the quantity."""
+    try:
+        return IntegrityResult(valid=True, reason=_check(wrapped))
+    except _IntegrityError as failure:
+        return IntegrityResult(valid=False, reason=str(failure))
+
+
+class _IntegrityError(Exception):
+    """Raised inside the check with the reason it failed."""
+
+
+def _check(wrapped: WrappedCertificate) -> str:
+    if wrapped.type not in DOCUMENT_TYPES:
+        raise _IntegrityError(f"unknown document type {wrapped.type!r}")
+    if wrapped.proof.cert_type != to_hex(type_id(wrapped.type)):
+        raise _IntegrityError("proof.cert_type does not match the document type")
+    try:
+        leaves = flatten(wrapped.data)
+    except InvalidInput as exc:
+        raise _IntegrityError(f"data is malformed: {exc}") from None
+    unsalted = leaves.keys() - wrapped.salts.keys()
+    if unsalted:
+        raise _IntegrityError(f"field {min(unsalted)} has no salt")
+    valueless = wrapped.salts.keys() - leaves.keys()
+    if valueless:
+        raise _IntegrityError(f"salt for {min(valueless)} has no field value")
+    try:
+        hashes = [field_hash(path, wrapped.salts[path], value) for path, value in leaves.items()]
+    except (TypeError, ValueError, LedgerError) as exc:  # e.g. NaN or lone surrogates
+        raise _IntegrityError(f"data cannot be canonicalised: {exc}") from None
+    hashes.extend(from_hex(hidden) for hidden in wrapped.obfuscated)
+    computed = document_hash(wrapped.type, hashes)
+    if to_hex(computed) != wrapped.document_hash:
+        raise _IntegrityError("document hash does not match the fields (data was altered)")
+    leaf = leaf_hash(computed, wrapped.proof.quantity)
+    proof = [from_hex(node) for node in wrapped.proof.path]
+    if not verify(from_hex(wrapped.proof.root), leaf, proof):
+        raise _IntegrityError("Merkle proof does not lead to the root")
+    expected = _visible_quantity(wrapped)
+    if expected is not None and expected != wrapped.proof.quantity:
+        raise _IntegrityError(f"proof quantity {wrapped.proof.quantity} differs from the items' total {expected}")
+    if expected is None:
+        return "data, hashes and Merkle proof agree (item quantities hidden, not compared)"
+    return "data, hashes, Merkle proof and quantity agree"
+
+
+def _visible_quantity(wrapped: WrappedCertificate) -> int | None:
+    """The items' utilization quantity, or None when some item or quantity is hidden."""
+    items = wrapped.data.get("items")
+    if not isinstance(items, list) or not items:
+        return None
+    parsed = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict) or "quantity" not in item or "unit_code" not in item:
+            return None
+        try:
+            parsed.append(QuantifiedItem(quantity=item["quantity"], unit_code=item["unit_code"]))
+        except ValidationError as exc:
+            reason = exc.errors(include_url=False)[0]["msg"]
+            raise _IntegrityError(f"items.{index} is malformed: {reason}") from None
+    try:
+        return utilization_of(parsed)
+    except InvalidInput as exc:
+        raise _IntegrityError(str(exc)) from None
+
+
+def hide(wrapped: WrappedCertificate, paths: Sequence[str]) -> WrappedCertificate:
+    """A copy with the fields at `paths` (and every field under them) hidden.
+
+    Their values and salts are removed and their field hashes added to `obfuscated`, so the
+    copy verifies like the original while the hidden values cannot be recovered from it.
+    """
+    if not paths:
+        raise InvalidInput("name at least one field to hide", path="fields")
+    leaves = flatten(wrapped.data)
+    hidden = select_paths(leaves.keys() & wrapped.salts.keys(), paths)
+    new_hashes = [to_hex(field_hash(p, wrapped.salts[p], leaves[p])) for p in sorted(hidden)]
+    return wrapped.model_copy(
+        update={
+            "data": without_paths(wrapped.data, hidden),
+            "salts": {p: s for p, s in wrapped.salts.items() if p not in hidden},
+            "obfuscated": sorted([*wrapped.obfuscated, *new_hashes]),
+        }
+    )
+
+
+def parse_wrapped(data: Any) -> WrappedCertificate:
+    """Validate already-decoded JSON as a wrapped certificate."""
+    try:
+        return WrappedCertificate.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidDocument(validation_problems(exc)) from None
+
+
+def read_wrapped(path: Path) -> WrappedCertificate:
+    """Load a wrapped certificate file (a W3C Verifiable Credential export is accepted too)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}", path=str(path)) from None
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidInput(f"{path} is not JSON: {exc}", path=str(path)) from None
+    if isinstance(data, dict) and "@context" in data:
+        from ledger.certificates.vc import from_credential  # the VC module builds on this one
+
+        return from_credential(data)
+    return parse_wrapped(data)
+
+
+def write_wrapped(wrapped: WrappedCertificate, path: Path) -> None:
+    """Write a wrapped certificate as UTF-8 JSON (non-ASCII text kept readable)."""
+    path.write_text(wrapped_json(wrapped), encoding="utf-8")
+
+
+def wrapped_json(wrapped: WrappedCertificate) -> str:
+    """The wrapped certificate's JSON text."""
+    # pydantic's serializer: the stdlib encoder with indent is pure Python and ~20x slower.
+    return wrapped.model_dump_json(indent=2) + "\n"

@@ -1,0 +1,1 @@
+"""Talking to the chain: the JSON-RPC client, the ABI codec, nonces, deployment records."""

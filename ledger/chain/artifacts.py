@@ -1,0 +1,99 @@
+"""Contract ABIs and bytecode, and custom-error decoding.
+
+The compiled contracts ship inside the package (`ledger/chain/compiled/<Name>.json`, written by
+`make build`); a Foundry output directory (`<out>/<Name>.sol/<Name>.json`) works too.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from eth_abi.abi import decode as abi_decode
+from eth_utils.crypto import keccak
+
+from ledger.errors import ConfigurationError, ContractRevert
+
+DEFAULT_ARTIFACTS_DIR = Path(str(files("ledger.chain") / "compiled"))
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """One compiled contract."""
+
+    name: str
+    abi: list[dict[str, Any]]
+    bytecode: str
+
+
+def _signature(item: dict[str, Any]) -> str:
+    return f"{item['name']}({','.join(abi_type(i) for i in item.get('inputs', []))})"
+
+
+def abi_type(param: dict[str, Any]) -> str:
+    kind: str = param["type"]
+    if kind.startswith("tuple"):
+        inner = ",".join(abi_type(c) for c in param["components"])
+        return f"({inner}){kind[len('tuple') :]}"
+    return kind
+
+
+@dataclass
+class Artifacts:
+    """Reads `<dir>/<Name>.json` (package data) or `<dir>/<Name>.sol/<Name>.json` (forge out)."""
+
+    out_dir: Path
+    _cache: dict[str, Artifact] = field(default_factory=dict)
+
+    def _path(self, name: str) -> Path:
+        flat = self.out_dir / f"{name}.json"
+        return flat if flat.exists() else self.out_dir / f"{name}.sol" / f"{name}.json"
+
+    def has(self, name: str) -> bool:
+        return self._path(name).exists()
+
+    def get(self, name: str) -> Artifact:
+        cached = self._cache.get(name)
+        if cached:
+            return cached
+        path = self._path(name)
+        if not path.exists():
+            raise ConfigurationError(f"no build output for contract {name} at {path} (run `make build`)")
+        raw = json.loads(path.read_text())
+        bytecode = raw["bytecode"]
+        artifact = Artifact(
+            name=name, abi=raw["abi"], bytecode=bytecode if isinstance(bytecode, str) else bytecode["object"]
+        )
+        self._cache[name] = artifact
+        return artifact
+
+    @cached_property
+    def error_selectors(self) -> dict[bytes, tuple[str, dict[str, Any]]]:
+        """Selector -> (contract name, error ABI) for every custom error in the build output."""
+        selectors: dict[bytes, tuple[str, dict[str, Any]]] = {}
+        for path in sorted([*self.out_dir.glob("*.json"), *self.out_dir.glob("*.sol/*.json")]):
+            try:
+                abi = json.loads(path.read_text()).get("abi", [])
+            except (OSError, json.JSONDecodeError):
+                continue
+            for item in abi:
+                if item.get("type") == "error":
+                    selectors.setdefault(keccak(text=_signature(item))[:4], (path.stem, item))
+        return selectors
+
+    def decode_revert(self, data: bytes) -> ContractRevert | None:
+        """The ContractRevert subclass instance for revert `data`, or None if unknown."""
+        if len(data) < 4:
+            return None
+        known = self.error_selectors.get(data[:4])
+        if known is None:
+            return None
+        contract, item = known
+        inputs = item.get("inputs", [])
+        values = abi_decode([abi_type(i) for i in inputs], data[4:]) if inputs else ()
+        named = {(i.get("name") or f"arg{n}"): v for n, (i, v) in enumerate(zip(inputs, values, strict=True))}
+        return ContractRevert.for_error(item["name"])(item["name"], named, contract=contract)

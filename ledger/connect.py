@@ -1,0 +1,35 @@
+"""Build a LedgerClient from settings and a profile name: where the library's parts meet."""
+
+from __future__ import annotations
+
+from ledger.accounts.profiles import resolve_account
+from ledger.chain.artifacts import DEFAULT_ARTIFACTS_DIR, Artifacts
+from ledger.chain.client import LedgerClient
+from ledger.chain.deployments import load_deployment
+from ledger.devnet.node import read_node_info
+from ledger.settings import DEFAULT_RPC_URL, LedgerSettings
+
+
+def rpc_url(settings: LedgerSettings) -> str:
+    """The configured RPC URL, else the embedded node's, else the default local port."""
+    if settings.rpc_url:
+        return settings.rpc_url
+    info = read_node_info(settings.node_dir)
+    return info.rpc_url if info else DEFAULT_RPC_URL
+
+
+def build_client(settings: LedgerSettings, profile: str | None = None) -> LedgerClient:
+    """A client for the configured node, signing as `profile` (or the env key), if any.
+
+    The deployment is looked up by the node's chain id; it stays None when there is none yet.
+    """
+    client = LedgerClient(
+        rpc_url=rpc_url(settings),
+        artifacts=Artifacts(settings.artifacts_dir or DEFAULT_ARTIFACTS_DIR),
+        account=resolve_account(settings, profile),
+        expected_chain_id=settings.chain_id,
+        lock_dir=settings.data_dir / "locks",
+        tx_timeout_seconds=settings.tx_timeout_seconds,
+    )
+    client.deployment = load_deployment(settings.resolved_deployments_dir, client.chain_id)
+    return client

@@ -1,0 +1,1 @@
+"""Consortium membership, governance proposals and accreditations (bindings and models)."""

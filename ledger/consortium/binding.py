@@ -1,0 +1,193 @@
+"""Typed bindings for the Consortium contract."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import IntEnum
+
+from pydantic import BaseModel
+from web3 import Web3
+from web3.logs import DISCARD as _DISCARD
+
+from ledger.chain.client import LedgerClient, SentTransaction
+from ledger.errors import InvalidInput
+from ledger.ids import (
+    CERTIFICATE_TYPE_NAMES,
+    ISSUER_ROLE,
+    ROLE_NAMES,
+    certificate_type_bytes,
+    member_id_bytes,
+    member_id_text,
+    role_bytes,
+)
+
+
+class ProposalKind(IntEnum):
+    ADD_MEMBER = 0
+    REMOVE_MEMBER = 1
+    CHANGE_THRESHOLD = 2
+    ROTATE_ADMIN = 3
+
+
+class Member(BaseModel):
+    id: str
+    name: str
+    admin: str
+    active: bool
+    joined_at: datetime
+
+
+class Proposal(BaseModel):
+    id: int
+    kind: str
+    member_id: str | None
+    account: str | None
+    threshold: int | None
+    name: str | None
+    proposer: str
+    created_at: datetime
+    approvals: int
+    executed: bool
+
+
+class Accreditation(BaseModel):
+    account: str
+    role: str
+    certificate_type: str | None
+    member_id: str | None
+    since: datetime | None
+    until: datetime | None
+    active: bool
+
+
+class ProposalResult(BaseModel):
+    proposal_id: int
+    executed: bool
+    tx_hash: str
+
+
+def _time(value: int) -> datetime:
+    return datetime.fromtimestamp(value, tz=UTC)
+
+
+def _scope(role: str, certificate_type: str | None) -> bytes:
+    if role_bytes(role) == ISSUER_ROLE:
+        if not certificate_type:
+            raise InvalidInput("issuers are accredited per certificate type", path="type")
+        return certificate_type_bytes(certificate_type)
+    if certificate_type:
+        raise InvalidInput(f"a {role} is not accredited per certificate type", path="type")
+    return b"\0" * 32
+
+
+def _address(value: str) -> str:
+    if not Web3.is_address(value):
+        raise InvalidInput(f"{value!r} is not an account address", path="account")
+    return Web3.to_checksum_address(value)
+
+
+class ConsortiumBinding:
+    """Reads and writes on the deployed Consortium through a LedgerClient."""
+
+    def __init__(self, client: LedgerClient) -> None:
+        self.client = client
+        self.contract = client.contract("Consortium")
+
+    # -------------------------------------------------------------- reads
+
+    def threshold(self) -> int:
+        return int(self.client.call(self.contract.functions.threshold()))
+
+    def members(self) -> list[Member]:
+        ids = self.client.call(self.contract.functions.memberIds())
+        return [self.member(member_id_text(i)) for i in ids]
+
+    def member(self, member_id: str) -> Member:
+        raw = self.client.call(self.contract.functions.member(member_id_bytes(member_id)))
+        return Member(
+            id=member_id_text(raw[0]) or member_id.upper(),
+            name=raw[1],
+            admin=raw[2],
+            active=raw[3],
+            joined_at=_time(raw[4]),
+        )
+
+    def member_of(self, account: str) -> str | None:
+        raw = self.client.call(self.contract.functions.memberOf(_address(account)))
+        return member_id_text(raw) or None
+
+    def proposals(self) -> list[Proposal]:
+        count = int(self.client.call(self.contract.functions.proposalCount()))
+        return [self.proposal(i) for i in range(count)]
+
+    def proposal(self, proposal_id: int) -> Proposal:
+        raw = self.client.call(self.contract.functions.proposal(proposal_id))
+        kind = ProposalKind(raw[0])
+        return Proposal(
+            id=proposal_id,
+            kind=kind.name.lower().replace("_", "-"),
+            member_id=member_id_text(raw[1]) or None,
+            account=raw[2] if int(raw[2], 16) else None,
+            threshold=raw[3] or None,
+            name=raw[4] or None,
+            proposer=member_id_text(raw[5]),
+            created_at=_time(raw[6]),
+            approvals=raw[7],
+            executed=raw[8],
+        )
+
+    def accreditation(self, account: str, role: str, certificate_type: str | None = None) -> Accreditation:
+        role_id, scope = role_bytes(role), _scope(role, certificate_type)
+        account = _address(account)
+        raw = self.client.call(self.contract.functions.accreditation(account, role_id, scope))
+        active = self.client.call(self.contract.functions.isAccredited(account, role_id, scope))
+        return Accreditation(
+            account=account,
+            role=ROLE_NAMES[role_id],
+            certificate_type=CERTIFICATE_TYPE_NAMES.get(scope),
+            member_id=member_id_text(raw[0]) or None,
+            since=_time(raw[1]) if raw[1] else None,
+            until=_time(raw[2]) if raw[2] else None,
+            active=bool(active),
+        )
+
+    # -------------------------------------------------------------- writes
+
+    def propose_add_member(self, member_id: str, name: str, admin: str) -> ProposalResult:
+        if not name.strip():
+            raise InvalidInput("a member needs a name", path="name")
+        fn = self.contract.functions.proposeAddMember(member_id_bytes(member_id), name, _address(admin))
+        return self._proposed(self.client.transact(fn))
+
+    def propose_remove_member(self, member_id: str) -> ProposalResult:
+        fn = self.contract.functions.proposeRemoveMember(member_id_bytes(member_id))
+        return self._proposed(self.client.transact(fn))
+
+    def propose_threshold(self, threshold: int) -> ProposalResult:
+        if threshold < 1:
+            raise InvalidInput("the threshold is at least 1", path="threshold")
+        return self._proposed(self.client.transact(self.contract.functions.proposeThreshold(threshold)))
+
+    def propose_rotate_admin(self, member_id: str, new_admin: str) -> ProposalResult:
+        fn = self.contract.functions.proposeRotateAdmin(member_id_bytes(member_id), _address(new_admin))
+        return self._proposed(self.client.transact(fn))
+
+    def approve(self, proposal_id: int) -> ProposalResult:
+        sent = self.client.transact(self.contract.functions.approve(proposal_id))
+        executed = bool(self.contract.events.ProposalExecuted().process_receipt(sent.receipt, errors=_DISCARD))
+        return ProposalResult(proposal_id=proposal_id, executed=executed, tx_hash=sent.tx_hash)
+
+    def accredit(self, account: str, role: str, certificate_type: str | None = None) -> SentTransaction:
+        fn = self.contract.functions.accredit(_address(account), role_bytes(role), _scope(role, certificate_type))
+        return self.client.transact(fn)
+
+    def withdraw(self, account: str, role: str, certificate_type: str | None = None) -> SentTransaction:
+        fn = self.contract.functions.withdraw(_address(account), role_bytes(role), _scope(role, certificate_type))
+        return self.client.transact(fn)
+
+    def _proposed(self, sent: SentTransaction) -> ProposalResult:
+        created = self.contract.events.ProposalCreated().process_receipt(sent.receipt, errors=_DISCARD)
+        executed = self.contract.events.ProposalExecuted().process_receipt(sent.receipt, errors=_DISCARD)
+        return ProposalResult(
+            proposal_id=created[0]["args"]["proposalId"], executed=bool(executed), tx_hash=sent.tx_hash
+        )

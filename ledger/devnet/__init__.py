@@ -1,0 +1,1 @@
+"""The embedded development chain: an anvil node run by sanzhi and the development consortium."""

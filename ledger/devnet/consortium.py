@@ -1,0 +1,96 @@
+"""The development consortium: CN and SG customs with their issuers, oracles and auditors.
+
+DEVELOPMENT ONLY. Every key here is derived from the public anvil/Foundry test mnemonic
+(`test test ... junk`), which anyone can derive: never use these on a real network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ledger.accounts.keys import dev_account
+from ledger.accounts.profiles import DevKey, Profile, Profiles, load_profiles, save_profiles
+from ledger.chain.client import LedgerClient
+from ledger.chain.deploy import DeployResult, Founder, deploy_all
+from ledger.consortium.binding import ConsortiumBinding
+from ledger.ids import CERTIFICATE_TYPES
+
+
+@dataclass(frozen=True)
+class DevIdentity:
+    profile: str
+    index: int
+    role: str
+    member_id: str | None
+
+
+DEPLOYER = DevIdentity("deployer", 0, "deployer", None)
+DEV_IDENTITIES: tuple[DevIdentity, ...] = (
+    DEPLOYER,
+    DevIdentity("cn-customs", 1, "member", "CN"),
+    DevIdentity("sg-customs", 2, "member", "SG"),
+    DevIdentity("cn-issuer", 3, "issuer", "CN"),
+    DevIdentity("sg-issuer", 4, "issuer", "SG"),
+    DevIdentity("cn-oracle", 5, "oracle", "CN"),
+    DevIdentity("sg-oracle", 6, "oracle", "SG"),
+    DevIdentity("cn-auditor", 7, "auditor", "CN"),
+    DevIdentity("sg-auditor", 8, "auditor", "SG"),
+    DevIdentity("exporter", 9, "exporter", None),
+    DevIdentity("cn-oracle-2", 10, "oracle", "CN"),
+    DevIdentity("sg-oracle-2", 11, "oracle", "SG"),
+    DevIdentity("th-customs", 12, "candidate-member", "TH"),
+)
+MEMBER_NAMES = {"CN": "General Administration of Customs of China", "SG": "Singapore Customs"}
+DEV_THRESHOLD = 2
+
+ClientFactory = Callable[[str], LedgerClient]
+
+
+def identity(profile: str) -> DevIdentity:
+    return next(i for i in DEV_IDENTITIES if i.profile == profile)
+
+
+def dev_address(profile: str) -> str:
+    return str(dev_account(identity(profile).index).address)
+
+
+def deploy_dev(*, rpc_client_for: ClientFactory, deployments_dir: Path, data_dir: Path) -> DeployResult:
+    """Deploy with the dev deployer, bootstrap CN+SG and their accreditations, write profiles."""
+    founders = [
+        Founder(member_id=m, name=MEMBER_NAMES[m], admin=dev_address(f"{m.lower()}-customs")) for m in ("CN", "SG")
+    ]
+    save_profiles(data_dir, _merged_profiles(data_dir))
+    result = deploy_all(
+        client=rpc_client_for(DEPLOYER.profile),
+        deployments_dir=deployments_dir,
+        founders=founders,
+        threshold=DEV_THRESHOLD,
+        dev=True,
+    )
+    for member in ("CN", "SG"):
+        binding = ConsortiumBinding(rpc_client_for(f"{member.lower()}-customs"))
+        for ident in DEV_IDENTITIES:
+            if ident.member_id != member or ident.role not in ("issuer", "oracle", "auditor"):
+                continue
+            types: tuple[str | None, ...] = CERTIFICATE_TYPES if ident.role == "issuer" else (None,)
+            for cert_type in types:
+                account = dev_address(ident.profile)
+                if not binding.accreditation(account, ident.role, cert_type).active:
+                    binding.accredit(account, ident.role, cert_type)
+    return result
+
+
+def _merged_profiles(data_dir: Path) -> Profiles:
+    profiles = load_profiles(data_dir)
+    for ident in DEV_IDENTITIES:
+        profiles.profiles[ident.profile] = Profile(
+            name=ident.profile,
+            role=ident.role,
+            member_id=ident.member_id,
+            key=DevKey(index=ident.index),
+            dev_only=True,
+            address=dev_address(ident.profile),
+        )
+    return profiles

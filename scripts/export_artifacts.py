@@ -1,0 +1,38 @@
+"""Copy the ABI and bytecode of every deployable contract from forge's build output into the
+`ledger.chain` package (`ledger/chain/compiled/<Name>.json`), so an installed sanzhi finds them
+as package data. Run by `make build` after `forge build`; the copies are not kept in git."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "contracts" / "src"
+OUT = ROOT / "contracts" / "out"
+TARGET = ROOT / "ledger" / "chain" / "compiled"
+
+
+def main() -> int:
+    TARGET.mkdir(exist_ok=True)
+    names = sorted(p.stem for p in SOURCES.rglob("*.sol"))
+    for name in names:
+        built = OUT / f"{name}.sol" / f"{name}.json"
+        if not built.exists():
+            print(f"export_artifacts: no build output for {name} at {built}", file=sys.stderr)
+            return 1
+        raw = json.loads(built.read_text())
+        record = {"contractName": name, "abi": raw["abi"], "bytecode": raw["bytecode"]["object"]}
+        tmp = TARGET / f".{name}.json.tmp"
+        tmp.write_text(json.dumps(record, indent=1) + "\n")
+        os.replace(tmp, TARGET / f"{name}.json")
+    for stale in TARGET.glob("*.json"):
+        if stale.stem not in names:
+            stale.unlink()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

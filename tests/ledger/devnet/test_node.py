@@ -1,0 +1,84 @@
+"""The embedded node: start/stop/status, one node per data dir, state kept across restarts."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ledger.connect import build_client
+from ledger.consortium.binding import ConsortiumBinding
+from ledger.devnet.consortium import deploy_dev
+from ledger.devnet.node import EmbeddedNode, NodeProfile, NodeStartFailed
+from ledger.settings import LedgerSettings
+from tests.support import free_port
+
+
+@pytest.fixture
+def node(tmp_path: Path) -> Iterator[EmbeddedNode]:
+    embedded = EmbeddedNode(tmp_path, port=free_port())
+    yield embedded
+    embedded.stop()
+
+
+def test_start_status_second_start_reports_running_node(node: EmbeddedNode) -> None:
+    assert not node.status().running
+    info, started = node.start()
+    assert started
+    again, started_again = node.start()
+    assert not started_again
+    assert again.pid == info.pid
+    status = node.status()
+    assert status.running
+    assert status.block_number == 0
+    assert status.info is not None
+    assert status.info.chain_id == 31337
+
+
+def test_nothing_recorded_is_lost_across_restart(node: EmbeddedNode, tmp_path: Path) -> None:
+    node.start()
+    settings = LedgerSettings(data_dir=tmp_path)
+    deploy_dev(
+        rpc_client_for=lambda p: build_client(settings, p),
+        deployments_dir=settings.resolved_deployments_dir,
+        data_dir=tmp_path,
+    )
+    cn = ConsortiumBinding(build_client(settings, "cn-customs"))
+    proposal = cn.propose_threshold(1)
+    block_before = build_client(settings).block_number()
+    assert node.stop()
+    assert not node.status().running
+    assert node.state_file.exists()
+
+    node.start()
+    client = build_client(settings)
+    assert client.block_number() == block_before
+    assert [m.id for m in ConsortiumBinding(client).members()] == ["CN", "SG"]
+    assert ConsortiumBinding(client).proposal(proposal.proposal_id).approvals == 1
+    receipt = client.w3.eth.get_transaction_receipt(proposal.tx_hash)
+    assert receipt["status"] == 1
+
+
+def test_port_taken_by_another_node_is_refused(node: EmbeddedNode, tmp_path: Path) -> None:
+    info, _ = node.start()
+    other = EmbeddedNode(tmp_path / "other", port=info.port)
+    with pytest.raises(NodeStartFailed, match="already has a node"):
+        other.start()
+
+
+def test_besu_profile_has_zero_gas_price_and_timed_blocks(node: EmbeddedNode, tmp_path: Path) -> None:
+    info, _ = node.start(NodeProfile.BESU)
+    client = build_client(LedgerSettings(data_dir=tmp_path))
+    assert client.w3.eth.gas_price == 0
+    first = client.block_number()
+    deadline = time.monotonic() + 5
+    while client.block_number() == first:
+        assert time.monotonic() < deadline, "no block mined within 5 s"
+        time.sleep(0.1)
+    assert info.profile is NodeProfile.BESU
+
+
+def test_stop_when_not_running_says_so(node: EmbeddedNode) -> None:
+    assert node.stop() is False
