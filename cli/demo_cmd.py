@@ -40,11 +40,21 @@ def demo(
     members = ", ".join(f"{m.id} ({m.name})" for m in consortium.members())
     typer.echo(f"[3] consortium: {members}; threshold {consortium.threshold()}")
     typer.echo("    development profiles use PUBLIC test-mnemonic keys: cn-customs, sg-customs, cn-issuer, ...")
-    _certificate_walkthrough(cli, settings.data_dir / "demo")
-    typer.echo("done. Stop the node with `.venv/bin/sanzhi node stop`; its state is kept in the data directory.")
+    wrapped = _certificate_walkthrough(cli, settings.data_dir / "demo")
+    typer.echo("")
+    typer.echo("Done. The node keeps running, with its state in the data directory. Try next:")
+    for command in (
+        f".venv/bin/sanzhi cert verify {wrapped}                 # every check, with its reason",
+        f".venv/bin/sanzhi cert hide {wrapped} --fields exporter.address --out shared.json",
+        ".venv/bin/sanzhi aeo certify --operator USCI:91310000MA1FL8XQ7Y --tier advanced --as cn-customs",
+        ".venv/bin/sanzhi consortium members",
+        ".venv/bin/sanzhi node stop                               # state is kept for the next start",
+    ):
+        typer.echo(f"  {command}")
 
 
-def _certificate_walkthrough(cli: CliState, workdir: Path) -> None:
+def _certificate_walkthrough(cli: CliState, workdir: Path) -> Path:
+    """Issue, verify, utilize, revoke and verify again; the wrapped file of the certificate."""
     samples, wrapped_dir = workdir / "samples", workdir / "wrapped"
     samples.mkdir(parents=True, exist_ok=True)
     for n, document in enumerate(generate_samples("certificate-of-origin", DEMO_COUNT, seed=8)):
@@ -64,6 +74,7 @@ def _certificate_walkthrough(cli: CliState, workdir: Path) -> None:
     )
     issuer.revoke(certificate, "clerical-error")
     typer.echo(f"[7] CN issuer revokes it (clerical-error); SG verifies again: {_verdict(cli, certificate)}")
+    return wrapped_dir / files[1].name
 
 
 def _verdict(cli: CliState, certificate: WrappedCertificate) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 
 from eth_utils.crypto import keccak
 
@@ -14,7 +15,15 @@ AUDITOR_ROLE = keccak(text="AUDITOR_ROLE")
 ROLES: dict[str, bytes] = {"issuer": ISSUER_ROLE, "oracle": ORACLE_ROLE, "auditor": AUDITOR_ROLE}
 ROLE_NAMES = {v: k for k, v in ROLES.items()}
 
-CERTIFICATE_TYPES = ("certificate-of-origin", "phytosanitary-certificate")
+
+class CertificateType(StrEnum):
+    """The certificate types the ledger knows; the on-chain id is keccak256 of the slug."""
+
+    CERTIFICATE_OF_ORIGIN = "certificate-of-origin"
+    PHYTOSANITARY_CERTIFICATE = "phytosanitary-certificate"
+
+
+CERTIFICATE_TYPES: tuple[str, ...] = tuple(t.value for t in CertificateType)
 _MEMBER_ID = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,31}$")
 
 

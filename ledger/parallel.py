@@ -11,6 +11,7 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -18,14 +19,26 @@ R = TypeVar("R")
 
 PARALLEL_FROM = 400  # below this, starting workers costs more than it saves
 
-# The function and items of the current fork_map, set in the parent just before forking.
-_JOB: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 
+class _Job:
+    """The function and items of one fork_map, held by each worker process.
 
-def _run_range(bounds: tuple[int, int]) -> list[Any]:
-    assert _JOB is not None, "fork_map sets the job before the workers fork"
-    fn, items = _JOB
-    return [fn(items[i]) for i in range(*bounds)]
+    The pool's initializer receives it by fork (its arguments are inherited, not pickled) and
+    keeps it on the class: only in the worker processes, which exist for this job alone.
+    """
+
+    current: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+
+    @classmethod
+    def adopt(cls, fn: Callable[[Any], Any], items: Sequence[Any]) -> None:
+        cls.current = (fn, items)
+
+    @classmethod
+    def run_range(cls, bounds: tuple[int, int]) -> list[Any]:
+        if cls.current is None:
+            raise RuntimeError("fork_map worker started without its job")
+        fn, items = cls.current
+        return [fn(items[i]) for i in range(*bounds)]
 
 
 def worker_count() -> int:
@@ -40,17 +53,14 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], *, workers: int | None = 
     workers = workers or worker_count()
     if workers <= 1 or len(items) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
         return [fn(item) for item in items]
-    global _JOB
-    _JOB = (fn, items)
+    step = -(-len(items) // (workers * 4))
+    ranges = [(start, min(start + step, len(items))) for start in range(0, len(items), step)]
+    gc.freeze()  # keep the workers' garbage collector off the shared, copy-on-write heap
     try:
-        step = -(-len(items) // (workers * 4))
-        ranges = [(start, min(start + step, len(items))) for start in range(0, len(items), step)]
-        gc.freeze()  # keep the workers' garbage collector off the shared, copy-on-write heap
-        try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                parts = pool.map(_run_range, ranges, chunksize=1)
-        finally:
-            gc.unfreeze()
+        with ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("fork"), initializer=_Job.adopt, initargs=(fn, items)
+        ) as pool:
+            parts = list(pool.map(_Job.run_range, ranges))
     finally:
-        _JOB = None
+        gc.unfreeze()
     return [result for part in parts for result in part]

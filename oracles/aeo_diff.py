@@ -17,7 +17,7 @@ from ledger.aeo.changes import AeoChange, static_words
 from ledger.aeo.codes import ChangeKind, Status
 from ledger.aeo.registry import CONTRACT
 from ledger.chain.client import LedgerClient
-from ledger.chain.reads import encode_call, raw_results
+from ledger.chain.reads import raw_results
 from ledger.ids import member_id_bytes
 from oracles.aeo_records import AeoRecord, RowProblem
 
@@ -44,16 +44,13 @@ class PlannedChange:
 
 def read_certifications(client: LedgerClient, member: str, operators: Sequence[bytes]) -> list[ChainCertification]:
     """The current certifications of `operators` by `member`, in JSON-RPC batches."""
-    address = client.contract(CONTRACT).address
+    certification = client.artifacts.codec(CONTRACT).function("certification")
     member_bytes = member_id_bytes(member)
-    calls = [encode_call("certification", ("bytes32", "bytes32"), (op, member_bytes)) for op in operators]
+    calls = [certification.call_data(op, member_bytes) for op in operators]
     found = []
-    for raw in raw_results(client, address, calls):
-        # Nine static words: kind, status, tier, reason, validFrom, validUntil, effectiveAt,
-        # evidenceHash, changes (decoded by hand: eth_abi is the slow part for 10,000).
-        words = [raw[i : i + 32] for i in range(0, 9 * 32, 32)]
-        number = [int.from_bytes(w, "big") for w in words]
-        found.append(ChainCertification(Status(number[1]), number[2], number[4], number[5], words[7], number[8]))
+    for raw in raw_results(client, client.address_of(CONTRACT), calls):
+        (_, status, tier, _, valid_from, valid_until, _), evidence, changes = certification.decode(raw)
+        found.append(ChainCertification(Status(status), tier, valid_from, valid_until, evidence, changes))
     return found
 
 

@@ -15,13 +15,13 @@ from typing import Any
 
 from web3.contract import Contract
 
+from ledger.aeo.registry import CONTRACT
 from ledger.chain.client import GAS_MARGIN, LedgerClient
-from ledger.chain.reads import batch_call, encode_call, latest_timestamp
+from ledger.chain.reads import batch_call, latest_timestamp
 from ledger.errors import ContractRevert, TransactionFailed
 from ledger.ids import member_id_bytes
 from oracles.outbox import Batch, Outbox
 
-AEO_CHANGE_TUPLE = "(uint8,bytes32,uint8,uint64,uint64,bytes32,uint16,uint64)"
 SETTLED_ERRORS = {"OracleQuorumNonceUsed"}
 SIGNER_ERRORS = {"OracleQuorumNotOracle", "OracleQuorumOracleOfOtherMember"}
 
@@ -129,16 +129,16 @@ class Submitter:
             result.dead += len(batch.changes)
 
     def _tx(self, batch: Batch) -> dict[str, Any]:
-        data = encode_call(
-            "submitChanges",
-            ("bytes32", f"{AEO_CHANGE_TUPLE}[]", "uint256", "uint64", "bytes[]"),
-            (
+        data = (
+            self.client.artifacts.codec(CONTRACT)
+            .function("submitChanges")
+            .call_data(
                 member_id_bytes(batch.member),
                 [c.as_tuple() for c in batch.changes],
                 batch.nonce,
                 batch.deadline,
                 list(batch.signatures.values())[:16],
-            ),
+            )
         )
         return {"to": self.contract.address, "data": data}
 

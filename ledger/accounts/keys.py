@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from eth_account import Account
+from eth_account.hdaccount import key_from_seed, seed_from_mnemonic
 from eth_account.signers.local import LocalAccount
 
 from ledger.errors import KeyUnavailable
@@ -15,13 +16,16 @@ from ledger.errors import KeyUnavailable
 # DEVELOPMENT-ONLY: anyone can derive them, so they must never hold anything real.
 DEV_MNEMONIC = "test test test test test test test test test test test junk"
 
-Account.enable_unaudited_hdwallet_features()
-
 
 @lru_cache(maxsize=64)
 def dev_account(index: int) -> LocalAccount:
-    """Account `index` of the public test mnemonic (m/44'/60'/0'/0/index)."""
-    account: LocalAccount = Account.from_mnemonic(DEV_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
+    """Account `index` of the public test mnemonic (m/44'/60'/0'/0/index).
+
+    Derived with eth_account's BIP-32/39 functions directly, so that no process-wide switch
+    (`Account.enable_unaudited_hdwallet_features`) has to be flipped for it.
+    """
+    seed = seed_from_mnemonic(DEV_MNEMONIC, passphrase="")
+    account: LocalAccount = Account.from_key(key_from_seed(seed, f"m/44'/60'/0'/0/{index}"))
     return account
 
 

@@ -12,12 +12,13 @@ from typing import Any
 
 from ledger.certificates.wrapped import WRAPPED_VERSION, WrappedCertificate, parse_wrapped
 from ledger.errors import InvalidInput
+from ledger.ids import CertificateType
 
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 PROOF_TYPE = "SanzhiMerkleProof2026"
-_CREDENTIAL_TYPES = {
-    "certificate-of-origin": "CertificateOfOriginCredential",
-    "phytosanitary-certificate": "PhytosanitaryCertificateCredential",
+_CREDENTIAL_TYPES: dict[str, str] = {
+    CertificateType.CERTIFICATE_OF_ORIGIN: "CertificateOfOriginCredential",
+    CertificateType.PHYTOSANITARY_CERTIFICATE: "PhytosanitaryCertificateCredential",
 }
 _DID_PKH = re.compile(r"^did:pkh:eip155:(?P<chain>[0-9]+):(?P<address>0x[0-9a-fA-F]{40})$")
 

@@ -10,17 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any
 
-from eth_abi.abi import decode as abi_decode
-from eth_abi.abi import encode as abi_encode
-from eth_utils.crypto import keccak
 from pydantic import BaseModel
 from web3 import Web3
 
 from ledger.certificates.registry import format_quantity
+from ledger.certificates.status import CertificateStatus
 from ledger.certificates.wrapped import WrappedCertificate, check_integrity, from_hex
-from ledger.chain.artifacts import abi_type
 from ledger.chain.client import LedgerClient
 from ledger.errors import LedgerError
 from ledger.ids import member_id_text
@@ -28,7 +25,6 @@ from ledger.parallel import fork_map
 from ledger.reasons import reason_name
 
 QUERY_CHUNK = 256
-_STATUS = {0: "valid", 1: "suspended", 2: "revoked", 3: "superseded"}
 
 
 class FragmentStatus(StrEnum):
@@ -120,7 +116,7 @@ def _read_states(client: LedgerClient, certificates: Sequence[WrappedCertificate
     groups: dict[tuple[int, str], list[int]] = {}
     for i, c in enumerate(certificates):
         groups.setdefault((c.proof.chain_id, c.proof.registry.lower()), []).append(i)
-    codec = _StatesCodec.for_client(client)
+    states = client.artifacts.codec("CertificateRegistry").function("certificateStates")
     for (chain_id, registry), indexes in groups.items():
         try:
             node_chain = client.chain_id
@@ -137,45 +133,19 @@ def _read_states(client: LedgerClient, certificates: Sequence[WrappedCertificate
                     )
                     for i in part
                 ]
-                calls.append(("eth_call", [{"to": registry, "data": codec.encode(refs)}, "latest"]))
+                calls.append(("eth_call", [{"to": registry, "data": states.call_data(refs)}, "latest"]))
             replies = client.raw_batch(calls)
             if replies[0].get("result") in (None, "0x"):
                 raise LedgerError(f"no contract at registry {Web3.to_checksum_address(registry)} on chain {chain_id}")
             for part, reply in zip(chunks, replies[1:], strict=True):
                 if "error" in reply:
                     raise LedgerError(f"registry {registry} refused the status query: {reply['error'].get('message')}")
-                for i, view in zip(part, codec.decode(reply["result"]), strict=True):
+                for i, view in zip(part, states.decode(bytes.fromhex(reply["result"][2:])), strict=True):
                     found[i] = _view_dict(view)
         except LedgerError as exc:
             for i in indexes:
                 found[i] = exc.message
     return found
-
-
-class _StatesCodec:
-    """ABI encoding of `certificateStates`, derived once from the build output's ABI."""
-
-    _cache: ClassVar[dict[str, _StatesCodec]] = {}
-
-    def __init__(self, abi: list[dict[str, Any]]) -> None:
-        item = next(i for i in abi if i.get("type") == "function" and i["name"] == "certificateStates")
-        self.input_types = [abi_type(p) for p in item["inputs"]]
-        self.output_types = [abi_type(p) for p in item["outputs"]]
-        self.selector = keccak(text=f"certificateStates({','.join(self.input_types)})")[:4]
-
-    @classmethod
-    def for_client(cls, client: LedgerClient) -> _StatesCodec:
-        key = str(client.artifacts.out_dir)
-        if key not in cls._cache:
-            cls._cache[key] = cls(client.artifacts.get("CertificateRegistry").abi)
-        return cls._cache[key]
-
-    def encode(self, refs: list[tuple[bytes, bytes, bytes]]) -> str:
-        return "0x" + (self.selector + abi_encode(self.input_types, [refs])).hex()
-
-    def decode(self, result: str) -> list[Sequence[Any]]:
-        views: list[Sequence[Any]] = abi_decode(self.output_types, bytes.fromhex(result[2:]))[0]
-        return views
 
 
 _VIEW_FIELDS = (
@@ -231,16 +201,16 @@ def _when(unix: int) -> str:
 
 
 def _issuance(state: dict[str, Any]) -> Fragment:
-    status = _STATUS.get(state["status"], str(state["status"]))
+    status = CertificateStatus(state["status"])
     issued = f"issued {_when(state['issued_at'])}"
-    if status == "valid":
+    if status is CertificateStatus.VALID:
         return _fragment(FragmentName.ISSUANCE, True, f"{issued}; not revoked or suspended")
     since = f"since {_when(state['changed_at'])}"
-    if status == "superseded":
+    if status is CertificateStatus.SUPERSEDED:
         successor = "0x" + bytes(state["successor_leaf"]).hex()
         root = "0x" + bytes(state["successor_root"]).hex()
         return _fragment(FragmentName.ISSUANCE, False, f"superseded {since} by certificate {successor} (root {root})")
-    return _fragment(FragmentName.ISSUANCE, False, f"{status} ({reason_name(state['reason'])}) {since}")
+    return _fragment(FragmentName.ISSUANCE, False, f"{status.label} ({reason_name(state['reason'])}) {since}")
 
 
 def _issuer(certificate: WrappedCertificate, state: dict[str, Any], trusted_registry: str | None) -> Fragment:

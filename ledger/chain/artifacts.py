@@ -16,6 +16,7 @@ from typing import Any
 from eth_abi.abi import decode as abi_decode
 from eth_utils.crypto import keccak
 
+from ledger.chain.codec import ContractCodec, abi_type, signature
 from ledger.errors import ConfigurationError, ContractRevert
 
 DEFAULT_ARTIFACTS_DIR = Path(str(files("ledger.chain") / "compiled"))
@@ -30,24 +31,13 @@ class Artifact:
     bytecode: str
 
 
-def _signature(item: dict[str, Any]) -> str:
-    return f"{item['name']}({','.join(abi_type(i) for i in item.get('inputs', []))})"
-
-
-def abi_type(param: dict[str, Any]) -> str:
-    kind: str = param["type"]
-    if kind.startswith("tuple"):
-        inner = ",".join(abi_type(c) for c in param["components"])
-        return f"({inner}){kind[len('tuple') :]}"
-    return kind
-
-
 @dataclass
 class Artifacts:
     """Reads `<dir>/<Name>.json` (package data) or `<dir>/<Name>.sol/<Name>.json` (forge out)."""
 
     out_dir: Path
     _cache: dict[str, Artifact] = field(default_factory=dict)
+    _codecs: dict[str, ContractCodec] = field(default_factory=dict)
 
     def _path(self, name: str) -> Path:
         flat = self.out_dir / f"{name}.json"
@@ -71,6 +61,13 @@ class Artifacts:
         self._cache[name] = artifact
         return artifact
 
+    def codec(self, name: str) -> ContractCodec:
+        """The codec of contract `name`, built once per Artifacts."""
+        codec = self._codecs.get(name)
+        if codec is None:
+            codec = self._codecs[name] = ContractCodec(name, self.get(name).abi)
+        return codec
+
     @cached_property
     def error_selectors(self) -> dict[bytes, tuple[str, dict[str, Any]]]:
         """Selector -> (contract name, error ABI) for every custom error in the build output."""
@@ -82,7 +79,7 @@ class Artifacts:
                 continue
             for item in abi:
                 if item.get("type") == "error":
-                    selectors.setdefault(keccak(text=_signature(item))[:4], (path.stem, item))
+                    selectors.setdefault(keccak(text=signature(item))[:4], (path.stem, item))
         return selectors
 
     def decode_revert(self, data: bytes) -> ContractRevert | None:

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import requests
 from eth_account.signers.local import LocalAccount
+from eth_typing import ChecksumAddress
 from hexbytes import HexBytes
 from web3 import HTTPProvider, Web3
 from web3.contract import Contract
@@ -108,15 +109,18 @@ class LedgerClient:
 
     # ------------------------------------------------------------------ contracts
 
-    def contract(self, name: str) -> Contract:
-        """The deployed contract `name`, bound to its address on this chain."""
+    def address_of(self, name: str) -> ChecksumAddress:
+        """The checksummed address of deployed contract `name` on this chain."""
         chain_id = self.chain_id
         if self.deployment is None or name not in self.deployment.contracts:
             raise NotDeployed(chain_id, f"no address for {name}")
         if self.deployment.chain_id != chain_id:
             raise NotDeployed(chain_id, f"deployments file is for chain {self.deployment.chain_id}")
-        address = self.deployment.contracts[name].address
-        return self.w3.eth.contract(address=Web3.to_checksum_address(address), abi=self.artifacts.get(name).abi)
+        return Web3.to_checksum_address(self.deployment.contracts[name].address)
+
+    def contract(self, name: str) -> Contract:
+        """The deployed contract `name`, bound to its address on this chain."""
+        return self.w3.eth.contract(address=self.address_of(name), abi=self.artifacts.get(name).abi)
 
     def call(self, fn: ContractFunction, *, block: BlockIdentifier = "latest") -> Any:
         """A view call; reverts become ContractRevert subclasses."""

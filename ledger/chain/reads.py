@@ -6,9 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from eth_abi.abi import decode as abi_decode
-from eth_abi.abi import encode as abi_encode
 from eth_utils.abi import get_abi_output_types
-from eth_utils.crypto import keccak
 from web3.contract.contract import ContractFunction
 
 from ledger.chain.client import LedgerClient
@@ -51,13 +49,6 @@ def latest_timestamp(client: LedgerClient) -> int:
     if "error" in reply or not reply.get("result"):
         raise TransactionFailed(f"node did not return the latest block: {reply.get('error')}")
     return int(reply["result"]["timestamp"], 16)
-
-
-def encode_call(name: str, arg_types: Sequence[str], args: Sequence[Any]) -> str:
-    """Call data for `name(arg_types)`, encoded with eth_abi directly: web3's contract function
-    objects spend more time formatting than the node takes to run thousands of calls."""
-    selector = keccak(text=f"{name}({','.join(arg_types)})")[:4]
-    return "0x" + (selector + abi_encode(list(arg_types), list(args))).hex()
 
 
 def raw_results(client: LedgerClient, to: str, calls: Sequence[str], *, chunk: int = CHUNK) -> list[bytes]:

@@ -11,6 +11,7 @@ from typing import Any
 from ledger.documents.common import Document
 from ledger.documents.registry import document_model
 from ledger.errors import InvalidInput
+from ledger.ids import CertificateType
 
 # (country, company name, street, city, postcode, port UN/LOCODE)
 _TRADERS: list[tuple[str, str, str, str, str, str]] = [
@@ -121,8 +122,8 @@ def generate_samples(doc_type: str, count: int, seed: int, *, today: dt.date | N
     are not already expired when someone tries the system with them.
     """
     builders: dict[str, Callable[[random.Random, int, dt.date], dict[str, Any]]] = {
-        "certificate-of-origin": _certificate_of_origin,
-        "phytosanitary-certificate": _phytosanitary,
+        CertificateType.CERTIFICATE_OF_ORIGIN: _certificate_of_origin,
+        CertificateType.PHYTOSANITARY_CERTIFICATE: _phytosanitary,
     }
     if doc_type not in builders:
         document_model(doc_type)  # raises InvalidInput naming the known types

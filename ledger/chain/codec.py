@@ -1,0 +1,134 @@
+"""One codec per contract, built from its compiled ABI: call data, return values, event topics
+and EIP-712 struct types. Nothing here is typed by hand, so a contract change reaches every
+caller through the build output.
+
+eth_abi does the encoding; this module only derives the types and selectors once per contract
+(web3's contract objects re-derive them on every call, which costs more than the node takes to
+answer the batched reads of the feeds and of verification).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from eth_abi.abi import decode as abi_decode
+from eth_abi.abi import encode as abi_encode
+from eth_utils.crypto import keccak
+
+from ledger.errors import ConfigurationError
+
+AbiItem = dict[str, Any]
+
+
+def abi_type(param: AbiItem) -> str:
+    """The canonical ABI type of a parameter: tuples spelled out as `(t1,t2,...)[]`."""
+    kind: str = param["type"]
+    if kind.startswith("tuple"):
+        inner = ",".join(abi_type(c) for c in param["components"])
+        return f"({inner}){kind[len('tuple') :]}"
+    return kind
+
+
+def signature(item: AbiItem) -> str:
+    """`name(type1,type2)` of a function, event or error."""
+    return f"{item['name']}({','.join(abi_type(i) for i in item.get('inputs', []))})"
+
+
+@dataclass(frozen=True)
+class FunctionCodec:
+    """Encodes the call data of one function and decodes what it returns."""
+
+    name: str
+    selector: bytes
+    input_types: tuple[str, ...]
+    output_types: tuple[str, ...]
+
+    def encode(self, *args: Any) -> bytes:
+        return self.selector + abi_encode(list(self.input_types), list(args))
+
+    def call_data(self, *args: Any) -> str:
+        """`0x`-prefixed call data, as JSON-RPC takes it."""
+        return "0x" + self.encode(*args).hex()
+
+    def decode(self, data: bytes) -> Any:
+        """The return value like web3's `call()`: one output as itself, several as a tuple."""
+        values = abi_decode(list(self.output_types), data)
+        return values[0] if len(values) == 1 else tuple(values)
+
+
+class ContractCodec:
+    """The functions, events and structs of one contract's ABI."""
+
+    def __init__(self, name: str, abi: Sequence[AbiItem]) -> None:
+        self.name = name
+        self._functions: dict[str, FunctionCodec] = {}
+        self._events: dict[str, bytes] = {}
+        self._structs: dict[str, list[AbiItem]] = {}
+        for item in abi:
+            if item.get("type") == "function":
+                if item["name"] in self._functions:
+                    raise ConfigurationError(f"{name}.{item['name']} is overloaded; the codec needs unique names")
+                self._functions[item["name"]] = FunctionCodec(
+                    name=item["name"],
+                    selector=keccak(text=signature(item))[:4],
+                    input_types=tuple(abi_type(p) for p in item.get("inputs", [])),
+                    output_types=tuple(abi_type(p) for p in item.get("outputs", [])),
+                )
+            elif item.get("type") == "event":
+                self._events[item["name"]] = keccak(text=signature(item))
+            for param in [*item.get("inputs", []), *item.get("outputs", [])]:
+                self._collect_structs(param)
+
+    def _collect_structs(self, param: AbiItem) -> None:
+        internal = str(param.get("internalType", ""))
+        if internal.startswith("struct "):
+            struct = internal.removeprefix("struct ").split(".")[-1].split("[")[0]
+            self._structs.setdefault(struct, param["components"])
+        for component in param.get("components", []):
+            self._collect_structs(component)
+
+    def function(self, name: str) -> FunctionCodec:
+        try:
+            return self._functions[name]
+        except KeyError:
+            raise ConfigurationError(f"{self.name} has no function {name} (is the build output current?)") from None
+
+    def event_topic(self, name: str) -> bytes:
+        try:
+            return self._events[name]
+        except KeyError:
+            raise ConfigurationError(f"{self.name} has no event {name} (is the build output current?)") from None
+
+    def struct_type(self, name: str) -> str:
+        """The EIP-712 encoding of struct `name`: `Name(type1 field1,...)`, then the structs it
+        uses, sorted by name, as EIP-712 asks."""
+        used = self._used_structs(name, set())
+        return self._struct_member_list(name) + "".join(self._struct_member_list(s) for s in sorted(used - {name}))
+
+    def _struct_member_list(self, name: str) -> str:
+        try:
+            components = self._structs[name]
+        except KeyError:
+            raise ConfigurationError(f"{self.name} has no struct {name}") from None
+        fields = ",".join(f"{self._eip712_type(c)} {c['name']}" for c in components)
+        return f"{name}({fields})"
+
+    def _eip712_type(self, param: AbiItem) -> str:
+        internal = str(param.get("internalType", ""))
+        if internal.startswith("struct "):
+            return internal.removeprefix("struct ").split(".")[-1]
+        if internal.startswith("enum "):
+            return "uint8"
+        return str(param["type"])
+
+    def _used_structs(self, name: str, seen: set[str]) -> set[str]:
+        seen.add(name)
+        for c in self._structs.get(name, []):
+            internal = str(c.get("internalType", ""))
+            if internal.startswith("struct "):
+                inner = internal.removeprefix("struct ").split(".")[-1].split("[")[0]
+                if inner not in seen:
+                    self._used_structs(inner, seen)
+        return seen

@@ -1,0 +1,47 @@
+"""The ABI codec: built from the compiled contracts, it agrees with web3 and the EIP-712 types."""
+
+from __future__ import annotations
+
+import pytest
+from web3 import Web3
+
+from ledger.aeo.changes import AEO_CHANGE_TYPE
+from ledger.chain.artifacts import DEFAULT_ARTIFACTS_DIR, Artifacts
+from ledger.errors import ConfigurationError
+
+
+@pytest.fixture(scope="module")
+def artifacts() -> Artifacts:
+    return Artifacts(DEFAULT_ARTIFACTS_DIR)
+
+
+def test_call_data_matches_web3(artifacts: Artifacts) -> None:
+    refs = [(b"\x01" * 32, b"\x02" * 32, b"\x03" * 32)]
+    abi = artifacts.get("CertificateRegistry").abi
+    contract = Web3().eth.contract(address=Web3.to_checksum_address("0x" + "11" * 20), abi=abi)
+    expected = contract.encode_abi("certificateStates", args=[refs])
+    codec = artifacts.codec("CertificateRegistry").function("certificateStates")
+    assert codec.call_data(refs) == expected
+
+
+def test_decoding_returns_one_value_or_a_tuple(artifacts: Artifacts) -> None:
+    threshold = artifacts.codec("Consortium").function("threshold")
+    assert threshold.decode((7).to_bytes(32, "big")) == 7
+
+
+def test_the_eip712_change_type_is_the_abi_struct(artifacts: Artifacts) -> None:
+    assert artifacts.codec("AeoRegistry").struct_type("AeoChange") == AEO_CHANGE_TYPE
+
+
+def test_event_topics_are_keccak_of_the_signature(artifacts: Artifacts) -> None:
+    topic = artifacts.codec("Consortium").event_topic("ThresholdChanged")
+    assert topic == Web3.keccak(text="ThresholdChanged(uint256,uint256)")
+
+
+def test_the_codec_is_built_once_per_artifacts(artifacts: Artifacts) -> None:
+    assert artifacts.codec("Consortium") is artifacts.codec("Consortium")
+
+
+def test_an_unknown_function_is_a_clear_error(artifacts: Artifacts) -> None:
+    with pytest.raises(ConfigurationError, match="Consortium has no function mint"):
+        artifacts.codec("Consortium").function("mint")
