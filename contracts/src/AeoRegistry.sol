@@ -10,10 +10,9 @@ import {AeoMra} from "./AeoMra.sol";
 /// @notice AEO certifications per member (changed by the member's admin or a quorum of its
 /// oracles), MRAs between members, and the recognition view that combines them.
 /// @dev A certification costs three storage slots: its history array length, one packed
-/// history entry per change and the evidence hash.
+/// history entry per change and the evidence hash. History is uncapped; reads at a time are a
+/// binary search over it.
 contract AeoRegistry is OracleQuorum, AeoMra {
-    /// @notice Most changes kept per certification.
-    uint256 public constant MAX_HISTORY = 64;
     /// @notice Most changes per `applyChanges` / `submitChanges` call.
     uint256 public constant MAX_BATCH = 100;
 
@@ -158,12 +157,27 @@ contract AeoRegistry is OracleQuorum, AeoMra {
     }
 
     /// @inheritdoc IAeoRegistry
-    function certificationHistory(bytes32 operator, bytes32 certifyingMember)
+    function certificationHistory(
+        bytes32 operator,
+        bytes32 certifyingMember,
+        uint256 offset,
+        uint256 limit
+    ) external view returns (CertificationState[] memory states) {
+        CertificationState[] storage history = _certs[certifyingMember][operator].history;
+        (uint256 start, uint256 end) = _page(history.length, offset, limit);
+        states = new CertificationState[](end - start);
+        for (uint256 i = start; i < end; ++i) {
+            states[i - start] = history[i];
+        }
+    }
+
+    /// @inheritdoc IAeoRegistry
+    function certificationHistoryLength(bytes32 operator, bytes32 certifyingMember)
         external
         view
-        returns (CertificationState[] memory)
+        returns (uint256)
     {
-        return _certs[certifyingMember][operator].history;
+        return _certs[certifyingMember][operator].history.length;
     }
 
     // ---------------------------------------------------------------- internals
@@ -176,7 +190,6 @@ contract AeoRegistry is OracleQuorum, AeoMra {
         if (n != 0) next = rec.history[n - 1];
         Status status = next.status;
         _checkTransition(member, c.operator, status, c.kind);
-        if (n >= MAX_HISTORY) revert AeoRegistryHistoryFull(member, c.operator, MAX_HISTORY);
         uint64 at = _now(c.effectiveAt);
         if (at < next.effectiveAt) {
             revert AeoRegistryEffectiveTimeTooEarly(member, c.operator, at, next.effectiveAt);
@@ -246,14 +259,25 @@ contract AeoRegistry is OracleQuorum, AeoMra {
         return _mraReason(certifying, recognising, s.tier, at);
     }
 
+    /// @dev The last state with `effectiveAt` <= `at` (history is in non-decreasing
+    /// `effectiveAt` order, so of equal times the last one wins), or an empty state: the latest
+    /// entry first, then a binary search of the others.
     function _stateAt(CertificationState[] storage history, uint64 at)
         private
         view
         returns (CertificationState memory s)
     {
-        for (uint256 i = history.length; i > 0; --i) {
-            if (history[i - 1].effectiveAt <= at) return history[i - 1];
+        uint256 n = history.length;
+        if (n == 0) return s;
+        if (history[n - 1].effectiveAt <= at) return history[n - 1];
+        uint256 low = 0;
+        uint256 high = n - 1;
+        while (low < high) {
+            uint256 mid = (low + high) / 2;
+            if (history[mid].effectiveAt > at) high = mid;
+            else low = mid + 1;
         }
+        if (low != 0) s = history[low - 1];
     }
 
     function _batchHash(

@@ -129,6 +129,41 @@ abstract contract AeoBaseTest is BaseTest {
         registry.setOracleQuorum(k);
     }
 
+    /// @dev A certification's whole history, read page by page.
+    function _history(bytes32 operator, bytes32 member)
+        internal
+        view
+        returns (IAeoRegistry.CertificationState[] memory h)
+    {
+        uint256 n = registry.certificationHistoryLength(operator, member);
+        uint256 page = registry.MAX_HISTORY_PAGE();
+        h = new IAeoRegistry.CertificationState[](n);
+        for (uint256 offset = 0; offset < n; offset += page) {
+            IAeoRegistry.CertificationState[] memory p =
+                registry.certificationHistory(operator, member, offset, page);
+            for (uint256 i = 0; i < p.length; ++i) {
+                h[offset + i] = p[i];
+            }
+        }
+    }
+
+    /// @dev An MRA's whole history seen from `member`, read page by page.
+    function _mraHistory(bytes32 member, bytes32 partner)
+        internal
+        view
+        returns (IAeoRegistry.MraState[] memory h)
+    {
+        uint256 n = registry.mraHistoryLength(member, partner);
+        uint256 page = registry.MAX_HISTORY_PAGE();
+        h = new IAeoRegistry.MraState[](n);
+        for (uint256 offset = 0; offset < n; offset += page) {
+            IAeoRegistry.MraState[] memory p = registry.mraHistory(member, partner, offset, page);
+            for (uint256 i = 0; i < p.length; ++i) {
+                h[offset + i] = p[i];
+            }
+        }
+    }
+
     function _status(bytes32 operator, bytes32 member) internal view returns (IAeoRegistry.Status) {
         return registry.certification(operator, member).state.status;
     }

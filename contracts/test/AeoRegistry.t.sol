@@ -29,7 +29,7 @@ contract AeoRegistry_certify_Test is AeoBaseTest {
         vm.warp(block.timestamp + DAY);
         vm.prank(cnCustoms);
         registry.certify(OP_A, 2, 0, 0, keccak256("new evidence"), 0);
-        IAeoRegistry.CertificationState[] memory h = registry.certificationHistory(OP_A, CN);
+        IAeoRegistry.CertificationState[] memory h = _history(OP_A, CN);
         assertEq(h.length, 2, "two entries");
         assertEq(h[0].tier, 1, "old tier kept");
         assertEq(h[1].tier, 2, "new tier");
@@ -148,16 +148,6 @@ contract AeoRegistry_certify_Test is AeoBaseTest {
             )
         );
         _certify(cnCustoms, OP_A, 2);
-    }
-
-    function test_RevertWhen_HistoryFull() public {
-        for (uint256 i = 0; i < registry.MAX_HISTORY(); ++i) {
-            _certify(cnCustoms, OP_A, uint8(1 + (i % 2)));
-        }
-        vm.expectRevert(
-            abi.encodeWithSelector(IAeoRegistry.AeoRegistryHistoryFull.selector, CN, OP_A, 64)
-        );
-        _certify(cnCustoms, OP_A, 1);
     }
 
     function testFuzz_Certify_RecognisedExactlyInsideWindow(
@@ -296,7 +286,7 @@ contract AeoRegistry_reinstate_Test is AeoBaseTest {
         registry.reinstate(OP_A, 9, 0);
         vm.stopPrank();
         assertEq(uint256(_status(OP_A, CN)), uint256(IAeoRegistry.Status.Active), "active");
-        assertEq(registry.certificationHistory(OP_A, CN).length, 3, "three changes");
+        assertEq(registry.certificationHistoryLength(OP_A, CN), 3, "three changes");
     }
 
     function test_RevertWhen_Active() public {
@@ -396,6 +386,83 @@ contract AeoRegistry_revoke_Test is AeoBaseTest {
         );
         vm.prank(sgOracle);
         registry.revoke(OP_A, 1, 0);
+    }
+
+    /// @dev The old code refused the 65th change of a certification (AeoRegistryHistoryFull).
+    function test_AfterManyChanges_NoHistoryCap() public {
+        uint64 t0 = _now();
+        _certify(cnCustoms, OP_A, 1);
+        _mra(TIERS12, TIERS12);
+        vm.startPrank(cnCustoms);
+        for (uint64 i = 1; i <= 200; ++i) {
+            if (i % 2 == 1) registry.suspend(OP_A, uint16(i), t0 + i * DAY);
+            else registry.reinstate(OP_A, uint16(i), t0 + i * DAY);
+        }
+        vm.expectEmit(address(registry));
+        emit IAeoRegistry.OperatorRevoked(CN, OP_A, 999, t0 + 201 * DAY);
+        registry.revoke(OP_A, 999, t0 + 201 * DAY);
+        vm.stopPrank();
+        assertEq(registry.certificationHistoryLength(OP_A, CN), 202, "every change kept");
+        _eqReason(_reason(OP_A, CN, SG, t0 - 1), IAeoRegistry.Reason.NotCertified, "before");
+        assertTrue(registry.isRecognized(OP_A, CN, SG, t0), "day 0");
+        _eqReason(_reason(OP_A, CN, SG, t0 + DAY), IAeoRegistry.Reason.Suspended, "day 1");
+        assertTrue(registry.isRecognized(OP_A, CN, SG, t0 + 64 * DAY), "day 64");
+        _eqReason(_reason(OP_A, CN, SG, t0 + 65 * DAY), IAeoRegistry.Reason.Suspended, "day 65");
+        assertTrue(registry.isRecognized(OP_A, CN, SG, t0 + 201 * DAY - 1), "day 200");
+        _eqReason(_reason(OP_A, CN, SG, t0 + 201 * DAY), IAeoRegistry.Reason.Revoked, "revoked");
+        IAeoRegistry.CertificationState memory s =
+            registry.certificationAt(OP_A, CN, t0 + 133 * DAY + 5);
+        assertEq(uint256(s.status), uint256(IAeoRegistry.Status.Suspended), "day 133 status");
+        assertEq(s.reason, 133, "day 133 reason");
+        s = registry.certificationAt(OP_A, CN, t0 + 1000 * DAY);
+        assertEq(uint256(s.status), uint256(IAeoRegistry.Status.Revoked), "later");
+        assertEq(s.reason, 999, "revocation reason");
+    }
+
+    /// @dev Random sequences of certify/suspend/reinstate at random (possibly equal) times never
+    /// block a final revoke, and every point-in-time answer matches a linear scan of the model.
+    function testFuzz_RandomSequence_NeverBlocksRevoke(uint256 seed, uint256 count) public {
+        count = bound(count, 1, 200);
+        uint64[] memory times = new uint64[](count + 2);
+        IAeoRegistry.Status[] memory statuses = new IAeoRegistry.Status[](count + 2);
+        uint8[] memory tiers = new uint8[](count + 2);
+        times[0] = _now();
+        statuses[0] = IAeoRegistry.Status.Active;
+        tiers[0] = 1;
+        _certify(cnCustoms, OP_A, 1);
+        vm.startPrank(cnCustoms);
+        for (uint256 i = 1; i <= count; ++i) {
+            uint256 r = uint256(keccak256(abi.encode(seed, i)));
+            times[i] = times[i - 1] + uint64(r % 3) * DAY;
+            statuses[i] = statuses[i - 1];
+            tiers[i] = tiers[i - 1];
+            if ((r >> 8) % 4 == 0) {
+                tiers[i] = uint8(1 + (r >> 16) % 15);
+                registry.certify(OP_A, tiers[i], 1, 0, EVIDENCE, times[i]);
+            } else if (statuses[i] == IAeoRegistry.Status.Active) {
+                statuses[i] = IAeoRegistry.Status.Suspended;
+                registry.suspend(OP_A, uint16(i), times[i]);
+            } else {
+                statuses[i] = IAeoRegistry.Status.Active;
+                registry.reinstate(OP_A, uint16(i), times[i]);
+            }
+        }
+        times[count + 1] = times[count];
+        statuses[count + 1] = IAeoRegistry.Status.Revoked;
+        tiers[count + 1] = tiers[count];
+        registry.revoke(OP_A, 1, times[count]);
+        vm.stopPrank();
+        assertEq(uint256(_status(OP_A, CN)), uint256(IAeoRegistry.Status.Revoked), "revoked");
+        for (uint256 k = 0; k < times.length; ++k) {
+            uint64 at = times[k] + uint64(seed % DAY);
+            uint256 want;
+            for (uint256 i = 0; i < times.length; ++i) {
+                if (times[i] <= at) want = i;
+            }
+            IAeoRegistry.CertificationState memory s = registry.certificationAt(OP_A, CN, at);
+            assertEq(uint256(s.status), uint256(statuses[want]), "status at time");
+            assertEq(s.tier, tiers[want], "tier at time");
+        }
     }
 }
 

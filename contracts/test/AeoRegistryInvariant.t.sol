@@ -179,20 +179,20 @@ contract AeoRegistryInvariant_Test is AeoBaseTest {
         }
     }
 
-    function invariant_HistoryBoundedAndOrdered() public view {
+    /// @dev Histories stay ordered by effective time, and the latest entry is the record.
+    function invariant_HistoryOrdered() public view {
         for (uint256 o = 0; o < handler.operatorCount(); ++o) {
             bytes32 op = handler.operators(o);
             for (uint256 m = 0; m < 2; ++m) {
-                IAeoRegistry.CertificationState[] memory h =
-                    registry.certificationHistory(op, handler.members(m));
-                assertLe(h.length, registry.MAX_HISTORY(), "bounded");
+                IAeoRegistry.CertificationState[] memory h = _history(op, handler.members(m));
+                assertEq(h.length, registry.certification(op, handler.members(m)).changes, "n");
                 for (uint256 i = 1; i < h.length; ++i) {
                     assertLe(h[i - 1].effectiveAt, h[i].effectiveAt, "ordered");
                 }
             }
         }
-        IAeoRegistry.MraState[] memory mh = registry.mraHistory(CN, SG);
-        assertLe(mh.length, registry.MAX_MRA_HISTORY(), "MRA bounded");
+        IAeoRegistry.MraState[] memory mh = _mraHistory(CN, SG);
+        assertEq(mh.length, registry.mra(CN, SG).changes, "MRA n");
         for (uint256 i = 1; i < mh.length; ++i) {
             assertLe(mh[i - 1].at, mh[i].at, "MRA ordered");
         }

@@ -196,7 +196,7 @@ contract AeoRegistry_acceptMra_Test is AeoMraBaseTest {
         registry.acceptMra(SG);
         _eqReason(_reason(OP_A, CN, SG, 0), IAeoRegistry.Reason.TierNotInScope, "narrowed");
         assertTrue(registry.isRecognized(OP_A, CN, SG, _now() - 1), "past unchanged");
-        assertEq(registry.mraHistory(CN, SG).length, 2, "two entries");
+        assertEq(registry.mraHistoryLength(CN, SG), 2, "two entries");
     }
 
     function test_RevertWhen_NoProposal() public {
@@ -308,21 +308,6 @@ contract AeoRegistry_suspendMra_Test is AeoMraBaseTest {
         registry.suspendMra(SG);
     }
 
-    function test_RevertWhen_HistoryFull() public {
-        _mra(TIERS12, TIERS12);
-        vm.startPrank(cnCustoms);
-        for (uint256 i = 1; i < registry.MAX_MRA_HISTORY(); ++i) {
-            if (i % 2 == 1) registry.suspendMra(SG);
-            else registry.resumeMra(SG);
-        }
-        // 64 entries, the last a suspension; resuming would be the 65th.
-        vm.expectRevert(
-            abi.encodeWithSelector(IAeoRegistry.AeoRegistryMraHistoryFull.selector, CN, SG, 64)
-        );
-        registry.resumeMra(SG);
-        vm.stopPrank();
-    }
-
     function test_RevertWhen_CallerNotMemberAdmin() public {
         _mra(TIERS12, TIERS12);
         vm.expectRevert(
@@ -405,7 +390,37 @@ contract AeoRegistry_terminateMra_Test is AeoMraBaseTest {
         vm.warp(block.timestamp + DAY);
         _mra(TIER1, TIER1);
         assertTrue(registry.isRecognized(OP_A, CN, SG, 0), "new MRA");
-        assertEq(registry.mraHistory(SG, CN).length, 3, "three entries");
+        assertEq(registry.mraHistoryLength(SG, CN), 3, "three entries");
+    }
+
+    /// @dev The old code refused the 65th state change of an MRA (AeoRegistryMraHistoryFull).
+    function test_AfterManyChanges_NoHistoryCap() public {
+        uint64 t0 = _now();
+        _certify(cnCustoms, OP_A, 1);
+        _mra(TIERS12, TIERS12);
+        for (uint64 i = 1; i <= 200; ++i) {
+            vm.warp(t0 + i * DAY);
+            bool byCn = ((i + 1) / 2) % 2 == 1; // CN suspends and resumes, then SG, and so on
+            vm.prank(byCn ? cnCustoms : sgCustoms);
+            if (i % 2 == 1) registry.suspendMra(byCn ? SG : CN);
+            else registry.resumeMra(byCn ? SG : CN);
+        }
+        vm.warp(t0 + 201 * DAY);
+        vm.expectEmit(address(registry));
+        emit IAeoRegistry.MraTerminated(SG, CN, t0 + 201 * DAY);
+        vm.prank(sgCustoms);
+        registry.terminateMra(CN);
+        assertEq(registry.mraHistoryLength(CN, SG), 202, "every change kept");
+        assertTrue(registry.isRecognized(OP_A, CN, SG, t0), "day 0");
+        _eqReason(_reason(OP_A, CN, SG, t0 + DAY), IAeoRegistry.Reason.MraNotInForce, "day 1");
+        assertTrue(registry.isRecognized(OP_A, CN, SG, t0 + 64 * DAY), "day 64");
+        _eqReason(_reason(OP_A, CN, SG, t0 + 65 * DAY), IAeoRegistry.Reason.MraNotInForce, "day 65");
+        assertTrue(registry.isRecognized(OP_A, CN, SG, t0 + 201 * DAY - 1), "day 200");
+        _eqReason(_reason(OP_A, CN, SG, 0), IAeoRegistry.Reason.MraNotInForce, "terminated");
+        IAeoRegistry.MraState memory m = registry.mraAt(CN, SG, t0 + 131 * DAY);
+        assertEq(uint256(m.status), uint256(IAeoRegistry.MraStatus.Suspended), "day 131");
+        assertEq(m.at, t0 + 131 * DAY, "day 131 entry");
+        assertEq(registry.mra(CN, SG).suspendedBy, bytes32(0), "cleared");
     }
 
     function test_RevertWhen_NoMra() public {

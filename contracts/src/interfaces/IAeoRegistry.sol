@@ -15,6 +15,10 @@ import {IOracleQuorum} from "./IOracleQuorum.sol";
 ///   `validFrom` 0 means the change's effective time.
 /// - History is append-only and ordered by effective time; a change's effective time may not
 ///   be before the previous change's. Of several changes at the same time the last one wins.
+///   History has no cap (a revocation, suspension or termination is never refused for its
+///   length): point-in-time reads are a binary search, O(log n) storage reads, and a read at
+///   or after the latest change one read; full histories are read in pages of at most
+///   MAX_HISTORY_PAGE entries.
 /// - `certify` makes a None or Revoked certification Active and leaves a Suspended one
 ///   Suspended (a tier or validity change does not lift a suspension; `reinstate` does).
 ///   `suspend` needs Active; `reinstate` needs Suspended; `revoke` needs Active or Suspended.
@@ -190,8 +194,6 @@ interface IAeoRegistry is IOracleQuorum {
     error AeoRegistryEffectiveTimeTooEarly(
         bytes32 certifyingMember, bytes32 operator, uint64 effectiveAt, uint64 previous
     );
-    /// @notice The certification's history is at its cap.
-    error AeoRegistryHistoryFull(bytes32 certifyingMember, bytes32 operator, uint256 max);
     /// @notice A batch must hold 1..max changes.
     error AeoRegistryInvalidBatchSize(uint256 size, uint256 max);
     /// @notice The partner is the member itself or not an active member.
@@ -208,8 +210,8 @@ interface IAeoRegistry is IOracleQuorum {
     error AeoRegistryInvalidMraTransition(bytes32 member, bytes32 partner, MraStatus status);
     /// @notice Only the member that suspended an MRA may resume it.
     error AeoRegistryNotMraSuspender(bytes32 member, bytes32 partner, bytes32 suspendedBy);
-    /// @notice The MRA's history is at its cap.
-    error AeoRegistryMraHistoryFull(bytes32 member, bytes32 partner, uint256 max);
+    /// @notice A history page may hold at most `max` entries.
+    error AeoRegistryPageTooLarge(uint256 limit, uint256 max);
     /// @notice The member has MAX_MRA_PARTNERS partners already.
     error AeoRegistryTooManyPartners(bytes32 member, uint256 max);
 
@@ -360,13 +362,26 @@ interface IAeoRegistry is IOracleQuorum {
         view
         returns (CertificationState memory);
 
-    /// @notice Every change of a certification, oldest first (at most MAX_HISTORY).
+    /// @notice Changes `offset` .. `offset + limit - 1` of a certification, oldest first
+    /// (fewer at the end of the history; none when `offset` is at or past its length).
     /// @param operator Operator id.
     /// @param certifyingMember Certifying member.
-    function certificationHistory(bytes32 operator, bytes32 certifyingMember)
+    /// @param offset Index of the first change (0: the oldest).
+    /// @param limit Most changes returned, at most MAX_HISTORY_PAGE.
+    function certificationHistory(
+        bytes32 operator,
+        bytes32 certifyingMember,
+        uint256 offset,
+        uint256 limit
+    ) external view returns (CertificationState[] memory);
+
+    /// @notice Number of changes of a certification (the same as `certification().changes`).
+    /// @param operator Operator id.
+    /// @param certifyingMember Certifying member.
+    function certificationHistoryLength(bytes32 operator, bytes32 certifyingMember)
         external
         view
-        returns (CertificationState[] memory);
+        returns (uint256);
 
     /// @notice The MRA between two members as last recorded, seen from `member`.
     /// @param member One member.
@@ -382,10 +397,22 @@ interface IAeoRegistry is IOracleQuorum {
         view
         returns (MraState memory);
 
-    /// @notice Every state change of the MRA, oldest first, seen from `member`.
+    /// @notice State changes `offset` .. `offset + limit - 1` of the MRA, oldest first, seen
+    /// from `member` (fewer at the end of the history; none when `offset` is at or past its
+    /// length).
     /// @param member One member.
     /// @param partner The other.
-    function mraHistory(bytes32 member, bytes32 partner) external view returns (MraState[] memory);
+    /// @param offset Index of the first change (0: the oldest).
+    /// @param limit Most changes returned, at most MAX_HISTORY_PAGE.
+    function mraHistory(bytes32 member, bytes32 partner, uint256 offset, uint256 limit)
+        external
+        view
+        returns (MraState[] memory);
+
+    /// @notice Number of state changes of the MRA (the same as `mra().changes`).
+    /// @param member One member.
+    /// @param partner The other.
+    function mraHistoryLength(bytes32 member, bytes32 partner) external view returns (uint256);
 
     /// @notice The pending proposal between two members, if any.
     /// @param member One member.
