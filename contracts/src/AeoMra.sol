@@ -44,7 +44,7 @@ abstract contract AeoMra is IAeoRegistry {
         uint16 tiersRecognisedByPartner,
         uint64 effectiveFrom
     ) external {
-        bytes32 member = _callerMember();
+        bytes32 member = _actingMember();
         if (partner == member || !_isActiveMember(partner)) {
             revert AeoRegistryInvalidPartner(partner);
         }
@@ -69,7 +69,7 @@ abstract contract AeoMra is IAeoRegistry {
 
     /// @inheritdoc IAeoRegistry
     function cancelMraProposal(bytes32 partner) external {
-        bytes32 member = _callerMember();
+        bytes32 member = _actingMember();
         bytes32 pair = _pair(member, partner);
         if (_proposals[pair].proposedAt == 0) revert AeoRegistryNoMraProposal(member, partner);
         delete _proposals[pair];
@@ -78,7 +78,7 @@ abstract contract AeoMra is IAeoRegistry {
 
     /// @inheritdoc IAeoRegistry
     function acceptMra(bytes32 partner) external {
-        bytes32 member = _callerMember();
+        bytes32 member = _actingMember();
         bytes32 pair = _pair(member, partner);
         MraProposal memory p = _proposals[pair];
         if (p.proposedAt == 0) revert AeoRegistryNoMraProposal(member, partner);
@@ -102,7 +102,7 @@ abstract contract AeoMra is IAeoRegistry {
 
     /// @inheritdoc IAeoRegistry
     function suspendMra(bytes32 partner) external {
-        bytes32 member = _callerMember();
+        bytes32 member = _actingMember();
         MraRecord storage rec = _mras[_pair(member, partner)];
         MraEntry memory last = _lastMra(rec);
         if (last.status != MraStatus.InForce) {
@@ -116,7 +116,7 @@ abstract contract AeoMra is IAeoRegistry {
 
     /// @inheritdoc IAeoRegistry
     function resumeMra(bytes32 partner) external {
-        bytes32 member = _callerMember();
+        bytes32 member = _actingMember();
         MraRecord storage rec = _mras[_pair(member, partner)];
         MraEntry memory last = _lastMra(rec);
         if (last.status != MraStatus.Suspended) {
@@ -133,7 +133,7 @@ abstract contract AeoMra is IAeoRegistry {
 
     /// @inheritdoc IAeoRegistry
     function terminateMra(bytes32 partner) external {
-        bytes32 member = _callerMember();
+        bytes32 member = _actingMember();
         MraRecord storage rec = _mras[_pair(member, partner)];
         MraEntry memory last = _lastMra(rec);
         if (last.status != MraStatus.InForce && last.status != MraStatus.Suspended) {
@@ -212,8 +212,9 @@ abstract contract AeoMra is IAeoRegistry {
         return Reason.Recognized;
     }
 
-    /// @dev The member whose admin is the caller; reverts otherwise.
-    function _callerMember() internal view virtual returns (bytes32);
+    /// @dev The member that accredited the caller CUSTOMS_ROLE; reverts for any other caller
+    /// (member admin accounts included).
+    function _actingMember() internal view virtual returns (bytes32);
 
     /// @dev Whether `member` is an active consortium member.
     function _isActiveMember(bytes32 member) internal view virtual returns (bool);

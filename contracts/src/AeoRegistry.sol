@@ -7,8 +7,9 @@ import {OracleQuorum} from "./OracleQuorum.sol";
 import {AeoMra} from "./AeoMra.sol";
 
 /// @title AeoRegistry
-/// @notice AEO certifications per member (changed by the member's admin or a quorum of its
-/// oracles), MRAs between members, and the recognition view that combines them.
+/// @notice AEO certifications per member (changed by the member's customs keys, accounts it
+/// accredited CUSTOMS_ROLE, or by a quorum of its oracles), MRAs between members (consented to
+/// by customs keys), and the recognition view that combines them.
 /// @dev A certification costs three storage slots: its history array length, one packed
 /// history entry per change and the evidence hash. History is uncapped; reads at a time are a
 /// binary search over it.
@@ -24,6 +25,8 @@ contract AeoRegistry is OracleQuorum, AeoMra {
     bytes32 public constant AEO_CHANGE_BATCH_TYPEHASH = keccak256(
         "AeoChangeBatch(bytes32 member,AeoChange[] changes,uint256 nonce,uint64 deadline)AeoChange(uint8 kind,bytes32 operator,uint8 tier,uint64 validFrom,uint64 validUntil,bytes32 evidenceHash,uint16 reason,uint64 effectiveAt)"
     );
+
+    bytes32 private constant _CUSTOMS_ROLE = keccak256("CUSTOMS_ROLE");
 
     struct CertRecord {
         CertificationState[] history;
@@ -47,7 +50,7 @@ contract AeoRegistry is OracleQuorum, AeoMra {
         uint64 effectiveAt
     ) external {
         _apply(
-            _callerMember(),
+            _actingMember(),
             AeoChange(
                 ChangeKind.Certify,
                 operator,
@@ -63,22 +66,22 @@ contract AeoRegistry is OracleQuorum, AeoMra {
 
     /// @inheritdoc IAeoRegistry
     function suspend(bytes32 operator, uint16 reason, uint64 effectiveAt) external {
-        _apply(_callerMember(), _statusChange(ChangeKind.Suspend, operator, reason, effectiveAt));
+        _apply(_actingMember(), _statusChange(ChangeKind.Suspend, operator, reason, effectiveAt));
     }
 
     /// @inheritdoc IAeoRegistry
     function reinstate(bytes32 operator, uint16 reason, uint64 effectiveAt) external {
-        _apply(_callerMember(), _statusChange(ChangeKind.Reinstate, operator, reason, effectiveAt));
+        _apply(_actingMember(), _statusChange(ChangeKind.Reinstate, operator, reason, effectiveAt));
     }
 
     /// @inheritdoc IAeoRegistry
     function revoke(bytes32 operator, uint16 reason, uint64 effectiveAt) external {
-        _apply(_callerMember(), _statusChange(ChangeKind.Revoke, operator, reason, effectiveAt));
+        _apply(_actingMember(), _statusChange(ChangeKind.Revoke, operator, reason, effectiveAt));
     }
 
     /// @inheritdoc IAeoRegistry
     function applyChanges(AeoChange[] calldata changes) external {
-        bytes32 member = _callerMember();
+        bytes32 member = _actingMember();
         _checkBatchSize(changes.length);
         for (uint256 i = 0; i < changes.length; ++i) {
             _apply(member, changes[i]);
@@ -313,11 +316,13 @@ contract AeoRegistry is OracleQuorum, AeoMra {
         return AeoChange(kind, operator, 0, 0, 0, bytes32(0), reason, effectiveAt);
     }
 
-    function _callerMember() internal view override returns (bytes32 member) {
-        member = _consortium.memberOf(msg.sender);
-        if (member == bytes32(0) || !_consortium.isMember(member)) {
-            revert AeoRegistryNotMemberAdmin(msg.sender);
+    function _actingMember() internal view override returns (bytes32 member) {
+        bytes32 governed = _consortium.memberOf(msg.sender);
+        if (governed != bytes32(0)) revert AeoRegistryAdminNotCustoms(msg.sender, governed);
+        if (!_consortium.isAccredited(msg.sender, _CUSTOMS_ROLE, bytes32(0))) {
+            revert AeoRegistryNotCustoms(msg.sender);
         }
+        member = _consortium.accreditingMember(msg.sender);
     }
 
     function _isActiveMember(bytes32 member) internal view override returns (bool) {

@@ -5,12 +5,15 @@ import {BaseTest} from "./BaseTest.sol";
 import {AeoRegistry} from "../src/AeoRegistry.sol";
 import {IAeoRegistry} from "../src/interfaces/IAeoRegistry.sol";
 
-/// @notice AeoRegistry on the CN+SG consortium, three CN oracles and one SG oracle accredited.
+/// @notice AeoRegistry on the CN+SG consortium, three CN oracles and one SG oracle accredited,
+/// and one customs (operational) key per member: `cnOps`, `sgOps` (accredited CUSTOMS_ROLE by
+/// the member's admin, which itself is refused for operational transactions).
 abstract contract AeoBaseTest is BaseTest {
     bytes32 internal constant OP_A = keccak256("CN|AEO-0001");
     bytes32 internal constant OP_B = keccak256("CN|AEO-0002");
     bytes32 internal constant EVIDENCE = keccak256("evidence");
     bytes32 internal constant ORACLE_ROLE = keccak256("ORACLE_ROLE");
+    bytes32 internal constant CUSTOMS_ROLE = keccak256("CUSTOMS_ROLE");
     bytes32 internal constant DOMAIN_TYPEHASH = keccak256(
         "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
     );
@@ -21,6 +24,9 @@ abstract contract AeoBaseTest is BaseTest {
 
     address internal cnOracle2 = _actor("cn-oracle-2");
     address internal cnOracle3 = _actor("cn-oracle-3");
+    address internal cnOps = _actor("cn-ops");
+    address internal sgOps = _actor("sg-ops");
+    address internal thOps = _actor("th-ops");
 
     AeoRegistry internal registry;
 
@@ -32,23 +38,25 @@ abstract contract AeoBaseTest is BaseTest {
         _accredit(cnCustoms, cnOracle3, ORACLE_ROLE, bytes32(0));
         _accredit(sgCustoms, sgOracle, ORACLE_ROLE, bytes32(0));
         _accredit(cnCustoms, cnIssuer, keccak256("ISSUER_ROLE"), CERTIFICATE_OF_ORIGIN);
+        _accredit(cnCustoms, cnOps, CUSTOMS_ROLE, bytes32(0));
+        _accredit(sgCustoms, sgOps, CUSTOMS_ROLE, bytes32(0));
     }
 
     function _now() internal view returns (uint64) {
         return uint64(block.timestamp);
     }
 
-    /// @dev `admin` certifies `operator` at `tier`, valid from now with no expiry.
-    function _certify(address admin, bytes32 operator, uint8 tier) internal {
-        vm.prank(admin);
+    /// @dev The customs key `ops` certifies `operator` at `tier`, valid from now with no expiry.
+    function _certify(address ops, bytes32 operator, uint8 tier) internal {
+        vm.prank(ops);
         registry.certify(operator, tier, 0, 0, EVIDENCE, 0);
     }
 
     /// @dev CN proposes, SG accepts: CN recognises `cnTiers` of SG's AEOs, SG `sgTiers` of CN's.
     function _mra(uint16 cnTiers, uint16 sgTiers) internal {
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.proposeMra(SG, cnTiers, sgTiers, 0);
-        vm.prank(sgCustoms);
+        vm.prank(sgOps);
         registry.acceptMra(CN);
     }
 
@@ -121,6 +129,18 @@ abstract contract AeoBaseTest is BaseTest {
         n = new string[](2);
         n[0] = a;
         n[1] = b;
+    }
+
+    /// @dev Expect the next call by `caller`, not a customs key, to be refused.
+    function _expectNotCustoms(address caller) internal {
+        vm.expectRevert(abi.encodeWithSelector(IAeoRegistry.AeoRegistryNotCustoms.selector, caller));
+    }
+
+    /// @dev Expect the next call by `admin`, the admin account of `member`, to be refused.
+    function _expectAdminNotCustoms(address admin, bytes32 member) internal {
+        vm.expectRevert(
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryAdminNotCustoms.selector, admin, member)
+        );
     }
 
     /// @dev Set `admin`'s member quorum.

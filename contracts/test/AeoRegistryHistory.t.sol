@@ -12,7 +12,7 @@ abstract contract AeoHistoryBaseTest is AeoBaseTest {
     /// entries are suspensions. Returns t0.
     function _longHistory(bytes32 operator, uint256 n) internal returns (uint64 t0) {
         t0 = _now();
-        _certify(cnCustoms, operator, 1);
+        _certify(cnOps, operator, 1);
         for (uint256 first = 1; first < n; first += 100) {
             uint256 size = n - first < 100 ? n - first : 100;
             IAeoRegistry.AeoChange[] memory changes = new IAeoRegistry.AeoChange[](size);
@@ -27,7 +27,7 @@ abstract contract AeoHistoryBaseTest is AeoBaseTest {
                 );
                 changes[j].effectiveAt = t0 + uint64(i) * DAY;
             }
-            vm.prank(cnCustoms);
+            vm.prank(cnOps);
             registry.applyChanges(changes);
         }
     }
@@ -80,7 +80,7 @@ contract AeoRegistry_certificationHistory_Test is AeoHistoryBaseTest {
 contract AeoRegistry_mraHistory_Test is AeoHistoryBaseTest {
     function test_PagesFromEachSide() public {
         _mra(TIERS12, TIER2);
-        vm.startPrank(cnCustoms);
+        vm.startPrank(cnOps);
         for (uint256 i = 1; i < 120; ++i) {
             vm.warp(block.timestamp + DAY);
             if (i % 2 == 1) registry.suspendMra(SG);
@@ -128,8 +128,8 @@ contract AeoRegistry_certificationAt_Test is AeoHistoryBaseTest {
     /// @dev Equal effective times: the last recorded change wins, also inside the search.
     function test_SameEffectiveTime_LastWins_InsideLongHistory() public {
         uint64 t0 = _now();
-        _certify(cnCustoms, OP_A, 1);
-        vm.startPrank(cnCustoms);
+        _certify(cnOps, OP_A, 1);
+        vm.startPrank(cnOps);
         for (uint256 i = 1; i <= 80; ++i) {
             uint64 at = t0 + uint64((i + 1) / 2) * DAY; // pairs share a time: suspend, reinstate
             if (i % 2 == 1) registry.suspend(OP_A, uint16(i), at);
@@ -190,7 +190,7 @@ contract AeoRegistry_historyGas_Test is AeoHistoryBaseTest {
     }
 
     function test_Gas_RevokeAfter1000Changes() public {
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.revoke(OP_B, 1, t0 + 1000 * DAY);
         uint256 gas = vm.lastCallGas().gasTotalUsed;
         emit log_named_uint("revoke, 1000 changes before", gas);

@@ -5,12 +5,13 @@ import {AeoBaseTest} from "./AeoBaseTest.sol";
 import {IAeoRegistry} from "../src/interfaces/IAeoRegistry.sol";
 
 abstract contract AeoMraBaseTest is AeoBaseTest {
-    /// @dev Add TH (proposed by CN, approved by SG).
+    /// @dev Add TH (proposed by CN, approved by SG) with its customs key `thOps`.
     function _addTh() internal {
         vm.prank(cnCustoms);
         uint256 id = consortium.proposeAddMember(TH, "Thai Customs", thCustoms);
         vm.prank(sgCustoms);
         consortium.approve(id);
+        _accredit(thCustoms, thOps, CUSTOMS_ROLE, bytes32(0));
     }
 
     /// @dev Remove TH (threshold 2 of 3).
@@ -40,7 +41,7 @@ contract AeoRegistry_proposeMra_Test is AeoMraBaseTest {
     function test_RecordsProposalAndPartners() public {
         vm.expectEmit(address(registry));
         emit IAeoRegistry.MraProposed(CN, SG, TIER2, TIERS12, _now() + DAY);
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.proposeMra(SG, TIER2, TIERS12, _now() + DAY);
         IAeoRegistry.MraProposal memory p = registry.mraProposal(SG, CN);
         assertEq(p.proposer, CN, "proposer");
@@ -54,9 +55,9 @@ contract AeoRegistry_proposeMra_Test is AeoMraBaseTest {
     }
 
     function test_CounterProposalReplaces() public {
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.proposeMra(SG, TIER2, TIERS12, 0);
-        vm.prank(sgCustoms);
+        vm.prank(sgOps);
         registry.proposeMra(CN, TIER1, TIER1, 0);
         assertEq(registry.mraProposal(CN, SG).proposer, SG, "SG's proposal now");
         assertEq(registry.mraPartners(CN).length, 1, "partner listed once");
@@ -64,13 +65,13 @@ contract AeoRegistry_proposeMra_Test is AeoMraBaseTest {
 
     function test_RevertWhen_PartnerIsSelf() public {
         vm.expectRevert(abi.encodeWithSelector(IAeoRegistry.AeoRegistryInvalidPartner.selector, CN));
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.proposeMra(CN, TIER1, TIER1, 0);
     }
 
     function test_RevertWhen_PartnerNotMember() public {
         vm.expectRevert(abi.encodeWithSelector(IAeoRegistry.AeoRegistryInvalidPartner.selector, TH));
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.proposeMra(TH, TIER1, TIER1, 0);
     }
 
@@ -80,7 +81,7 @@ contract AeoRegistry_proposeMra_Test is AeoMraBaseTest {
                 IAeoRegistry.AeoRegistryInvalidTierMask.selector, uint16(1), TIER1
             )
         );
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.proposeMra(SG, 1, TIER1, 0);
     }
 
@@ -90,21 +91,27 @@ contract AeoRegistry_proposeMra_Test is AeoMraBaseTest {
                 IAeoRegistry.AeoRegistryInvalidTierMask.selector, uint16(0), uint16(0)
             )
         );
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.proposeMra(SG, 0, 0, 0);
     }
 
     function test_OneWayMask_Allowed() public {
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.proposeMra(SG, 0, TIER1, 0);
         assertEq(registry.mraProposal(CN, SG).tiersRecognisedByPartner, TIER1, "one way");
     }
 
-    function test_RevertWhen_CallerNotMemberAdmin() public {
+    function test_RevertWhen_CallerNotCustoms() public {
         vm.expectRevert(
-            abi.encodeWithSelector(IAeoRegistry.AeoRegistryNotMemberAdmin.selector, cnOracle)
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryNotCustoms.selector, cnOracle)
         );
         vm.prank(cnOracle);
+        registry.proposeMra(SG, TIER1, TIER1, 0);
+    }
+
+    function test_RevertWhen_CallerIsMemberAdmin() public {
+        _expectAdminNotCustoms(cnCustoms, CN);
+        vm.prank(cnCustoms);
         registry.proposeMra(SG, TIER1, TIER1, 0);
     }
 
@@ -113,14 +120,14 @@ contract AeoRegistry_proposeMra_Test is AeoMraBaseTest {
         vm.expectRevert(
             abi.encodeWithSelector(IAeoRegistry.AeoRegistryInvalidTierMask.selector, mask, TIER1)
         );
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.proposeMra(SG, mask, TIER1, 0);
     }
 }
 
 contract AeoRegistry_cancelMraProposal_Test is AeoMraBaseTest {
     function test_ProposerWithdraws() public {
-        vm.startPrank(cnCustoms);
+        vm.startPrank(cnOps);
         registry.proposeMra(SG, TIER1, TIER1, 0);
         vm.expectEmit(address(registry));
         emit IAeoRegistry.MraProposalCancelled(CN, SG);
@@ -130,14 +137,14 @@ contract AeoRegistry_cancelMraProposal_Test is AeoMraBaseTest {
     }
 
     function test_PartnerRejects() public {
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.proposeMra(SG, TIER1, TIER1, 0);
-        vm.prank(sgCustoms);
+        vm.prank(sgOps);
         registry.cancelMraProposal(CN);
         vm.expectRevert(
             abi.encodeWithSelector(IAeoRegistry.AeoRegistryNoMraProposal.selector, SG, CN)
         );
-        vm.prank(sgCustoms);
+        vm.prank(sgOps);
         registry.acceptMra(CN);
     }
 
@@ -145,27 +152,33 @@ contract AeoRegistry_cancelMraProposal_Test is AeoMraBaseTest {
         vm.expectRevert(
             abi.encodeWithSelector(IAeoRegistry.AeoRegistryNoMraProposal.selector, CN, SG)
         );
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.cancelMraProposal(SG);
     }
 
-    function test_RevertWhen_CallerNotMemberAdmin() public {
+    function test_RevertWhen_CallerNotCustoms() public {
         vm.expectRevert(
-            abi.encodeWithSelector(IAeoRegistry.AeoRegistryNotMemberAdmin.selector, stranger)
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryNotCustoms.selector, stranger)
         );
         vm.prank(stranger);
+        registry.cancelMraProposal(SG);
+    }
+
+    function test_RevertWhen_CallerIsMemberAdmin() public {
+        _expectAdminNotCustoms(cnCustoms, CN);
+        vm.prank(cnCustoms);
         registry.cancelMraProposal(SG);
     }
 }
 
 contract AeoRegistry_acceptMra_Test is AeoMraBaseTest {
     function test_InForceFromAcceptance() public {
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.proposeMra(SG, TIER2, TIERS12, _now() - DAY);
         vm.warp(block.timestamp + DAY);
         vm.expectEmit(address(registry));
         emit IAeoRegistry.MraAccepted(SG, CN, _now());
-        vm.prank(sgCustoms);
+        vm.prank(sgOps);
         registry.acceptMra(CN);
         IAeoRegistry.Mra memory m = registry.mra(SG, CN);
         assertEq(uint256(m.state.status), uint256(IAeoRegistry.MraStatus.InForce), "in force");
@@ -177,22 +190,22 @@ contract AeoRegistry_acceptMra_Test is AeoMraBaseTest {
     }
 
     function test_FutureEffectiveFrom() public {
-        _certify(cnCustoms, OP_A, 1);
-        vm.prank(cnCustoms);
+        _certify(cnOps, OP_A, 1);
+        vm.prank(cnOps);
         registry.proposeMra(SG, TIER1, TIER1, _now() + 10 * DAY);
-        vm.prank(sgCustoms);
+        vm.prank(sgOps);
         registry.acceptMra(CN);
         _eqReason(_reason(OP_A, CN, SG, 0), IAeoRegistry.Reason.NoMra, "not yet");
         assertTrue(registry.isRecognized(OP_A, CN, SG, _now() + 10 * DAY), "from effectiveFrom");
     }
 
     function test_Amendment_ChangesScopeGoingForward() public {
-        _certify(cnCustoms, OP_A, 1);
+        _certify(cnOps, OP_A, 1);
         _mra(TIERS12, TIERS12);
         vm.warp(block.timestamp + DAY);
-        vm.prank(sgCustoms);
+        vm.prank(sgOps);
         registry.proposeMra(CN, TIER2, TIER2, 0);
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.acceptMra(SG);
         _eqReason(_reason(OP_A, CN, SG, 0), IAeoRegistry.Reason.TierNotInScope, "narrowed");
         assertTrue(registry.isRecognized(OP_A, CN, SG, _now() - 1), "past unchanged");
@@ -203,12 +216,12 @@ contract AeoRegistry_acceptMra_Test is AeoMraBaseTest {
         vm.expectRevert(
             abi.encodeWithSelector(IAeoRegistry.AeoRegistryNoMraProposal.selector, SG, CN)
         );
-        vm.prank(sgCustoms);
+        vm.prank(sgOps);
         registry.acceptMra(CN);
     }
 
     function test_RevertWhen_OwnProposal() public {
-        vm.startPrank(cnCustoms);
+        vm.startPrank(cnOps);
         registry.proposeMra(SG, TIER1, TIER1, 0);
         vm.expectRevert(
             abi.encodeWithSelector(IAeoRegistry.AeoRegistryOwnMraProposal.selector, CN, SG)
@@ -219,43 +232,51 @@ contract AeoRegistry_acceptMra_Test is AeoMraBaseTest {
 
     function test_RevertWhen_Suspended() public {
         _mra(TIERS12, TIERS12);
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.suspendMra(SG);
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.proposeMra(SG, TIER1, TIER1, 0);
         _expectMraTransition(SG, CN, IAeoRegistry.MraStatus.Suspended);
-        vm.prank(sgCustoms);
+        vm.prank(sgOps);
         registry.acceptMra(CN);
     }
 
     function test_RevertWhen_ProposerLeft() public {
         _addTh();
-        vm.prank(thCustoms);
+        vm.prank(thOps);
         registry.proposeMra(CN, TIER1, TIER1, 0);
         _removeTh();
         vm.expectRevert(abi.encodeWithSelector(IAeoRegistry.AeoRegistryInvalidPartner.selector, TH));
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.acceptMra(TH);
     }
 
-    function test_RevertWhen_CallerNotMemberAdmin() public {
-        vm.prank(cnCustoms);
+    function test_RevertWhen_CallerNotCustoms() public {
+        vm.prank(cnOps);
         registry.proposeMra(SG, TIER1, TIER1, 0);
         vm.expectRevert(
-            abi.encodeWithSelector(IAeoRegistry.AeoRegistryNotMemberAdmin.selector, sgOracle)
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryNotCustoms.selector, sgOracle)
         );
         vm.prank(sgOracle);
         registry.acceptMra(CN);
     }
 
+    function test_RevertWhen_CallerIsMemberAdmin() public {
+        vm.prank(cnOps);
+        registry.proposeMra(SG, TIER1, TIER1, 0);
+        _expectAdminNotCustoms(sgCustoms, SG);
+        vm.prank(sgCustoms);
+        registry.acceptMra(CN);
+    }
+
     function test_RevertWhen_ThirdMemberAccepts() public {
         _addTh();
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.proposeMra(SG, TIER1, TIER1, 0);
         vm.expectRevert(
             abi.encodeWithSelector(IAeoRegistry.AeoRegistryNoMraProposal.selector, TH, CN)
         );
-        vm.prank(thCustoms);
+        vm.prank(thOps);
         registry.acceptMra(CN);
     }
 }
@@ -265,7 +286,7 @@ contract AeoRegistry_suspendMra_Test is AeoMraBaseTest {
         _mra(TIERS12, TIERS12);
         vm.expectEmit(address(registry));
         emit IAeoRegistry.MraSuspended(SG, CN, _now());
-        vm.prank(sgCustoms);
+        vm.prank(sgOps);
         registry.suspendMra(CN);
         IAeoRegistry.Mra memory m = registry.mra(CN, SG);
         assertEq(uint256(m.state.status), uint256(IAeoRegistry.MraStatus.Suspended), "suspended");
@@ -273,12 +294,12 @@ contract AeoRegistry_suspendMra_Test is AeoMraBaseTest {
     }
 
     function test_BeforeFutureStart_NeverInForce() public {
-        _certify(cnCustoms, OP_A, 1);
-        vm.prank(cnCustoms);
+        _certify(cnOps, OP_A, 1);
+        vm.prank(cnOps);
         registry.proposeMra(SG, TIER1, TIER1, _now() + DAY);
-        vm.prank(sgCustoms);
+        vm.prank(sgOps);
         registry.acceptMra(CN);
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.suspendMra(SG);
         assertEq(registry.mraAt(CN, SG, _now() + DAY).at, _now() + DAY, "at the start");
         _eqReason(_reason(OP_A, CN, SG, _now() + DAY), IAeoRegistry.Reason.MraNotInForce, "never");
@@ -286,34 +307,41 @@ contract AeoRegistry_suspendMra_Test is AeoMraBaseTest {
 
     function test_RevertWhen_NoMra() public {
         _expectMraTransition(CN, SG, IAeoRegistry.MraStatus.None);
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.suspendMra(SG);
     }
 
     function test_RevertWhen_AlreadySuspended() public {
         _mra(TIERS12, TIERS12);
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.suspendMra(SG);
         _expectMraTransition(SG, CN, IAeoRegistry.MraStatus.Suspended);
-        vm.prank(sgCustoms);
+        vm.prank(sgOps);
         registry.suspendMra(CN);
     }
 
     function test_RevertWhen_Terminated() public {
         _mra(TIERS12, TIERS12);
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.terminateMra(SG);
         _expectMraTransition(CN, SG, IAeoRegistry.MraStatus.Terminated);
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.suspendMra(SG);
     }
 
-    function test_RevertWhen_CallerNotMemberAdmin() public {
+    function test_RevertWhen_CallerNotCustoms() public {
         _mra(TIERS12, TIERS12);
         vm.expectRevert(
-            abi.encodeWithSelector(IAeoRegistry.AeoRegistryNotMemberAdmin.selector, cnOracle)
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryNotCustoms.selector, cnOracle)
         );
         vm.prank(cnOracle);
+        registry.suspendMra(SG);
+    }
+
+    function test_RevertWhen_CallerIsMemberAdmin() public {
+        _mra(TIERS12, TIERS12);
+        _expectAdminNotCustoms(cnCustoms, CN);
+        vm.prank(cnCustoms);
         registry.suspendMra(SG);
     }
 }
@@ -321,7 +349,7 @@ contract AeoRegistry_suspendMra_Test is AeoMraBaseTest {
 contract AeoRegistry_resumeMra_Test is AeoMraBaseTest {
     function test_SuspenderResumes() public {
         _mra(TIERS12, TIERS12);
-        vm.startPrank(cnCustoms);
+        vm.startPrank(cnOps);
         registry.suspendMra(SG);
         vm.warp(block.timestamp + DAY);
         vm.expectEmit(address(registry));
@@ -336,27 +364,33 @@ contract AeoRegistry_resumeMra_Test is AeoMraBaseTest {
 
     function test_RevertWhen_OtherSideResumes() public {
         _mra(TIERS12, TIERS12);
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.suspendMra(SG);
         vm.expectRevert(
             abi.encodeWithSelector(IAeoRegistry.AeoRegistryNotMraSuspender.selector, SG, CN, CN)
         );
-        vm.prank(sgCustoms);
+        vm.prank(sgOps);
         registry.resumeMra(CN);
     }
 
     function test_RevertWhen_NotSuspended() public {
         _mra(TIERS12, TIERS12);
         _expectMraTransition(CN, SG, IAeoRegistry.MraStatus.InForce);
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.resumeMra(SG);
     }
 
-    function test_RevertWhen_CallerNotMemberAdmin() public {
+    function test_RevertWhen_CallerNotCustoms() public {
         vm.expectRevert(
-            abi.encodeWithSelector(IAeoRegistry.AeoRegistryNotMemberAdmin.selector, stranger)
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryNotCustoms.selector, stranger)
         );
         vm.prank(stranger);
+        registry.resumeMra(SG);
+    }
+
+    function test_RevertWhen_CallerIsMemberAdmin() public {
+        _expectAdminNotCustoms(cnCustoms, CN);
+        vm.prank(cnCustoms);
         registry.resumeMra(SG);
     }
 }
@@ -366,16 +400,16 @@ contract AeoRegistry_terminateMra_Test is AeoMraBaseTest {
         _mra(TIERS12, TIERS12);
         vm.expectEmit(address(registry));
         emit IAeoRegistry.MraTerminated(CN, SG, _now());
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.terminateMra(SG);
         assertEq(uint256(_mraStatus(SG, CN)), uint256(IAeoRegistry.MraStatus.Terminated), "done");
     }
 
     function test_TerminatesSuspended_ByOtherSide() public {
         _mra(TIERS12, TIERS12);
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.suspendMra(SG);
-        vm.prank(sgCustoms);
+        vm.prank(sgOps);
         registry.terminateMra(CN);
         IAeoRegistry.Mra memory m = registry.mra(SG, CN);
         assertEq(uint256(m.state.status), uint256(IAeoRegistry.MraStatus.Terminated), "done");
@@ -383,9 +417,9 @@ contract AeoRegistry_terminateMra_Test is AeoMraBaseTest {
     }
 
     function test_NewAgreementAfterTermination() public {
-        _certify(cnCustoms, OP_A, 1);
+        _certify(cnOps, OP_A, 1);
         _mra(TIERS12, TIERS12);
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.terminateMra(SG);
         vm.warp(block.timestamp + DAY);
         _mra(TIER1, TIER1);
@@ -396,19 +430,19 @@ contract AeoRegistry_terminateMra_Test is AeoMraBaseTest {
     /// @dev The old code refused the 65th state change of an MRA (AeoRegistryMraHistoryFull).
     function test_AfterManyChanges_NoHistoryCap() public {
         uint64 t0 = _now();
-        _certify(cnCustoms, OP_A, 1);
+        _certify(cnOps, OP_A, 1);
         _mra(TIERS12, TIERS12);
         for (uint64 i = 1; i <= 200; ++i) {
             vm.warp(t0 + i * DAY);
             bool byCn = ((i + 1) / 2) % 2 == 1; // CN suspends and resumes, then SG, and so on
-            vm.prank(byCn ? cnCustoms : sgCustoms);
+            vm.prank(byCn ? cnOps : sgOps);
             if (i % 2 == 1) registry.suspendMra(byCn ? SG : CN);
             else registry.resumeMra(byCn ? SG : CN);
         }
         vm.warp(t0 + 201 * DAY);
         vm.expectEmit(address(registry));
         emit IAeoRegistry.MraTerminated(SG, CN, t0 + 201 * DAY);
-        vm.prank(sgCustoms);
+        vm.prank(sgOps);
         registry.terminateMra(CN);
         assertEq(registry.mraHistoryLength(CN, SG), 202, "every change kept");
         assertTrue(registry.isRecognized(OP_A, CN, SG, t0), "day 0");
@@ -425,25 +459,32 @@ contract AeoRegistry_terminateMra_Test is AeoMraBaseTest {
 
     function test_RevertWhen_NoMra() public {
         _expectMraTransition(CN, SG, IAeoRegistry.MraStatus.None);
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.terminateMra(SG);
     }
 
     function test_RevertWhen_AlreadyTerminated() public {
         _mra(TIERS12, TIERS12);
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.terminateMra(SG);
         _expectMraTransition(SG, CN, IAeoRegistry.MraStatus.Terminated);
-        vm.prank(sgCustoms);
+        vm.prank(sgOps);
         registry.terminateMra(CN);
     }
 
-    function test_RevertWhen_CallerNotMemberAdmin() public {
+    function test_RevertWhen_CallerNotCustoms() public {
         _mra(TIERS12, TIERS12);
         vm.expectRevert(
-            abi.encodeWithSelector(IAeoRegistry.AeoRegistryNotMemberAdmin.selector, cnIssuer)
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryNotCustoms.selector, cnIssuer)
         );
         vm.prank(cnIssuer);
+        registry.terminateMra(SG);
+    }
+
+    function test_RevertWhen_CallerIsMemberAdmin() public {
+        _mra(TIERS12, TIERS12);
+        _expectAdminNotCustoms(cnCustoms, CN);
+        vm.prank(cnCustoms);
         registry.terminateMra(SG);
     }
 }

@@ -19,6 +19,12 @@ import {IOracleQuorum} from "./IOracleQuorum.sol";
 ///   length): point-in-time reads are a binary search, O(log n) storage reads, and a read at
 ///   or after the latest change one read; full histories are read in pages of at most
 ///   MAX_HISTORY_PAGE entries.
+/// - Operational keys: certifications (certify, suspend, reinstate, revoke, applyChanges) and MRA
+///   consent (proposeMra, cancelMraProposal, acceptMra, suspendMra, resumeMra, terminateMra)
+///   are sent by an account accredited CUSTOMS_ROLE (keccak256("CUSTOMS_ROLE"), scope zero) by
+///   an active member, which is the acting member. A member's admin account (its governance
+///   key) is refused even if it also holds that accreditation (AeoRegistryAdminNotCustoms).
+///   The oracle path (submitChanges) and setOracleQuorum (member admin) are unchanged.
 /// - `certify` makes a None or Revoked certification Active and leaves a Suspended one
 ///   Suspended (a tier or validity change does not lift a suspension; `reinstate` does).
 ///   `suspend` needs Active; `reinstate` needs Suspended; `revoke` needs Active or Suspended.
@@ -178,8 +184,11 @@ interface IAeoRegistry is IOracleQuorum {
     /// @notice `member` terminated its MRA with `partner`.
     event MraTerminated(bytes32 indexed member, bytes32 indexed partner, uint64 effectiveAt);
 
-    /// @notice The caller is not the admin account of an active member.
-    error AeoRegistryNotMemberAdmin(address caller);
+    /// @notice The caller is not accredited CUSTOMS_ROLE (scope zero) by an active member.
+    error AeoRegistryNotCustoms(address caller);
+    /// @notice The caller is the admin (governance) account of `member`; operational
+    /// transactions are sent by an account accredited CUSTOMS_ROLE.
+    error AeoRegistryAdminNotCustoms(address caller, bytes32 member);
     /// @notice The operator id is zero.
     error AeoRegistryInvalidOperator(bytes32 operator);
     /// @notice The tier is not in 1..max.
@@ -215,9 +224,10 @@ interface IAeoRegistry is IOracleQuorum {
     /// @notice The member has MAX_MRA_PARTNERS partners already.
     error AeoRegistryTooManyPartners(bytes32 member, uint256 max);
 
-    // ------------------------------------------------------------ certifications (member admin)
+    // ------------------------------------------------------------ certifications (customs keys)
 
-    /// @notice Certify an operator, or change its tier/validity/evidence.
+    /// @notice Certify an operator, or change its tier/validity/evidence, for the caller's member.
+    /// Every function of this section is sent by a customs key (see Operational keys above).
     /// @param operator Operator id.
     /// @param tier 1..MAX_TIER.
     /// @param validFrom Start of validity (0: the effective time).
@@ -282,7 +292,7 @@ interface IAeoRegistry is IOracleQuorum {
         uint64 deadline
     ) external view returns (bytes32);
 
-    // ------------------------------------------------------------ MRAs (member admin)
+    // ------------------------------------------------------------ MRAs (customs keys)
 
     /// @notice Propose an MRA (or an amendment of one in force) to `partner`; replaces any
     /// pending proposal between the two.
