@@ -77,12 +77,30 @@ abstract contract AeoMra is IAeoRegistry {
     }
 
     /// @inheritdoc IAeoRegistry
-    function acceptMra(bytes32 partner) external {
+    function acceptMra(
+        bytes32 partner,
+        uint16 tiersRecognisedByProposer,
+        uint16 tiersRecognisedByPartner,
+        uint64 effectiveFrom
+    ) external {
         bytes32 member = _actingMember();
         bytes32 pair = _pair(member, partner);
         MraProposal memory p = _proposals[pair];
         if (p.proposedAt == 0) revert AeoRegistryNoMraProposal(member, partner);
         if (p.proposer == member) revert AeoRegistryOwnMraProposal(member, partner);
+        if (
+            p.tiersRecognisedByProposer != tiersRecognisedByProposer
+                || p.tiersRecognisedByPartner != tiersRecognisedByPartner
+                || p.effectiveFrom != effectiveFrom
+        ) {
+            revert AeoRegistryMraTermsChanged(
+                member,
+                partner,
+                p.tiersRecognisedByProposer,
+                p.tiersRecognisedByPartner,
+                p.effectiveFrom
+            );
+        }
         if (!_isActiveMember(partner)) revert AeoRegistryInvalidPartner(partner);
         MraRecord storage rec = _mras[pair];
         MraEntry memory last = _lastMra(rec);

@@ -57,7 +57,7 @@ abstract contract AeoBaseTest is BaseTest {
         vm.prank(cnOps);
         registry.proposeMra(SG, cnTiers, sgTiers, 0);
         vm.prank(sgOps);
-        registry.acceptMra(CN);
+        registry.acceptMra(CN, cnTiers, sgTiers, 0);
     }
 
     function _certifyChange(bytes32 operator, uint8 tier)

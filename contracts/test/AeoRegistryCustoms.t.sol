@@ -43,7 +43,7 @@ contract AeoRegistry_customsKeys_Test is AeoBaseTest {
 
     function test_CustomsKey_EveryOperation() public {
         vm.startPrank(cnOps);
-        registry.acceptMra(SG);
+        registry.acceptMra(SG, TIER1, TIER1, 0);
         registry.suspendMra(SG);
         registry.resumeMra(SG);
         registry.terminateMra(SG);
@@ -103,7 +103,7 @@ contract AeoRegistry_customsKeys_Test is AeoBaseTest {
         else if (fn == 4) registry.applyChanges(_one(_certifyChange(OP_B, 1)));
         else if (fn == 5) registry.proposeMra(partner, TIER1, TIER1, 0);
         else if (fn == 6) registry.cancelMraProposal(partner);
-        else if (fn == 7) registry.acceptMra(partner);
+        else if (fn == 7) registry.acceptMra(partner, TIER1, TIER1, 0);
         else if (fn == 8) registry.suspendMra(partner);
         else if (fn == 9) registry.resumeMra(partner);
         else registry.terminateMra(partner);

@@ -31,6 +31,7 @@ contract AeoRegistryHandler {
     Sample[] internal _samples;
     bool public strangerSucceeded;
     bool public adminSucceeded;
+    bool public staleTermsAccepted;
 
     constructor(
         AeoRegistry registry_,
@@ -118,9 +119,17 @@ contract AeoRegistryHandler {
             catch {}
     }
 
-    function acceptMra(uint256 m) external {
+    /// @dev Accept the standing terms (read just before), or, on odd `stale`, terms that
+    /// differ from them: those must never be accepted.
+    function acceptMra(uint256 m, uint256 stale) external {
+        IAeoRegistry.MraProposal memory p = registry.mraProposal(members[0], members[1]);
+        uint16 proposerTiers = p.tiersRecognisedByProposer ^ uint16(stale % 2 == 1 ? 0x04 : 0);
         vm.prank(keys[m % 2]);
-        try registry.acceptMra(members[(m + 1) % 2]) {} catch {}
+        try registry.acceptMra(
+            members[(m + 1) % 2], proposerTiers, p.tiersRecognisedByPartner, p.effectiveFrom
+        ) {
+            if (stale % 2 == 1) staleTermsAccepted = true;
+        } catch {}
     }
 
     function suspendMra(uint256 m) external {
@@ -238,6 +247,10 @@ contract AeoRegistryInvariant_Test is AeoBaseTest {
                 }
             }
         }
+    }
+
+    function invariant_OnlyStandingTermsAccepted() public view {
+        assertFalse(handler.staleTermsAccepted(), "accepted terms other than the proposal's");
     }
 
     function invariant_MraPerspectivesAgree() public view {

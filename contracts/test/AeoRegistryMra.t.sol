@@ -145,7 +145,7 @@ contract AeoRegistry_cancelMraProposal_Test is AeoMraBaseTest {
             abi.encodeWithSelector(IAeoRegistry.AeoRegistryNoMraProposal.selector, SG, CN)
         );
         vm.prank(sgOps);
-        registry.acceptMra(CN);
+        registry.acceptMra(CN, TIER1, TIER1, 0);
     }
 
     function test_RevertWhen_NoProposal() public {
@@ -179,7 +179,7 @@ contract AeoRegistry_acceptMra_Test is AeoMraBaseTest {
         vm.expectEmit(address(registry));
         emit IAeoRegistry.MraAccepted(SG, CN, _now());
         vm.prank(sgOps);
-        registry.acceptMra(CN);
+        registry.acceptMra(CN, TIER2, TIERS12, _now() - 2 * DAY);
         IAeoRegistry.Mra memory m = registry.mra(SG, CN);
         assertEq(uint256(m.state.status), uint256(IAeoRegistry.MraStatus.InForce), "in force");
         assertEq(m.state.at, _now(), "from acceptance, not the earlier effectiveFrom");
@@ -194,7 +194,7 @@ contract AeoRegistry_acceptMra_Test is AeoMraBaseTest {
         vm.prank(cnOps);
         registry.proposeMra(SG, TIER1, TIER1, _now() + 10 * DAY);
         vm.prank(sgOps);
-        registry.acceptMra(CN);
+        registry.acceptMra(CN, TIER1, TIER1, _now() + 10 * DAY);
         _eqReason(_reason(OP_A, CN, SG, 0), IAeoRegistry.Reason.NoMra, "not yet");
         assertTrue(registry.isRecognized(OP_A, CN, SG, _now() + 10 * DAY), "from effectiveFrom");
     }
@@ -206,10 +206,64 @@ contract AeoRegistry_acceptMra_Test is AeoMraBaseTest {
         vm.prank(sgOps);
         registry.proposeMra(CN, TIER2, TIER2, 0);
         vm.prank(cnOps);
-        registry.acceptMra(SG);
+        registry.acceptMra(SG, TIER2, TIER2, 0);
         _eqReason(_reason(OP_A, CN, SG, 0), IAeoRegistry.Reason.TierNotInScope, "narrowed");
         assertTrue(registry.isRecognized(OP_A, CN, SG, _now() - 1), "past unchanged");
         assertEq(registry.mraHistoryLength(CN, SG), 2, "two entries");
+    }
+
+    /// @dev The old acceptMra(partner) accepted whatever stood when it was mined.
+    function test_RevertWhen_ProposalReplacedBeforeAcceptance() public {
+        vm.prank(cnOps);
+        registry.proposeMra(SG, TIER2, TIERS12, 0);
+        // SG reads these terms; CN replaces them before SG's acceptance is mined.
+        vm.prank(cnOps);
+        registry.proposeMra(SG, TIERS12, TIER2, _now() + DAY);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAeoRegistry.AeoRegistryMraTermsChanged.selector,
+                SG,
+                CN,
+                TIERS12,
+                TIER2,
+                _now() + DAY
+            )
+        );
+        vm.prank(sgOps);
+        registry.acceptMra(CN, TIER2, TIERS12, 0);
+        assertEq(uint256(_mraStatus(CN, SG)), uint256(IAeoRegistry.MraStatus.None), "no MRA");
+        vm.prank(sgOps);
+        registry.acceptMra(CN, TIERS12, TIER2, _now() + DAY);
+        assertEq(registry.mra(SG, CN).state.memberTiers, TIER2, "the terms SG accepted");
+    }
+
+    function test_WithdrawnAndReproposed_IdenticalTermsAccepted() public {
+        vm.startPrank(cnOps);
+        registry.proposeMra(SG, TIER1, TIER2, 0);
+        registry.cancelMraProposal(SG);
+        registry.proposeMra(SG, TIER1, TIER2, 0);
+        vm.stopPrank();
+        vm.prank(sgOps);
+        registry.acceptMra(CN, TIER1, TIER2, 0);
+        assertEq(registry.mra(CN, SG).state.memberTiers, TIER1, "same terms, accepted");
+    }
+
+    function testFuzz_RevertWhen_TermsDiffer(uint16 mine, uint16 theirs, uint64 from) public {
+        vm.prank(cnOps);
+        registry.proposeMra(SG, TIER1, TIERS12, _now() + DAY);
+        vm.assume(mine != TIER1 || theirs != TIERS12 || from != _now() + DAY);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAeoRegistry.AeoRegistryMraTermsChanged.selector,
+                SG,
+                CN,
+                TIER1,
+                TIERS12,
+                _now() + DAY
+            )
+        );
+        vm.prank(sgOps);
+        registry.acceptMra(CN, mine, theirs, from);
     }
 
     function test_RevertWhen_NoProposal() public {
@@ -217,7 +271,7 @@ contract AeoRegistry_acceptMra_Test is AeoMraBaseTest {
             abi.encodeWithSelector(IAeoRegistry.AeoRegistryNoMraProposal.selector, SG, CN)
         );
         vm.prank(sgOps);
-        registry.acceptMra(CN);
+        registry.acceptMra(CN, TIER1, TIER1, 0);
     }
 
     function test_RevertWhen_OwnProposal() public {
@@ -226,7 +280,7 @@ contract AeoRegistry_acceptMra_Test is AeoMraBaseTest {
         vm.expectRevert(
             abi.encodeWithSelector(IAeoRegistry.AeoRegistryOwnMraProposal.selector, CN, SG)
         );
-        registry.acceptMra(SG);
+        registry.acceptMra(SG, TIER1, TIER1, 0);
         vm.stopPrank();
     }
 
@@ -238,7 +292,7 @@ contract AeoRegistry_acceptMra_Test is AeoMraBaseTest {
         registry.proposeMra(SG, TIER1, TIER1, 0);
         _expectMraTransition(SG, CN, IAeoRegistry.MraStatus.Suspended);
         vm.prank(sgOps);
-        registry.acceptMra(CN);
+        registry.acceptMra(CN, TIER1, TIER1, 0);
     }
 
     function test_RevertWhen_ProposerLeft() public {
@@ -248,7 +302,7 @@ contract AeoRegistry_acceptMra_Test is AeoMraBaseTest {
         _removeTh();
         vm.expectRevert(abi.encodeWithSelector(IAeoRegistry.AeoRegistryInvalidPartner.selector, TH));
         vm.prank(cnOps);
-        registry.acceptMra(TH);
+        registry.acceptMra(TH, TIER1, TIER1, 0);
     }
 
     function test_RevertWhen_CallerNotCustoms() public {
@@ -258,7 +312,7 @@ contract AeoRegistry_acceptMra_Test is AeoMraBaseTest {
             abi.encodeWithSelector(IAeoRegistry.AeoRegistryNotCustoms.selector, sgOracle)
         );
         vm.prank(sgOracle);
-        registry.acceptMra(CN);
+        registry.acceptMra(CN, TIER1, TIER1, 0);
     }
 
     function test_RevertWhen_CallerIsMemberAdmin() public {
@@ -266,7 +320,7 @@ contract AeoRegistry_acceptMra_Test is AeoMraBaseTest {
         registry.proposeMra(SG, TIER1, TIER1, 0);
         _expectAdminNotCustoms(sgCustoms, SG);
         vm.prank(sgCustoms);
-        registry.acceptMra(CN);
+        registry.acceptMra(CN, TIER1, TIER1, 0);
     }
 
     function test_RevertWhen_ThirdMemberAccepts() public {
@@ -277,7 +331,7 @@ contract AeoRegistry_acceptMra_Test is AeoMraBaseTest {
             abi.encodeWithSelector(IAeoRegistry.AeoRegistryNoMraProposal.selector, TH, CN)
         );
         vm.prank(thOps);
-        registry.acceptMra(CN);
+        registry.acceptMra(CN, TIER1, TIER1, 0);
     }
 }
 
@@ -298,7 +352,7 @@ contract AeoRegistry_suspendMra_Test is AeoMraBaseTest {
         vm.prank(cnOps);
         registry.proposeMra(SG, TIER1, TIER1, _now() + DAY);
         vm.prank(sgOps);
-        registry.acceptMra(CN);
+        registry.acceptMra(CN, TIER1, TIER1, _now() + DAY);
         vm.prank(cnOps);
         registry.suspendMra(SG);
         assertEq(registry.mraAt(CN, SG, _now() + DAY).at, _now() + DAY, "at the start");

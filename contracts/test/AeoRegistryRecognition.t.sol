@@ -24,7 +24,7 @@ contract AeoRegistry_isRecognized_Test is AeoBaseTest {
         vm.warp(block.timestamp + DAY);
         uint64 acceptedAt = _now();
         vm.prank(sgOps);
-        registry.acceptMra(CN);
+        registry.acceptMra(CN, TIERS12, TIERS12, 0);
         assertTrue(registry.isRecognized(OP_A, CN, SG, 0), "recognised after acceptance");
         assertTrue(registry.isRecognized(OP_A, SG, CN, 0) == false, "SG never certified OP_A");
         _eqReason(_reason(OP_A, CN, SG, acceptedAt - 1), IAeoRegistry.Reason.NoMra, "not before");

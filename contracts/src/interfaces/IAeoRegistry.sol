@@ -215,6 +215,15 @@ interface IAeoRegistry is IOracleQuorum {
     error AeoRegistryNoMraProposal(bytes32 member, bytes32 partner);
     /// @notice A member cannot accept its own proposal.
     error AeoRegistryOwnMraProposal(bytes32 member, bytes32 partner);
+    /// @notice The pending proposal's terms (given here) are not the ones the accepting member
+    /// passed to acceptMra: the proposal was replaced since the member read it.
+    error AeoRegistryMraTermsChanged(
+        bytes32 member,
+        bytes32 partner,
+        uint16 tiersRecognisedByProposer,
+        uint16 tiersRecognisedByPartner,
+        uint64 effectiveFrom
+    );
     /// @notice The MRA action does not apply to an MRA in this status.
     error AeoRegistryInvalidMraTransition(bytes32 member, bytes32 partner, MraStatus status);
     /// @notice Only the member that suspended an MRA may resume it.
@@ -311,10 +320,21 @@ interface IAeoRegistry is IOracleQuorum {
     /// @param partner The other member.
     function cancelMraProposal(bytes32 partner) external;
 
-    /// @notice Accept `partner`'s pending proposal; in force from max(effectiveFrom, now,
-    /// previous change). Not while the MRA is suspended.
+    /// @notice Accept `partner`'s pending proposal, whose terms must be exactly the ones given
+    /// (as in MraProposed / mraProposal), else AeoRegistryMraTermsChanged; in force from
+    /// max(effectiveFrom, now, previous change). Not while the MRA is suspended.
     /// @param partner The proposing member.
-    function acceptMra(bytes32 partner) external;
+    /// @param tiersRecognisedByProposer The proposal's mask of the caller's member's tiers that
+    /// `partner` recognises.
+    /// @param tiersRecognisedByPartner The proposal's mask of `partner`'s tiers that the caller's
+    /// member recognises.
+    /// @param effectiveFrom The proposal's effectiveFrom (0: on acceptance).
+    function acceptMra(
+        bytes32 partner,
+        uint16 tiersRecognisedByProposer,
+        uint16 tiersRecognisedByPartner,
+        uint64 effectiveFrom
+    ) external;
 
     /// @notice Suspend an MRA that is in force (or accepted for a future date).
     /// @param partner The other member.
