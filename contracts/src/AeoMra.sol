@@ -5,14 +5,15 @@ import {IAeoRegistry} from "./interfaces/IAeoRegistry.sol";
 
 /// @title AeoMra
 /// @notice The mutual recognition arrangements half of AeoRegistry: proposals, acceptance,
-/// suspension and termination between two members, with an append-only history per pair.
+/// suspension and termination between two members, with an append-only history per pair
+/// (uncapped; read at a time by binary search).
 /// @dev A pair is stored once, under (lower id, higher id); masks are kept as "tiers recognised
 /// by the lower id" and "by the higher id" and turned into the caller's perspective on read.
 abstract contract AeoMra is IAeoRegistry {
     /// @notice Highest tier number; tier masks use bits 1..MAX_TIER.
     uint8 public constant MAX_TIER = 15;
-    /// @notice Most state changes kept per MRA.
-    uint256 public constant MAX_MRA_HISTORY = 64;
+    /// @notice Most entries one `certificationHistory` / `mraHistory` page returns.
+    uint256 public constant MAX_HISTORY_PAGE = 100;
     /// @notice Most MRA partners per member.
     uint256 public constant MAX_MRA_PARTNERS = 128;
 
@@ -43,7 +44,7 @@ abstract contract AeoMra is IAeoRegistry {
         uint16 tiersRecognisedByPartner,
         uint64 effectiveFrom
     ) external {
-        bytes32 member = _callerMember();
+        bytes32 member = _actingMember();
         if (partner == member || !_isActiveMember(partner)) {
             revert AeoRegistryInvalidPartner(partner);
         }
@@ -68,7 +69,7 @@ abstract contract AeoMra is IAeoRegistry {
 
     /// @inheritdoc IAeoRegistry
     function cancelMraProposal(bytes32 partner) external {
-        bytes32 member = _callerMember();
+        bytes32 member = _actingMember();
         bytes32 pair = _pair(member, partner);
         if (_proposals[pair].proposedAt == 0) revert AeoRegistryNoMraProposal(member, partner);
         delete _proposals[pair];
@@ -76,12 +77,30 @@ abstract contract AeoMra is IAeoRegistry {
     }
 
     /// @inheritdoc IAeoRegistry
-    function acceptMra(bytes32 partner) external {
-        bytes32 member = _callerMember();
+    function acceptMra(
+        bytes32 partner,
+        uint16 tiersRecognisedByProposer,
+        uint16 tiersRecognisedByPartner,
+        uint64 effectiveFrom
+    ) external {
+        bytes32 member = _actingMember();
         bytes32 pair = _pair(member, partner);
         MraProposal memory p = _proposals[pair];
         if (p.proposedAt == 0) revert AeoRegistryNoMraProposal(member, partner);
         if (p.proposer == member) revert AeoRegistryOwnMraProposal(member, partner);
+        if (
+            p.tiersRecognisedByProposer != tiersRecognisedByProposer
+                || p.tiersRecognisedByPartner != tiersRecognisedByPartner
+                || p.effectiveFrom != effectiveFrom
+        ) {
+            revert AeoRegistryMraTermsChanged(
+                member,
+                partner,
+                p.tiersRecognisedByProposer,
+                p.tiersRecognisedByPartner,
+                p.effectiveFrom
+            );
+        }
         if (!_isActiveMember(partner)) revert AeoRegistryInvalidPartner(partner);
         MraRecord storage rec = _mras[pair];
         MraEntry memory last = _lastMra(rec);
@@ -93,7 +112,7 @@ abstract contract AeoMra is IAeoRegistry {
         (uint16 low, uint16 high) = uint256(partner) < uint256(member)
             ? (p.tiersRecognisedByProposer, p.tiersRecognisedByPartner)
             : (p.tiersRecognisedByPartner, p.tiersRecognisedByProposer);
-        _pushMra(rec, member, partner, MraEntry(MraStatus.InForce, at, low, high));
+        rec.history.push(MraEntry(MraStatus.InForce, at, low, high));
         rec.suspendedBy = bytes32(0);
         delete _proposals[pair];
         emit MraAccepted(member, partner, at);
@@ -101,23 +120,21 @@ abstract contract AeoMra is IAeoRegistry {
 
     /// @inheritdoc IAeoRegistry
     function suspendMra(bytes32 partner) external {
-        bytes32 member = _callerMember();
+        bytes32 member = _actingMember();
         MraRecord storage rec = _mras[_pair(member, partner)];
         MraEntry memory last = _lastMra(rec);
         if (last.status != MraStatus.InForce) {
             revert AeoRegistryInvalidMraTransition(member, partner, last.status);
         }
         uint64 at = _later(0, last.at);
-        _pushMra(
-            rec, member, partner, MraEntry(MraStatus.Suspended, at, last.lowTiers, last.highTiers)
-        );
+        rec.history.push(MraEntry(MraStatus.Suspended, at, last.lowTiers, last.highTiers));
         rec.suspendedBy = member;
         emit MraSuspended(member, partner, at);
     }
 
     /// @inheritdoc IAeoRegistry
     function resumeMra(bytes32 partner) external {
-        bytes32 member = _callerMember();
+        bytes32 member = _actingMember();
         MraRecord storage rec = _mras[_pair(member, partner)];
         MraEntry memory last = _lastMra(rec);
         if (last.status != MraStatus.Suspended) {
@@ -127,25 +144,21 @@ abstract contract AeoMra is IAeoRegistry {
             revert AeoRegistryNotMraSuspender(member, partner, rec.suspendedBy);
         }
         uint64 at = _later(0, last.at);
-        _pushMra(
-            rec, member, partner, MraEntry(MraStatus.InForce, at, last.lowTiers, last.highTiers)
-        );
+        rec.history.push(MraEntry(MraStatus.InForce, at, last.lowTiers, last.highTiers));
         rec.suspendedBy = bytes32(0);
         emit MraResumed(member, partner, at);
     }
 
     /// @inheritdoc IAeoRegistry
     function terminateMra(bytes32 partner) external {
-        bytes32 member = _callerMember();
+        bytes32 member = _actingMember();
         MraRecord storage rec = _mras[_pair(member, partner)];
         MraEntry memory last = _lastMra(rec);
         if (last.status != MraStatus.InForce && last.status != MraStatus.Suspended) {
             revert AeoRegistryInvalidMraTransition(member, partner, last.status);
         }
         uint64 at = _later(0, last.at);
-        _pushMra(
-            rec, member, partner, MraEntry(MraStatus.Terminated, at, last.lowTiers, last.highTiers)
-        );
+        rec.history.push(MraEntry(MraStatus.Terminated, at, last.lowTiers, last.highTiers));
         rec.suspendedBy = bytes32(0);
         emit MraTerminated(member, partner, at);
     }
@@ -170,16 +183,22 @@ abstract contract AeoMra is IAeoRegistry {
     }
 
     /// @inheritdoc IAeoRegistry
-    function mraHistory(bytes32 member, bytes32 partner)
+    function mraHistory(bytes32 member, bytes32 partner, uint256 offset, uint256 limit)
         external
         view
         returns (MraState[] memory states)
     {
         MraEntry[] storage history = _mras[_pair(member, partner)].history;
-        states = new MraState[](history.length);
-        for (uint256 i = 0; i < history.length; ++i) {
-            states[i] = _view(history[i], member, partner);
+        (uint256 start, uint256 end) = _page(history.length, offset, limit);
+        states = new MraState[](end - start);
+        for (uint256 i = start; i < end; ++i) {
+            states[i - start] = _view(history[i], member, partner);
         }
+    }
+
+    /// @inheritdoc IAeoRegistry
+    function mraHistoryLength(bytes32 member, bytes32 partner) external view returns (uint256) {
+        return _mras[_pair(member, partner)].history.length;
     }
 
     /// @inheritdoc IAeoRegistry
@@ -211,11 +230,24 @@ abstract contract AeoMra is IAeoRegistry {
         return Reason.Recognized;
     }
 
-    /// @dev The member whose admin is the caller; reverts otherwise.
-    function _callerMember() internal view virtual returns (bytes32);
+    /// @dev The member that accredited the caller CUSTOMS_ROLE; reverts for any other caller
+    /// (member admin accounts included).
+    function _actingMember() internal view virtual returns (bytes32);
 
     /// @dev Whether `member` is an active consortium member.
     function _isActiveMember(bytes32 member) internal view virtual returns (bool);
+
+    /// @dev The bounds [start, end) of the page of `limit` entries from `offset` of a history of
+    /// `length` entries.
+    function _page(uint256 length, uint256 offset, uint256 limit)
+        internal
+        pure
+        returns (uint256 start, uint256 end)
+    {
+        if (limit > MAX_HISTORY_PAGE) revert AeoRegistryPageTooLarge(limit, MAX_HISTORY_PAGE);
+        start = offset < length ? offset : length;
+        end = length - start < limit ? length : start + limit;
+    }
 
     /// @dev `at`, or the block time when `at` is zero.
     function _now(uint64 at) internal view returns (uint64) {
@@ -228,24 +260,26 @@ abstract contract AeoMra is IAeoRegistry {
         if (floor > t) t = floor;
     }
 
+    /// @dev The last entry with `at` <= `at` (entries are in non-decreasing `at` order, so of
+    /// equal times the last one wins), or an empty entry: the latest entry first, then a binary
+    /// search of the others.
     function _mraAt(bytes32 member, bytes32 partner, uint64 at)
         private
         view
         returns (MraEntry memory e)
     {
         MraEntry[] storage history = _mras[_pair(member, partner)].history;
-        for (uint256 i = history.length; i > 0; --i) {
-            if (history[i - 1].at <= at) return history[i - 1];
+        uint256 n = history.length;
+        if (n == 0) return e;
+        if (history[n - 1].at <= at) return history[n - 1];
+        uint256 low = 0;
+        uint256 high = n - 1;
+        while (low < high) {
+            uint256 mid = (low + high) / 2;
+            if (history[mid].at > at) high = mid;
+            else low = mid + 1;
         }
-    }
-
-    function _pushMra(MraRecord storage rec, bytes32 member, bytes32 partner, MraEntry memory e)
-        private
-    {
-        if (rec.history.length >= MAX_MRA_HISTORY) {
-            revert AeoRegistryMraHistoryFull(member, partner, MAX_MRA_HISTORY);
-        }
-        rec.history.push(e);
+        if (low != 0) e = history[low - 1];
     }
 
     function _addPartner(bytes32 member, bytes32 partner) private {

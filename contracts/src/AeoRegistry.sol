@@ -7,13 +7,13 @@ import {OracleQuorum} from "./OracleQuorum.sol";
 import {AeoMra} from "./AeoMra.sol";
 
 /// @title AeoRegistry
-/// @notice AEO certifications per member (changed by the member's admin or a quorum of its
-/// oracles), MRAs between members, and the recognition view that combines them.
+/// @notice AEO certifications per member (changed by the member's customs keys, accounts it
+/// accredited CUSTOMS_ROLE, or by a quorum of its oracles), MRAs between members (consented to
+/// by customs keys), and the recognition view that combines them.
 /// @dev A certification costs three storage slots: its history array length, one packed
-/// history entry per change and the evidence hash.
+/// history entry per change and the evidence hash. History is uncapped; reads at a time are a
+/// binary search over it.
 contract AeoRegistry is OracleQuorum, AeoMra {
-    /// @notice Most changes kept per certification.
-    uint256 public constant MAX_HISTORY = 64;
     /// @notice Most changes per `applyChanges` / `submitChanges` call.
     uint256 public constant MAX_BATCH = 100;
 
@@ -25,6 +25,8 @@ contract AeoRegistry is OracleQuorum, AeoMra {
     bytes32 public constant AEO_CHANGE_BATCH_TYPEHASH = keccak256(
         "AeoChangeBatch(bytes32 member,AeoChange[] changes,uint256 nonce,uint64 deadline)AeoChange(uint8 kind,bytes32 operator,uint8 tier,uint64 validFrom,uint64 validUntil,bytes32 evidenceHash,uint16 reason,uint64 effectiveAt)"
     );
+
+    bytes32 private constant _CUSTOMS_ROLE = keccak256("CUSTOMS_ROLE");
 
     struct CertRecord {
         CertificationState[] history;
@@ -48,7 +50,7 @@ contract AeoRegistry is OracleQuorum, AeoMra {
         uint64 effectiveAt
     ) external {
         _apply(
-            _callerMember(),
+            _actingMember(),
             AeoChange(
                 ChangeKind.Certify,
                 operator,
@@ -64,22 +66,22 @@ contract AeoRegistry is OracleQuorum, AeoMra {
 
     /// @inheritdoc IAeoRegistry
     function suspend(bytes32 operator, uint16 reason, uint64 effectiveAt) external {
-        _apply(_callerMember(), _statusChange(ChangeKind.Suspend, operator, reason, effectiveAt));
+        _apply(_actingMember(), _statusChange(ChangeKind.Suspend, operator, reason, effectiveAt));
     }
 
     /// @inheritdoc IAeoRegistry
     function reinstate(bytes32 operator, uint16 reason, uint64 effectiveAt) external {
-        _apply(_callerMember(), _statusChange(ChangeKind.Reinstate, operator, reason, effectiveAt));
+        _apply(_actingMember(), _statusChange(ChangeKind.Reinstate, operator, reason, effectiveAt));
     }
 
     /// @inheritdoc IAeoRegistry
     function revoke(bytes32 operator, uint16 reason, uint64 effectiveAt) external {
-        _apply(_callerMember(), _statusChange(ChangeKind.Revoke, operator, reason, effectiveAt));
+        _apply(_actingMember(), _statusChange(ChangeKind.Revoke, operator, reason, effectiveAt));
     }
 
     /// @inheritdoc IAeoRegistry
     function applyChanges(AeoChange[] calldata changes) external {
-        bytes32 member = _callerMember();
+        bytes32 member = _actingMember();
         _checkBatchSize(changes.length);
         for (uint256 i = 0; i < changes.length; ++i) {
             _apply(member, changes[i]);
@@ -158,12 +160,27 @@ contract AeoRegistry is OracleQuorum, AeoMra {
     }
 
     /// @inheritdoc IAeoRegistry
-    function certificationHistory(bytes32 operator, bytes32 certifyingMember)
+    function certificationHistory(
+        bytes32 operator,
+        bytes32 certifyingMember,
+        uint256 offset,
+        uint256 limit
+    ) external view returns (CertificationState[] memory states) {
+        CertificationState[] storage history = _certs[certifyingMember][operator].history;
+        (uint256 start, uint256 end) = _page(history.length, offset, limit);
+        states = new CertificationState[](end - start);
+        for (uint256 i = start; i < end; ++i) {
+            states[i - start] = history[i];
+        }
+    }
+
+    /// @inheritdoc IAeoRegistry
+    function certificationHistoryLength(bytes32 operator, bytes32 certifyingMember)
         external
         view
-        returns (CertificationState[] memory)
+        returns (uint256)
     {
-        return _certs[certifyingMember][operator].history;
+        return _certs[certifyingMember][operator].history.length;
     }
 
     // ---------------------------------------------------------------- internals
@@ -176,7 +193,6 @@ contract AeoRegistry is OracleQuorum, AeoMra {
         if (n != 0) next = rec.history[n - 1];
         Status status = next.status;
         _checkTransition(member, c.operator, status, c.kind);
-        if (n >= MAX_HISTORY) revert AeoRegistryHistoryFull(member, c.operator, MAX_HISTORY);
         uint64 at = _now(c.effectiveAt);
         if (at < next.effectiveAt) {
             revert AeoRegistryEffectiveTimeTooEarly(member, c.operator, at, next.effectiveAt);
@@ -246,14 +262,25 @@ contract AeoRegistry is OracleQuorum, AeoMra {
         return _mraReason(certifying, recognising, s.tier, at);
     }
 
+    /// @dev The last state with `effectiveAt` <= `at` (history is in non-decreasing
+    /// `effectiveAt` order, so of equal times the last one wins), or an empty state: the latest
+    /// entry first, then a binary search of the others.
     function _stateAt(CertificationState[] storage history, uint64 at)
         private
         view
         returns (CertificationState memory s)
     {
-        for (uint256 i = history.length; i > 0; --i) {
-            if (history[i - 1].effectiveAt <= at) return history[i - 1];
+        uint256 n = history.length;
+        if (n == 0) return s;
+        if (history[n - 1].effectiveAt <= at) return history[n - 1];
+        uint256 low = 0;
+        uint256 high = n - 1;
+        while (low < high) {
+            uint256 mid = (low + high) / 2;
+            if (history[mid].effectiveAt > at) high = mid;
+            else low = mid + 1;
         }
+        if (low != 0) s = history[low - 1];
     }
 
     function _batchHash(
@@ -289,11 +316,13 @@ contract AeoRegistry is OracleQuorum, AeoMra {
         return AeoChange(kind, operator, 0, 0, 0, bytes32(0), reason, effectiveAt);
     }
 
-    function _callerMember() internal view override returns (bytes32 member) {
-        member = _consortium.memberOf(msg.sender);
-        if (member == bytes32(0) || !_consortium.isMember(member)) {
-            revert AeoRegistryNotMemberAdmin(msg.sender);
+    function _actingMember() internal view override returns (bytes32 member) {
+        bytes32 governed = _consortium.memberOf(msg.sender);
+        if (governed != bytes32(0)) revert AeoRegistryAdminNotCustoms(msg.sender, governed);
+        if (!_consortium.isAccredited(msg.sender, _CUSTOMS_ROLE, bytes32(0))) {
+            revert AeoRegistryNotCustoms(msg.sender);
         }
+        member = _consortium.accreditingMember(msg.sender);
     }
 
     function _isActiveMember(bytes32 member) internal view override returns (bool) {

@@ -5,12 +5,15 @@ import {BaseTest} from "./BaseTest.sol";
 import {AeoRegistry} from "../src/AeoRegistry.sol";
 import {IAeoRegistry} from "../src/interfaces/IAeoRegistry.sol";
 
-/// @notice AeoRegistry on the CN+SG consortium, three CN oracles and one SG oracle accredited.
+/// @notice AeoRegistry on the CN+SG consortium, three CN oracles and one SG oracle accredited,
+/// and one customs (operational) key per member: `cnOps`, `sgOps` (accredited CUSTOMS_ROLE by
+/// the member's admin, which itself is refused for operational transactions).
 abstract contract AeoBaseTest is BaseTest {
     bytes32 internal constant OP_A = keccak256("CN|AEO-0001");
     bytes32 internal constant OP_B = keccak256("CN|AEO-0002");
     bytes32 internal constant EVIDENCE = keccak256("evidence");
     bytes32 internal constant ORACLE_ROLE = keccak256("ORACLE_ROLE");
+    bytes32 internal constant CUSTOMS_ROLE = keccak256("CUSTOMS_ROLE");
     bytes32 internal constant DOMAIN_TYPEHASH = keccak256(
         "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
     );
@@ -21,6 +24,9 @@ abstract contract AeoBaseTest is BaseTest {
 
     address internal cnOracle2 = _actor("cn-oracle-2");
     address internal cnOracle3 = _actor("cn-oracle-3");
+    address internal cnOps = _actor("cn-ops");
+    address internal sgOps = _actor("sg-ops");
+    address internal thOps = _actor("th-ops");
 
     AeoRegistry internal registry;
 
@@ -32,24 +38,26 @@ abstract contract AeoBaseTest is BaseTest {
         _accredit(cnCustoms, cnOracle3, ORACLE_ROLE, bytes32(0));
         _accredit(sgCustoms, sgOracle, ORACLE_ROLE, bytes32(0));
         _accredit(cnCustoms, cnIssuer, keccak256("ISSUER_ROLE"), CERTIFICATE_OF_ORIGIN);
+        _accredit(cnCustoms, cnOps, CUSTOMS_ROLE, bytes32(0));
+        _accredit(sgCustoms, sgOps, CUSTOMS_ROLE, bytes32(0));
     }
 
     function _now() internal view returns (uint64) {
         return uint64(block.timestamp);
     }
 
-    /// @dev `admin` certifies `operator` at `tier`, valid from now with no expiry.
-    function _certify(address admin, bytes32 operator, uint8 tier) internal {
-        vm.prank(admin);
+    /// @dev The customs key `ops` certifies `operator` at `tier`, valid from now with no expiry.
+    function _certify(address ops, bytes32 operator, uint8 tier) internal {
+        vm.prank(ops);
         registry.certify(operator, tier, 0, 0, EVIDENCE, 0);
     }
 
     /// @dev CN proposes, SG accepts: CN recognises `cnTiers` of SG's AEOs, SG `sgTiers` of CN's.
     function _mra(uint16 cnTiers, uint16 sgTiers) internal {
-        vm.prank(cnCustoms);
+        vm.prank(cnOps);
         registry.proposeMra(SG, cnTiers, sgTiers, 0);
-        vm.prank(sgCustoms);
-        registry.acceptMra(CN);
+        vm.prank(sgOps);
+        registry.acceptMra(CN, cnTiers, sgTiers, 0);
     }
 
     function _certifyChange(bytes32 operator, uint8 tier)
@@ -123,10 +131,57 @@ abstract contract AeoBaseTest is BaseTest {
         n[1] = b;
     }
 
+    /// @dev Expect the next call by `caller`, not a customs key, to be refused.
+    function _expectNotCustoms(address caller) internal {
+        vm.expectRevert(abi.encodeWithSelector(IAeoRegistry.AeoRegistryNotCustoms.selector, caller));
+    }
+
+    /// @dev Expect the next call by `admin`, the admin account of `member`, to be refused.
+    function _expectAdminNotCustoms(address admin, bytes32 member) internal {
+        vm.expectRevert(
+            abi.encodeWithSelector(IAeoRegistry.AeoRegistryAdminNotCustoms.selector, admin, member)
+        );
+    }
+
     /// @dev Set `admin`'s member quorum.
     function _quorum(address admin, uint256 k) internal {
         vm.prank(admin);
         registry.setOracleQuorum(k);
+    }
+
+    /// @dev A certification's whole history, read page by page.
+    function _history(bytes32 operator, bytes32 member)
+        internal
+        view
+        returns (IAeoRegistry.CertificationState[] memory h)
+    {
+        uint256 n = registry.certificationHistoryLength(operator, member);
+        uint256 page = registry.MAX_HISTORY_PAGE();
+        h = new IAeoRegistry.CertificationState[](n);
+        for (uint256 offset = 0; offset < n; offset += page) {
+            IAeoRegistry.CertificationState[] memory p =
+                registry.certificationHistory(operator, member, offset, page);
+            for (uint256 i = 0; i < p.length; ++i) {
+                h[offset + i] = p[i];
+            }
+        }
+    }
+
+    /// @dev An MRA's whole history seen from `member`, read page by page.
+    function _mraHistory(bytes32 member, bytes32 partner)
+        internal
+        view
+        returns (IAeoRegistry.MraState[] memory h)
+    {
+        uint256 n = registry.mraHistoryLength(member, partner);
+        uint256 page = registry.MAX_HISTORY_PAGE();
+        h = new IAeoRegistry.MraState[](n);
+        for (uint256 offset = 0; offset < n; offset += page) {
+            IAeoRegistry.MraState[] memory p = registry.mraHistory(member, partner, offset, page);
+            for (uint256 i = 0; i < p.length; ++i) {
+                h[offset + i] = p[i];
+            }
+        }
     }
 
     function _status(bytes32 operator, bytes32 member) internal view returns (IAeoRegistry.Status) {

@@ -6,8 +6,8 @@ import {Vm} from "./utils/Vm.sol";
 import {AeoRegistry} from "../src/AeoRegistry.sol";
 import {IAeoRegistry} from "../src/interfaces/IAeoRegistry.sol";
 
-/// @notice Drives AeoRegistry through random certification and MRA actions by CN and SG (and
-/// a stranger), keeping a model of each certification's status and samples of past answers.
+/// @notice Drives AeoRegistry through random certification and MRA actions by CN's and SG's
+/// customs keys (and, always refused, a stranger and the members' admin accounts), keeping a model of each certification's status and samples of past answers.
 contract AeoRegistryHandler {
     Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
     uint256 internal constant MAX_SAMPLES = 256;
@@ -22,6 +22,7 @@ contract AeoRegistryHandler {
 
     AeoRegistry public registry;
     bytes32[2] public members;
+    address[2] public keys;
     address[2] public admins;
     address public stranger;
     bytes32[4] public operators;
@@ -29,15 +30,19 @@ contract AeoRegistryHandler {
     mapping(bytes32 member => mapping(bytes32 operator => IAeoRegistry.Status)) public model;
     Sample[] internal _samples;
     bool public strangerSucceeded;
+    bool public adminSucceeded;
+    bool public staleTermsAccepted;
 
     constructor(
         AeoRegistry registry_,
         bytes32[2] memory members_,
+        address[2] memory keys_,
         address[2] memory admins_,
         address stranger_
     ) {
         registry = registry_;
         members = members_;
+        keys = keys_;
         admins = admins_;
         stranger = stranger_;
         for (uint256 i = 0; i < operators.length; ++i) {
@@ -48,7 +53,7 @@ contract AeoRegistryHandler {
     function certify(uint256 m, uint256 o, uint8 tier, uint32 validFor) external {
         (bytes32 member, bytes32 op) = _pick(m, o);
         uint64 until = validFor % 3 == 0 ? 0 : uint64(block.timestamp) + 1 + validFor;
-        vm.prank(admins[m % 2]);
+        vm.prank(keys[m % 2]);
         try registry.certify(op, uint8(1 + (tier % 3)), 0, until, keccak256("e"), 0) {
             if (model[member][op] != IAeoRegistry.Status.Suspended) {
                 model[member][op] = IAeoRegistry.Status.Active;
@@ -58,7 +63,7 @@ contract AeoRegistryHandler {
 
     function suspend(uint256 m, uint256 o, uint16 reason) external {
         (bytes32 member, bytes32 op) = _pick(m, o);
-        vm.prank(admins[m % 2]);
+        vm.prank(keys[m % 2]);
         try registry.suspend(op, reason, 0) {
             model[member][op] = IAeoRegistry.Status.Suspended;
         } catch {}
@@ -66,7 +71,7 @@ contract AeoRegistryHandler {
 
     function reinstate(uint256 m, uint256 o) external {
         (bytes32 member, bytes32 op) = _pick(m, o);
-        vm.prank(admins[m % 2]);
+        vm.prank(keys[m % 2]);
         try registry.reinstate(op, 0, 0) {
             model[member][op] = IAeoRegistry.Status.Active;
         } catch {}
@@ -74,7 +79,7 @@ contract AeoRegistryHandler {
 
     function revoke(uint256 m, uint256 o, uint16 reason) external {
         (bytes32 member, bytes32 op) = _pick(m, o);
-        vm.prank(admins[m % 2]);
+        vm.prank(keys[m % 2]);
         try registry.revoke(op, reason, 0) {
             model[member][op] = IAeoRegistry.Status.Revoked;
         } catch {}
@@ -87,8 +92,24 @@ contract AeoRegistryHandler {
         } catch {}
     }
 
+    /// @dev A member's admin account tries a certification change and an MRA action.
+    function adminOperates(uint256 m, uint256 o, uint16 reason) external {
+        bytes32 op = operators[o % operators.length];
+        vm.startPrank(admins[m % 2]);
+        try registry.certify(op, 1, 0, 0, bytes32(0), 0) {
+            adminSucceeded = true;
+        } catch {}
+        try registry.revoke(op, reason, 0) {
+            adminSucceeded = true;
+        } catch {}
+        try registry.terminateMra(members[(m + 1) % 2]) {
+            adminSucceeded = true;
+        } catch {}
+        vm.stopPrank();
+    }
+
     function proposeMra(uint256 m, uint16 mine, uint16 theirs, uint32 delay) external {
-        vm.prank(admins[m % 2]);
+        vm.prank(keys[m % 2]);
         try registry.proposeMra(
             members[(m + 1) % 2],
             (mine & 0x0E) | 0x02,
@@ -98,23 +119,31 @@ contract AeoRegistryHandler {
             catch {}
     }
 
-    function acceptMra(uint256 m) external {
-        vm.prank(admins[m % 2]);
-        try registry.acceptMra(members[(m + 1) % 2]) {} catch {}
+    /// @dev Accept the standing terms (read just before), or, on odd `stale`, terms that
+    /// differ from them: those must never be accepted.
+    function acceptMra(uint256 m, uint256 stale) external {
+        IAeoRegistry.MraProposal memory p = registry.mraProposal(members[0], members[1]);
+        uint16 proposerTiers = p.tiersRecognisedByProposer ^ uint16(stale % 2 == 1 ? 0x04 : 0);
+        vm.prank(keys[m % 2]);
+        try registry.acceptMra(
+            members[(m + 1) % 2], proposerTiers, p.tiersRecognisedByPartner, p.effectiveFrom
+        ) {
+            if (stale % 2 == 1) staleTermsAccepted = true;
+        } catch {}
     }
 
     function suspendMra(uint256 m) external {
-        vm.prank(admins[m % 2]);
+        vm.prank(keys[m % 2]);
         try registry.suspendMra(members[(m + 1) % 2]) {} catch {}
     }
 
     function resumeMra(uint256 m) external {
-        vm.prank(admins[m % 2]);
+        vm.prank(keys[m % 2]);
         try registry.resumeMra(members[(m + 1) % 2]) {} catch {}
     }
 
     function terminateMra(uint256 m) external {
-        vm.prank(admins[m % 2]);
+        vm.prank(keys[m % 2]);
         try registry.terminateMra(members[(m + 1) % 2]) {} catch {}
     }
 
@@ -156,7 +185,9 @@ contract AeoRegistryInvariant_Test is AeoBaseTest {
 
     function setUp() public override {
         super.setUp();
-        handler = new AeoRegistryHandler(registry, [CN, SG], [cnCustoms, sgCustoms], stranger);
+        handler = new AeoRegistryHandler(
+            registry, [CN, SG], [cnOps, sgOps], [cnCustoms, sgCustoms], stranger
+        );
     }
 
     /// @dev forge-std's StdInvariant is not available: forge reads this list directly.
@@ -179,20 +210,20 @@ contract AeoRegistryInvariant_Test is AeoBaseTest {
         }
     }
 
-    function invariant_HistoryBoundedAndOrdered() public view {
+    /// @dev Histories stay ordered by effective time, and the latest entry is the record.
+    function invariant_HistoryOrdered() public view {
         for (uint256 o = 0; o < handler.operatorCount(); ++o) {
             bytes32 op = handler.operators(o);
             for (uint256 m = 0; m < 2; ++m) {
-                IAeoRegistry.CertificationState[] memory h =
-                    registry.certificationHistory(op, handler.members(m));
-                assertLe(h.length, registry.MAX_HISTORY(), "bounded");
+                IAeoRegistry.CertificationState[] memory h = _history(op, handler.members(m));
+                assertEq(h.length, registry.certification(op, handler.members(m)).changes, "n");
                 for (uint256 i = 1; i < h.length; ++i) {
                     assertLe(h[i - 1].effectiveAt, h[i].effectiveAt, "ordered");
                 }
             }
         }
-        IAeoRegistry.MraState[] memory mh = registry.mraHistory(CN, SG);
-        assertLe(mh.length, registry.MAX_MRA_HISTORY(), "MRA bounded");
+        IAeoRegistry.MraState[] memory mh = _mraHistory(CN, SG);
+        assertEq(mh.length, registry.mra(CN, SG).changes, "MRA n");
         for (uint256 i = 1; i < mh.length; ++i) {
             assertLe(mh[i - 1].at, mh[i].at, "MRA ordered");
         }
@@ -218,6 +249,10 @@ contract AeoRegistryInvariant_Test is AeoBaseTest {
         }
     }
 
+    function invariant_OnlyStandingTermsAccepted() public view {
+        assertFalse(handler.staleTermsAccepted(), "accepted terms other than the proposal's");
+    }
+
     function invariant_MraPerspectivesAgree() public view {
         IAeoRegistry.Mra memory a = registry.mra(CN, SG);
         IAeoRegistry.Mra memory b = registry.mra(SG, CN);
@@ -227,8 +262,9 @@ contract AeoRegistryInvariant_Test is AeoBaseTest {
         assertEq(a.suspendedBy, b.suspendedBy, "suspendedBy");
     }
 
-    function invariant_StrangerNeverChangesRecords() public view {
+    function invariant_OnlyCustomsKeysChangeRecords() public view {
         assertFalse(handler.strangerSucceeded(), "stranger certified");
+        assertFalse(handler.adminSucceeded(), "admin key operated");
     }
 
     function _checkRecognition(bytes32 op, bytes32 cert, bytes32 recog) internal view {

@@ -15,6 +15,16 @@ import {IOracleQuorum} from "./IOracleQuorum.sol";
 ///   `validFrom` 0 means the change's effective time.
 /// - History is append-only and ordered by effective time; a change's effective time may not
 ///   be before the previous change's. Of several changes at the same time the last one wins.
+///   History has no cap (a revocation, suspension or termination is never refused for its
+///   length): point-in-time reads are a binary search, O(log n) storage reads, and a read at
+///   or after the latest change one read; full histories are read in pages of at most
+///   MAX_HISTORY_PAGE entries.
+/// - Operational keys: certifications (certify, suspend, reinstate, revoke, applyChanges) and MRA
+///   consent (proposeMra, cancelMraProposal, acceptMra, suspendMra, resumeMra, terminateMra)
+///   are sent by an account accredited CUSTOMS_ROLE (keccak256("CUSTOMS_ROLE"), scope zero) by
+///   an active member, which is the acting member. A member's admin account (its governance
+///   key) is refused even if it also holds that accreditation (AeoRegistryAdminNotCustoms).
+///   The oracle path (submitChanges) and setOracleQuorum (member admin) are unchanged.
 /// - `certify` makes a None or Revoked certification Active and leaves a Suspended one
 ///   Suspended (a tier or validity change does not lift a suspension; `reinstate` does).
 ///   `suspend` needs Active; `reinstate` needs Suspended; `revoke` needs Active or Suspended.
@@ -174,8 +184,11 @@ interface IAeoRegistry is IOracleQuorum {
     /// @notice `member` terminated its MRA with `partner`.
     event MraTerminated(bytes32 indexed member, bytes32 indexed partner, uint64 effectiveAt);
 
-    /// @notice The caller is not the admin account of an active member.
-    error AeoRegistryNotMemberAdmin(address caller);
+    /// @notice The caller is not accredited CUSTOMS_ROLE (scope zero) by an active member.
+    error AeoRegistryNotCustoms(address caller);
+    /// @notice The caller is the admin (governance) account of `member`; operational
+    /// transactions are sent by an account accredited CUSTOMS_ROLE.
+    error AeoRegistryAdminNotCustoms(address caller, bytes32 member);
     /// @notice The operator id is zero.
     error AeoRegistryInvalidOperator(bytes32 operator);
     /// @notice The tier is not in 1..max.
@@ -190,8 +203,6 @@ interface IAeoRegistry is IOracleQuorum {
     error AeoRegistryEffectiveTimeTooEarly(
         bytes32 certifyingMember, bytes32 operator, uint64 effectiveAt, uint64 previous
     );
-    /// @notice The certification's history is at its cap.
-    error AeoRegistryHistoryFull(bytes32 certifyingMember, bytes32 operator, uint256 max);
     /// @notice A batch must hold 1..max changes.
     error AeoRegistryInvalidBatchSize(uint256 size, uint256 max);
     /// @notice The partner is the member itself or not an active member.
@@ -204,18 +215,28 @@ interface IAeoRegistry is IOracleQuorum {
     error AeoRegistryNoMraProposal(bytes32 member, bytes32 partner);
     /// @notice A member cannot accept its own proposal.
     error AeoRegistryOwnMraProposal(bytes32 member, bytes32 partner);
+    /// @notice The pending proposal's terms (given here) are not the ones the accepting member
+    /// passed to acceptMra: the proposal was replaced since the member read it.
+    error AeoRegistryMraTermsChanged(
+        bytes32 member,
+        bytes32 partner,
+        uint16 tiersRecognisedByProposer,
+        uint16 tiersRecognisedByPartner,
+        uint64 effectiveFrom
+    );
     /// @notice The MRA action does not apply to an MRA in this status.
     error AeoRegistryInvalidMraTransition(bytes32 member, bytes32 partner, MraStatus status);
     /// @notice Only the member that suspended an MRA may resume it.
     error AeoRegistryNotMraSuspender(bytes32 member, bytes32 partner, bytes32 suspendedBy);
-    /// @notice The MRA's history is at its cap.
-    error AeoRegistryMraHistoryFull(bytes32 member, bytes32 partner, uint256 max);
+    /// @notice A history page may hold at most `max` entries.
+    error AeoRegistryPageTooLarge(uint256 limit, uint256 max);
     /// @notice The member has MAX_MRA_PARTNERS partners already.
     error AeoRegistryTooManyPartners(bytes32 member, uint256 max);
 
-    // ------------------------------------------------------------ certifications (member admin)
+    // ------------------------------------------------------------ certifications (customs keys)
 
-    /// @notice Certify an operator, or change its tier/validity/evidence.
+    /// @notice Certify an operator, or change its tier/validity/evidence, for the caller's member.
+    /// Every function of this section is sent by a customs key (see Operational keys above).
     /// @param operator Operator id.
     /// @param tier 1..MAX_TIER.
     /// @param validFrom Start of validity (0: the effective time).
@@ -280,7 +301,7 @@ interface IAeoRegistry is IOracleQuorum {
         uint64 deadline
     ) external view returns (bytes32);
 
-    // ------------------------------------------------------------ MRAs (member admin)
+    // ------------------------------------------------------------ MRAs (customs keys)
 
     /// @notice Propose an MRA (or an amendment of one in force) to `partner`; replaces any
     /// pending proposal between the two.
@@ -299,10 +320,21 @@ interface IAeoRegistry is IOracleQuorum {
     /// @param partner The other member.
     function cancelMraProposal(bytes32 partner) external;
 
-    /// @notice Accept `partner`'s pending proposal; in force from max(effectiveFrom, now,
-    /// previous change). Not while the MRA is suspended.
+    /// @notice Accept `partner`'s pending proposal, whose terms must be exactly the ones given
+    /// (as in MraProposed / mraProposal), else AeoRegistryMraTermsChanged; in force from
+    /// max(effectiveFrom, now, previous change). Not while the MRA is suspended.
     /// @param partner The proposing member.
-    function acceptMra(bytes32 partner) external;
+    /// @param tiersRecognisedByProposer The proposal's mask of the caller's member's tiers that
+    /// `partner` recognises.
+    /// @param tiersRecognisedByPartner The proposal's mask of `partner`'s tiers that the caller's
+    /// member recognises.
+    /// @param effectiveFrom The proposal's effectiveFrom (0: on acceptance).
+    function acceptMra(
+        bytes32 partner,
+        uint16 tiersRecognisedByProposer,
+        uint16 tiersRecognisedByPartner,
+        uint64 effectiveFrom
+    ) external;
 
     /// @notice Suspend an MRA that is in force (or accepted for a future date).
     /// @param partner The other member.
@@ -360,13 +392,26 @@ interface IAeoRegistry is IOracleQuorum {
         view
         returns (CertificationState memory);
 
-    /// @notice Every change of a certification, oldest first (at most MAX_HISTORY).
+    /// @notice Changes `offset` .. `offset + limit - 1` of a certification, oldest first
+    /// (fewer at the end of the history; none when `offset` is at or past its length).
     /// @param operator Operator id.
     /// @param certifyingMember Certifying member.
-    function certificationHistory(bytes32 operator, bytes32 certifyingMember)
+    /// @param offset Index of the first change (0: the oldest).
+    /// @param limit Most changes returned, at most MAX_HISTORY_PAGE.
+    function certificationHistory(
+        bytes32 operator,
+        bytes32 certifyingMember,
+        uint256 offset,
+        uint256 limit
+    ) external view returns (CertificationState[] memory);
+
+    /// @notice Number of changes of a certification (the same as `certification().changes`).
+    /// @param operator Operator id.
+    /// @param certifyingMember Certifying member.
+    function certificationHistoryLength(bytes32 operator, bytes32 certifyingMember)
         external
         view
-        returns (CertificationState[] memory);
+        returns (uint256);
 
     /// @notice The MRA between two members as last recorded, seen from `member`.
     /// @param member One member.
@@ -382,10 +427,22 @@ interface IAeoRegistry is IOracleQuorum {
         view
         returns (MraState memory);
 
-    /// @notice Every state change of the MRA, oldest first, seen from `member`.
+    /// @notice State changes `offset` .. `offset + limit - 1` of the MRA, oldest first, seen
+    /// from `member` (fewer at the end of the history; none when `offset` is at or past its
+    /// length).
     /// @param member One member.
     /// @param partner The other.
-    function mraHistory(bytes32 member, bytes32 partner) external view returns (MraState[] memory);
+    /// @param offset Index of the first change (0: the oldest).
+    /// @param limit Most changes returned, at most MAX_HISTORY_PAGE.
+    function mraHistory(bytes32 member, bytes32 partner, uint256 offset, uint256 limit)
+        external
+        view
+        returns (MraState[] memory);
+
+    /// @notice Number of state changes of the MRA (the same as `mra().changes`).
+    /// @param member One member.
+    /// @param partner The other.
+    function mraHistoryLength(bytes32 member, bytes32 partner) external view returns (uint256);
 
     /// @notice The pending proposal between two members, if any.
     /// @param member One member.
