@@ -98,7 +98,7 @@ def _measure(settings: LedgerSettings, root: Path, operators: int) -> AeoBenchma
         deployments_dir=settings.resolved_deployments_dir,
         data_dir=settings.data_dir,
     )
-    admin = build_client(settings, "cn-customs")
+    admin = build_client(settings, "cn-admin")
     admin.transact(admin.contract("AeoRegistry").functions.setOracleQuorum(len(ORACLES)))
     source = root / "aeo-cn.csv"
     ids = write_export(source, operators)
@@ -176,7 +176,13 @@ def _recognition_latencies(settings: LedgerSettings, ids: list[str]) -> list[flo
     MraBinding(build_client(settings, "cn-customs")).propose(
         member="CN", partner="SG", tiers_recognised_by_member=mask, tiers_recognised_by_partner=mask
     )
-    MraBinding(build_client(settings, "sg-customs")).accept(member="SG", partner="CN")
+    MraBinding(build_client(settings, "sg-customs")).accept(
+        member="SG",
+        partner="CN",
+        tiers_recognised_by_proposer=mask,
+        tiers_recognised_by_partner=mask,
+        effective_from=None,
+    )
     reader = build_client(settings)
     sample = random.Random(2026).sample(ids, min(RECOGNITION_SAMPLES, len(ids)))
     recognized(client=reader, operator=sample[0], certified_by="CN", recognised_by="SG")  # warm up

@@ -11,8 +11,8 @@ from ledger.aeo import AeoRegistryBinding, recognized
 from ledger.aeo.codes import ChangeKind
 from ledger.aeo.models import Certification, CertificationState, ChangeResult
 from ledger.chain.client import LedgerClient
+from ledger.consortium.binding import ConsortiumBinding
 from ledger.errors import KeyUnavailable
-from ledger.ids import member_id_text
 from ledger.timestamps import parse_time
 
 app = typer.Typer(help="AEO certifications and their recognition under MRAs.", no_args_is_help=True)
@@ -27,13 +27,20 @@ ReasonOption = Annotated[
 ]
 
 
-def admin_member(client: LedgerClient) -> str:
-    """The member whose admin account signs; AEO and MRA changes are made by members."""
-    raw = client.call(client.contract("Consortium").functions.memberOf(client.address))
-    member = member_id_text(raw)
-    if not member:
-        raise KeyUnavailable(f"{client.address} is not the admin account of a member")
-    return member
+def customs_member(client: LedgerClient) -> str:
+    """The member whose customs (operational) key signs: AEO and MRA changes are made with those,
+    never with the governance admin key."""
+    binding = ConsortiumBinding(client)
+    member = binding.customs_member(client.address)
+    if member:
+        return member
+    admin_of = binding.member_of(client.address)
+    if admin_of:
+        raise KeyUnavailable(
+            f"{client.address} is {admin_of}'s governance admin key; AEO and MRA changes are signed by a key "
+            f"{admin_of} accredits with the customs role (e.g. --as {admin_of.lower()}-customs)"
+        )
+    raise KeyUnavailable(f"{client.address} is not a customs key of any member (accredit it with --role customs)")
 
 
 @app.command()
@@ -51,7 +58,7 @@ def certify(
     """Certify an operator for your member (or change its tier, validity or evidence)."""
     client = state(ctx).client(as_)
     result = AeoRegistryBinding(client).certify(
-        member=admin_member(client),
+        member=customs_member(client),
         operator=operator,
         tier=tier,
         valid_from=parse_time(valid_from, path="valid-from") if valid_from else None,
@@ -67,7 +74,7 @@ def _status_change(ctx: typer.Context, kind: ChangeKind, operator: str, reason: 
     client = state(ctx).client(as_)
     result = AeoRegistryBinding(client).change_status(
         kind,
-        member=admin_member(client),
+        member=customs_member(client),
         operator=operator,
         reason=reason,
         effective_at=parse_time(effective, path="effective") if effective else None,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cli.aeo_cmd import admin_member
+from cli.aeo_cmd import customs_member
 from cli.context import AsOption, JsonOption, print_json, print_rows, short_time, state
 from ledger.aeo import MraBinding
 from ledger.aeo.codes import parse_tiers
@@ -38,7 +38,7 @@ def propose(
     theirs = parse_tiers(partner_tiers) if partner_tiers else mine
     client = state(ctx).client(as_)
     result = MraBinding(client).propose(
-        member=admin_member(client),
+        member=customs_member(client),
         partner=partner,
         tiers_recognised_by_member=mine,
         tiers_recognised_by_partner=theirs,
@@ -51,19 +51,50 @@ def _act(ctx: typer.Context, action: str, partner: str, as_: str | None, as_json
     client = state(ctx).client(as_)
     binding = MraBinding(client)
     act = {
-        "accept": binding.accept,
         "cancel": binding.cancel,
         "suspend": binding.suspend,
         "resume": binding.resume,
         "terminate": binding.terminate,
     }[action]
-    _report(act(member=admin_member(client), partner=partner), as_json)
+    _report(act(member=customs_member(client), partner=partner), as_json)
 
 
 @app.command()
-def accept(ctx: typer.Context, partner: WithOption, as_: AsOption = None, as_json: JsonOption = False) -> None:
-    """Accept the partner's pending proposal."""
-    _act(ctx, "accept", partner, as_, as_json)
+def accept(
+    ctx: typer.Context,
+    partner: WithOption,
+    tiers: Annotated[
+        str,
+        typer.Option(
+            "--tiers", help="Tiers of the partner's AEOs you recognise, as the proposal says (general,advanced)."
+        ),
+    ],
+    partner_tiers: Annotated[
+        str | None, typer.Option("--partner-tiers", help="Tiers of your AEOs the partner recognises (default --tiers).")
+    ] = None,
+    effective: Annotated[
+        str | None,
+        typer.Option("--effective", help="The proposed effective time (ISO 8601); omit for on acceptance."),
+    ] = None,
+    as_: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Accept the partner's proposal on the terms you name (`mra list` shows them).
+
+    The terms are restated so that the proposer cannot change them between your reading and
+    your acceptance: a proposal that differs is refused.
+    """
+    mine = parse_tiers(tiers)
+    theirs = parse_tiers(partner_tiers) if partner_tiers else mine
+    client = state(ctx).client(as_)
+    result = MraBinding(client).accept(
+        member=customs_member(client),
+        partner=partner,
+        tiers_recognised_by_proposer=theirs,
+        tiers_recognised_by_partner=mine,
+        effective_from=parse_time(effective, path="effective") if effective else None,
+    )
+    _report(result, as_json)
 
 
 @app.command()

@@ -12,7 +12,14 @@ from ledger.errors import InvalidInput
 ISSUER_ROLE = keccak(text="ISSUER_ROLE")
 ORACLE_ROLE = keccak(text="ORACLE_ROLE")
 AUDITOR_ROLE = keccak(text="AUDITOR_ROLE")
-ROLES: dict[str, bytes] = {"issuer": ISSUER_ROLE, "oracle": ORACLE_ROLE, "auditor": AUDITOR_ROLE}
+# an administration's operational keys: utilization, AEO changes, MRA consent
+CUSTOMS_ROLE = keccak(text="CUSTOMS_ROLE")
+ROLES: dict[str, bytes] = {
+    "issuer": ISSUER_ROLE,
+    "oracle": ORACLE_ROLE,
+    "auditor": AUDITOR_ROLE,
+    "customs": CUSTOMS_ROLE,
+}
 ROLE_NAMES = {v: k for k, v in ROLES.items()}
 
 

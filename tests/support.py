@@ -178,7 +178,7 @@ def make_feed(chain: Chain, profile: str = "cn-oracle", **options: float) -> Aeo
 
 
 def set_quorum(chain: Chain, quorum: int, member: str = "cn") -> None:
-    client = chain.client(f"{member}-customs")
+    client = chain.client(f"{member}-admin")
     client.transact(client.contract("AeoRegistry").functions.setOracleQuorum(quorum))
 
 

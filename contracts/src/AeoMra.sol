@@ -17,8 +17,8 @@ abstract contract AeoMra is IAeoRegistry {
     /// @notice Most MRA partners per member.
     uint256 public constant MAX_MRA_PARTNERS = 128;
 
-    uint16 internal constant _TIER_BITS =
-        uint16(((1 << (uint256(MAX_TIER) + 1)) - 1) & ~uint256(1));
+    /// @dev Bits 1..MAX_TIER set (tier 0 does not exist): 2^(MAX_TIER + 1) - 2.
+    uint16 internal constant _TIER_BITS = uint16(2 ** (uint256(MAX_TIER) + 1) - 2);
 
     struct MraEntry {
         MraStatus status;

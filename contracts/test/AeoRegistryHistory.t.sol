@@ -197,7 +197,7 @@ contract AeoRegistry_historyGas_Test is AeoHistoryBaseTest {
         assertLe(gas, 60_000, "a write does not depend on the length");
     }
 
-    function _readGas(bytes32 operator, uint64 at) internal returns (uint256) {
+    function _readGas(bytes32 operator, uint64 at) internal view returns (uint256) {
         registry.certificationAt(operator, CN, at);
         return vm.lastCallGas().gasTotalUsed;
     }

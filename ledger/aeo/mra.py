@@ -12,6 +12,7 @@ from ledger.aeo.codes import MraStatus, slug
 from ledger.aeo.models import Mra, MraActionResult, MraProposal, MraState
 from ledger.aeo.registry import CONTRACT
 from ledger.chain.client import LedgerClient
+from ledger.chain.reads import read_pages
 from ledger.consortium.binding import ConsortiumBinding
 from ledger.errors import InvalidInput
 from ledger.ids import member_id_bytes, member_id_text
@@ -32,7 +33,12 @@ class MraBinding:
         a, b = member_id_bytes(member), member_id_bytes(partner)
         fns = self.contract.functions
         state, suspended_by, changes = self.client.call(fns.mra(a, b))
-        history = self.client.call(fns.mraHistory(a, b))
+        history = read_pages(
+            self.client,
+            length=self.client.call(fns.mraHistoryLength(a, b)),
+            page=lambda offset, limit: fns.mraHistory(a, b, offset, limit),
+            page_size=int(self.client.call(fns.MAX_HISTORY_PAGE())),
+        )
         proposal = MraProposal.from_chain(self.client.call(fns.mraProposal(a, b)))
         parsed = MraState.from_chain(state)
         return Mra(
@@ -83,8 +89,26 @@ class MraBinding:
         )
         return self._act("proposed", member, partner, fn)
 
-    def accept(self, *, member: str, partner: str) -> MraActionResult:
-        return self._act("accepted", member, partner, self._fn("acceptMra", partner))
+    def accept(
+        self,
+        *,
+        member: str,
+        partner: str,
+        tiers_recognised_by_proposer: int,
+        tiers_recognised_by_partner: int,
+        effective_from: datetime | None,
+    ) -> MraActionResult:
+        """Accept `partner`'s proposal on exactly these terms (as the proposal shows them, from the
+        proposer's side); the contract refuses if the proposal changed since it was read."""
+        fn = self.contract.functions.acceptMra(
+            member_id_bytes(partner), tiers_recognised_by_proposer, tiers_recognised_by_partner, to_unix(effective_from)
+        )
+        return self._act("accepted", member, partner, fn)
+
+    def proposal(self, *, member: str, partner: str) -> MraProposal | None:
+        """The standing proposal between `member` and `partner`, if any."""
+        raw = self.client.call(self.contract.functions.mraProposal(member_id_bytes(member), member_id_bytes(partner)))
+        return MraProposal.from_chain(raw)
 
     def cancel(self, *, member: str, partner: str) -> MraActionResult:
         return self._act("cancelled", member, partner, self._fn("cancelMraProposal", partner))

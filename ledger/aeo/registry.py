@@ -18,6 +18,7 @@ from ledger.aeo.codes import (
 )
 from ledger.aeo.models import Certification, CertificationHistory, CertificationState, ChangeResult
 from ledger.chain.client import LedgerClient, SentTransaction
+from ledger.chain.reads import read_pages
 from ledger.errors import InvalidInput
 from ledger.ids import member_id_bytes
 from ledger.timestamps import to_unix
@@ -65,8 +66,14 @@ class AeoRegistryBinding:
 
     def history(self, *, operator: str, certified_by: str) -> CertificationHistory:
         op = operator_hash(certified_by, operator)
-        fn = self.contract.functions.certificationHistory(op, member_id_bytes(certified_by))
-        raw = self.client.call(fn)
+        member = member_id_bytes(certified_by)
+        fns = self.contract.functions
+        raw = read_pages(
+            self.client,
+            length=self.client.call(fns.certificationHistoryLength(op, member)),
+            page=lambda offset, limit: fns.certificationHistory(op, member, offset, limit),
+            page_size=int(self.client.call(fns.MAX_HISTORY_PAGE())),
+        )
         return CertificationHistory(
             operator=operator,
             operator_hash="0x" + op.hex(),

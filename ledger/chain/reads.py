@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from eth_abi.abi import decode as abi_decode
@@ -41,6 +41,14 @@ def _decode(client: LedgerClient, fn: ContractFunction, reply: dict[str, Any]) -
     types = get_abi_output_types(fn.abi)
     values = abi_decode(types, bytes.fromhex(str(reply["result"])[2:]))
     return values[0] if len(values) == 1 else tuple(values)
+
+
+def read_pages(
+    client: LedgerClient, *, length: int, page: Callable[[int, int], ContractFunction], page_size: int
+) -> list[Any]:
+    """All `length` entries of a paginated view (`page(offset, limit)`), in JSON-RPC batches."""
+    fns = [page(offset, min(page_size, length - offset)) for offset in range(0, length, page_size)]
+    return [entry for part in batch_call(client, fns) for entry in part]
 
 
 def latest_timestamp(client: LedgerClient) -> int:

@@ -113,8 +113,16 @@ class ConsortiumBinding:
         )
 
     def member_of(self, account: str) -> str | None:
+        """The member whose admin (governance) account `account` is, if any."""
         raw = self.client.call(self.contract.functions.memberOf(_address(account)))
         return member_id_text(raw) or None
+
+    def customs_member(self, account: str) -> str | None:
+        """The member that accredited `account` as one of its customs (operational) keys, if any."""
+        address = _address(account)
+        if not self.client.call(self.contract.functions.isAccredited(address, role_bytes("customs"), b"\0" * 32)):
+            return None
+        return member_id_text(self.client.call(self.contract.functions.accreditingMember(address))) or None
 
     def proposals(self) -> list[Proposal]:
         count = int(self.client.call(self.contract.functions.proposalCount()))

@@ -1,4 +1,5 @@
-"""The development consortium: CN and SG customs with their issuers, oracles and auditors.
+"""The development consortium: CN and SG customs with their issuers, oracles, auditors and the
+operational keys of each administration (`cn-customs`); the governance keys are `cn-admin`.
 
 DEVELOPMENT ONLY. Every key here is derived from the public anvil/Foundry test mnemonic
 (`test test ... junk`), which anyone can derive: never use these on a real network.
@@ -29,8 +30,8 @@ class DevIdentity:
 DEPLOYER = DevIdentity("deployer", 0, "deployer", None)
 DEV_IDENTITIES: tuple[DevIdentity, ...] = (
     DEPLOYER,
-    DevIdentity("cn-customs", 1, "member", "CN"),
-    DevIdentity("sg-customs", 2, "member", "SG"),
+    DevIdentity("cn-admin", 1, "member", "CN"),
+    DevIdentity("sg-admin", 2, "member", "SG"),
     DevIdentity("cn-issuer", 3, "issuer", "CN"),
     DevIdentity("sg-issuer", 4, "issuer", "SG"),
     DevIdentity("cn-oracle", 5, "oracle", "CN"),
@@ -40,7 +41,9 @@ DEV_IDENTITIES: tuple[DevIdentity, ...] = (
     DevIdentity("exporter", 9, "exporter", None),
     DevIdentity("cn-oracle-2", 10, "oracle", "CN"),
     DevIdentity("sg-oracle-2", 11, "oracle", "SG"),
-    DevIdentity("th-customs", 12, "candidate-member", "TH"),
+    DevIdentity("th-admin", 12, "candidate-member", "TH"),
+    DevIdentity("cn-customs", 13, "customs", "CN"),
+    DevIdentity("sg-customs", 14, "customs", "SG"),
 )
 MEMBER_NAMES = {"CN": "General Administration of Customs of China", "SG": "Singapore Customs"}
 DEV_THRESHOLD = 2
@@ -59,7 +62,7 @@ def dev_address(profile: str) -> str:
 def deploy_dev(*, rpc_client_for: ClientFactory, deployments_dir: Path, data_dir: Path) -> DeployResult:
     """Deploy with the dev deployer, bootstrap CN+SG and their accreditations, write profiles."""
     founders = [
-        Founder(member_id=m, name=MEMBER_NAMES[m], admin=dev_address(f"{m.lower()}-customs")) for m in ("CN", "SG")
+        Founder(member_id=m, name=MEMBER_NAMES[m], admin=dev_address(f"{m.lower()}-admin")) for m in ("CN", "SG")
     ]
     save_profiles(data_dir, _merged_profiles(data_dir))
     result = deploy_all(
@@ -70,9 +73,9 @@ def deploy_dev(*, rpc_client_for: ClientFactory, deployments_dir: Path, data_dir
         dev=True,
     )
     for member in ("CN", "SG"):
-        binding = ConsortiumBinding(rpc_client_for(f"{member.lower()}-customs"))
+        binding = ConsortiumBinding(rpc_client_for(f"{member.lower()}-admin"))
         for ident in DEV_IDENTITIES:
-            if ident.member_id != member or ident.role not in ("issuer", "oracle", "auditor"):
+            if ident.member_id != member or ident.role not in ("issuer", "oracle", "auditor", "customs"):
                 continue
             types: tuple[str | None, ...] = CERTIFICATE_TYPES if ident.role == "issuer" else (None,)
             for cert_type in types:

@@ -29,7 +29,7 @@ def ok(result: object) -> dict[str, object]:
 
 def in_force(cli: CliRunner, tiers: str = "general,advanced") -> None:
     ok(cli("mra", "propose", "--with", "SG", "--tiers", tiers, "--as", "cn-customs", "--json"))
-    ok(cli("mra", "accept", "--with", "CN", "--as", "sg-customs", "--json"))
+    ok(cli("mra", "accept", "--with", "CN", "--tiers", tiers, "--as", "sg-customs", "--json"))
 
 
 def test_certify_status_history(aeo_cli: CliRunner) -> None:
@@ -89,7 +89,12 @@ def test_mra_commands(aeo_cli: CliRunner) -> None:
                       "--as", "cn-customs", "--json"))  # fmt: skip
     assert proposed["mra"]["status"] == "proposed"  # type: ignore[index]
     assert "proposed by CN" in cli("mra", "list").stdout
-    accepted = ok(cli("mra", "accept", "--with", "CN", "--as", "sg-customs", "--json"))["mra"]
+    # SG restates the terms it read; other terms are refused with the standing ones named
+    assert_clean_error(
+        cli("mra", "accept", "--with", "CN", "--tiers", "advanced", "--as", "sg-customs"), "AeoRegistryMraTermsChanged"
+    )
+    accepted = ok(cli("mra", "accept", "--with", "CN", "--tiers", "general,advanced", "--partner-tiers", "advanced",
+                      "--as", "sg-customs", "--json"))["mra"]  # fmt: skip
     assert accepted["state"]["tiers_recognised_by_member"] == ["general", "advanced"]  # type: ignore[index]
     assert accepted["state"]["tiers_recognised_by_partner"] == ["advanced"]  # type: ignore[index]
     assert "suspended" in cli("mra", "suspend", "--with", "SG", "--as", "cn-customs").stdout
@@ -118,7 +123,7 @@ def test_oracle_feed_and_status(aeo_cli: CliRunner) -> None:
 
 def test_oracle_status_shows_dead_letters_and_waiting_batches(aeo_cli: CliRunner, tmp_path: Path) -> None:
     cli = aeo_cli
-    client = cli.chain.client("cn-customs")
+    client = cli.chain.client("cn-admin")
     client.transact(client.contract("AeoRegistry").functions.setOracleQuorum(2))
     source = tmp_path / "aeo.csv"
     source.write_text("operator_id,tier,valid_from\nUSCI:ONE,general,2025-01-01\nUSCI:TWO,gold,2025-01-01\n")
@@ -154,7 +159,11 @@ def test_error_paths_are_one_line(aeo_cli: CliRunner, tmp_path: Path) -> None:
     )  # fmt: skip
     assert_clean_error(
         cli("aeo", "certify", "--operator", OP, "--tier", "1", "--as", "cn-oracle"),
-        "is not the admin account of a member",
+        "is not a customs key of any member",
+    )
+    assert_clean_error(
+        cli("aeo", "certify", "--operator", OP, "--tier", "1", "--as", "cn-admin"),
+        "is CN's governance admin key",
     )
     assert_clean_error(cli("aeo", "certify", "--operator", OP, "--tier", "1"), "needs a signing key")
     assert_clean_error(cli("aeo", "suspend", "--operator", OP, "--as", "cn-customs"), "AeoRegistryInvalidTransition")
@@ -172,7 +181,9 @@ def test_error_paths_are_one_line(aeo_cli: CliRunner, tmp_path: Path) -> None:
     assert_clean_error(cli("mra", "propose", "--with", "SG", "--tiers", "", "--as", "cn-customs"), "at least one tier")
     assert_clean_error(cli("mra", "propose", "--with", "CN", "--as", "cn-customs"), "between two different members")
     assert_clean_error(cli("mra", "propose", "--with", "TH", "--as", "cn-customs"), "AeoRegistryInvalidPartner")
-    assert_clean_error(cli("mra", "accept", "--with", "SG", "--as", "cn-customs"), "AeoRegistryNoMraProposal")
+    assert_clean_error(
+        cli("mra", "accept", "--with", "SG", "--tiers", "general", "--as", "cn-customs"), "AeoRegistryNoMraProposal"
+    )
     assert_clean_error(cli("mra", "suspend", "--with", "SG", "--as", "cn-customs"), "AeoRegistryInvalidMraTransition")
     assert_clean_error(cli("mra", "terminate", "--with", "SG", "--as", "nobody"), "unknown profile 'nobody'")
     feed = ("oracle", "aeo-feed", "--as", "cn-oracle", "--source")

@@ -48,9 +48,9 @@ def test_propose_approve_cycle(cli: CliRunner) -> None:
             "--name",
             "Thai Customs",
             "--admin",
-            "th-customs",
+            "th-admin",
             "--as",
-            "cn-customs",
+            "cn-admin",
             "--json",
         ).stdout
     )
@@ -58,30 +58,30 @@ def test_propose_approve_cycle(cli: CliRunner) -> None:
     listed = cli("consortium", "proposals")
     assert "add-member" in listed.stdout
     assert "open" in listed.stdout
-    approved = cli("consortium", "approve", str(proposed["proposal_id"]), "--as", "sg-customs")
+    approved = cli("consortium", "approve", str(proposed["proposal_id"]), "--as", "sg-admin")
     assert approved.exit_code == 0
     assert "executed" in approved.stdout
     assert "Thai Customs" in cli("consortium", "members").stdout
 
 
 def test_other_proposals(cli: CliRunner) -> None:
-    assert "awaiting approvals" in cli("consortium", "propose", "threshold", "1", "--as", "cn-customs").stdout
-    assert cli("consortium", "approve", "0", "--as", "sg-customs").exit_code == 0
-    rotated = cli("consortium", "propose", "rotate-admin", "SG", "--admin", "th-customs", "--as", "sg-customs")
+    assert "awaiting approvals" in cli("consortium", "propose", "threshold", "1", "--as", "cn-admin").stdout
+    assert cli("consortium", "approve", "0", "--as", "sg-admin").exit_code == 0
+    rotated = cli("consortium", "propose", "rotate-admin", "SG", "--admin", "th-admin", "--as", "sg-admin")
     assert "executed" in rotated.stdout
-    removed = cli("consortium", "propose", "remove-member", "SG", "--as", "cn-customs", "--json")
+    removed = cli("consortium", "propose", "remove-member", "SG", "--as", "cn-admin", "--json")
     assert json.loads(removed.stdout)["executed"] is True
     assert "Singapore" not in cli("consortium", "members").stdout
 
 
 def test_accredit_withdraw_and_show(cli: CliRunner) -> None:
-    accredited = cli("consortium", "accredit", "exporter", "--role", "oracle", "--as", "cn-customs")
+    accredited = cli("consortium", "accredit", "exporter", "--role", "oracle", "--as", "cn-admin")
     assert accredited.exit_code == 0, accredited.stderr
     assert f"{dev_address('exporter')} accredited as oracle by CN" in accredited.stdout
     shown = json.loads(cli("consortium", "accreditation", "exporter", "--role", "oracle", "--json").stdout)
     assert shown["active"] is True
     assert shown["member_id"] == "CN"
-    assert cli("consortium", "withdraw", "exporter", "--role", "oracle", "--as", "cn-customs").exit_code == 0
+    assert cli("consortium", "withdraw", "exporter", "--role", "oracle", "--as", "cn-admin").exit_code == 0
     assert "not active" in cli("consortium", "accreditation", "exporter", "--role", "oracle").stdout
 
 
@@ -100,28 +100,28 @@ def test_member_cannot_act_for_another(cli: CliRunner) -> None:
         "--type",
         "certificate-of-origin",
         "--as",
-        "sg-customs",
+        "sg-admin",
     )
     assert_clean_error(result, "ConsortiumAccountOfOtherMember", "memberId=CN")
 
 
 def test_double_approval_is_refused(cli: CliRunner) -> None:
-    cli("consortium", "propose", "threshold", "1", "--as", "cn-customs")
-    assert_clean_error(cli("consortium", "approve", "0", "--as", "cn-customs"), "ConsortiumAlreadyApproved")
-    assert_clean_error(cli("consortium", "approve", "7", "--as", "cn-customs"), "ConsortiumUnknownProposal")
+    cli("consortium", "propose", "threshold", "1", "--as", "cn-admin")
+    assert_clean_error(cli("consortium", "approve", "0", "--as", "cn-admin"), "ConsortiumAlreadyApproved")
+    assert_clean_error(cli("consortium", "approve", "7", "--as", "cn-admin"), "ConsortiumUnknownProposal")
 
 
 def test_unknown_profile_is_refused(cli: CliRunner) -> None:
-    assert_clean_error(cli("consortium", "approve", "0", "--as", "nobody"), "unknown profile 'nobody'", "cn-customs")
+    assert_clean_error(cli("consortium", "approve", "0", "--as", "nobody"), "unknown profile 'nobody'", "cn-admin")
 
 
 def test_malformed_input_is_refused(cli: CliRunner) -> None:
     assert_clean_error(
-        cli("consortium", "accredit", "0x1234", "--role", "oracle", "--as", "cn-customs"),
+        cli("consortium", "accredit", "0x1234", "--role", "oracle", "--as", "cn-admin"),
         "neither an account address nor a known profile",
     )
     assert_clean_error(
-        cli("consortium", "accredit", "exporter", "--role", "king", "--as", "cn-customs"),
+        cli("consortium", "accredit", "exporter", "--role", "king", "--as", "cn-admin"),
         "unknown role 'king'",
     )
     assert_clean_error(
@@ -135,12 +135,12 @@ def test_malformed_input_is_refused(cli: CliRunner) -> None:
             "--admin",
             "exporter",
             "--as",
-            "cn-customs",
+            "cn-admin",
         ),
         "is not a member id",
     )
-    assert_clean_error(cli("consortium", "propose", "threshold", "0", "--as", "cn-customs"), "threshold is at least 1")
-    usage = cli("consortium", "approve", "not-a-number", "--as", "cn-customs")
+    assert_clean_error(cli("consortium", "propose", "threshold", "0", "--as", "cn-admin"), "threshold is at least 1")
+    usage = cli("consortium", "approve", "not-a-number", "--as", "cn-admin")
     assert usage.exit_code == 2
     assert "Traceback" not in usage.stderr
 

@@ -82,7 +82,7 @@ def submit(chain: Chain, changes: list[AeoChange], nonce: int, signers: list[str
 
 
 def test_quorum_of_two_oracles_submits_and_nonce_is_not_replayable(chain: Chain) -> None:
-    chain.client("cn-customs").transact(chain.client("cn-customs").contract("AeoRegistry").functions.setOracleQuorum(2))
+    chain.client("cn-admin").transact(chain.client("cn-admin").contract("AeoRegistry").functions.setOracleQuorum(2))
     changes = [certify_change("USCI:91310000MA1FL8XQ30")]
     with pytest.raises(ContractRevert.for_error("OracleQuorumTooFewSignatures")):
         submit(chain, changes, 1, ["cn-oracle"])

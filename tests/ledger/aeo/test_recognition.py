@@ -28,7 +28,13 @@ def mra_in_force(chain: Chain, tiers: str = "general,advanced") -> None:
     MraBinding(chain.client("cn-customs")).propose(
         member="CN", partner="SG", tiers_recognised_by_member=mask, tiers_recognised_by_partner=mask
     )
-    MraBinding(chain.client("sg-customs")).accept(member="SG", partner="CN")
+    MraBinding(chain.client("sg-customs")).accept(
+        member="SG",
+        partner="CN",
+        tiers_recognised_by_proposer=mask,
+        tiers_recognised_by_partner=mask,
+        effective_from=None,
+    )
 
 
 def sg_recognises(chain: Chain, at: datetime | None = None) -> tuple[bool, list[str]]:
@@ -46,7 +52,13 @@ def test_mra_is_effective_only_after_acceptance(chain: Chain) -> None:
     assert proposed.mra.status == "proposed"
     assert proposed.mra.proposal is not None
     assert sg_recognises(chain) == (False, ["no-mra"])
-    accepted = MraBinding(chain.client("sg-customs")).accept(member="SG", partner="CN")
+    accepted = MraBinding(chain.client("sg-customs")).accept(
+        member="SG",
+        partner="CN",
+        tiers_recognised_by_proposer=mask,
+        tiers_recognised_by_partner=mask,
+        effective_from=None,
+    )
     assert accepted.mra.status == "in-force"
     assert accepted.mra.state.tiers_recognised_by_member == ["advanced"]
     assert sg_recognises(chain) == (True, [])
@@ -57,7 +69,13 @@ def test_proposer_cannot_accept_its_own_proposal(chain: Chain) -> None:
     cn = MraBinding(chain.client("cn-customs"))
     cn.propose(member="CN", partner="SG", tiers_recognised_by_member=mask, tiers_recognised_by_partner=mask)
     with pytest.raises(ContractRevert.for_error("AeoRegistryOwnMraProposal")):
-        cn.accept(member="CN", partner="SG")
+        cn.accept(
+            member="CN",
+            partner="SG",
+            tiers_recognised_by_proposer=mask,
+            tiers_recognised_by_partner=mask,
+            effective_from=None,
+        )
 
 
 def test_suspension_by_cn_is_seen_by_sg_immediately_and_lifted_by_reinstatement(chain: Chain) -> None:
@@ -136,7 +154,7 @@ def test_mra_suspend_resume_terminate(chain: Chain) -> None:
 
 def test_only_the_certifying_member_changes_its_operators(chain: Chain) -> None:
     certify(chain)
-    with pytest.raises(ContractRevert.for_error("AeoRegistryNotMemberAdmin")):
+    with pytest.raises(ContractRevert.for_error("AeoRegistryNotCustoms")):
         AeoRegistryBinding(chain.client("cn-oracle")).certify(member="CN", operator=OP, tier=2)
     # SG acting on the same national id addresses SG's own (uncertified) record, not CN's.
     with pytest.raises(ContractRevert.for_error("AeoRegistryInvalidTransition")):
@@ -165,3 +183,30 @@ def chain_rpc_increase_time(chain: Chain, seconds: int) -> None:
 
     rpc(chain.rpc_url, "evm_increaseTime", [seconds])
     rpc(chain.rpc_url, "evm_mine")
+
+
+def test_acceptance_names_the_terms_and_a_changed_proposal_is_refused(chain: Chain) -> None:
+    general, both = parse_tiers("general"), parse_tiers("general,advanced")
+    cn = MraBinding(chain.client("cn-customs"))
+    cn.propose(member="CN", partner="SG", tiers_recognised_by_member=general, tiers_recognised_by_partner=general)
+    # CN widens its proposal after SG read it: SG's acceptance of what it read is refused
+    cn.propose(member="CN", partner="SG", tiers_recognised_by_member=both, tiers_recognised_by_partner=both)
+    sg = MraBinding(chain.client("sg-customs"))
+    with pytest.raises(ContractRevert.for_error("AeoRegistryMraTermsChanged")):
+        sg.accept(
+            member="SG", partner="CN", tiers_recognised_by_proposer=general, tiers_recognised_by_partner=general,
+            effective_from=None,
+        )  # fmt: skip
+    accepted = sg.accept(
+        member="SG",
+        partner="CN",
+        tiers_recognised_by_proposer=both,
+        tiers_recognised_by_partner=both,
+        effective_from=None,
+    )
+    assert accepted.mra.status == "in-force"
+
+
+def test_the_governance_key_cannot_make_aeo_changes(chain: Chain) -> None:
+    with pytest.raises(ContractRevert.for_error("AeoRegistryAdminNotCustoms")):
+        AeoRegistryBinding(chain.client("cn-admin")).certify(member="CN", operator=OP, tier="advanced")

@@ -23,7 +23,7 @@ def test_revert_is_decoded_into_its_own_error_class(chain: Chain) -> None:
 
 
 def test_revert_values_are_readable(chain: Chain) -> None:
-    cn = ConsortiumBinding(chain.client("cn-customs"))
+    cn = ConsortiumBinding(chain.client("cn-admin"))
     with pytest.raises(ContractRevert, match=r"ConsortiumMemberExists\(memberId=SG\)"):
         cn.propose_add_member("SG", "Singapore again", "0x" + "11" * 20)
 

@@ -11,21 +11,21 @@ from tests.support import Chain
 
 
 def test_add_member_needs_threshold_approvals(chain: Chain) -> None:
-    cn = ConsortiumBinding(chain.client("cn-customs"))
-    sg = ConsortiumBinding(chain.client("sg-customs"))
-    proposed = cn.propose_add_member("TH", "Thai Customs", dev_address("th-customs"))
+    cn = ConsortiumBinding(chain.client("cn-admin"))
+    sg = ConsortiumBinding(chain.client("sg-admin"))
+    proposed = cn.propose_add_member("TH", "Thai Customs", dev_address("th-admin"))
     assert not proposed.executed
     assert [m.id for m in cn.members()] == ["CN", "SG"]
     approved = sg.approve(proposed.proposal_id)
     assert approved.executed
     assert [m.id for m in cn.members()] == ["CN", "SG", "TH"]
-    assert cn.member_of(dev_address("th-customs")) == "TH"
+    assert cn.member_of(dev_address("th-admin")) == "TH"
 
 
 def test_rotate_admin_moves_member_rights(chain: Chain) -> None:
-    cn = ConsortiumBinding(chain.client("cn-customs"))
-    sg = ConsortiumBinding(chain.client("sg-customs"))
-    new_admin = dev_address("th-customs")
+    cn = ConsortiumBinding(chain.client("cn-admin"))
+    sg = ConsortiumBinding(chain.client("sg-admin"))
+    new_admin = dev_address("th-admin")
     sg.approve(cn.propose_rotate_admin("CN", new_admin).proposal_id)
     assert cn.member("CN").admin == new_admin
     with pytest.raises(ContractRevert.for_error("ConsortiumNotMemberAdmin")):
@@ -33,8 +33,8 @@ def test_rotate_admin_moves_member_rights(chain: Chain) -> None:
 
 
 def test_threshold_and_removal(chain: Chain) -> None:
-    cn = ConsortiumBinding(chain.client("cn-customs"))
-    sg = ConsortiumBinding(chain.client("sg-customs"))
+    cn = ConsortiumBinding(chain.client("cn-admin"))
+    sg = ConsortiumBinding(chain.client("sg-admin"))
     with pytest.raises(ContractRevert, match=r"ConsortiumInvalidThreshold\(threshold=3, memberCount=2\)"):
         cn.propose_threshold(3)
     sg.approve(cn.propose_threshold(1).proposal_id)
@@ -44,8 +44,8 @@ def test_threshold_and_removal(chain: Chain) -> None:
 
 
 def test_member_accredits_in_own_jurisdiction_only(chain: Chain) -> None:
-    cn = ConsortiumBinding(chain.client("cn-customs"))
-    sg = ConsortiumBinding(chain.client("sg-customs"))
+    cn = ConsortiumBinding(chain.client("cn-admin"))
+    sg = ConsortiumBinding(chain.client("sg-admin"))
     exporter = dev_address("exporter")
     cn.accredit(exporter, "auditor")
     record = cn.accreditation(exporter, "auditor")
@@ -62,7 +62,7 @@ def test_member_accredits_in_own_jurisdiction_only(chain: Chain) -> None:
 
 
 def test_issuer_accreditation_needs_a_known_certificate_type(chain: Chain) -> None:
-    cn = ConsortiumBinding(chain.client("cn-customs"))
+    cn = ConsortiumBinding(chain.client("cn-admin"))
     with pytest.raises(InvalidInput, match="issuers are accredited per certificate type"):
         cn.accredit(dev_address("exporter"), "issuer")
     with pytest.raises(InvalidInput, match="unknown certificate type 'invoice'"):

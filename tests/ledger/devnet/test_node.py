@@ -45,7 +45,7 @@ def test_nothing_recorded_is_lost_across_restart(node: EmbeddedNode, tmp_path: P
         deployments_dir=settings.resolved_deployments_dir,
         data_dir=tmp_path,
     )
-    cn = ConsortiumBinding(build_client(settings, "cn-customs"))
+    cn = ConsortiumBinding(build_client(settings, "cn-admin"))
     proposal = cn.propose_threshold(1)
     block_before = build_client(settings).block_number()
     assert node.stop()
