@@ -270,7 +270,7 @@ contract CertificateRegistry_revoke_Test is IssuingSideOnlyTest {
     }
 
     function test_KeepsUtilization() public {
-        _utilize(sgCustoms, 0, 40_000);
+        _utilize(sgCustomsKey, 0, 40_000);
         _revoke(cnIssuer, 0, FRAUD);
         assertEq(_state(0).utilized, 40_000, "utilized kept");
     }
@@ -284,7 +284,7 @@ contract CertificateRegistry_revoke_Test is IssuingSideOnlyTest {
         vm.prank(cnIssuer);
         registry.revoke(formerRoot, CERTIFICATE_OF_ORIGIN, formerRoot, FRAUD);
         ICertificateRegistry.CertificateView memory v =
-            registry.certificateState(formerRoot, CERTIFICATE_OF_ORIGIN, formerRoot);
+            registry.certificateState(formerRoot, CERTIFICATE_OF_ORIGIN, formerRoot, bytes32(0));
         assertTrue(v.status == ICertificateRegistry.Status.Revoked, "revoked");
     }
 
@@ -294,7 +294,7 @@ contract CertificateRegistry_revoke_Test is IssuingSideOnlyTest {
         vm.prank(sgIssuer);
         registry.revoke(sgRoot, CERTIFICATE_OF_ORIGIN, sgRoot, FRAUD);
         ICertificateRegistry.CertificateView memory v =
-            registry.certificateState(sgRoot, CERTIFICATE_OF_ORIGIN, sgRoot);
+            registry.certificateState(sgRoot, CERTIFICATE_OF_ORIGIN, sgRoot, bytes32(0));
         assertTrue(v.status == ICertificateRegistry.Status.Revoked, "revoked");
         assertFalse(v.issuerAccreditedNow, "issuer no longer accredited");
     }
@@ -530,7 +530,7 @@ contract CertificateRegistry_supersede_Test is IssuingSideOnlyTest {
         assertEq(v.successorLeaf, successor, "successor leaf");
         assertEq(v.changedAt, block.timestamp, "changedAt");
         ICertificateRegistry.CertificateView memory next =
-            registry.certificateState(successor, CERTIFICATE_OF_ORIGIN, successor);
+            registry.certificateState(successor, CERTIFICATE_OF_ORIGIN, successor, bytes32(0));
         assertTrue(next.status == ICertificateRegistry.Status.Valid, "successor valid");
     }
 
