@@ -132,19 +132,15 @@ contract CertificateRegistry is ICertificateRegistry {
         bytes32 certType,
         bytes32 leaf,
         bytes32 newRoot,
-        bytes32 newLeaf
+        bytes32 newLeaf,
+        bytes32[] calldata newProof
     ) external {
         if (root == newRoot && leaf == newLeaf) {
             revert CertificateRegistrySelfSupersede(root, leaf);
         }
-        bytes32 memberId = _authorize(root, certType, false);
-        address successorIssuer = _batches[_batchId(newRoot, certType)].issuer;
-        if (successorIssuer == address(0)) revert CertificateRegistryNotIssued(newRoot, certType);
-        if (successorIssuer != msg.sender) {
-            if (memberId == bytes32(0)) memberId = _memberOfIssuer(msg.sender, certType);
-            if (_memberOfIssuer(successorIssuer, certType) != memberId) {
-                revert CertificateRegistryNotBatchIssuer(msg.sender, newRoot, certType);
-            }
+        _checkSuccessorBatch(_authorize(root, certType, false), certType, newRoot);
+        if (!MerkleProof.verifyCalldata(newProof, newRoot, newLeaf)) {
+            revert CertificateRegistryInvalidProof(newRoot, newLeaf);
         }
         Status successorStatus = _certificates[_certificateId(newRoot, certType, newLeaf)].status;
         if (successorStatus != Status.Valid) {
@@ -375,6 +371,21 @@ contract CertificateRegistry is ICertificateRegistry {
         if (issuer == msg.sender) return bytes32(0);
         if (_memberOfIssuer(issuer, certType) != memberId) {
             revert CertificateRegistryNotBatchIssuer(msg.sender, root, certType);
+        }
+    }
+
+    /// @dev Batch (newRoot, certType) was issued by the member of the caller, who may change
+    /// certificates of that member (`memberId` from _authorize, zero for the batch issuer).
+    function _checkSuccessorBatch(bytes32 memberId, bytes32 certType, bytes32 newRoot)
+        private
+        view
+    {
+        address successorIssuer = _batches[_batchId(newRoot, certType)].issuer;
+        if (successorIssuer == address(0)) revert CertificateRegistryNotIssued(newRoot, certType);
+        if (successorIssuer == msg.sender) return;
+        if (memberId == bytes32(0)) memberId = _memberOfIssuer(msg.sender, certType);
+        if (_memberOfIssuer(successorIssuer, certType) != memberId) {
+            revert CertificateRegistryNotBatchIssuer(msg.sender, newRoot, certType);
         }
     }
 

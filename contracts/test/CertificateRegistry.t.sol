@@ -346,7 +346,9 @@ contract CertificateRegistry_revoke_Test is IssuingSideOnlyTest {
     function test_RevertWhen_Superseded() public {
         bytes32 successor = _issueSingle(cnIssuer, CERTIFICATE_OF_ORIGIN, "successor");
         vm.prank(cnIssuer);
-        registry.supersede(root, CERTIFICATE_OF_ORIGIN, leaves[0], successor, successor);
+        registry.supersede(
+            root, CERTIFICATE_OF_ORIGIN, leaves[0], successor, successor, new bytes32[](0)
+        );
         vm.expectRevert(
             abi.encodeWithSelector(
                 ICertificateRegistry.CertificateRegistryInvalidStatus.selector,
@@ -517,7 +519,9 @@ contract CertificateRegistry_supersede_Test is IssuingSideOnlyTest {
     }
 
     function _act() internal override {
-        registry.supersede(root, CERTIFICATE_OF_ORIGIN, leaves[0], successor, successor);
+        registry.supersede(
+            root, CERTIFICATE_OF_ORIGIN, leaves[0], successor, successor, new bytes32[](0)
+        );
     }
 
     function test_SupersedesAndNamesSuccessor() public {
@@ -552,8 +556,47 @@ contract CertificateRegistry_supersede_Test is IssuingSideOnlyTest {
 
     function test_SupersedesWithinTheSameBatch() public {
         vm.prank(cnIssuer);
-        registry.supersede(root, CERTIFICATE_OF_ORIGIN, leaves[0], root, leaves[4]);
+        registry.supersede(root, CERTIFICATE_OF_ORIGIN, leaves[0], root, leaves[4], _proof(4));
         assertEq(_state(0).successorLeaf, leaves[4], "successor leaf");
+    }
+
+    function test_RevertWhen_SuccessorIsNotInItsBatch() public {
+        bytes32 invented = keccak256("no such certificate");
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ICertificateRegistry.CertificateRegistryInvalidProof.selector, successor, invented
+            )
+        );
+        vm.prank(cnIssuer);
+        registry.supersede(
+            root, CERTIFICATE_OF_ORIGIN, leaves[0], successor, invented, new bytes32[](0)
+        );
+    }
+
+    function test_RevertWhen_SuccessorProofIsForAnotherLeaf() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ICertificateRegistry.CertificateRegistryInvalidProof.selector, root, leaves[4]
+            )
+        );
+        vm.prank(cnIssuer);
+        registry.supersede(root, CERTIFICATE_OF_ORIGIN, leaves[0], root, leaves[4], _proof(3));
+    }
+
+    function testFuzz_RevertWhen_SuccessorLeafIsUnknown(bytes32 newLeaf, uint256 index) public {
+        index = bound(index, 0, leaves.length - 1);
+        for (uint256 i = 0; i < leaves.length; ++i) {
+            vm.assume(newLeaf != leaves[i]);
+        }
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ICertificateRegistry.CertificateRegistryInvalidProof.selector, root, newLeaf
+            )
+        );
+        vm.prank(cnIssuer);
+        registry.supersede(
+            formerRoot, CERTIFICATE_OF_ORIGIN, formerRoot, root, newLeaf, _proof(index)
+        );
     }
 
     function test_RevertWhen_SupersedingItself() public {
@@ -563,7 +606,7 @@ contract CertificateRegistry_supersede_Test is IssuingSideOnlyTest {
             )
         );
         vm.prank(cnIssuer);
-        registry.supersede(root, CERTIFICATE_OF_ORIGIN, leaves[0], root, leaves[0]);
+        registry.supersede(root, CERTIFICATE_OF_ORIGIN, leaves[0], root, leaves[0], _proof(0));
     }
 
     function test_RevertWhen_SuccessorBatchNotIssued() public {
@@ -576,7 +619,9 @@ contract CertificateRegistry_supersede_Test is IssuingSideOnlyTest {
             )
         );
         vm.prank(cnIssuer);
-        registry.supersede(root, CERTIFICATE_OF_ORIGIN, leaves[0], unknown, unknown);
+        registry.supersede(
+            root, CERTIFICATE_OF_ORIGIN, leaves[0], unknown, unknown, new bytes32[](0)
+        );
     }
 
     function test_RevertWhen_SuccessorFromAnotherMember() public {
@@ -590,7 +635,7 @@ contract CertificateRegistry_supersede_Test is IssuingSideOnlyTest {
             )
         );
         vm.prank(cnIssuer);
-        registry.supersede(root, CERTIFICATE_OF_ORIGIN, leaves[0], sgRoot, sgRoot);
+        registry.supersede(root, CERTIFICATE_OF_ORIGIN, leaves[0], sgRoot, sgRoot, new bytes32[](0));
     }
 
     function test_RevertWhen_SuccessorNotValid() public {
@@ -634,7 +679,7 @@ contract CertificateRegistry_supersede_Test is IssuingSideOnlyTest {
             )
         );
         vm.prank(cnIssuer);
-        registry.supersede(root, CERTIFICATE_OF_ORIGIN, leaves[0], root, leaves[3]);
+        registry.supersede(root, CERTIFICATE_OF_ORIGIN, leaves[0], root, leaves[3], _proof(3));
     }
 
     function test_RevertWhen_OldBatchNotIssued() public {
@@ -644,6 +689,6 @@ contract CertificateRegistry_supersede_Test is IssuingSideOnlyTest {
             )
         );
         vm.prank(cnPhytoIssuer);
-        registry.supersede(root, PHYTOSANITARY, leaves[0], successor, successor);
+        registry.supersede(root, PHYTOSANITARY, leaves[0], successor, successor, new bytes32[](0));
     }
 }

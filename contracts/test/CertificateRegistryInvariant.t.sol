@@ -92,7 +92,9 @@ contract CertificateRegistryHandler is Test {
     function supersede(uint256 caller, uint256 i) external {
         i = i % SIZE;
         vm.prank(_caller(caller));
-        try registry.supersede(root, CO, _leaves[i], successorRoot, successorRoot) {
+        try registry.supersede(
+            root, CO, _leaves[i], successorRoot, successorRoot, new bytes32[](0)
+        ) {
             everSuperseded[i] = true;
             ++accepted;
         } catch {}

@@ -325,7 +325,7 @@ contract CertificateRegistry_utilize_Test is CertificateRegistryBaseTest {
 
     function test_RevertWhen_Superseded() public {
         vm.prank(cnIssuer);
-        registry.supersede(root, CERTIFICATE_OF_ORIGIN, leaves[0], root, leaves[4]);
+        registry.supersede(root, CERTIFICATE_OF_ORIGIN, leaves[0], root, leaves[4], _proof(4));
         _expectStatus(0, ICertificateRegistry.Status.Superseded);
         _utilize(sgCustomsKey, 0, 1);
     }

@@ -262,7 +262,7 @@ contract CertificateRegistry_certificateState_Test is CertificateRegistryBaseTes
 
     function test_ReportsSuccessor() public {
         vm.prank(cnIssuer);
-        registry.supersede(root, CERTIFICATE_OF_ORIGIN, leaves[0], root, leaves[4]);
+        registry.supersede(root, CERTIFICATE_OF_ORIGIN, leaves[0], root, leaves[4], _proof(4));
         ICertificateRegistry.CertificateView memory v = _state(0);
         assertEq(v.successorRoot, root, "successor root");
         assertEq(v.successorLeaf, leaves[4], "successor leaf");

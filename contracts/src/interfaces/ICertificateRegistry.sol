@@ -241,18 +241,23 @@ interface ICertificateRegistry {
     function reinstate(bytes32 root, bytes32 certType, bytes32 leaf) external;
 
     /// @notice Replace a Valid or Suspended certificate by a Valid one of the same type in a
-    /// batch issued by the same member. Caller as for `revoke`.
+    /// batch issued by the same member; `newProof` shows the successor is a real certificate
+    /// of that batch. Caller: an issuer accredited for the type by the batch issuer's member
+    /// (the member's administration may not supersede: it names no successor of its own).
     /// @param root Batch root of the old certificate.
     /// @param certType Certificate type of both.
     /// @param leaf Leaf of the old certificate.
-    /// @param newRoot Batch root of the successor (must be issued).
+    /// @param newRoot Batch root of the successor (must be issued, by the same member).
     /// @param newLeaf Leaf of the successor.
+    /// @param newProof Merkle proof of `newLeaf` in `newRoot` (empty for a one-certificate
+    /// batch, whose root is its leaf).
     function supersede(
         bytes32 root,
         bytes32 certType,
         bytes32 leaf,
         bytes32 newRoot,
-        bytes32 newLeaf
+        bytes32 newLeaf,
+        bytes32[] calldata newProof
     ) external;
 
     /// @notice Record that a declaration used a certificate, drawing `amount` from the total of
