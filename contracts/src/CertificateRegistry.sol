@@ -93,7 +93,7 @@ contract CertificateRegistry is ICertificateRegistry {
     /// @inheritdoc ICertificateRegistry
     function revoke(bytes32 root, bytes32 certType, bytes32 leaf, uint16 reason) external {
         if (reason == 0) revert CertificateRegistryInvalidReason(reason);
-        _authorize(root, certType, true);
+        _authorize(root, certType, true, true);
         CertificateRecord storage c = _certificates[_certificateId(root, certType, leaf)];
         Status status = c.status;
         if (status != Status.Valid && status != Status.Suspended) {
@@ -106,7 +106,7 @@ contract CertificateRegistry is ICertificateRegistry {
     /// @inheritdoc ICertificateRegistry
     function suspend(bytes32 root, bytes32 certType, bytes32 leaf, uint16 reason) external {
         if (reason == 0) revert CertificateRegistryInvalidReason(reason);
-        _authorize(root, certType, false);
+        _authorize(root, certType, false, true);
         CertificateRecord storage c = _certificates[_certificateId(root, certType, leaf)];
         Status status = c.status;
         if (status != Status.Valid) revert CertificateRegistryInvalidStatus(root, leaf, status);
@@ -116,7 +116,7 @@ contract CertificateRegistry is ICertificateRegistry {
 
     /// @inheritdoc ICertificateRegistry
     function reinstate(bytes32 root, bytes32 certType, bytes32 leaf) external {
-        _authorize(root, certType, false);
+        _authorize(root, certType, false, true);
         CertificateRecord storage c = _certificates[_certificateId(root, certType, leaf)];
         Status status = c.status;
         if (status != Status.Suspended) {
@@ -138,7 +138,7 @@ contract CertificateRegistry is ICertificateRegistry {
         if (root == newRoot && leaf == newLeaf) {
             revert CertificateRegistrySelfSupersede(root, leaf);
         }
-        _checkSuccessorBatch(_authorize(root, certType, false), certType, newRoot);
+        _checkSuccessorBatch(_authorize(root, certType, false, false), certType, newRoot);
         if (!MerkleProof.verifyCalldata(newProof, newRoot, newLeaf)) {
             revert CertificateRegistryInvalidProof(newRoot, newLeaf);
         }
@@ -344,34 +344,52 @@ contract CertificateRegistry is ICertificateRegistry {
         }
     }
 
-    /// @dev The caller may change certificates of batch (root, certType): it is accredited for
-    /// the type by the member that accredited the batch's issuer. Returns that member, or zero
-    /// when the caller is the batch issuer itself (saving a consortium call).
-    /// For revocation the accreditation must still stand but its member need not be active any
-    /// more: revoking only ever removes trust, and a member that left must still be able to
-    /// withdraw what it issued. Every other change needs an active member.
-    function _authorize(bytes32 root, bytes32 certType, bool revoking)
+    /// @dev The caller may change certificates of batch (root, certType): it is the batch issuer
+    /// or another issuer accredited for the type by the member that accredited the batch's
+    /// issuer, or (when `administration`) that member's admin or one of its CUSTOMS_ROLE keys,
+    /// whether or not the batch issuer is still accredited. Returns that member, or zero when
+    /// the caller is the batch issuer itself (saving a consortium call).
+    /// For revocation an issuer's or customs key's accreditation must still stand but its member
+    /// need not be active any more: revoking only ever removes trust, and a member that left
+    /// must still be able to withdraw what it issued. Every other change needs an active
+    /// member (and a member's admin key counts only while the member is active).
+    function _authorize(bytes32 root, bytes32 certType, bool revoking, bool administration)
         private
         view
         returns (bytes32 memberId)
     {
         address issuer = _batches[_batchId(root, certType)].issuer;
         if (issuer == address(0)) revert CertificateRegistryNotIssued(root, certType);
+        bytes32 callerMember;
         if (issuer == msg.sender && !revoking) {
-            if (!_consortium.isAccredited(msg.sender, ISSUER_ROLE, certType)) {
-                revert CertificateRegistryNotIssuer(msg.sender, certType);
+            if (_consortium.isAccredited(msg.sender, ISSUER_ROLE, certType)) return bytes32(0);
+        } else {
+            (bytes32 issuerMember, bool standing) = _accreditation(msg.sender, certType);
+            if (standing && (revoking || _isMember(issuerMember))) {
+                if (issuer == msg.sender) return bytes32(0);
+                callerMember = issuerMember;
             }
-            return bytes32(0);
         }
-        bool standing;
-        (memberId, standing) = _accreditation(msg.sender, certType);
-        if (!standing || (!revoking && !_isMember(memberId))) {
-            revert CertificateRegistryNotIssuer(msg.sender, certType);
+        // Not an issuer of the type (any more): the issuing member's administration?
+        if (callerMember == bytes32(0) && administration) {
+            callerMember = _administrationMember(revoking);
         }
-        if (issuer == msg.sender) return bytes32(0);
-        if (_memberOfIssuer(issuer, certType) != memberId) {
+        if (callerMember == bytes32(0)) revert CertificateRegistryNotIssuer(msg.sender, certType);
+        memberId = _memberOfIssuer(issuer, certType);
+        if (callerMember != memberId) {
             revert CertificateRegistryNotBatchIssuer(msg.sender, root, certType);
         }
+    }
+
+    /// @dev The member whose administration the caller is: its admin (of an active member), or
+    /// an account it accredited CUSTOMS_ROLE (standing; the member active unless `revoking`).
+    /// Zero for anyone else.
+    function _administrationMember(bool revoking) private view returns (bytes32 memberId) {
+        memberId = _consortium.memberOf(msg.sender);
+        if (memberId != bytes32(0)) return memberId;
+        bool standing;
+        (memberId, standing) = _customsAccreditation();
+        if (!standing || (!revoking && !_consortium.isMember(memberId))) return bytes32(0);
     }
 
     /// @dev Batch (newRoot, certType) was issued by the member of the caller, who may change
@@ -436,9 +454,20 @@ contract CertificateRegistry is ICertificateRegistry {
     /// active: consortium.accreditation(msg.sender, CUSTOMS_ROLE, 0) and
     /// consortium.isMember(importingMember), as bare static calls (utilization's gas goal).
     function _checkImportingCustoms(bytes32 importingMember) private view {
+        (bytes32 memberId, bool standing) = _customsAccreditation();
+        if (
+            !standing || memberId != importingMember || memberId == bytes32(0)
+                || !_isMember(importingMember)
+        ) {
+            revert CertificateRegistryNotImportingCustoms(msg.sender, importingMember);
+        }
+    }
+
+    /// @dev consortium.accreditation(msg.sender, CUSTOMS_ROLE, 0): the member that granted it
+    /// (or last granted it), and whether it stands.
+    function _customsAccreditation() private view returns (bytes32 memberId, bool standing) {
         (address target, bytes4 selector, bytes32 role) =
             (address(_consortium), IConsortium.accreditation.selector, CUSTOMS_ROLE);
-        bool customs;
         assembly ("memory-safe") {
             let ptr := mload(0x40)
             mstore(ptr, selector)
@@ -451,14 +480,8 @@ contract CertificateRegistry is ICertificateRegistry {
                 returndatacopy(ptr, 0, returndatasize())
                 revert(ptr, returndatasize())
             }
-            // Granted by importingMember (a nonzero id), and not withdrawn.
-            customs := and(
-                and(eq(mload(ptr), importingMember), iszero(iszero(importingMember))),
-                and(iszero(iszero(mload(add(ptr, 0x20)))), iszero(mload(add(ptr, 0x40))))
-            )
-        }
-        if (!customs || !_isMember(importingMember)) {
-            revert CertificateRegistryNotImportingCustoms(msg.sender, importingMember);
+            memberId := mload(ptr)
+            standing := and(iszero(iszero(mload(add(ptr, 0x20)))), iszero(mload(add(ptr, 0x40))))
         }
     }
 

@@ -19,8 +19,10 @@ import {IConsortium} from "./IConsortium.sol";
 /// under `numberKey = keccak256(abi.encode(issuerMemberId, certType, numberHash))`, where
 /// `issuerMemberId` is the member that accredited the batch's issuer. A leaf may draw what its
 /// own quantity leaves of that shared total.
-/// Revoke, suspend, reinstate and supersede take the leaf without a proof: only the issuing
-/// member's side may call them, and a leaf that is not in the batch affects nothing real.
+/// Revoke, suspend and reinstate take the leaf without a proof: only the issuing member's side
+/// (its issuers of the type, its admin, its CUSTOMS_ROLE keys) may call them, and a leaf that
+/// is not in the batch affects nothing real. Supersede, by the member's issuers only, proves the
+/// successor's leaf.
 /// Utilization takes the proof, since it is recorded by another administration.
 interface ICertificateRegistry {
     /// @notice Lifecycle status of one certificate. Valid is the default of every leaf.
@@ -94,7 +96,8 @@ interface ICertificateRegistry {
     /// @notice A certificate was revoked.
     /// @param root Batch root.
     /// @param leaf Certificate leaf.
-    /// @param issuer Issuer that revoked it.
+    /// @param issuer Account that revoked it: an issuer of the issuing member, or its admin or
+    /// one of its customs keys.
     /// @param certType Certificate type.
     /// @param reason Reason code.
     event CertificateRevoked(
@@ -108,7 +111,7 @@ interface ICertificateRegistry {
     /// @notice A certificate was suspended.
     /// @param root Batch root.
     /// @param leaf Certificate leaf.
-    /// @param issuer Issuer that suspended it.
+    /// @param issuer Account that suspended it (as for CertificateRevoked).
     /// @param certType Certificate type.
     /// @param reason Reason code.
     event CertificateSuspended(
@@ -122,7 +125,7 @@ interface ICertificateRegistry {
     /// @notice A suspended certificate was reinstated.
     /// @param root Batch root.
     /// @param leaf Certificate leaf.
-    /// @param issuer Issuer that reinstated it.
+    /// @param issuer Account that reinstated it (as for CertificateRevoked).
     /// @param certType Certificate type.
     event CertificateReinstated(
         bytes32 indexed root, bytes32 indexed leaf, address indexed issuer, bytes32 certType
@@ -168,9 +171,11 @@ interface ICertificateRegistry {
 
     /// @notice The consortium address is zero.
     error CertificateRegistryInvalidConsortium(address consortium);
-    /// @notice The caller is not accredited (now) as issuer for the certificate type.
+    /// @notice The caller is not accredited (now) as issuer for the certificate type, nor (where
+    /// allowed) a member's admin or customs key.
     error CertificateRegistryNotIssuer(address caller, bytes32 certType);
-    /// @notice The caller is an issuer of another member than the batch's issuer.
+    /// @notice The caller is an issuer, admin or customs key of another member than the one
+    /// that accredited the batch's issuer.
     error CertificateRegistryNotBatchIssuer(address caller, bytes32 root, bytes32 certType);
     /// @notice The caller is not accredited CUSTOMS_ROLE by `importingMember`, or that member is
     /// not active.
@@ -219,22 +224,26 @@ interface ICertificateRegistry {
     /// @param expiresAt Expiry (unix seconds) of the batch's certificates, 0 for none.
     function issue(bytes32 root, bytes32 certType, uint32 count, uint64 expiresAt) external;
 
-    /// @notice Revoke a Valid or Suspended certificate, for good. Caller: an issuer accredited
-    /// for the type by the batch issuer's member.
+    /// @notice Revoke a Valid or Suspended certificate, for good. Caller: the issuing side of
+    /// the batch, i.e. of the member that accredited the batch's issuer: an issuer accredited
+    /// by it for the type (the batch issuer included), its admin account, or an account it
+    /// accredited CUSTOMS_ROLE. The administration may act after the batch issuer's
+    /// accreditation was withdrawn. Issuers and customs keys of a member that left may still
+    /// revoke.
     /// @param root Batch root.
     /// @param certType Certificate type.
     /// @param leaf Certificate leaf.
     /// @param reason Nonzero reason code (fraud=1, clerical-error=2, superseded=3, ...).
     function revoke(bytes32 root, bytes32 certType, bytes32 leaf, uint16 reason) external;
 
-    /// @notice Suspend a Valid certificate. Caller as for `revoke`.
+    /// @notice Suspend a Valid certificate. Caller as for `revoke`, the member being active.
     /// @param root Batch root.
     /// @param certType Certificate type.
     /// @param leaf Certificate leaf.
     /// @param reason Nonzero reason code.
     function suspend(bytes32 root, bytes32 certType, bytes32 leaf, uint16 reason) external;
 
-    /// @notice Make a Suspended certificate Valid again. Caller as for `revoke`.
+    /// @notice Make a Suspended certificate Valid again. Caller as for `suspend`.
     /// @param root Batch root.
     /// @param certType Certificate type.
     /// @param leaf Certificate leaf.
