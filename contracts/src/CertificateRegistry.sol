@@ -12,9 +12,9 @@ import {IConsortium} from "./interfaces/IConsortium.sol";
 /// @dev Gas shapes the storage: a batch is one slot (issuer, issuedAt, expiresAt; its count and
 /// the issuer's member are only emitted), a certificate's state is one slot (status, reason,
 /// changedAt), so issuing a root and revoking one certificate each write a single new slot. A
-/// utilization writes the number's drawn total and the declaration's record: two slots, the
-/// price of counting per number and of refusing a declaration drawing twice. Timestamps are
-/// stored in 48 bits.
+/// certificate number's slot holds its drawn total and a tag of its first declaration, so the
+/// first utilization of a number writes a single new slot too; a later declaration on the same
+/// number updates that slot and writes one of its own. Timestamps are stored in 48 bits.
 contract CertificateRegistry is ICertificateRegistry {
     /// @inheritdoc ICertificateRegistry
     bytes32 public constant ISSUER_ROLE = keccak256("ISSUER_ROLE");
