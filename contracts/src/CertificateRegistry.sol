@@ -8,14 +8,18 @@ import {IConsortium} from "./interfaces/IConsortium.sol";
 /// @title CertificateRegistry
 /// @notice Batches of e-certificates anchored as Merkle roots by accredited issuers, with a
 /// per-certificate lifecycle (revoke, suspend, reinstate, supersede) and utilization recorded
-/// by customs administrations.
+/// by the importing customs administration, per certificate number.
 /// @dev Gas shapes the storage: a batch is one slot (issuer, issuedAt, expiresAt; its count and
 /// the issuer's member are only emitted), a certificate's state is one slot (status, reason,
-/// changedAt, utilized), so issuing a root, revoking one certificate and recording a
-/// utilization each write a single new slot. Timestamps are stored in 48 bits.
+/// changedAt), so issuing a root and revoking one certificate each write a single new slot. A
+/// certificate number's slot holds its drawn total and a tag of its first declaration, so the
+/// first utilization of a number writes a single new slot too; a later declaration on the same
+/// number updates that slot and writes one of its own. Timestamps are stored in 48 bits.
 contract CertificateRegistry is ICertificateRegistry {
     /// @inheritdoc ICertificateRegistry
     bytes32 public constant ISSUER_ROLE = keccak256("ISSUER_ROLE");
+    /// @inheritdoc ICertificateRegistry
+    bytes32 public constant CUSTOMS_ROLE = keccak256("CUSTOMS_ROLE");
     /// @inheritdoc ICertificateRegistry
     uint256 public constant MAX_BATCH = 65_536;
     /// @inheritdoc ICertificateRegistry
@@ -31,7 +35,6 @@ contract CertificateRegistry is ICertificateRegistry {
         Status status;
         uint16 reason;
         uint48 changedAt;
-        uint128 utilized;
     }
 
     struct Successor {
@@ -46,6 +49,14 @@ contract CertificateRegistry is ICertificateRegistry {
     mapping(bytes32 batchId => BatchRecord) private _batches;
     mapping(bytes32 certificateId => CertificateRecord) private _certificates;
     mapping(bytes32 certificateId => Successor) private _successors;
+    /// @dev Per certificate number, keyed by _numberKey(member, certType, number), one slot:
+    /// the drawn total (low 128 bits) and the tag of the first declaration that drew from it
+    /// (high 128 bits, see _declarationTag). Most numbers are drawn by one declaration, whose
+    /// use then writes a single new slot.
+    mapping(bytes32 numberKey => uint256) private _numbers;
+    /// @dev Declarations after the first that drew from a number, keyed by
+    /// _declarationId(numberKey, declarationRef).
+    mapping(bytes32 declarationId => bool) private _declarations;
 
     /// @param consortium_ The consortium whose accreditations this registry trusts.
     constructor(IConsortium consortium_) {
@@ -82,7 +93,7 @@ contract CertificateRegistry is ICertificateRegistry {
     /// @inheritdoc ICertificateRegistry
     function revoke(bytes32 root, bytes32 certType, bytes32 leaf, uint16 reason) external {
         if (reason == 0) revert CertificateRegistryInvalidReason(reason);
-        _authorize(root, certType, true);
+        _authorize(root, certType, true, true);
         CertificateRecord storage c = _certificates[_certificateId(root, certType, leaf)];
         Status status = c.status;
         if (status != Status.Valid && status != Status.Suspended) {
@@ -95,7 +106,7 @@ contract CertificateRegistry is ICertificateRegistry {
     /// @inheritdoc ICertificateRegistry
     function suspend(bytes32 root, bytes32 certType, bytes32 leaf, uint16 reason) external {
         if (reason == 0) revert CertificateRegistryInvalidReason(reason);
-        _authorize(root, certType, false);
+        _authorize(root, certType, false, true);
         CertificateRecord storage c = _certificates[_certificateId(root, certType, leaf)];
         Status status = c.status;
         if (status != Status.Valid) revert CertificateRegistryInvalidStatus(root, leaf, status);
@@ -105,7 +116,7 @@ contract CertificateRegistry is ICertificateRegistry {
 
     /// @inheritdoc ICertificateRegistry
     function reinstate(bytes32 root, bytes32 certType, bytes32 leaf) external {
-        _authorize(root, certType, false);
+        _authorize(root, certType, false, true);
         CertificateRecord storage c = _certificates[_certificateId(root, certType, leaf)];
         Status status = c.status;
         if (status != Status.Suspended) {
@@ -121,19 +132,15 @@ contract CertificateRegistry is ICertificateRegistry {
         bytes32 certType,
         bytes32 leaf,
         bytes32 newRoot,
-        bytes32 newLeaf
+        bytes32 newLeaf,
+        bytes32[] calldata newProof
     ) external {
         if (root == newRoot && leaf == newLeaf) {
             revert CertificateRegistrySelfSupersede(root, leaf);
         }
-        bytes32 memberId = _authorize(root, certType, false);
-        address successorIssuer = _batches[_batchId(newRoot, certType)].issuer;
-        if (successorIssuer == address(0)) revert CertificateRegistryNotIssued(newRoot, certType);
-        if (successorIssuer != msg.sender) {
-            if (memberId == bytes32(0)) memberId = _memberOfIssuer(msg.sender, certType);
-            if (_memberOfIssuer(successorIssuer, certType) != memberId) {
-                revert CertificateRegistryNotBatchIssuer(msg.sender, newRoot, certType);
-            }
+        _checkSuccessorBatch(_authorize(root, certType, false, false), certType, newRoot);
+        if (!MerkleProof.verifyCalldata(newProof, newRoot, newLeaf)) {
+            revert CertificateRegistryInvalidProof(newRoot, newLeaf);
         }
         Status successorStatus = _certificates[_certificateId(newRoot, certType, newLeaf)].status;
         if (successorStatus != Status.Valid) {
@@ -157,20 +164,29 @@ contract CertificateRegistry is ICertificateRegistry {
         bytes32 certType,
         bytes32 documentHash,
         uint256 quantity,
+        bytes32 numberHash,
+        bytes32 importingMember,
         bytes32[] calldata proof,
         bytes32 declarationRef,
         uint256 amount
     ) external returns (uint256 remaining) {
-        bytes32 memberId = _consortium.memberOf(msg.sender);
-        if (memberId == bytes32(0)) revert CertificateRegistryNotCustoms(msg.sender);
+        _checkImportingCustoms(importingMember);
         if (amount == 0) revert CertificateRegistryInvalidAmount(amount);
-        _checkUsable(root, certType);
-        bytes32 leaf = _leafHash(documentHash, quantity);
-        if (!MerkleProof.verifyCalldata(proof, root, leaf)) {
-            revert CertificateRegistryInvalidProof(root, leaf);
+        if (declarationRef == bytes32(0)) {
+            revert CertificateRegistryInvalidDeclaration(declarationRef);
         }
-        remaining = _draw(root, certType, leaf, quantity, amount);
-        emit CertificateUtilized(root, leaf, declarationRef, certType, memberId, amount, remaining);
+        bytes32 leaf;
+        bytes32 key;
+        {
+            // Scoped: the stack holds nine arguments already.
+            address issuer = _usableBatchIssuer(root, certType);
+            leaf = _provenLeaf(root, documentHash, quantity, numberHash, importingMember, proof);
+            key = _validNumberKey(root, certType, leaf, issuer, numberHash);
+        }
+        remaining = _draw(root, leaf, key, quantity, declarationRef, amount);
+        emit CertificateUtilized(
+            root, leaf, declarationRef, certType, importingMember, key, amount, remaining
+        );
     }
 
     // ---------------------------------------------------------------- views
@@ -187,13 +203,13 @@ contract CertificateRegistry is ICertificateRegistry {
     }
 
     /// @inheritdoc ICertificateRegistry
-    function certificateState(bytes32 root, bytes32 certType, bytes32 leaf)
+    function certificateState(bytes32 root, bytes32 certType, bytes32 leaf, bytes32 numberHash)
         external
         view
         returns (CertificateView memory v)
     {
         _fillBatch(v, root, certType);
-        _fillCertificate(v, root, certType, leaf);
+        _fillCertificate(v, root, certType, leaf, numberHash);
     }
 
     /// @inheritdoc ICertificateRegistry
@@ -215,13 +231,44 @@ contract CertificateRegistry is ICertificateRegistry {
             } else {
                 _fillBatch(v, r.root, r.certType);
             }
-            _fillCertificate(v, r.root, r.certType, r.leaf);
+            _fillCertificate(v, r.root, r.certType, r.leaf, r.numberHash);
         }
     }
 
     /// @inheritdoc ICertificateRegistry
-    function leafHash(bytes32 documentHash, uint256 quantity) external pure returns (bytes32) {
-        return _leafHash(documentHash, quantity);
+    function numberKey(bytes32 root, bytes32 certType, bytes32 numberHash)
+        external
+        view
+        returns (bytes32)
+    {
+        address issuer = _batches[_batchId(root, certType)].issuer;
+        if (issuer == address(0)) revert CertificateRegistryNotIssued(root, certType);
+        return _numberKey(_memberOfIssuer(issuer, certType), certType, numberHash);
+    }
+
+    /// @inheritdoc ICertificateRegistry
+    function utilized(bytes32 numberKey_) external view returns (uint256) {
+        return uint128(_numbers[numberKey_]);
+    }
+
+    /// @inheritdoc ICertificateRegistry
+    function declarationRecorded(bytes32 numberKey_, bytes32 declarationRef)
+        external
+        view
+        returns (bool)
+    {
+        return _numbers[numberKey_] >> 128 == _declarationTag(declarationRef)
+            || _declarations[_declarationId(numberKey_, declarationRef)];
+    }
+
+    /// @inheritdoc ICertificateRegistry
+    function leafHash(
+        bytes32 documentHash,
+        uint256 quantity,
+        bytes32 numberHash,
+        bytes32 importingMember
+    ) external pure returns (bytes32) {
+        return _leafHash(documentHash, quantity, numberHash, importingMember);
     }
 
     /// @inheritdoc ICertificateRegistry
@@ -297,80 +344,201 @@ contract CertificateRegistry is ICertificateRegistry {
         }
     }
 
-    /// @dev The caller may change certificates of batch (root, certType): it is accredited for
-    /// the type by the member that accredited the batch's issuer. Returns that member, or zero
-    /// when the caller is the batch issuer itself (saving a consortium call).
-    /// For revocation the accreditation must still stand but its member need not be active any
-    /// more: revoking only ever removes trust, and a member that left must still be able to
-    /// withdraw what it issued. Every other change needs an active member.
-    function _authorize(bytes32 root, bytes32 certType, bool revoking)
+    /// @dev The caller may change certificates of batch (root, certType): it is the batch issuer
+    /// or another issuer accredited for the type by the member that accredited the batch's
+    /// issuer, or (when `administration`) that member's admin or one of its CUSTOMS_ROLE keys,
+    /// whether or not the batch issuer is still accredited. Returns that member, or zero when
+    /// the caller is the batch issuer itself (saving a consortium call).
+    /// For revocation an issuer's or customs key's accreditation must still stand but its member
+    /// need not be active any more: revoking only ever removes trust, and a member that left
+    /// must still be able to withdraw what it issued. Every other change needs an active
+    /// member (and a member's admin key counts only while the member is active).
+    function _authorize(bytes32 root, bytes32 certType, bool revoking, bool administration)
         private
         view
         returns (bytes32 memberId)
     {
         address issuer = _batches[_batchId(root, certType)].issuer;
         if (issuer == address(0)) revert CertificateRegistryNotIssued(root, certType);
+        bytes32 callerMember;
         if (issuer == msg.sender && !revoking) {
-            if (!_consortium.isAccredited(msg.sender, ISSUER_ROLE, certType)) {
-                revert CertificateRegistryNotIssuer(msg.sender, certType);
+            if (_consortium.isAccredited(msg.sender, ISSUER_ROLE, certType)) return bytes32(0);
+        } else {
+            (bytes32 issuerMember, bool standing) = _accreditation(msg.sender, certType);
+            if (standing && (revoking || _isMember(issuerMember))) {
+                if (issuer == msg.sender) return bytes32(0);
+                callerMember = issuerMember;
             }
-            return bytes32(0);
         }
-        bool standing;
-        (memberId, standing) = _accreditation(msg.sender, certType);
-        if (!standing || (!revoking && !_isMember(memberId))) {
-            revert CertificateRegistryNotIssuer(msg.sender, certType);
+        // Not an issuer of the type (any more): the issuing member's administration?
+        if (callerMember == bytes32(0) && administration) {
+            callerMember = _administrationMember(revoking);
         }
-        if (issuer == msg.sender) return bytes32(0);
-        if (_memberOfIssuer(issuer, certType) != memberId) {
+        if (callerMember == bytes32(0)) revert CertificateRegistryNotIssuer(msg.sender, certType);
+        memberId = _memberOfIssuer(issuer, certType);
+        if (callerMember != memberId) {
             revert CertificateRegistryNotBatchIssuer(msg.sender, root, certType);
         }
     }
 
-    /// @dev Batch (root, certType) was issued and has not expired.
-    function _checkUsable(bytes32 root, bytes32 certType) private view {
+    /// @dev The member whose administration the caller is: its admin (of an active member), or
+    /// an account it accredited CUSTOMS_ROLE (standing; the member active unless `revoking`).
+    /// Zero for anyone else.
+    function _administrationMember(bool revoking) private view returns (bytes32 memberId) {
+        memberId = _consortium.memberOf(msg.sender);
+        if (memberId != bytes32(0)) return memberId;
+        bool standing;
+        (memberId, standing) = _customsAccreditation();
+        if (!standing || (!revoking && !_consortium.isMember(memberId))) return bytes32(0);
+    }
+
+    /// @dev Batch (newRoot, certType) was issued by the member of the caller, who may change
+    /// certificates of that member (`memberId` from _authorize, zero for the batch issuer).
+    function _checkSuccessorBatch(bytes32 memberId, bytes32 certType, bytes32 newRoot)
+        private
+        view
+    {
+        address successorIssuer = _batches[_batchId(newRoot, certType)].issuer;
+        if (successorIssuer == address(0)) revert CertificateRegistryNotIssued(newRoot, certType);
+        if (successorIssuer == msg.sender) return;
+        if (memberId == bytes32(0)) memberId = _memberOfIssuer(msg.sender, certType);
+        if (_memberOfIssuer(successorIssuer, certType) != memberId) {
+            revert CertificateRegistryNotBatchIssuer(msg.sender, newRoot, certType);
+        }
+    }
+
+    /// @dev The issuer of batch (root, certType), which was issued and has not expired.
+    function _usableBatchIssuer(bytes32 root, bytes32 certType)
+        private
+        view
+        returns (address issuer)
+    {
         BatchRecord storage b = _batches[_batchId(root, certType)];
-        (address issuer, uint48 expiresAt) = (b.issuer, b.expiresAt);
+        uint48 expiresAt;
+        (issuer, expiresAt) = (b.issuer, b.expiresAt);
         if (issuer == address(0)) revert CertificateRegistryNotIssued(root, certType);
         if (expiresAt != 0 && block.timestamp >= expiresAt) {
             revert CertificateRegistryExpired(root, certType, expiresAt);
         }
     }
 
-    /// @dev Draw `amount` from a Valid certificate; returns what remains of its quantity.
-    function _draw(bytes32 root, bytes32 certType, bytes32 leaf, uint256 quantity, uint256 amount)
-        private
-        returns (uint256 remaining)
-    {
-        CertificateRecord storage c = _certificates[_certificateId(root, certType, leaf)];
-        (Status status, uint256 used) = (c.status, c.utilized);
+    /// @dev The leaf of the certificate's fields, which `proof` places in `root`.
+    function _provenLeaf(
+        bytes32 root,
+        bytes32 documentHash,
+        uint256 quantity,
+        bytes32 numberHash,
+        bytes32 importingMember,
+        bytes32[] calldata proof
+    ) private pure returns (bytes32 leaf) {
+        leaf = _leafHash(documentHash, quantity, numberHash, importingMember);
+        if (!MerkleProof.verifyCalldata(proof, root, leaf)) {
+            revert CertificateRegistryInvalidProof(root, leaf);
+        }
+    }
+
+    /// @dev The number key of a Valid certificate of batch (root, certType) issued by `issuer`.
+    function _validNumberKey(
+        bytes32 root,
+        bytes32 certType,
+        bytes32 leaf,
+        address issuer,
+        bytes32 numberHash
+    ) private view returns (bytes32) {
+        Status status = _certificates[_certificateId(root, certType, leaf)].status;
         if (status != Status.Valid) revert CertificateRegistryInvalidStatus(root, leaf, status);
+        return _numberKey(_memberOfIssuer(issuer, certType), certType, numberHash);
+    }
+
+    /// @dev The caller is accredited CUSTOMS_ROLE (scope 0) by `importingMember`, which is
+    /// active: consortium.accreditation(msg.sender, CUSTOMS_ROLE, 0) and
+    /// consortium.isMember(importingMember), as bare static calls (utilization's gas goal).
+    function _checkImportingCustoms(bytes32 importingMember) private view {
+        (bytes32 memberId, bool standing) = _customsAccreditation();
+        if (
+            !standing || memberId != importingMember || memberId == bytes32(0)
+                || !_isMember(importingMember)
+        ) {
+            revert CertificateRegistryNotImportingCustoms(msg.sender, importingMember);
+        }
+    }
+
+    /// @dev consortium.accreditation(msg.sender, CUSTOMS_ROLE, 0): the member that granted it
+    /// (or last granted it), and whether it stands.
+    function _customsAccreditation() private view returns (bytes32 memberId, bool standing) {
+        (address target, bytes4 selector, bytes32 role) =
+            (address(_consortium), IConsortium.accreditation.selector, CUSTOMS_ROLE);
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            mstore(add(ptr, 0x04), caller())
+            mstore(add(ptr, 0x24), role)
+            mstore(add(ptr, 0x44), 0)
+            if iszero(
+                and(gt(returndatasize(), 0x5f), staticcall(gas(), target, ptr, 0x64, ptr, 0x60))
+            ) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+            memberId := mload(ptr)
+            standing := and(iszero(iszero(mload(add(ptr, 0x20)))), iszero(mload(add(ptr, 0x40))))
+        }
+    }
+
+    /// @dev Draw `amount` for declaration `declarationRef` from number `key`, within the leaf's
+    /// `quantity`; returns what the quantity leaves of the number's total.
+    function _draw(
+        bytes32 root,
+        bytes32 leaf,
+        bytes32 key,
+        uint256 quantity,
+        bytes32 declarationRef,
+        uint256 amount
+    ) private returns (uint256 remaining) {
+        uint256 record = _numbers[key];
+        uint256 firstTag = _recordDeclaration(key, declarationRef, record >> 128);
+        uint256 used = uint128(record);
         uint256 total;
         if (quantity == 0) {
             if (used != 0) revert CertificateRegistryAlreadyUtilized(root, leaf);
             total = amount;
         } else {
-            remaining = quantity - used;
+            // Another leaf of the number may have allowed more than this one: nothing left.
+            remaining = used < quantity ? quantity - used : 0;
             if (amount > remaining) {
                 revert CertificateRegistryQuantityExceeded(root, leaf, amount, remaining);
             }
             remaining -= amount;
             total = used + amount;
         }
+        // A cap far above any real quantity, so that totals never approach overflow.
         if (total > type(uint128).max) revert CertificateRegistryInvalidAmount(amount);
-        // casting to 'uint128' is safe because larger totals were rejected above
-        // forge-lint: disable-next-line(unsafe-typecast)
-        c.utilized = uint128(total);
+        _numbers[key] = (firstTag << 128) | total;
     }
 
-    /// @dev One write of the whole slot; utilized is kept.
+    /// @dev Refuse a declaration that already drew from number `key`, else record it: as the
+    /// number's first declaration when `firstTag` is zero (returns its tag, to be stored with
+    /// the total), in _declarations otherwise (returns `firstTag` unchanged).
+    function _recordDeclaration(bytes32 key, bytes32 declarationRef, uint256 firstTag)
+        private
+        returns (uint256)
+    {
+        uint256 tag = _declarationTag(declarationRef);
+        if (firstTag == 0) return tag;
+        bytes32 declarationId = _declarationId(key, declarationRef);
+        if (firstTag == tag || _declarations[declarationId]) {
+            revert CertificateRegistryDeclarationRecorded(key, declarationRef);
+        }
+        _declarations[declarationId] = true;
+        return firstTag;
+    }
+
+    /// @dev One write of the whole slot.
     function _setStatus(CertificateRecord storage c, Status status, uint16 reason) private {
-        // Layout of CertificateRecord from the low bits: status (8), reason (16), changedAt (48),
-        // utilized (128). Keep utilized, replace the rest.
+        // Layout of CertificateRecord from the low bits: status (8), reason (16), changedAt (48).
         uint256 fields = uint256(uint8(status)) | (uint256(reason) << 8) | (block.timestamp << 24);
         assembly ("memory-safe") {
-            let kept := and(sload(c.slot), not(0xffffffffffffffffff))
-            sstore(c.slot, or(kept, fields))
+            sstore(c.slot, fields)
         }
     }
 
@@ -403,13 +571,16 @@ contract CertificateRegistry is ICertificateRegistry {
         CertificateView memory v,
         bytes32 root,
         bytes32 certType,
-        bytes32 leaf
+        bytes32 leaf,
+        bytes32 numberHash
     ) private view {
         CertificateRecord memory c = _certificates[_certificateId(root, certType, leaf)];
         v.status = c.status;
         v.reason = c.reason;
         v.changedAt = c.changedAt;
-        v.utilized = c.utilized;
+        if (v.issued) {
+            v.utilized = uint128(_numbers[_numberKey(v.issuerMemberId, certType, numberHash)]);
+        }
         if (c.status == Status.Superseded) {
             Successor memory s = _successors[_certificateId(root, certType, leaf)];
             v.successorRoot = s.root;
@@ -440,7 +611,56 @@ contract CertificateRegistry is ICertificateRegistry {
         }
     }
 
-    function _leafHash(bytes32 documentHash, uint256 quantity) private pure returns (bytes32) {
-        return keccak256(bytes.concat(keccak256(abi.encode(documentHash, quantity))));
+    function _numberKey(bytes32 memberId, bytes32 certType, bytes32 numberHash)
+        private
+        pure
+        returns (bytes32 key)
+    {
+        // Scratch use of free memory, as _certificateId: keccak256(abi.encode(...)).
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, memberId)
+            mstore(add(ptr, 0x20), certType)
+            mstore(add(ptr, 0x40), numberHash)
+            key := keccak256(ptr, 0x60)
+        }
+    }
+
+    function _declarationId(bytes32 key, bytes32 declarationRef) private pure returns (bytes32 id) {
+        assembly ("memory-safe") {
+            mstore(0x00, key)
+            mstore(0x20, declarationRef)
+            id := keccak256(0x00, 0x40)
+        }
+    }
+
+    /// @dev A nonzero 128-bit tag of a declaration reference: the high half of its keccak256
+    /// with the lowest bit set. Two references share a tag with probability 2**-127; such a
+    /// pair would only refuse the second declaration on a number where the first drew (never
+    /// let one draw twice), and only the importing member's own keys choose references.
+    function _declarationTag(bytes32 declarationRef) private pure returns (uint256 tag) {
+        assembly ("memory-safe") {
+            mstore(0x00, declarationRef)
+            tag := or(shr(128, keccak256(0x00, 0x20)), 1)
+        }
+    }
+
+    function _leafHash(
+        bytes32 documentHash,
+        uint256 quantity,
+        bytes32 numberHash,
+        bytes32 importingMember
+    ) private pure returns (bytes32 leaf) {
+        // keccak256(bytes.concat(keccak256(abi.encode(documentHash, quantity, numberHash,
+        // importingMember)))) in scratch free memory, without allocating the two byte arrays.
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, documentHash)
+            mstore(add(ptr, 0x20), quantity)
+            mstore(add(ptr, 0x40), numberHash)
+            mstore(add(ptr, 0x60), importingMember)
+            mstore(0x00, keccak256(ptr, 0x80))
+            leaf := keccak256(0x00, 0x20)
+        }
     }
 }

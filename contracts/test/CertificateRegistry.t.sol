@@ -8,11 +8,45 @@ import {ICertificateRegistry} from "../src/interfaces/ICertificateRegistry.sol";
 import {IConsortium} from "../src/interfaces/IConsortium.sol";
 
 /// @notice Every account that is not on the batch's issuing side is refused with the exact
-/// error. Test contracts of issuer-only functions inherit this and say in `_act` what to call
-/// (on `root`, the CN batch issued by cnIssuer).
+/// error. Test contracts of issuing-side functions inherit this and say in `_act` what to call
+/// (on `root`, the CN batch issued by cnIssuer), and in `_administrationMay` whether the
+/// issuing member's admin and customs keys may call it.
 abstract contract IssuingSideOnlyTest is CertificateRegistryBaseTest {
     /// @dev Call the function under test once (the caller is already pranked).
     function _act() internal virtual;
+
+    /// @dev Whether the issuing member's administration (admin, CUSTOMS_ROLE keys) may act.
+    function _administrationMay() internal pure virtual returns (bool) {
+        return true;
+    }
+
+    /// @dev Expect what another member's admin or customs key gets.
+    function _expectForeignAdministration(address caller) internal {
+        if (!_administrationMay()) {
+            _expectNotIssuer(caller);
+            return;
+        }
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ICertificateRegistry.CertificateRegistryNotBatchIssuer.selector,
+                caller,
+                root,
+                CERTIFICATE_OF_ORIGIN
+            )
+        );
+        vm.prank(caller);
+        _act();
+    }
+
+    /// @dev The issuing member's admin or customs key acts, or is refused as not an issuer.
+    function _actAsIssuingAdministration(address caller) internal {
+        if (!_administrationMay()) {
+            _expectNotIssuer(caller);
+            return;
+        }
+        vm.prank(caller);
+        _act();
+    }
 
     function _expectNotIssuer(address caller) internal {
         vm.expectRevert(
@@ -46,12 +80,26 @@ abstract contract IssuingSideOnlyTest is CertificateRegistryBaseTest {
         _expectNotIssuer(cnOracle);
     }
 
-    function test_RevertWhen_CallerIsIssuingCustoms() public {
-        _expectNotIssuer(cnCustoms);
+    function test_IssuingMembersAdmin() public {
+        _actAsIssuingAdministration(cnCustoms);
     }
 
-    function test_RevertWhen_CallerIsForeignCustoms() public {
-        _expectNotIssuer(sgCustoms);
+    function test_IssuingMembersCustomsKey() public {
+        _actAsIssuingAdministration(cnCustomsKey);
+    }
+
+    function test_RevertWhen_CallerIsWithdrawnCustomsKey() public {
+        vm.prank(cnCustoms);
+        consortium.withdraw(cnCustomsKey, CUSTOMS_ROLE, bytes32(0));
+        _expectNotIssuer(cnCustomsKey);
+    }
+
+    function test_RevertWhen_CallerIsForeignAdmin() public {
+        _expectForeignAdministration(sgCustoms);
+    }
+
+    function test_RevertWhen_CallerIsForeignCustomsKey() public {
+        _expectForeignAdministration(sgCustomsKey);
     }
 
     function test_RevertWhen_CallerIsOtherMembersIssuer() public {
@@ -270,7 +318,7 @@ contract CertificateRegistry_revoke_Test is IssuingSideOnlyTest {
     }
 
     function test_KeepsUtilization() public {
-        _utilize(sgCustoms, 0, 40_000);
+        _utilize(sgCustomsKey, 0, 40_000);
         _revoke(cnIssuer, 0, FRAUD);
         assertEq(_state(0).utilized, 40_000, "utilized kept");
     }
@@ -284,7 +332,7 @@ contract CertificateRegistry_revoke_Test is IssuingSideOnlyTest {
         vm.prank(cnIssuer);
         registry.revoke(formerRoot, CERTIFICATE_OF_ORIGIN, formerRoot, FRAUD);
         ICertificateRegistry.CertificateView memory v =
-            registry.certificateState(formerRoot, CERTIFICATE_OF_ORIGIN, formerRoot);
+            registry.certificateState(formerRoot, CERTIFICATE_OF_ORIGIN, formerRoot, bytes32(0));
         assertTrue(v.status == ICertificateRegistry.Status.Revoked, "revoked");
     }
 
@@ -294,9 +342,67 @@ contract CertificateRegistry_revoke_Test is IssuingSideOnlyTest {
         vm.prank(sgIssuer);
         registry.revoke(sgRoot, CERTIFICATE_OF_ORIGIN, sgRoot, FRAUD);
         ICertificateRegistry.CertificateView memory v =
-            registry.certificateState(sgRoot, CERTIFICATE_OF_ORIGIN, sgRoot);
+            registry.certificateState(sgRoot, CERTIFICATE_OF_ORIGIN, sgRoot, bytes32(0));
         assertTrue(v.status == ICertificateRegistry.Status.Revoked, "revoked");
         assertFalse(v.issuerAccreditedNow, "issuer no longer accredited");
+    }
+
+    function test_IssuingMembersAdminRevokes() public {
+        vm.expectEmit();
+        emit ICertificateRegistry.CertificateRevoked(
+            root, leaves[0], cnCustoms, CERTIFICATE_OF_ORIGIN, FRAUD
+        );
+        _revoke(cnCustoms, 0, FRAUD);
+        assertTrue(_status(0) == ICertificateRegistry.Status.Revoked, "revoked");
+    }
+
+    function test_IssuingMembersCustomsKeyRevokes() public {
+        _revoke(cnCustomsKey, 0, FRAUD);
+        assertTrue(_status(0) == ICertificateRegistry.Status.Revoked, "revoked");
+    }
+
+    function test_AdministrationRevokesForWithdrawnIssuer() public {
+        // cnFormerIssuer issued formerRoot and lost its accreditation: no fraud stays valid.
+        vm.prank(cnCustomsKey);
+        registry.revoke(formerRoot, CERTIFICATE_OF_ORIGIN, formerRoot, FRAUD);
+        vm.prank(cnCustoms);
+        registry.suspend(formerRoot, CERTIFICATE_OF_ORIGIN, keccak256("sibling"), FRAUD);
+        ICertificateRegistry.CertificateView memory v =
+            registry.certificateState(formerRoot, CERTIFICATE_OF_ORIGIN, formerRoot, bytes32(0));
+        assertTrue(v.status == ICertificateRegistry.Status.Revoked, "revoked");
+        assertFalse(v.issuerAccreditedNow, "issuer withdrawn");
+    }
+
+    function test_AdministrationRevokesWhenNoIssuerIsLeft() public {
+        vm.startPrank(cnCustoms);
+        consortium.withdraw(cnIssuer, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN);
+        consortium.withdraw(cnChamber, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN);
+        vm.stopPrank();
+        _revoke(cnCustomsKey, 0, FRAUD);
+        assertTrue(_status(0) == ICertificateRegistry.Status.Revoked, "revoked");
+    }
+
+    function test_CustomsKeyOfMemberThatLeftMayStillRevoke() public {
+        bytes32 sgRoot = _issueSingle(sgIssuer, CERTIFICATE_OF_ORIGIN, "sg");
+        _removeMember(SG);
+        vm.prank(sgCustomsKey);
+        registry.revoke(sgRoot, CERTIFICATE_OF_ORIGIN, sgRoot, FRAUD);
+        ICertificateRegistry.CertificateView memory v =
+            registry.certificateState(sgRoot, CERTIFICATE_OF_ORIGIN, sgRoot, bytes32(0));
+        assertTrue(v.status == ICertificateRegistry.Status.Revoked, "revoked");
+    }
+
+    function test_RevertWhen_ForeignAdministrationRevokesForWithdrawnIssuer() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ICertificateRegistry.CertificateRegistryNotBatchIssuer.selector,
+                sgCustomsKey,
+                formerRoot,
+                CERTIFICATE_OF_ORIGIN
+            )
+        );
+        vm.prank(sgCustomsKey);
+        registry.revoke(formerRoot, CERTIFICATE_OF_ORIGIN, formerRoot, FRAUD);
     }
 
     function test_RevertWhen_WithdrawnIssuerRevokesOwnBatch() public {
@@ -346,7 +452,9 @@ contract CertificateRegistry_revoke_Test is IssuingSideOnlyTest {
     function test_RevertWhen_Superseded() public {
         bytes32 successor = _issueSingle(cnIssuer, CERTIFICATE_OF_ORIGIN, "successor");
         vm.prank(cnIssuer);
-        registry.supersede(root, CERTIFICATE_OF_ORIGIN, leaves[0], successor, successor);
+        registry.supersede(
+            root, CERTIFICATE_OF_ORIGIN, leaves[0], successor, successor, new bytes32[](0)
+        );
         vm.expectRevert(
             abi.encodeWithSelector(
                 ICertificateRegistry.CertificateRegistryInvalidStatus.selector,
@@ -429,6 +537,29 @@ contract CertificateRegistry_suspend_Test is IssuingSideOnlyTest {
         registry.suspend(sgRoot, CERTIFICATE_OF_ORIGIN, sgRoot, CLERICAL_ERROR);
     }
 
+    function test_IssuingMembersCustomsKeySuspends() public {
+        vm.expectEmit();
+        emit ICertificateRegistry.CertificateSuspended(
+            root, leaves[1], cnCustomsKey, CERTIFICATE_OF_ORIGIN, CLERICAL_ERROR
+        );
+        _suspend(cnCustomsKey, 1, CLERICAL_ERROR);
+        assertTrue(_status(1) == ICertificateRegistry.Status.Suspended, "suspended");
+    }
+
+    function test_RevertWhen_CustomsKeysMemberLeft() public {
+        bytes32 sgRoot = _issueSingle(sgIssuer, CERTIFICATE_OF_ORIGIN, "sg");
+        _removeMember(SG);
+        vm.expectRevert(
+            _err(
+                ICertificateRegistry.CertificateRegistryNotIssuer.selector,
+                sgCustomsKey,
+                CERTIFICATE_OF_ORIGIN
+            )
+        );
+        vm.prank(sgCustomsKey);
+        registry.suspend(sgRoot, CERTIFICATE_OF_ORIGIN, sgRoot, CLERICAL_ERROR);
+    }
+
     function _expectStatus(ICertificateRegistry.Status status) internal {
         vm.expectRevert(
             abi.encodeWithSelector(
@@ -468,6 +599,18 @@ contract CertificateRegistry_reinstate_Test is IssuingSideOnlyTest {
         );
         vm.prank(cnIssuer);
         _act();
+    }
+
+    function test_IssuingMembersAdminReinstatesAfterIssuerWithdrawn() public {
+        vm.prank(cnCustoms);
+        consortium.withdraw(cnIssuer, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN);
+        vm.expectEmit();
+        emit ICertificateRegistry.CertificateReinstated(
+            root, leaves[0], cnCustoms, CERTIFICATE_OF_ORIGIN
+        );
+        vm.prank(cnCustoms);
+        _act();
+        assertTrue(_status(0) == ICertificateRegistry.Status.Valid, "valid again");
     }
 
     function test_RevertWhen_Valid() public {
@@ -517,7 +660,14 @@ contract CertificateRegistry_supersede_Test is IssuingSideOnlyTest {
     }
 
     function _act() internal override {
-        registry.supersede(root, CERTIFICATE_OF_ORIGIN, leaves[0], successor, successor);
+        registry.supersede(
+            root, CERTIFICATE_OF_ORIGIN, leaves[0], successor, successor, new bytes32[](0)
+        );
+    }
+
+    /// @dev Superseding names a successor: an issuer's act, not the administration's.
+    function _administrationMay() internal pure override returns (bool) {
+        return false;
     }
 
     function test_SupersedesAndNamesSuccessor() public {
@@ -530,7 +680,7 @@ contract CertificateRegistry_supersede_Test is IssuingSideOnlyTest {
         assertEq(v.successorLeaf, successor, "successor leaf");
         assertEq(v.changedAt, block.timestamp, "changedAt");
         ICertificateRegistry.CertificateView memory next =
-            registry.certificateState(successor, CERTIFICATE_OF_ORIGIN, successor);
+            registry.certificateState(successor, CERTIFICATE_OF_ORIGIN, successor, bytes32(0));
         assertTrue(next.status == ICertificateRegistry.Status.Valid, "successor valid");
     }
 
@@ -552,8 +702,47 @@ contract CertificateRegistry_supersede_Test is IssuingSideOnlyTest {
 
     function test_SupersedesWithinTheSameBatch() public {
         vm.prank(cnIssuer);
-        registry.supersede(root, CERTIFICATE_OF_ORIGIN, leaves[0], root, leaves[4]);
+        registry.supersede(root, CERTIFICATE_OF_ORIGIN, leaves[0], root, leaves[4], _proof(4));
         assertEq(_state(0).successorLeaf, leaves[4], "successor leaf");
+    }
+
+    function test_RevertWhen_SuccessorIsNotInItsBatch() public {
+        bytes32 invented = keccak256("no such certificate");
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ICertificateRegistry.CertificateRegistryInvalidProof.selector, successor, invented
+            )
+        );
+        vm.prank(cnIssuer);
+        registry.supersede(
+            root, CERTIFICATE_OF_ORIGIN, leaves[0], successor, invented, new bytes32[](0)
+        );
+    }
+
+    function test_RevertWhen_SuccessorProofIsForAnotherLeaf() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ICertificateRegistry.CertificateRegistryInvalidProof.selector, root, leaves[4]
+            )
+        );
+        vm.prank(cnIssuer);
+        registry.supersede(root, CERTIFICATE_OF_ORIGIN, leaves[0], root, leaves[4], _proof(3));
+    }
+
+    function testFuzz_RevertWhen_SuccessorLeafIsUnknown(bytes32 newLeaf, uint256 index) public {
+        index = bound(index, 0, leaves.length - 1);
+        for (uint256 i = 0; i < leaves.length; ++i) {
+            vm.assume(newLeaf != leaves[i]);
+        }
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ICertificateRegistry.CertificateRegistryInvalidProof.selector, root, newLeaf
+            )
+        );
+        vm.prank(cnIssuer);
+        registry.supersede(
+            formerRoot, CERTIFICATE_OF_ORIGIN, formerRoot, root, newLeaf, _proof(index)
+        );
     }
 
     function test_RevertWhen_SupersedingItself() public {
@@ -563,7 +752,7 @@ contract CertificateRegistry_supersede_Test is IssuingSideOnlyTest {
             )
         );
         vm.prank(cnIssuer);
-        registry.supersede(root, CERTIFICATE_OF_ORIGIN, leaves[0], root, leaves[0]);
+        registry.supersede(root, CERTIFICATE_OF_ORIGIN, leaves[0], root, leaves[0], _proof(0));
     }
 
     function test_RevertWhen_SuccessorBatchNotIssued() public {
@@ -576,7 +765,9 @@ contract CertificateRegistry_supersede_Test is IssuingSideOnlyTest {
             )
         );
         vm.prank(cnIssuer);
-        registry.supersede(root, CERTIFICATE_OF_ORIGIN, leaves[0], unknown, unknown);
+        registry.supersede(
+            root, CERTIFICATE_OF_ORIGIN, leaves[0], unknown, unknown, new bytes32[](0)
+        );
     }
 
     function test_RevertWhen_SuccessorFromAnotherMember() public {
@@ -590,7 +781,7 @@ contract CertificateRegistry_supersede_Test is IssuingSideOnlyTest {
             )
         );
         vm.prank(cnIssuer);
-        registry.supersede(root, CERTIFICATE_OF_ORIGIN, leaves[0], sgRoot, sgRoot);
+        registry.supersede(root, CERTIFICATE_OF_ORIGIN, leaves[0], sgRoot, sgRoot, new bytes32[](0));
     }
 
     function test_RevertWhen_SuccessorNotValid() public {
@@ -634,7 +825,7 @@ contract CertificateRegistry_supersede_Test is IssuingSideOnlyTest {
             )
         );
         vm.prank(cnIssuer);
-        registry.supersede(root, CERTIFICATE_OF_ORIGIN, leaves[0], root, leaves[3]);
+        registry.supersede(root, CERTIFICATE_OF_ORIGIN, leaves[0], root, leaves[3], _proof(3));
     }
 
     function test_RevertWhen_OldBatchNotIssued() public {
@@ -644,6 +835,6 @@ contract CertificateRegistry_supersede_Test is IssuingSideOnlyTest {
             )
         );
         vm.prank(cnPhytoIssuer);
-        registry.supersede(root, PHYTOSANITARY, leaves[0], successor, successor);
+        registry.supersede(root, PHYTOSANITARY, leaves[0], successor, successor, new bytes32[](0));
     }
 }

@@ -9,10 +9,15 @@ import {CertificateRegistry} from "../src/CertificateRegistry.sol";
 import {ICertificateRegistry} from "../src/interfaces/ICertificateRegistry.sol";
 
 /// @notice Drives one batch of eight certificates through random lifecycle changes and
-/// utilizations, by issuers, customs and outsiders, and records what succeeded.
+/// utilizations, by issuers, administrations, customs keys and outsiders, and records what
+/// succeeded. Certificates 1 and 4 share a number, as do 2 and 5 (nonzero quantities) and 0 and
+/// 3 (both single use); declarations come from a small set so that some repeat.
 contract CertificateRegistryHandler is Test {
     uint256 internal constant SIZE = 8;
+    /// @dev Distinct certificate numbers among the SIZE certificates.
+    uint256 internal constant NUMBERS = 5;
     bytes32 internal constant CO = keccak256("certificate-of-origin");
+    bytes32 internal constant SG = bytes32("SG");
 
     CertificateRegistry public immutable registry;
     bytes32 public root;
@@ -21,22 +26,31 @@ contract CertificateRegistryHandler is Test {
 
     bytes32[SIZE] public docs;
     uint256[SIZE] public quantities;
+    /// @dev Index into `numberHashes` of each certificate's number.
+    uint256[SIZE] public numberOf;
+    bytes32[NUMBERS] public numberHashes;
     bytes32[] internal _leaves;
 
-    /// @dev Ghosts: what the contract accepted, per certificate.
+    /// @dev Ghosts: what the contract accepted, per certificate and per number.
     bool[SIZE] public everRevoked;
     bool[SIZE] public everSuperseded;
-    uint256[SIZE] public drawn;
-    uint256[SIZE] public uses;
+    uint256[NUMBERS] public drawn;
+    uint256[NUMBERS] public uses;
+    mapping(uint256 number => mapping(bytes32 declarationRef => uint256)) public declarationUses;
     uint256 public accepted;
 
     constructor(CertificateRegistry registry_, address[] memory callers, address issuer) {
         registry = registry_;
         _callers = callers;
+        for (uint256 n = 0; n < NUMBERS; ++n) {
+            numberHashes[n] = keccak256(abi.encode("number", n));
+        }
         for (uint256 i = 0; i < SIZE; ++i) {
             docs[i] = keccak256(abi.encode("invariant", i));
             quantities[i] = i % 3 == 0 ? 0 : i * 1000;
-            _leaves.push(Merkle.leaf(docs[i], quantities[i]));
+            // 0,3 -> 0; 1,4 -> 1; 2,5 -> 2; 6 -> 3; 7 -> 4.
+            numberOf[i] = i < 6 ? i % 3 : i - 3;
+            _leaves.push(Merkle.leaf(docs[i], quantities[i], numberHashes[numberOf[i]], SG));
         }
         root = Merkle.root(_leaves);
         successorRoot = keccak256("successor");
@@ -78,22 +92,37 @@ contract CertificateRegistryHandler is Test {
     function supersede(uint256 caller, uint256 i) external {
         i = i % SIZE;
         vm.prank(_caller(caller));
-        try registry.supersede(root, CO, _leaves[i], successorRoot, successorRoot) {
+        try registry.supersede(
+            root, CO, _leaves[i], successorRoot, successorRoot, new bytes32[](0)
+        ) {
             everSuperseded[i] = true;
             ++accepted;
         } catch {}
     }
 
-    function utilize(uint256 caller, uint256 i, uint256 amount) external {
+    function utilize(uint256 caller, uint256 i, uint256 amount, uint256 declaration) external {
         i = i % SIZE;
         amount = bound(amount, 0, quantities[i] + 2000);
+        // Zero (refused) and 1..15: declarations repeat.
+        bytes32 declarationRef = bytes32(declaration % 16);
         bytes32[] memory proof = Merkle.proof(_leaves, i);
+        uint256 n = numberOf[i];
         vm.prank(_caller(caller));
-        try registry.utilize(root, CO, docs[i], quantities[i], proof, bytes32(i), amount) {
-            drawn[i] += amount;
-            ++uses[i];
+        try registry.utilize(
+            root, CO, docs[i], quantities[i], numberHashes[n], SG, proof, declarationRef, amount
+        ) {
+            drawn[n] += amount;
+            ++uses[n];
+            ++declarationUses[n][declarationRef];
             ++accepted;
         } catch {}
+    }
+
+    /// @dev The largest quantity among the certificates of number `n`.
+    function maxQuantity(uint256 n) external view returns (uint256 max) {
+        for (uint256 i = 0; i < SIZE; ++i) {
+            if (numberOf[i] == n && quantities[i] > max) max = quantities[i];
+        }
     }
 
     function warp(uint256 by) external {
@@ -115,13 +144,20 @@ contract CertificateRegistryInvariantTest is BaseTest {
         bytes32 issuerRole = keccak256("ISSUER_ROLE");
         _accredit(cnCustoms, cnIssuer, issuerRole, CERTIFICATE_OF_ORIGIN);
         _accredit(sgCustoms, sgIssuer, issuerRole, CERTIFICATE_OF_ORIGIN);
-        address[] memory callers = new address[](6);
+        bytes32 customsRole = keccak256("CUSTOMS_ROLE");
+        address sgCustomsKey = _actor("sg-customs-key");
+        address cnCustomsKey = _actor("cn-customs-key");
+        _accredit(sgCustoms, sgCustomsKey, customsRole, bytes32(0));
+        _accredit(cnCustoms, cnCustomsKey, customsRole, bytes32(0));
+        address[] memory callers = new address[](8);
         callers[0] = cnIssuer;
         callers[1] = cnIssuer;
-        callers[2] = sgCustoms;
-        callers[3] = cnCustoms;
-        callers[4] = sgIssuer;
-        callers[5] = stranger;
+        callers[2] = sgCustomsKey;
+        callers[3] = sgCustomsKey;
+        callers[4] = cnCustoms;
+        callers[5] = sgCustoms;
+        callers[6] = cnCustomsKey;
+        callers[7] = stranger;
         handler = new CertificateRegistryHandler(registry, callers, cnIssuer);
     }
 
@@ -149,15 +185,31 @@ contract CertificateRegistryInvariantTest is BaseTest {
         }
     }
 
-    function invariant_UtilizedNeverExceedsQuantity() public view {
-        for (uint256 i = 0; i < 8; ++i) {
-            uint256 quantity = handler.quantities(i);
-            uint256 utilized = _state(i).utilized;
-            assertEq(utilized, handler.drawn(i), "utilized is the sum of accepted draws");
-            if (quantity == 0) {
-                assertLe(handler.uses(i), 1, "single-use certificate used at most once");
+    /// @dev Per number: the drawn total is the sum of accepted draws and stays within the
+    /// largest quantity of the number's leaves; a single-use number is used at most once.
+    function invariant_UtilizedPerNumberNeverExceedsQuantity() public view {
+        for (uint256 n = 0; n < 5; ++n) {
+            bytes32 key =
+                registry.numberKey(handler.root(), CERTIFICATE_OF_ORIGIN, handler.numberHashes(n));
+            uint256 utilized = registry.utilized(key);
+            assertEq(utilized, handler.drawn(n), "utilized is the sum of accepted draws");
+            uint256 max = handler.maxQuantity(n);
+            if (max == 0) {
+                assertLe(handler.uses(n), 1, "single-use number used at most once");
             } else {
-                assertLe(utilized, quantity, "within quantity");
+                assertLe(utilized, max, "within quantity");
+            }
+        }
+        for (uint256 i = 0; i < 8; ++i) {
+            assertEq(_state(i).utilized, handler.drawn(handler.numberOf(i)), "view per leaf");
+        }
+    }
+
+    function invariant_DeclarationDrawsOncePerNumber() public view {
+        for (uint256 n = 0; n < 5; ++n) {
+            assertEq(handler.declarationUses(n, bytes32(0)), 0, "zero reference refused");
+            for (uint256 d = 1; d < 16; ++d) {
+                assertLe(handler.declarationUses(n, bytes32(d)), 1, "once");
             }
         }
     }
@@ -176,6 +228,11 @@ contract CertificateRegistryInvariantTest is BaseTest {
     }
 
     function _state(uint256 i) internal view returns (ICertificateRegistry.CertificateView memory) {
-        return registry.certificateState(handler.root(), CERTIFICATE_OF_ORIGIN, handler.leafAt(i));
+        return registry.certificateState(
+            handler.root(),
+            CERTIFICATE_OF_ORIGIN,
+            handler.leafAt(i),
+            handler.numberHashes(handler.numberOf(i))
+        );
     }
 }

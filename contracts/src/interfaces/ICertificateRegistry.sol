@@ -8,11 +8,21 @@ import {IConsortium} from "./IConsortium.sol";
 /// batches: an issuer accredited by a consortium member for a certificate type anchors one
 /// Merkle root per batch. A batch is identified by (root, certType); a certificate by
 /// (root, certType, leaf). Leaves follow OpenZeppelin StandardMerkleTree conventions:
-/// `leaf = keccak256(bytes.concat(keccak256(abi.encode(documentHash, quantity))))`, pairs
-/// hashed sorted. `quantity` is the total a certificate allows to be drawn by utilization, in
-/// thousandths of its unit; 0 means no quantity limit but exactly one declaration may use it.
-/// Revoke, suspend, reinstate and supersede take the leaf without a proof: only the issuing
-/// member's issuers may call them, and a leaf that is not in the batch affects nothing real.
+/// `leaf = keccak256(bytes.concat(keccak256(abi.encode(documentHash, quantity, numberHash,
+/// importingMember))))`, pairs hashed sorted. `numberHash` is keccak256 of the certificate
+/// number's UTF-8 bytes (computed off chain); `importingMember` is the id of the member whose
+/// administration may record the certificate's use (left-aligned bytes32, e.g. "SG").
+/// `quantity` is the total a certificate allows to be drawn by utilization, in thousandths of
+/// its unit; 0 means no quantity limit but exactly one declaration may use it.
+/// Utilization is counted per certificate number, not per leaf: every leaf of the same issuing
+/// member, type and number (in one batch or several, e.g. a re-issue) draws from one total kept
+/// under `numberKey = keccak256(abi.encode(issuerMemberId, certType, numberHash))`, where
+/// `issuerMemberId` is the member that accredited the batch's issuer. A leaf may draw what its
+/// own quantity leaves of that shared total.
+/// Revoke, suspend and reinstate take the leaf without a proof: only the issuing member's side
+/// (its issuers of the type, its admin, its CUSTOMS_ROLE keys) may call them, and a leaf that
+/// is not in the batch affects nothing real. Supersede, by the member's issuers only, proves the
+/// successor's leaf.
 /// Utilization takes the proof, since it is recorded by another administration.
 interface ICertificateRegistry {
     /// @notice Lifecycle status of one certificate. Valid is the default of every leaf.
@@ -30,19 +40,26 @@ interface ICertificateRegistry {
         uint64 expiresAt;
     }
 
-    /// @notice One certificate to look up in `certificateStates`.
+    /// @notice One certificate to look up in `certificateStates`. `numberHash` (keccak256 of
+    /// the certificate number) selects the drawn total reported as `CertificateView.utilized`:
+    /// the registry cannot tell a leaf's number from the leaf, so the caller names it.
     struct CertificateRef {
         bytes32 root;
         bytes32 certType;
         bytes32 leaf;
+        bytes32 numberHash;
     }
 
     /// @notice Everything verification needs about one certificate, in one call.
     /// @dev `issued` false means the (root, certType) batch was never issued; the other batch
     /// fields are then zero. `issuerMemberId` is the member that accredited the issuer for the
     /// type. `expired` is evaluated at the block of the call. `utilized` is the total drawn
-    /// (for quantity-0 certificates: nonzero once used). Successor fields are set only for
-    /// Superseded certificates.
+    /// under the certificate's number key, numberKey(root, certType, numberHash) for the
+    /// `numberHash` the caller passed: shared by every leaf with that number, so it may exceed
+    /// this leaf's quantity when another leaf of the number allows more (for quantity-0
+    /// certificates: nonzero once used); zero when the batch was never issued. It is reported
+    /// here, rather than by a separate by-number view, so that `certificateStates` stays one
+    /// batched call. Successor fields are set only for Superseded certificates.
     struct CertificateView {
         bool issued;
         address issuer;
@@ -79,7 +96,8 @@ interface ICertificateRegistry {
     /// @notice A certificate was revoked.
     /// @param root Batch root.
     /// @param leaf Certificate leaf.
-    /// @param issuer Issuer that revoked it.
+    /// @param issuer Account that revoked it: an issuer of the issuing member, or its admin or
+    /// one of its customs keys.
     /// @param certType Certificate type.
     /// @param reason Reason code.
     event CertificateRevoked(
@@ -93,7 +111,7 @@ interface ICertificateRegistry {
     /// @notice A certificate was suspended.
     /// @param root Batch root.
     /// @param leaf Certificate leaf.
-    /// @param issuer Issuer that suspended it.
+    /// @param issuer Account that suspended it (as for CertificateRevoked).
     /// @param certType Certificate type.
     /// @param reason Reason code.
     event CertificateSuspended(
@@ -107,7 +125,7 @@ interface ICertificateRegistry {
     /// @notice A suspended certificate was reinstated.
     /// @param root Batch root.
     /// @param leaf Certificate leaf.
-    /// @param issuer Issuer that reinstated it.
+    /// @param issuer Account that reinstated it (as for CertificateRevoked).
     /// @param certType Certificate type.
     event CertificateReinstated(
         bytes32 indexed root, bytes32 indexed leaf, address indexed issuer, bytes32 certType
@@ -129,33 +147,39 @@ interface ICertificateRegistry {
         bytes32 newLeaf
     );
 
-    /// @notice A customs administration recorded a declaration that used a certificate.
+    /// @notice The importing customs administration recorded a declaration that used a
+    /// certificate.
     /// @param root Batch root.
     /// @param leaf Certificate leaf.
     /// @param declarationRef Reference of the declaration (e.g. hashed declaration number).
     /// @param certType Certificate type.
-    /// @param memberId Member whose administration recorded it.
+    /// @param memberId Importing member, whose customs key recorded it.
+    /// @param numberKey Key of the certificate number the amount was drawn from.
     /// @param amount Quantity drawn (thousandths of the certificate's unit).
-    /// @param remaining Quantity left after this use (0 for quantity-0 certificates).
+    /// @param remaining What this leaf's quantity leaves of the number's total after this use
+    /// (0 for quantity-0 certificates).
     event CertificateUtilized(
         bytes32 indexed root,
         bytes32 indexed leaf,
         bytes32 indexed declarationRef,
         bytes32 certType,
         bytes32 memberId,
+        bytes32 numberKey,
         uint256 amount,
         uint256 remaining
     );
 
     /// @notice The consortium address is zero.
     error CertificateRegistryInvalidConsortium(address consortium);
-    /// @notice The caller is not accredited (now) as issuer for the certificate type.
+    /// @notice The caller is not accredited (now) as issuer for the certificate type, nor (where
+    /// allowed) a member's admin or customs key.
     error CertificateRegistryNotIssuer(address caller, bytes32 certType);
-    /// @notice The caller is an issuer of another member than the batch's issuer.
+    /// @notice The caller is an issuer, admin or customs key of another member than the one
+    /// that accredited the batch's issuer.
     error CertificateRegistryNotBatchIssuer(address caller, bytes32 root, bytes32 certType);
-    /// @notice The caller is not the admin account of an active member (a customs
-    /// administration).
-    error CertificateRegistryNotCustoms(address caller);
+    /// @notice The caller is not accredited CUSTOMS_ROLE by `importingMember`, or that member is
+    /// not active.
+    error CertificateRegistryNotImportingCustoms(address caller, bytes32 importingMember);
     /// @notice The root is zero.
     error CertificateRegistryInvalidRoot(bytes32 root);
     /// @notice The batch count is zero or above `max`.
@@ -178,12 +202,17 @@ interface ICertificateRegistry {
     error CertificateRegistryExpired(bytes32 root, bytes32 certType, uint64 expiresAt);
     /// @notice The amount is zero, or too large to record.
     error CertificateRegistryInvalidAmount(uint256 amount);
-    /// @notice The amount exceeds what is left of the certificate's quantity.
+    /// @notice The amount exceeds what the leaf's quantity leaves of its number's drawn total
+    /// (`remaining` is 0 when that total already reached the quantity).
     error CertificateRegistryQuantityExceeded(
         bytes32 root, bytes32 leaf, uint256 amount, uint256 remaining
     );
-    /// @notice A quantity-0 certificate was already used for a declaration.
+    /// @notice A quantity-0 certificate's number was already used for a declaration.
     error CertificateRegistryAlreadyUtilized(bytes32 root, bytes32 leaf);
+    /// @notice The declaration reference is zero.
+    error CertificateRegistryInvalidDeclaration(bytes32 declarationRef);
+    /// @notice This declaration already drew from this certificate number.
+    error CertificateRegistryDeclarationRecorded(bytes32 numberKey, bytes32 declarationRef);
     /// @notice Too many certificates asked for in one call.
     error CertificateRegistryTooManyQueries(uint256 length, uint256 max);
 
@@ -195,57 +224,77 @@ interface ICertificateRegistry {
     /// @param expiresAt Expiry (unix seconds) of the batch's certificates, 0 for none.
     function issue(bytes32 root, bytes32 certType, uint32 count, uint64 expiresAt) external;
 
-    /// @notice Revoke a Valid or Suspended certificate, for good. Caller: an issuer accredited
-    /// for the type by the batch issuer's member.
+    /// @notice Revoke a Valid or Suspended certificate, for good. Caller: the issuing side of
+    /// the batch, i.e. of the member that accredited the batch's issuer: an issuer accredited
+    /// by it for the type (the batch issuer included), its admin account, or an account it
+    /// accredited CUSTOMS_ROLE. The administration may act after the batch issuer's
+    /// accreditation was withdrawn. Issuers and customs keys of a member that left may still
+    /// revoke.
     /// @param root Batch root.
     /// @param certType Certificate type.
     /// @param leaf Certificate leaf.
     /// @param reason Nonzero reason code (fraud=1, clerical-error=2, superseded=3, ...).
     function revoke(bytes32 root, bytes32 certType, bytes32 leaf, uint16 reason) external;
 
-    /// @notice Suspend a Valid certificate. Caller as for `revoke`.
+    /// @notice Suspend a Valid certificate. Caller as for `revoke`, the member being active.
     /// @param root Batch root.
     /// @param certType Certificate type.
     /// @param leaf Certificate leaf.
     /// @param reason Nonzero reason code.
     function suspend(bytes32 root, bytes32 certType, bytes32 leaf, uint16 reason) external;
 
-    /// @notice Make a Suspended certificate Valid again. Caller as for `revoke`.
+    /// @notice Make a Suspended certificate Valid again. Caller as for `suspend`.
     /// @param root Batch root.
     /// @param certType Certificate type.
     /// @param leaf Certificate leaf.
     function reinstate(bytes32 root, bytes32 certType, bytes32 leaf) external;
 
     /// @notice Replace a Valid or Suspended certificate by a Valid one of the same type in a
-    /// batch issued by the same member. Caller as for `revoke`.
+    /// batch issued by the same member; `newProof` shows the successor is a real certificate
+    /// of that batch. Caller: an issuer accredited for the type by the batch issuer's member
+    /// (the member's administration may not supersede: it names no successor of its own).
     /// @param root Batch root of the old certificate.
     /// @param certType Certificate type of both.
     /// @param leaf Leaf of the old certificate.
-    /// @param newRoot Batch root of the successor (must be issued).
+    /// @param newRoot Batch root of the successor (must be issued, by the same member).
     /// @param newLeaf Leaf of the successor.
+    /// @param newProof Merkle proof of `newLeaf` in `newRoot` (empty for a one-certificate
+    /// batch, whose root is its leaf).
     function supersede(
         bytes32 root,
         bytes32 certType,
         bytes32 leaf,
         bytes32 newRoot,
-        bytes32 newLeaf
+        bytes32 newLeaf,
+        bytes32[] calldata newProof
     ) external;
 
-    /// @notice Record that a declaration used a certificate, drawing `amount` from its quantity.
-    /// Caller: the admin account of an active member (a customs administration).
+    /// @notice Record that a declaration used a certificate, drawing `amount` from the total of
+    /// its number. Caller: an account accredited CUSTOMS_ROLE (scope 0) by `importingMember`,
+    /// an active member; the leaf commits to `importingMember`, so no other administration can
+    /// record the use. The batch must be issued and not expired, the certificate Valid.
+    /// A leaf may draw `quantity - utilized(numberKey)`; a quantity-0 leaf draws once per
+    /// number. Each (numberKey, declarationRef) draws at most once.
     /// @param root Batch root.
     /// @param certType Certificate type.
     /// @param documentHash Document hash of the certificate.
     /// @param quantity The certificate's total quantity (0: single use, no limit).
-    /// @param proof Merkle proof of leafHash(documentHash, quantity) in `root`.
-    /// @param declarationRef Reference of the declaration; emitted, not stored.
+    /// @param numberHash keccak256 of the certificate number.
+    /// @param importingMember Member whose administration records the use (the caller's).
+    /// @param proof Merkle proof of leafHash(documentHash, quantity, numberHash,
+    /// importingMember) in `root`.
+    /// @param declarationRef Nonzero reference of the declaration (e.g. hashed declaration
+    /// number); recorded, so that it draws once from a number.
     /// @param amount Quantity drawn, nonzero; at most what remains.
-    /// @return remaining Quantity left after this use (0 for quantity-0 certificates).
+    /// @return remaining What the leaf's quantity leaves of the number's total after this use
+    /// (0 for quantity-0 certificates).
     function utilize(
         bytes32 root,
         bytes32 certType,
         bytes32 documentHash,
         uint256 quantity,
+        bytes32 numberHash,
+        bytes32 importingMember,
         bytes32[] calldata proof,
         bytes32 declarationRef,
         uint256 amount
@@ -256,6 +305,10 @@ interface ICertificateRegistry {
 
     /// @notice Role id of issuers in the consortium, keccak256("ISSUER_ROLE").
     function ISSUER_ROLE() external view returns (bytes32);
+
+    /// @notice Role id of an administration's operational keys in the consortium,
+    /// keccak256("CUSTOMS_ROLE").
+    function CUSTOMS_ROLE() external view returns (bytes32);
 
     /// @notice Largest `count` of one batch.
     function MAX_BATCH() external view returns (uint256);
@@ -272,7 +325,8 @@ interface ICertificateRegistry {
     /// @param root Batch root.
     /// @param certType Certificate type.
     /// @param leaf Certificate leaf.
-    function certificateState(bytes32 root, bytes32 certType, bytes32 leaf)
+    /// @param numberHash keccak256 of the certificate's number; selects `utilized`.
+    function certificateState(bytes32 root, bytes32 certType, bytes32 leaf, bytes32 numberHash)
         external
         view
         returns (CertificateView memory);
@@ -284,11 +338,45 @@ interface ICertificateRegistry {
         view
         returns (CertificateView[] memory);
 
+    /// @notice The key under which the drawn total of a certificate number is kept.
+    /// Reverts CertificateRegistryNotIssued when the batch was never issued.
+    /// @param root Batch root (its issuer gives the issuing member).
+    /// @param certType Certificate type.
+    /// @param numberHash keccak256 of the certificate number.
+    /// @return keccak256(abi.encode(issuerMemberId, certType, numberHash)).
+    function numberKey(bytes32 root, bytes32 certType, bytes32 numberHash)
+        external
+        view
+        returns (bytes32);
+
+    /// @notice Total drawn from a certificate number (for quantity-0 certificates: nonzero
+    /// once used).
+    /// @param numberKey_ Key from `numberKey`.
+    function utilized(bytes32 numberKey_) external view returns (uint256);
+
+    /// @notice Whether a declaration drew from a certificate number (a further draw by it
+    /// reverts CertificateRegistryDeclarationRecorded). The amount it drew is in its
+    /// CertificateUtilized event.
+    /// @param numberKey_ Key from `numberKey`.
+    /// @param declarationRef Reference of the declaration.
+    function declarationRecorded(bytes32 numberKey_, bytes32 declarationRef)
+        external
+        view
+        returns (bool);
+
     /// @notice The Merkle leaf of a certificate.
     /// @param documentHash Document hash.
     /// @param quantity Total quantity (0: single use).
-    /// @return keccak256(bytes.concat(keccak256(abi.encode(documentHash, quantity)))).
-    function leafHash(bytes32 documentHash, uint256 quantity) external pure returns (bytes32);
+    /// @param numberHash keccak256 of the certificate number.
+    /// @param importingMember Member whose administration records the certificate's use.
+    /// @return keccak256(bytes.concat(keccak256(abi.encode(documentHash, quantity, numberHash,
+    /// importingMember)))).
+    function leafHash(
+        bytes32 documentHash,
+        uint256 quantity,
+        bytes32 numberHash,
+        bytes32 importingMember
+    ) external pure returns (bytes32);
 
     /// @notice Whether `proof` places `leaf` in `root` (sorted-pair keccak, OpenZeppelin).
     /// @param root Merkle root.

@@ -4,8 +4,16 @@ pragma solidity 0.8.30;
 /// @notice Builds Merkle trees and proofs the way OpenZeppelin's StandardMerkleTree verifies
 /// them (double-hashed leaves, sorted pairs), independently of the contracts under test.
 library Merkle {
-    function leaf(bytes32 documentHash, uint256 quantity) internal pure returns (bytes32) {
-        return keccak256(bytes.concat(keccak256(abi.encode(documentHash, quantity))));
+    /// @dev A certificate's leaf: its document hash, quantity, number hash and importing member.
+    function leaf(
+        bytes32 documentHash,
+        uint256 quantity,
+        bytes32 numberHash,
+        bytes32 importingMember
+    ) internal pure returns (bytes32) {
+        return keccak256(
+            bytes.concat(keccak256(abi.encode(documentHash, quantity, numberHash, importingMember)))
+        );
     }
 
     function hashPair(bytes32 a, bytes32 b) internal pure returns (bytes32) {
