@@ -497,6 +497,8 @@ contract CertificateRegistry is ICertificateRegistry {
     ) private returns (uint256 remaining) {
         uint256 record = _numbers[key];
         uint256 firstTag = _recordDeclaration(key, declarationRef, record >> 128);
+        // the drawn total is the low 128 bits of the record: truncating is the point
+        // forge-lint: disable-next-line(unsafe-typecast)
         uint256 used = uint128(record);
         uint256 total;
         if (quantity == 0) {
