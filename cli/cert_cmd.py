@@ -11,7 +11,10 @@ from rich.progress import Progress
 
 from cli.context import AsOption, JsonOption, print_json, state
 from ledger.certificates.issuance import issue_files
-from ledger.certificates.registry import CertificateRegistryBinding, format_quantity
+from ledger.certificates.numbers import IssuedNumbers
+from ledger.certificates.quantities import format_quantity
+from ledger.certificates.registry import CertificateRegistryBinding
+from ledger.certificates.trust import resolve_anchor
 from ledger.certificates.vc import to_credential
 from ledger.certificates.verification import Verification, verify_certificates
 from ledger.certificates.wrapped import WrappedCertificate, hide, read_wrapped, write_wrapped
@@ -19,6 +22,7 @@ from ledger.connect import build_client
 from ledger.documents import to_json_data
 from ledger.documents.samples import generate_samples
 from ledger.errors import InvalidInput, LedgerError
+from ledger.model_files import write_text_atomic
 from ledger.timestamps import parse_time
 
 app = typer.Typer(help="E-certificates: issue, verify, share selectively, revoke, utilize.", no_args_is_help=True)
@@ -35,14 +39,35 @@ def sample(
     count: Annotated[int, typer.Option("--count", min=1, max=1_000_000)] = 10,
     out: Annotated[Path, typer.Option("--out", help="Directory to write the samples into.")] = Path("samples"),
     seed: Annotated[int, typer.Option("--seed")] = 1,
+    origin: Annotated[
+        str, typer.Option("--origin", help="Exporting country: the issuing member's own (e.g. CN), or 'any'.")
+    ] = "CN",
+    destination: Annotated[
+        str, typer.Option("--destination", help="Importing country, whose customs may utilize (e.g. SG), or 'any'.")
+    ] = "SG",
+    as_json: JsonOption = False,
 ) -> None:
-    """Write realistic, varied sample documents (deterministic per seed)."""
+    """Write realistic, varied sample documents (deterministic per seed).
+
+    A member issues only for its own jurisdiction, so samples leave from --origin (CN by
+    default, as the development issuer `cn-issuer` is CN's) for --destination (SG).
+    """
     out.mkdir(parents=True, exist_ok=True)
     width = len(str(count))
-    for n, document in enumerate(generate_samples(cert_type, count, seed)):
+    documents = generate_samples(
+        cert_type,
+        count,
+        seed,
+        origin=None if origin.lower() == "any" else origin,
+        destination=None if destination.lower() == "any" else destination,
+    )
+    for n, document in enumerate(documents):
         text = json.dumps(to_json_data(document), ensure_ascii=False, indent=2)
-        (out / f"{cert_type}-{n:0{width}d}.json").write_text(text + "\n", encoding="utf-8")
-    typer.echo(f"{count} {cert_type} samples written to {out}")
+        write_text_atomic(out / f"{cert_type}-{n:0{width}d}.json", text + "\n")
+    if as_json:
+        print_json({"count": count, "type": cert_type, "out": str(out), "origin": origin, "destination": destination})
+    else:
+        typer.echo(f"{count} {cert_type} samples ({origin} to {destination}) written to {out}")
 
 
 def _input_files(paths: list[Path]) -> list[Path]:
@@ -74,7 +99,8 @@ def issue(
 ) -> None:
     """Wrap documents, anchor their Merkle root(s) and write one wrapped file per document."""
     files = _input_files(paths)
-    registry = CertificateRegistryBinding(state(ctx).client(as_))
+    cli = state(ctx)
+    registry = CertificateRegistryBinding(cli.client(as_))
     with Progress(disable=as_json or len(files) < PROGRESS_FROM, transient=True) as progress:
         progress.add_task(f"issuing {len(files)} certificates", total=None)
         result = issue_files(
@@ -82,31 +108,41 @@ def issue(
             doc_type=cert_type,
             files=files,
             out_dir=out,
+            numbers=IssuedNumbers(cli.settings.data_dir / "issuer" / "numbers.sqlite"),
             batch_size=batch_size,
             expires_at=parse_time(expires) if expires else None,
         )
     issued = result.batches
     if as_json:
-        print_json({"out": str(out), "batches": issued})
+        print_json({"out": str(out), "batches": issued, "resumed": result.resumed})
         return
+    if result.resumed:
+        typer.echo(f"completed an interrupted issuance of {result.resumed} certificates into {out}")
     for batch in issued:
-        typer.echo(f"root {batch.root}  {batch.count} certificates  tx {batch.tx_hash}")
+        sent = "anchored by the interrupted run" if batch.already_anchored else f"tx {batch.tx_hash}"
+        typer.echo(f"root {batch.root}  {batch.count} certificates  {sent}")
     typer.echo(f"{len(files)} wrapped certificates written to {out}")
 
 
-def _verify(ctx: typer.Context, certificates: list[WrappedCertificate]) -> list[Verification]:
+def _verify(ctx: typer.Context, certificates: list[WrappedCertificate], trust: str | None) -> list[Verification]:
     settings = state(ctx).settings
     client = build_client(settings)
-    trusted = None
-    if client.deployment and "CertificateRegistry" in client.deployment.contracts:
-        trusted = client.deployment.contracts["CertificateRegistry"].address
-    return verify_certificates(client=client, certificates=certificates, trusted_registry=trusted)
+    anchor = resolve_anchor(client, trust or settings.trust_consortium)
+    return verify_certificates(client=client, certificates=certificates, anchor=anchor)
 
 
 @app.command()
 def verify(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(help="Wrapped certificate files (or VC exports).")],
+    trust: Annotated[
+        str | None,
+        typer.Option(
+            "--trust",
+            help="Address of the Consortium (or CertificateRegistry) you trust; default: SANZHI_TRUST_CONSORTIUM, "
+            "else your deployment record. Without one nothing is valid.",
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Verify certificates; exit 0 when all valid, 1 when any is invalid, 2 when undecided."""
@@ -116,7 +152,7 @@ def verify(
         typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(2) from None
     try:
-        results = _verify(ctx, certificates)
+        results = _verify(ctx, certificates, trust)
     except LedgerError as exc:
         typer.echo(f"error: cannot verify: {exc.message}", err=True)
         raise typer.Exit(2) from None
@@ -127,6 +163,10 @@ def verify(
         for file, result in zip(files, results, strict=True):
             verdict = "VALID" if result.valid else ("UNDECIDED" if not result.decided else "INVALID")
             typer.echo(f"{file}: {verdict} ({result.type} {result.certificate_number or ''})".rstrip())
+            if result.hidden_fields:
+                typer.echo(
+                    f"  {len(result.hidden_fields)} field(s) hidden by the holder: {', '.join(result.hidden_fields)}"
+                )
             for fragment in result.fragments:
                 typer.echo(f"  {fragment.name.value:<12} {fragment.status.value:<8} {fragment.reason}")
     if not all(r.decided for r in results):
@@ -140,12 +180,16 @@ def hide_fields(
     file: FileArg,
     fields: Annotated[str, typer.Option("--fields", help="Dotted paths, comma-separated: exporter.address,items.0")],
     out: Annotated[Path, typer.Option("--out", help="Where to write the redacted copy.")],
+    as_json: JsonOption = False,
 ) -> None:
     """Write a copy with fields hidden; it still verifies and the values cannot be recovered."""
     paths = [p.strip() for p in fields.split(",") if p.strip()]
     redacted = hide(read_wrapped(file), paths)
     write_wrapped(redacted, out)
-    typer.echo(f"{len(redacted.obfuscated)} field(s) hidden; written to {out}")
+    if as_json:
+        print_json({"out": str(out), "hidden": redacted.hidden})
+    else:
+        typer.echo(f"{len(redacted.hidden)} field(s) hidden ({', '.join(redacted.hidden)}); written to {out}")
 
 
 def _lifecycle_report(action: str, tx_hash: str, as_json: bool) -> None:
@@ -220,9 +264,13 @@ def export(
     file: FileArg,
     out: Annotated[Path, typer.Option("--out", help="Where to write the credential.")],
     fmt: Annotated[str, typer.Option("--format", help="vc: W3C Verifiable Credential 2.0.")] = "vc",
+    as_json: JsonOption = False,
 ) -> None:
     """Export a wrapped certificate as a W3C Verifiable Credential (verify accepts it)."""
     if fmt != "vc":
         raise InvalidInput(f"unknown format {fmt!r}; supported: vc", path="format")
-    out.write_text(json.dumps(to_credential(read_wrapped(file)), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    typer.echo(f"verifiable credential written to {out}")
+    write_text_atomic(out, json.dumps(to_credential(read_wrapped(file)), ensure_ascii=False, indent=2) + "\n")
+    if as_json:
+        print_json({"out": str(out), "format": fmt})
+    else:
+        typer.echo(f"verifiable credential written to {out}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +11,10 @@ import typer
 
 from cli.context import CliState, state
 from ledger.certificates.issuance import issue_files
-from ledger.certificates.registry import CertificateRegistryBinding, format_quantity
+from ledger.certificates.numbers import IssuedNumbers
+from ledger.certificates.quantities import format_quantity
+from ledger.certificates.registry import CertificateRegistryBinding
+from ledger.certificates.trust import resolve_anchor
 from ledger.certificates.verification import Verification, verify_certificates
 from ledger.certificates.wrapped import WrappedCertificate, read_wrapped
 from ledger.consortium.binding import ConsortiumBinding
@@ -57,11 +61,20 @@ def _certificate_walkthrough(cli: CliState, workdir: Path) -> Path:
     """Issue, verify, utilize, revoke and verify again; the wrapped file of the certificate."""
     samples, wrapped_dir = workdir / "samples", workdir / "wrapped"
     samples.mkdir(parents=True, exist_ok=True)
-    for n, document in enumerate(generate_samples("certificate-of-origin", DEMO_COUNT, seed=8)):
+    # a new seed per run: certificate numbers are issued once, and `make run` may run again
+    seed = time.time_ns()
+    documents = generate_samples("certificate-of-origin", DEMO_COUNT, seed=seed, origin="CN", destination="SG")
+    for n, document in enumerate(documents):
         (samples / f"co-{n}.json").write_text(json.dumps(to_json_data(document), ensure_ascii=False, indent=2))
     issuer = CertificateRegistryBinding(cli.client("cn-issuer"))
     files = sorted(samples.glob("*.json"))
-    issued = issue_files(registry=issuer, doc_type="certificate-of-origin", files=files, out_dir=wrapped_dir)
+    issued = issue_files(
+        registry=issuer,
+        doc_type="certificate-of-origin",
+        files=files,
+        out_dir=wrapped_dir,
+        numbers=IssuedNumbers(cli.settings.data_dir / "issuer" / "numbers.sqlite"),
+    )
     batch = issued.batches[0]
     typer.echo(f"[4] CN issuer anchored {batch.count} certificates of origin: root {batch.root} ({batch.gas_used} gas)")
     certificate = read_wrapped(wrapped_dir / files[0].name)
@@ -78,7 +91,8 @@ def _certificate_walkthrough(cli: CliState, workdir: Path) -> Path:
 
 
 def _verdict(cli: CliState, certificate: WrappedCertificate) -> str:
-    [result] = verify_certificates(client=cli.client(), certificates=[certificate])
+    client = cli.client()
+    [result] = verify_certificates(client=client, certificates=[certificate], anchor=resolve_anchor(client, None))
     return "VALID" if result.valid else f"INVALID ({_failed(result)})"
 
 

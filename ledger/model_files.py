@@ -30,3 +30,11 @@ def write_model(path: Path, value: BaseModel) -> Path:
     tmp.write_text(value.model_dump_json(indent=2) + "\n")
     os.replace(tmp, path)
     return path
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write `text` through a temporary name and a rename: a reader (or a rerun after a kill)
+    sees the whole file or none of it."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

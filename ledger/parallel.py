@@ -7,9 +7,12 @@ travel back, so they should be small. Small inputs run in this process.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -30,7 +33,8 @@ class _Job:
     current: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 
     @classmethod
-    def adopt(cls, fn: Callable[[Any], Any], items: Sequence[Any]) -> None:
+    def adopt(cls, fn: Callable[[Any], Any], items: Sequence[Any], parent_pid: int) -> None:
+        die_with_parent(parent_pid)
         cls.current = (fn, items)
 
     @classmethod
@@ -39,6 +43,22 @@ class _Job:
             raise RuntimeError("fork_map worker started without its job")
         fn, items = cls.current
         return [fn(items[i]) for i in range(*bounds)]
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """In a worker: be killed when the parent dies, even by SIGKILL, so no worker outlives it.
+
+    Linux's prctl(PR_SET_PDEATHSIG); elsewhere workers are daemonic and end with a parent that
+    exits normally. `parent_pid` closes the race of a parent that died before the call.
+    """
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent_pid:
+        os._exit(1)
 
 
 def worker_count() -> int:
@@ -58,7 +78,10 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], *, workers: int | None = 
     gc.freeze()  # keep the workers' garbage collector off the shared, copy-on-write heap
     try:
         with ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("fork"), initializer=_Job.adopt, initargs=(fn, items)
+            workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_Job.adopt,
+            initargs=(fn, items, os.getpid()),
         ) as pool:
             parts = list(pool.map(_Job.run_range, ranges))
     finally:

@@ -29,6 +29,8 @@ class LedgerSettings(BaseSettings):
     # None: the compiled contracts shipped in the package (ledger/chain/compiled)
     artifacts_dir: Path | None = None
     tx_timeout_seconds: float = 120.0
+    # the Consortium (or CertificateRegistry) address a verifier trusts; default: the deployment record's
+    trust_consortium: str | None = None
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> LedgerSettings:

@@ -24,7 +24,14 @@ def main() -> int:
             print(f"export_artifacts: no build output for {name} at {built}", file=sys.stderr)
             return 1
         raw = json.loads(built.read_text())
-        record = {"contractName": name, "abi": raw["abi"], "bytecode": raw["bytecode"]["object"]}
+        deployed = raw["deployedBytecode"]
+        record = {
+            "contractName": name,
+            "abi": raw["abi"],
+            "bytecode": raw["bytecode"]["object"],
+            "deployedBytecode": deployed["object"],
+            "immutableReferences": deployed.get("immutableReferences", {}),
+        }
         tmp = TARGET / f".{name}.json.tmp"
         tmp.write_text(json.dumps(record, indent=1) + "\n")
         os.replace(tmp, TARGET / f"{name}.json")

@@ -39,12 +39,14 @@ def session_chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chain]:
 
 @pytest.fixture
 def chain(session_chain: Chain) -> Iterator[Chain]:
-    """The session chain, reverted to its freshly deployed state after the test."""
+    """The session chain, reverted to its freshly deployed state after the test; the issuer's
+    record of issued numbers, which describes that chain, goes with it."""
     snapshot = rpc(session_chain.rpc_url, "evm_snapshot")
     try:
         yield session_chain
     finally:
         assert rpc(session_chain.rpc_url, "evm_revert", [snapshot]) is True
+        shutil.rmtree(session_chain.data_dir / "issuer", ignore_errors=True)
 
 
 @pytest.fixture

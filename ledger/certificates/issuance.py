@@ -2,9 +2,16 @@
 
 Reading, validating, salting and writing are CPU-bound and independent per document, so a
 large input is split into shards, one per core. A shard runs in a forked worker that keeps
-its salted documents in memory: it sends back only (document hash, quantity) pairs, gets its
-leaves' Merkle paths once the roots are mined, and writes its own wrapped files. Pickling the
-salted documents to the parent and back would cost as much as the salting itself.
+its salted documents in memory: it sends back only the leaf inputs, gets its leaves' Merkle
+paths once the trees are planned, and writes its own wrapped files. Pickling the salted
+documents to the parent and back would cost as much as the salting itself.
+
+An issuance survives being killed at any moment. Every wrapped file is staged (written to a
+temporary name, then renamed) under `OUT/.issuing/` before any transaction is sent; a journal
+naming the roots is written next; only then are the roots anchored, the numbers recorded and
+the files moved into place. A rerun finds the journal and completes that job: it anchors the
+roots the chain does not have yet (the registry refuses a root twice) and moves the files, so
+no root is anchored twice and no anchored root is left without its files.
 """
 
 from __future__ import annotations
@@ -12,6 +19,9 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
+import os
+import shutil
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from multiprocessing.connection import Connection
@@ -20,18 +30,33 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ledger.certificates.numbers import IssuedNumbers
 from ledger.certificates.registry import CertificateRegistryBinding, IssuedBatch
-from ledger.certificates.wrapped import IssuerIdentity, PlannedLeaf, plan_trees, wrap_salted, write_wrapped
+from ledger.certificates.wrapped import (
+    IssuerIdentity,
+    LeafInput,
+    PlannedLeaf,
+    check_jurisdiction,
+    plan_trees,
+    wrap_salted,
+    wrapped_json,
+)
 from ledger.documents import parse_document, to_json_data
 from ledger.errors import InvalidInput, LedgerError
 from ledger.hashing.salted import SaltedDocument, salt_document
-from ledger.parallel import PARALLEL_FROM, worker_count
+from ledger.model_files import read_model, write_model, write_text_atomic
+from ledger.parallel import PARALLEL_FROM, die_with_parent, worker_count
+from ledger.timestamps import from_unix, to_unix
+
+STAGING = ".issuing"
+JOURNAL = "journal.json"
 
 
 class IssueResult(BaseModel):
     batches: list[IssuedBatch]
     written: int
     out_dir: str
+    resumed: int = 0  # certificates of an interrupted issuance completed by this run
 
 
 class _Anchor(BaseModel):
@@ -40,34 +65,52 @@ class _Anchor(BaseModel):
     chain_id: int
 
 
-def _read_and_salt(doc_type: str, path: Path) -> tuple[SaltedDocument, int]:
+class IssueJournal(BaseModel):
+    """What an issuance staged, written before its first transaction."""
+
+    doc_type: str
+    registry: str
+    chain_id: int
+    member: str
+    roots: list[str]
+    counts: list[int]
+    expires_at: int  # unix seconds, 0: no expiry
+    files: list[str]  # wrapped file names, in leaf order
+    numbers: list[str]  # certificate numbers, in the same order
+
+
+def _read_and_salt(doc_type: str, path: Path, member: str) -> tuple[SaltedDocument, LeafInput, str]:
     try:
         document = parse_document(doc_type, path.read_bytes())
     except LedgerError as exc:
         raise InvalidInput(exc.message, path=path.name) from None
     except OSError as exc:
         raise InvalidInput(f"cannot read: {exc.strerror or exc}", path=path.name) from None
-    return salt_document(document.doc_type, to_json_data(document)), document.utilization_quantity
+    salted = salt_document(document.doc_type, to_json_data(document))
+    check_jurisdiction(document, member, where=path.name)
+    leaf_input = LeafInput.of(salted, document.utilization_quantity)
+    return salted, leaf_input, document.number
 
 
 class _Shard:
     """A slice of the input, prepared and written in this process."""
 
-    def __init__(self, doc_type: str, files: Sequence[Path]) -> None:
+    def __init__(self, doc_type: str, files: Sequence[Path], member: str) -> None:
         self.doc_type = doc_type
         self.files = files
-        self.prepared: list[tuple[SaltedDocument, int]] = []
+        self.member = member
+        self.prepared: list[tuple[SaltedDocument, LeafInput, str]] = []
 
-    def prepare(self) -> list[tuple[bytes, int]]:
-        self.prepared = [_read_and_salt(self.doc_type, f) for f in self.files]
-        return [(salted.document_hash, quantity) for salted, quantity in self.prepared]
+    def prepare(self) -> list[tuple[LeafInput, str]]:
+        self.prepared = [_read_and_salt(self.doc_type, f, self.member) for f in self.files]
+        return [(leaf_input, number) for _, leaf_input, number in self.prepared]
 
     def write(self, anchor: _Anchor, leaves: Sequence[PlannedLeaf], targets: Sequence[Path]) -> None:
-        for (salted, quantity), leaf, target in zip(self.prepared, leaves, targets, strict=True):
+        for (salted, leaf_input, _), leaf, target in zip(self.prepared, leaves, targets, strict=True):
             certificate = wrap_salted(
-                salted, quantity, leaf, issuer=anchor.issuer, registry=anchor.registry, chain_id=anchor.chain_id
+                salted, leaf_input, leaf, issuer=anchor.issuer, registry=anchor.registry, chain_id=anchor.chain_id
             )
-            write_wrapped(certificate, target)
+            write_text_atomic(target, wrapped_json(certificate))
 
     def wait_written(self) -> None:
         """Writing is done when `write` returns."""
@@ -76,16 +119,17 @@ class _Shard:
         self.prepared = []
 
 
-def _serve(connection: Connection, shard: _Shard) -> None:
-    """A forked worker: prepare, report hashes, then write or stop as the parent says."""
+def _serve(connection: Connection, shard: _Shard, parent_pid: int) -> None:
+    """A forked worker: prepare, report leaf inputs, then write or stop as the parent says."""
+    die_with_parent(parent_pid)
     try:
-        connection.send(("hashes", shard.prepare()))
+        connection.send(("leaves", shard.prepare()))
         command: tuple[Any, ...] = connection.recv()
         if command[0] == "write":
             shard.write(*command[1:])
             connection.send(("written", None))
     except LedgerError as exc:
-        connection.send(("error", exc.message))
+        connection.send(("error", (exc.message, getattr(exc, "path", None))))
     except EOFError:  # the parent went away
         pass
     finally:
@@ -95,10 +139,12 @@ def _serve(connection: Connection, shard: _Shard) -> None:
 class _ForkedShard:
     """The same shard run by a forked worker process."""
 
-    def __init__(self, doc_type: str, files: Sequence[Path]) -> None:
+    def __init__(self, doc_type: str, files: Sequence[Path], member: str) -> None:
         context = multiprocessing.get_context("fork")
         self._connection, child = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child, _Shard(doc_type, files)), daemon=True)
+        self._process = context.Process(
+            target=_serve, args=(child, _Shard(doc_type, files, member), os.getpid()), daemon=True
+        )
         self._process.start()
         child.close()
 
@@ -108,13 +154,15 @@ class _ForkedShard:
         except EOFError:
             raise LedgerError("an issuance worker stopped unexpectedly") from None
         if kind == "error":
-            raise InvalidInput(value)
-        assert kind == expected, kind
+            message, path = value
+            raise InvalidInput(message, path=path)
+        if kind != expected:
+            raise LedgerError(f"an issuance worker answered {kind!r} where {expected!r} was due")
         return value
 
-    def prepare(self) -> list[tuple[bytes, int]]:
-        hashes: list[tuple[bytes, int]] = self._receive("hashes")
-        return hashes
+    def prepare(self) -> list[tuple[LeafInput, str]]:
+        prepared: list[tuple[LeafInput, str]] = self._receive("leaves")
+        return prepared
 
     def write(self, anchor: _Anchor, leaves: Sequence[PlannedLeaf], targets: Sequence[Path]) -> None:
         """Start writing in the worker; `wait_written` waits for it."""
@@ -139,44 +187,55 @@ def issue_files(
     doc_type: str,
     files: Sequence[Path],
     out_dir: Path,
+    numbers: IssuedNumbers | None = None,
     batch_size: int | None = None,
     expires_at: datetime | None = None,
     workers: int | None = None,
 ) -> IssueResult:
     """Anchor every document in `files` and write its wrapped certificate under `out_dir`.
 
-    Any invalid document stops everything before a transaction is sent; wrapped files are
-    written only once their roots are mined.
+    Any invalid document, a document of another jurisdiction than the issuer's member, or a
+    certificate number issued before (per `numbers`) or twice in the input stops everything
+    before a transaction is sent. An interrupted issuance into `out_dir` is completed first.
     """
     if not files:
         raise InvalidInput("no documents given", path="files")
-    targets = [out_dir / path.name for path in files]
-    if len(set(targets)) != len(targets):
+    names = [path.name for path in files]
+    if len(set(names)) != len(names):
         raise InvalidInput("two input files share a name; their wrapped files would collide", path="files")
-    anchor = _Anchor(
-        issuer=registry.issuer_identity(), registry=registry.contract.address, chain_id=registry.client.chain_id
-    )
+    staging = out_dir / STAGING
+    identity = registry.issuer_identity()
+    anchor = _Anchor(issuer=identity, registry=registry.contract.address, chain_id=registry.client.chain_id)
+    journal = read_model(staging / JOURNAL, IssueJournal, "issuance journal")
+    if journal is not None:
+        earlier = complete_journal(registry=registry, journal=journal, staging=staging, numbers=numbers)
+        if journal.files == names and journal.doc_type == doc_type:
+            return IssueResult(batches=earlier, written=len(names), out_dir=str(out_dir), resumed=len(names))
     cap = registry.max_batch
     size = min(batch_size or cap, cap)
+    registry.preflight(doc_type, min(size, len(files)), expires_at=expires_at)
+    shutil.rmtree(staging, ignore_errors=True)  # a run killed before its journal anchored nothing
+    staging.mkdir(parents=True)
+
     count = worker_count() if workers is None else workers
     count = count if len(files) >= PARALLEL_FROM else 1
     step = -(-len(files) // count)
     bounds = [(start, min(start + step, len(files))) for start in range(0, len(files), step)]
+    member = identity.member_id
     # Forked workers share this process's heap copy-on-write; frozen objects are skipped by
     # the workers' garbage collector, which would otherwise touch (and copy) every page.
     gc.freeze()
     shards: list[_Shard | _ForkedShard] = [
-        (_ForkedShard if count > 1 else _Shard)(doc_type, files[a:b]) for a, b in bounds
+        (_ForkedShard if count > 1 else _Shard)(doc_type, files[a:b], member) for a, b in bounds
     ]
     gc.unfreeze()
     try:
-        leaf_inputs = [pair for shard in shards for pair in shard.prepare()]
-        if not leaf_inputs:
-            raise InvalidInput("nothing to issue", path="files")
-        roots, planned = plan_trees(leaf_inputs, size)
-        counts = [min(size, len(leaf_inputs) - n * size) for n in range(len(roots))]
-        issued = registry.anchor_roots(roots, doc_type, counts, expires_at=expires_at)
-        out_dir.mkdir(parents=True, exist_ok=True)
+        prepared = [entry for shard in shards for entry in shard.prepare()]
+        certificate_numbers = [number for _, number in prepared]
+        _refuse_reissue(registry, numbers, doc_type, member, certificate_numbers)
+        roots, planned = plan_trees([leaf_input for leaf_input, _ in prepared], size)
+        counts = [min(size, len(prepared) - n * size) for n in range(len(roots))]
+        targets = [staging / name for name in names]
         for shard, (a, b) in zip(shards, bounds, strict=True):
             shard.write(anchor, planned[a:b], targets[a:b])
         for shard in shards:
@@ -184,4 +243,103 @@ def issue_files(
     finally:
         for shard in shards:
             shard.close()
-    return IssueResult(batches=issued, written=len(files), out_dir=str(out_dir))
+    journal = IssueJournal(
+        doc_type=doc_type,
+        registry=anchor.registry,
+        chain_id=anchor.chain_id,
+        member=member,
+        roots=roots,
+        counts=counts,
+        expires_at=to_unix(expires_at),
+        files=names,
+        numbers=certificate_numbers,
+    )
+    write_model(staging / JOURNAL, journal)
+    batches = complete_journal(registry=registry, journal=journal, staging=staging, numbers=numbers)
+    return IssueResult(batches=batches, written=len(names), out_dir=str(out_dir))
+
+
+def _refuse_reissue(
+    registry: CertificateRegistryBinding,
+    numbers: IssuedNumbers | None,
+    doc_type: str,
+    member: str,
+    certificate_numbers: Sequence[str],
+) -> None:
+    twice = sorted(number for number, times in Counter(certificate_numbers).items() if times > 1)
+    if twice:
+        raise InvalidInput(f"certificate numbers appear twice in the input: {_some(twice)}", path="certificate_number")
+    if numbers is None:
+        return
+    issued = numbers.already_issued(
+        chain_id=registry.client.chain_id,
+        registry=registry.contract.address,
+        member=member,
+        cert_type=doc_type,
+        numbers=certificate_numbers,
+    )
+    if issued:
+        raise InvalidInput(
+            f"{member} has already issued certificate numbers {_some(issued)}; a number is issued once "
+            "(supersede the certificate to replace it)",
+            path="certificate_number",
+        )
+
+
+def _some(values: Sequence[str], shown: int = 5) -> str:
+    more = f" and {len(values) - shown} more" if len(values) > shown else ""
+    return ", ".join(values[:shown]) + more
+
+
+def complete_journal(
+    *,
+    registry: CertificateRegistryBinding,
+    journal: IssueJournal,
+    staging: Path,
+    numbers: IssuedNumbers | None,
+) -> list[IssuedBatch]:
+    """Anchor the journal's roots the chain does not have yet, record its numbers, move its
+    staged files into place and remove the staging directory."""
+    if journal.registry.lower() != registry.contract.address.lower() or journal.chain_id != registry.client.chain_id:
+        raise InvalidInput(
+            f"{staging} holds an interrupted issuance for registry {journal.registry} on chain {journal.chain_id}; "
+            "complete it against that deployment, or remove the directory if that chain is gone",
+            path=str(staging),
+        )
+    member = registry.issuer_identity().member_id
+    if member != journal.member:
+        raise InvalidInput(
+            f"{staging} holds an interrupted issuance by a {journal.member} issuer; this key is {member}'s",
+            path=str(staging),
+        )
+    anchored = registry.issued_roots(journal.roots, journal.doc_type)
+    missing = [(root, n) for root, n in zip(journal.roots, journal.counts, strict=True) if root not in anchored]
+    sent = registry.anchor_roots(
+        [root for root, _ in missing],
+        journal.doc_type,
+        [n for _, n in missing],
+        expires_at=from_unix(journal.expires_at),
+    ) if missing else []  # fmt: skip
+    fresh = {batch.root: batch for batch in sent}
+    batches = [
+        fresh.get(root) or IssuedBatch(root=root, count=n, already_anchored=True)
+        for root, n in zip(journal.roots, journal.counts, strict=True)
+    ]
+    if numbers is not None:
+        roots_of = [root for root, n in zip(journal.roots, journal.counts, strict=True) for _ in range(n)]
+        numbers.record(
+            chain_id=journal.chain_id,
+            registry=journal.registry,
+            member=journal.member,
+            cert_type=journal.doc_type,
+            entries=list(zip(journal.numbers, roots_of, strict=True)),
+        )
+    out_dir = staging.parent
+    for name in journal.files:
+        staged = staging / name
+        if staged.exists():
+            os.replace(staged, out_dir / name)
+        elif not (out_dir / name).exists():
+            raise LedgerError(f"the staged wrapped file {staged} is missing; its root is anchored")
+    shutil.rmtree(staging)
+    return batches

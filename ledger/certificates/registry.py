@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 
 from eth_utils.crypto import keccak
 from pydantic import BaseModel
 from web3.contract import Contract
+from web3.contract.contract import ContractFunction
 
+from ledger.certificates.quantities import parse_quantity
+from ledger.certificates.refusals import reworded
 from ledger.certificates.wrapped import IssuerIdentity, WrappedBatch, WrappedCertificate, from_hex, wrap_documents
 from ledger.chain.client import LedgerClient, SentTransaction
+from ledger.chain.reads import batch_call
 from ledger.consortium.binding import ConsortiumBinding
 from ledger.documents.common import Document
-from ledger.errors import InvalidInput
-from ledger.ids import certificate_type_bytes
+from ledger.errors import ContractRevert, InvalidInput, TransactionFailed
+from ledger.ids import certificate_type_bytes, member_id_bytes
 from ledger.reasons import reason_code
 from ledger.timestamps import to_unix
 
@@ -25,13 +28,14 @@ ISSUE_GAS_LIMIT = 120_000
 
 
 class IssuedBatch(BaseModel):
-    """One anchored Merkle root."""
+    """One anchored Merkle root (its transaction unknown when an earlier, interrupted run sent it)."""
 
     root: str
     count: int
-    tx_hash: str
-    block_number: int
-    gas_used: int
+    tx_hash: str | None = None
+    block_number: int | None = None
+    gas_used: int | None = None
+    already_anchored: bool = False
 
 
 class UtilizationRecord(BaseModel):
@@ -40,6 +44,7 @@ class UtilizationRecord(BaseModel):
     amount: int
     remaining: int
     gas_used: int
+    number_key: str
 
 
 class CertificateRegistryBinding:
@@ -117,6 +122,21 @@ class CertificateRegistryBinding:
             for root, count, tx_hash, receipt in zip(roots, counts, hashes, receipts, strict=True)
         ]
 
+    def preflight(self, doc_type: str, count: int, *, expires_at: datetime | None = None) -> None:
+        """Raise the registry's own refusal (not accredited, bad expiry...) of issuing a batch of
+        `count` `doc_type` certificates now, before anything is prepared or sent."""
+        probe = keccak(text=f"sanzhi preflight {self.client.address} {doc_type}")
+        fn = self.contract.functions.issue(probe, certificate_type_bytes(doc_type), count, to_unix(expires_at))
+        self.client.estimate_gas(
+            {"from": self.client.address, "to": self.contract.address, "data": fn._encode_transaction_data()}
+        )
+
+    def issued_roots(self, roots: Sequence[str], doc_type: str) -> set[str]:
+        """Those of `roots` the registry holds as issued batches of `doc_type`."""
+        cert_type = certificate_type_bytes(doc_type)
+        batches = batch_call(self.client, [self.contract.functions.batch(from_hex(r), cert_type) for r in roots])
+        return {root for root, (issuer, _, _) in zip(roots, batches, strict=True) if int(issuer, 16)}
+
     def revoke(self, wrapped: WrappedCertificate, reason: str) -> SentTransaction:
         return self._change(wrapped, lambda r, t, leaf: self.contract.functions.revoke(r, t, leaf, reason_code(reason)))
 
@@ -129,12 +149,17 @@ class CertificateRegistryBinding:
         return self._change(wrapped, lambda r, t, leaf: self.contract.functions.reinstate(r, t, leaf))
 
     def supersede(self, old: WrappedCertificate, new: WrappedCertificate) -> SentTransaction:
+        """Mark `old` superseded by `new`, which must be an issued certificate of the same member
+        (its Merkle proof goes with it and is checked on chain)."""
         if old.type != new.type:
             raise InvalidInput(f"a {old.type} cannot be superseded by a {new.type}", path="new")
         _same_registry(self, new)
+        new_proof = [from_hex(p) for p in new.proof.path]
         return self._change(
             old,
-            lambda r, t, leaf: self.contract.functions.supersede(r, t, leaf, from_hex(new.proof.root), new.leaf),
+            lambda r, t, leaf: self.contract.functions.supersede(
+                r, t, leaf, from_hex(new.proof.root), new.leaf, new_proof
+            ),
         )
 
     def utilize(self, wrapped: WrappedCertificate, *, declaration: str, quantity: str) -> UtilizationRecord:
@@ -148,44 +173,41 @@ class CertificateRegistryBinding:
             from_hex(wrapped.proof.cert_type),
             from_hex(wrapped.document_hash),
             wrapped.proof.quantity,
+            from_hex(wrapped.proof.number_hash),
+            member_id_bytes(wrapped.proof.importing_member),
             [from_hex(p) for p in wrapped.proof.path],
             declaration_ref(declaration),
             amount,
         )
-        sent = self.client.transact(fn)
+        sent = self._transact(fn, wrapped)
         events = self.contract.events.CertificateUtilized().process_receipt(sent.receipt)
-        remaining = int(events[0]["args"]["remaining"]) if events else 0
+        if not events:
+            raise TransactionFailed(f"utilization {sent.tx_hash} was mined without its CertificateUtilized event")
+        args = events[0]["args"]
         return UtilizationRecord(
-            tx_hash=sent.tx_hash, declaration=declaration, amount=amount, remaining=remaining, gas_used=sent.gas_used
+            tx_hash=sent.tx_hash,
+            declaration=declaration,
+            amount=amount,
+            remaining=int(args["remaining"]),
+            gas_used=sent.gas_used,
+            number_key="0x" + bytes(args["numberKey"]).hex(),
         )
 
     def _change(self, wrapped: WrappedCertificate, build: Callable[[bytes, bytes, bytes], object]) -> SentTransaction:
         _same_registry(self, wrapped)
         fn = build(from_hex(wrapped.proof.root), from_hex(wrapped.proof.cert_type), wrapped.leaf)
-        return self.client.transact(fn)  # type: ignore[arg-type]
+        return self._transact(fn, wrapped)  # type: ignore[arg-type]
+
+    def _transact(self, fn: ContractFunction, wrapped: WrappedCertificate) -> SentTransaction:
+        try:
+            return self.client.transact(fn)
+        except ContractRevert as exc:
+            raise reworded(exc, wrapped) from None
 
 
 def declaration_ref(declaration: str) -> bytes:
     """On chain a declaration is named by the keccak256 of its reference (never the text)."""
     return keccak(text=declaration.strip())
-
-
-def parse_quantity(value: str) -> int:
-    """'12.5' (units) -> 12500 (thousandths, as the leaf's quantity)."""
-    try:
-        number = Decimal(value.strip())
-    except (InvalidOperation, AttributeError):
-        raise InvalidInput(f"{value!r} is not a quantity", path="quantity") from None
-    if not number.is_finite() or number <= 0:
-        raise InvalidInput("the quantity must be a positive number", path="quantity")
-    thousandths = number * 1000
-    if thousandths != thousandths.to_integral_value():
-        raise InvalidInput("quantities have at most three decimals", path="quantity")
-    return int(thousandths)
-
-
-def format_quantity(thousandths: int) -> str:
-    return str((Decimal(thousandths) / 1000).normalize()) if thousandths else "0"
 
 
 def _same_registry(binding: CertificateRegistryBinding, wrapped: WrappedCertificate) -> None:

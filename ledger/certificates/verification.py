@@ -12,19 +12,23 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from web3 import Web3
 
-from ledger.certificates.registry import format_quantity
+from ledger.certificates.quantities import format_quantity
 from ledger.certificates.status import CertificateStatus
+from ledger.certificates.trust import TrustAnchor, genuine_registry_code, registry_refusal
 from ledger.certificates.wrapped import WrappedCertificate, check_integrity, from_hex
 from ledger.chain.client import LedgerClient
+from ledger.documents import document_model
+from ledger.documents.common import field_at
 from ledger.errors import LedgerError
 from ledger.ids import member_id_text
 from ledger.parallel import fork_map
 from ledger.reasons import reason_name
 
-QUERY_CHUNK = 256
+QUERY_CHUNK = 256  # certificates per certificateStates call (the registry's MAX_QUERIES)
+CALLS_PER_REQUEST = 8  # eth_calls per JSON-RPC batch: ~2,000 certificates, well under nodes' body limits
 
 
 class FragmentStatus(StrEnum):
@@ -57,6 +61,10 @@ class Verification(BaseModel):
     certificate_number: str | None
     root: str
     leaf: str
+    hidden_fields: list[str] = Field(
+        default_factory=list, description="Fields the holder hid (their hashes still count), as the file names them"
+    )
+    trust_anchor: str | None = Field(default=None, description="What the verdict is anchored to")
     fragments: list[Fragment]
 
 
@@ -64,19 +72,19 @@ def verify_certificates(
     *,
     client: LedgerClient,
     certificates: Sequence[WrappedCertificate],
-    trusted_registry: str | None = None,
+    anchor: TrustAnchor | None,
     today: dt.date | None = None,
 ) -> list[Verification]:
-    """Verify each certificate against the chain `client` reaches.
+    """Verify each certificate against the chain `client` reaches, trusting `anchor` only.
 
-    `trusted_registry` is the consortium's CertificateRegistry: a proof naming any other
-    contract is not accepted (anyone can deploy a look-alike registry).
+    Without an anchor ISSUER is ERROR and no certificate is valid; a proof naming a registry
+    the anchor does not vouch for is INVALID (anyone can deploy a look-alike registry).
     """
     today = today or dt.datetime.now(dt.UTC).date()
     integrity = fork_map(check_integrity, certificates)
     states: dict[int, dict[str, Any] | str] = {}
     to_read = [i for i, result in enumerate(integrity) if result.valid]
-    for i, state in _read_states(client, [certificates[i] for i in to_read]).items():
+    for i, state in _read_states(client, [certificates[i] for i in to_read], anchor).items():
         states[to_read[i]] = state
     results = []
     for i, certificate in enumerate(certificates):
@@ -90,7 +98,7 @@ def verify_certificates(
         if not integrity[i].valid:
             fragments += [_skipped(name, "integrity failed") for name in list(FragmentName)[1:]]
         else:
-            fragments += _chain_fragments(certificate, states[i], trusted_registry, today)
+            fragments += _chain_fragments(certificate, states[i], anchor, today)
         number = certificate.data.get("certificate_number")
         results.append(
             Verification(
@@ -100,23 +108,29 @@ def verify_certificates(
                 certificate_number=number if isinstance(number, str) else None,
                 root=certificate.proof.root,
                 leaf="0x" + certificate.leaf.hex(),
+                hidden_fields=list(certificate.hidden),
+                trust_anchor=anchor.describe() if anchor else None,
                 fragments=fragments,
             )
         )
     return results
 
 
-def _read_states(client: LedgerClient, certificates: Sequence[WrappedCertificate]) -> dict[int, dict[str, Any] | str]:
-    """Chain state per certificate index, or the reason it could not be read.
+def _read_states(
+    client: LedgerClient, certificates: Sequence[WrappedCertificate], anchor: TrustAnchor | None
+) -> dict[int, dict[str, Any] | str]:
+    """Chain state per certificate index (with `untrusted`: why its registry is not trusted, or
+    None), or the reason it could not be read.
 
-    One HTTP round trip per registry: the registry's code check and every `certificateStates`
-    call (256 certificates each) go in one JSON-RPC batch, encoded with eth-abi directly.
+    Per registry: its code and every `certificateStates` call (256 certificates each) in
+    JSON-RPC batches of CALLS_PER_REQUEST calls; a small set takes one HTTP round trip.
     """
     found: dict[int, dict[str, Any] | str] = {}
     groups: dict[tuple[int, str], list[int]] = {}
     for i, c in enumerate(certificates):
         groups.setdefault((c.proof.chain_id, c.proof.registry.lower()), []).append(i)
     states = client.artifacts.codec("CertificateRegistry").function("certificateStates")
+    expected = genuine_registry_code(client, anchor.consortium) if anchor else b""
     for (chain_id, registry), indexes in groups.items():
         try:
             node_chain = client.chain_id
@@ -130,18 +144,25 @@ def _read_states(client: LedgerClient, certificates: Sequence[WrappedCertificate
                         from_hex(certificates[i].proof.root),
                         from_hex(certificates[i].proof.cert_type),
                         certificates[i].leaf,
+                        from_hex(certificates[i].proof.number_hash),
                     )
                     for i in part
                 ]
                 calls.append(("eth_call", [{"to": registry, "data": states.call_data(refs)}, "latest"]))
-            replies = client.raw_batch(calls)
-            if replies[0].get("result") in (None, "0x"):
+            replies = [
+                reply
+                for start in range(0, len(calls), CALLS_PER_REQUEST)
+                for reply in client.raw_batch(calls[start : start + CALLS_PER_REQUEST])
+            ]
+            code = bytes.fromhex(str(replies[0].get("result") or "0x")[2:])
+            if not code:
                 raise LedgerError(f"no contract at registry {Web3.to_checksum_address(registry)} on chain {chain_id}")
+            untrusted = registry_refusal(anchor, registry, code, expected) if anchor else None
             for part, reply in zip(chunks, replies[1:], strict=True):
                 if "error" in reply:
                     raise LedgerError(f"registry {registry} refused the status query: {reply['error'].get('message')}")
                 for i, view in zip(part, states.decode(bytes.fromhex(reply["result"][2:])), strict=True):
-                    found[i] = _view_dict(view)
+                    found[i] = {**_view_dict(view), "untrusted": untrusted}
         except LedgerError as exc:
             for i in indexes:
                 found[i] = exc.message
@@ -179,10 +200,16 @@ def _fragment(name: FragmentName, ok: bool, reason: str) -> Fragment:
 
 
 def _chain_fragments(
-    certificate: WrappedCertificate, state: dict[str, Any] | str, trusted_registry: str | None, today: dt.date
+    certificate: WrappedCertificate, state: dict[str, Any] | str, anchor: TrustAnchor | None, today: dt.date
 ) -> list[Fragment]:
     if isinstance(state, str):
         return [Fragment(name=n, status=FragmentStatus.ERROR, reason=state) for n in list(FragmentName)[1:]]
+    if state["untrusted"]:
+        return [
+            _skipped(FragmentName.ISSUANCE, "registry not trusted"),
+            _fragment(FragmentName.ISSUER, False, state["untrusted"]),
+            *[_skipped(n, "registry not trusted") for n in list(FragmentName)[3:]],
+        ]
     if not state["issued"]:
         return [
             _fragment(FragmentName.ISSUANCE, False, f"root {certificate.proof.root} was never issued on this registry"),
@@ -190,7 +217,7 @@ def _chain_fragments(
         ]
     return [
         _issuance(state),
-        _issuer(certificate, state, trusted_registry),
+        _issuer(certificate, state, anchor),
         _expiry(certificate, state, today),
         _utilization(certificate, state),
     ]
@@ -213,14 +240,22 @@ def _issuance(state: dict[str, Any]) -> Fragment:
     return _fragment(FragmentName.ISSUANCE, False, f"{status.label} ({reason_name(state['reason'])}) {since}")
 
 
-def _issuer(certificate: WrappedCertificate, state: dict[str, Any], trusted_registry: str | None) -> Fragment:
+def _issuer(certificate: WrappedCertificate, state: dict[str, Any], anchor: TrustAnchor | None) -> Fragment:
     member = member_id_text(state["issuer_member_id"]) or "?"
-    if trusted_registry and certificate.proof.registry.lower() != trusted_registry.lower():
-        return _fragment(
-            FragmentName.ISSUER,
-            False,
-            f"registry {certificate.proof.registry} is not the consortium's registry {trusted_registry}",
+    if anchor is None:
+        return Fragment(
+            name=FragmentName.ISSUER,
+            status=FragmentStatus.ERROR,
+            reason="no trust anchor: name the consortium you trust (--trust ADDRESS or SANZHI_TRUST_CONSORTIUM) "
+            "or deploy records for this chain",
         )
+    model = document_model(certificate.type)
+    for path in model.issuing_country_fields:
+        country = field_at(certificate.data, path)
+        if country is not None and country != member:
+            return _fragment(
+                FragmentName.ISSUER, False, f"{path} is {country}, but the issuer is accredited by {member}"
+            )
     if state["issuer"].lower() != certificate.issuer.address.lower():
         return _fragment(
             FragmentName.ISSUER, False, f"file names issuer {certificate.issuer.address}, chain says {state['issuer']}"
@@ -236,6 +271,7 @@ def _issuer(certificate: WrappedCertificate, state: dict[str, Any], trusted_regi
 def _expiry(certificate: WrappedCertificate, state: dict[str, Any], today: dt.date) -> Fragment:
     if state["expired"]:
         return _fragment(FragmentName.EXPIRY, False, f"batch expired {_when(state['expires_at'])}")
+    batch = f"batch valid until {_when(state['expires_at'])}" if state["expires_at"] else "no batch expiry"
     raw = certificate.data.get("expiry_date")
     if isinstance(raw, str):
         try:
@@ -243,14 +279,15 @@ def _expiry(certificate: WrappedCertificate, state: dict[str, Any], today: dt.da
         except ValueError:
             return _fragment(FragmentName.EXPIRY, False, f"expiry date {raw!r} is not a date")
         if expiry < today:
-            return _fragment(FragmentName.EXPIRY, False, f"expired on {expiry}")
-        return _fragment(FragmentName.EXPIRY, True, f"valid until {expiry}")
+            return _fragment(FragmentName.EXPIRY, False, f"document expired on {expiry}")
+        return _fragment(FragmentName.EXPIRY, True, f"{batch}; document valid until {expiry}")
     if "expiry_date" not in certificate.data and certificate.obfuscated:
-        return _fragment(FragmentName.EXPIRY, True, "no batch expiry; document expiry hidden or absent")
-    return _fragment(FragmentName.EXPIRY, True, "no expiry")
+        return _fragment(FragmentName.EXPIRY, True, f"{batch}; document expiry hidden or absent")
+    return _fragment(FragmentName.EXPIRY, True, f"{batch}; the document has no expiry date")
 
 
 def _utilization(certificate: WrappedCertificate, state: dict[str, Any]) -> Fragment:
+    # `utilized` is counted per certificate number: every copy carrying this number draws on it
     quantity, utilized = certificate.proof.quantity, int(state["utilized"])
     if quantity == 0:
         if utilized:
@@ -258,7 +295,11 @@ def _utilization(certificate: WrappedCertificate, state: dict[str, Any]) -> Frag
         return _fragment(FragmentName.UTILIZATION, True, "single-use certificate, not used yet")
     remaining = quantity - utilized
     if remaining <= 0:
-        return _fragment(FragmentName.UTILIZATION, False, f"fully utilized ({format_quantity(quantity)})")
+        return _fragment(
+            FragmentName.UTILIZATION,
+            False,
+            f"fully utilized: {format_quantity(utilized)} drawn of {format_quantity(quantity)}",
+        )
     return _fragment(
         FragmentName.UTILIZATION,
         True,

@@ -12,9 +12,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ledger.documents import DOCUMENT_TYPES, Document, document_model, to_json_data
-from ledger.documents.common import QuantifiedItem, utilization_of
+from ledger.documents.common import QuantifiedItem, field_at, utilization_of
 from ledger.documents.registry import validation_problems
 from ledger.errors import InvalidDocument, InvalidInput, LedgerError
+from ledger.hashing.keccak import keccak256
 from ledger.hashing.merkle import MerkleTree, leaf_hash, verify
 from ledger.hashing.salted import (
     SALT_BYTES,
@@ -27,11 +28,15 @@ from ledger.hashing.salted import (
     type_id,
     without_paths,
 )
+from ledger.ids import member_id_bytes, member_id_text
+from ledger.model_files import write_text_atomic
 
-WRAPPED_VERSION: Literal[1] = 1
+# 2: the leaf commits to the certificate number and the importing member
+WRAPPED_VERSION: Literal[2] = 2
 Bytes32Hex = Annotated[str, Field(pattern=r"^0x[0-9a-f]{64}$")]
 SaltHex = Annotated[str, Field(pattern=rf"^[0-9a-f]{{{2 * SALT_BYTES}}}$")]
 AddressHex = Annotated[str, Field(pattern=r"^0x[0-9a-fA-F]{40}$")]
+MemberId = Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9-]{0,31}$")]
 
 
 def to_hex(value: bytes) -> str:
@@ -52,6 +57,8 @@ class CertificateProof(_Strict):
     root: Bytes32Hex
     path: list[Bytes32Hex] = Field(max_length=64)
     quantity: int = Field(ge=0, lt=2**256, description="Leaf quantity, thousandths of the unit")
+    number_hash: Bytes32Hex = Field(description="keccak256 of the certificate number (UTF-8)")
+    importing_member: MemberId = Field(description="The member whose customs alone may draw on it, e.g. SG")
     registry: AddressHex = Field(description="CertificateRegistry contract address")
     chain_id: int = Field(ge=1)
     cert_type: Bytes32Hex = Field(description="keccak256 of the document type slug")
@@ -68,11 +75,14 @@ class IssuerIdentity(_Strict):
 class WrappedCertificate(_Strict):
     """A salted document with the hashes and proof needed to verify it anywhere."""
 
-    version: Literal[1] = WRAPPED_VERSION
+    version: Literal[2] = WRAPPED_VERSION
     type: str = Field(description="Document type slug, e.g. certificate-of-origin")
     data: dict[str, Any] = Field(description="The document's fields (hidden ones removed)")
     salts: dict[str, SaltHex] = Field(description="Salt of each visible field, by dotted path")
     obfuscated: list[Bytes32Hex] = Field(default_factory=list, description="Field hashes of hidden fields")
+    hidden: list[str] = Field(
+        default_factory=list, description="Dotted paths of the hidden fields, as the holder who hid them names them"
+    )
     document_hash: Bytes32Hex
     proof: CertificateProof
     issuer: IssuerIdentity
@@ -80,7 +90,16 @@ class WrappedCertificate(_Strict):
     @property
     def leaf(self) -> bytes:
         """The certificate's leaf in the issued Merkle tree (its on-chain id)."""
-        return leaf_hash(from_hex(self.document_hash), self.proof.quantity)
+        return self.leaf_input().leaf()
+
+    def leaf_input(self, document_hash: bytes | None = None) -> LeafInput:
+        proof = self.proof
+        return LeafInput(
+            document_hash=document_hash or from_hex(self.document_hash),
+            quantity=proof.quantity,
+            number_hash=from_hex(proof.number_hash),
+            importing_member=member_id_bytes(proof.importing_member),
+        )
 
     def to_document(self) -> Document:
         """The full document; only possible while no field is hidden."""
@@ -91,6 +110,35 @@ class WrappedCertificate(_Strict):
             return model.model_validate(self.data)
         except ValidationError as exc:
             raise InvalidDocument(validation_problems(exc)) from None
+
+
+@dataclass(frozen=True, slots=True)
+class LeafInput:
+    """What a certificate's leaf commits to (see ledger.hashing.merkle.leaf_hash)."""
+
+    document_hash: bytes
+    quantity: int
+    number_hash: bytes
+    importing_member: bytes
+
+    def leaf(self) -> bytes:
+        return leaf_hash(self.document_hash, self.quantity, self.number_hash, self.importing_member)
+
+    @classmethod
+    def of(cls, salted: SaltedDocument, quantity: int) -> LeafInput:
+        """The leaf input of a salted document: its number and importing country as it states them."""
+        model = document_model(salted.doc_type)
+        return cls(
+            document_hash=salted.document_hash,
+            quantity=quantity,
+            number_hash=number_hash(str(field_at(salted.data, model.number_field))),
+            importing_member=member_id_bytes(str(field_at(salted.data, model.importing_country_field))),
+        )
+
+
+def number_hash(number: str) -> bytes:
+    """How a certificate number goes on chain: keccak256 of its UTF-8 text."""
+    return keccak256(number.encode("utf-8"))
 
 
 class WrappedBatch(_Strict):
@@ -131,8 +179,10 @@ def wrap_documents(
                 f"a batch holds one document type ({doc_type}), this is {document.doc_type}",
                 path=f"documents.{index}",
             )
-    # every quantity first, so a bad document stops the batch before anything is salted
+    # every quantity and jurisdiction first, so a bad document stops the batch before anything is salted
     quantities = [document.utilization_quantity for document in documents]
+    for index, document in enumerate(documents):
+        check_jurisdiction(document, issuer.member_id, where=f"documents.{index}")
     salted = [
         salt_document(document.doc_type, to_json_data(document), random_bytes=random_bytes) for document in documents
     ]
@@ -144,6 +194,18 @@ def wrap_documents(
         chain_id=chain_id,
         batch_size=batch_size,
     )
+
+
+def check_jurisdiction(document: Document, member: str, *, where: str) -> None:
+    """A member issues only for its own jurisdiction: every field naming the issuing side's
+    country must be the issuing member's."""
+    for field, country in document.issuing_countries().items():
+        if country != member:
+            raise InvalidInput(
+                f"{field} is {country}, but the issuer is accredited by {member}: "
+                "a member issues only for its own jurisdiction",
+                path=f"{where}: {field}",
+            )
 
 
 class _Anchor(_Strict):
@@ -178,12 +240,11 @@ def assemble_batches(
     doc_type = salted[0].doc_type
     if any(item.doc_type != doc_type for item in salted):
         raise InvalidInput(f"a batch holds one document type ({doc_type})", path="documents")
-    roots, planned = plan_trees(
-        [(item.document_hash, quantity) for item, quantity in zip(salted, quantities, strict=True)], batch_size
-    )
+    inputs = [LeafInput.of(item, quantity) for item, quantity in zip(salted, quantities, strict=True)]
+    roots, planned = plan_trees(inputs, batch_size)
     certificates = [
-        wrap_salted(item, quantity, leaf, issuer=issuer, registry=registry, chain_id=chain_id)
-        for item, quantity, leaf in zip(salted, quantities, planned, strict=True)
+        wrap_salted(item, leaf_input, leaf, issuer=issuer, registry=registry, chain_id=chain_id)
+        for item, leaf_input, leaf in zip(salted, inputs, planned, strict=True)
     ]
     return [
         WrappedBatch.model_construct(
@@ -201,12 +262,12 @@ class PlannedLeaf:
     path: list[str]
 
 
-def plan_trees(leaf_inputs: Sequence[tuple[bytes, int]], batch_size: int) -> tuple[list[str], list[PlannedLeaf]]:
-    """One Merkle tree per `batch_size` (document hash, quantity) pairs: roots, and each leaf's place."""
+def plan_trees(leaf_inputs: Sequence[LeafInput], batch_size: int) -> tuple[list[str], list[PlannedLeaf]]:
+    """One Merkle tree per `batch_size` leaves: roots, and each leaf's place."""
     roots: list[str] = []
     planned: list[PlannedLeaf] = []
     for start in range(0, len(leaf_inputs), batch_size):
-        leaves = [leaf_hash(h, q) for h, q in leaf_inputs[start : start + batch_size]]
+        leaves = [item.leaf() for item in leaf_inputs[start : start + batch_size]]
         tree = MerkleTree.build(leaves)
         root = to_hex(tree.root)
         roots.append(root)
@@ -215,7 +276,13 @@ def plan_trees(leaf_inputs: Sequence[tuple[bytes, int]], batch_size: int) -> tup
 
 
 def wrap_salted(
-    item: SaltedDocument, quantity: int, leaf: PlannedLeaf, *, issuer: IssuerIdentity, registry: str, chain_id: int
+    item: SaltedDocument,
+    leaf_input: LeafInput,
+    leaf: PlannedLeaf,
+    *,
+    issuer: IssuerIdentity,
+    registry: str,
+    chain_id: int,
 ) -> WrappedCertificate:
     """The wrapped certificate for a salted document placed in a planned tree."""
     return WrappedCertificate.model_construct(
@@ -224,11 +291,14 @@ def wrap_salted(
         data=item.data,
         salts=item.salts,
         obfuscated=[],
+        hidden=[],
         document_hash=to_hex(item.document_hash),
         proof=CertificateProof.model_construct(
             root=leaf.root,
             path=leaf.path,
-            quantity=quantity,
+            quantity=leaf_input.quantity,
+            number_hash=to_hex(leaf_input.number_hash),
+            importing_member=member_id_text(leaf_input.importing_member),
             registry=registry,
             chain_id=chain_id,
             cert_type=to_hex(type_id(item.doc_type)),
@@ -269,10 +339,16 @@ def _check(wrapped: WrappedCertificate) -> str:
     except (TypeError, ValueError, LedgerError) as exc:  # e.g. NaN or lone surrogates
         raise _IntegrityError(f"data cannot be canonicalised: {exc}") from None
     hashes.extend(from_hex(hidden) for hidden in wrapped.obfuscated)
+    shown_and_hidden = set(wrapped.hidden) & leaves.keys()
+    if shown_and_hidden:
+        raise _IntegrityError(f"field {min(shown_and_hidden)} is listed as hidden but has a value")
+    if len(wrapped.hidden) > len(wrapped.obfuscated):
+        raise _IntegrityError("more fields are listed as hidden than there are hidden field hashes")
     computed = document_hash(wrapped.type, hashes)
     if to_hex(computed) != wrapped.document_hash:
         raise _IntegrityError("document hash does not match the fields (data was altered)")
-    leaf = leaf_hash(computed, wrapped.proof.quantity)
+    _check_bindings(wrapped)
+    leaf = wrapped.leaf_input(computed).leaf()
     proof = [from_hex(node) for node in wrapped.proof.path]
     if not verify(from_hex(wrapped.proof.root), leaf, proof):
         raise _IntegrityError("Merkle proof does not lead to the root")
@@ -282,6 +358,20 @@ def _check(wrapped: WrappedCertificate) -> str:
     if expected is None:
         return "data, hashes and Merkle proof agree (item quantities hidden, not compared)"
     return "data, hashes, Merkle proof and quantity agree"
+
+
+def _check_bindings(wrapped: WrappedCertificate) -> None:
+    """The visible certificate number and importing country agree with what the leaf commits to."""
+    model = document_model(wrapped.type)
+    number = field_at(wrapped.data, model.number_field)
+    if number is not None and to_hex(number_hash(str(number))) != wrapped.proof.number_hash:
+        raise _IntegrityError(f"{model.number_field} {number!r} is not the number the proof commits to")
+    importing = field_at(wrapped.data, model.importing_country_field)
+    if importing is not None and str(importing) != wrapped.proof.importing_member:
+        raise _IntegrityError(
+            f"{model.importing_country_field} {importing} differs from the proof's importing member "
+            f"{wrapped.proof.importing_member}"
+        )
 
 
 def _visible_quantity(wrapped: WrappedCertificate) -> int | None:
@@ -320,12 +410,19 @@ def hide(wrapped: WrappedCertificate, paths: Sequence[str]) -> WrappedCertificat
             "data": without_paths(wrapped.data, hidden),
             "salts": {p: s for p, s in wrapped.salts.items() if p not in hidden},
             "obfuscated": sorted([*wrapped.obfuscated, *new_hashes]),
+            "hidden": sorted({*wrapped.hidden, *hidden}),
         }
     )
 
 
 def parse_wrapped(data: Any) -> WrappedCertificate:
     """Validate already-decoded JSON as a wrapped certificate."""
+    if isinstance(data, dict) and data.get("version") == 1:
+        raise InvalidInput(
+            "this is a version 1 wrapped certificate: its leaf commits neither to the certificate number nor "
+            "to the importing member, so it cannot be utilized safely; it must be issued again",
+            path="version",
+        )
     try:
         return WrappedCertificate.model_validate(data)
     except ValidationError as exc:
@@ -350,8 +447,8 @@ def read_wrapped(path: Path) -> WrappedCertificate:
 
 
 def write_wrapped(wrapped: WrappedCertificate, path: Path) -> None:
-    """Write a wrapped certificate as UTF-8 JSON (non-ASCII text kept readable)."""
-    path.write_text(wrapped_json(wrapped), encoding="utf-8")
+    """Write a wrapped certificate as UTF-8 JSON (non-ASCII text kept readable), atomically."""
+    write_text_atomic(path, wrapped_json(wrapped))
 
 
 def wrapped_json(wrapped: WrappedCertificate) -> str:

@@ -29,6 +29,19 @@ class Artifact:
     name: str
     abi: list[dict[str, Any]]
     bytecode: str
+    deployed_bytecode: str = "0x"
+    # byte ranges of the runtime code that hold immutables, as solc reports them
+    immutable_references: dict[str, list[dict[str, int]]] = field(default_factory=dict)
+
+    def runtime_code(self, immutable: bytes) -> bytes:
+        """The runtime code a deployment holds when its one immutable is `immutable` (32 bytes)."""
+        code = bytearray(bytes.fromhex(self.deployed_bytecode.removeprefix("0x")))
+        if len(self.immutable_references) > 1:
+            raise ConfigurationError(f"{self.name} has several immutables; name them")
+        for ranges in self.immutable_references.values():
+            for r in ranges:
+                code[r["start"] : r["start"] + r["length"]] = immutable
+        return bytes(code)
 
 
 @dataclass
@@ -54,9 +67,14 @@ class Artifacts:
         if not path.exists():
             raise ConfigurationError(f"no build output for contract {name} at {path} (run `make build`)")
         raw = json.loads(path.read_text())
-        bytecode = raw["bytecode"]
+        bytecode, deployed = raw["bytecode"], raw.get("deployedBytecode", "0x")
+        references = raw.get("immutableReferences", {})
+        if not isinstance(bytecode, str):  # forge's output keeps objects where package data has strings
+            bytecode = bytecode["object"]
+            references = deployed.get("immutableReferences", {})
+            deployed = deployed["object"]
         artifact = Artifact(
-            name=name, abi=raw["abi"], bytecode=bytecode if isinstance(bytecode, str) else bytecode["object"]
+            name=name, abi=raw["abi"], bytecode=bytecode, deployed_bytecode=deployed, immutable_references=references
         )
         self._cache[name] = artifact
         return artifact

@@ -83,6 +83,8 @@ class CertificateOfOrigin(Document):
     """A certificate of origin under a trade agreement."""
 
     doc_type: ClassVar[str] = "certificate-of-origin"
+    issuing_country_fields: ClassVar[tuple[str, ...]] = ("issuing_authority.country", "exporter.address.country")
+    importing_country_field: ClassVar[str] = "destination_country"
 
     certificate_number: ShortText = Field(description="WCO DM: AdditionalDocument.ID; UN/CEFACT: ExchangedDocument.ID")
     trade_agreement: TradeAgreement = Field(

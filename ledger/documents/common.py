@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     AfterValidator,
@@ -131,12 +131,44 @@ class Document(Model):
     """A document type sanzhi can anchor; `doc_type` is its registry slug."""
 
     doc_type: ClassVar[str]
+    # Dotted paths of the fields the ledger binds a certificate to: its number (unique per
+    # issuing member and type), the countries that must be the issuing member's own, and the
+    # importing country, whose customs alone may draw on the certificate.
+    number_field: ClassVar[str] = "certificate_number"
+    issuing_country_fields: ClassVar[tuple[str, ...]]
+    importing_country_field: ClassVar[str]
     items: Sequence[QuantifiedItem]
+
+    @property
+    def number(self) -> str:
+        return str(field_at(self.model_dump(mode="json"), self.number_field))
+
+    @property
+    def importing_country(self) -> str:
+        return str(field_at(self.model_dump(mode="json"), self.importing_country_field))
+
+    def issuing_countries(self) -> dict[str, str]:
+        """Field path -> country, for every field that names the issuing side's country."""
+        data = self.model_dump(mode="json")
+        return {path: str(field_at(data, path)) for path in self.issuing_country_fields}
 
     @property
     def utilization_quantity(self) -> int:
         """Total quantity of the items in thousandths of their (single, shared) unit."""
         return utilization_of(self.items)
+
+
+def field_at(data: Any, path: str) -> Any:
+    """The value at a dotted path of JSON data, or None where it is absent (or hidden)."""
+    node = data
+    for part in path.split("."):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node
 
 
 def utilization_of(items: Sequence[QuantifiedItem]) -> int:

@@ -66,6 +66,8 @@ class PhytosanitaryCertificate(Document):
     """A phytosanitary certificate for export (IPPC model, ePhyto)."""
 
     doc_type: ClassVar[str] = "phytosanitary-certificate"
+    issuing_country_fields: ClassVar[tuple[str, ...]] = ("issuing_authority.country", "export_country")
+    importing_country_field: ClassVar[str] = "import_country"
 
     certificate_number: ShortText = Field(description="SPS: SPSExchangedDocument.ID")
     issuing_authority: Authority = Field(description="National plant protection organization; SPS: IssuerSPSParty")

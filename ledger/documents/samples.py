@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +14,7 @@ from ledger.documents.registry import document_model
 from ledger.errors import InvalidInput
 from ledger.ids import CertificateType
 
+Trader = tuple[str, str, str, str, str, str]
 # (country, company name, street, city, postcode, port UN/LOCODE)
 _TRADERS: list[tuple[str, str, str, str, str, str]] = [
     ("CN", "广东华美进出口有限公司", "天河区珠江新城华夏路8号", "广州", "510623", "CNCAN"),
@@ -115,13 +117,21 @@ _DECLARATIONS = [
 ]
 
 
-def generate_samples(doc_type: str, count: int, seed: int, *, today: dt.date | None = None) -> list[Document]:
+def generate_samples(
+    doc_type: str,
+    count: int,
+    seed: int,
+    *,
+    today: dt.date | None = None,
+    origin: str | None = None,
+    destination: str | None = None,
+) -> list[Document]:
     """`count` valid documents of `doc_type`; the same seed and day give the same documents.
 
     Dates are recent relative to `today` (default: the current UTC date), so fresh samples
     are not already expired when someone tries the system with them.
     """
-    builders: dict[str, Callable[[random.Random, int, dt.date], dict[str, Any]]] = {
+    builders: dict[str, Callable[[random.Random, int, dt.date, _Route], dict[str, Any]]] = {
         CertificateType.CERTIFICATE_OF_ORIGIN: _certificate_of_origin,
         CertificateType.PHYTOSANITARY_CERTIFICATE: _phytosanitary,
     }
@@ -132,7 +142,35 @@ def generate_samples(doc_type: str, count: int, seed: int, *, today: dt.date | N
     model = document_model(doc_type)
     rng = random.Random(seed)
     base = today or dt.datetime.now(dt.UTC).date()
-    return [model.model_validate(builders[doc_type](rng, n, base)) for n in range(count)]
+    route = _Route(_traders(origin, "origin"), _traders(destination, "destination"))
+    if origin and destination and origin.upper() == destination.upper():
+        raise InvalidInput("origin and destination must differ", path="destination")
+    return [model.model_validate(builders[doc_type](rng, n, base, route)) for n in range(count)]
+
+
+@dataclass(frozen=True)
+class _Route:
+    """The sample traders to draw exporters and importers from."""
+
+    exporters: list[tuple[str, str, str, str, str, str]]
+    importers: list[tuple[str, str, str, str, str, str]]
+
+    def pick(
+        self, rng: random.Random
+    ) -> tuple[tuple[str, str, str, str, str, str], tuple[str, str, str, str, str, str]]:
+        exporter = rng.choice(self.exporters)
+        importer = rng.choice([t for t in self.importers if t[0] != exporter[0]])
+        return exporter, importer
+
+
+def _traders(country: str | None, path: str) -> list[tuple[str, str, str, str, str, str]]:
+    if country is None:
+        return _TRADERS
+    chosen = [t for t in _TRADERS if t[0] == country.strip().upper()]
+    if not chosen:
+        known = ", ".join(sorted({t[0] for t in _TRADERS}))
+        raise InvalidInput(f"no sample traders in {country!r}; one of {known}", path=path)
+    return chosen
 
 
 def _party(trader: tuple[str, str, str, str, str, str], rng: random.Random) -> dict[str, Any]:
@@ -156,9 +194,8 @@ def _dates(rng: random.Random, today: dt.date) -> tuple[dt.date, dt.date | None]
     return issued, expiry
 
 
-def _certificate_of_origin(rng: random.Random, n: int, today: dt.date) -> dict[str, Any]:
-    exporter = rng.choice(_TRADERS)
-    importer = rng.choice([t for t in _TRADERS if t[0] != exporter[0]])
+def _certificate_of_origin(rng: random.Random, n: int, today: dt.date, route: _Route) -> dict[str, Any]:
+    exporter, importer = route.pick(rng)
     origin, destination = exporter[0], importer[0]
     if {origin, destination} <= _RCEP:
         china_asean = {origin, destination} & {"CN"} and {origin, destination} & _ASEAN
@@ -171,7 +208,8 @@ def _certificate_of_origin(rng: random.Random, n: int, today: dt.date) -> dict[s
     goods = [first] + [rng.choice(same_unit) for _ in range(rng.randint(0, 4))]
     issued, expiry = _dates(rng, today)
     return {
-        "certificate_number": f"{origin}{issued.year}{agreement[:4]}{n:08d}",
+        # the seed's draw keeps numbers of different sample sets apart: a number is issued once
+        "certificate_number": f"{origin}{issued.year}{agreement[:4]}{rng.randrange(10**6):06d}{n:06d}",
         "trade_agreement": agreement,
         "exporter": _party(exporter, rng),
         "producer": _party(exporter, rng) if rng.random() < 0.5 else None,
@@ -201,22 +239,24 @@ def _certificate_of_origin(rng: random.Random, n: int, today: dt.date) -> dict[s
             "number": f"INV-{rng.randrange(10**6):06d}",
             "date": (issued - dt.timedelta(days=rng.randint(0, 20))).isoformat(),
         },
-        "issuing_authority": {"name": _AUTHORITIES[origin], "country": origin},
+        "issuing_authority": {
+            "name": _AUTHORITIES.get(origin, f"Customs administration of {origin}"),
+            "country": origin,
+        },
         "issue_date": issued.isoformat(),
         "expiry_date": expiry.isoformat() if expiry else None,
         "remarks": None if rng.random() < 0.8 else "Third-party invoicing / 第三方发票",
     }
 
 
-def _phytosanitary(rng: random.Random, n: int, today: dt.date) -> dict[str, Any]:
-    consignor = rng.choice(_TRADERS)
-    consignee = rng.choice([t for t in _TRADERS if t[0] != consignor[0]])
+def _phytosanitary(rng: random.Random, n: int, today: dt.date, route: _Route) -> dict[str, Any]:
+    consignor, consignee = route.pick(rng)
     issued, expiry = _dates(rng, today)
     unit = rng.choice(["KGM", "TNE"])
     plants = [rng.choice(_PLANTS) for _ in range(rng.randint(1, 3))]
     treatments = rng.sample(_TREATMENTS, rng.randint(0, 2))
     return {
-        "certificate_number": f"EPHYTO-{consignor[0]}-{issued.year}-{n:08d}",
+        "certificate_number": f"EPHYTO-{consignor[0]}-{issued.year}-{rng.randrange(10**6):06d}{n:06d}",
         "issuing_authority": {
             "name": f"National Plant Protection Organization of {consignor[0]}",
             "country": consignor[0],

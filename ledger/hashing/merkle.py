@@ -1,7 +1,9 @@
 """Merkle trees as OpenZeppelin's StandardMerkleTree builds them, checked by MerkleProof.sol.
 
-- leaf = keccak256(keccak256(abi.encode(bytes32 documentHash, uint256 quantity))); hashing twice
-  keeps a leaf from ever being mistaken for an internal node.
+- leaf = keccak256(keccak256(abi.encode(bytes32 documentHash, uint256 quantity, bytes32 numberHash,
+  bytes32 importingMember))); hashing twice keeps a leaf from ever being mistaken for an internal
+  node. The number hash and the importing member are what the registry counts utilization by and
+  who may draw on the certificate.
 - internal node = keccak256(min(a, b) || max(a, b)) (commutative, so proofs carry no sides).
 - Layout: leaves sorted ascending, stored at the end of one array in reverse order; node i has
   children 2i+1 and 2i+2; the root is node 0. A one-leaf tree's root is the leaf.
@@ -18,13 +20,19 @@ from ledger.hashing.keccak import keccak256
 _UINT256_LIMIT = 2**256
 
 
-def leaf_hash(document_hash: bytes, quantity: int) -> bytes:
-    """The contract's leaf for a certificate: double keccak of abi.encode(hash, quantity)."""
-    if len(document_hash) != 32:
-        raise InvalidInput("a document hash is 32 bytes", path="document_hash")
+def leaf_hash(document_hash: bytes, quantity: int, number_hash: bytes, importing_member: bytes) -> bytes:
+    """The contract's leaf for a certificate: double keccak of
+    abi.encode(documentHash, quantity, numberHash, importingMember)."""
+    for name, value in (
+        ("document_hash", document_hash),
+        ("number_hash", number_hash),
+        ("importing_member", importing_member),
+    ):
+        if len(value) != 32:
+            raise InvalidInput(f"{name} is 32 bytes", path=name)
     if not 0 <= quantity < _UINT256_LIMIT:
         raise InvalidInput("quantity must fit in uint256", path="quantity")
-    return keccak256(keccak256(document_hash + quantity.to_bytes(32, "big")))
+    return keccak256(keccak256(document_hash + quantity.to_bytes(32, "big") + number_hash + importing_member))
 
 
 def hash_pair(a: bytes, b: bytes) -> bytes:

@@ -94,7 +94,12 @@ def test_over_utilization_is_refused(cli: CliRunner, samples: Path, tmp_path: Pa
     quantity = json.loads(first.read_text())["proof"]["quantity"]
     too_much = str(quantity // 1000 + 1)
     result = cli("cert", "utilize", str(first), "--declaration", "D1", "--quantity", too_much, "--as", "sg-customs")
-    assert_clean_error(result, "CertificateRegistryQuantityExceeded", f"remaining={quantity}")
+    # in the document's units, never thousandths or scientific notation
+    remaining = f"{quantity // 1000:,}" if quantity % 1000 == 0 else f"{quantity / 1000:,.3f}".rstrip("0")
+    assert_clean_error(
+        result, "CertificateRegistryQuantityExceeded", f"requested {int(too_much):,}, remaining {remaining}"
+    )
+    assert "E+" not in result.stderr
     assert_clean_error(
         cli("cert", "utilize", str(first), "--declaration", "D1", "--quantity", "-3", "--as", "sg-customs"),
         "quantity must be a positive number",
@@ -111,7 +116,7 @@ def test_only_the_right_parties_may_act(cli: CliRunner, samples: Path, tmp_path:
     )
     assert_clean_error(
         cli("cert", "utilize", str(first), "--declaration", "D", "--quantity", "1", "--as", "cn-issuer"),
-        "CertificateRegistryNotCustoms",
+        "CertificateRegistryNotImportingCustoms",
     )
 
 

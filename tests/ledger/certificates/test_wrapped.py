@@ -45,8 +45,8 @@ def _wrap(documents: list[Any], batch_size: int = 100) -> list[Any]:
 
 @functools.cache
 def _certificates() -> tuple[WrappedCertificate, ...]:
-    origin = _wrap([certificate_of_origin(), *generate_samples("certificate-of-origin", 4, 3)])
-    phyto = _wrap(generate_samples("phytosanitary-certificate", 3, 3))
+    origin = _wrap([certificate_of_origin(), *generate_samples("certificate-of-origin", 4, 3, origin="CN")])
+    phyto = _wrap(generate_samples("phytosanitary-certificate", 3, 3, origin="CN"))
     return (*origin[0].certificates, *phyto[0].certificates)
 
 
@@ -96,7 +96,7 @@ def test_wrapped_certificates_verify_and_carry_the_proof() -> None:
 
 
 def test_batches_are_split_at_the_cap_each_with_its_own_root() -> None:
-    batches = _wrap(generate_samples("certificate-of-origin", 7, 1), batch_size=3)
+    batches = _wrap(generate_samples("certificate-of-origin", 7, 1, origin="CN"), batch_size=3)
     assert [len(b.certificates) for b in batches] == [3, 3, 1]
     for batch in batches:
         assert MerkleTree.build(batch.leaves).root.hex() == batch.root[2:]
@@ -247,7 +247,8 @@ def test_files_round_trip_with_unicode(tmp_path: Path) -> None:
         (None, "cannot read"),
         (b"\xff\xfe not utf-8", "not JSON"),
         (b"{truncated", "not JSON"),
-        (b'{"version": 1}', "Field required"),
+        (b'{"version": 2}', "Field required"),
+        (b'{"version": 1, "type": "certificate-of-origin"}', "version 1 .* issued again"),
     ],
 )
 def test_unreadable_or_malformed_files_are_invalid_input(tmp_path: Path, content: bytes | None, message: str) -> None:

@@ -16,7 +16,7 @@ def artifacts() -> Artifacts:
 
 
 def test_call_data_matches_web3(artifacts: Artifacts) -> None:
-    refs = [(b"\x01" * 32, b"\x02" * 32, b"\x03" * 32)]
+    refs = [(b"\x01" * 32, b"\x02" * 32, b"\x03" * 32, b"\x04" * 32)]
     abi = artifacts.get("CertificateRegistry").abi
     contract = Web3().eth.contract(address=Web3.to_checksum_address("0x" + "11" * 20), abi=abi)
     expected = contract.encode_abi("certificateStates", args=[refs])

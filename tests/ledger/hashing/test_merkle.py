@@ -13,14 +13,29 @@ from ledger.hashing.merkle import MerkleTree, hash_pair, leaf_hash, verify
 _LEAVES = st.lists(st.binary(min_size=32, max_size=32), min_size=1, max_size=40, unique=True)
 
 
-def test_leaf_is_double_keccak_of_abi_encoded_hash_and_quantity() -> None:
+NUMBER = keccak256(b"CN2026RCEP00000001")
+SG = b"SG".ljust(32, b"\0")
+
+
+def test_leaf_is_double_keccak_of_the_abi_encoded_commitments() -> None:
     document_hash = bytes(range(32))
-    encoded = document_hash + (12_625).to_bytes(32, "big")
-    assert leaf_hash(document_hash, 12_625) == keccak256(keccak256(encoded))
+    encoded = document_hash + (12_625).to_bytes(32, "big") + NUMBER + SG
+    assert leaf_hash(document_hash, 12_625, NUMBER, SG) == keccak256(keccak256(encoded))
+
+
+def test_the_leaf_changes_with_the_number_and_the_importing_member() -> None:
+    leaf = leaf_hash(b"\x01" * 32, 5, NUMBER, SG)
+    assert leaf != leaf_hash(b"\x01" * 32, 5, keccak256(b"CN2026RCEP00000002"), SG)
+    assert leaf != leaf_hash(b"\x01" * 32, 5, NUMBER, b"TH".ljust(32, b"\0"))
+
+
+def test_a_short_number_hash_is_refused() -> None:
+    with pytest.raises(InvalidInput, match="number_hash is 32 bytes"):
+        leaf_hash(b"\x01" * 32, 5, b"\x01", SG)
 
 
 def test_known_tree_of_three_leaves() -> None:
-    a, b, c = (leaf_hash(bytes([i]) * 32, i) for i in (1, 2, 3))
+    a, b, c = (leaf_hash(bytes([i]) * 32, i, NUMBER, SG) for i in (1, 2, 3))
     tree = MerkleTree.build([a, b, c])
     low, mid, high = sorted([a, b, c])
     # OpenZeppelin layout: [root, node(mid, low), high, mid, low]
@@ -30,7 +45,7 @@ def test_known_tree_of_three_leaves() -> None:
 
 
 def test_single_leaf_tree_root_is_the_leaf() -> None:
-    leaf = leaf_hash(b"\x07" * 32, 1)
+    leaf = leaf_hash(b"\x07" * 32, 1, NUMBER, SG)
     tree = MerkleTree.build([leaf])
     assert tree.root == leaf
     assert tree.proof(leaf) == []
