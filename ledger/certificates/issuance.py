@@ -240,6 +240,11 @@ def issue_files(
             shard.write(anchor, planned[a:b], targets[a:b])
         for shard in shards:
             shard.wait_written()
+    except BaseException:
+        # nothing was anchored: leave no staging behind (a kill leaves it to the next run)
+        shutil.rmtree(staging, ignore_errors=True)
+        _remove_if_empty(out_dir)
+        raise
     finally:
         for shard in shards:
             shard.close()
@@ -284,6 +289,11 @@ def _refuse_reissue(
             "(supersede the certificate to replace it)",
             path="certificate_number",
         )
+
+
+def _remove_if_empty(directory: Path) -> None:
+    with contextlib.suppress(OSError):
+        directory.rmdir()
 
 
 def _some(values: Sequence[str], shown: int = 5) -> str:
