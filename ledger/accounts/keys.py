@@ -10,7 +10,8 @@ from eth_account import Account
 from eth_account.hdaccount import key_from_seed, seed_from_mnemonic
 from eth_account.signers.local import LocalAccount
 
-from ledger.errors import KeyUnavailable
+from ledger.errors import InvalidJson, KeyUnavailable
+from ledger.jsonfiles import load_strict
 
 # The public test mnemonic every Foundry/Hardhat user knows. Keys derived from it are
 # DEVELOPMENT-ONLY: anyone can derive them, so they must never hold anything real.
@@ -18,6 +19,8 @@ DEV_MNEMONIC = "test test test test test test test test test test test junk"
 # How many accounts of the test mnemonic SANZHI_ENV=prod refuses (tools hand out the first 10 or
 # 20; the development consortium uses fewer).
 DEV_ACCOUNTS_REFUSED = 100
+# An Ethereum keystore is under 1 KiB.
+MAX_KEYSTORE_BYTES = 64 * 1024
 
 
 @lru_cache(maxsize=1)
@@ -64,9 +67,11 @@ def account_from_keystore(path: Path, password: str | None) -> LocalAccount:
     if password is None:
         raise KeyUnavailable(f"keystore {path} needs SANZHI_KEYSTORE_PASSWORD")
     try:
-        encrypted = json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError) as exc:
-        raise KeyUnavailable(f"keystore {path} is unreadable: {exc}") from exc
+        encrypted = load_strict(path, max_bytes=MAX_KEYSTORE_BYTES)
+    except OSError as exc:
+        raise KeyUnavailable(f"keystore {path} is unreadable: {exc.strerror or exc}") from exc
+    except InvalidJson as exc:
+        raise KeyUnavailable(f"keystore {path} is unreadable: {exc.reason}") from None
     try:
         key = Account.decrypt(encrypted, password)
     except ValueError as exc:
