@@ -107,3 +107,19 @@ def test_load_strict_names_the_source(tmp_path: Path) -> None:
         load_strict(path, source="profiles")
     with pytest.raises(FileNotFoundError, match=r"missing\.json"):
         load_strict(tmp_path / "missing.json")
+
+
+def test_document_profile_and_keystore_inputs_are_read_strictly(tmp_path: Path) -> None:
+    from ledger.accounts.keys import account_from_keystore
+    from ledger.accounts.profiles import load_profiles
+    from ledger.documents import parse_document
+    from ledger.errors import ConfigurationError, KeyUnavailable
+
+    with pytest.raises(InvalidJson, match=r'^document: duplicate key "certificate_number" in the object at \$$'):
+        parse_document("certificate-of-origin", '{"certificate_number": "A", "certificate_number": "B"}')
+    (tmp_path / "profiles.json").write_text('{"profiles": {}, "profiles": {}}')
+    with pytest.raises(ConfigurationError, match=r'is unreadable: duplicate key "profiles"'):
+        load_profiles(tmp_path)
+    (tmp_path / "key.json").write_text('{"version": 3, "crypto": {"kdf": "scrypt", "kdf": "pbkdf2"}}')
+    with pytest.raises(KeyUnavailable, match=r'is unreadable: duplicate key "kdf" in the object at \$\.crypto$'):
+        account_from_keystore(tmp_path / "key.json", "pw")
