@@ -32,6 +32,17 @@ class InvalidInput(LedgerError):
         super().__init__(f"{path}: {reason}" if path else reason)
 
 
+class InvalidJson(InvalidInput):
+    """A JSON input is too large, nested too deeply, malformed, or repeats a key; `path` is the
+    input (file, URL or what it is), `reason` says what and where."""
+
+    code = "invalid-json"
+
+    def __init__(self, source: str, reason: str) -> None:
+        self.source = source
+        super().__init__(reason, path=source)
+
+
 class NodeNotRunning(LedgerError):
     """No JSON-RPC node answers at the configured URL."""
 

@@ -8,9 +8,12 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ledger.errors import ConfigurationError
+from ledger.errors import ConfigurationError, InvalidJson
+from ledger.jsonfiles import load_strict
 
 M = TypeVar("M", bound=BaseModel)
+# Profiles and deployment records are a few kilobytes.
+MAX_MODEL_FILE_BYTES = 1024 * 1024
 
 
 def read_model(path: Path, model: type[M], what: str) -> M | None:
@@ -18,9 +21,11 @@ def read_model(path: Path, model: type[M], what: str) -> M | None:
     if not path.exists():
         return None
     try:
-        return model.model_validate_json(path.read_text())
+        return model.model_validate(load_strict(path, max_bytes=MAX_MODEL_FILE_BYTES))
     except (ValidationError, OSError) as exc:
         raise ConfigurationError(f"{what} file {path} is unreadable: {exc}") from exc
+    except InvalidJson as exc:
+        raise ConfigurationError(f"{what} file {path} is unreadable: {exc.reason}") from None
 
 
 def write_model(path: Path, value: BaseModel) -> Path:

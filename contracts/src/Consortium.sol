@@ -21,10 +21,50 @@ contract Consortium is IConsortium {
     /// @notice A proposal not executed within this time can no longer be approved.
     uint64 public constant PROPOSAL_LIFETIME = 30 days;
 
-    mapping(bytes32 memberId => Member) private _members;
-    /// @dev Earlier terms [joinedAt, leftAt) of members that left and were added again, so that
-    /// wasAccredited still answers for the past. One entry per re-admission, each a vote.
-    mapping(bytes32 memberId => uint64[2][] terms) private _pastTerms;
+    /// @dev A member as stored: the interface's Member plus `term`, the number of its current
+    /// (or, after it left, latest) membership term.
+    struct MemberRecord {
+        bytes32 id;
+        string name;
+        address admin;
+        bool active;
+        uint64 joinedAt;
+        uint64 leftAt;
+        uint32 term;
+    }
+
+    /// @dev An accreditation as stored, in one slot: the membership term of the accrediting
+    /// member in which it was granted (which names the member), since and until.
+    struct Grant {
+        uint32 term;
+        uint64 since;
+        uint64 until;
+    }
+
+    /// @dev A membership term that ended with its member being added again.
+    struct EndedTerm {
+        bytes32 memberId;
+        uint64 leftAt;
+    }
+
+    /// @dev A closed period [since, until) of an accreditation that was later granted again.
+    struct Period {
+        uint64 since;
+        uint64 until;
+    }
+
+    mapping(bytes32 memberId => MemberRecord) private _members;
+    /// @dev Membership terms are numbered from 1 across all members; each admission opens one.
+    uint32 private _termCount;
+    /// @dev The member of a term while the term's grants stand: its current term, or its latest
+    /// after it left (so that a member that left can still revoke what its issuers issued).
+    /// Zero once the member was added again: grants of the term are then void. One storage read
+    /// gives both the member and whether a grant is void, which keeps `accreditation` (on
+    /// CertificateRegistry's issue and revoke paths) at two storage reads.
+    mapping(uint32 term => bytes32 memberId) private _termMember;
+    /// @dev Terms whose member was added again: the member and when the term ended. One entry per
+    /// re-admission, each a vote.
+    mapping(uint32 term => EndedTerm) private _endedTerms;
     mapping(address admin => bytes32 memberId) private _memberOfAdmin;
     bytes32[] private _memberIds;
     uint256 private _threshold;
@@ -32,7 +72,10 @@ contract Consortium is IConsortium {
     Proposal[] private _proposals;
     mapping(uint256 proposalId => mapping(bytes32 memberId => bool)) private _approved;
 
-    mapping(bytes32 key => Accreditation) private _accreditations;
+    mapping(bytes32 key => Grant) private _accreditations;
+    /// @dev Earlier periods of an accreditation granted again, so that wasAccredited still
+    /// answers for them. One entry per re-accreditation, each a transaction of a member admin.
+    mapping(bytes32 key => Period[]) private _formerPeriods;
     mapping(address account => bytes32 memberId) private _accountMember;
     mapping(address account => uint256) private _accountGrants;
 
@@ -114,20 +157,28 @@ contract Consortium is IConsortium {
             revert ConsortiumAccountOfOtherMember(account, owner);
         }
         bytes32 key = _key(account, role, scope);
-        Accreditation storage a = _accreditations[key];
-        if (a.since != 0 && a.until == 0) revert ConsortiumAlreadyAccredited(account, role, scope);
-        _accreditations[key] = Accreditation(memberId, uint64(block.timestamp), 0);
+        Grant memory a = _accreditations[key];
+        // A void grant of an earlier term was never withdrawn: it still binds the account (to
+        // this member, checked above) and is still counted in _accountGrants.
+        bool counted = a.since != 0 && a.until == 0;
+        if (a.since != 0) {
+            (, uint64 until) = _resolve(a);
+            if (until == 0) revert ConsortiumAlreadyAccredited(account, role, scope);
+            _formerPeriods[key].push(Period(a.since, until));
+        }
+        _accreditations[key] = Grant(_members[memberId].term, uint64(block.timestamp), 0);
         _accountMember[account] = memberId;
-        ++_accountGrants[account];
+        if (!counted) ++_accountGrants[account];
         emit Accredited(account, role, scope, memberId);
     }
 
     /// @inheritdoc IConsortium
     function withdraw(address account, bytes32 role, bytes32 scope) external onlyMemberAdmin {
         bytes32 memberId = _memberOfAdmin[msg.sender];
-        Accreditation storage a = _accreditations[_key(account, role, scope)];
-        if (a.since == 0 || a.until != 0) revert ConsortiumNotAccredited(account, role, scope);
-        if (a.memberId != memberId) revert ConsortiumAccountOfOtherMember(account, a.memberId);
+        Grant storage a = _accreditations[_key(account, role, scope)];
+        (bytes32 granter, uint64 until) = _resolve(a);
+        if (a.since == 0 || until != 0) revert ConsortiumNotAccredited(account, role, scope);
+        if (granter != memberId) revert ConsortiumAccountOfOtherMember(account, granter);
         a.until = uint64(block.timestamp);
         if (--_accountGrants[account] == 0) delete _accountMember[account];
         emit AccreditationWithdrawn(account, role, scope, memberId);
@@ -142,7 +193,8 @@ contract Consortium is IConsortium {
 
     /// @inheritdoc IConsortium
     function member(bytes32 memberId) external view returns (Member memory) {
-        return _members[memberId];
+        MemberRecord storage m = _members[memberId];
+        return Member(m.id, m.name, m.admin, m.active, m.joinedAt, m.leftAt);
     }
 
     /// @inheritdoc IConsortium
@@ -193,7 +245,9 @@ contract Consortium is IConsortium {
         view
         returns (Accreditation memory)
     {
-        return _accreditations[_key(account, role, scope)];
+        Grant memory a = _accreditations[_key(account, role, scope)];
+        (bytes32 memberId, uint64 until) = _resolve(a);
+        return Accreditation(memberId, a.since, until);
     }
 
     /// @inheritdoc IConsortium
@@ -202,8 +256,10 @@ contract Consortium is IConsortium {
         view
         returns (bool)
     {
-        Accreditation storage a = _accreditations[_key(account, role, scope)];
-        return a.since != 0 && a.until == 0 && _isActive(a.memberId);
+        Grant memory a = _accreditations[_key(account, role, scope)];
+        // A grant of the member's current term (the only term whose member is recorded while
+        // the member is active) that was not withdrawn.
+        return a.since != 0 && a.until == 0 && _isActive(_termMember[a.term]);
     }
 
     /// @inheritdoc IConsortium
@@ -212,13 +268,22 @@ contract Consortium is IConsortium {
         view
         returns (bool)
     {
-        Accreditation storage a = _accreditations[_key(account, role, scope)];
-        if (a.since == 0 || at < a.since || (a.until != 0 && at >= a.until)) return false;
-        Member storage m = _members[a.memberId];
-        if (m.joinedAt <= at && (m.active || at < m.leftAt)) return true;
-        uint64[2][] storage terms = _pastTerms[a.memberId];
-        for (uint256 i = 0; i < terms.length; ++i) {
-            if (terms[i][0] <= at && at < terms[i][1]) return true;
+        bytes32 key = _key(account, role, scope);
+        Grant memory a = _accreditations[key];
+        if (a.since != 0 && a.since <= at) {
+            // A grant lies within one term of its member: it ends when withdrawn, when its
+            // member left, or not yet.
+            (bytes32 memberId, uint64 until) = _resolve(a);
+            if (until == 0) {
+                MemberRecord storage m = _members[memberId];
+                if (m.active || at < m.leftAt) return true;
+            } else if (at < until) {
+                return true;
+            }
+        }
+        Period[] storage former = _formerPeriods[key];
+        for (uint256 i = 0; i < former.length; ++i) {
+            if (former[i].since <= at && at < former[i].until) return true;
         }
         return false;
     }
@@ -296,9 +361,17 @@ contract Consortium is IConsortium {
     function _addMember(bytes32 memberId, string memory name, address admin) private {
         _checkNewMember(memberId, admin);
         if (_memberIds.length >= MAX_MEMBERS) revert ConsortiumTooManyMembers(MAX_MEMBERS);
-        Member storage former = _members[memberId];
-        if (former.joinedAt != 0) _pastTerms[memberId].push([former.joinedAt, former.leftAt]);
-        _members[memberId] = Member(memberId, name, admin, true, uint64(block.timestamp), 0);
+        MemberRecord storage former = _members[memberId];
+        if (former.joinedAt != 0) {
+            // Added again: the grants of its earlier term are void from now on.
+            uint32 ended = former.term;
+            _endedTerms[ended] = EndedTerm(memberId, former.leftAt);
+            delete _termMember[ended];
+        }
+        uint32 term = ++_termCount;
+        _termMember[term] = memberId;
+        _members[memberId] =
+            MemberRecord(memberId, name, admin, true, uint64(block.timestamp), 0, term);
         _memberOfAdmin[admin] = memberId;
         _memberIds.push(memberId);
         emit MemberAdded(memberId, name, admin);
@@ -307,7 +380,7 @@ contract Consortium is IConsortium {
     function _removeMember(bytes32 memberId) private {
         if (!_isActive(memberId)) revert ConsortiumUnknownMember(memberId);
         _checkThreshold(_threshold, _memberIds.length - 1);
-        Member storage m = _members[memberId];
+        MemberRecord storage m = _members[memberId];
         m.active = false;
         m.leftAt = uint64(block.timestamp);
         delete _memberOfAdmin[m.admin];
@@ -325,7 +398,7 @@ contract Consortium is IConsortium {
     function _rotateAdmin(bytes32 memberId, address newAdmin) private {
         if (!_isActive(memberId)) revert ConsortiumUnknownMember(memberId);
         _checkNewAdmin(newAdmin);
-        Member storage m = _members[memberId];
+        MemberRecord storage m = _members[memberId];
         address oldAdmin = m.admin;
         delete _memberOfAdmin[oldAdmin];
         m.admin = newAdmin;
@@ -366,6 +439,20 @@ contract Consortium is IConsortium {
 
     function _isActive(bytes32 memberId) private view returns (bool) {
         return memberId != bytes32(0) && _members[memberId].active;
+    }
+
+    /// @dev The member that granted `a`, and when the grant ended: when withdrawn or, for a void
+    /// grant (its member was added again since), when the term in which it was granted ended;
+    /// zero while it stands, also after its member left in its latest term (see _termMember).
+    function _resolve(Grant memory a) private view returns (bytes32 memberId, uint64 until) {
+        if (a.since == 0) return (bytes32(0), 0);
+        memberId = _termMember[a.term];
+        until = a.until;
+        if (memberId == bytes32(0)) {
+            EndedTerm storage ended = _endedTerms[a.term];
+            memberId = ended.memberId;
+            if (until == 0) until = ended.leftAt;
+        }
     }
 
     function _key(address account, bytes32 role, bytes32 scope) private pure returns (bytes32) {

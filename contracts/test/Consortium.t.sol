@@ -68,6 +68,17 @@ abstract contract ConsortiumTest is BaseTest {
         _addMember(cnCustoms, sgCustoms, TH, thCustoms);
     }
 
+    /// @dev TH joins at T0 and accredits `exporter` as issuer of certificates of origin, leaves
+    /// at T0 + 100 and is added again at T0 + 200.
+    function _thGrantThenLeaveAndReturn() internal {
+        _addTH();
+        _accredit(thCustoms, exporter, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN);
+        vm.warp(T0 + 100);
+        _removeMember(cnCustoms, sgCustoms, TH);
+        vm.warp(T0 + 200);
+        _addMember(cnCustoms, sgCustoms, TH, thCustoms);
+    }
+
     /// @dev A fresh consortium of `n` members (ids 1..n, admins 0x1000+i) and threshold `t`.
     function _deploy(uint256 n, uint256 t) internal returns (Consortium) {
         (bytes32[] memory ids, string[] memory names, address[] memory admins) = _founders(n);
@@ -830,6 +841,46 @@ contract Consortium_accredit_Test is ConsortiumAuthTest {
         assertEq(consortium.accreditation(exporter, ORACLE_ROLE, 0).memberId, SG, "by SG");
     }
 
+    function test_Accredit_AgainAfterMemberReadmitted() public {
+        _thGrantThenLeaveAndReturn();
+        vm.warp(T0 + 300);
+        _accredit(thCustoms, exporter, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN);
+        IConsortium.Accreditation memory a =
+            consortium.accreditation(exporter, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN);
+        assertEq(a.memberId, TH, "member");
+        assertEq(a.since, T0 + 300, "since");
+        assertEq(a.until, 0, "until");
+        assertTrue(consortium.isAccredited(exporter, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN), "now");
+        assertTrue(_wasIssuer(exporter, T0 + 50), "first term kept");
+        assertFalse(_wasIssuer(exporter, T0 + 250), "not between the terms' grants");
+        assertTrue(_wasIssuer(exporter, T0 + 300), "from the new grant");
+    }
+
+    function test_RevertWhen_AccountOfMemberThatLeft() public {
+        _addTH();
+        _accredit(thCustoms, exporter, ORACLE_ROLE, 0);
+        _removeMember(cnCustoms, sgCustoms, TH);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IConsortium.ConsortiumAccountOfOtherMember.selector, exporter, TH
+            )
+        );
+        vm.prank(cnCustoms);
+        consortium.accredit(exporter, ORACLE_ROLE, 0);
+    }
+
+    function test_RevertWhen_AccountOfReadmittedMembersVoidGrant() public {
+        _thGrantThenLeaveAndReturn();
+        assertEq(consortium.accreditingMember(exporter), TH, "still bound to TH");
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IConsortium.ConsortiumAccountOfOtherMember.selector, exporter, TH
+            )
+        );
+        vm.prank(cnCustoms);
+        consortium.accredit(exporter, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN);
+    }
+
     function test_RevertWhen_AccountOfOtherMember() public {
         _accredit(cnCustoms, cnIssuer, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN);
         vm.expectRevert(
@@ -896,6 +947,10 @@ contract Consortium_accredit_Test is ConsortiumAuthTest {
         assertTrue(consortium.isAccredited(cnIssuer, ISSUER_ROLE, scope), "accredited");
     }
 
+    function _wasIssuer(address account, uint256 at) internal view returns (bool) {
+        return consortium.wasAccredited(account, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN, uint64(at));
+    }
+
     function _expectInvalidRole(bytes32 role, bytes32 scope) internal {
         vm.expectRevert(
             abi.encodeWithSelector(IConsortium.ConsortiumInvalidRole.selector, role, scope)
@@ -953,6 +1008,32 @@ contract Consortium_withdraw_Test is ConsortiumAuthTest {
         vm.prank(sgCustoms);
         consortium.withdraw(cnIssuer, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN);
         assertTrue(consortium.isAccredited(cnIssuer, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN), "stands");
+    }
+
+    function test_Withdraw_ReaccreditedGrantReleasesAccount() public {
+        _thGrantThenLeaveAndReturn();
+        _accredit(thCustoms, exporter, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN);
+        vm.prank(thCustoms);
+        consortium.withdraw(exporter, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN);
+        assertEq(
+            consortium.accreditingMember(exporter), 0, "released: the void grant not counted twice"
+        );
+        _accredit(cnCustoms, exporter, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN);
+        assertEq(consortium.accreditingMember(exporter), CN, "CN may accredit it now");
+    }
+
+    function test_RevertWhen_GrantOfEarlierTerm() public {
+        _thGrantThenLeaveAndReturn();
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IConsortium.ConsortiumNotAccredited.selector,
+                exporter,
+                ISSUER_ROLE,
+                CERTIFICATE_OF_ORIGIN
+            )
+        );
+        vm.prank(thCustoms);
+        consortium.withdraw(exporter, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN);
     }
 
     function test_RevertWhen_NeverAccredited() public {
@@ -1050,16 +1131,76 @@ contract Consortium_views_Test is ConsortiumTest {
     }
 
     function test_WasAccredited_KeepsHistoryWhenMemberRejoins() public {
+        _thGrantThenLeaveAndReturn();
+        assertTrue(_was(exporter, T0), "first term kept");
+        assertTrue(_was(exporter, T0 + 99), "until TH left");
+        assertFalse(_was(exporter, T0 + 150), "not while TH was out");
+        assertFalse(_was(exporter, T0 + 200), "not after TH returned");
+        assertFalse(consortium.isAccredited(exporter, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN), "void");
+    }
+
+    function test_Accreditation_StandsAfterMemberLeftUntilReadmitted() public {
         _addTH();
         _accredit(thCustoms, exporter, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN);
         vm.warp(T0 + 100);
         _removeMember(cnCustoms, sgCustoms, TH);
+        assertEq(_record(exporter).until, 0, "stands: TH's issuer may still revoke");
         vm.warp(T0 + 200);
         _addMember(cnCustoms, sgCustoms, TH, thCustoms);
-        assertTrue(_was(exporter, T0 + 50), "first term kept");
-        assertFalse(_was(exporter, T0 + 150), "not while TH was out");
-        assertTrue(_was(exporter, T0 + 200), "accreditation stands again");
-        assertTrue(consortium.isAccredited(exporter, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN), "now");
+        IConsortium.Accreditation memory a = _record(exporter);
+        assertEq(a.memberId, TH, "member");
+        assertEq(a.since, T0, "since");
+        assertEq(a.until, T0 + 100, "ended with TH's first term");
+    }
+
+    function test_IsAccredited_FalseAfterMemberReadmitted() public {
+        _thGrantThenLeaveAndReturn();
+        assertFalse(consortium.isAccredited(exporter, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN), "void");
+        assertEq(consortium.accreditingMember(exporter), TH, "still bound to TH");
+    }
+
+    function test_IsAccredited_FalseAfterMemberReadmittedInTheSameSecond() public {
+        _addTH();
+        _accredit(thCustoms, exporter, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN);
+        _removeMember(cnCustoms, sgCustoms, TH);
+        _addMember(cnCustoms, sgCustoms, TH, thCustoms);
+        assertFalse(consortium.isAccredited(exporter, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN), "void");
+        assertEq(_record(exporter).until, T0, "ended");
+    }
+
+    /// @dev An accreditation from an earlier term is never standing, whatever the times,
+    /// whether or not it was withdrawn, and however often the member came back.
+    function testFuzz_AccreditationFromEarlierTermNeverStanding(
+        uint64 held,
+        uint64 away,
+        uint8 returns_,
+        bool withdrawn
+    ) public {
+        held = uint64(bound(held, 0, 365 days));
+        away = uint64(bound(away, 0, 365 days));
+        returns_ = uint8(bound(returns_, 1, 3));
+        _addTH();
+        _accredit(thCustoms, exporter, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN);
+        if (withdrawn) {
+            vm.prank(thCustoms);
+            consortium.withdraw(exporter, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN);
+        }
+        for (uint256 i = 0; i < returns_; ++i) {
+            vm.warp(block.timestamp + held);
+            _removeMember(cnCustoms, sgCustoms, TH);
+            vm.warp(block.timestamp + away);
+            _addMember(cnCustoms, sgCustoms, TH, thCustoms);
+            IConsortium.Accreditation memory a = _record(exporter);
+            assertTrue(a.since == 0 || a.until != 0, "not standing");
+            assertFalse(
+                consortium.isAccredited(exporter, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN), "not now"
+            );
+            assertFalse(_was(exporter, block.timestamp), "not at re-admission");
+        }
+    }
+
+    function _record(address account) internal view returns (IConsortium.Accreditation memory) {
+        return consortium.accreditation(account, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN);
     }
 
     function _was(address account, uint256 at) internal view returns (bool) {

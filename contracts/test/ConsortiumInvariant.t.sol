@@ -18,12 +18,28 @@ contract ConsortiumHandler is Test {
     uint256 public calls;
     uint256 public executed;
     uint256 public accreditations;
+    /// @dev Ghost: how often each member id was admitted (seen turning active after a call).
+    mapping(bytes32 memberId => uint256) public admissions;
+    /// @dev Ghost: the admission of its member in which each (account, role) was last granted.
+    mapping(address account => mapping(bytes32 role => uint256)) public grantedIn;
+
+    /// @dev Counts admissions: a handler call executes at most one proposal.
+    modifier tracked() {
+        bool[IDS] memory before;
+        for (uint256 i = 0; i < IDS; ++i) {
+            before[i] = consortium.isMember(idAt(i));
+        }
+        _;
+        for (uint256 i = 0; i < IDS; ++i) {
+            if (!before[i] && consortium.isMember(idAt(i))) ++admissions[idAt(i)];
+        }
+    }
 
     constructor(Consortium consortium_) {
         consortium = consortium_;
     }
 
-    function proposeAddMember(uint256 caller, uint256 id, uint256 admin) external {
+    function proposeAddMember(uint256 caller, uint256 id, uint256 admin) external tracked {
         vm.prank(_caller(caller));
         try consortium.proposeAddMember(idAt(id), "Customs", accountAt(admin)) returns (uint256 p) {
             _count(p);
@@ -31,7 +47,7 @@ contract ConsortiumHandler is Test {
         ++calls;
     }
 
-    function proposeRemoveMember(uint256 caller, uint256 id) external {
+    function proposeRemoveMember(uint256 caller, uint256 id) external tracked {
         vm.prank(_caller(caller));
         try consortium.proposeRemoveMember(idAt(id)) returns (uint256 p) {
             _count(p);
@@ -39,7 +55,7 @@ contract ConsortiumHandler is Test {
         ++calls;
     }
 
-    function proposeThreshold(uint256 caller, uint256 t) external {
+    function proposeThreshold(uint256 caller, uint256 t) external tracked {
         vm.prank(_caller(caller));
         try consortium.proposeThreshold(bound(t, 0, IDS + 1)) returns (uint256 p) {
             _count(p);
@@ -47,7 +63,7 @@ contract ConsortiumHandler is Test {
         ++calls;
     }
 
-    function proposeRotateAdmin(uint256 caller, uint256 id, uint256 admin) external {
+    function proposeRotateAdmin(uint256 caller, uint256 id, uint256 admin) external tracked {
         vm.prank(_caller(caller));
         try consortium.proposeRotateAdmin(idAt(id), accountAt(admin)) returns (uint256 p) {
             _count(p);
@@ -55,7 +71,7 @@ contract ConsortiumHandler is Test {
         ++calls;
     }
 
-    function approve(uint256 caller, uint256 proposalId) external {
+    function approve(uint256 caller, uint256 proposalId) external tracked {
         // Mostly one of the latest proposals, which are the ones still open.
         uint256 count = consortium.proposalCount();
         if (count != 0) proposalId = count - 1 - (proposalId % (count < 3 ? count : 3));
@@ -68,9 +84,11 @@ contract ConsortiumHandler is Test {
 
     function accredit(uint256 caller, uint256 account, uint256 role) external {
         bytes32 r = _roles[role % 3];
-        vm.prank(_caller(caller));
+        address admin = _caller(caller);
+        vm.prank(admin);
         try consortium.accredit(accountAt(account), r, _scope(r)) {
             ++accreditations;
+            grantedIn[accountAt(account)][r] = admissions[consortium.memberOf(admin)];
         } catch {}
         ++calls;
     }
@@ -202,6 +220,22 @@ contract ConsortiumInvariant_Test is Test {
                         consortium.wasAccredited(account, role, scope, uint64(block.timestamp)),
                         "accredited now implies was accredited now"
                     );
+                }
+            }
+        }
+    }
+
+    function invariant_AccreditationFromEarlierTermNeverStanding() public view {
+        for (uint256 k = 0; k < 10; ++k) {
+            address account = handler.accountAt(k);
+            for (uint256 r = 0; r < 3; ++r) {
+                bytes32 role = handler.roleAt(r);
+                bytes32 scope = r == 0 ? keccak256("certificate-of-origin") : bytes32(0);
+                IConsortium.Accreditation memory a = consortium.accreditation(account, role, scope);
+                bool current = handler.grantedIn(account, role) == handler.admissions(a.memberId);
+                if (a.since != 0 && a.until == 0) assertTrue(current, "standing only in its term");
+                if (consortium.isAccredited(account, role, scope)) {
+                    assertTrue(current, "accredited only in its term");
                 }
             }
         }

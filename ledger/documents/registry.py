@@ -12,6 +12,10 @@ from ledger.documents.certificate_of_origin import CertificateOfOrigin
 from ledger.documents.common import Document
 from ledger.documents.phytosanitary import PhytosanitaryCertificate
 from ledger.errors import InvalidDocument, InvalidInput
+from ledger.jsonfiles import loads_strict
+
+# One trade document; a batch is many files, each read on its own.
+MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
 
 DOCUMENT_TYPES: dict[str, type[Document]] = {
     model.doc_type: model for model in (CertificateOfOrigin, PhytosanitaryCertificate)
@@ -27,12 +31,16 @@ def document_model(doc_type: str) -> type[Document]:
         raise InvalidInput(f"unknown document type {doc_type!r} (known: {known})") from None
 
 
-def parse_document(doc_type: str, data: Mapping[str, Any] | str | bytes) -> Document:
-    """Validate `data` (a mapping, or JSON text) as a document of type `doc_type`."""
+def parse_document(doc_type: str, data: Mapping[str, Any] | str | bytes, *, source: str = "document") -> Document:
+    """Validate `data` (a mapping, or JSON text) as a document of type `doc_type`.
+
+    JSON text is read strictly (ledger.jsonfiles: no repeated keys, bounded size and depth);
+    `source` names it in those errors.
+    """
     model = document_model(doc_type)
+    if isinstance(data, str | bytes):
+        data = loads_strict(data, source=source, max_bytes=MAX_DOCUMENT_BYTES)
     try:
-        if isinstance(data, str | bytes):
-            return model.model_validate_json(data)
         return model.model_validate(data)
     except ValidationError as exc:
         raise InvalidDocument(validation_problems(exc)) from None

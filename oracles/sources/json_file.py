@@ -6,15 +6,18 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ledger.errors import SourceUnavailable
+from ledger.errors import InvalidJson, SourceUnavailable
+from ledger.jsonfiles import load_strict
 from oracles.sources.base import RawRow, SourceRows
 
 
 def read_json(path: Path) -> SourceRows:
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SourceUnavailable(str(path), str(exc)) from exc
+        data = load_strict(path)
+    except OSError as exc:
+        raise SourceUnavailable(str(path), exc.strerror or str(exc)) from exc
+    except InvalidJson as exc:
+        raise SourceUnavailable(str(path), exc.reason) from None
     return parse_json_rows(str(path), data)
 
 

@@ -201,3 +201,17 @@ def test_error_paths_are_one_line(aeo_cli: CliRunner, tmp_path: Path) -> None:
     usage = cli("aeo", "certify", "--tier", "1", "--as", "cn-customs")
     assert usage.exit_code == 2
     assert "Traceback" not in usage.stderr
+
+
+def test_feed_refuses_duplicate_keys_and_deep_nesting_in_one_line(aeo_cli: CliRunner, tmp_path: Path) -> None:
+    feed = ("oracle", "aeo-feed", "--as", "cn-oracle", "--source")
+    dup = tmp_path / "dup.json"
+    dup.write_text('{"member": "CN", "operators": [{"operator_id": "A", "operator_id": "B"}]}')
+    assert_clean_error(cli_result := aeo_cli(*feed, str(dup)), "cannot read source", 'duplicate key "operator_id"')
+    assert "$.operators[0]" in cli_result.stderr
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 90_000 + "]" * 90_000)
+    assert_clean_error(aeo_cli(*feed, str(deep)), "cannot read source", "nested deeper than 64 levels")
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"operators": [\n  {"a": 1},,\n]}')
+    assert_clean_error(aeo_cli(*feed, str(broken)), "invalid JSON at line 2, column 12")

@@ -39,7 +39,10 @@ interface IConsortium {
     }
 
     /// @notice An account accredited by a member for a role; `scope` is the certificate type for
-    /// issuers and zero otherwise; `until` is zero while the accreditation stands.
+    /// issuers and zero otherwise; `until` is zero while the accreditation stands. An
+    /// accreditation belongs to the membership term of its member in which it was granted: once
+    /// that member has left and been added again, it is void and `until` is the time the
+    /// earlier term ended (the member must accredit again).
     struct Accreditation {
         bytes32 memberId;
         uint64 since;
@@ -189,7 +192,10 @@ interface IConsortium {
     /// @param memberId Member id.
     function hasApproved(uint256 proposalId, bytes32 memberId) external view returns (bool);
 
-    /// @notice An accreditation record (current or withdrawn).
+    /// @notice An accreditation record (current, withdrawn or void). It stands when `since != 0`
+    /// and `until == 0`; it still stands after its member left, until the member is added
+    /// again (so that a departed member's issuers can still revoke what they issued), and is
+    /// then void, with `until` the end of the term in which it was granted.
     /// @param account Account.
     /// @param role Role.
     /// @param scope Scope.
@@ -198,13 +204,16 @@ interface IConsortium {
         view
         returns (Accreditation memory);
 
-    /// @notice Whether the account holds the accreditation now and its member is active.
+    /// @notice Whether the account holds the accreditation now, its member is active and the
+    /// accreditation was granted in the member's current term.
     /// @param account Account.
     /// @param role Role.
     /// @param scope Scope.
     function isAccredited(address account, bytes32 role, bytes32 scope) external view returns (bool);
 
-    /// @notice Whether the account held the accreditation at time `at`.
+    /// @notice Whether the account held the accreditation at time `at`: granted by then, not yet
+    /// withdrawn, and within the membership term of its member in which it was granted. Earlier
+    /// periods of an accreditation granted again (after withdrawal or in a later term) count.
     /// @param account Account.
     /// @param role Role.
     /// @param scope Scope.
@@ -214,7 +223,13 @@ interface IConsortium {
         view
         returns (bool);
 
-    /// @notice The member in whose jurisdiction the account is accredited, or zero.
+    /// @notice The member in whose jurisdiction the account is accredited, or zero. The account
+    /// stays bound to that member until the member withdraws every accreditation it granted to
+    /// it, also while the member is away and after it is added again (its grants of the earlier
+    /// term are void but not withdrawn): no other member may accredit it meanwhile, since the
+    /// member that left may still hold the key, and a new grant by another member would move to
+    /// that member the batches and changes the account signed. Once added again, the member
+    /// accredits the account anew, or accredits and withdraws to release it.
     /// @param account Account.
     function accreditingMember(address account) external view returns (bytes32);
 }

@@ -61,6 +61,31 @@ def test_member_accredits_in_own_jurisdiction_only(chain: Chain) -> None:
     assert withdrawn.until is not None
 
 
+def test_readmitted_member_must_accredit_again(chain: Chain) -> None:
+    cn = ConsortiumBinding(chain.client("cn-admin"))
+    sg = ConsortiumBinding(chain.client("sg-admin"))
+    th = ConsortiumBinding(chain.client("th-admin"))
+    issuer = dev_address("exporter")
+    sg.approve(cn.propose_add_member("TH", "Thai Customs", dev_address("th-admin")).proposal_id)
+    th.accredit(issuer, "issuer", "certificate-of-origin")
+    granted = th.accreditation(issuer, "issuer", "certificate-of-origin")
+    assert granted.active
+    sg.approve(cn.propose_remove_member("TH").proposal_id)
+    assert not th.accreditation(issuer, "issuer", "certificate-of-origin").active
+    with pytest.raises(ContractRevert, match=r"ConsortiumAccountOfOtherMember\(account=0x.*, memberId=TH\)"):
+        cn.accredit(issuer, "issuer", "certificate-of-origin")
+    sg.approve(cn.propose_add_member("TH", "Thai Customs", dev_address("th-admin")).proposal_id)
+    void = th.accreditation(issuer, "issuer", "certificate-of-origin")
+    assert not void.active
+    assert void.member_id == "TH"
+    assert void.until is not None
+    assert void.until <= th.member("TH").joined_at  # the end of TH's first term
+    with pytest.raises(ContractRevert.for_error("ConsortiumNotAccredited")):
+        th.withdraw(issuer, "issuer", "certificate-of-origin")
+    th.accredit(issuer, "issuer", "certificate-of-origin")
+    assert th.accreditation(issuer, "issuer", "certificate-of-origin").active
+
+
 def test_issuer_accreditation_needs_a_known_certificate_type(chain: Chain) -> None:
     cn = ConsortiumBinding(chain.client("cn-admin"))
     with pytest.raises(InvalidInput, match="issuers are accredited per certificate type"):
