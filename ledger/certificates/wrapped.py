@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -29,10 +28,12 @@ from ledger.hashing.salted import (
     without_paths,
 )
 from ledger.ids import member_id_bytes, member_id_text
+from ledger.jsonfiles import load_strict
 from ledger.model_files import write_text_atomic
 
 # 2: the leaf commits to the certificate number and the importing member
 WRAPPED_VERSION: Literal[2] = 2
+MAX_WRAPPED_BYTES = 16 * 1024 * 1024  # a wrapped certificate is kilobytes; refuse anything near this
 Bytes32Hex = Annotated[str, Field(pattern=r"^0x[0-9a-f]{64}$")]
 SaltHex = Annotated[str, Field(pattern=rf"^[0-9a-f]{{{2 * SALT_BYTES}}}$")]
 AddressHex = Annotated[str, Field(pattern=r"^0x[0-9a-fA-F]{40}$")]
@@ -432,13 +433,9 @@ def parse_wrapped(data: Any) -> WrappedCertificate:
 def read_wrapped(path: Path) -> WrappedCertificate:
     """Load a wrapped certificate file (a W3C Verifiable Credential export is accepted too)."""
     try:
-        raw = path.read_bytes()
+        data = load_strict(path, max_bytes=MAX_WRAPPED_BYTES)
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}", path=str(path)) from None
-    try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidInput(f"{path} is not JSON: {exc}", path=str(path)) from None
     if isinstance(data, dict) and "@context" in data:
         from ledger.certificates.vc import from_credential  # the VC module builds on this one
 

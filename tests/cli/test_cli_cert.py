@@ -184,7 +184,7 @@ def test_verify_cannot_decide(cli: CliRunner, samples: Path, tmp_path: Path) -> 
     unreadable.write_text("{not json")
     result = cli("cert", "verify", str(unreadable))
     assert result.exit_code == 2
-    assert "is not JSON" in result.stderr
+    assert "invalid JSON at line 1, column 2" in result.stderr
     missing = cli("cert", "verify", str(tmp_path / "missing.json"))
     assert missing.exit_code == 2
     from cli.main import run

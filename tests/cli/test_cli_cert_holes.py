@@ -121,3 +121,16 @@ def test_verification_without_a_trust_anchor_is_undecided(cli: CliRunner, tmp_pa
     code, out = verify("--trust", consortium["AeoRegistry"]["address"])
     assert code == 2
     assert "neither a sanzhi Consortium nor a CertificateRegistry" in out
+
+
+def test_hostile_json_gets_one_line_not_a_crash(cli: CliRunner, tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 90_000 + "]" * 90_000)
+    result = cli("cert", "verify", str(deep))
+    assert result.exit_code == 2
+    assert "nested deeper than 64 levels" in result.stderr
+    twice = tmp_path / "twice.json"
+    twice.write_text('{"version": 2, "type": "certificate-of-origin", "type": "phytosanitary-certificate"}')
+    result = cli("cert", "verify", str(twice))
+    assert result.exit_code == 2
+    assert 'duplicate key "type"' in result.stderr

@@ -245,8 +245,10 @@ def test_files_round_trip_with_unicode(tmp_path: Path) -> None:
     ("content", "message"),
     [
         (None, "cannot read"),
-        (b"\xff\xfe not utf-8", "not JSON"),
-        (b"{truncated", "not JSON"),
+        (b"\xff\xfe not utf-8", "not UTF-8 text"),
+        (b"{truncated", "invalid JSON at line 1, column 2"),
+        (b'{"version": 2, "version": 1}', 'duplicate key "version"'),
+        (b"[" * 90_000 + b"]" * 90_000, "nested deeper than 64 levels"),
         (b'{"version": 2}', "Field required"),
         (b'{"version": 1, "type": "certificate-of-origin"}', "version 1 .* issued again"),
     ],
