@@ -43,7 +43,7 @@ def test_certify_status_history(aeo_cli: CliRunner) -> None:
     assert "certified by CN: active, tier advanced, valid 2026-01-01 00:00:00Z to 2028-12-31 16:00:00Z" in text.stdout
     suspended = ok(cli("aeo", "suspend", "--operator", OP, "--reason", "fraud", "--as", "cn-customs", "--json"))
     assert suspended["certification"]["state"]["reason"] == 1  # type: ignore[index]
-    assert "reinstate" in cli("aeo", "reinstate", "--operator", OP, "--reason", "9", "--as", "cn-customs").stdout
+    assert "reinstate" in cli("aeo", "reinstate", "--operator", OP, "--reason", "12", "--as", "cn-customs").stdout
     assert (
         ok(cli("aeo", "revoke", "--operator", OP, "--reason", "voluntary", "--as", "cn-customs", "--json"))[
             "certification"
