@@ -26,6 +26,7 @@ from filelock import FileLock
 
 from ledger.aeo.changes import AeoChange
 from ledger.aeo.codes import ChangeKind
+from ledger.timestamps import iso
 from oracles.aeo_diff import PlannedChange
 from oracles.aeo_records import RowProblem
 from oracles.outbox_schema import SCHEMA
@@ -378,6 +379,29 @@ class Outbox:
         return [dict(zip(keys, (str(v) if v is not None else None for v in r), strict=True))
                 for r in rows]  # fmt: skip
 
+    def changes(self, member: str | None = None, *, limit: int = 1000) -> list[dict[str, object]]:
+        """The latest `limit` changes, newest first: who, what, state, `decided_at` (the customs
+        decision time, the change's effective time on chain; None: effective when recorded on
+        chain) and `recorded_at` (when the feed recorded it in the outbox), both ISO 8601."""
+        where, args = ("WHERE c.member=?", (member,)) if member else ("", ())
+        rows = self._db.execute(
+            "SELECT c.member, c.operator_id, c.kind, CASE WHEN c.state='batched' THEN b.state ELSE c.state END,"
+            f" c.effective_at, c.created_at FROM changes c LEFT JOIN batches b ON b.id=c.batch_id {where}"
+            " ORDER BY c.created_at DESC, c.operator_id, c.seq DESC LIMIT ?",
+            (*args, limit),
+        ).fetchall()
+        return [
+            {
+                "member": str(m),
+                "operator_id": str(op),
+                "change": ChangeKind(int(kind)).name.lower(),
+                "state": str(state),
+                "decided_at": iso(int(effective)) if effective else None,
+                "recorded_at": iso(int(created)),
+            }
+            for m, op, kind, state, effective, created in rows
+        ]
+
     def open_batches(self, member: str | None = None) -> list[dict[str, object]]:
         where, args = ("AND b.member=?", (member,)) if member else ("", ())
         rows = self._db.execute(
@@ -388,4 +412,7 @@ class Outbox:
             args,
         ).fetchall()
         keys = ("id", "member", "state", "changes", "tx_hash", "deadline", "signatures")
-        return [dict(zip(keys, r, strict=True)) for r in rows]
+        found = [dict(zip(keys, r, strict=True)) for r in rows]
+        for batch in found:
+            batch["deadline"] = iso(int(str(batch["deadline"])))  # ISO 8601, like every time people read
+        return found
