@@ -9,6 +9,7 @@ from web3.contract import Contract
 from web3.contract.contract import ContractFunction
 
 from ledger.aeo.codes import MraStatus, slug
+from ledger.aeo.errors import readable_errors
 from ledger.aeo.models import Mra, MraActionResult, MraProposal, MraState
 from ledger.aeo.registry import CONTRACT
 from ledger.chain.client import LedgerClient
@@ -141,7 +142,8 @@ class MraBinding:
     def _act(self, action: str, member: str, partner: str, fn: ContractFunction) -> MraActionResult:
         if member.upper() == partner.upper():
             raise InvalidInput("an MRA is between two different members", path="with")
-        sent = self.client.transact(fn)
+        with readable_errors():
+            sent = self.client.transact(fn)
         return MraActionResult(
             action=action,
             member=member.upper(),

@@ -16,6 +16,7 @@ from ledger.aeo.codes import (
     parse_tier,
     slug,
 )
+from ledger.aeo.errors import readable_errors
 from ledger.aeo.models import Certification, CertificationHistory, CertificationState, ChangeResult
 from ledger.chain.client import LedgerClient, SentTransaction
 from ledger.chain.reads import read_pages
@@ -156,7 +157,9 @@ class AeoRegistryBinding:
             effective_at=to_unix(effective_at),
         )
         fn = self.contract.functions.certify(*change.as_tuple()[1:6], change.effective_at)
-        return self._result(member, operator, change.kind, self.client.transact(fn))
+        with readable_errors(operator):
+            sent = self.client.transact(fn)
+        return self._result(member, operator, change.kind, sent)
 
     def change_status(
         self,
@@ -178,12 +181,15 @@ class AeoRegistryBinding:
             ChangeKind.REINSTATE: functions.reinstate,
             ChangeKind.REVOKE: functions.revoke,
         }[kind](op, code, at)
-        return self._result(member, operator, kind, self.client.transact(fn))
+        with readable_errors(operator):
+            sent = self.client.transact(fn)
+        return self._result(member, operator, kind, sent)
 
     def apply_changes(self, changes: list[AeoChange]) -> SentTransaction:
         """Apply up to MAX_BATCH changes as the member admin in one transaction."""
         fn = self.contract.functions.applyChanges([c.as_tuple() for c in changes])
-        return self.client.transact(fn)
+        with readable_errors():
+            return self.client.transact(fn)
 
     def _result(self, member: str, operator: str, kind: ChangeKind, sent: SentTransaction) -> ChangeResult:
         certification = self.certification(operator=operator, certified_by=member)

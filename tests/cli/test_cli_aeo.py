@@ -319,3 +319,25 @@ def test_mra_list_and_recognized_agree_on_in_force_at_each_time(aeo_cli: CliRunn
     assert "suspended by CN" in cli("mra", "list", "--at", (start + timedelta(days=1)).isoformat()).stdout
     ok(cli("mra", "resume", "--with", "SG", "--as", "cn-customs", "--json"))
     assert [agree(t) for t in times] == [False, False, True, True]
+
+
+def test_aeo_and_mra_errors_name_statuses_tiers_and_times(aeo_cli: CliRunner) -> None:
+    cli = aeo_cli
+    never = cli("aeo", "suspend", "--operator", OP, "--as", "cn-customs")
+    assert_clean_error(never, f"cannot suspend {OP}: CN's certification is none (only an active one can be suspended)",
+                       "(AeoRegistryInvalidTransition)")  # fmt: skip
+    assert "status=" not in never.stderr
+    ok(cli("aeo", "certify", "--operator", OP, "--tier", "general", "--effective", "2026-03-01", "--as", "cn-customs",
+           "--json"))  # fmt: skip
+    early = cli("aeo", "suspend", "--operator", OP, "--effective", "2026-02-01T12:00:00Z", "--as", "cn-customs")
+    assert_clean_error(early, "effective time 2026-02-01T12:00Z is before the certification's last change at "
+                       "2026-03-01T00:00Z")  # fmt: skip
+    ok(cli("mra", "propose", "--with", "SG", "--tiers", "advanced", "--partner-tiers", "general,advanced",
+           "--as", "cn-customs", "--json"))  # fmt: skip
+    changed = cli("mra", "accept", "--with", "CN", "--tiers", "general", "--as", "sg-customs")
+    assert_clean_error(changed, "proposer recognises advanced, partner recognises general,advanced, effective on "
+                       "acceptance", "AeoRegistryMraTermsChanged")  # fmt: skip
+    assert "0x" not in changed.stderr
+    not_yet = cli("mra", "suspend", "--with", "SG", "--as", "cn-customs")
+    assert_clean_error(not_yet, "the MRA between CN and SG is not in effect (never accepted)")
+    assert "status=" not in not_yet.stderr
