@@ -6,14 +6,14 @@ from typing import Annotated
 
 import typer
 
-from cli.context import AsOption, JsonOption, print_json, print_rows, short_time, state
+from cli.context import AsOption, JsonOption, print_json, print_rows, state
 from ledger.aeo import AeoRegistryBinding, recognized
 from ledger.aeo.codes import ChangeKind
 from ledger.aeo.models import Certification, CertificationState, ChangeResult
 from ledger.chain.client import LedgerClient
 from ledger.consortium.binding import ConsortiumBinding
-from ledger.errors import KeyUnavailable
-from ledger.timestamps import parse_time
+from ledger.errors import KeyUnavailable, LedgerError
+from ledger.timestamps import iso, parse_time
 
 app = typer.Typer(help="AEO certifications and their recognition under MRAs.", no_args_is_help=True)
 
@@ -25,6 +25,9 @@ TimeOption = Annotated[str | None, typer.Option(help="ISO 8601 (UTC unless an of
 ReasonOption = Annotated[
     str, typer.Option("--reason", help="Reason code: a name (fraud, clerical-error, non-compliance ...) or number.")
 ]
+
+
+NOUNS = {"certify": "certification", "suspend": "suspension", "reinstate": "reinstatement", "revoke": "revocation"}
 
 
 def customs_member(client: LedgerClient) -> str:
@@ -108,9 +111,13 @@ def revoke(ctx: typer.Context, operator: OperatorOption, reason: ReasonOption = 
 
 @app.command()
 def status(ctx: typer.Context, operator: OperatorOption, certified_by: CertifiedByOption,
+           at: Annotated[str | None, typer.Option("--at", help="ISO 8601 time; default now.")] = None,
            as_json: JsonOption = False) -> None:  # fmt: skip
-    """An operator's certification as last recorded."""
-    result = AeoRegistryBinding(state(ctx).client()).certification(operator=operator, certified_by=certified_by)
+    """An operator's certification in effect now (or --at), and changes scheduled after that."""
+    when = parse_time(at, path="at") if at else None
+    result = AeoRegistryBinding(state(ctx).client()).certification(
+        operator=operator, certified_by=certified_by, at=when
+    )
     if as_json:
         print_json(result)
     else:
@@ -128,7 +135,9 @@ def history(ctx: typer.Context, operator: OperatorOption, certified_by: Certifie
     if not result.history:
         typer.echo(f"{result.operator}: never certified by {result.certified_by}")
         return
-    print_rows([_row(s) for s in result.history], ("EFFECTIVE", "CHANGE", "STATUS", "TIER", "VALID", "REASON"))
+    print_rows(
+        [_row(s) for s in result.history], ("EFFECTIVE", "RECORDED", "CHANGE", "STATUS", "TIER", "VALID", "REASON")
+    )
 
 
 @app.command("recognized")
@@ -140,19 +149,28 @@ def recognized_cmd(
     at: Annotated[str | None, typer.Option("--at", help="ISO 8601 time; default now.")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Is the operator, certified by one member, recognised by another (at a time)?"""
-    result = recognized(
-        client=state(ctx).client(),
-        operator=operator,
-        certified_by=certified_by,
-        recognised_by=recognised_by,
-        at=parse_time(at, path="at") if at else None,
-    )
+    """Is the operator, certified by one member, recognised by another (at a time)?
+
+    Exit 0 when recognised, 1 when not, 2 when undecided (bad input, node unreachable, not
+    deployed ...)."""
+    try:
+        result = recognized(
+            client=state(ctx).client(),
+            operator=operator,
+            certified_by=certified_by,
+            recognised_by=recognised_by,
+            at=parse_time(at, path="at") if at else None,
+        )
+    except LedgerError as exc:
+        typer.echo(f"error: undecided: {exc.message}", err=True)
+        raise typer.Exit(2) from None
     if as_json:
         print_json(result)
-        return
-    verdict = "RECOGNISED" if result.recognized else "NOT RECOGNISED"
-    typer.echo(f"{verdict} at {short_time(result.at)}: {result.explanation}")
+    else:
+        verdict = "RECOGNISED" if result.recognized else "NOT RECOGNISED"
+        typer.echo(f"{verdict} at {iso(result.at)}: {result.explanation}")
+    if not result.recognized:
+        raise typer.Exit(1)
 
 
 def _changed(result: ChangeResult, as_json: bool) -> None:
@@ -167,15 +185,23 @@ def _show_certification(c: Certification) -> None:
     if c.state is None:
         typer.echo(f"{c.operator}: never certified by {c.certified_by} (id {c.operator_hash})")
         return
-    s = c.state
+    scheduled = "".join(
+        f"; {NOUNS.get(s.change, s.change)} scheduled for {iso(s.effective_at)}"
+        + (f" ({s.reason_name})" if s.change != "certify" else "")
+        for s in c.scheduled
+    )
+    s = c.current
+    if s is None:
+        typer.echo(f"{c.operator} certified by {c.certified_by}: not yet in effect{scheduled}")
+        return
     typer.echo(
-        f"{c.operator} certified by {c.certified_by}: {c.status}, tier {s.tier_name}, valid "
-        f"{short_time(s.valid_from)} to {short_time(s.valid_until)}, last change {s.change} at "
-        f"{short_time(s.effective_at)}" + (f" ({s.reason_name})" if s.change != "certify" else "")
+        f"{c.operator} certified by {c.certified_by}: {c.status}{scheduled}; tier {s.tier_name}, valid "
+        f"{iso(s.valid_from)} to {iso(s.valid_until, empty='no expiry')}, last change {s.change} at "
+        f"{iso(s.effective_at)}" + (f" ({s.reason_name})" if s.change != "certify" else "")
     )
 
 
 def _row(s: CertificationState) -> tuple[str, ...]:
     reason = s.reason_name if s.change != "certify" else "-"
-    valid = f"{short_time(s.valid_from)} - {short_time(s.valid_until)}"
-    return (short_time(s.effective_at), s.change, s.status, s.tier_name, valid, reason)
+    valid = f"{iso(s.valid_from)} - {iso(s.valid_until)}"
+    return (iso(s.effective_at), iso(s.recorded_at), s.change, s.status, s.tier_name, valid, reason)

@@ -7,15 +7,19 @@ from typing import Annotated
 import typer
 
 from cli.aeo_cmd import customs_member
-from cli.context import AsOption, JsonOption, print_json, print_rows, short_time, state
+from cli.context import AsOption, JsonOption, print_json, print_rows, state
 from ledger.aeo import MraBinding
 from ledger.aeo.codes import parse_tiers
 from ledger.aeo.models import Mra, MraActionResult
-from ledger.timestamps import parse_time
+from ledger.timestamps import iso, parse_time
 
 app = typer.Typer(help="Mutual recognition arrangements (MRAs) between members.", no_args_is_help=True)
 
-HEADER = ("MEMBER", "PARTNER", "STATUS", "SINCE", "MEMBER RECOGNISES", "PARTNER RECOGNISES")
+
+def header(m: Mra | None) -> tuple[str, ...]:
+    return ("MEMBER", "PARTNER", f"AT {iso(m.at)}" if m else "AT", "SINCE", "MEMBER RECOGNISES", "PARTNER RECOGNISES")
+
+
 WithOption = Annotated[str, typer.Option("--with", help="The partner member, e.g. SG.")]
 
 
@@ -125,31 +129,39 @@ def terminate(ctx: typer.Context, partner: WithOption, as_: AsOption = None, as_
 def list_mras(
     ctx: typer.Context,
     member: Annotated[str | None, typer.Option("--member", help="Only this member's MRAs.")] = None,
+    at: Annotated[str | None, typer.Option("--at", help="ISO 8601 time; default now.")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """MRAs and pending proposals between members."""
-    found = MraBinding(state(ctx).client()).list_mras(member=member)
+    """MRAs and pending proposals between members, each as in effect now (or --at): in force
+    exactly when `aeo recognized` at that time finds it in force."""
+    when = parse_time(at, path="at") if at else None
+    found = MraBinding(state(ctx).client()).list_mras(member=member, at=when)
     if as_json:
         print_json(found)
         return
     if not found:
         typer.echo("no MRAs")
         return
-    print_rows([_row(m) for m in found], HEADER)
+    print_rows([_row(m) for m in found], header(found[0]))
 
 
 def _row(m: Mra) -> tuple[str, ...]:
+    """The MRA as in effect at `m.at`, with the changes recorded to take effect later."""
     if m.changes == 0 and m.proposal is not None:
         p = m.proposal
         by_member = p.tiers_recognised_by_proposer if p.proposer == m.member else p.tiers_recognised_by_partner
         by_partner = p.tiers_recognised_by_partner if p.proposer == m.member else p.tiers_recognised_by_proposer
         status = f"proposed by {p.proposer}"
-        return (m.member, m.partner, status, short_time(p.proposed_at), ",".join(by_member), ",".join(by_partner))
-    s = m.state
-    status = m.status + (f" by {m.suspended_by}" if m.suspended_by else "")
+        return (m.member, m.partner, status, iso(p.proposed_at), ",".join(by_member), ",".join(by_partner))
+    s = m.state_at
+    words = {"none": "not in force", "in-force": "in force", "suspended": "suspended", "terminated": "terminated"}
+    status = words.get(s.status, s.status)
+    if s.status == "suspended" and m.suspended_by and m.state.status == "suspended":
+        status += f" by {m.suspended_by}"
+    status += "".join(f"; {words.get(f.status, f.status)} from {iso(f.since)}" for f in m.scheduled)
     if m.proposal is not None:
         status += f" (amendment proposed by {m.proposal.proposer})"
-    return (m.member, m.partner, status, short_time(s.since), ",".join(s.tiers_recognised_by_member) or "-",
+    return (m.member, m.partner, status, iso(s.since), ",".join(s.tiers_recognised_by_member) or "-",
             ",".join(s.tiers_recognised_by_partner) or "-")  # fmt: skip
 
 
@@ -158,4 +170,4 @@ def _report(result: MraActionResult, as_json: bool) -> None:
         print_json(result)
         return
     typer.echo(f"MRA {result.member}-{result.partner} {result.action} (tx {result.tx_hash})")
-    print_rows([_row(result.mra)], HEADER)
+    print_rows([_row(result.mra)], header(result.mra))

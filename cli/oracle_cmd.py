@@ -79,6 +79,7 @@ def _report(report: FeedReport, as_json: bool) -> None:
 def status(
     ctx: typer.Context,
     member: Annotated[str | None, typer.Option("--member", help="Only this member's feed.")] = None,
+    recent: Annotated[int, typer.Option("--recent", help="How many of the latest changes to list.")] = 20,
     as_json: JsonOption = False,
 ) -> None:
     """Changes by state (pending, signing, ready, submitted, done ...), open batches, dead letters."""
@@ -87,10 +88,14 @@ def status(
     try:
         key = member.upper() if member else None
         counts, batches, dead = outbox.counts(key), outbox.open_batches(key), outbox.dead_letters(key)
+        changes = outbox.changes(key, limit=max(recent, 0))
     finally:
         outbox.close()
     if as_json:
-        print_json({"outbox": str(path), "changes": counts, "open_batches": batches, "dead_letters": dead})
+        print_json(
+            {"outbox": str(path), "changes": counts, "recent_changes": changes, "open_batches": batches,
+             "dead_letters": dead}
+        )  # fmt: skip
         return
     typer.echo(f"outbox {path}")
     total = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no changes"
@@ -100,6 +105,13 @@ def status(
             [(str(b["id"])[:12], str(b["member"]), str(b["state"]), str(b["changes"]), str(b["signatures"]),
               str(b["tx_hash"] or "-")) for b in batches],
             ("BATCH", "MEMBER", "STATE", "CHANGES", "SIGNATURES", "TX"),
+        )  # fmt: skip
+    if changes:
+        typer.echo(f"latest {len(changes)} changes (DECIDED: effective on chain; '-': when recorded on chain):")
+        print_rows(
+            [(str(c["member"]), str(c["operator_id"]), str(c["change"]), str(c["state"]), str(c["decided_at"] or "-"),
+              str(c["recorded_at"])) for c in changes],
+            ("MEMBER", "OPERATOR", "CHANGE", "STATE", "DECIDED", "RECORDED"),
         )  # fmt: skip
     typer.echo(f"dead letters: {len(dead)}")
     for d in dead:

@@ -30,3 +30,22 @@ def to_unix(value: datetime | None) -> int:
 
 def from_unix(value: int) -> datetime | None:
     return datetime.fromtimestamp(value, tz=UTC) if value else None
+
+
+def utc_now() -> datetime:
+    """The wall-clock time now, to the second (what a query without `--at` means)."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def iso(value: datetime | int | None, *, empty: str = "-") -> str:
+    """ISO 8601 in UTC for people: `2026-12-01T00:00Z`, with seconds when there are any.
+
+    An int is unix seconds; None (and 0 for an int: "not set" on chain) is `empty`."""
+    if isinstance(value, int):
+        if value == 0:
+            return empty
+        value = datetime.fromtimestamp(value, tz=UTC)
+    if value is None:
+        return empty
+    value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ" if value.second else "%Y-%m-%dT%H:%MZ")

@@ -19,6 +19,7 @@ from ledger.aeo.registry import CONTRACT
 from ledger.chain.client import LedgerClient
 from ledger.chain.reads import raw_results
 from ledger.ids import member_id_bytes
+from ledger.timestamps import iso
 from oracles.aeo_records import AeoRecord, RowProblem
 
 
@@ -32,6 +33,7 @@ class ChainCertification:
     valid_until: int
     evidence_hash: bytes
     changes: int
+    effective_at: int = 0  # of the last recorded change
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,8 @@ def read_certifications(client: LedgerClient, member: str, operators: Sequence[b
     calls = [certification.call_data(op, member_bytes) for op in operators]
     found = []
     for raw in raw_results(client, client.address_of(CONTRACT), calls):
-        (_, status, tier, _, valid_from, valid_until, _), evidence, changes = certification.decode(raw)
-        found.append(ChainCertification(Status(status), tier, valid_from, valid_until, evidence, changes))
+        (_, status, tier, _, valid_from, valid_until, effective_at), evidence, changes = certification.decode(raw)
+        found.append(ChainCertification(Status(status), tier, valid_from, valid_until, evidence, changes, effective_at))
     return found
 
 
@@ -62,6 +64,14 @@ def derive_changes(
     problems: list[RowProblem] = []
     for record, current in zip(records, chain, strict=True):
         changes, problem = _changes_for(record, current)
+        if changes and record.decided_at and record.decided_at < current.effective_at:
+            changes, problem = (
+                [],
+                (
+                    f"invalid dates: decided_at {iso(record.decided_at)} is before the certification's last change"
+                    f" on chain ({iso(current.effective_at)}); changes cannot be back-dated past it"
+                ),
+            )
         if problem:
             problems.append(RowProblem(record.ref, record.operator_id, problem, {}))
         for seq, change in enumerate(changes):
@@ -78,6 +88,7 @@ def change_key(member: str, base: int, change: AeoChange) -> str:
 
 def _changes_for(record: AeoRecord, current: ChainCertification) -> tuple[list[AeoChange], str]:
     op, want = record.operator, record.status
+    # The customs decision time (or 0: the time it is recorded) is the changes' effective time.
     certify = AeoChange(
         kind=ChangeKind.CERTIFY,
         operator=op,
@@ -85,6 +96,7 @@ def _changes_for(record: AeoRecord, current: ChainCertification) -> tuple[list[A
         valid_from=record.valid_from,
         valid_until=record.valid_until,
         evidence_hash=record.evidence_hash,
+        effective_at=record.decided_at,
     )
     status_change = {
         Status.SUSPENDED: ChangeKind.SUSPEND,
@@ -93,7 +105,7 @@ def _changes_for(record: AeoRecord, current: ChainCertification) -> tuple[list[A
     }
 
     def to_status(kind: ChangeKind) -> AeoChange:
-        return AeoChange(kind=kind, operator=op, reason=record.reason)
+        return AeoChange(kind=kind, operator=op, reason=record.reason, effective_at=record.decided_at)
 
     if current.status in (Status.NONE, Status.REVOKED):
         if want is Status.REVOKED:

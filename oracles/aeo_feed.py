@@ -139,6 +139,7 @@ class AeoFeed:
             client=self.client,
             contract=self.contract,
             outbox=self.outbox,
+            member=self.member,
             source=source,
         )
         totals = {"transactions": 0, "done_changes": 0, "gas_used": 0}
@@ -180,4 +181,4 @@ class AeoFeed:
                 self.domain, member_id_bytes(batch.member), batch.changes, batch.nonce, batch.deadline
             )
             signatures.append((batch.id, me, sign_digest(self.account, digest)))
-        self.outbox.add_signatures(signatures, quorum)
+        self.outbox.add_signatures(self.member, signatures, quorum)

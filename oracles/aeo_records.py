@@ -4,7 +4,9 @@ Columns / keys (case-insensitive; documented with examples in oracles/README.md)
 operator_id (required; scheme-prefixed national id), tier (required; `general`, `advanced` or
 1..15), valid_from (required; ISO 8601), valid_until (optional; exclusive end), status
 (`active` (default), `suspended`, `revoked`), reason (optional; name or number), evidence
-(optional; a 0x hash, or text that is hashed), name (optional; never leaves this machine).
+(optional; a 0x hash, or text that is hashed), decided_at (optional; ISO 8601: when customs
+decided the row's change, which becomes its effective time on chain; empty: when it is
+recorded), name (optional; never leaves this machine).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ ALIASES = {
     "status": ("status",),
     "reason": ("reason", "reason_code"),
     "evidence": ("evidence", "evidence_hash"),
+    "decided_at": ("decided_at", "effective_at", "decision_time"),
 }
 
 
@@ -55,6 +58,7 @@ class AeoRecord:
     status: Status
     reason: int
     evidence_hash: bytes
+    decided_at: int = 0  # unix seconds; 0: effective when recorded
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,7 @@ def normalise(member: str, rows: list[RawRow]) -> tuple[list[AeoRecord], list[Ro
         try:
             record = _record(member, row)
         except InvalidInput as exc:
-            kind = "invalid dates" if (exc.path or "").startswith("valid") else "malformed row"
+            kind = "invalid dates" if (exc.path or "").startswith(("valid", "decided")) else "malformed row"
             operator = _get(row, "operator_id") or None
             problems.append(RowProblem(row.ref, operator, f"{kind}: {exc.reason}", row.fields))
             continue
@@ -110,6 +114,10 @@ def _record(member: str, row: RawRow) -> AeoRecord:
         raise InvalidInput(f"valid_until {until_text} is not after valid_from {from_text}", path="valid_until")
     if valid_from == 0:
         raise InvalidInput("valid_from must be after 1970-01-01", path="valid_from")
+    decided_text = _get(row, "decided_at")
+    decided_at = to_unix(parse_time(decided_text, path="decided_at")) if decided_text else 0
+    if decided_text and decided_at == 0:
+        raise InvalidInput("decided_at must be after 1970-01-01", path="decided_at")
     return AeoRecord(
         ref=row.ref,
         operator_id=operator_id,
@@ -120,6 +128,7 @@ def _record(member: str, row: RawRow) -> AeoRecord:
         status=STATUSES[status_text],
         reason=parse_reason(_get(row, "reason") or 0),
         evidence_hash=evidence_hash(_get(row, "evidence")),
+        decided_at=decided_at,
     )
 
 

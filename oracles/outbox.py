@@ -26,6 +26,7 @@ from filelock import FileLock
 
 from ledger.aeo.changes import AeoChange
 from ledger.aeo.codes import ChangeKind
+from ledger.timestamps import iso
 from oracles.aeo_diff import PlannedChange
 from oracles.aeo_records import RowProblem
 from oracles.outbox_schema import SCHEMA
@@ -224,25 +225,28 @@ class Outbox:
 
     # ------------------------------------------------------------------ signing, submitting
 
-    def add_signatures(self, signatures: Sequence[tuple[str, str, bytes]], quorum: int) -> None:
-        """Store (batch, signer, signature) rows; batches with `quorum` signatures are ready."""
+    def add_signatures(self, member: str, signatures: Sequence[tuple[str, str, bytes]], quorum: int) -> None:
+        """Store (batch, signer, signature) rows of `member`'s batches; those of its batches
+        with `quorum` signatures are ready. Other members' batches are never touched: their
+        quorum is their own (the outbox is shared by every oracle of the data directory)."""
         with self.transaction() as db:
+            mine = {b for (b,) in db.execute("SELECT id FROM batches WHERE member=? AND state='signing'", (member,))}
             db.executemany(
                 "INSERT OR IGNORE INTO signatures (batch_id, signer, signature, created_at) VALUES (?,?,?,?)",
-                [(b, s, sig, time.time()) for b, s, sig in signatures],
+                [(b, s, sig, time.time()) for b, s, sig in signatures if b in mine],
             )
-            self._promote(db, quorum)
+            self._promote(db, member, quorum)
 
-    def promote_ready(self, quorum: int) -> None:
+    def promote_ready(self, member: str, quorum: int) -> None:
         with self.transaction() as db:
-            self._promote(db, quorum)
+            self._promote(db, member, quorum)
 
     @staticmethod
-    def _promote(db: sqlite3.Connection, quorum: int) -> None:
+    def _promote(db: sqlite3.Connection, member: str, quorum: int) -> None:
         db.execute(
-            "UPDATE batches SET state='ready', updated_at=? WHERE state='signing' AND"
+            "UPDATE batches SET state='ready', updated_at=? WHERE member=? AND state='signing' AND"
             " (SELECT count(*) FROM signatures s WHERE s.batch_id=batches.id) >= ?",
-            (time.time(), quorum),
+            (time.time(), member, quorum),
         )
 
     def claim(self, member: str, submitter: str, *, limit: int, stale_before: float, mine_before: float) -> list[str]:
@@ -266,28 +270,32 @@ class Outbox:
             )
         return ids
 
-    def unclaim(self, batch_ids: Sequence[str]) -> None:
-        """Give back claimed batches that were not sent (a refused or failed send)."""
+    def unclaim(self, member: str, batch_ids: Sequence[str]) -> None:
+        """Give back `member`'s claimed batches that were not sent (a refused or failed send)."""
         with self.transaction() as db:
             db.executemany(
-                "UPDATE batches SET state='ready', updated_at=? WHERE id=? AND state='submitting'",
-                [(time.time(), b) for b in batch_ids],
+                "UPDATE batches SET state='ready', updated_at=? WHERE id=? AND member=? AND state='submitting'",
+                [(time.time(), b, member) for b in batch_ids],
             )
 
-    def drop_signature(self, batch_id: str, signer: str) -> None:
+    def drop_signature(self, member: str, batch_id: str, signer: str) -> None:
         """Forget a signature the contract refused (signer no longer an oracle of the member)."""
         with self.transaction() as db:
-            db.execute("DELETE FROM signatures WHERE batch_id=? AND lower(signer)=lower(?)", (batch_id, signer))
-            db.execute("UPDATE batches SET state='signing', updated_at=? WHERE id=?", (time.time(), batch_id))
+            if db.execute("SELECT 1 FROM batches WHERE id=? AND member=?", (batch_id, member)).fetchone():
+                db.execute("DELETE FROM signatures WHERE batch_id=? AND lower(signer)=lower(?)", (batch_id, signer))
+                db.execute("UPDATE batches SET state='signing', updated_at=? WHERE id=?", (time.time(), batch_id))
 
-    def load(self, batch_ids: Sequence[str]) -> list[Batch]:
+    def load(self, member: str, batch_ids: Sequence[str]) -> list[Batch]:
+        """`member`'s batches of these ids (ids of another member's batches are skipped)."""
         found = []
         for batch_id in batch_ids:
             row = self._db.execute(
-                "SELECT id, member, nonce, deadline, state, tx_hash, submitter, solo FROM batches WHERE id=?",
-                (batch_id,),
+                "SELECT id, member, nonce, deadline, state, tx_hash, submitter, solo FROM batches"
+                " WHERE id=? AND member=?",
+                (batch_id, member),
             ).fetchone()
-            found.append(self._load(row))
+            if row is not None:
+                found.append(self._load(row))
         return found
 
     def record_submitted(self, sent: Sequence[tuple[str, str]]) -> None:
@@ -371,6 +379,29 @@ class Outbox:
         return [dict(zip(keys, (str(v) if v is not None else None for v in r), strict=True))
                 for r in rows]  # fmt: skip
 
+    def changes(self, member: str | None = None, *, limit: int = 1000) -> list[dict[str, object]]:
+        """The latest `limit` changes, newest first: who, what, state, `decided_at` (the customs
+        decision time, the change's effective time on chain; None: effective when recorded on
+        chain) and `recorded_at` (when the feed recorded it in the outbox), both ISO 8601."""
+        where, args = ("WHERE c.member=?", (member,)) if member else ("", ())
+        rows = self._db.execute(
+            "SELECT c.member, c.operator_id, c.kind, CASE WHEN c.state='batched' THEN b.state ELSE c.state END,"
+            f" c.effective_at, c.created_at FROM changes c LEFT JOIN batches b ON b.id=c.batch_id {where}"
+            " ORDER BY c.created_at DESC, c.operator_id, c.seq DESC LIMIT ?",
+            (*args, limit),
+        ).fetchall()
+        return [
+            {
+                "member": str(m),
+                "operator_id": str(op),
+                "change": ChangeKind(int(kind)).name.lower(),
+                "state": str(state),
+                "decided_at": iso(int(effective)) if effective else None,
+                "recorded_at": iso(int(created)),
+            }
+            for m, op, kind, state, effective, created in rows
+        ]
+
     def open_batches(self, member: str | None = None) -> list[dict[str, object]]:
         where, args = ("AND b.member=?", (member,)) if member else ("", ())
         rows = self._db.execute(
@@ -381,4 +412,7 @@ class Outbox:
             args,
         ).fetchall()
         keys = ("id", "member", "state", "changes", "tx_hash", "deadline", "signatures")
-        return [dict(zip(keys, r, strict=True)) for r in rows]
+        found = [dict(zip(keys, r, strict=True)) for r in rows]
+        for batch in found:
+            batch["deadline"] = iso(int(str(batch["deadline"])))  # ISO 8601, like every time people read
+        return found

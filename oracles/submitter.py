@@ -37,8 +37,9 @@ class SubmitResult:
 
 
 class Submitter:
-    def __init__(self, *, client: LedgerClient, contract: Contract, outbox: Outbox, source: str) -> None:
+    def __init__(self, *, client: LedgerClient, contract: Contract, outbox: Outbox, member: str, source: str) -> None:
         self.client = client
+        self.member = member  # only this member's batches are loaded, given back or changed
         self.contract = contract
         self.outbox = outbox
         self.source = source
@@ -46,9 +47,9 @@ class Submitter:
     def submit(self, batch_ids: Sequence[str]) -> SubmitResult:
         result = SubmitResult()
         try:
-            self._submit(self.outbox.load(batch_ids), result)
+            self._submit(self.outbox.load(self.member, batch_ids), result)
         finally:
-            self.outbox.unclaim(batch_ids)  # only those still 'submitting' (never sent)
+            self.outbox.unclaim(self.member, batch_ids)  # only those still 'submitting' (never sent)
         return result
 
     def _submit(self, batches: list[Batch], result: SubmitResult) -> None:
@@ -119,7 +120,7 @@ class Submitter:
             self.outbox.release(batch.id, "expired", str(error), solo=False)
             result.released += 1
         elif name in SIGNER_ERRORS and isinstance(error, ContractRevert):
-            self.outbox.drop_signature(batch.id, str(error.values.get("signer", "")))
+            self.outbox.drop_signature(self.member, batch.id, str(error.values.get("signer", "")))
         elif len({c.operator for c in batch.changes}) > 1:
             # All or nothing: retry each operator alone to find the change the contract refuses.
             self.outbox.release(batch.id, "failed", str(error), solo=True)

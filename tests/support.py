@@ -198,3 +198,15 @@ def write_source(path: Path, count: int) -> list[str]:
     rows = [f"{op},advanced,2025-01-01,,{'suspended' if i % 7 == 0 else 'active'},fraud" for i, op in enumerate(ops)]
     path.write_text("operator_id,tier,valid_from,valid_until,status,reason\n" + "\n".join(rows) + "\n")
     return ops
+
+
+def recorded_view(chain: Chain, operators: list[str], member: str = "CN") -> dict[str, tuple[str, str, int]]:
+    """Like chain_view, by the last recorded change whatever its effective time (chain_view is
+    the state in effect at the wall-clock time now; a test that moves the chain's clock ahead
+    records changes effective after that)."""
+    binding = AeoRegistryBinding(chain.client())
+    view = {}
+    for op in operators:
+        c = binding.certification(operator=op, certified_by=member)
+        view[op] = (c.state.status, c.state.tier_name, c.changes) if c.state else ("none", "-", 0)
+    return view

@@ -20,6 +20,9 @@ from eth_utils.crypto import keccak
 
 from ledger.errors import InvalidInput
 from ledger.ids import member_id_bytes
+from ledger.reasons import Reason as Reason  # the shared vocabulary, re-exported
+from ledger.reasons import lookup
+from ledger.reasons import reason_name as reason_name
 
 MAX_TIER = 15
 _NATIONAL_ID = re.compile(r"^[A-Z0-9][A-Z0-9:/._-]{0,127}$")
@@ -50,22 +53,6 @@ class Tier(IntEnum):
 
     GENERAL = 1
     ADVANCED = 2
-
-
-class Reason(IntEnum):
-    """Reason codes for suspensions, reinstatements and revocations (uint16 on chain)."""
-
-    UNSPECIFIED = 0
-    FRAUD = 1
-    CLERICAL_ERROR = 2
-    NON_COMPLIANCE = 3
-    VOLUNTARY = 4
-    EXPIRED = 5
-    INVESTIGATION = 6
-    SECURITY_INCIDENT = 7
-    INSOLVENCY = 8
-    REMEDIATED = 9
-    OTHER = 99
 
 
 class Status(IntEnum):
@@ -120,19 +107,10 @@ def _by_slug_or_number(enum: type[IntEnum], text: str, what: str, path: str) -> 
 
 
 def parse_reason(text: str | int) -> int:
-    """A reason code from its name (`fraud`) or number (`1`); any uint16 number is accepted."""
-    code = text if isinstance(text, int) else _by_slug_or_number(Reason, text, "reason", "reason")
-    if not 0 <= code <= 0xFFFF:
-        raise InvalidInput(f"reason code {code} is not between 0 and 65535", path="reason")
-    return code
+    """A reason code from its name (`fraud`) or number (`1`); any uint16 number is accepted.
 
-
-def reason_name(code: int) -> str:
-    """The name of a reason code, or `code-N` for a number without one."""
-    try:
-        return slug(Reason(code))
-    except ValueError:
-        return f"code-{code}"
+    The vocabulary is the one certificates use (`ledger.reasons.Reason`, docs/formats.md)."""
+    return lookup(text, allow_unspecified=True)
 
 
 def parse_tier(text: str | int) -> int:

@@ -33,6 +33,7 @@ class CertificationState(BaseModel):
     valid_from: datetime | None
     valid_until: datetime | None
     effective_at: datetime | None
+    recorded_at: datetime | None = None  # the block time of the transaction (history only)
 
     @classmethod
     def from_chain(cls, raw: Any) -> CertificationState:
@@ -51,7 +52,8 @@ class CertificationState(BaseModel):
 
 
 class Certification(BaseModel):
-    """An operator's certification by one member, as last recorded."""
+    """An operator's certification by one member: `state` as last recorded; `status` and
+    `current` in effect at `at` (default now); `scheduled`, recorded changes effective later."""
 
     operator: str
     operator_hash: str
@@ -60,6 +62,9 @@ class Certification(BaseModel):
     state: CertificationState | None
     evidence_hash: str
     changes: int
+    at: datetime | None = None
+    current: CertificationState | None = None
+    scheduled: list[CertificationState] = []
 
 
 class CertificationHistory(BaseModel):
@@ -123,7 +128,9 @@ class MraProposal(BaseModel):
 
 
 class Mra(BaseModel):
-    """The MRA between `member` and `partner`, seen from `member`."""
+    """The MRA between `member` and `partner`, seen from `member`: as last recorded (`status`,
+    `state`), and in effect at `at` (`state_at`, `in_force`; `ledger.aeo.mra.in_force`, the
+    same answer `recognized` uses). `scheduled`: recorded changes that take effect after `at`."""
 
     member: str
     partner: str
@@ -133,6 +140,10 @@ class Mra(BaseModel):
     changes: int
     proposal: MraProposal | None
     history: list[MraState]
+    at: datetime
+    state_at: MraState
+    in_force: bool
+    scheduled: list[MraState]
 
 
 class MraActionResult(BaseModel):

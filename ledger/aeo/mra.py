@@ -9,6 +9,7 @@ from web3.contract import Contract
 from web3.contract.contract import ContractFunction
 
 from ledger.aeo.codes import MraStatus, slug
+from ledger.aeo.errors import readable_errors
 from ledger.aeo.models import Mra, MraActionResult, MraProposal, MraState
 from ledger.aeo.registry import CONTRACT
 from ledger.chain.client import LedgerClient
@@ -16,7 +17,7 @@ from ledger.chain.reads import read_pages
 from ledger.consortium.binding import ConsortiumBinding
 from ledger.errors import InvalidInput
 from ledger.ids import member_id_bytes, member_id_text
-from ledger.timestamps import to_unix
+from ledger.timestamps import to_unix, utc_now
 
 
 class MraBinding:
@@ -28,19 +29,25 @@ class MraBinding:
 
     # -------------------------------------------------------------- reads
 
-    def get(self, *, member: str, partner: str) -> Mra:
-        """The MRA between `member` and `partner`, seen from `member`."""
+    def get(self, *, member: str, partner: str, at: datetime | None = None) -> Mra:
+        """The MRA between `member` and `partner`, seen from `member`, and its state at `at`
+        (default: the wall-clock time now)."""
+        when = at or utc_now()
         a, b = member_id_bytes(member), member_id_bytes(partner)
         fns = self.contract.functions
         state, suspended_by, changes = self.client.call(fns.mra(a, b))
-        history = read_pages(
-            self.client,
-            length=self.client.call(fns.mraHistoryLength(a, b)),
-            page=lambda offset, limit: fns.mraHistory(a, b, offset, limit),
-            page_size=int(self.client.call(fns.MAX_HISTORY_PAGE())),
-        )
+        history = [
+            MraState.from_chain(h)
+            for h in read_pages(
+                self.client,
+                length=self.client.call(fns.mraHistoryLength(a, b)),
+                page=lambda offset, limit: fns.mraHistory(a, b, offset, limit),
+                page_size=int(self.client.call(fns.MAX_HISTORY_PAGE())),
+            )
+        ]
         proposal = MraProposal.from_chain(self.client.call(fns.mraProposal(a, b)))
         parsed = MraState.from_chain(state)
+        state_at = mra_state_at(self.client, member=member, partner=partner, at=when)
         return Mra(
             member=member.upper(),
             partner=partner.upper(),
@@ -49,11 +56,17 @@ class MraBinding:
             suspended_by=member_id_text(suspended_by) or None,
             changes=changes,
             proposal=proposal,
-            history=[MraState.from_chain(h) for h in history],
+            history=history,
+            at=when,
+            state_at=state_at,
+            in_force=in_force(state_at),
+            scheduled=[h for h in history if h.since is not None and h.since > when],
         )
 
-    def list_mras(self, *, member: str | None = None) -> list[Mra]:
-        """Every MRA (or proposal) of `member`, or of every consortium member, once per pair."""
+    def list_mras(self, *, member: str | None = None, at: datetime | None = None) -> list[Mra]:
+        """Every MRA (or proposal) of `member`, or of every consortium member, once per pair,
+        with its state at `at` (default: the wall-clock time now)."""
+        when = at or utc_now()
         everyone = member is None
         members = [m.id for m in ConsortiumBinding(self.client).members()] if everyone else []
         if member is not None:
@@ -66,7 +79,7 @@ class MraBinding:
                 if frozenset((m, partner)) in seen:
                     continue
                 seen.add(frozenset((m, partner)))
-                found.append(self.get(member=m, partner=partner))
+                found.append(self.get(member=m, partner=partner, at=when))
         return found
 
     # -------------------------------------------------------------- writes (member admin)
@@ -129,7 +142,8 @@ class MraBinding:
     def _act(self, action: str, member: str, partner: str, fn: ContractFunction) -> MraActionResult:
         if member.upper() == partner.upper():
             raise InvalidInput("an MRA is between two different members", path="with")
-        sent = self.client.transact(fn)
+        with readable_errors():
+            sent = self.client.transact(fn)
         return MraActionResult(
             action=action,
             member=member.upper(),
@@ -139,5 +153,21 @@ class MraBinding:
         )
 
 
-def is_in_force(mra: Mra) -> bool:
-    return mra.state.status == slug(MraStatus.IN_FORCE)
+def mra_state_at(client: LedgerClient, *, member: str, partner: str, at: datetime) -> MraState:
+    """The MRA between two members in effect at the instant `at`, seen from `member`.
+
+    The time is always passed explicitly (never 0, which the contract reads as the block time
+    of the call). At 1970-01-01T00:00:00Z itself no MRA is in effect: the contract records
+    every MRA change at its block time or later, never at 0, so that instant is answered
+    without asking it (see docs/formats.md, Times)."""
+    when = to_unix(at)
+    if when <= 0:
+        return MraState.from_chain((0, 0, 0, 0))
+    fn = client.contract(CONTRACT).functions.mraAt(member_id_bytes(member), member_id_bytes(partner), when)
+    return MraState.from_chain(client.call(fn))
+
+
+def in_force(state: MraState) -> bool:
+    """Whether an MRA in this state (`mra_state_at` some time) is in force: the one test both
+    `sanzhi mra list` and recognition use."""
+    return state.status == slug(MraStatus.IN_FORCE)

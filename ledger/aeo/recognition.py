@@ -14,12 +14,13 @@ from ledger.aeo.codes import (
     tier_name,
 )
 from ledger.aeo.models import CertificationState, MraState, Recognition
+from ledger.aeo.mra import in_force, mra_state_at
 from ledger.aeo.registry import CONTRACT
 from ledger.chain.client import LedgerClient
 from ledger.chain.codec import ContractCodec
 from ledger.errors import TransactionFailed
 from ledger.ids import member_id_bytes
-from ledger.timestamps import to_unix
+from ledger.timestamps import to_unix, utc_now
 
 
 def _call(codec: ContractCodec, address: str, name: str, *args: object) -> tuple[str, list[Any]]:
@@ -42,35 +43,34 @@ def recognized(
 ) -> Recognition:
     """The contract's answer (`recognition` view) with every failing check spelled out.
 
-    One JSON-RPC batch: the four views at `at` (0: the block time of the call) and, for "now",
-    the latest block, whose time is reported as `at`.
+    `at` defaults to the wall-clock time now, passed to the contract explicitly (the time of
+    the latest block can be far behind on an idle node). The MRA check is `mra.in_force` on
+    `mra.mra_state_at`, the same as `sanzhi mra list`. At 1970-01-01T00:00:00Z nothing is in
+    effect (the contract never records a change at time 0) and that instant is answered
+    without asking the contract, which reads `at` 0 as "now".
     """
+    when_dt = at or utc_now()
+    when = to_unix(when_dt)
     address = client.address_of(CONTRACT)
     codec = client.artifacts.codec(CONTRACT)
     op = operator_hash(certified_by, operator)
     certifying, recognising = member_id_bytes(certified_by), member_id_bytes(recognised_by)
-    when = to_unix(at)
-    calls = [
-        _call(codec, address, "recognition", op, certifying, recognising, when),
-        _call(codec, address, "certificationAt", op, certifying, when),
-        _call(codec, address, "mraAt", recognising, certifying, when),
-        _call(codec, address, "mra", recognising, certifying),
-    ]
-    if at is None:
-        calls.append(("eth_getBlockByNumber", ["latest", False]))
-    replies = client.raw_batch(calls)
-    names = ("recognition", "certificationAt", "mraAt", "mra")
-    answer, cert_raw, mra_raw, mra_record = (_result(codec, n, r) for n, r in zip(names, replies, strict=False))
-    if at is None:
-        block = replies[4].get("result")
-        if not block:
-            raise TransactionFailed(f"node did not return the latest block: {replies[4].get('error')}")
-        when = int(block["timestamp"], 16)
-    is_recognized, contract_reason = answer
-    cert = CertificationState.from_chain(cert_raw)
     own = certifying == recognising
-    mra = None if own else MraState.from_chain(mra_raw)
-    reasons = _failing_checks(cert_raw, mra_raw, int(mra_record[2]), own, when)
+    if when > 0:
+        calls = [
+            _call(codec, address, "recognition", op, certifying, recognising, when),
+            _call(codec, address, "certificationAt", op, certifying, when),
+        ]
+        replies = client.raw_batch(calls)
+        answer = _result(codec, "recognition", replies[0])
+        cert_raw = tuple(_result(codec, "certificationAt", replies[1]))
+        is_recognized, contract_reason = bool(answer[0]), int(answer[1])
+    else:
+        cert_raw = (0, 0, 0, 0, 0, 0, 0)
+        is_recognized, contract_reason = False, int(RecognitionReason.NOT_CERTIFIED)
+    cert = CertificationState.from_chain(cert_raw)
+    mra = None if own else mra_state_at(client, member=recognised_by, partner=certified_by, at=when_dt)
+    reasons = _failing_checks(cert_raw, mra, when)
     first = slug(RecognitionReason(contract_reason))
     if not is_recognized and (not reasons or reasons[0] != first):
         reasons = [first, *(r for r in reasons if r != first)]
@@ -83,22 +83,17 @@ def recognized(
         certified_by=certifier,
         recognised_by=recogniser,
         at=datetime.fromtimestamp(when, tz=UTC),
-        recognized=bool(is_recognized),
+        recognized=is_recognized,
         reasons=reasons,
-        explanation=_explain(bool(is_recognized), reasons, cert, certifier, recogniser),
+        explanation=_explain(is_recognized, reasons, cert, certifier, recogniser),
         certification=cert if cert.status != slug(Status.NONE) else None,
         mra=mra,
     )
 
 
-def _failing_checks(
-    cert: tuple[int, int, int, int, int, int, int],
-    mra: tuple[int, int, int, int],
-    mra_changes: int,
-    own: bool,
-    at: int,
-) -> list[str]:
-    """The checks of the contract's `_reason`, all of them rather than the first failing."""
+def _failing_checks(cert: tuple[int, ...], mra: MraState | None, at: int) -> list[str]:
+    """The checks of the contract's `_reason`, all of them rather than the first failing
+    (`mra` None: the recognising member is the certifying one)."""
     _, status, tier, _, valid_from, valid_until, _ = cert
     failing: list[RecognitionReason] = []
     if status == Status.NONE:
@@ -111,13 +106,12 @@ def _failing_checks(
         failing.append(RecognitionReason.NOT_YET_VALID)
     if status != Status.NONE and valid_until and at >= valid_until:
         failing.append(RecognitionReason.EXPIRED)
-    if not own:
-        mra_status, _, recognised_tiers, _ = mra
-        if mra_changes == 0:
+    if mra is not None:
+        if mra.status == slug(MraStatus.NONE):
             failing.append(RecognitionReason.NO_MRA)
-        elif mra_status != MraStatus.IN_FORCE:
+        elif not in_force(mra):
             failing.append(RecognitionReason.MRA_NOT_IN_FORCE)
-        elif status != Status.NONE and not recognised_tiers & (1 << tier):
+        elif status != Status.NONE and tier_name(tier) not in mra.tiers_recognised_by_member:
             failing.append(RecognitionReason.TIER_NOT_IN_SCOPE)
     return [slug(r) for r in failing]
 
@@ -132,8 +126,8 @@ def _explain(ok: bool, reasons: list[str], cert: CertificationState, certifier: 
         "suspended": f"{certifier} suspended the certification ({cert.reason_name})",
         "not-yet-valid": "the certification is not valid yet",
         "expired": "the certification has expired",
-        "no-mra": f"{certifier} and {recogniser} have no MRA",
-        "mra-not-in-force": f"the MRA between {certifier} and {recogniser} is not in force",
+        "no-mra": f"{certifier} and {recogniser} had no MRA in effect at that time",
+        "mra-not-in-force": f"the MRA between {certifier} and {recogniser} was suspended or terminated at that time",
         "tier-not-in-scope": f"{recogniser} does not recognise tier {tier_name(cert.tier)} AEOs of {certifier}",
     }
     return "; ".join(text[r] for r in reasons)

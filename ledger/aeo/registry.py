@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from eth_utils.crypto import keccak
 from web3.contract import Contract
@@ -16,12 +16,13 @@ from ledger.aeo.codes import (
     parse_tier,
     slug,
 )
+from ledger.aeo.errors import readable_errors
 from ledger.aeo.models import Certification, CertificationHistory, CertificationState, ChangeResult
 from ledger.chain.client import LedgerClient, SentTransaction
 from ledger.chain.reads import read_pages
 from ledger.errors import InvalidInput
 from ledger.ids import member_id_bytes
-from ledger.timestamps import to_unix
+from ledger.timestamps import to_unix, utc_now
 
 CONTRACT = "AeoRegistry"
 
@@ -48,23 +49,40 @@ class AeoRegistryBinding:
 
     # -------------------------------------------------------------- reads
 
-    def certification(self, *, operator: str, certified_by: str) -> Certification:
+    def certification(self, *, operator: str, certified_by: str, at: datetime | None = None) -> Certification:
+        """The certification as last recorded, and in effect at `at` (default: the wall-clock
+        time now, passed to the contract explicitly): a change recorded with a later effective
+        time is `scheduled`, not current."""
+        when = at or utc_now()
         op = operator_hash(certified_by, operator)
         member = member_id_bytes(certified_by)
-        raw = self.client.call(self.contract.functions.certification(op, member))
+        fns = self.contract.functions
+        raw = self.client.call(fns.certification(op, member))
         state_raw, evidence, changes = raw
         state = CertificationState.from_chain(state_raw) if changes else None
+        current: CertificationState | None = state
+        scheduled: list[CertificationState] = []
+        if state is not None and state.effective_at is not None and state.effective_at > when:
+            scheduled = [s for s in self.history(operator=operator, certified_by=certified_by).history
+                         if s.effective_at is not None and s.effective_at > when]  # fmt: skip
+            at_raw = self.client.call(fns.certificationAt(op, member, to_unix(when))) if to_unix(when) else None
+            current = CertificationState.from_chain(at_raw) if at_raw and at_raw[1] else None
         return Certification(
             operator=operator,
             operator_hash="0x" + op.hex(),
             certified_by=certified_by.upper(),
-            status=state.status if state else slug(Status.NONE),
+            status=current.status if current else slug(Status.NONE),
             state=state,
             evidence_hash="0x" + bytes(evidence).hex(),
             changes=changes,
+            at=when,
+            current=current,
+            scheduled=scheduled,
         )
 
     def history(self, *, operator: str, certified_by: str) -> CertificationHistory:
+        """Every change, oldest first, each with its effective time and the time it was
+        recorded (the block time of its event)."""
         op = operator_hash(certified_by, operator)
         member = member_id_bytes(certified_by)
         fns = self.contract.functions
@@ -74,12 +92,37 @@ class AeoRegistryBinding:
             page=lambda offset, limit: fns.certificationHistory(op, member, offset, limit),
             page_size=int(self.client.call(fns.MAX_HISTORY_PAGE())),
         )
+        states = [CertificationState.from_chain(r) for r in raw]
+        recorded = self._recorded_times(op, member) if states else []
+        if len(recorded) == len(states):
+            states = [s.model_copy(update={"recorded_at": t}) for s, t in zip(states, recorded, strict=True)]
         return CertificationHistory(
             operator=operator,
             operator_hash="0x" + op.hex(),
             certified_by=certified_by.upper(),
-            history=[CertificationState.from_chain(r) for r in raw],
+            history=states,
         )
+
+    def _recorded_times(self, op: bytes, member: bytes) -> list[datetime]:
+        """Block times of the certification's events, oldest first: one event per history
+        entry (OperatorCertified / Suspended / Reinstated / Revoked)."""
+        codec = self.client.artifacts.codec(CONTRACT)
+        events = ("OperatorCertified", "OperatorSuspended", "OperatorReinstated", "OperatorRevoked")
+        start = self.client.deployment.deployment_block if self.client.deployment else 0
+        query = {
+            "address": self.contract.address,
+            "fromBlock": hex(start),
+            "toBlock": "latest",
+            "topics": [["0x" + codec.event_topic(e).hex() for e in events], "0x" + member.hex(), "0x" + op.hex()],
+        }
+        reply = self.client.raw_batch([("eth_getLogs", [query])])[0]
+        if "error" in reply:
+            return []  # a node that refuses the range: history without recorded times
+        logs = sorted(reply["result"], key=lambda e: (int(e["blockNumber"], 16), int(e["logIndex"], 16)))
+        blocks = sorted({e["blockNumber"] for e in logs})
+        replies = self.client.raw_batch([("eth_getBlockByNumber", [b, False]) for b in blocks])
+        times = {b: int(r["result"]["timestamp"], 16) for b, r in zip(blocks, replies, strict=True) if r.get("result")}
+        return [datetime.fromtimestamp(times[e["blockNumber"]], tz=UTC) for e in logs if e["blockNumber"] in times]
 
     def oracle_quorum(self, member: str) -> int:
         return int(self.client.call(self.contract.functions.oracleQuorum(member_id_bytes(member))))
@@ -114,7 +157,9 @@ class AeoRegistryBinding:
             effective_at=to_unix(effective_at),
         )
         fn = self.contract.functions.certify(*change.as_tuple()[1:6], change.effective_at)
-        return self._result(member, operator, change.kind, self.client.transact(fn))
+        with readable_errors(operator):
+            sent = self.client.transact(fn)
+        return self._result(member, operator, change.kind, sent)
 
     def change_status(
         self,
@@ -136,12 +181,15 @@ class AeoRegistryBinding:
             ChangeKind.REINSTATE: functions.reinstate,
             ChangeKind.REVOKE: functions.revoke,
         }[kind](op, code, at)
-        return self._result(member, operator, kind, self.client.transact(fn))
+        with readable_errors(operator):
+            sent = self.client.transact(fn)
+        return self._result(member, operator, kind, sent)
 
     def apply_changes(self, changes: list[AeoChange]) -> SentTransaction:
         """Apply up to MAX_BATCH changes as the member admin in one transaction."""
         fn = self.contract.functions.applyChanges([c.as_tuple() for c in changes])
-        return self.client.transact(fn)
+        with readable_errors():
+            return self.client.transact(fn)
 
     def _result(self, member: str, operator: str, kind: ChangeKind, sent: SentTransaction) -> ChangeResult:
         certification = self.certification(operator=operator, certified_by=member)

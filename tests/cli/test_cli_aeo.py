@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli_foundation import assert_clean_error
-from tests.support import EXAMPLES, CliRunner
+from ledger.timestamps import iso, parse_time, utc_now
+from tests.cli.test_cli_foundation import assert_clean_error, run_cli
+from tests.support import EXAMPLES, CliRunner, free_port
 
 OP = "USCI:91310000MA1FL8XQ30"
 
@@ -22,9 +25,14 @@ def aeo_cli(cli: CliRunner) -> Iterator[CliRunner]:
     shutil.rmtree(cli.chain.data_dir / "oracles", ignore_errors=True)
 
 
-def ok(result: object) -> dict[str, object]:
-    assert result.exit_code == 0, result.stderr  # type: ignore[attr-defined]
+def ok(result: object, code: int = 0) -> dict[str, object]:
+    assert result.exit_code == code, result.stderr  # type: ignore[attr-defined]
     return json.loads(result.stdout)  # type: ignore[attr-defined, no-any-return]
+
+
+def no(result: object) -> dict[str, object]:
+    """A command that answers "no" (exit 1) with JSON on stdout."""
+    return ok(result, 1)
 
 
 def in_force(cli: CliRunner, tiers: str = "general,advanced") -> None:
@@ -40,10 +48,10 @@ def test_certify_status_history(aeo_cli: CliRunner) -> None:
     assert cert["status"] == "active"  # type: ignore[index]
     assert cert["state"]["valid_until"] == "2028-12-31T16:00:00Z"  # type: ignore[index]
     text = cli("aeo", "status", "--operator", OP, "--certified-by", "CN")
-    assert "certified by CN: active, tier advanced, valid 2026-01-01 00:00:00Z to 2028-12-31 16:00:00Z" in text.stdout
+    assert "certified by CN: active; tier advanced, valid 2026-01-01T00:00Z to 2028-12-31T16:00Z" in text.stdout
     suspended = ok(cli("aeo", "suspend", "--operator", OP, "--reason", "fraud", "--as", "cn-customs", "--json"))
     assert suspended["certification"]["state"]["reason"] == 1  # type: ignore[index]
-    assert "reinstate" in cli("aeo", "reinstate", "--operator", OP, "--reason", "9", "--as", "cn-customs").stdout
+    assert "reinstate" in cli("aeo", "reinstate", "--operator", OP, "--reason", "12", "--as", "cn-customs").stdout
     assert (
         ok(cli("aeo", "revoke", "--operator", OP, "--reason", "voluntary", "--as", "cn-customs", "--json"))[
             "certification"
@@ -65,20 +73,20 @@ def test_recognized(aeo_cli: CliRunner) -> None:
     cli = aeo_cli
     ok(cli("aeo", "certify", "--operator", OP, "--tier", "general", "--as", "cn-customs", "--json"))
     args = ("aeo", "recognized", "--operator", OP, "--certified-by", "CN", "--recognised-by", "SG")
-    first = ok(cli(*args, "--json"))
+    first = no(cli(*args, "--json"))
     assert (first["recognized"], first["reasons"]) == (False, ["no-mra"])
     in_force(cli, tiers="advanced")
-    scoped = ok(cli(*args, "--json"))
+    scoped = no(cli(*args, "--json"))
     assert (scoped["recognized"], scoped["reasons"]) == (False, ["tier-not-in-scope"])
     ok(cli("aeo", "certify", "--operator", OP, "--tier", "2", "--as", "cn-customs", "--json"))
     assert cli(*args).stdout.startswith("RECOGNISED at ")
     cli("aeo", "suspend", "--operator", OP, "--reason", "investigation", "--as", "cn-customs")
     assert "NOT RECOGNISED" in cli(*args).stdout
-    assert ok(cli(*args, "--json"))["reasons"] == ["suspended"]
-    past = ok(cli(*args, "--at", "2020-01-01", "--json"))
-    assert (past["recognized"], past["reasons"], past["at"]) == (False, ["not-certified", "mra-not-in-force"],
+    assert no(cli(*args, "--json"))["reasons"] == ["suspended"]
+    past = no(cli(*args, "--at", "2020-01-01", "--json"))
+    assert (past["recognized"], past["reasons"], past["at"]) == (False, ["not-certified", "no-mra"],
                                                                   "2020-01-01T00:00:00Z")  # fmt: skip
-    american = ok(cli("aeo", "recognized", "--operator", OP, "--certified-by", "CN", "--recognized-by", "CN", "--json"))
+    american = no(cli("aeo", "recognized", "--operator", OP, "--certified-by", "CN", "--recognized-by", "CN", "--json"))
     assert american["reasons"] == ["suspended"]
 
 
@@ -215,3 +223,135 @@ def test_feed_refuses_duplicate_keys_and_deep_nesting_in_one_line(aeo_cli: CliRu
     broken = tmp_path / "broken.json"
     broken.write_text('{"operators": [\n  {"a": 1},,\n]}')
     assert_clean_error(aeo_cli(*feed, str(broken)), "invalid JSON at line 2, column 12")
+
+
+# ---------------------------------------------------------------- times, exit codes, MRA in force
+
+
+def block_time(cli: CliRunner) -> datetime:
+    return datetime.fromtimestamp(cli.chain.client().w3.eth.get_block("latest")["timestamp"], tz=UTC)
+
+
+def test_recognized_exits_0_recognised_1_not_2_undecided(
+    aeo_cli: CliRunner, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cli = aeo_cli
+    args = ("aeo", "recognized", "--operator", OP, "--certified-by", "CN", "--recognised-by", "SG")
+    assert cli(*args).exit_code == 1
+    ok(cli("aeo", "certify", "--operator", OP, "--tier", "general", "--valid-from", "2020-01-01", "--as", "cn-customs",
+           "--json"))  # fmt: skip
+    in_force(cli)
+    assert ok(cli(*args, "--json"))["recognized"] is True
+    assert cli(*args).exit_code == 0
+    undecided = cli(*args, "--at", "soon")
+    assert undecided.exit_code == 2
+    assert_clean_error(undecided, "undecided", "is not an ISO 8601 time")
+    down = run_cli(capsys, "--data-dir", str(cli.chain.data_dir), "--rpc-url", f"http://127.0.0.1:{free_port()}", *args)
+    assert down.exit_code == 2
+    assert_clean_error(down, "undecided", "no chain node answers")
+
+
+def test_without_at_a_query_means_the_wall_clock_now(aeo_cli: CliRunner) -> None:
+    cli = aeo_cli
+    until = block_time(cli) + timedelta(seconds=3)
+    ok(cli("aeo", "certify", "--operator", OP, "--tier", "general", "--valid-from", "2020-01-01",
+           "--valid-until", until.isoformat(), "--as", "cn-customs", "--json"))  # fmt: skip
+    time.sleep(4)  # no transaction meanwhile: the latest block's time stays before `until`
+    args = ("aeo", "recognized", "--operator", OP, "--certified-by", "CN", "--recognised-by", "CN", "--json")
+    answer = no(cli(*args))
+    assert answer["reasons"] == ["expired"]
+    assert parse_time(str(answer["at"])) >= until
+    assert abs((parse_time(str(answer["at"])) - utc_now()).total_seconds()) < 5
+
+
+def test_at_the_epoch_means_that_instant(aeo_cli: CliRunner) -> None:
+    cli = aeo_cli
+    ok(cli("aeo", "certify", "--operator", OP, "--tier", "general", "--valid-from", "2020-01-01", "--as", "cn-customs",
+           "--json"))  # fmt: skip
+    in_force(cli)
+    args = ("aeo", "recognized", "--operator", OP, "--certified-by", "CN", "--recognised-by", "SG", "--json")
+    epoch = no(cli(*args, "--at", "1970-01-01T00:00:00Z"))
+    assert (epoch["at"], epoch["reasons"]) == ("1970-01-01T00:00:00Z", ["not-certified", "no-mra"])
+    assert ok(cli(*args))["recognized"] is True
+    listed = ok(cli("mra", "list", "--at", "1970-01-01T00:00:00Z", "--json"))
+    assert [(m["state_at"]["status"], m["in_force"]) for m in listed] == [("none", False)]  # type: ignore[attr-defined, index]
+
+
+def test_a_future_dated_suspension_is_scheduled_not_current(aeo_cli: CliRunner) -> None:
+    cli = aeo_cli
+    ok(cli("aeo", "certify", "--operator", OP, "--tier", "advanced", "--valid-from", "2020-01-01",
+           "--as", "cn-customs", "--json"))  # fmt: skip
+    later = (utc_now() + timedelta(days=2)).replace(hour=0, minute=0, second=0)
+    ok(cli("aeo", "suspend", "--operator", OP, "--reason", "under-investigation", "--effective", later.isoformat(),
+           "--as", "cn-customs", "--json"))  # fmt: skip
+    shown = cli("aeo", "status", "--operator", OP, "--certified-by", "CN").stdout
+    assert f"certified by CN: active; suspension scheduled for {iso(later)} (under-investigation);" in shown
+    assert later.strftime("%Y-%m-%dT00:00Z") == iso(later)
+    status = ok(cli("aeo", "status", "--operator", OP, "--certified-by", "CN", "--json"))
+    assert (status["status"], [s["change"] for s in status["scheduled"]]) == ("active", ["suspend"])  # type: ignore[attr-defined]
+    then = ok(cli("aeo", "status", "--operator", OP, "--certified-by", "CN", "--at", iso(later), "--json"))
+    assert (then["status"], then["scheduled"]) == ("suspended", [])
+    history = ok(cli("aeo", "history", "--operator", OP, "--certified-by", "CN", "--json"))["history"]
+    effective = [parse_time(h["effective_at"]) for h in history]  # type: ignore[attr-defined]
+    recorded = [parse_time(h["recorded_at"]) for h in history]  # type: ignore[attr-defined]
+    assert effective[1] == later
+    assert recorded[1] < later
+    assert abs((recorded[0] - effective[0]).total_seconds()) < 2  # recorded when it took effect
+    table = cli("aeo", "history", "--operator", OP, "--certified-by", "CN").stdout
+    assert "EFFECTIVE" in table.splitlines()[0]
+    assert "RECORDED" in table.splitlines()[0]
+    assert iso(later) in table
+
+
+def test_mra_list_and_recognized_agree_on_in_force_at_each_time(aeo_cli: CliRunner) -> None:
+    cli = aeo_cli
+    ok(cli("aeo", "certify", "--operator", OP, "--tier", "general", "--valid-from", "2020-01-01", "--as", "cn-customs",
+           "--json"))  # fmt: skip
+    start = (utc_now() + timedelta(days=30)).replace(microsecond=0)
+    ok(cli("mra", "propose", "--with", "SG", "--effective", start.isoformat(), "--as", "cn-customs", "--json"))
+    ok(cli("mra", "accept", "--with", "CN", "--tiers", "general,advanced", "--effective", start.isoformat(),
+           "--as", "sg-customs", "--json"))  # fmt: skip
+
+    def agree(at: datetime | None) -> bool:
+        extra = ("--at", at.isoformat()) if at else ()
+        listed = ok(cli("mra", "list", *extra, "--json"))[0]  # type: ignore[index]
+        answer = cli("aeo", "recognized", "--operator", OP, "--certified-by", "CN", "--recognised-by", "SG", *extra,
+                     "--json")  # fmt: skip
+        reasons = json.loads(answer.stdout)["reasons"]
+        mra_ok = not {"no-mra", "mra-not-in-force"} & set(reasons)
+        assert listed["in_force"] == mra_ok == (answer.exit_code == 0), (at, listed, reasons)  # type: ignore[index]
+        return bool(listed["in_force"])  # type: ignore[index]
+
+    times = [None, start - timedelta(hours=1), start, start + timedelta(days=1)]
+    assert [agree(t) for t in times] == [False, False, True, True]
+    listed_now = cli("mra", "list").stdout
+    assert f"not in force; in force from {iso(start)}" in listed_now
+    assert f"AT {iso(utc_now())[:10]}" in listed_now.splitlines()[0]
+    # CN suspends: recorded at the MRA's start (no change may precede the last), so it is never in force
+    ok(cli("mra", "suspend", "--with", "SG", "--as", "cn-customs", "--json"))
+    assert [agree(t) for t in times] == [False, False, False, False]
+    assert "suspended by CN" in cli("mra", "list", "--at", (start + timedelta(days=1)).isoformat()).stdout
+    ok(cli("mra", "resume", "--with", "SG", "--as", "cn-customs", "--json"))
+    assert [agree(t) for t in times] == [False, False, True, True]
+
+
+def test_aeo_and_mra_errors_name_statuses_tiers_and_times(aeo_cli: CliRunner) -> None:
+    cli = aeo_cli
+    never = cli("aeo", "suspend", "--operator", OP, "--as", "cn-customs")
+    assert_clean_error(never, f"cannot suspend {OP}: CN's certification is none (only an active one can be suspended)",
+                       "(AeoRegistryInvalidTransition)")  # fmt: skip
+    assert "status=" not in never.stderr
+    ok(cli("aeo", "certify", "--operator", OP, "--tier", "general", "--effective", "2026-03-01", "--as", "cn-customs",
+           "--json"))  # fmt: skip
+    early = cli("aeo", "suspend", "--operator", OP, "--effective", "2026-02-01T12:00:00Z", "--as", "cn-customs")
+    assert_clean_error(early, "effective time 2026-02-01T12:00Z is before the certification's last change at "
+                       "2026-03-01T00:00Z")  # fmt: skip
+    ok(cli("mra", "propose", "--with", "SG", "--tiers", "advanced", "--partner-tiers", "general,advanced",
+           "--as", "cn-customs", "--json"))  # fmt: skip
+    changed = cli("mra", "accept", "--with", "CN", "--tiers", "general", "--as", "sg-customs")
+    assert_clean_error(changed, "proposer recognises advanced, partner recognises general,advanced, effective on "
+                       "acceptance", "AeoRegistryMraTermsChanged")  # fmt: skip
+    assert "0x" not in changed.stderr
+    not_yet = cli("mra", "suspend", "--with", "SG", "--as", "cn-customs")
+    assert_clean_error(not_yet, "the MRA between CN and SG is not in effect (never accepted)")
+    assert "status=" not in not_yet.stderr

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from ledger.aeo import AeoRegistryBinding
+from ledger.timestamps import iso, parse_time, utc_now
 from oracles.aeo_feed import outbox_path
 from oracles.outbox import Outbox
 from tests.support import EXAMPLES, EXPECTED, OPS, Chain, chain_view, make_feed
@@ -84,3 +87,51 @@ def test_bad_rows_become_dead_letters_and_the_rest_is_applied(feed_chain: Chain,
     assert "more cells than header" in reasons["row 9"]
     again = make_feed(feed_chain).run(str(source))
     assert (again.new_dead_letters, again.new_changes) == (0, 0)
+
+
+def test_the_customs_decision_time_is_the_effective_time(feed_chain: Chain, tmp_path: Path) -> None:
+    """`decided_at` in the export becomes the change's effective time (a future one is scheduled);
+    rows without it take effect when recorded; the outbox keeps both times."""
+    header = "operator_id,tier,valid_from,status,reason,decided_at\n"
+    source = tmp_path / "aeo.csv"
+    source.write_text(header + "USCI:DECIDED,general,2025-01-01,active,,2025-03-01T08:00:00Z\n"
+                      "USCI:TODAY,general,2025-01-01,active,,\n")  # fmt: skip
+    before = utc_now()
+    make_feed(feed_chain).run(str(source))
+    binding = AeoRegistryBinding(feed_chain.client())
+    decided = binding.history(operator="USCI:DECIDED", certified_by="CN").history
+    assert [h.effective_at for h in decided] == [datetime(2025, 3, 1, 8, tzinfo=UTC)]
+    assert decided[0].recorded_at is not None
+    assert decided[0].recorded_at > decided[0].effective_at  # the block time, not the decision
+    today = binding.history(operator="USCI:TODAY", certified_by="CN").history
+    assert today[0].effective_at == today[0].recorded_at  # today's behaviour: effective when recorded
+
+    later = (utc_now() + timedelta(days=10)).replace(microsecond=0)
+    source.write_text(header + f"USCI:DECIDED,general,2025-01-01,suspended,fraud,{later.isoformat()}\n"
+                      "USCI:TODAY,general,2025-01-01,active,,2024-06-01\n")  # fmt: skip
+    report = make_feed(feed_chain).run(str(source))
+    assert (report.done_changes, report.new_dead_letters) == (1, 0)  # TODAY unchanged: nothing to back-date
+    now = binding.certification(operator="USCI:DECIDED", certified_by="CN")
+    assert (now.status, [s.change for s in now.scheduled]) == ("active", ["suspend"])
+    assert now.state is not None
+    assert now.state.effective_at == later
+    outbox = Outbox(outbox_path(feed_chain.settings))
+    try:
+        changes = {(c["operator_id"], c["change"]): c for c in outbox.changes("CN")}
+    finally:
+        outbox.close()
+    assert changes[("USCI:DECIDED", "certify")]["decided_at"] == "2025-03-01T08:00Z"
+    assert changes[("USCI:DECIDED", "suspend")]["decided_at"] == iso(later)
+    assert changes[("USCI:TODAY", "certify")]["decided_at"] is None
+    assert all(parse_time(str(c["recorded_at"])) >= before - timedelta(seconds=2) for c in changes.values())
+
+    # a decision dated before the certification's last change on chain cannot be recorded
+    source.write_text(header + "USCI:DECIDED,general,2025-01-01,revoked,fraud,2025-02-01\n")
+    refused = make_feed(feed_chain).run(str(source))
+    assert (refused.new_changes, refused.new_dead_letters) == (0, 1)
+    outbox = Outbox(outbox_path(feed_chain.settings))
+    try:
+        reasons = [d["reason"] or "" for d in outbox.dead_letters("CN")]
+    finally:
+        outbox.close()
+    assert reasons[0].startswith("invalid dates: decided_at 2025-02-01T00:00Z is before the certification's last")

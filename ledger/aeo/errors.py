@@ -1,0 +1,103 @@
+"""AeoRegistry's custom errors in words: status and tier names, member ids, ISO 8601 times.
+
+The decoded revert keeps its class (callers still catch `ContractRevert.for_error(name)`);
+only its message is rewritten, ending with the error's name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from ledger.aeo.codes import ChangeKind, MraStatus, Status, slug, tier_name, tiers_of_mask
+from ledger.errors import ContractRevert
+from ledger.ids import member_id_text
+from ledger.timestamps import iso
+
+VERBS = {ChangeKind.CERTIFY: "certify", ChangeKind.SUSPEND: "suspend", ChangeKind.REINSTATE: "reinstate",
+         ChangeKind.REVOKE: "revoke"}  # fmt: skip
+
+
+MRA_WORDS = {MraStatus.NONE: "not in effect (never accepted)", MraStatus.IN_FORCE: "in force",
+             MraStatus.SUSPENDED: "suspended", MraStatus.TERMINATED: "terminated"}  # fmt: skip
+
+
+def _member(value: Any) -> str:
+    return member_id_text(value) if isinstance(value, bytes) else str(value)
+
+
+def _tiers(mask: int) -> str:
+    return ",".join(tiers_of_mask(mask)) or "none"
+
+
+def _messages(operator: str) -> dict[str, Callable[[dict[str, Any]], str]]:
+    who = operator or "the operator"
+    return {
+        "AeoRegistryInvalidTransition": lambda v: (
+            f"cannot {VERBS[ChangeKind(v['kind'])]} {who}: {_member(v['certifyingMember'])}'s certification is "
+            f"{slug(Status(v['status']))}"
+            + {
+                ChangeKind.SUSPEND: " (only an active one can be suspended)",
+                ChangeKind.REINSTATE: " (only a suspended one can be reinstated)",
+                ChangeKind.REVOKE: " (only an active or suspended one can be revoked)",
+            }.get(ChangeKind(v["kind"]), "")
+        ),
+        "AeoRegistryEffectiveTimeTooEarly": lambda v: (
+            f"{who}: effective time {iso(v['effectiveAt'])} is before the certification's last change at "
+            f"{iso(v['previous'])}"
+        ),
+        "AeoRegistryInvalidValidity": lambda v: (
+            f"valid until {iso(v['validUntil'])} is not after valid from {iso(v['validFrom'])}"
+        ),
+        "AeoRegistryInvalidTier": lambda v: f"tier {tier_name(v['tier'])} is not between 1 and {v['max']}",
+        "AeoRegistryInvalidTierMask": lambda v: (
+            f"invalid tiers: proposer recognises {_tiers(v['tiersRecognisedByProposer'])}, partner recognises "
+            f"{_tiers(v['tiersRecognisedByPartner'])} (give at least one tier 1..15)"
+        ),
+        "AeoRegistryMraTermsChanged": lambda v: (
+            f"the proposal between {_member(v['member'])} and {_member(v['partner'])} now reads: proposer "
+            f"recognises {_tiers(v['tiersRecognisedByProposer'])}, partner recognises "
+            f"{_tiers(v['tiersRecognisedByPartner'])}, effective {iso(v['effectiveFrom'], empty='on acceptance')}; "
+            "accept with exactly these terms (see `sanzhi mra list`)"
+        ),
+        "AeoRegistryInvalidMraTransition": lambda v: (
+            f"the MRA between {_member(v['member'])} and {_member(v['partner'])} is "
+            f"{MRA_WORDS[MraStatus(v['status'])]}: that action does not apply to it"
+        ),
+        "AeoRegistryNotMraSuspender": lambda v: (
+            f"only {_member(v['suspendedBy'])}, which suspended the MRA between {_member(v['member'])} and "
+            f"{_member(v['partner'])}, can resume it"
+        ),
+        "AeoRegistryNoMraProposal": lambda v: (
+            f"no MRA proposal is pending between {_member(v['member'])} and {_member(v['partner'])}"
+        ),
+        "AeoRegistryOwnMraProposal": lambda v: (
+            f"{_member(v['member'])} proposed this MRA; {_member(v['partner'])} accepts it"
+        ),
+        "AeoRegistryInvalidPartner": lambda v: (
+            f"{_member(v['partner'])} is not another active member of the consortium"
+        ),
+    }
+
+
+def explain(exc: ContractRevert, operator: str = "") -> ContractRevert:
+    """`exc` with a readable message (unchanged for errors without one here)."""
+    render = _messages(operator).get(exc.name)
+    if render is None:
+        return exc
+    try:
+        text = render(exc.values)
+    except (KeyError, ValueError):
+        return exc
+    exc.message = f"{text} ({exc.name})"
+    exc.args = (exc.message,)
+    return exc
+
+
+@contextmanager
+def readable_errors(operator: str = "") -> Iterator[None]:
+    """Re-raise AeoRegistry reverts inside the block with readable messages."""
+    try:
+        yield
+    except ContractRevert as exc:
+        raise explain(exc, operator) from None
