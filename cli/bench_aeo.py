@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from benchmarks.aeo import run_aeo_benchmark
+from cli.context import JsonOption, print_json
 
 
 def aeo(
@@ -17,11 +18,19 @@ def aeo(
     ] = 10_000,
     out: Annotated[Path, typer.Option("--out", help="JSON results file.")] = Path("bench-results/aeo.json"),
     port: Annotated[int, typer.Option("--port", help="Port for the benchmark's own node (0: any free).")] = 0,
+    as_json: JsonOption = False,
 ) -> None:
     """Cold AEO feed of N operators by two oracles on a fresh node; gas; recognition latency."""
     result = run_aeo_benchmark(operators=operators, port=port)
-    text = json.dumps(result.model_dump(), indent=2)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text + "\n")
-    typer.echo(text)
-    typer.echo(f"written to {out}")
+    out.write_text(json.dumps(result.model_dump(), indent=2) + "\n")
+    _report(result.model_dump(), out, as_json)
+
+
+def _report(figures: dict[str, object], out: Path, as_json: bool) -> None:
+    if as_json:
+        print_json(figures)
+    else:
+        for key, value in figures.items():
+            typer.echo(f"{key:<32} {value}")
+    typer.echo(f"written to {out}", err=True)

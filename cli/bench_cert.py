@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from benchmarks.certificates import run_certificate_benchmark
+from cli.context import JsonOption, print_json
 
 
 def certificates(
@@ -18,10 +19,19 @@ def certificates(
     workdir: Annotated[
         Path | None, typer.Option("--workdir", help="Where the samples and wrapped files go (default: system temp).")
     ] = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Wrap+anchor COUNT certificates on a fresh node; gas and verification latency."""
     result = run_certificate_benchmark(count=count, port=port, workdir=workdir)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result.model_dump(), indent=2) + "\n")
-    typer.echo(json.dumps(result.model_dump(), indent=2))
-    typer.echo(f"written to {out}")
+    _report(result.model_dump(), out, as_json)
+
+
+def _report(figures: dict[str, object], out: Path, as_json: bool) -> None:
+    if as_json:
+        print_json(figures)
+    else:
+        for key, value in figures.items():
+            typer.echo(f"{key:<32} {value}")
+    typer.echo(f"written to {out}", err=True)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from cli.context import CliState, state
+from cli.context import CliState, JsonOption, print_json, state
 from ledger.certificates.issuance import issue_files
 from ledger.certificates.numbers import IssuedNumbers
 from ledger.certificates.quantities import format_quantity
@@ -29,24 +30,32 @@ DEMO_COUNT = 5
 def demo(
     ctx: typer.Context,
     port: Annotated[int, typer.Option("--port", help="Port of the embedded node.")] = 8545,
+    as_json: JsonOption = False,
 ) -> None:
     """Start the embedded node, deploy the development consortium, walk a certificate through."""
     cli = state(ctx)
     settings = cli.settings
+    steps: list[str] = []
+
+    def say(line: str) -> None:
+        steps.append(line)
+        if not as_json:
+            typer.echo(line)
+
     info, started = EmbeddedNode(settings.data_dir, port=port).start()
-    typer.echo(f"[1] chain node {'started' if started else 'running'} at {info.rpc_url} (chain {info.chain_id})")
+    say(f"[1] chain node {'started' if started else 'running'} at {info.rpc_url} (chain {info.chain_id})")
     result = deploy_dev(
         rpc_client_for=cli.client, deployments_dir=settings.resolved_deployments_dir, data_dir=settings.data_dir
     )
     for name, contract in result.deployment.contracts.items():
-        typer.echo(f"[2] {name:<20} {contract.address}")
+        say(f"[2] {name:<20} {contract.address}")
     consortium = ConsortiumBinding(cli.client())
     members = ", ".join(f"{m.id} ({m.name})" for m in consortium.members())
-    typer.echo(f"[3] consortium: {members}; threshold {consortium.threshold()}")
-    typer.echo("    development profiles use PUBLIC test-mnemonic keys: cn-customs, sg-customs, cn-issuer, ...")
-    wrapped = _certificate_walkthrough(cli, settings.data_dir / "demo")
-    typer.echo("")
-    typer.echo("Done. The node keeps running, with its state in the data directory. Try next:")
+    say(f"[3] consortium: {members}; threshold {consortium.threshold()}")
+    say("    development profiles use PUBLIC test-mnemonic keys: cn-admin, cn-customs, cn-issuer, sg-customs, ...")
+    wrapped = _certificate_walkthrough(cli, settings.data_dir / "demo", say)
+    say("")
+    say("Done. The node keeps running, with its state in the data directory. Try next:")
     for command in (
         f".venv/bin/sanzhi cert verify {wrapped}                 # every check, with its reason",
         f".venv/bin/sanzhi cert hide {wrapped} --fields exporter.address --out shared.json",
@@ -54,10 +63,12 @@ def demo(
         ".venv/bin/sanzhi consortium members",
         ".venv/bin/sanzhi node stop                               # state is kept for the next start",
     ):
-        typer.echo(f"  {command}")
+        say(f"  {command}")
+    if as_json:
+        print_json({"rpc_url": info.rpc_url, "chain_id": info.chain_id, "certificate": str(wrapped), "steps": steps})
 
 
-def _certificate_walkthrough(cli: CliState, workdir: Path) -> Path:
+def _certificate_walkthrough(cli: CliState, workdir: Path, say: Callable[[str], None]) -> Path:
     """Issue, verify, utilize, revoke and verify again; the wrapped file of the certificate."""
     samples, wrapped_dir = workdir / "samples", workdir / "wrapped"
     samples.mkdir(parents=True, exist_ok=True)
@@ -76,17 +87,15 @@ def _certificate_walkthrough(cli: CliState, workdir: Path) -> Path:
         numbers=IssuedNumbers(cli.settings.data_dir / "issuer" / "numbers.sqlite"),
     )
     batch = issued.batches[0]
-    typer.echo(f"[4] CN issuer anchored {batch.count} certificates of origin: root {batch.root} ({batch.gas_used} gas)")
+    say(f"[4] CN issuer anchored {batch.count} certificates of origin: root {batch.root} ({batch.gas_used} gas)")
     certificate = read_wrapped(wrapped_dir / files[0].name)
-    typer.echo(f"[5] SG customs verifies {wrapped_dir / files[0].name}: {_verdict(cli, certificate)}")
+    say(f"[5] SG customs verifies {wrapped_dir / files[0].name}: {_verdict(cli, certificate)}")
     record = CertificateRegistryBinding(cli.client("sg-customs")).utilize(
         certificate, declaration="SG-IMP-DEMO-0001", quantity="1"
     )
-    typer.echo(
-        f"[6] SG customs records declaration SG-IMP-DEMO-0001 drawing 1; remaining {format_quantity(record.remaining)}"
-    )
+    say(f"[6] SG customs records declaration SG-IMP-DEMO-0001 drawing 1; remaining {format_quantity(record.remaining)}")
     issuer.revoke(certificate, "clerical-error")
-    typer.echo(f"[7] CN issuer revokes it (clerical-error); SG verifies again: {_verdict(cli, certificate)}")
+    say(f"[7] CN issuer revokes it (clerical-error); SG verifies again: {_verdict(cli, certificate)}")
     return wrapped_dir / files[1].name
 
 

@@ -135,8 +135,12 @@ class InvalidDocument(InvalidInput):
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         self.problems = problems
         path, reason = problems[0]
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        super().__init__(reason + more, path=path or None)
+        if len(problems) == 1:
+            super().__init__(reason, path=path or None)
+            return
+        # every problem, so a user fixes the document in one pass
+        listed = "; ".join(f"{p}: {r}" if p else r for p, r in problems)
+        super().__init__(f"{len(problems)} problems: {listed}", path=None)
 
 
 class SourceUnavailable(LedgerError):

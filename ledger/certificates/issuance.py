@@ -240,6 +240,18 @@ def issue_files(
             shard.write(anchor, planned[a:b], targets[a:b])
         for shard in shards:
             shard.wait_written()
+        journal = IssueJournal(
+            doc_type=doc_type,
+            registry=anchor.registry,
+            chain_id=anchor.chain_id,
+            member=member,
+            roots=roots,
+            counts=counts,
+            expires_at=to_unix(expires_at),
+            files=names,
+            numbers=certificate_numbers,
+        )
+        write_model(staging / JOURNAL, journal)
     except BaseException:
         # nothing was anchored: leave no staging behind (a kill leaves it to the next run)
         shutil.rmtree(staging, ignore_errors=True)
@@ -248,18 +260,6 @@ def issue_files(
     finally:
         for shard in shards:
             shard.close()
-    journal = IssueJournal(
-        doc_type=doc_type,
-        registry=anchor.registry,
-        chain_id=anchor.chain_id,
-        member=member,
-        roots=roots,
-        counts=counts,
-        expires_at=to_unix(expires_at),
-        files=names,
-        numbers=certificate_numbers,
-    )
-    write_model(staging / JOURNAL, journal)
     batches = complete_journal(registry=registry, journal=journal, staging=staging, numbers=numbers)
     return IssueResult(batches=batches, written=len(names), out_dir=str(out_dir))
 

@@ -134,3 +134,19 @@ def test_hostile_json_gets_one_line_not_a_crash(cli: CliRunner, tmp_path: Path) 
     result = cli("cert", "verify", str(twice))
     assert result.exit_code == 2
     assert 'duplicate key "type"' in result.stderr
+
+
+def test_an_invalid_document_lists_every_problem(cli: CliRunner, tmp_path: Path) -> None:
+    samples = sample(cli, tmp_path / "s")
+    path = sorted(samples.glob("*.json"))[0]
+    document = json.loads(path.read_text())
+    document["items"][0]["hs_code"] = "12"
+    document["destination_country"] = "Singapore"
+    path.write_text(json.dumps(document))
+    result = cli("cert", "issue", str(samples), "--as", "cn-issuer", "--out", str(tmp_path / "w"))
+    assert_clean_error(result, "2 problems", "items.0.hs_code", "destination_country")
+
+
+def test_bench_and_demo_take_json(cli: CliRunner) -> None:
+    for command in (("bench", "certificates"), ("bench", "aeo"), ("demo",), ("consortium", "propose", "threshold")):
+        assert "--json" in cli(*command, "--help").stdout

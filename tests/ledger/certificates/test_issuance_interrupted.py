@@ -1,0 +1,206 @@
+"""Killing an issuance at any moment loses nothing and anchors nothing twice."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ledger.certificates import issuance
+from ledger.certificates.issuance import STAGING, issue_files
+from ledger.certificates.numbers import IssuedNumbers
+from ledger.certificates.registry import CertificateRegistryBinding
+from ledger.certificates.trust import resolve_anchor
+from ledger.certificates.verification import verify_certificates
+from ledger.certificates.wrapped import read_wrapped
+from ledger.documents import to_json_data
+from ledger.documents.samples import generate_samples
+from tests.support import Chain
+
+SANZHI = Path(sys.executable).parent / "sanzhi"
+
+
+class Crash(BaseException):
+    """Stands for the process dying at this point."""
+
+
+def write_samples(directory: Path, count: int, seed: int) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    documents = generate_samples("certificate-of-origin", count, seed=seed, origin="CN", destination="SG")
+    for n, document in enumerate(documents):
+        (directory / f"co-{n:04d}.json").write_text(json.dumps(to_json_data(document)))
+    return sorted(directory.glob("*.json"))
+
+
+def issued_events(chain: Chain) -> Counter[str]:
+    """How many times each root was issued, from the registry's events."""
+    client = chain.client()
+    topic = client.artifacts.codec("CertificateRegistry").event_topic("CertificatesIssued")
+    logs = client.w3.eth.get_logs(
+        {"address": client.address_of("CertificateRegistry"), "topics": ["0x" + topic.hex()], "fromBlock": 0}
+    )
+    return Counter("0x" + bytes(log["topics"][1]).hex() for log in logs)
+
+
+def assert_complete(chain: Chain, out: Path, files: list[Path]) -> None:
+    """Every document has its wrapped file, each verifies, each root was issued exactly once."""
+    assert not (out / STAGING).exists()
+    wrapped = [read_wrapped(out / f.name) for f in files]
+    client = chain.client()
+    results = verify_certificates(client=client, certificates=wrapped, anchor=resolve_anchor(client, None))
+    assert all(r.valid for r in results), [r.fragments for r in results if not r.valid][:1]
+    events = issued_events(chain)
+    assert {c.proof.root for c in wrapped} <= set(events)
+    assert max(events.values()) == 1
+
+
+def run_issue(chain: Chain, files: list[Path], out: Path) -> Any:
+    return issue_files(
+        registry=CertificateRegistryBinding(chain.client("cn-issuer")),
+        doc_type="certificate-of-origin",
+        files=files,
+        out_dir=out,
+        numbers=IssuedNumbers(chain.data_dir / "issuer" / "numbers.sqlite"),
+        batch_size=4,
+    )
+
+
+def test_killed_after_anchoring_the_rerun_moves_the_files(
+    chain: Chain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = write_samples(tmp_path / "in", 10, seed=21)
+    out = tmp_path / "out"
+    anchor_roots = CertificateRegistryBinding.anchor_roots
+
+    def anchor_then_die(self: CertificateRegistryBinding, *args: Any, **kwargs: Any) -> Any:
+        anchor_roots(self, *args, **kwargs)
+        raise Crash
+
+    monkeypatch.setattr(CertificateRegistryBinding, "anchor_roots", anchor_then_die)
+    with pytest.raises(Crash):
+        run_issue(chain, files, out)
+    assert (out / STAGING / "journal.json").exists()
+    assert not list(out.glob("*.json"))  # nothing in place before it is anchored and complete
+    monkeypatch.undo()
+    result = run_issue(chain, files, out)
+    assert result.resumed == 10
+    assert all(batch.already_anchored for batch in result.batches)
+    assert_complete(chain, out, files)
+
+
+def test_killed_before_anchoring_the_rerun_anchors_once(
+    chain: Chain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = write_samples(tmp_path / "in", 9, seed=22)
+    out = tmp_path / "out"
+    anchor_roots = CertificateRegistryBinding.anchor_roots
+    sent: list[int] = []
+
+    def anchor_one_then_die(self: CertificateRegistryBinding, roots: Any, *args: Any, **kwargs: Any) -> Any:
+        anchor_roots(self, roots[:1], *args[:1], [args[1][0]], **kwargs)  # the first root only
+        sent.append(1)
+        raise Crash
+
+    monkeypatch.setattr(CertificateRegistryBinding, "anchor_roots", anchor_one_then_die)
+    with pytest.raises(Crash):
+        run_issue(chain, files, out)
+    monkeypatch.undo()
+    result = run_issue(chain, files, out)
+    assert [b.already_anchored for b in result.batches] == [True, False, False]
+    assert_complete(chain, out, files)
+
+
+def test_killed_while_preparing_nothing_is_left_and_the_rerun_starts_afresh(
+    chain: Chain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = write_samples(tmp_path / "in", 6, seed=23)
+    out = tmp_path / "out"
+
+    def die(*_: Any, **__: Any) -> None:
+        raise Crash
+
+    monkeypatch.setattr(issuance, "write_model", die)  # dies just before the journal is written
+    with pytest.raises(Crash):
+        run_issue(chain, files, out)
+    assert not out.exists()
+    assert not issued_events(chain)
+    monkeypatch.undo()
+    assert run_issue(chain, files, out).resumed == 0
+    assert_complete(chain, out, files)
+
+
+def _issue_process(chain: Chain, samples: Path, out: Path, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as sink:
+        return subprocess.Popen(
+            [str(SANZHI), "--data-dir", str(chain.data_dir), "--rpc-url", chain.rpc_url, "cert", "issue",
+             str(samples), "--out", str(out), "--batch-size", "100", "--as", "cn-issuer"],
+            stdout=sink,
+            stderr=sink,
+            start_new_session=True,
+        )  # fmt: skip
+
+
+def _wait_for(path: Path, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        assert process.poll() is None, "the issuance ended before the moment to kill it"
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.005)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _wait_for_workers(process: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not _children(process.pid):
+        assert process.poll() is None, "the issuance ended before it forked its workers"
+        assert time.monotonic() < deadline, "no worker was forked"
+        time.sleep(0.005)
+
+
+def _group_gone(pgid: int, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.parametrize("moment", ["preparing", "journal"])
+def test_kill_9_of_the_parent_leaves_no_worker_and_no_torn_file(chain: Chain, tmp_path: Path, moment: str) -> None:
+    files = write_samples(tmp_path / "in", 500, seed=24)  # enough for forked workers
+    out = tmp_path / "out"
+    process = _issue_process(chain, tmp_path / "in", out, tmp_path / "issue.log")
+    if moment == "journal":
+        _wait_for(out / STAGING / "journal.json", process)
+    else:
+        _wait_for_workers(process)
+    os.kill(process.pid, signal.SIGKILL)  # the parent alone: its workers must not outlive it
+    process.wait()
+    assert _group_gone(process.pid), "a worker outlived the killed issuance"
+    for path in out.glob("*.json"):
+        json.loads(path.read_text())  # no torn or empty file in place
+    rerun = _issue_process(chain, tmp_path / "in", out, tmp_path / "issue.log")
+    assert rerun.wait(timeout=120) == 0, (tmp_path / "issue.log").read_text()
+    assert_complete(chain, out, files)
