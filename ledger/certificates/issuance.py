@@ -36,8 +36,11 @@ from ledger.certificates.wrapped import (
     IssuerIdentity,
     LeafInput,
     PlannedLeaf,
+    canonical_number,
+    check_integrity,
     check_jurisdiction,
     plan_trees,
+    read_wrapped,
     wrap_salted,
     wrapped_json,
 )
@@ -89,7 +92,7 @@ def _read_and_salt(doc_type: str, path: Path, member: str) -> tuple[SaltedDocume
     salted = salt_document(document.doc_type, to_json_data(document))
     check_jurisdiction(document, member, where=path.name)
     leaf_input = LeafInput.of(salted, document.utilization_quantity)
-    return salted, leaf_input, document.number
+    return salted, leaf_input, canonical_number(document.number)
 
 
 class _Shard:
@@ -208,6 +211,7 @@ def issue_files(
     anchor = _Anchor(issuer=identity, registry=registry.contract.address, chain_id=registry.client.chain_id)
     journal = read_model(staging / JOURNAL, IssueJournal, "issuance journal")
     if journal is not None:
+        _check_staged(journal, staging)
         earlier = complete_journal(registry=registry, journal=journal, staging=staging, numbers=numbers)
         if journal.files == names and journal.doc_type == doc_type:
             return IssueResult(batches=earlier, written=len(names), out_dir=str(out_dir), resumed=len(names))
@@ -299,6 +303,37 @@ def _remove_if_empty(directory: Path) -> None:
 def _some(values: Sequence[str], shown: int = 5) -> str:
     more = f" and {len(values) - shown} more" if len(values) > shown else ""
     return ", ".join(values[:shown]) + more
+
+
+_START_OVER = "remove {} to start over (nothing of it is anchored yet unless the chain says so)"
+
+
+def _check_staged(journal: IssueJournal, staging: Path) -> None:
+    """Before anchoring what an earlier run staged: every staged file is a whole wrapped
+    certificate of this journal's registry, chain and roots, and its proof holds."""
+    roots = set(journal.roots)
+    for name in journal.files:
+        path = staging / name
+        if not path.exists():
+            continue  # moved into place already
+        try:
+            wrapped = read_wrapped(path)
+        except LedgerError as exc:
+            raise LedgerError(
+                f"staged file {path} is unreadable ({exc.message}); remove {staging} to start over"
+            ) from None
+        integrity = check_integrity(wrapped)
+        proof = wrapped.proof
+        if (
+            not integrity.valid
+            or proof.root not in roots
+            or proof.registry.lower() != journal.registry.lower()
+            or proof.chain_id != journal.chain_id
+        ):
+            reason = integrity.reason if not integrity.valid else "it does not belong to the journal's batches"
+            raise LedgerError(
+                f"staged file {path} does not match its journal: {reason}; remove {staging} to start over"
+            )
 
 
 def complete_journal(

@@ -206,8 +206,9 @@ class CertificateRegistryBinding:
 
 
 def declaration_ref(declaration: str) -> bytes:
-    """On chain a declaration is named by the keccak256 of its reference (never the text)."""
-    return keccak(text=declaration.strip())
+    """On chain a declaration is named by the keccak256 of its reference (never the text), in
+    upper case without spaces: "sg-imp 1" and "SG-IMP1" are one declaration, which draws once."""
+    return keccak(text="".join(declaration.split()).upper())
 
 
 def _same_registry(binding: CertificateRegistryBinding, wrapped: WrappedCertificate) -> None:

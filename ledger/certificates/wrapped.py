@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,17 +130,30 @@ class LeafInput:
     def of(cls, salted: SaltedDocument, quantity: int) -> LeafInput:
         """The leaf input of a salted document: its number and importing country as it states them."""
         model = document_model(salted.doc_type)
+        number = str(field_at(salted.data, model.number_field))
+        if not canonical_number(number):
+            raise InvalidInput(f"certificate number {number!r} has no letters or digits", path=model.number_field)
         return cls(
             document_hash=salted.document_hash,
             quantity=quantity,
-            number_hash=number_hash(str(field_at(salted.data, model.number_field))),
+            number_hash=number_hash(number),
             importing_member=member_id_bytes(str(field_at(salted.data, model.importing_country_field))),
         )
 
 
+_NUMBER_NOISE = re.compile(r"[\s\-_/.]+")
+
+
+def canonical_number(number: str) -> str:
+    """The form a certificate number is counted by: upper case, without spaces or the separators
+    - _ / . ("cn-2026/0001 " and "CN20260001" are one number), so a copy of a number cannot
+    pass as another by its spelling."""
+    return _NUMBER_NOISE.sub("", number).upper()
+
+
 def number_hash(number: str) -> bytes:
-    """How a certificate number goes on chain: keccak256 of its UTF-8 text."""
-    return keccak256(number.encode("utf-8"))
+    """How a certificate number goes on chain: keccak256 of its canonical form (UTF-8)."""
+    return keccak256(canonical_number(number).encode("utf-8"))
 
 
 class WrappedBatch(_Strict):

@@ -115,3 +115,28 @@ def test_large_sets_are_read_in_several_requests(chain: Chain, monkeypatch: pyte
     results = verify_certificates(client=client, certificates=batch.certificates, anchor=trust)
     assert all(r.valid for r in results)
     assert client.raw_requests - before == 4
+
+
+def test_a_number_spelled_differently_is_the_same_number(chain: Chain) -> None:
+    issuer = CertificateRegistryBinding(chain.client("cn-issuer"))
+    [document] = generate_samples("certificate-of-origin", 1, seed=9, origin="CN", destination="SG")
+    number = document.number
+    respelled = type(document).model_validate(
+        {
+            **to_json_data(document),
+            "certificate_number": " " + "-".join(number.lower()[i : i + 4] for i in range(0, len(number), 4)),
+        }
+    )
+    first, second = issuer.wrap([document])[0], issuer.wrap([respelled])[0]
+    assert first.certificates[0].proof.number_hash == second.certificates[0].proof.number_hash
+    for batch in (first, second):
+        issuer.anchor([batch])
+    customs = CertificateRegistryBinding(chain.client("sg-customs"))
+    customs.utilize(
+        first.certificates[0], declaration="SG-IMP 7", quantity=str(first.certificates[0].proof.quantity / 1000)
+    )
+    with pytest.raises(ContractRevert.for_error("CertificateRegistryQuantityExceeded")):
+        customs.utilize(second.certificates[0], declaration="SG-IMP 8", quantity="0.001")
+    # a declaration spelled differently is the same declaration
+    with pytest.raises(ContractRevert.for_error("CertificateRegistryDeclarationRecorded")):
+        customs.utilize(first.certificates[0], declaration="sg-imp7", quantity="0.001")

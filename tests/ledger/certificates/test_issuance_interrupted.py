@@ -23,6 +23,7 @@ from ledger.certificates.verification import verify_certificates
 from ledger.certificates.wrapped import read_wrapped
 from ledger.documents import to_json_data
 from ledger.documents.samples import generate_samples
+from ledger.errors import LedgerError
 from tests.support import Chain
 
 SANZHI = Path(sys.executable).parent / "sanzhi"
@@ -94,6 +95,24 @@ def test_killed_after_anchoring_the_rerun_moves_the_files(
     assert result.resumed == 10
     assert all(batch.already_anchored for batch in result.batches)
     assert_complete(chain, out, files)
+
+
+def test_a_tampered_staged_file_is_not_anchored(chain: Chain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = write_samples(tmp_path / "in", 4, seed=25)
+    out = tmp_path / "out"
+
+    def die(*_: Any, **__: Any) -> Any:
+        raise Crash
+
+    monkeypatch.setattr(CertificateRegistryBinding, "anchor_roots", die)
+    with pytest.raises(Crash):
+        run_issue(chain, files, out)
+    monkeypatch.undo()
+    staged = out / STAGING / files[0].name
+    staged.write_text(staged.read_text().replace('"CN"', '"TH"', 1))
+    with pytest.raises(LedgerError, match="does not match its journal"):
+        run_issue(chain, files, out)
+    assert not issued_events(chain)
 
 
 def test_killed_before_anchoring_the_rerun_anchors_once(
