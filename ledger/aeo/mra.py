@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from web3.contract import Contract
 from web3.contract.contract import ContractFunction
@@ -15,7 +16,7 @@ from ledger.aeo.registry import CONTRACT
 from ledger.chain.client import LedgerClient
 from ledger.chain.reads import read_pages
 from ledger.consortium.binding import ConsortiumBinding
-from ledger.errors import InvalidInput
+from ledger.errors import InvalidInput, TransactionFailed
 from ledger.ids import member_id_bytes, member_id_text
 from ledger.timestamps import to_unix, utc_now
 
@@ -163,8 +164,25 @@ def mra_state_at(client: LedgerClient, *, member: str, partner: str, at: datetim
     when = to_unix(at)
     if when <= 0:
         return MraState.from_chain((0, 0, 0, 0))
-    fn = client.contract(CONTRACT).functions.mraAt(member_id_bytes(member), member_id_bytes(partner), when)
-    return MraState.from_chain(client.call(fn))
+    [reply] = client.raw_batch([mra_at_call(client, member=member, partner=partner, when=when)])
+    return mra_state_from_reply(client, reply)
+
+
+def mra_at_call(client: LedgerClient, *, member: str, partner: str, when: int) -> tuple[str, list[Any]]:
+    """The `mraAt` eth_call, for a JSON-RPC batch (recognition sends it with its other reads)."""
+    data = (
+        client.artifacts.codec(CONTRACT)
+        .function("mraAt")
+        .call_data(member_id_bytes(member), member_id_bytes(partner), when)
+    )
+    return ("eth_call", [{"to": client.address_of(CONTRACT), "data": data}, "latest"])
+
+
+def mra_state_from_reply(client: LedgerClient, reply: dict[str, Any]) -> MraState:
+    if "error" in reply or "result" not in reply:
+        raise TransactionFailed(f"mraAt failed: {reply.get('error')}")
+    raw = client.artifacts.codec(CONTRACT).function("mraAt").decode(bytes.fromhex(str(reply["result"])[2:]))
+    return MraState.from_chain(raw)
 
 
 def in_force(state: MraState) -> bool:

@@ -14,7 +14,7 @@ from ledger.aeo.codes import (
     tier_name,
 )
 from ledger.aeo.models import CertificationState, MraState, Recognition
-from ledger.aeo.mra import in_force, mra_state_at
+from ledger.aeo.mra import in_force, mra_at_call, mra_state_at, mra_state_from_reply
 from ledger.aeo.registry import CONTRACT
 from ledger.chain.client import LedgerClient
 from ledger.chain.codec import ContractCodec
@@ -56,20 +56,27 @@ def recognized(
     op = operator_hash(certified_by, operator)
     certifying, recognising = member_id_bytes(certified_by), member_id_bytes(recognised_by)
     own = certifying == recognising
+    mra: MraState | None = None
     if when > 0:
+        # one JSON-RPC batch: the contract's answer, the certification and the MRA at `when`
         calls = [
             _call(codec, address, "recognition", op, certifying, recognising, when),
             _call(codec, address, "certificationAt", op, certifying, when),
         ]
+        if not own:
+            calls.append(mra_at_call(client, member=recognised_by, partner=certified_by, when=when))
         replies = client.raw_batch(calls)
         answer = _result(codec, "recognition", replies[0])
         cert_raw = tuple(_result(codec, "certificationAt", replies[1]))
         is_recognized, contract_reason = bool(answer[0]), int(answer[1])
+        if not own:
+            mra = mra_state_from_reply(client, replies[2])
     else:
         cert_raw = (0, 0, 0, 0, 0, 0, 0)
         is_recognized, contract_reason = False, int(RecognitionReason.NOT_CERTIFIED)
+        if not own:
+            mra = mra_state_at(client, member=recognised_by, partner=certified_by, at=when_dt)
     cert = CertificationState.from_chain(cert_raw)
-    mra = None if own else mra_state_at(client, member=recognised_by, partner=certified_by, at=when_dt)
     reasons = _failing_checks(cert_raw, mra, when)
     first = slug(RecognitionReason(contract_reason))
     if not is_recognized and (not reasons or reasons[0] != first):

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from eth_abi.abi import encode as abi_encode
+from hypothesis import given
+from hypothesis import strategies as st
 from web3 import Web3
 
 from ledger.aeo.changes import AEO_CHANGE_TYPE
 from ledger.chain.artifacts import DEFAULT_ARTIFACTS_DIR, Artifacts
+from ledger.chain.codec import FunctionCodec, _outputs_reader
 from ledger.errors import ConfigurationError
 
 
@@ -45,3 +49,38 @@ def test_the_codec_is_built_once_per_artifacts(artifacts: Artifacts) -> None:
 def test_an_unknown_function_is_a_clear_error(artifacts: Artifacts) -> None:
     with pytest.raises(ConfigurationError, match="Consortium has no function mint"):
         artifacts.codec("Consortium").function("mint")
+
+
+@given(
+    st.tuples(
+        st.integers(0, 255),
+        st.integers(0, 2**64 - 1),
+        st.integers(-(2**127), 2**127 - 1),
+        st.booleans(),
+        st.binary(min_size=32, max_size=32),
+        st.binary(min_size=4, max_size=4),
+    )
+)
+def test_the_static_fast_path_reads_what_eth_abi_reads(values: tuple[int, int, int, bool, bytes, bytes]) -> None:
+    types = ["(uint8,(uint64,int128),bool)", "bytes32", "bytes4"]
+    small, big, signed, flag, word, short = values
+    encoded = abi_encode(types, [(small, (big, signed), flag), word, short])
+    codec = FunctionCodec(name="f", selector=b"\0" * 4, input_types=(), output_types=tuple(types))
+    fast = FunctionCodec(
+        name="f", selector=b"\0" * 4, input_types=(), output_types=tuple(types), _fast_outputs=_outputs_reader(types)
+    )
+    assert fast._fast_outputs is not None
+    assert fast.decode(encoded) == codec.decode(encoded)
+
+
+def test_dynamic_or_address_outputs_take_the_general_decoder() -> None:
+    assert _outputs_reader(["bytes32[]"]) is None
+    assert _outputs_reader(["address"]) is None
+    assert _outputs_reader(["string"]) is None
+
+
+def test_short_return_data_is_an_error_not_garbage() -> None:
+    reader = _outputs_reader(["uint256", "uint256"])
+    assert reader is not None
+    with pytest.raises(ValueError, match="32 bytes, 64 expected"):
+        reader(b"\0" * 32, 0)
