@@ -4,6 +4,7 @@ AEO feed helpers. Fixtures live in conftest.py; everything a test imports comes 
 from __future__ import annotations
 
 import copy
+import json
 import socket
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,6 +79,45 @@ class CliRunner:
         code = run(["--data-dir", str(self.chain.data_dir), "--rpc-url", self.chain.rpc_url, *args])
         out, err = self.capsys.readouterr()
         return CliResult(code, out, err)
+
+
+# ---------------------------------------------------------------- CLI helpers
+
+
+def assert_clean_error(result: CliResult, *fragments: str) -> None:
+    assert result.exit_code != 0
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> CliResult:
+    capsys.readouterr()
+    code = run(list(args))
+    out, err = capsys.readouterr()
+    return CliResult(code, out, err)
+
+
+def issue(cli: CliRunner, samples: Path, out: Path, *extra: str) -> list[Path]:
+    result = cli("cert", "issue", str(samples), "--as", "cn-issuer", "--out", str(out), "--json", *extra)
+    assert result.exit_code == 0, result.stderr
+    return sorted(out.glob("*.json"))
+
+
+def fragments(result: CliResult) -> dict[str, tuple[str, str]]:
+    body = json.loads(result.stdout)
+    return {f["name"]: (f["status"], f["reason"]) for f in body["fragments"]}
+
+
+def chain_now(cli: CliRunner) -> int:
+    return int(cli.chain.client().w3.eth.get_block("latest")["timestamp"])
+
+
+def advance_time(cli: CliRunner, seconds: int) -> None:
+    rpc(cli.chain.rpc_url, "evm_increaseTime", [seconds])
+    rpc(cli.chain.rpc_url, "evm_mine")
 
 
 # ---------------------------------------------------------------- documents

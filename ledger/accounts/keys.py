@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -80,9 +81,17 @@ def account_from_keystore(path: Path, password: str | None) -> LocalAccount:
     return account
 
 
-def write_keystore(path: Path, account: LocalAccount, password: str) -> Path:
-    """Encrypt `account` into a keystore file readable only by its owner."""
+def write_keystore(path: Path, account: LocalAccount, password: str, *, scrypt_n: int | None = None) -> Path:
+    """Encrypt `account` into a keystore file readable only by its owner (never readable by
+    others, not even for a moment: created 0600, then renamed into place).
+
+    `scrypt_n` (scrypt's cost) defaults to eth_account's 2^18; tests pass a tiny one.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(Account.encrypt(account.key, password)))
-    path.chmod(0o600)
+    encrypted = json.dumps(Account.encrypt(account.key, password, kdf="scrypt", iterations=scrypt_n))
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(encrypted)
+    os.replace(tmp, path)
     return path

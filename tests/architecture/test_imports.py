@@ -105,3 +105,12 @@ def test_no_cycle_between_packages() -> None:
         if node not in state:
             visit(node, [node])
     assert cycles == []
+
+
+def test_test_modules_share_helpers_only_through_the_support_module() -> None:
+    wrong = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for module in _imports(path):
+            if module.startswith("tests.") and module != "tests.support":
+                wrong.append((str(path.relative_to(ROOT)), module))
+    assert wrong == []

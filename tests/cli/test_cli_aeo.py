@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from ledger.timestamps import iso, parse_time, utc_now
-from tests.cli.test_cli_foundation import assert_clean_error, run_cli
-from tests.support import EXAMPLES, CliRunner, free_port
+from tests.support import EXAMPLES, CliRunner, assert_clean_error, free_port, run_cli
 
 OP = "USCI:91310000MA1FL8XQ30"
 

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli_foundation import assert_clean_error
-from tests.support import CliResult, CliRunner, free_port, rpc
+from tests.support import CliRunner, advance_time, assert_clean_error, chain_now, fragments, free_port, issue
 
 
 @pytest.fixture
@@ -17,17 +16,6 @@ def samples(tmp_path: Path, cli: CliRunner) -> Path:
     out = tmp_path / "samples"
     assert cli("cert", "sample", "--count", "7", "--out", str(out), "--seed", "3").exit_code == 0
     return out
-
-
-def issue(cli: CliRunner, samples: Path, out: Path, *extra: str) -> list[Path]:
-    result = cli("cert", "issue", str(samples), "--as", "cn-issuer", "--out", str(out), "--json", *extra)
-    assert result.exit_code == 0, result.stderr
-    return sorted(out.glob("*.json"))
-
-
-def fragments(result: CliResult) -> dict[str, tuple[str, str]]:
-    body = json.loads(result.stdout)
-    return {f["name"]: (f["status"], f["reason"]) for f in body["fragments"]}
 
 
 def test_issue_verify_utilize_revoke(cli: CliRunner, samples: Path, tmp_path: Path) -> None:
@@ -206,20 +194,11 @@ def test_verify_cannot_decide(cli: CliRunner, samples: Path, tmp_path: Path) -> 
     assert "no chain node answers" in out + err
 
 
-def _chain_now(cli: CliRunner) -> int:
-    return int(cli.chain.client().w3.eth.get_block("latest")["timestamp"])
-
-
-def _advance(cli: CliRunner, seconds: int) -> None:
-    rpc(cli.chain.rpc_url, "evm_increaseTime", [seconds])
-    rpc(cli.chain.rpc_url, "evm_mine")
-
-
 def test_batch_expiry_is_enforced(cli: CliRunner, samples: Path, tmp_path: Path) -> None:
-    expires = dt.datetime.fromtimestamp(_chain_now(cli) + 86_400, dt.UTC).isoformat()
+    expires = dt.datetime.fromtimestamp(chain_now(cli) + 86_400, dt.UTC).isoformat()
     first = issue(cli, samples, tmp_path / "w", "--expires", expires)[0]
     assert cli("cert", "verify", str(first)).exit_code == 0
-    _advance(cli, 2 * 86_400)
+    advance_time(cli, 2 * 86_400)
     expired = cli("cert", "verify", str(first), "--json")
     assert expired.exit_code == 1
     status, reason = fragments(expired)["EXPIRY"]

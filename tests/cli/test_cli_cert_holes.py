@@ -7,9 +7,7 @@ import json
 from pathlib import Path
 
 from cli.main import run
-from tests.cli.test_cli_cert import _chain_now, fragments, issue
-from tests.cli.test_cli_foundation import assert_clean_error
-from tests.support import CliRunner
+from tests.support import CliRunner, assert_clean_error, chain_now, fragments, issue
 
 
 def sample(cli: CliRunner, out: Path, *extra: str) -> Path:
@@ -86,7 +84,7 @@ def test_the_issuing_administration_can_revoke_and_others_cannot(cli: CliRunner,
 
 
 def test_hidden_fields_are_named_and_the_batch_expiry_shown(cli: CliRunner, tmp_path: Path) -> None:
-    expires = dt.datetime.fromtimestamp(_chain_now(cli) + 30 * 86_400, dt.UTC)
+    expires = dt.datetime.fromtimestamp(chain_now(cli) + 30 * 86_400, dt.UTC)
     first = issue(cli, sample(cli, tmp_path / "s"), tmp_path / "w", "--expires", expires.isoformat())[0]
     hidden = tmp_path / "hidden.json"
     assert cli("cert", "hide", str(first), "--fields", "exporter.address", "--out", str(hidden)).exit_code == 0

@@ -7,25 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cli.main import run
 from ledger.devnet.consortium import dev_address
-from tests.support import CliResult, CliRunner, free_port
-
-
-def assert_clean_error(result: CliResult, *fragments: str) -> None:
-    assert result.exit_code != 0
-    assert "Traceback" not in result.stderr + result.stdout
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    for fragment in fragments:
-        assert fragment in lines[0]
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> CliResult:
-    capsys.readouterr()
-    code = run(list(args))
-    out, err = capsys.readouterr()
-    return CliResult(code, out, err)
+from tests.support import CliRunner, assert_clean_error, free_port, run_cli
 
 
 def test_members_lists_dev_consortium(cli: CliRunner) -> None:
@@ -214,7 +197,7 @@ def test_keystore_profile_with_wrong_password_is_refused(
 
     data_dir = cli.chain.data_dir
     original = load_profiles(data_dir)
-    keystore = write_keystore(tmp_path / "cn.json", dev_account(1), "right password")
+    keystore = write_keystore(tmp_path / "cn.json", dev_account(1), "right password", scrypt_n=2)
     with_keystore = original.model_copy(deep=True)
     with_keystore.profiles["cn-vault"] = Profile(name="cn-vault", role="member", key=KeystoreKey(path=keystore))
     save_profiles(data_dir, with_keystore)

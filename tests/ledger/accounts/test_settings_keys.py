@@ -45,7 +45,7 @@ def test_dev_profiles_refused_in_prod(tmp_path: Path) -> None:
 
 
 def test_keystore_profile(tmp_path: Path) -> None:
-    path = write_keystore(tmp_path / "cn.json", dev_account(5), "correct horse")
+    path = write_keystore(tmp_path / "cn.json", dev_account(5), "correct horse", scrypt_n=2)
     assert path.stat().st_mode & 0o777 == 0o600
     save_profiles(tmp_path, Profiles(profiles={"cn": Profile(name="cn", role="member", key=KeystoreKey(path=path))}))
     good = LedgerSettings(data_dir=tmp_path, keystore_password=SecretStr("correct horse"))
