@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from benchmarks.aeo import run_aeo_benchmark
-from cli.context import JsonOption, print_json
+from cli.context import JsonOption, report_figures
 
 
 def aeo(
@@ -24,13 +24,4 @@ def aeo(
     result = run_aeo_benchmark(operators=operators, port=port)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result.model_dump(), indent=2) + "\n")
-    _report(result.model_dump(), out, as_json)
-
-
-def _report(figures: dict[str, object], out: Path, as_json: bool) -> None:
-    if as_json:
-        print_json(figures)
-    else:
-        for key, value in figures.items():
-            typer.echo(f"{key:<32} {value}")
-    typer.echo(f"written to {out}", err=True)
+    report_figures(result.model_dump(), out, as_json)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from benchmarks.certificates import run_certificate_benchmark
-from cli.context import JsonOption, print_json
+from cli.context import JsonOption, report_figures
 
 
 def certificates(
@@ -25,13 +25,4 @@ def certificates(
     result = run_certificate_benchmark(count=count, port=port, workdir=workdir)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result.model_dump(), indent=2) + "\n")
-    _report(result.model_dump(), out, as_json)
-
-
-def _report(figures: dict[str, object], out: Path, as_json: bool) -> None:
-    if as_json:
-        print_json(figures)
-    else:
-        for key, value in figures.items():
-            typer.echo(f"{key:<32} {value}")
-    typer.echo(f"written to {out}", err=True)
+    report_figures(result.model_dump(), out, as_json)

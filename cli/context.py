@@ -69,3 +69,13 @@ def print_rows(rows: Sequence[tuple[str, ...]], header: tuple[str, ...]) -> None
 
 def short_time(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%SZ") if value else "-"
+
+
+def report_figures(figures: dict[str, Any], out: Path, as_json: bool) -> None:
+    """A benchmark's figures: JSON, or one `key value` line each; where they were written."""
+    if as_json:
+        print_json(figures)
+    else:
+        for key, value in figures.items():
+            typer.echo(f"{key:<32} {value}")
+    typer.echo(f"written to {out}", err=True)

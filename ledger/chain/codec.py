@@ -78,19 +78,19 @@ def _static_reader(kind: ABIType) -> WordReader | None:
 
 
 def _outputs_reader(types: Sequence[str]) -> WordReader | None:
-    readers = [_static_reader(parse(t)) for t in types]
-    if not readers or any(r is None for r in readers):
+    """A reader of a function's return values (as one tuple), when they are all static."""
+    if not types:
         return None
-    size = 32 * sum(_static_words(parse(t)) for t in types)
+    outputs = parse(f"({','.join(types)})")
+    read_all = _static_reader(outputs)
+    if read_all is None:
+        return None
+    size = 32 * _static_words(outputs)
 
     def read(data: bytes, at: int) -> tuple[Any, int]:
         if len(data) < size:
             raise ValueError(f"return data is {len(data)} bytes, {size} expected")
-        values = []
-        for reader in readers:
-            value, at = reader(data, at)  # type: ignore[misc]
-            values.append(value)
-        return tuple(values), at
+        return read_all(data, at)
 
     return read
 
