@@ -100,11 +100,19 @@ class ContractRevert(LedgerError):
     error_name: ClassVar[str] = ""
     _classes: ClassVar[dict[str, type[ContractRevert]]] = {}
 
-    def __init__(self, name: str, values: dict[str, Any], *, contract: str | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        values: dict[str, Any],
+        *,
+        contract: str | None = None,
+        names: dict[str, str] | None = None,
+    ) -> None:
+        """`names`: how to show some values (a role or type name for its hash)."""
         self.name = name
         self.values = values
         self.contract = contract
-        shown = ", ".join(f"{k}={_show(v)}" for k, v in values.items())
+        shown = ", ".join(f"{k}={(names or {}).get(k) or _show(v)}" for k, v in values.items())
         super().__init__(f"{name}({shown})")
 
     @classmethod

@@ -64,3 +64,12 @@ def certificate_type_bytes(cert_type: str) -> bytes:
 
 
 CERTIFICATE_TYPE_NAMES = {keccak(text=t): t for t in CERTIFICATE_TYPES}
+
+
+def name_of_id(value: bytes) -> str | None:
+    """The name of a 32-byte id the contracts use (a role or a certificate type), if it is one:
+    errors show `role=issuer` rather than a hash."""
+    role = ROLE_NAMES.get(value)
+    if role is not None:
+        return f"{role} role"
+    return CERTIFICATE_TYPE_NAMES.get(value)

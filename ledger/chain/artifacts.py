@@ -18,6 +18,7 @@ from eth_utils.crypto import keccak
 
 from ledger.chain.codec import ContractCodec, abi_type, signature
 from ledger.errors import ConfigurationError, ContractRevert
+from ledger.ids import name_of_id
 
 DEFAULT_ARTIFACTS_DIR = Path(str(files("ledger.chain") / "compiled"))
 
@@ -111,4 +112,5 @@ class Artifacts:
         inputs = item.get("inputs", [])
         values = abi_decode([abi_type(i) for i in inputs], data[4:]) if inputs else ()
         named = {(i.get("name") or f"arg{n}"): v for n, (i, v) in enumerate(zip(inputs, values, strict=True))}
-        return ContractRevert.for_error(item["name"])(item["name"], named, contract=contract)
+        names = {k: n for k, v in named.items() if isinstance(v, bytes) and (n := name_of_id(v)) is not None}
+        return ContractRevert.for_error(item["name"])(item["name"], named, contract=contract, names=names)

@@ -208,3 +208,10 @@ def test_keystore_profile_with_wrong_password_is_refused(
         assert cli("consortium", "propose", "threshold", "1", "--as", "cn-vault").exit_code == 0
     finally:
         save_profiles(data_dir, original)
+
+
+def test_contract_errors_name_roles_and_types_not_hashes(cli: CliRunner) -> None:
+    again = cli("consortium", "accredit", "cn-issuer", "--role", "issuer", "--type", "certificate-of-origin",
+                "--as", "cn-admin")  # fmt: skip
+    assert_clean_error(again, "ConsortiumAlreadyAccredited", "role=issuer role", "scope=certificate-of-origin")
+    assert "0x" + "114e74f6" not in again.stderr  # keccak256("ISSUER_ROLE") starts so
