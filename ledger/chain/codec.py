@@ -134,6 +134,7 @@ class ContractCodec:
         self.name = name
         self._functions: dict[str, FunctionCodec] = {}
         self._events: dict[str, bytes] = {}
+        self._event_items: dict[str, AbiItem] = {}
         self._structs: dict[str, list[AbiItem]] = {}
         for item in abi:
             if item.get("type") == "function":
@@ -149,6 +150,7 @@ class ContractCodec:
                 )
             elif item.get("type") == "event":
                 self._events[item["name"]] = keccak(text=signature(item))
+                self._event_items[item["name"]] = item
             for param in [*item.get("inputs", []), *item.get("outputs", [])]:
                 self._collect_structs(param)
 
@@ -171,6 +173,30 @@ class ContractCodec:
             return self._events[name]
         except KeyError:
             raise ConfigurationError(f"{self.name} has no event {name} (is the build output current?)") from None
+
+    def event_decoder(self, name: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+        """A decoder of JSON-RPC logs of event `name` into its arguments by name (indexed
+        arguments from the topics, the others from the data)."""
+        item = self._event_items.get(name)
+        if item is None:
+            raise ConfigurationError(f"{self.name} has no event {name} (is the build output current?)")
+        inputs = item.get("inputs", [])
+        indexed = [(p["name"], abi_type(p)) for p in inputs if p.get("indexed")]
+        plain = [(p["name"], abi_type(p)) for p in inputs if not p.get("indexed")]
+        topic = self._events[name]
+
+        def decode(log: dict[str, Any]) -> dict[str, Any]:
+            topics = [bytes.fromhex(str(t)[2:]) for t in log["topics"]]
+            if not topics or topics[0] != topic or len(topics) != len(indexed) + 1:
+                raise ValueError(f"log is not a {name} event of {self.name}")
+            values: dict[str, Any] = {
+                key: abi_decode([kind], word)[0] for (key, kind), word in zip(indexed, topics[1:], strict=True)
+            }
+            data = bytes.fromhex(str(log["data"])[2:])
+            values.update(zip((k for k, _ in plain), abi_decode([t for _, t in plain], data), strict=True))
+            return values
+
+        return decode
 
     def struct_type(self, name: str) -> str:
         """The EIP-712 encoding of struct `name`: `Name(type1 field1,...)`, then the structs it

@@ -84,3 +84,22 @@ def test_short_return_data_is_an_error_not_garbage() -> None:
     assert reader is not None
     with pytest.raises(ValueError, match="32 bytes, 64 expected"):
         reader(b"\0" * 32, 0)
+
+
+def test_event_logs_decode_by_name(artifacts: Artifacts) -> None:
+    codec = artifacts.codec("Consortium")
+    topic = codec.event_topic("ProposalCreated")
+    member, proposer = b"TH".ljust(32, b"\0"), b"CN".ljust(32, b"\0")
+    log = {
+        "topics": [
+            "0x" + topic.hex(),
+            "0x" + (7).to_bytes(32, "big").hex(),
+            "0x" + member.hex(),
+            "0x" + proposer.hex(),
+        ],
+        "data": "0x" + abi_encode(["uint8"], [0]).hex(),
+    }
+    decoded = codec.event_decoder("ProposalCreated")(log)
+    assert decoded == {"proposalId": 7, "memberId": member, "proposer": proposer, "kind": 0}
+    with pytest.raises(ValueError, match="not a ThresholdChanged event"):
+        codec.event_decoder("ThresholdChanged")(log)
