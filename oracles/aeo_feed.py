@@ -17,9 +17,10 @@ import requests
 from eth_account.signers.local import LocalAccount
 from pydantic import BaseModel
 
-from ledger.aeo.changes import SigningDomain, changes_digest, sign_digest
+from ledger.aeo.changes import SigningDomain, changes_digest
 from ledger.aeo.registry import CONTRACT
 from ledger.chain.client import LedgerClient
+from ledger.chain.eip712 import sign_digest
 from ledger.chain.reads import latest_timestamp
 from ledger.errors import InvalidInput, KeyUnavailable, NodeNotRunning, SourceUnavailable
 from ledger.ids import ORACLE_ROLE, member_id_bytes, member_id_text

@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from eth_abi.abi import encode as abi_encode
-from eth_account.signers.local import LocalAccount
-from eth_typing import Hash32
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
 from ledger.aeo.codes import ChangeKind
+from ledger.chain.eip712 import domain_separator, typed_digest
 
 DOMAIN_NAME = "sanzhi AeoRegistry"
 DOMAIN_VERSION = "1"
@@ -28,7 +27,6 @@ AEO_CHANGE_TYPE = (
 AEO_CHANGE_BATCH_TYPE = (
     "AeoChangeBatch(bytes32 member,AeoChange[] changes,uint256 nonce,uint64 deadline)" + AEO_CHANGE_TYPE
 )
-EIP712_DOMAIN_TYPE = "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
 AEO_CHANGE_TYPEHASH = keccak(text=AEO_CHANGE_TYPE)
 AEO_CHANGE_BATCH_TYPEHASH = keccak(text=AEO_CHANGE_BATCH_TYPE)
 ZERO32 = b"\0" * 32
@@ -91,17 +89,8 @@ class SigningDomain:
     verifying_contract: str
 
     def separator(self) -> bytes:
-        return keccak(
-            abi_encode(
-                ["bytes32", "bytes32", "bytes32", "uint256", "address"],
-                [
-                    keccak(text=EIP712_DOMAIN_TYPE),
-                    keccak(text=DOMAIN_NAME),
-                    keccak(text=DOMAIN_VERSION),
-                    self.chain_id,
-                    to_checksum_address(self.verifying_contract),
-                ],
-            )
+        return domain_separator(
+            name=DOMAIN_NAME, version=DOMAIN_VERSION, chain_id=self.chain_id, verifying_contract=self.verifying_contract
         )
 
 
@@ -119,14 +108,7 @@ def changes_digest(
     domain: SigningDomain, member: bytes, changes: Sequence[AeoChange], nonce: int, deadline: int
 ) -> bytes:
     """The EIP-712 digest oracles sign; equals the contract's `changesDigest` view."""
-    struct = batch_struct_hash(member, changes, nonce, deadline)
-    return keccak(b"\x19\x01" + domain.separator() + struct)
-
-
-def sign_digest(account: LocalAccount, digest: bytes) -> bytes:
-    """A 65-byte `r || s || v` signature (v 27/28, low s) as OracleQuorum expects."""
-    signed = account.unsafe_sign_hash(Hash32(digest))
-    return signed.r.to_bytes(32, "big") + signed.s.to_bytes(32, "big") + bytes([signed.v])
+    return typed_digest(domain.separator(), batch_struct_hash(member, changes, nonce, deadline))
 
 
 def typed_data(

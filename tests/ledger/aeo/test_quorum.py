@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 
 from ledger.accounts.keys import dev_account
 from ledger.aeo import AeoRegistryBinding
-from ledger.aeo.changes import AeoChange, SigningDomain, changes_digest, sign_digest, typed_data
+from ledger.aeo.changes import AeoChange, SigningDomain, changes_digest, typed_data
 from ledger.aeo.codes import ChangeKind, operator_hash
+from ledger.chain.eip712 import sign_digest
 from ledger.devnet.consortium import identity
 from ledger.errors import ContractRevert
 from ledger.ids import member_id_bytes
