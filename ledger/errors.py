@@ -159,3 +159,15 @@ class SourceUnavailable(LedgerError):
     def __init__(self, source: str, detail: str) -> None:
         self.source = source
         super().__init__(f"cannot read source {source}: {detail}")
+
+
+class ProofInvalid(LedgerError):
+    """A proof bundle does not prove what it says; `step` is the check that failed (header,
+    account proof, code hash, storage proof of a slot, bundle), `reason` what was wrong."""
+
+    code = "proof-invalid"
+
+    def __init__(self, step: str, reason: str) -> None:
+        self.step = step
+        self.reason = reason
+        super().__init__(f"{step}: {reason}")
