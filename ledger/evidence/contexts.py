@@ -51,13 +51,16 @@ def prefixes_of(contexts: list[Any]) -> dict[str, str]:
 
 def undeclared_prefixes(value: Any, prefixes: Mapping[str, str], path: str = "$") -> list[tuple[str, str]]:
     """Keys `p:name` whose prefix `p` no context declares (the reference would hash them as
-    written, or with a prefix another document declared)."""
+    written, or with a prefix another document declared), and keys written as full IRIs (the
+    reference hashes `https://ns/name` differently from the same key written `p:name`)."""
     problems: list[tuple[str, str]] = []
     if isinstance(value, dict):
         for key, child in value.items():
             prefix, colon, rest = key.partition(":")
             where = f"{path}[{json.dumps(key, ensure_ascii=False)}]" if colon else f"{path}.{key}"
-            if colon and not rest.startswith("//") and prefix not in prefixes:
+            if colon and rest.startswith("//"):
+                problems.append((where, "write this key with a prefix declared in the @context (prefix:name)"))
+            elif colon and prefix not in prefixes:
                 problems.append((where, f"prefix {prefix!r} is not declared in the @context"))
             problems.extend(undeclared_prefixes(child, prefixes, where))
     elif isinstance(value, list):

@@ -85,7 +85,8 @@ def parse_epcis(data: Mapping[str, Any] | str | bytes, *, source: str = "EPCIS i
         except InvalidDocument as exc:
             problems.extend(exc.problems)
         except InvalidInput as exc:
-            problems.append((path if exc.path in (None, "$") else f"{path}.{exc.path}", exc.reason))
+            where = exc.path or path
+            problems.append((where if where.startswith("$") else f"{path}.{where}", exc.reason))
         else:
             events.append(event)
     if problems:
