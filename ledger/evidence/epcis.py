@@ -1,0 +1,225 @@
+"""EPCIS 2.0 JSON(-LD) in and out: an EPCISDocument (`epcisBody.eventList`) or a single event.
+
+Every event is checked against GS1's EPCIS 2.0 JSON Schema (ledger.evidence.schema) and then
+against what the ledger records: one of the four event types, a business step it knows (CBV
+2.0 or sanzhi's customs steps, ledger.evidence.vocabulary), sanzhi's extension fields where
+they belong (ledger.evidence.customs), and declared prefixes. An invalid input is refused with
+every problem and its JSON path, in one InvalidDocument.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from ledger.errors import InvalidDocument, InvalidInput
+from ledger.evidence.contexts import prefixes_of, resolve_contexts, undeclared_prefixes
+from ledger.evidence.customs import customs_problems
+from ledger.evidence.event_hash import EventHash, event_hash
+from ledger.evidence.schema import schema_problems
+from ledger.evidence.vocabulary import (
+    CUSTOMS_NAMESPACE,
+    CUSTOMS_PREFIX,
+    EPCIS_CONTEXT,
+    EventType,
+    Step,
+    event_type_of,
+    step_of,
+)
+from ledger.jsonfiles import loads_strict
+
+MAX_EPCIS_BYTES = 16 * 1024 * 1024
+SANZHI_CONTEXT: list[Any] = [EPCIS_CONTEXT, {CUSTOMS_PREFIX: CUSTOMS_NAMESPACE}]
+# bizTransaction types: CBV's invoice and certificate, sanzhi's customs declaration
+BTT_INVOICE = "inv"
+BTT_CERTIFICATE = "cert"
+BTT_DECLARATION = f"{CUSTOMS_PREFIX}:BTT-customs-declaration"
+
+
+class EpcisEvent(BaseModel):
+    """One valid event: its JSON (`data`, without `@context`), the contexts that apply to it,
+    and what the chain records of it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    data: dict[str, Any]
+    context: list[Any]
+    event_type: EventType
+    step: Step
+
+    @property
+    def hash(self) -> EventHash:
+        """The CBV 2.0 event hash (GS1's reference implementation)."""
+        return event_hash(self.data, context=self.context)
+
+    def to_json(self) -> dict[str, Any]:
+        """The event as a standalone EPCIS 2.0 JSON-LD event (with its `@context`)."""
+        return {"@context": self.context, **self.data}
+
+
+def parse_epcis(data: Mapping[str, Any] | str | bytes, *, source: str = "EPCIS input") -> list[EpcisEvent]:
+    """The events of an EPCISDocument, or the one event, in `data` (a mapping or JSON text,
+    read strictly; `source` names it in JSON errors). Raises InvalidDocument with every problem."""
+    if isinstance(data, str | bytes):
+        data = loads_strict(data, source=source, max_bytes=MAX_EPCIS_BYTES)
+    if not isinstance(data, Mapping):
+        raise InvalidInput("an EPCIS document or event is a JSON object", path="$")
+    problems = schema_problems(data)
+    if data.get("type") == "EPCISDocument":
+        body = data.get("epcisBody")
+        raw_events = body.get("eventList") if isinstance(body, Mapping) else None
+        located = [(f"$.epcisBody.eventList[{i}]", e) for i, e in enumerate(raw_events or [])]
+        document_context = data.get("@context")
+    else:
+        located = [("$", data)]
+        document_context = None
+    events: list[EpcisEvent] = []
+    for path, raw in located:
+        if not isinstance(raw, Mapping):
+            continue  # the schema reported it
+        try:
+            event = _event(raw, document_context, path)
+        except InvalidDocument as exc:
+            problems.extend(exc.problems)
+        except InvalidInput as exc:
+            where = exc.path or path
+            problems.append((where if where.startswith("$") else f"{path}.{where}", exc.reason))
+        else:
+            events.append(event)
+    if problems:
+        raise InvalidDocument(sorted(dict.fromkeys(problems), key=lambda problem: problem[0]))
+    return events
+
+
+def _event(raw: Mapping[str, Any], document_context: Any, path: str) -> EpcisEvent:
+    contexts = resolve_contexts(document_context, raw.get("@context"))
+    prefixes = prefixes_of(contexts)
+    data = {key: value for key, value in raw.items() if key != "@context"}
+    problems = [(path + where[1:], reason) for where, reason in undeclared_prefixes(data, prefixes)]
+    event_type, step = classify(data, prefixes, path=path)
+    problems.extend((path + where, reason) for where, reason in customs_problems(step, data, prefixes))
+    if step is Step.ADVANCE_DECLARATION_FILED and not data.get("bizTransactionList"):
+        problems.append((f"{path}.bizTransactionList", "an advance declaration names its declaration here"))
+    if problems:
+        raise InvalidDocument(problems)
+    return EpcisEvent(data=data, context=contexts, event_type=event_type, step=step)
+
+
+def classify(
+    event: Mapping[str, Any] | EpcisEvent, prefixes: Mapping[str, str] | None = None, *, path: str = "$"
+) -> tuple[int, Step]:
+    """(event type code, business step) of an event: what the chain records of it."""
+    if isinstance(event, EpcisEvent):
+        return int(event.event_type), event.step
+    if prefixes is None:
+        prefixes = prefixes_of(resolve_contexts(None, event.get("@context")))
+    kind = event.get("type")
+    biz_step = event.get("bizStep")
+    if not isinstance(kind, str):
+        raise InvalidInput("an event has a type", path=f"{path}.type")
+    if not isinstance(biz_step, str):
+        raise InvalidInput("the ledger records events with a bizStep", path=f"{path}.bizStep")
+    try:
+        return int(event_type_of(kind)), step_of(biz_step, dict(prefixes))
+    except InvalidInput as exc:
+        raise InvalidInput(exc.reason, path=f"{path}.{exc.path}") from None
+
+
+def new_event(
+    event_type: EventType,
+    step: Step,
+    event_time: dt.datetime,
+    *,
+    action: str | None = None,
+    epcs: Iterable[str] = (),
+    parent_id: str | None = None,
+    child_epcs: Iterable[str] = (),
+    input_epcs: Iterable[str] = (),
+    output_epcs: Iterable[str] = (),
+    quantities: Iterable[tuple[str, float, str | None]] = (),
+    biz_transactions: Iterable[tuple[str, str]] = (),
+    read_point: str | None = None,
+    biz_location: str | None = None,
+    extensions: Mapping[str, Any] | None = None,
+    error_declaration: Mapping[str, Any] | None = None,
+) -> EpcisEvent:
+    """Build and validate an event. `event_time` must be aware; its offset is the event's
+    `eventTimeZoneOffset`. `action` defaults to OBSERVE (ADD for an aggregation). Quantities are
+    (epcClass, quantity, uom or None); business transactions (type, id), e.g.
+    (BTT_DECLARATION, "urn:...") or ("inv", "urn:..."). `extensions` are sanzhi fields by local
+    name (`riskLane`, `supervisionMedia` ...) or any other full-IRI or `sanzhi:` keys."""
+    if event_time.utcoffset() is None:
+        raise InvalidInput("the event time needs a UTC offset", path="eventTime")
+    data: dict[str, Any] = {
+        "type": event_type.epcis_name,
+        "eventTime": event_time.isoformat(timespec="milliseconds"),
+        "eventTimeZoneOffset": _offset(event_time),
+    }
+    quantity_key = "quantityList"
+    if event_type is EventType.AGGREGATION:
+        data["action"] = action or "ADD"
+        _put(data, "parentID", parent_id)
+        _put(data, "childEPCs", list(child_epcs))
+        quantity_key = "childQuantityList"
+    elif event_type is EventType.TRANSFORMATION:
+        _put(data, "inputEPCList", list(input_epcs))
+        _put(data, "outputEPCList", list(output_epcs))
+        quantity_key = "outputQuantityList"
+    else:
+        data["action"] = action or "OBSERVE"
+        _put(data, "parentID", parent_id)
+        data["epcList"] = list(epcs)
+    _put(
+        data,
+        quantity_key,
+        [
+            {"epcClass": epc_class, "quantity": amount, **({"uom": uom} if uom else {})}
+            for epc_class, amount, uom in quantities
+        ],
+    )
+    data["bizStep"] = step.slug if step.is_cbv else f"{CUSTOMS_PREFIX}:BizStep-{step.slug}"
+    if read_point:
+        data["readPoint"] = {"id": read_point}
+    if biz_location:
+        data["bizLocation"] = {"id": biz_location}
+    _put(data, "bizTransactionList", [{"type": kind, "bizTransaction": ref} for kind, ref in biz_transactions])
+    for key, value in (extensions or {}).items():
+        data[key if ":" in key else f"{CUSTOMS_PREFIX}:{key}"] = value
+    if error_declaration is not None:
+        data["errorDeclaration"] = dict(error_declaration)
+    return parse_epcis({"@context": SANZHI_CONTEXT, **data})[0]
+
+
+def epcis_document(events: Sequence[EpcisEvent], *, created: dt.datetime) -> dict[str, Any]:
+    """An EPCISDocument of `events` (validated); its context is the union of theirs."""
+    if created.utcoffset() is None:
+        raise InvalidInput("the creation date needs a UTC offset", path="creationDate")
+    context: list[Any] = []
+    for event in events:
+        for entry in event.context:
+            if entry not in context:
+                context.append(entry)
+    document = {
+        "@context": context or [EPCIS_CONTEXT],
+        "type": "EPCISDocument",
+        "schemaVersion": "2.0",
+        "creationDate": created.isoformat(timespec="milliseconds"),
+        "epcisBody": {"eventList": [event.data for event in events]},
+    }
+    parse_epcis(document)
+    return document
+
+
+def _offset(moment: dt.datetime) -> str:
+    offset = moment.utcoffset() or dt.timedelta(0)
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _put(data: dict[str, Any], key: str, value: Any) -> None:
+    if value:
+        data[key] = value
