@@ -15,6 +15,8 @@ contract Consortium is IConsortium {
     /// @notice Operational keys of an administration: utilization, AEO changes, MRA consent.
     /// The member's admin key votes on governance and accredits; it does not operate.
     bytes32 public constant CUSTOMS_ROLE = keccak256("CUSTOMS_ROLE");
+    /// @notice Accredited trade parties (declarants, carriers, exporters): evidence events.
+    bytes32 public constant TRADE_ROLE = keccak256("TRADE_ROLE");
 
     /// @notice Upper bound on members, so that listing them stays a bounded loop.
     uint256 public constant MAX_MEMBERS = 64;
@@ -432,8 +434,11 @@ contract Consortium is IConsortium {
 
     function _checkRole(bytes32 role, bytes32 scope) private pure {
         bool issuer = role == ISSUER_ROLE && scope != bytes32(0);
-        bool other = (role == ORACLE_ROLE || role == AUDITOR_ROLE || role == CUSTOMS_ROLE)
-            && scope == bytes32(0);
+        bool other =
+            (role == ORACLE_ROLE
+                    || role == AUDITOR_ROLE
+                    || role == CUSTOMS_ROLE
+                    || role == TRADE_ROLE) && scope == bytes32(0);
         if (!issuer && !other) revert ConsortiumInvalidRole(role, scope);
     }
 

@@ -13,6 +13,7 @@ abstract contract ConsortiumTest is BaseTest {
     bytes32 internal constant ISSUER_ROLE = keccak256("ISSUER_ROLE");
     bytes32 internal constant ORACLE_ROLE = keccak256("ORACLE_ROLE");
     bytes32 internal constant AUDITOR_ROLE = keccak256("AUDITOR_ROLE");
+    bytes32 internal constant TRADE_ROLE = keccak256("TRADE_ROLE");
     uint64 internal constant LIFETIME = 30 days;
     uint256 internal constant MAX = 64;
     bytes32 internal constant MY = bytes32("MY");
@@ -220,6 +221,7 @@ contract Consortium_constructor_Test is ConsortiumTest {
         assertEq(consortium.ISSUER_ROLE(), ISSUER_ROLE, "issuer");
         assertEq(consortium.ORACLE_ROLE(), ORACLE_ROLE, "oracle");
         assertEq(consortium.AUDITOR_ROLE(), AUDITOR_ROLE, "auditor");
+        assertEq(consortium.TRADE_ROLE(), TRADE_ROLE, "trade");
         assertEq(consortium.MAX_MEMBERS(), MAX, "max");
         assertEq(consortium.PROPOSAL_LIFETIME(), LIFETIME, "lifetime");
     }
@@ -812,6 +814,22 @@ contract Consortium_accredit_Test is ConsortiumAuthTest {
         assertEq(consortium.accreditingMember(sgOracle), SG, "SG oracle");
     }
 
+    function test_Accredit_TradeParty() public {
+        vm.expectEmit(address(consortium));
+        emit IConsortium.Accredited(exporter, TRADE_ROLE, 0, CN);
+        _accredit(cnCustoms, exporter, TRADE_ROLE, 0);
+        IConsortium.Accreditation memory a = consortium.accreditation(exporter, TRADE_ROLE, 0);
+        assertEq(a.memberId, CN, "member");
+        assertEq(a.since, T0, "since");
+        assertTrue(consortium.isAccredited(exporter, TRADE_ROLE, 0), "trade party");
+        assertEq(consortium.accreditingMember(exporter), CN, "jurisdiction");
+    }
+
+    function testFuzz_RevertWhen_TradeScoped(bytes32 scope) public {
+        vm.assume(scope != 0);
+        _expectInvalidRole(TRADE_ROLE, scope);
+    }
+
     function test_Accredit_SameMemberGrantsMoreRolesAndScopes() public {
         _accredit(cnCustoms, cnIssuer, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN);
         _accredit(cnCustoms, cnIssuer, ISSUER_ROLE, PHYTOSANITARY);
@@ -934,6 +952,7 @@ contract Consortium_accredit_Test is ConsortiumAuthTest {
 
     function testFuzz_RevertWhen_RoleUnknown(bytes32 role, bytes32 scope) public {
         vm.assume(role != ISSUER_ROLE && role != ORACLE_ROLE && role != AUDITOR_ROLE);
+        vm.assume(role != keccak256("CUSTOMS_ROLE") && role != TRADE_ROLE);
         _expectInvalidRole(role, scope);
     }
 

@@ -145,7 +145,7 @@ interface IConsortium {
 
     /// @notice Accredit an account for a role in the caller's jurisdiction.
     /// @param account Account to accredit.
-    /// @param role ISSUER_ROLE, ORACLE_ROLE, AUDITOR_ROLE or CUSTOMS_ROLE.
+    /// @param role ISSUER_ROLE, ORACLE_ROLE, AUDITOR_ROLE, CUSTOMS_ROLE or TRADE_ROLE.
     /// @param scope Certificate type (keccak256 of its name) for issuers, zero otherwise.
     function accredit(address account, bytes32 role, bytes32 scope) external;
 

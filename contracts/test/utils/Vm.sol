@@ -24,6 +24,8 @@ interface Vm {
     function chainId(uint256 newChainId) external;
     function snapshotGasLastCall(string calldata name) external returns (uint256 gasUsed);
     function lastCallGas() external view returns (Gas memory);
+    function load(address target, bytes32 slot) external view returns (bytes32 data);
+    function etch(address target, bytes calldata newRuntimeBytecode) external;
 
     struct Gas {
         uint64 gasLimit;

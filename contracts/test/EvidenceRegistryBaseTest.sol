@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {BaseTest} from "./BaseTest.sol";
+import {EvidenceRegistry} from "../src/EvidenceRegistry.sol";
+import {IEvidenceRegistry} from "../src/interfaces/IEvidenceRegistry.sol";
+
+/// @notice EvidenceRegistry on the CN+SG consortium with, per member, a trade party key
+/// (TRADE_ROLE) and a customs key (CUSTOMS_ROLE); three CN oracles and one SG oracle; a CN
+/// issuer and a CN auditor. Links are recomputed here with abi.encode, independently of the
+/// contract's assembly.
+abstract contract EvidenceRegistryBaseTest is BaseTest {
+    bytes32 internal constant TRADE_ROLE = keccak256("TRADE_ROLE");
+    bytes32 internal constant CUSTOMS_ROLE = keccak256("CUSTOMS_ROLE");
+    bytes32 internal constant ORACLE_ROLE = keccak256("ORACLE_ROLE");
+    bytes32 internal constant AUDITOR_ROLE = keccak256("AUDITOR_ROLE");
+    bytes32 internal constant ISSUER_ROLE = keccak256("ISSUER_ROLE");
+    uint256 internal constant MAX_BATCH = 256;
+    uint256 internal constant MAX_CID = 128;
+    uint256 internal constant MAX_PARENTS = 16;
+    uint256 internal constant MAX_QUERIES = 1024;
+    uint16 internal constant LOADED = 10; // a trade step code
+    uint16 internal constant RELEASED = 300; // a customs decision step code
+    uint8 internal constant OBJECT = 0;
+    uint8 internal constant TRANSFORMATION = 3;
+
+    bytes32 internal constant UCR_A = keccak256("6CN123456789-SG-0001");
+    bytes32 internal constant UCR_B = keccak256("6CN123456789-SG-0002");
+    bytes32 internal constant DOCUMENT = keccak256("commercial invoice");
+    /// @dev A 36-byte CIDv1 (sha2-256, raw codec), as the gas goal assumes.
+    bytes internal constant CID =
+        hex"01551220b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9";
+
+    address internal cnTrader = _actor("cn-trader");
+    address internal sgTrader = _actor("sg-trader");
+    address internal cnOps = _actor("cn-ops");
+    address internal sgOps = _actor("sg-ops");
+    address internal cnOracle2 = _actor("cn-oracle-2");
+    address internal cnOracle3 = _actor("cn-oracle-3");
+
+    EvidenceRegistry internal registry;
+
+    function setUp() public virtual override {
+        super.setUp();
+        registry = new EvidenceRegistry(consortium);
+        _accredit(cnCustoms, cnTrader, TRADE_ROLE, bytes32(0));
+        _accredit(sgCustoms, sgTrader, TRADE_ROLE, bytes32(0));
+        _accredit(cnCustoms, cnOps, CUSTOMS_ROLE, bytes32(0));
+        _accredit(sgCustoms, sgOps, CUSTOMS_ROLE, bytes32(0));
+        _accredit(cnCustoms, cnOracle, ORACLE_ROLE, bytes32(0));
+        _accredit(cnCustoms, cnOracle2, ORACLE_ROLE, bytes32(0));
+        _accredit(cnCustoms, cnOracle3, ORACLE_ROLE, bytes32(0));
+        _accredit(sgCustoms, sgOracle, ORACLE_ROLE, bytes32(0));
+        _accredit(cnCustoms, cnIssuer, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN);
+        _accredit(cnCustoms, cnAuditor, AUDITOR_ROLE, bytes32(0));
+    }
+
+    function _now() internal view returns (uint64) {
+        return uint64(block.timestamp);
+    }
+
+    /// @dev A plain entry of `consignment`: event `eventHash`, step `step`, the CID, no parents.
+    function _entry(bytes32 consignment, bytes32 eventHash, uint16 step)
+        internal
+        pure
+        returns (IEvidenceRegistry.EvidenceEntry memory e)
+    {
+        e.consignment = consignment;
+        e.eventHash = eventHash;
+        e.step = step;
+        e.eventType = OBJECT;
+        e.documentHash = DOCUMENT;
+        e.cid = CID;
+    }
+
+    function _one(IEvidenceRegistry.EvidenceEntry memory e)
+        internal
+        pure
+        returns (IEvidenceRegistry.EvidenceEntry[] memory entries)
+    {
+        entries = new IEvidenceRegistry.EvidenceEntry[](1);
+        entries[0] = e;
+    }
+
+    /// @dev `count` trade entries of `consignment`, events numbered from `first`.
+    function _run(bytes32 consignment, uint256 first, uint256 count)
+        internal
+        pure
+        returns (IEvidenceRegistry.EvidenceEntry[] memory entries)
+    {
+        entries = new IEvidenceRegistry.EvidenceEntry[](count);
+        for (uint256 i = 0; i < count; ++i) {
+            entries[i] = _entry(consignment, _event(first + i), LOADED);
+        }
+    }
+
+    /// @dev Event hash number `n` (a stand-in for a sha-256 digest; keccak256, as a sha256
+    /// precompile call between `vm.expectRevert` and the call under test would consume it).
+    function _event(uint256 n) internal pure returns (bytes32) {
+        return keccak256(abi.encode("epcis-event", n));
+    }
+
+    function _parents(bytes32 a) internal pure returns (bytes32[] memory p) {
+        p = new bytes32[](1);
+        p[0] = a;
+    }
+
+    /// @dev The link, by the formula of the interface, written out with abi.encode.
+    function _link(
+        uint192 prevLink,
+        uint64 seq,
+        IEvidenceRegistry.EvidenceEntry memory e,
+        bytes32 member,
+        address submitter,
+        uint64 timestamp
+    ) internal pure returns (bytes32) {
+        return keccak256(
+            abi.encode(
+                prevLink,
+                seq,
+                e.eventHash,
+                e.step,
+                e.eventType,
+                e.correction,
+                e.documentHash,
+                keccak256(e.cid),
+                keccak256(abi.encodePacked(e.parents)),
+                member,
+                submitter,
+                timestamp
+            )
+        );
+    }
+
+    /// @dev The head link as stored and returned: the 192 low bits, zero-extended.
+    function _low(bytes32 link) internal pure returns (bytes32) {
+        return bytes32(uint256(uint192(uint256(link))));
+    }
+
+    /// @dev Expect the EvidenceAppended event of `e` as entry `seq` with link `link`.
+    function _expectAppended(
+        IEvidenceRegistry.EvidenceEntry memory e,
+        bytes32 member,
+        uint64 seq,
+        bytes32 link
+    ) internal {
+        vm.expectEmit(address(registry));
+        emit IEvidenceRegistry.EvidenceAppended(
+            e.consignment,
+            e.eventHash,
+            member,
+            seq,
+            link,
+            e.step,
+            e.eventType,
+            e.correction,
+            e.documentHash,
+            e.cid,
+            e.parents
+        );
+    }
+
+    function _append(address caller, IEvidenceRegistry.EvidenceEntry[] memory entries) internal {
+        vm.prank(caller);
+        registry.appendEvents(entries);
+    }
+
+    function _head(bytes32 consignment) internal view returns (uint64 seq, bytes32 link) {
+        return registry.head(consignment);
+    }
+
+    /// @dev A 65-byte signature by the actor `name` over `digest`.
+    function _sign(string memory name, bytes32 digest) internal pure returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(_actorKey(name), digest);
+        return abi.encodePacked(r, s, v);
+    }
+
+    /// @dev Signatures by the actors `names` over the digest of a submitDecisions call.
+    function _signAll(
+        string[] memory names,
+        bytes32 member,
+        IEvidenceRegistry.EvidenceEntry[] memory entries,
+        uint256 nonce,
+        uint64 deadline
+    ) internal view returns (bytes[] memory sigs) {
+        bytes32 digest = registry.decisionsDigest(member, entries, nonce, deadline);
+        sigs = new bytes[](names.length);
+        for (uint256 i = 0; i < names.length; ++i) {
+            sigs[i] = _sign(names[i], digest);
+        }
+    }
+
+    function _names(string memory a) internal pure returns (string[] memory n) {
+        n = new string[](1);
+        n[0] = a;
+    }
+
+    function _names(string memory a, string memory b) internal pure returns (string[] memory n) {
+        n = new string[](2);
+        n[0] = a;
+        n[1] = b;
+    }
+
+    function _quorum(address admin, uint256 k) internal {
+        vm.prank(admin);
+        registry.setOracleQuorum(k);
+    }
+
+    function _addTh() internal {
+        vm.prank(cnCustoms);
+        uint256 id = consortium.proposeAddMember(TH, "Thai Customs", thCustoms);
+        vm.prank(sgCustoms);
+        consortium.approve(id);
+    }
+
+    function _removeTh() internal {
+        vm.prank(cnCustoms);
+        uint256 id = consortium.proposeRemoveMember(TH);
+        vm.prank(sgCustoms);
+        consortium.approve(id);
+    }
+
+    /// @dev Print a named number in `forge test -vv` output.
+    event log_named_uint(string key, uint256 val);
+    /// @dev Print a named word in `forge test -vv` output.
+    event log_named_bytes32(string key, bytes32 val);
+}
