@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import BaseModel
 
+from ledger.chain.artifacts import DEFAULT_ARTIFACTS_DIR, Artifacts
 from ledger.chain.client import LedgerClient
 from ledger.connect import build_client
 from ledger.settings import LedgerSettings
@@ -20,6 +21,10 @@ from ledger.settings import LedgerSettings
 @dataclass
 class CliState:
     settings: LedgerSettings
+
+    def artifacts(self) -> Artifacts:
+        """The compiled contracts, without reaching a node (offline checks)."""
+        return Artifacts(self.settings.artifacts_dir or DEFAULT_ARTIFACTS_DIR)
 
     def client(self, profile: str | None = None) -> LedgerClient:
         return build_client(self.settings, profile)

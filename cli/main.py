@@ -7,7 +7,18 @@ import sys
 import typer
 from pydantic import ValidationError
 
-from cli import aeo_cmd, bench_cmd, cert_cmd, consortium_cmd, demo_cmd, deploy_cmd, mra_cmd, node_cmd, oracle_cmd
+from cli import (
+    aeo_cmd,
+    bench_cmd,
+    cert_cmd,
+    consortium_cmd,
+    demo_cmd,
+    deploy_cmd,
+    evidence_cmd,
+    mra_cmd,
+    node_cmd,
+    oracle_cmd,
+)
 from cli.context import CliState, DataDirOption
 from ledger.errors import LedgerError
 from ledger.settings import LedgerSettings
@@ -47,6 +58,7 @@ app.add_typer(bench_cmd.app, name="bench")
 app.add_typer(aeo_cmd.app, name="aeo")
 app.add_typer(mra_cmd.app, name="mra")
 app.add_typer(oracle_cmd.app, name="oracle")
+app.add_typer(evidence_cmd.app, name="evidence")
 app.command("demo")(demo_cmd.demo)
 
 

@@ -14,11 +14,14 @@ ORACLE_ROLE = keccak(text="ORACLE_ROLE")
 AUDITOR_ROLE = keccak(text="AUDITOR_ROLE")
 # an administration's operational keys: utilization, AEO changes, MRA consent
 CUSTOMS_ROLE = keccak(text="CUSTOMS_ROLE")
+# accredited trade parties (declarants, carriers, exporters) recording evidence events
+TRADE_ROLE = keccak(text="TRADE_ROLE")
 ROLES: dict[str, bytes] = {
     "issuer": ISSUER_ROLE,
     "oracle": ORACLE_ROLE,
     "auditor": AUDITOR_ROLE,
     "customs": CUSTOMS_ROLE,
+    "trade": TRADE_ROLE,
 }
 ROLE_NAMES = {v: k for k, v in ROLES.items()}
 

@@ -160,8 +160,11 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
         // casting to 'uint64' is safe because the word's top 64 bits are the seq
         // forge-lint: disable-next-line(unsafe-typecast)
         uint64 seq = uint64(word >> 192) + 1;
+        // The first entry links to the consignment itself, so that two consignments whose first
+        // entries are alike never share a link (a parent reference names exactly one entry).
+        uint256 prevLink = seq == 1 ? uint256(consignment) & _LINK_MASK : word & _LINK_MASK;
         (bytes32 link, uint256 ptr, uint256 size) =
-            _build(e, word & _LINK_MASK, seq, member, msg.sender, uint64(block.timestamp));
+            _build(e, prevLink, seq, member, msg.sender, uint64(block.timestamp));
         // The head moves on the stack; `_append` writes it once the consignment's run ends.
         _log(ptr, size, consignment, e, member);
         return (uint256(seq) << 192) | (uint256(link) & _LINK_MASK);

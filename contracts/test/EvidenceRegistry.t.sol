@@ -62,7 +62,7 @@ contract EvidenceRegistry_constructor_Test is EvidenceRegistryBaseTest {
 contract EvidenceRegistry_appendEvents_Test is EvidenceRegistryBaseTest {
     function test_AppendsFirstEntry() public {
         IEvidenceRegistry.EvidenceEntry memory e = _entry(UCR_A, _event(1), LOADED);
-        bytes32 link = _link(0, 1, e, CN, cnTrader, _now());
+        bytes32 link = _link(_firstLink(e), 1, e, CN, cnTrader, _now());
         _expectAppended(e, CN, 1, link);
         _append(cnTrader, _one(e));
         (uint64 seq, bytes32 stored) = _head(UCR_A);
@@ -74,7 +74,7 @@ contract EvidenceRegistry_appendEvents_Test is EvidenceRegistryBaseTest {
 
     function test_ChainsEntriesOfOneBatchInOrder() public {
         IEvidenceRegistry.EvidenceEntry[] memory entries = _run(UCR_A, 1, 3);
-        bytes32 l1 = _link(0, 1, entries[0], CN, cnTrader, _now());
+        bytes32 l1 = _link(_firstLink(entries[0]), 1, entries[0], CN, cnTrader, _now());
         bytes32 l2 = _link(uint192(uint256(l1)), 2, entries[1], CN, cnTrader, _now());
         bytes32 l3 = _link(uint192(uint256(l2)), 3, entries[2], CN, cnTrader, _now());
         _expectAppended(entries[0], CN, 1, l1);
@@ -90,7 +90,7 @@ contract EvidenceRegistry_appendEvents_Test is EvidenceRegistryBaseTest {
         IEvidenceRegistry.EvidenceEntry memory a = _entry(UCR_A, _event(1), LOADED);
         IEvidenceRegistry.EvidenceEntry memory b = _entry(UCR_A, _event(2), 20);
         _append(cnTrader, _one(a));
-        bytes32 l1 = _link(0, 1, a, CN, cnTrader, _now());
+        bytes32 l1 = _link(_firstLink(a), 1, a, CN, cnTrader, _now());
         vm.warp(block.timestamp + 3 days);
         bytes32 l2 = _link(uint192(uint256(l1)), 2, b, SG, sgOps, _now());
         _expectAppended(b, SG, 2, l2);
@@ -107,8 +107,8 @@ contract EvidenceRegistry_appendEvents_Test is EvidenceRegistryBaseTest {
         entries[1] = _entry(UCR_B, _event(2), LOADED);
         entries[2] = _entry(UCR_B, _event(3), LOADED);
         entries[3] = _entry(UCR_A, _event(4), LOADED);
-        bytes32 a1 = _link(0, 1, entries[0], CN, cnTrader, _now());
-        bytes32 b1 = _link(0, 1, entries[1], CN, cnTrader, _now());
+        bytes32 a1 = _link(_firstLink(entries[0]), 1, entries[0], CN, cnTrader, _now());
+        bytes32 b1 = _link(_firstLink(entries[1]), 1, entries[1], CN, cnTrader, _now());
         bytes32 b2 = _link(uint192(uint256(b1)), 2, entries[2], CN, cnTrader, _now());
         bytes32 a2 = _link(uint192(uint256(a1)), 2, entries[3], CN, cnTrader, _now());
         _expectAppended(entries[0], CN, 1, a1);
@@ -126,14 +126,14 @@ contract EvidenceRegistry_appendEvents_Test is EvidenceRegistryBaseTest {
 
     function test_CustomsKeyRecordsObservation() public {
         IEvidenceRegistry.EvidenceEntry memory e = _entry(UCR_A, _event(1), 200);
-        _expectAppended(e, SG, 1, _link(0, 1, e, SG, sgOps, _now()));
+        _expectAppended(e, SG, 1, _link(_firstLink(e), 1, e, SG, sgOps, _now()));
         _append(sgOps, _one(e));
     }
 
     function test_CorrectionOfAParent() public {
         IEvidenceRegistry.EvidenceEntry memory first = _entry(UCR_A, _event(1), LOADED);
         _append(cnTrader, _one(first));
-        bytes32 l1 = _link(0, 1, first, CN, cnTrader, _now());
+        bytes32 l1 = _link(_firstLink(first), 1, first, CN, cnTrader, _now());
         IEvidenceRegistry.EvidenceEntry memory fix = _entry(UCR_A, _event(2), LOADED);
         fix.correction = true;
         fix.parents = _parents(l1);
@@ -149,7 +149,7 @@ contract EvidenceRegistry_appendEvents_Test is EvidenceRegistryBaseTest {
         e.documentHash = bytes32(0);
         e.cid = "";
         e.eventType = TRANSFORMATION;
-        _expectAppended(e, CN, 1, _link(0, 1, e, CN, cnTrader, _now()));
+        _expectAppended(e, CN, 1, _link(_firstLink(e), 1, e, CN, cnTrader, _now()));
         _append(cnTrader, _one(e));
     }
 
@@ -164,7 +164,7 @@ contract EvidenceRegistry_appendEvents_Test is EvidenceRegistryBaseTest {
             last.parents[i] = keccak256(abi.encode(i));
         }
         last.step = 255;
-        uint192 prev;
+        uint192 prev = uint192(uint256(UCR_A));
         for (uint256 i = 0; i < MAX_BATCH; ++i) {
             prev = uint192(uint256(_link(prev, uint64(i + 1), entries[i], CN, cnTrader, _now())));
         }
@@ -184,7 +184,7 @@ contract EvidenceRegistry_appendEvents_Test is EvidenceRegistryBaseTest {
         }
         entries[0].parents = _parents(keccak256("p"));
         entries[1].cid = hex"aa";
-        bytes32 l1 = _link(0, 1, entries[0], CN, cnTrader, _now());
+        bytes32 l1 = _link(_firstLink(entries[0]), 1, entries[0], CN, cnTrader, _now());
         _expectAppended(entries[0], CN, 1, l1);
         _expectAppended(
             entries[1], CN, 2, _link(uint192(uint256(l1)), 2, entries[1], CN, cnTrader, _now())
@@ -336,7 +336,9 @@ contract EvidenceRegistry_appendEvents_Test is EvidenceRegistryBaseTest {
         uint256 n = bound(count, 1, 40);
         uint256 cut = bound(split, 0, n);
         bytes32[3] memory ucrs = [UCR_A, UCR_B, keccak256("6CN123456789-SG-0003")];
-        uint192[3] memory prev;
+        // each consignment's first entry links to the consignment id's 192 low bits
+        uint192[3] memory prev =
+            [uint192(uint256(ucrs[0])), uint192(uint256(ucrs[1])), uint192(uint256(ucrs[2]))];
         uint64[3] memory seqs;
         IEvidenceRegistry.EvidenceEntry[] memory entries = new IEvidenceRegistry.EvidenceEntry[](n);
         uint256[] memory which = new uint256[](n);
@@ -357,7 +359,7 @@ contract EvidenceRegistry_appendEvents_Test is EvidenceRegistryBaseTest {
         for (uint256 c = 0; c < 3; ++c) {
             (uint64 seq, bytes32 link) = _head(ucrs[c]);
             assertEq(seq, seqs[c], "seq");
-            assertEq(link, bytes32(uint256(prev[c])), "head");
+            assertEq(link, seqs[c] == 0 ? bytes32(0) : bytes32(uint256(prev[c])), "head");
         }
     }
 

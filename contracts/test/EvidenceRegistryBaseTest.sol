@@ -105,6 +105,11 @@ abstract contract EvidenceRegistryBaseTest is BaseTest {
         p[0] = a;
     }
 
+    /// @dev The prevLink of a consignment's first entry: the consignment id's 192 low bits.
+    function _firstLink(IEvidenceRegistry.EvidenceEntry memory e) internal pure returns (uint192) {
+        return uint192(uint256(e.consignment));
+    }
+
     /// @dev The link, by the formula of the interface, written out with abi.encode.
     function _link(
         uint192 prevLink,

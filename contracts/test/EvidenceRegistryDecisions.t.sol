@@ -30,9 +30,9 @@ contract EvidenceRegistry_submitDecisions_Test is EvidenceRegistryBaseTest {
     function test_OneOracle_DefaultQuorum_SenderIsSubmitter() public {
         bytes[] memory sigs = _sigs(_names("cn-oracle"));
         bytes32 digest = registry.decisionsDigest(CN, entries, NONCE, deadline);
-        bytes32 a1 = _link(0, 1, entries[0], CN, stranger, _now());
+        bytes32 a1 = _link(_firstLink(entries[0]), 1, entries[0], CN, stranger, _now());
         bytes32 a2 = _link(uint192(uint256(a1)), 2, entries[1], CN, stranger, _now());
-        bytes32 b1 = _link(0, 1, entries[2], CN, stranger, _now());
+        bytes32 b1 = _link(_firstLink(entries[2]), 1, entries[2], CN, stranger, _now());
         vm.expectEmit(address(registry));
         emit IOracleQuorum.OracleNonceUsed(CN, NONCE, digest, stranger);
         _expectAppended(entries[0], CN, 1, a1);
@@ -53,7 +53,7 @@ contract EvidenceRegistry_submitDecisions_Test is EvidenceRegistryBaseTest {
     function test_DecisionChainsOnTradeEvents() public {
         IEvidenceRegistry.EvidenceEntry memory t = _entry(UCR_A, _event(9), LOADED);
         _append(sgTrader, _one(t));
-        bytes32 t1 = _link(0, 1, t, SG, sgTrader, _now());
+        bytes32 t1 = _link(_firstLink(t), 1, t, SG, sgTrader, _now());
         bytes[] memory sigs = _sigs(_names("cn-oracle"));
         _expectAppended(
             entries[0], CN, 2, _link(uint192(uint256(t1)), 2, entries[0], CN, cnOracle, _now())

@@ -118,9 +118,11 @@ contract EvidenceRegistryHandler {
         for (uint256 i = 0; i < entries.length; ++i) {
             IEvidenceRegistry.EvidenceEntry memory e = entries[i];
             uint64 seq = ++ghostSeq[e.consignment];
+            // a consignment's first entry links to the consignment id's 192 low bits
+            uint192 prev = seq == 1 ? uint192(uint256(e.consignment)) : ghostLink[e.consignment];
             bytes32 link = keccak256(
                 abi.encode(
-                    ghostLink[e.consignment],
+                    prev,
                     seq,
                     e.eventHash,
                     e.step,

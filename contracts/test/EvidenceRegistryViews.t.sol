@@ -102,13 +102,16 @@ contract EvidenceRegistry_entryLink_Test is EvidenceRegistryBaseTest, EvidenceVe
     function test_VectorsAppended() public {
         _accredit(cnCustoms, SUBMITTER, TRADE_ROLE, bytes32(0));
         vm.warp(T_1);
-        _expectAppended(_vectorEntry1(), CN, 1, LINK_1);
+        // appended, the first entry links to the consignment id, not to 0 as in the vector
+        bytes32 first = _link(_firstLink(_vectorEntry1()), 1, _vectorEntry1(), CN, SUBMITTER, T_1);
+        _expectAppended(_vectorEntry1(), CN, 1, first);
         _append(SUBMITTER, _one(_vectorEntry1()));
         vm.warp(T_2);
-        _quorumSubmit(_vectorEntry2());
+        bytes32 second = _link(uint192(uint256(first)), 2, _vectorEntry2(), CN, SUBMITTER, T_2);
+        _quorumSubmit(_vectorEntry2(), second);
         (uint64 seq, bytes32 link) = _head(V_CONSIGNMENT);
         assertEq(seq, 2, "seq");
-        assertEq(link, _low(LINK_2), "head");
+        assertEq(link, _low(second), "head");
     }
 
     function testFuzz_MatchesAbiEncode(
@@ -145,10 +148,10 @@ contract EvidenceRegistry_entryLink_Test is EvidenceRegistryBaseTest, EvidenceVe
 
     /// @dev Entry 2 is a decision: a CN oracle signs, SUBMITTER (a CN trade key, which has no
     /// private key here) sends.
-    function _quorumSubmit(IEvidenceRegistry.EvidenceEntry memory e) internal {
+    function _quorumSubmit(IEvidenceRegistry.EvidenceEntry memory e, bytes32 expected) internal {
         IEvidenceRegistry.EvidenceEntry[] memory entries = _one(e);
         bytes[] memory sigs = _signAll(_names("cn-oracle"), CN, entries, 1, T_2);
-        _expectAppended(e, CN, 2, LINK_2);
+        _expectAppended(e, CN, 2, expected);
         vm.prank(SUBMITTER);
         registry.submitDecisions(CN, entries, 1, T_2, sigs);
     }
@@ -238,7 +241,7 @@ contract EvidenceRegistry_head_Test is EvidenceRegistryBaseTest {
     function test_LinkIsLow192Bits() public {
         IEvidenceRegistry.EvidenceEntry memory e = _entry(UCR_A, _event(1), LOADED);
         _append(cnTrader, _one(e));
-        bytes32 full = _link(0, 1, e, CN, cnTrader, _now());
+        bytes32 full = _link(_firstLink(e), 1, e, CN, cnTrader, _now());
         (, bytes32 link) = registry.head(UCR_A);
         assertEq(link, bytes32(uint256(full) & type(uint192).max), "low bits");
         assertEq(uint256(link) >> 192, 0, "zero-extended");

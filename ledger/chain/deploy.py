@@ -48,7 +48,7 @@ CONTRACTS: tuple[ContractSpec, ...] = (
     ContractSpec("Consortium", _consortium_args),
     ContractSpec("CertificateRegistry", _needs_consortium),
     ContractSpec("AeoRegistry", _needs_consortium),
-    ContractSpec("EvidenceChain", _needs_consortium),
+    ContractSpec("EvidenceRegistry", _needs_consortium),
 )
 
 

@@ -117,6 +117,11 @@ class ConsortiumBinding:
         raw = self.client.call(self.contract.functions.memberOf(_address(account)))
         return member_id_text(raw) or None
 
+    def accrediting_member(self, account: str) -> str | None:
+        """The member that accredited `account` (in any role), if any."""
+        raw = self.client.call(self.contract.functions.accreditingMember(_address(account)))
+        return member_id_text(raw) or None
+
     def customs_member(self, account: str) -> str | None:
         """The member that accredited `account` as one of its customs (operational) keys, if any."""
         address = _address(account)

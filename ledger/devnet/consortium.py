@@ -44,6 +44,8 @@ DEV_IDENTITIES: tuple[DevIdentity, ...] = (
     DevIdentity("th-admin", 12, "candidate-member", "TH"),
     DevIdentity("cn-customs", 13, "customs", "CN"),
     DevIdentity("sg-customs", 14, "customs", "SG"),
+    DevIdentity("cn-trader", 15, "trade", "CN"),
+    DevIdentity("sg-trader", 16, "trade", "SG"),
 )
 MEMBER_NAMES = {"CN": "General Administration of Customs of China", "SG": "Singapore Customs"}
 DEV_THRESHOLD = 2
@@ -75,7 +77,7 @@ def deploy_dev(*, rpc_client_for: ClientFactory, deployments_dir: Path, data_dir
     for member in ("CN", "SG"):
         binding = ConsortiumBinding(rpc_client_for(f"{member.lower()}-admin"))
         for ident in DEV_IDENTITIES:
-            if ident.member_id != member or ident.role not in ("issuer", "oracle", "auditor", "customs"):
+            if ident.member_id != member or ident.role not in ("issuer", "oracle", "auditor", "customs", "trade"):
                 continue
             types: tuple[str | None, ...] = CERTIFICATE_TYPES if ident.role == "issuer" else (None,)
             for cert_type in types:

@@ -20,7 +20,14 @@ TOP_LEVEL = ("ledger", *APPLICATIONS)
 MAY_IMPORT = {"cli": {"api", "oracles", "benchmarks"}, "benchmarks": {"oracles"}, "api": set(), "oracles": set()}
 # the foundations of the library: they know nothing of the concepts built on them
 FOUNDATIONS = ("ledger.chain", "ledger.hashing")
-CONCEPTS = ("ledger.documents", "ledger.consortium", "ledger.certificates", "ledger.aeo", "ledger.devnet")
+CONCEPTS = (
+    "ledger.documents",
+    "ledger.consortium",
+    "ledger.certificates",
+    "ledger.aeo",
+    "ledger.evidence",
+    "ledger.devnet",
+)
 
 
 def _module_name(path: Path) -> str:

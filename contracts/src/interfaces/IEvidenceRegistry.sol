@@ -37,7 +37,8 @@ import {IOracleQuorum} from "./IOracleQuorum.sol";
 ///   uint8 eventType, bool correction, bytes32 documentHash, keccak256(cid),
 ///   keccak256(abi.encodePacked(parents)), bytes32 member, address submitter,
 ///   uint64 timestamp))`, where `prevLink` is the 192 low bits of the previous entry's link
-///   (0 for seq 1). The consignment itself is not hashed: it is the key of the chain.
+///   (for seq 1: the 192 low bits of the consignment id, so that the chains of two consignments never
+///   share a link even when their first entries are alike).
 /// - Head: per consignment one storage word, `(uint256(seq) << 192) | uint192(link)` of its
 ///   latest entry (zero: no entry). It lives at slot `keccak256(abi.encode(c, HEADS_SLOT))`,
 ///   `HEADS_SLOT = keccak256("sanzhi.evidence.heads")`, so that off-chain code can prove a
@@ -155,7 +156,8 @@ interface IEvidenceRegistry is IOracleQuorum {
 
     /// @notice The link of an entry, computed as appendEvents and submitDecisions compute it
     /// (see the conventions), for off-chain code to check its hashing against.
-    /// @param prevLink The 192 low bits of the previous entry's link, 0 for the first entry.
+    /// @param prevLink The 192 low bits of the previous entry's link; for the first entry, the
+    /// 192 low bits of the consignment id.
     /// @param seq The entry's number in its consignment's chain, from 1.
     /// @param entry The entry (its consignment is not hashed).
     /// @param member The member the entry is appended for.

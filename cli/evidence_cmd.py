@@ -1,0 +1,297 @@
+"""`sanzhi evidence ...`: evidence chains of consignments (EPCIS 2.0 events on chain)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cli.context import AsOption, JsonOption, print_json, print_rows, state
+from ledger.chain.deployments import load_deployment
+from ledger.consortium.binding import ConsortiumBinding
+from ledger.errors import InvalidInput, KeyUnavailable, ProofInvalid
+from ledger.evidence import Step, event_hash, parse_epcis
+from ledger.evidence.bundle import make_bundle, read_bundle, verify_bundle
+from ledger.evidence.consignment import consignment_id
+from ledger.evidence.registry import CONTRACT as EVIDENCE_CONTRACT
+from ledger.evidence.service import AppendResult, append_events, audit_consignment, submit_decisions
+from ledger.model_files import write_text_atomic
+
+app = typer.Typer(help="Evidence chains of consignments: EPCIS 2.0 events, audit, proof bundles.", no_args_is_help=True)
+
+UcrOption = Annotated[str, typer.Option("--ucr", help="The consignment's WCO Unique Consignment Reference.")]
+UcrArg = Annotated[str, typer.Argument(help="The consignment's WCO Unique Consignment Reference.")]
+EventsArg = Annotated[Path, typer.Argument(help="An EPCIS 2.0 JSON document (or one event).")]
+ParentOption = Annotated[
+    list[str] | None,
+    typer.Option("--parent", help="Link of an entry (of any consignment) or a certificate leaf this builds on."),
+]
+DocumentOption = Annotated[
+    Path | None, typer.Option("--document", help="The document behind the events; its keccak256 goes on chain.")
+]
+CidOption = Annotated[str | None, typer.Option("--cid", help="Content identifier of the stored document (hex bytes).")]
+
+
+def _bytes32(values: list[str] | None, what: str) -> list[bytes]:
+    found = []
+    for value in values or []:
+        text = value.strip().lower()
+        if not (text.startswith("0x") and len(text) == 66 and not text[2:].strip("0123456789abcdef")):
+            raise InvalidInput(f"{value!r} is not a 32-byte hex value", path=what)
+        found.append(bytes.fromhex(text[2:]))
+    return found
+
+
+def _cid(value: str | None) -> bytes:
+    if not value:
+        return b""
+    text = value.strip().lower().removeprefix("0x")
+    try:
+        raw = bytes.fromhex(text)
+    except ValueError:
+        raise InvalidInput(f"{value!r} is not a CID in hex bytes", path="cid") from None
+    if len(raw) > 128:
+        raise InvalidInput("a CID is at most 128 bytes", path="cid")
+    return raw
+
+
+def _report(result: AppendResult, as_json: bool) -> None:
+    if as_json:
+        print_json(result)
+    else:
+        last = result.first_seq + result.entries - 1
+        typer.echo(f"{result.ucr}: entries {result.first_seq}..{last} recorded (tx {result.tx_hash})")
+
+
+@app.command()
+def append(
+    ctx: typer.Context,
+    events: EventsArg,
+    ucr: UcrOption,
+    parent: ParentOption = None,
+    document: DocumentOption = None,
+    cid: CidOption = None,
+    as_: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record trade or party events (shipping, loading, advance declaration ...) of a consignment."""
+    parsed = parse_epcis(events.read_bytes(), source=str(events))
+    result = append_events(
+        client=state(ctx).client(as_),
+        ucr=ucr,
+        events=parsed,
+        parents=_bytes32(parent, "parent"),
+        document=document.read_bytes() if document else None,
+        cid=_cid(cid),
+    )
+    _report(result, as_json)
+
+
+@app.command()
+def decide(
+    ctx: typer.Context,
+    events: EventsArg,
+    ucr: UcrOption,
+    cosign: Annotated[
+        list[str] | None, typer.Option("--cosign", help="Other oracle profiles of the member that sign too.")
+    ] = None,
+    parent: ParentOption = None,
+    document: DocumentOption = None,
+    cid: CidOption = None,
+    as_: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record customs decisions (pre-review, risk lane, inspection result, release ...), signed by
+    a quorum of the member's oracles: the oracle of --as and every --cosign."""
+    cli = state(ctx)
+    client = cli.client(as_)
+    member = ConsortiumBinding(client).accrediting_member(client.address)
+    if member is None:
+        raise KeyUnavailable(f"{client.address} is not accredited by any member")
+    signers = [client.account] + [cli.client(p).account for p in cosign or []]
+    result = submit_decisions(
+        client=client,
+        member=member,
+        ucr=ucr,
+        events=parse_epcis(events.read_bytes(), source=str(events)),
+        signers=[s for s in signers if s is not None],
+        parents=_bytes32(parent, "parent"),
+        document=document.read_bytes() if document else None,
+        cid=_cid(cid),
+    )
+    _report(result, as_json)
+
+
+def _step_name(code: int) -> str:
+    try:
+        return Step(code).slug
+    except ValueError:
+        return str(code)
+
+
+@app.command()
+def timeline(ctx: typer.Context, ucr: UcrArg, as_json: JsonOption = False) -> None:
+    """What happened to a consignment, in order: step, who, when, event hash, document."""
+    recorded, report = audit_consignment(client=state(ctx).client(), ucr=ucr)
+    rows = [
+        {
+            "seq": r.seq,
+            "recorded_at": datetime.fromtimestamp(r.timestamp, UTC).isoformat(),
+            "member": r.member_id,
+            "submitter": r.submitter,
+            "step": _step_name(r.entry.step),
+            "correction": r.entry.correction,
+            "event_hash": "ni:///sha-256;" + r.entry.event_hash.hex() + "?ver=CBV2.0",
+            "document_hash": "0x" + r.entry.document_hash.hex() if any(r.entry.document_hash) else None,
+            "cid": "0x" + r.entry.cid.hex() if r.entry.cid else None,
+            "parents": ["0x" + p.hex() for p in r.entry.parents],
+            "link": "0x" + r.link.hex(),
+            "tx_hash": r.tx_hash,
+        }
+        for r in recorded
+    ]
+    if as_json:
+        print_json({"ucr": ucr, "consignment": report.consignment, "intact": report.intact, "entries": rows})
+        return
+    if not rows:
+        typer.echo(f"{ucr}: no evidence recorded")
+        return
+    print_rows(
+        [
+            (
+                str(r["seq"]),
+                str(r["recorded_at"])[:19] + "Z",
+                str(r["member"]),
+                str(r["step"]) + (" (correction)" if r["correction"] else ""),
+                str(r["event_hash"])[14:30] + "...",
+            )
+            for r in rows
+        ],
+        ("SEQ", "RECORDED", "MEMBER", "STEP", "EVENT HASH"),
+    )
+    typer.echo("chain intact" if report.intact else "CHAIN BROKEN: " + "; ".join(p.problem for p in report.problems))
+
+
+@app.command()
+def verify(
+    ctx: typer.Context,
+    ucr: UcrArg,
+    events: Annotated[
+        list[Path] | None, typer.Option("--events", help="EPCIS files whose events must be on the chain, unaltered.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Recompute every link and compare with the registry's head (gaps, reordering, truncation,
+    altered entries), and check the given events against their recorded hashes. Exit 0 intact,
+    1 not, 2 undecided."""
+    recorded, report = audit_consignment(client=state(ctx).client(), ucr=ucr)
+    on_chain = {r.entry.event_hash for r in recorded}
+    problems = [p.problem for p in report.problems]
+    checked = 0
+    for path in events or []:
+        for index, event in enumerate(parse_epcis(path.read_bytes(), source=str(path))):
+            checked += 1
+            if event.hash.digest not in on_chain:
+                problems.append(
+                    f"{path} event {index} ({event.hash.ni}) is not on the chain: altered or never recorded"
+                )
+    body = {**report.model_dump(), "events_checked": checked, "problems": problems, "intact": not problems}
+    if as_json:
+        print_json(body)
+    else:
+        verdict = "INTACT" if not problems else "BROKEN"
+        typer.echo(f"{ucr}: {verdict}: {report.entries} entries, head at {report.head_seq}, {checked} events checked")
+        for problem in problems:
+            typer.echo(f"  {problem}")
+    if problems:
+        raise typer.Exit(1)
+
+
+@app.command()
+def bundle(
+    ctx: typer.Context,
+    ucr: UcrArg,
+    out: Annotated[Path, typer.Option("--out", help="Where to write the bundle (JSON).")],
+    events: Annotated[
+        list[Path] | None, typer.Option("--events", help="EPCIS files to include, checked offline against the entries.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write a proof bundle: entries, events and a state proof of the head at the latest block."""
+    client = state(ctx).client()
+    included: dict[str, Any] = {}
+    for path in events or []:
+        for event in parse_epcis(path.read_bytes(), source=str(path)):
+            included[event.hash.hex] = event.to_json()
+    made = make_bundle(client=client, ucr=ucr, consignment=consignment_id(ucr), events=included)
+    write_text_atomic(out, made.model_dump_json(indent=1) + "\n")
+    header = made.head_proof.header
+    summary = {
+        "out": str(out),
+        "entries": len(made.entries),
+        "events": len(included),
+        "block_number": int(str(header.number), 16),
+        "block_hash": str(header.hash),
+        "bytes": out.stat().st_size,
+    }
+    if as_json:
+        print_json(summary)
+    else:
+        typer.echo(
+            f"bundle of {summary['entries']} entries written to {out} ({summary['bytes']:,} bytes); "
+            f"anchored at block {summary['block_number']} {summary['block_hash']}"
+        )
+
+
+def _recorded_registry(deployments: Path, chain_id: int) -> str:
+    """The EvidenceRegistry of the local deployment record for `chain_id` (read offline)."""
+    record = load_deployment(deployments, chain_id)
+    if record is None or EVIDENCE_CONTRACT not in record.contracts:
+        raise InvalidInput(
+            f"no deployment record of an EvidenceRegistry on chain {chain_id}: name the one you trust (--registry)",
+            path="registry",
+        )
+    return record.contracts[EVIDENCE_CONTRACT].address
+
+
+@app.command("verify-bundle")
+def verify_bundle_cmd(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A bundle written by `sanzhi evidence bundle`.")],
+    trusted_block: Annotated[str, typer.Option("--trusted-block", help="Hash of a block you trust.")],
+    registry: Annotated[
+        str | None,
+        typer.Option("--registry", help="The EvidenceRegistry you trust (default: your deployment record's)."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check a bundle with no network at all: exit 0 valid, 1 invalid, 2 undecided."""
+    settings = state(ctx).settings
+    try:
+        made = read_bundle(file.read_bytes(), source=str(file))
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {file}: {exc.strerror or exc}", path=str(file)) from None
+    trusted = registry or _recorded_registry(settings.resolved_deployments_dir, made.chain_id)
+    try:
+        report = verify_bundle(
+            made,
+            trusted_block_hash=trusted_block,
+            trusted_registry=trusted,
+            event_digest=lambda event: event_hash(event).digest,
+        )
+    except ProofInvalid as exc:
+        if as_json:
+            print_json({"valid": False, "step": exc.step, "reason": exc.message})
+        else:
+            typer.echo(f"INVALID: {exc.message}")
+        raise typer.Exit(1) from None
+    if as_json:
+        print_json({"valid": True, **report.model_dump()})
+    else:
+        typer.echo(
+            f"VALID: {report.entries} entries of {report.ucr} ({report.events_checked} events checked) at block "
+            f"{report.block_number}, registry {report.registry} of consortium {report.consortium}; "
+            f"{report.verify_ms} ms"
+        )

@@ -1,0 +1,221 @@
+"""Proof bundles of a consortium's evidence chain, checked with no network at all.
+
+A bundle holds every recorded entry of a consignment, the EPCIS events behind them when the
+holder has them, and a storage proof of the consignment's head slot in EvidenceRegistry at
+one block. An auditor who trusts that block's hash and the registry's address (from its own
+deployment record, or named) checks, offline: the block header hashes to it; the registry's
+account and the head slot are in its state; the entries chain, in order and without gaps,
+exactly to that head; and each included event hashes (GS1) to its entry.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, Literal
+
+from eth_utils.address import to_checksum_address
+from pydantic import BaseModel, ConfigDict, Field
+
+from ledger.chain.client import LedgerClient
+from ledger.chain.proofs import StorageProof, fetch_storage_proof, verify_storage_proof
+from ledger.errors import ProofInvalid
+from ledger.evidence.audit import check_chain
+from ledger.evidence.consignment import consignment_id as consignment_of
+from ledger.evidence.entries import LINK_MASK, EvidenceEntry
+from ledger.evidence.registry import EvidenceRegistryBinding, Head, RecordedEntry
+from ledger.hashing.keccak import keccak256
+from ledger.jsonfiles import loads_strict
+
+FORMAT: Literal["sanzhi-evidence-bundle/1"] = "sanzhi-evidence-bundle/1"
+MAX_BUNDLE_BYTES = 64 * 1024 * 1024
+
+
+def _hex(value: bytes) -> str:
+    return "0x" + value.hex()
+
+
+def _bytes(value: str) -> bytes:
+    return bytes.fromhex(value[2:])
+
+
+class BundledEntry(BaseModel):
+    """One recorded entry, with the transaction context its link commits to."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    seq: int = Field(ge=1)
+    link: str
+    member: str
+    submitter: str
+    timestamp: int
+    block_number: int
+    tx_hash: str
+    event_hash: str
+    step: int
+    event_type: int
+    correction: bool
+    document_hash: str
+    cid: str
+    parents: list[str]
+
+    @classmethod
+    def of(cls, item: RecordedEntry) -> BundledEntry:
+        e = item.entry
+        return cls(
+            seq=item.seq,
+            link=_hex(item.link),
+            member=_hex(item.member),
+            submitter=item.submitter,
+            timestamp=item.timestamp,
+            block_number=item.block_number,
+            tx_hash=item.tx_hash,
+            event_hash=_hex(e.event_hash),
+            step=e.step,
+            event_type=e.event_type,
+            correction=e.correction,
+            document_hash=_hex(e.document_hash),
+            cid=_hex(e.cid),
+            parents=[_hex(p) for p in e.parents],
+        )
+
+    def recorded(self, consignment: bytes) -> RecordedEntry:
+        entry = EvidenceEntry(
+            consignment=consignment,
+            event_hash=_bytes(self.event_hash),
+            step=self.step,
+            event_type=self.event_type,
+            correction=self.correction,
+            document_hash=_bytes(self.document_hash),
+            cid=_bytes(self.cid),
+            parents=tuple(_bytes(p) for p in self.parents),
+        )
+        return RecordedEntry(
+            entry=entry,
+            seq=self.seq,
+            link=_bytes(self.link),
+            member=_bytes(self.member),
+            submitter=to_checksum_address(self.submitter),
+            timestamp=self.timestamp,
+            block_number=self.block_number,
+            block_hash="",
+            tx_hash=self.tx_hash,
+            log_index=0,
+        )
+
+
+class EvidenceBundle(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    format: Literal["sanzhi-evidence-bundle/1"] = FORMAT
+    ucr: str
+    consignment: str
+    chain_id: int
+    registry: str
+    consortium: str
+    entries: list[BundledEntry]
+    events: dict[str, Any] = Field(default_factory=dict, description="EPCIS events by entry event hash")
+    head_proof: StorageProof
+
+
+class BundleReport(BaseModel):
+    ucr: str
+    block_number: int
+    block_hash: str
+    registry: str
+    consortium: str
+    entries: int
+    events_checked: int
+    verify_ms: float
+
+
+def make_bundle(
+    *,
+    client: LedgerClient,
+    ucr: str,
+    consignment: bytes,
+    events: dict[str, Any] | None = None,
+    block: int | str = "latest",
+) -> EvidenceBundle:
+    """Everything an auditor needs to check this consignment's chain offline at `block`."""
+    binding = EvidenceRegistryBinding(client)
+    slot = int.from_bytes(head_slot_of(consignment), "big")
+    proof = fetch_storage_proof(client, address=binding.address, slots=[slot], block=block)
+    block_number = int(str(proof.header.number), 16)
+    recorded = [r for r in binding.recorded(consignment) if r.block_number <= block_number]
+    return EvidenceBundle(
+        ucr=ucr,
+        consignment=_hex(consignment),
+        chain_id=client.chain_id,
+        registry=binding.address,
+        consortium=client.address_of("Consortium"),
+        entries=[BundledEntry.of(r) for r in recorded],
+        events=events or {},
+        head_proof=proof,
+    )
+
+
+def read_bundle(text: str | bytes, *, source: str) -> EvidenceBundle:
+    data = loads_strict(text, source=source, max_bytes=MAX_BUNDLE_BYTES)
+    try:
+        return EvidenceBundle.model_validate(data)
+    except ValueError as exc:
+        raise ProofInvalid("bundle", f"{source} is not an evidence bundle: {exc}") from None
+
+
+def verify_bundle(
+    bundle: EvidenceBundle,
+    *,
+    trusted_block_hash: str,
+    trusted_registry: str,
+    event_digest: Callable[[Any], bytes] | None = None,
+) -> BundleReport:
+    """Check `bundle` against one trusted block hash and the registry the auditor trusts, with
+    no network. `event_digest(event)` is the GS1 event hash digest of an included event."""
+    started = time.perf_counter()
+    if bundle.registry.lower() != trusted_registry.lower():
+        raise ProofInvalid(
+            "registry", f"the bundle is of registry {bundle.registry}, not the trusted {trusted_registry}"
+        )
+    consignment = _bytes(bundle.consignment)
+    if consignment_of(bundle.ucr) != consignment:
+        raise ProofInvalid("bundle", f"the consignment id is not that of UCR {bundle.ucr}")
+    expected_slot = int.from_bytes(head_slot_of(consignment), "big")
+    values = verify_storage_proof(
+        bundle.head_proof, trusted_block_hash=trusted_block_hash, expected_address=trusted_registry
+    )
+    if set(values) != {expected_slot}:
+        raise ProofInvalid("head", "the proof is not of this consignment's head slot")
+    value = values[expected_slot]
+    head = Head(consignment=bundle.consignment, seq=value >> 192, link=hex(value & LINK_MASK))
+    report = check_chain(consignment, [e.recorded(consignment) for e in bundle.entries], head)
+    if not report.intact:
+        raise ProofInvalid("chain", "; ".join(p.problem for p in report.problems))
+    checked = 0
+    by_hash = {e.event_hash: e for e in bundle.entries}
+    for event_hash, event in bundle.events.items():
+        if event_hash not in by_hash:
+            raise ProofInvalid("events", f"event {event_hash} is not an entry of this consignment")
+        if event_digest is not None:
+            if _hex(event_digest(event)) != event_hash:
+                raise ProofInvalid("events", f"the event given for {event_hash} does not hash to it (altered)")
+            checked += 1
+    header = bundle.head_proof.header
+    return BundleReport(
+        ucr=bundle.ucr,
+        block_number=int(str(header.number), 16),
+        block_hash=trusted_block_hash,
+        registry=bundle.registry,
+        consortium=bundle.consortium,
+        entries=len(bundle.entries),
+        events_checked=checked,
+        verify_ms=round((time.perf_counter() - started) * 1000, 3),
+    )
+
+
+HEADS_SLOT = keccak256(b"sanzhi.evidence.heads")
+
+
+def head_slot_of(consignment: bytes) -> bytes:
+    """The storage slot of a consignment's head: keccak256(abi.encode(consignment, HEADS_SLOT))."""
+    return keccak256(consignment + HEADS_SLOT)

@@ -1,0 +1,62 @@
+"""Customs decisions as a quorum of a member's oracles signs them (EIP-712) for
+EvidenceRegistry.submitDecisions. The entry's type string comes from the compiled ABI."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from eth_abi.abi import encode as abi_encode
+
+from ledger.chain.client import LedgerClient
+from ledger.chain.eip712 import domain_separator, typed_digest
+from ledger.evidence.entries import EvidenceEntry
+from ledger.evidence.registry import CONTRACT
+from ledger.hashing.keccak import keccak256
+
+DOMAIN_NAME = "sanzhi EvidenceRegistry"
+DOMAIN_VERSION = "1"
+BATCH_TYPE_HEAD = "EvidenceBatch(bytes32 member,EvidenceEntry[] entries,uint256 nonce,uint64 deadline)"
+
+
+class DecisionSigning:
+    """The EIP-712 domain and types of the deployed registry on the client's chain."""
+
+    def __init__(self, client: LedgerClient) -> None:
+        entry_type = client.artifacts.codec(CONTRACT).struct_type("EvidenceEntry")
+        self.entry_typehash = keccak256(entry_type.encode())
+        self.batch_typehash = keccak256((BATCH_TYPE_HEAD + entry_type).encode())
+        self.separator = domain_separator(
+            name=DOMAIN_NAME,
+            version=DOMAIN_VERSION,
+            chain_id=client.chain_id,
+            verifying_contract=client.address_of(CONTRACT),
+        )
+
+    def entry_hash(self, entry: EvidenceEntry) -> bytes:
+        return keccak256(
+            abi_encode(
+                ["bytes32", "bytes32", "bytes32", "uint16", "uint8", "bool", "bytes32", "bytes32", "bytes32"],
+                [
+                    self.entry_typehash,
+                    entry.consignment,
+                    entry.event_hash,
+                    entry.step,
+                    entry.event_type,
+                    entry.correction,
+                    entry.document_hash,
+                    keccak256(entry.cid),
+                    keccak256(b"".join(entry.parents)),
+                ],
+            )
+        )
+
+    def digest(self, *, member: bytes, entries: Sequence[EvidenceEntry], nonce: int, deadline: int) -> bytes:
+        """What each oracle signs; equals the contract's `decisionsDigest`."""
+        entries_hash = keccak256(b"".join(self.entry_hash(e) for e in entries))
+        struct = keccak256(
+            abi_encode(
+                ["bytes32", "bytes32", "bytes32", "uint256", "uint64"],
+                [self.batch_typehash, member, entries_hash, nonce, deadline],
+            )
+        )
+        return typed_digest(self.separator, struct)
