@@ -1,16 +1,21 @@
-"""`sanzhi oracle ...`: run the AEO feed, show the outbox (pending, done, dead letters)."""
+"""`sanzhi oracle ...`: the AEO feed and its outbox (pending, done, dead letters), the risk oracle."""
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from cli.context import AsOption, JsonOption, print_json, print_rows, state
-from ledger.errors import InvalidInput, LedgerError
+from ledger.consortium.binding import ConsortiumBinding
+from ledger.errors import InvalidInput, KeyUnavailable, LedgerError
 from oracles.aeo_feed import AeoFeed, FeedOptions, FeedReport, outbox_path
 from oracles.outbox import Outbox
+from oracles.risk_oracle import RiskOracle, RiskOutbox
+from oracles.risk_oracle import outbox_path as risk_outbox_path
+from oracles.risk_rules import load_rules
 
 app = typer.Typer(help="Oracles: feed customs systems' decisions to the chain.", no_args_is_help=True)
 
@@ -116,3 +121,40 @@ def status(
     typer.echo(f"dead letters: {len(dead)}")
     for d in dead:
         typer.echo(f"  {d['member']} {d['ref']} {d['operator_id'] or '-'}: {d['reason']}")
+
+
+@app.command("risk")
+def risk(
+    ctx: typer.Context,
+    source: Annotated[Path, typer.Option("--source", help='Declaration export: {"declarations": [...]} (JSON).')],
+    rules: Annotated[Path, typer.Option("--rules", help="The rule set (YAML).")],
+    cosign: Annotated[
+        list[str] | None, typer.Option("--cosign", help="Other oracle profiles of the member that sign too.")
+    ] = None,
+    as_: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Decide each declared consignment's lane with the rules and record the pre-review result,
+    the lane and (green) the release on its evidence chain, signed by the member's oracles."""
+    cli = state(ctx)
+    rule_set = load_rules(rules)
+    client = cli.client(as_)
+    member = ConsortiumBinding(client).accrediting_member(client.address)
+    if member != rule_set.member:
+        raise KeyUnavailable(f"{client.address} is not an oracle of {rule_set.member}, whose rules these are")
+    signers = [client.account] + [cli.client(p).account for p in cosign or []]
+    oracle = RiskOracle(
+        client=client,
+        rules=rule_set,
+        signers=[s for s in signers if s is not None],
+        outbox=RiskOutbox(risk_outbox_path(cli.settings.data_dir)),
+    )
+    report = oracle.run(source)
+    if as_json:
+        print_json(report)
+        return
+    lanes = ", ".join(f"{n} {lane}" for lane, n in sorted(report.lanes.items())) or "none"
+    typer.echo(
+        f"{report.records} declarations: {report.decided} decided, {report.already_done} already on chain, "
+        f"{report.dead} dead letters; lanes: {lanes} (rules {report.rule_set_hash[:18]}...)"
+    )

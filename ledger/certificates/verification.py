@@ -65,6 +65,9 @@ class Verification(BaseModel):
         default_factory=list, description="Fields the holder hid (their hashes still count), as the file names them"
     )
     trust_anchor: str | None = Field(default=None, description="What the verdict is anchored to")
+    remaining: int | None = Field(
+        default=None, description="Quantity left to draw, thousandths of the unit (None: unknown or single-use)"
+    )
     fragments: list[Fragment]
 
 
@@ -100,6 +103,12 @@ def verify_certificates(
         else:
             fragments += _chain_fragments(certificate, states[i], anchor, today)
         number = certificate.data.get("certificate_number")
+        chain_state = states.get(i)
+        remaining = (
+            max(certificate.proof.quantity - int(chain_state["utilized"]), 0)
+            if isinstance(chain_state, dict) and certificate.proof.quantity
+            else None
+        )
         results.append(
             Verification(
                 valid=all(f.status is FragmentStatus.VALID for f in fragments),
@@ -110,6 +119,7 @@ def verify_certificates(
                 leaf="0x" + certificate.leaf.hex(),
                 hidden_fields=list(certificate.hidden),
                 trust_anchor=anchor.describe() if anchor else None,
+                remaining=remaining,
                 fragments=fragments,
             )
         )

@@ -59,3 +59,24 @@ def test_record_audit_and_bundle(cli: CliRunner, tmp_path: Path) -> None:
     wrong = cli("evidence", "verify-bundle", str(bundle), "--trusted-block", "0x" + "00" * 32)
     assert wrong.exit_code == 1
     assert wrong.stdout.startswith("INVALID: header")
+
+
+def test_risk_oracle_command(cli: CliRunner, tmp_path: Path) -> None:
+    from tests.support import EXAMPLES
+
+    rules = str(EXAMPLES / "risk-rules-sg.yaml")
+    source = tmp_path / "declarations.json"
+    source.write_text(json.dumps({"declarations": [{
+        "ucr": UCR, "declaration": "SG-IMP-77", "decided_at": T.isoformat(), "hs_codes": ["090111"],
+        "consignor": {"operator": "USCI:UNKNOWN", "certified_by": "CN"},
+    }]}))  # fmt: skip
+    result = cli("oracle", "risk", "--source", str(source), "--rules", rules, "--as", "sg-oracle", "--json")
+    assert result.exit_code == 0, result.stderr
+    body = json.loads(result.stdout)
+    assert (body["decided"], body["lanes"]) == (1, {"red": 1})  # an unknown consignor, no declarant
+    assert "is not an oracle of SG" in cli("oracle", "risk", "--source", str(source), "--rules", rules,
+                                            "--as", "cn-oracle").stderr  # fmt: skip
+    broken = tmp_path / "rules.yaml"
+    broken.write_text("name: x\nname: y\n")
+    assert_clean_error(cli("oracle", "risk", "--source", str(source), "--rules", str(broken), "--as", "sg-oracle"),
+                       "given twice")  # fmt: skip

@@ -1,0 +1,310 @@
+"""The customs risk oracle: reads the administration's declaration records, decides each
+consignment's lane with the declarative rules, and records the pre-review result, the lane and
+(on the green lane) the release on the consignment's evidence chain, signed by a quorum of the
+administration's oracles.
+
+Idempotent and crash-safe: the same rules, chain state and time give the same events, hence the
+same entries and the same quorum nonce (keccak256 of the member and the entries' EIP-712
+hashes). A record is done once its nonce is used on chain, whoever submitted it, so a crash
+between sending and recording, a restart, or the same export fed twice never doubles a
+decision. What cannot be decided or submitted goes to the dead letters with the reason.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from eth_account.signers.local import LocalAccount
+from pydantic import BaseModel, ValidationError
+
+from ledger.aeo.recognition import recognized
+from ledger.certificates.trust import resolve_anchor
+from ledger.certificates.verification import verify_certificates
+from ledger.certificates.wrapped import read_wrapped
+from ledger.chain.client import LedgerClient
+from ledger.documents.registry import validation_problems
+from ledger.errors import ContractRevert, InvalidInput, LedgerError
+from ledger.evidence import BTT_DECLARATION, EventType, Step, new_event, step_of
+from ledger.evidence.consignment import canonical_ucr, consignment_id
+from ledger.evidence.decisions import DecisionSigning
+from ledger.evidence.epcis import EpcisEvent
+from ledger.evidence.registry import EvidenceRegistryBinding
+from ledger.evidence.service import audit_consignment, submit_decisions, to_entries
+from ledger.hashing.keccak import keccak256
+from ledger.ids import member_id_bytes
+from ledger.jsonfiles import load_strict
+from oracles.risk_rules import AeoRule, Assessment, Check, Declaration, EvidenceRule, RuleSet, WatchlistRule, assess
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS risk_decisions (
+    nonce TEXT PRIMARY KEY,
+    member TEXT NOT NULL,
+    ucr TEXT NOT NULL,
+    declaration TEXT NOT NULL,
+    lane TEXT NOT NULL,
+    state TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '',
+    tx_hash TEXT,
+    decided_at TEXT NOT NULL,
+    recorded_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS risk_dead_letters (
+    key TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    record TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    recorded_at REAL NOT NULL
+);
+"""
+
+
+class RiskReport(BaseModel):
+    records: int
+    decided: int
+    already_done: int
+    dead: int
+    lanes: dict[str, int]
+    rule_set_hash: str
+
+
+class RiskOutbox:
+    """The oracle's record of decisions and dead letters (SQLite in the data directory)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._db() as db:
+            db.executescript(_SCHEMA)
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        with closing(sqlite3.connect(self.path, timeout=30)) as db, db:
+            yield db
+
+    def state(self, nonce: str) -> str | None:
+        with self._db() as db:
+            row = db.execute("SELECT state FROM risk_decisions WHERE nonce = ?", (nonce,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def record(self, *, nonce: str, member: str, declaration: Declaration, lane: str, state: str, detail: str = "",
+               tx_hash: str | None = None) -> None:  # fmt: skip
+        with self._db() as db:
+            db.execute(
+                "INSERT INTO risk_decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(nonce) DO UPDATE SET "
+                "state = excluded.state, detail = excluded.detail, tx_hash = coalesce(excluded.tx_hash, tx_hash), "
+                "recorded_at = excluded.recorded_at",
+                (nonce, member, declaration.ucr, declaration.declaration, lane, state, detail, tx_hash,
+                 declaration.decided_at.isoformat(), time.time()),
+            )  # fmt: skip
+
+    def dead_letter(self, *, source: str, record: str, reason: str) -> None:
+        key = keccak256(f"{source}|{record}".encode()).hex()
+        with self._db() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO risk_dead_letters VALUES (?, ?, ?, ?, ?)",
+                (key, source, record, reason, time.time()),
+            )
+
+    def dead_letters(self) -> list[tuple[str, str]]:
+        with self._db() as db:
+            return [(str(r[0]), str(r[1])) for r in db.execute("SELECT record, reason FROM risk_dead_letters")]
+
+
+def outbox_path(data_dir: Path) -> Path:
+    return data_dir / "oracles" / "risk.sqlite"
+
+
+def read_declarations(source: Path) -> list[tuple[str, dict[str, Any] | Any]]:
+    """The records of an export `{"declarations": [...]}` (each as its JSON text and value)."""
+    data = load_strict(source, source=str(source))
+    records = data.get("declarations") if isinstance(data, dict) else None
+    if not isinstance(records, list):
+        raise InvalidInput(f"{source} must be an object with a list `declarations`", path=str(source))
+    return [(canonical_text(r), r) for r in records]
+
+
+def canonical_text(value: Any) -> str:
+    from ledger.hashing.canonical import canonical_json
+
+    return canonical_json(value).decode()
+
+
+class RiskOracle:
+    """One oracle of `rules.member`, deciding with `rules` and signing with `signers`."""
+
+    def __init__(
+        self, *, client: LedgerClient, rules: RuleSet, signers: Sequence[LocalAccount], outbox: RiskOutbox
+    ) -> None:
+        self.client = client
+        self.rules = rules
+        self.signers = list(signers)
+        self.outbox = outbox
+        self.registry = EvidenceRegistryBinding(client)
+        self.signing = DecisionSigning(client)
+        self.anchor = resolve_anchor(client, None)
+
+    # ---------------------------------------------------------------- the checks
+
+    def _aeo(self, rule: Any, declaration: Declaration) -> str | None:
+        assert isinstance(rule, AeoRule)
+        party = getattr(declaration, rule.party)
+        if party is None:
+            return f"the declaration names no {rule.party}"
+        answer = recognized(
+            client=self.client,
+            operator=party.operator,
+            certified_by=party.certified_by,
+            recognised_by=self.rules.member,
+            at=declaration.decided_at,
+        )
+        return None if answer.recognized else f"{rule.party} {party.operator}: {answer.explanation}"
+
+    def _certificates(self, rule: Any, declaration: Declaration, base: Path) -> str | None:
+        for claimed in declaration.certificates:
+            wrapped = read_wrapped(base / claimed.file)
+            [result] = verify_certificates(client=self.client, certificates=[wrapped], anchor=self.anchor)
+            if not result.valid:
+                failed = next(f for f in result.fragments if f.status.value != "VALID")
+                return f"certificate {claimed.file}: {failed.name.value} {failed.reason}"
+            wanted = int(Decimal(claimed.quantity) * 1000)
+            if result.remaining is not None and result.remaining < wanted:
+                return f"certificate {claimed.file}: {claimed.quantity} claimed, {result.remaining / 1000:g} left"
+        return None
+
+    def _evidence(self, rule: Any, declaration: Declaration) -> str | None:
+        assert isinstance(rule, EvidenceRule)
+        step = step_of(rule.step)
+        recorded, report = audit_consignment(client=self.client, ucr=declaration.ucr)
+        if not report.intact:
+            return "the consignment's evidence chain is broken"
+        found = [r for r in recorded if r.entry.step == int(step) and r.timestamp <= declaration.decided_at.timestamp()]
+        if rule.with_document:
+            found = [r for r in found if r.entry.cid or any(r.entry.document_hash)]
+        if not found:
+            documented = " with its document" if rule.with_document else ""
+            return f"no {step.slug} event{documented} on the chain"
+        return None
+
+    @staticmethod
+    def _watchlist(rule: Any, declaration: Declaration) -> str | None:
+        assert isinstance(rule, WatchlistRule)
+        hits = sorted({hs for hs in declaration.hs_codes for watched in rule.codes if hs.startswith(watched)})
+        return f"HS codes on the watch list: {', '.join(hits)}" if hits else None
+
+    def assess(self, declaration: Declaration, base: Path) -> Assessment:
+        checks: dict[str, Check] = {
+            "aeo-recognised": self._aeo,
+            "certificates-valid": lambda rule, d: self._certificates(rule, d, base),
+            "evidence-present": self._evidence,
+            "hs-not-watched": self._watchlist,
+        }
+        return assess(self.rules, declaration, checks)
+
+    # ---------------------------------------------------------------- decisions
+
+    def decision_events(self, declaration: Declaration, assessment: Assessment) -> list[EpcisEvent]:
+        """Pre-review result, lane, and release for the green lane, at the decision time."""
+        ucr_uri = f"urn:sanzhi:ucr:{canonical_ucr(declaration.ucr)}"
+        declared = [(BTT_DECLARATION, f"urn:sanzhi:declaration:{self.rules.member}:{declaration.declaration}")]
+        reasons = [f"{f.rule}: {f.reason}" for f in assessment.findings]
+        outcome = {"green": "cleared", "yellow": "query", "red": "rejected"}[assessment.lane]
+        at = declaration.decided_at
+        events = [
+            new_event(EventType.OBJECT, Step.PRE_REVIEW_RESULT, at, epcs=[ucr_uri], biz_transactions=declared,
+                      extensions={"preReview": {"outcome": outcome, "reasons": reasons}}),
+            new_event(EventType.OBJECT, Step.RISK_LANE, at + timedelta(seconds=1), epcs=[ucr_uri],
+                      biz_transactions=declared,
+                      extensions={"riskLane": {"lane": assessment.lane, "ruleSetHash": "0x" + self.rules.hash.hex(),
+                                               "reasons": reasons}}),
+        ]  # fmt: skip
+        if assessment.lane == "green":
+            events.append(
+                new_event(EventType.OBJECT, Step.RELEASE, at + timedelta(seconds=2), epcs=[ucr_uri],
+                          biz_transactions=declared)
+            )  # fmt: skip
+        return events
+
+    def run(self, source: Path) -> RiskReport:
+        """Decide every declaration of `source` that is not decided yet."""
+        report = RiskReport(
+            records=0, decided=0, already_done=0, dead=0, lanes={}, rule_set_hash="0x" + self.rules.hash.hex()
+        )
+        for text, raw in read_declarations(source):
+            report.records += 1
+            outcome = self._decide(source, text, raw)
+            if isinstance(outcome, str):  # not assessed: dead-lettered
+                report.dead += 1
+                continue
+            lane, became = outcome
+            report.lanes[lane] = report.lanes.get(lane, 0) + 1
+            setattr(report, became, getattr(report, became) + 1)
+        return report
+
+    def _decide(self, source: Path, text: str, raw: Any) -> str | tuple[str, str]:
+        """One record: "dead" when it cannot be assessed, else (lane, what became of it)."""
+        try:
+            declaration = Declaration.model_validate(raw)
+            canonical_ucr(declaration.ucr)
+            assessment = self.assess(declaration, source.parent)
+            events = self.decision_events(declaration, assessment)
+        except ValidationError as exc:
+            reason = "; ".join(f"{p}: {r}" for p, r in validation_problems(exc))
+            self.outbox.dead_letter(source=str(source), record=text, reason=reason)
+            return "dead"
+        except LedgerError as exc:
+            self.outbox.dead_letter(source=str(source), record=text, reason=f"cannot assess: {exc.message}")
+            return "dead"
+        member, lane = self.rules.member, assessment.lane
+        entries = to_entries(events, consignment=consignment_id(declaration.ucr))
+        hashes = b"".join(self.signing.entry_hash(e) for e in entries)
+        nonce = int.from_bytes(keccak256(member_id_bytes(member) + hashes), "big")
+        key = hex(nonce)
+
+        def mark(state: str, detail: str = "", tx_hash: str | None = None) -> None:
+            self.outbox.record(
+                nonce=key,
+                member=member,
+                declaration=declaration,
+                lane=lane,
+                state=state,
+                detail=detail,
+                tx_hash=tx_hash,
+            )
+
+        if self.outbox.state(key) == "done" or self._nonce_used(member, nonce):
+            mark("done")
+            return lane, "already_done"
+        mark("submitting")
+        try:
+            result = submit_decisions(
+                client=self.client,
+                member=member,
+                ucr=declaration.ucr,
+                events=events,
+                signers=self.signers,
+                nonce=nonce,
+            )
+        except ContractRevert as exc:
+            if exc.name == "OracleQuorumNonceUsed":  # another oracle of the member got there first
+                mark("done")
+                return lane, "already_done"
+            mark("dead", exc.message)
+            self.outbox.dead_letter(source=str(source), record=text, reason=exc.message)
+            return lane, "dead"
+        mark("done", tx_hash=result.tx_hash)
+        return lane, "decided"
+
+    def _nonce_used(self, member: str, nonce: int) -> bool:
+        fn = self.registry.codec.function("isOracleNonceUsed")
+        data = fn.call_data(member_id_bytes(member), nonce)
+        [reply] = self.client.raw_batch([("eth_call", [{"to": self.registry.address, "data": data}, "latest"])])
+        if "error" in reply:
+            raise LedgerError(f"cannot read the nonce state: {reply['error']}")
+        return bool(fn.decode(bytes.fromhex(reply["result"][2:])))
