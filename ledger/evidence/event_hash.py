@@ -32,6 +32,7 @@ import json
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
@@ -79,22 +80,25 @@ class EventHash:
         return "0x" + self.digest.hex()
 
 
-def event_hash(event: Mapping[str, Any], *, context: Any = None) -> EventHash:
+def event_hash(event: Mapping[str, Any], *, context: Any = None, validate: bool = True) -> EventHash:
     """The CBV 2.0 hash of one EPCIS event (a JSON object).
 
     `context` is the `@context` of the document the event came from; the event's own
     `@context`, if any, is added to it; with neither, the EPCIS 2.0 context. Raises
     InvalidDocument listing every problem (with its JSON path) of an invalid event.
+
+    `validate=False` skips the JSON Schema check (most of the cost): for checking that an
+    event given with a proof bundle is the one anchored, only its hash matters.
     """
-    text = pre_hash(event, context=context)
+    text = pre_hash(event, context=context, validate=validate)
     return EventHash.from_ni(str(hash_generator.calculate_hashes_from_pre_hashes([text], "sha256")[0]))
 
 
-def pre_hash(event: Mapping[str, Any], *, context: Any = None) -> str:
+def pre_hash(event: Mapping[str, Any], *, context: Any = None, validate: bool = True) -> str:
     """The reference's pre-hash string of a valid event: the text whose SHA-256 is its hash."""
     contexts = resolve_contexts(context, event.get("@context"))
     body = {key: value for key, value in event.items() if key != "@context"}
-    problems = schema_problems({"@context": contexts, **body})
+    problems = schema_problems({"@context": contexts, **body}) if validate else []
     problems.extend(undeclared_prefixes(body, prefixes_of(contexts)))
     if problems:
         raise InvalidDocument(problems)
@@ -126,5 +130,14 @@ def _offline_loader(url: str, options: Any = None) -> dict[str, Any]:
         raise jsonld.JsonLdError(
             f"sanzhi does not fetch JSON-LD contexts: {url}", "jsonld.LoadDocumentError", code="loading document failed"
         )
-    text = files("epcis_event_hash_generator").joinpath(name).read_text(encoding="utf-8")
-    return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url, "document": json.loads(text)}
+    return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url, "document": _context(name)}
+
+
+@lru_cache(maxsize=8)
+def _context_text(name: str) -> str:
+    """A bundled context file's text, read once (the reference resolves contexts on every hash)."""
+    return files("epcis_event_hash_generator").joinpath(name).read_text(encoding="utf-8")
+
+
+def _context(name: str) -> Any:
+    return json.loads(_context_text(name))  # a fresh object each time: PyLD may keep or change it
