@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from ledger.chain.client import LedgerClient
 from ledger.chain.eip712 import sign_digest
 from ledger.errors import InvalidInput
-from ledger.evidence.audit import ChainReport, check_chain
+from ledger.evidence.audit import ChainReport, ReferenceReport, by_link, check_chain, check_references
 from ledger.evidence.consignment import consignment_id
 from ledger.evidence.decisions import DecisionSigning
 from ledger.evidence.entries import EvidenceEntry
@@ -151,3 +151,12 @@ def audit_consignment(*, client: LedgerClient, ucr: str) -> tuple[list[RecordedE
     recorded = binding.recorded(consignment)
     head = binding.heads([consignment])[0]
     return recorded, check_chain(consignment, recorded, head)
+
+
+def audit_references(*, client: LedgerClient, ucrs: Sequence[str], strict: bool = False) -> ReferenceReport:
+    """The parents of every entry of the consignments `ucrs`, resolved against their recorded
+    entries (ledger.evidence.audit.check_references): give every consignment a chain names to
+    resolve it; what stays unknown is unresolved, a problem only with `strict`."""
+    binding = EvidenceRegistryBinding(client)
+    recorded = [binding.recorded(consignment_id(ucr)) for ucr in ucrs]
+    return check_references(by_link(*recorded), strict=strict)
