@@ -13,10 +13,17 @@ from ledger.chain.deployments import load_deployment
 from ledger.consortium.binding import ConsortiumBinding
 from ledger.errors import InvalidInput, KeyUnavailable, ProofInvalid
 from ledger.evidence import Step, event_hash, parse_epcis
+from ledger.evidence.audit import check_events
 from ledger.evidence.bundle import make_bundle, read_bundle, verify_bundle
 from ledger.evidence.consignment import consignment_id
 from ledger.evidence.registry import CONTRACT as EVIDENCE_CONTRACT
-from ledger.evidence.service import AppendResult, append_events, audit_consignment, submit_decisions
+from ledger.evidence.service import (
+    AppendResult,
+    append_events,
+    audit_consignment,
+    audit_references,
+    submit_decisions,
+)
 from ledger.model_files import write_text_atomic
 
 app = typer.Typer(help="Evidence chains of consignments: EPCIS 2.0 events, audit, proof bundles.", no_args_is_help=True)
@@ -181,28 +188,48 @@ def verify(
     events: Annotated[
         list[Path] | None, typer.Option("--events", help="EPCIS files whose events must be on the chain, unaltered.")
     ] = None,
+    related: Annotated[
+        list[str] | None,
+        typer.Option("--related", help="UCR of another consignment whose entries this one's parents may name."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Recompute every link and compare with the registry's head (gaps, reordering, truncation,
-    altered entries), and check the given events against their recorded hashes. Exit 0 intact,
-    1 not, 2 undecided."""
-    recorded, report = audit_consignment(client=state(ctx).client(), ucr=ucr)
-    on_chain = {r.entry.event_hash for r in recorded}
+    altered entries); check every parent reference and every correction; check the given events
+    against the entries recorded for them (same hash, step and type). Exit 0 intact, 1 not."""
+    client = state(ctx).client()
+    recorded, report = audit_consignment(client=client, ucr=ucr)
     problems = [p.problem for p in report.problems]
+    references = audit_references(client=client, ucrs=[ucr, *(related or [])])
+    problems += [p.problem for p in references.problems]
     checked = 0
     for path in events or []:
-        for index, event in enumerate(parse_epcis(path.read_bytes(), source=str(path))):
+        parsed = parse_epcis(path.read_bytes(), source=str(path))
+        for index, check in enumerate(check_events(recorded, parsed)):
             checked += 1
-            if event.hash.digest not in on_chain:
+            if check.misrecorded and not check.on_chain:
+                problems.append(f"{path} event {index} ({check.event_hash}) is recorded under another step or type")
+            elif not check.on_chain:
                 problems.append(
-                    f"{path} event {index} ({event.hash.ni}) is not on the chain: altered or never recorded"
+                    f"{path} event {index} ({check.event_hash}) is not on the chain (altered, or not recorded)"
                 )
-    body = {**report.model_dump(), "events_checked": checked, "problems": problems, "intact": not problems}
+    unresolved = [r.parent for r in references.unresolved]
+    body = {
+        **report.model_dump(),
+        "events_checked": checked,
+        "unresolved_parents": unresolved,
+        "problems": problems,
+        "intact": not problems,
+    }
     if as_json:
         print_json(body)
     else:
         verdict = "INTACT" if not problems else "BROKEN"
         typer.echo(f"{ucr}: {verdict}: {report.entries} entries, head at {report.head_seq}, {checked} events checked")
+        if unresolved:
+            typer.echo(
+                f"  {len(unresolved)} parent reference(s) outside these consignments (certificates, or --related)"
+            )
         for problem in problems:
             typer.echo(f"  {problem}")
     if problems:
