@@ -159,3 +159,28 @@ def test_same_rules_chain_and_time_give_the_same_lane(risk_chain: Chain, tmp_pat
     assert first.assess(declaration, tmp_path) == oracle(risk_chain).assess(declaration, tmp_path)
     events = [e.hash.ni for e in first.decision_events(declaration, first.assess(declaration, tmp_path))]
     assert events == [e.hash.ni for e in first.decision_events(declaration, first.assess(declaration, tmp_path))]
+
+
+def test_a_crash_between_submitting_and_recording_decides_once(
+    risk_chain: Chain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ucr, at = "6CN9144010012345678-SG-100007", now(risk_chain)
+    declare(risk_chain, ucr, supervised=True, at=at)
+    source = export(tmp_path / "d.json", record(ucr, now(risk_chain)))
+    real_record = RiskOutbox.record
+
+    class Crash(BaseException):
+        pass
+
+    def die_when_done(self: RiskOutbox, **kwargs: object) -> None:
+        if kwargs.get("state") == "done":
+            raise Crash  # the decisions are on chain, the outbox does not know yet
+        real_record(self, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(RiskOutbox, "record", die_when_done)
+    with pytest.raises(Crash):
+        oracle(risk_chain).run(source)
+    monkeypatch.undo()
+    rerun = oracle(risk_chain).run(source)
+    assert (rerun.decided, rerun.already_done) == (0, 1)
+    assert steps(risk_chain, ucr).count(Step.RISK_LANE) == 1
