@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,6 +18,7 @@ from ledger.evidence.audit import check_events
 from ledger.evidence.bundle import make_bundle, read_bundle, verify_bundle
 from ledger.evidence.consignment import consignment_id
 from ledger.evidence.registry import CONTRACT as EVIDENCE_CONTRACT
+from ledger.evidence.registry import RecordedEntry
 from ledger.evidence.service import (
     AppendResult,
     append_events,
@@ -24,6 +26,7 @@ from ledger.evidence.service import (
     audit_references,
     submit_decisions,
 )
+from ledger.hashing.keccak import keccak256
 from ledger.model_files import write_text_atomic
 
 app = typer.Typer(help="Evidence chains of consignments: EPCIS 2.0 events, audit, proof bundles.", no_args_is_help=True)
@@ -192,6 +195,10 @@ def verify(
         list[str] | None,
         typer.Option("--related", help="UCR of another consignment whose entries this one's parents may name."),
     ] = None,
+    document: Annotated[
+        list[str] | None,
+        typer.Option("--document", help="SEQ=FILE: the document behind entry SEQ, checked against its recorded hash."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Recompute every link and compare with the registry's head (gaps, reordering, truncation,
@@ -213,6 +220,7 @@ def verify(
                 problems.append(
                     f"{path} event {index} ({check.event_hash}) is not on the chain (altered, or not recorded)"
                 )
+    problems += _document_problems(recorded, document or [])
     unresolved = [r.parent for r in references.unresolved]
     body = {
         **report.model_dump(),
@@ -234,6 +242,29 @@ def verify(
             typer.echo(f"  {problem}")
     if problems:
         raise typer.Exit(1)
+
+
+def _document_problems(recorded: Sequence[RecordedEntry], pairs: Sequence[str]) -> list[str]:
+    """Each SEQ=FILE: the file's keccak256 is the document hash entry SEQ recorded."""
+    by_seq = {r.seq: r for r in recorded}
+    problems = []
+    for pair in pairs:
+        seq_text, _, name = pair.partition("=")
+        if not seq_text.strip().isdigit() or not name:
+            raise InvalidInput(f"{pair!r} is not SEQ=FILE", path="document")
+        entry = by_seq.get(int(seq_text))
+        if entry is None:
+            problems.append(f"entry {seq_text} is not on the chain, so {name} cannot be checked")
+            continue
+        try:
+            content = Path(name).read_bytes()
+        except OSError as exc:
+            raise InvalidInput(f"cannot read {name}: {exc.strerror or exc}", path="document") from None
+        if not any(entry.entry.document_hash):
+            problems.append(f"entry {entry.seq} recorded no document hash, so {name} cannot be checked")
+        elif keccak256(content) != entry.entry.document_hash:
+            problems.append(f"{name} is not the document entry {entry.seq} recorded (its content changed)")
+    return problems
 
 
 @app.command()

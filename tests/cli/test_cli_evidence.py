@@ -32,7 +32,11 @@ def test_record_audit_and_bundle(cli: CliRunner, tmp_path: Path) -> None:
     released = new_event(EventType.OBJECT, Step.RELEASE, T + dt.timedelta(hours=4), epcs=[SSCC])
     decision = write(tmp_path / "release.json", released)
 
-    appended = cli("evidence", "append", str(trade), "--ucr", UCR, "--as", "cn-trader", "--json")
+    photo = tmp_path / "seal.jpg"
+    photo.write_bytes(b"photo of the sealed container")
+    appended = cli(
+        "evidence", "append", str(trade), "--ucr", UCR, "--as", "cn-trader", "--document", str(photo), "--json"
+    )
     assert appended.exit_code == 0, appended.stderr
     assert json.loads(appended.stdout)["entries"] == 2
     # a customs decision goes through the member's oracles, never a trade key
@@ -44,7 +48,11 @@ def test_record_audit_and_bundle(cli: CliRunner, tmp_path: Path) -> None:
     assert timeline["intact"] is True
     assert "chain intact" in cli("evidence", "timeline", UCR).stdout
 
-    assert cli("evidence", "verify", UCR, "--events", str(trade)).exit_code == 0
+    assert cli("evidence", "verify", UCR, "--events", str(trade), "--document", f"1={photo}").exit_code == 0
+    photo.write_bytes(b"another photo")
+    changed = cli("evidence", "verify", UCR, "--document", f"2={photo}")
+    assert changed.exit_code == 1
+    assert "is not the document entry 2 recorded" in changed.stdout
     altered = write(tmp_path / "altered.json", new_event(EventType.OBJECT, Step.LOADING, T, epcs=[SSCC]))
     broken = cli("evidence", "verify", UCR, "--events", str(altered))
     assert broken.exit_code == 1
