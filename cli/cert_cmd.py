@@ -1,4 +1,5 @@
-"""`sanzhi cert ...`: samples, issue in batches, verify, hide, lifecycle, utilization, export."""
+"""`sanzhi cert ...`: samples, issue in batches, verify, hide, lifecycle, utilization, export, offline
+proof bundles."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ import typer
 from rich.progress import Progress
 
 from cli.context import AsOption, JsonOption, print_json, state
+from ledger.certificates.bundle import make_bundle as make_cert_bundle
+from ledger.certificates.bundle import read_bundle as read_cert_bundle
+from ledger.certificates.bundle import verify_bundle as verify_cert_bundle
 from ledger.certificates.issuance import issue_files
 from ledger.certificates.numbers import IssuedNumbers
 from ledger.certificates.quantities import format_quantity
@@ -18,10 +22,11 @@ from ledger.certificates.trust import resolve_anchor
 from ledger.certificates.vc import to_credential
 from ledger.certificates.verification import Verification, verify_certificates
 from ledger.certificates.wrapped import WrappedCertificate, hide, read_wrapped, write_wrapped
+from ledger.chain.deployments import load_deployment
 from ledger.connect import build_client
 from ledger.documents import to_json_data
 from ledger.documents.samples import generate_samples
-from ledger.errors import InvalidInput, LedgerError
+from ledger.errors import InvalidInput, LedgerError, ProofInvalid
 from ledger.model_files import write_text_atomic
 from ledger.timestamps import parse_time
 
@@ -274,3 +279,84 @@ def export(
         print_json({"out": str(out), "format": fmt})
     else:
         typer.echo(f"verifiable credential written to {out}")
+
+
+@app.command("bundle")
+def bundle_cmd(
+    ctx: typer.Context,
+    file: FileArg,
+    out: Annotated[Path, typer.Option("--out", help="Where to write the bundle (JSON).")],
+    as_json: JsonOption = False,
+) -> None:
+    """Write a proof bundle of one certificate: the certificate and storage proofs of its
+    registry and consortium records at the latest block, for an auditor with no network."""
+    made = make_cert_bundle(client=build_client(state(ctx).settings), certificate=read_wrapped(file))
+    write_text_atomic(out, made.model_dump_json(by_alias=True, indent=1) + "\n")
+    header = made.registry_proof.header
+    summary = {
+        "out": str(out),
+        "block_number": int(header.number, 16),
+        "block_hash": header.hash,
+        "registry": made.registry,
+        "consortium": made.consortium,
+        "slots": len(made.registry_proof.account.storage_proof) + len(made.consortium_proof.account.storage_proof),
+        "bytes": out.stat().st_size,
+    }
+    if as_json:
+        print_json(summary)
+    else:
+        typer.echo(
+            f"bundle of {file} written to {out} ({summary['bytes']:,} bytes, {summary['slots']} slots proven); "
+            f"anchored at block {summary['block_number']} {summary['block_hash']}"
+        )
+
+
+def _recorded_registry(deployments: Path, chain_id: int) -> str:
+    """The CertificateRegistry of the local deployment record for `chain_id` (read offline)."""
+    record = load_deployment(deployments, chain_id)
+    if record is None or "CertificateRegistry" not in record.contracts:
+        raise InvalidInput(
+            f"no deployment record of a CertificateRegistry on chain {chain_id}: name the one you trust (--registry)",
+            path="registry",
+        )
+    return record.contracts["CertificateRegistry"].address
+
+
+@app.command("verify-bundle")
+def verify_bundle_cmd(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A bundle written by `sanzhi cert bundle`.")],
+    trusted_block: Annotated[str, typer.Option("--trusted-block", help="Hash of a block you trust.")],
+    registry: Annotated[
+        str | None,
+        typer.Option("--registry", help="The CertificateRegistry you trust (default: your deployment record's)."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check a certificate bundle with no network at all: exit 0 valid, 1 invalid."""
+    settings = state(ctx).settings
+    try:
+        made = read_cert_bundle(file.read_bytes(), source=str(file))
+        trusted = registry or _recorded_registry(settings.resolved_deployments_dir, made.chain_id)
+        report = verify_cert_bundle(made, trusted_block_hash=trusted_block, trusted_registry=trusted)
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {file}: {exc.strerror or exc}", path=str(file)) from None
+    except ProofInvalid as exc:
+        if as_json:
+            print_json({"valid": False, "step": exc.step, "reason": exc.reason})
+        else:
+            typer.echo(f"INVALID: {exc.message}")
+        raise typer.Exit(1) from None
+    if as_json:
+        print_json(report.model_dump(mode="json"))
+    else:
+        result = report.verification
+        typer.echo(
+            f"{file}: {'VALID' if report.valid else 'INVALID'} ({result.type} {result.certificate_number or ''}) "
+            f"at block {report.block_number} ({report.block_time}), registry {report.registry} of consortium "
+            f"{report.consortium}; {report.verify_ms} ms"
+        )
+        for fragment in result.fragments:
+            typer.echo(f"  {fragment.name.value:<12} {fragment.status.value:<8} {fragment.reason}")
+    if not report.valid:
+        raise typer.Exit(1)

@@ -13,6 +13,7 @@ from enum import StrEnum
 from pydantic import BaseModel
 from web3 import Web3
 
+from ledger.chain.artifacts import Artifacts
 from ledger.chain.client import LedgerClient
 from ledger.errors import InvalidInput, LedgerError
 
@@ -43,8 +44,14 @@ def _code(client: LedgerClient, address: str) -> bytes:
 
 def genuine_registry_code(client: LedgerClient, consortium: str) -> bytes:
     """The runtime code of a CertificateRegistry deployed for `consortium`."""
+    return registry_code_for(client.artifacts, consortium)
+
+
+def registry_code_for(artifacts: Artifacts, consortium: str) -> bytes:
+    """The runtime code of a CertificateRegistry deployed for `consortium`, from the compiled
+    contracts alone (no node: offline verifiers use it)."""
     immutable = bytes.fromhex(consortium[2:].lower()).rjust(32, b"\0")
-    return client.artifacts.get("CertificateRegistry").runtime_code(immutable)
+    return artifacts.get("CertificateRegistry").runtime_code(immutable)
 
 
 def resolve_anchor(client: LedgerClient, explicit: str | None) -> TrustAnchor | None:

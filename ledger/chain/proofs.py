@@ -275,6 +275,10 @@ def _storage_value(what: str, stored: bytes) -> int:
         value = rlp.decode(stored)
     except rlp.exceptions.DecodingError as exc:
         raise ProofInvalid(what, "the slot's leaf is not RLP") from exc
+    if value == b"":
+        # A leaf holding zero: Ethereum clients delete a slot set to zero, but anvil keeps in its
+        # storage trie the zero slots a transaction read (the state root commits to the leaf).
+        return 0
     if not isinstance(value, bytes) or not 0 < len(value) <= 32 or value[0] == 0:
         raise ProofInvalid(what, "the slot's leaf is not a canonical 256-bit value")
     return int.from_bytes(value, "big")

@@ -1,0 +1,318 @@
+"""Proof bundles of one wrapped certificate, checked with no network at all.
+
+A bundle holds the wrapped certificate and two storage proofs at one block: of
+CertificateRegistry (the batch record of (root, certType), the certificate record, its
+successor when superseded, the record of its number key) and of the Consortium the registry is
+bound to (the issuer's accreditation grant, the member of its term, that member's record,
+earlier periods of the grant). It holds no claimed values: the verifier derives every slot
+itself from the certificate and from values already proven (the batch's issuer names the
+grant, the grant's term the member, the member the number key), with `ledger.certificates.layout`.
+
+The maker and the verifier walk that derivation with one function (`_walk`): the maker reads
+each slot from a node at the block and records it, the verifier reads it from the proven
+slots and refuses a bundle that lacks one. So a bundle proves what `certificateState` would
+have answered at that block, and the verdict is evaluated at the block's time.
+
+An auditor trusts a block hash and the registry address (its deployment record, or named).
+The registry's code hash must be that of the genuine CertificateRegistry bound to the
+consortium the bundle names (computed from the compiled contracts shipped in the package), and
+the consortium's code hash that of the genuine Consortium: so the layout read is the layout
+proven.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from typing import Any, Literal
+
+from eth_utils.address import to_checksum_address
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from ledger.certificates import layout
+from ledger.certificates.status import CertificateStatus
+from ledger.certificates.trust import AnchorSource, TrustAnchor, registry_code_for
+from ledger.certificates.verification import (
+    Fragment,
+    FragmentName,
+    FragmentStatus,
+    Verification,
+    _chain_fragments,
+)
+from ledger.certificates.wrapped import AddressHex, WrappedCertificate, check_integrity, from_hex
+from ledger.chain.artifacts import DEFAULT_ARTIFACTS_DIR, Artifacts
+from ledger.chain.client import LedgerClient
+from ledger.chain.proofs import StorageProof, fetch_storage_proof, verify_storage_proof
+from ledger.errors import InvalidInput, ProofInvalid, TransactionFailed
+from ledger.hashing.keccak import keccak256
+from ledger.ids import ISSUER_ROLE
+from ledger.jsonfiles import loads_strict
+
+FORMAT: Literal["sanzhi-certificate-bundle/1"] = "sanzhi-certificate-bundle/1"
+MAX_BUNDLE_BYTES = 16 * 1024 * 1024
+MAX_FORMER_PERIODS = 256  # re-accreditations of one issuer: each a member admin's transaction
+ZERO32 = bytes(32)
+
+Reader = Callable[[int, str], int]  # slot, what it holds -> value
+
+
+class CertificateBundle(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    format: Literal["sanzhi-certificate-bundle/1"] = FORMAT
+    chain_id: int
+    registry: AddressHex
+    consortium: AddressHex
+    certificate: WrappedCertificate
+    registry_proof: StorageProof
+    consortium_proof: StorageProof
+
+
+class BundleVerification(BaseModel):
+    """The verdict on a bundle that proved what it says: the fragments as `cert verify` reports
+    them, evaluated at the block's time."""
+
+    valid: bool
+    block_number: int
+    block_hash: str
+    block_time: str
+    registry: str
+    consortium: str
+    verification: Verification
+    verify_ms: float
+
+
+# ---------------------------------------------------------------- the one derivation
+
+
+def _walk(certificate: WrappedCertificate, registry: Reader, consortium: Reader, now: int) -> dict[str, Any]:
+    """What CertificateRegistry.certificateState answers for `certificate` at a block of time
+    `now`, read slot by slot as the contracts compute it (view field names of verification)."""
+    proof = certificate.proof
+    root, cert_type, leaf = from_hex(proof.root), from_hex(proof.cert_type), certificate.leaf
+    batch = layout.BatchRecord.of(registry(layout.batch_slot(root, cert_type), "the batch record"))
+    record = layout.CertificateRecord.of(
+        registry(layout.certificate_slot(root, cert_type, leaf), "the certificate record")
+    )
+    state: dict[str, Any] = {
+        "issued": False,
+        "issuer": to_checksum_address(batch.issuer),
+        "issuer_member_id": ZERO32,
+        "issued_at": batch.issued_at,
+        "expires_at": batch.expires_at,
+        "expired": False,
+        "issuer_accredited_at_issue": False,
+        "issuer_accredited_now": False,
+        "status": record.status,
+        "reason": record.reason,
+        "changed_at": record.changed_at,
+        "utilized": 0,
+        "successor_root": ZERO32,
+        "successor_leaf": ZERO32,
+        "untrusted": None,
+    }
+    if record.status == CertificateStatus.SUPERSEDED:
+        first, second = layout.successor_slots(root, cert_type, leaf)
+        state["successor_root"] = registry(first, "the successor's root").to_bytes(32, "big")
+        state["successor_leaf"] = registry(second, "the successor's leaf").to_bytes(32, "big")
+    if int(batch.issuer, 16) == 0:
+        return state
+    member, now_ok, at_issue = _accreditation(batch.issuer, cert_type, batch.issued_at, consortium)
+    key = layout.number_key(member, cert_type, from_hex(proof.number_hash))
+    state.update(
+        issued=True,
+        issuer_member_id=member,
+        expired=batch.expires_at != 0 and now >= batch.expires_at,
+        issuer_accredited_at_issue=at_issue,
+        issuer_accredited_now=now_ok,
+        utilized=layout.drawn(registry(layout.number_slot(key), "the record of its certificate number")),
+    )
+    return state
+
+
+def _accreditation(issuer: str, cert_type: bytes, at: int, consortium: Reader) -> tuple[bytes, bool, bool]:
+    """Consortium's accreditation(issuer, ISSUER_ROLE, certType).memberId, isAccredited and
+    wasAccredited(..., at), from its storage (see Consortium._resolve)."""
+    key = layout.accreditation_key(issuer, ISSUER_ROLE, cert_type)
+    grant = layout.Grant.of(consortium(layout.grant_slot(key), "the issuer's accreditation"))
+    member, until, term_member, active, left_at = ZERO32, 0, 0, False, 0
+    if grant.since:
+        term_member = consortium(layout.term_member_slot(grant.term), "the member of the accreditation's term")
+        member, until = term_member.to_bytes(32, "big"), grant.until
+        if term_member == 0:
+            first, second = layout.ended_term_slots(grant.term)
+            member = consortium(first, "the member of the accreditation's ended term").to_bytes(32, "big")
+            if until == 0:
+                until = consortium(second, "when the accreditation's term ended") & layout.U64
+        flags, term = layout.member_slots(member)
+        active = layout.member_active(consortium(flags, "whether the accrediting member is active"))
+        left_at = layout.member_left_at(consortium(term, "when the accrediting member left"))
+    accredited_now = bool(grant.since) and grant.until == 0 and term_member != 0 and active
+    was = False
+    if grant.since and grant.since <= at:
+        was = (active or at < left_at) if until == 0 else at < until
+    if not was:
+        count = consortium(layout.former_periods_length_slot(key), "the accreditation's earlier periods")
+        if count > MAX_FORMER_PERIODS:
+            raise ProofInvalid("consortium proof", f"{count} earlier accreditation periods, more than any bundle holds")
+        for index in range(count):
+            period = layout.Period.of(
+                consortium(layout.former_period_slot(key, index), f"earlier accreditation period {index}")
+            )
+            if period.since <= at < period.until:
+                was = True
+                break
+    return member, accredited_now, was
+
+
+# ---------------------------------------------------------------- making
+
+
+def make_bundle(
+    *, client: LedgerClient, certificate: WrappedCertificate, block: int | str = "latest"
+) -> CertificateBundle:
+    """Everything an auditor needs to check `certificate` offline at `block`."""
+    if certificate.proof.chain_id != client.chain_id:
+        raise InvalidInput(
+            f"certificate is anchored on chain {certificate.proof.chain_id}, node is on {client.chain_id}",
+            path="proof.chain_id",
+        )
+    registry = to_checksum_address(certificate.proof.registry)
+    codec = client.artifacts.codec("CertificateRegistry").function("consortium")
+    header, reply = client.raw_batch(
+        [
+            ("eth_getBlockByNumber" if not _is_hash(block) else "eth_getBlockByHash", [_block_ref(block), False]),
+            ("eth_call", [{"to": registry, "data": codec.call_data()}, _block_ref(block)]),
+        ]
+    )
+    if not header.get("result") or "result" not in reply or len(reply["result"]) != 66:
+        raise TransactionFailed(f"cannot read block {block} or the consortium of registry {registry}")
+    block_hash = str(header["result"]["hash"])
+    consortium = to_checksum_address(codec.decode(bytes.fromhex(reply["result"][2:])))
+    now = int(header["result"]["timestamp"], 16)
+
+    def reader(address: str, slots: list[int]) -> Reader:
+        def read(slot: int, what: str) -> int:
+            found = client.raw_batch([("eth_getStorageAt", [address, hex(slot), {"blockHash": block_hash}])])[0]
+            if "result" not in found:
+                raise TransactionFailed(f"cannot read {what} at block {block_hash}: {found.get('error')}")
+            if slot not in slots:
+                slots.append(slot)
+            return int(found["result"], 16)
+
+        return read
+
+    registry_slots: list[int] = []
+    consortium_slots: list[int] = []
+    _walk(certificate, reader(registry, registry_slots), reader(consortium, consortium_slots), now)
+    return CertificateBundle(
+        chain_id=client.chain_id,
+        registry=registry,
+        consortium=consortium,
+        certificate=certificate,
+        registry_proof=fetch_storage_proof(client, address=registry, slots=registry_slots, block=block_hash),
+        consortium_proof=fetch_storage_proof(client, address=consortium, slots=consortium_slots, block=block_hash),
+    )
+
+
+def _is_hash(block: int | str) -> bool:
+    return isinstance(block, str) and len(block) == 66 and block.startswith("0x")
+
+
+def _block_ref(block: int | str) -> str:
+    return hex(block) if isinstance(block, int) else block
+
+
+# ---------------------------------------------------------------- reading and verifying
+
+
+def read_bundle(text: str | bytes, *, source: str) -> CertificateBundle:
+    data = loads_strict(text, source=source, max_bytes=MAX_BUNDLE_BYTES)
+    try:
+        return CertificateBundle.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ProofInvalid("bundle", f"{source} is not a certificate bundle: {where}: {first['msg']}") from None
+
+
+def verify_bundle(
+    bundle: CertificateBundle,
+    *,
+    trusted_block_hash: str,
+    trusted_registry: str,
+    artifacts: Artifacts | None = None,
+) -> BundleVerification:
+    """Check `bundle` with no network against one trusted block hash and the registry the
+    auditor trusts. Raises ProofInvalid (one line: the step and why) for anything that does not
+    prove what it says; returns the verdict (valid or not) for a bundle that does."""
+    started = time.perf_counter()
+    artifacts = artifacts or Artifacts(DEFAULT_ARTIFACTS_DIR)
+    certificate = bundle.certificate
+    integrity = check_integrity(certificate)
+    if not integrity.valid:
+        raise ProofInvalid("certificate", integrity.reason)
+    for what, named in (("bundle", bundle.registry), ("certificate", certificate.proof.registry)):
+        if named.lower() != trusted_registry.lower():
+            raise ProofInvalid("registry", f"the {what} names registry {named}, not the trusted {trusted_registry}")
+    if certificate.proof.chain_id != bundle.chain_id:
+        raise ProofInvalid(
+            "bundle", f"the certificate is of chain {certificate.proof.chain_id}, the bundle {bundle.chain_id}"
+        )
+    registry_code = registry_code_for(artifacts, bundle.consortium)
+    registry_values = verify_storage_proof(
+        bundle.registry_proof,
+        trusted_block_hash=trusted_block_hash,
+        expected_address=trusted_registry,
+        expected_code_hash=keccak256(registry_code),
+    )
+    consortium_code = bytes.fromhex(artifacts.get("Consortium").deployed_bytecode.removeprefix("0x"))
+    consortium_values = verify_storage_proof(
+        bundle.consortium_proof,
+        trusted_block_hash=trusted_block_hash,
+        expected_address=bundle.consortium,
+        expected_code_hash=keccak256(consortium_code),
+    )
+    header = bundle.registry_proof.header
+    now = int(header.timestamp, 16)
+    state = _walk(
+        certificate, _proven("registry proof", registry_values), _proven("consortium proof", consortium_values), now
+    )
+    anchor = TrustAnchor(consortium=bundle.consortium, registry=trusted_registry, source=AnchorSource.EXPLICIT)
+    today = dt.datetime.fromtimestamp(now, dt.UTC).date()
+    fragments = [
+        Fragment(name=FragmentName.INTEGRITY, status=FragmentStatus.VALID, reason=integrity.reason),
+        *_chain_fragments(certificate, state, anchor, today),
+    ]
+    number = certificate.data.get("certificate_number")
+    verification = Verification(
+        valid=all(f.status is FragmentStatus.VALID for f in fragments),
+        decided=all(f.status is not FragmentStatus.ERROR for f in fragments),
+        type=certificate.type,
+        certificate_number=number if isinstance(number, str) else None,
+        root=certificate.proof.root,
+        leaf="0x" + certificate.leaf.hex(),
+        hidden_fields=list(certificate.hidden),
+        trust_anchor=f"block {header.hash}, {anchor.describe()}",
+        fragments=fragments,
+    )
+    return BundleVerification(
+        valid=verification.valid,
+        block_number=int(header.number, 16),
+        block_hash=header.hash,
+        block_time=dt.datetime.fromtimestamp(now, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        registry=to_checksum_address(trusted_registry),
+        consortium=to_checksum_address(bundle.consortium),
+        verification=verification,
+        verify_ms=round((time.perf_counter() - started) * 1000, 3),
+    )
+
+
+def _proven(step: str, values: dict[int, int]) -> Reader:
+    def read(slot: int, what: str) -> int:
+        if slot not in values:
+            raise ProofInvalid(step, f"it does not prove {what} of this certificate (slot {hex(slot)})")
+        return values[slot]
+
+    return read
