@@ -168,7 +168,10 @@ class RiskOracle:
 
     def _certificates(self, rule: Any, declaration: Declaration, base: Path) -> str | None:
         for claimed in declaration.certificates:
-            wrapped = read_wrapped(base / claimed.file)
+            path = (base / claimed.file).resolve()
+            if not path.is_relative_to(base.resolve()):
+                return f"certificate {claimed.file}: outside the export's directory"
+            wrapped = read_wrapped(path)
             [result] = verify_certificates(client=self.client, certificates=[wrapped], anchor=self.anchor)
             if not result.valid:
                 failed = next(f for f in result.fragments if f.status.value != "VALID")

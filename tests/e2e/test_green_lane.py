@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -184,3 +185,38 @@ def test_a_crash_between_submitting_and_recording_decides_once(
     rerun = oracle(risk_chain).run(source)
     assert (rerun.decided, rerun.already_done) == (0, 1)
     assert steps(risk_chain, ucr).count(Step.RISK_LANE) == 1
+
+
+def test_claimed_certificates_are_read_from_the_exports_directory_only(risk_chain: Chain, tmp_path: Path) -> None:
+    ucr = "6CN9144010012345678-SG-100008"
+    declare(risk_chain, ucr, supervised=True, at=now(risk_chain))
+    claim = {**record(ucr, now(risk_chain)), "certificates": [{"file": "../../etc/passwd", "quantity": "1"}]}
+    rules = oracle(risk_chain)
+    findings = rules.assess(Declaration.model_validate(claim), tmp_path).findings
+    assert [(f.rule, f.reason) for f in findings] == [
+        ("certificate-of-origin", "certificate ../../etc/passwd: outside the export's directory")
+    ]
+
+
+def test_the_certificate_of_origin_must_be_valid_with_the_quantity_left(risk_chain: Chain, tmp_path: Path) -> None:
+    from ledger.certificates.registry import CertificateRegistryBinding
+    from ledger.certificates.wrapped import write_wrapped
+    from ledger.documents.samples import generate_samples
+
+    issuer = CertificateRegistryBinding(risk_chain.client("cn-issuer"))
+    [batch] = issuer.wrap(generate_samples("certificate-of-origin", 1, seed=31, origin="CN", destination="SG"))
+    issuer.anchor([batch])
+    certificate = batch.certificates[0]
+    write_wrapped(certificate, tmp_path / "co.json")
+    total = Decimal(certificate.proof.quantity) / 1000
+    ucr = "6CN9144010012345678-SG-100009"
+    declare(risk_chain, ucr, supervised=True, at=now(risk_chain))
+    fits = {**record(ucr, now(risk_chain)), "certificates": [{"file": "co.json", "quantity": f"{total:f}"}]}
+    assert oracle(risk_chain).assess(Declaration.model_validate(fits), tmp_path).lane == "green"
+    too_much = {**fits, "certificates": [{"file": "co.json", "quantity": f"{total + 1:f}"}]}
+    findings = oracle(risk_chain).assess(Declaration.model_validate(too_much), tmp_path).findings
+    assert [f.rule for f in findings] == ["certificate-of-origin"]
+    assert "left" in findings[0].reason
+    issuer.revoke(certificate, "fraud")
+    revoked = oracle(risk_chain).assess(Declaration.model_validate(fits), tmp_path).findings
+    assert "revoked (fraud)" in revoked[0].reason
