@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 
-from cli.context import AsOption, JsonOption, print_json, state
+from cli.context import AsOption, JsonOption, print_json, recorded_address, state
 from ledger.certificates.bundle import make_bundle as make_cert_bundle
 from ledger.certificates.bundle import read_bundle as read_cert_bundle
 from ledger.certificates.bundle import verify_bundle as verify_cert_bundle
@@ -22,7 +22,6 @@ from ledger.certificates.trust import resolve_anchor
 from ledger.certificates.vc import to_credential
 from ledger.certificates.verification import Verification, verify_certificates
 from ledger.certificates.wrapped import WrappedCertificate, hide, read_wrapped, write_wrapped
-from ledger.chain.deployments import load_deployment
 from ledger.connect import build_client
 from ledger.documents import to_json_data
 from ledger.documents.samples import generate_samples
@@ -311,17 +310,6 @@ def bundle_cmd(
         )
 
 
-def _recorded_registry(deployments: Path, chain_id: int) -> str:
-    """The CertificateRegistry of the local deployment record for `chain_id` (read offline)."""
-    record = load_deployment(deployments, chain_id)
-    if record is None or "CertificateRegistry" not in record.contracts:
-        raise InvalidInput(
-            f"no deployment record of a CertificateRegistry on chain {chain_id}: name the one you trust (--registry)",
-            path="registry",
-        )
-    return record.contracts["CertificateRegistry"].address
-
-
 @app.command("verify-bundle")
 def verify_bundle_cmd(
     ctx: typer.Context,
@@ -337,7 +325,7 @@ def verify_bundle_cmd(
     settings = state(ctx).settings
     try:
         made = read_cert_bundle(file.read_bytes(), source=str(file))
-        trusted = registry or _recorded_registry(settings.resolved_deployments_dir, made.chain_id)
+        trusted = registry or recorded_address(settings.resolved_deployments_dir, made.chain_id, "CertificateRegistry")
         report = verify_cert_bundle(made, trusted_block_hash=trusted_block, trusted_registry=trusted)
     except OSError as exc:
         raise InvalidInput(f"cannot read {file}: {exc.strerror or exc}", path=str(file)) from None

@@ -14,7 +14,9 @@ from pydantic import BaseModel
 
 from ledger.chain.artifacts import DEFAULT_ARTIFACTS_DIR, Artifacts
 from ledger.chain.client import LedgerClient
+from ledger.chain.deployments import load_deployment
 from ledger.connect import build_client
+from ledger.errors import InvalidInput
 from ledger.settings import LedgerSettings
 
 
@@ -84,3 +86,15 @@ def report_figures(figures: dict[str, Any], out: Path, as_json: bool) -> None:
         for key, value in figures.items():
             typer.echo(f"{key:<32} {value}")
     typer.echo(f"written to {out}", err=True)
+
+
+def recorded_address(deployments: Path, chain_id: int, contract: str) -> str:
+    """`contract`'s address in the local deployment record for `chain_id` (read offline): what a
+    verifier trusts when it names nothing else."""
+    record = load_deployment(deployments, chain_id)
+    if record is None or contract not in record.contracts:
+        raise InvalidInput(
+            f"no deployment record of {contract} on chain {chain_id}: name the one you trust (--registry)",
+            path="registry",
+        )
+    return record.contracts[contract].address

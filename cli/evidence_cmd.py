@@ -9,8 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.context import AsOption, JsonOption, print_json, print_rows, state
-from ledger.chain.deployments import load_deployment
+from cli.context import AsOption, JsonOption, print_json, print_rows, recorded_address, state
 from ledger.consortium.binding import ConsortiumBinding
 from ledger.errors import InvalidInput, KeyUnavailable, ProofInvalid
 from ledger.evidence import Step, event_hash, parse_epcis
@@ -303,17 +302,6 @@ def bundle(
         )
 
 
-def _recorded_registry(deployments: Path, chain_id: int) -> str:
-    """The EvidenceRegistry of the local deployment record for `chain_id` (read offline)."""
-    record = load_deployment(deployments, chain_id)
-    if record is None or EVIDENCE_CONTRACT not in record.contracts:
-        raise InvalidInput(
-            f"no deployment record of an EvidenceRegistry on chain {chain_id}: name the one you trust (--registry)",
-            path="registry",
-        )
-    return record.contracts[EVIDENCE_CONTRACT].address
-
-
 @app.command("verify-bundle")
 def verify_bundle_cmd(
     ctx: typer.Context,
@@ -331,7 +319,7 @@ def verify_bundle_cmd(
         made = read_bundle(file.read_bytes(), source=str(file))
     except OSError as exc:
         raise InvalidInput(f"cannot read {file}: {exc.strerror or exc}", path=str(file)) from None
-    trusted = registry or _recorded_registry(settings.resolved_deployments_dir, made.chain_id)
+    trusted = registry or recorded_address(settings.resolved_deployments_dir, made.chain_id, EVIDENCE_CONTRACT)
     try:
         report = verify_bundle(
             made,
