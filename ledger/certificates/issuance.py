@@ -45,6 +45,7 @@ from ledger.certificates.wrapped import (
     wrapped_json,
 )
 from ledger.documents import parse_document, to_json_data
+from ledger.documents.common import field_at
 from ledger.errors import InvalidInput, LedgerError
 from ledger.hashing.salted import SaltedDocument, salt_document
 from ledger.model_files import read_model, write_model, write_text_atomic
@@ -89,10 +90,11 @@ def _read_and_salt(doc_type: str, path: Path, member: str) -> tuple[SaltedDocume
         raise InvalidInput(exc.message, path=path.name) from None
     except OSError as exc:
         raise InvalidInput(f"cannot read: {exc.strerror or exc}", path=path.name) from None
-    salted = salt_document(document.doc_type, to_json_data(document))
-    check_jurisdiction(document, member, where=path.name)
+    data = to_json_data(document)  # the one JSON form everything below reads (model_dump is the cost)
+    check_jurisdiction(doc_type, data, member, where=path.name)
+    salted = salt_document(document.doc_type, data)
     leaf_input = LeafInput.of(salted, document.utilization_quantity)
-    return salted, leaf_input, canonical_number(document.number)
+    return salted, leaf_input, canonical_number(str(field_at(data, document.number_field)))
 
 
 class _Shard:

@@ -196,10 +196,12 @@ def wrap_documents(
             )
     # every quantity and jurisdiction first, so a bad document stops the batch before anything is salted
     quantities = [document.utilization_quantity for document in documents]
-    for index, document in enumerate(documents):
-        check_jurisdiction(document, issuer.member_id, where=f"documents.{index}")
+    data = [to_json_data(document) for document in documents]
+    for index, (document, fields) in enumerate(zip(documents, data, strict=True)):
+        check_jurisdiction(document.doc_type, fields, issuer.member_id, where=f"documents.{index}")
     salted = [
-        salt_document(document.doc_type, to_json_data(document), random_bytes=random_bytes) for document in documents
+        salt_document(document.doc_type, fields, random_bytes=random_bytes)
+        for document, fields in zip(documents, data, strict=True)
     ]
     return assemble_batches(
         salted,
@@ -211,10 +213,11 @@ def wrap_documents(
     )
 
 
-def check_jurisdiction(document: Document, member: str, *, where: str) -> None:
+def check_jurisdiction(doc_type: str, data: dict[str, Any], member: str, *, where: str) -> None:
     """A member issues only for its own jurisdiction: every field naming the issuing side's
-    country must be the issuing member's."""
-    for field, country in document.issuing_countries().items():
+    country must be the issuing member's. `data` is the document's JSON form (as salted)."""
+    for field in document_model(doc_type).issuing_country_fields:
+        country = field_at(data, field)
         if country != member:
             raise InvalidInput(
                 f"{field} is {country}, but the issuer is accredited by {member}: "
