@@ -37,6 +37,7 @@ from ledger.evidence.decisions import DecisionSigning
 from ledger.evidence.epcis import EpcisEvent
 from ledger.evidence.registry import EvidenceRegistryBinding
 from ledger.evidence.service import audit_consignment, submit_decisions, to_entries
+from ledger.hashing.canonical import canonical_json
 from ledger.hashing.keccak import keccak256
 from ledger.ids import member_id_bytes
 from ledger.jsonfiles import load_strict
@@ -131,7 +132,6 @@ def read_declarations(source: Path) -> list[tuple[str, dict[str, Any] | Any]]:
 
 
 def canonical_text(value: Any) -> str:
-    from ledger.hashing.canonical import canonical_json
 
     return canonical_json(value).decode()
 
@@ -266,8 +266,7 @@ class RiskOracle:
             return "dead"
         member, lane = self.rules.member, assessment.lane
         entries = to_entries(events, consignment=consignment_id(declaration.ucr))
-        hashes = b"".join(self.signing.entry_hash(e) for e in entries)
-        nonce = int.from_bytes(keccak256(member_id_bytes(member) + hashes), "big")
+        nonce = self.signing.nonce(member=member_id_bytes(member), entries=entries)
         key = hex(nonce)
 
         def mark(state: str, detail: str = "", tx_hash: str | None = None) -> None:

@@ -50,6 +50,12 @@ abstract contract BaseTest is Test {
         vm.label(account, name);
     }
 
+    /// @dev A 65-byte `r || s || v` signature of `digest` by actor `name`, as OracleQuorum takes it.
+    function _sign(string memory name, bytes32 digest) internal pure returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(_actorKey(name), digest);
+        return abi.encodePacked(r, s, v);
+    }
+
     function _actorKey(string memory name) internal pure returns (uint256) {
         return uint256(keccak256(bytes(name)));
     }

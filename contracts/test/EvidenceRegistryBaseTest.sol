@@ -175,11 +175,6 @@ abstract contract EvidenceRegistryBaseTest is BaseTest {
     }
 
     /// @dev A 65-byte signature by the actor `name` over `digest`.
-    function _sign(string memory name, bytes32 digest) internal pure returns (bytes memory) {
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(_actorKey(name), digest);
-        return abi.encodePacked(r, s, v);
-    }
-
     /// @dev Signatures by the actors `names` over the digest of a submitDecisions call.
     function _signAll(
         string[] memory names,

@@ -140,19 +140,6 @@ class Document(Model):
     items: Sequence[QuantifiedItem]
 
     @property
-    def number(self) -> str:
-        return str(field_at(self.model_dump(mode="json"), self.number_field))
-
-    @property
-    def importing_country(self) -> str:
-        return str(field_at(self.model_dump(mode="json"), self.importing_country_field))
-
-    def issuing_countries(self) -> dict[str, str]:
-        """Field path -> country, for every field that names the issuing side's country."""
-        data = self.model_dump(mode="json")
-        return {path: str(field_at(data, path)) for path in self.issuing_country_fields}
-
-    @property
     def utilization_quantity(self) -> int:
         """Total quantity of the items in thousandths of their (single, shared) unit."""
         return utilization_of(self.items)

@@ -50,6 +50,12 @@ class DecisionSigning:
             )
         )
 
+    def nonce(self, *, member: bytes, entries: Sequence[EvidenceEntry]) -> int:
+        """The quorum nonce of a batch of decisions: keccak256 of the member and the entries'
+        EIP-712 hashes. The same decisions always get the same nonce, so the registry records
+        them once, whoever submits them and however often."""
+        return int.from_bytes(keccak256(member + b"".join(self.entry_hash(e) for e in entries)), "big")
+
     def digest(self, *, member: bytes, entries: Sequence[EvidenceEntry], nonce: int, deadline: int) -> bytes:
         """What each oracle signs; equals the contract's `decisionsDigest`."""
         entries_hash = keccak256(b"".join(self.entry_hash(e) for e in entries))

@@ -11,7 +11,6 @@ slot.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,16 +99,3 @@ def head_link(link: bytes) -> int:
 def first_link(consignment: bytes) -> int:
     """The prevLink of a consignment's first entry: the consignment id's low 192 bits."""
     return int.from_bytes(consignment, "big") & LINK_MASK
-
-
-def chain_head(
-    entries: Sequence[tuple[EvidenceEntry, bytes, str, int]],
-) -> tuple[int, int]:
-    """(seq, link192) after appending `entries` — each (entry, member, submitter, timestamp) —
-    to an empty consignment, in order."""
-    link = first_link(entries[0][0].consignment) if entries else 0
-    for seq, (entry, member, submitter, timestamp) in enumerate(entries, start=1):
-        link = head_link(
-            entry_link(entry, prev_link=link, seq=seq, member=member, submitter=submitter, timestamp=timestamp)
-        )
-    return len(entries), link

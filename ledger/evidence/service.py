@@ -125,8 +125,7 @@ def submit_decisions(
     )
     signing = DecisionSigning(client)
     member_bytes = member_id_bytes(member)
-    entry_hashes = b"".join(signing.entry_hash(e) for e in entries)
-    nonce = int.from_bytes(keccak256(member_bytes + entry_hashes), "big") if nonce is None else nonce
+    nonce = signing.nonce(member=member_bytes, entries=entries) if nonce is None else nonce
     deadline = int(time.time()) + DECISION_DEADLINE_SECONDS
     digest = signing.digest(member=member_bytes, entries=entries, nonce=nonce, deadline=deadline)
     signatures = [sign_digest(account, digest) for account in signers]
