@@ -49,6 +49,8 @@ CONTRACTS: tuple[ContractSpec, ...] = (
     ContractSpec("CertificateRegistry", _needs_consortium),
     ContractSpec("AeoRegistry", _needs_consortium),
     ContractSpec("EvidenceRegistry", _needs_consortium),
+    ContractSpec("DocumentRegistry", _needs_consortium),
+    ContractSpec("StatisticsRegistry", _needs_consortium),
 )
 
 
