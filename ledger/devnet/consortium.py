@@ -17,6 +17,7 @@ from ledger.chain.client import LedgerClient
 from ledger.chain.deploy import DeployResult, Founder, deploy_all
 from ledger.consortium.binding import ConsortiumBinding
 from ledger.ids import CERTIFICATE_TYPES
+from ledger.store.registry import DocumentRegistryBinding, register_own_key
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,20 @@ def deploy_dev(*, rpc_client_for: ClientFactory, deployments_dir: Path, data_dir
                 account = dev_address(ident.profile)
                 if not binding.accreditation(account, ident.role, cert_type).active:
                     binding.accredit(account, ident.role, cert_type)
+    _register_document_keys(rpc_client_for)
     return result
+
+
+def _register_document_keys(rpc_client_for: ClientFactory) -> None:
+    """Every dev party gets its document encryption key, so `sanzhi docs put --for` works at once."""
+    for ident in DEV_IDENTITIES:
+        if ident.member_id is None or ident.role == "candidate-member":
+            continue
+        client = rpc_client_for(ident.profile)
+        if not client.artifacts.has("DocumentRegistry") or client.account is None:
+            return
+        if DocumentRegistryBinding(client).current_version(client.address) == 0:
+            register_own_key(client, client.account)
 
 
 def _merged_profiles(data_dir: Path) -> Profiles:

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {IConsortium} from "./interfaces/IConsortium.sol";
+import {IDocumentRegistry} from "./interfaces/IDocumentRegistry.sol";
+
+/// @title DocumentRegistry
+/// @notice Encryption keys of accredited parties, document anchors and envelope pointers for
+/// the off-chain document store (see IDocumentRegistry).
+contract DocumentRegistry is IDocumentRegistry {
+    /// @notice Longest envelope CID, in bytes.
+    uint256 public constant MAX_CID_LENGTH = 128;
+
+    IConsortium private immutable _consortium;
+    mapping(address account => EncryptionKey) private _keys;
+    mapping(bytes32 digest => Anchor) private _anchors;
+    mapping(bytes32 digest => mapping(address publisher => bytes)) private _envelopes;
+
+    /// @param consortium_ The consortium whose accreditations make a party.
+    constructor(IConsortium consortium_) {
+        _consortium = consortium_;
+    }
+
+    /// @inheritdoc IDocumentRegistry
+    function registerEncryptionKey(bytes32 publicKey, bytes32 role, bytes32 scope) external {
+        if (publicKey == bytes32(0)) revert DocumentRegistryZeroKey();
+        bytes32 memberId = _memberOf(msg.sender, role, scope);
+        EncryptionKey storage key = _keys[msg.sender];
+        key.publicKey = publicKey;
+        key.version += 1;
+        key.registeredAt = uint64(block.timestamp);
+        key.role = role;
+        key.scope = scope;
+        key.memberId = memberId;
+        emit EncryptionKeyRegistered(msg.sender, memberId, key.version, publicKey, role, scope);
+    }
+
+    /// @inheritdoc IDocumentRegistry
+    function revokeEncryptionKey() external {
+        EncryptionKey storage key = _keys[msg.sender];
+        if (key.publicKey == bytes32(0)) revert DocumentRegistryNoKey(msg.sender);
+        key.publicKey = bytes32(0);
+        emit EncryptionKeyRevoked(msg.sender, key.version);
+    }
+
+    /// @inheritdoc IDocumentRegistry
+    function anchor(bytes32 digest) external {
+        if (digest == bytes32(0)) revert DocumentRegistryZeroDigest();
+        EncryptionKey storage party = _standingParty(msg.sender);
+        Anchor storage existing = _anchors[digest];
+        if (existing.anchoredBy != address(0)) {
+            revert DocumentRegistryAlreadyAnchored(digest, existing.anchoredBy);
+        }
+        _anchors[digest] = Anchor({
+            anchoredBy: msg.sender, memberId: party.memberId, anchoredAt: uint64(block.timestamp)
+        });
+        emit DocumentAnchored(digest, msg.sender, party.memberId);
+    }
+
+    /// @inheritdoc IDocumentRegistry
+    function publishEnvelope(bytes32 digest, bytes calldata envelopeCid) external {
+        _standingParty(msg.sender);
+        if (_anchors[digest].anchoredBy == address(0)) revert DocumentRegistryNotAnchored(digest);
+        if (envelopeCid.length == 0 || envelopeCid.length > MAX_CID_LENGTH) {
+            revert DocumentRegistryInvalidCid(envelopeCid.length, MAX_CID_LENGTH);
+        }
+        _envelopes[digest][msg.sender] = envelopeCid;
+        emit EnvelopePublished(digest, msg.sender, envelopeCid);
+    }
+
+    /// @inheritdoc IDocumentRegistry
+    function encryptionKeyOf(address account) external view returns (EncryptionKey memory) {
+        return _standingParty(account);
+    }
+
+    /// @inheritdoc IDocumentRegistry
+    function anchorOf(bytes32 digest) external view returns (Anchor memory) {
+        return _anchors[digest];
+    }
+
+    /// @inheritdoc IDocumentRegistry
+    function envelopeOf(bytes32 digest, address publisher) external view returns (bytes memory) {
+        return _envelopes[digest][publisher];
+    }
+
+    /// @dev The account's key record, if it has a key and the accreditation it registered
+    /// under still stands.
+    function _standingParty(address account) private view returns (EncryptionKey storage key) {
+        key = _keys[account];
+        if (key.publicKey == bytes32(0)) revert DocumentRegistryNoKey(account);
+        _memberOf(account, key.role, key.scope);
+    }
+
+    /// @dev The member under which `account` holds (role, scope) now; role zero is a member's
+    /// admin account (of an active member).
+    function _memberOf(address account, bytes32 role, bytes32 scope)
+        private
+        view
+        returns (bytes32 memberId)
+    {
+        if (role == bytes32(0)) {
+            memberId = _consortium.memberOf(account); // zero unless the member is active
+            if (scope == bytes32(0) && memberId != bytes32(0)) return memberId;
+        } else if (_consortium.isAccredited(account, role, scope)) {
+            return _consortium.accreditingMember(account);
+        }
+        revert DocumentRegistryNotAccredited(account, role, scope);
+    }
+}

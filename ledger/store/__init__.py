@@ -1,0 +1,1 @@
+"""The document store: encrypted documents off chain, named by content."""
