@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from eth_utils.address import to_checksum_address
 from pydantic import BaseModel
 
 from ledger.chain.client import LedgerClient, SentTransaction
@@ -39,7 +40,7 @@ class CommittedRevision(BaseModel):
             root="0x" + bytes(root).hex(),
             rows=int(rows),
             cid_digest=None if bytes(cid_digest) == ZERO32 else "0x" + bytes(cid_digest).hex(),
-            committer=str(committer),
+            committer=to_checksum_address(committer),
             committed_at=datetime.fromtimestamp(int(committed_at), tz=UTC),
         )
 
