@@ -8,6 +8,7 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
+from ledger.errors import InvalidInput
 from ledger.model_files import write_text_atomic
 from ledger.statistics.compare import EXPLANATIONS, ComparisonLine, MirrorComparison, Side
 from ledger.statistics.table_csv import plain
@@ -131,8 +132,11 @@ def summary_markdown(comparison: MirrorComparison) -> str:
 
 def write_report(comparison: MirrorComparison, out_dir: Path) -> tuple[Path, Path]:
     """`discrepancies.csv` and `summary.md` in `out_dir` (written atomically)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
     csv_path, md_path = out_dir / "discrepancies.csv", out_dir / "summary.md"
-    write_text_atomic(csv_path, discrepancies_csv(comparison))
-    write_text_atomic(md_path, summary_markdown(comparison))
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(csv_path, discrepancies_csv(comparison))
+        write_text_atomic(md_path, summary_markdown(comparison))
+    except OSError as exc:
+        raise InvalidInput(f"cannot write the report into {out_dir}: {exc.strerror or exc}", path="out") from None
     return csv_path, md_path

@@ -8,6 +8,9 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
+from ledger.errors import InvalidInput
 from ledger.statistics import Thresholds, compare_mirror
 from ledger.statistics.report import DISCREPANCY_COLUMNS, discrepancies_csv, summary_markdown, write_report
 from ledger.statistics.samples import mirror_tables
@@ -76,3 +79,11 @@ def test_write_report(tmp_path: Path) -> None:
     assert csv_path.read_text() == discrepancies_csv(comparison)
     assert md_path.read_text() == summary_markdown(comparison)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["discrepancies.csv", "summary.md"]
+
+
+def test_an_unwritable_place_is_one_clear_error(tmp_path: Path) -> None:
+    exports, imports = mirror_tables()
+    comparison = compare_mirror(exports=exports, imports=imports)
+    (tmp_path / "file").write_text("not a directory")
+    with pytest.raises(InvalidInput, match="cannot write the report into"):
+        write_report(comparison, tmp_path / "file")
