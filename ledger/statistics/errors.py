@@ -93,6 +93,9 @@ _MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
         f"{_month(v['period'])} has not begun: the chain's month is {_month(v['current'])}"
     ),
     "StatisticsRegistryZeroRows": lambda v: "a table has at least one row",
+    "StatisticsRegistryUnchanged": lambda v: (
+        f"{_member(v['member'])}'s revision {v['revision']} of this table already holds this root, row count and CID"
+    ),
 }
 
 

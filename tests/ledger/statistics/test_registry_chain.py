@@ -122,3 +122,15 @@ def test_refusals_the_contract_makes(chain: Chain) -> None:
     unknown = ContractRevert.for_error("StatisticsRegistryUnknownPartner")
     with pytest.raises(unknown, match="TH is not an active member"):
         commit_table(client=cn, table=with_th)
+
+
+def test_a_resent_revision_is_refused_by_the_contract_too(chain: Chain) -> None:
+    """Two oracles of one member racing with the same table: the second commit adds nothing."""
+    exports, _ = mirror_tables()
+    root, rows = table_root(exports), len(exports.rows)
+    StatisticsRegistryBinding(chain.client("cn-oracle")).commit(key=exports.key, root=root, rows=rows, cid_digest=None)
+    second = StatisticsRegistryBinding(chain.client("cn-oracle-2"))
+    unchanged = ContractRevert.for_error("StatisticsRegistryUnchanged")
+    with pytest.raises(unchanged, match="CN's revision 1 of this table already holds this root"):
+        second.commit(key=exports.key, root=root, rows=rows, cid_digest=None)
+    assert second.revision_count(exports.key) == 1
