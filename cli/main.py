@@ -18,6 +18,7 @@ from cli import (
     mra_cmd,
     node_cmd,
     oracle_cmd,
+    stats_cmd,
 )
 from cli.context import CliState, DataDirOption
 from ledger.errors import LedgerError
@@ -60,6 +61,7 @@ app.add_typer(mra_cmd.app, name="mra")
 app.add_typer(oracle_cmd.app, name="oracle")
 app.add_typer(evidence_cmd.app, name="evidence")
 app.command("demo")(demo_cmd.demo)
+app.add_typer(stats_cmd.app, name="stats")
 
 
 def run(argv: list[str] | None = None) -> int:
