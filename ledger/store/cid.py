@@ -12,6 +12,7 @@ one base. Compare CIDs as ContentId (their bytes), never as text.
 from __future__ import annotations
 
 import base64
+import binascii
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ Codec = Literal["raw", "dag-pb"]
 _CODECS: dict[bytes, Codec] = {RAW_HEADER: "raw", DAG_PB_HEADER: "dag-pb"}
 _HEADERS: dict[Codec, bytes] = {codec: header for header, codec in _CODECS.items()}
 _BASE32 = re.compile(r"[a-z2-7]+")
-MAX_TEXT = 100  # a CIDv1 of ours is 59 characters in base32, 49 in base58btc
+MAX_TEXT = 200  # a CIDv1 of ours is 59 characters in base32, 49 in base58btc; others up to ~120
 READ_SIZE = 1024 * 1024
 
 
@@ -56,7 +57,10 @@ class ContentId:
             raise InvalidInput("CIDv0 (Qm...) is not accepted: give the CIDv1 (bafy... or bafk...)", path="cid")
         base, body = text[0], text[1:]
         if base == "b" and _BASE32.fullmatch(body):
-            raw = base64.b32decode(body.upper() + "=" * (-len(body) % 8))
+            try:
+                raw = base64.b32decode(body.upper() + "=" * (-len(body) % 8))
+            except binascii.Error:  # a length no whole number of bytes has
+                raise InvalidInput(f"{text!r} is not base32 of whole bytes", path="cid") from None
         elif base == "z" and body:
             try:
                 raw = base58.b58decode(body)

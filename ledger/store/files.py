@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ledger.store.cid import CidBuilder, ContentId
@@ -25,18 +26,26 @@ def hashed_temp(chunks: Iterable[bytes], directory: Path) -> tuple[Path, Content
     builder = CidBuilder()
     try:
         with os.fdopen(fd, "wb") as out:
-            for chunk in chunks:
+            for chunk in chunks:  # a failing source raises its own error, after the cleanup below
                 builder.update(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise StoreWriteFailed(temp, exc.strerror or str(exc)) from None
+                with _writing(directory):
+                    out.write(chunk)
+            with _writing(directory):
+                out.flush()
+                os.fsync(out.fileno())
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
     return temp, builder.finish()
+
+
+@contextmanager
+def _writing(directory: Path) -> Iterator[None]:
+    """A failed write (disk full, permissions) as the store's error, naming the directory."""
+    try:
+        yield
+    except OSError as exc:
+        raise StoreWriteFailed(directory, exc.strerror or str(exc)) from None
 
 
 def move_into_place(temp: Path, dest: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import os
 import re
 import urllib.parse
 from collections.abc import Iterator
@@ -11,18 +10,24 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
+import ipfshttpclient
+import requests
+from ipfshttpclient import http_requests
+
 from ledger.errors import InvalidInput
 from ledger.store.cid import CidBuilder, ContentId
 from ledger.store.errors import BlobNameMismatch, BlobNotFound, StoreRefused, StoreUnavailable
 from ledger.store.files import write_verified
 from ledger.store.unixfs import CHUNK_SIZE
 
-# ipfshttpclient 0.8.0a2 wraps requests in an adapter that hands urllib3 2 a `strict` pool
-# option, and urllib3 warns about it on every request. The client's own switch turns that
-# wrapper off; it only adds address-family pinning, which a host:port API does not need.
-# The switch is read when ipfshttpclient is imported, hence before the import.
-os.environ.setdefault("PY_IPFS_HTTP_CLIENT_PATCH_REQUESTS", "no")
-import ipfshttpclient
+# ipfshttpclient 0.8.0a2 sends its requests through a wrapper of `requests` that hands
+# urllib3 2 a `strict` pool option, and urllib3 warns about it on every request. Its own
+# switch (PY_IPFS_HTTP_CLIENT_PATCH_REQUESTS=no) uses plain `requests` instead, but is read
+# only when ipfshttpclient is first imported, wherever that happens; these two lines are
+# what the switch sets, applied whatever the import order. The wrapper only adds pinning to
+# an address family, which an API given as host and port does not need.
+http_requests.PATCH_REQUESTS = False
+http_requests.requests = requests
 
 # how long `has` lets a node look for a block it may not hold (Kubo answers at once offline)
 HAS_WAIT_SECONDS = 1.0

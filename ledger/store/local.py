@@ -35,7 +35,10 @@ class LocalBackend:
     def put_file(self, path: Path) -> ContentId:
         if not path.is_file():
             raise InvalidInput("no such file", path=str(path))
-        return self.write_chunks(read_chunks(path))
+        try:
+            return self.write_chunks(read_chunks(path))
+        except OSError as exc:  # reading the source failed (writing is StoreWriteFailed)
+            raise InvalidInput(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
 
     def has(self, cid: ContentId) -> bool:
         return self.path_of(cid).is_file()
