@@ -15,6 +15,7 @@ from cli import (
     demo_cmd,
     deploy_cmd,
     evidence_cmd,
+    ipfs_cmd,
     mra_cmd,
     node_cmd,
     oracle_cmd,
@@ -62,6 +63,7 @@ app.add_typer(oracle_cmd.app, name="oracle")
 app.add_typer(evidence_cmd.app, name="evidence")
 app.command("demo")(demo_cmd.demo)
 app.add_typer(stats_cmd.app, name="stats")
+app.add_typer(ipfs_cmd.app, name="ipfs")
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -31,6 +31,9 @@ class LedgerSettings(BaseSettings):
     tx_timeout_seconds: float = 120.0
     # the Consortium (or CertificateRegistry) address a verifier trusts; default: the deployment record's
     trust_consortium: str | None = None
+    # the IPFS node's HTTP RPC API (/ip4/127.0.0.1/tcp/5001 or http://host:port) that encrypted
+    # documents are also stored on; None: they stay in the local store under the data dir only
+    ipfs_api: str | None = None
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> LedgerSettings:

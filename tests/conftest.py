@@ -67,3 +67,17 @@ def feed_chain(chain: Chain) -> Iterator[Chain]:
     shutil.rmtree(chain.data_dir / "oracles", ignore_errors=True)
     yield chain
     shutil.rmtree(chain.data_dir / "oracles", ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def ipfs_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One js-ipfs node for the session: offline, its API on a free loopback port, its repo in
+    a temporary directory; stopped at the end, and killed with this process if it dies."""
+    from ledger.devnet.ipfs import EmbeddedIpfs
+
+    node = EmbeddedIpfs(tmp_path_factory.mktemp("ipfs"), api_port=free_port())
+    api = node.start(tie_to_parent=True)
+    try:
+        yield api
+    finally:
+        node.stop()

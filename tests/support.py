@@ -250,3 +250,71 @@ def recorded_view(chain: Chain, operators: list[str], member: str = "CN") -> dic
         c = binding.certification(operator=op, certified_by=member)
         view[op] = (c.state.status, c.state.tier_name, c.changes) if c.state else ("none", "-", 0)
     return view
+
+
+# ---------------------------------------------------------------- IPFS
+
+
+def deterministic_bytes(size: int, seed: int = 0) -> bytes:
+    """`size` bytes that look random and are the same on every run."""
+    import random
+
+    return random.Random(seed).randbytes(size)
+
+
+def write_file(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+class FakeIpfsApi:
+    """An HTTP server on loopback that answers like an IPFS node's RPC API but lies as told:
+    `add` names every upload `add_hash`; `cat` returns `cat_bytes` whatever is asked.
+
+    Use it as a context manager; `api` is its address for IpfsBackend."""
+
+    def __init__(self, *, add_hash: str = "", cat_bytes: bytes = b"") -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                if length:
+                    self.rfile.read(length)
+                elif self.headers.get("Transfer-Encoding") == "chunked":
+                    while size := int(self.rfile.readline().strip() or b"0", 16):
+                        self.rfile.read(size + 2)
+                    self.rfile.readline()
+                if self.path.startswith("/api/v0/add"):
+                    body = json.dumps({"Name": "f", "Hash": fake.add_hash, "Size": "1"}).encode()
+                    kind = "application/json"
+                elif self.path.startswith("/api/v0/cat"):
+                    body, kind = fake.cat_bytes, "text/plain"
+                else:
+                    body, kind = b'{"Message":"unknown command","Code":0,"Type":"error"}', "application/json"
+                self.send_response(200 if kind != "application/json" or b"Message" not in body else 500)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+        self.add_hash = add_hash
+        self.cat_bytes = cat_bytes
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        self.api = f"/ip4/127.0.0.1/tcp/{self._server.server_address[1]}"
+
+    def __enter__(self) -> FakeIpfsApi:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join()
