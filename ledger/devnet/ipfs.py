@@ -115,8 +115,9 @@ class EmbeddedIpfs:
     def start(self, *, tie_to_parent: bool = False, timeout: float = 90.0) -> str:
         """Start the node unless it runs, and return its API multiaddr.
 
-        `tie_to_parent`: the node is killed when this process dies, even by SIGKILL (tests);
-        otherwise it runs on in the background until `stop` (the `sanzhi ipfs` commands)."""
+        `tie_to_parent`: the node is killed when this process (strictly: this thread) dies,
+        even by SIGKILL, as tests want; keep this object until `stop`, it reaps the child.
+        Otherwise the node runs on in the background until `stop` (`sanzhi ipfs start`)."""
         self.ipfs_dir.mkdir(parents=True, exist_ok=True)
         with FileLock(self.ipfs_dir / ".start.lock"):
             current = self.status()
@@ -156,6 +157,7 @@ class EmbeddedIpfs:
                 self._kill(info.pid)
                 break
             time.sleep(0.05)
+        self._reap(info.pid)
         self.info_file.unlink(missing_ok=True)
         return True
 
@@ -256,7 +258,9 @@ class EmbeddedIpfs:
             return False  # another user's process: not ours
         proc = Path(f"/proc/{pid}")
         try:
-            if (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+            # a zombie leader may still have threads exiting: dead only when none is left
+            zombie = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+            if zombie and len(list((proc / "task").iterdir())) <= 1:
                 return False
             return f"IPFS_PATH={self.repo}".encode() in (proc / "environ").read_bytes().split(b"\0")
         except OSError:
@@ -267,10 +271,14 @@ class EmbeddedIpfs:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             return
+        self._reap(pid)
+
+    def _reap(self, pid: int) -> None:
+        """Wait for `pid` if it is our child, so that it leaves no zombie; another's child is
+        reaped by its parent, or init."""
         if self._child is not None and self._child.pid == pid:
             self._child.wait()
             return
-        # our own (detached) child: reap it; another's: its parent, or init, reaps it
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, 0)
 

@@ -20,6 +20,11 @@ class LocalBackend:
     def __init__(self, root: Path) -> None:
         self.root = root
 
+    @classmethod
+    def under(cls, data_dir: Path) -> LocalBackend:
+        """The default local store of a data directory: `<data dir>/blobs/`."""
+        return cls(data_dir / "blobs")
+
     def path_of(self, cid: ContentId) -> Path:
         # the base32 text is [a-z2-7] only: never a path separator, never "..".
         return self.root / cid.text

@@ -38,6 +38,12 @@ def test_put_then_fetch_gives_the_same_bytes(store: LocalBackend, tmp_path: Path
     assert _leftovers(tmp_path / "out") == []
 
 
+def test_the_default_store_is_under_the_data_dir(tmp_path: Path) -> None:
+    store = LocalBackend.under(tmp_path)
+    cid = store.write_chunks([b"x"])
+    assert (tmp_path / "blobs" / cid.text).read_bytes() == b"x"
+
+
 def test_put_is_idempotent(store: LocalBackend, tmp_path: Path) -> None:
     source = write_file(tmp_path / "doc.enc", DATA)
     first = store.put_file(source)
