@@ -27,6 +27,7 @@ from ledger.evidence.service import (
 )
 from ledger.hashing.keccak import keccak256
 from ledger.model_files import write_text_atomic
+from ledger.store.cid import ContentId
 
 app = typer.Typer(help="Evidence chains of consignments: EPCIS 2.0 events, audit, proof bundles.", no_args_is_help=True)
 
@@ -40,7 +41,9 @@ ParentOption = Annotated[
 DocumentOption = Annotated[
     Path | None, typer.Option("--document", help="The document behind the events; its keccak256 goes on chain.")
 ]
-CidOption = Annotated[str | None, typer.Option("--cid", help="Content identifier of the stored document (hex bytes).")]
+CidOption = Annotated[
+    str | None, typer.Option("--cid", help="CID of the document in the document store (or any CID in hex bytes).")
+]
 
 
 def _bytes32(values: list[str] | None, what: str) -> list[bytes]:
@@ -54,8 +57,11 @@ def _bytes32(values: list[str] | None, what: str) -> list[bytes]:
 
 
 def _cid(value: str | None) -> bytes:
+    """A document store CID (bafy..., zdj7...) in binary; hex bytes of another CID are taken as given."""
     if not value:
         return b""
+    if value.startswith(("b", "z")):
+        return ContentId.parse(value.strip()).raw
     text = value.strip().lower().removeprefix("0x")
     try:
         raw = bytes.fromhex(text)

@@ -14,6 +14,7 @@ from cli import (
     consortium_cmd,
     demo_cmd,
     deploy_cmd,
+    docs_cmd,
     evidence_cmd,
     ipfs_cmd,
     mra_cmd,
@@ -61,6 +62,7 @@ app.add_typer(aeo_cmd.app, name="aeo")
 app.add_typer(mra_cmd.app, name="mra")
 app.add_typer(oracle_cmd.app, name="oracle")
 app.add_typer(evidence_cmd.app, name="evidence")
+app.add_typer(docs_cmd.app, name="docs")
 app.command("demo")(demo_cmd.demo)
 app.add_typer(stats_cmd.app, name="stats")
 app.add_typer(ipfs_cmd.app, name="ipfs")

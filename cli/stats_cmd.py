@@ -2,29 +2,32 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from cli.context import AsOption, JsonOption, print_json, print_rows, state
+from cli.docs_cmd import fetch_document
 from ledger.errors import InvalidInput
 from ledger.ids import member_id_bytes, member_id_text
 from ledger.statistics import (
     StatisticsRegistryBinding,
     TableKey,
     Thresholds,
+    check_shared_copy,
     commit_table,
     compare_mirror,
     mirror_pair,
     read_table,
     verify_table,
 )
-from ledger.statistics.cid import cid_digest
 from ledger.statistics.compare import DEFAULT_ABSOLUTE_USD, DEFAULT_RELATIVE_PCT
 from ledger.statistics.report import summary_markdown, write_report
 from ledger.statistics.samples import SEED, write_samples
 from ledger.statistics.table import Flow, parse_amount, parse_period
+from ledger.store.cid import ContentId
 from ledger.timestamps import iso
 
 app = typer.Typer(
@@ -35,12 +38,19 @@ TableArg = Annotated[Path, typer.Argument(help="A statistics table (CSV; see doc
 PeriodOption = Annotated[str, typer.Option("--period", help="The month, YYYY-MM (e.g. 2026-10).")]
 
 
-def _theirs_path(value: str) -> Path:
-    """The partner's table: a file here. A CID of a document in the store is not fetched yet."""
+def _theirs(ctx: typer.Context, value: str, reader: str | None, workdir: Path) -> tuple[Path, ContentId | None]:
+    """The partner's table: a file here, or the CID of a document shared with `reader` in the store."""
     path = Path(value)
-    if not path.is_file():
-        raise InvalidInput(f"{value!r} is not a file here, and fetching a CID needs the document store", path="theirs")
-    return path
+    if path.is_file():
+        return path, None
+    if not value.startswith(("b", "z")):
+        raise InvalidInput(f"{value!r} is neither a file here nor a document CID", path="theirs")
+    cid = ContentId.parse(value)
+    if reader is None:
+        raise InvalidInput("reading a shared table needs the reader's key: pass --as PROFILE", path="theirs")
+    out = workdir / f"{cid.text}.csv"
+    fetch_document(state(ctx).settings, cid=cid, profile=reader, out=out)
+    return out, cid
 
 
 @app.command()
@@ -55,7 +65,7 @@ def commit(
 ) -> None:
     """Commit a table's Merkle root as a new revision (an oracle of the table's reporter signs)."""
     table = read_table(file)
-    digest = cid_digest(cid) if cid else None
+    digest = ContentId.parse(cid).digest if cid else None
     result = commit_table(client=state(ctx).client(as_), table=table, cid_digest=digest)
     if as_json:
         print_json(result)
@@ -83,18 +93,26 @@ def compare(
         DEFAULT_RELATIVE_PCT
     ),
     level: Annotated[int, typer.Option("--level", help="HS digits to compare by: 2, 4 or 6.")] = 2,
+    as_: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Check both tables against their reporters' latest roots on chain, then compare them."""
+    """Check both tables against their reporters' latest roots on chain, then compare them.
+
+    `--theirs CID` reads the partner's table from the document store (as the `--as` profile, a
+    recipient) and checks that it is the very document the partner committed with its root."""
     limits = Thresholds(
         absolute_usd=parse_amount(absolute, decimals=2, path="abs"),
         relative_pct=parse_amount(relative, decimals=2, path="rel"),
     )
-    exports, imports = mirror_pair(
-        read_table(ours), read_table(_theirs_path(theirs)), period=parse_period(period, path="period")
-    )
+    with tempfile.TemporaryDirectory(prefix="sanzhi-stats-") as scratch:  # a decrypted copy lives only here
+        theirs_path, theirs_cid = _theirs(ctx, theirs, as_, Path(scratch))
+        theirs_table = read_table(theirs_path)
+    exports, imports = mirror_pair(read_table(ours), theirs_table, period=parse_period(period, path="period"))
     client = state(ctx).client()
     revisions = (verify_table(client=client, table=exports), verify_table(client=client, table=imports))
+    if theirs_cid is not None:
+        committed = revisions[0] if exports.key == theirs_table.key else revisions[1]
+        check_shared_copy(theirs_table, committed, theirs_cid.digest)
     comparison = compare_mirror(exports=exports, imports=imports, level=level, thresholds=limits, revisions=revisions)
     csv_path, md_path = write_report(comparison, out)
     if as_json:

@@ -111,3 +111,16 @@ def readable_errors() -> Iterator[None]:
             exc.message = f"{render(exc.values)} ({exc.name})"
             exc.args = (exc.message,)
         raise exc from None
+
+
+class SharedCopyMismatch(LedgerError):
+    """The table read from the document store is not the document its reporter committed with the root."""
+
+    code = "statistics-shared-copy-mismatch"
+
+    def __init__(self, table: str, reporter: str, committed: str | None) -> None:
+        named = f"the document {committed}" if committed else "no shared document"
+        super().__init__(
+            f"{table}: the shared copy read from the store is not the one {reporter} committed ({named}); "
+            "ask for the CID the partner committed"
+        )

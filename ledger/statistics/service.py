@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from ledger.chain.client import LedgerClient
 from ledger.consortium.binding import ConsortiumBinding
 from ledger.statistics.commitment import table_root
-from ledger.statistics.errors import NotCommitted, TableMismatch, WrongReporter
+from ledger.statistics.errors import NotCommitted, SharedCopyMismatch, TableMismatch, WrongReporter
 from ledger.statistics.registry import CommittedRevision, StatisticsRegistryBinding
 from ledger.statistics.table import StatisticsTable, TableKey
 
@@ -78,3 +78,9 @@ def verify_table(*, client: LedgerClient, table: StatisticsTable) -> CommittedRe
             matches_revision=earlier,
         )
     return latest
+
+
+def check_shared_copy(table: StatisticsTable, revision: CommittedRevision, cid_digest: bytes) -> None:
+    """The table came from the very document its reporter committed with this revision."""
+    if revision.cid_digest != "0x" + cid_digest.hex():
+        raise SharedCopyMismatch(table.describe(), table.key.reporter, revision.cid_digest)

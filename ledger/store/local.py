@@ -22,8 +22,8 @@ class LocalBackend:
 
     @classmethod
     def under(cls, data_dir: Path) -> LocalBackend:
-        """The default local store of a data directory: `<data dir>/blobs/`."""
-        return cls(data_dir / "blobs")
+        """The default local store of a data directory: `<data dir>/store/blobs/`."""
+        return cls(data_dir / "store" / "blobs")
 
     def path_of(self, cid: ContentId) -> Path:
         # the base32 text is [a-z2-7] only: never a path separator, never "..".

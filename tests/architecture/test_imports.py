@@ -26,6 +26,8 @@ CONCEPTS = (
     "ledger.certificates",
     "ledger.aeo",
     "ledger.evidence",
+    "ledger.store",
+    "ledger.statistics",
     "ledger.devnet",
 )
 

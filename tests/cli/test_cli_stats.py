@@ -10,7 +10,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from ledger.statistics.cid import cid_of_digest
+from ledger.store.cid import ContentId
 from tests.support import ROOT, CliRunner, assert_clean_error
 
 SAMPLES = ROOT / "examples" / "statistics"
@@ -134,9 +134,10 @@ def test_compare_refuses_a_table_never_committed(cli: CliRunner, tmp_path: Path)
 def test_compare_refuses_inputs(cli: CliRunner, tmp_path: Path) -> None:
     commit_both(cli)
     base = ["stats", "compare", "--ours", str(CN_EXPORTS), "--out", str(tmp_path)]
-    cid = cid_of_digest(hashlib.sha256(b"rows").digest())
-    assert_clean_error(cli(*base, "--theirs", cid, "--period", "2026-10"), "fetching a CID needs the document store")
-    assert_clean_error(cli(*base, "--theirs", str(tmp_path), "--period", "2026-10"), "is not a file here")
+    cid = ContentId.of(codec="raw", digest=hashlib.sha256(b"rows").digest()).text
+    assert_clean_error(cli(*base, "--theirs", cid, "--period", "2026-10"), "needs the reader's key")
+    assert_clean_error(cli(*base, "--theirs", cid, "--period", "2026-10", "--as", "cn-oracle"), "not in the local")
+    assert_clean_error(cli(*base, "--theirs", str(tmp_path), "--period", "2026-10"), "neither a file here nor")
     assert_clean_error(cli(*base, "--theirs", str(SG_IMPORTS), "--period", "2026-09"), "is not for 2026-09")
     assert_clean_error(cli(*base, "--theirs", str(SG_IMPORTS), "--period", "2026-9"), "not a month")
     assert_clean_error(cli(*base, "--theirs", str(CN_EXPORTS), "--period", "2026-10"), "not mirror tables")
@@ -163,7 +164,16 @@ def test_commit_refusals(cli: CliRunner, tmp_path: Path) -> None:
 def test_commit_with_a_cid_and_history(cli: CliRunner) -> None:
     digest = hashlib.sha256(CN_EXPORTS.read_bytes()).digest()
     assert cli("stats", "commit", str(CN_EXPORTS), "--as", "cn-oracle").exit_code == 0
-    shared = cli("stats", "commit", str(CN_EXPORTS), "--as", "cn-oracle-2", "--cid", cid_of_digest(digest), "--json")
+    shared = cli(
+        "stats",
+        "commit",
+        str(CN_EXPORTS),
+        "--as",
+        "cn-oracle-2",
+        "--cid",
+        ContentId.of(codec="raw", digest=digest).text,
+        "--json",
+    )
     assert shared.exit_code == 0, shared.stderr
     body = json.loads(shared.stdout)
     assert (body["revision"], body["cid_digest"], body["already_committed"]) == (2, "0x" + digest.hex(), False)
@@ -187,3 +197,38 @@ def test_sample_writes_the_shipped_tables(cli: CliRunner, tmp_path: Path) -> Non
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "cn-exports-sg-2026-10.csv").read_bytes() == CN_EXPORTS.read_bytes()
     assert (tmp_path / "sg-imports-cn-2026-10.csv").read_bytes() == SG_IMPORTS.read_bytes()
+
+
+def share_table(cli: CliRunner, table: Path, sender: str, reader: str) -> str:
+    put = cli("docs", "put", str(table), "--for", reader, "--as", sender, "--anchor", "--json")
+    assert put.exit_code == 0, put.stderr
+    return str(json.loads(put.stdout)["cid"])
+
+
+def test_compare_reads_the_partners_table_from_the_store(cli: CliRunner, tmp_path: Path) -> None:
+    """SG's oracle shares its table through the store and commits its CID with the root; CN's
+    oracle compares against it by CID, reading it as a recipient."""
+    cid = share_table(cli, SG_IMPORTS, "sg-oracle", "cn-oracle")
+    assert cli("stats", "commit", str(CN_EXPORTS), "--as", "cn-oracle").exit_code == 0
+    committed = cli("stats", "commit", str(SG_IMPORTS), "--as", "sg-oracle", "--cid", cid)
+    assert committed.exit_code == 0, committed.stderr
+    result = cli(
+        "stats", "compare", "--ours", str(CN_EXPORTS), "--theirs", cid, "--period", "2026-10",
+        "--out", str(tmp_path / "report"), "--as", "cn-oracle", "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    lines = json.loads(result.stdout)["comparison"]["lines"]
+    assert any(line["above_threshold"] for line in lines)
+    assert sorted(p.name for p in (tmp_path / "report").iterdir()) == ["discrepancies.csv", "summary.md"]
+
+
+def test_compare_refuses_a_shared_copy_other_than_the_committed_one(cli: CliRunner, tmp_path: Path) -> None:
+    committed_cid = share_table(cli, SG_IMPORTS, "sg-oracle", "cn-oracle")
+    other_cid = share_table(cli, SG_IMPORTS, "sg-oracle", "cn-oracle")  # same rows, another document
+    assert cli("stats", "commit", str(CN_EXPORTS), "--as", "cn-oracle").exit_code == 0
+    assert cli("stats", "commit", str(SG_IMPORTS), "--as", "sg-oracle", "--cid", committed_cid).exit_code == 0
+    result = cli(
+        "stats", "compare", "--ours", str(CN_EXPORTS), "--theirs", other_cid, "--period", "2026-10",
+        "--out", str(tmp_path / "report"), "--as", "cn-oracle",
+    )  # fmt: skip
+    assert_clean_error(result, "is not the one SG committed")

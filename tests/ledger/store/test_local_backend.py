@@ -41,7 +41,7 @@ def test_put_then_fetch_gives_the_same_bytes(store: LocalBackend, tmp_path: Path
 def test_the_default_store_is_under_the_data_dir(tmp_path: Path) -> None:
     store = LocalBackend.under(tmp_path)
     cid = store.write_chunks([b"x"])
-    assert (tmp_path / "blobs" / cid.text).read_bytes() == b"x"
+    assert (tmp_path / "store" / "blobs" / cid.text).read_bytes() == b"x"
 
 
 def test_put_is_idempotent(store: LocalBackend, tmp_path: Path) -> None:

@@ -1,0 +1,183 @@
+"""`sanzhi docs ...`: encrypted documents off chain, named by content, readable by their recipients."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from eth_account.signers.local import LocalAccount
+from web3 import Web3
+
+from cli.context import AsOption, JsonOption, print_json, state
+from ledger.accounts.profiles import get_profile, resolve_account
+from ledger.connect import build_client
+from ledger.errors import InvalidInput, KeyUnavailable
+from ledger.settings import LedgerSettings
+from ledger.store.backends import BlobBackend
+from ledger.store.blobs import BlobStore
+from ledger.store.cid import ContentId
+from ledger.store.documents import get_document, put_document, share_document, verify_document
+from ledger.store.envelope import Envelope
+from ledger.store.ipfs import IpfsBackend
+from ledger.store.layout import StoreLayout
+from ledger.store.registry import DocumentRegistryBinding, register_own_key
+
+app = typer.Typer(help="Encrypted documents off chain: put, get, share, verify, sync.", no_args_is_help=True)
+
+CidArg = Annotated[str, typer.Argument(help="The document's content identifier (CIDv1, base32 or base58btc).")]
+
+
+def blob_store(settings: LedgerSettings) -> BlobStore:
+    """The local store under the data directory, and IPFS when SANZHI_IPFS_API names a node."""
+    remote: BlobBackend | None = IpfsBackend(settings.ipfs_api) if settings.ipfs_api else None
+    return BlobStore.open(StoreLayout.under(settings.data_dir), remote)
+
+
+def party_address(settings: LedgerSettings, party: str) -> str:
+    """An account address, or the address of a profile."""
+    text = party.strip()
+    if text.lower().startswith("0x"):
+        if not Web3.is_address(text):
+            raise InvalidInput(f"{party!r} is not an account address", path="party")
+        return Web3.to_checksum_address(text)
+    profile = get_profile(settings, text)
+    if profile.address:
+        return Web3.to_checksum_address(profile.address)
+    account = resolve_account(settings, text)
+    if account is None:
+        raise KeyUnavailable(f"profile {text} has no address")
+    return str(account.address)
+
+
+def _signer(settings: LedgerSettings, profile: str | None) -> LocalAccount:
+    account = resolve_account(settings, profile)
+    if account is None:
+        raise KeyUnavailable("this command needs the reader's key: pass --as PROFILE")
+    return account
+
+
+@app.command("register-key")
+def register_key(ctx: typer.Context, as_: AsOption = None, as_json: JsonOption = False) -> None:
+    """Register (or rotate) this party's document encryption key on chain."""
+    cli = state(ctx)
+    key, sent = register_own_key(cli.client(as_), _signer(cli.settings, as_))
+    if as_json:
+        print_json({"account": key.account, "version": key.version, "role": key.role, "tx_hash": sent.tx_hash})
+        return
+    typer.echo(f"{key.account} encrypts with key version {key.version} (as {key.role} of {key.member_id})")
+
+
+@app.command("put")
+def put(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The document to store.", exists=True, dir_okay=False, readable=True)],
+    for_: Annotated[str, typer.Option("--for", help="Recipients: profile names or addresses, comma-separated.")],
+    anchor: Annotated[bool, typer.Option("--anchor", help="Anchor the document's name on chain.")] = False,
+    as_: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Encrypt FILE for the sender and the recipients, store it locally (and on IPFS when configured)."""
+    cli = state(ctx)
+    names = [p for p in (part.strip() for part in for_.split(",")) if p]
+    if not names:
+        raise InvalidInput("name at least one recipient", path="--for")
+    client = cli.client(as_)
+    registry = DocumentRegistryBinding(client)
+    recipients = [registry.key_of(party_address(cli.settings, name)) for name in names]
+    result = put_document(
+        source=file,
+        sender=_signer(cli.settings, as_),
+        recipients=recipients,
+        blobs=blob_store(cli.settings),
+        registry=registry,
+        anchor=anchor,
+    )
+    if as_json:
+        print_json(result)
+    else:
+        typer.echo(f"{result.cid}  ({result.size} bytes, for {', '.join(result.recipients)})")
+        if result.anchored_tx:
+            typer.echo(f"anchored in {result.anchored_tx}")
+    if result.pending_push:
+        typer.echo(f"warning: kept locally, not yet on IPFS ({result.pending_push}); run `sanzhi docs sync`", err=True)
+
+
+def fetch_document(settings: LedgerSettings, *, cid: ContentId, profile: str | None, out: Path) -> Envelope:
+    """Decrypt a stored document into `out` as `profile` (a recipient)."""
+    return get_document(
+        cid=cid,
+        account=_signer(settings, profile),
+        blobs=blob_store(settings),
+        registry=DocumentRegistryBinding(build_client(settings, profile)),
+        out=out,
+    )
+
+
+@app.command("get")
+def get(
+    ctx: typer.Context,
+    cid: CidArg,
+    out: Annotated[Path, typer.Option("--out", help="Where to write the decrypted document.")],
+    as_: AsOption = None,
+) -> None:
+    """Decrypt a document this party is a recipient of."""
+    envelope = fetch_document(state(ctx).settings, cid=ContentId.parse(cid), profile=as_, out=out)
+    typer.echo(f"wrote {out} ({envelope.size} bytes, from {envelope.created_by})")
+
+
+@app.command("share")
+def share(
+    ctx: typer.Context,
+    cid: CidArg,
+    with_: Annotated[str, typer.Option("--with", help="The new recipient: a profile name or an address.")],
+    as_: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Give one more party the document's key; the document itself is not re-encrypted."""
+    cli = state(ctx)
+    registry = DocumentRegistryBinding(cli.client(as_))
+    result = share_document(
+        cid=ContentId.parse(cid),
+        account=_signer(cli.settings, as_),
+        party=registry.key_of(party_address(cli.settings, with_)),
+        blobs=blob_store(cli.settings),
+        registry=registry,
+    )
+    if as_json:
+        print_json(result)
+    elif result.already:
+        typer.echo(f"{result.recipient} can already read {result.cid}")
+    else:
+        typer.echo(f"{result.recipient} can now read {result.cid} (envelope {result.envelope})")
+
+
+@app.command("verify")
+def verify(ctx: typer.Context, cid: CidArg, as_json: JsonOption = False) -> None:
+    """Check a document's content against its name and the anchor on chain (no key needed)."""
+    cli = state(ctx)
+    result = verify_document(
+        cid=ContentId.parse(cid), blobs=blob_store(cli.settings), registry=DocumentRegistryBinding(cli.client())
+    )
+    if as_json:
+        print_json({**result.model_dump(mode="json"), "valid": result.valid})
+    else:
+        typer.echo(("VALID  " if result.valid else "INVALID  ") + result.reason)
+    if not result.valid:
+        raise typer.Exit(1)
+
+
+@app.command("sync")
+def sync(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Push to IPFS what could not be pushed when it was stored."""
+    cli = state(ctx)
+    if not cli.settings.ipfs_api:
+        raise InvalidInput("no IPFS node configured: set SANZHI_IPFS_API", path="ipfs")
+    report = blob_store(cli.settings).sync()
+    if as_json:
+        print_json(report)
+    else:
+        typer.echo(f"pushed {len(report.pushed)}, still pending {len(report.still_pending)}")
+    if report.error:
+        typer.echo(f"error: {report.error}", err=True)
+        raise typer.Exit(1)

@@ -1,0 +1,217 @@
+"""Put, get, share and verify encrypted documents: the document store's operations.
+
+A document is stored as its ciphertext blob (named by its CID) plus envelopes (blobs too) that
+carry the wrapped document keys. The chain holds the recipients' keys, the document's anchor
+and, per party, a pointer to the envelope it keeps; anyone can check a blob against its name
+and the anchor, only recipients can read it.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+from eth_account.signers.local import LocalAccount
+from pydantic import BaseModel
+
+from ledger.errors import InvalidInput
+from ledger.jsonfiles import loads_strict
+from ledger.store.blobs import BlobStore
+from ledger.store.cid import ContentId
+from ledger.store.envelope import Envelope, add_grant, check_envelope, new_envelope, open_grant
+from ledger.store.errors import BlobNotFound, EnvelopeTampered, NotARecipient
+from ledger.store.registry import DocumentRegistryBinding, PartyKey
+from ledger.store.stream import DEFAULT_CHUNK_BYTES, decrypt_stream, encrypt_stream, new_document_key
+
+
+class PutResult(BaseModel):
+    cid: str
+    envelope: str
+    size: int
+    recipients: list[str]
+    anchored_tx: str | None
+    pending_push: str | None
+
+
+class ShareResult(BaseModel):
+    cid: str
+    envelope: str
+    recipient: str
+    already: bool
+    published_tx: str | None
+
+
+class VerifyResult(BaseModel):
+    cid: str
+    content_matches_name: bool
+    anchored: bool
+    anchored_by: str | None = None
+    member_id: str | None = None
+    anchored_at: datetime | None = None
+    reason: str
+
+    @property
+    def valid(self) -> bool:
+        return self.content_matches_name and self.anchored
+
+
+def put_document(
+    *,
+    source: Path,
+    sender: LocalAccount,
+    recipients: list[PartyKey],
+    blobs: BlobStore,
+    registry: DocumentRegistryBinding,
+    anchor: bool,
+    chunk_bytes: int = DEFAULT_CHUNK_BYTES,
+) -> PutResult:
+    """Encrypt `source` for the sender and `recipients` (keys as the chain holds them), store it,
+    push it, and anchor it when asked."""
+    parties = {k.account: k for k in [registry.key_of(sender.address), *recipients]}
+    cid, key, size = encrypt_into(blobs, source, chunk_bytes=chunk_bytes)
+    envelope = new_envelope(creator=sender, document=cid.text, chunk_bytes=chunk_bytes, size=size)
+    for party in parties.values():
+        envelope = _grant(envelope, cid, key, sender, party)
+    envelope_cid = _store_envelope(blobs, cid, envelope)
+    error = blobs.push([cid, envelope_cid])
+    anchored = None
+    if anchor:
+        anchored = registry.anchor(cid.digest).tx_hash
+        registry.publish_envelope(cid.digest, envelope_cid.raw)
+    return PutResult(
+        cid=cid.text,
+        envelope=envelope_cid.text,
+        size=size,
+        recipients=list(parties),
+        anchored_tx=anchored,
+        pending_push=error,
+    )
+
+
+def get_document(
+    *, cid: ContentId, account: LocalAccount, blobs: BlobStore, registry: DocumentRegistryBinding, out: Path
+) -> Envelope:
+    """Decrypt the document into `out` (written whole or not at all)."""
+    envelope, key = _open(cid, account, blobs, registry)
+    decrypt_to(blobs, cid, key, out)
+    return envelope
+
+
+def share_document(
+    *, cid: ContentId, account: LocalAccount, party: PartyKey, blobs: BlobStore, registry: DocumentRegistryBinding
+) -> ShareResult:
+    """Wrap the document key for one more party; the ciphertext is not touched."""
+    envelope, key = _open(cid, account, blobs, registry)
+    if any(g.recipient == party.account and g.recipient_key == "0x" + party.public_key.hex() for g in envelope.grants):
+        current = _store_envelope(blobs, cid, envelope)
+        return ShareResult(
+            cid=cid.text, envelope=current.text, recipient=party.account, already=True, published_tx=None
+        )
+    envelope = _grant(envelope, cid, key, account, party)
+    envelope_cid = _store_envelope(blobs, cid, envelope)
+    blobs.push([envelope_cid])
+    published = None
+    if registry.anchor_of(cid.digest) is not None:
+        published = registry.publish_envelope(cid.digest, envelope_cid.raw).tx_hash
+    return ShareResult(
+        cid=cid.text, envelope=envelope_cid.text, recipient=party.account, already=False, published_tx=published
+    )
+
+
+def verify_document(*, cid: ContentId, blobs: BlobStore, registry: DocumentRegistryBinding) -> VerifyResult:
+    """Does the stored blob hash to its name, and does the chain hold that name?"""
+    for _ in blobs.read_verified(cid):
+        pass
+    anchor = registry.anchor_of(cid.digest)
+    if anchor is None:
+        return VerifyResult(
+            cid=cid.text,
+            content_matches_name=True,
+            anchored=False,
+            reason="the content matches its name, but no party anchored this document on chain",
+        )
+    return VerifyResult(
+        cid=cid.text,
+        content_matches_name=True,
+        anchored=True,
+        anchored_by=anchor.anchored_by,
+        member_id=anchor.member_id,
+        anchored_at=anchor.anchored_at,
+        reason=f"the content matches its name; anchored by {anchor.anchored_by} ({anchor.member_id})",
+    )
+
+
+def encrypt_into(
+    blobs: BlobStore, source: Path, *, chunk_bytes: int = DEFAULT_CHUNK_BYTES
+) -> tuple[ContentId, bytes, int]:
+    """Encrypt a file under a new document key into the store, in one streaming pass: its CID, key and size."""
+    key = new_document_key()
+    with source.open("rb") as plaintext:
+        cid = blobs.write(encrypt_stream(plaintext, key, chunk_bytes=chunk_bytes))
+        size = plaintext.tell()
+    return cid, key, size
+
+
+def decrypt_to(blobs: BlobStore, cid: ContentId, key: bytes, out: Path) -> None:
+    """Decrypt a stored blob into `out`, which appears only once every chunk and the name have checked out."""
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.part")
+    try:
+        with tmp.open("wb") as sink:
+            for piece in decrypt_stream(blobs.read_verified(cid), key):
+                sink.write(piece)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------- internals
+
+
+def _grant(envelope: Envelope, cid: ContentId, key: bytes, granter: LocalAccount, party: PartyKey) -> Envelope:
+    return add_grant(
+        envelope,
+        document_cid=cid.raw,
+        document_key=key,
+        granter=granter,
+        recipient=party.account,
+        key_version=party.version,
+        recipient_key=party.public_key,
+    )
+
+
+def _store_envelope(blobs: BlobStore, cid: ContentId, envelope: Envelope) -> ContentId:
+    envelope_cid = blobs.write([envelope.model_dump_json(indent=1).encode()])
+    blobs.layout.add_envelope(cid, envelope_cid)
+    return envelope_cid
+
+
+def _candidate_envelopes(cid: ContentId, blobs: BlobStore, registry: DocumentRegistryBinding) -> list[ContentId]:
+    found = list(reversed(blobs.layout.envelopes_of(cid)))
+    for publisher in registry.envelope_publishers(cid.digest):
+        raw = registry.envelope_of(cid.digest, publisher)
+        try:
+            found.append(ContentId(raw))
+        except InvalidInput:
+            continue  # a pointer that is no CID of ours names no envelope we could read
+    return list(dict.fromkeys(found))
+
+
+def _open(
+    cid: ContentId, account: LocalAccount, blobs: BlobStore, registry: DocumentRegistryBinding
+) -> tuple[Envelope, bytes]:
+    """The newest envelope that holds a grant for `account`, checked, and the document key."""
+    blobs.ensure_local(cid)
+    refusal: Exception | None = None
+    for envelope_cid in _candidate_envelopes(cid, blobs, registry):
+        try:
+            envelope = Envelope.model_validate(
+                loads_strict(blobs.read_small(envelope_cid), source=f"envelope {envelope_cid}")
+            )
+            check_envelope(envelope, cid.text)
+            return envelope, open_grant(envelope, document_cid=cid.raw, account=account)
+        except (NotARecipient, EnvelopeTampered, BlobNotFound, InvalidInput, ValueError) as exc:
+            refusal = refusal if isinstance(refusal, EnvelopeTampered) else exc
+    if isinstance(refusal, EnvelopeTampered):
+        raise refusal
+    raise NotARecipient(cid.text, account.address, detail="no envelope for this document holds a key for it")
