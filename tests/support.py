@@ -250,3 +250,100 @@ def recorded_view(chain: Chain, operators: list[str], member: str = "CN") -> dic
         c = binding.certification(operator=op, certified_by=member)
         view[op] = (c.state.status, c.state.tier_name, c.changes) if c.state else ("none", "-", 0)
     return view
+
+
+# ---------------------------------------------------------------- portal and browser
+# (imports here, not at the top: this section is appended to a file others edit too)
+
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+
+import uvicorn  # noqa: E402
+
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+# screenshots saved in this run (the terminal summary names the directory)
+saved_screenshots: list[Path] = []
+
+
+def issue_samples(cli: CliRunner, where: Path, count: int = 3) -> list[Path]:
+    """`count` sample certificates of origin issued by cn-issuer; their wrapped files."""
+    samples = where / "samples"
+    assert cli("cert", "sample", "--count", str(count), "--out", str(samples), "--seed", "11").exit_code == 0
+    return issue(cli, samples, where / "wrapped")
+
+
+def tamper(wrapped: Path, out: Path) -> Path:
+    """A copy of a wrapped certificate with one field value edited (the exporter's name)."""
+    data = json.loads(wrapped.read_text("utf-8"))
+    data["data"]["exporter"]["name"] += " (edited)"
+    out.write_text(json.dumps(data, ensure_ascii=False, indent=2), "utf-8")
+    return out
+
+
+def chromium_launch() -> dict[str, Any]:
+    """Where npm @sparticuz/chromium's Chromium is and its launch args (scripts/chromium-path.mjs
+    unpacks it once per version into the temporary directory)."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("the browser tests need Node.js (20 or later) on PATH and `make setup` run")
+    script = ROOT / "scripts" / "chromium-path.mjs"
+    result = subprocess.run([node, str(script)], capture_output=True, text=True, timeout=300, cwd=ROOT, check=False)
+    if result.returncode != 0:
+        pytest.fail(f"cannot unpack Chromium from npm @sparticuz/chromium: {result.stderr.strip()[-800:]}")
+    launch: dict[str, Any] = json.loads(result.stdout)
+    return launch
+
+
+class PortalServer:
+    """A real uvicorn server on 127.0.0.1 (a free port) serving `app` from a thread."""
+
+    def __init__(self, app: Any) -> None:
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, name="portal-server", daemon=True)
+
+    def __enter__(self) -> PortalServer:
+        self.thread.start()
+        deadline = time.monotonic() + 15
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"the portal server did not start on {self.url}")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=15)
+
+
+def save_screenshot(page: Any, name: str) -> Path:
+    """A full-page screenshot kept under test-artifacts/screenshots/ (not deleted after the run)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    saved_screenshots.append(path)
+    return path
+
+
+def cjk_font_installed() -> bool:
+    """Whether fontconfig knows a font with Chinese glyphs (else screenshots show boxes)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return False
+    listed = subprocess.run([fc_list, ":lang=zh"], capture_output=True, text=True, timeout=30, check=False)
+    return bool(listed.stdout.strip())
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG 2.1 contrast ratio of two CSS `rgb(r, g, b)` colours."""
+
+    def luminance(css: str) -> float:
+        channels = [int(v) / 255 for v in css[css.index("(") + 1 : css.index(")")].split(",")[:3]]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)

@@ -1,0 +1,45 @@
+"""The portal's router, and an app serving the portal alone."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse
+from starlette.exceptions import HTTPException
+
+from api.deps import ServiceContext
+from api.portal import auth_pages, index_pages, recognition_page, static_files, verify_pages
+from api.portal.config import PortalConfig
+from api.portal.i18n import Translator, choose_language
+from api.portal.rendering import message_page
+
+# HTML pages are not part of the JSON API's OpenAPI description
+router = APIRouter(include_in_schema=False)
+for module in (verify_pages, recognition_page, index_pages, auth_pages, static_files):
+    router.include_router(module.router)
+
+
+async def _error_page(request: Request, exc: Exception) -> HTMLResponse:
+    """Errors FastAPI raises itself (unknown path, wrong method, a query value too long) as a page."""
+    lang = request.query_params.get("lang")
+    language = choose_language(lang if lang and len(lang) <= 16 else None, request.headers.get("accept-language"))
+    t = Translator(language)
+    if isinstance(exc, RequestValidationError):
+        problem = exc.errors()[0]
+        where = ".".join(str(part) for part in problem.get("loc", ())[1:])
+        return message_page(
+            request, language, t("error.bad_input", detail=f"{where}: {problem['msg']}"), status_code=400
+        )
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    return message_page(request, language, t("error.not_found" if status == 404 else "error.title"), status_code=status)
+
+
+def portal_app(context: ServiceContext, config: PortalConfig | None = None) -> FastAPI:
+    """A FastAPI app serving the portal at `/` for `context`'s chain."""
+    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    app.state.context = context
+    app.state.portal = config or PortalConfig()
+    app.include_router(router)
+    app.add_exception_handler(HTTPException, _error_page)
+    app.add_exception_handler(RequestValidationError, _error_page)
+    return app
