@@ -259,6 +259,7 @@ import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
+from html.parser import HTMLParser  # noqa: E402
 
 import uvicorn  # noqa: E402
 
@@ -347,3 +348,74 @@ def contrast_ratio(foreground: str, background: str) -> float:
 
     light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
     return (light + 0.05) / (dark + 0.05)
+
+
+class Markup(HTMLParser):
+    """The parts of a page the accessibility checks read."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.elements: list[tuple[str, dict[str, str]]] = []
+        self.headings: list[int] = []
+        self.texts: dict[str, list[str]] = {}
+        self.items: dict[str, list[str]] = {}  # list id -> the text of each of its items
+        self._open: list[set[str]] = []
+        self._lists: list[str] = []
+        self._in_item = False
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        self.elements.append((tag, values))
+        if tag in {"h1", "h2", "h3", "h4"}:
+            self.headings.append(int(tag[1]))
+        if tag not in {"input", "meta", "link", "br"}:
+            self._open.append({tag, values.get("id", tag), values.get("role", tag)})
+        if tag in {"ul", "ol"}:
+            self._lists.append(values.get("id", tag))
+        if tag == "li" and self._lists:
+            self.items.setdefault(self._lists[-1], []).append("")
+            self._in_item = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open:
+            self._open.pop()
+        if tag in {"ul", "ol"} and self._lists:
+            self._lists.pop()
+        if tag == "li":
+            self._in_item = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_item and self._lists:
+            self.items[self._lists[-1]][-1] += data
+        for names in self._open:
+            for name in names:
+                self.texts.setdefault(name, []).append(data)
+
+    def text(self, name: str) -> str:
+        return " ".join("".join(self.texts.get(name, [])).split())
+
+    def find(self, tag: str, **attrs: str) -> list[dict[str, str]]:
+        return [a for t, a in self.elements if t == tag and all(a.get(k) == v for k, v in attrs.items())]
+
+
+def assert_accessible(html: str, lang: str) -> Markup:
+    markup = Markup(html)
+    assert markup.find("html")[0]["lang"] == lang
+    labelled = {a["for"] for a in markup.find("label")}
+    for attrs in markup.find("input"):
+        if attrs.get("type") not in {"hidden", "submit"}:
+            assert attrs.get("id") in labelled, attrs
+    for attrs in markup.find("select"):
+        assert attrs.get("id") in labelled, attrs
+    assert markup.headings[0] == 1
+    assert markup.headings.count(1) == 1
+    assert all(b - a <= 1 for a, b in zip(markup.headings, markup.headings[1:], strict=False)), markup.headings
+    assert markup.find("main", id="main")
+    assert markup.find("nav")[0]["aria-label"]
+    return markup
+
+
+def alert(response: Any) -> str:
+    """The text of a page's role=alert message."""
+    return Markup(response.text).text("alert")

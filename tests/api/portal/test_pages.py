@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -19,59 +18,7 @@ from ledger.certificates.wrapped import wrap_documents, wrapped_json
 from ledger.chain.artifacts import DEFAULT_ARTIFACTS_DIR, Artifacts
 from ledger.chain.client import LedgerClient
 from ledger.settings import LedgerSettings
-from tests.support import ISSUER, certificate_of_origin, free_port
-
-
-class Markup(HTMLParser):
-    """The parts of a page the accessibility checks read."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.elements: list[tuple[str, dict[str, str]]] = []
-        self.headings: list[int] = []
-        self.texts: dict[str, list[str]] = {}
-        self._open: list[set[str]] = []
-        self.feed(html)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k: v or "" for k, v in attrs}
-        self.elements.append((tag, values))
-        if tag in {"h1", "h2", "h3", "h4"}:
-            self.headings.append(int(tag[1]))
-        if tag not in {"input", "meta", "link", "br"}:
-            self._open.append({tag, values.get("id", tag), values.get("role", tag)})
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._open:
-            self._open.pop()
-
-    def handle_data(self, data: str) -> None:
-        for names in self._open:
-            for name in names:
-                self.texts.setdefault(name, []).append(data)
-
-    def text(self, name: str) -> str:
-        return " ".join("".join(self.texts.get(name, [])).split())
-
-    def find(self, tag: str, **attrs: str) -> list[dict[str, str]]:
-        return [a for t, a in self.elements if t == tag and all(a.get(k) == v for k, v in attrs.items())]
-
-
-def assert_accessible(html: str, lang: str) -> Markup:
-    markup = Markup(html)
-    assert markup.find("html")[0]["lang"] == lang
-    labelled = {a["for"] for a in markup.find("label")}
-    for attrs in markup.find("input"):
-        if attrs.get("type") not in {"hidden", "submit"}:
-            assert attrs.get("id") in labelled, attrs
-    for attrs in markup.find("select"):
-        assert attrs.get("id") in labelled, attrs
-    assert markup.headings[0] == 1
-    assert markup.headings.count(1) == 1
-    assert all(b - a <= 1 for a, b in zip(markup.headings, markup.headings[1:], strict=False)), markup.headings
-    assert markup.find("main", id="main")
-    assert markup.find("nav")[0]["aria-label"]
-    return markup
+from tests.support import ISSUER, Markup, alert, assert_accessible, certificate_of_origin, free_port
 
 
 @pytest.fixture
@@ -95,10 +42,6 @@ LIMIT = 64 * 1024  # a wrapped certificate is about 10 KiB
 
 def post_file(client: TestClient, content: bytes, *, lang: str = "en", name: str = "certificate.json") -> Response:
     return client.post(f"/verify?lang={lang}", files={"file": (name, content, "application/json")})
-
-
-def alert(response: Response) -> str:
-    return Markup(response.text).text("alert")
 
 
 def offline_certificate() -> bytes:
