@@ -294,6 +294,9 @@ def chromium_launch() -> dict[str, Any]:
     if result.returncode != 0:
         pytest.fail(f"cannot unpack Chromium from npm @sparticuz/chromium: {result.stderr.strip()[-800:]}")
     launch: dict[str, Any] = json.loads(result.stdout)
+    # The package runs Chromium as one process for AWS Lambda; so run, closing a browser context
+    # takes the whole browser down, and each test here opens and closes its own context.
+    launch["args"] = [arg for arg in launch["args"] if arg != "--single-process"]
     return launch
 
 

@@ -2,7 +2,8 @@
 
 The library gives each fragment's findings as codes with values (ledger.certificates.findings)
 and each failing recognition check as a slug; this module looks them up in the catalogue. A
-value named `reason` is a reason-code slug and is translated too (an unnamed code stays a number).
+value named `reason` is a reason-code slug and one named `type` a document type: both are
+translated too (an unnamed reason code stays a number).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ def finding_text(t: Translator, finding: Finding) -> str:
     values = dict(finding.values)
     if "reason" in values:
         values["reason"] = t.get(f"reason.{values['reason']}", values["reason"])
+    if "type" in values:  # a document type slug (quoted when unknown: then it stays as it is)
+        values["type"] = t.get(f"doc_type.{values['type']}", values["type"])
     return t(f"finding.{finding.code.value}", **values)
 
 

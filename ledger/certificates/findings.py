@@ -4,7 +4,8 @@ A fragment's reason is one or more findings. Each has a stable code (the vocabul
 shared by the CLI, the API and the portal) and the values it names, already formatted for
 people (times in UTC, quantities in the unit). The English text is built here from the code;
 other languages translate the code and fill in the same values, so no reader ever parses the
-English sentence. Values named `reason` are reason-code slugs (ledger.reasons).
+English sentence. Values named `reason` are reason-code slugs (ledger.reasons), values named
+`type` document type slugs.
 """
 
 from __future__ import annotations

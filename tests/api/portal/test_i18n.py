@@ -84,3 +84,10 @@ def test_the_language_comes_from_lang_then_accept_language_then_english(
     lang: str | None, header: str | None, expected: Language
 ) -> None:
     assert choose_language(lang, header) is expected
+
+
+def test_a_document_type_in_a_finding_is_translated() -> None:
+    accredited = finding(FindingCode.ISSUER_ACCREDITED, issuer="0xabc", member="CN", type="certificate-of-origin")
+    assert finding_text(Translator(Language.ZH), accredited) == "0xabc 在签发时经 CN 认可签发 原产地证书"
+    unknown = finding(FindingCode.UNKNOWN_TYPE, type="'bill-of-lading'")
+    assert finding_text(Translator(Language.EN), unknown) == "unknown document type 'bill-of-lading'"
