@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse
 from starlette.exceptions import HTTPException
 
@@ -20,16 +19,9 @@ for module in (verify_pages, recognition_page, index_pages, auth_pages, static_f
 
 
 async def _error_page(request: Request, exc: Exception) -> HTMLResponse:
-    """Errors FastAPI raises itself (unknown path, wrong method, a query value too long) as a page."""
-    lang = request.query_params.get("lang")
-    language = choose_language(lang if lang and len(lang) <= 16 else None, request.headers.get("accept-language"))
+    """Errors Starlette raises itself (unknown path, wrong method) as a page."""
+    language = choose_language(request.query_params.get("lang"), request.headers.get("accept-language"))
     t = Translator(language)
-    if isinstance(exc, RequestValidationError):
-        problem = exc.errors()[0]
-        where = ".".join(str(part) for part in problem.get("loc", ())[1:])
-        return message_page(
-            request, language, t("error.bad_input", detail=f"{where}: {problem['msg']}"), status_code=400
-        )
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     return message_page(request, language, t("error.not_found" if status == 404 else "error.title"), status_code=status)
 
@@ -41,5 +33,4 @@ def portal_app(context: ServiceContext, config: PortalConfig | None = None) -> F
     app.state.portal = config or PortalConfig()
     app.include_router(router)
     app.add_exception_handler(HTTPException, _error_page)
-    app.add_exception_handler(RequestValidationError, _error_page)
     return app

@@ -23,6 +23,7 @@ router = APIRouter()
 COOKIE = "sanzhi_auditor"
 SESSION_SECONDS = 8 * 3600
 MAX_KEY = 512  # longer input is no key; refused before the key store sees it
+MAX_NEXT = 2000
 AUDITOR_ROLE = "auditor"
 
 
@@ -38,7 +39,7 @@ def auditor_of(request: Request, config: PortalConfig) -> Principal | None:
 def safe_next(target: str | None) -> str | None:
     """`target` when it is a path on this site (no scheme, host or `//`), else None: a login
     link must not send the auditor anywhere else (an open redirect)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    if not target or len(target) > MAX_NEXT or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
     if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target):  # browsers drop tabs: "/\t/x" is "//x"
         return None
@@ -77,9 +78,9 @@ def login_form(
     request: Request,
     language: PageLanguage,
     config: Portal,
-    next: Annotated[str | None, Query(max_length=2000)] = None,
-    expired: Annotated[str | None, Query(max_length=1)] = None,
-    logged_out: Annotated[str | None, Query(max_length=1)] = None,
+    next: Annotated[str | None, Query()] = None,
+    expired: Annotated[str | None, Query()] = None,
+    logged_out: Annotated[str | None, Query()] = None,
 ) -> HTMLResponse:
     t = Translator(language)
     notice = t("login.expired") if expired else t("login.logged_out") if logged_out else None
@@ -92,8 +93,8 @@ def login(
     request: Request,
     language: PageLanguage,
     config: Portal,
-    api_key: Annotated[str, Form(max_length=MAX_KEY * 2)] = "",
-    next: Annotated[str, Form(max_length=2000)] = "",
+    api_key: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
 ) -> Response:
     t = Translator(language)
     try:

@@ -48,7 +48,9 @@ def history(
     return page(request, language, "history.html", history=found, iso=iso)
 
 
-Filter = Annotated[str, Query(max_length=80)]
+# Lengths are checked by AuditFilters, so that a long value gets the page that says so (FastAPI's
+# own check would answer with JSON).
+Filter = Annotated[str, Query()]
 
 
 @router.get("/audit", name="portal.audit", response_class=HTMLResponse)
@@ -69,7 +71,7 @@ def audit(
     if auditor is None:
         return login_redirect(request, language, expired=COOKIE in request.cookies)
     t = Translator(language)
-    form = {
+    typed = {
         "consignment": consignment,
         "certificate": certificate,
         "member": member,
@@ -77,6 +79,7 @@ def audit(
         "since": since,
         "until": until,
     }
+    form = {name: value[:200] for name, value in typed.items()}  # what the form shows again
     records: list[AuditRecord] | None = None
     error, status = None, 200
     try:

@@ -21,7 +21,8 @@ from ledger.timestamps import iso, parse_time
 
 router = APIRouter()
 
-Field = Annotated[str, Query(max_length=200)]
+FormValue = Annotated[str, Query()]
+MAX_FIELD = 200  # checked here, so that a long value gets this page, not FastAPI's JSON error
 
 
 @router.get("/recognition", name="portal.recognition", response_class=HTMLResponse)
@@ -29,10 +30,10 @@ def recognition(
     request: Request,
     language: PageLanguage,
     context: Context,
-    operator: Field = "",
-    certified_by: Field = "",
-    recognised_by: Field = "",
-    at: Field = "",
+    operator: FormValue = "",
+    certified_by: FormValue = "",
+    recognised_by: FormValue = "",
+    at: FormValue = "",
 ) -> HTMLResponse:
     t = Translator(language)
     form = {"operator": operator, "certified_by": certified_by, "recognised_by": recognised_by, "at": at}
@@ -40,7 +41,11 @@ def recognition(
         return page(request, language, "recognition.html", form=form, error=None, result=None, raw=None)
     error, status = None, 200
     view = raw = None
-    if not (operator.strip() and certified_by.strip() and recognised_by.strip()):
+    too_long = [name for name, value in form.items() if len(value) > MAX_FIELD]
+    if too_long:
+        error, status = t("error.bad_input", detail=f"{too_long[0]}: more than {MAX_FIELD} characters"), 400
+        form = {name: value[:MAX_FIELD] for name, value in form.items()}
+    elif not (operator.strip() and certified_by.strip() and recognised_by.strip()):
         error, status = t("recognition.missing"), 400
     else:
         try:

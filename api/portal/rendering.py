@@ -34,7 +34,7 @@ SECURITY_HEADERS = {
 }
 
 
-def page_language(request: Request, lang: Annotated[str | None, Query(max_length=16)] = None) -> Language:
+def page_language(request: Request, lang: Annotated[str | None, Query()] = None) -> Language:
     return choose_language(lang, request.headers.get("accept-language"))
 
 

@@ -296,3 +296,11 @@ def test_logout_clears_the_cookie(client: TestClient) -> None:
     assert response.headers["location"] == "/login?logged_out=1&lang=zh"
     assert COOKIE not in client.cookies
     assert client.get("/audit", follow_redirects=False).status_code == 303
+
+
+def test_an_overlong_filter_is_refused_on_the_page(client: TestClient) -> None:
+    sign_in(client)
+    response = client.get("/audit?consignment=" + "U" * 500)
+    assert response.status_code == 400
+    assert alert(response) == "The input is not valid: String should have at most 64 characters"
+    assert Markup(response.text).find("input", id="filter-consignment")[0]["value"] == "U" * 200

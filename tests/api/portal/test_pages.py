@@ -115,7 +115,13 @@ def test_an_overlong_parameter_gets_a_page_not_json(client: TestClient) -> None:
     response = client.get("/recognition?operator=" + "A" * 300)
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("text/html")
-    assert "The input is not valid" in alert(response)
+    assert alert(response) == "The input is not valid: operator: more than 200 characters"
+    assert Markup(response.text).find("input", id="operator")[0]["value"] == "A" * 200
+    odd_language = client.get("/?lang=" + "z" * 500, headers={"Accept-Language": "zh"})
+    assert odd_language.status_code == 200
+    assert Markup(odd_language.text).find("html")[0]["lang"] == "zh-Hans"
+    assert client.post("/verify", content=b"").status_code == 400  # not a form: a page, not JSON
+    assert client.delete("/").status_code == 405
 
 
 # ---------------------------------------------------------------- the verify form, without JavaScript
