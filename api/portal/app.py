@@ -11,6 +11,8 @@ from api.portal import auth_pages, index_pages, recognition_page, static_files, 
 from api.portal.config import PortalConfig
 from api.portal.i18n import Translator, choose_language
 from api.portal.rendering import message_page
+from ledger.connect import build_client
+from ledger.settings import LedgerSettings
 
 # HTML pages are not part of the JSON API's OpenAPI description
 router = APIRouter(include_in_schema=False)
@@ -34,3 +36,10 @@ def portal_app(context: ServiceContext, config: PortalConfig | None = None) -> F
     app.include_router(router)
     app.add_exception_handler(HTTPException, _error_page)
     return app
+
+
+def portal_from_settings() -> FastAPI:
+    """The portal alone, for the node and deployment the SANZHI_* environment names
+    (`uvicorn --factory api.portal.app:portal_from_settings`)."""
+    settings = LedgerSettings()
+    return portal_app(ServiceContext(settings=settings, client=build_client(settings)))

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from api.deps import ServiceContext
 from api.portal import portal_app
+from api.portal.app import portal_from_settings
 from tests.support import Chain, CliRunner, Markup, alert, assert_accessible, issue_samples, tamper
 
 OPERATOR = "USCI:91310000MA1FL8XQ30"
@@ -120,3 +121,15 @@ def test_recognition_refuses_what_it_cannot_read(portal: TestClient) -> None:
         "CN has not certified this operator",
         "CN and SG had no MRA in effect at that time",
     ]
+
+
+def test_the_portal_from_the_environment_trusts_the_deployment_record(
+    chain: Chain, cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    [first, *_] = issue_samples(cli, tmp_path)
+    monkeypatch.setenv("SANZHI_DATA_DIR", str(chain.data_dir))
+    monkeypatch.setenv("SANZHI_RPC_URL", chain.rpc_url)
+    with TestClient(portal_from_settings()) as client:
+        markup = verify(client, first, "en")
+    assert markup.text("verdict-heading") == "✓ VALID"
+    assert "(deployment record)" in markup.text("main")
