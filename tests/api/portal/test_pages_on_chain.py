@@ -133,3 +133,12 @@ def test_the_portal_from_the_environment_trusts_the_deployment_record(
         markup = verify(client, first, "en")
     assert markup.text("verdict-heading") == "✓ VALID"
     assert "(deployment record)" in markup.text("main")
+
+
+def test_a_verifiable_credential_export_is_verified_too(portal: TestClient, cli: CliRunner, tmp_path: Path) -> None:
+    [first, *_] = issue_samples(cli, tmp_path)
+    credential = tmp_path / "certificate.vc.json"
+    assert cli("cert", "export", str(first), "--format", "vc", "--out", str(credential)).exit_code == 0
+    markup = verify(portal, credential, "zh")
+    assert markup.text("verdict-heading") == "✓ 有效"
+    assert set(checks(markup).values()) == {"VALID"}
