@@ -18,9 +18,8 @@ from ledger.certificates.issuance import issue_files
 from ledger.certificates.numbers import IssuedNumbers
 from ledger.certificates.quantities import format_quantity
 from ledger.certificates.registry import CertificateRegistryBinding
-from ledger.certificates.trust import resolve_anchor
 from ledger.certificates.vc import to_credential
-from ledger.certificates.verification import Verification, verify_certificates
+from ledger.certificates.verification import Verification, verify_trusting
 from ledger.certificates.wrapped import WrappedCertificate, hide, read_wrapped, write_wrapped
 from ledger.connect import build_client
 from ledger.documents import to_json_data
@@ -130,9 +129,9 @@ def issue(
 
 def _verify(ctx: typer.Context, certificates: list[WrappedCertificate], trust: str | None) -> list[Verification]:
     settings = state(ctx).settings
-    client = build_client(settings)
-    anchor = resolve_anchor(client, trust or settings.trust_consortium)
-    return verify_certificates(client=client, certificates=certificates, anchor=anchor)
+    return verify_trusting(
+        client=build_client(settings), certificates=certificates, trust=trust or settings.trust_consortium
+    )
 
 
 @app.command()

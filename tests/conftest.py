@@ -81,3 +81,48 @@ def ipfs_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield api
     finally:
         node.stop()
+
+
+# ---------------------------------------------------------------- portal in a real browser
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Headless Chromium from npm @sparticuz/chromium, driven by Playwright (one per session)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.support import chromium_launch
+
+    launch = chromium_launch()
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=launch["executablePath"], args=launch["args"])
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="session")
+def portal_url(session_chain: Chain) -> Iterator[str]:
+    """The portal served by uvicorn on 127.0.0.1 for the session chain (per-test state comes
+    from the `chain` fixture's snapshots; the server only reads)."""
+    from api.deps import ServiceContext
+    from api.portal import portal_app
+    from tests.support import PortalServer
+
+    context = ServiceContext(settings=session_chain.settings, client=session_chain.client())
+    with PortalServer(portal_app(context)) as server:
+        yield server.url
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    from tests.support import SCREENSHOTS, cjk_font_installed, saved_screenshots
+
+    if not saved_screenshots:
+        return
+    terminalreporter.write_line(f"portal screenshots: {SCREENSHOTS} ({len(saved_screenshots)} saved, kept)")
+    if not cjk_font_installed():
+        terminalreporter.write_line(
+            "  no font with Chinese glyphs is installed: Chinese text shows as boxes in them "
+            "(apt-get install fonts-noto-cjk); the tests read the page text, not the pixels"
+        )

@@ -318,3 +318,175 @@ class FakeIpfsApi:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join()
+
+
+# ---------------------------------------------------------------- portal and browser
+# (imports here, not at the top: this section is appended to a file others edit too)
+
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+from html.parser import HTMLParser  # noqa: E402
+
+import uvicorn  # noqa: E402
+
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+# screenshots saved in this run (the terminal summary names the directory)
+saved_screenshots: list[Path] = []
+
+
+def issue_samples(cli: CliRunner, where: Path, count: int = 3) -> list[Path]:
+    """`count` sample certificates of origin issued by cn-issuer; their wrapped files."""
+    samples = where / "samples"
+    assert cli("cert", "sample", "--count", str(count), "--out", str(samples), "--seed", "11").exit_code == 0
+    return issue(cli, samples, where / "wrapped")
+
+
+def tamper(wrapped: Path, out: Path) -> Path:
+    """A copy of a wrapped certificate with one field value edited (the exporter's name)."""
+    data = json.loads(wrapped.read_text("utf-8"))
+    data["data"]["exporter"]["name"] += " (edited)"
+    out.write_text(json.dumps(data, ensure_ascii=False, indent=2), "utf-8")
+    return out
+
+
+def chromium_launch() -> dict[str, Any]:
+    """Where npm @sparticuz/chromium's Chromium is and its launch args (scripts/chromium-path.mjs
+    unpacks it once per version into the temporary directory)."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("the browser tests need Node.js (20 or later) on PATH and `make setup` run")
+    script = ROOT / "scripts" / "chromium-path.mjs"
+    result = subprocess.run([node, str(script)], capture_output=True, text=True, timeout=300, cwd=ROOT, check=False)
+    if result.returncode != 0:
+        pytest.fail(f"cannot unpack Chromium from npm @sparticuz/chromium: {result.stderr.strip()[-800:]}")
+    launch: dict[str, Any] = json.loads(result.stdout)
+    # The package runs Chromium as one process for AWS Lambda; so run, closing a browser context
+    # takes the whole browser down, and each test here opens and closes its own context.
+    launch["args"] = [arg for arg in launch["args"] if arg != "--single-process"]
+    return launch
+
+
+class PortalServer:
+    """A real uvicorn server on 127.0.0.1 (a free port) serving `app` from a thread."""
+
+    def __init__(self, app: Any) -> None:
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, name="portal-server", daemon=True)
+
+    def __enter__(self) -> PortalServer:
+        self.thread.start()
+        deadline = time.monotonic() + 15
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"the portal server did not start on {self.url}")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=15)
+
+
+def save_screenshot(page: Any, name: str) -> Path:
+    """A full-page screenshot kept under test-artifacts/screenshots/ (not deleted after the run)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    saved_screenshots.append(path)
+    return path
+
+
+def cjk_font_installed() -> bool:
+    """Whether fontconfig knows a font with Chinese glyphs (else screenshots show boxes)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return False
+    listed = subprocess.run([fc_list, ":lang=zh"], capture_output=True, text=True, timeout=30, check=False)
+    return bool(listed.stdout.strip())
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG 2.1 contrast ratio of two CSS `rgb(r, g, b)` colours."""
+
+    def luminance(css: str) -> float:
+        channels = [int(v) / 255 for v in css[css.index("(") + 1 : css.index(")")].split(",")[:3]]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+class Markup(HTMLParser):
+    """The parts of a page the accessibility checks read."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.elements: list[tuple[str, dict[str, str]]] = []
+        self.headings: list[int] = []
+        self.texts: dict[str, list[str]] = {}
+        self.items: dict[str, list[str]] = {}  # list id -> the text of each of its items
+        self._open: list[set[str]] = []
+        self._lists: list[str] = []
+        self._in_item = False
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        self.elements.append((tag, values))
+        if tag in {"h1", "h2", "h3", "h4"}:
+            self.headings.append(int(tag[1]))
+        if tag not in {"input", "meta", "link", "br"}:
+            self._open.append({tag, values.get("id", tag), values.get("role", tag)})
+        if tag in {"ul", "ol"}:
+            self._lists.append(values.get("id", tag))
+        if tag == "li" and self._lists:
+            self.items.setdefault(self._lists[-1], []).append("")
+            self._in_item = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open:
+            self._open.pop()
+        if tag in {"ul", "ol"} and self._lists:
+            self._lists.pop()
+        if tag == "li":
+            self._in_item = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_item and self._lists:
+            self.items[self._lists[-1]][-1] += data
+        for names in self._open:
+            for name in names:
+                self.texts.setdefault(name, []).append(data)
+
+    def text(self, name: str) -> str:
+        return " ".join("".join(self.texts.get(name, [])).split())
+
+    def find(self, tag: str, **attrs: str) -> list[dict[str, str]]:
+        return [a for t, a in self.elements if t == tag and all(a.get(k) == v for k, v in attrs.items())]
+
+
+def assert_accessible(html: str, lang: str) -> Markup:
+    markup = Markup(html)
+    assert markup.find("html")[0]["lang"] == lang
+    labelled = {a["for"] for a in markup.find("label")}
+    for attrs in markup.find("input"):
+        if attrs.get("type") not in {"hidden", "submit"}:
+            assert attrs.get("id") in labelled, attrs
+    for attrs in markup.find("select"):
+        assert attrs.get("id") in labelled, attrs
+    assert markup.headings[0] == 1
+    assert markup.headings.count(1) == 1
+    assert all(b - a <= 1 for a, b in zip(markup.headings, markup.headings[1:], strict=False)), markup.headings
+    assert markup.find("main", id="main")
+    assert markup.find("nav")[0]["aria-label"]
+    return markup
+
+
+def alert(response: Any) -> str:
+    """The text of a page's role=alert message."""
+    return Markup(response.text).text("alert")

@@ -282,7 +282,7 @@ def verify_bundle(
     anchor = TrustAnchor(consortium=bundle.consortium, registry=trusted_registry, source=AnchorSource.EXPLICIT)
     today = dt.datetime.fromtimestamp(now, dt.UTC).date()
     fragments = [
-        Fragment(name=FragmentName.INTEGRITY, status=FragmentStatus.VALID, reason=integrity.reason),
+        Fragment.of(FragmentName.INTEGRITY, FragmentStatus.VALID, integrity.finding),
         *_chain_fragments(certificate, state, anchor, today),
     ]
     number = certificate.data.get("certificate_number")

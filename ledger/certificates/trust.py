@@ -13,6 +13,7 @@ from enum import StrEnum
 from pydantic import BaseModel
 from web3 import Web3
 
+from ledger.certificates.findings import Finding, FindingCode, finding
 from ledger.chain.artifacts import Artifacts
 from ledger.chain.client import LedgerClient
 from ledger.errors import InvalidInput, LedgerError
@@ -83,18 +84,16 @@ def resolve_anchor(client: LedgerClient, explicit: str | None) -> TrustAnchor | 
     return None
 
 
-def registry_refusal(anchor: TrustAnchor, registry: str, code: bytes, expected: bytes) -> str | None:
+def registry_refusal(anchor: TrustAnchor, registry: str, code: bytes, expected: bytes) -> Finding | None:
     """Why `registry` (holding `code`) is not trusted under `anchor`, or None when it is.
 
     `expected` is `genuine_registry_code(client, anchor.consortium)`.
     """
+    shown = Web3.to_checksum_address(registry)
     if anchor.registry is not None:
         if registry.lower() != anchor.registry.lower():
-            return f"registry {Web3.to_checksum_address(registry)} is not the trusted registry {anchor.registry}"
+            return finding(FindingCode.REGISTRY_NOT_THE_TRUSTED_ONE, registry=shown, trusted=anchor.registry)
         return None
     if code != expected:
-        return (
-            f"registry {Web3.to_checksum_address(registry)} is not a CertificateRegistry of the trusted "
-            f"consortium {anchor.consortium}"
-        )
+        return finding(FindingCode.REGISTRY_NOT_OF_CONSORTIUM, registry=shown, consortium=anchor.consortium)
     return None

@@ -15,9 +15,10 @@ from typing import Any
 from pydantic import BaseModel, Field
 from web3 import Web3
 
+from ledger.certificates.findings import Finding, FindingCode, english, finding
 from ledger.certificates.quantities import format_quantity
 from ledger.certificates.status import CertificateStatus
-from ledger.certificates.trust import TrustAnchor, genuine_registry_code, registry_refusal
+from ledger.certificates.trust import TrustAnchor, genuine_registry_code, registry_refusal, resolve_anchor
 from ledger.certificates.wrapped import WrappedCertificate, check_integrity, from_hex
 from ledger.chain.client import LedgerClient
 from ledger.documents import document_model
@@ -49,7 +50,12 @@ class FragmentName(StrEnum):
 class Fragment(BaseModel):
     name: FragmentName
     status: FragmentStatus
-    reason: str
+    reason: str = Field(description="Why, in English: the findings' texts")
+    findings: list[Finding] = Field(description="Why, as codes with their values (what translations use)")
+
+    @classmethod
+    def of(cls, name: FragmentName, status: FragmentStatus, *findings: Finding) -> Fragment:
+        return cls(name=name, status=status, reason=english(findings), findings=list(findings))
 
 
 class Verification(BaseModel):
@@ -91,15 +97,10 @@ def verify_certificates(
         states[to_read[i]] = state
     results = []
     for i, certificate in enumerate(certificates):
-        fragments = [
-            Fragment(
-                name=FragmentName.INTEGRITY,
-                status=FragmentStatus.VALID if integrity[i].valid else FragmentStatus.INVALID,
-                reason=integrity[i].reason,
-            )
-        ]
+        fragments = [_fragment(FragmentName.INTEGRITY, integrity[i].valid, integrity[i].finding)]
         if not integrity[i].valid:
-            fragments += [_skipped(name, "integrity failed") for name in list(FragmentName)[1:]]
+            skipped = finding(FindingCode.SKIPPED_INTEGRITY_FAILED)
+            fragments += [_skipped(name, skipped) for name in list(FragmentName)[1:]]
         else:
             fragments += _chain_fragments(certificate, states[i], anchor, today)
         number = certificate.data.get("certificate_number")
@@ -126,11 +127,20 @@ def verify_certificates(
     return results
 
 
+def verify_trusting(
+    *, client: LedgerClient, certificates: Sequence[WrappedCertificate], trust: str | None
+) -> list[Verification]:
+    """Verify as `sanzhi cert verify` does: trusting `trust` (a Consortium or CertificateRegistry
+    address), else the consortium of the client's deployment record, else nothing."""
+    anchor = resolve_anchor(client, trust)
+    return verify_certificates(client=client, certificates=certificates, anchor=anchor)
+
+
 def _read_states(
     client: LedgerClient, certificates: Sequence[WrappedCertificate], anchor: TrustAnchor | None
 ) -> dict[int, dict[str, Any] | str]:
-    """Chain state per certificate index (with `untrusted`: why its registry is not trusted, or
-    None), or the reason it could not be read.
+    """Chain state per certificate index (with `untrusted`: the finding why its registry is not
+    trusted, or None), or the reason it could not be read.
 
     Per registry: its code and every `certificateStates` call (256 certificates each) in
     JSON-RPC batches of CALLS_PER_REQUEST calls; a small set takes one HTTP round trip.
@@ -201,29 +211,32 @@ def _view_dict(view: Sequence[Any]) -> dict[str, Any]:
     return dict(zip(_VIEW_FIELDS, view, strict=True))
 
 
-def _skipped(name: FragmentName, reason: str) -> Fragment:
-    return Fragment(name=name, status=FragmentStatus.SKIPPED, reason=reason)
+def _skipped(name: FragmentName, why: Finding) -> Fragment:
+    return Fragment.of(name, FragmentStatus.SKIPPED, why)
 
 
-def _fragment(name: FragmentName, ok: bool, reason: str) -> Fragment:
-    return Fragment(name=name, status=FragmentStatus.VALID if ok else FragmentStatus.INVALID, reason=reason)
+def _fragment(name: FragmentName, ok: bool, *why: Finding) -> Fragment:
+    return Fragment.of(name, FragmentStatus.VALID if ok else FragmentStatus.INVALID, *why)
 
 
 def _chain_fragments(
     certificate: WrappedCertificate, state: dict[str, Any] | str, anchor: TrustAnchor | None, today: dt.date
 ) -> list[Fragment]:
     if isinstance(state, str):
-        return [Fragment(name=n, status=FragmentStatus.ERROR, reason=state) for n in list(FragmentName)[1:]]
+        unreadable = finding(FindingCode.CHAIN_UNREADABLE, detail=state)
+        return [Fragment.of(n, FragmentStatus.ERROR, unreadable) for n in list(FragmentName)[1:]]
     if state["untrusted"]:
+        untrusted = finding(FindingCode.SKIPPED_REGISTRY_UNTRUSTED)
         return [
-            _skipped(FragmentName.ISSUANCE, "registry not trusted"),
+            _skipped(FragmentName.ISSUANCE, untrusted),
             _fragment(FragmentName.ISSUER, False, state["untrusted"]),
-            *[_skipped(n, "registry not trusted") for n in list(FragmentName)[3:]],
+            *[_skipped(n, untrusted) for n in list(FragmentName)[3:]],
         ]
     if not state["issued"]:
+        not_issued = finding(FindingCode.SKIPPED_NOT_ISSUED)
         return [
-            _fragment(FragmentName.ISSUANCE, False, f"root {certificate.proof.root} was never issued on this registry"),
-            *[_skipped(n, "not issued") for n in list(FragmentName)[2:]],
+            _fragment(FragmentName.ISSUANCE, False, finding(FindingCode.NEVER_ISSUED, root=certificate.proof.root)),
+            *[_skipped(n, not_issued) for n in list(FragmentName)[2:]],
         ]
     return [
         _issuance(state),
@@ -239,61 +252,68 @@ def _when(unix: int) -> str:
 
 def _issuance(state: dict[str, Any]) -> Fragment:
     status = CertificateStatus(state["status"])
-    issued = f"issued {_when(state['issued_at'])}"
     if status is CertificateStatus.VALID:
-        return _fragment(FragmentName.ISSUANCE, True, f"{issued}; not revoked or suspended")
-    since = f"since {_when(state['changed_at'])}"
+        return _fragment(
+            FragmentName.ISSUANCE, True, finding(FindingCode.IN_FORCE, issued_at=_when(state["issued_at"]))
+        )
+    since = _when(state["changed_at"])
     if status is CertificateStatus.SUPERSEDED:
         successor = "0x" + bytes(state["successor_leaf"]).hex()
         root = "0x" + bytes(state["successor_root"]).hex()
-        return _fragment(FragmentName.ISSUANCE, False, f"superseded {since} by certificate {successor} (root {root})")
-    return _fragment(FragmentName.ISSUANCE, False, f"{status.label} ({reason_name(state['reason'])}) {since}")
+        why = finding(FindingCode.SUPERSEDED, since=since, successor=successor, successor_root=root)
+        return _fragment(FragmentName.ISSUANCE, False, why)
+    code = FindingCode.REVOKED if status is CertificateStatus.REVOKED else FindingCode.SUSPENDED
+    return _fragment(FragmentName.ISSUANCE, False, finding(code, reason=reason_name(state["reason"]), since=since))
 
 
 def _issuer(certificate: WrappedCertificate, state: dict[str, Any], anchor: TrustAnchor | None) -> Fragment:
     member = member_id_text(state["issuer_member_id"]) or "?"
     if anchor is None:
-        return Fragment(
-            name=FragmentName.ISSUER,
-            status=FragmentStatus.ERROR,
-            reason="no trust anchor: name the consortium you trust (--trust ADDRESS or SANZHI_TRUST_CONSORTIUM) "
-            "or deploy records for this chain",
-        )
+        return Fragment.of(FragmentName.ISSUER, FragmentStatus.ERROR, finding(FindingCode.NO_TRUST_ANCHOR))
     model = document_model(certificate.type)
     for path in model.issuing_country_fields:
         country = field_at(certificate.data, path)
         if country is not None and country != member:
-            return _fragment(
-                FragmentName.ISSUER, False, f"{path} is {country}, but the issuer is accredited by {member}"
-            )
+            why = finding(FindingCode.ISSUING_COUNTRY_DIFFERS, field=path, country=country, member=member)
+            return _fragment(FragmentName.ISSUER, False, why)
     if state["issuer"].lower() != certificate.issuer.address.lower():
-        return _fragment(
-            FragmentName.ISSUER, False, f"file names issuer {certificate.issuer.address}, chain says {state['issuer']}"
-        )
+        why = finding(FindingCode.ISSUER_DIFFERS, named=certificate.issuer.address, recorded=state["issuer"])
+        return _fragment(FragmentName.ISSUER, False, why)
     if not state["issuer_accredited_at_issue"]:
-        return _fragment(FragmentName.ISSUER, False, f"{state['issuer']} was not accredited for {certificate.type}")
-    now = "" if state["issuer_accredited_now"] else " (accreditation since withdrawn)"
+        why = finding(FindingCode.ISSUER_NOT_ACCREDITED, issuer=state["issuer"], type=certificate.type)
+        return _fragment(FragmentName.ISSUER, False, why)
+    code = (
+        FindingCode.ISSUER_ACCREDITED
+        if state["issuer_accredited_now"]
+        else FindingCode.ISSUER_ACCREDITED_SINCE_WITHDRAWN
+    )
     return _fragment(
-        FragmentName.ISSUER, True, f"{state['issuer']} accredited by {member} for {certificate.type} at issue{now}"
+        FragmentName.ISSUER, True, finding(code, issuer=state["issuer"], member=member, type=certificate.type)
     )
 
 
 def _expiry(certificate: WrappedCertificate, state: dict[str, Any], today: dt.date) -> Fragment:
     if state["expired"]:
-        return _fragment(FragmentName.EXPIRY, False, f"batch expired {_when(state['expires_at'])}")
-    batch = f"batch valid until {_when(state['expires_at'])}" if state["expires_at"] else "no batch expiry"
+        return _fragment(
+            FragmentName.EXPIRY, False, finding(FindingCode.BATCH_EXPIRED, expired_at=_when(state["expires_at"]))
+        )
+    batch = (
+        finding(FindingCode.BATCH_VALID_UNTIL, expires_at=_when(state["expires_at"]))
+        if state["expires_at"]
+        else finding(FindingCode.NO_BATCH_EXPIRY)
+    )
     raw = certificate.data.get("expiry_date")
     if isinstance(raw, str):
         try:
             expiry = dt.date.fromisoformat(raw)
         except ValueError:
-            return _fragment(FragmentName.EXPIRY, False, f"expiry date {raw!r} is not a date")
+            return _fragment(FragmentName.EXPIRY, False, finding(FindingCode.EXPIRY_NOT_A_DATE, value=repr(raw)))
         if expiry < today:
-            return _fragment(FragmentName.EXPIRY, False, f"document expired on {expiry}")
-        return _fragment(FragmentName.EXPIRY, True, f"{batch}; document valid until {expiry}")
+            return _fragment(FragmentName.EXPIRY, False, finding(FindingCode.DOCUMENT_EXPIRED, date=expiry))
+        return _fragment(FragmentName.EXPIRY, True, batch, finding(FindingCode.DOCUMENT_VALID_UNTIL, date=expiry))
     if "expiry_date" not in certificate.data and certificate.obfuscated:
-        return _fragment(FragmentName.EXPIRY, True, f"{batch}; document expiry hidden or absent")
-    return _fragment(FragmentName.EXPIRY, True, f"{batch}; the document has no expiry date")
+        return _fragment(FragmentName.EXPIRY, True, batch, finding(FindingCode.DOCUMENT_EXPIRY_HIDDEN))
+    return _fragment(FragmentName.EXPIRY, True, batch, finding(FindingCode.DOCUMENT_WITHOUT_EXPIRY))
 
 
 def _utilization(certificate: WrappedCertificate, state: dict[str, Any]) -> Fragment:
@@ -301,17 +321,13 @@ def _utilization(certificate: WrappedCertificate, state: dict[str, Any]) -> Frag
     quantity, utilized = certificate.proof.quantity, int(state["utilized"])
     if quantity == 0:
         if utilized:
-            return _fragment(FragmentName.UTILIZATION, False, "single-use certificate already used")
-        return _fragment(FragmentName.UTILIZATION, True, "single-use certificate, not used yet")
+            return _fragment(FragmentName.UTILIZATION, False, finding(FindingCode.SINGLE_USE_USED))
+        return _fragment(FragmentName.UTILIZATION, True, finding(FindingCode.SINGLE_USE_UNUSED))
     remaining = quantity - utilized
     if remaining <= 0:
-        return _fragment(
-            FragmentName.UTILIZATION,
-            False,
-            f"fully utilized: {format_quantity(utilized)} drawn of {format_quantity(quantity)}",
-        )
-    return _fragment(
-        FragmentName.UTILIZATION,
-        True,
-        f"remaining {format_quantity(remaining)} of {format_quantity(quantity)}",
+        why = finding(FindingCode.FULLY_UTILIZED, drawn=format_quantity(utilized), quantity=format_quantity(quantity))
+        return _fragment(FragmentName.UTILIZATION, False, why)
+    why = finding(
+        FindingCode.QUANTITY_REMAINING, remaining=format_quantity(remaining), quantity=format_quantity(quantity)
     )
+    return _fragment(FragmentName.UTILIZATION, True, why)

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ledger.certificates.findings import Finding, FindingCode, finding
 from ledger.documents import DOCUMENT_TYPES, Document, document_model, to_json_data
 from ledger.documents.common import QuantifiedItem, field_at, utilization_of
 from ledger.documents.registry import validation_problems
@@ -29,7 +30,7 @@ from ledger.hashing.salted import (
     without_paths,
 )
 from ledger.ids import member_id_bytes, member_id_text
-from ledger.jsonfiles import load_strict
+from ledger.jsonfiles import load_strict, loads_strict
 from ledger.model_files import write_text_atomic
 
 # 2: the leaf commits to the certificate number and the importing member
@@ -173,6 +174,7 @@ class IntegrityResult(_Strict):
 
     valid: bool
     reason: str
+    finding: Finding
 
 
 def wrap_documents(
@@ -328,54 +330,59 @@ def wrap_salted(
 def check_integrity(wrapped: WrappedCertificate) -> IntegrityResult:
     """Recompute field hashes, document hash, leaf and Merkle path; check the quantity."""
     try:
-        return IntegrityResult(valid=True, reason=_check(wrapped))
+        found = _check(wrapped)
     except _IntegrityError as failure:
-        return IntegrityResult(valid=False, reason=str(failure))
+        return IntegrityResult(valid=False, reason=failure.finding.english, finding=failure.finding)
+    return IntegrityResult(valid=True, reason=found.english, finding=found)
 
 
 class _IntegrityError(Exception):
-    """Raised inside the check with the reason it failed."""
+    """Raised inside the check with the finding that made it fail."""
+
+    def __init__(self, code: FindingCode, **values: object) -> None:
+        self.finding = finding(code, **values)
+        super().__init__(self.finding.english)
 
 
-def _check(wrapped: WrappedCertificate) -> str:
+def _check(wrapped: WrappedCertificate) -> Finding:
     if wrapped.type not in DOCUMENT_TYPES:
-        raise _IntegrityError(f"unknown document type {wrapped.type!r}")
+        raise _IntegrityError(FindingCode.UNKNOWN_TYPE, type=repr(wrapped.type))
     if wrapped.proof.cert_type != to_hex(type_id(wrapped.type)):
-        raise _IntegrityError("proof.cert_type does not match the document type")
+        raise _IntegrityError(FindingCode.TYPE_MISMATCH)
     try:
         leaves = flatten(wrapped.data)
     except InvalidInput as exc:
-        raise _IntegrityError(f"data is malformed: {exc}") from None
+        raise _IntegrityError(FindingCode.DATA_MALFORMED, detail=exc) from None
     unsalted = leaves.keys() - wrapped.salts.keys()
     if unsalted:
-        raise _IntegrityError(f"field {min(unsalted)} has no salt")
+        raise _IntegrityError(FindingCode.FIELD_WITHOUT_SALT, field=min(unsalted))
     valueless = wrapped.salts.keys() - leaves.keys()
     if valueless:
-        raise _IntegrityError(f"salt for {min(valueless)} has no field value")
+        raise _IntegrityError(FindingCode.SALT_WITHOUT_FIELD, field=min(valueless))
     try:
         hashes = [field_hash(path, wrapped.salts[path], value) for path, value in leaves.items()]
     except (TypeError, ValueError, LedgerError) as exc:  # e.g. NaN or lone surrogates
-        raise _IntegrityError(f"data cannot be canonicalised: {exc}") from None
+        raise _IntegrityError(FindingCode.NOT_CANONICAL, detail=exc) from None
     hashes.extend(from_hex(hidden) for hidden in wrapped.obfuscated)
     shown_and_hidden = set(wrapped.hidden) & leaves.keys()
     if shown_and_hidden:
-        raise _IntegrityError(f"field {min(shown_and_hidden)} is listed as hidden but has a value")
+        raise _IntegrityError(FindingCode.HIDDEN_FIELD_HAS_VALUE, field=min(shown_and_hidden))
     if len(wrapped.hidden) > len(wrapped.obfuscated):
-        raise _IntegrityError("more fields are listed as hidden than there are hidden field hashes")
+        raise _IntegrityError(FindingCode.TOO_MANY_HIDDEN)
     computed = document_hash(wrapped.type, hashes)
     if to_hex(computed) != wrapped.document_hash:
-        raise _IntegrityError("document hash does not match the fields (data was altered)")
+        raise _IntegrityError(FindingCode.DATA_ALTERED)
     _check_bindings(wrapped)
     leaf = wrapped.leaf_input(computed).leaf()
     proof = [from_hex(node) for node in wrapped.proof.path]
     if not verify(from_hex(wrapped.proof.root), leaf, proof):
-        raise _IntegrityError("Merkle proof does not lead to the root")
+        raise _IntegrityError(FindingCode.PROOF_NOT_TO_ROOT)
     expected = _visible_quantity(wrapped)
     if expected is not None and expected != wrapped.proof.quantity:
-        raise _IntegrityError(f"proof quantity {wrapped.proof.quantity} differs from the items' total {expected}")
+        raise _IntegrityError(FindingCode.QUANTITY_DIFFERS, quantity=wrapped.proof.quantity, total=expected)
     if expected is None:
-        return "data, hashes and Merkle proof agree (item quantities hidden, not compared)"
-    return "data, hashes, Merkle proof and quantity agree"
+        return finding(FindingCode.INTEGRITY_AGREES_QUANTITY_HIDDEN)
+    return finding(FindingCode.INTEGRITY_AGREES)
 
 
 def _check_bindings(wrapped: WrappedCertificate) -> None:
@@ -383,12 +390,14 @@ def _check_bindings(wrapped: WrappedCertificate) -> None:
     model = document_model(wrapped.type)
     number = field_at(wrapped.data, model.number_field)
     if number is not None and to_hex(number_hash(str(number))) != wrapped.proof.number_hash:
-        raise _IntegrityError(f"{model.number_field} {number!r} is not the number the proof commits to")
+        raise _IntegrityError(FindingCode.NUMBER_NOT_COMMITTED, field=model.number_field, number=repr(number))
     importing = field_at(wrapped.data, model.importing_country_field)
     if importing is not None and str(importing) != wrapped.proof.importing_member:
         raise _IntegrityError(
-            f"{model.importing_country_field} {importing} differs from the proof's importing member "
-            f"{wrapped.proof.importing_member}"
+            FindingCode.IMPORTING_MEMBER_DIFFERS,
+            field=model.importing_country_field,
+            country=importing,
+            member=wrapped.proof.importing_member,
         )
 
 
@@ -405,11 +414,11 @@ def _visible_quantity(wrapped: WrappedCertificate) -> int | None:
             parsed.append(QuantifiedItem(quantity=item["quantity"], unit_code=item["unit_code"]))
         except ValidationError as exc:
             reason = exc.errors(include_url=False)[0]["msg"]
-            raise _IntegrityError(f"items.{index} is malformed: {reason}") from None
+            raise _IntegrityError(FindingCode.ITEM_MALFORMED, index=index, detail=reason) from None
     try:
         return utilization_of(parsed)
     except InvalidInput as exc:
-        raise _IntegrityError(str(exc)) from None
+        raise _IntegrityError(FindingCode.ITEMS_NOT_SUMMABLE, detail=exc) from None
 
 
 def hide(wrapped: WrappedCertificate, paths: Sequence[str]) -> WrappedCertificate:
@@ -453,6 +462,15 @@ def read_wrapped(path: Path) -> WrappedCertificate:
         data = load_strict(path, max_bytes=MAX_WRAPPED_BYTES)
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}", path=str(path)) from None
+    return _from_json_data(data)
+
+
+def loads_wrapped(content: bytes, *, source: str) -> WrappedCertificate:
+    """A wrapped certificate (or VC export) from the bytes of its file; `source` names it in errors."""
+    return _from_json_data(loads_strict(content, source=source, max_bytes=MAX_WRAPPED_BYTES))
+
+
+def _from_json_data(data: Any) -> WrappedCertificate:
     if isinstance(data, dict) and "@context" in data:
         from ledger.certificates.vc import from_credential  # the VC module builds on this one
 

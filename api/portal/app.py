@@ -1,0 +1,45 @@
+"""The portal's router, and an app serving the portal alone."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse
+from starlette.exceptions import HTTPException
+
+from api.deps import ServiceContext
+from api.portal import auth_pages, index_pages, recognition_page, static_files, verify_pages
+from api.portal.config import PortalConfig
+from api.portal.i18n import Translator, choose_language
+from api.portal.rendering import message_page
+from ledger.connect import build_client
+from ledger.settings import LedgerSettings
+
+# HTML pages are not part of the JSON API's OpenAPI description
+router = APIRouter(include_in_schema=False)
+for module in (verify_pages, recognition_page, index_pages, auth_pages, static_files):
+    router.include_router(module.router)
+
+
+async def _error_page(request: Request, exc: Exception) -> HTMLResponse:
+    """Errors Starlette raises itself (unknown path, wrong method) as a page."""
+    language = choose_language(request.query_params.get("lang"), request.headers.get("accept-language"))
+    t = Translator(language)
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    return message_page(request, language, t("error.not_found" if status == 404 else "error.title"), status_code=status)
+
+
+def portal_app(context: ServiceContext, config: PortalConfig | None = None) -> FastAPI:
+    """A FastAPI app serving the portal at `/` for `context`'s chain."""
+    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    app.state.context = context
+    app.state.portal = config or PortalConfig()
+    app.include_router(router)
+    app.add_exception_handler(HTTPException, _error_page)
+    return app
+
+
+def portal_from_settings() -> FastAPI:
+    """The portal alone, for the node and deployment the SANZHI_* environment names
+    (`uvicorn --factory api.portal.app:portal_from_settings`)."""
+    settings = LedgerSettings()
+    return portal_app(ServiceContext(settings=settings, client=build_client(settings)))

@@ -1,0 +1,136 @@
+"""Auditor login: an API key typed into a form, kept in an HttpOnly, SameSite=Strict cookie.
+
+The key itself is the session: every page that needs an auditor checks it again with the
+service's key check (PortalConfig.check_api_key), so a key revoked by its administration stops
+working at once. Login and logout refuse forms posted from another origin.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.portal.config import Portal, PortalConfig, Principal
+from api.portal.errors import CrossSiteForm
+from api.portal.i18n import Language, Translator
+from api.portal.rendering import PageLanguage, error_page, link, page
+
+router = APIRouter()
+
+COOKIE = "sanzhi_auditor"
+SESSION_SECONDS = 8 * 3600
+MAX_KEY = 512  # longer input is no key; refused before the key store sees it
+MAX_NEXT = 2000
+AUDITOR_ROLE = "auditor"
+
+
+def auditor_of(request: Request, config: PortalConfig) -> Principal | None:
+    """The auditor whose key this request's cookie holds, if it is still an auditor's key."""
+    key = request.cookies.get(COOKIE)
+    if not key or len(key) > MAX_KEY or config.check_api_key is None:
+        return None
+    principal = config.check_api_key(key)
+    return principal if principal is not None and principal.role == AUDITOR_ROLE else None
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` when it is a path on this site (no scheme, host or `//`), else None: a login
+    link must not send the auditor anywhere else (an open redirect)."""
+    if not target or len(target) > MAX_NEXT or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target):  # browsers drop tabs: "/\t/x" is "//x"
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+def check_same_origin(request: Request) -> None:
+    """Refuse a form posted by another site (browsers send Origin with every POST)."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return
+    own = f"{request.url.scheme}://{request.url.netloc}"
+    if origin != own:
+        raise CrossSiteForm(origin)
+
+
+def login_redirect(request: Request, language: Language, *, expired: bool = False) -> RedirectResponse:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    response = RedirectResponse(
+        link(request, language, "portal.login", next=target, expired="1" if expired else None), status_code=303
+    )
+    if expired:
+        response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
+    return response
+
+
+def _login_page(
+    request: Request, language: Language, *, next_path: str | None, notice: str | None, error: str | None, status: int
+) -> HTMLResponse:
+    return page(request, language, "login.html", status_code=status, next_path=next_path, notice=notice, error=error)
+
+
+@router.get("/login", name="portal.login", response_class=HTMLResponse)
+def login_form(
+    request: Request,
+    language: PageLanguage,
+    config: Portal,
+    next: Annotated[str | None, Query()] = None,
+    expired: Annotated[str | None, Query()] = None,
+    logged_out: Annotated[str | None, Query()] = None,
+) -> HTMLResponse:
+    t = Translator(language)
+    notice = t("login.expired") if expired else t("login.logged_out") if logged_out else None
+    error = None if config.check_api_key else t("login.not_configured")
+    return _login_page(request, language, next_path=safe_next(next), notice=notice, error=error, status=200)
+
+
+@router.post("/login", name="portal.login_submit", response_class=HTMLResponse)
+def login(
+    request: Request,
+    language: PageLanguage,
+    config: Portal,
+    api_key: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
+) -> Response:
+    t = Translator(language)
+    try:
+        check_same_origin(request)
+    except CrossSiteForm as exc:
+        return error_page(request, language, exc)
+    next_path = safe_next(next)
+    key = api_key.strip()
+    if config.check_api_key is None:
+        return _login_page(
+            request, language, next_path=next_path, notice=None, error=t("login.not_configured"), status=503
+        )
+    if not key:
+        return _login_page(request, language, next_path=next_path, notice=None, error=t("login.missing"), status=400)
+    principal = config.check_api_key(key) if len(key) <= MAX_KEY else None
+    if principal is None or principal.role != AUDITOR_ROLE:
+        return _login_page(request, language, next_path=next_path, notice=None, error=t("login.refused"), status=401)
+    response = RedirectResponse(next_path or link(request, language, "portal.audit"), status_code=303)
+    response.set_cookie(
+        COOKIE,
+        key,
+        max_age=SESSION_SECONDS,
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.post("/logout", name="portal.logout")
+def logout(request: Request, language: PageLanguage) -> Response:
+    try:
+        check_same_origin(request)
+    except CrossSiteForm as exc:
+        return error_page(request, language, exc)
+    response = RedirectResponse(link(request, language, "portal.login", logged_out="1"), status_code=303)
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
+    return response

@@ -1,0 +1,42 @@
+"""What the portal needs from the service that includes it, beyond the ServiceContext.
+
+The service puts a `PortalConfig` on `app.state.portal` (the factory in api.portal.app does);
+without one the defaults apply: uploads up to 1 MiB and no auditor login.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from pydantic import BaseModel
+
+DEFAULT_MAX_UPLOAD = 1024 * 1024  # a wrapped certificate is a few kilobytes
+
+
+class Principal(BaseModel):
+    """Whom an API key belongs to: the organisation (a member id such as CN) and its role."""
+
+    organisation: str
+    role: str
+
+
+# Looks an API key up and answers whose it is (None: unknown or no longer valid).
+KeyCheck = Callable[[str], Principal | None]
+
+
+@dataclass(frozen=True)
+class PortalConfig:
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD
+    # TODO(lead): the API's key store (api/ keys, stored hashed) once it lands; None: no login
+    check_api_key: KeyCheck | None = None
+
+
+def get_portal_config(request: Request) -> PortalConfig:
+    config = getattr(request.app.state, "portal", None)
+    return config if isinstance(config, PortalConfig) else PortalConfig()
+
+
+Portal = Annotated[PortalConfig, Depends(get_portal_config)]

@@ -1,0 +1,112 @@
+"""What a verification or a recognition says, in the reader's language.
+
+The library gives each fragment's findings as codes with values (ledger.certificates.findings)
+and each failing recognition check as a slug; this module looks them up in the catalogue. A
+value named `reason` is a reason-code slug and one named `type` a document type: both are
+translated too (an unnamed reason code stays a number).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+from api.portal.i18n import Translator
+from ledger.aeo.models import Recognition
+from ledger.certificates.findings import Finding
+from ledger.certificates.verification import Fragment, FragmentStatus, Verification
+from ledger.timestamps import iso
+
+
+class Verdict(StrEnum):
+    VALID = "valid"
+    INVALID = "invalid"
+    UNDECIDED = "undecided"
+
+
+def verdict_of(result: Verification) -> Verdict:
+    if result.valid:
+        return Verdict.VALID
+    return Verdict.INVALID if result.decided else Verdict.UNDECIDED
+
+
+def finding_text(t: Translator, finding: Finding) -> str:
+    values = dict(finding.values)
+    if "reason" in values:
+        values["reason"] = t.get(f"reason.{values['reason']}", values["reason"])
+    if "type" in values:  # a document type slug (quoted when unknown: then it stays as it is)
+        values["type"] = t.get(f"doc_type.{values['type']}", values["type"])
+    return t(f"finding.{finding.code.value}", **values)
+
+
+def fragment_reason(t: Translator, fragment: Fragment) -> str:
+    return t("finding.separator").join(finding_text(t, f) for f in fragment.findings)
+
+
+class CheckView(BaseModel):
+    name: str
+    label: str
+    status: FragmentStatus
+    status_text: str
+    reason: str
+
+
+class VerificationView(BaseModel):
+    """A verification as the result page shows it."""
+
+    verdict: Verdict
+    type_label: str
+    number: str | None
+    anchor: str | None
+    checks: list[CheckView]
+    hidden_fields: list[str]
+
+
+def verification_view(t: Translator, result: Verification) -> VerificationView:
+    return VerificationView(
+        verdict=verdict_of(result),
+        type_label=t.get(f"doc_type.{result.type}", result.type),
+        number=result.certificate_number,
+        anchor=result.trust_anchor,
+        checks=[
+            CheckView(
+                name=f.name.value,
+                label=t(f"check.{f.name.value}"),
+                status=f.status,
+                status_text=t(f"status.{f.status.value}"),
+                reason=fragment_reason(t, f),
+            )
+            for f in result.fragments
+        ],
+        hidden_fields=result.hidden_fields,
+    )
+
+
+class RecognitionView(BaseModel):
+    recognized: bool
+    summary: str
+    reasons: list[str]
+
+
+def recognition_view(t: Translator, result: Recognition) -> RecognitionView:
+    cert = result.certification
+    tier = t.get(f"tier.{cert.tier_name}", cert.tier_name) if cert else "-"
+    reason = t.get(f"reason.{cert.reason_name}", cert.reason_name) if cert else "-"
+    values = {
+        "certifier": result.certified_by,
+        "recogniser": result.recognised_by,
+        "at": iso(result.at),
+        "tier": tier,
+        "reason": reason,
+    }
+    if result.recognized:
+        own = result.certified_by == result.recognised_by
+        summary = t("recognition.recognised_own" if own else "recognition.recognised_mra", **values)
+    else:
+        summary = t("recognition.not_recognised_detail", **values)
+    return RecognitionView(
+        recognized=result.recognized,
+        summary=summary,
+        reasons=[t(f"recognition.reason.{slug}", **values) for slug in result.reasons],
+    )

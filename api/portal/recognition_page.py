@@ -1,0 +1,66 @@
+"""AEO recognition lookup: is operator X, certified by A, recognised by B at time t?
+
+A GET form, so a lookup can be bookmarked and needs no JavaScript; the answer is the library's
+`recognized` (the contract's own view, with every failing check spelled out).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from api.deps import Context
+from api.portal.explain import recognition_view
+from api.portal.i18n import Translator
+from api.portal.rendering import PageLanguage, page
+from ledger.aeo import recognized
+from ledger.errors import InvalidInput, LedgerError
+from ledger.timestamps import iso, parse_time
+
+router = APIRouter()
+
+FormValue = Annotated[str, Query()]
+MAX_FIELD = 200  # checked here, so that a long value gets this page, not FastAPI's JSON error
+
+
+@router.get("/recognition", name="portal.recognition", response_class=HTMLResponse)
+def recognition(
+    request: Request,
+    language: PageLanguage,
+    context: Context,
+    operator: FormValue = "",
+    certified_by: FormValue = "",
+    recognised_by: FormValue = "",
+    at: FormValue = "",
+) -> HTMLResponse:
+    t = Translator(language)
+    form = {"operator": operator, "certified_by": certified_by, "recognised_by": recognised_by, "at": at}
+    if not any(value.strip() for value in form.values()):
+        return page(request, language, "recognition.html", form=form, error=None, result=None, raw=None)
+    error, status = None, 200
+    view = raw = None
+    too_long = [name for name, value in form.items() if len(value) > MAX_FIELD]
+    if too_long:
+        error, status = t("error.bad_input", detail=f"{too_long[0]}: more than {MAX_FIELD} characters"), 400
+        form = {name: value[:MAX_FIELD] for name, value in form.items()}
+    elif not (operator.strip() and certified_by.strip() and recognised_by.strip()):
+        error, status = t("recognition.missing"), 400
+    else:
+        try:
+            raw = recognized(
+                client=context.client,
+                operator=operator,
+                certified_by=certified_by,
+                recognised_by=recognised_by,
+                at=parse_time(at, path="at") if at.strip() else None,
+            )
+            view = recognition_view(t, raw)
+        except InvalidInput as exc:
+            error, status = t("error.bad_input", detail=exc.message), 400
+        except LedgerError as exc:
+            error, status = t("error.unavailable", detail=exc.message), 503
+    return page(
+        request, language, "recognition.html", status_code=status, form=form, error=error, result=view, raw=raw, iso=iso
+    )

@@ -1,0 +1,96 @@
+"""Rendering the portal's pages: the reader's language, the Jinja2 templates, safe headers."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import Depends, Query, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from api.portal.errors import PortalError
+from api.portal.i18n import Language, Translator, choose_language
+
+_ENVIRONMENT = Environment(
+    loader=PackageLoader("api.portal", "templates"),
+    autoescape=select_autoescape(["html"]),
+    undefined=StrictUndefined,  # a misspelt variable fails the render (and the tests), not silently
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+TEMPLATES = Jinja2Templates(env=_ENVIRONMENT)
+
+# No inline script or style: everything comes from this site, and no other site may frame it.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def page_language(request: Request, lang: Annotated[str | None, Query()] = None) -> Language:
+    return choose_language(lang, request.headers.get("accept-language"))
+
+
+PageLanguage = Annotated[Language, Depends(page_language)]
+
+
+def link(
+    request: Request, language: Language, name: str, /, path_params: dict[str, str] | None = None, **query: Any
+) -> str:
+    """The path of the named route in `language`, with the query parameters that have a value."""
+    path = request.url_for(name, **(path_params or {})).path
+    kept = {key: value for key, value in query.items() if value not in (None, "")}
+    return f"{path}?{urlencode({**kept, 'lang': language.value})}"
+
+
+def switch_link(request: Request, language: Language) -> str:
+    """This page in the other language: the same GET request, or the start page after a POST
+    (an uploaded file is not kept, so a result cannot be shown again)."""
+    other = language.other
+    if request.method == "GET":
+        query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+        return f"{request.url.path}?{urlencode([*query, ('lang', other.value)])}"
+    return link(request, other, "portal.home")
+
+
+def page(
+    request: Request, language: Language, template: str, *, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    translate = Translator(language)
+    response = TEMPLATES.TemplateResponse(
+        request,
+        template,
+        {
+            "t": translate,
+            "language": language,
+            "link": lambda name, path_params=None, **query: link(request, language, name, path_params, **query),
+            "switch_link": switch_link(request, language),
+            "other_language": language.other,
+            **context,
+        },
+        status_code=status_code,
+    )
+    response.headers.update(SECURITY_HEADERS)
+    response.headers["Content-Language"] = language.html_lang
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def error_page(request: Request, language: Language, error: PortalError) -> HTMLResponse:
+    message = Translator(language)(error.message_key, **error.values)
+    return message_page(request, language, message, status_code=error.status_code)
+
+
+def message_page(
+    request: Request, language: Language, message: str, *, status_code: int, title_key: str = "error.title"
+) -> HTMLResponse:
+    """A page that says one thing (why the request could not be completed)."""
+    return page(request, language, "message.html", status_code=status_code, title_key=title_key, message=message)

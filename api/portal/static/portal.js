@@ -1,0 +1,34 @@
+// Progressive enhancement of the verify form: drop a file on it to submit it. Without this
+// script the form works the same way, through its file input and submit button.
+"use strict";
+
+document.addEventListener("DOMContentLoaded", () => {
+  for (const form of document.querySelectorAll("form[data-dropzone]")) {
+    const input = form.querySelector('input[type="file"]');
+    const hint = form.querySelector("[data-drop-hint]");
+    if (!input) continue;
+    if (hint) hint.hidden = false;
+    const stop = (event) => {
+      event.preventDefault();
+      event.stopPropagation();
+    };
+    for (const type of ["dragenter", "dragover"]) {
+      form.addEventListener(type, (event) => {
+        stop(event);
+        form.classList.add("dragging");
+      });
+    }
+    form.addEventListener("dragleave", (event) => {
+      stop(event);
+      form.classList.remove("dragging");
+    });
+    form.addEventListener("drop", (event) => {
+      stop(event);
+      form.classList.remove("dragging");
+      const files = event.dataTransfer && event.dataTransfer.files;
+      if (!files || files.length !== 1) return;
+      input.files = files;
+      form.requestSubmit();
+    });
+  }
+});

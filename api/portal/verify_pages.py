@@ -1,0 +1,53 @@
+"""The start page (a form to upload a certificate) and the verdict page it posts to.
+
+The form is a plain multipart POST, so the verdict needs no JavaScript; portal.js only adds
+dropping a file on the form. Verification is the library's, exactly as `sanzhi cert verify`
+runs it (`verify_trusting`, trusting the service's configured consortium or deployment record).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import Context
+from api.portal.config import Portal
+from api.portal.errors import PortalError, size_text
+from api.portal.explain import verification_view
+from api.portal.i18n import Translator
+from api.portal.rendering import PageLanguage, error_page, message_page, page
+from api.portal.upload import read_upload
+from ledger.certificates.verification import verify_trusting
+from ledger.certificates.wrapped import loads_wrapped
+from ledger.errors import InvalidInput, LedgerError
+
+router = APIRouter()
+
+
+@router.get("/", name="portal.home", response_class=HTMLResponse)
+def home(request: Request, language: PageLanguage, config: Portal) -> HTMLResponse:
+    return page(request, language, "verify.html", limit=size_text(config.max_upload_bytes))
+
+
+@router.post("/verify", name="portal.verify", response_class=HTMLResponse)
+async def verify(request: Request, language: PageLanguage, context: Context, config: Portal) -> HTMLResponse:
+    t = Translator(language)
+    try:
+        upload = await read_upload(request, limit=config.max_upload_bytes)
+        certificate = loads_wrapped(upload.content, source=upload.name)
+    except PortalError as exc:
+        return error_page(request, language, exc)
+    except InvalidInput as exc:
+        return message_page(request, language, t("error.not_certificate", detail=exc.message), status_code=400)
+    try:
+        # blocking JSON-RPC calls: off the event loop
+        [result] = await run_in_threadpool(
+            verify_trusting,
+            client=context.client,
+            certificates=[certificate],
+            trust=context.settings.trust_consortium,
+        )
+    except LedgerError as exc:
+        return message_page(request, language, t("error.unavailable", detail=exc.message), status_code=503)
+    return page(request, language, "result.html", view=verification_view(t, result), file_name=upload.name)

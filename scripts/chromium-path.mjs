@@ -1,0 +1,43 @@
+// Prints {"executablePath", "args", "version"} of the headless Chromium that npm
+// @sparticuz/chromium ships, unpacked once into a directory of its own.
+//
+// The package unpacks into os.tmpdir() and takes any `chromium` file already there as done, so
+// two runs unpacking at the same time could hand out a half-written binary. This script unpacks
+// into a private directory and renames it into place when complete; a run that finds the
+// complete directory reuses it. SANZHI_CHROMIUM_DIR overrides where it goes.
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir, userInfo } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+// the package exports only its entry point (build/index.js): its package.json is two levels up
+const entry = fileURLToPath(import.meta.resolve("@sparticuz/chromium"));
+const version = JSON.parse(readFileSync(join(dirname(dirname(entry)), "package.json"), "utf8")).version;
+const target = process.env.SANZHI_CHROMIUM_DIR || join(tmpdir(), `sanzhi-chromium-${version}-${userInfo().uid}`);
+const done = join(target, ".complete");
+
+const { default: chromium } = await import("@sparticuz/chromium");
+
+if (!existsSync(done)) {
+  const partial = `${target}.partial-${process.pid}`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  process.env.TMPDIR = partial; // os.tmpdir() reads it on every call: the package unpacks here
+  await chromium.executablePath();
+  writeFileSync(join(partial, ".complete"), `${version}\n`);
+  try {
+    renameSync(partial, target);
+  } catch (error) {
+    // another run finished first (or a stale incomplete directory is in the way)
+    if (existsSync(done)) {
+      rmSync(partial, { recursive: true, force: true });
+    } else {
+      rmSync(target, { recursive: true, force: true });
+      renameSync(partial, target);
+    }
+  }
+}
+
+process.stdout.write(
+  JSON.stringify({ executablePath: join(target, "chromium"), args: chromium.args, version }) + "\n",
+);

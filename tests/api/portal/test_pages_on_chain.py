@@ -1,0 +1,144 @@
+"""The portal against the session chain, through TestClient (a plain form POST: no JavaScript):
+certificates issued, hidden, tampered and revoked with the CLI; AEO recognition lookups."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.deps import ServiceContext
+from api.portal import portal_app
+from api.portal.app import portal_from_settings
+from tests.support import Chain, CliRunner, Markup, alert, assert_accessible, issue_samples, tamper
+
+OPERATOR = "USCI:91310000MA1FL8XQ30"
+
+
+@pytest.fixture
+def portal(chain: Chain) -> Iterator[TestClient]:
+    context = ServiceContext(settings=chain.settings, client=chain.client())
+    with TestClient(portal_app(context)) as client:
+        yield client
+
+
+def verify(portal: TestClient, path: Path, lang: str) -> Markup:
+    response = portal.post(f"/verify?lang={lang}", files={"file": (path.name, path.read_bytes(), "application/json")})
+    assert response.status_code == 200, response.text
+    return assert_accessible(response.text, "zh-Hans" if lang == "zh" else "en")
+
+
+def checks(markup: Markup) -> dict[str, str]:
+    return {a["data-check"]: a["data-status"] for a in markup.find("tr") if "data-check" in a}
+
+
+def test_a_valid_certificate(portal: TestClient, cli: CliRunner, tmp_path: Path) -> None:
+    [first, *_] = issue_samples(cli, tmp_path)
+    markup = verify(portal, first, "en")
+    [banner] = markup.find("section", role="status")
+    assert banner["data-verdict"] == "valid"
+    assert banner["aria-live"] == "polite"
+    assert markup.text("verdict-heading") == "✓ VALID"
+    assert set(checks(markup).values()) == {"VALID"}
+    assert "data, hashes, Merkle proof and quantity agree" in markup.text("main")
+    number = json.loads(first.read_text())["data"]["certificate_number"]
+    assert number in markup.text("status")
+    assert "No field is hidden." in markup.text("main")
+
+
+def test_hidden_fields_are_named(portal: TestClient, cli: CliRunner, tmp_path: Path) -> None:
+    [first, *_] = issue_samples(cli, tmp_path)
+    shared = tmp_path / "shared.json"
+    assert cli("cert", "hide", str(first), "--fields", "exporter.address,importer", "--out", str(shared)).exit_code == 0
+    markup = verify(portal, shared, "zh")
+    assert markup.find("section", role="status")[0]["data-verdict"] == "valid"
+    assert markup.text("verdict-heading") == "✓ 有效"
+    hidden = json.loads(shared.read_text())["hidden"]
+    assert "exporter.address.city" in hidden
+    assert markup.items["hidden-fields"] == hidden
+    assert "持有人隐藏了以下字段" in markup.text("main")
+
+
+def test_a_tampered_certificate(portal: TestClient, cli: CliRunner, tmp_path: Path) -> None:
+    [first, *_] = issue_samples(cli, tmp_path)
+    edited = tamper(first, tmp_path / "edited.json")
+    markup = verify(portal, edited, "zh")
+    assert markup.find("section", role="status")[0]["data-verdict"] == "invalid"
+    assert markup.text("verdict-heading") == "✗ 无效"
+    assert checks(markup) == {
+        "INTEGRITY": "INVALID",
+        "ISSUANCE": "SKIPPED",
+        "ISSUER": "SKIPPED",
+        "EXPIRY": "SKIPPED",
+        "UTILIZATION": "SKIPPED",
+    }
+    text = markup.text("main")
+    assert "文档哈希与字段不符（数据已被篡改）" in text
+    assert "未检查：完整性未通过" in text
+
+
+def test_a_revoked_certificate(portal: TestClient, cli: CliRunner, tmp_path: Path) -> None:
+    [first, *_] = issue_samples(cli, tmp_path)
+    assert cli("cert", "revoke", str(first), "--reason", "fraud", "--as", "cn-issuer").exit_code == 0
+    zh = verify(portal, first, "zh")
+    assert zh.text("verdict-heading") == "✗ 无效"
+    assert checks(zh)["ISSUANCE"] == "INVALID"
+    assert checks(zh)["INTEGRITY"] == "VALID"
+    assert "已撤销（欺诈），自 " in zh.text("main")
+    en = verify(portal, first, "en")
+    assert "revoked (fraud) since " in en.text("main")
+    assert en.text("verdict-heading") == "✗ INVALID"
+
+
+def test_recognition_of_an_operator(portal: TestClient, cli: CliRunner) -> None:
+    certified = cli("aeo", "certify", "--operator", OPERATOR, "--tier", "advanced", "--as", "cn-customs")
+    assert certified.exit_code == 0, certified.stderr
+    own = portal.get(f"/recognition?operator={OPERATOR}&certified_by=CN&recognised_by=CN&lang=en")
+    assert own.status_code == 200
+    markup = assert_accessible(own.text, "en")
+    assert markup.find("section", role="status")[0]["data-verdict"] == "recognised"
+    assert markup.text("recognition-heading") == "✓ RECOGNISED"
+    assert "CN recognises the operator as its own AEO (tier advanced)" in markup.text("status")
+    other = portal.get(f"/recognition?operator={OPERATOR}&certified_by=CN&recognised_by=sg&lang=zh")
+    markup = Markup(other.text)
+    assert markup.text("recognition-heading") == "✗ 未认可"
+    assert markup.items["recognition-reasons"] == ["CN 与 SG 在该时间没有生效的互认安排"]
+    assert "高级认证" in markup.text("main")
+
+
+def test_recognition_refuses_what_it_cannot_read(portal: TestClient) -> None:
+    bad_member = portal.get(f"/recognition?operator={OPERATOR}&certified_by=C%20N!&recognised_by=SG&lang=en")
+    assert bad_member.status_code == 400
+    assert alert(bad_member).startswith("The input is not valid: member: 'C N!' is not a member id")
+    bad_time = portal.get(f"/recognition?operator={OPERATOR}&certified_by=CN&recognised_by=SG&at=soon&lang=zh")
+    assert bad_time.status_code == 400
+    assert alert(bad_time).startswith("输入无效：at: 'soon' is not an ISO 8601 time")
+    past = portal.get(f"/recognition?operator={OPERATOR}&certified_by=CN&recognised_by=SG&at=2020-01-01")
+    assert Markup(past.text).items["recognition-reasons"] == [
+        "CN has not certified this operator",
+        "CN and SG had no MRA in effect at that time",
+    ]
+
+
+def test_the_portal_from_the_environment_trusts_the_deployment_record(
+    chain: Chain, cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    [first, *_] = issue_samples(cli, tmp_path)
+    monkeypatch.setenv("SANZHI_DATA_DIR", str(chain.data_dir))
+    monkeypatch.setenv("SANZHI_RPC_URL", chain.rpc_url)
+    with TestClient(portal_from_settings()) as client:
+        markup = verify(client, first, "en")
+    assert markup.text("verdict-heading") == "✓ VALID"
+    assert "(deployment record)" in markup.text("main")
+
+
+def test_a_verifiable_credential_export_is_verified_too(portal: TestClient, cli: CliRunner, tmp_path: Path) -> None:
+    [first, *_] = issue_samples(cli, tmp_path)
+    credential = tmp_path / "certificate.vc.json"
+    assert cli("cert", "export", str(first), "--format", "vc", "--out", str(credential)).exit_code == 0
+    markup = verify(portal, credential, "zh")
+    assert markup.text("verdict-heading") == "✓ 有效"
+    assert set(checks(markup).values()) == {"VALID"}
