@@ -31,6 +31,9 @@ class LedgerSettings(BaseSettings):
     tx_timeout_seconds: float = 120.0
     # the Consortium (or CertificateRegistry) address a verifier trusts; default: the deployment record's
     trust_consortium: str | None = None
+    # the audit index (ledger/index): a SQLAlchemy URL, `postgresql+psycopg://...` for PostgreSQL;
+    # None: SQLite in the data directory (index.sqlite)
+    database_url: str | None = None
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> LedgerSettings:
