@@ -3,13 +3,16 @@ the audit queries filter on."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from eth_abi.exceptions import DecodingError
 
-from ledger.chain.artifacts import Artifacts
+from ledger.chain.artifacts import DEFAULT_ARTIFACTS_DIR, Artifacts
 from ledger.errors import ConfigurationError
 
 UNKNOWN_EVENT = "UnknownEvent"
@@ -119,3 +122,16 @@ class EventCatalogue:
                 pass
         raw = {"topics": [bytes.fromhex(str(t)[2:]) for t in topics], "data": bytes.fromhex(str(log["data"])[2:])}
         return DecodedLog(contract.name, UNKNOWN_EVENT, raw)
+
+
+@lru_cache(maxsize=4)
+def known_events(artifacts_dir: Path = DEFAULT_ARTIFACTS_DIR) -> frozenset[str]:
+    """The names of every event of the compiled contracts (what `search` accepts as a type)."""
+    names: set[str] = {UNKNOWN_EVENT}
+    for path in [*artifacts_dir.glob("*.json"), *artifacts_dir.glob("*.sol/*.json")]:
+        try:
+            abi = json.loads(path.read_text()).get("abi", [])
+        except (OSError, ValueError):
+            continue
+        names.update(str(item["name"]) for item in abi if item.get("type") == "event")
+    return frozenset(names)
