@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import secrets
+import shutil
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -357,6 +358,7 @@ def record_activity(chain: Chain, work: Path) -> RecordedActivity:
 
     AeoRegistryBinding(chain.client("cn-customs")).certify(member="CN", operator=AEO_OPERATOR, tier="advanced")
     set_quorum(chain, 2)
+    shutil.rmtree(chain.data_dir / "oracles", ignore_errors=True)  # an outbox of an earlier test's chain
     source = str(EXAMPLES / "aeo-cn.csv")
     make_feed(chain, "cn-oracle", quorum_wait_seconds=0.2).run(source)
     make_feed(chain, "cn-oracle-2").run(source)
@@ -375,3 +377,26 @@ def record_activity(chain: Chain, work: Path) -> RecordedActivity:
     admin.accredit(auditor, "auditor")
     admin.withdraw(auditor, "auditor")
     return RecordedActivity(issued_dir=out, certificates=certificates, successor=successor, auditor=auditor)
+
+
+def chain_log_positions(chain: Chain) -> set[tuple[int, int]]:
+    """(block, log index) of every log of the deployed contracts, straight from the node."""
+    client = chain.client()
+    assert client.deployment is not None
+    query = {
+        "fromBlock": hex(client.deployment.deployment_block),
+        "toBlock": "latest",
+        "address": [c.address for c in client.deployment.contracts.values()],
+    }
+    logs = rpc(chain.rpc_url, "eth_getLogs", [query])
+    assert isinstance(logs, list)
+    return {(int(log["blockNumber"], 16), int(log["logIndex"], 16)) for log in logs}
+
+
+def indexed_positions(engine: Engine) -> list[tuple[int, int]]:
+    """(block, log index) of every indexed event, duplicates kept."""
+    from sqlalchemy import text
+
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT block_number, log_index FROM chain_events"))
+        return [(int(b), int(i)) for b, i in rows]

@@ -117,9 +117,11 @@ class Follower:
         while stop is None or not stop.is_set():
             report.head = fetch.head_number(self.client)
             target = report.head - confirmations
-            if checkpoint.block >= target and not added:
-                break
             try:
+                if checkpoint.block >= target and not added:
+                    # nothing new, but an index must never outlive the blocks it holds
+                    self._check_still_on_chain(checkpoint, report)
+                    break
                 if added:
                     checkpoint = self._backfill(checkpoint, added, report)
                     added = {}
@@ -140,6 +142,12 @@ class Follower:
         return report
 
     # ---------------------------------------------------------------- one range
+
+    def _check_still_on_chain(self, checkpoint: Checkpoint, report: IndexReport) -> None:
+        found = fetch.headers(self.client, [checkpoint.block]).get(checkpoint.block)
+        if found is None or found.hash != checkpoint.hash:
+            self._rewind(checkpoint, report)
+            raise _ChainMoved
 
     def _index_range(self, checkpoint: Checkpoint, end: int, report: IndexReport) -> Checkpoint:
         before = fetch.headers(self.client, [checkpoint.block, end])
