@@ -400,3 +400,25 @@ def indexed_positions(engine: Engine) -> list[tuple[int, int]]:
     with engine.connect() as connection:
         rows = connection.execute(text("SELECT block_number, log_index FROM chain_events"))
         return [(int(b), int(i)) for b, i in rows]
+
+
+INDEX_BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@contextmanager
+def index_database(backend: str, request: pytest.FixtureRequest, directory: Path) -> Iterator[Engine]:
+    """A migrated, empty index on `backend` (SQLite in `directory`, or a fresh PostgreSQL
+    database on the session server), disposed of afterwards."""
+    if backend == "sqlite":
+        engine = index_engine(f"sqlite:///{directory / 'index.sqlite'}")
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+        return
+    with postgres_database(request.getfixturevalue("postgres_server")) as url:
+        engine = index_engine(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
