@@ -9,12 +9,14 @@ from pydantic import ValidationError
 
 from cli import (
     aeo_cmd,
+    audit_cmd,
     bench_cmd,
     cert_cmd,
     consortium_cmd,
     demo_cmd,
     deploy_cmd,
     evidence_cmd,
+    index_cmd,
     mra_cmd,
     node_cmd,
     oracle_cmd,
@@ -60,6 +62,8 @@ app.add_typer(mra_cmd.app, name="mra")
 app.add_typer(oracle_cmd.app, name="oracle")
 app.add_typer(evidence_cmd.app, name="evidence")
 app.command("demo")(demo_cmd.demo)
+app.command("index")(index_cmd.index)
+app.add_typer(audit_cmd.app, name="audit")
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -15,7 +15,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from ledger.index.errors import DatabaseUnavailable, IndexSchemaNewer, UnsupportedDatabase
+from ledger.index.errors import DatabaseUnavailable, IndexSchemaNewer, NotIndexed, UnsupportedDatabase
+from ledger.index.state import read_checkpoint
 from ledger.settings import LedgerSettings
 
 SQLITE_FILE = "index.sqlite"
@@ -102,8 +103,11 @@ def upgrade(engine: Engine) -> None:
 
 def current_revision(engine: Engine) -> str | None:
     """The schema revision of the database (None: never migrated)."""
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    except OperationalError as exc:
+        raise DatabaseUnavailable(shown(engine.url), str(exc.orig).strip().splitlines()[0]) from None
 
 
 def _all_revisions(config: Config) -> set[str]:
@@ -115,4 +119,21 @@ def open_index(settings: LedgerSettings, *, migrate: bool = True) -> Engine:
     engine = make_engine(database_url(settings))
     if migrate:
         upgrade(engine)
+    return engine
+
+
+def open_existing_index(settings: LedgerSettings) -> Engine:
+    """The configured index for reading: refused (NotIndexed) when nothing was ever indexed
+    there, rather than creating an empty database as a side effect of a query."""
+    url = database_url(settings)
+    parsed = parse_url(url)
+    if parsed.drivername.startswith("sqlite") and not Path(str(parsed.database)).exists():
+        raise NotIndexed(shown(parsed))
+    engine = make_engine(url)
+    if current_revision(engine) is None:
+        raise NotIndexed(shown(parsed))
+    upgrade(engine)
+    with engine.connect() as connection:
+        if read_checkpoint(connection) is None:
+            raise NotIndexed(shown(parsed))
     return engine

@@ -199,7 +199,8 @@ def test_pages_cover_everything_once_in_chain_order(audited: Engine) -> None:
         cursor = page.next_cursor
     assert seen == whole.items
     positions = [(e.block_number, e.log_index) for e in seen]
-    assert positions == sorted(positions, reverse=True) and len(set(positions)) == len(positions)
+    assert positions == sorted(positions, reverse=True)
+    assert len(set(positions)) == len(positions)
 
 
 def test_cursors_and_limits_are_checked(audited: Engine) -> None:

@@ -40,7 +40,8 @@ def test_reverted_blocks_leave_the_index(chain: Chain, index_db: Engine, tmp_pat
     kept = issue_batch(chain, tmp_path, seed=3)
     report = indexer.catch_up()
 
-    assert report.reorganisations == 1 and report.events_removed >= 2
+    assert report.reorganisations == 1
+    assert report.events_removed >= 2
     assert certificate_history(engine=index_db, root=gone).items == []
     assert [e.event for e in certificate_history(engine=index_db, root=kept).items] == ["CertificatesIssued"]
     assert sorted(indexed_positions(index_db)) == sorted(chain_log_positions(chain))
