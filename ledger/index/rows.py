@@ -29,6 +29,9 @@ def event_rows(
     # (tx, contract) -> signers of the quorum submission whose events follow in that transaction
     quorum: dict[tuple[str, str], list[str] | None] = {}
     issued_here: dict[bytes, str] = {}
+    empty = dict.fromkeys(_COLUMNS)
+    tx_keys = {tx_hash: bytes.fromhex(tx_hash[2:]) for tx_hash in txs}
+    address_keys: dict[str, bytes] = {}
     for log in logs:
         number = int(log["blockNumber"], 16)
         tx_hash = str(log["transactionHash"]).lower()
@@ -42,24 +45,26 @@ def event_rows(
             )
         if decoded.event == ISSUE_EVENT and "organisation" in columns:
             issued_here[columns["cert_root"]] = columns["organisation"]
-        rows.append(
-            {
-                "chain_id": chain_id,
-                "block_number": number,
-                "block_hash": blocks[number].hash,
-                "block_time": blocks[number].time,
-                "tx_hash": bytes.fromhex(tx_hash[2:]),
-                "log_index": int(log["logIndex"], 16),
-                "contract": decoded.contract,
-                "contract_address": bytes.fromhex(address[2:]),
-                "event": decoded.event,
-                "args": {key: jsonable(value) for key, value in decoded.args.items()},
-                "actor": tx.sender,
-                "signers": quorum.get((tx_hash, address)),
-                **dict.fromkeys(_COLUMNS),
-                **columns,
-            }
-        )
+        if address not in address_keys:
+            address_keys[address] = bytes.fromhex(address[2:])
+        block = blocks[number]
+        row = {
+            "chain_id": chain_id,
+            "block_number": number,
+            "block_hash": block.hash,
+            "block_time": block.time,
+            "tx_hash": tx_keys[tx_hash],
+            "log_index": int(log["logIndex"], 16),
+            "contract": decoded.contract,
+            "contract_address": address_keys[address],
+            "event": decoded.event,
+            "args": {key: jsonable(value) for key, value in decoded.args.items()},
+            "actor": tx.sender,
+            "signers": quorum.get((tx_hash, address)) if quorum else None,
+            **empty,
+        }
+        row.update(columns)
+        rows.append(row)
     _name_issuing_members(rows, issued_here, issuing_members)
     return rows
 
