@@ -132,17 +132,18 @@ def insert_blocks(connection: Connection, blocks: Sequence[tuple[int, bytes, byt
 
 def insert_events(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Insert events; one already there (same transaction and log index) is left as it is."""
-    if not rows or connection.dialect.name != "sqlite":
-        _insert_ignoring_duplicates(connection, EVENTS, rows)
+    if not rows:
         return
-    # Straight to the driver's executemany: SQLAlchemy's per-value bind processing costs as much
-    # as SQLite's own work on these rows, and a catch-up writes them by the ten thousand.
+    # Straight to the driver's executemany (psycopg pipelines it): SQLAlchemy's per-value bind
+    # processing costs as much as the database's own work on these rows, and a catch-up writes
+    # them by the ten thousand. The column names are the table's own, never input.
     columns = list(rows[0])
-    statement = (
-        f"INSERT INTO chain_events ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
-        "ON CONFLICT DO NOTHING"
-    )
+    postgres = connection.dialect.name == "postgresql"
     json_columns = {i for i, name in enumerate(columns) if name in ("args", "signers")}
+    marks = [("%s::jsonb" if i in json_columns else "%s") if postgres else "?" for i in range(len(columns))]
+    statement = (
+        f"INSERT INTO chain_events ({', '.join(columns)}) VALUES ({', '.join(marks)}) ON CONFLICT DO NOTHING"
+    )
     connection.exec_driver_sql(
         statement,
         [
