@@ -44,7 +44,8 @@ def _short(value: Any) -> str:
 def _summary(event: AuditEvent) -> str:
     """The details worth a glance: what the org and actor columns already say is left out, and
     hashes (shortened) come after the values people read."""
-    plain, hashes = [], []
+    plain: list[str] = []
+    hashes: list[str] = []
     for key, value in event.details.items():
         if value in (None, "", []) or value in (event.organisation, event.actor):
             continue
