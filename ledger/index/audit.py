@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import ColumnElement, Connection, Engine, and_, false, or_, select, true, tuple_
 
 from ledger.aeo.codes import operator_hash
@@ -48,6 +48,12 @@ class AuditFilter(BaseModel):
     certified_by: str | None = None
     since: datetime | None = Field(None, description="From this time (inclusive)")
     until: datetime | None = Field(None, description="Before this time")
+
+    @field_validator("since", "until")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        """A time without an offset is UTC, as everywhere in sanzhi (never the machine's zone)."""
+        return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 class AuditPage(BaseModel):
@@ -175,7 +181,9 @@ def _certificate_events(root: bytes | None, leaf: bytes | None) -> ColumnElement
 
 
 def filter_condition(connection: Connection, filters: AuditFilter) -> ColumnElement[bool]:
-    """The WHERE clause of a search (exposed for the CSV export)."""
+    """The WHERE clause of a search."""
+    if filters.since is not None and filters.until is not None and filters.since >= filters.until:
+        raise InvalidInput("`since` must be before `until`", path="until")
     conditions: list[ColumnElement[bool]] = [_block_range(connection, filters.since, filters.until)]
     if filters.organisation:
         conditions.append(EVENTS.c.organisation == _member(filters.organisation))

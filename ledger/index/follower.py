@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from ledger.chain.client import LedgerClient
 from ledger.errors import NodeNotRunning, NotDeployed, TransactionFailed
@@ -262,12 +263,13 @@ def follow(
     on_report: Callable[[IndexReport], None] | None = None,
     on_error: Callable[[Exception], None] | None = None,
 ) -> None:
-    """Catch up, wait `poll_seconds`, again, until `stop` is set. An unreachable or failing node
-    is reported and retried; a chain reset (or any other refusal) ends the loop by raising."""
+    """Catch up, wait `poll_seconds`, again, until `stop` is set. An unreachable or failing node,
+    or a database that dropped the connection, is reported and retried; a chain reset (or any
+    other refusal) ends the loop by raising."""
     while not stop.is_set():
         try:
             report = follower.catch_up(confirmations=confirmations, stop=stop)
-        except (NodeNotRunning, TransactionFailed) as exc:
+        except (NodeNotRunning, TransactionFailed, OperationalError) as exc:
             if on_error is not None:
                 on_error(exc)
         else:

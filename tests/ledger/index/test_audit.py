@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -92,6 +94,20 @@ def test_a_time_range_selects_by_block_time(audited: Engine) -> None:
     assert search(engine=audited, filters=after).items == []
     before = AuditFilter(until=everything[-1].time)
     assert search(engine=audited, filters=before).items == []
+    naive = AuditFilter(since=revoked.time.replace(tzinfo=None), until=revoked.time.replace(tzinfo=None) + timedelta(1))
+    previous = os.environ.get("TZ")
+    os.environ["TZ"] = "Asia/Shanghai"  # a machine whose local time is not UTC
+    time.tzset()
+    try:
+        assert revoked in search(engine=audited, filters=naive, limit=500).items  # no offset: UTC
+    finally:
+        if previous is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = previous
+        time.tzset()
+    with pytest.raises(InvalidInput, match="before"):
+        search(engine=audited, filters=AuditFilter(since=revoked.time, until=revoked.time))
 
 
 def test_what_one_account_did(audited: Engine) -> None:
