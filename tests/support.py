@@ -306,7 +306,11 @@ class RecordedActivity:
     auditor: str  # address accredited and withdrawn
 
 
-def _issue(client: LedgerClient, docs_dir: Path, out: Path, data_dir: Path, count: int, seed: int) -> list[Path]:
+def issue_sample_certificates(
+    client: LedgerClient, docs_dir: Path, out: Path, data_dir: Path, count: int, seed: int
+) -> list[Path]:
+    """`count` sample certificates of origin from CN to SG, issued into `out` (the issuer's
+    record of numbers in `data_dir`); the wrapped files."""
     from ledger.certificates.issuance import issue_files
     from ledger.certificates.numbers import IssuedNumbers
     from ledger.certificates.registry import CertificateRegistryBinding
@@ -343,9 +347,9 @@ def record_activity(chain: Chain, work: Path) -> RecordedActivity:
 
     issuer = chain.client("cn-issuer")
     out = work / "issued"
-    paths = _issue(issuer, work / "docs", out, chain.data_dir, 4, seed=7)
+    paths = issue_sample_certificates(issuer, work / "docs", out, chain.data_dir, 4, seed=7)
     certificates = [read_wrapped(p) for p in paths]
-    [successor_path] = [p for p in _issue(issuer, work / "docs2", work / "issued2", chain.data_dir, 1, seed=8)]
+    [successor_path] = issue_sample_certificates(issuer, work / "docs2", work / "issued2", chain.data_dir, 1, seed=8)
     successor = read_wrapped(successor_path)
     cn = CertificateRegistryBinding(issuer)
     CertificateRegistryBinding(chain.client("sg-customs")).utilize(

@@ -19,10 +19,7 @@ from ledger.chain.codec import abi_type
 ARTIFACTS = Artifacts(DEFAULT_ARTIFACTS_DIR)
 CONTRACTS = ("Consortium", "CertificateRegistry", "AeoRegistry", "EvidenceRegistry")
 EVENTS = [
-    (contract, item)
-    for contract in CONTRACTS
-    for item in ARTIFACTS.get(contract).abi
-    if item.get("type") == "event"
+    (contract, item) for contract in CONTRACTS for item in ARTIFACTS.get(contract).abi if item.get("type") == "event"
 ]
 
 
@@ -67,9 +64,8 @@ def test_every_event_decodes_as_eth_abi_decodes_it(contract: str, item: dict[str
     indexed = [p for p in inputs if p.get("indexed")]
     plain = [p for p in inputs if not p.get("indexed")]
     expected = {p["name"]: abi_decode([abi_type(p)], word)[0] for p, word in zip(indexed, topics, strict=True)}
-    expected.update(
-        zip([p["name"] for p in plain], abi_decode([abi_type(p) for p in plain], bytes.fromhex(log["data"][2:])))
-    )
+    data = abi_decode([abi_type(p) for p in plain], bytes.fromhex(log["data"][2:]))
+    expected.update(zip([p["name"] for p in plain], data, strict=True))
     assert decoded == expected
 
 

@@ -15,14 +15,16 @@ from ledger.index.audit import certificate_history
 from ledger.index.errors import ChainReset
 from ledger.index.follower import Follower
 from ledger.settings import LedgerSettings
-from tests.support import Chain, _issue, chain_log_positions, free_port, indexed_positions, rpc
+from tests.support import Chain, chain_log_positions, free_port, indexed_positions, issue_sample_certificates, rpc
 
 
 def issue_batch(chain: Chain, work: Path, seed: int, count: int = 2) -> str:
     """Issue `count` certificates of origin; the batch root."""
     from ledger.certificates.wrapped import read_wrapped
 
-    paths = _issue(chain.client("cn-issuer"), work / f"docs{seed}", work / f"out{seed}", chain.data_dir, count, seed)
+    paths = issue_sample_certificates(
+        chain.client("cn-issuer"), work / f"docs{seed}", work / f"out{seed}", chain.data_dir, count, seed
+    )
     return read_wrapped(paths[0]).proof.root
 
 
