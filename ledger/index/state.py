@@ -141,9 +141,7 @@ def insert_events(connection: Connection, rows: Sequence[dict[str, Any]]) -> Non
     postgres = connection.dialect.name == "postgresql"
     json_columns = {i for i, name in enumerate(columns) if name in ("args", "signers")}
     marks = [("%s::jsonb" if i in json_columns else "%s") if postgres else "?" for i in range(len(columns))]
-    statement = (
-        f"INSERT INTO chain_events ({', '.join(columns)}) VALUES ({', '.join(marks)}) ON CONFLICT DO NOTHING"
-    )
+    statement = f"INSERT INTO chain_events ({', '.join(columns)}) VALUES ({', '.join(marks)}) ON CONFLICT DO NOTHING"
     connection.exec_driver_sql(
         statement,
         [
