@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from cli import bench_aeo, bench_cert, bench_docs, bench_evidence
+from cli import bench_aeo, bench_cert, bench_docs, bench_evidence, bench_index
 
 app = typer.Typer(help="Benchmarks (results as JSON, written to --out).", no_args_is_help=True)
 app.command("certificates")(bench_cert.certificates)
 app.command("aeo")(bench_aeo.aeo)
 app.command("evidence")(bench_evidence.evidence)
 app.command("docs")(bench_docs.docs)
+app.command("index")(bench_index.index)

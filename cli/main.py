@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from cli import (
     aeo_cmd,
+    audit_cmd,
     bench_cmd,
     cert_cmd,
     consortium_cmd,
@@ -16,6 +17,7 @@ from cli import (
     deploy_cmd,
     docs_cmd,
     evidence_cmd,
+    index_cmd,
     ipfs_cmd,
     mra_cmd,
     node_cmd,
@@ -66,6 +68,8 @@ app.add_typer(docs_cmd.app, name="docs")
 app.command("demo")(demo_cmd.demo)
 app.add_typer(stats_cmd.app, name="stats")
 app.add_typer(ipfs_cmd.app, name="ipfs")
+app.command("index")(index_cmd.index)
+app.add_typer(audit_cmd.app, name="audit")
 
 
 def run(argv: list[str] | None = None) -> int:

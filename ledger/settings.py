@@ -34,6 +34,9 @@ class LedgerSettings(BaseSettings):
     # the IPFS node's HTTP RPC API (/ip4/127.0.0.1/tcp/5001 or http://host:port) that encrypted
     # documents are also stored on; None: they stay in the local store under the data dir only
     ipfs_api: str | None = None
+    # the audit index (ledger/index): a SQLAlchemy URL, `postgresql+psycopg://...` for PostgreSQL;
+    # None: SQLite in the data directory (index.sqlite)
+    database_url: str | None = None
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> LedgerSettings:

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
+import warnings
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 from ledger.devnet.consortium import deploy_dev
 from ledger.devnet.node import EmbeddedNode, NodeProfile
-from tests.support import Chain, CliRunner, free_port, rpc
+from tests.support import Chain, CliRunner, free_port, index_engine, postgres_database, rpc
 
 
 @pytest.fixture(scope="session")
@@ -126,3 +130,45 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             "  no font with Chinese glyphs is installed: Chinese text shows as boxes in them "
             "(apt-get install fonts-noto-cjk); the tests read the page text, not the pixels"
         )
+
+
+def postgres_server() -> Iterator[str]:
+    """A real PostgreSQL server for the session (PyPI pgserver: no root or system package
+    needed); yields its libpq URI.
+
+    Its data directory is a temporary directory of its own, not pytest's: run as root, pgserver
+    runs PostgreSQL as an unprivileged user that must traverse the path, and pytest keeps its
+    base directory private (0700) whenever a session starts.
+    """
+    base = Path(tempfile.mkdtemp(prefix="sanzhi-pg-"))
+    with warnings.catch_warnings():
+        # platformdirs warns at pgserver's import when XDG_RUNTIME_DIR is unset
+        warnings.simplefilter("ignore")
+        import pgserver
+
+        server = pgserver.get_server(base / "data", cleanup_mode="delete")
+    try:
+        yield server.get_uri()
+    finally:
+        server.cleanup()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def index_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty index database: SQLite in tmp, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'index.sqlite'}"
+        return
+    with postgres_database(request.getfixturevalue("postgres_server")) as url:
+        yield url
+
+
+@pytest.fixture
+def index_db(index_url: str) -> Iterator[Engine]:
+    """The migrated index at `index_url`."""
+    engine = index_engine(index_url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()

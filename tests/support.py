@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import copy
 import json
+import secrets
+import shutil
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
+from sqlalchemy import Engine
 
 from cli.main import run
 from ledger.aeo import AeoRegistryBinding
-from ledger.certificates.wrapped import IssuerIdentity
+from ledger.certificates.wrapped import IssuerIdentity, WrappedCertificate
 from ledger.chain.client import LedgerClient
 from ledger.connect import build_client
 from ledger.devnet.node import NodeProfile
@@ -323,7 +328,6 @@ class FakeIpfsApi:
 # ---------------------------------------------------------------- portal and browser
 # (imports here, not at the top: this section is appended to a file others edit too)
 
-import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
@@ -490,3 +494,174 @@ def assert_accessible(html: str, lang: str) -> Markup:
 def alert(response: Any) -> str:
     """The text of a page's role=alert message."""
     return Markup(response.text).text("alert")
+
+
+# ---------------------------------------------------------------- audit index
+
+
+def postgres_database_url(server_uri: str, name: str) -> str:
+    """A SQLAlchemy URL of database `name` on the session's PostgreSQL server."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(server_uri).set(drivername="postgresql+psycopg", database=name)
+    return url.render_as_string(hide_password=False)
+
+
+@contextmanager
+def postgres_database(server_uri: str) -> Iterator[str]:
+    """A fresh, empty database on the session's PostgreSQL server, dropped afterwards."""
+    import psycopg
+
+    name = f"index_{secrets.token_hex(6)}"
+    with psycopg.connect(server_uri, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield postgres_database_url(server_uri, name)
+    finally:
+        with psycopg.connect(server_uri, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def index_engine(url: str) -> Engine:
+    """An engine of the index at `url`, migrated."""
+    from ledger.index.db import make_engine, upgrade
+
+    engine = make_engine(url)
+    upgrade(engine)
+    return engine
+
+
+AEO_OPERATOR = "USCI:91110000MA01INDEX7"  # certified by CN's customs key (not the oracle feed)
+AUDITOR_CANDIDATE = "exporter"  # accredited as CN's auditor, then withdrawn
+
+
+@dataclass
+class RecordedActivity:
+    """What `record_activity` did on the chain, for the index tests to look for."""
+
+    issued_dir: Path
+    certificates: list[WrappedCertificate]  # CN's, to SG, in leaf order of one batch
+    successor: WrappedCertificate  # supersedes certificates[3]
+    auditor: str  # address accredited and withdrawn
+
+
+def issue_sample_certificates(
+    client: LedgerClient, docs_dir: Path, out: Path, data_dir: Path, count: int, seed: int
+) -> list[Path]:
+    """`count` sample certificates of origin from CN to SG, issued into `out` (the issuer's
+    record of numbers in `data_dir`); the wrapped files."""
+    from ledger.certificates.issuance import issue_files
+    from ledger.certificates.numbers import IssuedNumbers
+    from ledger.certificates.registry import CertificateRegistryBinding
+    from ledger.documents.registry import to_json_data
+    from ledger.documents.samples import generate_samples
+
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    files = []
+    for n, document in enumerate(generate_samples("certificate-of-origin", count, seed, origin="CN", destination="SG")):
+        files.append(docs_dir / f"co-{seed}-{n}.json")
+        files[-1].write_text(json.dumps(to_json_data(document), ensure_ascii=False))
+    issue_files(
+        registry=CertificateRegistryBinding(client),
+        doc_type="certificate-of-origin",
+        files=files,
+        out_dir=out,
+        numbers=IssuedNumbers(data_dir / "issuer" / "numbers.sqlite"),
+    )
+    return sorted(out.glob("co-*.json"))
+
+
+def record_activity(chain: Chain, work: Path) -> RecordedActivity:
+    """Real activity of every kind the index follows: CN issues four certificates of origin to
+    SG (and one more that supersedes the fourth), SG customs draws on the first, CN revokes the
+    second, suspends and reinstates the third; CN customs certifies an operator, CN's two
+    oracles (quorum 2) feed oracles/examples/aeo-cn.csv; CN proposes an MRA that SG accepts;
+    CN's admin accredits an auditor and withdraws it."""
+    from ledger.aeo import AeoRegistryBinding, MraBinding
+    from ledger.aeo.codes import parse_tiers
+    from ledger.certificates.registry import CertificateRegistryBinding
+    from ledger.certificates.wrapped import read_wrapped
+    from ledger.consortium.binding import ConsortiumBinding
+    from ledger.devnet.consortium import dev_address
+
+    issuer = chain.client("cn-issuer")
+    out = work / "issued"
+    paths = issue_sample_certificates(issuer, work / "docs", out, chain.data_dir, 4, seed=7)
+    certificates = [read_wrapped(p) for p in paths]
+    [successor_path] = issue_sample_certificates(issuer, work / "docs2", work / "issued2", chain.data_dir, 1, seed=8)
+    successor = read_wrapped(successor_path)
+    cn = CertificateRegistryBinding(issuer)
+    CertificateRegistryBinding(chain.client("sg-customs")).utilize(
+        certificates[0], declaration="SG-IMP-2026-000001", quantity="1.5"
+    )
+    cn.revoke(certificates[1], "fraud")
+    cn.suspend(certificates[2], "under-investigation")
+    cn.reinstate(certificates[2])
+    cn.supersede(certificates[3], successor)
+
+    AeoRegistryBinding(chain.client("cn-customs")).certify(member="CN", operator=AEO_OPERATOR, tier="advanced")
+    set_quorum(chain, 2)
+    shutil.rmtree(chain.data_dir / "oracles", ignore_errors=True)  # an outbox of an earlier test's chain
+    source = str(EXAMPLES / "aeo-cn.csv")
+    make_feed(chain, "cn-oracle", quorum_wait_seconds=0.2).run(source)
+    make_feed(chain, "cn-oracle-2").run(source)
+
+    mask = parse_tiers("general,advanced")
+    MraBinding(chain.client("cn-customs")).propose(
+        member="CN", partner="SG", tiers_recognised_by_member=mask, tiers_recognised_by_partner=mask
+    )
+    MraBinding(chain.client("sg-customs")).accept(
+        member="SG", partner="CN", tiers_recognised_by_proposer=mask, tiers_recognised_by_partner=mask,
+        effective_from=None,
+    )  # fmt: skip
+
+    auditor = dev_address(AUDITOR_CANDIDATE)
+    admin = ConsortiumBinding(chain.client("cn-admin"))
+    admin.accredit(auditor, "auditor")
+    admin.withdraw(auditor, "auditor")
+    return RecordedActivity(issued_dir=out, certificates=certificates, successor=successor, auditor=auditor)
+
+
+def chain_log_positions(chain: Chain) -> set[tuple[int, int]]:
+    """(block, log index) of every log of the deployed contracts, straight from the node."""
+    client = chain.client()
+    assert client.deployment is not None
+    query = {
+        "fromBlock": hex(client.deployment.deployment_block),
+        "toBlock": "latest",
+        "address": [c.address for c in client.deployment.contracts.values()],
+    }
+    logs = rpc(chain.rpc_url, "eth_getLogs", [query])
+    assert isinstance(logs, list)
+    return {(int(log["blockNumber"], 16), int(log["logIndex"], 16)) for log in logs}
+
+
+def indexed_positions(engine: Engine) -> list[tuple[int, int]]:
+    """(block, log index) of every indexed event, duplicates kept."""
+    from sqlalchemy import text
+
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT block_number, log_index FROM chain_events"))
+        return [(int(b), int(i)) for b, i in rows]
+
+
+INDEX_BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@contextmanager
+def index_database(backend: str, request: pytest.FixtureRequest, directory: Path) -> Iterator[Engine]:
+    """A migrated, empty index on `backend` (SQLite in `directory`, or a fresh PostgreSQL
+    database on the session server), disposed of afterwards."""
+    if backend == "sqlite":
+        engine = index_engine(f"sqlite:///{directory / 'index.sqlite'}")
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+        return
+    with postgres_database(request.getfixturevalue("postgres_server")) as url:
+        engine = index_engine(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()

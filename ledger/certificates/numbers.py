@@ -69,3 +69,12 @@ class IssuedNumbers:
                 "INSERT OR IGNORE INTO issued_numbers VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(chain_id, registry.lower(), member, cert_type, number, root, now) for number, root in entries],
             )
+
+    def recorded(self) -> list[tuple[int, str, str, str, str, str]]:
+        """Every recorded (chain id, registry, member, type, number, root), oldest first: what
+        the audit index imports as the issuer's records."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT chain_id, registry, member, cert_type, number, root FROM issued_numbers ORDER BY recorded_at"
+            )
+            return [(int(c), str(r), str(m), str(t), str(n), str(root)) for c, r, m, t, n, root in rows]

@@ -29,6 +29,7 @@ CONCEPTS = (
     "ledger.store",
     "ledger.statistics",
     "ledger.devnet",
+    "ledger.index",
 )
 
 

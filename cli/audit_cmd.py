@@ -1,0 +1,193 @@
+"""`sanzhi audit ...`: questions answered from the audit index (`sanzhi index` fills it); no
+node is needed and the chain is never scanned."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cli.context import JsonOption, print_json, print_rows, state
+from ledger.errors import InvalidInput
+from ledger.index import (
+    AuditEvent,
+    AuditFilter,
+    AuditPage,
+    CertificateHistory,
+    accreditation_history,
+    certificate_history,
+    export_csv,
+    mra_history,
+    operator_history,
+    search,
+)
+from ledger.index.db import open_existing_index
+from ledger.timestamps import parse_time
+
+app = typer.Typer(help="Audit queries over the index: who did what, when.", no_args_is_help=True)
+
+LimitOption = Annotated[int, typer.Option("--limit", min=1, max=500, help="Events per page.")]
+CursorOption = Annotated[str | None, typer.Option("--cursor", help="The next-page cursor a previous page printed.")]
+CertifiedByOption = Annotated[
+    str | None, typer.Option("--certified-by", help="Member that certified the operator (with an id in clear).")
+]
+
+
+def _short(value: Any) -> str:
+    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    return f"{text[:10]}…{text[-4:]}" if text.startswith("0x") and len(text) > 20 else text
+
+
+def _summary(event: AuditEvent) -> str:
+    """The details worth a glance: what the org and actor columns already say is left out, and
+    hashes (shortened) come after the values people read."""
+    plain: list[str] = []
+    hashes: list[str] = []
+    for key, value in event.details.items():
+        if value in (None, "", []) or value in (event.organisation, event.actor):
+            continue
+        (hashes if isinstance(value, str) and value.startswith("0x") else plain).append(f"{key}={_short(value)}")
+    if event.signers:
+        plain.append(f"signed-by={','.join(_short(s) for s in event.signers)}")
+    text = " ".join(plain + hashes)
+    return text if len(text) <= 140 else text[:139] + "…"
+
+
+def _print_page(page: AuditPage, as_json: bool) -> None:
+    if as_json:
+        print_json(page)
+        return
+    if not page.items:
+        typer.echo("no events")
+    else:
+        print_rows(
+            [
+                (
+                    e.time.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    e.event,
+                    e.organisation or "-",
+                    _short(e.actor),
+                    _short(e.tx_hash),
+                    _summary(e),
+                )
+                for e in page.items
+            ],
+            ("time (UTC)", "event", "org", "actor", "tx", "details"),
+        )
+    if page.next_cursor:
+        typer.echo(f"more: --cursor {page.next_cursor}")
+
+
+def _time(value: str | None, path: str) -> Any:
+    return parse_time(value, path=path) if value else None
+
+
+@app.command("search")
+def search_command(
+    ctx: typer.Context,
+    organisation: Annotated[str | None, typer.Option("--org", help="Member that acted, e.g. CN.")] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="Account that sent the transaction.")] = None,
+    event: Annotated[list[str] | None, typer.Option("--event", help="Event type (repeatable).")] = None,
+    certificate: Annotated[
+        str | None, typer.Option("--certificate", help="Certificate number (your issuer records), root or leaf.")
+    ] = None,
+    operator: Annotated[str | None, typer.Option("--operator", help="Operator id, or its 0x hash.")] = None,
+    certified_by: CertifiedByOption = None,
+    since: Annotated[str | None, typer.Option("--since", help="From this time (ISO 8601, UTC if no offset).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Before this time.")] = None,
+    limit: LimitOption = 50,
+    cursor: CursorOption = None,
+    csv_file: Annotated[Path | None, typer.Option("--csv", help="Write every match to this CSV file.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Events matching every filter given, newest first."""
+    filters = AuditFilter(
+        organisation=organisation,
+        actor=actor,
+        event_types=event or [],
+        certificate=certificate,
+        operator=operator,
+        certified_by=certified_by,
+        since=_time(since, "since"),
+        until=_time(until, "until"),
+    )
+    engine = open_existing_index(state(ctx).settings)
+    if csv_file is None:
+        _print_page(search(engine=engine, filters=filters, limit=limit, cursor=cursor), as_json)
+        return
+    written = _write_csv(engine, filters, csv_file)
+    if as_json:
+        print_json({"csv": str(csv_file), "events": written})
+    else:
+        typer.echo(f"{written} events written to {csv_file}")
+
+
+def _write_csv(engine: Any, filters: AuditFilter, path: Path) -> int:
+    """Stream to a temporary file beside `path`, then rename: a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            written = export_csv(engine=engine, filters=filters, out=out)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return written
+
+
+@app.command("history")
+def history_command(
+    ctx: typer.Context,
+    certificate: Annotated[
+        str | None, typer.Option("--certificate", help="A certificate number from your issuer records.")
+    ] = None,
+    leaf: Annotated[str | None, typer.Option("--leaf", help="A certificate's leaf (0x hash).")] = None,
+    root: Annotated[str | None, typer.Option("--root", help="A batch root (0x hash).")] = None,
+    operator: Annotated[str | None, typer.Option("--operator", help="An operator's AEO history.")] = None,
+    certified_by: CertifiedByOption = None,
+    account: Annotated[str | None, typer.Option("--account", help="An account's accreditations.")] = None,
+    member: Annotated[
+        str | None, typer.Option("--member", help="A member's accreditations (or MRAs with --mra).")
+    ] = None,
+    mra: Annotated[bool, typer.Option("--mra", help="MRA history (of --member, with --partner).")] = False,
+    partner: Annotated[str | None, typer.Option("--partner", help="The other member of an MRA.")] = None,
+    limit: LimitOption = 50,
+    cursor: CursorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The history of one certificate, operator, account, member or MRA, oldest first."""
+    subjects = [
+        name
+        for name, given in (
+            ("--certificate/--leaf/--root", certificate or leaf or root),
+            ("--operator", operator),
+            ("--account/--member", (account or member) and not mra),
+            ("--mra", mra),
+        )
+        if given
+    ]
+    if len(subjects) != 1:
+        raise InvalidInput(
+            "name exactly one of --certificate (or --leaf/--root), --operator, --account/--member, --mra"
+        )
+    engine = open_existing_index(state(ctx).settings)
+    page: AuditPage
+    if subjects[0].startswith("--certificate"):
+        page = certificate_history(engine=engine, number=certificate, leaf=leaf, root=root, limit=limit, cursor=cursor)
+    elif operator:
+        page = operator_history(engine=engine, operator=operator, certified_by=certified_by, limit=limit, cursor=cursor)
+    elif mra:
+        page = mra_history(engine=engine, member=member, partner=partner, limit=limit, cursor=cursor)
+    else:
+        page = accreditation_history(engine=engine, account=account, member=member, limit=limit, cursor=cursor)
+    if isinstance(page, CertificateHistory) and page.records and not as_json:
+        for record in page.records:
+            typer.echo(
+                f"{record.number}: {record.cert_type} issued by {record.issuing_member} "
+                f"for {record.importing_member or '?'} on {record.issue_date or '?'} (root {_short(record.root)})"
+            )
+    _print_page(page, as_json)

@@ -1,0 +1,204 @@
+"""The issuing member's own records in the index: certificate numbers in clear, document type
+and countries, next to the root and leaf the chain knows. Read from the wrapped certificates an
+issuance wrote and from the issuer's record of issued numbers, so "find certificate
+CN2026SG000042" works for the member that issued it (no one else has these records)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import Connection, Engine, Table, and_, insert, select, update
+
+from ledger.certificates.numbers import IssuedNumbers
+from ledger.certificates.wrapped import WrappedCertificate, canonical_number, check_integrity, number_hash, read_wrapped
+from ledger.documents import document_model
+from ledger.errors import LedgerError
+from ledger.index.errors import NotIndexed
+from ledger.index.models import Base
+from ledger.index.state import EVENTS, read_checkpoint
+
+RECORDS: Table = Base.metadata.tables["issued_certificates"]
+MAX_SKIPS_LISTED = 50
+
+
+class IssuerRecord(BaseModel):
+    number: str
+    cert_type: str
+    issuing_member: str
+    importing_member: str | None
+    registry: str
+    root: str
+    leaf: str | None
+    issue_date: str | None  # the document's
+    anchored_at: datetime | None  # the block time of the batch's CertificatesIssued, once indexed
+    source: str | None
+
+
+class SkippedFile(BaseModel):
+    path: str
+    reason: str
+
+
+class ImportReport(BaseModel):
+    read: int
+    recorded: int  # new records, or records completed with their leaf
+    unchanged: int
+    skipped: list[SkippedFile]  # the first MAX_SKIPS_LISTED
+    skipped_count: int
+
+
+def _hex(value: bytes | None) -> str | None:
+    return None if value is None else "0x" + bytes(value).hex()
+
+
+def _files(paths: Sequence[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.glob("*.json") if not p.name.startswith("."))
+        else:
+            yield path
+
+
+def _indexed(connection: Connection, where: str) -> tuple[int, dict[str, str]]:
+    state = connection.execute(select(Base.metadata.tables["index_state"])).mappings().first()
+    if state is None or read_checkpoint(connection) is None:
+        raise NotIndexed(where)
+    return int(state["chain_id"]), dict(state["contracts"])
+
+
+def _record_of(wrapped: WrappedCertificate, path: Path) -> dict[str, Any]:
+    integrity = check_integrity(wrapped)
+    if not integrity.valid:
+        raise LedgerError(f"not intact: {integrity.reason}")
+    field = document_model(wrapped.type).number_field
+    number = wrapped.data.get(field)
+    if not isinstance(number, str):
+        raise LedgerError(f"its {field} is hidden")
+    if number_hash(number).hex() != wrapped.proof.number_hash[2:]:
+        raise LedgerError("its number is not the one its leaf commits to")
+    issue_date = wrapped.data.get("issue_date")
+    return {
+        "chain_id": wrapped.proof.chain_id,
+        "registry_address": bytes.fromhex(wrapped.proof.registry[2:]),
+        "member": wrapped.issuer.member_id,
+        "cert_type": wrapped.type,
+        "number": canonical_number(number),
+        "number_hash": bytes.fromhex(wrapped.proof.number_hash[2:]),
+        "root": bytes.fromhex(wrapped.proof.root[2:]),
+        "leaf": wrapped.leaf,
+        "importing_member": wrapped.proof.importing_member,
+        "document_hash": bytes.fromhex(wrapped.document_hash[2:]),
+        "issue_date": issue_date if isinstance(issue_date, str) else None,
+        "source": str(path.resolve())[:1024],
+        "recorded_at": int(time.time()),
+    }
+
+
+def _key(record: dict[str, Any]) -> Any:
+    return and_(*(RECORDS.c[k] == record[k] for k in ("chain_id", "registry_address", "member", "cert_type")),
+                RECORDS.c.number == record["number"], RECORDS.c.root == record["root"])  # fmt: skip
+
+
+def _store(connection: Connection, record: dict[str, Any]) -> str:
+    """'recorded', 'unchanged', or raises when another certificate holds that number and batch."""
+    existing = connection.execute(select(RECORDS.c.id, RECORDS.c.leaf).where(_key(record))).first()
+    if existing is None:
+        connection.execute(insert(RECORDS).values(**record))
+        return "recorded"
+    if existing.leaf is None and record["leaf"] is not None:
+        connection.execute(update(RECORDS).where(RECORDS.c.id == existing.id).values(**record))
+        return "recorded"
+    if record["leaf"] is None or bytes(existing.leaf) == record["leaf"]:
+        return "unchanged"
+    raise LedgerError("another certificate with this number in this batch is recorded")
+
+
+def import_wrapped(*, engine: Engine, paths: Sequence[Path]) -> ImportReport:
+    """Record the certificates of these wrapped files (directories: their *.json files) that
+    belong to the indexed chain and registry; any other file is skipped with its reason."""
+    report = ImportReport(read=0, recorded=0, unchanged=0, skipped=[], skipped_count=0)
+    with engine.begin() as connection:
+        chain_id, contracts = _indexed(connection, str(engine.url))
+        registry = contracts.get("CertificateRegistry", "").lower()
+        for path in _files(paths):
+            report.read += 1
+            try:
+                wrapped = read_wrapped(path)
+                if wrapped.proof.chain_id != chain_id or wrapped.proof.registry.lower() != registry:
+                    raise LedgerError(f"anchored on chain {wrapped.proof.chain_id} in {wrapped.proof.registry}, "
+                                      "not in the indexed registry")  # fmt: skip
+                outcome = _store(connection, _record_of(wrapped, path))
+            except LedgerError as exc:
+                report.skipped_count += 1
+                if len(report.skipped) < MAX_SKIPS_LISTED:
+                    report.skipped.append(SkippedFile(path=str(path), reason=exc.message))
+                continue
+            if outcome == "recorded":
+                report.recorded += 1
+            else:
+                report.unchanged += 1
+    return report
+
+
+def import_numbers(*, engine: Engine, numbers: IssuedNumbers) -> ImportReport:
+    """Record what the issuer's record of issued numbers holds for the indexed registry (number
+    and batch root; the leaf comes with the wrapped file)."""
+    report = ImportReport(read=0, recorded=0, unchanged=0, skipped=[], skipped_count=0)
+    with engine.begin() as connection:
+        chain_id, contracts = _indexed(connection, str(engine.url))
+        registry = contracts.get("CertificateRegistry", "").lower()
+        for chain, address, member, cert_type, number, root in numbers.recorded():
+            report.read += 1
+            if chain != chain_id or address.lower() != registry:
+                continue  # another deployment's numbers: not this index's business
+            record = {
+                "chain_id": chain,
+                "registry_address": bytes.fromhex(address[2:]),
+                "member": member,
+                "cert_type": cert_type,
+                "number": canonical_number(number),
+                "number_hash": number_hash(number),
+                "root": bytes.fromhex(root[2:]),
+                "leaf": None,
+                "recorded_at": int(time.time()),
+            }
+            if _store(connection, record) == "recorded":
+                report.recorded += 1
+            else:
+                report.unchanged += 1
+    return report
+
+
+def records_by_number(connection: Connection, number: str) -> list[IssuerRecord]:
+    """The issuer records of a certificate number (in any spelling of it), with anchoring time."""
+    rows = connection.execute(select(RECORDS).where(RECORDS.c.number == canonical_number(number))).mappings().all()
+    roots = list({bytes(row["root"]) for row in rows})
+    anchored = dict(
+        connection.execute(
+            select(EVENTS.c.cert_root, EVENTS.c.block_time).where(
+                EVENTS.c.event == "CertificatesIssued", EVENTS.c.cert_root.in_(roots)
+            )
+        ).all()
+    ) if roots else {}  # fmt: skip
+    return [
+        IssuerRecord(
+            number=row["number"],
+            cert_type=row["cert_type"],
+            issuing_member=row["member"],
+            importing_member=row["importing_member"],
+            registry="0x" + bytes(row["registry_address"]).hex(),
+            root="0x" + bytes(row["root"]).hex(),
+            leaf=_hex(row["leaf"]),
+            issue_date=row["issue_date"],
+            anchored_at=(
+                datetime.fromtimestamp(anchored[bytes(row["root"])], tz=UTC) if bytes(row["root"]) in anchored else None
+            ),
+            source=row["source"],
+        )
+        for row in rows
+    ]

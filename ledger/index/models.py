@@ -1,0 +1,155 @@
+"""The index's tables (SQLAlchemy 2 typed ORM); migrations/ creates them.
+
+One database indexes one chain: `index_state` names it (chain id, genesis, the deployment)
+and the follower refuses any other. Hashes and addresses are stored as bytes (32 and 20),
+member ids as text (`CN`), times as unix seconds: every audit filter is an equality on one
+column followed by the chain order (block_number, log_index), and each has a composite index
+in that order, partial (non-null rows only) where most events leave the column empty.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Index, Integer, LargeBinary, String, UniqueConstraint, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+Hash = LargeBinary(32)
+Address = LargeBinary(20)
+# SQLite gives an autoincrementing key only to a column declared exactly INTEGER PRIMARY KEY
+RowId = BigInteger().with_variant(Integer(), "sqlite")
+Json = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
+
+# event columns an audit filters on, each indexed as (column, block_number, log_index)
+FILTER_COLUMNS = (
+    "organisation",
+    "partner",
+    "cert_root",
+    "cert_leaf",
+    "number_key",
+    "successor_leaf",
+    "operator",
+    "account",
+    "consignment",
+)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def _filter_index(column: str) -> Index:
+    where = text(f"{column} IS NOT NULL")
+    return Index(
+        f"ix_chain_events_{column}",
+        column,
+        "block_number",
+        "log_index",
+        sqlite_where=where,
+        postgresql_where=where,
+    )
+
+
+class ChainEvent(Base):
+    """One contract event (log) of the indexed deployment, decoded."""
+
+    __tablename__ = "chain_events"
+    __table_args__ = (
+        UniqueConstraint("chain_id", "tx_hash", "log_index", name="uq_chain_events_tx_log"),
+        Index("ix_chain_events_position", "block_number", "log_index", unique=True),
+        Index("ix_chain_events_actor", "actor", "block_number", "log_index"),
+        Index("ix_chain_events_event", "event", "block_number", "log_index"),
+        *(_filter_index(column) for column in FILTER_COLUMNS),
+    )
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
+    chain_id: Mapped[int] = mapped_column(BigInteger)
+    block_number: Mapped[int] = mapped_column(BigInteger)
+    block_hash: Mapped[bytes] = mapped_column(Hash)
+    block_time: Mapped[int] = mapped_column(BigInteger)  # unix seconds
+    tx_hash: Mapped[bytes] = mapped_column(Hash)
+    log_index: Mapped[int] = mapped_column(Integer)  # the log's index in its block
+    contract: Mapped[str] = mapped_column(String(64))
+    contract_address: Mapped[bytes] = mapped_column(Address)
+    event: Mapped[str] = mapped_column(String(64))
+    args: Mapped[dict[str, Any]] = mapped_column(Json)  # hex for bytes, numbers as numbers
+    actor: Mapped[bytes] = mapped_column(Address)  # the transaction's sender
+    # the oracles whose quorum signatures the transaction carried (recovered), if it did
+    signers: Mapped[list[str] | None] = mapped_column(Json, nullable=True)
+    organisation: Mapped[str | None] = mapped_column(String(32), nullable=True)  # the acting member
+    partner: Mapped[str | None] = mapped_column(String(32), nullable=True)  # the other member of an MRA
+    cert_root: Mapped[bytes | None] = mapped_column(Hash, nullable=True)
+    cert_leaf: Mapped[bytes | None] = mapped_column(Hash, nullable=True)
+    number_key: Mapped[bytes | None] = mapped_column(Hash, nullable=True)
+    successor_leaf: Mapped[bytes | None] = mapped_column(Hash, nullable=True)
+    operator: Mapped[bytes | None] = mapped_column(Hash, nullable=True)
+    account: Mapped[bytes | None] = mapped_column(Address, nullable=True)  # accredited account, admin
+    role: Mapped[bytes | None] = mapped_column(Hash, nullable=True)
+    scope: Mapped[bytes | None] = mapped_column(Hash, nullable=True)
+    consignment: Mapped[bytes | None] = mapped_column(Hash, nullable=True)
+
+
+class IndexedBlock(Base):
+    """A block the index holds events of, or ended a range at: its hash finds reorganisations,
+    its time maps a time range to a block range (block times never decrease)."""
+
+    __tablename__ = "indexed_blocks"
+    __table_args__ = (Index("ix_indexed_blocks_time", "time", "number"),)
+
+    number: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[bytes] = mapped_column(Hash)
+    parent_hash: Mapped[bytes] = mapped_column(Hash)
+    time: Mapped[int] = mapped_column(BigInteger)
+
+
+class IndexState(Base):
+    """Which chain and deployment this index follows, and how far (one row)."""
+
+    __tablename__ = "index_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    chain_id: Mapped[int] = mapped_column(BigInteger)
+    genesis_hash: Mapped[bytes] = mapped_column(Hash)
+    # the block before the deployment: indexing starts after it, and it must never change
+    base_block: Mapped[int] = mapped_column(BigInteger)
+    base_hash: Mapped[bytes] = mapped_column(Hash)
+    contracts: Mapped[dict[str, str]] = mapped_column(Json)  # name -> address, as indexed
+    checkpoint_block: Mapped[int] = mapped_column(BigInteger)  # last block fully indexed
+    checkpoint_hash: Mapped[bytes] = mapped_column(Hash)
+    updated_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class IssuedCertificate(Base):
+    """The issuing member's own record of a certificate it issued: what the chain never holds
+    (the number in clear, the document's type and countries) next to what it does (root, leaf)."""
+
+    __tablename__ = "issued_certificates"
+    __table_args__ = (
+        UniqueConstraint(
+            "chain_id",
+            "registry_address",
+            "member",
+            "cert_type",
+            "number",
+            "root",
+            name="uq_issued_certificates_number",
+        ),
+        Index("ix_issued_certificates_number", "number"),
+        Index("ix_issued_certificates_leaf", "leaf"),
+    )
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
+    chain_id: Mapped[int] = mapped_column(BigInteger)
+    registry_address: Mapped[bytes] = mapped_column(Address)
+    member: Mapped[str] = mapped_column(String(32))  # the issuing member (its country)
+    cert_type: Mapped[str] = mapped_column(String(64))
+    number: Mapped[str] = mapped_column(String(128))  # canonical form (ledger.certificates.wrapped)
+    number_hash: Mapped[bytes] = mapped_column(Hash)
+    root: Mapped[bytes] = mapped_column(Hash)
+    leaf: Mapped[bytes | None] = mapped_column(Hash, nullable=True)  # known from the wrapped file
+    importing_member: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    document_hash: Mapped[bytes | None] = mapped_column(Hash, nullable=True)
+    issue_date: Mapped[str | None] = mapped_column(String(10), nullable=True)  # the document's, ISO date
+    source: Mapped[str | None] = mapped_column(String(1024), nullable=True)  # file it was read from
+    recorded_at: Mapped[int] = mapped_column(BigInteger)

@@ -1,0 +1,146 @@
+"""`sanzhi index` and `sanzhi audit`: the auditor's questions from the command line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from ledger.devnet.consortium import dev_address
+from tests.support import OPS, CliRunner, assert_clean_error, index_engine, record_activity
+
+
+@pytest.fixture
+def index_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The CLI's index, in this test's directory (SANZHI_DATABASE_URL)."""
+    path = tmp_path / "index" / "audit.sqlite"
+    monkeypatch.setenv("SANZHI_DATABASE_URL", f"sqlite:///{path}")
+    return path
+
+
+def test_audit_before_any_index_says_what_to_do(cli: CliRunner, index_file: Path) -> None:
+    result = cli("audit", "search", "--org", "CN")
+    assert_clean_error(result, "run `sanzhi index` first")
+    assert not index_file.exists()  # a query does not create a database
+
+
+def test_index_then_ask(cli: CliRunner, index_file: Path, tmp_path: Path) -> None:
+    activity = record_activity(cli.chain, tmp_path / "work")
+    result = cli("index", "--issued", str(activity.issued_dir), "--json")
+    assert result.exit_code == 0, result.stderr
+    body = json.loads(result.stdout)
+    assert body["index"]["events"] > 20
+    assert body["imports"]["issued numbers"]["recorded"] == 5
+    assert body["imports"]["issued certificates"]["recorded"] == 4
+    assert "audit.sqlite" in body["database"]
+
+    number = str(activity.certificates[0].data["certificate_number"])
+    history = cli("audit", "history", "--certificate", number)
+    assert history.exit_code == 0, history.stderr
+    lines = history.stdout.splitlines()
+    assert lines[0].startswith(f"{number}: certificate-of-origin issued by CN for SG")
+    assert any("CertificateUtilized" in line and " SG " in line and "amount=1.5" in line for line in lines)
+
+    as_json = json.loads(cli("audit", "history", "--certificate", number, "--json").stdout)
+    assert [e["event"] for e in as_json["items"]] == ["CertificatesIssued", "CertificateUtilized"]
+    assert as_json["items"][0]["time"].endswith("Z")
+
+    operator = cli("audit", "history", "--operator", OPS[3], "--certified-by", "CN")
+    assert "OperatorSuspended" in operator.stdout
+    assert "signed-by=" in operator.stdout
+    mra = json.loads(cli("audit", "history", "--mra", "--member", "CN", "--partner", "SG", "--json").stdout)
+    assert [e["event"] for e in mra["items"]] == ["MraProposed", "MraAccepted"]
+    accreditations = json.loads(cli("audit", "history", "--account", activity.auditor, "--json").stdout)
+    assert [e["event"] for e in accreditations["items"]] == ["Accredited", "AccreditationWithdrawn"]
+
+    out = tmp_path / "exports" / "cn.csv"
+    exported = cli("audit", "search", "--org", "CN", "--event", "CertificatesIssued", "--csv", str(out))
+    assert exported.exit_code == 0
+    assert "2 events written" in exported.stdout
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert [r["event"] for r in rows] == ["CertificatesIssued"] * 2
+    assert not [p for p in out.parent.iterdir() if p.name != "cn.csv"]  # no temporary left
+
+    paged = json.loads(cli("audit", "search", "--actor", dev_address("cn-issuer"), "--limit", "2", "--json").stdout)
+    assert len(paged["items"]) == 2
+    assert paged["next_cursor"]
+    more = json.loads(
+        cli("audit", "search", "--actor", dev_address("cn-issuer"), "--cursor", paged["next_cursor"], "--json").stdout
+    )
+    assert len(more["items"]) == 4  # six events by the issuer in all
+
+    again = json.loads(cli("index", "--json").stdout)
+    assert again["index"]["events"] == 0
+
+
+def test_audit_refusals_are_one_line(cli: CliRunner, index_file: Path) -> None:
+    assert cli("index").exit_code == 0
+    assert_clean_error(cli("audit", "history", "--certificate", "X", "--operator", OPS[0]), "exactly one")
+    assert_clean_error(cli("audit", "history"), "exactly one")
+    assert_clean_error(cli("audit", "search", "--since", "last week"), "since", "ISO 8601")
+    assert_clean_error(cli("audit", "search", "--event", "CertificateStolen"), "unknown event type")
+    assert_clean_error(cli("audit", "search", "--cursor", "AAAA"), "cursor")
+    assert_clean_error(cli("audit", "history", "--certificate", "CN-NEVER-ISSUED"), "not among the issuer records")
+    assert_clean_error(cli("audit", "history", "--operator", OPS[0]), "certified")
+
+
+def checkpoint_of(path: Path) -> int | None:
+    if not path.exists():
+        return None
+    engine = index_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT checkpoint_block FROM index_state")).scalar()
+    finally:
+        engine.dispose()
+
+
+FOLLOW = ("index", "--follow", "--interval", "0.2")
+
+
+def test_index_follow_stops_cleanly_on_sigterm(cli: CliRunner, index_file: Path, tmp_path: Path) -> None:
+    sanzhi = str(Path(sys.executable).parent / "sanzhi")
+    process = subprocess.Popen(
+        [
+            sanzhi,
+            "--data-dir",
+            str(cli.chain.data_dir),
+            "--rpc-url",
+            cli.chain.rpc_url,
+            "index",
+            "--follow",
+            "--interval",
+            "0.2",
+        ],
+        env={**os.environ, "SANZHI_DATABASE_URL": f"sqlite:///{index_file}"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        record_activity(cli.chain, tmp_path / "work")
+        head = cli.chain.client().block_number()
+        deadline = time.monotonic() + 30
+        while checkpoint_of(index_file) != head:
+            if time.monotonic() > deadline:
+                pytest.fail("the follower did not catch up within 30 s")
+            time.sleep(0.2)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, err
+    assert "stopped" in err
+    assert "Traceback" not in err
+    assert "indexed" in out
