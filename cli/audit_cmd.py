@@ -96,6 +96,9 @@ def search_command(
     ] = None,
     operator: Annotated[str | None, typer.Option("--operator", help="Operator id, or its 0x hash.")] = None,
     certified_by: CertifiedByOption = None,
+    consignment: Annotated[
+        str | None, typer.Option("--consignment", help="A consignment's WCO UCR: its evidence chain.")
+    ] = None,
     since: Annotated[str | None, typer.Option("--since", help="From this time (ISO 8601, UTC if no offset).")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Before this time.")] = None,
     limit: LimitOption = 50,
@@ -111,6 +114,7 @@ def search_command(
         certificate=certificate,
         operator=operator,
         certified_by=certified_by,
+        consignment=consignment,
         since=_time(since, "since"),
         until=_time(until, "until"),
     )

@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, and_, false, or_, sele
 
 from ledger.aeo.codes import operator_hash
 from ledger.errors import InvalidInput
+from ledger.evidence.consignment import consignment_id
 from ledger.ids import member_id_bytes
 from ledger.index.catalogue import known_events
 from ledger.index.cursor import MAX_LIMIT, decode_cursor, encode_cursor, fingerprint
@@ -46,6 +47,7 @@ class AuditFilter(BaseModel):
     )
     operator: str | None = Field(None, description="Operator id (with certified_by) or its 0x hash")
     certified_by: str | None = None
+    consignment: str | None = Field(None, description="A consignment's WCO UCR (its evidence chain)")
     since: datetime | None = Field(None, description="From this time (inclusive)")
     until: datetime | None = Field(None, description="Before this time")
 
@@ -195,6 +197,8 @@ def filter_condition(connection: Connection, filters: AuditFilter) -> ColumnElem
         conditions.append(_certificate_condition(connection, filters.certificate))
     if filters.operator:
         conditions.append(EVENTS.c.operator == operator_key(filters.operator, filters.certified_by))
+    if filters.consignment:
+        conditions.append(EVENTS.c.consignment == consignment_id(filters.consignment))
     return and_(*conditions)
 
 

@@ -115,6 +115,7 @@ def test_what_one_account_did(audited: Engine) -> None:
     assert sorted(e.event for e in page.items) == sorted(
         ["CertificatesIssued"] * 2
         + ["CertificateRevoked", "CertificateSuspended", "CertificateReinstated", "CertificateSuperseded"]
+        + ["EncryptionKeyRegistered"]  # its document key, registered when the dev consortium was set up
     )
     assert {e.actor for e in page.items} == {dev_address("cn-issuer")}
 

@@ -233,3 +233,21 @@ def test_a_contract_deployed_after_the_index_started_is_read_from_its_deployment
     report = Follower(client=chain.client(), engine=index_db).catch_up()
     assert report.events == 1
     assert sorted(indexed_positions(index_db)) == sorted(chain_log_positions(chain))
+
+
+def test_an_auditor_finds_a_consignments_evidence_by_its_ucr(chain: Chain, index_db: Engine) -> None:
+    from ledger.evidence import EventType, Step, new_event
+    from ledger.evidence.service import append_events
+    from ledger.index.audit import AuditFilter, search
+
+    ours, other = "6CN9144010012345678-SG-AUDIT1", "6CN9144010012345678-SG-AUDIT2"
+    for ucr in (ours, other):
+        append_events(
+            client=chain.client("cn-trader"),
+            ucr=ucr,
+            events=[new_event(EventType.OBJECT, Step.LOADING, datetime.now(UTC))],
+        )
+    Follower(client=chain.client(), engine=index_db).catch_up()
+    page = search(engine=index_db, filters=AuditFilter(consignment=ours.lower()))
+    assert [e.event for e in page.items] == ["EvidenceAppended"]
+    assert page.items[0].organisation == "CN"
