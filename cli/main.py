@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from cli import (
     aeo_cmd,
+    apikey_cmd,
     bench_cmd,
     cert_cmd,
     consortium_cmd,
@@ -18,6 +19,7 @@ from cli import (
     mra_cmd,
     node_cmd,
     oracle_cmd,
+    serve_cmd,
 )
 from cli.context import CliState, DataDirOption
 from ledger.errors import LedgerError
@@ -60,6 +62,8 @@ app.add_typer(mra_cmd.app, name="mra")
 app.add_typer(oracle_cmd.app, name="oracle")
 app.add_typer(evidence_cmd.app, name="evidence")
 app.command("demo")(demo_cmd.demo)
+app.add_typer(apikey_cmd.app, name="apikey")
+app.command("serve")(serve_cmd.serve)
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -31,6 +31,8 @@ class LedgerSettings(BaseSettings):
     tx_timeout_seconds: float = 120.0
     # the Consortium (or CertificateRegistry) address a verifier trusts; default: the deployment record's
     trust_consortium: str | None = None
+    # the service's SQL database (API keys, the index); None: SQLite under the data directory
+    database_url: str | None = None
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> LedgerSettings:
@@ -45,6 +47,11 @@ class LedgerSettings(BaseSettings):
     def resolved_deployments_dir(self) -> Path:
         """Deployment files live with the chain state they describe, unless set explicitly."""
         return self.deployments_dir or self.data_dir / "deployments"
+
+    @property
+    def resolved_database_url(self) -> str:
+        """SANZHI_DATABASE_URL, else `sqlite:///<data_dir>/index.sqlite`."""
+        return self.database_url or f"sqlite:///{(self.data_dir / 'index.sqlite').resolve()}"
 
     @property
     def node_dir(self) -> Path:

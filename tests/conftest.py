@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from ledger.devnet.consortium import deploy_dev
 from ledger.devnet.node import EmbeddedNode, NodeProfile
-from tests.support import Chain, CliRunner, free_port, rpc
+from ledger.settings import LedgerSettings
+from tests.support import Api, Chain, CliRunner, free_port, rpc
 
 
 @pytest.fixture(scope="session")
@@ -67,3 +71,37 @@ def feed_chain(chain: Chain) -> Iterator[Chain]:
     shutil.rmtree(chain.data_dir / "oracles", ignore_errors=True)
     yield chain
     shutil.rmtree(chain.data_dir / "oracles", ignore_errors=True)
+
+
+@pytest.fixture
+def services(chain: Chain, tmp_path: Path) -> Iterator[Callable[..., Api]]:
+    """Makes the service of an organisation on the session chain (rate limits off unless
+    given), all sharing one empty key store; what they write in the data directory goes with
+    the test."""
+    from fastapi.testclient import TestClient
+
+    from api.keystore import KeyStore
+    from api.main import create_app
+    from api.settings import ServiceSettings
+
+    database = f"sqlite:///{tmp_path / 'service.sqlite'}"
+    keys = KeyStore(database)
+    settings = LedgerSettings(data_dir=chain.data_dir, rpc_url=chain.rpc_url, database_url=database)
+    with ExitStack() as stack:
+
+        def make(org: str | None = "CN", **options: Any) -> Api:
+            service = ServiceSettings(organisation=org, **{"public_rate": 0, "key_rate": 0, **options})
+            client = TestClient(create_app(settings, service), raise_server_exceptions=False)
+            return Api(stack.enter_context(client), keys)
+
+        try:
+            yield make
+        finally:
+            keys.close()
+            shutil.rmtree(chain.data_dir / "api", ignore_errors=True)
+
+
+@pytest.fixture
+def api(services: Callable[..., Api]) -> Api:
+    """CN's service."""
+    return services("CN")

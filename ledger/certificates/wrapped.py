@@ -453,6 +453,11 @@ def read_wrapped(path: Path) -> WrappedCertificate:
         data = load_strict(path, max_bytes=MAX_WRAPPED_BYTES)
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}", path=str(path)) from None
+    return parse_certificate_data(data)
+
+
+def parse_certificate_data(data: Any) -> WrappedCertificate:
+    """Decoded JSON as a wrapped certificate, or as its W3C Verifiable Credential export."""
     if isinstance(data, dict) and "@context" in data:
         from ledger.certificates.vc import from_credential  # the VC module builds on this one
 

@@ -1,0 +1,81 @@
+"""Request bodies of the AEO and MRA routes (responses are the library's models)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Operator = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=140,
+        description="National operator id, scheme-prefixed (USCI:9131...), or its 0x hash",
+        examples=["USCI:91310000MA1FL8XQ30"],
+    ),
+]
+MemberId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$", examples=["SG"])]
+Tiers = Annotated[
+    str,
+    Field(min_length=1, max_length=64, description="Comma-separated tiers: general,advanced or 1,2",
+          examples=["general,advanced"]),
+]  # fmt: skip
+AeoReason = Annotated[
+    str,
+    Field(min_length=1, max_length=40, description="Reason: a name (non-compliance, fraud ...) or number",
+          examples=["non-compliance"]),
+]  # fmt: skip
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CertifyRequest(_Body):
+    """Certify an operator for the organisation (or change its tier, validity or evidence)."""
+
+    operator: Operator
+    tier: Annotated[str, Field(min_length=1, max_length=16, examples=["advanced"])] = Field(
+        description="general, advanced, or a number 1-15"
+    )
+    valid_from: datetime | None = Field(default=None, description="Default: now")
+    valid_until: datetime | None = Field(default=None, description="Exclusive; default: no expiry")
+    evidence: str | None = Field(default=None, max_length=256, description="0x hash, or text to hash")
+    effective_at: datetime | None = Field(default=None, description="Default: now")
+
+
+class StatusChangeRequest(_Body):
+    operator: Operator
+    reason: AeoReason = "unspecified"
+    effective_at: datetime | None = Field(default=None, description="Default: now")
+
+
+class MraProposeRequest(_Body):
+    partner: MemberId
+    tiers: Tiers = Field(
+        default="general,advanced", description="Tiers of the partner's AEOs the organisation recognises"
+    )
+    partner_tiers: Tiers | None = Field(
+        default=None, description="Tiers of the organisation's AEOs the partner recognises (default: tiers)"
+    )
+    effective_from: datetime | None = Field(default=None, description="Default: on acceptance")
+
+
+class MraAcceptRequest(_Body):
+    """The terms as the proposal reads them, restated so they cannot change under the acceptance."""
+
+    tiers: Tiers = Field(description="Tiers of the partner's AEOs the organisation recognises")
+    partner_tiers: Tiers | None = Field(
+        default=None, description="Tiers of the organisation's AEOs the partner recognises (default: tiers)"
+    )
+    effective_from: datetime | None = Field(default=None, description="The proposed effective time, if any")
+
+
+class MraAction(StrEnum):
+    CANCEL = "cancel"
+    SUSPEND = "suspend"
+    RESUME = "resume"
+    TERMINATE = "terminate"
