@@ -6,6 +6,7 @@ tests replace it with `app.dependency_overrides[get_context]`. Nothing here is g
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +21,9 @@ from api.metrics import ServiceMetrics
 from api.settings import ServiceSettings
 from ledger.certificates.trust import TrustAnchor, resolve_anchor
 from ledger.chain.client import LedgerClient
-from ledger.connect import build_client
+from ledger.connect import build_client, load_deployment_of
 from ledger.consortium.binding import ConsortiumBinding
-from ledger.errors import ConfigurationError, KeyUnavailable
+from ledger.errors import ConfigurationError, KeyUnavailable, LedgerError
 from ledger.settings import LedgerSettings
 
 
@@ -49,6 +50,12 @@ class ServiceContext:
     def issuances_dir(self) -> Path:
         """Where issuance jobs keep their documents and wrapped certificates."""
         return self.settings.data_dir / "api" / "issuances"
+
+    def find_deployment(self) -> None:
+        """Load the deployment record once the node answers and the record exists (the service
+        may start before either); until then routes that need the chain answer 503."""
+        with contextlib.suppress(LedgerError):
+            load_deployment_of(self.client, self.settings)
 
     def member(self) -> str:
         """The organisation this service acts for; refused when it acts for none."""
@@ -89,6 +96,8 @@ class ServiceContext:
 
 def get_context(request: Request) -> ServiceContext:
     context: ServiceContext = request.app.state.context
+    if context.client.deployment is None:
+        context.find_deployment()
     return context
 
 

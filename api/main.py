@@ -31,7 +31,7 @@ def build_context(settings: LedgerSettings, service: ServiceSettings, metrics: S
     """Everything the routes share, for the organisation `service` names."""
     return ServiceContext(
         settings=settings,
-        client=build_client(settings),
+        client=build_client(settings, connect=False),
         organisation=service.organisation,
         signers=service.signer_profiles(dev=settings.env == "dev"),
         service=service,

@@ -105,3 +105,9 @@ def services(chain: Chain, tmp_path: Path) -> Iterator[Callable[..., Api]]:
 def api(services: Callable[..., Api]) -> Api:
     """CN's service."""
     return services("CN")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """The fuzz run takes minutes: it runs with SANZHI_FUZZ=1 (`make fuzz`), not in every test run."""
+    if item.get_closest_marker("fuzz") and os.environ.get("SANZHI_FUZZ") != "1":
+        pytest.skip("fuzzing runs with SANZHI_FUZZ=1 (make fuzz)")

@@ -52,11 +52,17 @@ async def uploaded_certificate(request: Request) -> WrappedCertificate:
     """The certificate in the request: a JSON body, or a multipart upload in field `file`."""
     media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media == "multipart/form-data":
-        async with request.form(max_files=1, max_fields=1) as form:
+        try:
+            form = await request.form(max_files=1, max_fields=16)
+        except HTTPException as exc:  # a malformed multipart body
+            raise InvalidInput(f"unreadable multipart body: {exc.detail}", path=UPLOAD_FIELD) from None
+        try:
             upload = form.get(UPLOAD_FIELD)
             if upload is None or isinstance(upload, str):
                 raise InvalidInput(f"upload the certificate file in the form field {UPLOAD_FIELD!r}", path=UPLOAD_FIELD)
             data = loads_strict(await upload.read(), source=upload.filename or "uploaded file")
+        finally:
+            await form.close()
     elif is_json(request):
         # the route class has read the body strictly already
         strict = request if isinstance(request, StrictJsonRequest) else None
