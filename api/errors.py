@@ -86,6 +86,17 @@ class RateLimited(LedgerError):
         super().__init__(f"too many requests from {who}; retry after {retry_after} s")
 
 
+class PayloadTooLarge(LedgerError):
+    """A request body over the service's limit."""
+
+    code = "payload-too-large"
+
+    def __init__(self, limit: int, size: int | None = None) -> None:
+        self.limit = limit
+        what = f"the request body ({size:,} bytes)" if size is not None else "the request body"
+        super().__init__(f"{what} is over the limit of {limit:,} bytes")
+
+
 class IndexUnavailable(LedgerError):
     """The audit index (ledger/index) is not available to this service."""
 
@@ -147,6 +158,7 @@ STATUS: dict[type[LedgerError], tuple[int, str]] = {
     Conflict: (409, "Conflict"),
     ContractRevert: (409, "Refused by the contract"),
     ProofInvalid: (422, "Proof invalid"),
+    PayloadTooLarge: (413, "Payload too large"),
     RateLimited: (429, "Too many requests"),
     KeyUnavailable: (503, "Signing key unavailable"),
     NodeNotRunning: (503, "Chain unavailable"),

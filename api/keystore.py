@@ -123,7 +123,7 @@ class KeyStore:
             organisation=organisation_id(organisation),
             role=parsed_role,
             label=text,
-            created_at=datetime.now(UTC).replace(microsecond=0),
+            created_at=datetime.now(UTC),
         )
         with self.engine.begin() as db:
             db.execute(api_keys.insert().values(**key.model_dump(), secret_sha256=_digest(secret)))

@@ -3,6 +3,7 @@ key store and the rate limiters for one organisation's service."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,11 +12,12 @@ from fastapi import FastAPI
 from api import errors, openapi
 from api.deps import ServiceContext
 from api.keystore import KeyStore
-from api.limits import RateLimiter
+from api.limits import BodySizeLimit, RateLimiter
 from api.metrics import MetricsMiddleware, ServiceMetrics
 from api.routes import accreditation, aeo, audit, certificate_changes, certificates, health
 from api.settings import ServiceSettings
 from ledger.connect import build_client
+from ledger.parallel import die_with_parent
 from ledger.settings import LedgerSettings
 
 TAGS = [
@@ -62,7 +64,6 @@ def create_app(settings: LedgerSettings, service: ServiceSettings | None = None)
         version="0.1.0",
         lifespan=lifespan,
         openapi_tags=TAGS,
-        max_body_size=service.max_body_bytes,
     )
     errors.install(app)
     for router in (
@@ -74,6 +75,7 @@ def create_app(settings: LedgerSettings, service: ServiceSettings | None = None)
         health.router,
     ):
         app.include_router(router)
+    app.add_middleware(BodySizeLimit, max_body_bytes=service.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     openapi.install(app)
     return app
@@ -82,4 +84,7 @@ def create_app(settings: LedgerSettings, service: ServiceSettings | None = None)
 def app_from_environment() -> FastAPI:
     """The app as `sanzhi serve` runs it in each uvicorn worker: settings from SANZHI_* and
     SANZHI_API_* (the command sets them from its options)."""
-    return create_app(LedgerSettings(), ServiceSettings())
+    service = ServiceSettings()
+    if service.workers > 1:  # a worker process of uvicorn's supervisor: it ends with it
+        die_with_parent(os.getppid())
+    return create_app(LedgerSettings(), service)

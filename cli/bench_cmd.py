@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from cli import bench_aeo, bench_cert, bench_evidence
+from cli import bench_aeo, bench_api, bench_cert, bench_evidence
 
 app = typer.Typer(help="Benchmarks (results as JSON, written to --out).", no_args_is_help=True)
 app.command("certificates")(bench_cert.certificates)
 app.command("aeo")(bench_aeo.aeo)
 app.command("evidence")(bench_evidence.evidence)
+app.command("api")(bench_api.api)

@@ -300,3 +300,14 @@ def assert_problem(response: Any, status: int, code: str, *fragments: str) -> di
     for fragment in fragments:
         assert fragment in body["detail"], body["detail"]
     return body
+
+
+def issue_via_api(api: Api, count: int = 2, **options: Any) -> list[dict[str, Any]]:
+    """Issue `count` CN certificates of origin (for SG) through CN's service: the wrapped ones."""
+    documents = sample_documents(count, seed=options.pop("seed", 7), destination=options.pop("destination", "SG"))
+    response = api.client.post(
+        "/certificates/issuances", json={"documents": documents, **options}, headers=api.headers("CN", "issuer")
+    )
+    assert response.status_code == 201, response.text
+    certificates: list[dict[str, Any]] = response.json()["certificates"]
+    return certificates

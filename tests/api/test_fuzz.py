@@ -8,7 +8,6 @@ authentication and reach the library and the chain. `make fuzz` runs it (a few m
 from __future__ import annotations
 
 import os
-from typing import Any
 
 import pytest
 import schemathesis
