@@ -25,8 +25,8 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def public_caller(request: Request, context: Context) -> None:
-    """A public route: rate-limited per client address."""
+async def public_caller(request: Request, context: Context) -> None:
+    """A public route: rate-limited per client address (async: it never blocks)."""
     address = client_address(request)
     context.public_limiter.check(f"address:{address}", f"address {address}")
 
@@ -43,7 +43,8 @@ def api_key(
             raise AuthenticationFailed("this service has no key store")
         key = context.keys.authenticate(credentials.credentials)
     except AuthenticationFailed:
-        public_caller(request, context)
+        address = client_address(request)
+        context.public_limiter.check(f"address:{address}", f"address {address}")
         raise
     member = context.member()
     if key.organisation != member:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from api.errors import PermissionDenied
 from api.keystore import ApiRole, KeyStore
@@ -94,10 +95,11 @@ class ServiceContext:
         return client
 
 
-def get_context(request: Request) -> ServiceContext:
+async def get_context(request: Request) -> ServiceContext:
+    """The context (async: a sync dependency costs a hop to the thread pool on every request)."""
     context: ServiceContext = request.app.state.context
     if context.client.deployment is None:
-        context.find_deployment()
+        await run_in_threadpool(context.find_deployment)
     return context
 
 
