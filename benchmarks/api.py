@@ -150,6 +150,8 @@ def _server(data_dir: Path, rpc_url: str, port: int, workers: int) -> Iterator[N
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+        if process.stderr:
+            process.stderr.close()
 
 
 def _issue(settings: LedgerSettings, count: int) -> list[WrappedCertificate]:

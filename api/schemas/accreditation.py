@@ -24,7 +24,12 @@ class AccreditedRole(StrEnum):
 
 
 class AccreditationRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"account": "0x" + "5a" * 20, "role": "issuer", "type": "certificate-of-origin"}]
+        },
+    )
 
     account: Account
     role: AccreditedRole

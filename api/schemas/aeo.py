@@ -37,6 +37,12 @@ class _Body(BaseModel):
 class CertifyRequest(_Body):
     """Certify an operator for the organisation (or change its tier, validity or evidence)."""
 
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"operator": "USCI:91310000MA1FL8XQ30", "tier": "advanced",
+                                         "valid_until": "2029-12-31T00:00:00Z"}]},
+    )  # fmt: skip
+
     operator: Operator
     tier: Annotated[str, Field(min_length=1, max_length=16, examples=["advanced"])] = Field(
         description="general, advanced, or a number 1-15"
@@ -48,12 +54,24 @@ class CertifyRequest(_Body):
 
 
 class StatusChangeRequest(_Body):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"operator": "USCI:91310000MA1FL8XQ30", "reason": "non-compliance"}]},
+    )
+
     operator: Operator
     reason: AeoReason = "unspecified"
     effective_at: datetime | None = Field(default=None, description="Default: now")
 
 
 class MraProposeRequest(_Body):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"partner": "SG", "tiers": "advanced", "effective_from": "2027-01-01T00:00:00Z"}]
+        },
+    )
+
     partner: MemberId
     tiers: Tiers = Field(
         default="general,advanced", description="Tiers of the partner's AEOs the organisation recognises"
@@ -66,6 +84,8 @@ class MraProposeRequest(_Body):
 
 class MraAcceptRequest(_Body):
     """The terms as the proposal reads them, restated so they cannot change under the acceptance."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"tiers": "advanced"}]})
 
     tiers: Tiers = Field(description="Tiers of the partner's AEOs the organisation recognises")
     partner_tiers: Tiers | None = Field(

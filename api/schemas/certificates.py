@@ -31,6 +31,19 @@ class _Body(BaseModel):
 class IssueRequest(_Body):
     """Documents to wrap and anchor as one or more batches of one type."""
 
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "certificate-of-origin",
+                    "documents": [{"certificate_number": "CN2026RCEP00000001", "...": "see schemas/"}],
+                    "expires_at": "2027-06-30T00:00:00Z",
+                }
+            ]
+        },
+    )
+
     type: CertificateType = CertificateType.CERTIFICATE_OF_ORIGIN
     documents: list[dict[str, Any]] = Field(
         min_length=1, max_length=10_000, description="Documents as JSON, each valid for `type` (see schemas/)"
@@ -62,6 +75,11 @@ class IssuanceSummary(BaseModel):
 class ChangeRequest(_Body):
     """A lifecycle change of one certificate the organisation issued."""
 
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"certificate": {"...": "a wrapped certificate"},
+                                                         "reason": "clerical-error"}]}
+    )  # fmt: skip
+
     certificate: WrappedCertificate
     reason: Reason
 
@@ -82,6 +100,12 @@ class CertificateChange(BaseModel):
 
 
 class UtilizeRequest(_Body):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"certificate": {"...": "a wrapped certificate"},
+                                         "declaration": "SG-IMP-2026-000123", "quantity": "120.5"}]},
+    )  # fmt: skip
+
     certificate: WrappedCertificate
     declaration: str = Field(min_length=1, max_length=128, description="The import declaration's reference")
     quantity: str = Field(

@@ -4,6 +4,7 @@ only what the organisation issued, only what was imported into it."""
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -151,3 +152,14 @@ def test_utilize_only_by_the_importing_members_customs(api: Api, services: Calla
     malformed = sg.client.post("/certificates/utilize", json={**body, "quantity": "-1"},
                                headers=sg.headers("SG", "customs"))  # fmt: skip
     assert_problem(malformed, 422, "invalid-request", "quantity")
+
+
+def test_documents_with_a_lone_surrogate_are_refused_before_anything_is_written(api: Api) -> None:
+    documents = sample_documents(1, seed=21)
+    body = json.dumps({"documents": documents}).replace('"exporter": {"name": "', '"exporter": {"name": "\\udc00', 1)
+    response = api.client.post("/certificates/issuances", content=body,
+                               headers={"content-type": "application/json", **api.headers("CN", "issuer")})  # fmt: skip
+    assert_problem(response, 422, "invalid-json", "lone surrogate", "exporter.name")
+    assert not (api.client.app.state.context.issuances_dir).exists() or not any(  # type: ignore[attr-defined]
+        api.client.app.state.context.issuances_dir.iterdir()  # type: ignore[attr-defined]
+    )

@@ -127,3 +127,20 @@ def test_hide_refuses_unknown_fields_and_altered_certificates(api: Api) -> None:
     response = api.client.post("/certificates/hide", json={"certificate": altered, "fields": ["exporter"]},
                                headers=headers)  # fmt: skip
     assert_problem(response, 422, "invalid-input", "does not verify")
+
+
+def test_text_with_a_lone_surrogate_is_refused_but_escaped_pairs_are_text(api: Api) -> None:
+    [certificate, _] = issue_via_api(api)
+    text = json.dumps(certificate)
+    number = certificate["data"]["certificate_number"]
+    lone = text.replace(number, number + "\\ud800", 1)
+    for route in ("/certificates/verify", "/certificates/verify/batch"):
+        body = lone if route.endswith("verify") else '{"certificates": [' + lone + "]}"
+        response = api.client.post(route, content=body, headers={"content-type": "application/json"})
+        assert_problem(response, 422, "invalid-json", "lone surrogate", "certificate_number")
+    upload = api.client.post("/certificates/verify", files={"file": ("c.json", lone.encode())})
+    assert_problem(upload, 422, "invalid-json", "lone surrogate")
+    paired = text.replace(number, number + "\\ud83d\\ude00", 1)
+    response = api.client.post("/certificates/verify", content=paired, headers={"content-type": "application/json"})
+    assert response.status_code == 200, response.text
+    assert response.json()["fragments"][0]["status"] == "INVALID"  # the number changed: integrity fails

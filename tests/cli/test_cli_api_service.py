@@ -73,3 +73,5 @@ def test_serve_answers_on_its_port_with_two_workers(chain: Chain, tmp_path: Path
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        if server.stderr:
+            server.stderr.close()
