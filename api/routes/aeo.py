@@ -4,7 +4,6 @@ acted for is always the service's organisation, never one named in the request).
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -14,6 +13,7 @@ from api.deps import Context
 from api.errors import error_responses
 from api.pagination import Page, Paging
 from api.schemas.aeo import CertifyRequest, MraAcceptRequest, MraAction, MraProposeRequest, StatusChangeRequest
+from api.schemas.common import UtcTime
 from api.strict_json import StrictJsonRoute
 from ledger.aeo import AeoRegistryBinding, MraBinding, recognized
 from ledger.aeo.codes import ChangeKind, parse_tiers
@@ -27,7 +27,7 @@ OperatorQuery = Annotated[
     str, Query(min_length=1, max_length=140, description="National operator id (USCI:9131...) or its 0x hash")
 ]
 MemberQuery = Annotated[str, Query(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$", examples=["CN"])]
-AtQuery = Annotated[datetime | None, Query(description="ISO 8601 instant; default: now")]
+AtQuery = Annotated[UtcTime | None, Query(description="ISO 8601 instant; default: now")]
 
 
 @router.get(

@@ -3,7 +3,6 @@ the chain). Until the index is wired in, every audit route answers 503 `index-un
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
@@ -12,6 +11,7 @@ from api.auth import Auditor
 from api.deps import Context, ServiceContext
 from api.errors import IndexUnavailable, error_responses
 from api.pagination import Page, Paging
+from api.schemas.common import UtcTime
 from api.strict_json import StrictJsonRoute
 
 router = APIRouter(prefix="/audit", tags=["audit"], route_class=StrictJsonRoute)
@@ -54,8 +54,8 @@ def actions(
     context: Context,
     paging: Paging,
     member: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: UtcTime | None = None,
+    until: UtcTime | None = None,
 ) -> Page[dict[str, Any]]:
     """Issuances, revocations, suspensions, utilizations and AEO changes in a time window."""
     index = audit_index(context)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from api.schemas.common import UtcTime
 
 Operator = Annotated[
     str,
@@ -47,10 +48,10 @@ class CertifyRequest(_Body):
     tier: Annotated[str, Field(min_length=1, max_length=16, examples=["advanced"])] = Field(
         description="general, advanced, or a number 1-15"
     )
-    valid_from: datetime | None = Field(default=None, description="Default: now")
-    valid_until: datetime | None = Field(default=None, description="Exclusive; default: no expiry")
+    valid_from: UtcTime | None = Field(default=None, description="Default: now")
+    valid_until: UtcTime | None = Field(default=None, description="Exclusive; default: no expiry")
     evidence: str | None = Field(default=None, max_length=256, description="0x hash, or text to hash")
-    effective_at: datetime | None = Field(default=None, description="Default: now")
+    effective_at: UtcTime | None = Field(default=None, description="Default: now")
 
 
 class StatusChangeRequest(_Body):
@@ -61,7 +62,7 @@ class StatusChangeRequest(_Body):
 
     operator: Operator
     reason: AeoReason = "unspecified"
-    effective_at: datetime | None = Field(default=None, description="Default: now")
+    effective_at: UtcTime | None = Field(default=None, description="Default: now")
 
 
 class MraProposeRequest(_Body):
@@ -79,7 +80,7 @@ class MraProposeRequest(_Body):
     partner_tiers: Tiers | None = Field(
         default=None, description="Tiers of the organisation's AEOs the partner recognises (default: tiers)"
     )
-    effective_from: datetime | None = Field(default=None, description="Default: on acceptance")
+    effective_from: UtcTime | None = Field(default=None, description="Default: on acceptance")
 
 
 class MraAcceptRequest(_Body):
@@ -91,7 +92,7 @@ class MraAcceptRequest(_Body):
     partner_tiers: Tiers | None = Field(
         default=None, description="Tiers of the organisation's AEOs the partner recognises (default: tiers)"
     )
-    effective_from: datetime | None = Field(default=None, description="The proposed effective time, if any")
+    effective_from: UtcTime | None = Field(default=None, description="The proposed effective time, if any")
 
 
 class MraAction(StrEnum):

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.schemas.common import UtcTime
 from ledger.certificates.registry import IssuedBatch
 from ledger.certificates.state import CertificateRecord
 from ledger.certificates.verification import Verification
@@ -48,7 +49,7 @@ class IssueRequest(_Body):
     documents: list[dict[str, Any]] = Field(
         min_length=1, max_length=10_000, description="Documents as JSON, each valid for `type` (see schemas/)"
     )
-    expires_at: datetime | None = Field(default=None, description="Batch expiry (ISO 8601); none by default")
+    expires_at: UtcTime | None = Field(default=None, description="Batch expiry (ISO 8601); none by default")
     batch_size: int | None = Field(default=None, ge=1, le=65_536, description="Certificates per Merkle root")
 
 

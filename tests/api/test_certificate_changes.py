@@ -163,3 +163,18 @@ def test_documents_with_a_lone_surrogate_are_refused_before_anything_is_written(
     assert not (api.client.app.state.context.issuances_dir).exists() or not any(  # type: ignore[attr-defined]
         api.client.app.state.context.issuances_dir.iterdir()  # type: ignore[attr-defined]
     )
+
+
+def test_times_before_1970_are_refused_and_times_without_offset_are_utc(api: Api) -> None:
+    headers = api.headers("CN", "issuer")
+    documents = sample_documents(1, seed=31)
+    ancient = {"documents": documents, "expires_at": "0093-05-10T09:28:19Z"}
+    assert_problem(api.client.post("/certificates/issuances", json=ancient, headers=headers), 422,
+                   "invalid-request", "before 1970")  # fmt: skip
+    naive = {"documents": documents, "expires_at": "2099-01-01T08:00:00"}
+    issued = api.client.post("/certificates/issuances", json=naive, headers=headers)
+    assert issued.status_code == 201, issued.text
+    certificate = issued.json()["certificates"][0]
+    query = {"root": certificate["proof"]["root"], "leaf": _leaf(api, certificate)}
+    record = api.client.get("/certificates/status", params=query).json()
+    assert record["expires_at"] == "2099-01-01T08:00:00Z"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 import pytest
+import requests
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -25,7 +26,7 @@ from ledger.settings import LedgerSettings
 from tests.support import Api
 
 pytestmark = pytest.mark.fuzz
-EXAMPLES = int(os.environ.get("SANZHI_FUZZ_EXAMPLES", "15"))
+EXAMPLES = int(os.environ.get("SANZHI_FUZZ_EXAMPLES", "30"))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -33,6 +34,7 @@ CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
 ]
+REQUEST_FIELDS = ("method", "url", "headers", "params", "data", "json", "files")
 # the role whose key each protected route is called with (the others take any key)
 ROLES = {
     ("POST", "/certificates/issuances"): "issuer",
@@ -65,11 +67,14 @@ def test_no_server_errors_and_responses_conform(case: schemathesis.Case, api: Ap
     operation = (case.method.upper(), case.path)
     role = "auditor" if case.path.startswith("/audit") else ROLES.get(operation, "trader")
     headers = api.headers("CN", role) if operation_is_protected(case) else {}
-    request = case.as_transport_kwargs(base_url="http://testserver", headers=headers)
-    request.pop("cookies", None)  # the service reads none; httpx2 refuses them per request
-    if isinstance(request.get("data"), bytes | str):  # raw bodies go as `content` in httpx2
-        request["content"] = request.pop("data")
-    response = api.client.request(**request)
+    # Schemathesis serialises a case for `requests`; the prepared request is the bytes a
+    # client would send, which go to the in-process service as they are
+    kwargs = case.as_transport_kwargs(base_url="http://testserver", headers=headers)
+    kwargs.pop("cookies", None)  # the service reads none
+    prepared = requests.Request(**{k: v for k, v in kwargs.items() if k in REQUEST_FIELDS}).prepare()
+    response = api.client.request(
+        prepared.method or "GET", prepared.url or "", content=prepared.body, headers=dict(prepared.headers)
+    )
     # TODO(lead): the audit routes answer 503 until the index is wired in (api/routes/audit.py)
     checks = CHECKS[1:] if case.path.startswith("/audit") else CHECKS
     case.validate_response(response, checks=checks)
