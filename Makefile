@@ -7,7 +7,7 @@ FORGE := node_modules/@foundry-rs/forge/bin.mjs
 SOLC = $(shell scripts/solc-path)
 SOL_SOURCES := $(shell find contracts/src contracts/test -name '*.sol' 2>/dev/null)
 
-.PHONY: setup run test test-contracts test-python test-besu lint format build brownie-check clean
+.PHONY: setup run test test-contracts test-python test-besu fuzz lint format build brownie-check clean
 
 setup: $(VENV)/.installed node_modules/.installed contracts/out/.built
 
@@ -43,6 +43,10 @@ test-python: setup
 # The chain integration tests again, on a node that behaves like Besu QBFT.
 test-besu: setup
 	SANZHI_TEST_NODE_PROFILE=besu $(BIN)/pytest -m chain
+
+# Schemathesis against the service's OpenAPI document: no 5xx, every response as documented.
+fuzz: setup
+	SANZHI_FUZZ=1 $(BIN)/pytest tests/api/test_fuzz.py -q
 
 lint: setup
 	$(BIN)/ruff check .

@@ -6,12 +6,25 @@ tests replace it with `app.dependency_overrides[get_context]`. Nothing here is g
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
+from api.errors import PermissionDenied
+from api.keystore import ApiRole, KeyStore
+from api.limits import RateLimiter
+from api.metrics import ServiceMetrics
+from api.settings import ServiceSettings
+from ledger.certificates.trust import TrustAnchor, resolve_anchor
 from ledger.chain.client import LedgerClient
+from ledger.connect import build_client, load_deployment_of
+from ledger.consortium.binding import ConsortiumBinding
+from ledger.errors import ConfigurationError, KeyUnavailable, LedgerError
 from ledger.settings import LedgerSettings
 
 
@@ -25,10 +38,68 @@ class ServiceContext:
     organisation: str | None = None
     # the signing profile per role this organisation's service uses ("issuer" -> "cn-issuer")
     signers: dict[str, str] = field(default_factory=dict)
+    service: ServiceSettings = field(default_factory=ServiceSettings)
+    keys: KeyStore | None = None
+    metrics: ServiceMetrics | None = None
+    public_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(rate=0, burst=1))
+    key_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(rate=0, burst=1))
+    _anchor: TrustAnchor | None = None
+    _signer_clients: dict[str, LedgerClient] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def issuances_dir(self) -> Path:
+        """Where issuance jobs keep their documents and wrapped certificates."""
+        return self.settings.data_dir / "api" / "issuances"
+
+    def find_deployment(self) -> None:
+        """Load the deployment record once the node answers and the record exists (the service
+        may start before either); until then routes that need the chain answer 503."""
+        with contextlib.suppress(LedgerError):
+            load_deployment_of(self.client, self.settings)
+
+    def member(self) -> str:
+        """The organisation this service acts for; refused when it acts for none."""
+        if self.organisation is None:
+            raise PermissionDenied("this service acts for no organisation: it answers public routes only")
+        return self.organisation
+
+    def trust_anchor(self) -> TrustAnchor | None:
+        """What verification trusts: SANZHI_TRUST_CONSORTIUM, else the deployment record's
+        consortium (resolved once, then kept)."""
+        if self._anchor is None:
+            self._anchor = resolve_anchor(self.client, self.settings.trust_consortium)
+        return self._anchor
+
+    def signer(self, role: ApiRole) -> LedgerClient:
+        """A client signing with this organisation's profile for `role`, checked once to act
+        for the organisation (a misconfigured profile of another member is refused)."""
+        member = self.member()
+        profile = self.signers.get(role.value)
+        if profile is None:
+            raise KeyUnavailable(f"the service has no signing profile for the {role.value} role (--signer)")
+        with self._lock:
+            client = self._signer_clients.get(profile)
+        if client is not None:
+            return client
+        client = build_client(self.settings, profile)
+        binding = ConsortiumBinding(client)
+        acts_for = binding.member_of(client.address) if role is ApiRole.ADMIN else None
+        acts_for = acts_for or binding.accrediting_member(client.address)
+        if acts_for != member:
+            raise ConfigurationError(
+                f"signing profile {profile!r} ({client.address}) acts for {acts_for or 'no member'}, not {member}"
+            )
+        with self._lock:
+            self._signer_clients[profile] = client
+        return client
 
 
-def get_context(request: Request) -> ServiceContext:
+async def get_context(request: Request) -> ServiceContext:
+    """The context (async: a sync dependency costs a hop to the thread pool on every request)."""
     context: ServiceContext = request.app.state.context
+    if context.client.deployment is None:
+        await run_in_threadpool(context.find_deployment)
     return context
 
 

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from cli import (
     aeo_cmd,
+    apikey_cmd,
     audit_cmd,
     bench_cmd,
     cert_cmd,
@@ -22,6 +23,7 @@ from cli import (
     mra_cmd,
     node_cmd,
     oracle_cmd,
+    serve_cmd,
     stats_cmd,
 )
 from cli.context import CliState, DataDirOption
@@ -70,6 +72,8 @@ app.add_typer(stats_cmd.app, name="stats")
 app.add_typer(ipfs_cmd.app, name="ipfs")
 app.command("index")(index_cmd.index)
 app.add_typer(audit_cmd.app, name="audit")
+app.add_typer(apikey_cmd.app, name="apikey")
+app.command("serve")(serve_cmd.serve)
 
 
 def run(argv: list[str] | None = None) -> int:

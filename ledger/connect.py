@@ -18,10 +18,11 @@ def rpc_url(settings: LedgerSettings) -> str:
     return info.rpc_url if info else DEFAULT_RPC_URL
 
 
-def build_client(settings: LedgerSettings, profile: str | None = None) -> LedgerClient:
+def build_client(settings: LedgerSettings, profile: str | None = None, *, connect: bool = True) -> LedgerClient:
     """A client for the configured node, signing as `profile` (or the env key), if any.
 
-    The deployment is looked up by the node's chain id; it stays None when there is none yet.
+    The deployment is looked up by the node's chain id; it stays None when there is none yet,
+    and without `connect` (nothing is asked of the node: a service starts while it is down).
     """
     client = LedgerClient(
         rpc_url=rpc_url(settings),
@@ -31,5 +32,11 @@ def build_client(settings: LedgerSettings, profile: str | None = None) -> Ledger
         lock_dir=settings.data_dir / "locks",
         tx_timeout_seconds=settings.tx_timeout_seconds,
     )
-    client.deployment = load_deployment(settings.resolved_deployments_dir, client.chain_id)
+    if connect:
+        load_deployment_of(client, settings)
     return client
+
+
+def load_deployment_of(client: LedgerClient, settings: LedgerSettings) -> None:
+    """Give `client` the deployment record of the chain it reaches (None when there is none)."""
+    client.deployment = load_deployment(settings.resolved_deployments_dir, client.chain_id)

@@ -35,7 +35,7 @@ class LedgerSettings(BaseSettings):
     # documents are also stored on; None: they stay in the local store under the data dir only
     ipfs_api: str | None = None
     # the audit index (ledger/index): a SQLAlchemy URL, `postgresql+psycopg://...` for PostgreSQL;
-    # None: SQLite in the data directory (index.sqlite)
+    # None: SQLite in the data directory (index.sqlite). The service keeps its API keys there too.
     database_url: str | None = None
 
     @model_validator(mode="after")
@@ -51,6 +51,11 @@ class LedgerSettings(BaseSettings):
     def resolved_deployments_dir(self) -> Path:
         """Deployment files live with the chain state they describe, unless set explicitly."""
         return self.deployments_dir or self.data_dir / "deployments"
+
+    @property
+    def resolved_database_url(self) -> str:
+        """SANZHI_DATABASE_URL, else `sqlite:///<data_dir>/index.sqlite`."""
+        return self.database_url or f"sqlite:///{(self.data_dir / 'index.sqlite').resolve()}"
 
     @property
     def node_dir(self) -> Path:

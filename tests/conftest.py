@@ -12,15 +12,18 @@ import os
 import shutil
 import tempfile
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 
 from ledger.devnet.consortium import deploy_dev
 from ledger.devnet.node import EmbeddedNode, NodeProfile
-from tests.support import Chain, CliRunner, free_port, index_engine, postgres_database, rpc
+from ledger.settings import LedgerSettings
+from tests.support import Api, Chain, CliRunner, free_port, index_engine, postgres_database, rpc
 
 
 @pytest.fixture(scope="session")
@@ -173,3 +176,43 @@ def index_db(index_url: str) -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
+
+
+@pytest.fixture
+def services(chain: Chain, tmp_path: Path) -> Iterator[Callable[..., Api]]:
+    """Makes the service of an organisation on the session chain (rate limits off unless
+    given), all sharing one empty key store; what they write in the data directory goes with
+    the test."""
+    from fastapi.testclient import TestClient
+
+    from api.keystore import KeyStore
+    from api.main import create_app
+    from api.settings import ServiceSettings
+
+    database = f"sqlite:///{tmp_path / 'service.sqlite'}"
+    keys = KeyStore(database)
+    settings = LedgerSettings(data_dir=chain.data_dir, rpc_url=chain.rpc_url, database_url=database)
+    with ExitStack() as stack:
+
+        def make(org: str | None = "CN", **options: Any) -> Api:
+            service = ServiceSettings(organisation=org, **{"public_rate": 0, "key_rate": 0, **options})
+            client = TestClient(create_app(settings, service), raise_server_exceptions=False)
+            return Api(stack.enter_context(client), keys)
+
+        try:
+            yield make
+        finally:
+            keys.close()
+            shutil.rmtree(chain.data_dir / "api", ignore_errors=True)
+
+
+@pytest.fixture
+def api(services: Callable[..., Api]) -> Api:
+    """CN's service."""
+    return services("CN")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """The fuzz run takes minutes: it runs with SANZHI_FUZZ=1 (`make fuzz`), not in every test run."""
+    if item.get_closest_marker("fuzz") and os.environ.get("SANZHI_FUZZ") != "1":
+        pytest.skip("fuzzing runs with SANZHI_FUZZ=1 (make fuzz)")

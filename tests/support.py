@@ -665,3 +665,64 @@ def index_database(backend: str, request: pytest.FixtureRequest, directory: Path
             yield engine
         finally:
             engine.dispose()
+
+
+# ---------------------------------------------------------------- the API service
+
+ORG_ROLES = ("issuer", "customs", "auditor", "trader", "admin")
+
+
+class Api:
+    """The service app of one organisation on the session chain, in-process (FastAPI's
+    TestClient), with a key store of its own; `headers(org, role)` makes a key."""
+
+    def __init__(self, client: Any, keys: Any) -> None:
+        self.client = client
+        self.keys = keys
+        self._made: dict[tuple[str, str], dict[str, str]] = {}
+
+    def headers(self, org: str = "CN", role: str = "issuer") -> dict[str, str]:
+        if (org, role) not in self._made:
+            created = self.keys.create(organisation=org, role=role, label=f"test {org} {role}")
+            self._made[(org, role)] = {"Authorization": f"Bearer {created.token}"}
+        return self._made[(org, role)]
+
+    def token(self, org: str = "CN", role: str = "issuer") -> str:
+        return self.headers(org, role)["Authorization"].removeprefix("Bearer ")
+
+
+def sample_documents(count: int, *, seed: int = 7, origin: str = "CN", destination: str = "SG") -> list[dict[str, Any]]:
+    from ledger.documents import to_json_data
+    from ledger.documents.samples import generate_samples
+
+    return [
+        to_json_data(d)
+        for d in generate_samples("certificate-of-origin", count, seed, origin=origin, destination=destination)
+    ]
+
+
+def assert_problem(response: Any, status: int, code: str, *fragments: str) -> dict[str, Any]:
+    """The response is an RFC 9457 problem with this status and code (and text in its detail)."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json"), response.headers
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status
+    assert body["code"] == code, body
+    assert body["type"].endswith("/" + code)
+    assert body["title"]
+    assert body["detail"]
+    assert "\n" not in body["detail"]
+    for fragment in fragments:
+        assert fragment in body["detail"], body["detail"]
+    return body
+
+
+def issue_via_api(api: Api, count: int = 2, **options: Any) -> list[dict[str, Any]]:
+    """Issue `count` CN certificates of origin (for SG) through CN's service: the wrapped ones."""
+    documents = sample_documents(count, seed=options.pop("seed", 7), destination=options.pop("destination", "SG"))
+    response = api.client.post(
+        "/certificates/issuances", json={"documents": documents, **options}, headers=api.headers("CN", "issuer")
+    )
+    assert response.status_code == 201, response.text
+    certificates: list[dict[str, Any]] = response.json()["certificates"]
+    return certificates

@@ -83,14 +83,17 @@ def verify_certificates(
     certificates: Sequence[WrappedCertificate],
     anchor: TrustAnchor | None,
     today: dt.date | None = None,
+    workers: int | None = None,
 ) -> list[Verification]:
     """Verify each certificate against the chain `client` reaches, trusting `anchor` only.
 
     Without an anchor ISSUER is ERROR and no certificate is valid; a proof naming a registry
     the anchor does not vouch for is INVALID (anyone can deploy a look-alike registry).
+    `workers`: processes for the integrity checks of a large set (default: one per core; a
+    multi-threaded server passes 1, as forking beside other threads is unsafe).
     """
     today = today or dt.datetime.now(dt.UTC).date()
-    integrity = fork_map(check_integrity, certificates)
+    integrity = fork_map(check_integrity, certificates, workers=workers)
     states: dict[int, dict[str, Any] | str] = {}
     to_read = [i for i, result in enumerate(integrity) if result.valid]
     for i, state in _read_states(client, [certificates[i] for i in to_read], anchor).items():

@@ -462,15 +462,16 @@ def read_wrapped(path: Path) -> WrappedCertificate:
         data = load_strict(path, max_bytes=MAX_WRAPPED_BYTES)
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}", path=str(path)) from None
-    return _from_json_data(data)
+    return parse_certificate_data(data)
 
 
 def loads_wrapped(content: bytes, *, source: str) -> WrappedCertificate:
     """A wrapped certificate (or VC export) from the bytes of its file; `source` names it in errors."""
-    return _from_json_data(loads_strict(content, source=source, max_bytes=MAX_WRAPPED_BYTES))
+    return parse_certificate_data(loads_strict(content, source=source, max_bytes=MAX_WRAPPED_BYTES))
 
 
-def _from_json_data(data: Any) -> WrappedCertificate:
+def parse_certificate_data(data: Any) -> WrappedCertificate:
+    """Decoded JSON as a wrapped certificate, or as its W3C Verifiable Credential export."""
     if isinstance(data, dict) and "@context" in data:
         from ledger.certificates.vc import from_credential  # the VC module builds on this one
 

@@ -22,6 +22,7 @@ from web3.types import BlockIdentifier, TxReceipt
 from ledger.chain.artifacts import Artifacts
 from ledger.chain.deployments import Deployment
 from ledger.chain.nonces import NonceManager
+from ledger.chain.transport import RpcTransport
 from ledger.errors import (
     ContractRevert,
     KeyUnavailable,
@@ -68,7 +69,7 @@ class LedgerClient:
         self.w3 = Web3(HTTPProvider(rpc_url, request_kwargs={"timeout": 30}))
         # Besu QBFT/Clique blocks carry more than 32 bytes of extraData.
         self.w3.middleware_onion.inject(ExtraDataToPOAMiddleware, layer=0)
-        self._session = requests.Session()
+        self._transport = RpcTransport(rpc_url)
         # JSON-RPC calls and HTTP requests made through raw_batch (benchmarks report them).
         self.raw_calls = 0
         self.raw_requests = 0
@@ -248,13 +249,7 @@ class LedgerClient:
         payload = [{"jsonrpc": "2.0", "id": i, "method": m, "params": p} for i, (m, p) in enumerate(calls)]
         self.raw_calls += len(calls)
         self.raw_requests += 1
-        try:
-            response = self._session.post(self.rpc_url, json=payload, timeout=60)
-            replies = response.json()
-        except (requests.ConnectionError, requests.Timeout) as exc:
-            raise NodeNotRunning(self.rpc_url, type(exc).__name__) from exc
-        except ValueError as exc:
-            raise TransactionFailed(f"node sent an unreadable batch reply (HTTP {response.status_code})") from exc
+        replies = self._transport.post(payload)
         if not isinstance(replies, list):
             raise TransactionFailed(f"node refused the batch: {replies.get('error', replies)}")
         by_id = {r.get("id"): r for r in replies}

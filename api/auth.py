@@ -1,0 +1,76 @@
+"""Who is calling: API keys (`Authorization: Bearer szk_...`) on protected routes, the client
+address on public ones; each with its rate limit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.deps import Context
+from api.errors import AuthenticationFailed, PermissionDenied
+from api.keystore import ApiKey, ApiRole
+
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="ApiKey",
+    bearerFormat="szk_<key id>_<secret>",
+    description="An API key made with `sanzhi apikey create`, bound to one organisation and role.",
+)
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def public_caller(request: Request, context: Context) -> None:
+    """A public route: rate-limited per client address (async: it never blocks)."""
+    address = client_address(request)
+    context.public_limiter.check(f"address:{address}", f"address {address}")
+
+
+def api_key(
+    request: Request, context: Context, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
+) -> ApiKey:
+    """The caller's active key, of this service's organisation; rate-limited per key (and a
+    caller without a valid key per address, like a public route)."""
+    try:
+        if credentials is None:
+            raise AuthenticationFailed("this route needs an API key (Authorization: Bearer szk_...)")
+        if context.keys is None:
+            raise AuthenticationFailed("this service has no key store")
+        key = context.keys.authenticate(credentials.credentials)
+    except AuthenticationFailed:
+        address = client_address(request)
+        context.public_limiter.check(f"address:{address}", f"address {address}")
+        raise
+    member = context.member()
+    if key.organisation != member:
+        raise PermissionDenied(f"this service acts for {member}; a key of {key.organisation} cannot act here")
+    context.key_limiter.check(f"key:{key.key_id}", f"API key {key.key_id}")
+    return key
+
+
+Caller = Annotated[ApiKey, Depends(api_key)]
+
+
+def role_required(*roles: ApiRole) -> Callable[[ApiKey], ApiKey]:
+    """A dependency admitting keys of `roles` only."""
+    allowed = ", ".join(r.value for r in roles)
+
+    def check(key: Caller) -> ApiKey:
+        if key.role not in roles:
+            raise PermissionDenied(f"a key with the {key.role.value} role may not do this (needs: {allowed})")
+        return key
+
+    return check
+
+
+Issuer = Annotated[ApiKey, Depends(role_required(ApiRole.ISSUER))]
+Customs = Annotated[ApiKey, Depends(role_required(ApiRole.CUSTOMS))]
+Admin = Annotated[ApiKey, Depends(role_required(ApiRole.ADMIN))]
+Auditor = Annotated[ApiKey, Depends(role_required(ApiRole.AUDITOR))]
+IssuingSide = Annotated[ApiKey, Depends(role_required(ApiRole.ISSUER, ApiRole.CUSTOMS, ApiRole.ADMIN))]
+MetricsReader = Annotated[ApiKey, Depends(role_required(ApiRole.ADMIN, ApiRole.AUDITOR))]

@@ -1,0 +1,305 @@
+"""The service's errors and the one place they become HTTP: `application/problem+json` (RFC 9457)
+with a stable `code` per error class.
+
+Every LedgerError subclass the library raises, the service's own (below) and FastAPI's request
+validation and routing errors go through `problem_for`; `install` registers the handlers.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+
+from ledger.errors import (
+    ConfigurationError,
+    ContractRevert,
+    InvalidInput,
+    KeyUnavailable,
+    LedgerError,
+    NodeNotRunning,
+    NotDeployed,
+    ProofInvalid,
+    SourceUnavailable,
+    TransactionFailed,
+    WrongChain,
+)
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_TYPE = "https://sanzhi.dev/problems/"
+log = logging.getLogger("sanzhi.api")
+# a 500's detail: what went wrong inside is for the operator's log, not for the caller
+INTERNAL_DETAIL = "the service could not complete the request; its operator has the details in the log"
+
+
+# ---------------------------------------------------------------- the service's own errors
+
+
+class AuthenticationFailed(LedgerError):
+    """No API key, or one that is malformed, unknown or revoked."""
+
+    code = "unauthenticated"
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"authentication failed: {reason}")
+
+
+class PermissionDenied(LedgerError):
+    """A valid key whose organisation or role may not do this, or not to this object."""
+
+    code = "forbidden"
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+class NotFound(LedgerError):
+    """The thing named does not exist (or is not the caller's to see)."""
+
+    code = "not-found"
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        super().__init__(f"{what} not found")
+
+
+class Conflict(LedgerError):
+    """The request contradicts what is recorded (e.g. a key revoked twice)."""
+
+    code = "conflict"
+
+
+class RateLimited(LedgerError):
+    """Too many requests from one key or client address; `retry_after` in whole seconds."""
+
+    code = "rate-limited"
+
+    def __init__(self, who: str, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(f"too many requests from {who}; retry after {retry_after} s")
+
+
+class PayloadTooLarge(LedgerError):
+    """A request body over the service's limit."""
+
+    code = "payload-too-large"
+
+    def __init__(self, limit: int, size: int | None = None) -> None:
+        self.limit = limit
+        what = f"the request body ({size:,} bytes)" if size is not None else "the request body"
+        super().__init__(f"{what} is over the limit of {limit:,} bytes")
+
+
+class IndexUnavailable(LedgerError):
+    """The audit index (ledger/index) is not available to this service."""
+
+    code = "index-unavailable"
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__("index not available" + (f": {detail}" if detail else ""))
+
+
+# ---------------------------------------------------------------- mapping
+
+
+class Problem(BaseModel):
+    """An error, as RFC 9457 problem details with a stable `code`."""
+
+    type: str = Field(description="URI naming the problem type (ends with the code)")
+    title: str = Field(description="Short, stable summary of the problem type")
+    status: int = Field(description="The HTTP status code")
+    detail: str = Field(description="What went wrong with this request, in one line")
+    code: str = Field(description="Stable machine-readable code (see docs/api.md)")
+    path: str | None = Field(default=None, description="The input field at fault, when there is one")
+    revert: str | None = Field(default=None, description="The contract's custom error name, for contract refusals")
+    errors: list[dict[str, Any]] | None = Field(default=None, description="Each invalid request field")
+
+
+# Contract refusals: the caller may not (403); the thing named does not exist (404); the input
+# is malformed (422, the contract's `...Invalid...` errors other than state transitions); any
+# other revert is the record refusing a change in its current state (409).
+_REVERT_FORBIDDEN = frozenset({
+    "CertificateRegistryNotIssuer", "CertificateRegistryNotBatchIssuer", "CertificateRegistryNotImportingCustoms",
+    "ConsortiumNotMemberAdmin", "ConsortiumAccountOfOtherMember", "AeoRegistryNotCustoms",
+    "AeoRegistryAdminNotCustoms", "AeoRegistryNotMraSuspender", "OracleQuorumNotMemberAdmin",
+    "OracleQuorumNotOracle", "EvidenceRegistryNotAccredited", "EvidenceRegistryAdminNotOperator",
+})  # fmt: skip
+_REVERT_NOT_FOUND = frozenset({
+    "CertificateRegistryNotIssued", "AeoRegistryNoMraProposal", "ConsortiumUnknownMember", "ConsortiumUnknownProposal",
+})  # fmt: skip
+_REVERT_STATE = frozenset({"CertificateRegistryInvalidStatus", "AeoRegistryInvalidTransition",
+                           "AeoRegistryInvalidMraTransition"})  # fmt: skip
+
+
+def revert_status(name: str) -> tuple[int, str]:
+    """The HTTP status and title of the contract's custom error `name`."""
+    if name in _REVERT_FORBIDDEN:
+        return 403, "Refused by the contract: not permitted"
+    if name in _REVERT_NOT_FOUND:
+        return 404, "Refused by the contract: not found"
+    if "Invalid" in name and name not in _REVERT_STATE:
+        return 422, "Refused by the contract: invalid input"
+    return 409, "Refused by the contract"
+
+
+# class -> (HTTP status, title); the most specific class listed wins (checked in MRO order)
+STATUS: dict[type[LedgerError], tuple[int, str]] = {
+    InvalidInput: (422, "Invalid input"),
+    AuthenticationFailed: (401, "Authentication required"),
+    PermissionDenied: (403, "Forbidden"),
+    NotFound: (404, "Not found"),
+    Conflict: (409, "Conflict"),
+    ContractRevert: (409, "Refused by the contract"),
+    ProofInvalid: (422, "Proof invalid"),
+    PayloadTooLarge: (413, "Payload too large"),
+    RateLimited: (429, "Too many requests"),
+    KeyUnavailable: (503, "Signing key unavailable"),
+    NodeNotRunning: (503, "Chain unavailable"),
+    WrongChain: (503, "Wrong chain"),
+    NotDeployed: (503, "Contracts not deployed"),
+    IndexUnavailable: (503, "Index unavailable"),
+    TransactionFailed: (502, "Transaction failed"),
+    SourceUnavailable: (502, "Source unavailable"),
+    ConfigurationError: (500, "Service misconfigured"),
+    LedgerError: (500, "Internal error"),
+}
+
+# Problems raised by the HTTP layer itself (routing, body limit, content type), by status.
+HTTP_CODES: dict[int, tuple[str, str]] = {
+    400: ("bad-request", "Bad request"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    406: ("not-acceptable", "Not acceptable"),
+    413: ("payload-too-large", "Payload too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+    422: ("invalid-request", "Invalid request"),
+}
+
+
+def _status(error: LedgerError) -> tuple[int, str]:
+    for cls in type(error).__mro__:
+        if cls in STATUS:
+            status, title = STATUS[cls]
+            break
+    else:  # pragma: no cover - LedgerError is always in the MRO
+        status, title = STATUS[LedgerError]
+    if isinstance(error, ContractRevert):
+        return revert_status(error.name)
+    return status, title
+
+
+def problem_for(error: LedgerError) -> Problem:
+    """The problem document for a library or service error."""
+    status, title = _status(error)
+    code = type(error).code if not isinstance(error, ContractRevert) else ContractRevert.code
+    return Problem(
+        type=PROBLEM_TYPE + code,
+        title=title,
+        status=status,
+        detail=error.message if status != 500 else INTERNAL_DETAIL,
+        code=code,
+        path=getattr(error, "path", None),
+        revert=error.name if isinstance(error, ContractRevert) else None,
+    )
+
+
+def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(
+        problem.model_dump(exclude_none=True), status_code=problem.status, media_type=PROBLEM_JSON, headers=headers
+    )
+
+
+# ---------------------------------------------------------------- handlers
+
+
+async def _ledger_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, LedgerError)
+    problem = problem_for(exc)
+    if problem.status >= 500:
+        log.error("%s %s: %s", request.method, request.url.path, exc.message)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    if isinstance(exc, AuthenticationFailed):
+        headers = {"WWW-Authenticate": 'Bearer realm="sanzhi"'}
+    return problem_response(problem, headers)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    code, title = HTTP_CODES.get(exc.status_code, ("http-error", "HTTP error"))
+    detail = exc.detail if isinstance(exc.detail, str) else title
+    problem = Problem(type=PROBLEM_TYPE + code, title=title, status=exc.status_code, detail=detail, code=code)
+    return problem_response(problem, dict(exc.headers) if exc.headers else None)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"loc": [str(part) for part in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": str(e.get("type"))}
+        for e in exc.errors()
+    ]
+    first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
+    where = ".".join(first["loc"])
+    code, title = HTTP_CODES[422]
+    problem = Problem(
+        type=PROBLEM_TYPE + code,
+        title=title,
+        status=422,
+        detail=f"{where}: {first['msg']}" if where else str(first["msg"]),
+        code=code,
+        path=where or None,
+        errors=errors,
+    )
+    return problem_response(problem)
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("%s %s failed", request.method, request.url.path)
+    problem = Problem(
+        type=PROBLEM_TYPE + "internal",
+        title="Internal error",
+        status=500,
+        detail=INTERNAL_DETAIL,
+        code="internal",
+    )
+    return problem_response(problem)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers: every error the service answers with is problem+json."""
+    app.add_exception_handler(LedgerError, _ledger_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected)
+
+
+# The documented error responses of a route, for OpenAPI: status -> description.
+ERROR_DESCRIPTIONS: dict[int, str] = {
+    401: "No API key, or a malformed, unknown or revoked one",
+    403: "The key's organisation or role may not do this (or not to this object)",
+    404: "Not found",
+    409: "Refused: the record's current state does not allow it",
+    413: "Request body larger than the service's limit",
+    415: "Unsupported content type",
+    422: "Invalid input",
+    429: "Rate limit exceeded (see Retry-After)",
+    502: "A transaction failed on the chain",
+    503: "The chain, the contracts, a signing key or the index is unavailable",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` entry documenting `statuses` as problem+json."""
+    return {
+        status: {
+            "description": ERROR_DESCRIPTIONS[status],
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for status in statuses
+    }

@@ -1,0 +1,188 @@
+"""API keys: bound to one organisation and role, stored hashed, shown once, revocable.
+
+A token reads `szk_<key id>_<secret>`: the key id finds the row, the secret is checked against
+its SHA-256 in constant time. SHA-256 suffices because the secret is 32 random bytes, not a
+password: there is nothing to guess, so a slow password hash would only slow every request.
+
+The table lives in the service database (`LedgerSettings.resolved_database_url`); this module
+is the one definition of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from sqlalchemy import Column, DateTime, Engine, MetaData, String, Table, create_engine, make_url, select, update
+
+from api.errors import AuthenticationFailed, Conflict, NotFound
+from ledger.errors import InvalidInput
+from ledger.ids import member_id_bytes, member_id_text
+
+TOKEN_PREFIX = "szk"
+_TOKEN = re.compile(r"^szk_([0-9a-f]{16})_([0-9a-f]{64})$")
+_KEY_ID = re.compile(r"^[0-9a-f]{16}$")
+MAX_LABEL = 200
+
+
+class ApiRole(StrEnum):
+    """What a key may do for its organisation (see docs/api.md)."""
+
+    ISSUER = "issuer"
+    CUSTOMS = "customs"
+    AUDITOR = "auditor"
+    TRADER = "trader"
+    ADMIN = "admin"
+
+
+metadata = MetaData()
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("key_id", String(16), primary_key=True),
+    Column("organisation", String(32), nullable=False, index=True),
+    Column("role", String(16), nullable=False),
+    Column("label", String(MAX_LABEL), nullable=False),
+    Column("secret_sha256", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
+
+
+class ApiKey(BaseModel):
+    """A key as listed: never its secret."""
+
+    key_id: str
+    organisation: str = Field(description="Consortium member the key acts for, e.g. CN")
+    role: ApiRole
+    label: str
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+class CreatedKey(BaseModel):
+    """A new key and its token, which is shown this once and stored only as a hash."""
+
+    key: ApiKey
+    token: str
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    """SQLite hands times back without their zone; they were written in UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def organisation_id(value: str) -> str:
+    """A member id as the consortium spells it (`cn` -> `CN`), or InvalidInput."""
+    return member_id_text(member_id_bytes(value))
+
+
+class KeyStore:
+    """API keys in the service database."""
+
+    def __init__(self, url: str) -> None:
+        parsed = make_url(url)
+        if parsed.drivername.startswith("sqlite") and parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        self.engine: Engine = create_engine(url)
+        # TODO(lead): the table moves into the Alembic migrations at merge
+        metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def create(self, *, organisation: str, role: str, label: str) -> CreatedKey:
+        """A new key for `organisation` with `role`; its token is in the result only."""
+        try:
+            parsed_role = ApiRole(role.strip().lower())
+        except ValueError:
+            raise InvalidInput(f"unknown role {role!r}; one of {', '.join(ApiRole)}", path="role") from None
+        text = label.strip()
+        if not text or len(text) > MAX_LABEL or not text.isprintable():
+            raise InvalidInput(f"a label is 1 to {MAX_LABEL} printable characters", path="label")
+        key_id, secret = secrets.token_hex(8), secrets.token_hex(32)
+        key = ApiKey(
+            key_id=key_id,
+            organisation=organisation_id(organisation),
+            role=parsed_role,
+            label=text,
+            created_at=datetime.now(UTC),
+        )
+        with self.engine.begin() as db:
+            db.execute(api_keys.insert().values(**key.model_dump(), secret_sha256=_digest(secret)))
+        return CreatedKey(key=key, token=f"{TOKEN_PREFIX}_{key_id}_{secret}")
+
+    def list(self, *, organisation: str | None = None, include_revoked: bool = True) -> list[ApiKey]:
+        """Keys, oldest first."""
+        query = select(api_keys).order_by(api_keys.c.created_at, api_keys.c.key_id)
+        if organisation is not None:
+            query = query.where(api_keys.c.organisation == organisation_id(organisation))
+        if not include_revoked:
+            query = query.where(api_keys.c.revoked_at.is_(None))
+        with self.engine.connect() as db:
+            return [self._key(row._mapping) for row in db.execute(query)]
+
+    def get(self, key_id: str) -> ApiKey:
+        if not _KEY_ID.match(key_id):
+            raise InvalidInput(f"{key_id!r} is not a key id (16 hex digits)", path="key_id")
+        with self.engine.connect() as db:
+            row = db.execute(select(api_keys).where(api_keys.c.key_id == key_id)).first()
+        if row is None:
+            raise NotFound(f"API key {key_id}")
+        return self._key(row._mapping)
+
+    def revoke(self, key_id: str) -> ApiKey:
+        """Revoke a key for good; revoking it again is refused (its revocation time stays)."""
+        key = self.get(key_id)
+        now = datetime.now(UTC).replace(microsecond=0)
+        with self.engine.begin() as db:
+            changed = db.execute(
+                update(api_keys)
+                .where(api_keys.c.key_id == key_id, api_keys.c.revoked_at.is_(None))
+                .values(revoked_at=now)
+            ).rowcount
+        if not changed:
+            raise Conflict(f"API key {key_id} was revoked at {self.get(key_id).revoked_at}")
+        return key.model_copy(update={"revoked_at": now})
+
+    def authenticate(self, token: str) -> ApiKey:
+        """The active key `token` names, or AuthenticationFailed (malformed, unknown, revoked)."""
+        match = _TOKEN.match(token)
+        if match is None:
+            raise AuthenticationFailed("malformed API key (expected szk_<key id>_<secret>)")
+        key_id, secret = match.groups()
+        with self.engine.connect() as db:
+            row = db.execute(select(api_keys).where(api_keys.c.key_id == key_id)).first()
+        # compare against a digest even for an unknown id, so timing tells nothing about ids
+        stored = row._mapping["secret_sha256"] if row is not None else "0" * 64
+        if not hmac.compare_digest(_digest(secret), stored) or row is None:
+            raise AuthenticationFailed("unknown API key")
+        key = self._key(row._mapping)
+        if not key.active:
+            raise AuthenticationFailed(f"API key {key_id} was revoked")
+        return key
+
+    @staticmethod
+    def _key(row: object) -> ApiKey:
+        data = dict(row)  # type: ignore[call-overload]
+        data.pop("secret_sha256", None)
+        data["created_at"] = _utc(data["created_at"])
+        data["revoked_at"] = _utc(data["revoked_at"])
+        return ApiKey.model_validate(data)

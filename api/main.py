@@ -1,0 +1,90 @@
+"""The FastAPI app: `create_app(settings, service)`; its lifespan builds the chain client, the
+key store and the rate limiters for one organisation's service."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import errors, openapi
+from api.deps import ServiceContext
+from api.keystore import KeyStore
+from api.limits import BodySizeLimit, RateLimiter
+from api.metrics import MetricsMiddleware, ServiceMetrics
+from api.routes import accreditation, aeo, audit, certificate_changes, certificates, health
+from api.settings import ServiceSettings
+from ledger.connect import build_client
+from ledger.parallel import die_with_parent
+from ledger.settings import LedgerSettings
+
+TAGS = [
+    {"name": "certificates", "description": "Verify (public), status (public), issue, hide, lifecycle, utilize"},
+    {"name": "aeo", "description": "AEO recognition (public), certifications and MRAs"},
+    {"name": "accreditation", "description": "Members and accreditations"},
+    {"name": "audit", "description": "Audit queries over the index (auditor keys)"},
+    {"name": "health", "description": "Health (public) and Prometheus metrics"},
+]
+
+
+def build_context(settings: LedgerSettings, service: ServiceSettings, metrics: ServiceMetrics) -> ServiceContext:
+    """Everything the routes share, for the organisation `service` names."""
+    return ServiceContext(
+        settings=settings,
+        client=build_client(settings, connect=False),
+        organisation=service.organisation,
+        signers=service.signer_profiles(dev=settings.env == "dev"),
+        service=service,
+        keys=KeyStore(settings.resolved_database_url),
+        metrics=metrics,
+        public_limiter=RateLimiter(rate=service.public_rate, burst=service.public_burst),
+        key_limiter=RateLimiter(rate=service.key_rate, burst=service.key_burst),
+    )
+
+
+def create_app(settings: LedgerSettings, service: ServiceSettings | None = None) -> FastAPI:
+    """The service app; nothing touches the chain or the database until it starts."""
+    service = service or ServiceSettings()
+    metrics = ServiceMetrics(chain_head=lambda: app.state.context.client.block_number())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        context = build_context(settings, service, metrics)
+        app.state.context = context
+        try:
+            yield
+        finally:
+            if context.keys is not None:
+                context.keys.close()
+
+    app = FastAPI(
+        title="sanzhi",
+        version="0.1.0",
+        lifespan=lifespan,
+        openapi_tags=TAGS,
+    )
+    errors.install(app)
+    for router in (
+        certificates.router,
+        certificate_changes.router,
+        aeo.router,
+        accreditation.router,
+        audit.router,
+        health.router,
+    ):
+        app.include_router(router)
+    app.add_middleware(BodySizeLimit, max_body_bytes=service.max_body_bytes)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    openapi.install(app)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app as `sanzhi serve` runs it in each uvicorn worker: settings from SANZHI_* and
+    SANZHI_API_* (the command sets them from its options)."""
+    service = ServiceSettings()
+    if service.workers > 1:  # a worker process of uvicorn's supervisor: it ends with it
+        die_with_parent(os.getppid())
+    return create_app(LedgerSettings(), service)

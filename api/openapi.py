@@ -1,0 +1,73 @@
+"""The OpenAPI document: FastAPI's, with every error response as problem+json and the models
+that only raw request bodies name (the verify upload) added to the components."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
+
+from api.errors import ERROR_DESCRIPTIONS, PROBLEM_JSON, Problem
+from api.schemas.certificates import VerifiableCredential
+from ledger.certificates.wrapped import WrappedCertificate
+
+DESCRIPTION = """The sanzhi service of one consortium member: verify certificates, look up their
+status and AEO recognition (public); issue, revoke, utilize, manage AEO certifications, MRAs and
+accreditations, and audit (with an API key of the member's organisation and the right role).
+
+Errors are `application/problem+json` with a stable `code` (see docs/api.md)."""
+EXTRA_MODELS: tuple[type[BaseModel], ...] = (Problem, WrappedCertificate, VerifiableCredential)
+_PROBLEM = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+
+
+def _add_models(schema: dict[str, Any]) -> None:
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for model in EXTRA_MODELS:
+        found = model.model_json_schema(ref_template="#/components/schemas/{model}", by_alias=True)
+        for name, definition in found.pop("$defs", {}).items():
+            components.setdefault(name, definition)
+        components.setdefault(model.__name__, found)
+
+
+def _problems_everywhere(schema: dict[str, Any]) -> None:
+    """Every documented error answers problem+json; each operation documents 422 (a malformed
+    parameter or body) with FastAPI's default replaced."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            if operation.get("parameters") or operation.get("requestBody"):
+                responses.setdefault("422", {"description": ERROR_DESCRIPTIONS[422]})
+            for status, response in responses.items():
+                if status.isdigit() and int(status) >= 400 and not _documents_own_body(response):
+                    response["content"] = _PROBLEM
+                    if response.get("description") in (None, "Validation Error"):
+                        response["description"] = ERROR_DESCRIPTIONS.get(int(status), "Error")
+    schema.get("components", {}).get("schemas", {}).pop("HTTPValidationError", None)
+    schema.get("components", {}).get("schemas", {}).pop("ValidationError", None)
+
+
+def _documents_own_body(response: dict[str, Any]) -> bool:
+    """Whether an error response documents a body of its own (the health report of /health's
+    503), rather than FastAPI's validation error or a problem."""
+    ref = response.get("content", {}).get("application/json", {}).get("schema", {}).get("$ref", "")
+    return bool(ref) and not ref.endswith(("/Problem", "/HTTPValidationError"))
+
+
+def install(app: FastAPI) -> None:
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=DESCRIPTION,
+                routes=app.routes,
+                tags=app.openapi_tags,
+            )
+            _add_models(schema)
+            _problems_everywhere(schema)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

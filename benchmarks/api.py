@@ -1,0 +1,209 @@
+"""API benchmark: the public verify route under concurrent clients, and batch verification.
+
+A fresh embedded node gets the dev consortium and a batch of issued certificates; `sanzhi
+serve` runs in a child process (uvicorn, `workers` processes, rate limits off) and a client in
+this process sends single-certificate verify requests from 1, 16 and 64 concurrent
+connections, then batches to the batch route.
+
+The client is a minimal HTTP/1.1 keep-alive client on asyncio streams (hand-written: on a
+2-core machine shared with the server and the node, a general-purpose client library costs
+several times more CPU per request than the route it measures).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+from pydantic import BaseModel
+
+from ledger.certificates.registry import CertificateRegistryBinding
+from ledger.certificates.wrapped import WrappedCertificate
+from ledger.connect import build_client
+from ledger.devnet.consortium import deploy_dev
+from ledger.devnet.node import EmbeddedNode
+from ledger.documents import parse_document, to_json_data
+from ledger.documents.samples import generate_samples
+from ledger.errors import LedgerError
+from ledger.parallel import die_with_parent
+from ledger.settings import LedgerSettings
+
+CONCURRENCY = (1, 16, 64)
+START_TIMEOUT_SECONDS = 60
+
+
+class ApiBenchmark(BaseModel):
+    workers: int
+    seconds_per_level: float
+    certificates: int
+    verify_rps_1: float
+    verify_p50_ms_1: float
+    verify_p99_ms_1: float
+    verify_rps_16: float
+    verify_p50_ms_16: float
+    verify_p99_ms_16: float
+    verify_rps_64: float
+    verify_p50_ms_64: float
+    verify_p99_ms_64: float
+    batch_size: int
+    batch_verify_per_s: float
+    batch_request_ms_p50: float
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def _request(path: str, body: bytes, port: int) -> bytes:
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> bytes:
+    writer.write(request)
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    body = await reader.readexactly(length)
+    if status != 200:
+        raise LedgerError(f"the service answered {status}: {body[:300]!r}")
+    return body
+
+
+async def _load(
+    port: int, requests_: list[bytes], clients: int, seconds: float, expect: bytes = b'{"valid":true'
+) -> tuple[int, list[float], float]:
+    """`clients` connections sending the requests in turn for `seconds`: count, latencies (ms);
+    every answer must start with `expect`."""
+    latencies: list[float] = []
+    deadline = time.perf_counter() + seconds
+
+    async def client(offset: int) -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        n = offset
+        try:
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                body = await _exchange(reader, writer, requests_[n % len(requests_)])
+                latencies.append((time.perf_counter() - started) * 1000)
+                if not body.startswith(expect):
+                    raise LedgerError(f"a benchmark certificate did not verify: {body[:300]!r}")
+                n += clients
+        finally:
+            writer.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client(i) for i in range(clients)))
+    return len(latencies), latencies, time.perf_counter() - started
+
+
+@contextmanager
+def _server(data_dir: Path, rpc_url: str, port: int, workers: int) -> Iterator[None]:
+    sanzhi = Path(sys.executable).with_name("sanzhi")
+    command = [str(sanzhi), "--data-dir", str(data_dir), "--rpc-url", rpc_url, "serve", "--port", str(port),
+               "--workers", str(workers), "--public-rate", "0", "--key-rate", "0"]  # fmt: skip
+    parent = os.getpid()
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: die_with_parent(parent),
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while True:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                error = process.stderr.read().decode(errors="replace")[-800:] if process.stderr else ""
+                raise LedgerError(f"sanzhi serve did not start on port {port}: {error.strip() or 'no output'}")
+            time.sleep(0.2)
+        yield
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        if process.stderr:
+            process.stderr.close()
+
+
+def _issue(settings: LedgerSettings, count: int) -> list[WrappedCertificate]:
+    documents = [
+        parse_document("certificate-of-origin", to_json_data(d))
+        for d in generate_samples("certificate-of-origin", count, seed=2027, origin="CN", destination="SG")
+    ]
+    registry = CertificateRegistryBinding(build_client(settings, "cn-issuer"))
+    batches = registry.wrap(documents)
+    registry.anchor(batches)
+    return [c for b in batches for c in b.certificates]
+
+
+def run_api_benchmark(
+    *, node_port: int, port: int, workers: int, seconds: float, certificates: int, batch_size: int,
+    workdir: Path | None = None,
+) -> ApiBenchmark:  # fmt: skip
+    """Start a node and the service in a temporary directory (under `workdir`) and measure."""
+    with tempfile.TemporaryDirectory(prefix="sanzhi-bench-api-", dir=workdir) as tmp:
+        settings = LedgerSettings(data_dir=Path(tmp) / "data")
+        node = EmbeddedNode(settings.data_dir, port=node_port)
+        info, _ = node.start()
+        try:
+            deploy_dev(
+                rpc_client_for=lambda p: build_client(settings, p),
+                deployments_dir=settings.resolved_deployments_dir,
+                data_dir=settings.data_dir,
+            )
+            issued = _issue(settings, max(certificates, batch_size))
+            singles = [
+                _request("/certificates/verify", c.model_dump_json().encode(), port) for c in issued[:certificates]
+            ]
+            batch = json.dumps({"certificates": [c.model_dump(mode="json") for c in issued[:batch_size]]}).encode()
+            with _server(settings.data_dir, info.rpc_url, port, workers):
+                figures: dict[str, float] = {}
+                asyncio.run(_load(port, singles, 4, 1.0))  # warm every worker up
+                for clients in CONCURRENCY:
+                    done, latencies, elapsed = asyncio.run(_load(port, singles, clients, seconds))
+                    figures[f"verify_rps_{clients}"] = round(done / elapsed, 1)
+                    figures[f"verify_p50_ms_{clients}"] = round(statistics.median(latencies), 2)
+                    figures[f"verify_p99_ms_{clients}"] = round(_percentile(latencies, 0.99), 2)
+                batch_request = [_request("/certificates/verify/batch", batch, port)]
+                expect = f'{{"valid":{batch_size},"invalid":0'.encode()
+                done, latencies, elapsed = asyncio.run(_load(port, batch_request, workers, seconds, expect))
+        finally:
+            node.stop()
+    return ApiBenchmark(
+        workers=workers,
+        seconds_per_level=seconds,
+        certificates=certificates,
+        batch_size=batch_size,
+        batch_verify_per_s=round(done * batch_size / elapsed, 1),
+        batch_request_ms_p50=round(statistics.median(latencies), 1),
+        **figures,
+    )

@@ -1,0 +1,83 @@
+"""`sanzhi serve`: the FastAPI service under uvicorn, for one organisation."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Annotated
+
+import typer
+import uvicorn
+from pydantic import ValidationError
+
+from api.settings import ServiceSettings
+from cli.context import state
+from ledger.errors import InvalidInput, LedgerError
+
+ENV_PREFIX = "SANZHI_API_"
+
+
+def _signers(values: list[str]) -> dict[str, str]:
+    signers: dict[str, str] = {}
+    for value in values:
+        role, sep, profile = value.partition("=")
+        if not sep or not role.strip() or not profile.strip():
+            raise InvalidInput(f"{value!r} is not ROLE=PROFILE (e.g. issuer=cn-issuer)", path="signer")
+        signers[role.strip().lower()] = profile.strip()
+    return signers
+
+
+def serve(
+    ctx: typer.Context,
+    org: Annotated[
+        str | None, typer.Option("--org", help="Member the service acts for (e.g. CN); none: public routes only.")
+    ] = None,
+    signer: Annotated[
+        list[str] | None,
+        typer.Option("--signer", help="ROLE=PROFILE signing for a role, repeatable (dev default: <org>-<role>)."),
+    ] = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="uvicorn worker processes.")] = 1,
+    max_body_bytes: Annotated[int | None, typer.Option("--max-body-bytes", help="Request body limit.")] = None,
+    public_rate: Annotated[
+        float | None, typer.Option("--public-rate", help="Requests/s per client address on public routes (0: off).")
+    ] = None,
+    key_rate: Annotated[float | None, typer.Option("--key-rate", help="Requests/s per API key (0: off).")] = None,
+    log_level: Annotated[str, typer.Option("--log-level")] = "warning",
+) -> None:
+    """Serve the API (OpenAPI at /docs) until interrupted."""
+    given: dict[str, object] = {"host": host, "port": port, "workers": workers}
+    for name, value in (("organisation", org), ("max_body_bytes", max_body_bytes), ("public_rate", public_rate),
+                        ("key_rate", key_rate)):  # fmt: skip
+        if value is not None:
+            given[name] = value
+    if signer:
+        given["signers"] = _signers(signer)
+    try:
+        service = ServiceSettings(**given)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        raise LedgerError(f"invalid service settings: {'.'.join(map(str, error['loc']))}: {error['msg']}") from None
+    settings = state(ctx).settings
+    # each worker builds its app from the environment (uvicorn starts them as fresh processes)
+    os.environ["SANZHI_DATA_DIR"] = str(settings.data_dir.resolve())
+    if settings.rpc_url:
+        os.environ["SANZHI_RPC_URL"] = settings.rpc_url
+    for name, value in service.model_dump().items():
+        variable = ENV_PREFIX + name.upper()
+        if value is None:
+            os.environ.pop(variable, None)
+        else:
+            os.environ[variable] = json.dumps(value) if isinstance(value, dict) else str(value)
+    who = f"for {service.organisation}" if service.organisation else "public routes only"
+    typer.echo(f"sanzhi API {who} on http://{host}:{port} ({workers} worker(s)); OpenAPI at /docs", err=True)
+    uvicorn.run(
+        "api.main:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        access_log=False,
+    )

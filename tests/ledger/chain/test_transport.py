@@ -1,0 +1,91 @@
+"""The JSON-RPC transport: one kept-alive connection per thread, a closed one replaced before
+reuse (never a request sent twice), clean errors for a missing node or a garbled reply."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
+
+import pytest
+
+from ledger.chain.transport import RpcTransport
+from ledger.errors import NodeNotRunning, TransactionFailed
+from tests.support import free_port
+
+
+class Node(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    requests_seen: ClassVar[list[object]] = []
+    connections: ClassVar[set[int]] = set()
+    close_after_reply = False
+    garbled = False
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        Node.requests_seen.append(json.loads(body))
+        Node.connections.add(self.client_address[1])
+        reply = b"<html>proxy error</html>" if Node.garbled else json.dumps([{"id": 0, "result": "0x1"}]).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(reply)))
+        if Node.close_after_reply:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        self.end_headers()
+        self.wfile.write(reply)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def node() -> Iterator[str]:
+    Node.requests_seen, Node.connections = [], set()
+    Node.close_after_reply = Node.garbled = False
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Node)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_calls_reuse_one_connection(node: str) -> None:
+    transport = RpcTransport(node)
+    for n in range(5):
+        assert transport.post([{"jsonrpc": "2.0", "id": 0, "method": "eth_chainId", "params": [n]}]) == [
+            {"id": 0, "result": "0x1"}
+        ]
+    assert len(Node.requests_seen) == 5
+    assert len(Node.connections) == 1
+
+
+def test_a_connection_the_node_closed_is_replaced_and_nothing_is_sent_twice(node: str) -> None:
+    Node.close_after_reply = True
+    transport = RpcTransport(node)
+    for n in range(3):
+        transport.post([{"id": n}])
+    assert Node.requests_seen == [[{"id": 0}], [{"id": 1}], [{"id": 2}]]
+    assert len(Node.connections) == 3
+
+
+def test_each_thread_has_its_own_connection(node: str) -> None:
+    transport = RpcTransport(node)
+    threads = [threading.Thread(target=transport.post, args=([{"id": n}],)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(Node.requests_seen) == 4
+
+
+def test_a_garbled_reply_and_a_missing_node_are_clean_errors(node: str) -> None:
+    Node.garbled = True
+    with pytest.raises(TransactionFailed, match="unreadable"):
+        RpcTransport(node).post([{"id": 0}])
+    with pytest.raises(NodeNotRunning):
+        RpcTransport(f"http://127.0.0.1:{free_port()}").post([{"id": 0}])
