@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
-from api.errors import PermissionDenied
+from api.errors import IndexUnavailable, PermissionDenied
 from api.keystore import ApiRole, KeyStore
 from api.limits import RateLimiter
 from api.metrics import ServiceMetrics
@@ -25,6 +26,8 @@ from ledger.chain.client import LedgerClient
 from ledger.connect import build_client, load_deployment_of
 from ledger.consortium.binding import ConsortiumBinding
 from ledger.errors import ConfigurationError, KeyUnavailable, LedgerError
+from ledger.index.db import open_existing_index
+from ledger.index.errors import NotIndexed
 from ledger.settings import LedgerSettings
 
 
@@ -44,6 +47,7 @@ class ServiceContext:
     public_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(rate=0, burst=1))
     key_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(rate=0, burst=1))
     _anchor: TrustAnchor | None = None
+    _index: Engine | None = None
     _signer_clients: dict[str, LedgerClient] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -63,6 +67,17 @@ class ServiceContext:
         if self.organisation is None:
             raise PermissionDenied("this service acts for no organisation: it answers public routes only")
         return self.organisation
+
+    def index(self) -> Engine:
+        """The audit index (opened once); 503 until `sanzhi index` (or the service's follower)
+        has indexed something."""
+        with self._lock:
+            if self._index is None:
+                try:
+                    self._index = open_existing_index(self.settings)
+                except NotIndexed as exc:
+                    raise IndexUnavailable(exc.message) from exc
+            return self._index
 
     def trust_anchor(self) -> TrustAnchor | None:
         """What verification trusts: SANZHI_TRUST_CONSORTIUM, else the deployment record's

@@ -29,6 +29,7 @@ from ledger.errors import (
     TransactionFailed,
     WrongChain,
 )
+from ledger.index.errors import CertificateNotFound, ChainReset, DatabaseUnavailable
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPE = "https://sanzhi.dev/problems/"
@@ -155,6 +156,9 @@ STATUS: dict[type[LedgerError], tuple[int, str]] = {
     AuthenticationFailed: (401, "Authentication required"),
     PermissionDenied: (403, "Forbidden"),
     NotFound: (404, "Not found"),
+    CertificateNotFound: (404, "Not found"),
+    DatabaseUnavailable: (503, "Index unavailable"),
+    ChainReset: (503, "Index unavailable"),
     Conflict: (409, "Conflict"),
     ContractRevert: (409, "Refused by the contract"),
     ProofInvalid: (422, "Proof invalid"),

@@ -19,11 +19,12 @@ from enum import StrEnum
 from pathlib import Path
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Column, DateTime, Engine, MetaData, String, Table, create_engine, make_url, select, update
+from sqlalchemy import Column, DateTime, Engine, MetaData, String, Table, make_url, select, update
 
 from api.errors import AuthenticationFailed, Conflict, NotFound
 from ledger.errors import InvalidInput
 from ledger.ids import member_id_bytes, member_id_text
+from ledger.index.db import make_engine, upgrade
 
 TOKEN_PREFIX = "szk"
 _TOKEN = re.compile(r"^szk_([0-9a-f]{16})_([0-9a-f]{64})$")
@@ -101,9 +102,8 @@ class KeyStore:
         parsed = make_url(url)
         if parsed.drivername.startswith("sqlite") and parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = create_engine(url)
-        # TODO(lead): the table moves into the Alembic migrations at merge
-        metadata.create_all(self.engine)
+        self.engine: Engine = make_engine(url)
+        upgrade(self.engine)  # the table comes with the index's migrations (0002_api_keys)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -9,11 +9,13 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import errors, openapi
+from api import errors, openapi, portal
 from api.deps import ServiceContext
+from api.errors import AuthenticationFailed
 from api.keystore import KeyStore
 from api.limits import BodySizeLimit, RateLimiter
 from api.metrics import MetricsMiddleware, ServiceMetrics
+from api.portal.config import PortalConfig, Principal
 from api.routes import accreditation, aeo, audit, certificate_changes, certificates, health
 from api.settings import ServiceSettings
 from ledger.connect import build_client
@@ -75,10 +77,24 @@ def create_app(settings: LedgerSettings, service: ServiceSettings | None = None)
         health.router,
     ):
         app.include_router(router)
+    app.include_router(portal.router)  # the zh/en pages at /, outside the OpenAPI document
+    app.state.portal = PortalConfig(check_api_key=lambda token: _principal(app, token))
     app.add_middleware(BodySizeLimit, max_body_bytes=service.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     openapi.install(app)
     return app
+
+
+def _principal(app: FastAPI, token: str) -> Principal | None:
+    """Whom a portal login's API key belongs to (None: unknown, revoked or malformed)."""
+    keys = app.state.context.keys
+    if keys is None:
+        return None
+    try:
+        key = keys.authenticate(token)
+    except AuthenticationFailed:
+        return None
+    return Principal(organisation=key.organisation, role=key.role.value)
 
 
 def app_from_environment() -> FastAPI:

@@ -1,62 +1,140 @@
-"""Audit queries for the organisation's auditors, answered from the SQL index (never by scanning
-the chain). Until the index is wired in, every audit route answers 503 `index-unavailable`."""
+"""Audit queries for the organisation's auditors, answered from the SQL index (never by
+scanning the chain): search by organisation, actor, event type, certificate, operator,
+consignment and time; histories of a certificate, an operator's AEO status, accreditations and
+MRAs; CSV export. Every list is a page in chain order with the index's opaque cursor."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import io
+from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
 
 from api.auth import Auditor
-from api.deps import Context, ServiceContext
-from api.errors import IndexUnavailable, error_responses
-from api.pagination import Page, Paging
+from api.deps import Context
+from api.errors import error_responses
 from api.schemas.common import UtcTime
 from api.strict_json import StrictJsonRoute
+from ledger.index import audit
+from ledger.index.audit import AuditFilter, AuditPage, CertificateHistory
+from ledger.index.cursor import MAX_LIMIT
+from ledger.index.export import export_csv
 
 router = APIRouter(prefix="/audit", tags=["audit"], route_class=StrictJsonRoute)
-AUDIT_ERRORS = error_responses(401, 403, 422, 429, 503)
+AUDIT_ERRORS = error_responses(401, 403, 404, 422, 429, 503)
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Events per page")]
+Cursor = Annotated[str | None, Query(max_length=512, description="`next_cursor` of the previous page")]
+Member = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$", description="Member id, e.g. CN")]
+Hash = Annotated[str | None, Query(pattern=r"^0x[0-9a-fA-F]{64}$")]
 
 
-def audit_index(context: ServiceContext) -> Any:
-    """The audit queries over the index (ledger/index/audit.py).
-
-    TODO(lead): return the index's audit queries for `context.settings.resolved_database_url`
-    once ledger/index is merged; the routes below call their methods.
-    """
-    raise IndexUnavailable("the audit index is not part of this service yet")
-
-
-@router.get("/consignments/{ucr}/timeline", responses=AUDIT_ERRORS, summary="What happened to a consignment")
-def consignment_timeline(
-    ucr: Annotated[str, Path(min_length=1, max_length=64, description="WCO Unique Consignment Reference")],
-    key: Auditor,
-    context: Context,
-    paging: Paging,
-) -> Page[dict[str, Any]]:
-    """Every evidence entry of the consignment, oldest first."""
-    index = audit_index(context)
-    return paging.page(index.consignment_timeline(ucr=ucr))
-
-
-@router.get("/certificates/{leaf}/history", responses=AUDIT_ERRORS, summary="Who issued and changed a certificate")
-def certificate_history(
-    leaf: Annotated[str, Path(pattern=r"^0x[0-9a-f]{64}$")], key: Auditor, context: Context, paging: Paging
-) -> Page[dict[str, Any]]:
-    """Issuance, status changes and utilizations of the certificate, oldest first."""
-    index = audit_index(context)
-    return paging.page(index.certificate_history(leaf=leaf))
-
-
-@router.get("/actions", responses=AUDIT_ERRORS, summary="Who did what, and when")
-def actions(
-    key: Auditor,
-    context: Context,
-    paging: Paging,
-    member: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")] = None,
+def _filters(
+    organisation: Member = None,
+    actor: Annotated[str | None, Query(pattern=r"^0x[0-9a-fA-F]{40}$", description="Sending account")] = None,
+    event: Annotated[list[str] | None, Query(max_length=20, description="Event names, e.g. CertificateRevoked")] = None,
+    certificate: Annotated[str | None, Query(min_length=1, max_length=80, description="Number, root or leaf")] = None,
+    operator: Annotated[str | None, Query(min_length=1, max_length=80, description="Operator id or its hash")] = None,
+    certified_by: Member = None,
+    consignment: Annotated[str | None, Query(min_length=1, max_length=64, description="WCO UCR")] = None,
     since: UtcTime | None = None,
     until: UtcTime | None = None,
-) -> Page[dict[str, Any]]:
-    """Issuances, revocations, suspensions, utilizations and AEO changes in a time window."""
-    index = audit_index(context)
-    return paging.page(index.actions(member=member, since=since, until=until))
+) -> AuditFilter:
+    return AuditFilter(
+        organisation=organisation,
+        actor=actor,
+        event_types=event or [],
+        certificate=certificate,
+        operator=operator,
+        certified_by=certified_by,
+        consignment=consignment,
+        since=since,
+        until=until,
+    )
+
+
+Filters = Annotated[AuditFilter, Depends(_filters)]
+
+
+@router.get("/events", responses=AUDIT_ERRORS, summary="Who did what, and when")
+def events(key: Auditor, context: Context, filters: Filters, limit: Limit = 50, cursor: Cursor = None) -> AuditPage:
+    """Indexed contract events matching every filter given, newest first."""
+    return audit.search(engine=context.index(), filters=filters, limit=limit, cursor=cursor)
+
+
+@router.get(
+    "/events.csv",
+    responses={**AUDIT_ERRORS, 200: {"content": {"text/csv": {}}, "description": "Every match, as CSV"}},
+    response_class=Response,
+    summary="Every matching event as CSV",
+)
+def events_csv(key: Auditor, context: Context, filters: Filters) -> Response:
+    """The same selection as /audit/events, every page of it, as CSV (formula-safe cells)."""
+    out = io.StringIO()
+    export_csv(engine=context.index(), filters=filters, out=out)
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="audit-events.csv"'},
+    )
+
+
+@router.get("/certificates/history", responses=AUDIT_ERRORS, summary="What happened to a certificate")
+def certificate_history(
+    key: Auditor,
+    context: Context,
+    number: Annotated[str | None, Query(min_length=1, max_length=80, description="Certificate number")] = None,
+    leaf: Hash = None,
+    root: Hash = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> CertificateHistory:
+    """Issuance, status changes and utilizations, oldest first, by number (this member's issuer
+    records), leaf or batch root."""
+    return audit.certificate_history(
+        engine=context.index(), number=number, leaf=leaf, root=root, limit=limit, cursor=cursor
+    )
+
+
+@router.get("/operators/{operator}/history", responses=AUDIT_ERRORS, summary="An operator's AEO status over time")
+def operator_history(
+    operator: Annotated[str, Path(min_length=1, max_length=80, description="Operator id or its 0x hash")],
+    key: Auditor,
+    context: Context,
+    certified_by: Member = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> AuditPage:
+    """Certifications, suspensions and revocations, with the signing oracles and the transaction."""
+    return audit.operator_history(
+        engine=context.index(), operator=operator, certified_by=certified_by, limit=limit, cursor=cursor
+    )
+
+
+@router.get("/accreditations", responses=AUDIT_ERRORS, summary="Accreditations granted and withdrawn")
+def accreditations(
+    key: Auditor,
+    context: Context,
+    account: Annotated[str | None, Query(pattern=r"^0x[0-9a-fA-F]{40}$")] = None,
+    member: Member = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> AuditPage:
+    """Of one account, of one member's, or all, oldest first."""
+    return audit.accreditation_history(
+        engine=context.index(), account=account, member=member, limit=limit, cursor=cursor
+    )
+
+
+@router.get("/mras", responses=AUDIT_ERRORS, summary="Mutual recognition arrangements over time")
+def mras(
+    key: Auditor,
+    context: Context,
+    member: Member = None,
+    partner: Member = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> AuditPage:
+    """Proposals, acceptances, suspensions and terminations, oldest first."""
+    return audit.mra_history(engine=context.index(), member=member, partner=partner, limit=limit, cursor=cursor)

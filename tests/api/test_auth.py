@@ -20,7 +20,7 @@ PROTECTED = [
     ("POST", "/mras"),
     ("GET", "/consortium/members"),
     ("POST", "/accreditations"),
-    ("GET", "/audit/actions"),
+    ("GET", "/audit/events"),
     ("GET", "/metrics"),
 ]
 
@@ -71,7 +71,7 @@ def test_a_key_of_another_organisation_cannot_act_on_this_service(api: Api) -> N
         ("POST", "/aeo/certifications", "issuer", {"operator": "USCI:1", "tier": "general"}),
         ("POST", "/mras", "admin", {"partner": "SG"}),
         ("POST", "/accreditations", "customs", {"account": "0x" + "11" * 20, "role": "auditor"}),
-        ("GET", "/audit/actions", "admin", None),
+        ("GET", "/audit/events", "admin", None),
         ("GET", "/metrics", "trader", None),
     ],
 )

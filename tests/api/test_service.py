@@ -22,7 +22,9 @@ def test_health_reports_the_chain_and_the_deployment(api: Api) -> None:
 def test_health_is_503_and_the_routes_are_clean_when_the_node_is_gone(tmp_path: object) -> None:
     from fastapi.testclient import TestClient
 
-    settings = LedgerSettings(data_dir=str(tmp_path), rpc_url="http://127.0.0.1:9", database_url="sqlite://")  # type: ignore[arg-type]
+    settings = LedgerSettings(
+        data_dir=str(tmp_path), rpc_url="http://127.0.0.1:9", database_url=f"sqlite:///{tmp_path}/service.sqlite"
+    )  # type: ignore[arg-type]
     with TestClient(create_app(settings, ServiceSettings(organisation="CN"))) as client:
         response = client.get("/health")
         assert response.status_code == 503

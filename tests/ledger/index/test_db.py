@@ -22,14 +22,14 @@ def test_migrations_build_the_schema_the_models_describe(index_url: str) -> None
     try:
         assert current_revision(engine) is None
         upgrade(engine)
-        assert current_revision(engine) == "0001"
+        assert current_revision(engine) == "0002"
         assert set(inspect(engine).get_table_names()) == TABLES
         with engine.connect() as connection:
             assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
         indexes = {i["name"] for i in inspect(engine).get_indexes("chain_events")}
         assert {"ix_chain_events_organisation", "ix_chain_events_operator", "ix_chain_events_actor"} <= indexes
         upgrade(engine)  # a second run changes nothing
-        assert current_revision(engine) == "0001"
+        assert current_revision(engine) == "0002"
     finally:
         engine.dispose()
 
