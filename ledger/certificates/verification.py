@@ -160,7 +160,9 @@ def _read_states(
             if node_chain != chain_id:
                 raise LedgerError(f"certificate is anchored on chain {chain_id}, the node is on chain {node_chain}")
             chunks = [indexes[start : start + QUERY_CHUNK] for start in range(0, len(indexes), QUERY_CHUNK)]
-            calls: list[tuple[str, list[Any]]] = [("eth_getCode", [registry, "latest"])]
+            # the genuine registry's code has no SELFDESTRUCT: once seen at an address it stays
+            known = expected if expected and client.immutable_code.get(registry) == expected else None
+            calls: list[tuple[str, list[Any]]] = [] if known else [("eth_getCode", [registry, "latest"])]
             for part in chunks:
                 refs = [
                     (
@@ -177,11 +179,13 @@ def _read_states(
                 for start in range(0, len(calls), CALLS_PER_REQUEST)
                 for reply in client.raw_batch(calls[start : start + CALLS_PER_REQUEST])
             ]
-            code = bytes.fromhex(str(replies[0].get("result") or "0x")[2:])
+            code = known or bytes.fromhex(str(replies.pop(0).get("result") or "0x")[2:])
             if not code:
                 raise LedgerError(f"no contract at registry {Web3.to_checksum_address(registry)} on chain {chain_id}")
+            if expected and code == expected:
+                client.immutable_code[registry] = code
             untrusted = registry_refusal(anchor, registry, code, expected) if anchor else None
-            for part, reply in zip(chunks, replies[1:], strict=True):
+            for part, reply in zip(chunks, replies, strict=True):
                 if "error" in reply:
                     raise LedgerError(f"registry {registry} refused the status query: {reply['error'].get('message')}")
                 for i, view in zip(part, states.decode(bytes.fromhex(reply["result"][2:])), strict=True):

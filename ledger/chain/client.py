@@ -70,6 +70,8 @@ class LedgerClient:
         # Besu QBFT/Clique blocks carry more than 32 bytes of extraData.
         self.w3.middleware_onion.inject(ExtraDataToPOAMiddleware, layer=0)
         self._transport = RpcTransport(rpc_url)
+        # runtime code of contracts that can never change it (no SELFDESTRUCT), by lower-case address
+        self.immutable_code: dict[str, bytes] = {}
         # JSON-RPC calls and HTTP requests made through raw_batch (benchmarks report them).
         self.raw_calls = 0
         self.raw_requests = 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import json
 import select
+import socket
 import threading
 from typing import Any
 from urllib.parse import urlsplit
@@ -65,6 +66,12 @@ class RpcTransport:
         if held is None:
             kind = http.client.HTTPSConnection if self._scheme == "https" else http.client.HTTPConnection
             held = _Held(kind(self._host, self._port, timeout=TIMEOUT_SECONDS))
+            try:
+                held.connection.connect()
+                # headers and body go in two writes: without this, Nagle holds the body back
+                held.connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            except OSError as exc:
+                raise NodeNotRunning(self.url, type(exc).__name__) from exc
             self._local.connection = held
         return held.connection
 
