@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from ledger.store.backends import BlobBackend
 from ledger.store.cid import ContentId
-from ledger.store.errors import BlobNotFound, StoreUnavailable
+from ledger.store.errors import BlobNotFound, BlobTooLarge, StoreUnavailable
 from ledger.store.layout import StoreLayout
 from ledger.store.local import LocalBackend
 
@@ -73,8 +73,13 @@ class BlobStore:
         self.ensure_local(cid)
         return self.local.open_verified(cid)
 
-    def read_small(self, cid: ContentId) -> bytes:
-        return b"".join(self.read_verified(cid))
+    def read_small(self, cid: ContentId, *, limit: int) -> bytes:
+        """A small blob (an envelope) whole; refused beyond `limit` bytes: anyone may publish an
+        envelope pointer, so its size is not to be trusted."""
+        size = self.ensure_local(cid).stat().st_size
+        if size > limit:
+            raise BlobTooLarge(cid, size, limit)
+        return b"".join(self.local.open_verified(cid))
 
     def local_path(self, cid: ContentId) -> Path:
         return self.layout.blobs / cid.text

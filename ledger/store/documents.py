@@ -20,9 +20,12 @@ from ledger.jsonfiles import loads_strict
 from ledger.store.blobs import BlobStore
 from ledger.store.cid import ContentId
 from ledger.store.envelope import Envelope, add_grant, check_envelope, new_envelope, open_grant
-from ledger.store.errors import BlobNotFound, EnvelopeTampered, NotARecipient
+from ledger.store.errors import BlobNotFound, BlobTooLarge, EnvelopeTampered, NotARecipient
 from ledger.store.registry import DocumentRegistryBinding, PartyKey
 from ledger.store.stream import DEFAULT_CHUNK_BYTES, decrypt_stream, encrypt_stream, new_document_key
+
+# an envelope is a few hundred bytes per recipient; anyone may point at one, so it is bounded
+MAX_ENVELOPE_BYTES = 4 << 20
 
 
 class PutResult(BaseModel):
@@ -206,11 +209,13 @@ def _open(
     for envelope_cid in _candidate_envelopes(cid, blobs, registry):
         try:
             envelope = Envelope.model_validate(
-                loads_strict(blobs.read_small(envelope_cid), source=f"envelope {envelope_cid}")
+                loads_strict(
+                    blobs.read_small(envelope_cid, limit=MAX_ENVELOPE_BYTES), source=f"envelope {envelope_cid}"
+                )
             )
             check_envelope(envelope, cid.text)
             return envelope, open_grant(envelope, document_cid=cid.raw, account=account)
-        except (NotARecipient, EnvelopeTampered, BlobNotFound, InvalidInput, ValueError) as exc:
+        except (NotARecipient, EnvelopeTampered, BlobNotFound, BlobTooLarge, InvalidInput, ValueError) as exc:
             refusal = refusal if isinstance(refusal, EnvelopeTampered) else exc
     if isinstance(refusal, EnvelopeTampered):
         raise refusal

@@ -131,3 +131,12 @@ class NoEncryptionKey(LedgerError):
             f"{party} has no document encryption key on chain ({detail}); it registers one with "
             "`sanzhi docs register-key --as PROFILE`"
         )
+
+
+class BlobTooLarge(LedgerError):
+    """A blob that should be small (an envelope) is larger than allowed."""
+
+    code = "blob-too-large"
+
+    def __init__(self, cid: ContentId, size: int, limit: int) -> None:
+        super().__init__(f"blob {cid} is {size:,} bytes or more, over the {limit:,} an envelope may have; refused")
