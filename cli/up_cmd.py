@@ -96,8 +96,9 @@ def _index(cli: CliState, seed: SeedRecord) -> Follower:
     follower = Follower(client=cli.client(), engine=engine)
     try:
         report = follower.catch_up()
-    except ChainReset as exc:
-        typer.echo(f"the index held a chain that is gone ({exc.message}): indexing this one afresh")
+    except ChainReset:
+        # the index is derived data: the chain it described was reset, so it describes nothing
+        typer.echo("the index held a chain that was reset: indexing this one afresh")
         report = follower.catch_up(rebuild=True)
     import_wrapped(engine=engine, paths=[Path(seed.directory) / "wrapped"])
     typer.echo(f"index at block {report.checkpoint} ({report.events} new events); following new blocks")

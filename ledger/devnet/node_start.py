@@ -24,8 +24,10 @@ class NodeStart(BaseModel):
 
 
 def port_free(host: str, port: int) -> bool:
-    """Whether nothing listens on (or holds) `host:port`."""
+    """Whether nothing listens on (or holds) `host:port`. Probed as a server binds (address
+    reuse on): connections of an earlier run left in TIME_WAIT do not make a port taken."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as exc:

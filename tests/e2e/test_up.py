@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import re
-import selectors
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -28,25 +28,34 @@ STARTUP_SECONDS = 90
 STOP_SECONDS = 45
 
 
-@dataclass
 class Up:
-    process: subprocess.Popen[str]
-    output: list[str] = field(default_factory=list)
-    portal: str = ""
+    """A running `sanzhi up`; its output read line by line by a thread (a select on a buffered
+    pipe would miss lines already in the buffer)."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.process = process
+        self.output: list[str] = []
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self._lines.put(line.rstrip("\n"))
+        self._lines.put(None)
 
     def read_until(self, pattern: str, seconds: float) -> re.Match[str]:
         """The first output line matching `pattern` (the lines before it are kept)."""
-        assert self.process.stdout is not None
-        selector = selectors.DefaultSelector()
-        selector.register(self.process.stdout, selectors.EVENT_READ)
         deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if not selector.select(timeout=max(0.0, deadline - time.monotonic())):
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                line = self._lines.get(timeout=left)
+            except queue.Empty:
                 break
-            line = self.process.stdout.readline()
-            if not line:
+            if line is None:
                 break
-            self.output.append(line.rstrip("\n"))
+            self.output.append(line)
             found = re.search(pattern, line)
             if found:
                 return found
@@ -57,11 +66,22 @@ class Up:
         assert found is not None
         return found.group(0)
 
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self._reader.join(timeout=10)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
     def stop(self, sig: int = signal.SIGINT) -> int:
         self.process.send_signal(sig)
         code = self.process.wait(timeout=STOP_SECONDS)
-        assert self.process.stdout is not None
-        self.output.extend(self.process.stdout.read().splitlines())
+        self._reader.join(timeout=10)
+        while not self._lines.empty():
+            line = self._lines.get()
+            if line is not None:
+                self.output.append(line)
         return code
 
 
@@ -93,11 +113,7 @@ def start(tmp_path: Path) -> Iterator[Callable[..., Up]]:
 
     yield run
     for up in started:  # a failed test leaves nothing running either
-        if up.process.poll() is None:
-            up.process.kill()
-            up.process.wait()
-        if up.process.stdout is not None:
-            up.process.stdout.close()
+        up.close()
     info = read_node_info(tmp_path / "data" / "node")
     if info is not None and alive(info.pid):
         os.kill(info.pid, signal.SIGKILL)
@@ -183,3 +199,23 @@ def test_up_serves_the_seeded_demo_stops_cleanly_and_finds_it_again(start: Calla
     assert again.stop(signal.SIGTERM) == 0, "\n".join(again.output)
     assert not alive(info.pid)
     assert json.loads(keys.read_text())["keys"][0]["token"] == auditor
+
+
+def test_a_reset_chain_is_seeded_and_indexed_afresh(start: Callable[..., Up], tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    first = start(data_dir, "--port", str(free_port()), "--api-port", str(free_port()))
+    first.read_until(r"Ctrl-C stops everything", STARTUP_SECONDS)
+    assert first.stop() == 0
+    seeded = SeedRecord.model_validate_json(marker_path(data_dir).read_text())
+    (data_dir / "node" / "state.json").unlink()  # the chain is gone; the index and keys stay
+
+    again = start(data_dir, "--port", str(free_port()), "--api-port", str(free_port()))
+    again.read_until(r"Ctrl-C stops everything", STARTUP_SECONDS)
+    text = "\n".join(again.output)
+    assert "demo data seeded" in text
+    assert "indexing this one afresh" in text
+    reseeded = SeedRecord.model_validate_json(marker_path(data_dir).read_text())
+    assert reseeded.chain.deployment_block_hash != seeded.chain.deployment_block_hash
+    assert set(reseeded.numbers).isdisjoint(seeded.numbers)
+    assert all(Path(p).exists() for p in seeded.certificates)  # the old chain's files are kept
+    assert again.stop() == 0

@@ -45,3 +45,17 @@ def test_the_listener_takes_the_asked_port_when_free() -> None:
     with listener:
         assert asked
         assert listener.getsockname()[1] == port
+
+
+def test_a_port_whose_last_connection_waits_in_time_wait_is_free() -> None:
+    """A node stopped a moment ago leaves its connections in TIME_WAIT: its port is free again."""
+    with socket.socket() as server:
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as anvil's listener does
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = int(server.getsockname()[1])
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            accepted, _ = server.accept()
+            accepted.close()  # the server side closes first: it is the one left in TIME_WAIT
+            client.recv(1)
+    assert port_free("127.0.0.1", port)
