@@ -29,8 +29,9 @@ contracts/out/.built: node_modules/.installed $(SOL_SOURCES) contracts/foundry.t
 
 build: contracts/out/.built
 
+# the node, the dev consortium, a demo seeded once, the index and the service with its portal
 run: setup
-	$(BIN)/sanzhi demo
+	$(BIN)/sanzhi up
 
 test: setup test-contracts test-python
 

@@ -25,6 +25,7 @@ from cli import (
     oracle_cmd,
     serve_cmd,
     stats_cmd,
+    up_cmd,
 )
 from cli.context import CliState, DataDirOption
 from ledger.errors import LedgerError
@@ -74,6 +75,7 @@ app.command("index")(index_cmd.index)
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(apikey_cmd.app, name="apikey")
 app.command("serve")(serve_cmd.serve)
+app.command("up")(up_cmd.up)
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -1,0 +1,105 @@
+"""Development API keys for `sanzhi up`: one per (organisation, role) asked for, created once,
+their tokens kept in a file of the data directory that only its owner may read (0600).
+
+DEVELOPMENT ONLY: a real deployment hands each token to its holder once (`sanzhi apikey create`)
+and keeps none of them.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from api.errors import AuthenticationFailed
+from api.keystore import ApiRole, KeyStore
+from ledger.errors import ConfigurationError
+
+DEV_KEYS_FILE = "dev-api-keys.json"
+PRIVATE = 0o600
+
+
+class DevApiKey(BaseModel):
+    organisation: str
+    role: ApiRole
+    key_id: str
+    token: str
+
+
+class DevApiKeys(BaseModel):
+    keys: list[DevApiKey]
+
+    def token(self, organisation: str, role: ApiRole) -> str:
+        return next(k.token for k in self.keys if k.organisation == organisation and k.role is role)
+
+
+class DevKeysUnreadable(ConfigurationError):
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(f"{path}: {problem}; delete it and run again to create new development keys")
+
+
+def dev_keys_path(data_dir: Path) -> Path:
+    return data_dir / DEV_KEYS_FILE
+
+
+def ensure_dev_keys(*, store: KeyStore, path: Path, wanted: list[tuple[str, ApiRole]]) -> tuple[DevApiKeys, int]:
+    """The kept keys that still authenticate, new ones for the rest; and how many are new."""
+    kept = {(k.organisation, k.role): k for k in _read(path).keys}
+    keys: list[DevApiKey] = []
+    created = 0
+    for organisation, role in wanted:
+        known = kept.get((organisation, role))
+        if known is not None and _active(store, known):
+            keys.append(known)
+            continue
+        label = f"sanzhi up: development {organisation} {role.value}"
+        made = store.create(organisation=organisation, role=role.value, label=label)
+        keys.append(DevApiKey(organisation=organisation, role=role, key_id=made.key.key_id, token=made.token))
+        created += 1
+    result = DevApiKeys(keys=keys)
+    if created or _mode(path) != PRIVATE:
+        _write_private(path, result.model_dump_json(indent=2) + "\n")
+    return result, created
+
+
+def _active(store: KeyStore, key: DevApiKey) -> bool:
+    """Still a key of the store (not revoked, not lost with a deleted database)."""
+    try:
+        found = store.authenticate(key.token)
+    except AuthenticationFailed:
+        return False
+    return found.organisation == key.organisation and found.role is key.role
+
+
+def _read(path: Path) -> DevApiKeys:
+    try:
+        return DevApiKeys.model_validate_json(path.read_bytes())
+    except FileNotFoundError:
+        return DevApiKeys(keys=[])
+    except OSError as exc:
+        raise DevKeysUnreadable(path, exc.strerror or str(exc)) from None
+    except ValidationError:
+        raise DevKeysUnreadable(path, "not a development key file") from None
+
+
+def _mode(path: Path) -> int | None:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        return None
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Atomically, and never readable by others, not even for a moment: the temporary file is
+    created 0600 (a write then chmod would leave a window)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, PRIVATE)
+    try:
+        os.fchmod(fd, PRIVATE)  # the umask may have narrowed it; never widened
+        os.write(fd, text.encode())
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)

@@ -1,0 +1,132 @@
+"""What `sanzhi up` runs while it serves: the index follower in a thread, uvicorn in this
+process, and the signal handling that stops both (and lets the node be stopped after them)."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import signal
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+from typing import IO
+
+import typer
+import uvicorn
+from fastapi import FastAPI
+
+from ledger.errors import ConfigurationError, LedgerError
+from ledger.index import Follower, IndexReport, follow
+
+FOLLOWER_JOIN_SECONDS = 30.0
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM before the service was serving."""
+
+
+class AlreadyUp(ConfigurationError):
+    def __init__(self, data_dir: Path, holder: str) -> None:
+        who = f" (pid {holder})" if holder else ""
+        super().__init__(f"`sanzhi up` already runs on {data_dir}{who}; stop it first (Ctrl-C)")
+
+
+@contextmanager
+def exclusive(data_dir: Path) -> Iterator[None]:
+    """One `sanzhi up` per data directory: a second would seed and index the same chain at
+    the same time. The lock goes with the process, however it ends."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / "up.lock"
+    handle: IO[str] = path.open("a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            raise AlreadyUp(data_dir, handle.read().strip()) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+@contextmanager
+def interruptible() -> Iterator[threading.Event]:
+    """SIGINT and SIGTERM raise Interrupted (so setting up stops where it is, and the caller's
+    cleanup runs) until the returned event is `set`-mode: see `quiet_signals`."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise Interrupted
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    stop = threading.Event()
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def quiet_signals(stop: threading.Event) -> None:
+    """From now on a signal only sets `stop`: uvicorn takes the signals while it serves and
+    raises them again once it has shut down; cleanup must not be cut short by a second Ctrl-C."""
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, request_stop)
+
+
+def start_follower(*, follower: Follower, stop: threading.Event, poll_seconds: float) -> threading.Thread:
+    """The index follower in a thread until `stop`; failures are reported, the service goes on."""
+
+    def on_error(exc: Exception) -> None:
+        message = exc.message if isinstance(exc, LedgerError) else str(exc)
+        typer.echo(f"warning: index: {message}; retrying", err=True)
+
+    def run() -> None:
+        try:
+            follow(follower=follower, poll_seconds=poll_seconds, stop=stop, on_error=on_error,
+                   on_report=_quiet)  # fmt: skip
+        except LedgerError as exc:
+            typer.echo(f"warning: the index stopped following the chain: {exc.message}", err=True)
+
+    thread = threading.Thread(target=run, name="sanzhi-index-follower", daemon=True)
+    thread.start()
+    return thread
+
+
+def _quiet(report: IndexReport) -> None:
+    return None
+
+
+def serve(*, app: FastAPI, listener: socket.socket, on_started: Callable[[], None], log_level: str) -> None:
+    """Serve `app` on the bound `listener` until SIGINT or SIGTERM; `on_started` once it accepts."""
+    config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="on")
+    server = uvicorn.Server(config)
+
+    def announce() -> None:
+        while not server.started:
+            if server.should_exit or not runner.is_alive():
+                return
+            announced.wait(0.05)
+        on_started()
+
+    announced = threading.Event()
+    runner = threading.current_thread()
+    watcher = threading.Thread(target=announce, name="sanzhi-up-banner", daemon=True)
+    watcher.start()
+    try:
+        server.run(sockets=[listener])
+    finally:
+        announced.set()
+        watcher.join(timeout=5)
+    if not server.started:
+        raise ConfigurationError("the service did not start (see the messages above)")

@@ -1,0 +1,83 @@
+"""Development API keys of `sanzhi up`: created once, kept 0600, replaced when they no longer work."""
+
+from __future__ import annotations
+
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from api.dev_keys import DevKeysUnreadable, ensure_dev_keys
+from api.keystore import ApiRole, KeyStore
+
+WANTED = [("CN", ApiRole.AUDITOR), ("CN", ApiRole.ISSUER)]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[KeyStore]:
+    keys = KeyStore(f"sqlite:///{tmp_path / 'index.sqlite'}")
+    try:
+        yield keys
+    finally:
+        keys.close()
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_keys_are_created_once_and_kept_private(store: KeyStore, tmp_path: Path) -> None:
+    path = tmp_path / "dev-api-keys.json"
+    first, created = ensure_dev_keys(store=store, path=path, wanted=WANTED)
+    assert created == 2
+    assert mode(path) == 0o600
+    assert store.authenticate(first.token("CN", ApiRole.AUDITOR)).role is ApiRole.AUDITOR
+    assert store.authenticate(first.token("CN", ApiRole.ISSUER)).role is ApiRole.ISSUER
+    again, created = ensure_dev_keys(store=store, path=path, wanted=WANTED)
+    assert created == 0
+    assert again == first
+    assert len(store.list()) == 2
+
+
+def test_a_revoked_key_is_replaced_and_the_other_kept(store: KeyStore, tmp_path: Path) -> None:
+    path = tmp_path / "dev-api-keys.json"
+    first, _ = ensure_dev_keys(store=store, path=path, wanted=WANTED)
+    store.revoke(first.keys[0].key_id)
+    again, created = ensure_dev_keys(store=store, path=path, wanted=WANTED)
+    assert created == 1
+    assert again.keys[1] == first.keys[1]
+    assert again.keys[0].token != first.keys[0].token
+    assert store.authenticate(again.token("CN", ApiRole.AUDITOR)).active
+
+
+def test_keys_of_a_lost_database_are_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "dev-api-keys.json"
+    old = KeyStore(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    new = KeyStore(f"sqlite:///{tmp_path / 'new.sqlite'}")
+    try:
+        first, _ = ensure_dev_keys(store=old, path=path, wanted=WANTED)
+        again, created = ensure_dev_keys(store=new, path=path, wanted=WANTED)
+    finally:
+        old.close()
+        new.close()
+    assert created == 2
+    assert {k.token for k in again.keys}.isdisjoint(k.token for k in first.keys)
+
+
+def test_a_file_readable_by_others_is_narrowed_to_its_owner(store: KeyStore, tmp_path: Path) -> None:
+    path = tmp_path / "dev-api-keys.json"
+    ensure_dev_keys(store=store, path=path, wanted=WANTED)
+    path.chmod(0o644)
+    _, created = ensure_dev_keys(store=store, path=path, wanted=WANTED)
+    assert created == 0
+    assert mode(path) == 0o600
+
+
+def test_a_damaged_file_is_one_clear_error_and_left_as_it_is(store: KeyStore, tmp_path: Path) -> None:
+    path = tmp_path / "dev-api-keys.json"
+    path.write_text("{not json")
+    with pytest.raises(DevKeysUnreadable, match="delete it and run again"):
+        ensure_dev_keys(store=store, path=path, wanted=WANTED)
+    assert path.read_text() == "{not json"
+    assert store.list() == []
