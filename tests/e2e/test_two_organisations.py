@@ -90,6 +90,11 @@ def issue(cn: Org, count: int, seed: int) -> list[dict[str, Any]]:
     return certificates
 
 
+def sign_in(org: Org, token: str) -> int:
+    """The status of a login at `org`'s portal with `token`."""
+    return org.http.post("/login?lang=en", data={"api_key": token}).status_code
+
+
 def fragments(verdict: dict[str, Any]) -> dict[str, str]:
     return {f["name"]: f["status"] for f in verdict["fragments"]}
 
@@ -201,6 +206,11 @@ def test_sg_keys_cannot_act_for_cn(chain: Chain, organisations: tuple[Org, Org])
     assert_problem(sg.http.post("/certificates/revoke", json=change, headers=forged), 403, "forbidden",
                    "a key of CN cannot act here")  # fmt: skip
     assert_problem(cn.http.post("/certificates/revoke", json=change, headers=forged), 401, "unauthenticated")
+    # the same at the portal's auditor login: SG's own auditor signs in, neither a CN key in SG's
+    # store nor SG's auditor on CN's portal does
+    assert sign_in(sg, sg.token("auditor")) == 303
+    assert sign_in(sg, sg.service.token("auditor", org="CN")) == 401
+    assert sign_in(cn, sg.token("auditor")) == 401
 
     # CN's customs cannot draw on a certificate imported into SG, even on CN's own service
     draw = {"certificate": certificate, "declaration": "CN-DECL-1", "quantity": "1"}
