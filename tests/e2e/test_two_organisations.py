@@ -146,8 +146,11 @@ def test_cn_issues_sg_verifies_draws_audits_sees_the_revocation(chain: Chain, or
     assert [(e["actor"], e["organisation"]) for e in used] == [(dev_address("sg-customs"), "SG")]
     history = sg.http.get("/audit/certificates/history", params={"leaf": leaf, "root": root}, headers=auditor)
     assert [e["event"] for e in history.json()["items"]] == ["CertificatesIssued", "CertificateUtilized"]
+    # the portal's public history page answers from the same index
+    assert sg.http.get(f"/certificates/{leaf}", params={"lang": "en"}).status_code == 200
     # CN's database is CN's: nothing was indexed there
     assert_problem(cn.http.get("/audit/events", headers=cn.auth("auditor")), 503, "index-unavailable")
+    assert cn.http.get(f"/certificates/{leaf}", params={"lang": "en"}).status_code == 503
 
     # CN revokes through CN's service; SG's public verification sees it at once
     revoked = cn.http.post("/certificates/revoke", json={"certificate": certificate, "reason": "fraud"},
