@@ -86,13 +86,16 @@ def create_app(settings: LedgerSettings, service: ServiceSettings | None = None)
 
 
 def _principal(app: FastAPI, token: str) -> Principal | None:
-    """Whom a portal login's API key belongs to (None: unknown, revoked or malformed)."""
-    keys = app.state.context.keys
-    if keys is None:
+    """Whom a portal login's API key belongs to (None: unknown, revoked, malformed, or a key of
+    another organisation than the service's, which the API refuses too)."""
+    context = app.state.context
+    if context.keys is None:
         return None
     try:
-        key = keys.authenticate(token)
+        key = context.keys.authenticate(token)
     except AuthenticationFailed:
+        return None
+    if key.organisation != context.organisation:
         return None
     return Principal(organisation=key.organisation, role=key.role.value)
 

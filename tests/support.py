@@ -726,3 +726,96 @@ def issue_via_api(api: Api, count: int = 2, **options: Any) -> list[dict[str, An
     assert response.status_code == 201, response.text
     certificates: list[dict[str, Any]] = response.json()["certificates"]
     return certificates
+
+
+# ---------------------------------------------------------------- services of two organisations
+
+import os  # noqa: E402
+import signal  # noqa: E402
+import sys  # noqa: E402
+
+SERVICE_START_SECONDS = 60
+
+
+def organisation_data_dir(chain: Chain, org: str, where: Path) -> Path:
+    """A data directory of `org`'s own for the session chain: the deployment record, and the
+    signing profiles of `org`'s accounts only (another member's keys are not there to misuse)."""
+    from ledger.accounts.profiles import Profiles, load_profiles, save_profiles
+
+    where.mkdir(parents=True)
+    shutil.copytree(chain.settings.resolved_deployments_dir, where / "deployments")
+    own = {name: p for name, p in load_profiles(chain.data_dir).profiles.items() if p.member_id == org}
+    save_profiles(where, Profiles(profiles=own))
+    return where
+
+
+class ServiceProcess:
+    """`sanzhi serve --org ORG` in a child process on a free 127.0.0.1 port, with a data
+    directory and a database (SANZHI_DATABASE_URL: its API keys, its index) of its own; up
+    once /health answers 200, stopped (its process group) on exit."""
+
+    def __init__(self, *, org: str, data_dir: Path, rpc_url: str, database_url: str) -> None:
+        from api.keystore import KeyStore
+
+        self.org = org
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.keys = KeyStore(database_url)  # the service's own key store (migrates the database)
+        self.log = data_dir / "serve.log"
+        self._command = [str(Path(sys.executable).with_name("sanzhi")), "--data-dir", str(data_dir),
+                         "--rpc-url", rpc_url, "serve", "--org", org, "--port", str(self.port)]  # fmt: skip
+        self._env = {**os.environ, "SANZHI_DATABASE_URL": database_url, "SANZHI_ENV": "dev"}
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> ServiceProcess:
+        from ledger.parallel import die_with_parent
+
+        parent = os.getpid()
+        with self.log.open("wb") as log:
+            self._process = subprocess.Popen(
+                self._command, env=self._env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                preexec_fn=lambda: die_with_parent(parent), start_new_session=True,
+            )  # fmt: skip
+        return self
+
+    def wait_ready(self) -> None:
+        assert self._process is not None
+        deadline = time.monotonic() + SERVICE_START_SECONDS
+        while True:
+            try:
+                if requests.get(f"{self.url}/health", timeout=2).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                pass
+            if self._process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{self.org}'s service did not start: {self.log.read_text()[-800:]}")
+            time.sleep(0.1)
+
+    def token(self, role: str, org: str | None = None) -> str:
+        """A new key of this service's key store, for `org` (default: the service's own)."""
+        return self.keys.create(organisation=org or self.org, role=role, label=f"e2e {org or self.org} {role}").token
+
+    def stop(self) -> None:
+        process = self._process
+        if process is not None and process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        self.keys.close()
+
+
+@contextmanager
+def running_services(*services: ServiceProcess) -> Iterator[None]:
+    """The services started together (their imports overlap), stopped whatever happens."""
+    try:
+        for service in services:
+            service.start()
+        for service in services:
+            service.wait_ready()
+        yield
+    finally:
+        for service in services:
+            service.stop()
