@@ -19,12 +19,13 @@ from enum import StrEnum
 from pathlib import Path
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Column, DateTime, Engine, MetaData, String, Table, make_url, select, update
+from sqlalchemy import Engine, make_url, select, update
 
 from api.errors import AuthenticationFailed, Conflict, NotFound
 from ledger.errors import InvalidInput
 from ledger.ids import member_id_bytes, member_id_text
 from ledger.index.db import make_engine, upgrade
+from ledger.index.models import api_keys
 
 TOKEN_PREFIX = "szk"
 _TOKEN = re.compile(r"^szk_([0-9a-f]{16})_([0-9a-f]{64})$")
@@ -40,21 +41,6 @@ class ApiRole(StrEnum):
     AUDITOR = "auditor"
     TRADER = "trader"
     ADMIN = "admin"
-
-
-metadata = MetaData()
-
-api_keys = Table(
-    "api_keys",
-    metadata,
-    Column("key_id", String(16), primary_key=True),
-    Column("organisation", String(32), nullable=False, index=True),
-    Column("role", String(16), nullable=False),
-    Column("label", String(MAX_LABEL), nullable=False),
-    Column("secret_sha256", String(64), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("revoked_at", DateTime(timezone=True), nullable=True),
-)
 
 
 class ApiKey(BaseModel):

@@ -11,7 +11,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, Integer, LargeBinary, String, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -153,3 +165,18 @@ class IssuedCertificate(Base):
     issue_date: Mapped[str | None] = mapped_column(String(10), nullable=True)  # the document's, ISO date
     source: Mapped[str | None] = mapped_column(String(1024), nullable=True)  # file it was read from
     recorded_at: Mapped[int] = mapped_column(BigInteger)
+
+
+# The service's API keys live in the same database (migration 0002); api/keystore.py reads and
+# writes them. Defined here so that the migrations and this schema stay one description.
+api_keys = Table(
+    "api_keys",
+    Base.metadata,
+    Column("key_id", String(16), primary_key=True),
+    Column("organisation", String(32), nullable=False, index=True),
+    Column("role", String(16), nullable=False),
+    Column("label", String(200), nullable=False),
+    Column("secret_sha256", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)

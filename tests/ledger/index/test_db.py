@@ -14,7 +14,7 @@ from ledger.index.errors import DatabaseUnavailable, IndexSchemaNewer, Unsupport
 from ledger.index.models import Base
 from ledger.settings import LedgerSettings
 
-TABLES = {"chain_events", "indexed_blocks", "index_state", "issued_certificates", "alembic_version"}
+TABLES = {"chain_events", "indexed_blocks", "index_state", "issued_certificates", "api_keys", "alembic_version"}
 
 
 def test_migrations_build_the_schema_the_models_describe(index_url: str) -> None:

@@ -27,7 +27,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
     )
-    op.create_index("ix_api_keys_organisation", "api_keys", ["organisation"])
+    op.create_index(op.f("ix_api_keys_organisation"), "api_keys", ["organisation"])
 
 
 def downgrade() -> None:
