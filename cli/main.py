@@ -16,6 +16,7 @@ from cli import (
     deploy_cmd,
     evidence_cmd,
     mra_cmd,
+    network_cmd,
     node_cmd,
     oracle_cmd,
 )
@@ -60,6 +61,7 @@ app.add_typer(mra_cmd.app, name="mra")
 app.add_typer(oracle_cmd.app, name="oracle")
 app.add_typer(evidence_cmd.app, name="evidence")
 app.command("demo")(demo_cmd.demo)
+app.add_typer(network_cmd.app, name="network")
 
 
 def run(argv: list[str] | None = None) -> int:

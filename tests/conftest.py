@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from ledger.devnet.consortium import deploy_dev
 from ledger.devnet.node import EmbeddedNode, NodeProfile
-from tests.support import Chain, CliRunner, free_port, rpc
+from tests.support import Chain, CliRunner, free_port, make_network, rpc
 
 
 @pytest.fixture(scope="session")
@@ -67,3 +68,11 @@ def feed_chain(chain: Chain) -> Iterator[Chain]:
     shutil.rmtree(chain.data_dir / "oracles", ignore_errors=True)
     yield chain
     shutil.rmtree(chain.data_dir / "oracles", ignore_errors=True)
+
+
+@pytest.fixture
+def network_dir(tmp_path: Path) -> Path:
+    """A freshly generated four-member network (CN, SG, MY, TH) with plain node keys."""
+    out = tmp_path / "net"
+    make_network(out, plain_node_key=True)
+    return out

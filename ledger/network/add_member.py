@@ -2,12 +2,14 @@
 nodes updated, and the steps that bring the node in (votes, consortium proposal).
 
 The genesis does not change: a validator joins a running QBFT chain by the existing validators'
-votes, not by a new genesis. network.json is written last, so an interrupted run is simply run
-again (its half-written files are replaced).
+votes, not by a new genesis. The other members' config.toml and units are left as they are.
+A marker file is written first and network.json last: an interrupted run is undone and redone
+by running it again.
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -15,13 +17,19 @@ from pydantic import BaseModel
 from ledger.model_files import write_model
 from ledger.network.check import check_network, load_plan
 from ledger.network.compose import compose_address, in_compose_network
-from ledger.network.errors import InvalidHost, MemberAlreadyInNetwork, NetworkCheckFailed
+from ledger.network.errors import (
+    AddMemberUnfinished,
+    InvalidHost,
+    InvalidMembers,
+    MemberAlreadyInNetwork,
+    NetworkCheckFailed,
+)
 from ledger.network.keys import check_password, new_node_key, public_key_hex, write_node_keystore, write_plain_key
 from ledger.network.layout import NetworkLayout
 from ledger.network.models import MemberNode, NetworkPlan
 from ledger.network.plan import check_host, free_index, parse_member_ids, ports_for
 from ledger.network.steps import add_member_steps, render_steps
-from ledger.network.writer import write_node_files, write_text
+from ledger.network.writer import write_member_files, write_peer_files, write_text
 
 
 class AddedMember(BaseModel):
@@ -43,23 +51,22 @@ def add_member(
 ) -> AddedMember:
     """Add `member_id` to the network in `root`; refuses a network that fails its check."""
     plan = load_plan(root)
-    normalized = member_id.strip().upper()
-    if plan.member(normalized) is not None:
-        raise MemberAlreadyInNetwork(normalized)
-    [normalized] = parse_member_ids(normalized, existing=[m.member_id for m in plan.members])
+    layout = NetworkLayout(root)
+    _settle_unfinished(layout, plan, member_id.strip().upper())
+    new_id = _new_member_id(plan, member_id)
     check_password(password)
     report = check_network(root, evm_version=evm_version)
     if not report.passed:
         raise NetworkCheckFailed(root, [f.message for f in report.errors])
     if host is not None:
-        host = check_host(f"{normalized}={host}", host)
+        host = check_host(f"{new_id}={host}", host)
     elif not all(in_compose_network(m.host) for m in plan.members):
-        raise InvalidHost(normalized, "give the new node's address (--host IP): the members run on their own servers")
+        raise InvalidHost(new_id, "give the new node's address (--host IP): the members run on their own servers")
     index = free_index(plan.members, compose=host is None)
     key = new_node_key()
     p2p, rpc, metrics = ports_for(index)
     member = MemberNode(
-        member_id=normalized,
+        member_id=new_id,
         host=host or compose_address(index),
         p2p_port=p2p,
         rpc_port=rpc,
@@ -68,18 +75,47 @@ def add_member(
         node_public_key=public_key_hex(key),
         genesis_validator=False,
     )
-    layout = NetworkLayout(root)
+    write_text(layout.pending_add(), new_id + "\n")
     write_node_keystore(layout.node_keystore(member.slug), key, password, scrypt_n=scrypt_n)
-    stale_key = layout.plain_key(member.slug)
     if plain_node_key:
-        write_plain_key(stale_key, key)
-    elif stale_key.exists():  # left by an interrupted run: it belongs to a key now replaced
-        stale_key.unlink()
+        write_plain_key(layout.plain_key(member.slug), key)
     extended = plan.model_copy(update={"members": [*plan.members, member]})
-    write_node_files(layout, extended, layout.genesis.read_text(encoding="utf-8"))
+    write_member_files(layout, member, layout.genesis.read_text(encoding="utf-8"))
+    write_peer_files(layout, extended)
     steps_path = layout.steps(member.member_id)
     write_text(steps_path, render_steps(extended, member))
     write_model(layout.plan, extended)
+    layout.pending_add().unlink()
     return AddedMember(
         member=member, plan=extended, steps=add_member_steps(extended, member), steps_file=str(steps_path)
     )
+
+
+def _new_member_id(plan: NetworkPlan, member_id: str) -> str:
+    normalized = member_id.strip().upper()
+    if plan.member(normalized) is not None:
+        raise MemberAlreadyInNetwork(normalized)
+    ids = parse_member_ids(normalized, existing=[m.member_id for m in plan.members])
+    if len(ids) != 1:
+        raise InvalidMembers("add one member at a time")
+    return ids[0]
+
+
+def _settle_unfinished(layout: NetworkLayout, plan: NetworkPlan, member_id: str) -> None:
+    """After an interrupted add-member: drop the marker if network.json names the member (only
+    the marker's removal was missing); else undo what was written, for a run adding that member."""
+    marker = layout.pending_add()
+    if not marker.exists():
+        return
+    unfinished = marker.read_text(encoding="utf-8").strip()
+    if plan.member(unfinished) is not None:
+        marker.unlink()
+        return
+    if unfinished != member_id:
+        raise AddMemberUnfinished(unfinished)
+    slug = member_id.lower()
+    shutil.rmtree(layout.member_dir(slug), ignore_errors=True)
+    for leftover in (layout.node_keystore(slug), layout.unit(slug), layout.steps(member_id)):
+        leftover.unlink(missing_ok=True)
+    write_peer_files(layout, plan)
+    marker.unlink()

@@ -50,6 +50,9 @@ def check_network(root: Path, *, evm_version: str) -> NetworkReport:
     layout = NetworkLayout(root)
     plan = load_plan(root)
     findings: list[Finding] = []
+    if layout.pending_add().exists():
+        unfinished = layout.pending_add().read_text(encoding="utf-8", errors="replace").strip()
+        findings.append(error("network", f"adding {unfinished} did not finish: run add-member for it again"))
     key_findings, node_keys = check_keys(layout, plan)
     findings += key_findings
     try:

@@ -40,9 +40,7 @@ def _forks(config: dict[str, Any], genesis: dict[str, Any], evm_version: str) ->
     findings = [error("forks", p) for p in milestone_problems(config, evm_version)]
     if "londonblock" in config:
         if config.get("zerobasefee") is not True:
-            findings.append(
-                error("gas", "London without zeroBaseFee: blocks charge a base fee, gas price 0 is refused")
-            )
+            findings.append(error("gas", "London without zeroBaseFee: a base fee above 0 refuses gas price 0"))
         base_fee = genesis.get("baseFeePerGas", "0x0")
         if _hex_int(base_fee) != 0:
             findings.append(error("gas", f"baseFeePerGas is {base_fee!r}, not 0x0"))
@@ -94,9 +92,7 @@ def check_genesis_copies(layout: NetworkLayout, plan: NetworkPlan) -> list[Findi
             findings.append(error("genesis", f"members/{m.slug}/genesis.json is missing"))
         elif copy.read_bytes() != reference:
             findings.append(
-                error(
-                    "genesis", f"members/{m.slug}/genesis.json differs: {m.member_id}'s node would start another chain"
-                )
+                error("genesis", f"members/{m.slug}/genesis.json differs: {m.member_id}'s node would run another chain")
             )
     return findings or [ok("genesis", "every node holds the same genesis.json")]
 

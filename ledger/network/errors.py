@@ -126,3 +126,13 @@ class KeyFileMismatch(NetworkError):
 
     def __init__(self, path: Path, member_id: str) -> None:
         super().__init__(f"{path} holds another node key than {member_id}'s; move it away first")
+
+
+class AddMemberUnfinished(NetworkError):
+    code = "add-member-unfinished"
+
+    def __init__(self, member_id: str) -> None:
+        self.member_id = member_id
+        super().__init__(
+            f"adding {member_id} did not finish; run `sanzhi network add-member` for {member_id} again first"
+        )

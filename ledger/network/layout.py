@@ -82,5 +82,9 @@ class NetworkLayout:
     def unit(self, slug: str) -> Path:
         return self.root / "systemd" / unit_name(slug)
 
+    def pending_add(self) -> Path:
+        """Marks an add-member under way (holds the member id) until network.json names it."""
+        return self.root / ".add-member.pending"
+
     def steps(self, member_id: str) -> Path:
         return self.root / f"add-member-{member_id.lower()}.md"
