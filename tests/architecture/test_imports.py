@@ -27,6 +27,7 @@ CONCEPTS = (
     "ledger.aeo",
     "ledger.evidence",
     "ledger.devnet",
+    "ledger.network",
 )
 
 
