@@ -1,4 +1,4 @@
-"""`sanzhi network init|check|add-member|export-key|extradata`: the Besu QBFT consortium network."""
+"""`sanzhi network init|check|add-member|remove-member|export-key|extradata`: the Besu QBFT network."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from ledger.network.forks import compiled_evm_version
 from ledger.network.generate import DEFAULT_BESU_IMAGE, DEFAULT_CHAIN_ID, init_network
 from ledger.network.keys import check_password, read_password_file
 from ledger.network.plan import parse_hosts, parse_member_ids
+from ledger.network.remove_member import remove_member
 from ledger.network.report import Severity
 
 app = typer.Typer(
@@ -153,6 +154,25 @@ def add_member_command(
     typer.echo(f"{m.member_id}: node {m.node_address} at {m.host}:{m.p2p_port}; every allowlist now names it")
     typer.echo(f"steps (also in {added.steps_file}):")
     for number, step in enumerate(added.steps, start=1):
+        typer.echo(f"{number}. {step}")
+
+
+@app.command("remove-member")
+def remove_member_command(
+    ctx: typer.Context,
+    directory: NetworkDirArgument,
+    member: Annotated[str, typer.Option("--member", help="The leaving member's id.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Every remaining node's allowlist without the member, its files retired, and the steps."""
+    removed = remove_member(root=directory, member_id=member, evm_version=_evm_version(ctx))
+    if as_json:
+        print_json({"member": removed.member, "steps": removed.steps, "steps_file": removed.steps_file})
+        return
+    m = removed.member
+    typer.echo(f"{m.member_id}: node {m.node_address} removed from every allowlist; its files are retired")
+    typer.echo(f"steps (also in {removed.steps_file}):")
+    for number, step in enumerate(removed.steps, start=1):
         typer.echo(f"{number}. {step}")
 
 

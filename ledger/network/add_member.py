@@ -3,27 +3,21 @@ nodes updated, and the steps that bring the node in (votes, consortium proposal)
 
 The genesis does not change: a validator joins a running QBFT chain by the existing validators'
 votes, not by a new genesis. The other members' config.toml and units are left as they are.
-A marker file is written first and network.json last: an interrupted run is undone and redone
-by running it again.
+A marker is written first and network.json last (ledger.network.changes): an interrupted run is
+undone and redone by running it again.
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from pydantic import BaseModel
 
 from ledger.model_files import write_model
+from ledger.network.changes import PendingChange, begin, finish, settle
 from ledger.network.check import check_network, load_plan
 from ledger.network.compose import compose_address, in_compose_network
-from ledger.network.errors import (
-    AddMemberUnfinished,
-    InvalidHost,
-    InvalidMembers,
-    MemberAlreadyInNetwork,
-    NetworkCheckFailed,
-)
+from ledger.network.errors import InvalidHost, InvalidMembers, MemberAlreadyInNetwork, NetworkCheckFailed
 from ledger.network.keys import check_password, new_node_key, public_key_hex, write_node_keystore, write_plain_key
 from ledger.network.layout import NetworkLayout
 from ledger.network.models import MemberNode, NetworkPlan
@@ -52,7 +46,7 @@ def add_member(
     """Add `member_id` to the network in `root`; refuses a network that fails its check."""
     plan = load_plan(root)
     layout = NetworkLayout(root)
-    _settle_unfinished(layout, plan, member_id.strip().upper())
+    settle(layout, plan, PendingChange(action="add", member_id=member_id.strip().upper()))
     new_id = _new_member_id(plan, member_id)
     check_password(password)
     report = check_network(root, evm_version=evm_version)
@@ -75,7 +69,7 @@ def add_member(
         node_public_key=public_key_hex(key),
         genesis_validator=False,
     )
-    write_text(layout.pending_add(), new_id + "\n")
+    begin(layout, PendingChange(action="add", member_id=new_id))
     write_node_keystore(layout.node_keystore(member.slug), key, password, scrypt_n=scrypt_n)
     if plain_node_key:
         write_plain_key(layout.plain_key(member.slug), key)
@@ -85,7 +79,7 @@ def add_member(
     steps_path = layout.steps(member.member_id)
     write_text(steps_path, render_steps(extended, member))
     write_model(layout.plan, extended)
-    layout.pending_add().unlink()
+    finish(layout)
     return AddedMember(
         member=member, plan=extended, steps=add_member_steps(extended, member), steps_file=str(steps_path)
     )
@@ -99,23 +93,3 @@ def _new_member_id(plan: NetworkPlan, member_id: str) -> str:
     if len(ids) != 1:
         raise InvalidMembers("add one member at a time")
     return ids[0]
-
-
-def _settle_unfinished(layout: NetworkLayout, plan: NetworkPlan, member_id: str) -> None:
-    """After an interrupted add-member: drop the marker if network.json names the member (only
-    the marker's removal was missing); else undo what was written, for a run adding that member."""
-    marker = layout.pending_add()
-    if not marker.exists():
-        return
-    unfinished = marker.read_text(encoding="utf-8").strip()
-    if plan.member(unfinished) is not None:
-        marker.unlink()
-        return
-    if unfinished != member_id:
-        raise AddMemberUnfinished(unfinished)
-    slug = member_id.lower()
-    shutil.rmtree(layout.member_dir(slug), ignore_errors=True)
-    for leftover in (layout.node_keystore(slug), layout.unit(slug), layout.steps(member_id)):
-        leftover.unlink(missing_ok=True)
-    write_peer_files(layout, plan)
-    marker.unlink()

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from ledger.errors import InvalidJson
 from ledger.jsonfiles import load_strict
+from ledger.network.changes import read_pending
 from ledger.network.check_config import check_configs, read_configs
 from ledger.network.check_genesis import check_genesis, check_genesis_copies, check_validators
 from ledger.network.check_keys import check_keys
@@ -50,9 +51,10 @@ def check_network(root: Path, *, evm_version: str) -> NetworkReport:
     layout = NetworkLayout(root)
     plan = load_plan(root)
     findings: list[Finding] = []
-    if layout.pending_add().exists():
-        unfinished = layout.pending_add().read_text(encoding="utf-8", errors="replace").strip()
-        findings.append(error("network", f"adding {unfinished} did not finish: run add-member for it again"))
+    pending = read_pending(layout)
+    if pending is not None:
+        action = f"{pending.action}-member {pending.member_id}"
+        findings.append(error("network", f"{pending.describe()} did not finish: run {action} again"))
     key_findings, node_keys = check_keys(layout, plan)
     findings += key_findings
     try:

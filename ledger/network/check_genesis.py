@@ -67,19 +67,28 @@ def check_validators(genesis: dict[str, Any], plan: NetworkPlan, node_keys: dict
         for member, address in keys.items()
         if address not in counts
     ]
-    strangers = sorted(set(counts) - set(keys.values()))
+    recorded = set(plan.genesis_validators)
+    strangers = sorted(set(counts) - recorded - set(keys.values()))
     findings += [
         error("extradata", f"validator {a} in genesis extraData is no founding member's node key") for a in strangers
+    ]
+    findings += [
+        error("extradata", f"genesis extraData lacks validator {a}, which network.json records")
+        for a in sorted(recorded - set(counts))
     ]
     n = len(counts)
     faulty = (n - 1) // 3 if n else 0
     if n and n < 4:
         findings.append(warning("extradata", f"{n} validators tolerate no faulty one; QBFT needs 4 to tolerate 1"))
     if not any(f.severity is Severity.ERROR for f in findings):
-        findings.append(ok("extradata", f"{n} validators, the founding members' node keys; {faulty} may fail"))
+        findings.append(ok("extradata", f"{n} validators at genesis, the founding members' keys; {faulty} may fail"))
     joined = [m.member_id for m in plan.members if not m.genesis_validator]
     if joined:
         findings.append(ok("extradata", f"joined after genesis, validators by vote: {', '.join(joined)}"))
+    current = {m.node_address for m in plan.members}
+    left = sorted(recorded - current)
+    if left:
+        findings.append(ok("extradata", f"genesis validators since removed by vote: {', '.join(left)}"))
     return findings
 
 

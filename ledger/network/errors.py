@@ -128,11 +128,17 @@ class KeyFileMismatch(NetworkError):
         super().__init__(f"{path} holds another node key than {member_id}'s; move it away first")
 
 
-class AddMemberUnfinished(NetworkError):
-    code = "add-member-unfinished"
+class ChangeUnfinished(NetworkError):
+    code = "change-unfinished"
+
+    def __init__(self, description: str, action: str, member_id: str) -> None:
+        self.member_id = member_id
+        again = f"`sanzhi network {action}-member` for {member_id}"
+        super().__init__(f"{description} did not finish; run {again} again first")
+
+
+class LastMember(NetworkError):
+    code = "last-member"
 
     def __init__(self, member_id: str) -> None:
-        self.member_id = member_id
-        super().__init__(
-            f"adding {member_id} did not finish; run `sanzhi network add-member` for {member_id} again first"
-        )
+        super().__init__(f"{member_id} is the network's last member; a network needs one validator")

@@ -97,12 +97,13 @@ def init_network(
             evm_version=evm_version,
             besu_image=besu_image,
             deployer=deployer,
+            genesis_validators=[m.node_address for m in members],
             members=members,
         )
         genesis = build_genesis(
             chain_id=chain_id,
             block_period=block_period,
-            validators=[m.node_address for m in members],
+            validators=plan.genesis_validators,
             deployer=deployer,
             evm_version=evm_version,
             timestamp=int(time.time()) if timestamp is None else timestamp,

@@ -5,6 +5,8 @@
     DIR/docker-compose.yml           every node on one docker host
     DIR/systemd/besu-sanzhi-<m>.service
     DIR/keys/<m>-node.json           encrypted node (= validator) keys; keys/deployer.json
+    DIR/<add|remove>-member-<m>.md   the steps of a membership change
+    DIR/retired/<m>-<address>/       a removed member's node files and key, kept for audits
     DIR/members/<m>/                 exactly what goes to /etc/besu/<m>/ on member m's node:
         config.toml genesis.json permissions_config.toml static-nodes.json [key]
 
@@ -82,9 +84,12 @@ class NetworkLayout:
     def unit(self, slug: str) -> Path:
         return self.root / "systemd" / unit_name(slug)
 
-    def pending_add(self) -> Path:
-        """Marks an add-member under way (holds the member id) until network.json names it."""
-        return self.root / ".add-member.pending"
+    def pending_change(self) -> Path:
+        """Marks an add-member or remove-member under way until network.json records it."""
+        return self.root / ".membership-change.pending"
 
-    def steps(self, member_id: str) -> Path:
-        return self.root / f"add-member-{member_id.lower()}.md"
+    def steps(self, member_id: str, action: str = "add") -> Path:
+        return self.root / f"{action}-member-{member_id.lower()}.md"
+
+    def retired_dir(self, slug: str, node_address: str) -> Path:
+        return self.root / "retired" / f"{slug}-{node_address.lower()}"

@@ -94,6 +94,8 @@ class NetworkPlan(BaseModel):
     evm_version: str
     besu_image: str
     deployer: Address
+    # the validators the genesis names (founding members' node keys), whoever is a member now
+    genesis_validators: list[Address]
     members: list[MemberNode]
 
     def member(self, member_id: str) -> MemberNode | None:

@@ -84,3 +84,55 @@ def render_steps(plan: NetworkPlan, new: MemberNode) -> str:
         f"Node and validator address {new.node_address}, enode `{new.enode}`.\n\n"
     )
     return header + "\n\n".join(f"{i}. {s}" for i, s in enumerate(add_member_steps(plan, new), start=1)) + "\n"
+
+
+def remove_member_steps(plan: NetworkPlan, gone: MemberNode) -> list[str]:
+    """Markdown paragraphs, in order; `plan` no longer includes `gone`."""
+    remaining = plan.members
+    validators = len(remaining) + 1
+    needed = votes_needed(validators)
+    after = len(remaining)
+    caution = (
+        f" With {after} validators left the network tolerates no faulty one."
+        if after < 4
+        else f" {after} validators remain: {(after - 1) // 3} may fail."
+    )
+    stop = (
+        f"`docker compose rm -s -f {service_name(gone)}`"
+        if in_compose_network(gone.host)
+        else f"`systemctl disable --now {unit_name(gone.slug)}`"
+    )
+    return [
+        f"**Decide on chain first**: `sanzhi consortium propose remove-member {gone.member_id} --as <member>-admin`, "
+        "then `sanzhi consortium approve <proposal> --as <member>-admin` by members up to the threshold.",
+        f"**Vote its node out.** At least {needed} of the {validators} current validators (the leaving one "
+        f"counts and may vote too) run:\n"
+        + "\n".join(
+            f"    {m.member_id}: {_rpc(m, 'qbft_proposeValidatorVote', [gone.node_address, False])}" for m in remaining
+        )
+        + caution,
+        f"**Confirm and discard the votes.** When "
+        f"`{_rpc(remaining[0], 'qbft_getValidatorsByBlockNumber', ['latest'])}` no longer lists "
+        f"{gone.node_address}, each voter runs "
+        f"`qbft_discardValidatorVote` with {gone.node_address}.",
+        "**Update the allowlist and static nodes on every remaining node** (copy each "
+        "`members/<member>/permissions_config.toml` and `static-nodes.json` to `/etc/besu/<member>/` unless "
+        "compose mounts them), then:\n"
+        + "\n".join(
+            f"    {m.member_id}: {_rpc(m, 'perm_reloadPermissionsFromFile', [])}\n"
+            f"        {_rpc(m, 'admin_removePeer', [gone.enode])}"
+            for m in remaining
+        ),
+        f"**Stop {gone.member_id}'s node**: {stop}. Its files and encrypted key are kept in "
+        f"`retired/{gone.slug}-{gone.node_address.lower()}/`: its key signed blocks of this chain, keep it as "
+        "long as the chain's records are kept, then destroy it.",
+        f"**Check**: `sanzhi network check DIR`; on every node `net_peerCount` is {after - 1}.",
+    ]
+
+
+def render_removal(plan: NetworkPlan, gone: MemberNode) -> str:
+    header = (
+        f"# Removing {gone.member_id} from the sanzhi network (chain {plan.chain_id})\n\n"
+        f"Its node and validator address {gone.node_address}.\n\n"
+    )
+    return header + "\n\n".join(f"{i}. {s}" for i, s in enumerate(remove_member_steps(plan, gone), start=1)) + "\n"

@@ -175,3 +175,12 @@ def test_other_commands_refuse_in_one_line(
     )
     edit_toml(NetworkLayout(network).permissions("cn"), nodes_allowlist=[])
     assert "fails its check" in _refused(capsys, "network", "add-member", str(network), "--member", "VN", *pw)
+
+
+def test_remove_member_retires_it(network: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    result = run_cli(capsys, "network", "remove-member", str(network), "--member", "th")
+    assert result.exit_code == 0, result.stderr
+    assert "TH: node 0x" in result.stdout
+    assert "qbft_proposeValidatorVote" in result.stdout
+    assert run_cli(capsys, "network", "check", str(network)).exit_code == 0
+    assert "TH is not a member" in _refused(capsys, "network", "remove-member", str(network), "--member", "TH")

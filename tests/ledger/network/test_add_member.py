@@ -12,7 +12,7 @@ from ledger.network import add_member as add_member_module
 from ledger.network.add_member import AddedMember, add_member
 from ledger.network.check import check_network
 from ledger.network.errors import (
-    AddMemberUnfinished,
+    ChangeUnfinished,
     InvalidHost,
     InvalidMembers,
     MemberAlreadyInNetwork,
@@ -120,10 +120,10 @@ def test_an_interrupted_add_is_completed_by_running_it_again(
         with pytest.raises(KeyboardInterrupt):
             _add(network_dir, plain_node_key=True)
     assert [m.member_id for m in _plan(network_dir).members] == ["CN", "SG", "MY", "TH"]
-    assert "adding VN did not finish: run add-member for it again" in [
+    assert "adding VN did not finish: run add-member VN again" in [
         f.message for f in check_network(network_dir, evm_version="cancun").errors
     ]
-    with pytest.raises(AddMemberUnfinished, match="adding VN did not finish"):
+    with pytest.raises(ChangeUnfinished, match="adding VN did not finish"):
         _add(network_dir, "LA")
     added = _add(network_dir)
     assert not NetworkLayout(network_dir).plain_key("vn").exists()  # the first run's key is gone
@@ -133,8 +133,8 @@ def test_an_interrupted_add_is_completed_by_running_it_again(
 
 def test_a_marker_left_after_the_plan_was_written_is_dropped(network_dir: Path) -> None:
     _add(network_dir, "VN")
-    NetworkLayout(network_dir).pending_add().write_text("VN\n")
+    NetworkLayout(network_dir).pending_change().write_text('{"action": "add", "member_id": "VN"}')
     added = _add(network_dir, "LA")
     assert added.member.member_id == "LA"
-    assert not NetworkLayout(network_dir).pending_add().exists()
+    assert not NetworkLayout(network_dir).pending_change().exists()
     assert check_network(network_dir, evm_version="cancun").passed

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from eth_utils.address import to_checksum_address
 
 from ledger.network.check import check_network
 from ledger.network.errors import NotANetworkDir
@@ -329,3 +330,16 @@ def test_a_plan_that_is_not_json_is_refused(network_dir: Path) -> None:
     NetworkLayout(network_dir).plan.write_text(json.dumps({"format": 2})[:-1])
     with pytest.raises(NotANetworkDir, match=r"network\.json"):
         _check(network_dir)
+
+
+def test_a_genesis_without_a_validator_the_plan_records_is_found(network_dir: Path) -> None:
+    recorded = to_checksum_address("0x" + "55" * 20)
+    edit_json(NetworkLayout(network_dir).plan, lambda p: p["genesis_validators"].append(recorded))
+    assert _errors(network_dir, "extradata") == [
+        f"genesis extraData lacks validator {recorded}, which network.json records"
+    ]
+
+
+def test_an_unfinished_membership_change_is_found(network_dir: Path) -> None:
+    NetworkLayout(network_dir).pending_change().write_text('{"action": "remove", "member_id": "SG"}')
+    assert _errors(network_dir, "network") == ["removing SG did not finish: run remove-member SG again"]
