@@ -1,4 +1,4 @@
-"""`sanzhi network init|check|add-member|remove-member|export-key|extradata`: the Besu QBFT network."""
+"""`sanzhi network ...`: generate, check and change the Besu QBFT network of a consortium."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ import typer
 from cli.context import JsonOption, print_json, state
 from ledger.network.add_member import add_member
 from ledger.network.check import check_network
-from ledger.network.export_key import export_node_key
+from ledger.network.export_key import export_node_key, new_key
 from ledger.network.extradata import decode_extra_data
 from ledger.network.forks import compiled_evm_version
 from ledger.network.generate import DEFAULT_BESU_IMAGE, DEFAULT_CHAIN_ID, init_network
 from ledger.network.keys import check_password, read_password_file
-from ledger.network.plan import parse_hosts, parse_member_ids
+from ledger.network.plan import parse_hosts, parse_member_ids, parse_node_ids
 from ledger.network.remove_member import remove_member
 from ledger.network.report import Severity
 
@@ -40,6 +40,14 @@ PlainKeyOption = Annotated[
     ),
 ]
 NetworkDirArgument = Annotated[Path, typer.Argument(help="The network directory (`network init --out`).")]
+NodeIdOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--node-id",
+        help="MEMBER=NODE_ID of a member that made its key itself (`network new-key`); repeat per member.",
+        show_default=False,
+    ),
+]
 
 
 def _password(password_file: Path | None, *, confirm: bool) -> str:
@@ -71,6 +79,7 @@ def init(
         str | None,
         typer.Option("--deployer", help="Prefunded deployer address (default: a new key, keys/deployer.json)."),
     ] = None,
+    node_id: NodeIdOption = None,
     password_file: PasswordFileOption = None,
     plain_node_key: PlainKeyOption = False,
     force: Annotated[bool, typer.Option("--force", help="Replace a network already in --out.")] = False,
@@ -82,12 +91,15 @@ def init(
     """Write node keys, genesis, every node's configuration, docker compose and systemd units."""
     member_ids = parse_member_ids(members)
     hosts = parse_hosts(host or [], member_ids)
+    node_ids = parse_node_ids(node_id or [], member_ids)
     evm_version = _evm_version(ctx)
+    writes_keys = deployer is None or len(node_ids) < len(member_ids)
     plan = init_network(
         out=out,
         member_ids=member_ids,
         hosts=hosts,
-        password=_password(password_file, confirm=True),
+        node_ids=node_ids,
+        password=_password(password_file, confirm=True) if writes_keys else "",
         evm_version=evm_version,
         chain_id=chain_id,
         block_period=block_period,
@@ -134,6 +146,10 @@ def add_member_command(
         str | None,
         typer.Option("--host", help="IP the other nodes dial (default: the next compose address).", show_default=False),
     ] = None,
+    node_id: Annotated[
+        str | None,
+        typer.Option("--node-id", help="The node id, if the member made its key itself.", show_default=False),
+    ] = None,
     password_file: PasswordFileOption = None,
     plain_node_key: PlainKeyOption = False,
     as_json: JsonOption = False,
@@ -143,7 +159,8 @@ def add_member_command(
         root=directory,
         member_id=member,
         host=host,
-        password=_password(password_file, confirm=True),
+        node_id=node_id,
+        password=_password(password_file, confirm=True) if node_id is None else "",
         evm_version=_evm_version(ctx),
         plain_node_key=plain_node_key,
     )
@@ -181,13 +198,36 @@ def export_key(
     directory: NetworkDirArgument,
     member: Annotated[str, typer.Option("--member", help="Whose node key.")],
     out: Annotated[Path, typer.Option("--out", help="Besu's key file to write, e.g. /etc/besu/cn/key.")],
+    keystore: Annotated[
+        Path | None,
+        typer.Option("--keystore", help="The member's own keystore (default: the network's).", show_default=False),
+    ] = None,
     password_file: PasswordFileOption = None,
 ) -> None:
     """Decrypt a member's node keystore into the plain key file Besu reads (mode 0600)."""
     written = export_node_key(
-        root=directory, member_id=member, password=_password(password_file, confirm=False), out=out
+        root=directory,
+        member_id=member,
+        password=_password(password_file, confirm=False),
+        out=out,
+        keystore=keystore,
     )
     typer.echo(f"node key of {member.upper()} in {written} (mode 0600)")
+
+
+@app.command("new-key")
+def new_key_command(
+    out: Annotated[Path, typer.Option("--out", help="Keystore to write (never overwritten).")],
+    password_file: PasswordFileOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Make a node key on this machine; print the node id to send for `init/add-member --node-id`."""
+    made = new_key(out=out, password=_password(password_file, confirm=True))
+    if as_json:
+        print_json(made)
+        return
+    typer.echo(f"node key {made.node_address} in {made.keystore} (encrypted)")
+    typer.echo(f"node id (public, send it to the network's coordinator): {made.node_id}")
 
 
 @app.command()

@@ -16,12 +16,19 @@ from pydantic import BaseModel
 from ledger.model_files import write_model
 from ledger.network.changes import PendingChange, begin, finish, settle
 from ledger.network.check import check_network, load_plan
-from ledger.network.compose import compose_address, in_compose_network
-from ledger.network.errors import InvalidHost, InvalidMembers, MemberAlreadyInNetwork, NetworkCheckFailed
-from ledger.network.keys import check_password, new_node_key, public_key_hex, write_node_keystore, write_plain_key
+from ledger.network.compose import in_compose_network
+from ledger.network.errors import (
+    InvalidHost,
+    InvalidMembers,
+    InvalidNodeId,
+    MemberAlreadyInNetwork,
+    NetworkCheckFailed,
+)
+from ledger.network.keys import check_node_id, check_password
 from ledger.network.layout import NetworkLayout
 from ledger.network.models import MemberNode, NetworkPlan
-from ledger.network.plan import check_host, free_index, parse_member_ids, ports_for
+from ledger.network.nodes import make_member
+from ledger.network.plan import check_host, parse_member_ids
 from ledger.network.steps import add_member_steps, render_steps
 from ledger.network.writer import write_member_files, write_peer_files, write_text
 
@@ -40,6 +47,7 @@ def add_member(
     host: str | None,
     password: str,
     evm_version: str,
+    node_id: str | None = None,
     plain_node_key: bool = False,
     scrypt_n: int | None = None,
 ) -> AddedMember:
@@ -48,7 +56,13 @@ def add_member(
     layout = NetworkLayout(root)
     settle(layout, plan, PendingChange(action="add", member_id=member_id.strip().upper()))
     new_id = _new_member_id(plan, member_id)
-    check_password(password)
+    if node_id is not None:
+        node_id = check_node_id(node_id)
+        holder = next((m.member_id for m in plan.members if m.node_public_key == node_id), None)
+        if holder is not None:
+            raise InvalidNodeId(node_id, f"{holder}'s node already has it")
+    else:
+        check_password(password)
     report = check_network(root, evm_version=evm_version)
     if not report.passed:
         raise NetworkCheckFailed(root, [f.message for f in report.errors])
@@ -56,23 +70,18 @@ def add_member(
         host = check_host(f"{new_id}={host}", host)
     elif not all(in_compose_network(m.host) for m in plan.members):
         raise InvalidHost(new_id, "give the new node's address (--host IP): the members run on their own servers")
-    index = free_index(plan.members, compose=host is None)
-    key = new_node_key()
-    p2p, rpc, metrics = ports_for(index)
-    member = MemberNode(
-        member_id=new_id,
-        host=host or compose_address(index),
-        p2p_port=p2p,
-        rpc_port=rpc,
-        metrics_port=metrics,
-        node_address=key.address,
-        node_public_key=public_key_hex(key),
-        genesis_validator=False,
-    )
     begin(layout, PendingChange(action="add", member_id=new_id))
-    write_node_keystore(layout.node_keystore(member.slug), key, password, scrypt_n=scrypt_n)
-    if plain_node_key:
-        write_plain_key(layout.plain_key(member.slug), key)
+    member = make_member(
+        layout=layout,
+        members=plan.members,
+        member_id=new_id,
+        host=host,
+        node_id=node_id,
+        password=password,
+        plain_node_key=plain_node_key,
+        genesis_validator=False,
+        scrypt_n=scrypt_n,
+    )
     extended = plan.model_copy(update={"members": [*plan.members, member]})
     write_member_files(layout, member, layout.genesis.read_text(encoding="utf-8"))
     write_peer_files(layout, extended)

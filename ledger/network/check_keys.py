@@ -21,7 +21,10 @@ def check_keys(layout: NetworkLayout, plan: NetworkPlan) -> tuple[list[Finding],
             problems.append(f"network.json: {m.member_id}'s node id does not belong to its address {m.node_address}")
         keystore = layout.node_keystore(m.slug)
         try:
-            addresses[m.member_id] = keystore_address(keystore)
+            if m.key_held_by_member and not keystore.exists():
+                addresses[m.member_id] = m.node_address  # the member keeps its keystore
+            else:
+                addresses[m.member_id] = keystore_address(keystore)
         except NetworkFileInvalid as exc:
             problems.append(exc.message)
         else:
@@ -41,6 +44,7 @@ def check_keys(layout: NetworkLayout, plan: NetworkPlan) -> tuple[list[Finding],
                 problems.append(f"members/{m.slug}/key is readable by other users: chmod 600 it")
         findings += [error(CHECK, p) for p in problems]
         if not problems:
-            checked = "keystore, node id" + (", key file" if plain.exists() else "")
+            checked = "held by the member" if m.key_held_by_member else "keystore"
+            checked += ", node id" + (", key file" if plain.exists() else "")
             findings.append(ok(CHECK, f"{m.member_id}: node key {m.node_address} ({checked})"))
     return findings, addresses

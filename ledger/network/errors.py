@@ -142,3 +142,25 @@ class LastMember(NetworkError):
 
     def __init__(self, member_id: str) -> None:
         super().__init__(f"{member_id} is the network's last member; a network needs one validator")
+
+
+class InvalidNodeId(NetworkError):
+    code = "invalid-node-id"
+
+    def __init__(self, given: str, reason: str) -> None:
+        shown = given if len(given) <= 24 else given[:20] + "..."
+        super().__init__(f"node id {shown}: {reason}")
+
+
+class KeyHeldByMember(NetworkError):
+    code = "key-held-by-member"
+
+    def __init__(self, member_id: str) -> None:
+        super().__init__(f"{member_id} holds its node key itself: name its keystore with --keystore")
+
+
+class KeystoreExists(NetworkError):
+    code = "keystore-exists"
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path} exists; a node key is never overwritten: choose another --out")

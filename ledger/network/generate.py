@@ -15,14 +15,14 @@ from eth_utils.address import is_address, to_checksum_address
 
 from ledger.accounts.keys import dev_addresses, write_keystore
 from ledger.model_files import write_model
-from ledger.network.compose import compose_address
 from ledger.network.errors import InvalidNetworkOption, NetworkDirExists, NotEmptyNotNetwork
 from ledger.network.forks import required_milestones
 from ledger.network.genesis import build_genesis
-from ledger.network.keys import check_password, new_node_key, public_key_hex, write_node_keystore, write_plain_key
+from ledger.network.keys import check_password, new_node_key
 from ledger.network.layout import NetworkLayout
 from ledger.network.models import MemberNode, NetworkPlan
-from ledger.network.plan import check_block_period, check_chain_id, free_index, ports_for
+from ledger.network.nodes import make_member
+from ledger.network.plan import check_block_period, check_chain_id
 from ledger.network.writer import genesis_text, write_node_files, write_text
 
 # The official image, pinned: Besu has run Cancun on QBFT networks since 24.1.
@@ -45,6 +45,7 @@ def init_network(
     member_ids: list[str],
     hosts: dict[str, str],
     password: str,
+    node_ids: dict[str, str] | None = None,
     evm_version: str,
     chain_id: int = DEFAULT_CHAIN_ID,
     block_period: int = 2,
@@ -55,8 +56,10 @@ def init_network(
     timestamp: int | None = None,
     scrypt_n: int | None = None,
 ) -> NetworkPlan:
-    """Generate a network in `out`; returns its plan. `scrypt_n` lowers the keystore cost (tests)."""
-    check_password(password)
+    """Generate a network in `out`; returns its plan. `node_ids`: members that hold their own key
+    (`network new-key`) and gave only its node id. `scrypt_n` lowers the keystore cost (tests)."""
+    if deployer is None or set(member_ids) - set(node_ids or {}):
+        check_password(password)  # a keystore will be written
     check_chain_id(chain_id)
     check_block_period(block_period)
     required_milestones(evm_version)
@@ -70,22 +73,17 @@ def init_network(
         layout.keys_dir.mkdir(parents=True, mode=0o700)
         members: list[MemberNode] = []
         for member_id in member_ids:
-            host = hosts.get(member_id)
-            index = free_index(members, compose=host is None)
-            key = new_node_key()
-            p2p, rpc, metrics = ports_for(index)
-            member = MemberNode(
+            member = make_member(
+                layout=layout,
+                members=members,
                 member_id=member_id,
-                host=host or compose_address(index),
-                p2p_port=p2p,
-                rpc_port=rpc,
-                metrics_port=metrics,
-                node_address=key.address,
-                node_public_key=public_key_hex(key),
+                host=hosts.get(member_id),
+                node_id=(node_ids or {}).get(member_id),
+                password=password,
+                plain_node_key=plain_node_key,
+                genesis_validator=True,
+                scrypt_n=scrypt_n,
             )
-            write_node_keystore(layout.node_keystore(member.slug), key, password, scrypt_n=scrypt_n)
-            if plain_node_key:
-                write_plain_key(layout.plain_key(member.slug), key)
             members.append(member)
         if deployer is None:
             account = new_node_key()

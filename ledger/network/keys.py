@@ -13,6 +13,7 @@ import re
 import stat
 from pathlib import Path
 
+import coincurve
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_keys.datatypes import PrivateKey
@@ -20,10 +21,10 @@ from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 from eth_utils.exceptions import ValidationError as KeyOutOfRange
 
-from ledger.accounts.keys import account_from_keystore, is_dev_key, write_keystore
+from ledger.accounts.keys import account_from_keystore, dev_addresses, is_dev_key, write_keystore
 from ledger.errors import InvalidJson, KeyUnavailable
 from ledger.jsonfiles import load_strict
-from ledger.network.errors import NetworkFileInvalid, WeakPassword
+from ledger.network.errors import InvalidNodeId, NetworkFileInvalid, WeakPassword
 
 MIN_PASSWORD_CHARS = 12
 PLACEHOLDER_PASSWORDS = frozenset({"changeme", "change-me", "password", "secret", "besu", "sanzhi"})
@@ -45,6 +46,23 @@ def public_key_hex(account: LocalAccount) -> str:
 def address_of_public_key(public_key: str) -> str:
     """The address (validator address, in QBFT) of a 128-hex-digit node public key."""
     return str(to_checksum_address(keccak(bytes.fromhex(public_key))[12:]))
+
+
+def check_node_id(given: str) -> str:
+    """A node id handed over by a member: 64 bytes of public key (0x, 04 prefixes accepted), on
+    the curve, and no key of the public development mnemonic."""
+    text = given.strip().lower().removeprefix("0x")
+    if len(text) == 130 and text.startswith("04"):
+        text = text[2:]
+    if not re.fullmatch(r"[0-9a-f]{128}", text):
+        raise InvalidNodeId(given, "expected the node's 64-byte public key as 128 hex digits")
+    try:
+        coincurve.PublicKey(b"\x04" + bytes.fromhex(text))
+    except ValueError:
+        raise InvalidNodeId(given, "not a point of secp256k1") from None
+    if address_of_public_key(text) in dev_addresses():
+        raise InvalidNodeId(given, "a key of the public development mnemonic: anyone can derive it")
+    return text
 
 
 def check_password(password: str) -> str:

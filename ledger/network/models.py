@@ -71,6 +71,8 @@ class MemberNode(BaseModel):
     node_public_key: PublicKey
     # in the genesis validator set; a member added later becomes a validator by the others' votes
     genesis_validator: bool = True
+    # the member generated its key itself (`network new-key`) and gave only its node id: no keystore here
+    key_held_by_member: bool = False
 
     @property
     def slug(self) -> str:

@@ -8,6 +8,7 @@ from ledger.errors import InvalidInput
 from ledger.ids import member_id_bytes
 from ledger.network.compose import compose_address
 from ledger.network.errors import InvalidHost, InvalidMembers, InvalidNetworkOption
+from ledger.network.keys import check_node_id
 from ledger.network.models import MemberNode
 
 P2P_PORT = 30303
@@ -54,6 +55,22 @@ def parse_hosts(values: list[str], member_ids: list[str]) -> dict[str, str]:
             raise InvalidHost(value, f"{member_id} has an address already")
         hosts[member_id] = check_host(value, address.strip())
     return hosts
+
+
+def parse_node_ids(values: list[str], member_ids: list[str]) -> dict[str, str]:
+    """`["CN=<128 hex>", ...]`: members that generated their node key themselves."""
+    found: dict[str, str] = {}
+    for value in values:
+        member_id, sep, node_id = value.partition("=")
+        member_id = member_id.strip().upper()
+        if not sep or member_id not in member_ids:
+            raise InvalidMembers(f"--node-id {value[:24]}: expected MEMBER=NODE_ID for one of {', '.join(member_ids)}")
+        if member_id in found:
+            raise InvalidMembers(f"--node-id: {member_id} is given twice")
+        found[member_id] = check_node_id(node_id)
+    if len(set(found.values())) < len(found):
+        raise InvalidMembers("--node-id: two members give the same node id")
+    return found
 
 
 def check_host(given: str, address: str) -> str:

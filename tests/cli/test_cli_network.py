@@ -184,3 +184,28 @@ def test_remove_member_retires_it(network: Path, capsys: pytest.CaptureFixture[s
     assert "qbft_proposeValidatorVote" in result.stdout
     assert run_cli(capsys, "network", "check", str(network)).exit_code == 0
     assert "TH is not a member" in _refused(capsys, "network", "remove-member", str(network), "--member", "TH")
+
+
+def test_members_make_their_keys_and_send_only_node_ids(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    password = tmp_path / "pw"
+    password.write_text(NETWORK_PASSWORD)
+    made = run_cli(capsys, "network", "new-key", "--out", str(tmp_path / "sg.json"), "--password-file", str(password))
+    assert made.exit_code == 0, made.stderr
+    sg_id = made.stdout.split("send it to the network's coordinator): ")[1].strip()
+    again = ["network", "new-key", "--out", str(tmp_path / "sg.json"), "--password-file", str(password)]
+    assert "never overwritten" in _refused(capsys, *again)
+    cn = run_cli(
+        capsys, "network", "new-key", "--out", str(tmp_path / "cn.json"), "--password-file", str(password), "--json"
+    )
+    cn_id = json.loads(cn.stdout)["node_id"]
+    # every member sent its node id and the deployer is named: no secret is written, no password asked
+    out = tmp_path / "net"
+    result = run_cli(
+        capsys, "network", "init", "--members", "CN,SG", "--out", str(out), "--deployer", "0x" + "ab" * 20,
+        "--node-id", f"CN={cn_id}", "--node-id", f"SG={sg_id}",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert list((out / "keys").iterdir()) == []
+    checked = run_cli(capsys, "network", "check", str(out))
+    assert checked.exit_code == 0
+    assert "held by the member" in checked.stdout

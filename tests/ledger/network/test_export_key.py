@@ -46,5 +46,5 @@ def test_a_wrong_password_or_member_is_refused(network_dir: Path, tmp_path: Path
 def test_a_keystore_of_another_key_is_refused(network_dir: Path, tmp_path: Path) -> None:
     layout = NetworkLayout(network_dir)
     layout.node_keystore("cn").write_text(layout.node_keystore("th").read_text())
-    with pytest.raises(NetworkFileInvalid, match=r"not the key network\.json names"):
+    with pytest.raises(NetworkFileInvalid, match=r"not the node key network\.json names for CN"):
         export_node_key(root=network_dir, member_id="CN", password=NETWORK_PASSWORD, out=tmp_path / "key")
