@@ -3,8 +3,9 @@
 Each node mounts its member directory read-only at the same path its config.toml names, and
 keeps its chain in a volume of its own. JSON-RPC and metrics are published on the host's
 127.0.0.1 only. Members whose address lies in the compose network get it as a fixed address
-(the whole consortium on one machine: a trial or a staging network); a member with an address
-elsewhere has its P2P port published instead, for a host that runs just its own node.
+(the whole consortium on one machine: a trial or a staging network; there the nodes can also
+reach each other's JSON-RPC over the compose network); a member with an address elsewhere has
+its P2P port published instead, for a host that runs just its own node.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import ipaddress
 
 from ledger.errors import InvalidInput
 from ledger.ids import member_id_bytes
-from ledger.network.compose import compose_address
+from ledger.network.compose import COMPOSE_SUBNET, compose_address, in_compose_network
 from ledger.network.errors import InvalidHost, InvalidMembers, InvalidNetworkOption
 from ledger.network.keys import check_node_id
 from ledger.network.models import MemberNode
@@ -80,6 +80,8 @@ def check_host(given: str, address: str) -> str:
         raise InvalidHost(given, "not an IP address (Besu's node allowlist matches peers by IP)") from None
     if ip.is_unspecified or ip.is_multicast:
         raise InvalidHost(given, f"{ip} cannot be dialled by the other nodes")
+    if in_compose_network(str(ip)):
+        raise InvalidHost(given, f"sanzhi assigns the compose network's addresses ({COMPOSE_SUBNET}): leave --host out")
     return str(ip)
 
 

@@ -137,6 +137,7 @@ def _refused(capsys: pytest.CaptureFixture[str], *args: str) -> str:
         (["--members", "CN", "--host", "CN=node.example"], "not an IP address"),
         (["--members", "CN", "--host", "SG=10.0.0.1"], "SG is not one of the members"),
         (["--members", "CN", "--host", "CN=0.0.0.0"], "cannot be dialled"),
+        (["--members", "CN,SG", "--host", "SG=172.31.211.11"], "sanzhi assigns the compose network"),
         (["--members", "CN", "--chain-id", "11155111"], "public network"),
         (["--members", "CN", "--block-period", "0"], "--block-period"),
         (["--members", "CN", "--deployer", "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"], "development mnemonic"),
