@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
 import socket
 import tomllib
 from collections.abc import Callable
@@ -23,8 +24,10 @@ from ledger.connect import build_client
 from ledger.devnet.node import NodeProfile
 from ledger.documents import Document, parse_document
 from ledger.network.besu_config import render_toml
+from ledger.network.check import check_network
 from ledger.network.generate import init_network
 from ledger.network.models import NetworkPlan
+from ledger.network.report import NetworkReport
 from ledger.settings import LedgerSettings
 from oracles.aeo_feed import AeoFeed, FeedOptions, outbox_path
 from oracles.outbox import Outbox
@@ -291,3 +294,23 @@ def edit_json(path: Path, change: Callable[[Any], object]) -> None:
     data = json.loads(path.read_text())
     change(data)
     path.write_text(json.dumps(data, indent=2))
+
+
+def network_report(root: Path, evm_version: str = "cancun") -> NetworkReport:
+    return check_network(root, evm_version=evm_version)
+
+
+def network_errors(root: Path, check: str, evm_version: str = "cancun") -> list[str]:
+    """The messages of `check`'s errors on the network in `root`."""
+    return [f.message for f in network_report(root, evm_version).errors if f.check == check]
+
+
+def network_plan(root: Path) -> NetworkPlan:
+    return NetworkPlan.model_validate_json((root / "network.json").read_text())
+
+
+def set_genesis(root: Path, change: Callable[[Any], object]) -> None:
+    """Change genesis.json and every node's copy alike, so that only the intended check fails."""
+    edit_json(root / "genesis.json", change)
+    for member in network_plan(root).members:
+        shutil.copy(root / "genesis.json", root / "members" / member.slug / "genesis.json")
