@@ -21,6 +21,7 @@ from cli import (
     index_cmd,
     ipfs_cmd,
     mra_cmd,
+    network_cmd,
     node_cmd,
     oracle_cmd,
     serve_cmd,
@@ -76,6 +77,7 @@ app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(apikey_cmd.app, name="apikey")
 app.command("serve")(serve_cmd.serve)
 app.command("up")(up_cmd.up)
+app.add_typer(network_cmd.app, name="network")
 
 
 def run(argv: list[str] | None = None) -> int:

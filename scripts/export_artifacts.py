@@ -25,12 +25,16 @@ def main() -> int:
             return 1
         raw = json.loads(built.read_text())
         deployed = raw["deployedBytecode"]
+        metadata = raw.get("metadata") or {}
         record = {
             "contractName": name,
             "abi": raw["abi"],
             "bytecode": raw["bytecode"]["object"],
             "deployedBytecode": deployed["object"],
             "immutableReferences": deployed.get("immutableReferences", {}),
+            # what a chain must run for this code: `sanzhi network` derives the genesis forks from it
+            "evmVersion": metadata.get("settings", {}).get("evmVersion"),
+            "compilerVersion": metadata.get("compiler", {}).get("version"),
         }
         tmp = TARGET / f".{name}.json.tmp"
         tmp.write_text(json.dumps(record, indent=1) + "\n")

@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 from ledger.devnet.consortium import deploy_dev
 from ledger.devnet.node import EmbeddedNode, NodeProfile
 from ledger.settings import LedgerSettings
-from tests.support import Api, Chain, CliRunner, free_port, index_engine, postgres_database, rpc
+from tests.support import Api, Chain, CliRunner, free_port, index_engine, make_network, postgres_database, rpc
 
 
 @pytest.fixture(scope="session")
@@ -216,3 +216,11 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     """The fuzz run takes minutes: it runs with SANZHI_FUZZ=1 (`make fuzz`), not in every test run."""
     if item.get_closest_marker("fuzz") and os.environ.get("SANZHI_FUZZ") != "1":
         pytest.skip("fuzzing runs with SANZHI_FUZZ=1 (make fuzz)")
+
+
+@pytest.fixture
+def network_dir(tmp_path: Path) -> Path:
+    """A freshly generated four-member network (CN, SG, MY, TH) with plain node keys."""
+    out = tmp_path / "net"
+    make_network(out, plain_node_key=True)
+    return out

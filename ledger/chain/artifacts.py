@@ -33,6 +33,8 @@ class Artifact:
     deployed_bytecode: str = "0x"
     # byte ranges of the runtime code that hold immutables, as solc reports them
     immutable_references: dict[str, list[dict[str, int]]] = field(default_factory=dict)
+    # the EVM version solc compiled for ("cancun"): the fork a chain must run; None if unknown
+    evm_version: str | None = None
 
     def runtime_code(self, immutable: bytes) -> bytes:
         """The runtime code a deployment holds when its one immutable is `immutable` (32 bytes)."""
@@ -70,12 +72,20 @@ class Artifacts:
         raw = json.loads(path.read_text())
         bytecode, deployed = raw["bytecode"], raw.get("deployedBytecode", "0x")
         references = raw.get("immutableReferences", {})
+        evm_version = raw.get("evmVersion")
         if not isinstance(bytecode, str):  # forge's output keeps objects where package data has strings
             bytecode = bytecode["object"]
             references = deployed.get("immutableReferences", {})
             deployed = deployed["object"]
+            metadata = raw.get("metadata")
+            evm_version = metadata.get("settings", {}).get("evmVersion") if isinstance(metadata, dict) else None
         artifact = Artifact(
-            name=name, abi=raw["abi"], bytecode=bytecode, deployed_bytecode=deployed, immutable_references=references
+            name=name,
+            abi=raw["abi"],
+            bytecode=bytecode,
+            deployed_bytecode=deployed,
+            immutable_references=references,
+            evm_version=evm_version if isinstance(evm_version, str) else None,
         )
         self._cache[name] = artifact
         return artifact

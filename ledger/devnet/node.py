@@ -14,7 +14,9 @@ import requests
 from pydantic import BaseModel
 
 from ledger.accounts.keys import DEV_MNEMONIC
+from ledger.chain.artifacts import DEFAULT_ARTIFACTS_DIR, Artifacts
 from ledger.errors import ConfigurationError, LedgerError
+from ledger.network.forks import compiled_evm_version
 from ledger.paths import foundry_binary
 
 DEV_CHAIN_ID = 31337
@@ -27,7 +29,10 @@ KEPT_STATES = 64
 
 
 class NodeProfile(StrEnum):
-    """How the embedded node mines: `dev` one block per transaction; `besu` like Besu QBFT."""
+    """How the embedded node mines: `dev` one block per transaction; `besu` like Besu QBFT as
+    `sanzhi network` configures it (gas price 0, base fee 0, timed blocks, the contracts' fork).
+    anvil cannot write QBFT extraData into its blocks (`--init` sets block 0 only, and not
+    together with `--state`)."""
 
     DEV = "dev"
     BESU = "besu"
@@ -87,6 +92,8 @@ def anvil_command(*, host: str, port: int, profile: NodeProfile, state_file: Pat
             "--gas-price", "0",
             "--base-fee", "0",
             "--disable-min-priority-fee",
+            # the fork `sanzhi network init` writes into a Besu genesis, not anvil's latest
+            "--hardfork", compiled_evm_version(Artifacts(DEFAULT_ARTIFACTS_DIR)),
         ]  # fmt: skip
     return command
 

@@ -30,6 +30,7 @@ CONCEPTS = (
     "ledger.statistics",
     "ledger.devnet",
     "ledger.index",
+    "ledger.network",
 )
 
 
