@@ -22,7 +22,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-contracts/out/.built: node_modules/.installed $(SOL_SOURCES) contracts/foundry.toml
+contracts/out/.built: node_modules/.installed $(SOL_SOURCES) contracts/foundry.toml scripts/export_artifacts.py
 	cd contracts && ../$(FORGE) build --use $(SOLC)
 	$(PYTHON) scripts/export_artifacts.py
 	touch $@
