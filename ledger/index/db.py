@@ -3,6 +3,8 @@ migrations, run from the package (no alembic.ini needed where sanzhi is installe
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +13,10 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
+from filelock import FileLock, Timeout
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from ledger.index.errors import DatabaseUnavailable, IndexSchemaNewer, NotIndexed, UnsupportedDatabase
 from ledger.index.state import read_checkpoint
@@ -77,6 +80,11 @@ def make_engine(url: str) -> Engine:
     return create_engine(parsed, pool_pre_ping=True)
 
 
+# Alembic's `context` is one module-level object: two migrations in one process at once (two
+# threads) would share it, whatever the database.
+_IN_PROCESS = threading.Lock()
+
+
 def _config(engine: Engine) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -84,21 +92,35 @@ def _config(engine: Engine) -> Config:
     return config
 
 
+def _current(engine: Engine) -> set[str]:
+    with engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads())
+
+
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest revision this package ships (idempotent)."""
+    """Bring the schema to the newest revision this package ships (idempotent).
+
+    Migrations of one database are serialised (a follower and a one-off `sanzhi index` may start
+    on a new database at once): on PostgreSQL by an advisory lock the migration transaction takes
+    (migrations/env.py), on SQLite by a lock file beside the database, since SQLite runs DDL
+    outside the transaction pysqlite opens and a second migrator would see half a schema.
+    """
     config = _config(engine)
     heads = set(ScriptDirectory.from_config(config).get_heads())
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    lock = FileLock(f"{database}.migrate.lock", timeout=300) if database else contextlib.nullcontext()
     try:
-        with engine.connect() as connection:
-            current = MigrationContext.configure(connection).get_current_heads()
-        unknown = [revision for revision in current if revision not in _all_revisions(config)]
-        if unknown:
-            raise IndexSchemaNewer(shown(engine.url), unknown[0])
-        if set(current) != heads:
-            command.upgrade(config, "head")
-    except OperationalError as exc:
-        raise DatabaseUnavailable(shown(engine.url), str(exc.orig).strip().splitlines()[0]) from None
-    except CommandError as exc:
+        with _IN_PROCESS, lock:
+            current = _current(engine)
+            unknown = sorted(current - _all_revisions(config))
+            if unknown:
+                raise IndexSchemaNewer(shown(engine.url), unknown[0])
+            if current != heads:
+                command.upgrade(config, "head")
+    except SQLAlchemyError as exc:
+        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise DatabaseUnavailable(shown(engine.url), detail) from None
+    except (CommandError, Timeout) as exc:
         raise DatabaseUnavailable(shown(engine.url), str(exc)) from None
 
 

@@ -219,6 +219,12 @@ class Follower:
                 break
             below = stored[-1][0] - 1
         number, block_hash = ancestor
+        assert self.client.deployment is not None
+        if number < self.client.deployment.deployment_block:
+            # the deployment itself was replaced: contracts at the same addresses on another
+            # history are another deployment, whatever their addresses say
+            raise ChainReset(f"the blocks from {self.client.deployment.deployment_block}, where the contracts were "
+                             "deployed, are not the ones it indexed")  # fmt: skip
         with self.engine.begin() as connection:
             if not move_checkpoint(
                 connection, expected=checkpoint, block=number, block_hash=block_hash, contracts=checkpoint.contracts

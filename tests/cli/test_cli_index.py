@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from ledger.devnet.consortium import dev_address
-from tests.support import OPS, CliRunner, assert_clean_error, index_engine, record_activity
+from ledger.index.db import make_engine
+from tests.support import OPS, CliRunner, assert_clean_error, record_activity
 
 
 @pytest.fixture
@@ -94,12 +96,13 @@ def test_audit_refusals_are_one_line(cli: CliRunner, index_file: Path) -> None:
 
 
 def checkpoint_of(path: Path) -> int | None:
-    if not path.exists():
-        return None
-    engine = index_engine(f"sqlite:///{path}")
+    """The follower's checkpoint, read without migrating anything (the follower does that)."""
+    engine = make_engine(f"sqlite:///{path}")
     try:
         with engine.connect() as connection:
             return connection.execute(text("SELECT checkpoint_block FROM index_state")).scalar()
+    except OperationalError:  # not created yet
+        return None
     finally:
         engine.dispose()
 
@@ -110,17 +113,7 @@ FOLLOW = ("index", "--follow", "--interval", "0.2")
 def test_index_follow_stops_cleanly_on_sigterm(cli: CliRunner, index_file: Path, tmp_path: Path) -> None:
     sanzhi = str(Path(sys.executable).parent / "sanzhi")
     process = subprocess.Popen(
-        [
-            sanzhi,
-            "--data-dir",
-            str(cli.chain.data_dir),
-            "--rpc-url",
-            cli.chain.rpc_url,
-            "index",
-            "--follow",
-            "--interval",
-            "0.2",
-        ],
+        [sanzhi, "--data-dir", str(cli.chain.data_dir), "--rpc-url", cli.chain.rpc_url, *FOLLOW],
         env={**os.environ, "SANZHI_DATABASE_URL": f"sqlite:///{index_file}"},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -132,7 +125,8 @@ def test_index_follow_stops_cleanly_on_sigterm(cli: CliRunner, index_file: Path,
         deadline = time.monotonic() + 30
         while checkpoint_of(index_file) != head:
             if time.monotonic() > deadline:
-                pytest.fail("the follower did not catch up within 30 s")
+                process.kill()
+                pytest.fail(f"the follower did not catch up within 30 s: {process.communicate(timeout=20)[1]}")
             time.sleep(0.2)
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=20)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -72,3 +75,45 @@ def test_an_unreachable_server_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(DatabaseUnavailable, match="cannot use the index database") as caught:
         upgrade(engine)
     assert "pw@" not in caught.value.message
+
+
+def migrate_at(url: str, start: float) -> str | None:
+    """In a process of its own: wait until `start`, migrate; the revision reached."""
+    time.sleep(max(0.0, start - time.time()))
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        return current_revision(engine)
+    finally:
+        engine.dispose()
+
+
+def test_processes_migrating_a_new_database_at_once_all_succeed(index_url: str) -> None:
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(3) as pool:
+        start = time.time() + 3  # once every process has imported sanzhi
+        revisions = pool.starmap(migrate_at, [(index_url, start)] * 3)
+    assert revisions == ["0001"] * 3
+
+
+def test_threads_migrating_at_once_take_turns(index_url: str) -> None:
+    engines = [make_engine(index_url) for _ in range(3)]
+    errors: list[BaseException] = []
+
+    def migrate(engine: Engine) -> None:
+        try:
+            upgrade(engine)
+        except BaseException as exc:  # reported below, in the test's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=migrate, args=(engine,)) for engine in engines]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    try:
+        assert errors == []
+        assert [current_revision(engine) for engine in engines] == ["0001"] * 3
+    finally:
+        for engine in engines:
+            engine.dispose()

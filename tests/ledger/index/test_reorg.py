@@ -97,15 +97,18 @@ def test_a_reset_chain_is_refused_and_rebuilt_only_when_asked(tmp_path: Path, in
     settings = LedgerSettings(data_dir=tmp_path / "node")
     node = EmbeddedNode(settings.data_dir, port=free_port())
 
-    def start_and_deploy() -> None:
-        node.start()
+    def start_and_deploy(later: int) -> None:
+        info, _ = node.start()
+        # anvil's blocks are deterministic from the same keys at the same second: move the clock
+        # so the new chain is a different one, as a restarted network's is
+        rpc(info.rpc_url, "evm_increaseTime", [later])
         deploy_dev(
             rpc_client_for=lambda p: build_client(settings, p),
             deployments_dir=settings.resolved_deployments_dir,
             data_dir=settings.data_dir,
         )
 
-    start_and_deploy()
+    start_and_deploy(0)
     try:
         Follower(client=build_client(settings), engine=index_db).catch_up()
         indexed = len(indexed_positions(index_db))
@@ -113,7 +116,7 @@ def test_a_reset_chain_is_refused_and_rebuilt_only_when_asked(tmp_path: Path, in
     finally:
         node.stop()
     node.state_file.unlink()  # anvil starts from a new genesis
-    start_and_deploy()  # the same contracts at the same addresses, on a new chain
+    start_and_deploy(3600)  # the same contracts at the same addresses, on a new chain
     try:
         with pytest.raises(ChainReset, match="rebuild"):
             Follower(client=build_client(settings), engine=index_db).catch_up()
@@ -133,3 +136,30 @@ def test_a_contract_that_moved_is_a_reset(chain: Chain, index_db: Engine) -> Non
     client.deployment = moved
     with pytest.raises(ChainReset, match="AeoRegistry"):
         Follower(client=client, engine=index_db).catch_up()
+
+
+def test_a_deployment_replaced_on_the_same_genesis_is_a_reset(tmp_path: Path, index_db: Engine) -> None:
+    settings = LedgerSettings(data_dir=tmp_path / "node")
+    node = EmbeddedNode(settings.data_dir, port=free_port())
+    info, _ = node.start()
+    try:
+        before_deployment = rpc(info.rpc_url, "evm_snapshot")
+
+        def deploy() -> None:
+            deploy_dev(
+                rpc_client_for=lambda p: build_client(settings, p),
+                deployments_dir=settings.resolved_deployments_dir,
+                data_dir=settings.data_dir,
+            )
+
+        deploy()
+        Follower(client=build_client(settings), engine=index_db).catch_up()
+        indexed = sorted(indexed_positions(index_db))
+        assert rpc(info.rpc_url, "evm_revert", [before_deployment]) is True
+        rpc(info.rpc_url, "evm_increaseTime", [3600])
+        deploy()  # same genesis, same addresses, other blocks
+        with pytest.raises(ChainReset, match="where the contracts were deployed"):
+            Follower(client=build_client(settings), engine=index_db).catch_up()
+        assert sorted(indexed_positions(index_db)) == indexed
+    finally:
+        node.stop()
