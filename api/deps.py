@@ -16,12 +16,14 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
+from api.coalesce import CoalescedReads
 from api.errors import IndexUnavailable, PermissionDenied
 from api.keystore import ApiRole, KeyStore
 from api.limits import RateLimiter
 from api.metrics import ServiceMetrics
 from api.settings import ServiceSettings
 from ledger.certificates.trust import TrustAnchor, resolve_anchor
+from ledger.certificates.verification import read_states
 from ledger.chain.client import LedgerClient
 from ledger.connect import build_client, load_deployment_of
 from ledger.consortium.binding import ConsortiumBinding
@@ -47,6 +49,7 @@ class ServiceContext:
     public_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(rate=0, burst=1))
     key_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(rate=0, burst=1))
     _anchor: TrustAnchor | None = None
+    _reads: CoalescedReads | None = None
     _index: Engine | None = None
     _signer_clients: dict[str, LedgerClient] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -85,6 +88,20 @@ class ServiceContext:
         if self._anchor is None:
             self._anchor = resolve_anchor(self.client, self.settings.trust_consortium)
         return self._anchor
+
+    async def resolved_trust_anchor(self) -> TrustAnchor | None:
+        """`trust_anchor()`, without holding the event loop up on its first (chain) read."""
+        if self._anchor is not None:
+            return self._anchor
+        return await run_in_threadpool(self.trust_anchor)
+
+    def coalesced_reads(self) -> CoalescedReads:
+        """Certificate-state reads of concurrent requests sent together (api.coalesce)."""
+        with self._lock:
+            if self._reads is None:
+                client = self.client
+                self._reads = CoalescedReads(lambda certificates, anchor: read_states(client, certificates, anchor))
+            return self._reads
 
     def signer(self, role: ApiRole) -> LedgerClient:
         """A client signing with this organisation's profile for `role`, checked once to act

@@ -3,6 +3,7 @@ key store and the rate limiters for one organisation's service."""
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -46,8 +47,14 @@ def build_context(settings: LedgerSettings, service: ServiceSettings, metrics: S
     )
 
 
-def create_app(settings: LedgerSettings, service: ServiceSettings | None = None) -> FastAPI:
-    """The service app; nothing touches the chain or the database until it starts."""
+def create_app(
+    settings: LedgerSettings, service: ServiceSettings | None = None, *, freeze_startup_heap: bool = False
+) -> FastAPI:
+    """The service app; nothing touches the chain or the database until it starts.
+
+    `freeze_startup_heap`: when the process is the service's own (`sanzhi serve`, `sanzhi up`),
+    move everything allocated by start-up into the garbage collector's permanent generation.
+    """
     service = service or ServiceSettings()
     metrics = ServiceMetrics(chain_head=lambda: app.state.context.client.block_number())
 
@@ -55,6 +62,11 @@ def create_app(settings: LedgerSettings, service: ServiceSettings | None = None)
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         context = build_context(settings, service, metrics)
         app.state.context = context
+        if freeze_startup_heap:
+            # what is loaded now lives as long as the process: out of the collector's sight, a
+            # full collection no longer walks ~200,000 objects (tens of ms) inside some request
+            gc.collect()
+            gc.freeze()
         try:
             yield
         finally:
@@ -106,4 +118,4 @@ def app_from_environment() -> FastAPI:
     service = ServiceSettings()
     if service.workers > 1:  # a worker process of uvicorn's supervisor: it ends with it
         die_with_parent(os.getppid())
-    return create_app(LedgerSettings(), service)
+    return create_app(LedgerSettings(), service, freeze_startup_heap=True)

@@ -1,4 +1,4 @@
-"""`sanzhi serve`: the FastAPI service under uvicorn, for one organisation."""
+"""`sanzhi serve`: the FastAPI service under uvicorn, for one organisation (several workers: api.workers)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import uvicorn
 from pydantic import ValidationError
 
 from api.settings import ServiceSettings
+from api.workers import check_address_free, reuse_port_supported, serve_workers
 from cli.context import state
 from ledger.errors import InvalidInput, LedgerError
 
@@ -70,8 +71,14 @@ def serve(
             os.environ.pop(variable, None)
         else:
             os.environ[variable] = json.dumps(value) if isinstance(value, dict) else str(value)
+    separate_sockets = workers > 1 and reuse_port_supported()
+    if separate_sockets:
+        check_address_free(host, port)  # before the banner: a taken port is the one line said
     who = f"for {service.organisation}" if service.organisation else "public routes only"
     typer.echo(f"sanzhi API {who} on http://{host}:{port} ({workers} worker(s)); OpenAPI at /docs", err=True)
+    if separate_sockets:
+        serve_workers(host=host, port=port, workers=workers, log_level=log_level)
+        return
     uvicorn.run(
         "api.main:app_from_environment",
         factory=True,

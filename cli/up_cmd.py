@@ -63,7 +63,11 @@ def up(
             if not asked:
                 typer.echo(f"port {api_port} is taken: the service uses {listener.getsockname()[1]}")
             follower_thread = start_follower(follower=follower, stop=stop, poll_seconds=interval)
-            app = create_app(settings, ServiceSettings(organisation=ORGANISATION, port=listener.getsockname()[1]))
+            app = create_app(
+                settings,
+                ServiceSettings(organisation=ORGANISATION, port=listener.getsockname()[1]),
+                freeze_startup_heap=True,
+            )
             base = f"http://{HOST}:{listener.getsockname()[1]}"
             quiet_signals(stop)
             serve(app=app, listener=listener, log_level=log_level, on_started=lambda: _banner(base, seed, keys))

@@ -22,6 +22,8 @@ MAX_BYTES = 64 * 1024 * 1024
 # A complete string (possessive, so that a long string cannot backtrack), an opening or a
 # closing bracket, or a quote that opens a string never closed.
 _TOKENS = re.compile(r'"(?:[^"\\]++|\\.)*+"|[\[{]|[\]}]|"')
+_NOT_STRUCTURE_BYTES = bytes(b for b in range(256) if b not in b'[]{}":')
+_INNERMOST = re.compile(r"\[\]|\{\}")
 
 
 def loads_strict(text: str | bytes, *, source: str, max_depth: int = MAX_DEPTH, max_bytes: int = MAX_BYTES) -> Any:
@@ -40,7 +42,62 @@ def loads_strict(text: str | bytes, *, source: str, max_depth: int = MAX_DEPTH, 
     elif len(text) > max_bytes or (len(text) * 4 > max_bytes and len(text.encode("utf-8")) > max_bytes):
         raise InvalidJson(source, f"larger than {_size(max_bytes)}")
     text = text.removeprefix("\ufeff")
-    _check_depth(text, source, max_depth)
+    structure = _structure(text)
+    if not _nested_within(structure, max_depth):
+        _check_depth(text, source, max_depth)  # the exact scan: where it is too deep, or malformed
+    keys = 0
+
+    def count_keys(obj: dict[str, Any]) -> dict[str, Any]:
+        nonlocal keys
+        keys += len(obj)
+        return obj
+
+    try:
+        data = json.loads(text, object_hook=count_keys)
+    except json.JSONDecodeError as exc:
+        raise InvalidJson(source, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except RecursionError:  # not reached after the depth check, unless max_depth is very large
+        raise InvalidJson(source, "nested too deeply to parse") from None
+    # The text parsed, so it is JSON and every colon outside its strings separates a key from
+    # its value: fewer keys in the objects than colons means an object repeated a key.
+    if structure.count(":") != keys:
+        _refuse_repeated_key(text, source)
+    return data
+
+
+def _structure(text: str) -> str:
+    """The brackets and colons outside the strings of `text`, when it is JSON (for other text,
+    something the parser then refuses).
+
+    Worked on the UTF-8 bytes, at C speed: a backslash is only ever inside a string, where it
+    escapes the next character, so without the escaped backslashes and quotes the quotes
+    alternate opening and closing; no byte of a multi-byte character is ASCII.
+    """
+    raw = text.encode("utf-8", "surrogatepass")
+    if b"\\" in raw:
+        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    kept = raw.translate(None, _NOT_STRUCTURE_BYTES)
+    return b"".join(kept.split(b'"')[0::2]).decode("ascii")
+
+
+def _nested_within(structure: str, max_depth: int) -> bool:
+    """Whether the brackets in `structure` are balanced and nested at most `max_depth` deep:
+    each pass removes the innermost pairs, one level."""
+    brackets = structure.replace(":", "")
+    if brackets.count("[") + brackets.count("{") <= max_depth:
+        return True  # too few to nest deeper (the parser refuses unbalanced ones)
+    for _ in range(max_depth):
+        if not brackets:
+            return True
+        inner = _INNERMOST.sub("", brackets)
+        if inner == brackets:
+            return False
+        brackets = inner
+    return not brackets
+
+
+def _refuse_repeated_key(text: str, source: str) -> None:
+    """Parse again keeping each object's pairs, and refuse the first object that repeated a key."""
     # id of an object that repeated a key -> (the key, the object, kept alive so that its id
     # is not reused by a later object when a repeated key of its parent discards it)
     duplicates: dict[int, tuple[str, dict[str, Any]]] = {}
@@ -56,16 +113,11 @@ def loads_strict(text: str | bytes, *, source: str, max_depth: int = MAX_DEPTH, 
                 seen.add(key)
         return obj
 
-    try:
-        data = json.loads(text, object_pairs_hook=pairs_hook)
-    except json.JSONDecodeError as exc:
-        raise InvalidJson(source, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
-    except RecursionError:  # not reached after the depth check, unless max_depth is very large
-        raise InvalidJson(source, "nested too deeply to parse") from None
+    data = json.loads(text, object_pairs_hook=pairs_hook)
     if duplicates:
         key, path = _first_duplicate(data, duplicates)
         raise InvalidJson(source, f"duplicate key {json.dumps(key)} in the object at {path}")
-    return data
+    raise AssertionError("the keys and the colons disagree, yet no object repeated a key")  # pragma: no cover
 
 
 def load_strict(

@@ -92,6 +92,19 @@ class CliRunner:
         return CliResult(code, out, err)
 
 
+def child_processes(pid: int) -> set[int]:
+    """The processes whose parent is `pid` (read from /proc: Linux only)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
 # ---------------------------------------------------------------- CLI helpers
 
 

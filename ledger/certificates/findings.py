@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import StrEnum
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
@@ -135,13 +136,23 @@ class Finding(BaseModel):
     code: FindingCode
     values: dict[str, str] = {}
 
+    def __hash__(self) -> int:  # frozen, but `values` is a dict: hashed by its items
+        return hash((self.code, tuple(self.values.items())))
+
     @property
     def english(self) -> str:
         return ENGLISH[self.code].format_map(self.values)
 
 
 def finding(code: FindingCode, **values: object) -> Finding:
-    return Finding(code=code, values={name: str(value) for name, value in values.items()})
+    return _finding(FindingCode(code), tuple((name, str(value)) for name, value in values.items()))
+
+
+@lru_cache(maxsize=4096)
+def _finding(code: FindingCode, values: tuple[tuple[str, str], ...]) -> Finding:
+    """One shared (frozen) Finding per code and values: a batch of one issuance repeats most of
+    them. Built without validation: the code is a FindingCode and every value a str."""
+    return Finding.model_construct(code=code, values=dict(values))
 
 
 def english(findings: Sequence[Finding]) -> str:

@@ -89,11 +89,12 @@ def registry_refusal(anchor: TrustAnchor, registry: str, code: bytes, expected: 
 
     `expected` is `genuine_registry_code(client, anchor.consortium)`.
     """
-    shown = Web3.to_checksum_address(registry)
     if anchor.registry is not None:
         if registry.lower() != anchor.registry.lower():
+            shown = Web3.to_checksum_address(registry)
             return finding(FindingCode.REGISTRY_NOT_THE_TRUSTED_ONE, registry=shown, trusted=anchor.registry)
         return None
     if code != expected:
+        shown = Web3.to_checksum_address(registry)
         return finding(FindingCode.REGISTRY_NOT_OF_CONSORTIUM, registry=shown, consortium=anchor.consortium)
     return None

@@ -10,16 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from web3 import Web3
 
 from ledger.certificates.findings import Finding, FindingCode, english, finding
 from ledger.certificates.quantities import format_quantity
 from ledger.certificates.status import CertificateStatus
 from ledger.certificates.trust import TrustAnchor, genuine_registry_code, registry_refusal, resolve_anchor
-from ledger.certificates.wrapped import WrappedCertificate, check_integrity, from_hex
+from ledger.certificates.wrapped import IntegrityResult, WrappedCertificate, check_integrity, from_hex
 from ledger.chain.client import LedgerClient
 from ledger.documents import document_model
 from ledger.documents.common import field_at
@@ -48,6 +49,8 @@ class FragmentName(StrEnum):
 
 
 class Fragment(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     name: FragmentName
     status: FragmentStatus
     reason: str = Field(description="Why, in English: the findings' texts")
@@ -55,7 +58,14 @@ class Fragment(BaseModel):
 
     @classmethod
     def of(cls, name: FragmentName, status: FragmentStatus, *findings: Finding) -> Fragment:
-        return cls(name=name, status=status, reason=english(findings), findings=list(findings))
+        return _fragment_of(name, status, findings)
+
+
+@lru_cache(maxsize=4096)
+def _fragment_of(name: FragmentName, status: FragmentStatus, findings: tuple[Finding, ...]) -> Fragment:
+    """One shared (frozen) Fragment per name, status and findings: certificates of one issuance
+    repeat most fragments. Built without validation, typed by construction."""
+    return Fragment.model_construct(name=name, status=status, reason=english(findings), findings=list(findings))
 
 
 class Verification(BaseModel):
@@ -77,6 +87,9 @@ class Verification(BaseModel):
     fragments: list[Fragment]
 
 
+States = dict[int, dict[str, Any] | str]
+
+
 def verify_certificates(
     *,
     client: LedgerClient,
@@ -91,13 +104,44 @@ def verify_certificates(
     the anchor does not vouch for is INVALID (anyone can deploy a look-alike registry).
     `workers`: processes for the integrity checks of a large set (default: one per core; a
     multi-threaded server passes 1, as forking beside other threads is unsafe).
+
+    The three steps are also separate (`check_integrity_of`, `read_states`, `assemble`), for a
+    caller that reads the chain its own way (the service sends concurrent requests' reads together).
     """
+    integrity = check_integrity_of(certificates, workers=workers)
+    return assemble(
+        certificates, integrity, read_states(client, to_read(certificates, integrity), anchor), anchor, today
+    )
+
+
+def check_integrity_of(
+    certificates: Sequence[WrappedCertificate], *, workers: int | None = None
+) -> list[IntegrityResult]:
+    """The integrity of each certificate (large sets on every core, see `verify_certificates`)."""
+    return fork_map(check_integrity, certificates, workers=workers)
+
+
+def to_read(
+    certificates: Sequence[WrappedCertificate], integrity: Sequence[IntegrityResult]
+) -> list[WrappedCertificate]:
+    """The certificates whose chain state is needed: those whose integrity holds, in order."""
+    return [c for c, result in zip(certificates, integrity, strict=True) if result.valid]
+
+
+def assemble(
+    certificates: Sequence[WrappedCertificate],
+    integrity: Sequence[IntegrityResult],
+    read: States,
+    anchor: TrustAnchor | None,
+    today: dt.date | None = None,
+) -> list[Verification]:
+    """The verifications, from the integrity of each certificate and `read`: the chain states of
+    `to_read(certificates, integrity)` by their position in that list."""
     today = today or dt.datetime.now(dt.UTC).date()
-    integrity = fork_map(check_integrity, certificates, workers=workers)
-    states: dict[int, dict[str, Any] | str] = {}
-    to_read = [i for i, result in enumerate(integrity) if result.valid]
-    for i, state in _read_states(client, [certificates[i] for i in to_read], anchor).items():
-        states[to_read[i]] = state
+    states: States = {}
+    readable = [i for i, result in enumerate(integrity) if result.valid]
+    for position, state in read.items():
+        states[readable[position]] = state
     results = []
     for i, certificate in enumerate(certificates):
         fragments = [_fragment(FragmentName.INTEGRITY, integrity[i].valid, integrity[i].finding)]
@@ -114,7 +158,7 @@ def verify_certificates(
             else None
         )
         results.append(
-            Verification(
+            Verification.model_construct(  # typed by construction, as Fragment.of
                 valid=all(f.status is FragmentStatus.VALID for f in fragments),
                 decided=all(f.status is not FragmentStatus.ERROR for f in fragments),
                 type=certificate.type,
@@ -139,7 +183,7 @@ def verify_trusting(
     return verify_certificates(client=client, certificates=certificates, anchor=anchor)
 
 
-def _read_states(
+def read_states(
     client: LedgerClient, certificates: Sequence[WrappedCertificate], anchor: TrustAnchor | None
 ) -> dict[int, dict[str, Any] | str]:
     """Chain state per certificate index (with `untrusted`: the finding why its registry is not

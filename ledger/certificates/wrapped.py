@@ -23,6 +23,7 @@ from ledger.hashing.salted import (
     SaltedDocument,
     document_hash,
     field_hash,
+    field_hashes,
     flatten,
     salt_document,
     select_paths,
@@ -360,7 +361,7 @@ def _check(wrapped: WrappedCertificate) -> Finding:
     if valueless:
         raise _IntegrityError(FindingCode.SALT_WITHOUT_FIELD, field=min(valueless))
     try:
-        hashes = [field_hash(path, wrapped.salts[path], value) for path, value in leaves.items()]
+        hashes = field_hashes(leaves, wrapped.salts)
     except (TypeError, ValueError, LedgerError) as exc:  # e.g. NaN or lone surrogates
         raise _IntegrityError(FindingCode.NOT_CANONICAL, detail=exc) from None
     hashes.extend(from_hex(hidden) for hidden in wrapped.obfuscated)

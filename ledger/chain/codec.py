@@ -2,9 +2,13 @@
 and EIP-712 struct types. Nothing here is typed by hand, so a contract change reaches every
 caller through the build output.
 
-eth_abi does the encoding; this module only derives the types and selectors once per contract
-(web3's contract objects re-derive them on every call, which costs more than the node takes to
-answer the batched reads of the feeds and of verification).
+eth_abi is the reference: this module derives the types and selectors once per contract (web3's
+contract objects re-derive them on every call, which costs more than the node takes to answer the
+batched reads of the feeds and of verification), and reads and writes the common shapes (static
+values, arrays of static tuples) word by word. Those shapes are hand-written because eth_abi's
+general coder validates every pointer and padding byte in Python: ~0.4 ms to encode and decode
+one certificate's state, more than the node takes to answer. Anything else, and any value the
+fast writer does not take as it is, goes to eth_abi, which then also gives the exact error.
 """
 
 from __future__ import annotations
@@ -74,7 +78,9 @@ def _static_reader(kind: ABIType) -> WordReader | None:
         return lambda data, at: (data[at + 31] == 1, at + 32)
     if base == "bytes" and isinstance(sub, int):
         return lambda data, at: (bytes(data[at : at + sub]), at + 32)
-    return None  # address (checksummed by eth_abi), fixed-point: the general decoder
+    if base == "address":  # 0x and lower case, as eth_abi decodes it (web3 checksums it afterwards)
+        return lambda data, at: ("0x" + data[at + 12 : at + 32].hex(), at + 32)
+    return None  # fixed-point: the general decoder
 
 
 def _outputs_reader(types: Sequence[str]) -> WordReader | None:
@@ -101,11 +107,101 @@ def _static_words(kind: ABIType) -> int:
     return 1
 
 
-def _event_word_reader(kind: ABIType) -> WordReader | None:
-    """`_static_reader`, and addresses too (0x and lower case, as eth_abi decodes them)."""
-    if isinstance(kind, BasicType) and kind.base == "address" and not kind.arrlist:
-        return lambda data, at: ("0x" + data[at + 12 : at + 32].hex(), at + 32)
-    return _static_reader(kind)
+class _NotCovered(Exception):
+    """A value the fast writer does not take as it is: eth_abi encodes it (or says why not)."""
+
+
+WordWriter = Callable[[Any, list[bytes]], None]
+
+
+def _static_writer(kind: ABIType) -> WordWriter | None:
+    """A writer of one value of a static type as 32-byte words, for unsigned integers, bytesN
+    given as exactly N bytes, and tuples of those; None for other types. A value of another
+    Python type or out of range raises _NotCovered."""
+    if kind.arrlist or kind.is_dynamic:
+        return None
+    if isinstance(kind, TupleType):
+        writers = [_static_writer(c) for c in kind.components]
+        if any(w is None for w in writers):
+            return None
+
+        def write_tuple(value: Any, out: list[bytes]) -> None:
+            if type(value) not in (tuple, list) or len(value) != len(writers):
+                raise _NotCovered
+            for writer, item in zip(writers, value, strict=True):
+                writer(item, out)  # type: ignore[misc]
+
+        return write_tuple
+    if not isinstance(kind, BasicType):
+        return None
+    base, sub = kind.base, kind.sub
+    if base == "uint" and isinstance(sub, int):
+        bound = 1 << sub
+
+        def write_uint(value: Any, out: list[bytes]) -> None:
+            if type(value) is not int or not 0 <= value < bound:
+                raise _NotCovered
+            out.append(value.to_bytes(32, "big"))
+
+        return write_uint
+    if base == "bytes" and isinstance(sub, int):
+        padding = bytes(32 - sub)
+
+        def write_bytes(value: Any, out: list[bytes]) -> None:
+            if type(value) is not bytes or len(value) != sub:
+                raise _NotCovered
+            out.append(value + padding)
+
+        return write_bytes
+    return None
+
+
+def _inputs_writer(types: Sequence[str]) -> Callable[[Sequence[Any]], bytes] | None:
+    """A writer of call arguments when each is one of `_static_writer`'s types or a dynamic
+    array of one; None otherwise. Raises _NotCovered for a value it does not take as it is."""
+    parts: list[tuple[WordWriter, bool]] = []  # (writer of the value or of one item, is an array)
+    for kind in (parse(t) for t in types):
+        if kind.arrlist and len(kind.arrlist) == 1 and not kind.arrlist[0]:
+            item = _static_writer(kind.item_type)
+            if item is None:
+                return None
+            parts.append((item, True))
+        else:
+            static = _static_writer(kind)
+            if static is None:
+                return None
+            parts.append((static, False))
+    if not parts:
+        return None
+
+    def write(args: Sequence[Any]) -> bytes:
+        if len(args) != len(parts):
+            raise _NotCovered
+        heads: list[bytes | None] = []  # None: the offset of the next array's tail
+        tails: list[bytes] = []
+        for (writer, is_array), value in zip(parts, args, strict=True):
+            if not is_array:
+                writer(value, heads)  # type: ignore[arg-type]
+                continue
+            if type(value) not in (list, tuple):
+                raise _NotCovered
+            words = [len(value).to_bytes(32, "big")]
+            for item in value:
+                writer(item, words)
+            tails.append(b"".join(words))
+            heads.append(None)
+        offset = 32 * len(heads)
+        lengths = iter(len(tail) for tail in tails)
+        out = []
+        for word in heads:
+            if word is None:
+                out.append(offset.to_bytes(32, "big"))
+                offset += next(lengths)
+            else:
+                out.append(word)
+        return b"".join(out) + b"".join(tails)
+
+    return write
 
 
 def _word(data: bytes, at: int) -> int:
@@ -130,7 +226,7 @@ def _dynamic_reader(kind: ABIType) -> Callable[[bytes, int], Any] | None:
         return read_bytes
     if kind.arrlist and len(kind.arrlist[-1]) == 0:
         item = kind.item_type
-        read_item = _event_word_reader(item)
+        read_item = _static_reader(item)
         if read_item is None or item.is_dynamic:
             return None
         size = 32 * _static_words(item)
@@ -164,7 +260,7 @@ def _tuple_reader(types: Sequence[str]) -> Callable[[bytes], tuple[Any, ...]] | 
             parts.append((None, dynamic))
             head += 32
         else:
-            static = _event_word_reader(kind)
+            static = _static_reader(kind)
             if static is None:
                 return None
             parts.append((static, None))
@@ -197,8 +293,15 @@ class FunctionCodec:
     input_types: tuple[str, ...]
     output_types: tuple[str, ...]
     _fast_outputs: WordReader | None = None
+    _fast_dynamic_outputs: Callable[[bytes], tuple[Any, ...]] | None = None
+    _fast_inputs: Callable[[Sequence[Any]], bytes] | None = None
 
     def encode(self, *args: Any) -> bytes:
+        if self._fast_inputs is not None:
+            try:
+                return self.selector + self._fast_inputs(args)
+            except _NotCovered:
+                pass
         return self.selector + abi_encode(list(self.input_types), list(args))
 
     def call_data(self, *args: Any) -> str:
@@ -209,9 +312,30 @@ class FunctionCodec:
         """The return value like web3's `call()`: one output as itself, several as a tuple."""
         if self._fast_outputs is not None:
             values, _ = self._fast_outputs(data, 0)
+        elif self._fast_dynamic_outputs is not None:
+            try:
+                values = self._fast_dynamic_outputs(data)
+            except ValueError:  # eth_abi decides, with its exact error
+                values = abi_decode(list(self.output_types), data)
         else:
             values = abi_decode(list(self.output_types), data)
         return values[0] if len(values) == 1 else tuple(values)
+
+
+def function_codec(item: AbiItem) -> FunctionCodec:
+    """The codec of one ABI function item, with the fast paths its types allow."""
+    inputs = tuple(abi_type(p) for p in item.get("inputs", []))
+    outputs = tuple(abi_type(p) for p in item.get("outputs", []))
+    static_outputs = _outputs_reader(outputs)
+    return FunctionCodec(
+        name=item["name"],
+        selector=keccak(text=signature(item))[:4],
+        input_types=inputs,
+        output_types=outputs,
+        _fast_outputs=static_outputs,
+        _fast_dynamic_outputs=None if static_outputs or not outputs else _tuple_reader(outputs),
+        _fast_inputs=_inputs_writer(inputs),
+    )
 
 
 class ContractCodec:
@@ -227,14 +351,7 @@ class ContractCodec:
             if item.get("type") == "function":
                 if item["name"] in self._functions:
                     raise ConfigurationError(f"{name}.{item['name']} is overloaded; the codec needs unique names")
-                outputs = tuple(abi_type(p) for p in item.get("outputs", []))
-                self._functions[item["name"]] = FunctionCodec(
-                    name=item["name"],
-                    selector=keccak(text=signature(item))[:4],
-                    input_types=tuple(abi_type(p) for p in item.get("inputs", [])),
-                    output_types=outputs,
-                    _fast_outputs=_outputs_reader(outputs),
-                )
+                self._functions[item["name"]] = function_codec(item)
             elif item.get("type") == "event":
                 self._events[item["name"]] = keccak(text=signature(item))
                 self._event_items[item["name"]] = item
@@ -271,7 +388,7 @@ class ContractCodec:
         indexed = [(p["name"], abi_type(p)) for p in inputs if p.get("indexed")]
         plain = [(p["name"], abi_type(p)) for p in inputs if not p.get("indexed")]
         topic = self._events[name]
-        topic_readers = [_event_word_reader(parse(kind)) for _, kind in indexed]
+        topic_readers = [_static_reader(parse(kind)) for _, kind in indexed]
         read_data = _tuple_reader([t for _, t in plain])
 
         def decode(log: dict[str, Any]) -> dict[str, Any]:

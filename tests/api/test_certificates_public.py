@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from ledger.certificates.vc import to_credential
 from ledger.certificates.wrapped import parse_wrapped
@@ -144,3 +145,28 @@ def test_text_with_a_lone_surrogate_is_refused_but_escaped_pairs_are_text(api: A
     response = api.client.post("/certificates/verify", content=paired, headers={"content-type": "application/json"})
     assert response.status_code == 200, response.text
     assert response.json()["fragments"][0]["status"] == "INVALID"  # the number changed: integrity fails
+
+
+def test_concurrent_verifications_each_get_their_own_verdict(api: Api) -> None:
+    certificates = issue_via_api(api, 6)
+    tampered = copy.deepcopy(certificates[0])
+    tampered["data"]["certificate_number"] = "CN2026FAKE"
+    requests = [*certificates, tampered] * 4
+
+    def verify(certificate: dict[str, object]) -> dict[str, object]:
+        response = api.client.post("/certificates/verify", json=certificate)
+        assert response.status_code == 200, response.text
+        return response.json()  # type: ignore[no-any-return]
+
+    with ThreadPoolExecutor(12) as pool:
+        answers = list(pool.map(verify, requests))
+    for sent, answer in zip(requests, answers, strict=True):
+        wrapped = parse_wrapped(sent)
+        assert answer["root"] == wrapped.proof.root
+        assert answer["certificate_number"] == sent["data"]["certificate_number"]  # type: ignore[index]
+        assert answer["valid"] is (sent is not tampered)
+        if sent is not tampered:
+            assert answer["leaf"] == "0x" + wrapped.leaf.hex()
+            assert answer["remaining"] == wrapped.proof.quantity or wrapped.proof.quantity == 0
+    reads = api.client.app.state.context.coalesced_reads().reads
+    assert 0 < reads <= 24  # the tampered copies need no read

@@ -130,3 +130,21 @@ def test_the_openapi_document_is_complete(api: Api) -> None:
     verify = document["paths"]["/certificates/verify"]["post"]["requestBody"]["content"]
     assert set(verify) == {"application/json", "multipart/form-data"}
     assert schemas["UtilizeRequest"]["properties"]["quantity"]["examples"] == ["120.5"]
+
+
+def test_only_the_service_process_freezes_its_start_up_heap(tmp_path: object) -> None:
+    import gc
+
+    from fastapi.testclient import TestClient
+
+    settings = LedgerSettings(
+        data_dir=str(tmp_path), rpc_url="http://127.0.0.1:9", database_url=f"sqlite:///{tmp_path}/service.sqlite"
+    )  # type: ignore[arg-type]
+    gc.unfreeze()
+    try:
+        with TestClient(create_app(settings, ServiceSettings(organisation="CN"))):
+            assert gc.get_freeze_count() == 0  # an app inside another program leaves its heap alone
+        with TestClient(create_app(settings, ServiceSettings(organisation="CN"), freeze_startup_heap=True)):
+            assert gc.get_freeze_count() > 100_000  # what `sanzhi serve` loaded is out of the collector's way
+    finally:
+        gc.unfreeze()

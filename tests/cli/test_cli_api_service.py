@@ -8,12 +8,15 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import requests
 
-from tests.support import Chain, assert_clean_error, free_port, run_cli
+from api.workers import STARTUP_SECONDS
+from tests.support import Chain, assert_clean_error, child_processes, free_port, run_cli
 
 
 def test_create_list_and_revoke_keys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -48,30 +51,70 @@ def test_serve_refuses_bad_settings_in_one_line(tmp_path: Path, capsys: pytest.C
                        "unknown signer role")  # fmt: skip
 
 
-def test_serve_answers_on_its_port_with_two_workers(chain: Chain, tmp_path: Path) -> None:
-    port = free_port()
+@contextmanager
+def _serving(chain: Chain, tmp_path: Path, port: int, workers: int) -> Iterator[subprocess.Popen[bytes]]:
     sanzhi = Path(sys.executable).with_name("sanzhi")
     env = {**os.environ, "SANZHI_DATABASE_URL": f"sqlite:///{tmp_path / 'service.sqlite'}"}
     command = [str(sanzhi), "--data-dir", str(chain.data_dir), "--rpc-url", chain.rpc_url, "serve", "--org", "CN",
-               "--port", str(port), "--workers", "2"]  # fmt: skip
+               "--port", str(port), "--workers", str(workers)]  # fmt: skip
     server = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, start_new_session=True)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                health = requests.get(f"http://127.0.0.1:{port}/health", timeout=2)
-                break
-            except requests.ConnectionError:
-                assert server.poll() is None, server.stderr.read() if server.stderr else ""
-                assert time.monotonic() < deadline
-                time.sleep(0.2)
+        _wait_healthy(port, server)
+        yield server
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=40)
+        if server.stderr:
+            server.stderr.close()
+
+
+def _wait_healthy(port: int, server: subprocess.Popen[bytes]) -> requests.Response:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            return requests.get(f"http://127.0.0.1:{port}/health", timeout=2)
+        except requests.ConnectionError:
+            assert server.poll() is None, server.stderr.read() if server.stderr else ""
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+
+
+def _workers(supervisor: int) -> set[int]:
+    """The supervisor's worker processes (multiprocessing's resource tracker aside)."""
+    return {p for p in child_processes(supervisor) if "resource_tracker" not in Path(f"/proc/{p}/cmdline").read_text()}
+
+
+def test_serve_answers_on_its_port_with_two_workers(chain: Chain, tmp_path: Path) -> None:
+    port = free_port()
+    with _serving(chain, tmp_path, port, workers=2) as server:
+        health = requests.get(f"http://127.0.0.1:{port}/health", timeout=5)
         assert health.status_code == 200
         assert health.json()["organisation"] == "CN"
         refused = requests.get(f"http://127.0.0.1:{port}/consortium/members", timeout=5)
         assert refused.status_code == 401
         assert refused.headers["content-type"] == "application/problem+json"
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-        if server.stderr:
-            server.stderr.close()
+        assert len(_workers(server.pid)) == 2
+    assert server.returncode == 0
+    assert child_processes(server.pid) == set()  # every worker stopped with it
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_worker_that_dies_is_replaced_and_a_second_service_cannot_share_the_port(
+    chain: Chain, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    port = free_port()
+    with _serving(chain, tmp_path, port, workers=2) as server:
+        # another service on the same port would silently take half the connections: refused
+        second = run_cli(capsys, "--data-dir", str(tmp_path / "other"), "serve", "--port", str(port), "--workers", "2")
+        assert_clean_error(second, f"cannot listen on 127.0.0.1:{port}")
+        time.sleep(STARTUP_SECONDS)  # past the start-up window: a death now is replaced
+        victim = min(_workers(server.pid))
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while (workers := _workers(server.pid)) == set() or victim in workers or len(workers) < 2:
+            assert server.poll() is None
+            assert time.monotonic() < deadline, workers
+            time.sleep(0.2)
+        for _ in range(6):  # every request answered while the new worker starts
+            assert requests.get(f"http://127.0.0.1:{port}/health", timeout=10).status_code == 200

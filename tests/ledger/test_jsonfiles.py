@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -9,6 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ledger.errors import InvalidInput, InvalidJson
 from ledger.jsonfiles import load_strict, loads_strict
@@ -123,3 +126,43 @@ def test_document_profile_and_keystore_inputs_are_read_strictly(tmp_path: Path) 
     (tmp_path / "key.json").write_text('{"version": 3, "crypto": {"kdf": "scrypt", "kdf": "pbkdf2"}}')
     with pytest.raises(KeyUnavailable, match=r'is unreadable: duplicate key "kdf" in the object at \$\.crypto$'):
         account_from_keystore(tmp_path / "key.json", "pw")
+
+
+_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text()
+_json = st.recursive(
+    _scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4), max_leaves=30
+)
+
+
+@given(_json, st.booleans())
+def test_reads_any_json_as_the_standard_parser_does(value: object, ascii_only: bool) -> None:
+    # strings full of quotes, backslashes, colons and brackets must not change the structure
+    text = json.dumps(value, ensure_ascii=ascii_only)
+    assert loads_strict(text, source="t") == json.loads(text)
+
+
+@given(st.dictionaries(st.text(), _json, min_size=1, max_size=4), st.data())
+def test_refuses_a_repeated_key_wherever_it_is(obj: dict[str, object], data: st.DataObject) -> None:
+    key = data.draw(st.sampled_from(sorted(obj)))
+    inner = json.dumps(obj)
+    repeated = inner[:-1] + ", " + json.dumps(key) + ": 0}"  # the key again, last
+    text = data.draw(st.sampled_from([repeated, f'{{"wrap": [1, {repeated}]}}']))
+    with pytest.raises(InvalidJson, match=re.escape(f"duplicate key {json.dumps(key)}")):
+        loads_strict(text, source="t")
+
+
+@given(st.integers(1, 80), st.text(alphabet='[]{}":\\ab', max_size=12))
+def test_the_depth_limit_counts_only_the_structure(depth: int, noise: str) -> None:
+    text = "[" * (depth - 1) + json.dumps({"s": noise, "t": [noise]}) + "]" * (depth - 1)
+    levels = depth + 1  # the inner object's list
+    if levels <= 64:
+        assert loads_strict(text, source="t") == json.loads(text)
+    else:
+        with pytest.raises(InvalidJson, match="nested deeper than 64 levels"):
+            loads_strict(text, source="t")
+
+
+def test_malformed_brackets_are_the_parsers_error_not_a_depth_error() -> None:
+    for text in ("[}" * 40, '{"a": [' * 20 + "}" * 40, '"' + "[" * 100):
+        with pytest.raises(InvalidJson, match="invalid JSON at line 1"):
+            loads_strict(text, source="t")

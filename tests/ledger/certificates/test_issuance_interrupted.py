@@ -24,7 +24,7 @@ from ledger.certificates.wrapped import read_wrapped
 from ledger.documents import to_json_data
 from ledger.documents.samples import generate_samples
 from ledger.errors import LedgerError
-from tests.support import Chain
+from tests.support import Chain, child_processes
 
 SANZHI = Path(sys.executable).parent / "sanzhi"
 
@@ -175,21 +175,9 @@ def _wait_for(path: Path, process: subprocess.Popen[bytes], seconds: float = 60)
         time.sleep(0.005)
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
 def _wait_for_workers(process: subprocess.Popen[bytes], seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
-    while not _children(process.pid):
+    while not child_processes(process.pid):
         assert process.poll() is None, "the issuance ended before it forked its workers"
         assert time.monotonic() < deadline, "no worker was forked"
         time.sleep(0.005)

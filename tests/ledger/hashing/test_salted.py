@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import rfc8785
 from eth_hash.auto import keccak as reference_keccak
 from hypothesis import given
 from hypothesis import strategies as st
 
 from ledger.documents import Document, to_json_data
+from ledger.errors import InvalidInput
 from ledger.hashing.canonical import canonical_json, canonical_scalar
 from ledger.hashing.keccak import keccak256
 from ledger.hashing.salted import document_hash, field_hash, flatten, salt_document, type_id
@@ -92,3 +94,10 @@ def test_every_field_gets_its_own_salt() -> None:
 def test_flatten_names_list_elements_by_index_and_keeps_nulls_and_empty_lists() -> None:
     leaves = flatten({"a": {"b": [{"c": 1}, None, {"c": None}]}, "d": [], "e": "x"})
     assert leaves == {"a.b.0.c": 1, "a.b.2.c": None, "d": [], "e": "x"}
+
+
+@pytest.mark.parametrize("key", ["a.b", "1a", "a-b", "", "a\n", "añ", "a b"])
+def test_flatten_refuses_keys_that_are_not_ascii_identifiers(key: str) -> None:
+    # "a\n" passed the old `^...$` pattern ($ matches before a final newline)
+    with pytest.raises(InvalidInput, match="field names must be identifiers"):
+        flatten({"ok": 1, key: 2})
