@@ -78,11 +78,14 @@ async def uploaded_certificate(request: Request) -> WrappedCertificate:
     return parse_certificate_data(data)
 
 
-def _count(context: ServiceContext, results: list[Verification]) -> None:
+def _count(context: ServiceContext, results: list[Verification]) -> tuple[int, int, int]:
+    """How many are valid, invalid and undecided; counted in the metrics too."""
+    valid = sum(r.valid for r in results)
+    undecided = sum(not r.decided for r in results)
+    invalid = len(results) - valid - undecided
     if context.metrics is not None:
-        valid = sum(r.valid for r in results)
-        undecided = sum(not r.decided for r in results)
-        context.metrics.count_verifications(valid, len(results) - valid - undecided, undecided)
+        context.metrics.count_verifications(valid, invalid, undecided)
+    return valid, invalid, undecided
 
 
 def _json(model: BaseModel) -> Response:
@@ -130,11 +133,8 @@ def verify_batch(body: VerifyBatchRequest, context: Context) -> Response:
     results = verify_certificates(
         client=context.client, certificates=body.certificates, anchor=context.trust_anchor(), workers=1
     )
-    _count(context, results)
-    valid = sum(r.valid for r in results)
-    undecided = sum(not r.decided for r in results)
-    result = VerifyBatchResult(valid=valid, invalid=len(results) - valid - undecided, undecided=undecided,
-                               results=results)  # fmt: skip
+    valid, invalid, undecided = _count(context, results)
+    result = VerifyBatchResult(valid=valid, invalid=invalid, undecided=undecided, results=results)
     return _json(result)
 
 

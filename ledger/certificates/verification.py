@@ -183,16 +183,14 @@ def verify_trusting(
     return verify_certificates(client=client, certificates=certificates, anchor=anchor)
 
 
-def read_states(
-    client: LedgerClient, certificates: Sequence[WrappedCertificate], anchor: TrustAnchor | None
-) -> dict[int, dict[str, Any] | str]:
+def read_states(client: LedgerClient, certificates: Sequence[WrappedCertificate], anchor: TrustAnchor | None) -> States:
     """Chain state per certificate index (with `untrusted`: the finding why its registry is not
     trusted, or None), or the reason it could not be read.
 
     Per registry: its code and every `certificateStates` call (256 certificates each) in
     JSON-RPC batches of CALLS_PER_REQUEST calls; a small set takes one HTTP round trip.
     """
-    found: dict[int, dict[str, Any] | str] = {}
+    found: States = {}
     groups: dict[tuple[int, str], list[int]] = {}
     for i, c in enumerate(certificates):
         groups.setdefault((c.proof.chain_id, c.proof.registry.lower()), []).append(i)

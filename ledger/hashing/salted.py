@@ -113,17 +113,8 @@ def salt_document(
     # one system call per document; each salt is a 32-character slice of it
     salt_text = random_bytes(SALT_BYTES * len(leaves)).hex()
     width = 2 * SALT_BYTES
-    salts: dict[str, str] = {}
-    hashes: dict[str, bytes] = {}
-    start = 0
-    hash_ = keccak256
-    for path, value in leaves.items():
-        salt = salt_text[start : start + width]
-        start += width
-        salts[path] = salt
-        # same bytes as field_hash(); inlined because this loop is the cost of wrapping
-        text = encode_basestring(value) if type(value) is str else canonical_scalar(value)
-        hashes[path] = hash_(f'["{path}","{salt}",{text}]'.encode())
+    salts = {path: salt_text[i * width : (i + 1) * width] for i, path in enumerate(leaves)}
+    hashes = dict(zip(leaves, field_hashes(leaves, salts), strict=True))
     return SaltedDocument(
         doc_type=doc_type,
         data=data,

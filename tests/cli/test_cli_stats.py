@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ledger.store.cid import ContentId
-from tests.support import ROOT, CliRunner, assert_clean_error
+from tests.support import ROOT, CliResult, CliRunner, assert_clean_error
 
 SAMPLES = ROOT / "examples" / "statistics"
 CN_EXPORTS = SAMPLES / "cn-exports-sg-2026-10.csv"
@@ -22,6 +22,12 @@ def commit_both(cli: CliRunner) -> None:
     for table, profile in ((CN_EXPORTS, "cn-oracle"), (SG_IMPORTS, "sg-oracle")):
         result = cli("stats", "commit", str(table), "--as", profile)
         assert result.exit_code == 0, result.stderr
+
+
+def compare(cli: CliRunner, ours: Path, theirs: Path | str, out: Path, *options: str) -> CliResult:
+    """`sanzhi stats compare` of the 2026-10 tables."""
+    return cli("stats", "compare", "--ours", str(ours), "--theirs", str(theirs), "--period", "2026-10",
+               "--out", str(out), *options)  # fmt: skip
 
 
 def test_commit_and_compare(cli: CliRunner, tmp_path: Path) -> None:
@@ -36,18 +42,7 @@ def test_commit_and_compare(cli: CliRunner, tmp_path: Path) -> None:
 
     # SG compares, its own table first: the report is still exports against imports
     out = tmp_path / "report"
-    result = cli(
-        "stats",
-        "compare",
-        "--ours",
-        str(SG_IMPORTS),
-        "--theirs",
-        str(CN_EXPORTS),
-        "--period",
-        "2026-10",
-        "--out",
-        str(out),
-    )
+    result = compare(cli, SG_IMPORTS, CN_EXPORTS, out)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("# Mirror statistics 2026-10: CN exports to SG against SG imports from CN")
     assert "revision 1 committed" in result.stdout
@@ -59,25 +54,7 @@ def test_commit_and_compare(cli: CliRunner, tmp_path: Path) -> None:
 
 def test_compare_options_and_json(cli: CliRunner, tmp_path: Path) -> None:
     commit_both(cli)
-    result = cli(
-        "stats",
-        "compare",
-        "--ours",
-        str(CN_EXPORTS),
-        "--theirs",
-        str(SG_IMPORTS),
-        "--period",
-        "2026-10",
-        "--level",
-        "6",
-        "--abs",
-        "1000000",
-        "--rel",
-        "50",
-        "--out",
-        str(tmp_path),
-        "--json",
-    )
+    result = compare(cli, CN_EXPORTS, SG_IMPORTS, tmp_path, "--level", "6", "--abs", "1000000", "--rel", "50", "--json")
     assert result.exit_code == 0, result.stderr
     body = json.loads(result.stdout)
     comparison = body["comparison"]
@@ -96,18 +73,7 @@ def test_compare_refuses_a_table_that_does_not_match_its_root(cli: CliRunner, tm
     fields = line.split(",")
     fields[5] = str(Decimal(fields[5]) + 1)  # one dollar more in one line
     altered.write_text(text.replace(line, ",".join(fields), 1))
-    result = cli(
-        "stats",
-        "compare",
-        "--ours",
-        str(CN_EXPORTS),
-        "--theirs",
-        str(altered),
-        "--period",
-        "2026-10",
-        "--out",
-        str(tmp_path / "out"),
-    )
+    result = compare(cli, CN_EXPORTS, altered, tmp_path / "out")
     assert_clean_error(
         result, "SG's import table from CN for 2026-10 does not match the root SG committed at", "(revision 1)"
     )
@@ -116,18 +82,7 @@ def test_compare_refuses_a_table_that_does_not_match_its_root(cli: CliRunner, tm
 
 def test_compare_refuses_a_table_never_committed(cli: CliRunner, tmp_path: Path) -> None:
     assert cli("stats", "commit", str(CN_EXPORTS), "--as", "cn-oracle").exit_code == 0
-    result = cli(
-        "stats",
-        "compare",
-        "--ours",
-        str(CN_EXPORTS),
-        "--theirs",
-        str(SG_IMPORTS),
-        "--period",
-        "2026-10",
-        "--out",
-        str(tmp_path),
-    )
+    result = compare(cli, CN_EXPORTS, SG_IMPORTS, tmp_path)
     assert_clean_error(result, "SG has committed no root for SG's import table from CN for 2026-10")
 
 
@@ -212,10 +167,7 @@ def test_compare_reads_the_partners_table_from_the_store(cli: CliRunner, tmp_pat
     assert cli("stats", "commit", str(CN_EXPORTS), "--as", "cn-oracle").exit_code == 0
     committed = cli("stats", "commit", str(SG_IMPORTS), "--as", "sg-oracle", "--cid", cid)
     assert committed.exit_code == 0, committed.stderr
-    result = cli(
-        "stats", "compare", "--ours", str(CN_EXPORTS), "--theirs", cid, "--period", "2026-10",
-        "--out", str(tmp_path / "report"), "--as", "cn-oracle", "--json",
-    )  # fmt: skip
+    result = compare(cli, CN_EXPORTS, cid, tmp_path / "report", "--as", "cn-oracle", "--json")
     assert result.exit_code == 0, result.stderr
     lines = json.loads(result.stdout)["comparison"]["lines"]
     assert any(line["above_threshold"] for line in lines)
@@ -227,8 +179,5 @@ def test_compare_refuses_a_shared_copy_other_than_the_committed_one(cli: CliRunn
     other_cid = share_table(cli, SG_IMPORTS, "sg-oracle", "cn-oracle")  # same rows, another document
     assert cli("stats", "commit", str(CN_EXPORTS), "--as", "cn-oracle").exit_code == 0
     assert cli("stats", "commit", str(SG_IMPORTS), "--as", "sg-oracle", "--cid", committed_cid).exit_code == 0
-    result = cli(
-        "stats", "compare", "--ours", str(CN_EXPORTS), "--theirs", other_cid, "--period", "2026-10",
-        "--out", str(tmp_path / "report"), "--as", "cn-oracle",
-    )  # fmt: skip
+    result = compare(cli, CN_EXPORTS, other_cid, tmp_path / "report", "--as", "cn-oracle")
     assert_clean_error(result, "is not the one SG committed")
