@@ -12,22 +12,19 @@ from __future__ import annotations
 
 import os
 import random
-import socket
 import statistics
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pydantic import BaseModel
 
+from benchmarks.common import dev_chain, percentile
 from ledger.aeo import AeoRegistryBinding, MraBinding, recognized
 from ledger.aeo.changes import AeoChange
 from ledger.aeo.codes import ChangeKind, Status, operator_hash, parse_tiers
 from ledger.aeo.registry import evidence_hash
 from ledger.connect import build_client
-from ledger.devnet.consortium import deploy_dev
-from ledger.devnet.node import EmbeddedNode
 from ledger.settings import LedgerSettings
 from oracles.aeo_diff import read_certifications
 from oracles.aeo_feed import AeoFeed, FeedOptions, FeedReport, outbox_path
@@ -60,17 +57,6 @@ class AeoBenchmark(BaseModel):
     cpus: int
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 def write_export(path: Path, count: int) -> list[str]:
     """A CSV export of `count` active advanced-tier operators."""
     ids = [f"USCI:9131BENCH{i:07d}" for i in range(count)]
@@ -81,23 +67,11 @@ def write_export(path: Path, count: int) -> list[str]:
 
 
 def run_aeo_benchmark(*, operators: int, port: int = 0) -> AeoBenchmark:
-    with tempfile.TemporaryDirectory(prefix="sanzhi-bench-aeo-") as tmp:
-        root = Path(tmp)
-        settings = LedgerSettings(data_dir=root / "data")
-        node = EmbeddedNode(settings.data_dir, port=port or _free_port())
-        node.start()
-        try:
-            return _measure(settings, root, operators)
-        finally:
-            node.stop()
+    with dev_chain(prefix="sanzhi-bench-aeo-", port=port) as chain:
+        return _measure(chain.settings, chain.root, operators)
 
 
 def _measure(settings: LedgerSettings, root: Path, operators: int) -> AeoBenchmark:
-    deploy_dev(
-        rpc_client_for=lambda p: build_client(settings, p),
-        deployments_dir=settings.resolved_deployments_dir,
-        data_dir=settings.data_dir,
-    )
     admin = build_client(settings, "cn-admin")
     admin.transact(admin.contract("AeoRegistry").functions.setOracleQuorum(len(ORACLES)))
     source = root / "aeo-cn.csv"
@@ -136,7 +110,7 @@ def _measure(settings: LedgerSettings, root: Path, operators: int) -> AeoBenchma
         transactions=sum(r.transactions for r in reports),
         certify_gas=gas,
         recognized_p50_ms=round(statistics.median(latencies), 2),
-        recognized_p99_ms=round(_percentile(latencies, 0.99), 2),
+        recognized_p99_ms=round(percentile(latencies, 0.99), 2),
         recognized_samples=len(latencies),
         duplicate_run_seconds=round(duplicate_seconds, 2),
         duplicate_run_transactions=duplicate.transactions,

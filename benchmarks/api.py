@@ -20,7 +20,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,11 +28,10 @@ from pathlib import Path
 import requests
 from pydantic import BaseModel
 
+from benchmarks.common import dev_chain, percentile
 from ledger.certificates.registry import CertificateRegistryBinding
 from ledger.certificates.wrapped import WrappedCertificate
 from ledger.connect import build_client
-from ledger.devnet.consortium import deploy_dev
-from ledger.devnet.node import EmbeddedNode
 from ledger.documents import parse_document, to_json_data
 from ledger.documents.samples import generate_samples
 from ledger.errors import LedgerError
@@ -64,11 +62,6 @@ class ApiBenchmark(BaseModel):
     batch_clients: int
     batch_verify_per_s: float
     batch_request_ms_p50: float
-
-
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def _request(path: str, body: bytes, port: int) -> bytes:
@@ -209,35 +202,23 @@ def run_api_benchmark(
     workdir: Path | None = None,
 ) -> ApiBenchmark:  # fmt: skip
     """Start a node and the service in a temporary directory (under `workdir`) and measure."""
-    with tempfile.TemporaryDirectory(prefix="sanzhi-bench-api-", dir=workdir) as tmp:
-        settings = LedgerSettings(data_dir=Path(tmp) / "data")
-        node = EmbeddedNode(settings.data_dir, port=node_port)
-        info, _ = node.start()
-        try:
-            deploy_dev(
-                rpc_client_for=lambda p: build_client(settings, p),
-                deployments_dir=settings.resolved_deployments_dir,
-                data_dir=settings.data_dir,
-            )
-            issued = _issue(settings, max(certificates, batch_size))
-            singles = [
-                _request("/certificates/verify", c.model_dump_json().encode(), port) for c in issued[:certificates]
-            ]
-            batch = json.dumps({"certificates": [c.model_dump(mode="json") for c in issued[:batch_size]]}).encode()
-            with _server(settings.data_dir, info.rpc_url, port, workers):
-                figures: dict[str, float] = {}
-                asyncio.run(_load(port, singles, 4, 1.0))  # warm every worker up
-                for clients in CONCURRENCY:
-                    done, latencies, elapsed = asyncio.run(_load(port, singles, clients, seconds))
-                    figures[f"verify_rps_{clients}"] = round(done / elapsed, 1)
-                    figures[f"verify_p50_ms_{clients}"] = round(statistics.median(latencies), 2)
-                    figures[f"verify_p99_ms_{clients}"] = round(_percentile(latencies, 0.99), 2)
-                batch_request = [_request("/certificates/verify/batch", batch, port)]
-                expect = f'{{"valid":{batch_size},"invalid":0'.encode()
-                batch_clients = BATCH_CLIENTS_PER_WORKER * workers
-                done, latencies, elapsed = asyncio.run(_load(port, batch_request, batch_clients, seconds, expect))
-        finally:
-            node.stop()
+    with dev_chain(prefix="sanzhi-bench-api-", port=node_port, workdir=workdir) as chain:
+        settings = chain.settings
+        issued = _issue(settings, max(certificates, batch_size))
+        singles = [_request("/certificates/verify", c.model_dump_json().encode(), port) for c in issued[:certificates]]
+        batch = json.dumps({"certificates": [c.model_dump(mode="json") for c in issued[:batch_size]]}).encode()
+        with _server(settings.data_dir, chain.rpc_url, port, workers):
+            figures: dict[str, float] = {}
+            asyncio.run(_load(port, singles, 4, 1.0))  # warm every worker up
+            for clients in CONCURRENCY:
+                done, latencies, elapsed = asyncio.run(_load(port, singles, clients, seconds))
+                figures[f"verify_rps_{clients}"] = round(done / elapsed, 1)
+                figures[f"verify_p50_ms_{clients}"] = round(statistics.median(latencies), 2)
+                figures[f"verify_p99_ms_{clients}"] = round(percentile(latencies, 0.99), 2)
+            batch_request = [_request("/certificates/verify/batch", batch, port)]
+            expect = f'{{"valid":{batch_size},"invalid":0'.encode()
+            batch_clients = BATCH_CLIENTS_PER_WORKER * workers
+            done, latencies, elapsed = asyncio.run(_load(port, batch_request, batch_clients, seconds, expect))
     return ApiBenchmark(
         workers=workers,
         seconds_per_level=seconds,

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pydantic import BaseModel
 from sqlalchemy import Engine, text
 
+from benchmarks.common import percentile
 from ledger.errors import LedgerError
 from ledger.index import AuditFilter, make_engine, search, upgrade
 from ledger.index.state import BLOCKS, EVENTS
@@ -47,11 +48,6 @@ class SyntheticIndex:
     actors: list[bytes]
     leaves: list[bytes]
     operators: list[bytes]
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 @dataclass

@@ -7,16 +7,14 @@ import datetime as dt
 import hashlib
 import random
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import BaseModel
 
+from benchmarks.common import dev_chain, percentile
 from ledger.connect import build_client
-from ledger.devnet.consortium import deploy_dev
-from ledger.devnet.node import EmbeddedNode
 from ledger.errors import LedgerError
 from ledger.evidence import EventType, Step, event_hash, new_event
 from ledger.evidence.bundle import make_bundle, verify_bundle
@@ -25,7 +23,6 @@ from ledger.evidence.entries import EvidenceEntry
 from ledger.evidence.registry import CONTRACT, EvidenceRegistryBinding
 from ledger.evidence.service import append_events
 from ledger.parallel import fork_map, worker_count
-from ledger.settings import LedgerSettings
 
 BATCH_CONSIGNMENTS = 20  # a transaction carries 20 consignments' events, grouped by consignment
 GAS_PER_BATCH = 6_000_000
@@ -53,11 +50,6 @@ class EvidenceBenchmark(BaseModel):
     bundle_verify_ms: float
     bundle_verify_with_event_hashes_ms: float
     cpus: int
-
-
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def _median_ms(run: Callable[[], object], times: int = VERIFY_REPEATS) -> float:
@@ -98,86 +90,74 @@ def run_evidence_benchmark(
     hash_rate = HASH_SAMPLES / (time.perf_counter() - started)
     if len(set(hashes)) != HASH_SAMPLES:
         raise LedgerError("distinct sample events hashed alike")
-    with tempfile.TemporaryDirectory(prefix="sanzhi-bench-", dir=workdir) as tmp:
-        settings = LedgerSettings(data_dir=Path(tmp) / "data")
-        node = EmbeddedNode(settings.data_dir, port=port)
-        node.start()
-        try:
-            deploy_dev(
-                rpc_client_for=lambda p: build_client(settings, p),
-                deployments_dir=settings.resolved_deployments_dir,
-                data_dir=settings.data_dir,
-            )
-            trader = build_client(settings, "cn-trader")
-            binding = EvidenceRegistryBinding(trader)
-            ids = [consignment_id(_ucr(c)) for c in range(consignments)]
-            calls = []
-            append = binding.codec.function("appendEvents")
-            for start in range(0, consignments, BATCH_CONSIGNMENTS):
-                batch = [
-                    EvidenceEntry(
-                        consignment=consignment,
-                        event_hash=hashlib.sha256(consignment + seq.to_bytes(2, "big")).digest(),
-                        step=int(TRADE_STEPS[seq % len(TRADE_STEPS)]),
-                        event_type=0,
-                        cid=b"\x01\x55\x12\x20" + hashlib.sha256(consignment + b"doc").digest(),
-                    ).as_tuple()
-                    for consignment in ids[start : start + BATCH_CONSIGNMENTS]
-                    for seq in range(events)
-                ]
-                calls.append({"to": binding.address, "data": append.call_data(batch)})
-            t0 = time.perf_counter()
-            sent = trader.send_batch(calls, gas=GAS_PER_BATCH)
-            receipts = trader.wait_many(sent)
-            anchor_seconds = time.perf_counter() - t0
-            if any(r["status"] != 1 for r in receipts):
-                raise LedgerError("a benchmark batch failed")
-            total = consignments * events
-            heads = binding.heads(ids)
-            lost = sum(max(0, events - h.seq) for h in heads)
-            duplicated = sum(max(0, h.seq - events) for h in heads)
-            gas = sum(int(r["gasUsed"]) for r in receipts) / total
-
-            reader = EvidenceRegistryBinding(build_client(settings))
-            latencies = []
-            for consignment in random.Random(2026).sample(ids, min(TIMELINE_SAMPLES, len(ids))):
-                t = time.perf_counter()
-                recorded = reader.recorded(consignment)
-                latencies.append((time.perf_counter() - t) * 1000)
-                if len(recorded) != events:
-                    raise LedgerError(f"timeline of a benchmark consignment has {len(recorded)} entries")
-
-            ucr = "6CN9144010012345678-SG-BUNDLE"
-            real = [
-                new_event(
-                    EventType.OBJECT,
-                    TRADE_STEPS[i % len(TRADE_STEPS)],
-                    T0 + dt.timedelta(hours=i),
-                    epcs=["urn:epc:id:sscc:0614141.9999999999"],
-                )
-                for i in range(events)
+    with dev_chain(prefix="sanzhi-bench-", port=port, workdir=workdir) as chain:
+        settings = chain.settings
+        trader = build_client(settings, "cn-trader")
+        binding = EvidenceRegistryBinding(trader)
+        ids = [consignment_id(_ucr(c)) for c in range(consignments)]
+        calls = []
+        append = binding.codec.function("appendEvents")
+        for start in range(0, consignments, BATCH_CONSIGNMENTS):
+            batch = [
+                EvidenceEntry(
+                    consignment=consignment,
+                    event_hash=hashlib.sha256(consignment + seq.to_bytes(2, "big")).digest(),
+                    step=int(TRADE_STEPS[seq % len(TRADE_STEPS)]),
+                    event_type=0,
+                    cid=b"\x01\x55\x12\x20" + hashlib.sha256(consignment + b"doc").digest(),
+                ).as_tuple()
+                for consignment in ids[start : start + BATCH_CONSIGNMENTS]
+                for seq in range(events)
             ]
-            append_events(client=trader, ucr=ucr, events=real)
-            client = build_client(settings)
-            bundle = make_bundle(
-                client=client, ucr=ucr, consignment=consignment_id(ucr), events={e.hash.hex: e.to_json() for e in real}
+            calls.append({"to": binding.address, "data": append.call_data(batch)})
+        t0 = time.perf_counter()
+        sent = trader.send_batch(calls, gas=GAS_PER_BATCH)
+        receipts = trader.wait_many(sent)
+        anchor_seconds = time.perf_counter() - t0
+        if any(r["status"] != 1 for r in receipts):
+            raise LedgerError("a benchmark batch failed")
+        total = consignments * events
+        heads = binding.heads(ids)
+        lost = sum(max(0, events - h.seq) for h in heads)
+        duplicated = sum(max(0, h.seq - events) for h in heads)
+        gas = sum(int(r["gasUsed"]) for r in receipts) / total
+
+        reader = EvidenceRegistryBinding(build_client(settings))
+        latencies = []
+        for consignment in random.Random(2026).sample(ids, min(TIMELINE_SAMPLES, len(ids))):
+            t = time.perf_counter()
+            recorded = reader.recorded(consignment)
+            latencies.append((time.perf_counter() - t) * 1000)
+            if len(recorded) != events:
+                raise LedgerError(f"timeline of a benchmark consignment has {len(recorded)} entries")
+
+        ucr = "6CN9144010012345678-SG-BUNDLE"
+        real = [
+            new_event(
+                EventType.OBJECT,
+                TRADE_STEPS[i % len(TRADE_STEPS)],
+                T0 + dt.timedelta(hours=i),
+                epcs=["urn:epc:id:sscc:0614141.9999999999"],
             )
-            text = bundle.model_dump_json()
-            trusted, registry = str(bundle.head_proof.header.hash), client.address_of(CONTRACT)
-            proof_only = bundle.model_copy(update={"events": {}})
-            verify_ms = _median_ms(
-                lambda: verify_bundle(proof_only, trusted_block_hash=trusted, trusted_registry=registry)
+            for i in range(events)
+        ]
+        append_events(client=trader, ucr=ucr, events=real)
+        client = build_client(settings)
+        bundle = make_bundle(
+            client=client, ucr=ucr, consignment=consignment_id(ucr), events={e.hash.hex: e.to_json() for e in real}
+        )
+        text = bundle.model_dump_json()
+        trusted, registry = str(bundle.head_proof.header.hash), client.address_of(CONTRACT)
+        proof_only = bundle.model_copy(update={"events": {}})
+        verify_ms = _median_ms(lambda: verify_bundle(proof_only, trusted_block_hash=trusted, trusted_registry=registry))
+        verify_events_ms = _median_ms(
+            lambda: verify_bundle(
+                bundle,
+                trusted_block_hash=trusted,
+                trusted_registry=registry,
+                event_digest=lambda e: event_hash(e, validate=False).digest,
             )
-            verify_events_ms = _median_ms(
-                lambda: verify_bundle(
-                    bundle,
-                    trusted_block_hash=trusted,
-                    trusted_registry=registry,
-                    event_digest=lambda e: event_hash(e, validate=False).digest,
-                )
-            )
-        finally:
-            node.stop()
+        )
     return EvidenceBenchmark(
         consignments=consignments,
         events_per_consignment=events,
@@ -190,7 +170,7 @@ def run_evidence_benchmark(
         gas_per_event=round(gas, 1),
         hash_events_per_second=round(hash_rate, 1),
         timeline_p50_ms=round(statistics.median(latencies), 3),
-        timeline_p99_ms=round(_percentile(latencies, 0.99), 3),
+        timeline_p99_ms=round(percentile(latencies, 0.99), 3),
         bundle_bytes=len(text.encode()),
         bundle_verify_ms=round(verify_ms, 3),
         bundle_verify_with_event_hashes_ms=round(verify_events_ms, 3),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import socket
 import tempfile
 import warnings
 from collections.abc import Iterator
@@ -22,9 +21,8 @@ from pydantic import BaseModel
 from sqlalchemy import create_engine, text
 
 from benchmarks.audit_queries import audit_benchmark
+from benchmarks.common import dev_chain
 from ledger.connect import build_client
-from ledger.devnet.consortium import deploy_dev
-from ledger.devnet.node import EmbeddedNode
 from ledger.errors import LedgerError
 from ledger.evidence.consignment import consignment_id
 from ledger.evidence.entries import EvidenceEntry
@@ -61,12 +59,6 @@ class IndexerBenchmark(BaseModel):
     cpus: int
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 # ---------------------------------------------------------------- catch-up
 
 
@@ -74,38 +66,28 @@ def _free_port() -> int:
 def evidence_chain(*, consignments: int, events: int, port: int, workdir: Path | None) -> Iterator[LedgerSettings]:
     """A fresh node with the development consortium and `consignments` x `events` evidence
     entries anchored in bulk (one trade key, pipelined); stopped on exit."""
-    with tempfile.TemporaryDirectory(prefix="sanzhi-bench-index-", dir=workdir) as tmp:
-        settings = LedgerSettings(data_dir=Path(tmp) / "data")
-        node = EmbeddedNode(settings.data_dir, port=port or _free_port())
-        node.start()
-        try:
-            deploy_dev(
-                rpc_client_for=lambda p: build_client(settings, p),
-                deployments_dir=settings.resolved_deployments_dir,
-                data_dir=settings.data_dir,
-            )
-            trader = build_client(settings, "cn-trader")
-            binding = EvidenceRegistryBinding(trader)
-            append = binding.codec.function("appendEvents")
-            ids = [consignment_id(f"6CN9144010012345678-SG-{n:06d}") for n in range(consignments)]
-            calls = []
-            for start in range(0, consignments, BATCH_CONSIGNMENTS):
-                batch = [
-                    EvidenceEntry(
-                        consignment=consignment,
-                        event_hash=hashlib.sha256(consignment + seq.to_bytes(2, "big")).digest(),
-                        step=1 + seq % 6,
-                        event_type=0,
-                        cid=b"\x01\x55\x12\x20" + hashlib.sha256(consignment + b"doc").digest(),
-                    ).as_tuple()
-                    for consignment in ids[start : start + BATCH_CONSIGNMENTS]
-                    for seq in range(events)
-                ]
-                calls.append({"to": binding.address, "data": append.call_data(batch)})
-            trader.wait_many(trader.send_batch(calls, gas=GAS_PER_BATCH))
-            yield settings
-        finally:
-            node.stop()
+    with dev_chain(prefix="sanzhi-bench-index-", port=port, workdir=workdir) as chain:
+        settings = chain.settings
+        trader = build_client(settings, "cn-trader")
+        binding = EvidenceRegistryBinding(trader)
+        append = binding.codec.function("appendEvents")
+        ids = [consignment_id(f"6CN9144010012345678-SG-{n:06d}") for n in range(consignments)]
+        calls = []
+        for start in range(0, consignments, BATCH_CONSIGNMENTS):
+            batch = [
+                EvidenceEntry(
+                    consignment=consignment,
+                    event_hash=hashlib.sha256(consignment + seq.to_bytes(2, "big")).digest(),
+                    step=1 + seq % 6,
+                    event_type=0,
+                    cid=b"\x01\x55\x12\x20" + hashlib.sha256(consignment + b"doc").digest(),
+                ).as_tuple()
+                for consignment in ids[start : start + BATCH_CONSIGNMENTS]
+                for seq in range(events)
+            ]
+            calls.append({"to": binding.address, "data": append.call_data(batch)})
+        trader.wait_many(trader.send_batch(calls, gas=GAS_PER_BATCH))
+        yield settings
 
 
 def catch_up_rate(*, settings: LedgerSettings, database_url: str) -> CatchUp:
