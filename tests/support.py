@@ -8,10 +8,12 @@ import json
 import secrets
 import shutil
 import socket
+import threading
 import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +92,20 @@ class CliRunner:
         code = run(["--data-dir", str(self.chain.data_dir), "--rpc-url", self.chain.rpc_url, *args])
         out, err = self.capsys.readouterr()
         return CliResult(code, out, err)
+
+
+@contextmanager
+def http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """An HTTP server on a free loopback port answering with `handler` (a thread per request);
+    yields its URL, and is shut down on exit."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def child_processes(pid: int) -> set[int]:
@@ -348,7 +364,6 @@ class FakeIpfsApi:
 # (imports here, not at the top: this section is appended to a file others edit too)
 
 import subprocess  # noqa: E402
-import threading  # noqa: E402
 import time  # noqa: E402
 from html.parser import HTMLParser  # noqa: E402
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
 
 from ledger.chain.artifacts import DEFAULT_ARTIFACTS_DIR, Artifacts
 from ledger.chain.client import LedgerClient
+from tests.support import http_server
 
 QBFT_EXTRA_DATA = "0x" + "f8" * 97  # RLP of vanity, validators, votes, round, seals: > 32 bytes
 
@@ -62,14 +62,8 @@ class _FakeBesu(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def fake_besu() -> Iterator[str]:
-    server = HTTPServer(("127.0.0.1", 0), _FakeBesu)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with http_server(_FakeBesu) as url:
+        yield url
 
 
 def test_blocks_with_qbft_extra_data_are_read(fake_besu: str) -> None:

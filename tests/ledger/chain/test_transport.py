@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import ClassVar
 
 import pytest
 
 from ledger.chain.transport import RpcTransport
 from ledger.errors import NodeNotRunning, TransactionFailed
-from tests.support import free_port
+from tests.support import free_port, http_server
 
 
 class Node(BaseHTTPRequestHandler):
@@ -44,14 +44,8 @@ class Node(BaseHTTPRequestHandler):
 def node() -> Iterator[str]:
     Node.requests_seen, Node.connections = [], set()
     Node.close_after_reply = Node.garbled = False
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Node)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with http_server(Node) as url:
+        yield url
 
 
 def test_calls_reuse_one_connection(node: str) -> None:

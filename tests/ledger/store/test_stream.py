@@ -29,7 +29,8 @@ def test_round_trip_at_chunk_boundaries(size: int) -> None:
     data = data[:size]
     blob = seal(data, key)
     assert len(blob) == ciphertext_size(size, CHUNK)
-    assert data not in blob[HEADER_BYTES:] or size == 0
+    if size >= 16:  # a byte or two of plaintext turns up in any ciphertext by chance
+        assert data not in blob[HEADER_BYTES:]
     assert unseal(blob, key) == data
 
 
