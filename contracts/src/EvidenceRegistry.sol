@@ -1,19 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
+import {StorageSlot} from "@openzeppelin/contracts/utils/StorageSlot.sol";
 import {IConsortium} from "./interfaces/IConsortium.sol";
 import {IEvidenceRegistry} from "./interfaces/IEvidenceRegistry.sol";
 import {OracleQuorum} from "./OracleQuorum.sol";
 
 /// @title EvidenceRegistry
 /// @notice Append-only, hash-linked evidence chains of EPCIS events per consignment (see
-/// IEvidenceRegistry): trade and party events from accredited TRADE_ROLE and CUSTOMS_ROLE keys,
-/// customs decisions signed by a quorum of the deciding member's oracles.
-/// @dev A consignment costs one storage word, its head, at a fixed slot (HEADS_SLOT) so that
-/// heads can be proven with eth_getProof. Everything else about an entry is in its event. Of a
-/// batch, the head of the consignment being appended to is kept on the stack and written when
-/// the batch moves to another consignment and at the end: entries of one consignment that come
-/// together in a batch cost one storage write.
+/// IEvidenceRegistry): a consignment is opened with its route and parties; trade and party
+/// events come from its parties and its two sides' customs keys, customs decisions from a quorum
+/// of the origin's or the destination's oracles, one effective decision per declaration and step.
+/// @dev A consignment's head lives at a fixed slot (HEADS_SLOT) so that heads can be proven with
+/// eth_getProof. Everything else about an entry is in its event.
 contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
     /// @notice Accredited trade parties: declarants, carriers, exporters (scope zero).
     bytes32 public constant TRADE_ROLE = keccak256("TRADE_ROLE");
@@ -30,39 +29,157 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
     uint256 public constant MAX_PARENTS = 16;
     /// @notice Most consignments per `heads` call.
     uint256 public constant MAX_QUERIES = 1024;
+    /// @notice Most parties named in one `openConsignment`.
+    uint256 public constant MAX_PARTIES = 32;
     /// @notice Step codes from this one on are customs decisions; below, trade and party steps.
     uint16 public constant FIRST_DECISION_STEP = 256;
     /// @notice Highest valid event type (Transformation).
     uint8 public constant MAX_EVENT_TYPE = 3;
+    /// @notice Side of an entry appended by a party that is neither side's customs.
+    uint8 public constant SIDE_PARTY = 0;
+    /// @notice Side of the origin member (export declaration).
+    uint8 public constant SIDE_EXPORT = 1;
+    /// @notice Side of the destination member (import declaration).
+    uint8 public constant SIDE_IMPORT = 2;
+    /// @notice The role of an opener that does not list itself among the parties.
+    bytes32 public constant OPENER_ROLE_NAME = bytes32("opener");
 
     /// @notice EIP-712 type hash of EvidenceEntry.
     bytes32 public constant EVIDENCE_ENTRY_TYPEHASH = keccak256(
-        "EvidenceEntry(bytes32 consignment,bytes32 eventHash,uint16 step,uint8 eventType,bool correction,bytes32 documentHash,bytes cid,bytes32[] parents)"
+        "EvidenceEntry(bytes32 consignment,bytes32 eventHash,uint16 step,uint8 eventType,bool correction,bytes32 declaration,bytes32 documentHash,bytes cid,bytes32[] parents)"
     );
     /// @notice EIP-712 type hash of EvidenceBatch, the message oracles sign.
     bytes32 public constant EVIDENCE_BATCH_TYPEHASH = keccak256(
-        "EvidenceBatch(bytes32 member,EvidenceEntry[] entries,uint256 nonce,uint64 deadline)EvidenceEntry(bytes32 consignment,bytes32 eventHash,uint16 step,uint8 eventType,bool correction,bytes32 documentHash,bytes cid,bytes32[] parents)"
+        "EvidenceBatch(bytes32 member,EvidenceEntry[] entries,uint256 nonce,uint64 deadline)EvidenceEntry(bytes32 consignment,bytes32 eventHash,uint16 step,uint8 eventType,bool correction,bytes32 declaration,bytes32 documentHash,bytes cid,bytes32[] parents)"
     );
 
-    /// @dev topic0 of EvidenceAppended, for the log written in assembly (a test checks it
-    /// against `EvidenceAppended.selector`).
-    bytes32 private constant _APPENDED_TOPIC = keccak256(
-        "EvidenceAppended(bytes32,bytes32,bytes32,uint64,bytes32,uint16,uint8,bool,bytes32,bytes,bytes32[])"
-    );
     uint256 private constant _LINK_MASK = type(uint192).max;
+
+    /// @dev A party's role in one opening of a consignment.
+    struct PartyRecord {
+        uint32 opening;
+        bytes32 role;
+    }
+
+    /// @dev What EvidenceAppended says besides the entry.
+    struct Appended {
+        bytes32 consignment;
+        bytes32 member;
+        uint64 seq;
+        bytes32 link;
+        uint8 side;
+    }
+
+    mapping(bytes32 consignment => Consignment) private _consignments;
+    mapping(bytes32 consignment => mapping(address account => PartyRecord)) private _parties;
+    /// @dev keccak256(abi.encode(consignment, member, declaration, step)) => effective link.
+    mapping(bytes32 key => bytes32 link) private _decisions;
 
     /// @param consortium_ The consortium whose members' keys append and whose oracles sign.
     constructor(IConsortium consortium_)
-        OracleQuorum(consortium_, "sanzhi EvidenceRegistry", "1")
+        OracleQuorum(consortium_, "sanzhi EvidenceRegistry", "2")
     {}
+
+    // ---------------------------------------------------------------- consignments
+
+    /// @inheritdoc IEvidenceRegistry
+    function openConsignment(
+        bytes32 consignment,
+        bytes32 origin,
+        bytes32 destination,
+        Party[] calldata parties
+    ) external {
+        (bytes32 member,) = _operator();
+        if (consignment == bytes32(0)) revert EvidenceRegistryZeroConsignment(0);
+        if (origin == bytes32(0) || destination == bytes32(0) || origin == destination) {
+            revert EvidenceRegistryInvalidRoute(origin, destination);
+        }
+        bytes32 expected;
+        if (_consortium.isMember(origin)) {
+            expected = origin;
+        } else if (_consortium.isMember(destination)) {
+            expected = destination;
+        } else {
+            revert EvidenceRegistryNoMemberSide(origin, destination);
+        }
+        if (member != expected) revert EvidenceRegistryWrongOpener(msg.sender, member, expected);
+        Consignment storage record = _consignments[consignment];
+        if (record.open) revert EvidenceRegistryAlreadyOpened(consignment);
+        if (parties.length > MAX_PARTIES) {
+            revert EvidenceRegistryTooManyParties(parties.length, MAX_PARTIES);
+        }
+        uint32 opening = record.opening + 1;
+        _consignments[consignment] = Consignment({
+            origin: origin,
+            destination: destination,
+            opener: msg.sender,
+            openedAt: uint64(block.timestamp),
+            opening: opening,
+            open: true
+        });
+        emit ConsignmentOpened(consignment, origin, destination, msg.sender, opening);
+        bool listed = false;
+        for (uint256 i = 0; i < parties.length; ++i) {
+            if (parties[i].account == msg.sender) listed = true;
+        }
+        if (!listed) _addParty(consignment, opening, msg.sender, OPENER_ROLE_NAME);
+        for (uint256 i = 0; i < parties.length; ++i) {
+            _addParty(consignment, opening, parties[i].account, parties[i].role);
+        }
+    }
+
+    /// @inheritdoc IEvidenceRegistry
+    function addParty(bytes32 consignment, address party, bytes32 role) external {
+        Consignment storage record = _openRecord(consignment);
+        _checkManager(consignment, record);
+        _addParty(consignment, record.opening, party, role);
+    }
+
+    /// @inheritdoc IEvidenceRegistry
+    function removeParty(bytes32 consignment, address party) external {
+        Consignment storage record = _openRecord(consignment);
+        _checkManager(consignment, record);
+        if (_parties[consignment][party].opening != record.opening) {
+            revert EvidenceRegistryNotAParty(consignment, party);
+        }
+        delete _parties[consignment][party];
+        emit ConsignmentPartyRemoved(consignment, party, msg.sender);
+    }
+
+    /// @inheritdoc IEvidenceRegistry
+    function voidConsignment(bytes32 consignment, bytes32 reason) external {
+        Consignment storage record = _openRecord(consignment);
+        (bytes32 member, bool customs) = _operator();
+        bytes32 voidSide = _consortium.isMember(record.origin) ? record.origin : record.destination;
+        if (!customs || member != voidSide) {
+            revert EvidenceRegistryNotConsignmentManager(consignment, msg.sender);
+        }
+        record.open = false;
+        emit ConsignmentVoided(consignment, member, msg.sender, reason);
+    }
 
     // ---------------------------------------------------------------- appending
 
     /// @inheritdoc IEvidenceRegistry
     function appendEvents(EvidenceEntry[] calldata entries) external {
-        bytes32 member = _operatorMember();
+        (bytes32 member, bool customs) = _operator();
         _checkBatchSize(entries.length);
-        _append(member, entries, false);
+        for (uint256 i = 0; i < entries.length; ++i) {
+            EvidenceEntry calldata e = entries[i];
+            bytes32 consignment = _check(e, i, false);
+            Consignment storage record = _openRecord(consignment);
+            uint8 side;
+            if (customs && member == record.origin) {
+                side = SIDE_EXPORT;
+            } else if (customs && member == record.destination) {
+                side = SIDE_IMPORT;
+            } else if (_parties[consignment][msg.sender].opening == record.opening) {
+                side = SIDE_PARTY;
+            } else {
+                revert EvidenceRegistryNotAParty(consignment, msg.sender);
+            }
+            _appendOne(e, consignment, side, member);
+        }
     }
 
     /// @inheritdoc IEvidenceRegistry
@@ -77,7 +194,9 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
         _checkOracleQuorum(
             member, _batchHash(member, entries, nonce, deadline), nonce, deadline, signatures
         );
-        _append(member, entries, true);
+        for (uint256 i = 0; i < entries.length; ++i) {
+            _decide(member, entries[i], i);
+        }
     }
 
     /// @inheritdoc IEvidenceRegistry
@@ -93,8 +212,31 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
     // ---------------------------------------------------------------- views
 
     /// @inheritdoc IEvidenceRegistry
+    function consignmentOf(bytes32 consignment) external view returns (Consignment memory) {
+        return _consignments[consignment];
+    }
+
+    /// @inheritdoc IEvidenceRegistry
+    function partyRole(bytes32 consignment, address account) external view returns (bytes32) {
+        Consignment storage record = _consignments[consignment];
+        PartyRecord storage party = _parties[consignment][account];
+        if (!record.open || party.opening != record.opening) return bytes32(0);
+        return party.role;
+    }
+
+    /// @inheritdoc IEvidenceRegistry
+    function effectiveDecision(
+        bytes32 consignment,
+        bytes32 member,
+        bytes32 declaration,
+        uint16 step
+    ) external view returns (bytes32) {
+        return _decisions[keccak256(abi.encode(consignment, member, declaration, step))];
+    }
+
+    /// @inheritdoc IEvidenceRegistry
     function head(bytes32 consignment) external view returns (uint64 seq, bytes32 link) {
-        return _split(_load(_headSlot(consignment)));
+        return _split(_headOf(consignment).value);
     }
 
     /// @inheritdoc IEvidenceRegistry
@@ -108,7 +250,7 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
         seqs = new uint64[](n);
         links = new bytes32[](n);
         for (uint256 i = 0; i < n; ++i) {
-            (seqs[i], links[i]) = _split(_load(_headSlot(consignments[i])));
+            (seqs[i], links[i]) = _split(_headOf(consignments[i]).value);
         }
     }
 
@@ -122,57 +264,116 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
         uint192 prevLink,
         uint64 seq,
         EvidenceEntry calldata entry,
+        uint8 side,
         bytes32 member,
         address submitter,
         uint64 timestamp
-    ) external pure returns (bytes32 link) {
-        _checkEncoding(entry);
-        (link,,) = _build(entry, prevLink, seq, member, submitter, timestamp);
+    ) external pure returns (bytes32) {
+        return _link(entry, prevLink, seq, side, member, submitter, timestamp);
     }
 
     // ---------------------------------------------------------------- internals
 
-    /// @dev Append `entries` (batch size already checked) for `member`, decisions or not.
-    function _append(bytes32 member, EvidenceEntry[] calldata entries, bool decisions) private {
-        uint256 n = entries.length;
-        bytes32 current;
-        bytes32 slot;
-        uint256 word;
-        for (uint256 i = 0; i < n; ++i) {
-            EvidenceEntry calldata e = entries[i];
-            bytes32 consignment = _check(e, i, decisions);
-            if (consignment != current) {
-                if (current != bytes32(0)) _store(slot, word);
-                current = consignment;
-                slot = _headSlot(consignment);
-                word = _load(slot);
-            }
-            word = _appendOne(e, consignment, word, member);
-        }
-        _store(slot, word);
-    }
-
-    /// @dev Append `e` to `consignment`'s chain whose head word is `word`; return the new one.
-    function _appendOne(EvidenceEntry calldata e, bytes32 consignment, uint256 word, bytes32 member)
+    /// @dev Append `e` to `consignment`'s chain; return its link.
+    function _appendOne(EvidenceEntry calldata e, bytes32 consignment, uint8 side, bytes32 member)
         private
-        returns (uint256)
+        returns (bytes32 link)
     {
+        StorageSlot.Uint256Slot storage headWord = _headOf(consignment);
+        uint256 word = headWord.value;
         // casting to 'uint64' is safe because the word's top 64 bits are the seq
         // forge-lint: disable-next-line(unsafe-typecast)
         uint64 seq = uint64(word >> 192) + 1;
         // The first entry links to the consignment itself, so that two consignments whose first
         // entries are alike never share a link (a parent reference names exactly one entry).
         uint256 prevLink = seq == 1 ? uint256(consignment) & _LINK_MASK : word & _LINK_MASK;
-        (bytes32 link, uint256 ptr, uint256 size) =
-            _build(e, prevLink, seq, member, msg.sender, uint64(block.timestamp));
-        // The head moves on the stack; `_append` writes it once the consignment's run ends.
-        _log(ptr, size, consignment, e, member);
-        return (uint256(seq) << 192) | (uint256(link) & _LINK_MASK);
+        // casting to 'uint192' is safe because prevLink is masked to 192 bits
+        // forge-lint: disable-next-line(unsafe-typecast)
+        link = _link(e, uint192(prevLink), seq, side, member, msg.sender, uint64(block.timestamp));
+        headWord.value = (uint256(seq) << 192) | (uint256(link) & _LINK_MASK);
+        _emitAppended(Appended(consignment, member, seq, link, side), e);
     }
 
-    /// @dev Check entry number `index` (every rule of the interface's conventions, in its
-    /// order) and return its consignment. Reading each field through Solidity also checks its
-    /// ABI encoding, which `_build` and `_log` then rely on.
+    /// @dev Emit EvidenceAppended (its values in one memory struct: thirteen values and their
+    /// sources would not fit the stack otherwise).
+    function _emitAppended(Appended memory a, EvidenceEntry calldata e) private {
+        bytes memory cid = e.cid;
+        bytes32[] memory parents = e.parents;
+        emit EvidenceAppended(
+            a.consignment,
+            e.eventHash,
+            a.member,
+            a.seq,
+            a.link,
+            e.step,
+            e.eventType,
+            e.correction,
+            e.declaration,
+            a.side,
+            e.documentHash,
+            cid,
+            parents
+        );
+    }
+
+    /// @dev Append decision number `index` of `member`, the consignment's origin or destination,
+    /// keeping one effective decision per (consignment, member, declaration, step).
+    function _decide(bytes32 member, EvidenceEntry calldata e, uint256 index) private {
+        bytes32 consignment = _check(e, index, true);
+        Consignment storage record = _openRecord(consignment);
+        uint8 side;
+        if (member == record.origin) {
+            side = SIDE_EXPORT;
+        } else if (member == record.destination) {
+            side = SIDE_IMPORT;
+        } else {
+            revert EvidenceRegistryNotASide(consignment, member);
+        }
+        if (e.declaration == bytes32(0)) revert EvidenceRegistryNoDeclaration(index);
+        bytes32 key = keccak256(abi.encode(consignment, member, e.declaration, e.step));
+        bytes32 effective = _decisions[key];
+        if (!e.correction) {
+            if (effective != bytes32(0)) {
+                revert EvidenceRegistryAlreadyDecided(
+                    consignment, member, e.declaration, e.step, effective
+                );
+            }
+        } else if (effective == bytes32(0) || e.parents[0] != effective) {
+            revert EvidenceRegistryNotEffectiveDecision(
+                consignment, e.step, e.parents[0], effective
+            );
+        }
+        _decisions[key] = _appendOne(e, consignment, side, member);
+    }
+
+    /// @dev The link of an entry (see the interface's conventions).
+    function _link(
+        EvidenceEntry calldata e,
+        uint192 prevLink,
+        uint64 seq,
+        uint8 side,
+        bytes32 member,
+        address submitter,
+        uint64 time
+    ) private pure returns (bytes32) {
+        // Two static halves: their concatenation is abi.encode of all fourteen values.
+        bytes memory first = abi.encode(
+            prevLink, seq, e.eventHash, e.step, e.eventType, e.correction, e.declaration
+        );
+        bytes memory second = abi.encode(
+            side,
+            e.documentHash,
+            keccak256(e.cid),
+            keccak256(abi.encodePacked(e.parents)),
+            member,
+            submitter,
+            time
+        );
+        return keccak256(bytes.concat(first, second));
+    }
+
+    /// @dev Check entry number `index` (the per-entry rules of the interface's conventions, in
+    /// their order) and return its consignment.
     function _check(EvidenceEntry calldata e, uint256 index, bool decisions)
         private
         pure
@@ -203,78 +404,6 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
         }
     }
 
-    /// @dev Read every field of `e` through Solidity, which reverts on a malformed encoding
-    /// (dirty high bits, out-of-range offsets), as `_check` does for appended entries.
-    function _checkEncoding(EvidenceEntry calldata e) private pure {
-        (e.consignment, e.eventHash, e.step, e.eventType, e.correction, e.documentHash);
-        (e.cid.length, e.parents.length);
-    }
-
-    /// @dev Write at the free memory pointer (without moving it: scratch space) the data of
-    /// the entry's EvidenceAppended event, and compute the entry's link (see the interface).
-    /// Returns the link and the event data's place and size. `e`'s encoding must have been
-    /// checked (`_check` or `_checkEncoding`).
-    /// Event data (ABI encoding of the non-indexed fields): seq, link, step, eventType,
-    /// correction, documentHash, offset of cid (0x100), offset of parents, cid (length, bytes
-    /// padded to words), parents (length, elements). The link's preimage is written after it.
-    function _build(
-        EvidenceEntry calldata e,
-        uint256 prevLink,
-        uint64 seq,
-        bytes32 member,
-        address submitter,
-        uint64 time
-    ) private pure returns (bytes32 link, uint256 ptr, uint256 size) {
-        assembly ("memory-safe") {
-            ptr := mload(0x40)
-            mstore(ptr, seq)
-            // step, eventType, correction, documentHash: words 2..5 of the entry
-            calldatacopy(add(ptr, 0x40), add(e, 0x40), 0x80)
-            mstore(add(ptr, 0xc0), 0x100)
-            let cid := add(e, calldataload(add(e, 0xc0)))
-            let cidLength := calldataload(cid)
-            let cidWords := and(add(cidLength, 31), not(31))
-            // Zero the last word of cid first: scratch memory may hold anything.
-            mstore(add(ptr, add(0x100, cidWords)), 0)
-            mstore(add(ptr, 0x100), cidLength)
-            calldatacopy(add(ptr, 0x120), add(cid, 0x20), cidLength)
-            let parentsAt := add(0x120, cidWords)
-            mstore(add(ptr, 0xe0), parentsAt)
-            let parents := add(e, calldataload(add(e, 0xe0)))
-            let parentsLength := shl(5, calldataload(parents))
-            mstore(add(ptr, parentsAt), calldataload(parents))
-            calldatacopy(add(ptr, add(parentsAt, 0x20)), add(parents, 0x20), parentsLength)
-            size := add(add(parentsAt, 0x20), parentsLength)
-
-            let pre := add(ptr, size)
-            mstore(pre, prevLink)
-            mstore(add(pre, 0x20), seq)
-            // eventHash, step, eventType, correction, documentHash: words 1..5 of the entry
-            calldatacopy(add(pre, 0x40), add(e, 0x20), 0xa0)
-            mstore(add(pre, 0xe0), keccak256(add(ptr, 0x120), cidLength))
-            mstore(add(pre, 0x100), keccak256(add(ptr, add(parentsAt, 0x20)), parentsLength))
-            mstore(add(pre, 0x120), member)
-            mstore(add(pre, 0x140), submitter)
-            mstore(add(pre, 0x160), time)
-            link := keccak256(pre, 0x180)
-            mstore(add(ptr, 0x20), link)
-        }
-    }
-
-    /// @dev Emit EvidenceAppended with the data `_build` wrote at `ptr`.
-    function _log(
-        uint256 ptr,
-        uint256 size,
-        bytes32 consignment,
-        EvidenceEntry calldata e,
-        bytes32 member
-    ) private {
-        bytes32 topic = _APPENDED_TOPIC;
-        assembly ("memory-safe") {
-            log4(ptr, size, topic, consignment, calldataload(add(e, 0x20)), member)
-        }
-    }
-
     /// @dev The EIP-712 struct hash of an EvidenceBatch.
     function _batchHash(
         bytes32 member,
@@ -293,6 +422,7 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
                     e.step,
                     e.eventType,
                     e.correction,
+                    e.declaration,
                     e.documentHash,
                     keccak256(e.cid),
                     keccak256(abi.encodePacked(e.parents))
@@ -310,17 +440,48 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
         );
     }
 
-    /// @dev The acting member of a TRADE_ROLE or CUSTOMS_ROLE key; never a member's admin.
-    function _operatorMember() private view returns (bytes32 member) {
+    /// @dev The acting member of a TRADE_ROLE or CUSTOMS_ROLE key, and whether it is a customs
+    /// key; never a member's admin.
+    function _operator() private view returns (bytes32 member, bool customs) {
         bytes32 governed = _consortium.memberOf(msg.sender);
         if (governed != bytes32(0)) revert EvidenceRegistryAdminNotOperator(msg.sender, governed);
-        if (
-            !_consortium.isAccredited(msg.sender, TRADE_ROLE, bytes32(0))
-                && !_consortium.isAccredited(msg.sender, CUSTOMS_ROLE, bytes32(0))
-        ) {
+        customs = _consortium.isAccredited(msg.sender, CUSTOMS_ROLE, bytes32(0));
+        if (!customs && !_consortium.isAccredited(msg.sender, TRADE_ROLE, bytes32(0))) {
             revert EvidenceRegistryNotAccredited(msg.sender);
         }
         member = _consortium.accreditingMember(msg.sender);
+    }
+
+    /// @dev The opener (still accredited, and still a party: customs may remove it) or a customs
+    /// key of either side may manage parties.
+    function _checkManager(bytes32 consignment, Consignment storage record) private view {
+        (bytes32 member, bool customs) = _operator();
+        bool sideCustoms = customs && (member == record.origin || member == record.destination);
+        bool opener = msg.sender == record.opener
+            && _parties[consignment][msg.sender].opening == record.opening;
+        if (!opener && !sideCustoms) {
+            revert EvidenceRegistryNotConsignmentManager(consignment, msg.sender);
+        }
+    }
+
+    function _addParty(bytes32 consignment, uint32 opening, address party, bytes32 role) private {
+        if (
+            party == address(0) || role == bytes32(0) || _consortium.memberOf(party) != bytes32(0)
+                || (!_consortium.isAccredited(party, TRADE_ROLE, bytes32(0))
+                    && !_consortium.isAccredited(party, CUSTOMS_ROLE, bytes32(0)))
+        ) {
+            revert EvidenceRegistryInvalidParty(party, role);
+        }
+        PartyRecord storage record = _parties[consignment][party];
+        if (record.opening == opening) revert EvidenceRegistryAlreadyAParty(consignment, party);
+        record.opening = opening;
+        record.role = role;
+        emit ConsignmentPartyAdded(consignment, party, role, msg.sender);
+    }
+
+    function _openRecord(bytes32 consignment) private view returns (Consignment storage record) {
+        record = _consignments[consignment];
+        if (!record.open) revert EvidenceRegistryNotOpened(consignment);
     }
 
     function _checkBatchSize(uint256 size) private pure {
@@ -329,25 +490,12 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
         }
     }
 
-    function _headSlot(bytes32 consignment) private pure returns (bytes32 slot) {
-        bytes32 base = HEADS_SLOT;
-        assembly ("memory-safe") {
-            mstore(0x00, consignment)
-            mstore(0x20, base)
-            slot := keccak256(0x00, 0x40)
-        }
+    function _headOf(bytes32 consignment) private pure returns (StorageSlot.Uint256Slot storage) {
+        return StorageSlot.getUint256Slot(_headSlot(consignment));
     }
 
-    function _load(bytes32 slot) private view returns (uint256 word) {
-        assembly ("memory-safe") {
-            word := sload(slot)
-        }
-    }
-
-    function _store(bytes32 slot, uint256 word) private {
-        assembly ("memory-safe") {
-            sstore(slot, word)
-        }
+    function _headSlot(bytes32 consignment) private pure returns (bytes32) {
+        return keccak256(abi.encode(consignment, HEADS_SLOT));
     }
 
     function _split(uint256 word) private pure returns (uint64 seq, bytes32 link) {
