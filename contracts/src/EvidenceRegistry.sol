@@ -317,7 +317,7 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
     }
 
     /// @dev Append decision number `index` of `member`, the consignment's origin or destination,
-    /// keeping one effective decision per (consignment, member, declaration, step).
+    /// keeping at most one effective decision per (consignment, member, declaration, step).
     function _decide(bytes32 member, EvidenceEntry calldata e, uint256 index) private {
         bytes32 consignment = _check(e, index, true);
         Consignment storage record = _openRecord(consignment);
@@ -343,7 +343,10 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
                 consignment, e.step, e.parents[0], effective
             );
         }
-        _decisions[key] = _appendOne(e, consignment, side, member);
+        bytes32 link = _appendOne(e, consignment, side, member);
+        // A correction retracts the effective decision (EPCIS errorDeclaration): the corrective
+        // decision, when there is one, follows as a decision of its own.
+        _decisions[key] = e.correction ? bytes32(0) : link;
     }
 
     /// @dev The link of an entry (see the interface's conventions).

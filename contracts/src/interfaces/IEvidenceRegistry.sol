@@ -44,9 +44,11 @@ import {IOracleQuorum} from "./IOracleQuorum.sol";
 ///   refused even if it also holds such an accreditation (EvidenceRegistryAdminNotOperator).
 /// - Customs decisions (steps 256..65535) are appended by `submitDecisions` only, signed by a
 ///   quorum of the deciding member's oracles (IOracleQuorum); the deciding member must be the
-///   origin or the destination of every consignment of the batch. One effective decision per
-///   (consignment, member, declaration, step): a second one is refused unless it is a
-///   correction whose `parents[0]` is the link of the effective one, which it then replaces.
+///   origin or the destination of every consignment of the batch. At most one effective
+///   decision per (consignment, member, declaration, step): a second one is refused while the
+///   first is effective. A correction (EPCIS errorDeclaration of the effective decision: its
+///   `parents[0]` is the effective link) retracts it; the key then has no effective decision
+///   until the corrective decision that follows (usually in the same batch).
 ///   EIP-712 domain `{name: "sanzhi EvidenceRegistry", version: "2", chainId,
 ///   verifyingContract}`, primary type EvidenceBatch, type string (exactly, the two
 ///   concatenated without separator):
@@ -207,7 +209,7 @@ interface IEvidenceRegistry is IOracleQuorum {
     /// @notice Entry number `index` is a decision without the declaration it decides.
     error EvidenceRegistryNoDeclaration(uint256 index);
     /// @notice `member` already decided `step` on `declaration` of `consignment` (entry
-    /// `effective`); only a correction naming that entry replaces it.
+    /// `effective`); only a correction naming that entry retracts it.
     error EvidenceRegistryAlreadyDecided(
         bytes32 consignment, bytes32 member, bytes32 declaration, uint16 step, bytes32 effective
     );
@@ -291,7 +293,7 @@ interface IEvidenceRegistry is IOracleQuorum {
     function partyRole(bytes32 consignment, address account) external view returns (bytes32);
 
     /// @notice The link of the effective decision of `member` on `step` of `declaration` of
-    /// `consignment` (zero: none).
+    /// `consignment` (zero: none, or retracted by a correction).
     /// @param consignment The consignment.
     /// @param member The deciding member.
     /// @param declaration keccak256 of the declaration id.
