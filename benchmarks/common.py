@@ -8,10 +8,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from ledger.chain.client import LedgerClient
 from ledger.connect import build_client
 from ledger.devnet.consortium import deploy_dev
 from ledger.devnet.node import EmbeddedNode
 from ledger.devnet.node_start import free_port
+from ledger.errors import LedgerError
+from ledger.evidence.registry import EvidenceRegistryBinding
+from ledger.ids import member_id_bytes
 from ledger.settings import LedgerSettings
 
 HOST = "127.0.0.1"
@@ -51,3 +55,17 @@ def percentile(values: list[float], fraction: float) -> float:
     """The value at `fraction` (0.99: p99) of the sorted values, nearest rank."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+OPEN_GAS = 300_000  # opening a consignment with its opener as its one party costs about 120,000
+
+
+def open_consignments(trader: LedgerClient, consignments: list[bytes]) -> None:
+    """Open `consignments` (ids) from CN to SG as `trader`, pipelined: benchmarks append to them."""
+    binding = EvidenceRegistryBinding(trader)
+    opening = binding.codec.function("openConsignment")
+    cn, sg = member_id_bytes("CN"), member_id_bytes("SG")
+    calls = [{"to": binding.address, "data": opening.call_data(c, cn, sg, [])} for c in consignments]
+    receipts = trader.wait_many(trader.send_batch(calls, gas=OPEN_GAS))
+    if any(r["status"] != 1 for r in receipts):
+        raise LedgerError("opening a benchmark consignment failed")

@@ -13,15 +13,15 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from benchmarks.common import dev_chain, percentile
+from benchmarks.common import dev_chain, open_consignments, percentile
 from ledger.connect import build_client
 from ledger.errors import LedgerError
 from ledger.evidence import EventType, Step, event_hash, new_event
-from ledger.evidence.bundle import make_bundle, verify_bundle
+from ledger.evidence.bundle import BundleTrust, make_bundle, verify_bundle
 from ledger.evidence.consignment import consignment_id
 from ledger.evidence.entries import EvidenceEntry
 from ledger.evidence.registry import CONTRACT, EvidenceRegistryBinding
-from ledger.evidence.service import append_events
+from ledger.evidence.service import append_events, open_consignment
 from ledger.parallel import fork_map, worker_count
 
 BATCH_CONSIGNMENTS = 20  # a transaction carries 20 consignments' events, grouped by consignment
@@ -95,6 +95,7 @@ def run_evidence_benchmark(
         trader = build_client(settings, "cn-trader")
         binding = EvidenceRegistryBinding(trader)
         ids = [consignment_id(_ucr(c)) for c in range(consignments)]
+        open_consignments(trader, ids)
         calls = []
         append = binding.codec.function("appendEvents")
         for start in range(0, consignments, BATCH_CONSIGNMENTS):
@@ -141,20 +142,24 @@ def run_evidence_benchmark(
             )
             for i in range(events)
         ]
+        open_consignment(client=trader, ucr=ucr, destination="SG")
         append_events(client=trader, ucr=ucr, events=real)
         client = build_client(settings)
         bundle = make_bundle(
             client=client, ucr=ucr, consignment=consignment_id(ucr), events={e.hash.hex: e.to_json() for e in real}
         )
         text = bundle.model_dump_json()
-        trusted, registry = str(bundle.head_proof.header.hash), client.address_of(CONTRACT)
+        trusted = str(bundle.head_proof.header.hash)
+        trust = BundleTrust(
+            chain_id=client.chain_id, consortium=client.address_of("Consortium"), registry=client.address_of(CONTRACT)
+        )
         proof_only = bundle.model_copy(update={"events": {}})
-        verify_ms = _median_ms(lambda: verify_bundle(proof_only, trusted_block_hash=trusted, trusted_registry=registry))
+        verify_ms = _median_ms(lambda: verify_bundle(proof_only, trusted_block_hash=trusted, trust=trust))
         verify_events_ms = _median_ms(
             lambda: verify_bundle(
                 bundle,
                 trusted_block_hash=trusted,
-                trusted_registry=registry,
+                trust=trust,
                 event_digest=lambda e: event_hash(e, validate=False).digest,
             )
         )

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from sqlalchemy import create_engine, text
 
 from benchmarks.audit_queries import audit_benchmark
-from benchmarks.common import dev_chain
+from benchmarks.common import dev_chain, open_consignments
 from ledger.connect import build_client
 from ledger.errors import LedgerError
 from ledger.evidence.consignment import consignment_id
@@ -72,6 +72,7 @@ def evidence_chain(*, consignments: int, events: int, port: int, workdir: Path |
         binding = EvidenceRegistryBinding(trader)
         append = binding.codec.function("appendEvents")
         ids = [consignment_id(f"6CN9144010012345678-SG-{n:06d}") for n in range(consignments)]
+        open_consignments(trader, ids)
         calls = []
         for start in range(0, consignments, BATCH_CONSIGNMENTS):
             batch = [

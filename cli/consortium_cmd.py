@@ -5,12 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from web3 import Web3
 
-from cli.context import AsOption, JsonOption, print_json, print_rows, short_time, state
-from ledger.accounts.profiles import load_profiles
+from cli.context import AsOption, JsonOption, account_address, print_json, print_rows, short_time, state
 from ledger.consortium.binding import ConsortiumBinding, ProposalResult
-from ledger.errors import InvalidInput
 
 app = typer.Typer(help="Consortium members, governance and accreditation.", no_args_is_help=True)
 propose_app = typer.Typer(
@@ -27,15 +24,6 @@ TypeOption = Annotated[
 
 def _binding(ctx: typer.Context, profile: str | None = None) -> ConsortiumBinding:
     return ConsortiumBinding(state(ctx).client(profile))
-
-
-def _account(ctx: typer.Context, value: str) -> str:
-    if Web3.is_address(value):
-        return Web3.to_checksum_address(value)
-    profile = load_profiles(state(ctx).settings.data_dir).profiles.get(value)
-    if profile is None or profile.address is None:
-        raise InvalidInput(f"{value!r} is neither an account address nor a known profile", path="account")
-    return profile.address
 
 
 @app.command()
@@ -89,7 +77,7 @@ def propose_add_member(
     as_json: JsonOption = False,
 ) -> None:
     """Propose adding a member administration."""
-    _report(_binding(ctx, as_).propose_add_member(member_id, name, _account(ctx, admin)), as_json)
+    _report(_binding(ctx, as_).propose_add_member(member_id, name, account_address(ctx, admin)), as_json)
 
 
 @propose_app.command("remove-member")
@@ -123,7 +111,7 @@ def propose_rotate_admin(
     as_json: JsonOption = False,
 ) -> None:
     """Propose replacing a member's admin account."""
-    _report(_binding(ctx, as_).propose_rotate_admin(member_id, _account(ctx, admin)), as_json)
+    _report(_binding(ctx, as_).propose_rotate_admin(member_id, account_address(ctx, admin)), as_json)
 
 
 @app.command()
@@ -148,7 +136,7 @@ def accredit(
 ) -> None:
     """Accredit an account (issuer per certificate type, oracle, auditor) for your member."""
     binding = _binding(ctx, as_)
-    address = _account(ctx, account)
+    address = account_address(ctx, account)
     sent = binding.accredit(address, role, cert_type)
     result = binding.accreditation(address, role, cert_type)
     if as_json:
@@ -169,7 +157,7 @@ def withdraw(
 ) -> None:
     """Withdraw an accreditation your member granted."""
     binding = _binding(ctx, as_)
-    address = _account(ctx, account)
+    address = account_address(ctx, account)
     sent = binding.withdraw(address, role, cert_type)
     if as_json:
         print_json({"account": address, "role": role, "certificate_type": cert_type, "tx_hash": sent.tx_hash})
@@ -186,7 +174,7 @@ def accreditation(
     as_json: JsonOption = False,
 ) -> None:
     """Show an account's accreditation for a role."""
-    result = _binding(ctx).accreditation(_account(ctx, account), role, cert_type)
+    result = _binding(ctx).accreditation(account_address(ctx, account), role, cert_type)
     if as_json:
         print_json(result)
     else:

@@ -38,6 +38,20 @@ def state(ctx: typer.Context) -> CliState:
     return obj
 
 
+def account_address(ctx: typer.Context, value: str) -> str:
+    """The checksummed address `value` names: an address, or a profile of the data directory."""
+    from eth_utils.address import is_address, to_checksum_address
+
+    from ledger.accounts.profiles import load_profiles
+
+    if is_address(value):
+        return to_checksum_address(value)
+    profile = load_profiles(state(ctx).settings.data_dir).profiles.get(value)
+    if profile is None or profile.address is None:
+        raise InvalidInput(f"{value!r} is neither an account address nor a known profile", path="account")
+    return profile.address
+
+
 AsOption = Annotated[
     str | None,
     typer.Option("--as", help="Profile whose key signs (default: SANZHI_PROFILE).", show_default=False),

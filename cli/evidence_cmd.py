@@ -9,22 +9,28 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.context import AsOption, JsonOption, print_json, print_rows, recorded_address, state
+from cli.context import AsOption, JsonOption, account_address, print_json, print_rows, state
+from ledger.chain.deployments import load_deployment
 from ledger.consortium.binding import ConsortiumBinding
 from ledger.errors import InvalidInput, KeyUnavailable, ProofInvalid
 from ledger.evidence import Step, event_hash, parse_epcis
 from ledger.evidence.audit import check_events
-from ledger.evidence.bundle import make_bundle, read_bundle, verify_bundle
-from ledger.evidence.consignment import consignment_id
+from ledger.evidence.bundle import BundleTrust, EvidenceBundle, make_bundle, read_bundle, verify_bundle
+from ledger.evidence.consignment import canonical_ucr, consignment_id
 from ledger.evidence.registry import CONTRACT as EVIDENCE_CONTRACT
-from ledger.evidence.registry import RecordedEntry
+from ledger.evidence.registry import EvidenceRegistryBinding, RecordedEntry
 from ledger.evidence.service import (
     AppendResult,
+    ConsignmentResult,
     append_events,
     audit_consignment,
     audit_references,
+    change_party,
+    open_consignment,
     submit_decisions,
+    void_consignment,
 )
+from ledger.evidence.vocabulary import PartyRole
 from ledger.hashing.keccak import keccak256
 from ledger.model_files import write_text_atomic
 from ledger.store.cid import ContentId
@@ -77,7 +83,140 @@ def _report(result: AppendResult, as_json: bool) -> None:
         print_json(result)
     else:
         last = result.first_seq + result.entries - 1
-        typer.echo(f"{result.ucr}: entries {result.first_seq}..{last} recorded (tx {result.tx_hash})")
+        txs = (
+            f"{len(result.tx_hashes)} transactions, the last {result.tx_hash}"
+            if len(result.tx_hashes) > 1
+            else (f"tx {result.tx_hash}")
+        )
+        typer.echo(f"{result.ucr}: entries {result.first_seq}..{last} recorded ({txs})")
+
+
+def _parties(ctx: typer.Context, values: list[str] | None) -> list[tuple[str, PartyRole]]:
+    """PROFILE_OR_ADDRESS[:ROLE] each (role `party` when none is given)."""
+    found = []
+    for value in values or []:
+        who, colon, role = value.rpartition(":")
+        if not colon:
+            who, role = value, PartyRole.PARTY.value
+        found.append((account_address(ctx, who.strip()), PartyRole.parse(role)))
+    return found
+
+
+def _show_standing(result: ConsignmentResult, what: str, as_json: bool) -> None:
+    if as_json:
+        print_json(result)
+        return
+    record = result.record
+    state_text = "open" if record.open else "voided"
+    typer.echo(
+        f"{result.ucr}: {what}; {record.origin} -> {record.destination}, opening {record.opening} ({state_text}), "
+        f"opened by {record.opener} (tx {result.tx_hash})"
+    )
+
+
+@app.command("open")
+def open_(
+    ctx: typer.Context,
+    ucr: UcrArg,
+    destination: Annotated[str, typer.Option("--destination", help="Destination country (ISO 3166-1 alpha-2).")],
+    party: Annotated[
+        list[str] | None,
+        typer.Option("--party", help="PROFILE_OR_ADDRESS[:ROLE] allowed to record (consignor, carrier ...)."),
+    ] = None,
+    as_: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Open a consignment once: its origin (the UCR's country), destination and parties. The
+    opener is a trade or customs key of the origin member (of the destination member when the
+    origin is not a member)."""
+    client = state(ctx).client(as_)
+    result = open_consignment(client=client, ucr=ucr, destination=destination, parties=_parties(ctx, party))
+    _show_standing(result, "opened", as_json)
+
+
+@app.command("add-party")
+def add_party(
+    ctx: typer.Context,
+    ucr: UcrArg,
+    account: Annotated[str, typer.Argument(help="Account address, or a profile name.")],
+    role: Annotated[str, typer.Option("--role", help="consignor, consignee, carrier, forwarder, laboratory ...")],
+    as_: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Allow an accredited account to record on a consignment (the opener, or either side's customs)."""
+    client = state(ctx).client(as_)
+    result = change_party(client=client, ucr=ucr, account=account_address(ctx, account), role=PartyRole.parse(role))
+    _show_standing(result, f"{account} added as {PartyRole.parse(role).value}", as_json)
+
+
+@app.command("remove-party")
+def remove_party(
+    ctx: typer.Context,
+    ucr: UcrArg,
+    account: Annotated[str, typer.Argument(help="Account address, or a profile name.")],
+    as_: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Stop an account recording on a consignment (the opener, or either side's customs)."""
+    client = state(ctx).client(as_)
+    result = change_party(client=client, ucr=ucr, account=account_address(ctx, account), role=None)
+    _show_standing(result, f"{account} removed", as_json)
+
+
+@app.command("void")
+def void(
+    ctx: typer.Context,
+    ucr: UcrArg,
+    reason: Annotated[str, typer.Option("--reason", help="Why, in at most 32 ASCII characters (e.g. wrong-party).")],
+    as_: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Void a consignment opened wrongly (the origin member's customs; the destination's when the
+    origin is not a member). Its entries stay; the UCR can be opened again."""
+    result = void_consignment(client=state(ctx).client(as_), ucr=ucr, reason=reason)
+    _show_standing(result, "voided", as_json)
+
+
+@app.command()
+def consignment(ctx: typer.Context, ucr: UcrArg, as_json: JsonOption = False) -> None:
+    """A consignment's route, opener, parties and every change of them, with who made it."""
+    binding = EvidenceRegistryBinding(state(ctx).client())
+    key = consignment_id(ucr)
+    record = binding.consignment(key)
+    changes = binding.changes(key)
+    parties = _current_parties(changes)
+    if as_json:
+        print_json({"ucr": canonical_ucr(ucr), "record": record, "parties": parties, "changes": changes})
+        return
+    if not record.opening:
+        typer.echo(f"{canonical_ucr(ucr)}: never opened")
+        return
+    state_text = "open" if record.open else "voided"
+    typer.echo(
+        f"{canonical_ucr(ucr)}: {record.origin} -> {record.destination}, opening {record.opening} ({state_text}), "
+        f"opened by {record.opener}"
+    )
+    print_rows([(account, role) for account, role in parties.items()], ("PARTY", "ROLE"))
+    typer.echo("changes:")
+    for change in changes:
+        detail = " ".join(
+            f"{k}={v}" for k, v in (("account", change.account), ("role", change.role), ("reason", change.reason)) if v
+        )
+        when = datetime.fromtimestamp(change.timestamp, UTC).isoformat()[:19] + "Z"
+        typer.echo(f"  {when}  {change.kind:<13} by {change.by}  {detail}")
+
+
+def _current_parties(changes: Sequence[Any]) -> dict[str, str]:
+    """The parties of the latest opening, from its changes in order."""
+    parties: dict[str, str] = {}
+    for change in changes:
+        if change.kind in ("opened", "voided"):
+            parties = {}
+        elif change.kind == "party-added" and change.account:
+            parties[change.account] = change.role or ""
+        elif change.kind == "party-removed" and change.account:
+            parties.pop(change.account, None)
+    return parties
 
 
 @app.command()
@@ -155,9 +294,11 @@ def timeline(ctx: typer.Context, ucr: UcrArg, as_json: JsonOption = False) -> No
             "seq": r.seq,
             "recorded_at": datetime.fromtimestamp(r.timestamp, UTC).isoformat(),
             "member": r.member_id,
+            "side": r.side_label,
             "submitter": r.submitter,
             "step": _step_name(r.entry.step),
             "correction": r.entry.correction,
+            "declaration": "0x" + r.entry.declaration.hex() if any(r.entry.declaration) else None,
             "event_hash": "ni:///sha-256;" + r.entry.event_hash.hex() + "?ver=CBV2.0",
             "document_hash": "0x" + r.entry.document_hash.hex() if any(r.entry.document_hash) else None,
             "cid": "0x" + r.entry.cid.hex() if r.entry.cid else None,
@@ -179,12 +320,13 @@ def timeline(ctx: typer.Context, ucr: UcrArg, as_json: JsonOption = False) -> No
                 str(r["seq"]),
                 str(r["recorded_at"])[:19] + "Z",
                 str(r["member"]),
+                str(r["side"]),
                 str(r["step"]) + (" (correction)" if r["correction"] else ""),
                 str(r["event_hash"])[14:30] + "...",
             )
             for r in rows
         ],
-        ("SEQ", "RECORDED", "MEMBER", "STEP", "EVENT HASH"),
+        ("SEQ", "RECORDED", "MEMBER", "SIDE", "STEP", "EVENT HASH"),
     )
     typer.echo("chain intact" if report.intact else "CHAIN BROKEN: " + "; ".join(p.problem for p in report.problems))
 
@@ -313,24 +455,37 @@ def verify_bundle_cmd(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="A bundle written by `sanzhi evidence bundle`.")],
     trusted_block: Annotated[str, typer.Option("--trusted-block", help="Hash of a block you trust.")],
+    chain_id: Annotated[
+        int | None, typer.Option("--chain-id", help="The chain you trust (default: your deployment record's).")
+    ] = None,
+    consortium: Annotated[
+        str | None, typer.Option("--consortium", help="The Consortium you trust, with --chain-id.")
+    ] = None,
     registry: Annotated[
         str | None,
-        typer.Option("--registry", help="The EvidenceRegistry you trust (default: your deployment record's)."),
+        typer.Option("--registry", help="The EvidenceRegistry you trust, with --chain-id and --consortium."),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Check a bundle with no network at all: exit 0 valid, 1 invalid, 2 undecided."""
+    """Check a bundle with no network at all: exit 0 valid, 1 invalid, 2 undecided (nothing to
+    trust: no deployment record of the bundle's chain, and no --chain-id and --consortium)."""
     settings = state(ctx).settings
     try:
         made = read_bundle(file.read_bytes(), source=str(file))
     except OSError as exc:
         raise InvalidInput(f"cannot read {file}: {exc.strerror or exc}", path=str(file)) from None
-    trusted = registry or recorded_address(settings.resolved_deployments_dir, made.chain_id, EVIDENCE_CONTRACT)
+    trust = _trust(settings.resolved_deployments_dir, made, chain_id=chain_id, consortium=consortium, registry=registry)
+    if isinstance(trust, str):
+        if as_json:
+            print_json({"valid": None, "reason": trust})
+        else:
+            typer.echo(f"UNDECIDED: {trust}")
+        raise typer.Exit(2)
     try:
         report = verify_bundle(
             made,
             trusted_block_hash=trusted_block,
-            trusted_registry=trusted,
+            trust=trust,
             event_digest=lambda event: event_hash(event, validate=False).digest,
         )
     except ProofInvalid as exc:
@@ -344,6 +499,42 @@ def verify_bundle_cmd(
     else:
         typer.echo(
             f"VALID: {report.entries} entries of {report.ucr} ({report.events_checked} events checked) at block "
-            f"{report.block_number}, registry {report.registry} of consortium {report.consortium}; "
-            f"{report.verify_ms} ms"
+            f"{report.block_number} of chain {report.chain_id}, registry {report.registry} of consortium "
+            f"{report.consortium}; {report.verify_ms} ms"
         )
+
+
+def _trust(
+    deployments: Path, made: EvidenceBundle, *, chain_id: int | None, consortium: str | None, registry: str | None
+) -> BundleTrust | str:
+    """What the verifier trusts: `--chain-id` and `--consortium` (and the registry: `--registry`,
+    or the deployment record's when it is of that consortium), else its deployment record of
+    the bundle's chain. The reason there is nothing to trust, as text, otherwise."""
+    if chain_id is None and consortium is None:
+        if registry is not None:
+            return "--registry needs --chain-id and --consortium: a registry alone does not say which chain you trust"
+        record = load_deployment(deployments, made.chain_id)
+        if record is None or EVIDENCE_CONTRACT not in record.contracts or "Consortium" not in record.contracts:
+            return (
+                f"no deployment record of chain {made.chain_id} (the chain the bundle names): "
+                "name what you trust with --chain-id and --consortium"
+            )
+        return BundleTrust(
+            chain_id=record.chain_id,
+            consortium=record.contracts["Consortium"].address,
+            registry=record.contracts[EVIDENCE_CONTRACT].address,
+        )
+    if chain_id is None or consortium is None:
+        return "give both --chain-id and --consortium"
+    if registry is None:
+        record = load_deployment(deployments, chain_id)
+        same = (
+            record is not None
+            and "Consortium" in record.contracts
+            and record.contracts["Consortium"].address.lower() == consortium.lower()
+            and EVIDENCE_CONTRACT in record.contracts
+        )
+        if record is None or not same:
+            return f"no deployment record of consortium {consortium} on chain {chain_id}: name its --registry"
+        registry = record.contracts[EVIDENCE_CONTRACT].address
+    return BundleTrust(chain_id=chain_id, consortium=consortium, registry=registry)

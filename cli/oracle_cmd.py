@@ -135,7 +135,9 @@ def risk(
     as_json: JsonOption = False,
 ) -> None:
     """Decide each declared consignment's lane with the rules and record the pre-review result,
-    the lane and (green) the release on its evidence chain, signed by the member's oracles."""
+    the lane and (green) the release on its evidence chain, signed by the member's oracles.
+    Exit 0 when every record is decided (now or before), 1 when some went to dead letters, 2
+    when nothing could be decided."""
     cli = state(ctx)
     rule_set = load_rules(rules)
     client = cli.client(as_)
@@ -152,9 +154,16 @@ def risk(
     report = oracle.run(source)
     if as_json:
         print_json(report)
-        return
-    lanes = ", ".join(f"{n} {lane}" for lane, n in sorted(report.lanes.items())) or "none"
-    typer.echo(
-        f"{report.records} declarations: {report.decided} decided, {report.already_done} already on chain, "
-        f"{report.dead} dead letters; lanes: {lanes} (rules {report.rule_set_hash[:18]}...)"
-    )
+    else:
+        lanes = ", ".join(f"{n} {lane}" for lane, n in sorted(report.lanes.items())) or "none"
+        typer.echo(
+            f"{report.records} declarations: {report.decided} decided, {report.already_done} already on chain, "
+            f"{report.dead} dead letters; lanes: {lanes} (rules {report.rule_set_hash[:18]}...)"
+        )
+        for reason in report.dead_letters:
+            typer.echo(f"  dead letter: {reason}")
+    # 2: nothing could be decided; 1: some records went to dead letters
+    if report.dead and not report.decided and not report.already_done:
+        raise typer.Exit(2)
+    if report.dead:
+        raise typer.Exit(1)

@@ -36,11 +36,11 @@ from ledger.evidence.consignment import canonical_ucr, consignment_id
 from ledger.evidence.decisions import DecisionSigning
 from ledger.evidence.epcis import EpcisEvent
 from ledger.evidence.registry import EvidenceRegistryBinding
-from ledger.evidence.service import audit_consignment, submit_decisions, to_entries
+from ledger.evidence.service import Clock, audit_consignment, decision_entries, submit_decisions, to_entries
 from ledger.hashing.canonical import canonical_json
 from ledger.hashing.keccak import keccak256
 from ledger.ids import member_id_bytes
-from ledger.jsonfiles import load_strict
+from ledger.jsonfiles import load_strict, loads_strict
 from oracles.risk_rules import AeoRule, Assessment, Check, Declaration, EvidenceRule, RuleSet, WatchlistRule, assess
 
 _SCHEMA = """
@@ -73,6 +73,7 @@ class RiskReport(BaseModel):
     dead: int
     lanes: dict[str, int]
     rule_set_hash: str
+    dead_letters: list[str] = []  # this run's: the record's UCR (or its position) and why
 
 
 class RiskOutbox:
@@ -140,9 +141,17 @@ class RiskOracle:
     """One oracle of `rules.member`, deciding with `rules` and signing with `signers`."""
 
     def __init__(
-        self, *, client: LedgerClient, rules: RuleSet, signers: Sequence[LocalAccount], outbox: RiskOutbox
+        self,
+        *,
+        client: LedgerClient,
+        rules: RuleSet,
+        signers: Sequence[LocalAccount],
+        outbox: RiskOutbox,
+        clock: Clock = time.time,
     ) -> None:
         self.client = client
+        self.clock = clock
+        self._reasons: list[str] = []
         self.rules = rules
         self.signers = list(signers)
         self.outbox = outbox
@@ -239,6 +248,7 @@ class RiskOracle:
         report = RiskReport(
             records=0, decided=0, already_done=0, dead=0, lanes={}, rule_set_hash="0x" + self.rules.hash.hex()
         )
+        self._reasons = []
         for text, raw in read_declarations(source):
             report.records += 1
             outcome = self._decide(source, text, raw)
@@ -248,7 +258,17 @@ class RiskOracle:
             lane, became = outcome
             report.lanes[lane] = report.lanes.get(lane, 0) + 1
             setattr(report, became, getattr(report, became) + 1)
+        report.dead_letters = self._reasons
         return report
+
+    def _dead_letter(self, source: Path, text: str, reason: str) -> None:
+        """Keep a record that cannot be decided or recorded, with the reason, for the operator."""
+        self.outbox.dead_letter(source=str(source), record=text, reason=reason)
+        try:
+            what = str(loads_strict(text, source="record").get("ucr"))
+        except (LedgerError, AttributeError):
+            what = "a record"
+        self._reasons.append(f"{what}: {reason}")
 
     def _decide(self, source: Path, text: str, raw: Any) -> str | tuple[str, str]:
         """One record: "dead" when it cannot be assessed, else (lane, what became of it)."""
@@ -259,13 +279,13 @@ class RiskOracle:
             events = self.decision_events(declaration, assessment)
         except ValidationError as exc:
             reason = "; ".join(f"{p}: {r}" for p, r in validation_problems(exc))
-            self.outbox.dead_letter(source=str(source), record=text, reason=reason)
+            self._dead_letter(source, text, reason)
             return "dead"
         except LedgerError as exc:
-            self.outbox.dead_letter(source=str(source), record=text, reason=f"cannot assess: {exc.message}")
+            self._dead_letter(source, text, f"cannot assess: {exc.message}")
             return "dead"
         member, lane = self.rules.member, assessment.lane
-        entries = to_entries(events, consignment=consignment_id(declaration.ucr))
+        entries = to_entries(events, consignment=consignment_id(declaration.ucr), deciding_member=member)
         nonce = self.signing.nonce(member=member_id_bytes(member), entries=entries)
         key = hex(nonce)
 
@@ -283,6 +303,16 @@ class RiskOracle:
         if self.outbox.state(key) == "done" or self._nonce_used(member, nonce):
             mark("done")
             return lane, "already_done"
+        try:
+            # the registry's rules, checked first: a side of the consignment, a decision time
+            # not ahead of the clock, and no decision in force on this declaration (a different
+            # lane is never recorded in silence: it needs an explicit correction)
+            decision_entries(binding=self.registry, member=member, ucr=declaration.ucr, events=events,
+                             clock=self.clock)  # fmt: skip
+        except LedgerError as exc:
+            mark("dead", exc.message)
+            self._dead_letter(source, text, exc.message)
+            return lane, "dead"
         mark("submitting")
         try:
             result = submit_decisions(
@@ -292,13 +322,14 @@ class RiskOracle:
                 events=events,
                 signers=self.signers,
                 nonce=nonce,
+                clock=self.clock,
             )
         except ContractRevert as exc:
             if exc.name == "OracleQuorumNonceUsed":  # another oracle of the member got there first
                 mark("done")
                 return lane, "already_done"
             mark("dead", exc.message)
-            self.outbox.dead_letter(source=str(source), record=text, reason=exc.message)
+            self._dead_letter(source, text, exc.message)
             return lane, "dead"
         mark("done", tx_hash=result.tx_hash)
         return lane, "decided"

@@ -28,6 +28,8 @@ from ledger.chain.client import LedgerClient
 from ledger.connect import build_client
 from ledger.devnet.node import NodeProfile
 from ledger.documents import Document, parse_document
+from ledger.evidence.service import open_consignment
+from ledger.evidence.vocabulary import PartyRole
 from ledger.network.besu_config import render_toml
 from ledger.network.check import check_network
 from ledger.network.generate import init_network
@@ -909,3 +911,12 @@ def set_genesis(root: Path, change: Callable[[Any], object]) -> None:
     edit_json(root / "genesis.json", change)
     for member in network_plan(root).members:
         shutil.copy(root / "genesis.json", root / "members" / member.slug / "genesis.json")
+
+
+def opened(
+    chain: Chain, ucr: str, *, by: str = "cn-trader", destination: str = "SG", parties: tuple[str, ...] = ()
+) -> str:
+    """Open consignment `ucr` (from its UCR's country to `destination`) as profile `by`, naming
+    the profiles `parties` as parties (role `party`); returns the canonical UCR."""
+    accounts = [(chain.client(p).address, PartyRole.PARTY) for p in parties]
+    return open_consignment(client=chain.client(by), ucr=ucr, destination=destination, parties=accounts).ucr

@@ -32,7 +32,8 @@ from ledger.errors import NotDeployed, TransactionFailed
 from ledger.evidence import BTT_DECLARATION, EventType, Step, new_event
 from ledger.evidence.consignment import consignment_id
 from ledger.evidence.registry import EvidenceRegistryBinding
-from ledger.evidence.service import append_events
+from ledger.evidence.service import append_events, open_consignment
+from ledger.evidence.vocabulary import PartyRole
 from ledger.model_files import read_model, write_model
 
 ClientFactory = Callable[[str], LedgerClient]
@@ -112,7 +113,7 @@ def seed_demo(*, client_for: ClientFactory, data_dir: Path, say: Callable[[str],
     _revoke(client_for("cn-issuer"), directory / "wrapped" / revoked, say)
     operators = _operators(client_for, say)
     _mra(client_for, say)
-    _consignment(client_for("cn-trader"), say)
+    _consignment(client_for("cn-trader"), client_for("sg-trader").address, say)
     record = SeedRecord(
         chain=mark,
         seeded_at=dt.datetime.now(dt.UTC),
@@ -198,10 +199,17 @@ def _mra(client_for: ClientFactory, say: Callable[[str], None]) -> None:
     say("CN and SG customs agreed an MRA (general and advanced AEOs)")
 
 
-def _consignment(trader: LedgerClient, say: Callable[[str], None]) -> None:
+def _consignment(trader: LedgerClient, consignee: str, say: Callable[[str], None]) -> None:
     consignment = consignment_id(UCR)
-    if EvidenceRegistryBinding(trader).heads([consignment])[0].seq >= 2:
+    binding = EvidenceRegistryBinding(trader)
+    if binding.heads([consignment])[0].seq >= 2:
         return
+    if not binding.consignment(consignment).open:
+        open_consignment(
+            client=trader, ucr=UCR, destination="SG", parties=[(trader.address, PartyRole.CONSIGNOR),
+                                                                (consignee, PartyRole.CONSIGNEE)],
+        )  # fmt: skip
+        say(f"CN trader opened consignment {UCR} to SG (consignor; SG trader as consignee)")
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     declared = new_event(
         EventType.OBJECT, Step.ADVANCE_DECLARATION_FILED, now - dt.timedelta(hours=6), epcs=[SSCC],

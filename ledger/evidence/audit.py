@@ -51,6 +51,7 @@ def check_chain(consignment: bytes, recorded: Sequence[RecordedEntry], head: Hea
             item.entry,
             prev_link=link,
             seq=item.seq,
+            side=item.side,
             member=item.member,
             submitter=item.submitter,
             timestamp=item.timestamp,

@@ -1,11 +1,14 @@
 """Proof bundles of a consortium's evidence chain, checked with no network at all.
 
-A bundle holds every recorded entry of a consignment, the EPCIS events behind them when the
-holder has them, and a storage proof of the consignment's head slot in EvidenceRegistry at
-one block. An auditor who trusts that block's hash and the registry's address (from its own
-deployment record, or named) checks, offline: the block header hashes to it; the registry's
-account and the head slot are in its state; the entries chain, in order and without gaps,
-exactly to that head; and each included event hashes (GS1) to its entry.
+A bundle holds every recorded entry of a consignment (with the side each was recorded for),
+the EPCIS events behind them when the holder has them, and a storage proof of the
+consignment's head slot in EvidenceRegistry at one block. It states the chain and the
+consortium it was made for. An auditor who trusts that block's hash, the chain, the consortium
+and the registry's address (from its own deployment record, or named) checks, offline: the
+bundle is of that chain, consortium and registry; the block header hashes to the trusted hash;
+the registry's account and the head slot are in its state; the entries chain, in order and
+without gaps, exactly to that head (the links commit to each entry's member, side and
+declaration); and each included event hashes (GS1) to its entry.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from ledger.evidence.registry import EvidenceRegistryBinding, Head, RecordedEntr
 from ledger.hashing.keccak import keccak256
 from ledger.jsonfiles import loads_strict
 
-FORMAT: Literal["sanzhi-evidence-bundle/1"] = "sanzhi-evidence-bundle/1"
+FORMAT: Literal["sanzhi-evidence-bundle/2"] = "sanzhi-evidence-bundle/2"
 MAX_BUNDLE_BYTES = 64 * 1024 * 1024
 
 
@@ -47,6 +50,7 @@ class BundledEntry(BaseModel):
     seq: int = Field(ge=1)
     link: str
     member: str
+    side: int = Field(ge=0, le=255)
     submitter: str
     timestamp: int
     block_number: int
@@ -55,6 +59,7 @@ class BundledEntry(BaseModel):
     step: int
     event_type: int
     correction: bool
+    declaration: str
     document_hash: str
     cid: str
     parents: list[str]
@@ -66,6 +71,7 @@ class BundledEntry(BaseModel):
             seq=item.seq,
             link=_hex(item.link),
             member=_hex(item.member),
+            side=item.side,
             submitter=item.submitter,
             timestamp=item.timestamp,
             block_number=item.block_number,
@@ -74,6 +80,7 @@ class BundledEntry(BaseModel):
             step=e.step,
             event_type=e.event_type,
             correction=e.correction,
+            declaration=_hex(e.declaration),
             document_hash=_hex(e.document_hash),
             cid=_hex(e.cid),
             parents=[_hex(p) for p in e.parents],
@@ -86,6 +93,7 @@ class BundledEntry(BaseModel):
             step=self.step,
             event_type=self.event_type,
             correction=self.correction,
+            declaration=_bytes(self.declaration),
             document_hash=_bytes(self.document_hash),
             cid=_bytes(self.cid),
             parents=tuple(_bytes(p) for p in self.parents),
@@ -95,6 +103,7 @@ class BundledEntry(BaseModel):
             seq=self.seq,
             link=_bytes(self.link),
             member=_bytes(self.member),
+            side=self.side,
             submitter=to_checksum_address(self.submitter),
             timestamp=self.timestamp,
             block_number=self.block_number,
@@ -107,7 +116,7 @@ class BundledEntry(BaseModel):
 class EvidenceBundle(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    format: Literal["sanzhi-evidence-bundle/1"] = FORMAT
+    format: Literal["sanzhi-evidence-bundle/2"] = FORMAT
     ucr: str
     consignment: str
     chain_id: int
@@ -118,8 +127,17 @@ class EvidenceBundle(BaseModel):
     head_proof: StorageProof
 
 
+class BundleTrust(BaseModel):
+    """What the auditor trusts: a chain, the consortium on it, and its EvidenceRegistry."""
+
+    chain_id: int
+    consortium: str
+    registry: str
+
+
 class BundleReport(BaseModel):
     ucr: str
+    chain_id: int
     block_number: int
     block_hash: str
     registry: str
@@ -167,12 +185,20 @@ def verify_bundle(
     bundle: EvidenceBundle,
     *,
     trusted_block_hash: str,
-    trusted_registry: str,
+    trust: BundleTrust,
     event_digest: Callable[[Any], bytes] | None = None,
 ) -> BundleReport:
-    """Check `bundle` against one trusted block hash and the registry the auditor trusts, with
-    no network. `event_digest(event)` is the GS1 event hash digest of an included event."""
+    """Check `bundle` against one trusted block hash and the chain, consortium and registry the
+    auditor trusts, with no network. `event_digest(event)` is the GS1 event hash digest of an
+    included event."""
     started = time.perf_counter()
+    if bundle.chain_id != trust.chain_id:
+        raise ProofInvalid("chain", f"the bundle is of chain {bundle.chain_id}, not the trusted chain {trust.chain_id}")
+    if bundle.consortium.lower() != trust.consortium.lower():
+        raise ProofInvalid(
+            "consortium", f"the bundle is of consortium {bundle.consortium}, not the trusted {trust.consortium}"
+        )
+    trusted_registry = trust.registry
     if bundle.registry.lower() != trusted_registry.lower():
         raise ProofInvalid(
             "registry", f"the bundle is of registry {bundle.registry}, not the trusted {trusted_registry}"
@@ -203,6 +229,7 @@ def verify_bundle(
     header = bundle.head_proof.header
     return BundleReport(
         ucr=bundle.ucr,
+        chain_id=bundle.chain_id,
         block_number=int(str(header.number), 16),
         block_hash=trusted_block_hash,
         registry=bundle.registry,

@@ -14,7 +14,7 @@ from ledger.evidence.registry import CONTRACT
 from ledger.hashing.keccak import keccak256
 
 DOMAIN_NAME = "sanzhi EvidenceRegistry"
-DOMAIN_VERSION = "1"
+DOMAIN_VERSION = "2"
 BATCH_TYPE_HEAD = "EvidenceBatch(bytes32 member,EvidenceEntry[] entries,uint256 nonce,uint64 deadline)"
 
 
@@ -35,7 +35,18 @@ class DecisionSigning:
     def entry_hash(self, entry: EvidenceEntry) -> bytes:
         return keccak256(
             abi_encode(
-                ["bytes32", "bytes32", "bytes32", "uint16", "uint8", "bool", "bytes32", "bytes32", "bytes32"],
+                [
+                    "bytes32",
+                    "bytes32",
+                    "bytes32",
+                    "uint16",
+                    "uint8",
+                    "bool",
+                    "bytes32",
+                    "bytes32",
+                    "bytes32",
+                    "bytes32",
+                ],
                 [
                     self.entry_typehash,
                     entry.consignment,
@@ -43,6 +54,7 @@ class DecisionSigning:
                     entry.step,
                     entry.event_type,
                     entry.correction,
+                    entry.declaration,
                     entry.document_hash,
                     keccak256(entry.cid),
                     keccak256(b"".join(entry.parents)),

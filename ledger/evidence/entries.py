@@ -2,8 +2,9 @@
 entries (recomputed off chain by auditors and bundles, on chain by the registry).
 
 link = keccak256(abi.encode(uint192 prevLink, uint64 seq, bytes32 eventHash, uint16 step,
-       uint8 eventType, bool correction, bytes32 documentHash, bytes32 keccak256(cid),
-       bytes32 keccak256(parents packed), bytes32 member, address submitter, uint64 time))
+       uint8 eventType, bool correction, bytes32 declaration, uint8 side, bytes32 documentHash,
+       bytes32 keccak256(cid), bytes32 keccak256(parents packed), bytes32 member,
+       address submitter, uint64 time))
 The first entry's prevLink is the consignment id's low 192 bits, so two consignments never share
 a link. The registry keeps, per consignment, seq and the low 192 bits of the latest link in one
 slot.
@@ -19,6 +20,7 @@ from eth_abi.abi import encode as abi_encode
 from ledger.hashing.keccak import keccak256
 
 LINK_MASK = (1 << 192) - 1
+ZERO32 = b"\0" * 32
 FIRST_DECISION_STEP = 256  # step codes from here on are customs decisions (an oracle quorum)
 
 
@@ -31,7 +33,8 @@ class EvidenceEntry:
     step: int
     event_type: int
     correction: bool = False
-    document_hash: bytes = b"\0" * 32
+    declaration: bytes = ZERO32
+    document_hash: bytes = ZERO32
     cid: bytes = b""
     parents: tuple[bytes, ...] = field(default_factory=tuple)
 
@@ -47,6 +50,7 @@ class EvidenceEntry:
             self.step,
             self.event_type,
             self.correction,
+            self.declaration,
             self.document_hash,
             self.cid,
             list(self.parents),
@@ -54,7 +58,7 @@ class EvidenceEntry:
 
 
 def entry_link(
-    entry: EvidenceEntry, *, prev_link: int, seq: int, member: bytes, submitter: str, timestamp: int
+    entry: EvidenceEntry, *, prev_link: int, seq: int, side: int, member: bytes, submitter: str, timestamp: int
 ) -> bytes:
     """The link of entry number `seq` (1-based) after `prev_link` (192 bits; 0 for the first)."""
     return keccak256(
@@ -66,6 +70,8 @@ def entry_link(
                 "uint16",
                 "uint8",
                 "bool",
+                "bytes32",
+                "uint8",
                 "bytes32",
                 "bytes32",
                 "bytes32",
@@ -80,6 +86,8 @@ def entry_link(
                 entry.step,
                 entry.event_type,
                 entry.correction,
+                entry.declaration,
+                side,
                 entry.document_hash,
                 keccak256(entry.cid),
                 keccak256(b"".join(entry.parents)),

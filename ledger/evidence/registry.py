@@ -1,5 +1,6 @@
-"""EvidenceRegistry through a LedgerClient: append trade events, submit quorum-signed customs
-decisions, read heads and the recorded entries of a consignment."""
+"""EvidenceRegistry through a LedgerClient: open consignments and manage their parties, append
+trade events, submit quorum-signed customs decisions, read heads, openings, effective decisions
+and the recorded entries and changes of a consignment."""
 
 from __future__ import annotations
 
@@ -12,11 +13,53 @@ from pydantic import BaseModel
 
 from ledger.chain.client import LedgerClient, SentTransaction
 from ledger.errors import InvalidInput, TransactionFailed
-from ledger.evidence.entries import EvidenceEntry
+from ledger.evidence.entries import ZERO32, EvidenceEntry
+from ledger.evidence.vocabulary import PartyRole, Side
 from ledger.ids import member_id_text
 
 CONTRACT = "EvidenceRegistry"
 APPEND_GAS_PER_ENTRY = 60_000  # far above the measured cost; a fixed limit spares an estimate per batch
+MAX_BATCH = 256  # the registry's MAX_BATCH: entries per appendEvents / submitDecisions
+MAX_PARTIES = 32  # the registry's MAX_PARTIES: parties named in one openConsignment
+CHANGE_EVENTS = ("ConsignmentOpened", "ConsignmentPartyAdded", "ConsignmentPartyRemoved", "ConsignmentVoided")
+
+
+class ConsignmentRecord(BaseModel):
+    """A consignment's current (or last) opening as the registry holds it."""
+
+    consignment: str
+    origin: str
+    destination: str
+    opener: str | None
+    opened_at: int
+    opening: int
+    open: bool
+
+    def side_of(self, member: str) -> Side | None:
+        """The side `member` decides on: export for the origin, import for the destination."""
+        if member == self.origin:
+            return Side.EXPORT
+        if member == self.destination:
+            return Side.IMPORT
+        return None
+
+
+class ConsignmentChange(BaseModel):
+    """One change of a consignment's standing: opened, a party added or removed, voided."""
+
+    kind: str  # opened | party-added | party-removed | voided
+    by: str
+    account: str | None = None
+    role: str | None = None
+    origin: str | None = None
+    destination: str | None = None
+    opening: int | None = None
+    member: str | None = None
+    reason: str | None = None
+    block_number: int
+    timestamp: int
+    tx_hash: str
+    log_index: int
 
 
 class Head(BaseModel):
@@ -35,6 +78,7 @@ class RecordedEntry:
     seq: int
     link: bytes
     member: bytes
+    side: int
     submitter: str
     timestamp: int
     block_number: int
@@ -46,6 +90,14 @@ class RecordedEntry:
     def member_id(self) -> str:
         return member_id_text(self.member)
 
+    @property
+    def side_label(self) -> str:
+        """`party`, `export` or `import` (a code this version does not know as its number)."""
+        try:
+            return Side(self.side).label
+        except ValueError:
+            return str(self.side)
+
 
 class EvidenceRegistryBinding:
     """Reads and writes of the deployed EvidenceRegistry."""
@@ -56,6 +108,27 @@ class EvidenceRegistryBinding:
         self.codec = client.artifacts.codec(CONTRACT)
 
     # -------------------------------------------------------------- writes
+
+    def open(
+        self, *, consignment: bytes, origin: bytes, destination: bytes, parties: Sequence[tuple[str, PartyRole]]
+    ) -> SentTransaction:
+        """Open a consignment as the client's key (see IEvidenceRegistry.openConsignment)."""
+        listed = [(to_checksum_address(account), role.on_chain) for account, role in parties]
+        return self._send("openConsignment", consignment, origin, destination, listed)
+
+    def add_party(self, *, consignment: bytes, account: str, role: PartyRole) -> SentTransaction:
+        return self._send("addParty", consignment, to_checksum_address(account), role.on_chain)
+
+    def remove_party(self, *, consignment: bytes, account: str) -> SentTransaction:
+        return self._send("removeParty", consignment, to_checksum_address(account))
+
+    def void(self, *, consignment: bytes, reason: bytes) -> SentTransaction:
+        return self._send("voidConsignment", consignment, reason)
+
+    def _send(self, name: str, *args: Any) -> SentTransaction:
+        tx = {"to": self.address, "data": self.codec.function(name).call_data(*args)}
+        gas = self.client.estimate_gas({"from": self.client.address, **tx})
+        return self.client.send(tx, gas=gas)
 
     def append(self, entries: Sequence[EvidenceEntry]) -> SentTransaction:
         """Append trade or party events as the client's key (accredited with the trade or customs role)."""
@@ -83,6 +156,36 @@ class EvidenceRegistryBinding:
 
     # -------------------------------------------------------------- reads
 
+    def consignment(self, consignment: bytes) -> ConsignmentRecord:
+        """The consignment's current (or last) opening; `opening` 0 for one never opened."""
+        origin, destination, opener, opened_at, opening, is_open = self._view("consignmentOf", consignment)
+        return ConsignmentRecord(
+            consignment="0x" + consignment.hex(),
+            origin=member_id_text(origin),
+            destination=member_id_text(destination),
+            opener=to_checksum_address(opener) if int(opener, 16) else None,
+            opened_at=int(opened_at),
+            opening=int(opening),
+            open=bool(is_open),
+        )
+
+    def party_role(self, consignment: bytes, account: str) -> str | None:
+        """The role of `account` in the consignment's current opening, if it has one."""
+        raw = self._view("partyRole", consignment, to_checksum_address(account))
+        return PartyRole.from_chain(raw) or None
+
+    def effective_decision(self, *, consignment: bytes, member: bytes, declaration: bytes, step: int) -> bytes | None:
+        """The link of `member`'s effective decision on `step` of `declaration`, if any."""
+        link = bytes(self._view("effectiveDecision", consignment, member, declaration, step))
+        return None if link == ZERO32 else link
+
+    def _view(self, name: str, *args: Any) -> Any:
+        fn = self.codec.function(name)
+        [reply] = self.client.raw_batch([("eth_call", [{"to": self.address, "data": fn.call_data(*args)}, "latest"])])
+        if "error" in reply:
+            raise TransactionFailed(f"reading {name} failed: {reply['error']}")
+        return fn.decode(bytes.fromhex(reply["result"][2:]))
+
     def heads(self, consignments: Sequence[bytes]) -> list[Head]:
         """The registry's head of each consignment (seq 0 for one it has never seen)."""
         fn = self.codec.function("heads")
@@ -104,32 +207,8 @@ class EvidenceRegistryBinding:
     def recorded(self, consignment: bytes, *, from_block: int | None = None) -> list[RecordedEntry]:
         """Every entry the registry's events recorded for `consignment`, in order, with the
         submitter (transaction sender) and block time."""
-        start = from_block if from_block is not None else self._deployment_block()
-        query = {
-            "address": self.address,
-            "fromBlock": hex(start),
-            "toBlock": "latest",
-            "topics": ["0x" + self.codec.event_topic("EvidenceAppended").hex(), "0x" + consignment.hex()],
-        }
-        [reply] = self.client.raw_batch([("eth_getLogs", [query])])
-        if "error" in reply:
-            raise TransactionFailed(f"the node refused the event query: {reply['error']}")
-        logs = sorted(reply["result"], key=lambda e: (int(e["blockNumber"], 16), int(e["logIndex"], 16)))
-        return self._with_context(logs)
-
-    def _with_context(self, logs: list[dict[str, Any]]) -> list[RecordedEntry]:
-        blocks = sorted({e["blockNumber"] for e in logs})
-        txs = sorted({e["transactionHash"] for e in logs})
-        calls = [("eth_getBlockByNumber", [b, False]) for b in blocks] + [
-            ("eth_getTransactionByHash", [t]) for t in txs
-        ]
-        replies = self.client.raw_batch(calls) if calls else []
-        times = {b: int(r["result"]["timestamp"], 16) for b, r in zip(blocks, replies, strict=False) if r.get("result")}
-        senders = {
-            t: to_checksum_address(r["result"]["from"])
-            for t, r in zip(txs, replies[len(blocks) :], strict=True)
-            if r.get("result")
-        }
+        logs = self._logs(["EvidenceAppended"], consignment, from_block)
+        times, senders = self._context(logs)
         decoder = self.codec.event_decoder("EvidenceAppended")
         found = []
         for log in logs:
@@ -140,6 +219,7 @@ class EvidenceRegistryBinding:
                 step=values["step"],
                 event_type=values["eventType"],
                 correction=values["correction"],
+                declaration=values["declaration"],
                 document_hash=values["documentHash"],
                 cid=values["cid"],
                 parents=tuple(values["parents"]),
@@ -150,6 +230,7 @@ class EvidenceRegistryBinding:
                     seq=values["seq"],
                     link=values["link"],
                     member=values["member"],
+                    side=values["side"],
                     submitter=senders[log["transactionHash"]],
                     timestamp=times[log["blockNumber"]],
                     block_number=int(log["blockNumber"], 16),
@@ -160,8 +241,94 @@ class EvidenceRegistryBinding:
             )
         return found
 
+    def changes(self, consignment: bytes, *, from_block: int | None = None) -> list[ConsignmentChange]:
+        """Every opening, party change and voiding of `consignment`, in order, with who and when."""
+        logs = self._logs(list(CHANGE_EVENTS), consignment, from_block)
+        times, _ = self._context(logs, senders=False)
+        by_topic = {"0x" + self.codec.event_topic(name).hex(): name for name in CHANGE_EVENTS}
+        found = []
+        for log in logs:
+            name = by_topic[log["topics"][0]]
+            values = self.codec.event_decoder(name)(log)
+            where = {
+                "block_number": int(log["blockNumber"], 16),
+                "timestamp": times[log["blockNumber"]],
+                "tx_hash": log["transactionHash"],
+                "log_index": int(log["logIndex"], 16),
+            }
+            if name == "ConsignmentOpened":
+                change = ConsignmentChange(
+                    kind="opened",
+                    by=values["opener"],
+                    account=values["opener"],
+                    origin=member_id_text(values["origin"]),
+                    destination=member_id_text(values["destination"]),
+                    opening=values["opening"],
+                    **where,
+                )
+            elif name == "ConsignmentPartyAdded":
+                change = ConsignmentChange(
+                    kind="party-added",
+                    by=values["by"],
+                    account=values["party"],
+                    role=PartyRole.from_chain(values["role"]),
+                    **where,
+                )
+            elif name == "ConsignmentPartyRemoved":
+                change = ConsignmentChange(kind="party-removed", by=values["by"], account=values["party"], **where)
+            else:
+                change = ConsignmentChange(
+                    kind="voided",
+                    by=values["by"],
+                    member=member_id_text(values["member"]),
+                    reason=text32(values["reason"]),
+                    **where,
+                )
+            found.append(change)
+        return found
+
+    def _logs(self, events: list[str], consignment: bytes, from_block: int | None) -> list[dict[str, Any]]:
+        start = from_block if from_block is not None else self._deployment_block()
+        topics = ["0x" + self.codec.event_topic(name).hex() for name in events]
+        query = {
+            "address": self.address,
+            "fromBlock": hex(start),
+            "toBlock": "latest",
+            "topics": [topics if len(topics) > 1 else topics[0], "0x" + consignment.hex()],
+        }
+        [reply] = self.client.raw_batch([("eth_getLogs", [query])])
+        if "error" in reply:
+            raise TransactionFailed(f"the node refused the event query: {reply['error']}")
+        return sorted(reply["result"], key=lambda e: (int(e["blockNumber"], 16), int(e["logIndex"], 16)))
+
+    def _context(self, logs: list[dict[str, Any]], *, senders: bool = True) -> tuple[dict[str, int], dict[str, str]]:
+        """Block times by block number and transaction senders by hash, for `logs`."""
+        blocks = sorted({e["blockNumber"] for e in logs})
+        txs = sorted({e["transactionHash"] for e in logs}) if senders else []
+        calls = [("eth_getBlockByNumber", [b, False]) for b in blocks] + [
+            ("eth_getTransactionByHash", [t]) for t in txs
+        ]
+        replies = self.client.raw_batch(calls) if calls else []
+        times = {
+            str(b): int(r["result"]["timestamp"], 16) for b, r in zip(blocks, replies, strict=False) if r.get("result")
+        }
+        by_tx = {
+            str(t): str(to_checksum_address(r["result"]["from"]))
+            for t, r in zip(txs, replies[len(blocks) :], strict=True)
+            if r.get("result")
+        }
+        return times, by_tx
+
     def _deployment_block(self) -> int:
         deployment = self.client.deployment
         if deployment is None or CONTRACT not in deployment.contracts:
             return 0
         return deployment.contracts[CONTRACT].block
+
+
+def text32(raw: bytes) -> str:
+    """A bytes32 written as short text (`opener`, `wrong-party`) as that text; anything else in hex."""
+    text = raw.rstrip(b"\0")
+    if text and all(32 <= b < 127 for b in text):
+        return text.decode("ascii")
+    return "0x" + raw.hex()

@@ -13,7 +13,7 @@ Numbers never change once anchored; a new step gets a new number.
 
 from __future__ import annotations
 
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 from ledger.errors import InvalidInput
 
@@ -156,3 +156,52 @@ def event_type_of(name: str) -> EventType:
 
 _CBV_WORDS: dict[str, Step] = {step.slug: step for step in Step if step.is_cbv}
 _CUSTOMS_WORDS: dict[str, Step] = {step.slug: step for step in Step if not step.is_cbv}
+
+
+class Side(IntEnum):
+    """Whose side of the border an entry is (uint8 on chain): a decision is its deciding
+    member's; a trade entry is that of the customs key that appended it, or a party's."""
+
+    PARTY = 0
+    EXPORT = 1
+    IMPORT = 2
+
+    @property
+    def label(self) -> str:
+        """`party`, `export` (the origin member's), `import` (the destination member's)."""
+        return self.name.lower()
+
+
+class PartyRole(StrEnum):
+    """What a party of a consignment is (shown with it; roles do not limit steps)."""
+
+    OPENER = "opener"
+    PARTY = "party"  # named without a role
+    CONSIGNOR = "consignor"
+    CONSIGNEE = "consignee"
+    DECLARANT = "declarant"
+    BROKER = "broker"
+    CARRIER = "carrier"
+    FORWARDER = "forwarder"
+    NOTIFY_PARTY = "notify-party"
+    WAREHOUSE = "warehouse"
+    LABORATORY = "laboratory"
+    INSPECTOR = "inspector"
+
+    @property
+    def on_chain(self) -> bytes:
+        """bytes32 of the role's text, left-aligned."""
+        return self.value.encode("ascii").ljust(32, b"\0")
+
+    @classmethod
+    def parse(cls, text: str) -> PartyRole:
+        try:
+            return cls(text.strip().lower())
+        except ValueError:
+            known = ", ".join(role.value for role in cls)
+            raise InvalidInput(f"unknown party role {text!r} (one of {known})", path="role") from None
+
+    @classmethod
+    def from_chain(cls, raw: bytes) -> str:
+        """The role's text as recorded (a role this version does not know is shown as written)."""
+        return raw.rstrip(b"\0").decode("ascii", errors="replace")

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from ledger.aeo.codes import tier_name, tiers_of_mask
 from ledger.certificates.quantities import format_quantity
 from ledger.consortium.binding import ProposalKind
+from ledger.evidence.vocabulary import Side, Step
 from ledger.ids import CERTIFICATE_TYPE_NAMES, ROLE_NAMES
 from ledger.index.catalogue import MEMBER_ARGS
 from ledger.reasons import reason_name
@@ -64,6 +65,37 @@ def _scope(value: str) -> str | None:
     return CERTIFICATE_TYPE_NAMES.get(bytes.fromhex(value[2:]), value)
 
 
+def _text32(value: str) -> str:
+    """A bytes32 written as short text (a party's role, a voiding reason) as that text."""
+    raw = bytes.fromhex(value[2:]).rstrip(b"\0")
+    return raw.decode("ascii") if raw and all(32 <= b < 127 for b in raw) else value
+
+
+def _role(value: str) -> str:
+    """An accreditation role's name, or a consignment party's role (short text)."""
+    named = ROLE_NAMES.get(bytes.fromhex(value[2:]))
+    return named if named is not None else _text32(value)
+
+
+def _reason(value: Any) -> Any:
+    """A certificate reason code's name, or a voiding reason (short text)."""
+    return _text32(value) if isinstance(value, str) else reason_name(value)
+
+
+def _step(value: int) -> str:
+    try:
+        return Step(value).slug
+    except ValueError:
+        return str(value)
+
+
+def _side(value: int) -> str:
+    try:
+        return Side(value).label
+    except ValueError:
+        return str(value)
+
+
 def _proposal_kind(value: int) -> str:
     try:
         return ProposalKind(value).name.lower().replace("_", "-")
@@ -73,9 +105,11 @@ def _proposal_kind(value: int) -> str:
 
 _BY_NAME: dict[str, Callable[[Any], Any]] = {
     "certType": _by_id(CERTIFICATE_TYPE_NAMES),
-    "role": _by_id(ROLE_NAMES),
+    "role": _role,
     "scope": _scope,
-    "reason": reason_name,
+    "reason": _reason,
+    "step": _step,
+    "side": _side,
     "tier": tier_name,
     "kind": _proposal_kind,
 }
