@@ -16,7 +16,7 @@ from ledger.evidence.vocabulary import expand_iri
 from ledger.hashing.keccak import keccak256
 
 DECLARATION_URN = "urn:sanzhi:declaration:"
-_REFERENCE = re.compile(r"^urn:sanzhi:declaration:([A-Z0-9][A-Z0-9-]{0,31}):([A-Za-z0-9][A-Za-z0-9._/-]{0,63})$")
+_REFERENCE = re.compile(r"^urn:sanzhi:declaration:([A-Z0-9][A-Z0-9-]{0,31}):([A-Za-z0-9][A-Za-z0-9._:/-]{0,63})$")
 
 
 def declaration_ref(member: str, declaration_id: str) -> str:
@@ -32,7 +32,7 @@ def parse_declaration(reference: str) -> tuple[str, str]:
     if found is None:
         raise InvalidInput(
             f"{reference!r} is not a declaration reference urn:sanzhi:declaration:<MEMBER>:<ID> "
-            "(ID: letters, digits and . _ / -, at most 64)",
+            "(ID: letters, digits and . _ : / -, at most 64)",
             path="bizTransactionList",
         )
     return found.group(1), found.group(2)

@@ -250,6 +250,9 @@ class EvidenceRegistryBinding:
         for log in logs:
             name = by_topic[log["topics"][0]]
             values = self.codec.event_decoder(name)(log)
+            for key in ("opener", "party", "by"):
+                if key in values:
+                    values[key] = to_checksum_address(values[key])
             where = {
                 "block_number": int(log["blockNumber"], 16),
                 "timestamp": times[log["blockNumber"]],

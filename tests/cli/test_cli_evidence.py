@@ -29,9 +29,16 @@ def test_record_audit_and_bundle(cli: CliRunner, tmp_path: Path) -> None:
     )
     loaded = new_event(EventType.OBJECT, Step.LOADING, T + dt.timedelta(hours=3), epcs=[SSCC])
     trade = write(tmp_path / "trade.json", declared, loaded)
-    released = new_event(EventType.OBJECT, Step.RELEASE, T + dt.timedelta(hours=4), epcs=[SSCC])
+    released = new_event(
+        EventType.OBJECT, Step.RELEASE, T + dt.timedelta(hours=4), epcs=[SSCC],
+        biz_transactions=[(BTT_DECLARATION, "urn:sanzhi:declaration:CN:2026:0077")],
+    )  # fmt: skip
     decision = write(tmp_path / "release.json", released)
 
+    # nothing is recorded on a consignment that was never opened
+    assert_clean_error(cli("evidence", "append", str(trade), "--ucr", UCR, "--as", "cn-trader"), "is not open")
+    assert cli("evidence", "open", UCR, "--destination", "SG", "--party", "sg-trader:consignee",
+               "--as", "cn-trader").exit_code == 0  # fmt: skip
     photo = tmp_path / "seal.jpg"
     photo.write_bytes(b"photo of the sealed container")
     appended = cli(
@@ -46,6 +53,7 @@ def test_record_audit_and_bundle(cli: CliRunner, tmp_path: Path) -> None:
     timeline = json.loads(cli("evidence", "timeline", UCR, "--json").stdout)
     assert [e["step"] for e in timeline["entries"]] == ["advance-declaration-filed", "loading", "release"]
     assert timeline["intact"] is True
+    assert [e["side"] for e in timeline["entries"]] == ["party", "party", "export"]
     assert "chain intact" in cli("evidence", "timeline", UCR).stdout
 
     assert cli("evidence", "verify", UCR, "--events", str(trade), "--document", f"1={photo}").exit_code == 0

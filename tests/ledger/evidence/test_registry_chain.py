@@ -10,17 +10,18 @@ import json
 import pytest
 from eth_utils.crypto import keccak
 
-from ledger.errors import ContractRevert, ProofInvalid
+from ledger.chain.eip712 import sign_digest
+from ledger.errors import ContractRevert, InvalidInput, ProofInvalid
 from ledger.evidence import BTT_DECLARATION, EventType, Step, event_hash, new_event
 from ledger.evidence.audit import check_chain
-from ledger.evidence.bundle import EvidenceBundle, make_bundle, verify_bundle
+from ledger.evidence.bundle import BundleTrust, EvidenceBundle, make_bundle, verify_bundle
 from ledger.evidence.consignment import consignment_id
 from ledger.evidence.decisions import DecisionSigning
 from ledger.evidence.entries import EvidenceEntry, entry_link
 from ledger.evidence.registry import CONTRACT, EvidenceRegistryBinding
-from ledger.evidence.service import append_events, audit_consignment, submit_decisions
+from ledger.evidence.service import append_events, audit_consignment, submit_decisions, to_entries
 from ledger.ids import member_id_bytes
-from tests.support import Chain
+from tests.support import Chain, opened
 
 UCR = "6CN9144010012345678-SG-000042"
 SSCC = "urn:epc:id:sscc:0614141.1234567890"
@@ -41,12 +42,18 @@ def trade_events() -> list:  # type: ignore[type-arg]
     ]
 
 
-def lane(color: str) -> list:  # type: ignore[type-arg]
+def lane(color: str, declaration: str = "urn:sanzhi:declaration:CN:2026:0042") -> list:  # type: ignore[type-arg]
     extension = {"riskLane": {"lane": color, "ruleSetHash": "0x" + "ab" * 32, "reasons": ["rule 7"]}}
-    return [new_event(EventType.OBJECT, Step.RISK_LANE, T + dt.timedelta(hours=2), epcs=[SSCC], extensions=extension)]
+    return [
+        new_event(
+            EventType.OBJECT, Step.RISK_LANE, T + dt.timedelta(hours=2), epcs=[SSCC], extensions=extension,
+            biz_transactions=[(BTT_DECLARATION, declaration)],
+        )
+    ]  # fmt: skip
 
 
 def record(chain: Chain) -> None:
+    opened(chain, UCR)
     append_events(client=chain.client("cn-trader"), ucr=UCR, events=trade_events())
     oracle = chain.client("cn-oracle")
     submit_decisions(client=oracle, member="CN", ucr=UCR, events=lane("green"), signers=[oracle.account])  # type: ignore[list-item]
@@ -61,22 +68,38 @@ def test_python_links_agree_with_the_registry(chain: Chain) -> None:
         step=300,
         event_type=3,
         correction=True,
+        declaration=keccak(text="declaration"),
         document_hash=keccak(text="d"),
         cid=b"\x01\x55\x12\x20" + bytes(32),
         parents=(keccak(text="p1"), keccak(text="p2")),
     )
     member, submitter = member_id_bytes("CN"), "0x5A4E5a4849000000000000000000000000000001"
     fn = codec.function("entryLink")
-    data = fn.call_data(12345, 7, entry.as_tuple(), member, submitter, 1767225600)
-    [reply] = client.raw_batch([("eth_call", [{"to": client.address_of(CONTRACT), "data": data}, "latest"])])
-    expected = entry_link(entry, prev_link=12345, seq=7, member=member, submitter=submitter, timestamp=1767225600)
-    assert bytes.fromhex(reply["result"][2:]) == expected
+    for side in (0, 1, 2):
+        data = fn.call_data(12345, 7, entry.as_tuple(), side, member, submitter, 1767225600)
+        [reply] = client.raw_batch([("eth_call", [{"to": client.address_of(CONTRACT), "data": data}, "latest"])])
+        expected = entry_link(
+            entry, prev_link=12345, seq=7, side=side, member=member, submitter=submitter, timestamp=1767225600
+        )
+        assert bytes.fromhex(reply["result"][2:]) == expected
+    # the declaration and the side are part of what the link commits to
+    assert entry_link(entry, prev_link=1, seq=1, side=1, member=member, submitter=submitter, timestamp=1) != entry_link(
+        entry, prev_link=1, seq=1, side=2, member=member, submitter=submitter, timestamp=1
+    )
+    other = dataclasses.replace(entry, declaration=keccak(text="another"))
+    assert entry_link(entry, prev_link=1, seq=1, side=1, member=member, submitter=submitter, timestamp=1) != entry_link(
+        other, prev_link=1, seq=1, side=1, member=member, submitter=submitter, timestamp=1
+    )
 
 
 def test_the_decision_digest_is_the_registrys(chain: Chain) -> None:
     client = chain.client()
     signing = DecisionSigning(client)
-    entries = [EvidenceEntry(consignment=consignment_id(UCR), event_hash=b"\x07" * 32, step=257, event_type=0)]
+    entries = [
+        EvidenceEntry(
+            consignment=consignment_id(UCR), event_hash=b"\x07" * 32, step=257, event_type=0, declaration=b"\x09" * 32
+        )
+    ]
     fn = client.artifacts.codec(CONTRACT).function("decisionsDigest")
     data = fn.call_data(member_id_bytes("CN"), [e.as_tuple() for e in entries], 42, 1767229200)
     [reply] = client.raw_batch([("eth_call", [{"to": client.address_of(CONTRACT), "data": data}, "latest"])])
@@ -97,9 +120,14 @@ def test_trade_events_and_decisions_chain_and_audit_intact(chain: Chain) -> None
     ]
     assert recorded[0].entry.event_hash == trade_events()[0].hash.digest
     assert {r.member_id for r in recorded} == {"CN"}
+    # the trader is a party; the lane is CN's export-side decision, about CN's declaration
+    assert [r.side_label for r in recorded] == ["party", "party", "party", "export"]
+    assert recorded[3].entry.declaration == keccak(text="urn:sanzhi:declaration:CN:2026:0042")
+    assert recorded[0].entry.declaration == recorded[3].entry.declaration
 
 
 def test_who_may_record_what(chain: Chain) -> None:
+    opened(chain, UCR)
     events = trade_events()[:1]
     for profile, error in (
         ("cn-admin", "EvidenceRegistryAdminNotOperator"),
@@ -114,8 +142,20 @@ def test_who_may_record_what(chain: Chain) -> None:
         submit_decisions(client=sg_oracle, member="CN", ucr=UCR, events=lane("red"), signers=[sg_oracle.account])  # type: ignore[list-item]
     oracle = chain.client("cn-oracle")
     submit_decisions(client=oracle, member="CN", ucr=UCR, events=lane("red"), signers=[oracle.account])  # type: ignore[list-item]
-    with pytest.raises(ContractRevert.for_error("OracleQuorumNonceUsed")):  # the same decisions twice
-        submit_decisions(client=oracle, member="CN", ucr=UCR, events=lane("red"), signers=[oracle.account])  # type: ignore[list-item]
+    # the same decision twice, or another lane for the declaration, is refused before it is sent ...
+    for color in ("red", "green"):
+        with pytest.raises(InvalidInput, match="CN already decided risk-lane"):
+            submit_decisions(client=oracle, member="CN", ucr=UCR, events=lane(color), signers=[oracle.account])  # type: ignore[list-item]
+    # ... and by the registry: the replayed signed batch by its nonce, another lane by its declaration
+    binding = EvidenceRegistryBinding(oracle)
+    signing = DecisionSigning(oracle)
+    [entry] = to_entries(lane("green"), consignment=consignment_id(UCR), deciding_member="CN")
+    digest = signing.digest(member=member_id_bytes("CN"), entries=[entry], nonce=7, deadline=2**40)
+    with pytest.raises(ContractRevert.for_error("EvidenceRegistryAlreadyDecided")):
+        binding.submit_decisions(
+            member=member_id_bytes("CN"), entries=[entry], nonce=7, deadline=2**40,
+            signatures=[sign_digest(oracle.account, digest)],  # type: ignore[arg-type]
+        )  # fmt: skip
 
 
 def test_gaps_reordering_alteration_and_truncation_are_detected(chain: Chain) -> None:
@@ -144,11 +184,13 @@ def test_a_bundle_verifies_offline_and_any_change_is_refused(chain: Chain) -> No
     trusted = str(bundle.head_proof.header.hash)
     registry = client.address_of(CONTRACT)
 
+    trust = BundleTrust(chain_id=client.chain_id, consortium=client.address_of("Consortium"), registry=registry)
+
     def check(candidate: EvidenceBundle, trusted_hash: str = trusted, trusted_registry: str = registry) -> object:
         return verify_bundle(
             candidate,
             trusted_block_hash=trusted_hash,
-            trusted_registry=trusted_registry,
+            trust=trust.model_copy(update={"registry": trusted_registry}),
             event_digest=lambda e: event_hash(e).digest,
         )
 
@@ -171,3 +213,12 @@ def test_a_bundle_verifies_offline_and_any_change_is_refused(chain: Chain) -> No
         check(bundle, trusted_registry=client.address_of("CertificateRegistry"))
     with pytest.raises(ProofInvalid, match="not that of UCR"):
         check(EvidenceBundle.model_validate({**body, "ucr": "6CN9144010012345678-SG-000043"}))
+    # a bundle relabelled to another chain, or to another consortium, is not the trusted one's
+    with pytest.raises(ProofInvalid, match="not the trusted chain"):
+        check(EvidenceBundle.model_validate({**body, "chain_id": 1}))
+    with pytest.raises(ProofInvalid, match="consortium"):
+        check(EvidenceBundle.model_validate({**body, "consortium": registry}))
+    # a side relabelled (an import decision shown as the export side's) breaks the chain
+    relabelled = [*body["entries"][:3], {**body["entries"][3], "side": 2}]
+    with pytest.raises(ProofInvalid, match="chain"):
+        check(EvidenceBundle.model_validate({**body, "entries": relabelled}))
