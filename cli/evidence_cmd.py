@@ -16,9 +16,9 @@ from ledger.errors import InvalidInput, KeyUnavailable, ProofInvalid
 from ledger.evidence import Step, event_hash, parse_epcis
 from ledger.evidence.audit import check_events
 from ledger.evidence.bundle import BundleTrust, EvidenceBundle, make_bundle, read_bundle, verify_bundle
-from ledger.evidence.consignment import canonical_ucr, consignment_id
+from ledger.evidence.consignment import consignment_id
 from ledger.evidence.registry import CONTRACT as EVIDENCE_CONTRACT
-from ledger.evidence.registry import EvidenceRegistryBinding, RecordedEntry
+from ledger.evidence.registry import RecordedEntry
 from ledger.evidence.service import (
     AppendResult,
     ConsignmentResult,
@@ -26,6 +26,7 @@ from ledger.evidence.service import (
     audit_consignment,
     audit_references,
     change_party,
+    consignment_view,
     open_consignment,
     submit_decisions,
     void_consignment,
@@ -180,43 +181,30 @@ def void(
 @app.command()
 def consignment(ctx: typer.Context, ucr: UcrArg, as_json: JsonOption = False) -> None:
     """A consignment's route, opener, parties and every change of them, with who made it."""
-    binding = EvidenceRegistryBinding(state(ctx).client())
-    key = consignment_id(ucr)
-    record = binding.consignment(key)
-    changes = binding.changes(key)
-    parties = _current_parties(changes)
+    view = consignment_view(client=state(ctx).client(), ucr=ucr)
     if as_json:
-        print_json({"ucr": canonical_ucr(ucr), "record": record, "parties": parties, "changes": changes})
+        print_json(view)
         return
-    if not record.opening:
-        typer.echo(f"{canonical_ucr(ucr)}: never opened")
+    record = view.record
+    if not record.opener:
+        typer.echo(f"{view.ucr}: never opened")
+        return
+    if view.legacy:
+        typer.echo(f"{view.ucr}: recorded before consignments were opened; read as opened by {record.opener}")
         return
     state_text = "open" if record.open else "voided"
     typer.echo(
-        f"{canonical_ucr(ucr)}: {record.origin} -> {record.destination}, opening {record.opening} ({state_text}), "
+        f"{view.ucr}: {record.origin} -> {record.destination}, opening {record.opening} ({state_text}), "
         f"opened by {record.opener}"
     )
-    print_rows([(account, role) for account, role in parties.items()], ("PARTY", "ROLE"))
+    print_rows([(account, role) for account, role in view.parties.items()], ("PARTY", "ROLE"))
     typer.echo("changes:")
-    for change in changes:
+    for change in view.changes:
         detail = " ".join(
             f"{k}={v}" for k, v in (("account", change.account), ("role", change.role), ("reason", change.reason)) if v
         )
         when = datetime.fromtimestamp(change.timestamp, UTC).isoformat()[:19] + "Z"
         typer.echo(f"  {when}  {change.kind:<13} by {change.by}  {detail}")
-
-
-def _current_parties(changes: Sequence[Any]) -> dict[str, str]:
-    """The parties of the latest opening, from its changes in order."""
-    parties: dict[str, str] = {}
-    for change in changes:
-        if change.kind in ("opened", "voided"):
-            parties = {}
-        elif change.kind == "party-added" and change.account:
-            parties[change.account] = change.role or ""
-        elif change.kind == "party-removed" and change.account:
-            parties.pop(change.account, None)
-    return parties
 
 
 @app.command()

@@ -23,6 +23,7 @@ from ledger.evidence.epcis import EpcisEvent
 from ledger.evidence.registry import (
     MAX_BATCH,
     MAX_PARTIES,
+    ConsignmentChange,
     ConsignmentRecord,
     EvidenceRegistryBinding,
     RecordedEntry,
@@ -113,6 +114,45 @@ def void_consignment(*, client: LedgerClient, ucr: str, reason: str) -> Consignm
         raise InvalidInput(f"consignment {canonical_ucr(ucr)} is not open", path="ucr")
     sent = binding.void(consignment=consignment, reason=text.encode("ascii").ljust(32, b"\0"))
     return ConsignmentResult(ucr=canonical_ucr(ucr), record=binding.consignment(consignment), tx_hash=sent.tx_hash)
+
+
+class ConsignmentView(BaseModel):
+    """A consignment as people read it: its opening, its current parties (account -> role) and
+    every change, with who made it."""
+
+    ucr: str
+    record: ConsignmentRecord
+    parties: dict[str, str]
+    changes: list[ConsignmentChange]
+    legacy: bool = False  # recorded before consignments were opened
+
+
+def consignment_view(*, client: LedgerClient, ucr: str) -> ConsignmentView:
+    """The consignment's standing. Entries recorded before consignments were opened (a chain of
+    an earlier version) read as opened by their first entry's submitter, with no other party."""
+    consignment = consignment_id(ucr)
+    binding = EvidenceRegistryBinding(client)
+    record = binding.consignment(consignment)
+    changes = binding.changes(consignment)
+    parties: dict[str, str] = {}
+    for change in changes:
+        if change.kind in ("opened", "voided"):
+            parties = {}
+        elif change.kind == "party-added" and change.account:
+            parties[change.account] = change.role or ""
+        elif change.kind == "party-removed" and change.account:
+            parties.pop(change.account, None)
+    legacy = False
+    if record.opening == 0:
+        recorded = binding.recorded(consignment)
+        if recorded:
+            first = recorded[0]
+            legacy = True
+            record = record.model_copy(
+                update={"origin": origin_of(ucr), "opener": first.submitter, "opened_at": first.timestamp}
+            )
+            parties = {first.submitter: PartyRole.OPENER.value}
+    return ConsignmentView(ucr=canonical_ucr(ucr), record=record, parties=parties, changes=changes, legacy=legacy)
 
 
 def standing(binding: EvidenceRegistryBinding, ucr: str) -> ConsignmentRecord:

@@ -23,6 +23,7 @@ from ledger.evidence.service import (
     append_events,
     audit_consignment,
     change_party,
+    consignment_view,
     submit_decisions,
     void_consignment,
 )
@@ -223,3 +224,23 @@ def test_large_inputs_are_split_and_an_empty_one_is_refused(chain: Chain) -> Non
     assert len(recorded) == 300
     with pytest.raises(InvalidInput, match="no events to record"):
         append_events(client=chain.client("cn-trader"), ucr=UCR, events=[])
+
+
+def test_entries_from_before_openings_read_as_opened_by_the_first_submitter(
+    chain: Chain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened(chain, UCR)
+    append_events(client=chain.client("cn-trader"), ucr=UCR, events=loading())
+    view = consignment_view(client=chain.client(), ucr=UCR)
+    assert not view.legacy
+    assert view.parties == {chain.client("cn-trader").address: "opener"}
+    # the same entry on a registry that kept no opening (a chain of an earlier version)
+    never = view.record.model_copy(
+        update={"origin": "", "destination": "", "opener": None, "opening": 0, "open": False}
+    )
+    monkeypatch.setattr(EvidenceRegistryBinding, "consignment", lambda self, c: never)
+    monkeypatch.setattr(EvidenceRegistryBinding, "changes", lambda self, c: [])
+    legacy = consignment_view(client=chain.client(), ucr=UCR)
+    assert legacy.legacy
+    assert (legacy.record.opener, legacy.record.origin) == (chain.client("cn-trader").address, "CN")
+    assert legacy.parties == {chain.client("cn-trader").address: "opener"}
