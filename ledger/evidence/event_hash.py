@@ -14,7 +14,9 @@ from the document as submitted, or the event is refused with the reason; never a
 How we call it, and why:
 
 - The event is validated against the EPCIS 2.0 JSON Schema first: the reference reads a time
-  without an offset in the machine's local time zone, and quietly drops an event it cannot read.
+  without an offset in the machine's local time zone, and quietly drops an event it cannot read
+  (that event is refused, with what the reference said); text that is not Unicode (a lone
+  surrogate), which its hashing would fail on, is refused too.
 - An event is hashed on its own, inside an EPCISDocument carrying the `@context` of the
   document it came from, so that anyone holding just the event (a proof bundle) gets its hash
   back. An event given alone (not in a document) is its own document: its `@context` is the
@@ -104,6 +106,7 @@ class _ReferenceLogging:
 
     def _log(self, level: int, msg: Any, *args: Any, **kwargs: Any) -> None:
         if self.owner != threading.get_ident():
+            kwargs.setdefault("stacklevel", 3)  # names the reference's function, not ours
             logging.log(level, msg, *args, **kwargs)
         elif level >= logging.WARNING:
             self.kept.append((level, str(msg), args))

@@ -17,9 +17,25 @@ import pytest
 import ledger
 from ledger.errors import InvalidDocument, InvalidInput
 from ledger.evidence import event_hash, parse_epcis
-from tests.ledger.evidence.test_event_hash import EPCIS, receiving
 
+EPCIS = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 EX = {"ex": "https://example.org/ns/"}
+
+
+def receiving() -> dict[str, Any]:
+    """The example event of npm epcis2.js 2.7.3's README (as in test_event_hash)."""
+    return {
+        "type": "ObjectEvent",
+        "action": "OBSERVE",
+        "bizStep": "receiving",
+        "disposition": "in_progress",
+        "epcList": ["https://id.gs1.org/01/70614141123451/21/2018"],
+        "eventTime": "2021-04-04T20:33:31.116-06:00",
+        "eventTimeZoneOffset": "-06:00",
+        "readPoint": {"id": "urn:epc:id:sgln:0012345.11111.400"},
+        "bizLocation": {"id": "urn:epc:id:sgln:0012345.11111.0"},
+        "bizTransactionList": [{"type": "po", "bizTransaction": "http://transaction.acme.com/po/12345678"}],
+    }
 
 
 def document(*events: dict[str, Any], context: Any = None) -> dict[str, Any]:
@@ -182,19 +198,27 @@ def test_a_fresh_process_gets_no_log_output_and_no_logging_set_up() -> None:
     """Without logging configured, the reference's `logging.debug` would configure the root
     logger (a stderr handler for every library) and its errors would be printed."""
     script = """
-import json, logging
+import json, logging, sys
 from ledger.errors import LedgerError
 from ledger.evidence import parse_epcis
-from tests.ledger.evidence.test_reference_fidelity import document
-from tests.ledger.evidence.test_event_hash import receiving
-parse_epcis(json.dumps(document(receiving())))
+good, bad = json.loads(sys.stdin.read())
+parse_epcis(good)
 try:
-    parse_epcis(json.dumps(document({**receiving(), "ex:note": "inf"})))
+    parse_epcis(bad)
 except LedgerError as exc:
     print(type(exc).__name__)
 print(len(logging.getLogger().handlers))
 """
+    documents = [document(receiving()), document({**receiving(), "ex:note": "inf"})]
     root = str(Path(ledger.__file__).parent.parent)
     env = {**os.environ, "PYTHONPATH": root}
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=root, env=env, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        input=json.dumps(documents),
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env=env,
+        check=True,
+    )
     assert (done.stdout, done.stderr) == ("InvalidDocument\n0\n", "")
