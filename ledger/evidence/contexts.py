@@ -1,7 +1,9 @@
 """JSON-LD contexts as the ledger accepts them: the EPCIS 2.0 context URL and inline prefixes.
 
 No context is ever fetched: a context URL other than the EPCIS 2.0 one is refused, and inline
-contexts may only map prefixes to IRIs. Every prefix a key uses must be declared.
+contexts may only map prefixes to IRIs (no JSON-LD keywords such as `@vocab`). Every prefix a key
+uses must be declared. The context is the document's: an event inside a document may not have its
+own (GS1's event hash reference would hash it as a field); an event given alone may.
 """
 
 from __future__ import annotations
@@ -13,9 +15,18 @@ from typing import Any
 from ledger.errors import InvalidInput
 from ledger.evidence.vocabulary import EPCIS_CONTEXT, STANDARD_CONTEXTS
 
+EVENT_CONTEXT_REFUSED = (
+    "an event-level @context is not supported: GS1's event hash reference hashes it as a field of the event; "
+    "move the context to the document"
+)
+
 
 def resolve_contexts(document_context: Any, event_context: Any) -> list[Any]:
-    """The document's and the event's contexts as one list, each entry checked."""
+    """The context of an event as a list, each entry checked: its document's, or for an event
+    given alone its own. An event of a document with its own `@context` is refused (GS1's
+    reference would hash that context as a field, ledger.evidence.event_hash)."""
+    if document_context is not None and event_context is not None:
+        raise InvalidInput(EVENT_CONTEXT_REFUSED, path="@context")
     entries: list[Any] = []
     for given in (document_context, event_context):
         if given is None:
@@ -32,6 +43,12 @@ def resolve_contexts(document_context: Any, event_context: Any) -> list[Any]:
             ):
                 raise InvalidInput(
                     f"context entry {json.dumps(entry, ensure_ascii=False)[:80]} must map prefixes to IRIs",
+                    path="@context",
+                )
+            elif keywords := [key for key in entry if key.startswith("@")]:
+                raise InvalidInput(
+                    f"context key {keywords[0]!r}: an inline context maps prefixes to IRIs, "
+                    "JSON-LD keywords are not supported",
                     path="@context",
                 )
             if entry not in entries:

@@ -5,6 +5,10 @@ against what the ledger records: one of the four event types, a business step it
 2.0 or sanzhi's customs steps, ledger.evidence.vocabulary), sanzhi's extension fields where
 they belong (ledger.evidence.customs), and declared prefixes. An invalid input is refused with
 every problem and its JSON path, in one InvalidDocument.
+
+An event's hash is computed as it is parsed, and it must be the hash GS1's reference computes
+from the input as submitted (ledger.evidence.event_hash): in a document, an event with its own
+`@context`, or one whose hash in the document differs from its hash on its own, is refused.
 """
 
 from __future__ import annotations
@@ -13,12 +17,12 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from ledger.errors import InvalidDocument, InvalidInput
-from ledger.evidence.contexts import prefixes_of, resolve_contexts, undeclared_prefixes
+from ledger.evidence.contexts import EVENT_CONTEXT_REFUSED, prefixes_of, resolve_contexts, undeclared_prefixes
 from ledger.evidence.customs import customs_problems
-from ledger.evidence.event_hash import EventHash, event_hash
+from ledger.evidence.event_hash import EventHash, difference, document_pre_hashes, event_hash, pre_hash
 from ledger.evidence.schema import schema_problems
 from ledger.evidence.vocabulary import (
     CUSTOMS_NAMESPACE,
@@ -49,11 +53,14 @@ class EpcisEvent(BaseModel):
     context: list[Any]
     event_type: EventType
     step: Step
+    _hash: EventHash | None = PrivateAttr(default=None)  # computed once, by parse_epcis
 
     @property
     def hash(self) -> EventHash:
         """The CBV 2.0 event hash (GS1's reference implementation)."""
-        return event_hash(self.data, context=self.context)
+        if self._hash is None:
+            self._hash = event_hash(self.data, context=self.context)
+        return self._hash
 
     def to_json(self) -> dict[str, Any]:
         """The event as a standalone EPCIS 2.0 JSON-LD event (with its `@context`)."""
@@ -67,39 +74,104 @@ def parse_epcis(data: Mapping[str, Any] | str | bytes, *, source: str = "EPCIS i
         data = loads_strict(data, source=source, max_bytes=MAX_EPCIS_BYTES)
     if not isinstance(data, Mapping):
         raise InvalidInput("an EPCIS document or event is a JSON object", path="$")
+    if data.get("type") == "EPCISQueryDocument":
+        reason = "an EPCISQueryDocument is not accepted (GS1's event hash reference 1.9.3 cannot read one): "
+        raise InvalidDocument([("$.type", reason + "give its events in an EPCISDocument")])
     problems = schema_problems(data)
-    if data.get("type") == "EPCISDocument":
+    in_document = data.get("type") == "EPCISDocument"
+    contexts: list[Any] | None = None  # the document's (an event alone has its own)
+    located: list[tuple[str, Any]] = [("$", data)]
+    if in_document:
         body = data.get("epcisBody")
         raw_events = body.get("eventList") if isinstance(body, Mapping) else None
         located = [(f"$.epcisBody.eventList[{i}]", e) for i, e in enumerate(raw_events or [])]
-        document_context = data.get("@context")
-    else:
-        located = [("$", data)]
-        document_context = None
-    events: list[EpcisEvent] = []
+        try:
+            contexts = resolve_contexts(data.get("@context"), None)
+        except InvalidInput as exc:
+            problems.extend(_located(exc, "$"))
+            located = []
+    events: list[tuple[str, EpcisEvent]] = []
     for path, raw in located:
         if not isinstance(raw, Mapping):
             continue  # the schema reported it
         try:
-            event = _event(raw, document_context, path)
-        except InvalidDocument as exc:
-            problems.extend(exc.problems)
+            event = _event(raw, contexts, path)
         except InvalidInput as exc:
-            where = exc.path or path
-            problems.append((where if where.startswith("$") else f"{path}.{where}", exc.reason))
+            problems.extend(_located(exc, path))
         else:
-            events.append(event)
+            events.append((path, event))
+    if not problems:
+        problems.extend(_hash_problems(data if in_document else None, events))
     if problems:
         raise InvalidDocument(sorted(dict.fromkeys(problems), key=lambda problem: problem[0]))
-    return events
+    return [event for _, event in events]
 
 
-def _event(raw: Mapping[str, Any], document_context: Any, path: str) -> EpcisEvent:
-    contexts = resolve_contexts(document_context, raw.get("@context"))
+def _hash_problems(document: Mapping[str, Any] | None, events: list[tuple[str, EpcisEvent]]) -> list[tuple[str, str]]:
+    """Hash every event on its own (what is recorded, and what anyone holding the event gets);
+    for a document, check each against the reference's hash of it in the document as submitted."""
+    problems: list[tuple[str, str]] = []
+    try:
+        submitted = document_pre_hashes(document) if document is not None else None
+    except InvalidInput as exc:
+        return _located(exc, "$")
+    for index, (path, event) in enumerate(events):
+        try:
+            alone = pre_hash(event.data, context=event.context, validate=False)
+        except InvalidInput as exc:
+            problems.extend(_located(exc, path))
+            continue
+        theirs = submitted[index] if submitted is not None else alone
+        if isinstance(theirs, InvalidInput):
+            problems.extend(_located(theirs, path))
+        elif theirs != alone:
+            problems.append(
+                (
+                    path,
+                    "GS1's event hash reference hashes this event differently in this document than on its own "
+                    f"({difference(alone, theirs)}), so its id would depend on the rest of the document: "
+                    + _difference_hint(document),
+                )
+            )
+        else:
+            event._hash = EventHash.of_pre_hash(alone)
+    return problems
+
+
+def _difference_hint(document: Mapping[str, Any] | None) -> str:
+    context = (document or {}).get("@context")
+    if context != EPCIS_CONTEXT and not (isinstance(context, list) and any(isinstance(c, str) for c in context)):
+        return "the document's @context must be the EPCIS 2.0 context URL or a list including it"
+    return (
+        "a bare word naming a CBV value used elsewhere in the document is read as that value there; "
+        "write the value as its full IRI, or give the event in a document of its own"
+    )
+
+
+def _located(error: InvalidInput, path: str) -> list[tuple[str, str]]:
+    """An error's problems, with paths from the root of the input (`path`: the event's)."""
+    if isinstance(error, InvalidDocument):
+        return error.problems
+    where = error.path or path
+    return [(where if where.startswith("$") else f"{path}.{where}", error.reason)]
+
+
+def _event(raw: Mapping[str, Any], document_contexts: list[Any] | None, path: str) -> EpcisEvent:
+    """One event, checked: `document_contexts` are its document's, None for an event alone."""
+    problems: list[tuple[str, str]] = []
+    if document_contexts is None:
+        contexts = resolve_contexts(None, raw.get("@context"))
+    else:
+        contexts = document_contexts
+        if "@context" in raw:
+            problems.append((f"{path}.@context", EVENT_CONTEXT_REFUSED))
     prefixes = prefixes_of(contexts)
     data = {key: value for key, value in raw.items() if key != "@context"}
-    problems = [(path + where[1:], reason) for where, reason in undeclared_prefixes(data, prefixes)]
-    event_type, step = classify(data, prefixes, path=path)
+    problems.extend((path + where[1:], reason) for where, reason in undeclared_prefixes(data, prefixes))
+    try:
+        event_type, step = classify(data, prefixes, path=path)
+    except InvalidInput as exc:
+        raise InvalidDocument([*problems, *_located(exc, path)]) from None
     problems.extend((path + where, reason) for where, reason in customs_problems(step, data, prefixes))
     if step is Step.ADVANCE_DECLARATION_FILED and not data.get("bizTransactionList"):
         problems.append((f"{path}.bizTransactionList", "an advance declaration names its declaration here"))
