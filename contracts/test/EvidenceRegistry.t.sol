@@ -3,7 +3,6 @@ pragma solidity 0.8.30;
 
 import {EvidenceRegistryBaseTest} from "./EvidenceRegistryBaseTest.sol";
 import {IEvidenceRegistry} from "../src/interfaces/IEvidenceRegistry.sol";
-import {IOracleQuorum} from "../src/interfaces/IOracleQuorum.sol";
 
 contract EvidenceRegistry_constructor_Test is EvidenceRegistryBaseTest {
     function test_Constants() public view {
@@ -17,20 +16,25 @@ contract EvidenceRegistry_constructor_Test is EvidenceRegistryBaseTest {
         assertEq(registry.FIRST_DECISION_STEP(), 256, "first decision step");
         assertEq(registry.MAX_EVENT_TYPE(), 3, "max event type");
         assertEq(registry.MAX_SIGNATURES(), 16, "max signatures");
+        assertEq(registry.MAX_PARTIES(), 32, "max parties");
+        assertEq(registry.SIDE_PARTY(), SIDE_PARTY, "side party");
+        assertEq(registry.SIDE_EXPORT(), SIDE_EXPORT, "side export");
+        assertEq(registry.SIDE_IMPORT(), SIDE_IMPORT, "side import");
+        assertEq(registry.OPENER_ROLE_NAME(), OPENER, "opener role");
     }
 
     function test_TypeHashes() public view {
         assertEq(
             registry.EVIDENCE_ENTRY_TYPEHASH(),
             keccak256(
-                "EvidenceEntry(bytes32 consignment,bytes32 eventHash,uint16 step,uint8 eventType,bool correction,bytes32 documentHash,bytes cid,bytes32[] parents)"
+                "EvidenceEntry(bytes32 consignment,bytes32 eventHash,uint16 step,uint8 eventType,bool correction,bytes32 declaration,bytes32 documentHash,bytes cid,bytes32[] parents)"
             ),
             "entry"
         );
         assertEq(
             registry.EVIDENCE_BATCH_TYPEHASH(),
             keccak256(
-                "EvidenceBatch(bytes32 member,EvidenceEntry[] entries,uint256 nonce,uint64 deadline)EvidenceEntry(bytes32 consignment,bytes32 eventHash,uint16 step,uint8 eventType,bool correction,bytes32 documentHash,bytes cid,bytes32[] parents)"
+                "EvidenceBatch(bytes32 member,EvidenceEntry[] entries,uint256 nonce,uint64 deadline)EvidenceEntry(bytes32 consignment,bytes32 eventHash,uint16 step,uint8 eventType,bool correction,bytes32 declaration,bytes32 documentHash,bytes cid,bytes32[] parents)"
             ),
             "batch"
         );
@@ -43,7 +47,7 @@ contract EvidenceRegistry_constructor_Test is EvidenceRegistryBaseTest {
                     "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
                 ),
                 keccak256("sanzhi EvidenceRegistry"),
-                keccak256("1"),
+                keccak256("2"),
                 block.chainid,
                 address(registry)
             )
@@ -52,7 +56,14 @@ contract EvidenceRegistry_constructor_Test is EvidenceRegistryBaseTest {
     }
 
     function test_StartsEmpty() public view {
-        (uint64 seq, bytes32 link) = _head(UCR_A);
+        bytes32 never = keccak256("6CN123456789-SG-9999");
+        (uint64 seq, bytes32 link) = _head(never);
+        assertEq(seq, 0, "seq");
+        assertEq(link, bytes32(0), "link");
+        assertEq(registry.consignmentOf(never).opening, 0, "never opened");
+        assertFalse(registry.consignmentOf(never).open, "not open");
+        // opened in setUp, nothing appended yet
+        (seq, link) = _head(UCR_A);
         assertEq(seq, 0, "seq");
         assertEq(link, bytes32(0), "link");
         assertEq(registry.oracleQuorum(CN), 1, "default quorum");
@@ -62,8 +73,8 @@ contract EvidenceRegistry_constructor_Test is EvidenceRegistryBaseTest {
 contract EvidenceRegistry_appendEvents_Test is EvidenceRegistryBaseTest {
     function test_AppendsFirstEntry() public {
         IEvidenceRegistry.EvidenceEntry memory e = _entry(UCR_A, _event(1), LOADED);
-        bytes32 link = _link(_firstLink(e), 1, e, CN, cnTrader, _now());
-        _expectAppended(e, CN, 1, link);
+        bytes32 link = _link(_firstLink(e), 1, e, SIDE_PARTY, CN, cnTrader, _now());
+        _expectAppended(e, CN, SIDE_PARTY, 1, link);
         _append(cnTrader, _one(e));
         (uint64 seq, bytes32 stored) = _head(UCR_A);
         assertEq(seq, 1, "seq");
@@ -74,12 +85,12 @@ contract EvidenceRegistry_appendEvents_Test is EvidenceRegistryBaseTest {
 
     function test_ChainsEntriesOfOneBatchInOrder() public {
         IEvidenceRegistry.EvidenceEntry[] memory entries = _run(UCR_A, 1, 3);
-        bytes32 l1 = _link(_firstLink(entries[0]), 1, entries[0], CN, cnTrader, _now());
-        bytes32 l2 = _link(uint192(uint256(l1)), 2, entries[1], CN, cnTrader, _now());
-        bytes32 l3 = _link(uint192(uint256(l2)), 3, entries[2], CN, cnTrader, _now());
-        _expectAppended(entries[0], CN, 1, l1);
-        _expectAppended(entries[1], CN, 2, l2);
-        _expectAppended(entries[2], CN, 3, l3);
+        bytes32 l1 = _link(_firstLink(entries[0]), 1, entries[0], SIDE_PARTY, CN, cnTrader, _now());
+        bytes32 l2 = _link(uint192(uint256(l1)), 2, entries[1], SIDE_PARTY, CN, cnTrader, _now());
+        bytes32 l3 = _link(uint192(uint256(l2)), 3, entries[2], SIDE_PARTY, CN, cnTrader, _now());
+        _expectAppended(entries[0], CN, SIDE_PARTY, 1, l1);
+        _expectAppended(entries[1], CN, SIDE_PARTY, 2, l2);
+        _expectAppended(entries[2], CN, SIDE_PARTY, 3, l3);
         _append(cnTrader, entries);
         (uint64 seq, bytes32 link) = _head(UCR_A);
         assertEq(seq, 3, "seq");
@@ -90,10 +101,10 @@ contract EvidenceRegistry_appendEvents_Test is EvidenceRegistryBaseTest {
         IEvidenceRegistry.EvidenceEntry memory a = _entry(UCR_A, _event(1), LOADED);
         IEvidenceRegistry.EvidenceEntry memory b = _entry(UCR_A, _event(2), 20);
         _append(cnTrader, _one(a));
-        bytes32 l1 = _link(_firstLink(a), 1, a, CN, cnTrader, _now());
+        bytes32 l1 = _link(_firstLink(a), 1, a, SIDE_PARTY, CN, cnTrader, _now());
         vm.warp(block.timestamp + 3 days);
-        bytes32 l2 = _link(uint192(uint256(l1)), 2, b, SG, sgOps, _now());
-        _expectAppended(b, SG, 2, l2);
+        bytes32 l2 = _link(uint192(uint256(l1)), 2, b, SIDE_IMPORT, SG, sgOps, _now());
+        _expectAppended(b, SG, SIDE_IMPORT, 2, l2);
         _append(sgOps, _one(b));
         (uint64 seq, bytes32 link) = _head(UCR_A);
         assertEq(seq, 2, "seq");
@@ -107,14 +118,14 @@ contract EvidenceRegistry_appendEvents_Test is EvidenceRegistryBaseTest {
         entries[1] = _entry(UCR_B, _event(2), LOADED);
         entries[2] = _entry(UCR_B, _event(3), LOADED);
         entries[3] = _entry(UCR_A, _event(4), LOADED);
-        bytes32 a1 = _link(_firstLink(entries[0]), 1, entries[0], CN, cnTrader, _now());
-        bytes32 b1 = _link(_firstLink(entries[1]), 1, entries[1], CN, cnTrader, _now());
-        bytes32 b2 = _link(uint192(uint256(b1)), 2, entries[2], CN, cnTrader, _now());
-        bytes32 a2 = _link(uint192(uint256(a1)), 2, entries[3], CN, cnTrader, _now());
-        _expectAppended(entries[0], CN, 1, a1);
-        _expectAppended(entries[1], CN, 1, b1);
-        _expectAppended(entries[2], CN, 2, b2);
-        _expectAppended(entries[3], CN, 2, a2);
+        bytes32 a1 = _link(_firstLink(entries[0]), 1, entries[0], SIDE_PARTY, CN, cnTrader, _now());
+        bytes32 b1 = _link(_firstLink(entries[1]), 1, entries[1], SIDE_PARTY, CN, cnTrader, _now());
+        bytes32 b2 = _link(uint192(uint256(b1)), 2, entries[2], SIDE_PARTY, CN, cnTrader, _now());
+        bytes32 a2 = _link(uint192(uint256(a1)), 2, entries[3], SIDE_PARTY, CN, cnTrader, _now());
+        _expectAppended(entries[0], CN, SIDE_PARTY, 1, a1);
+        _expectAppended(entries[1], CN, SIDE_PARTY, 1, b1);
+        _expectAppended(entries[2], CN, SIDE_PARTY, 2, b2);
+        _expectAppended(entries[3], CN, SIDE_PARTY, 2, a2);
         _append(cnTrader, entries);
         (uint64 seq, bytes32 link) = _head(UCR_A);
         assertEq(seq, 2, "A seq");
@@ -126,19 +137,21 @@ contract EvidenceRegistry_appendEvents_Test is EvidenceRegistryBaseTest {
 
     function test_CustomsKeyRecordsObservation() public {
         IEvidenceRegistry.EvidenceEntry memory e = _entry(UCR_A, _event(1), 200);
-        _expectAppended(e, SG, 1, _link(_firstLink(e), 1, e, SG, sgOps, _now()));
+        _expectAppended(
+            e, SG, SIDE_IMPORT, 1, _link(_firstLink(e), 1, e, SIDE_IMPORT, SG, sgOps, _now())
+        );
         _append(sgOps, _one(e));
     }
 
     function test_CorrectionOfAParent() public {
         IEvidenceRegistry.EvidenceEntry memory first = _entry(UCR_A, _event(1), LOADED);
         _append(cnTrader, _one(first));
-        bytes32 l1 = _link(_firstLink(first), 1, first, CN, cnTrader, _now());
+        bytes32 l1 = _link(_firstLink(first), 1, first, SIDE_PARTY, CN, cnTrader, _now());
         IEvidenceRegistry.EvidenceEntry memory fix = _entry(UCR_A, _event(2), LOADED);
         fix.correction = true;
         fix.parents = _parents(l1);
-        bytes32 l2 = _link(uint192(uint256(l1)), 2, fix, CN, cnTrader, _now());
-        _expectAppended(fix, CN, 2, l2);
+        bytes32 l2 = _link(uint192(uint256(l1)), 2, fix, SIDE_PARTY, CN, cnTrader, _now());
+        _expectAppended(fix, CN, SIDE_PARTY, 2, l2);
         _append(cnTrader, _one(fix));
         (, bytes32 link) = _head(UCR_A);
         assertEq(link, _low(l2), "head");
@@ -149,7 +162,9 @@ contract EvidenceRegistry_appendEvents_Test is EvidenceRegistryBaseTest {
         e.documentHash = bytes32(0);
         e.cid = "";
         e.eventType = TRANSFORMATION;
-        _expectAppended(e, CN, 1, _link(_firstLink(e), 1, e, CN, cnTrader, _now()));
+        _expectAppended(
+            e, CN, SIDE_PARTY, 1, _link(_firstLink(e), 1, e, SIDE_PARTY, CN, cnTrader, _now())
+        );
         _append(cnTrader, _one(e));
     }
 
@@ -166,7 +181,9 @@ contract EvidenceRegistry_appendEvents_Test is EvidenceRegistryBaseTest {
         last.step = 255;
         uint192 prev = uint192(uint256(UCR_A));
         for (uint256 i = 0; i < MAX_BATCH; ++i) {
-            prev = uint192(uint256(_link(prev, uint64(i + 1), entries[i], CN, cnTrader, _now())));
+            prev = uint192(
+                uint256(_link(prev, uint64(i + 1), entries[i], SIDE_PARTY, CN, cnTrader, _now()))
+            );
         }
         _append(cnTrader, entries);
         (uint64 seq, bytes32 link) = _head(UCR_A);
@@ -184,10 +201,14 @@ contract EvidenceRegistry_appendEvents_Test is EvidenceRegistryBaseTest {
         }
         entries[0].parents = _parents(keccak256("p"));
         entries[1].cid = hex"aa";
-        bytes32 l1 = _link(_firstLink(entries[0]), 1, entries[0], CN, cnTrader, _now());
-        _expectAppended(entries[0], CN, 1, l1);
+        bytes32 l1 = _link(_firstLink(entries[0]), 1, entries[0], SIDE_PARTY, CN, cnTrader, _now());
+        _expectAppended(entries[0], CN, SIDE_PARTY, 1, l1);
         _expectAppended(
-            entries[1], CN, 2, _link(uint192(uint256(l1)), 2, entries[1], CN, cnTrader, _now())
+            entries[1],
+            CN,
+            SIDE_PARTY,
+            2,
+            _link(uint192(uint256(l1)), 2, entries[1], SIDE_PARTY, CN, cnTrader, _now())
         );
         _append(cnTrader, entries);
     }
@@ -336,6 +357,7 @@ contract EvidenceRegistry_appendEvents_Test is EvidenceRegistryBaseTest {
         uint256 n = bound(count, 1, 40);
         uint256 cut = bound(split, 0, n);
         bytes32[3] memory ucrs = [UCR_A, UCR_B, keccak256("6CN123456789-SG-0003")];
+        _open(ucrs[2]);
         // each consignment's first entry links to the consignment id's 192 low bits
         uint192[3] memory prev =
             [uint192(uint256(ucrs[0])), uint192(uint256(ucrs[1])), uint192(uint256(ucrs[2]))];
@@ -379,145 +401,10 @@ contract EvidenceRegistry_appendEvents_Test is EvidenceRegistryBaseTest {
             batch[i - from] = entries[i];
             uint256 c = which[i];
             ++seqs[c];
-            bytes32 link = _link(prev[c], seqs[c], entries[i], CN, cnTrader, _now());
+            bytes32 link = _link(prev[c], seqs[c], entries[i], SIDE_PARTY, CN, cnTrader, _now());
             prev[c] = uint192(uint256(link));
-            _expectAppended(entries[i], CN, seqs[c], link);
+            _expectAppended(entries[i], CN, SIDE_PARTY, seqs[c], link);
         }
         _append(cnTrader, batch);
-    }
-}
-
-/// @notice Who may call what: every role against appendEvents and submitDecisions.
-contract EvidenceRegistry_roles_Test is EvidenceRegistryBaseTest {
-    address internal thTrader = _actor("th-trader");
-    address internal thOracle = _actor("th-oracle");
-    uint256 internal constant NONCE = 7;
-
-    function setUp() public override {
-        super.setUp();
-        _addTh();
-        _accredit(thCustoms, thTrader, TRADE_ROLE, bytes32(0));
-        _accredit(thCustoms, thOracle, ORACLE_ROLE, bytes32(0));
-        _removeTh();
-    }
-
-    function test_TradeAndCustomsKeys_MayAppend() public {
-        _append(cnTrader, _one(_entry(UCR_A, _event(1), LOADED)));
-        _append(cnOps, _one(_entry(UCR_A, _event(2), LOADED)));
-        _append(sgTrader, _one(_entry(UCR_A, _event(3), LOADED)));
-        _append(sgOps, _one(_entry(UCR_A, _event(4), LOADED)));
-        (uint64 seq,) = _head(UCR_A);
-        assertEq(seq, 4, "four keys appended");
-    }
-
-    function test_RevertWhen_NotAccredited_Append() public {
-        address[5] memory callers = [cnIssuer, cnOracle, cnAuditor, stranger, thTrader];
-        for (uint256 i = 0; i < callers.length; ++i) {
-            vm.expectRevert(
-                abi.encodeWithSelector(
-                    IEvidenceRegistry.EvidenceRegistryNotAccredited.selector, callers[i]
-                )
-            );
-            _append(callers[i], _one(_entry(UCR_A, _event(1), LOADED)));
-        }
-    }
-
-    function test_RevertWhen_MemberAdmin_Append() public {
-        // Even with an accreditation of its own: governance keys do not operate.
-        _accredit(cnCustoms, cnCustoms, TRADE_ROLE, bytes32(0));
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IEvidenceRegistry.EvidenceRegistryAdminNotOperator.selector, cnCustoms, CN
-            )
-        );
-        _append(cnCustoms, _one(_entry(UCR_A, _event(1), LOADED)));
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IEvidenceRegistry.EvidenceRegistryAdminNotOperator.selector, sgCustoms, SG
-            )
-        );
-        _append(sgCustoms, _one(_entry(UCR_A, _event(1), LOADED)));
-    }
-
-    function test_RevertWhen_TradeKeyWithdrawn_Append() public {
-        vm.prank(cnCustoms);
-        consortium.withdraw(cnTrader, TRADE_ROLE, bytes32(0));
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IEvidenceRegistry.EvidenceRegistryNotAccredited.selector, cnTrader
-            )
-        );
-        _append(cnTrader, _one(_entry(UCR_A, _event(1), LOADED)));
-    }
-
-    /// @dev Only oracles of the member sign decisions; any account may send them.
-    function test_QuorumOfOracles_MaySubmit_AnySender() public {
-        IEvidenceRegistry.EvidenceEntry[] memory entries = _one(_entry(UCR_A, _event(1), RELEASED));
-        address[4] memory senders = [stranger, cnTrader, cnCustoms, sgOracle];
-        for (uint256 i = 0; i < senders.length; ++i) {
-            vm.prank(senders[i]);
-            registry.submitDecisions(CN, entries, NONCE + i, _now(), _resign(entries, i));
-        }
-        (uint64 seq,) = _head(UCR_A);
-        assertEq(seq, 4, "every sender");
-    }
-
-    function test_RevertWhen_SignerNotOracle_Submit() public {
-        string[7] memory names = [
-            "cn-issuer", "cn-auditor", "cn-customs", "stranger", "cn-trader", "cn-ops", "th-oracle"
-        ];
-        IEvidenceRegistry.EvidenceEntry[] memory entries = _one(_entry(UCR_A, _event(1), RELEASED));
-        for (uint256 i = 0; i < names.length; ++i) {
-            bytes[] memory sigs = _signAll(_names(names[i]), CN, entries, NONCE, _now());
-            vm.expectRevert(
-                abi.encodeWithSelector(
-                    IOracleQuorum.OracleQuorumNotOracle.selector, _actor(names[i]), CN
-                )
-            );
-            registry.submitDecisions(CN, entries, NONCE, _now(), sigs);
-        }
-    }
-
-    function test_RevertWhen_OracleOfRemovedMember_Submit() public {
-        IEvidenceRegistry.EvidenceEntry[] memory entries = _one(_entry(UCR_A, _event(1), RELEASED));
-        bytes[] memory sigs = _signAll(_names("th-oracle"), TH, entries, NONCE, _now());
-        vm.expectRevert(
-            abi.encodeWithSelector(IOracleQuorum.OracleQuorumNotOracle.selector, thOracle, TH)
-        );
-        registry.submitDecisions(TH, entries, NONCE, _now(), sigs);
-    }
-
-    function test_RevertWhen_OracleOfOtherMember_Submit() public {
-        IEvidenceRegistry.EvidenceEntry[] memory entries = _one(_entry(UCR_A, _event(1), RELEASED));
-        bytes[] memory sigs = _signAll(_names("sg-oracle"), CN, entries, NONCE, _now());
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IOracleQuorum.OracleQuorumOracleOfOtherMember.selector, sgOracle, SG, CN
-            )
-        );
-        registry.submitDecisions(CN, entries, NONCE, _now(), sigs);
-    }
-
-    function test_SetOracleQuorum_OnlyMemberAdmin() public {
-        address[7] memory callers =
-            [cnIssuer, cnOracle, cnAuditor, stranger, thTrader, cnTrader, cnOps];
-        for (uint256 i = 0; i < callers.length; ++i) {
-            vm.expectRevert(
-                abi.encodeWithSelector(
-                    IOracleQuorum.OracleQuorumNotMemberAdmin.selector, callers[i]
-                )
-            );
-            _quorum(callers[i], 2);
-        }
-        _quorum(cnCustoms, 2);
-        assertEq(registry.oracleQuorum(CN), 2, "admin sets");
-    }
-
-    function _resign(IEvidenceRegistry.EvidenceEntry[] memory entries, uint256 i)
-        internal
-        view
-        returns (bytes[] memory)
-    {
-        return _signAll(_names("cn-oracle"), CN, entries, NONCE + i, _now());
     }
 }

@@ -5,10 +5,61 @@ import {BaseTest} from "./BaseTest.sol";
 import {EvidenceRegistry} from "../src/EvidenceRegistry.sol";
 import {IEvidenceRegistry} from "../src/interfaces/IEvidenceRegistry.sol";
 
+/// @notice Links recomputed for the tests, independently of the contract's two-part encoding.
+library EvidenceLinks {
+    /// @dev The fourteen values a link hashes, in their order. All static: abi.encode of this
+    /// struct is abi.encode of the fourteen values.
+    struct LinkFields {
+        uint192 prevLink;
+        uint64 seq;
+        bytes32 eventHash;
+        uint16 step;
+        uint8 eventType;
+        bool correction;
+        bytes32 declaration;
+        uint8 side;
+        bytes32 documentHash;
+        bytes32 cidHash;
+        bytes32 parentsHash;
+        bytes32 member;
+        address submitter;
+        uint64 timestamp;
+    }
+
+    /// @dev The link, by the formula of the interface, as one abi.encode of the fourteen values.
+    function link(
+        uint192 prevLink,
+        uint64 seq,
+        IEvidenceRegistry.EvidenceEntry memory e,
+        uint8 side,
+        bytes32 member,
+        address submitter,
+        uint64 timestamp
+    ) internal pure returns (bytes32) {
+        LinkFields memory f;
+        f.prevLink = prevLink;
+        f.seq = seq;
+        f.eventHash = e.eventHash;
+        f.step = e.step;
+        f.eventType = e.eventType;
+        f.correction = e.correction;
+        f.declaration = e.declaration;
+        f.side = side;
+        f.documentHash = e.documentHash;
+        f.cidHash = keccak256(e.cid);
+        f.parentsHash = keccak256(abi.encodePacked(e.parents));
+        f.member = member;
+        f.submitter = submitter;
+        f.timestamp = timestamp;
+        return keccak256(abi.encode(f));
+    }
+}
+
 /// @notice EvidenceRegistry on the CN+SG consortium with, per member, a trade party key
 /// (TRADE_ROLE) and a customs key (CUSTOMS_ROLE); three CN oracles and one SG oracle; a CN
-/// issuer and a CN auditor. Links are recomputed here with abi.encode, independently of the
-/// contract's assembly.
+/// issuer and a CN auditor. UCR_A and UCR_B are open from CN (origin) to SG (destination), opened
+/// by the CN trade key with the SG trade key as a party. Links are recomputed here with one
+/// abi.encode of the fourteen values, independently of the contract's two-part encoding.
 abstract contract EvidenceRegistryBaseTest is BaseTest {
     bytes32 internal constant TRADE_ROLE = keccak256("TRADE_ROLE");
     bytes32 internal constant CUSTOMS_ROLE = keccak256("CUSTOMS_ROLE");
@@ -23,6 +74,13 @@ abstract contract EvidenceRegistryBaseTest is BaseTest {
     uint16 internal constant RELEASED = 300; // a customs decision step code
     uint8 internal constant OBJECT = 0;
     uint8 internal constant TRANSFORMATION = 3;
+    uint8 internal constant SIDE_PARTY = 0;
+    uint8 internal constant SIDE_EXPORT = 1;
+    uint8 internal constant SIDE_IMPORT = 2;
+    bytes32 internal constant OPENER = bytes32("opener");
+    bytes32 internal constant CONSIGNEE = bytes32("consignee");
+    /// @dev keccak256 of a declaration id, for decisions.
+    bytes32 internal constant DECLARATION = keccak256("EX-CN-2026-000001");
 
     bytes32 internal constant UCR_A = keccak256("6CN123456789-SG-0001");
     bytes32 internal constant UCR_B = keccak256("6CN123456789-SG-0002");
@@ -39,6 +97,8 @@ abstract contract EvidenceRegistryBaseTest is BaseTest {
     address internal cnOracle3 = _actor("cn-oracle-3");
 
     EvidenceRegistry internal registry;
+    /// @dev The oracle nonce of the next `_submitAs`.
+    uint256 internal nextNonce = 1_000_000;
 
     function setUp() public virtual override {
         super.setUp();
@@ -53,6 +113,37 @@ abstract contract EvidenceRegistryBaseTest is BaseTest {
         _accredit(sgCustoms, sgOracle, ORACLE_ROLE, bytes32(0));
         _accredit(cnCustoms, cnIssuer, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN);
         _accredit(cnCustoms, cnAuditor, AUDITOR_ROLE, bytes32(0));
+        _open(UCR_A);
+        _open(UCR_B);
+    }
+
+    /// @dev Open `consignment` from CN to SG by the CN trade key, the SG trade key a party.
+    function _open(bytes32 consignment) internal {
+        _openBy(cnTrader, consignment, CN, SG, _party(sgTrader, CONSIGNEE));
+    }
+
+    function _openBy(
+        address opener,
+        bytes32 consignment,
+        bytes32 origin,
+        bytes32 destination,
+        IEvidenceRegistry.Party[] memory parties
+    ) internal {
+        vm.prank(opener);
+        registry.openConsignment(consignment, origin, destination, parties);
+    }
+
+    function _party(address account, bytes32 role)
+        internal
+        pure
+        returns (IEvidenceRegistry.Party[] memory parties)
+    {
+        parties = new IEvidenceRegistry.Party[](1);
+        parties[0] = IEvidenceRegistry.Party(account, role);
+    }
+
+    function _noParties() internal pure returns (IEvidenceRegistry.Party[] memory) {
+        return new IEvidenceRegistry.Party[](0);
     }
 
     function _now() internal view returns (uint64) {
@@ -71,6 +162,16 @@ abstract contract EvidenceRegistryBaseTest is BaseTest {
         e.eventType = OBJECT;
         e.documentHash = DOCUMENT;
         e.cid = CID;
+    }
+
+    /// @dev A decision entry of `consignment` on DECLARATION (see `_entry`).
+    function _decision(bytes32 consignment, bytes32 eventHash, uint16 step)
+        internal
+        pure
+        returns (IEvidenceRegistry.EvidenceEntry memory e)
+    {
+        e = _entry(consignment, eventHash, step);
+        e.declaration = DECLARATION;
     }
 
     function _one(IEvidenceRegistry.EvidenceEntry memory e)
@@ -110,31 +211,17 @@ abstract contract EvidenceRegistryBaseTest is BaseTest {
         return uint192(uint256(e.consignment));
     }
 
-    /// @dev The link, by the formula of the interface, written out with abi.encode.
+    /// @dev The link, by the formula of the interface (see EvidenceLinks).
     function _link(
         uint192 prevLink,
         uint64 seq,
         IEvidenceRegistry.EvidenceEntry memory e,
+        uint8 side,
         bytes32 member,
         address submitter,
         uint64 timestamp
     ) internal pure returns (bytes32) {
-        return keccak256(
-            abi.encode(
-                prevLink,
-                seq,
-                e.eventHash,
-                e.step,
-                e.eventType,
-                e.correction,
-                e.documentHash,
-                keccak256(e.cid),
-                keccak256(abi.encodePacked(e.parents)),
-                member,
-                submitter,
-                timestamp
-            )
-        );
+        return EvidenceLinks.link(prevLink, seq, e, side, member, submitter, timestamp);
     }
 
     /// @dev The head link as stored and returned: the 192 low bits, zero-extended.
@@ -142,23 +229,41 @@ abstract contract EvidenceRegistryBaseTest is BaseTest {
         return bytes32(uint256(uint192(uint256(link))));
     }
 
-    /// @dev Expect the EvidenceAppended event of `e` as entry `seq` with link `link`.
+    /// @dev What EvidenceAppended says besides the entry.
+    struct Appended {
+        bytes32 member;
+        uint8 side;
+        uint64 seq;
+        bytes32 link;
+    }
+
+    /// @dev Expect the EvidenceAppended event of `e` for `member` on `side` as entry `seq` with
+    /// link `link`.
     function _expectAppended(
         IEvidenceRegistry.EvidenceEntry memory e,
         bytes32 member,
+        uint8 side,
         uint64 seq,
         bytes32 link
     ) internal {
         vm.expectEmit(address(registry));
+        _emitAppended(Appended(member, side, seq, link), e);
+    }
+
+    /// @dev The event's thirteen values in one emit (two memory arguments: thirteen values and
+    /// their sources would not fit the stack otherwise).
+    function _emitAppended(Appended memory a, IEvidenceRegistry.EvidenceEntry memory e) private {
         emit IEvidenceRegistry.EvidenceAppended(
             e.consignment,
             e.eventHash,
-            member,
-            seq,
-            link,
+            a.member,
+            a.seq,
+            a.link,
             e.step,
             e.eventType,
             e.correction,
+            e.declaration,
+            a.side,
             e.documentHash,
             e.cid,
             e.parents
@@ -174,7 +279,6 @@ abstract contract EvidenceRegistryBaseTest is BaseTest {
         return registry.head(consignment);
     }
 
-    /// @dev A 65-byte signature by the actor `name` over `digest`.
     /// @dev Signatures by the actors `names` over the digest of a submitDecisions call.
     function _signAll(
         string[] memory names,
@@ -188,6 +292,37 @@ abstract contract EvidenceRegistryBaseTest is BaseTest {
         for (uint256 i = 0; i < names.length; ++i) {
             sigs[i] = _sign(names[i], digest);
         }
+    }
+
+    /// @dev Signatures by the oracle `oracle` over `entries` of `member`, for the next
+    /// `_submitAs` (nonce `nextNonce`, deadline now).
+    function _sigsFor(
+        string memory oracle,
+        bytes32 member,
+        IEvidenceRegistry.EvidenceEntry[] memory entries
+    ) internal view returns (bytes[] memory) {
+        return _signAll(_names(oracle), member, entries, nextNonce, _now());
+    }
+
+    /// @dev Send `entries` of `member` with `sigs` (from `_sigsFor`) as `sender`.
+    function _submitAs(
+        address sender,
+        bytes32 member,
+        IEvidenceRegistry.EvidenceEntry[] memory entries,
+        bytes[] memory sigs
+    ) internal {
+        vm.prank(sender);
+        registry.submitDecisions(member, entries, nextNonce++, _now(), sigs);
+    }
+
+    /// @dev `entries` of `member`, signed by its oracle `oracle`, sent by `sender`.
+    function _decide(
+        address sender,
+        string memory oracle,
+        bytes32 member,
+        IEvidenceRegistry.EvidenceEntry[] memory entries
+    ) internal {
+        _submitAs(sender, member, entries, _sigsFor(oracle, member, entries));
     }
 
     function _names(string memory a) internal pure returns (string[] memory n) {

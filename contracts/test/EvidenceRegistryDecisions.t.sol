@@ -14,9 +14,9 @@ contract EvidenceRegistry_submitDecisions_Test is EvidenceRegistryBaseTest {
     function setUp() public override {
         super.setUp();
         deadline = _now() + 1 hours;
-        entries.push(_entry(UCR_A, _event(1), RELEASED));
-        entries.push(_entry(UCR_A, _event(2), 301));
-        entries.push(_entry(UCR_B, _event(3), RELEASED));
+        entries.push(_decision(UCR_A, _event(1), RELEASED));
+        entries.push(_decision(UCR_A, _event(2), 301));
+        entries.push(_decision(UCR_B, _event(3), RELEASED));
     }
 
     function _submit(bytes[] memory sigs) internal {
@@ -30,14 +30,14 @@ contract EvidenceRegistry_submitDecisions_Test is EvidenceRegistryBaseTest {
     function test_OneOracle_DefaultQuorum_SenderIsSubmitter() public {
         bytes[] memory sigs = _sigs(_names("cn-oracle"));
         bytes32 digest = registry.decisionsDigest(CN, entries, NONCE, deadline);
-        bytes32 a1 = _link(_firstLink(entries[0]), 1, entries[0], CN, stranger, _now());
-        bytes32 a2 = _link(uint192(uint256(a1)), 2, entries[1], CN, stranger, _now());
-        bytes32 b1 = _link(_firstLink(entries[2]), 1, entries[2], CN, stranger, _now());
+        bytes32 a1 = _link(_firstLink(entries[0]), 1, entries[0], SIDE_EXPORT, CN, stranger, _now());
+        bytes32 a2 = _link(uint192(uint256(a1)), 2, entries[1], SIDE_EXPORT, CN, stranger, _now());
+        bytes32 b1 = _link(_firstLink(entries[2]), 1, entries[2], SIDE_EXPORT, CN, stranger, _now());
         vm.expectEmit(address(registry));
         emit IOracleQuorum.OracleNonceUsed(CN, NONCE, digest, stranger);
-        _expectAppended(entries[0], CN, 1, a1);
-        _expectAppended(entries[1], CN, 2, a2);
-        _expectAppended(entries[2], CN, 1, b1);
+        _expectAppended(entries[0], CN, SIDE_EXPORT, 1, a1);
+        _expectAppended(entries[1], CN, SIDE_EXPORT, 2, a2);
+        _expectAppended(entries[2], CN, SIDE_EXPORT, 1, b1);
         vm.prank(stranger); // anyone may submit
         _submit(sigs);
         (uint64 seq, bytes32 link) = _head(UCR_A);
@@ -53,10 +53,14 @@ contract EvidenceRegistry_submitDecisions_Test is EvidenceRegistryBaseTest {
     function test_DecisionChainsOnTradeEvents() public {
         IEvidenceRegistry.EvidenceEntry memory t = _entry(UCR_A, _event(9), LOADED);
         _append(sgTrader, _one(t));
-        bytes32 t1 = _link(_firstLink(t), 1, t, SG, sgTrader, _now());
+        bytes32 t1 = _link(_firstLink(t), 1, t, SIDE_PARTY, SG, sgTrader, _now());
         bytes[] memory sigs = _sigs(_names("cn-oracle"));
         _expectAppended(
-            entries[0], CN, 2, _link(uint192(uint256(t1)), 2, entries[0], CN, cnOracle, _now())
+            entries[0],
+            CN,
+            SIDE_EXPORT,
+            2,
+            _link(uint192(uint256(t1)), 2, entries[0], SIDE_EXPORT, CN, cnOracle, _now())
         );
         vm.prank(cnOracle);
         _submit(sigs);

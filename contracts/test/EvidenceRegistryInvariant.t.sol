@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
-import {EvidenceRegistryBaseTest} from "./EvidenceRegistryBaseTest.sol";
+import {EvidenceLinks, EvidenceRegistryBaseTest} from "./EvidenceRegistryBaseTest.sol";
 import {Vm} from "./utils/Vm.sol";
 import {EvidenceRegistry} from "../src/EvidenceRegistry.sol";
 import {IEvidenceRegistry} from "../src/interfaces/IEvidenceRegistry.sol";
 
-/// @notice Appends random batches to a few consignments, through trade and customs keys of
-/// both members and through CN's oracle quorum, keeping its own ghost chain per consignment
-/// (links recomputed with abi.encode). A stranger's attempts must always fail; the handler's
-/// batches are always valid, so they must always succeed.
+/// @notice Appends random batches to a few consignments (open from CN to SG), through the two
+/// trade keys (parties, side 0) and the two customs keys (sides 1 and 2) and through CN's oracle
+/// quorum (side 1), keeping its own ghost chain per consignment (links recomputed with
+/// abi.encode). A stranger's attempts must always fail; the handler's batches are always valid
+/// (decisions each on a declaration of their own), so they must always succeed.
 contract EvidenceRegistryHandler {
     Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
     uint256 internal constant CONSIGNMENTS = 4;
@@ -17,6 +18,7 @@ contract EvidenceRegistryHandler {
     EvidenceRegistry public registry;
     address[4] internal _keys;
     bytes32[4] internal _keyMembers;
+    uint8[4] internal _keySides;
     uint256 internal _oracleKey;
     address public stranger;
 
@@ -32,12 +34,14 @@ contract EvidenceRegistryHandler {
         EvidenceRegistry registry_,
         address[4] memory keys_,
         bytes32[4] memory keyMembers_,
+        uint8[4] memory keySides_,
         uint256 oracleKey_,
         address stranger_
     ) {
         registry = registry_;
         _keys = keys_;
         _keyMembers = keyMembers_;
+        _keySides = keySides_;
         _oracleKey = oracleKey_;
         stranger = stranger_;
         for (uint256 i = 0; i < CONSIGNMENTS; ++i) {
@@ -51,7 +55,7 @@ contract EvidenceRegistryHandler {
         IEvidenceRegistry.EvidenceEntry[] memory entries = _batch(seed, 1 + count % 12, false);
         vm.prank(_keys[k]);
         try registry.appendEvents(entries) {
-            _record(entries, _keyMembers[k], _keys[k]);
+            _record(entries, _keyMembers[k], _keySides[k], _keys[k]);
         } catch {
             validBatchRefused = true;
         }
@@ -59,8 +63,8 @@ contract EvidenceRegistryHandler {
 
     /// @dev CN's oracle signs 1..6 decisions; `sender` submits them.
     function decide(address sender, uint256 seed, uint8 count) external {
-        IEvidenceRegistry.EvidenceEntry[] memory entries = _batch(seed, 1 + count % 6, true);
         uint256 nonce = ++_nonce;
+        IEvidenceRegistry.EvidenceEntry[] memory entries = _batch(seed, 1 + count % 6, true);
         uint64 deadline = uint64(block.timestamp);
         bytes32 digest = registry.decisionsDigest(bytes32("CN"), entries, nonce, deadline);
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(_oracleKey, digest);
@@ -68,7 +72,7 @@ contract EvidenceRegistryHandler {
         sigs[0] = abi.encodePacked(r, s, v);
         vm.prank(sender);
         try registry.submitDecisions(bytes32("CN"), entries, nonce, deadline, sigs) {
-            _record(entries, bytes32("CN"), sender);
+            _record(entries, bytes32("CN"), 1, sender);
         } catch {
             validBatchRefused = true;
         }
@@ -104,38 +108,30 @@ contract EvidenceRegistryHandler {
             e.eventType = uint8((r >> 32) % 4);
             e.documentHash = (r >> 40) % 2 == 0 ? bytes32(0) : keccak256(abi.encode(r));
             e.cid = abi.encodePacked(bytes4(uint32(r >> 48)), r);
+            // a declaration of its own per decision (nonce, index): each is the first on its key
+            if (decisions) e.declaration = keccak256(abi.encode("declaration", _nonce, i));
             if ((r >> 80) % 3 == 0) {
                 e.parents = new bytes32[](1 + (r >> 88) % 3);
                 e.parents[0] = bytes32(r >> 96);
-                e.correction = (r >> 120) % 2 == 0;
+                // a decision's correction must name the effective decision: none here
+                e.correction = !decisions && (r >> 120) % 2 == 0;
             }
         }
     }
 
-    function _record(IEvidenceRegistry.EvidenceEntry[] memory entries, bytes32 member, address by)
-        internal
-    {
+    function _record(
+        IEvidenceRegistry.EvidenceEntry[] memory entries,
+        bytes32 member,
+        uint8 side,
+        address by
+    ) internal {
         for (uint256 i = 0; i < entries.length; ++i) {
             IEvidenceRegistry.EvidenceEntry memory e = entries[i];
             uint64 seq = ++ghostSeq[e.consignment];
             // a consignment's first entry links to the consignment id's 192 low bits
             uint192 prev = seq == 1 ? uint192(uint256(e.consignment)) : ghostLink[e.consignment];
-            bytes32 link = keccak256(
-                abi.encode(
-                    prev,
-                    seq,
-                    e.eventHash,
-                    e.step,
-                    e.eventType,
-                    e.correction,
-                    e.documentHash,
-                    keccak256(e.cid),
-                    keccak256(abi.encodePacked(e.parents)),
-                    member,
-                    by,
-                    uint64(block.timestamp)
-                )
-            );
+            bytes32 link =
+                EvidenceLinks.link(prev, seq, e, side, member, by, uint64(block.timestamp));
             ghostLink[e.consignment] = uint192(uint256(link));
             ++appended;
         }
@@ -155,9 +151,13 @@ contract EvidenceRegistryInvariant_Test is EvidenceRegistryBaseTest {
             registry,
             [cnTrader, sgTrader, cnOps, sgOps],
             [CN, SG, CN, SG],
+            [SIDE_PARTY, SIDE_PARTY, SIDE_EXPORT, SIDE_IMPORT],
             _actorKey("cn-oracle"),
             stranger
         );
+        for (uint256 i = 0; i < handler.consignmentCount(); ++i) {
+            _open(handler.consignments(i));
+        }
     }
 
     /// @dev forge-std's StdInvariant is not available: forge reads this list directly.
