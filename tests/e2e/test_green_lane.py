@@ -30,6 +30,11 @@ SSCC = "urn:epc:id:sscc:0614141.1234567801"
 def risk_chain(chain: Chain) -> Chain:
     """SG recognises CN's AEOs (an MRA in force); CN certified the declarant and the consignor."""
     shutil.rmtree(outbox_path(chain.data_dir).parent, ignore_errors=True)
+    return recognised_aeos(chain)
+
+
+def recognised_aeos(chain: Chain) -> Chain:
+    """CN certifies the declarant and the consignor, and SG recognises CN's AEOs (an MRA in force)."""
     cn = AeoRegistryBinding(chain.client("cn-customs"))
     since = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
     for operator in (CONSIGNOR, DECLARANT):
