@@ -160,6 +160,25 @@ def test_the_risk_oracle_never_re_decides_a_declaration_in_silence(risk_chain: C
     assert len(decisions_on(chain, ucr, Step.RELEASE, sg_import(ucr))) == 1
 
 
+def test_the_risk_oracle_dead_letters_consignments_not_opened_or_of_which_sg_is_no_side(
+    risk_chain: Chain, tmp_path: Path
+) -> None:
+    chain, at = risk_chain, now(risk_chain)
+    never = "6CN9144010012345678-SG-200010"  # declared to SG's customs, never opened
+    elsewhere = opened(chain, "6CN9144010012345678-VN-200011", destination="VN")
+    report = sg_oracle(chain, tmp_path / "risk.sqlite").run(
+        export(tmp_path / "d.json", record(never, at), record(elsewhere, at))
+    )
+    assert (report.decided, report.dead) == (0, 2)
+    assert report.dead_letters == [
+        f"{never}: ucr: consignment {never} is not open: open it first (sanzhi evidence open {never} --destination CC)",
+        f"{elsewhere}: member: SG is neither the origin (CN) nor the destination (VN) of {elsewhere}: "
+        "its customs decides nothing there",
+    ]
+    for ucr in (never, elsewhere):
+        assert EvidenceRegistryBinding(chain.client()).recorded(consignment_id(ucr)) == []
+
+
 def test_sanzhi_oracle_risk_exits_1_with_some_dead_letters_and_2_with_only_dead_letters(
     risk_chain: Chain, cli: CliRunner, tmp_path: Path
 ) -> None:
