@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from ledger.evidence import BTT_DECLARATION, EventType, Step, epcis_document, new_event
-from tests.support import CliRunner, assert_clean_error
+from tests.support import CliRunner, assert_clean_error, opened
 
 UCR = "6CN9144010012345678-SG-000077"
 SSCC = "urn:epc:id:sscc:0614141.1234567899"
@@ -25,13 +25,13 @@ def test_record_audit_and_bundle(cli: CliRunner, tmp_path: Path) -> None:
         Step.ADVANCE_DECLARATION_FILED,
         T,
         epcs=[SSCC],
-        biz_transactions=[(BTT_DECLARATION, "urn:sanzhi:declaration:CN:2026:0077")],
+        biz_transactions=[(BTT_DECLARATION, "urn:sanzhi:declaration:CN:2026-0077")],
     )
     loaded = new_event(EventType.OBJECT, Step.LOADING, T + dt.timedelta(hours=3), epcs=[SSCC])
     trade = write(tmp_path / "trade.json", declared, loaded)
     released = new_event(
         EventType.OBJECT, Step.RELEASE, T + dt.timedelta(hours=4), epcs=[SSCC],
-        biz_transactions=[(BTT_DECLARATION, "urn:sanzhi:declaration:CN:2026:0077")],
+        biz_transactions=[(BTT_DECLARATION, "urn:sanzhi:declaration:CN:2026-0077")],
     )  # fmt: skip
     decision = write(tmp_path / "release.json", released)
 
@@ -81,6 +81,7 @@ def test_risk_oracle_command(cli: CliRunner, tmp_path: Path) -> None:
     from tests.support import EXAMPLES
 
     rules = str(EXAMPLES / "risk-rules-sg.yaml")
+    opened(cli.chain, UCR)  # by CN's trader, for SG
     source = tmp_path / "declarations.json"
     source.write_text(json.dumps({"declarations": [{
         "ucr": UCR, "declaration": "SG-IMP-77", "decided_at": T.isoformat(), "hs_codes": ["090111"],

@@ -10,7 +10,7 @@ import pytest
 
 from ledger.chain.eip712 import sign_digest
 from ledger.errors import ContractRevert, InvalidInput
-from ledger.evidence import EpcisEvent, EventType, Step, new_event
+from ledger.evidence import BTT_DECLARATION, EpcisEvent, EventType, Step, new_event
 from ledger.evidence.audit import check_events
 from ledger.evidence.consignment import consignment_id
 from ledger.evidence.decisions import DecisionSigning
@@ -18,26 +18,29 @@ from ledger.evidence.entries import EvidenceEntry
 from ledger.evidence.registry import EvidenceRegistryBinding
 from ledger.evidence.service import append_events, audit_consignment, submit_decisions, to_entries
 from ledger.ids import member_id_bytes
-from tests.support import Chain
+from tests.support import Chain, opened
 
 UCR = "6CN9144010012345678-SG-000303"
 SSCC = "urn:epc:id:sscc:0614141.1000000303"
 T = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+# the CN export declaration the decisions are about (a decision names exactly one, of its member)
+DECLARED = [(BTT_DECLARATION, "urn:sanzhi:declaration:CN:EXP-2026-000303")]
 
 
 def released() -> EpcisEvent:
-    return new_event(EventType.OBJECT, Step.RELEASE, T, epcs=[SSCC])
+    return new_event(EventType.OBJECT, Step.RELEASE, T, epcs=[SSCC], biz_transactions=DECLARED)
 
 
 def red_lane() -> EpcisEvent:
     extension = {"riskLane": {"lane": "red", "ruleSetHash": "0x" + "cd" * 32, "reasons": ["undervalued tea"]}}
-    return new_event(EventType.OBJECT, Step.RISK_LANE, T, epcs=[SSCC], extensions=extension)
+    return new_event(EventType.OBJECT, Step.RISK_LANE, T, epcs=[SSCC], biz_transactions=DECLARED, extensions=extension)
 
 
 def test_a_signed_decision_batch_is_recorded_once(chain: Chain) -> None:
+    opened(chain, UCR)
     oracle = chain.client("cn-oracle")
     signing = DecisionSigning(oracle)
-    entries = to_entries([released()], consignment=consignment_id(UCR))
+    entries = to_entries([released()], consignment=consignment_id(UCR), deciding_member="CN")
     member, nonce, deadline = member_id_bytes("CN"), 7, int(time.time()) + 600
     digest = signing.digest(member=member, entries=entries, nonce=nonce, deadline=deadline)
     signature = sign_digest(oracle.account, digest)  # type: ignore[arg-type]
@@ -60,8 +63,18 @@ def test_a_signed_decision_batch_is_recorded_once(chain: Chain) -> None:
     # the library's default nonce (the hash of the entries) refuses the same decisions twice too
     lane = [red_lane()]
     submit_decisions(client=oracle, member="CN", ucr=UCR, events=lane, signers=[oracle.account])  # type: ignore[list-item]
-    with pytest.raises(ContractRevert.for_error("OracleQuorumNonceUsed")):
+    # (the library itself refuses before sending: CN's lane on this declaration is in force ...)
+    with pytest.raises(InvalidInput, match="CN already decided risk-lane on this declaration"):
         submit_decisions(client=oracle, member="CN", ucr=UCR, events=lane, signers=[oracle.account])  # type: ignore[list-item]
+    # (... and sent anyway, with the library's default nonce, the registry refuses the nonce)
+    lane_entries = to_entries(lane, consignment=consignment_id(UCR), deciding_member="CN")
+    default_nonce = signing.nonce(member=member, entries=lane_entries)
+    digest = signing.digest(member=member, entries=lane_entries, nonce=default_nonce, deadline=deadline)
+    with pytest.raises(ContractRevert.for_error("OracleQuorumNonceUsed")):
+        replayer.submit_decisions(
+            member=member, entries=lane_entries, nonce=default_nonce, deadline=deadline,
+            signatures=[sign_digest(oracle.account, digest)],  # type: ignore[arg-type]
+        )  # fmt: skip
 
     recorded, report = audit_consignment(client=chain.client(), ucr=UCR)
     assert report.intact, report.problems
@@ -69,12 +82,13 @@ def test_a_signed_decision_batch_is_recorded_once(chain: Chain) -> None:
 
 
 def test_a_trade_key_cannot_record_a_customs_decision(chain: Chain) -> None:
+    opened(chain, UCR)
     trader = chain.client("cn-trader")
     # the library refuses before sending ...
     with pytest.raises(InvalidInput, match="customs decision"):
         append_events(client=trader, ucr=UCR, events=[released()])
     # ... and the registry refuses the transaction built by hand, mined with a fixed gas limit
-    decision = to_entries([released()], consignment=consignment_id(UCR))[0]
+    decision = to_entries([released()], consignment=consignment_id(UCR), deciding_member="CN")[0]
     data = trader.artifacts.codec("EvidenceRegistry").function("appendEvents").call_data([decision.as_tuple()])
     with pytest.raises(ContractRevert.for_error("EvidenceRegistryDecisionNeedsQuorum")):
         trader.send({"to": trader.address_of("EvidenceRegistry"), "data": data}, gas=300_000)
@@ -88,6 +102,7 @@ def test_a_trade_key_cannot_record_a_customs_decision(chain: Chain) -> None:
 def test_a_decision_hash_recorded_under_a_trade_step_is_told_apart(chain: Chain) -> None:
     """The registry never sees events: a trade key can record a release's event hash under a
     trade step. Matching on the hash alone would find the "release"; the audit does not."""
+    opened(chain, UCR)
     release = released()
     relabelled = EvidenceEntry(
         consignment=consignment_id(UCR),

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from ledger.errors import InvalidInput
-from ledger.evidence import EpcisEvent, EventType, Step, epcis_document, new_event, parse_epcis
+from ledger.evidence import BTT_DECLARATION, EpcisEvent, EventType, Step, epcis_document, new_event, parse_epcis
 from ledger.evidence.audit import by_link, check_events, check_references
 from ledger.evidence.consignment import consignment_id
 from ledger.evidence.entries import EvidenceEntry
@@ -27,7 +27,7 @@ from ledger.evidence.service import (
     submit_decisions,
 )
 from ledger.hashing.keccak import keccak256
-from tests.support import Chain, CliRunner
+from tests.support import Chain, CliRunner, opened
 
 UCR_A = "6CN9144010012345678-SG-000101"
 UCR_B = "6SG201912345K-CN-000202"
@@ -40,6 +40,9 @@ PORT = "urn:epc:id:sgln:0614141.00001.0"
 T = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 CID_V1 = "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"
 CID_V0 = "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG"
+# the declarations A's customs decisions are about: CN's export, SG's import declaration
+EXPORT_A = [(BTT_DECLARATION, "urn:sanzhi:declaration:CN:EXP-2026-000101")]
+IMPORT_A = [(BTT_DECLARATION, "urn:sanzhi:declaration:SG:IMP-2026-000101")]
 
 
 def sha(text: str) -> str:
@@ -92,6 +95,7 @@ def inspection(outcome: str = "pass") -> EpcisEvent:
         at(2),
         epcs=[SSCC_A],
         biz_location=LAB,
+        biz_transactions=EXPORT_A,
         extensions={"inspection": report},
     )
 
@@ -102,11 +106,13 @@ def acceptance(accepted: EpcisEvent, administration: str = "SG") -> EpcisEvent:
         Step.INSPECTION_RESULT_ACCEPTED,
         at(30),
         epcs=[SSCC_A],
+        biz_transactions=IMPORT_A,
         extensions={"acceptedResult": {"eventHash": accepted.hash.ni, "administration": administration}},
     )
 
 
 def test_sg_accepts_cns_inspection_result_and_the_audit_ties_them(chain: Chain) -> None:
+    opened(chain, UCR_A)
     append_events(client=chain.client("cn-trader"), ucr=UCR_A, events=[shipping(SSCC_A, 0)])
     inspected = inspection("pass")
     decide(chain, "CN", UCR_A, [inspected])
@@ -142,6 +148,7 @@ def test_sg_accepts_cns_inspection_result_and_the_audit_ties_them(chain: Chain) 
 
 
 def test_an_acceptance_naming_no_recorded_inspection_is_unresolved(chain: Chain) -> None:
+    opened(chain, UCR_A)
     inspected = inspection("fail")  # never recorded by CN
     ghost = keccak256(b"an inspection entry nobody recorded")
     decide(chain, "SG", UCR_A, [acceptance(inspected)], parents=[ghost])
@@ -186,6 +193,7 @@ def media() -> list[dict[str, Any]]:
 def test_supervised_loading_exposes_its_media_and_a_swapped_photo_is_not_on_chain(
     chain: Chain, cli: CliRunner, tmp_path: Path
 ) -> None:
+    opened(chain, UCR_A)
     loading = new_event(
         EventType.OBJECT,
         Step.LOADING,
@@ -238,6 +246,10 @@ def test_supervised_loading_exposes_its_media_and_a_swapped_photo_is_not_on_chai
 
 
 def test_consolidation_in_a_container_and_its_split_resolve_across_consignments(chain: Chain) -> None:
+    # CN's trader opens A and the container C, SG's trader B; SG's trader receives and strips them
+    opened(chain, UCR_A, parties=("sg-trader",))
+    opened(chain, UCR_B, by="sg-trader", destination="CN")
+    opened(chain, UCR_C, parties=("sg-trader",))
     cn, sg = chain.client("cn-trader"), chain.client("sg-trader")
     append_events(client=cn, ucr=UCR_A, events=[shipping(SSCC_A, 0), shipping(SSCC_A, 1)])
     append_events(client=sg, ucr=UCR_B, events=[shipping(SSCC_B, 0.5)])
@@ -292,6 +304,7 @@ def test_consolidation_in_a_container_and_its_split_resolve_across_consignments(
 
 
 def test_a_correction_is_a_new_entry_and_the_erroneous_one_stays(chain: Chain) -> None:
+    opened(chain, UCR_A)
     cn = chain.client("cn-trader")
     wrong = new_event(EventType.OBJECT, Step.SHIPPING, at(1), epcs=[SSCC_A], quantities=[("urn:x:tea", 120.0, "KGM")])
     append_events(client=cn, ucr=UCR_A, events=[shipping(SSCC_A, 0), wrong])
@@ -335,6 +348,7 @@ def test_a_correction_is_a_new_entry_and_the_erroneous_one_stays(chain: Chain) -
 
 
 def test_corrections_the_registry_takes_but_the_audit_flags(chain: Chain) -> None:
+    opened(chain, UCR_A, parties=("sg-trader",))
     cn = chain.client("cn-trader")
     first, second = shipping(SSCC_A, 0), shipping(SSCC_A, 1)
     append_events(client=cn, ucr=UCR_A, events=[first, second])

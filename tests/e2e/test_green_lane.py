@@ -19,7 +19,7 @@ from ledger.evidence.service import append_events, audit_consignment
 from ledger.timestamps import utc_now
 from oracles.risk_oracle import RiskOracle, RiskOutbox, outbox_path
 from oracles.risk_rules import Declaration, load_rules
-from tests.support import EXAMPLES, Chain
+from tests.support import EXAMPLES, Chain, opened
 
 CONSIGNOR = "USCI:91440101MA5CYU3H2X"
 DECLARANT = "USCI:91310000MA1FL8XQ30"
@@ -30,6 +30,11 @@ SSCC = "urn:epc:id:sscc:0614141.1234567801"
 def risk_chain(chain: Chain) -> Chain:
     """SG recognises CN's AEOs (an MRA in force); CN certified the declarant and the consignor."""
     shutil.rmtree(outbox_path(chain.data_dir).parent, ignore_errors=True)
+    return recognised_aeos(chain)
+
+
+def recognised_aeos(chain: Chain) -> Chain:
+    """CN certifies the declarant and the consignor, and SG recognises CN's AEOs (an MRA in force)."""
     cn = AeoRegistryBinding(chain.client("cn-customs"))
     since = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
     for operator in (CONSIGNOR, DECLARANT):
@@ -49,8 +54,10 @@ def risk_chain(chain: Chain) -> Chain:
 
 
 def declare(chain: Chain, ucr: str, *, supervised: bool, at: dt.datetime) -> None:
-    """The declarant files the advance declaration; the carrier records loading (with a photo
-    of the sealed container as the document when supervised)."""
+    """CN's trader opens the consignment (origin CN, destination SG); the declarant files the
+    advance declaration; the carrier records loading (with a photo of the sealed container as
+    the document when supervised)."""
+    opened(chain, ucr)
     declared = new_event(
         EventType.OBJECT, Step.ADVANCE_DECLARATION_FILED, at - dt.timedelta(hours=6), epcs=[SSCC],
         biz_transactions=[(BTT_DECLARATION, f"urn:sanzhi:declaration:SG:{ucr}")],
@@ -86,12 +93,14 @@ def now(chain: Chain) -> dt.datetime:
 
 
 def oracle(chain: Chain) -> RiskOracle:
+    """SG's oracle, on the chain's time (the decision times here are `now(chain)`)."""
     client = chain.client("sg-oracle")
     return RiskOracle(
         client=client,
         rules=load_rules(EXAMPLES / "risk-rules-sg.yaml"),
         signers=[client.account],  # type: ignore[list-item]
         outbox=RiskOutbox(outbox_path(chain.data_dir)),
+        clock=lambda: now(chain).timestamp(),
     )
 
 
