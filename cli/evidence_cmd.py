@@ -18,7 +18,7 @@ from ledger.evidence.audit import check_events
 from ledger.evidence.bundle import BundleTrust, EvidenceBundle, make_bundle, read_bundle, verify_bundle
 from ledger.evidence.consignment import canonical_ucr, consignment_id
 from ledger.evidence.registry import CONTRACT as EVIDENCE_CONTRACT
-from ledger.evidence.registry import EvidenceRegistryBinding, RecordedEntry
+from ledger.evidence.registry import EvidenceRegistryBinding, RecordedEntry, current_parties
 from ledger.evidence.service import (
     AppendResult,
     ConsignmentResult,
@@ -184,7 +184,7 @@ def consignment(ctx: typer.Context, ucr: UcrArg, as_json: JsonOption = False) ->
     key = consignment_id(ucr)
     record = binding.consignment(key)
     changes = binding.changes(key)
-    parties = _current_parties(changes)
+    parties = current_parties(changes)
     if as_json:
         print_json({"ucr": canonical_ucr(ucr), "record": record, "parties": parties, "changes": changes})
         return
@@ -204,19 +204,6 @@ def consignment(ctx: typer.Context, ucr: UcrArg, as_json: JsonOption = False) ->
         )
         when = datetime.fromtimestamp(change.timestamp, UTC).isoformat()[:19] + "Z"
         typer.echo(f"  {when}  {change.kind:<13} by {change.by}  {detail}")
-
-
-def _current_parties(changes: Sequence[Any]) -> dict[str, str]:
-    """The parties of the latest opening, from its changes in order."""
-    parties: dict[str, str] = {}
-    for change in changes:
-        if change.kind in ("opened", "voided"):
-            parties = {}
-        elif change.kind == "party-added" and change.account:
-            parties[change.account] = change.role or ""
-        elif change.kind == "party-removed" and change.account:
-            parties.pop(change.account, None)
-    return parties
 
 
 @app.command()
