@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -26,6 +27,7 @@ class DevApiKey(BaseModel):
     role: ApiRole
     key_id: str
     token: str
+    account: str | None = None  # a trader key's party account
 
 
 class DevApiKeys(BaseModel):
@@ -44,19 +46,32 @@ def dev_keys_path(data_dir: Path) -> Path:
     return data_dir / DEV_KEYS_FILE
 
 
-def ensure_dev_keys(*, store: KeyStore, path: Path, wanted: list[tuple[str, ApiRole]]) -> tuple[DevApiKeys, int]:
-    """The kept keys that still authenticate, new ones for the rest; and how many are new."""
+def ensure_dev_keys(
+    *,
+    store: KeyStore,
+    path: Path,
+    wanted: list[tuple[str, ApiRole]],
+    accounts: Mapping[str, str] | None = None,
+) -> tuple[DevApiKeys, int]:
+    """The kept keys that still authenticate, new ones for the rest; and how many are new. A
+    trader key acts for `accounts[organisation]` (the organisation's development trader)."""
     kept = {(k.organisation, k.role): k for k in _read(path).keys}
     keys: list[DevApiKey] = []
     created = 0
     for organisation, role in wanted:
+        account = (accounts or {}).get(organisation) if role is ApiRole.TRADER else None
         known = kept.get((organisation, role))
-        if known is not None and _active(store, known):
+        if known is not None and known.account == account and _active(store, known):
             keys.append(known)
             continue
         label = f"sanzhi up: development {organisation} {role.value}"
-        made = store.create(organisation=organisation, role=role.value, label=label)
-        keys.append(DevApiKey(organisation=organisation, role=role, key_id=made.key.key_id, token=made.token))
+        made = store.create(organisation=organisation, role=role.value, label=label, account=account)
+        keys.append(
+            DevApiKey(
+                organisation=organisation, role=role, key_id=made.key.key_id, token=made.token,
+                account=made.key.account,
+            )
+        )  # fmt: skip
         created += 1
     result = DevApiKeys(keys=keys)
     if created or _mode(path) != PRIVATE:
@@ -70,7 +85,7 @@ def _active(store: KeyStore, key: DevApiKey) -> bool:
         found = store.authenticate(key.token)
     except AuthenticationFailed:
         return False
-    return found.organisation == key.organisation and found.role is key.role
+    return found.organisation == key.organisation and found.role is key.role and found.account == key.account
 
 
 def _read(path: Path) -> DevApiKeys:

@@ -131,6 +131,8 @@ _REVERT_FORBIDDEN = frozenset({
     "ConsortiumNotMemberAdmin", "ConsortiumAccountOfOtherMember", "AeoRegistryNotCustoms",
     "AeoRegistryAdminNotCustoms", "AeoRegistryNotMraSuspender", "OracleQuorumNotMemberAdmin",
     "OracleQuorumNotOracle", "EvidenceRegistryNotAccredited", "EvidenceRegistryAdminNotOperator",
+    "EvidenceRegistryNotAParty", "EvidenceRegistryNotConsignmentManager", "EvidenceRegistryWrongOpener",
+    "EvidenceRegistryNotASide",
 })  # fmt: skip
 _REVERT_NOT_FOUND = frozenset({
     "CertificateRegistryNotIssued", "AeoRegistryNoMraProposal", "ConsortiumUnknownMember", "ConsortiumUnknownProposal",

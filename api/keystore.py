@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
+from eth_utils.address import is_address, to_checksum_address
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine, make_url, select, update
 
@@ -41,6 +42,7 @@ class ApiRole(StrEnum):
     AUDITOR = "auditor"
     TRADER = "trader"
     ADMIN = "admin"
+    ORACLE = "oracle"
 
 
 class ApiKey(BaseModel):
@@ -52,6 +54,9 @@ class ApiKey(BaseModel):
     label: str
     created_at: datetime
     revoked_at: datetime | None = None
+    account: str | None = Field(
+        default=None, description="The party account a trader key acts for (checksummed); null for other roles"
+    )
 
     @property
     def active(self) -> bool:
@@ -81,6 +86,20 @@ def organisation_id(value: str) -> str:
     return member_id_text(member_id_bytes(value))
 
 
+def key_account(role: ApiRole, account: str | None) -> str | None:
+    """The account a key of `role` acts for: required (an address) for a trader, refused for others."""
+    given = (account or "").strip()
+    if role is not ApiRole.TRADER:
+        if given:
+            raise InvalidInput(f"only a trader key acts for an account; a {role.value} key has none", path="account")
+        return None
+    if not given:
+        raise InvalidInput("a trader key acts for one party account: give it (--account 0x...)", path="account")
+    if not is_address(given):
+        raise InvalidInput(f"{given!r} is not an account address (0x and 40 hex digits)", path="account")
+    return str(to_checksum_address(given))
+
+
 class KeyStore:
     """API keys in the service database."""
 
@@ -89,17 +108,19 @@ class KeyStore:
         if parsed.drivername.startswith("sqlite") and parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         self.engine: Engine = make_engine(url)
-        upgrade(self.engine)  # the table comes with the index's migrations (0002_api_keys)
+        upgrade(self.engine)  # the table comes with the index's migrations (0002, 0003)
 
     def close(self) -> None:
         self.engine.dispose()
 
-    def create(self, *, organisation: str, role: str, label: str) -> CreatedKey:
-        """A new key for `organisation` with `role`; its token is in the result only."""
+    def create(self, *, organisation: str, role: str, label: str, account: str | None = None) -> CreatedKey:
+        """A new key for `organisation` with `role` (a trader's acting for `account`, which
+        only a trader key has); its token is in the result only."""
         try:
             parsed_role = ApiRole(role.strip().lower())
         except ValueError:
             raise InvalidInput(f"unknown role {role!r}; one of {', '.join(ApiRole)}", path="role") from None
+        bound = key_account(parsed_role, account)
         text = label.strip()
         if not text or len(text) > MAX_LABEL or not text.isprintable():
             raise InvalidInput(f"a label is 1 to {MAX_LABEL} printable characters", path="label")
@@ -110,6 +131,7 @@ class KeyStore:
             role=parsed_role,
             label=text,
             created_at=datetime.now(UTC),
+            account=bound,
         )
         with self.engine.begin() as db:
             db.execute(api_keys.insert().values(**key.model_dump(), secret_sha256=_digest(secret)))

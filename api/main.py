@@ -17,7 +17,7 @@ from api.keystore import KeyStore
 from api.limits import BodySizeLimit, RateLimiter
 from api.metrics import MetricsMiddleware, ServiceMetrics
 from api.portal.config import PortalConfig, Principal
-from api.routes import accreditation, aeo, audit, certificate_changes, certificates, health
+from api.routes import accreditation, aeo, audit, certificate_changes, certificates, evidence, health
 from api.settings import ServiceSettings
 from ledger.connect import build_client
 from ledger.parallel import die_with_parent
@@ -27,6 +27,7 @@ TAGS = [
     {"name": "certificates", "description": "Verify (public), status (public), issue, hide, lifecycle, utilize"},
     {"name": "aeo", "description": "AEO recognition (public), certifications and MRAs"},
     {"name": "accreditation", "description": "Members and accreditations"},
+    {"name": "evidence", "description": "Consignments: parties, trade events, customs decisions, timelines, bundles"},
     {"name": "audit", "description": "Audit queries over the index (auditor keys)"},
     {"name": "health", "description": "Health (public) and Prometheus metrics"},
 ]
@@ -85,6 +86,7 @@ def create_app(
         certificate_changes.router,
         aeo.router,
         accreditation.router,
+        evidence.router,
         audit.router,
         health.router,
     ):

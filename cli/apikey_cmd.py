@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from api.keystore import ApiKey, KeyStore
-from cli.context import JsonOption, print_json, print_rows, short_time, state
+from cli.context import JsonOption, account_address, print_json, print_rows, short_time, state
 
 app = typer.Typer(help="API keys of the service: create (shown once), list, revoke.", no_args_is_help=True)
 
@@ -20,21 +20,28 @@ def _store(ctx: typer.Context) -> KeyStore:
 def create(
     ctx: typer.Context,
     org: Annotated[str, typer.Option("--org", help="Member the key acts for, e.g. CN.")],
-    role: Annotated[str, typer.Option("--role", help="issuer, customs, auditor, trader or admin.")],
+    role: Annotated[str, typer.Option("--role", help="issuer, customs, auditor, trader, admin or oracle.")],
     label: Annotated[str, typer.Option("--label", help="Who or what holds the key.")],
+    account: Annotated[
+        str | None,
+        typer.Option("--account", help="Trader keys only: the party account it acts for (address or profile)."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Create a key; its token is printed this once and stored only as a hash."""
+    """Create a key; its token is printed this once and stored only as a hash. A trader key acts
+    for one party account (--account), and the service signs for it only with that account."""
+    bound = account_address(ctx, account.strip()) if account and account.strip() else account
     store = _store(ctx)
     try:
-        created = store.create(organisation=org, role=role, label=label)
+        created = store.create(organisation=org, role=role, label=label, account=bound)
     finally:
         store.close()
     if as_json:
         print_json(created)
         return
     key = created.key
-    typer.echo(f"API key {key.key_id} for {key.organisation} ({key.role.value}, {key.label!r}):")
+    acting = f", account {key.account}" if key.account else ""
+    typer.echo(f"API key {key.key_id} for {key.organisation} ({key.role.value}{acting}, {key.label!r}):")
     typer.echo(created.token)
     typer.echo("the token is shown once; store it now", err=True)
 
@@ -55,7 +62,7 @@ def list_keys(
     if as_json:
         print_json(keys)
         return
-    print_rows([_row(k) for k in keys], ("KEY", "ORG", "ROLE", "LABEL", "CREATED", "REVOKED"))
+    print_rows([_row(k) for k in keys], ("KEY", "ORG", "ROLE", "ACCOUNT", "LABEL", "CREATED", "REVOKED"))
 
 
 @app.command()
@@ -77,5 +84,5 @@ def revoke(
 
 
 def _row(key: ApiKey) -> tuple[str, ...]:
-    return (key.key_id, key.organisation, key.role.value, key.label, short_time(key.created_at),
+    return (key.key_id, key.organisation, key.role.value, key.account or "-", key.label, short_time(key.created_at),
             short_time(key.revoked_at))  # fmt: skip

@@ -21,7 +21,7 @@ from api.main import create_app
 from api.settings import ServiceSettings
 from cli.context import CliState, state
 from cli.up_runtime import Interrupted, exclusive, interruptible, quiet_signals, serve, start_follower
-from ledger.devnet.consortium import deploy_dev
+from ledger.devnet.consortium import deploy_dev, dev_address
 from ledger.devnet.node_start import NodeStart, bind_listener, start_node, stop_node
 from ledger.devnet.seed import OPERATORS, SeedRecord, seed_demo
 from ledger.index import Follower, import_wrapped, open_index
@@ -29,7 +29,7 @@ from ledger.index.errors import ChainReset
 
 HOST = "127.0.0.1"  # development keys sign here: never listen beyond this machine
 ORGANISATION = "CN"
-DEV_KEYS = [(ORGANISATION, ApiRole.AUDITOR), (ORGANISATION, ApiRole.ISSUER)]
+DEV_KEYS = [(ORGANISATION, role) for role in (ApiRole.AUDITOR, ApiRole.ISSUER, ApiRole.TRADER, ApiRole.ORACLE)]
 
 
 def up(
@@ -112,7 +112,12 @@ def _index(cli: CliState, seed: SeedRecord) -> Follower:
 def _dev_keys(database_url: str, data_dir: Path) -> DevApiKeys:
     store = KeyStore(database_url)
     try:
-        keys, created = ensure_dev_keys(store=store, path=dev_keys_path(data_dir), wanted=DEV_KEYS)
+        keys, created = ensure_dev_keys(
+            store=store,
+            path=dev_keys_path(data_dir),
+            wanted=DEV_KEYS,
+            accounts={ORGANISATION: dev_address(f"{ORGANISATION.lower()}-trader")},
+        )
     finally:
         store.close()
     typer.echo(f"development API keys {'created' if created else 'kept'} in {dev_keys_path(data_dir)} (0600)")
@@ -131,6 +136,8 @@ def _stop_node(data_dir: Path, node: NodeStart | None) -> None:
 def _banner(base: str, seed: SeedRecord, keys: DevApiKeys) -> None:
     auditor = keys.token(ORGANISATION, ApiRole.AUDITOR)
     issuer = keys.token(ORGANISATION, ApiRole.ISSUER)
+    trader = keys.token(ORGANISATION, ApiRole.TRADER)
+    oracle = keys.token(ORGANISATION, ApiRole.ORACLE)
     member, operator = OPERATORS[0][0], OPERATORS[0][1]
     recognition = urlencode({"operator": operator, "certified_by": member, "recognised_by": "SG"})
     search = urlencode({"certificate": seed.numbers[-1]})
@@ -141,6 +148,8 @@ def _banner(base: str, seed: SeedRecord, keys: DevApiKeys) -> None:
         "Development API keys (DEVELOPMENT ONLY, kept in the data directory):",
         f"  CN auditor  {auditor}",
         f"  CN issuer   {issuer}",
+        f"  CN trader   {trader}   (acts for cn-trader {dev_address('cn-trader')})",
+        f"  CN oracle   {oracle}",
         "",
         "Three things to try:",
         f"  1. Open {base}/ and verify a wrapped certificate: {seed.certificates[0]}",

@@ -715,16 +715,27 @@ class Api:
     def __init__(self, client: Any, keys: Any) -> None:
         self.client = client
         self.keys = keys
-        self._made: dict[tuple[str, str], dict[str, str]] = {}
+        self._made: dict[tuple[str, str, str | None], dict[str, str]] = {}
 
-    def headers(self, org: str = "CN", role: str = "issuer") -> dict[str, str]:
-        if (org, role) not in self._made:
-            created = self.keys.create(organisation=org, role=role, label=f"test {org} {role}")
-            self._made[(org, role)] = {"Authorization": f"Bearer {created.token}"}
-        return self._made[(org, role)]
+    def headers(self, org: str = "CN", role: str = "issuer", account: str | None = None) -> dict[str, str]:
+        """A key of `org` with `role`; a trader's acts for `account`, by default the development
+        trader of `org` (the `<org>-trader` profile the service signs with)."""
+        if role == "trader" and account is None:
+            account = dev_trader(org)
+        if (org, role, account) not in self._made:
+            created = self.keys.create(organisation=org, role=role, label=f"test {org} {role}", account=account)
+            self._made[(org, role, account)] = {"Authorization": f"Bearer {created.token}"}
+        return self._made[(org, role, account)]
 
-    def token(self, org: str = "CN", role: str = "issuer") -> str:
-        return self.headers(org, role)["Authorization"].removeprefix("Bearer ")
+    def token(self, org: str = "CN", role: str = "issuer", account: str | None = None) -> str:
+        return self.headers(org, role, account)["Authorization"].removeprefix("Bearer ")
+
+
+def dev_trader(org: str) -> str:
+    """The account of the development consortium's trader of `org` (`cn-trader` ...)."""
+    from ledger.devnet.consortium import dev_address
+
+    return dev_address(f"{org.lower()}-trader")
 
 
 def sample_documents(count: int, *, seed: int = 7, origin: str = "CN", destination: str = "SG") -> list[dict[str, Any]]:
@@ -829,7 +840,9 @@ class ServiceProcess:
 
     def token(self, role: str, org: str | None = None) -> str:
         """A new key of this service's key store, for `org` (default: the service's own)."""
-        return self.keys.create(organisation=org or self.org, role=role, label=f"e2e {org or self.org} {role}").token
+        who = org or self.org
+        account = dev_trader(who) if role == "trader" else None
+        return self.keys.create(organisation=who, role=role, label=f"e2e {who} {role}", account=account).token
 
     def stop(self) -> None:
         process = self._process

@@ -329,6 +329,20 @@ class EvidenceRegistryBinding:
         return deployment.contracts[CONTRACT].block
 
 
+def current_parties(changes: Sequence[ConsignmentChange]) -> dict[str, str]:
+    """The parties (account -> role) of the latest opening, from its changes in order (the
+    opener is one: its `party-added` follows the opening)."""
+    parties: dict[str, str] = {}
+    for change in changes:
+        if change.kind in ("opened", "voided"):
+            parties = {}
+        elif change.kind == "party-added" and change.account:
+            parties[change.account] = change.role or ""
+        elif change.kind == "party-removed" and change.account:
+            parties.pop(change.account, None)
+    return parties
+
+
 def text32(raw: bytes) -> str:
     """A bytes32 written as short text (`opener`, `wrong-party`) as that text; anything else in hex."""
     text = raw.rstrip(b"\0")

@@ -27,6 +27,7 @@ from ledger.evidence.registry import (
     ConsignmentRecord,
     EvidenceRegistryBinding,
     RecordedEntry,
+    current_parties,
 )
 from ledger.evidence.vocabulary import PartyRole, Step
 from ledger.hashing.keccak import keccak256
@@ -134,14 +135,7 @@ def consignment_view(*, client: LedgerClient, ucr: str) -> ConsignmentView:
     binding = EvidenceRegistryBinding(client)
     record = binding.consignment(consignment)
     changes = binding.changes(consignment)
-    parties: dict[str, str] = {}
-    for change in changes:
-        if change.kind in ("opened", "voided"):
-            parties = {}
-        elif change.kind == "party-added" and change.account:
-            parties[change.account] = change.role or ""
-        elif change.kind == "party-removed" and change.account:
-            parties.pop(change.account, None)
+    parties = current_parties(changes)
     legacy = False
     if record.opening == 0:
         recorded = binding.recorded(consignment)

@@ -167,7 +167,7 @@ class IssuedCertificate(Base):
     recorded_at: Mapped[int] = mapped_column(BigInteger)
 
 
-# The service's API keys live in the same database (migration 0002); api/keystore.py reads and
+# The service's API keys live in the same database (migrations 0002, 0003); api/keystore.py reads and
 # writes them. Defined here so that the migrations and this schema stay one description.
 api_keys = Table(
     "api_keys",
@@ -179,4 +179,6 @@ api_keys = Table(
     Column("secret_sha256", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
+    # the party account a trader key acts for (migration 0003); null for every other role
+    Column("account", String(42), nullable=True),
 )

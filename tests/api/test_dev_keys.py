@@ -81,3 +81,17 @@ def test_a_damaged_file_is_one_clear_error_and_left_as_it_is(store: KeyStore, tm
         ensure_dev_keys(store=store, path=path, wanted=WANTED)
     assert path.read_text() == "{not json"
     assert store.list() == []
+
+
+def test_the_trader_key_acts_for_the_dev_trader_and_is_replaced_when_that_changes(
+    store: KeyStore, tmp_path: Path
+) -> None:
+    path = tmp_path / "dev-api-keys.json"
+    wanted = [("CN", ApiRole.TRADER), ("CN", ApiRole.ORACLE)]
+    first, created = ensure_dev_keys(store=store, path=path, wanted=wanted, accounts={"CN": "0x" + "11" * 20})
+    assert created == 2
+    assert store.authenticate(first.token("CN", ApiRole.TRADER)).account == "0x" + "11" * 20
+    assert store.authenticate(first.token("CN", ApiRole.ORACLE)).account is None
+    again, created = ensure_dev_keys(store=store, path=path, wanted=wanted, accounts={"CN": "0x" + "22" * 20})
+    assert created == 1
+    assert store.authenticate(again.token("CN", ApiRole.TRADER)).account == "0x" + "22" * 20

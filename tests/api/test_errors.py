@@ -84,6 +84,15 @@ def test_an_input_error_names_the_field() -> None:
         ("AeoRegistryInvalidTransition", 409),
         ("CertificateRegistryQuantityExceeded", 409),
         ("CertificateRegistryDeclarationRecorded", 409),
+        ("EvidenceRegistryNotAParty", 403),
+        ("EvidenceRegistryNotConsignmentManager", 403),
+        ("EvidenceRegistryWrongOpener", 403),
+        ("EvidenceRegistryNotASide", 403),
+        ("EvidenceRegistryAlreadyOpened", 409),
+        ("EvidenceRegistryAlreadyDecided", 409),
+        ("EvidenceRegistryNotOpened", 409),
+        ("EvidenceRegistryNotEffectiveDecision", 409),
+        ("EvidenceRegistryInvalidParty", 422),
     ],
 )
 def test_contract_refusals_map_by_what_they_mean(name: str, status: int) -> None:

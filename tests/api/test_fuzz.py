@@ -55,6 +55,8 @@ ROLES = {
     ("POST", "/accreditations"): "admin",
     ("POST", "/accreditations/withdraw"): "admin",
     ("GET", "/metrics"): "admin",
+    ("POST", "/consignments/{ucr}/void"): "customs",
+    ("POST", "/consignments/{ucr}/decisions"): "oracle",
 }
 
 

@@ -87,3 +87,50 @@ def test_list_filters_by_organisation_and_activity(store: KeyStore) -> None:
     assert [k.organisation for k in store.list()] == ["CN", "SG"]
     assert [k.organisation for k in store.list(organisation="sg")] == ["SG"]
     assert [k.organisation for k in store.list(include_revoked=False)] == ["SG"]
+
+
+TRADER_ACCOUNT = "0x2546BcD3c84621e976D8185a91A922aE77ECEc30"
+
+
+def test_a_trader_key_acts_for_one_account_and_no_other_role_has_one(store: KeyStore) -> None:
+    created = store.create(organisation="CN", role="trader", label="forwarder", account=TRADER_ACCOUNT.lower())
+    assert created.key.account == TRADER_ACCOUNT  # checksummed
+    assert store.authenticate(created.token).account == TRADER_ACCOUNT
+    assert [(k.role, k.account) for k in store.list()] == [(ApiRole.TRADER, TRADER_ACCOUNT)]
+    assert created.key.model_dump(mode="json")["account"] == TRADER_ACCOUNT
+    for role, account, reason in (
+        ("trader", None, "acts for one party account"),
+        ("trader", " ", "acts for one party account"),
+        ("trader", "0x1234", "not an account address"),
+        ("customs", TRADER_ACCOUNT, "only a trader key"),
+        ("oracle", TRADER_ACCOUNT, "only a trader key"),
+    ):
+        with pytest.raises(InvalidInput, match=reason) as refused:
+            store.create(organisation="CN", role=role, label="x", account=account)
+        assert refused.value.path == "account"
+    assert store.create(organisation="CN", role="oracle", label="risk engine").key.account is None
+
+
+def test_migration_0003_adds_the_account_to_existing_keys(tmp_path: Path) -> None:
+    """A key store of revision 0002 (keys without accounts) is upgraded in place; its keys stay."""
+    from alembic import command
+
+    from ledger.index.db import _config, current_revision, make_engine
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    engine = make_engine(url)
+    command.upgrade(_config(engine), "0002")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO api_keys (key_id, organisation, role, label, secret_sha256, created_at) "
+            "VALUES ('0123456789abcdef', 'CN', 'customs', 'old desk', '" + "0" * 64 + "', '2026-11-01 00:00:00')"
+        )
+    assert current_revision(engine) == "0002"
+    engine.dispose()
+    store = KeyStore(url)
+    try:
+        assert current_revision(store.engine) == "0003"
+        [old] = store.list()
+        assert (old.key_id, old.role, old.account) == ("0123456789abcdef", ApiRole.CUSTOMS, None)
+    finally:
+        store.close()

@@ -43,6 +43,27 @@ def test_create_list_and_revoke_keys(tmp_path: Path, capsys: pytest.CaptureFixtu
     )
 
 
+def test_a_trader_key_names_its_account_by_address_or_profile(
+    chain: Chain, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = ["--data-dir", str(chain.data_dir)]
+    monkeypatch.setenv("SANZHI_DATABASE_URL", f"sqlite:///{tmp_path / 'keys.sqlite'}")
+    create = [*data, "apikey", "create", "--org", "CN", "--label", "desk"]
+    by_profile = run_cli(capsys, *create, "--role", "trader", "--account", "cn-trader", "--json")
+    assert by_profile.exit_code == 0, by_profile.stderr
+    address = chain.client("cn-trader").address
+    assert json.loads(by_profile.stdout)["key"]["account"] == address
+    by_address = run_cli(capsys, *create, "--role", "trader", "--account", address.lower())
+    assert by_address.exit_code == 0
+    assert f"account {address}" in by_address.stdout
+    listed = run_cli(capsys, *data, "apikey", "list")
+    assert "ACCOUNT" in listed.stdout
+    assert listed.stdout.count(address) == 2
+    assert_clean_error(run_cli(capsys, *create, "--role", "trader"), "acts for one party account")
+    assert_clean_error(run_cli(capsys, *create, "--role", "customs", "--account", "cn-trader"), "only a trader key")
+    assert_clean_error(run_cli(capsys, *create, "--role", "trader", "--account", "nobody"), "neither an account")
+
+
 def test_serve_refuses_bad_settings_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = ["--data-dir", str(tmp_path)]
     assert_clean_error(run_cli(capsys, *data, "serve", "--signer", "issuer"), "ROLE=PROFILE")

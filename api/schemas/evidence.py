@@ -1,0 +1,163 @@
+"""Request and response bodies of the evidence routes (consignments, their parties, trade events
+and customs decisions, timelines). EPCIS bodies are read by `ledger.evidence.parse_epcis`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ledger.evidence.audit import ChainProblem
+from ledger.evidence.vocabulary import PartyRole
+
+UCR_EXAMPLE = "6CN9144010012345678-SG-000777"
+Ucr = Annotated[
+    str,
+    Field(min_length=4, max_length=40, description="The consignment's WCO Unique Consignment Reference",
+          examples=[UCR_EXAMPLE]),
+]  # fmt: skip
+Account = Annotated[
+    str,
+    Field(pattern=r"^0x[0-9a-fA-F]{40}$", description="An account address",
+          examples=["0x2546BcD3c84621e976D8185a91A922aE77ECEc30"]),
+]  # fmt: skip
+Country = Annotated[
+    str, Field(pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 country code", examples=["SG"])
+]
+Role = Annotated[PartyRole, Field(description="What the party is (shown with it; roles do not limit steps)")]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Party(_Body):
+    account: Account
+    role: Role = PartyRole.PARTY
+
+
+class OpenRequest(_Body):
+    """Open a consignment once: from its UCR's country to `destination`, with its parties."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "ucr": UCR_EXAMPLE,
+                    "destination": "SG",
+                    "parties": [{"account": "0x2546BcD3c84621e976D8185a91A922aE77ECEc30", "role": "consignee"}],
+                }
+            ]
+        },
+    )
+
+    ucr: Ucr
+    destination: Country
+    parties: list[Party] = Field(default_factory=list, max_length=32, description="At most 32; add more one by one")
+
+
+class PartyRequest(Party):
+    """Allow an account (accredited trade or customs) to record on the consignment."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"account": "0x2546BcD3c84621e976D8185a91A922aE77ECEc30", "role": "carrier"}]},
+    )
+
+
+class VoidRequest(_Body):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"reason": "wrong-party"}]})
+
+    reason: str = Field(min_length=1, max_length=32, description="Why, in at most 32 ASCII characters")
+
+
+class PartyShown(BaseModel):
+    account: str
+    role: str
+
+
+class Standing(BaseModel):
+    """A consignment's current (or last) opening and its parties."""
+
+    ucr: str
+    consignment: str = Field(description="keccak256 of the canonical UCR")
+    origin: str
+    destination: str
+    opener: str | None
+    opened_at: datetime
+    opening: int = Field(description="How many times it was opened")
+    open: bool = Field(description="False once voided")
+    parties: list[PartyShown] = Field(description="The current opening's parties, the opener among them")
+    tx_hash: str | None = Field(default=None, description="The transaction of the change (writes only)")
+
+
+class Change(BaseModel):
+    """One change of the consignment's standing, with who made it and when."""
+
+    kind: str = Field(description="opened, party-added, party-removed or voided")
+    by: str
+    at: datetime
+    account: str | None = None
+    role: str | None = None
+    origin: str | None = None
+    destination: str | None = None
+    opening: int | None = None
+    member: str | None = None
+    reason: str | None = None
+    block_number: int
+    tx_hash: str
+
+
+class ConsignmentView(Standing):
+    changes: list[Change]
+    legacy: bool = Field(
+        False, description="recorded before consignments were opened: read as opened by its first entry's submitter"
+    )
+
+
+class TimelineEntry(BaseModel):
+    seq: int
+    recorded_at: datetime
+    member: str
+    side: str = Field(description="party, export (the origin's customs) or import (the destination's)")
+    submitter: str
+    step: str
+    correction: bool
+    event_hash: str = Field(description="GS1 event hash, ni:///sha-256;...")
+    declaration: str | None
+    document_hash: str | None
+    cid: str | None
+    parents: list[str]
+    link: str
+    tx_hash: str
+
+
+class Timeline(BaseModel):
+    ucr: str
+    consignment: str
+    entries: list[TimelineEntry]
+    head_seq: int
+    intact: bool = Field(description="Every link recomputes and the registry's head commits to the entries")
+    problems: list[ChainProblem]
+
+
+EPCIS_BODY: dict[str, Any] = {
+    "required": True,
+    "description": "An EPCIS 2.0 document (JSON-LD) or one event",
+    "content": {
+        "application/json": {
+            "schema": {"type": "object"},
+            "example": {
+                "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+                "type": "ObjectEvent",
+                "eventTime": "2026-11-20T09:00:00.000+00:00",
+                "eventTimeZoneOffset": "+00:00",
+                "action": "OBSERVE",
+                "epcList": ["urn:epc:id:sscc:0614141.7777777777"],
+                "bizStep": "loading",
+            },
+        }
+    },
+}
