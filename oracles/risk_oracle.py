@@ -256,7 +256,8 @@ class RiskOracle:
                 report.dead += 1
                 continue
             lane, became = outcome
-            report.lanes[lane] = report.lanes.get(lane, 0) + 1
+            if became != "dead":  # a lane that never reached the chain is no lane
+                report.lanes[lane] = report.lanes.get(lane, 0) + 1
             setattr(report, became, getattr(report, became) + 1)
         report.dead_letters = self._reasons
         return report

@@ -60,6 +60,8 @@ def declaration_key(event: EpcisEvent, *, deciding_member: str | None) -> bytes:
     if deciding_member is None:
         if len(references) > 1:
             raise InvalidInput("a trade event names at most one customs declaration", path="bizTransactionList")
+        if references and references[0].startswith(DECLARATION_URN):
+            parse_declaration(references[0])  # the form decisions about it will have to name
         return keccak256(references[0].encode()) if references else ZERO32
     if len(references) != 1:
         raise InvalidInput(

@@ -136,6 +136,7 @@ def test_an_evidence_entry_names_a_stored_document_by_its_cid(cli: CliRunner, re
     events = tmp_path / "inspection.json"
     events.write_text(json.dumps(epcis_document([event], created=when)))
     ucr = "6CN9144010012345678-SG-000091"
+    assert cli("evidence", "open", ucr, "--destination", "SG", "--as", "cn-trader").exit_code == 0
     appended = cli("evidence", "append", str(events), "--ucr", ucr, "--as", "cn-trader", "--cid", cid)
     assert appended.exit_code == 0, appended.stderr
     timeline = json.loads(cli("evidence", "timeline", ucr, "--json").stdout)

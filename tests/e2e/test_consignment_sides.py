@@ -146,6 +146,7 @@ def test_the_risk_oracle_never_re_decides_a_declaration_in_silence(risk_chain: C
     assert second.assess(declaration, tmp_path).lane == "red"  # its rules say otherwise ...
     report = second.run(source)
     assert (report.decided, report.already_done, report.dead) == (0, 0, 1)
+    assert report.lanes == {}  # the red lane it would have chosen never reached the chain
     [reason] = report.dead_letters  # ... but a decision in force is changed by a correction only
     [pre_review] = decisions_on(chain, ucr, Step.PRE_REVIEW_RESULT, sg_import(ucr))
     assert reason == (
