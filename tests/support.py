@@ -4,6 +4,7 @@ AEO feed helpers. Fixtures live in conftest.py; everything a test imports comes 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import secrets
 import shutil
@@ -22,13 +23,15 @@ import requests
 from sqlalchemy import Engine
 
 from cli.main import run
-from ledger.aeo import AeoRegistryBinding
+from ledger.aeo import AeoRegistryBinding, MraBinding
+from ledger.aeo.codes import parse_tiers
 from ledger.certificates.wrapped import IssuerIdentity, WrappedCertificate
 from ledger.chain.client import LedgerClient
 from ledger.connect import build_client
 from ledger.devnet.node import NodeProfile
 from ledger.documents import Document, parse_document
-from ledger.evidence.service import open_consignment
+from ledger.evidence import BTT_DECLARATION, EventType, Step, new_event
+from ledger.evidence.service import append_events, open_consignment
 from ledger.evidence.vocabulary import PartyRole
 from ledger.network.besu_config import render_toml
 from ledger.network.check import check_network
@@ -36,6 +39,7 @@ from ledger.network.generate import init_network
 from ledger.network.models import NetworkPlan
 from ledger.network.report import NetworkReport
 from ledger.settings import LedgerSettings
+from ledger.timestamps import utc_now
 from oracles.aeo_feed import AeoFeed, FeedOptions, outbox_path
 from oracles.outbox import Outbox
 
@@ -933,3 +937,69 @@ def opened(
     the profiles `parties` as parties (role `party`); returns the canonical UCR."""
     accounts = [(chain.client(p).address, PartyRole.PARTY) for p in parties]
     return open_consignment(client=chain.client(by), ucr=ucr, destination=destination, parties=accounts).ucr
+
+
+# ---------------------------------------------------------------- risk oracle scenarios
+
+RISK_CONSIGNOR = "USCI:91440101MA5CYU3H2X"
+RISK_DECLARANT = "USCI:91310000MA1FL8XQ30"
+RISK_SSCC = "urn:epc:id:sscc:0614141.1234567801"
+
+
+def recognised_aeos(chain: Chain) -> Chain:
+    """CN certifies the declarant and the consignor, and SG recognises CN's AEOs (an MRA in force)."""
+    cn = AeoRegistryBinding(chain.client("cn-customs"))
+    since = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    for operator in (RISK_CONSIGNOR, RISK_DECLARANT):
+        cn.certify(member="CN", operator=operator, tier="advanced", valid_from=since, effective_at=since)
+    both = parse_tiers("general,advanced")
+    MraBinding(chain.client("cn-customs")).propose(
+        member="CN", partner="SG", tiers_recognised_by_member=both, tiers_recognised_by_partner=both
+    )
+    MraBinding(chain.client("sg-customs")).accept(
+        member="SG",
+        partner="CN",
+        tiers_recognised_by_proposer=both,
+        tiers_recognised_by_partner=both,
+        effective_from=None,
+    )
+    return chain
+
+
+def declare_for_risk(chain: Chain, ucr: str, *, supervised: bool, at: dt.datetime) -> None:
+    """CN's trader opens the consignment (origin CN, destination SG); the declarant files the
+    advance declaration; the carrier records loading (with a photo of the sealed container as
+    the document when supervised)."""
+    opened(chain, ucr)
+    declared = new_event(
+        EventType.OBJECT, Step.ADVANCE_DECLARATION_FILED, at - dt.timedelta(hours=6), epcs=[RISK_SSCC],
+        biz_transactions=[(BTT_DECLARATION, f"urn:sanzhi:declaration:SG:{ucr}")],
+    )  # fmt: skip
+    loaded = new_event(EventType.OBJECT, Step.LOADING, at - dt.timedelta(hours=3), epcs=[RISK_SSCC])
+    trader = chain.client("cn-trader")
+    append_events(client=trader, ucr=ucr, events=[declared])
+    append_events(
+        client=trader, ucr=ucr, events=[loaded], document=b"photo of the sealed container" if supervised else None
+    )
+
+
+def write_export(path: Path, *declarations: dict[str, object]) -> Path:
+    path.write_text(json.dumps({"declarations": list(declarations)}))
+    return path
+
+
+def declaration_record(ucr: str, at: dt.datetime, hs: str = "090111") -> dict[str, object]:
+    return {
+        "ucr": ucr,
+        "declaration": f"SG-IMP-{ucr[-6:]}",
+        "decided_at": at.isoformat(),
+        "declarant": {"operator": RISK_DECLARANT, "certified_by": "CN"},
+        "consignor": {"operator": RISK_CONSIGNOR, "certified_by": "CN"},
+        "hs_codes": [hs],
+    }
+
+
+def chain_time(chain: Chain) -> dt.datetime:
+    """The chain's time (in a test session it runs ahead of the wall clock once a test moved it)."""
+    block = chain.client().w3.eth.get_block("latest")
+    return max(utc_now(), dt.datetime.fromtimestamp(int(block["timestamp"]), dt.UTC))

@@ -29,8 +29,18 @@ from ledger.hashing.keccak import keccak256
 from ledger.ids import member_id_bytes
 from oracles.risk_oracle import RiskOracle, RiskOutbox, outbox_path
 from oracles.risk_rules import Declaration, load_rules
-from tests.e2e.test_green_lane import declare, export, now, recognised_aeos, record
-from tests.support import EXAMPLES, Chain, CliResult, CliRunner, opened
+from tests.support import (
+    EXAMPLES,
+    Chain,
+    CliResult,
+    CliRunner,
+    chain_time,
+    declaration_record,
+    declare_for_risk,
+    opened,
+    recognised_aeos,
+    write_export,
+)
 
 SG_RULES = EXAMPLES / "risk-rules-sg.yaml"
 SSCC = "urn:epc:id:sscc:0614141.1000000777"
@@ -74,7 +84,7 @@ def sg_oracle(
         rules=load_rules(rules),
         signers=[client.account],  # type: ignore[list-item]
         outbox=RiskOutbox(outbox),
-        clock=clock or (lambda: now(chain).timestamp()),
+        clock=clock or (lambda: chain_time(chain).timestamp()),
     )
 
 
@@ -86,7 +96,7 @@ def decisions_on(chain: Chain, ucr: str, step: Step, reference: str) -> list[Rec
 
 
 def sg_import(ucr: str) -> str:
-    """The SG import declaration the oracle's record of `ucr` names (tests.e2e.test_green_lane.record)."""
+    """The SG import declaration the oracle's record of `ucr` names (tests.support.declaration_record)."""
     return declaration_ref("SG", f"SG-IMP-{ucr[-6:]}")
 
 
@@ -132,13 +142,13 @@ def by_hand(chain: Chain, member: str, entries: Sequence[EvidenceEntry], *, prof
 
 def test_the_risk_oracle_never_re_decides_a_declaration_in_silence(risk_chain: Chain, tmp_path: Path) -> None:
     chain = risk_chain
-    ucr, at = "6CN9144010012345678-SG-200001", now(chain)
-    declare(chain, ucr, supervised=True, at=at)
-    source = export(tmp_path / "declarations.json", record(ucr, at))
+    ucr, at = "6CN9144010012345678-SG-200001", chain_time(chain)
+    declare_for_risk(chain, ucr, supervised=True, at=at)
+    source = write_export(tmp_path / "declarations.json", declaration_record(ucr, at))
     first = sg_oracle(chain, tmp_path / "one.sqlite")
     assert first.run(source).decided == 1
     assert first.run(source).already_done == 1  # the same oracle, fed again: nothing new
-    declaration = Declaration.model_validate(record(ucr, at))
+    declaration = Declaration.model_validate(declaration_record(ucr, at))
     green = first.decision_events(declaration, first.assess(declaration, tmp_path))
 
     # another SG oracle, with its own outbox and coffee on its watch list, is fed the same declaration
@@ -164,11 +174,11 @@ def test_the_risk_oracle_never_re_decides_a_declaration_in_silence(risk_chain: C
 def test_the_risk_oracle_dead_letters_consignments_not_opened_or_of_which_sg_is_no_side(
     risk_chain: Chain, tmp_path: Path
 ) -> None:
-    chain, at = risk_chain, now(risk_chain)
+    chain, at = risk_chain, chain_time(risk_chain)
     never = "6CN9144010012345678-SG-200010"  # declared to SG's customs, never opened
     elsewhere = opened(chain, "6CN9144010012345678-VN-200011", destination="VN")
     report = sg_oracle(chain, tmp_path / "risk.sqlite").run(
-        export(tmp_path / "d.json", record(never, at), record(elsewhere, at))
+        write_export(tmp_path / "d.json", declaration_record(never, at), declaration_record(elsewhere, at))
     )
     assert (report.decided, report.dead) == (0, 2)
     assert report.dead_letters == [
@@ -183,22 +193,26 @@ def test_the_risk_oracle_dead_letters_consignments_not_opened_or_of_which_sg_is_
 def test_sanzhi_oracle_risk_exits_1_with_some_dead_letters_and_2_with_only_dead_letters(
     risk_chain: Chain, cli: CliRunner, tmp_path: Path
 ) -> None:
-    chain, at = risk_chain, now(risk_chain)
+    chain, at = risk_chain, chain_time(risk_chain)
     decided, fresh = "6CN9144010012345678-SG-200002", "6CN9144010012345678-SG-200003"
     for ucr in (decided, fresh):
-        declare(chain, ucr, supervised=True, at=at)
+        declare_for_risk(chain, ucr, supervised=True, at=at)
     coffee = watching_coffee(tmp_path)
 
     def risk(source: Path, rules: Path, *json_flag: str) -> CliResult:
         return cli("oracle", "risk", "--source", str(source), "--rules", str(rules), "--as", "sg-oracle", *json_flag)
 
-    first = export(tmp_path / "first.json", record(decided, at))
+    first = write_export(tmp_path / "first.json", declaration_record(decided, at))
     done = risk(first, SG_RULES, "--json")
     assert done.exit_code == 0, done.stderr
     assert json.loads(done.stdout)["decided"] == 1
     assert risk(first, SG_RULES).exit_code == 0  # the same again: already on chain, nothing dead
 
-    both = risk(export(tmp_path / "both.json", record(decided, at), record(fresh, at)), coffee, "--json")
+    both = risk(
+        write_export(tmp_path / "both.json", declaration_record(decided, at), declaration_record(fresh, at)),
+        coffee,
+        "--json",
+    )
     assert both.exit_code == 1, both.stdout + both.stderr
     body = json.loads(both.stdout)
     assert (body["records"], body["decided"], body["already_done"], body["dead"]) == (2, 1, 0, 1)
@@ -218,14 +232,14 @@ def test_sanzhi_oracle_risk_exits_1_with_some_dead_letters_and_2_with_only_dead_
 
 def test_the_pre_review_is_recorded_once(risk_chain: Chain, tmp_path: Path) -> None:
     chain = risk_chain
-    ucr, at = "6CN9144010012345678-SG-200004", now(chain)
-    declare(chain, ucr, supervised=True, at=at)
+    ucr, at = "6CN9144010012345678-SG-200004", chain_time(chain)
+    declare_for_risk(chain, ucr, supervised=True, at=at)
     # the oracle's clock, set by the test: ten minutes after the first decision
     oracle = sg_oracle(chain, tmp_path / "risk.sqlite", clock=lambda: (at + dt.timedelta(minutes=10)).timestamp())
-    twice = oracle.run(export(tmp_path / "twice.json", record(ucr, at), record(ucr, at)))
+    twice = oracle.run(write_export(tmp_path / "twice.json", declaration_record(ucr, at), declaration_record(ucr, at)))
     assert (twice.decided, twice.already_done, twice.dead) == (1, 1, 0)
     # re-exported five minutes later: the same declaration, with a later decision time
-    later = oracle.run(export(tmp_path / "later.json", record(ucr, at + dt.timedelta(minutes=5))))
+    later = oracle.run(write_export(tmp_path / "later.json", declaration_record(ucr, at + dt.timedelta(minutes=5))))
     assert (later.decided, later.dead) == (0, 1)
     assert "SG already decided pre-review-result on this declaration" in later.dead_letters[0]
     for step in (Step.PRE_REVIEW_RESULT, Step.RISK_LANE, Step.RELEASE):
@@ -234,12 +248,12 @@ def test_the_pre_review_is_recorded_once(risk_chain: Chain, tmp_path: Path) -> N
 
 def test_a_decision_time_in_the_future_is_refused(risk_chain: Chain, tmp_path: Path) -> None:
     chain = risk_chain
-    ucr, at = "6CN9144010012345678-SG-200005", now(chain).replace(microsecond=0)
-    declare(chain, ucr, supervised=True, at=at)
+    ucr, at = "6CN9144010012345678-SG-200005", chain_time(chain).replace(microsecond=0)
+    declare_for_risk(chain, ucr, supervised=True, at=at)
     clock = {"now": at}
     oracle = sg_oracle(chain, tmp_path / "risk.sqlite", clock=lambda: clock["now"].timestamp())
     ahead = at + dt.timedelta(minutes=10)
-    source = export(tmp_path / "ahead.json", record(ucr, ahead))
+    source = write_export(tmp_path / "ahead.json", declaration_record(ucr, ahead))
     report = oracle.run(source)
     assert (report.decided, report.dead) == (0, 1)
     assert report.dead_letters == [

@@ -5,25 +5,28 @@ with SG's rules over what the chain says at the declaration's decision time."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from ledger.aeo import AeoRegistryBinding, MraBinding
-from ledger.aeo.codes import ChangeKind, parse_tiers
-from ledger.evidence import BTT_DECLARATION, EventType, Step, new_event
-from ledger.evidence.service import append_events, audit_consignment
-from ledger.timestamps import utc_now
+from ledger.aeo import AeoRegistryBinding
+from ledger.aeo.codes import ChangeKind
+from ledger.evidence import Step
+from ledger.evidence.service import audit_consignment
 from oracles.risk_oracle import RiskOracle, RiskOutbox, outbox_path
 from oracles.risk_rules import Declaration, load_rules
-from tests.support import EXAMPLES, Chain, opened
-
-CONSIGNOR = "USCI:91440101MA5CYU3H2X"
-DECLARANT = "USCI:91310000MA1FL8XQ30"
-SSCC = "urn:epc:id:sscc:0614141.1234567801"
+from tests.support import (
+    EXAMPLES,
+    RISK_CONSIGNOR,
+    Chain,
+    chain_time,
+    declaration_record,
+    declare_for_risk,
+    recognised_aeos,
+    write_export,
+)
 
 
 @pytest.fixture
@@ -33,74 +36,15 @@ def risk_chain(chain: Chain) -> Chain:
     return recognised_aeos(chain)
 
 
-def recognised_aeos(chain: Chain) -> Chain:
-    """CN certifies the declarant and the consignor, and SG recognises CN's AEOs (an MRA in force)."""
-    cn = AeoRegistryBinding(chain.client("cn-customs"))
-    since = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
-    for operator in (CONSIGNOR, DECLARANT):
-        cn.certify(member="CN", operator=operator, tier="advanced", valid_from=since, effective_at=since)
-    both = parse_tiers("general,advanced")
-    MraBinding(chain.client("cn-customs")).propose(
-        member="CN", partner="SG", tiers_recognised_by_member=both, tiers_recognised_by_partner=both
-    )
-    MraBinding(chain.client("sg-customs")).accept(
-        member="SG",
-        partner="CN",
-        tiers_recognised_by_proposer=both,
-        tiers_recognised_by_partner=both,
-        effective_from=None,
-    )
-    return chain
-
-
-def declare(chain: Chain, ucr: str, *, supervised: bool, at: dt.datetime) -> None:
-    """CN's trader opens the consignment (origin CN, destination SG); the declarant files the
-    advance declaration; the carrier records loading (with a photo of the sealed container as
-    the document when supervised)."""
-    opened(chain, ucr)
-    declared = new_event(
-        EventType.OBJECT, Step.ADVANCE_DECLARATION_FILED, at - dt.timedelta(hours=6), epcs=[SSCC],
-        biz_transactions=[(BTT_DECLARATION, f"urn:sanzhi:declaration:SG:{ucr}")],
-    )  # fmt: skip
-    loaded = new_event(EventType.OBJECT, Step.LOADING, at - dt.timedelta(hours=3), epcs=[SSCC])
-    trader = chain.client("cn-trader")
-    append_events(client=trader, ucr=ucr, events=[declared])
-    append_events(
-        client=trader, ucr=ucr, events=[loaded], document=b"photo of the sealed container" if supervised else None
-    )
-
-
-def export(path: Path, *declarations: dict[str, object]) -> Path:
-    path.write_text(json.dumps({"declarations": list(declarations)}))
-    return path
-
-
-def record(ucr: str, at: dt.datetime, hs: str = "090111") -> dict[str, object]:
-    return {
-        "ucr": ucr,
-        "declaration": f"SG-IMP-{ucr[-6:]}",
-        "decided_at": at.isoformat(),
-        "declarant": {"operator": DECLARANT, "certified_by": "CN"},
-        "consignor": {"operator": CONSIGNOR, "certified_by": "CN"},
-        "hs_codes": [hs],
-    }
-
-
-def now(chain: Chain) -> dt.datetime:
-    """The chain's time (in a test session it runs ahead of the wall clock once a test moved it)."""
-    block = chain.client().w3.eth.get_block("latest")
-    return max(utc_now(), dt.datetime.fromtimestamp(int(block["timestamp"]), dt.UTC))
-
-
 def oracle(chain: Chain) -> RiskOracle:
-    """SG's oracle, on the chain's time (the decision times here are `now(chain)`)."""
+    """SG's oracle, on the chain's time (the decision times here are `chain_time(chain)`)."""
     client = chain.client("sg-oracle")
     return RiskOracle(
         client=client,
         rules=load_rules(EXAMPLES / "risk-rules-sg.yaml"),
         signers=[client.account],  # type: ignore[list-item]
         outbox=RiskOutbox(outbox_path(chain.data_dir)),
-        clock=lambda: now(chain).timestamp(),
+        clock=lambda: chain_time(chain).timestamp(),
     )
 
 
@@ -111,9 +55,11 @@ def steps(chain: Chain, ucr: str) -> list[Step]:
 
 
 def test_green_lane_from_declaration_to_release(risk_chain: Chain, tmp_path: Path) -> None:
-    ucr, at = "6CN9144010012345678-SG-100001", now(risk_chain)
-    declare(risk_chain, ucr, supervised=True, at=at)
-    report = oracle(risk_chain).run(export(tmp_path / "declarations.json", record(ucr, now(risk_chain))))
+    ucr, at = "6CN9144010012345678-SG-100001", chain_time(risk_chain)
+    declare_for_risk(risk_chain, ucr, supervised=True, at=at)
+    report = oracle(risk_chain).run(
+        write_export(tmp_path / "declarations.json", declaration_record(ucr, chain_time(risk_chain)))
+    )
     assert (report.decided, report.lanes) == (1, {"green": 1})
     assert steps(risk_chain, ucr)[-3:] == [Step.PRE_REVIEW_RESULT, Step.RISK_LANE, Step.RELEASE]
     # the same export again: nothing is recorded twice
@@ -123,49 +69,59 @@ def test_green_lane_from_declaration_to_release(risk_chain: Chain, tmp_path: Pat
 
 
 def test_red_lane_when_the_consignor_was_suspended_the_hour_before(risk_chain: Chain, tmp_path: Path) -> None:
-    ucr, at = "6CN9144010012345678-SG-100002", now(risk_chain)
-    declare(risk_chain, ucr, supervised=True, at=at)
+    ucr, at = "6CN9144010012345678-SG-100002", chain_time(risk_chain)
+    declare_for_risk(risk_chain, ucr, supervised=True, at=at)
     AeoRegistryBinding(risk_chain.client("cn-customs")).change_status(
-        ChangeKind.SUSPEND, member="CN", operator=CONSIGNOR, reason=1, effective_at=at - dt.timedelta(hours=1)
+        ChangeKind.SUSPEND, member="CN", operator=RISK_CONSIGNOR, reason=1, effective_at=at - dt.timedelta(hours=1)
     )
-    report = oracle(risk_chain).run(export(tmp_path / "declarations.json", record(ucr, now(risk_chain))))
+    report = oracle(risk_chain).run(
+        write_export(tmp_path / "declarations.json", declaration_record(ucr, chain_time(risk_chain)))
+    )
     assert report.lanes == {"red": 1}
     assert Step.RELEASE not in steps(risk_chain, ucr)
     assert steps(risk_chain, ucr)[-2:] == [Step.PRE_REVIEW_RESULT, Step.RISK_LANE]
     # the consignor rule chose the lane, and says why
-    findings = oracle(risk_chain).assess(Declaration.model_validate(record(ucr, now(risk_chain))), tmp_path).findings
+    findings = (
+        oracle(risk_chain)
+        .assess(Declaration.model_validate(declaration_record(ucr, chain_time(risk_chain))), tmp_path)
+        .findings
+    )
     assert [(f.rule, f.lane) for f in findings] == [("consignor-aeo", "red")]
     assert "suspended" in findings[0].reason
 
 
 def test_yellow_without_supervised_loading_and_red_on_the_watch_list(risk_chain: Chain, tmp_path: Path) -> None:
-    at = now(risk_chain)
+    at = chain_time(risk_chain)
     unsupervised, watched = "6CN9144010012345678-SG-100003", "6CN9144010012345678-SG-100004"
-    declare(risk_chain, unsupervised, supervised=False, at=at)
-    declare(risk_chain, watched, supervised=True, at=at)
+    declare_for_risk(risk_chain, unsupervised, supervised=False, at=at)
+    declare_for_risk(risk_chain, watched, supervised=True, at=at)
     report = oracle(risk_chain).run(
-        export(
-            tmp_path / "d.json", record(unsupervised, now(risk_chain)), record(watched, now(risk_chain), hs="930120")
+        write_export(
+            tmp_path / "d.json",
+            declaration_record(unsupervised, chain_time(risk_chain)),
+            declaration_record(watched, chain_time(risk_chain), hs="930120"),
         )
     )
     assert report.lanes == {"yellow": 1, "red": 1}
 
 
 def test_a_malformed_record_is_a_dead_letter_and_the_rest_is_decided(risk_chain: Chain, tmp_path: Path) -> None:
-    ucr, at = "6CN9144010012345678-SG-100005", now(risk_chain)
-    declare(risk_chain, ucr, supervised=True, at=at)
-    bad = {**record(ucr, now(risk_chain)), "hs_codes": ["nine"]}
-    report = oracle(risk_chain).run(export(tmp_path / "d.json", bad, record(ucr, now(risk_chain))))
+    ucr, at = "6CN9144010012345678-SG-100005", chain_time(risk_chain)
+    declare_for_risk(risk_chain, ucr, supervised=True, at=at)
+    bad = {**declaration_record(ucr, chain_time(risk_chain)), "hs_codes": ["nine"]}
+    report = oracle(risk_chain).run(
+        write_export(tmp_path / "d.json", bad, declaration_record(ucr, chain_time(risk_chain)))
+    )
     assert (report.dead, report.decided) == (1, 1)
     [(_, reason)] = RiskOutbox(outbox_path(risk_chain.data_dir)).dead_letters()
     assert "hs_codes.0" in reason
 
 
 def test_same_rules_chain_and_time_give_the_same_lane(risk_chain: Chain, tmp_path: Path) -> None:
-    ucr, at = "6CN9144010012345678-SG-100006", now(risk_chain)
-    declare(risk_chain, ucr, supervised=False, at=at)
+    ucr, at = "6CN9144010012345678-SG-100006", chain_time(risk_chain)
+    declare_for_risk(risk_chain, ucr, supervised=False, at=at)
     first = oracle(risk_chain)
-    declaration = Declaration.model_validate(record(ucr, now(risk_chain)))
+    declaration = Declaration.model_validate(declaration_record(ucr, chain_time(risk_chain)))
     assert first.assess(declaration, tmp_path) == oracle(risk_chain).assess(declaration, tmp_path)
     events = [e.hash.ni for e in first.decision_events(declaration, first.assess(declaration, tmp_path))]
     assert events == [e.hash.ni for e in first.decision_events(declaration, first.assess(declaration, tmp_path))]
@@ -174,9 +130,9 @@ def test_same_rules_chain_and_time_give_the_same_lane(risk_chain: Chain, tmp_pat
 def test_a_crash_between_submitting_and_recording_decides_once(
     risk_chain: Chain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ucr, at = "6CN9144010012345678-SG-100007", now(risk_chain)
-    declare(risk_chain, ucr, supervised=True, at=at)
-    source = export(tmp_path / "d.json", record(ucr, now(risk_chain)))
+    ucr, at = "6CN9144010012345678-SG-100007", chain_time(risk_chain)
+    declare_for_risk(risk_chain, ucr, supervised=True, at=at)
+    source = write_export(tmp_path / "d.json", declaration_record(ucr, chain_time(risk_chain)))
     real_record = RiskOutbox.record
 
     class Crash(BaseException):
@@ -198,8 +154,11 @@ def test_a_crash_between_submitting_and_recording_decides_once(
 
 def test_claimed_certificates_are_read_from_the_exports_directory_only(risk_chain: Chain, tmp_path: Path) -> None:
     ucr = "6CN9144010012345678-SG-100008"
-    declare(risk_chain, ucr, supervised=True, at=now(risk_chain))
-    claim = {**record(ucr, now(risk_chain)), "certificates": [{"file": "../../etc/passwd", "quantity": "1"}]}
+    declare_for_risk(risk_chain, ucr, supervised=True, at=chain_time(risk_chain))
+    claim = {
+        **declaration_record(ucr, chain_time(risk_chain)),
+        "certificates": [{"file": "../../etc/passwd", "quantity": "1"}],
+    }
     rules = oracle(risk_chain)
     findings = rules.assess(Declaration.model_validate(claim), tmp_path).findings
     assert [(f.rule, f.reason) for f in findings] == [
@@ -219,8 +178,11 @@ def test_the_certificate_of_origin_must_be_valid_with_the_quantity_left(risk_cha
     write_wrapped(certificate, tmp_path / "co.json")
     total = Decimal(certificate.proof.quantity) / 1000
     ucr = "6CN9144010012345678-SG-100009"
-    declare(risk_chain, ucr, supervised=True, at=now(risk_chain))
-    fits = {**record(ucr, now(risk_chain)), "certificates": [{"file": "co.json", "quantity": f"{total:f}"}]}
+    declare_for_risk(risk_chain, ucr, supervised=True, at=chain_time(risk_chain))
+    fits = {
+        **declaration_record(ucr, chain_time(risk_chain)),
+        "certificates": [{"file": "co.json", "quantity": f"{total:f}"}],
+    }
     assert oracle(risk_chain).assess(Declaration.model_validate(fits), tmp_path).lane == "green"
     too_much = {**fits, "certificates": [{"file": "co.json", "quantity": f"{total + 1:f}"}]}
     findings = oracle(risk_chain).assess(Declaration.model_validate(too_much), tmp_path).findings

@@ -72,8 +72,8 @@ def test_every_event_decodes_as_eth_abi_decodes_it(contract: str, item: dict[str
 def test_a_truncated_log_fails_as_eth_abi_fails() -> None:
     codec = ARTIFACTS.codec("EvidenceRegistry")
     item = next(i for c, i in EVENTS if c == "EvidenceRegistry" and i["name"] == "EvidenceAppended")
-    values = [b"\x01" * 32, b"\x02" * 32, b"CN".ljust(32, b"\0"), 1, b"\x03" * 32, 3, 0, False, b"\0" * 32,
-              b"cid", [b"\x04" * 32]]  # fmt: skip
+    values = [b"\x01" * 32, b"\x02" * 32, b"CN".ljust(32, b"\0"), 1, b"\x03" * 32, 3, 0, False, b"\x05" * 32, 1,
+              b"\0" * 32, b"cid", [b"\x04" * 32]]  # fmt: skip
     log = log_of(codec.event_topic("EvidenceAppended"), item["inputs"], values)
     decode = codec.event_decoder("EvidenceAppended")
     assert decode(log)["parents"] == (b"\x04" * 32,)

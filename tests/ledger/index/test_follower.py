@@ -22,6 +22,7 @@ from tests.support import (
     RecordedActivity,
     chain_log_positions,
     indexed_positions,
+    opened,
     record_activity,
 )
 
@@ -218,6 +219,7 @@ def test_a_contract_deployed_after_the_index_started_is_read_from_its_deployment
     from ledger.evidence import EventType, Step, new_event
     from ledger.evidence.service import append_events
 
+    opened(chain, "6CN9144010012345678-SG-INDEX1")
     append_events(
         client=chain.client("cn-trader"),
         ucr="6CN9144010012345678-SG-INDEX1",
@@ -231,7 +233,7 @@ def test_a_contract_deployed_after_the_index_started_is_read_from_its_deployment
     Follower(client=client, engine=index_db).catch_up()
     assert not rows(index_db, "SELECT 1 FROM chain_events WHERE contract = 'EvidenceRegistry'")
     report = Follower(client=chain.client(), engine=index_db).catch_up()
-    assert report.events == 1
+    assert report.events == 3  # opened, its opener added as a party, the entry
     assert sorted(indexed_positions(index_db)) == sorted(chain_log_positions(chain))
 
 
@@ -242,6 +244,7 @@ def test_an_auditor_finds_a_consignments_evidence_by_its_ucr(chain: Chain, index
 
     ours, other = "6CN9144010012345678-SG-AUDIT1", "6CN9144010012345678-SG-AUDIT2"
     for ucr in (ours, other):
+        opened(chain, ucr)
         append_events(
             client=chain.client("cn-trader"),
             ucr=ucr,
@@ -249,5 +252,10 @@ def test_an_auditor_finds_a_consignments_evidence_by_its_ucr(chain: Chain, index
         )
     Follower(client=chain.client(), engine=index_db).catch_up()
     page = search(engine=index_db, filters=AuditFilter(consignment=ours.lower()))
-    assert [e.event for e in page.items] == ["EvidenceAppended"]
+    # newest first
+    assert [e.event for e in page.items] == ["EvidenceAppended", "ConsignmentPartyAdded", "ConsignmentOpened"]
     assert page.items[0].organisation == "CN"
+    # what people read: the entry's side and step and the party's role, not bytes
+    assert page.items[0].details["side"] == "party"
+    assert page.items[0].details["step"] == "loading"
+    assert page.items[1].details["role"] == "opener"
