@@ -13,7 +13,7 @@ from cli.context import AsOption, JsonOption, account_address, print_json, print
 from ledger.chain.deployments import load_deployment
 from ledger.consortium.binding import ConsortiumBinding
 from ledger.errors import InvalidInput, KeyUnavailable, ProofInvalid
-from ledger.evidence import Step, event_hash, parse_epcis
+from ledger.evidence import event_hash, parse_epcis
 from ledger.evidence.audit import check_events
 from ledger.evidence.bundle import BundleTrust, EvidenceBundle, make_bundle, read_bundle, verify_bundle
 from ledger.evidence.consignment import consignment_id
@@ -31,7 +31,7 @@ from ledger.evidence.service import (
     submit_decisions,
     void_consignment,
 )
-from ledger.evidence.vocabulary import PartyRole
+from ledger.evidence.vocabulary import PartyRole, step_name
 from ledger.hashing.keccak import keccak256
 from ledger.model_files import write_text_atomic
 from ledger.store.cid import ContentId
@@ -266,13 +266,6 @@ def decide(
     _report(result, as_json)
 
 
-def _step_name(code: int) -> str:
-    try:
-        return Step(code).slug
-    except ValueError:
-        return str(code)
-
-
 @app.command()
 def timeline(ctx: typer.Context, ucr: UcrArg, as_json: JsonOption = False) -> None:
     """What happened to a consignment, in order: step, who, when, event hash, document."""
@@ -284,7 +277,7 @@ def timeline(ctx: typer.Context, ucr: UcrArg, as_json: JsonOption = False) -> No
             "member": r.member_id,
             "side": r.side_label,
             "submitter": r.submitter,
-            "step": _step_name(r.entry.step),
+            "step": step_name(r.entry.step),
             "correction": r.entry.correction,
             "declaration": "0x" + r.entry.declaration.hex() if any(r.entry.declaration) else None,
             "event_hash": "ni:///sha-256;" + r.entry.event_hash.hex() + "?ver=CBV2.0",

@@ -31,7 +31,7 @@ from api.schemas.evidence import (
 from api.strict_json import StrictJsonRequest, StrictJsonRoute, is_json, strict_json
 from ledger.chain.client import LedgerClient
 from ledger.errors import KeyUnavailable
-from ledger.evidence import EpcisEvent, Step, canonical_ucr, consignment_id, parse_epcis
+from ledger.evidence import EpcisEvent, canonical_ucr, consignment_id, parse_epcis
 from ledger.evidence.bundle import EvidenceBundle, make_bundle
 from ledger.evidence.registry import (
     ConsignmentChange,
@@ -50,6 +50,7 @@ from ledger.evidence.service import (
     submit_decisions,
     void_consignment,
 )
+from ledger.evidence.vocabulary import step_name
 
 router = APIRouter(prefix="/consignments", tags=["evidence"], route_class=StrictJsonRoute)
 WRITE_ERRORS = error_responses(401, 403, 409, 413, 422, 429, 502, 503)
@@ -194,13 +195,6 @@ def decide(ucr: UcrPath, events: Events, key: Oracle, context: Context) -> Appen
     return submit_decisions(client=client, member=context.member(), ucr=ucr, events=events, signers=[client.account])
 
 
-def _step_name(code: int) -> str:
-    try:
-        return Step(code).slug
-    except ValueError:
-        return str(code)
-
-
 def _entry(r: RecordedEntry) -> TimelineEntry:
     e = r.entry
     return TimelineEntry(
@@ -209,7 +203,7 @@ def _entry(r: RecordedEntry) -> TimelineEntry:
         member=r.member_id,
         side=r.side_label,
         submitter=r.submitter,
-        step=_step_name(e.step),
+        step=step_name(e.step),
         correction=e.correction,
         event_hash="ni:///sha-256;" + e.event_hash.hex() + "?ver=CBV2.0",
         declaration="0x" + e.declaration.hex() if any(e.declaration) else None,

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from eth_account.signers.local import LocalAccount
 from pydantic import BaseModel
 
-from ledger.chain.client import LedgerClient
+from ledger.chain.client import LedgerClient, SentTransaction
 from ledger.chain.eip712 import sign_digest
 from ledger.documents.countries import ISO_3166_ALPHA2
 from ledger.errors import InvalidInput
@@ -249,13 +249,19 @@ def append_events(
     )
     before = binding.heads([consignment])[0].seq
     sent = [binding.append(batch) for batch in batches(entries)]
+    return _appended(ucr=ucr, consignment=consignment, first_seq=before + 1, entries=len(entries), sent=sent)
+
+
+def _appended(
+    *, ucr: str, consignment: bytes, first_seq: int, entries: int, sent: Sequence[SentTransaction]
+) -> AppendResult:
     return AppendResult(
         ucr=ucr,
         consignment="0x" + consignment.hex(),
         tx_hash=sent[-1].tx_hash,
         tx_hashes=[s.tx_hash for s in sent],
-        entries=len(entries),
-        first_seq=before + 1,
+        entries=entries,
+        first_seq=first_seq,
         gas_used=sum(s.gas_used for s in sent),
     )
 
@@ -384,15 +390,7 @@ def submit_decisions(
                 member=member_bytes, entries=run, nonce=run_nonce, deadline=deadline, signatures=signatures
             )
         )
-    return AppendResult(
-        ucr=ucr,
-        consignment="0x" + consignment.hex(),
-        tx_hash=sent[-1].tx_hash,
-        tx_hashes=[s.tx_hash for s in sent],
-        entries=len(entries),
-        first_seq=before + 1,
-        gas_used=sum(s.gas_used for s in sent),
-    )
+    return _appended(ucr=ucr, consignment=consignment, first_seq=before + 1, entries=len(entries), sent=sent)
 
 
 def audit_consignment(*, client: LedgerClient, ucr: str) -> tuple[list[RecordedEntry], ChainReport]:

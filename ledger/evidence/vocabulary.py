@@ -145,6 +145,15 @@ def expand_iri(value: str, prefixes: dict[str, str]) -> str:
     return value
 
 
+def step_name(code: int) -> str:
+    """The word of step `code` (`risk-lane`), or the number as text for a code this version
+    does not know."""
+    try:
+        return Step(code).slug
+    except ValueError:
+        return str(code)
+
+
 def event_type_of(name: str) -> EventType:
     """The EventType of an EPCIS `type` value ("ObjectEvent" ...)."""
     for kind in EventType:

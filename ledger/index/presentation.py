@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from ledger.aeo.codes import tier_name, tiers_of_mask
 from ledger.certificates.quantities import format_quantity
 from ledger.consortium.binding import ProposalKind
-from ledger.evidence.vocabulary import Side, Step
+from ledger.evidence.vocabulary import Side, step_name
 from ledger.ids import CERTIFICATE_TYPE_NAMES, ROLE_NAMES
 from ledger.index.catalogue import MEMBER_ARGS
 from ledger.reasons import reason_name
@@ -82,13 +82,6 @@ def _reason(value: Any) -> Any:
     return _text32(value) if isinstance(value, str) else reason_name(value)
 
 
-def _step(value: int) -> str:
-    try:
-        return Step(value).slug
-    except ValueError:
-        return str(value)
-
-
 def _side(value: int) -> str:
     try:
         return Side(value).label
@@ -108,7 +101,7 @@ _BY_NAME: dict[str, Callable[[Any], Any]] = {
     "role": _role,
     "scope": _scope,
     "reason": _reason,
-    "step": _step,
+    "step": step_name,
     "side": _side,
     "tier": tier_name,
     "kind": _proposal_kind,
