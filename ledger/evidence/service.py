@@ -243,10 +243,11 @@ def append_events(
             f"step {decisions[0].slug} is a customs decision: it goes on chain through the member's oracles",
             path="bizStep",
         )
-    recorded = binding.recorded(consignment) if any("errorDeclaration" in e.data for e in events) else []
+    recorded = binding.recorded(consignment)
     entries = to_entries(
         events, consignment=consignment, recorded=recorded, parents=parents, document=document, cid=cid
     )
+    _refuse_repeats(entries, recorded)
     before = binding.heads([consignment])[0].seq
     sent = [binding.append(batch) for batch in batches(entries)]
     return _appended(ucr=ucr, consignment=consignment, first_seq=before + 1, entries=len(entries), sent=sent)
@@ -264,6 +265,23 @@ def _appended(
         first_seq=first_seq,
         gas_used=sum(s.gas_used for s in sent),
     )
+
+
+def _refuse_repeats(entries: Sequence[EvidenceEntry], recorded: Sequence[RecordedEntry]) -> None:
+    """An event is recorded once: the same event (its GS1 hash) again, from a retried or doubled
+    input, is refused, not recorded twice. A correction repeats its event's hash on purpose."""
+    seen = {r.entry.event_hash: r.seq for r in recorded if not r.entry.correction}
+    for index, entry in enumerate(entries):
+        if entry.correction:
+            continue
+        if entry.event_hash in seen:
+            where = f"as entry {seen[entry.event_hash]}" if seen[entry.event_hash] else "earlier in this input"
+            raise InvalidInput(
+                f"event ni:///sha-256;{entry.event_hash.hex()}?ver=CBV2.0 is already recorded {where}: "
+                "an event is recorded once",
+                path=f"events.{index}",
+            )
+        seen[entry.event_hash] = 0
 
 
 def decision_entries(

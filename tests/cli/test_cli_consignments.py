@@ -15,8 +15,11 @@ SSCC = "urn:epc:id:sscc:0614141.1234567888"
 T = dt.datetime(2026, 11, 21, 8, 0, tzinfo=dt.UTC)
 
 
-def events_file(path: Path, count: int) -> Path:
-    events = [new_event(EventType.OBJECT, Step.LOADING, T + dt.timedelta(minutes=n), epcs=[SSCC]) for n in range(count)]
+def events_file(path: Path, count: int, start: int = 0) -> Path:
+    events = [
+        new_event(EventType.OBJECT, Step.LOADING, T + dt.timedelta(minutes=n), epcs=[SSCC])
+        for n in range(start, start + count)
+    ]
     document = epcis_document(events, created=T) if events else {
         "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument",
         "schemaVersion": "2.0", "creationDate": T.isoformat(), "epcisBody": {"eventList": []},
@@ -26,7 +29,7 @@ def events_file(path: Path, count: int) -> Path:
 
 
 def test_open_name_parties_and_void(cli: CliRunner, chain: Chain, tmp_path: Path) -> None:
-    one = events_file(tmp_path / "one.json", 1)
+    one, two = events_file(tmp_path / "one.json", 1), events_file(tmp_path / "two.json", 1, start=1)
     sg_trader = chain.client("sg-trader").address
     assert_clean_error(cli("evidence", "open", UCR, "--destination", "SG", "--party", "sg-trader:shipowner",
                            "--as", "cn-trader"), "unknown party role 'shipowner'")  # fmt: skip
@@ -41,8 +44,10 @@ def test_open_name_parties_and_void(cli: CliRunner, chain: Chain, tmp_path: Path
     assert cli("evidence", "append", str(one), "--ucr", UCR, "--as", "sg-trader").exit_code == 0
 
     assert cli("evidence", "remove-party", UCR, "sg-trader", "--as", "sg-customs").exit_code == 0
-    assert_clean_error(cli("evidence", "append", str(one), "--ucr", UCR, "--as", "sg-trader"),
+    assert_clean_error(cli("evidence", "append", str(two), "--ucr", UCR, "--as", "sg-trader"),
                        "EvidenceRegistryNotAParty")  # fmt: skip
+    assert_clean_error(cli("evidence", "append", str(one), "--ucr", UCR, "--as", "cn-trader"),
+                       "is already recorded as entry 1")  # fmt: skip
     assert cli("evidence", "add-party", UCR, sg_trader, "--role", "carrier", "--as", "cn-trader").exit_code == 0
 
     assert_clean_error(cli("evidence", "void", UCR, "--reason", "wrong-party", "--as", "sg-customs"),
@@ -52,7 +57,7 @@ def test_open_name_parties_and_void(cli: CliRunner, chain: Chain, tmp_path: Path
     assert "opening 1 (voided)" in text
     assert "voided" in text
     assert "reason=wrong-party" in text
-    assert_clean_error(cli("evidence", "append", str(one), "--ucr", UCR, "--as", "cn-trader"), "voided")
+    assert_clean_error(cli("evidence", "append", str(two), "--ucr", UCR, "--as", "cn-trader"), "voided")
 
 
 def test_large_files_are_split_and_an_empty_list_is_refused(cli: CliRunner, tmp_path: Path) -> None:

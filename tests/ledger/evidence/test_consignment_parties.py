@@ -244,3 +244,15 @@ def test_entries_from_before_openings_read_as_opened_by_the_first_submitter(
     assert legacy.legacy
     assert (legacy.record.opener, legacy.record.origin) == (chain.client("cn-trader").address, "CN")
     assert legacy.parties == {chain.client("cn-trader").address: "opener"}
+
+
+def test_the_same_event_is_recorded_once(chain: Chain) -> None:
+    opened(chain, UCR)
+    append_events(client=chain.client("cn-trader"), ucr=UCR, events=loading(0))
+    # a retried or doubled input: refused, not recorded twice
+    with pytest.raises(InvalidInput, match="is already recorded as entry 1"):
+        append_events(client=chain.client("cn-trader"), ucr=UCR, events=loading(0))
+    with pytest.raises(InvalidInput, match="already recorded earlier in this input"):
+        append_events(client=chain.client("cn-trader"), ucr=UCR, events=[*loading(1), *loading(1)])
+    recorded, _ = audit_consignment(client=chain.client(), ucr=UCR)
+    assert len(recorded) == 1
