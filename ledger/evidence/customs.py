@@ -131,3 +131,11 @@ def _model_problems(model: type[_Field], key: str, value: Any, *, many: bool) ->
 
 def _member(key: str) -> str:
     return f"[{json.dumps(key, ensure_ascii=False)}]"
+
+
+def accepted_result(event: Mapping[str, Any], prefixes: dict[str, str]) -> AcceptedResult | None:
+    """The `acceptedResult` of an inspection-result-accepted event (already validated), if any."""
+    for key, value in event.items():
+        if expand_iri(key, prefixes) == CUSTOMS_NAMESPACE + "acceptedResult":
+            return AcceptedResult.model_validate(value)
+    return None

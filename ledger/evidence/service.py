@@ -16,10 +16,13 @@ from ledger.documents.countries import ISO_3166_ALPHA2
 from ledger.errors import InvalidInput
 from ledger.evidence.audit import ChainReport, ReferenceReport, by_link, check_chain, check_references
 from ledger.evidence.consignment import canonical_ucr, consignment_id
+from ledger.evidence.contexts import prefixes_of
+from ledger.evidence.customs import accepted_result
 from ledger.evidence.decisions import DecisionSigning
 from ledger.evidence.declarations import declaration_key
 from ledger.evidence.entries import EvidenceEntry
 from ledger.evidence.epcis import EpcisEvent
+from ledger.evidence.event_hash import EventHash
 from ledger.evidence.registry import (
     MAX_BATCH,
     MAX_PARTIES,
@@ -29,7 +32,7 @@ from ledger.evidence.registry import (
     RecordedEntry,
     current_parties,
 )
-from ledger.evidence.vocabulary import PartyRole, Step
+from ledger.evidence.vocabulary import PartyRole, Side, Step
 from ledger.hashing.keccak import keccak256
 from ledger.ids import member_id_bytes
 
@@ -331,7 +334,42 @@ def decision_entries(
         deciding_member=member,
     )
     _check_effective(binding, member=member, ucr=ucr, entries=entries)
+    _check_acceptances(binding, record=record, member=member, ucr=ucr, events=events)
     return entries
+
+
+def _check_acceptances(
+    binding: EvidenceRegistryBinding, *, record: ConsignmentRecord, member: str, ucr: str, events: Sequence[EpcisEvent]
+) -> None:
+    """Accepting an inspection result is one side's decision about the other side's result: the
+    accepting administration is the deciding member, and the result it accepts is an
+    inspection-result the other side recorded on this consignment."""
+    accepting = [(i, e) for i, e in enumerate(events) if e.step is Step.INSPECTION_RESULT_ACCEPTED]
+    if not accepting:
+        return
+    own = record.side_of(member)
+    recorded = binding.recorded(consignment_id(ucr))
+    results = {
+        r.entry.event_hash
+        for r in recorded
+        if r.entry.step == Step.INSPECTION_RESULT and not r.entry.correction and r.side not in (own, Side.PARTY)
+    }
+    other = record.destination if own is Side.EXPORT else record.origin
+    for index, event in accepting:
+        accepted = accepted_result(event.data, dict(prefixes_of(event.context)))
+        if accepted is None:  # pragma: no cover - parse_epcis requires it on this step
+            continue
+        if accepted.administration != member:
+            raise InvalidInput(
+                f"{member} accepts results for itself: the acceptance names {accepted.administration}",
+                path=f"events.{index}.acceptedResult.administration",
+            )
+        if EventHash.from_ni(accepted.eventHash).digest not in results:
+            raise InvalidInput(
+                f"{member} accepts {accepted.eventHash}, which is not an inspection result {other} recorded on "
+                f"{canonical_ucr(ucr)}",
+                path=f"events.{index}.acceptedResult.eventHash",
+            )
 
 
 def _check_effective(

@@ -13,10 +13,12 @@ from typing import Any
 
 import pytest
 
+from ledger.chain.eip712 import sign_digest
 from ledger.errors import InvalidInput
 from ledger.evidence import BTT_DECLARATION, EpcisEvent, EventType, Step, epcis_document, new_event, parse_epcis
 from ledger.evidence.audit import by_link, check_events, check_references
 from ledger.evidence.consignment import consignment_id
+from ledger.evidence.decisions import DecisionSigning
 from ledger.evidence.entries import EvidenceEntry
 from ledger.evidence.registry import EvidenceRegistryBinding, RecordedEntry
 from ledger.evidence.service import (
@@ -25,8 +27,10 @@ from ledger.evidence.service import (
     audit_consignment,
     audit_references,
     submit_decisions,
+    to_entries,
 )
 from ledger.hashing.keccak import keccak256
+from ledger.ids import member_id_bytes
 from tests.support import Chain, CliRunner, opened
 
 UCR_A = "6CN9144010012345678-SG-000101"
@@ -147,11 +151,38 @@ def test_sg_accepts_cns_inspection_result_and_the_audit_ties_them(chain: Chain) 
     assert reference.parent == "0x" + cn_entry.link.hex()
 
 
+def test_an_acceptance_is_of_the_other_sides_recorded_result(chain: Chain) -> None:
+    opened(chain, UCR_A)
+    inspected = inspection("fail")
+    with pytest.raises(InvalidInput, match="which is not an inspection result CN recorded"):
+        decide(chain, "SG", UCR_A, [acceptance(inspected)])  # CN never recorded it
+    with pytest.raises(InvalidInput, match="SG accepts results for itself: the acceptance names CN"):
+        decide(chain, "SG", UCR_A, [acceptance(inspected, administration="CN")])
+    decide(chain, "CN", UCR_A, [inspected])
+    # a side does not accept its own result: acceptance is the other side's decision
+    own = new_event(
+        EventType.OBJECT, Step.INSPECTION_RESULT_ACCEPTED, at(30), epcs=[SSCC_A], biz_transactions=EXPORT_A,
+        extensions={"acceptedResult": {"eventHash": inspected.hash.ni, "administration": "CN"}},
+    )  # fmt: skip
+    with pytest.raises(InvalidInput, match="which is not an inspection result SG recorded"):
+        decide(chain, "CN", UCR_A, [own])
+    decide(chain, "SG", UCR_A, [acceptance(inspected)])
+
+
 def test_an_acceptance_naming_no_recorded_inspection_is_unresolved(chain: Chain) -> None:
     opened(chain, UCR_A)
     inspected = inspection("fail")  # never recorded by CN
     ghost = keccak256(b"an inspection entry nobody recorded")
-    decide(chain, "SG", UCR_A, [acceptance(inspected)], parents=[ghost])
+    # the library refuses such an acceptance; an oracle quorum that signs one anyway, past the
+    # library, gets it recorded (the registry checks no parent), and the audit tells
+    oracle = chain.client("sg-oracle")
+    [entry] = to_entries([acceptance(inspected)], consignment=consignment_id(UCR_A), parents=[ghost],
+                         deciding_member="SG")  # fmt: skip
+    digest = DecisionSigning(oracle).digest(member=member_id_bytes("SG"), entries=[entry], nonce=1, deadline=2**40)
+    EvidenceRegistryBinding(oracle).submit_decisions(
+        member=member_id_bytes("SG"), entries=[entry], nonce=1, deadline=2**40,
+        signatures=[sign_digest(oracle.account, digest)],  # type: ignore[arg-type]
+    )  # fmt: skip
 
     entries = audited(chain, UCR_A)  # the chain itself is intact: the registry checks no parent
     assert entries[0].entry.parents == (ghost,)
