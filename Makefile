@@ -3,7 +3,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-FORGE := node_modules/@foundry-rs/forge/bin.mjs
+# the platform binary itself: the npm package's bin.mjs wrapper loses the exit status (scripts/forge-path)
+FORGE = $(shell scripts/forge-path)
 SOLC = $(shell scripts/solc-path)
 SOL_SOURCES := $(shell find contracts/src contracts/test -name '*.sol' 2>/dev/null)
 
@@ -22,8 +23,8 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-contracts/out/.built: node_modules/.installed $(SOL_SOURCES) contracts/foundry.toml scripts/export_artifacts.py
-	cd contracts && ../$(FORGE) build --use $(SOLC)
+contracts/out/.built: node_modules/.installed $(SOL_SOURCES) contracts/foundry.toml scripts/export_artifacts.py scripts/forge-path
+	cd contracts && $(FORGE) build --use $(SOLC)
 	$(PYTHON) scripts/export_artifacts.py
 	touch $@
 
@@ -36,7 +37,7 @@ run: setup
 test: setup test-contracts test-python
 
 test-contracts: setup
-	cd contracts && ../$(FORGE) test --use $(SOLC)
+	cd contracts && $(FORGE) test --use $(SOLC)
 
 test-python: setup
 	$(BIN)/pytest
@@ -53,12 +54,12 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	cd contracts && ../$(FORGE) fmt --check
+	cd contracts && $(FORGE) fmt --check
 
 format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
-	cd contracts && ../$(FORGE) fmt
+	cd contracts && $(FORGE) fmt
 
 # brownie pins web3 7: it gets a venv of its own and compiles with our solc wrapper.
 brownie-check: node_modules/.installed

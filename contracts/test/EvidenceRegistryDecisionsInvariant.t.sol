@@ -9,8 +9,9 @@ import {IEvidenceRegistry} from "../src/interfaces/IEvidenceRegistry.sol";
 /// @notice Submits random decisions, corrections and repeats over two consignments (open from CN
 /// to SG), three members (CN the origin, SG the destination, TH neither), two declarations and
 /// three steps, and predicts each outcome from its own ghost state: a plain decision is accepted
-/// only when its key has no effective decision, a correction only when it names the effective
-/// one, a third member never. Trade entries from CN customs move the chains in between.
+/// only when its key has no effective decision (and becomes it), a correction only when it names
+/// the effective one (and retracts it), a third member never. Trade entries from CN customs move
+/// the chains in between.
 contract EvidenceDecisionsHandler {
     Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
     uint256 internal constant CONSIGNMENTS = 2;
@@ -29,6 +30,7 @@ contract EvidenceDecisionsHandler {
 
     mapping(bytes32 key => bytes32 link) public ghostEffective;
     mapping(bytes32 key => uint256) public plainAccepted;
+    mapping(bytes32 key => uint256) public retractions;
     mapping(bytes32 key => bytes32[] links) internal _history;
     uint256 internal _nonce;
     uint256 internal _events;
@@ -54,14 +56,15 @@ contract EvidenceDecisionsHandler {
 
     /// @dev One decision of a random key: 0 plain, 1 a correction naming the effective link
     /// (or, if none, an earlier one or a made-up one), 2 a correction naming a stale or made-up
-    /// link, 3 a batch of a plain decision and its correction, 4 a batch of two plain ones.
+    /// link, 3 a batch of a plain decision and its correction, 4 a batch of two plain ones, 5 a
+    /// batch of the correction of the effective link and a new plain decision.
     function decide(uint256 pick, uint8 mode, uint256 staleSeed) external {
         Pick memory p = _pick(pick);
-        mode = mode % 5;
+        mode = mode % 6;
         IEvidenceRegistry.EvidenceEntry[] memory entries =
             new IEvidenceRegistry.EvidenceEntry[](mode >= 3 ? 2 : 1);
         entries[0] = _decision(p);
-        if (mode == 1) {
+        if (mode == 1 || mode == 5) {
             _correct(entries[0], p.effective != 0 ? p.effective : _stale(p.key, staleSeed));
         } else if (mode == 2) {
             _correct(entries[0], _stale(p.key, staleSeed));
@@ -73,15 +76,21 @@ contract EvidenceDecisionsHandler {
             if (mode == 3) _correct(entries[1], first);
             last = _nextLink(p, entries[1], first);
         }
-        bool expected = p.m != 2
-            && (mode == 0 || mode == 3 ? p.effective == 0 : mode == 1 ? p.effective != 0 : false);
+        bool needsNone = mode == 0 || mode == 3;
+        bool needsOne = mode == 1 || mode == 5;
+        bool expected =
+            p.m != 2 && ((needsNone && p.effective == 0) || (needsOne && p.effective != 0));
         bool ok = _submit(p.m, entries);
         if (ok != expected) unexpected = true;
         if (!ok) return;
-        if (!entries[0].correction) ++plainAccepted[p.key];
+        for (uint256 i = 0; i < entries.length; ++i) {
+            if (entries[i].correction) ++retractions[p.key];
+            else ++plainAccepted[p.key];
+        }
         _history[p.key].push(first);
         if (mode >= 3) _history[p.key].push(last);
-        ghostEffective[p.key] = last;
+        // a correction retracts: the key has the last plain decision, if it came after
+        ghostEffective[p.key] = entries[entries.length - 1].correction ? bytes32(0) : last;
         ++accepted;
     }
 
@@ -214,8 +223,9 @@ contract EvidenceRegistryDecisionsInvariant_Test is EvidenceRegistryBaseTest {
         targets[0] = address(handler);
     }
 
-    /// @dev Every key: the effective decision is the last one accepted for it (zero: none, and
-    /// always none for TH), and at most one plain (non-correction) decision was accepted.
+    /// @dev Every key: the effective decision is the last one accepted for it (zero: none, or
+    /// retracted; always none for TH), and every plain decision but the one in force was
+    /// retracted by a correction.
     function invariant_OneEffectiveDecisionPerKey_TheLastAccepted() public view {
         (uint256 nc, uint256 nm, uint256 nd, uint256 ns) = handler.sizes();
         for (uint256 c = 0; c < nc; ++c) {
@@ -245,7 +255,10 @@ contract EvidenceRegistryDecisionsInvariant_Test is EvidenceRegistryBaseTest {
             handler.ghostEffective(key),
             "effective = last accepted"
         );
-        assertLe(handler.plainAccepted(key), 1, "two plain decisions on one key");
+        uint256 plain = handler.plainAccepted(key);
+        uint256 retracted = handler.retractions(key);
+        bool inForce = handler.ghostEffective(key) != bytes32(0);
+        assertEq(plain, retracted + (inForce ? 1 : 0), "a plain decision in force beside another");
         if (member == TH) assertEq(handler.ghostEffective(key), bytes32(0), "TH is not a side");
     }
 }

@@ -220,32 +220,44 @@ contract EvidenceRegistry_submitDecisionsSides_Test is EvidenceRegistrySidesBase
         _submitAs(stranger, CN, entries, sigs);
     }
 
-    function test_CorrectionOfEffective_BecomesEffective() public {
+    function test_CorrectionRetractsTheEffectiveDecision() public {
         bytes32 first = _decideOn("cn-oracle", CN, _decision(UCR_A, _event(1), RELEASED), 1);
-        bytes32 second = _decideOn("cn-oracle", CN, _correction(_event(2), first), 1);
-        assertEq(registry.effectiveDecision(UCR_A, CN, DECLARATION, RELEASED), second, "second");
-        bytes32 third = _decideOn("cn-oracle", CN, _correction(_event(3), second), 1);
-        assertEq(registry.effectiveDecision(UCR_A, CN, DECLARATION, RELEASED), third, "third");
-        // a plain repeat names the latest
-        _decideRefused("cn-oracle", CN, _decision(UCR_A, _event(4), RELEASED), _decided(CN, third));
+        _decideOn("cn-oracle", CN, _correction(_event(1), first), 1);
+        assertEq(registry.effectiveDecision(UCR_A, CN, DECLARATION, RELEASED), 0, "retracted");
+        // the corrective decision follows as a decision of its own, and is then in force
+        bytes32 corrective = _decideOn("cn-oracle", CN, _decision(UCR_A, _event(2), RELEASED), 1);
+        assertEq(
+            registry.effectiveDecision(UCR_A, CN, DECLARATION, RELEASED), corrective, "corrective"
+        );
+        // a plain repeat names the decision in force
+        _decideRefused(
+            "cn-oracle", CN, _decision(UCR_A, _event(3), RELEASED), _decided(CN, corrective)
+        );
     }
 
-    /// @dev A decision and its correction in one batch.
+    /// @dev A decision, its retraction and the corrective decision in one batch.
     function test_CorrectionInSameBatch() public {
-        IEvidenceRegistry.EvidenceEntry[] memory entries = new IEvidenceRegistry.EvidenceEntry[](2);
+        IEvidenceRegistry.EvidenceEntry[] memory entries = new IEvidenceRegistry.EvidenceEntry[](3);
         entries[0] = _decision(UCR_A, _event(1), RELEASED);
         bytes32 first = _nextLink(entries[0], SIDE_IMPORT, SG, stranger);
-        entries[1] = _correction(_event(2), first);
+        entries[1] = _correction(_event(1), first);
         bytes32 second =
             _link(uint192(uint256(first)), 2, entries[1], SIDE_IMPORT, SG, stranger, _now());
+        entries[2] = _decision(UCR_A, _event(2), RELEASED);
+        bytes32 third =
+            _link(uint192(uint256(second)), 3, entries[2], SIDE_IMPORT, SG, stranger, _now());
         _decide(stranger, "sg-oracle", SG, entries);
-        assertEq(registry.effectiveDecision(UCR_A, SG, DECLARATION, RELEASED), second, "second");
+        assertEq(registry.effectiveDecision(UCR_A, SG, DECLARATION, RELEASED), third, "third");
     }
 
+    /// @dev A decision retracted once is not retracted again; the retraction is not a decision.
     function test_RevertWhen_CorrectionNamesStaleLink() public {
         bytes32 first = _decideOn("cn-oracle", CN, _decision(UCR_A, _event(1), RELEASED), 1);
-        bytes32 second = _decideOn("cn-oracle", CN, _correction(_event(2), first), 1);
-        _decideRefused("cn-oracle", CN, _correction(_event(3), first), _notEffective(first, second));
+        bytes32 second = _decideOn("cn-oracle", CN, _correction(_event(1), first), 1);
+        _decideRefused("cn-oracle", CN, _correction(_event(1), first), _notEffective(first, 0));
+        _decideRefused("cn-oracle", CN, _correction(_event(1), second), _notEffective(second, 0));
+        bytes32 third = _decideOn("cn-oracle", CN, _decision(UCR_A, _event(2), RELEASED), 1);
+        _decideRefused("cn-oracle", CN, _correction(_event(1), first), _notEffective(first, third));
     }
 
     function test_RevertWhen_CorrectionWithNoneEffective() public {

@@ -146,7 +146,8 @@ contract EvidenceRegistry_entryLink_Test is EvidenceRegistryBaseTest, EvidenceVe
 
     /// @dev The vectors appended for real (UCR_A is open CN to SG since setUp): SUBMITTER, a CN
     /// trade key added as a party, appends entry 1 and sends CN's decision and its correction.
-    /// The events carry the vector links, the head the last one, and the correction is effective.
+    /// The events carry the vector links, the head the last one, and the correction retracted the
+    /// decision: none is in force.
     function test_VectorsAppended() public {
         _accredit(cnCustoms, SUBMITTER, TRADE_ROLE, bytes32(0));
         vm.prank(cnTrader);
@@ -161,9 +162,7 @@ contract EvidenceRegistry_entryLink_Test is EvidenceRegistryBaseTest, EvidenceVe
         (uint64 seq, bytes32 link) = _head(V_CONSIGNMENT);
         assertEq(seq, 3, "seq");
         assertEq(link, _low(LINK_3), "head");
-        assertEq(
-            registry.effectiveDecision(V_CONSIGNMENT, CN, V_DECLARATION, 300), LINK_3, "effective"
-        );
+        assertEq(registry.effectiveDecision(V_CONSIGNMENT, CN, V_DECLARATION, 300), 0, "retracted");
     }
 
     function testFuzz_MatchesAbiEncode(
