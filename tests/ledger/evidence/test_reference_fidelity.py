@@ -17,25 +17,10 @@ import pytest
 import ledger
 from ledger.errors import InvalidDocument, InvalidInput
 from ledger.evidence import event_hash, parse_epcis
+from tests.support import epcis_example_event
 
 EPCIS = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 EX = {"ex": "https://example.org/ns/"}
-
-
-def receiving() -> dict[str, Any]:
-    """The example event of npm epcis2.js 2.7.3's README (as in test_event_hash)."""
-    return {
-        "type": "ObjectEvent",
-        "action": "OBSERVE",
-        "bizStep": "receiving",
-        "disposition": "in_progress",
-        "epcList": ["https://id.gs1.org/01/70614141123451/21/2018"],
-        "eventTime": "2021-04-04T20:33:31.116-06:00",
-        "eventTimeZoneOffset": "-06:00",
-        "readPoint": {"id": "urn:epc:id:sgln:0012345.11111.400"},
-        "bizLocation": {"id": "urn:epc:id:sgln:0012345.11111.0"},
-        "bizTransactionList": [{"type": "po", "bizTransaction": "http://transaction.acme.com/po/12345678"}],
-    }
 
 
 def document(*events: dict[str, Any], context: Any = None) -> dict[str, Any]:
@@ -68,8 +53,8 @@ def refusal(doc: Any) -> InvalidDocument:
 
 
 def test_a_document_of_several_events_gets_the_reference_s_hashes(tmp_path: Path) -> None:
-    second = {**receiving(), "bizStep": "shipping", "disposition": "in_transit", "ex:note": "Zürich 上海"}
-    doc = document(receiving(), second)
+    second = {**epcis_example_event(), "bizStep": "shipping", "disposition": "in_transit", "ex:note": "Zürich 上海"}
+    doc = document(epcis_example_event(), second)
     events = parse_epcis(json.dumps(doc, ensure_ascii=False))
     assert [event.hash.ni for event in events] == reference_cli_hashes(doc, tmp_path)
     # recorded hashes are the events' own: what anyone holding just the event computes
@@ -78,7 +63,7 @@ def test_a_document_of_several_events_gets_the_reference_s_hashes(tmp_path: Path
 
 
 def test_an_event_level_context_is_refused(tmp_path: Path) -> None:
-    event = {"@context": [EPCIS, EX], **receiving(), "ex:note": "x"}
+    event = {"@context": [EPCIS, EX], **epcis_example_event(), "ex:note": "x"}
     doc = document(event)
     # the reference hashes the event's @context as if it were a field: another id than the event's
     assert reference_cli_hashes(doc, tmp_path) != [event_hash(event).ni]
@@ -91,7 +76,7 @@ def test_an_event_level_context_is_refused(tmp_path: Path) -> None:
         )
     ]
     # even when it repeats the document's
-    assert refusal(document({"@context": [EPCIS, EX], **receiving()})).problems[0][0].endswith(".@context")
+    assert refusal(document({"@context": [EPCIS, EX], **epcis_example_event()})).problems[0][0].endswith(".@context")
     with pytest.raises(InvalidInput, match="event-level @context is not supported"):
         event_hash(event, context=[EPCIS, EX])
     # an event given alone carries the context of its own document: accepted, as before
@@ -101,10 +86,10 @@ def test_an_event_level_context_is_refused(tmp_path: Path) -> None:
 def test_an_event_whose_hash_depends_on_the_rest_of_the_document_is_refused(tmp_path: Path) -> None:
     """The reference turns a bare word into the CBV IRI it finds anywhere in the document: here
     `receiving` in the second event reads as the first event's bizStep."""
-    second = {**receiving(), "bizStep": "shipping", "ex:note": "receiving"}
-    doc = document(receiving(), second)
+    second = {**epcis_example_event(), "bizStep": "shipping", "ex:note": "receiving"}
+    doc = document(epcis_example_event(), second)
     cli = reference_cli_hashes(doc, tmp_path)
-    assert cli[0] == event_hash(receiving()).ni
+    assert cli[0] == event_hash(epcis_example_event()).ni
     assert cli[1] != event_hash(second, context=[EPCIS, EX]).ni
     ((path, reason),) = refusal(doc).problems
     assert path == "$.epcisBody.eventList[1]"
@@ -114,15 +99,15 @@ def test_an_event_whose_hash_depends_on_the_rest_of_the_document_is_refused(tmp_
     assert reason.endswith("write the value as its full IRI, or give the event in a document of its own")
     # written as the IRI, it is the same everywhere
     fixed = {**second, "ex:note": "https://ref.gs1.org/cbv/BizStep-receiving"}
-    assert [e.hash.ni for e in parse_epcis(json.dumps(document(receiving(), fixed)))] == reference_cli_hashes(
-        document(receiving(), fixed), tmp_path
+    assert [e.hash.ni for e in parse_epcis(json.dumps(document(epcis_example_event(), fixed)))] == reference_cli_hashes(
+        document(epcis_example_event(), fixed), tmp_path
     )
 
 
 def test_a_document_context_without_the_epcis_context_is_refused(tmp_path: Path) -> None:
     """The reference does not expand bare words without the EPCIS context, sanzhi used to add it."""
-    doc = document(receiving(), context=[EX])
-    assert reference_cli_hashes(doc, tmp_path) != [event_hash(receiving()).ni]
+    doc = document(epcis_example_event(), context=[EX])
+    assert reference_cli_hashes(doc, tmp_path) != [event_hash(epcis_example_event()).ni]
     ((path, reason),) = refusal(doc).problems
     assert path == "$.epcisBody.eventList[0]"
     assert "'...018action=OBSERVEbizStep=receiving" in reason
@@ -131,7 +116,7 @@ def test_a_document_context_without_the_epcis_context_is_refused(tmp_path: Path)
 
 @pytest.mark.parametrize("term", ["type", "bizStep", "epcList", "gs1", "cbv"])
 def test_redefining_a_protected_term_is_one_line(term: str) -> None:
-    doc = document(receiving(), context=[EPCIS, {term: "https://example.org/mine/"}])
+    doc = document(epcis_example_event(), context=[EPCIS, {term: "https://example.org/mine/"}])
     problems = refusal(doc).problems
     assert problems == [
         (
@@ -140,14 +125,14 @@ def test_redefining_a_protected_term_is_one_line(term: str) -> None:
             "declare prefixes under names of your own",
         )
     ]
-    alone = {"@context": [EPCIS, {term: "https://example.org/mine/"}], **receiving()}
+    alone = {"@context": [EPCIS, {term: "https://example.org/mine/"}], **epcis_example_event()}
     assert refusal(alone).problems == [("$.@context", problems[0][1])]
     with pytest.raises(InvalidInput, match=f"redefines '{term}'"):
-        event_hash(receiving(), context=[EPCIS, {term: "https://example.org/mine/"}])
+        event_hash(epcis_example_event(), context=[EPCIS, {term: "https://example.org/mine/"}])
 
 
 def test_declaring_a_protected_prefix_as_the_epcis_context_does_is_accepted(tmp_path: Path) -> None:
-    doc = document(receiving(), context=[EPCIS, {"gs1": "https://gs1.org/voc/"}])
+    doc = document(epcis_example_event(), context=[EPCIS, {"gs1": "https://gs1.org/voc/"}])
     assert [e.hash.ni for e in parse_epcis(json.dumps(doc))] == reference_cli_hashes(doc, tmp_path)
 
 
@@ -155,7 +140,7 @@ def test_json_ld_keywords_in_an_inline_context_are_refused_without_a_warning() -
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         for key in ("@vocab", "@foo", "@import"):
-            doc = document(receiving(), context=[EPCIS, {key: "https://example.org/ns/"}])
+            doc = document(epcis_example_event(), context=[EPCIS, {key: "https://example.org/ns/"}])
             ((path, reason),) = refusal(doc).problems
             assert path == "$.@context"
             assert (
@@ -165,7 +150,7 @@ def test_json_ld_keywords_in_an_inline_context_are_refused_without_a_warning() -
 
 
 def test_a_lone_surrogate_is_refused_not_a_traceback() -> None:
-    text = json.dumps({"@context": [EPCIS, EX], **receiving(), "ex:note": "\ud800"})
+    text = json.dumps({"@context": [EPCIS, EX], **epcis_example_event(), "ex:note": "\ud800"})
     with pytest.raises(InvalidDocument, match="not Unicode"):
         parse_epcis(text)
 
@@ -182,14 +167,14 @@ def test_the_reference_s_log_never_reaches_the_user(
     caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    parse_epcis(json.dumps(document(receiving(), {**receiving(), "bizStep": "shipping"})))
+    parse_epcis(json.dumps(document(epcis_example_event(), {**epcis_example_event(), "bizStep": "shipping"})))
     with pytest.raises(InvalidDocument) as caught:
-        parse_epcis(json.dumps(document({**receiving(), "ex:note": "inf"})))
+        parse_epcis(json.dumps(document({**epcis_example_event(), "ex:note": "inf"})))
     # its error is in the one line, with what the reference says
     assert "reference cannot hash this event" in str(caught.value)
     assert "it says: OverflowError: cannot convert float infinity to integer" in str(caught.value)
     with pytest.raises(InvalidInput):
-        event_hash({**receiving(), "eventTime": "2021-04-04T20:33:31.9996-06:00"})
+        event_hash({**epcis_example_event(), "eventTime": "2021-04-04T20:33:31.9996-06:00"})
     assert from_the_reference(caplog.records) == []
     assert capsys.readouterr() == ("", "")
 
@@ -209,7 +194,7 @@ except LedgerError as exc:
     print(type(exc).__name__)
 print(len(logging.getLogger().handlers))
 """
-    documents = [document(receiving()), document({**receiving(), "ex:note": "inf"})]
+    documents = [document(epcis_example_event()), document({**epcis_example_event(), "ex:note": "inf"})]
     root = str(Path(ledger.__file__).parent.parent)
     env = {**os.environ, "PYTHONPATH": root}
     done = subprocess.run(
