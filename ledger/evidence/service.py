@@ -251,7 +251,7 @@ def append_events(
         events, consignment=consignment, recorded=recorded, parents=parents, document=document, cid=cid
     )
     _refuse_repeats(entries, recorded)
-    before = binding.heads([consignment])[0].seq
+    before = recorded[-1].seq if recorded else 0
     sent = [binding.append(batch) for batch in batches(entries)]
     return _appended(ucr=ucr, consignment=consignment, first_seq=before + 1, entries=len(entries), sent=sent)
 
@@ -323,7 +323,8 @@ def decision_entries(
         if isinstance(error, dict) and not str(error.get("reason") or "").strip():
             raise InvalidInput("a corrected decision gives its reason", path=f"events.{index}.errorDeclaration.reason")
     consignment = consignment_id(ucr)
-    recorded = binding.recorded(consignment) if any("errorDeclaration" in e.data for e in events) else []
+    needs_history = any("errorDeclaration" in e.data or e.step is Step.INSPECTION_RESULT_ACCEPTED for e in events)
+    recorded = binding.recorded(consignment) if needs_history else []
     entries = to_entries(
         events,
         consignment=consignment,
@@ -334,12 +335,17 @@ def decision_entries(
         deciding_member=member,
     )
     _check_effective(binding, member=member, ucr=ucr, entries=entries)
-    _check_acceptances(binding, record=record, member=member, ucr=ucr, events=events)
+    _check_acceptances(record=record, member=member, ucr=ucr, events=events, recorded=recorded)
     return entries
 
 
 def _check_acceptances(
-    binding: EvidenceRegistryBinding, *, record: ConsignmentRecord, member: str, ucr: str, events: Sequence[EpcisEvent]
+    *,
+    record: ConsignmentRecord,
+    member: str,
+    ucr: str,
+    events: Sequence[EpcisEvent],
+    recorded: Sequence[RecordedEntry],
 ) -> None:
     """Accepting an inspection result is one side's decision about the other side's result: the
     accepting administration is the deciding member, and the result it accepts is an
@@ -348,7 +354,6 @@ def _check_acceptances(
     if not accepting:
         return
     own = record.side_of(member)
-    recorded = binding.recorded(consignment_id(ucr))
     results = {
         r.entry.event_hash
         for r in recorded
