@@ -6,29 +6,43 @@ BIN := $(VENV)/bin
 # the platform binary itself: the npm package's bin.mjs wrapper loses the exit status (scripts/forge-path)
 FORGE = $(shell scripts/forge-path)
 SOLC = $(shell scripts/solc-path)
-SOL_SOURCES := $(shell find contracts/src contracts/test -name '*.sol' 2>/dev/null)
 
-.PHONY: setup run test test-contracts test-python test-besu fuzz lint format build brownie-check clean
+STEP := scripts/step
+LOGS := build/setup
 
-setup: $(VENV)/.installed node_modules/.installed contracts/out/.built
+.PHONY: setup build check-artifacts run test test-contracts test-python test-besu fuzz lint format brownie-check clean
+
+# What `make run` and `make test` need: the Python and the Node packages, installed side by side
+# with a line of progress every few seconds (scripts/step; the whole output goes to build/setup/).
+# The contracts' compiled artifacts ship in ledger/chain/compiled: nothing is compiled here.
+setup:
+	@$(MAKE) --no-print-directory -s -j2 $(VENV)/.installed node_modules/.installed
 
 $(VENV)/.installed: pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	# setuptools' notice about editable installs is information, not a problem: keep the build quiet
-	PYTHONWARNINGS='ignore:Editable installation' $(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $@
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@# setuptools' notice about editable installs is information, not a problem: keep the log clean
+	@$(STEP) "Python packages" $(LOGS)/pip.log -- sh -c '$(BIN)/python -m pip install --upgrade pip \
+		&& PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install -e ".[dev]"'
+	@touch $@
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund
-	touch $@
+	@$(STEP) "Node packages" $(LOGS)/npm.log -- npm ci --no-audit --no-fund
+	@touch $@
 
-contracts/out/.built: node_modules/.installed $(SOL_SOURCES) contracts/foundry.toml scripts/export_artifacts.py scripts/forge-path
-	cd contracts && $(FORGE) build --use $(SOLC)
-	$(PYTHON) scripts/export_artifacts.py
-	touch $@
+# Compile the contracts and export their ABI and bytecode into ledger/chain/compiled (package
+# data, kept in git). Run it after changing contracts/src, and commit what it changes.
+build: setup
+	@$(STEP) "Compiling contracts" $(LOGS)/forge-build.log -- sh -c 'cd contracts && $(FORGE) build --use $(SOLC)'
+	$(BIN)/python scripts/export_artifacts.py
 
-build: contracts/out/.built
+# CI: the artifacts in git are exactly what the sources compile to.
+check-artifacts: build
+	@changed="$$(git status --porcelain -- ledger/chain/compiled)"; \
+	if [ -n "$$changed" ]; then \
+		echo "$$changed"; \
+		echo "ledger/chain/compiled is not what contracts/src compiles to: run make build and commit it" >&2; \
+		exit 1; \
+	fi
 
 # the node, the dev consortium, a demo seeded once, the index and the service with its portal
 run: setup
@@ -36,7 +50,7 @@ run: setup
 
 test: setup test-contracts test-python
 
-test-contracts: setup
+test-contracts: build
 	cd contracts && $(FORGE) test --use $(SOLC)
 
 test-python: setup

@@ -10,9 +10,20 @@ import { tmpdir, userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-// the package exports only its entry point (build/index.js): its package.json is two levels up
-const entry = fileURLToPath(import.meta.resolve("@sparticuz/chromium"));
-const version = JSON.parse(readFileSync(join(dirname(dirname(entry)), "package.json"), "utf8")).version;
+// the package exports only its entry point (build/index.js, or build/esm/index.js in later
+// releases): its own package.json is the nearest one above it that names it
+function packageVersion(name) {
+  let dir = dirname(fileURLToPath(import.meta.resolve(name)));
+  for (; dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, "package.json");
+    if (existsSync(manifest)) {
+      const parsed = JSON.parse(readFileSync(manifest, "utf8"));
+      if (parsed.name === name) return parsed.version;
+    }
+  }
+  throw new Error(`no package.json of ${name} above its entry point`);
+}
+const version = packageVersion("@sparticuz/chromium");
 const target = process.env.SANZHI_CHROMIUM_DIR || join(tmpdir(), `sanzhi-chromium-${version}-${userInfo().uid}`);
 const done = join(target, ".complete");
 

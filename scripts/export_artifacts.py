@@ -1,6 +1,8 @@
 """Copy the ABI and bytecode of every deployable contract from forge's build output into the
 `ledger.chain` package (`ledger/chain/compiled/<Name>.json`), so an installed sanzhi finds them
-as package data. Run by `make build` after `forge build`; the copies are not kept in git."""
+as package data. Run by `make build` after `forge build`. The copies are kept in git, so running
+sanzhi needs no compiler (as OpenZeppelin ships its build); `make check-artifacts` (in CI)
+fails when they differ from what the sources compile to."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Contract ABIs and bytecode, and custom-error decoding.
 
-The compiled contracts ship inside the package (`ledger/chain/compiled/<Name>.json`, written by
-`make build`); a Foundry output directory (`<out>/<Name>.sol/<Name>.json`) works too.
+The compiled contracts ship inside the package (`ledger/chain/compiled/<Name>.json`, kept in
+git, rewritten by `make build`); a Foundry output directory (`<out>/<Name>.sol/<Name>.json`)
+works too.
 """
 
 from __future__ import annotations
