@@ -1,0 +1,131 @@
+"""CLI start-up benchmark: how long a user waits for `sanzhi --help`, `sanzhi node status` and
+`sanzhi cert verify FILE`, each run as the process a user starts (the installed `sanzhi`
+script), and the help's peak memory.
+
+A figure is the median of `runs` processes; the commands take turns, so a burst of load on a
+shared machine spreads over all three rather than landing on one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from benchmarks.common import dev_chain
+from ledger.certificates.issuance import issue_files
+from ledger.certificates.registry import CertificateRegistryBinding
+from ledger.chain.client import LedgerClient
+from ledger.connect import build_client
+from ledger.documents import to_json_data
+from ledger.documents.samples import generate_samples
+from ledger.errors import ConfigurationError, LedgerError
+
+# what issue #18 asks of the command line
+GOALS: dict[str, float] = {"cli_help_ms": 300, "cli_help_rss_mb": 60, "cli_status_ms": 500, "cli_verify_ms": 1500}
+
+
+class CliBenchmark(BaseModel):
+    runs: int
+    cli_help_ms: float
+    cli_help_rss_mb: float
+    cli_status_ms: float
+    cli_verify_ms: float
+    goals: dict[str, float]
+    # each figure against its goal (at most the goal)
+    meets_goals: dict[str, bool]
+
+
+@dataclass(frozen=True)
+class ProcessRun:
+    wall_ms: float
+    max_rss_mb: float
+
+
+def sanzhi_script() -> Path:
+    """The `sanzhi` console script of this interpreter's environment: what a user runs."""
+    script = Path(sys.executable).with_name("sanzhi")
+    if not script.is_file():
+        raise ConfigurationError(f"no `sanzhi` script next to {sys.executable}: install the package (make setup)")
+    return script
+
+
+def run_process(argv: list[str], env: dict[str, str]) -> ProcessRun:
+    """Run `argv` to its end (output discarded); its wall time and peak resident memory.
+    A non-zero exit is an error: the figure would time a failure."""
+    with tempfile.TemporaryFile() as stderr:
+        started = time.perf_counter()
+        pid = os.posix_spawn(
+            argv[0],
+            argv,
+            env,
+            file_actions=[
+                (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+                (os.POSIX_SPAWN_DUP2, stderr.fileno(), 2),
+            ],
+        )
+        _, status, usage = os.wait4(pid, 0)
+        wall = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            stderr.seek(0)
+            shown = stderr.read().decode(errors="replace").strip()[-800:]
+            raise LedgerError(f"{' '.join(argv[1:])} failed (status {status}): {shown or 'no output'}")
+    return ProcessRun(wall_ms=wall * 1000, max_rss_mb=usage.ru_maxrss / 1024)  # ru_maxrss: KiB on Linux
+
+
+def run_cli_benchmark(*, runs: int, port: int, workdir: Path | None = None) -> CliBenchmark:
+    """Start a fresh embedded node, anchor one certificate on it, and time the three commands."""
+    script = str(sanzhi_script())
+    # the caller's SANZHI_* settings would point the commands elsewhere than this benchmark's chain
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SANZHI_")}
+    with dev_chain(prefix="sanzhi-bench-cli-", port=port, workdir=workdir) as chain:
+        certificate = _anchored_certificate(chain.root, build_client(chain.settings, "cn-issuer"))
+        data_dir = ["--data-dir", str(chain.settings.data_dir)]
+        commands = {
+            "help": [script, "--help"],
+            "status": [script, *data_dir, "node", "status"],
+            "verify": [script, *data_dir, "--rpc-url", chain.rpc_url, "cert", "verify", str(certificate)],
+        }
+        measured: dict[str, list[ProcessRun]] = {name: [] for name in commands}
+        for _ in range(runs):
+            for name, argv in commands.items():
+                measured[name].append(run_process(argv, env))
+
+    def median_ms(name: str) -> float:
+        return round(statistics.median(r.wall_ms for r in measured[name]), 1)
+
+    figures = {
+        "cli_help_ms": median_ms("help"),
+        "cli_help_rss_mb": round(statistics.median(r.max_rss_mb for r in measured["help"]), 1),
+        "cli_status_ms": median_ms("status"),
+        "cli_verify_ms": median_ms("verify"),
+    }
+    return CliBenchmark.model_validate(
+        {
+            "runs": runs,
+            **figures,
+            "goals": GOALS,
+            "meets_goals": {name: value <= GOALS[name] for name, value in figures.items()},
+        }
+    )
+
+
+def _anchored_certificate(root: Path, issuer: LedgerClient) -> Path:
+    """One certificate of origin, wrapped and anchored by the CN issuer: what `cert verify` reads."""
+    samples, out = root / "samples", root / "wrapped"
+    samples.mkdir()
+    [document] = generate_samples("certificate-of-origin", 1, seed=2026, origin="CN", destination="SG")
+    source = samples / "co.json"
+    source.write_text(json.dumps(to_json_data(document), ensure_ascii=False))
+    issue_files(
+        registry=CertificateRegistryBinding(issuer), doc_type="certificate-of-origin", files=[source], out_dir=out
+    )
+    return out / source.name
