@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from typing import ClassVar
@@ -22,9 +23,11 @@ class Node(BaseHTTPRequestHandler):
     connections: ClassVar[set[int]] = set()
     close_after_reply = False
     garbled = False
+    delay_seconds = 0.0
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
+        time.sleep(Node.delay_seconds)
         Node.requests_seen.append(json.loads(body))
         Node.connections.add(self.client_address[1])
         reply = b"<html>proxy error</html>" if Node.garbled else json.dumps([{"id": 0, "result": "0x1"}]).encode()
@@ -44,6 +47,7 @@ class Node(BaseHTTPRequestHandler):
 def node() -> Iterator[str]:
     Node.requests_seen, Node.connections = [], set()
     Node.close_after_reply = Node.garbled = False
+    Node.delay_seconds = 0.0
     with http_server(Node) as url:
         yield url
 
@@ -83,3 +87,9 @@ def test_a_garbled_reply_and_a_missing_node_are_clean_errors(node: str) -> None:
         RpcTransport(node).post([{"id": 0}])
     with pytest.raises(NodeNotRunning):
         RpcTransport(f"http://127.0.0.1:{free_port()}").post([{"id": 0}])
+
+
+def test_a_node_that_does_not_answer_in_time_is_not_running(node: str) -> None:
+    Node.delay_seconds = 1.0
+    with pytest.raises(NodeNotRunning, match="TimeoutError"):
+        RpcTransport(node, timeout_seconds=0.1).post([{"id": 0}])
