@@ -28,7 +28,7 @@ from ledger.documents import to_json_data
 from ledger.documents.samples import generate_samples
 from ledger.errors import ConfigurationError, LedgerError
 
-# what issue #18 asks of the command line
+# what a user waits for at most: the help, the node's status, one certificate verified; the help's memory
 GOALS: dict[str, float] = {"cli_help_ms": 300, "cli_help_rss_mb": 60, "cli_status_ms": 500, "cli_verify_ms": 1500}
 
 
