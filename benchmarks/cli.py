@@ -2,8 +2,7 @@
 `sanzhi cert verify FILE`, each run as the process a user starts (the installed `sanzhi`
 script), and the help's peak memory.
 
-A figure is the median of `runs` processes; the commands take turns, so a burst of load on a
-shared machine spreads over all three rather than landing on one.
+A figure is the median of `runs` processes (benchmarks/processes.py starts and measures them).
 """
 
 from __future__ import annotations
@@ -12,21 +11,19 @@ import json
 import os
 import statistics
 import sys
-import tempfile
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel
 
 from benchmarks.common import dev_chain
+from benchmarks.processes import measure
 from ledger.certificates.issuance import issue_files
 from ledger.certificates.registry import CertificateRegistryBinding
 from ledger.chain.client import LedgerClient
 from ledger.connect import build_client
 from ledger.documents import to_json_data
 from ledger.documents.samples import generate_samples
-from ledger.errors import ConfigurationError, LedgerError
+from ledger.errors import ConfigurationError
 
 # what a user waits for at most: the help, the node's status, one certificate verified; the help's memory
 GOALS: dict[str, float] = {"cli_help_ms": 300, "cli_help_rss_mb": 60, "cli_status_ms": 500, "cli_verify_ms": 1500}
@@ -43,42 +40,12 @@ class CliBenchmark(BaseModel):
     meets_goals: dict[str, bool]
 
 
-@dataclass(frozen=True)
-class ProcessRun:
-    wall_ms: float
-    max_rss_mb: float
-
-
 def sanzhi_script() -> Path:
     """The `sanzhi` console script of this interpreter's environment: what a user runs."""
     script = Path(sys.executable).with_name("sanzhi")
     if not script.is_file():
         raise ConfigurationError(f"no `sanzhi` script next to {sys.executable}: install the package (make setup)")
     return script
-
-
-def run_process(argv: list[str], env: dict[str, str]) -> ProcessRun:
-    """Run `argv` to its end (output discarded); its wall time and peak resident memory.
-    A non-zero exit is an error: the figure would time a failure."""
-    with tempfile.TemporaryFile() as stderr:
-        started = time.perf_counter()
-        pid = os.posix_spawn(
-            argv[0],
-            argv,
-            env,
-            file_actions=[
-                (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-                (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
-                (os.POSIX_SPAWN_DUP2, stderr.fileno(), 2),
-            ],
-        )
-        _, status, usage = os.wait4(pid, 0)
-        wall = time.perf_counter() - started
-        if os.waitstatus_to_exitcode(status) != 0:
-            stderr.seek(0)
-            shown = stderr.read().decode(errors="replace").strip()[-800:]
-            raise LedgerError(f"{' '.join(argv[1:])} failed (status {status}): {shown or 'no output'}")
-    return ProcessRun(wall_ms=wall * 1000, max_rss_mb=usage.ru_maxrss / 1024)  # ru_maxrss: KiB on Linux
 
 
 def run_cli_benchmark(*, runs: int, port: int, workdir: Path | None = None) -> CliBenchmark:
@@ -94,10 +61,7 @@ def run_cli_benchmark(*, runs: int, port: int, workdir: Path | None = None) -> C
             "status": [script, *data_dir, "node", "status"],
             "verify": [script, *data_dir, "--rpc-url", chain.rpc_url, "cert", "verify", str(certificate)],
         }
-        measured: dict[str, list[ProcessRun]] = {name: [] for name in commands}
-        for _ in range(runs):
-            for name, argv in commands.items():
-                measured[name].append(run_process(argv, env))
+        measured = measure(commands, runs=runs, env=env)
 
     def median_ms(name: str) -> float:
         return round(statistics.median(r.wall_ms for r in measured[name]), 1)
