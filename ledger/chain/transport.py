@@ -17,6 +17,7 @@ import json
 import select
 import socket
 import threading
+import weakref
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -97,15 +98,19 @@ class RpcTransport:
 
 
 class _Held:
-    """A thread's connection, closed when the thread (and its local data) goes away."""
+    """A thread's connection, closed when the thread (and its local data) or the transport goes away.
 
-    __slots__ = ("connection",)
+    Closed by a weakref callback, not `__del__`: a client in a reference cycle (web3's objects
+    make one) is collected with its transport, and the collector runs `__del__` methods in no set
+    order, so the socket's own finalizer could come first and warn of an unclosed socket. The
+    collector calls weakref callbacks before any of them, and the callback holds the connection.
+    """
+
+    __slots__ = ("__weakref__", "connection")
 
     def __init__(self, connection: http.client.HTTPConnection) -> None:
         self.connection = connection
-
-    def __del__(self) -> None:
-        self.connection.close()
+        weakref.finalize(self, connection.close)
 
 
 def _dropped(connection: http.client.HTTPConnection) -> bool:
