@@ -113,7 +113,10 @@ def _stop_all(processes: list[BaseProcess]) -> None:
 
 
 def run_worker(host: str, port: int, log_level: str) -> None:
-    """One worker: its own SO_REUSEPORT socket, the app built from the environment."""
-    sock = listening_socket(host, port, reuse_port=True)
+    """One worker: the app built from the environment, then its own SO_REUSEPORT socket. The
+    app first: the kernel hands a listening socket its share of new connections at once, and
+    they would wait for the seconds the app's imports take."""
     config = uvicorn.Config(APP, factory=True, log_level=log_level, access_log=False)
+    config.load()
+    sock = listening_socket(host, port, reuse_port=True)
     uvicorn.Server(config).run(sockets=[sock])

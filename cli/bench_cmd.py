@@ -1,15 +1,58 @@
-"""`sanzhi bench ...`: speed and gas benchmarks, results written as JSON."""
+"""`sanzhi bench ...`: speed and gas benchmarks, results written as JSON.
+
+Each benchmark is imported when it runs (cli/lazy.py): `sanzhi bench cli` does not import the
+service's benchmark, nor FastAPI with it."""
 
 from __future__ import annotations
 
 import typer
 
-from cli import bench_aeo, bench_api, bench_cert, bench_docs, bench_evidence, bench_index
+from cli.lazy import LazyCommand, LazyGroup
 
-app = typer.Typer(help="Benchmarks (results as JSON, written to --out).", no_args_is_help=True)
-app.command("certificates")(bench_cert.certificates)
-app.command("aeo")(bench_aeo.aeo)
-app.command("evidence")(bench_evidence.evidence)
-app.command("docs")(bench_docs.docs)
-app.command("index")(bench_index.index)
-app.command("api")(bench_api.api)
+BENCHMARKS = (
+    LazyCommand(
+        "certificates",
+        "cli.bench_cert:certificates",
+        "Wrap+anchor COUNT certificates on a fresh node; gas and verification latency.",
+    ),
+    LazyCommand(
+        "aeo",
+        "cli.bench_aeo:aeo",
+        "Cold AEO feed of N operators by two oracles on a fresh node; gas; recognition latency.",
+    ),
+    LazyCommand(
+        "evidence",
+        "cli.bench_evidence:evidence",
+        "Anchor CONSIGNMENTS x EVENTS trade events; throughput, gas, timeline latency, bundles.",
+    ),
+    LazyCommand(
+        "docs",
+        "cli.bench_docs:docs",
+        "Put and get MB/s for 1 KB, 1 MB and 100 MB documents, local and IPFS; peak memory.",
+    ),
+    LazyCommand(
+        "index",
+        "cli.bench_index:index",
+        "Catch-up speed over CONSIGNMENTS x EVENTS evidence events; audit query p50/p99 over AUDIT_EVENTS indexed "
+        "events, on SQLite and PostgreSQL.",
+    ),
+    LazyCommand(
+        "api",
+        "cli.bench_api:api",
+        "Verify requests/s and p50/p99 latency at 1, 16 and 64 clients, batch verification, and (unless --no-index) "
+        "indexer catch-up events/s and audit query p50/p99 on SQLite and PostgreSQL.",
+    ),
+    LazyCommand(
+        "cli",
+        "cli.bench_cli:cli",
+        "Start-up of `sanzhi --help`, `node status` and `cert verify` as processes: median ms of RUNS, the help's "
+        "peak memory, each against its goal.",
+    ),
+)
+
+
+class BenchCommands(LazyGroup):
+    table = BENCHMARKS
+
+
+app = typer.Typer(help="Benchmarks (results as JSON, written to --out).", no_args_is_help=True, cls=BenchCommands)

@@ -1,5 +1,10 @@
 """`sanzhi cert ...`: samples, issue in batches, verify, hide, lifecycle, utilization, export, offline
-proof bundles."""
+proof bundles.
+
+`sanzhi cert verify` is what a verifier runs, one process a certificate: what only issuing and
+bundles need (rich's progress display, the issuance pipeline, Merkle-Patricia proofs: a tenth of
+a second) is imported by those commands when they run.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress
 
 from cli.context import AsOption, JsonOption, print_json, recorded_address, state
-from ledger.certificates.bundle import make_bundle as make_cert_bundle
-from ledger.certificates.bundle import read_bundle as read_cert_bundle
-from ledger.certificates.bundle import verify_bundle as verify_cert_bundle
-from ledger.certificates.issuance import issue_files
 from ledger.certificates.numbers import IssuedNumbers
 from ledger.certificates.quantities import format_quantity
 from ledger.certificates.registry import CertificateRegistryBinding
@@ -101,6 +101,10 @@ def issue(
     as_json: JsonOption = False,
 ) -> None:
     """Wrap documents, anchor their Merkle root(s) and write one wrapped file per document."""
+    from rich.progress import Progress
+
+    from ledger.certificates.issuance import issue_files
+
     files = _input_files(paths)
     cli = state(ctx)
     registry = CertificateRegistryBinding(cli.client(as_))
@@ -288,7 +292,9 @@ def bundle_cmd(
 ) -> None:
     """Write a proof bundle of one certificate: the certificate and storage proofs of its
     registry and consortium records at the latest block, for an auditor with no network."""
-    made = make_cert_bundle(client=build_client(state(ctx).settings), certificate=read_wrapped(file))
+    from ledger.certificates.bundle import make_bundle
+
+    made = make_bundle(client=build_client(state(ctx).settings), certificate=read_wrapped(file))
     write_text_atomic(out, made.model_dump_json(by_alias=True, indent=1) + "\n")
     header = made.registry_proof.header
     summary = {
@@ -321,11 +327,13 @@ def verify_bundle_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Check a certificate bundle with no network at all: exit 0 valid, 1 invalid."""
+    from ledger.certificates.bundle import read_bundle, verify_bundle
+
     settings = state(ctx).settings
     try:
-        made = read_cert_bundle(file.read_bytes(), source=str(file))
+        made = read_bundle(file.read_bytes(), source=str(file))
         trusted = registry or recorded_address(settings.resolved_deployments_dir, made.chain_id, "CertificateRegistry")
-        report = verify_cert_bundle(made, trusted_block_hash=trusted_block, trusted_registry=trusted)
+        report = verify_bundle(made, trusted_block_hash=trusted_block, trusted_registry=trusted)
     except OSError as exc:
         raise InvalidInput(f"cannot read {file}: {exc.strerror or exc}", path=str(file)) from None
     except ProofInvalid as exc:

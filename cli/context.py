@@ -1,4 +1,8 @@
-"""What every CLI command shares: settings from global options, clients, output."""
+"""What every CLI command shares: settings from global options, clients, output.
+
+Every command imports this module, so it imports no chain code itself: the contracts and the
+chain client (web3, eth-account: most of a second) come when a command asks for them.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from pydantic import BaseModel
 
-from ledger.chain.artifacts import DEFAULT_ARTIFACTS_DIR, Artifacts
-from ledger.chain.client import LedgerClient
-from ledger.chain.deployments import load_deployment
-from ledger.connect import build_client
 from ledger.errors import InvalidInput
 from ledger.settings import LedgerSettings
+
+if TYPE_CHECKING:
+    from ledger.chain.artifacts import Artifacts
+    from ledger.chain.client import LedgerClient
 
 
 @dataclass
@@ -26,9 +30,13 @@ class CliState:
 
     def artifacts(self) -> Artifacts:
         """The compiled contracts, without reaching a node (offline checks)."""
+        from ledger.chain.artifacts import DEFAULT_ARTIFACTS_DIR, Artifacts
+
         return Artifacts(self.settings.artifacts_dir or DEFAULT_ARTIFACTS_DIR)
 
     def client(self, profile: str | None = None) -> LedgerClient:
+        from ledger.connect import build_client
+
         return build_client(self.settings, profile)
 
 
@@ -57,9 +65,6 @@ AsOption = Annotated[
     typer.Option("--as", help="Profile whose key signs (default: SANZHI_PROFILE).", show_default=False),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-DataDirOption = Annotated[
-    Path | None, typer.Option("--data-dir", help="Data directory (default .sanzhi, or SANZHI_DATA_DIR).")
-]
 
 
 def _jsonable(value: Any) -> Any:
@@ -105,6 +110,8 @@ def report_figures(figures: dict[str, Any], out: Path, as_json: bool) -> None:
 def recorded_address(deployments: Path, chain_id: int, contract: str) -> str:
     """`contract`'s address in the local deployment record for `chain_id` (read offline): what a
     verifier trusts when it names nothing else."""
+    from ledger.chain.deployments import load_deployment
+
     record = load_deployment(deployments, chain_id)
     if record is None or contract not in record.contracts:
         raise InvalidInput(

@@ -1,43 +1,85 @@
-"""`sanzhi`: the one command line for every job."""
+"""`sanzhi`: the one command line for every job.
+
+A command's module is imported when the command runs (cli/lazy.py): `sanzhi --help` and the
+commands that need no chain client start without web3, SQLAlchemy or FastAPI.
+"""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
-from cli import (
-    aeo_cmd,
-    apikey_cmd,
-    audit_cmd,
-    bench_cmd,
-    cert_cmd,
-    consortium_cmd,
-    demo_cmd,
-    deploy_cmd,
-    docs_cmd,
-    evidence_cmd,
-    index_cmd,
-    ipfs_cmd,
-    mra_cmd,
-    network_cmd,
-    node_cmd,
-    oracle_cmd,
-    serve_cmd,
-    stats_cmd,
-    up_cmd,
-)
-from cli.context import CliState, DataDirOption
+from cli.lazy import LazyCommand, LazyGroup
 from ledger.errors import LedgerError
-from ledger.settings import LedgerSettings
+
+COMMANDS = (
+    LazyCommand("node", "cli.node_cmd:app", "Run the embedded chain node (anvil) in the background."),
+    LazyCommand(
+        "deploy",
+        "cli.deploy_cmd:deploy",
+        "Deploy the contracts in dependency order; running it again deploys nothing new.",
+    ),
+    LazyCommand("consortium", "cli.consortium_cmd:app", "Consortium members, governance and accreditation."),
+    LazyCommand("cert", "cli.cert_cmd:app", "E-certificates: issue, verify, share selectively, revoke, utilize."),
+    LazyCommand("bench", "cli.bench_cmd:app", "Benchmarks (results as JSON, written to --out)."),
+    LazyCommand("aeo", "cli.aeo_cmd:app", "AEO certifications and their recognition under MRAs."),
+    LazyCommand("mra", "cli.mra_cmd:app", "Mutual recognition arrangements (MRAs) between members."),
+    LazyCommand("oracle", "cli.oracle_cmd:app", "Oracles: feed customs systems' decisions to the chain."),
+    LazyCommand(
+        "evidence", "cli.evidence_cmd:app", "Evidence chains of consignments: EPCIS 2.0 events, audit, proof bundles."
+    ),
+    LazyCommand("docs", "cli.docs_cmd:app", "Encrypted documents off chain: put, get, share, verify, sync."),
+    LazyCommand(
+        "demo",
+        "cli.demo_cmd:demo",
+        "Start the embedded node, deploy the development consortium, walk a certificate through.",
+    ),
+    LazyCommand(
+        "stats", "cli.stats_cmd:app", "Trade statistics: monthly tables committed as Merkle roots, mirror comparisons."
+    ),
+    LazyCommand(
+        "ipfs", "cli.ipfs_cmd:app", "Run an embedded IPFS node (js-ipfs, offline, API on 127.0.0.1) in the background."
+    ),
+    LazyCommand(
+        "index",
+        "cli.index_cmd:index",
+        "Index every contract event from the deployment block to the head into SQL (SANZHI_DATABASE_URL, default "
+        "SQLite in the data directory); import your issuer records.",
+    ),
+    LazyCommand("audit", "cli.audit_cmd:app", "Audit queries over the index: who did what, when."),
+    LazyCommand("apikey", "cli.apikey_cmd:app", "API keys of the service: create (shown once), list, revoke."),
+    LazyCommand("serve", "cli.serve_cmd:serve", "Serve the API (OpenAPI at /docs) until interrupted."),
+    LazyCommand(
+        "up",
+        "cli.up_cmd:up",
+        "Start the node, deploy, seed a demo once, index, and serve the API and portal until Ctrl-C.",
+    ),
+    LazyCommand(
+        "network",
+        "cli.network_cmd:app",
+        "Generate, check and extend a Hyperledger Besu QBFT network, one validator per member.",
+    ),
+)
+
+
+class SanzhiCommands(LazyGroup):
+    table = COMMANDS
+
 
 app = typer.Typer(
     name="sanzhi",
     help="Permissioned ledger for customs cooperation: e-certificates, AEO/MRA, evidence.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    cls=SanzhiCommands,
 )
+
+DataDirOption = Annotated[
+    Path | None, typer.Option("--data-dir", help="Data directory (default .sanzhi, or SANZHI_DATA_DIR).")
+]
 
 
 @app.callback()
@@ -47,6 +89,13 @@ def main(
     rpc_url: str | None = typer.Option(None, "--rpc-url", help="JSON-RPC URL of the chain node."),
 ) -> None:
     """Global options; the environment (SANZHI_*) supplies the rest."""
+    # imported once a command runs (the callback does not run for `sanzhi --help`): pydantic-settings
+    # alone would double the help's start-up
+    from pydantic import ValidationError
+
+    from cli.context import CliState
+    from ledger.settings import LedgerSettings
+
     overrides: dict[str, object] = {}
     if data_dir is not None:
         overrides["data_dir"] = data_dir
@@ -57,27 +106,6 @@ def main(
     except ValidationError as exc:
         raise LedgerError(f"invalid settings: {exc.errors()[0]['msg']}") from exc
     ctx.obj = CliState(settings=settings)
-
-
-app.add_typer(node_cmd.app, name="node")
-app.command("deploy")(deploy_cmd.deploy)
-app.add_typer(consortium_cmd.app, name="consortium")
-app.add_typer(cert_cmd.app, name="cert")
-app.add_typer(bench_cmd.app, name="bench")
-app.add_typer(aeo_cmd.app, name="aeo")
-app.add_typer(mra_cmd.app, name="mra")
-app.add_typer(oracle_cmd.app, name="oracle")
-app.add_typer(evidence_cmd.app, name="evidence")
-app.add_typer(docs_cmd.app, name="docs")
-app.command("demo")(demo_cmd.demo)
-app.add_typer(stats_cmd.app, name="stats")
-app.add_typer(ipfs_cmd.app, name="ipfs")
-app.command("index")(index_cmd.index)
-app.add_typer(audit_cmd.app, name="audit")
-app.add_typer(apikey_cmd.app, name="apikey")
-app.command("serve")(serve_cmd.serve)
-app.command("up")(up_cmd.up)
-app.add_typer(network_cmd.app, name="network")
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -106,3 +134,7 @@ def run(argv: list[str] | None = None) -> int:
 
 def entry() -> None:
     sys.exit(run())
+
+
+if __name__ == "__main__":  # python -m cli.main
+    entry()

@@ -5,6 +5,9 @@ hooks, and the request's headers and body sent as separate writes); a verificati
 such call, so the service's throughput was bound by it. The standard library's connection
 sends a small request in one write. A connection the node closed while idle is noticed before
 reuse (as urllib3 does) and replaced, so a request is never sent twice.
+
+`requests` is imported only for the URLs that still go through it (with credentials): a single
+call (`sanzhi node status` asks the block number) should not pay for importing it.
 """
 
 from __future__ import annotations
@@ -14,12 +17,14 @@ import json
 import select
 import socket
 import threading
-from typing import Any
+import weakref
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import requests
-
 from ledger.errors import NodeNotRunning, TransactionFailed
+
+if TYPE_CHECKING:
+    import requests
 
 TIMEOUT_SECONDS = 60
 
@@ -27,8 +32,9 @@ TIMEOUT_SECONDS = 60
 class RpcTransport:
     """POSTs JSON-RPC payloads to one URL; thread-safe (a connection per thread)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, timeout_seconds: float = TIMEOUT_SECONDS) -> None:
         self.url = url
+        self.timeout_seconds = timeout_seconds
         parts = urlsplit(url)
         # URLs with credentials (or anything unusual) keep going through requests
         self._fast = parts.scheme in ("http", "https") and not parts.username and bool(parts.hostname)
@@ -37,7 +43,7 @@ class RpcTransport:
         self._port = parts.port
         self._path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         self._local = threading.local()
-        self._session = requests.Session()
+        self._session: requests.Session | None = None
 
     def post(self, payload: Any) -> Any:
         """The decoded JSON reply; NodeNotRunning when the node cannot be reached."""
@@ -65,7 +71,7 @@ class RpcTransport:
             held = None
         if held is None:
             kind = http.client.HTTPSConnection if self._scheme == "https" else http.client.HTTPConnection
-            held = _Held(kind(self._host, self._port, timeout=TIMEOUT_SECONDS))
+            held = _Held(kind(self._host, self._port, timeout=self.timeout_seconds))
             try:
                 held.connection.connect()
                 # headers and body go in two writes: without this, Nagle holds the body back
@@ -76,9 +82,13 @@ class RpcTransport:
         return held.connection
 
     def _post_with_requests(self, body: bytes) -> Any:
+        import requests
+
+        if self._session is None:
+            self._session = requests.Session()
         try:
             response = self._session.post(
-                self.url, data=body, headers={"Content-Type": "application/json"}, timeout=TIMEOUT_SECONDS
+                self.url, data=body, headers={"Content-Type": "application/json"}, timeout=self.timeout_seconds
             )
             return response.json()
         except (requests.ConnectionError, requests.Timeout) as exc:
@@ -88,15 +98,19 @@ class RpcTransport:
 
 
 class _Held:
-    """A thread's connection, closed when the thread (and its local data) goes away."""
+    """A thread's connection, closed when the thread (and its local data) or the transport goes away.
 
-    __slots__ = ("connection",)
+    Closed by a weakref callback, not `__del__`: a client in a reference cycle (web3's objects
+    make one) is collected with its transport, and the collector runs `__del__` methods in no set
+    order, so the socket's own finalizer could come first and warn of an unclosed socket. The
+    collector calls weakref callbacks before any of them, and the callback holds the connection.
+    """
+
+    __slots__ = ("__weakref__", "connection")
 
     def __init__(self, connection: http.client.HTTPConnection) -> None:
         self.connection = connection
-
-    def __del__(self) -> None:
-        self.connection.close()
+        weakref.finalize(self, connection.close)
 
 
 def _dropped(connection: http.client.HTTPConnection) -> bool:

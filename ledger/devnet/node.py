@@ -10,13 +10,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-import requests
 from pydantic import BaseModel
 
-from ledger.accounts.keys import DEV_MNEMONIC
-from ledger.chain.artifacts import DEFAULT_ARTIFACTS_DIR, Artifacts
+from ledger.chain.transport import RpcTransport
 from ledger.errors import ConfigurationError, LedgerError
-from ledger.network.forks import compiled_evm_version
 from ledger.paths import foundry_binary
 
 DEV_CHAIN_ID = 31337
@@ -74,6 +71,12 @@ def read_node_info(node_dir: Path) -> NodeInfo | None:
 
 def anvil_command(*, host: str, port: int, profile: NodeProfile, state_file: Path, chain_id: int) -> list[str]:
     """The anvil command line; `--prune-history` keeps anvil from writing every block's state to disk."""
+    # imported here, for starting only: `sanzhi node status` and `stop` read this module, and the
+    # keys' and contracts' modules bring eth-account and web3 (most of a second)
+    from ledger.accounts.keys import DEV_MNEMONIC
+    from ledger.chain.artifacts import DEFAULT_ARTIFACTS_DIR, Artifacts
+    from ledger.network.forks import compiled_evm_version
+
     command = [
         str(foundry_binary("anvil")),
         "--host", host,
@@ -218,12 +221,10 @@ def _alive(pid: int) -> bool:
 
 
 def _block_number(rpc_url: str) -> int | None:
+    """The node's block number; None when no node answers at `rpc_url` (within 2 s)."""
+    transport = RpcTransport(rpc_url, timeout_seconds=2)
     try:
-        response = requests.post(
-            rpc_url,
-            json={"jsonrpc": "2.0", "id": 1, "method": "eth_blockNumber", "params": []},
-            timeout=2,
-        )
-        return int(response.json()["result"], 16)
-    except (requests.RequestException, ValueError, KeyError):
+        reply = transport.post({"jsonrpc": "2.0", "id": 1, "method": "eth_blockNumber", "params": []})
+        return int(reply["result"], 16)
+    except (LedgerError, ValueError, KeyError, TypeError):
         return None

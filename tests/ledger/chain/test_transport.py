@@ -3,8 +3,11 @@ reuse (never a request sent twice), clean errors for a missing node or a garbled
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
+import time
+import warnings
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from typing import ClassVar
@@ -22,9 +25,11 @@ class Node(BaseHTTPRequestHandler):
     connections: ClassVar[set[int]] = set()
     close_after_reply = False
     garbled = False
+    delay_seconds = 0.0
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
+        time.sleep(Node.delay_seconds)
         Node.requests_seen.append(json.loads(body))
         Node.connections.add(self.client_address[1])
         reply = b"<html>proxy error</html>" if Node.garbled else json.dumps([{"id": 0, "result": "0x1"}]).encode()
@@ -44,6 +49,7 @@ class Node(BaseHTTPRequestHandler):
 def node() -> Iterator[str]:
     Node.requests_seen, Node.connections = [], set()
     Node.close_after_reply = Node.garbled = False
+    Node.delay_seconds = 0.0
     with http_server(Node) as url:
         yield url
 
@@ -83,3 +89,31 @@ def test_a_garbled_reply_and_a_missing_node_are_clean_errors(node: str) -> None:
         RpcTransport(node).post([{"id": 0}])
     with pytest.raises(NodeNotRunning):
         RpcTransport(f"http://127.0.0.1:{free_port()}").post([{"id": 0}])
+
+
+def test_a_node_that_does_not_answer_in_time_is_not_running(node: str) -> None:
+    Node.delay_seconds = 1.0
+    with pytest.raises(NodeNotRunning, match="TimeoutError"):
+        RpcTransport(node, timeout_seconds=0.1).post([{"id": 0}])
+
+
+def test_transports_collected_in_reference_cycles_close_their_connections(node: str) -> None:
+    """A client in a reference cycle (web3's objects make one) is collected with its transport,
+    and the collector finalizes their objects in no set order: the connection must be closed
+    before the socket's own finalizer would warn of an unclosed socket. Many transports, among
+    other garbage, as the collector finds them when it runs by itself."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        other: list[list[object]] = []
+        for n in range(400):
+            transport = RpcTransport(node)
+            other.append([{"n": m} for m in range(n % 7)])
+            transport.post([{"id": 0}])
+            cycle: dict[str, object] = {"transport": transport}
+            cycle["self"] = cycle
+            transport.cycle = cycle  # type: ignore[attr-defined]
+            other.append([object() for _ in range(n % 13)])
+            del transport, cycle
+            other = other[-50:]
+        gc.collect()
+    assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
