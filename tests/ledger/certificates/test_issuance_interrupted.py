@@ -156,6 +156,21 @@ def test_killed_while_preparing_nothing_is_left_and_the_rerun_starts_afresh(
     assert_complete(chain, out, files)
 
 
+def test_a_staging_directory_without_a_journal_is_discarded(chain: Chain, tmp_path: Path) -> None:
+    """What a run killed while staging leaves: staged files, the last one perhaps torn, and no
+    journal. Staged files are written without a rename each because of this: without the
+    journal nothing of them was anchored, and the rerun starts afresh."""
+    files = write_samples(tmp_path / "in", 6, seed=26)
+    out = tmp_path / "out"
+    (out / STAGING).mkdir(parents=True)
+    (out / STAGING / files[0].name).write_text('{"version": 2, "type": "certifi')  # torn mid-write
+    (out / STAGING / files[1].name).write_bytes(b"")  # created, nothing written yet
+
+    assert run_issue(chain, files, out).resumed == 0
+
+    assert_complete(chain, out, files)
+
+
 def _issue_process(chain: Chain, samples: Path, out: Path, log: Path) -> subprocess.Popen[bytes]:
     with log.open("ab") as sink:
         return subprocess.Popen(
@@ -194,13 +209,15 @@ def _group_gone(pgid: int, seconds: float = 10) -> bool:
     return False
 
 
-@pytest.mark.parametrize("moment", ["preparing", "journal"])
+@pytest.mark.parametrize("moment", ["preparing", "staging", "journal"])
 def test_kill_9_of_the_parent_leaves_no_worker_and_no_torn_file(chain: Chain, tmp_path: Path, moment: str) -> None:
     files = write_samples(tmp_path / "in", 500, seed=24)  # enough for forked workers
     out = tmp_path / "out"
     process = _issue_process(chain, tmp_path / "in", out, tmp_path / "issue.log")
     if moment == "journal":
         _wait_for(out / STAGING / "journal.json", process)
+    elif moment == "staging":  # the workers are writing their staged files
+        _wait_for(out / STAGING / files[0].name, process)
     else:
         _wait_for_workers(process)
     os.kill(process.pid, signal.SIGKILL)  # the parent alone: its workers must not outlive it
