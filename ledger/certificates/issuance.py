@@ -19,6 +19,9 @@ anchored root is left without its files.
 
 Per certificate the file system sees one create (staging) and one rename (into place); with
 thousands of certificates those directory operations, not the bytes, are what the disk costs.
+Each shard stages into a directory of its own (`OUT/.issuing/0/`, `1/`, ...): a create holds
+its directory's lock while the file system finds a free inode, which after many deletions
+is long, and two workers creating in one directory would wait on each other (spinning).
 """
 
 from __future__ import annotations
@@ -92,6 +95,9 @@ class IssueJournal(BaseModel):
     expires_at: int  # unix seconds, 0: no expiry
     files: list[str]  # wrapped file names, in leaf order
     numbers: list[str]  # certificate numbers, in the same order
+    # How many of `files`, in order, each shard staged in its directory (OUT/.issuing/0/, 1/,
+    # ...); empty in a journal from before shards had their own: all are in OUT/.issuing/.
+    parts: list[int] = []
 
 
 def _read_and_salt(doc_type: str, path: Path, member: str) -> tuple[SaltedDocument, LeafInput, str]:
@@ -275,9 +281,10 @@ def issue_files(
         trees = build_trees([leaf for leaf, _ in prepared], size)
         roots = [to_hex(tree.root) for tree in trees]
         counts = [len(tree.positions) for tree in trees]
-        for shard, (a, b) in zip(shards, bounds, strict=True):
+        for part, (shard, (a, b)) in enumerate(zip(shards, bounds, strict=True)):
             place = _Place(trees=trees[a // size : (b - 1) // size + 1], batch_size=size, first=a % size)
-            shard.write(anchor, place, staging)
+            (staging / str(part)).mkdir()
+            shard.write(anchor, place, staging / str(part))
         for shard in shards:
             shard.wait_written()
         journal = IssueJournal(
@@ -290,6 +297,7 @@ def issue_files(
             expires_at=to_unix(expires_at),
             files=names,
             numbers=certificate_numbers,
+            parts=[b - a for a, b in bounds],
         )
         write_model(staging / JOURNAL, journal)
     except BaseException:
@@ -348,8 +356,8 @@ def _check_staged(journal: IssueJournal, staging: Path) -> None:
     """Before anchoring what an earlier run staged: every staged file is a whole wrapped
     certificate of this journal's registry, chain and roots, and its proof holds."""
     roots = set(journal.roots)
-    for name in journal.files:
-        path = staging / name
+    staged = [folder / name for folder, names in _staged_parts(journal, staging) for name in names]
+    for path in staged:
         if not path.exists():
             continue  # moved into place already
         try:
@@ -415,18 +423,32 @@ def complete_journal(
             cert_type=journal.doc_type,
             entries=list(zip(journal.numbers, roots_of, strict=True)),
         )
-    _move_into_place(staging, journal.files)
+    for folder, names in _staged_parts(journal, staging):
+        _move_into_place(folder, staging.parent, names)
     shutil.rmtree(staging)
     return batches
 
 
-def _move_into_place(staging: Path, names: Sequence[str]) -> None:
-    """Rename each staged file into the directory above `staging`, through one handle on each
-    directory: one rename per file, and no look-up before it (a rerun after a kill mid-move
-    finds some files moved already, which a failed rename tells)."""
-    source = os.open(staging, os.O_RDONLY | os.O_DIRECTORY)
+def _staged_parts(journal: IssueJournal, staging: Path) -> list[tuple[Path, list[str]]]:
+    """The directories the journal's files were staged in, each with its files."""
+    if not journal.parts:
+        return [(staging, journal.files)]
+    if sum(journal.parts) != len(journal.files) or min(journal.parts) < 1:
+        raise LedgerError(f"the issuance journal in {staging} is damaged: its parts do not add up to its files")
+    parts, start = [], 0
+    for number, count in enumerate(journal.parts):
+        parts.append((staging / str(number), journal.files[start : start + count]))
+        start += count
+    return parts
+
+
+def _move_into_place(folder: Path, out_dir: Path, names: Sequence[str]) -> None:
+    """Rename each staged file from `folder` into `out_dir`, through one handle on each: one
+    rename per file, no look-up first (a rerun after a kill mid-move finds some files moved
+    already, which a failed rename tells)."""
+    source = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        target = os.open(staging.parent, os.O_RDONLY | os.O_DIRECTORY)
+        target = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
         try:
             for name in names:
                 try:
@@ -434,7 +456,7 @@ def _move_into_place(staging: Path, names: Sequence[str]) -> None:
                 except FileNotFoundError:
                     if not _exists(name, target):
                         raise LedgerError(
-                            f"the staged wrapped file {staging / name} is missing; its root is anchored"
+                            f"the staged wrapped file {folder / name} is missing; its root is anchored"
                         ) from None
         finally:
             os.close(target)

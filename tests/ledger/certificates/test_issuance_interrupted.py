@@ -97,6 +97,38 @@ def test_killed_after_anchoring_the_rerun_moves_the_files(
     assert_complete(chain, out, files)
 
 
+def test_a_journal_from_before_shards_staged_apart_is_completed(
+    chain: Chain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Earlier versions staged every file in OUT/.issuing/ itself and wrote no `parts`: such a
+    journal, left by a killed run, is completed by this version."""
+    files = write_samples(tmp_path / "in", 6, seed=27)
+    out = tmp_path / "out"
+    anchor_roots = CertificateRegistryBinding.anchor_roots
+
+    def anchor_then_die(self: CertificateRegistryBinding, *args: Any, **kwargs: Any) -> Any:
+        anchor_roots(self, *args, **kwargs)
+        raise Crash
+
+    monkeypatch.setattr(CertificateRegistryBinding, "anchor_roots", anchor_then_die)
+    with pytest.raises(Crash):
+        run_issue(chain, files, out)
+    monkeypatch.undo()
+    staging = out / STAGING
+    for staged in (staging / "0").iterdir():
+        staged.rename(staging / staged.name)
+    (staging / "0").rmdir()
+    journal = json.loads((staging / "journal.json").read_text())
+    assert journal.pop("parts") == [6]
+    (staging / "journal.json").write_text(json.dumps(journal))
+
+    result = run_issue(chain, files, out)
+
+    assert result.resumed == 6
+    assert all(batch.already_anchored for batch in result.batches)
+    assert_complete(chain, out, files)
+
+
 def test_a_tampered_staged_file_is_not_anchored(chain: Chain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     files = write_samples(tmp_path / "in", 4, seed=25)
     out = tmp_path / "out"
@@ -108,7 +140,7 @@ def test_a_tampered_staged_file_is_not_anchored(chain: Chain, tmp_path: Path, mo
     with pytest.raises(Crash):
         run_issue(chain, files, out)
     monkeypatch.undo()
-    staged = out / STAGING / files[0].name
+    staged = out / STAGING / "0" / files[0].name  # the one shard's staging directory
     staged.write_text(staged.read_text().replace('"CN"', '"TH"', 1))
     with pytest.raises(LedgerError, match="does not match its journal"):
         run_issue(chain, files, out)
@@ -217,7 +249,7 @@ def test_kill_9_of_the_parent_leaves_no_worker_and_no_torn_file(chain: Chain, tm
     if moment == "journal":
         _wait_for(out / STAGING / "journal.json", process)
     elif moment == "staging":  # the workers are writing their staged files
-        _wait_for(out / STAGING / files[0].name, process)
+        _wait_for(out / STAGING / "0" / files[0].name, process)
     else:
         _wait_for_workers(process)
     os.kill(process.pid, signal.SIGKILL)  # the parent alone: its workers must not outlive it
