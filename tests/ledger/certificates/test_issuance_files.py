@@ -20,8 +20,7 @@ import pytest
 from ledger.certificates.issuance import issue_files
 from ledger.certificates.registry import CertificateRegistryBinding
 from ledger.certificates.wrapped import read_wrapped
-from tests.ledger.certificates.test_issuance_interrupted import write_samples
-from tests.support import Chain
+from tests.support import Chain, write_co_samples
 
 
 class FileSystemLog:
@@ -73,7 +72,7 @@ class FileSystemLog:
 def test_a_certificate_costs_one_create_and_one_rename(
     chain: Chain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    files = write_samples(tmp_path / "in", 12, seed=31)
+    files = write_co_samples(tmp_path / "in", 12, seed=31)
     out = tmp_path / "out"
     registry = CertificateRegistryBinding(chain.client("cn-issuer"))
     log = FileSystemLog([f.name for f in files], monkeypatch)
