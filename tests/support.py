@@ -585,6 +585,19 @@ class RecordedActivity:
     auditor: str  # address accredited and withdrawn
 
 
+def write_co_samples(directory: Path, count: int, seed: int) -> list[Path]:
+    """`count` sample certificates of origin from CN to SG as files `co-0000.json`, ... in
+    `directory`, sorted."""
+    from ledger.documents.registry import to_json_data
+    from ledger.documents.samples import generate_samples
+
+    directory.mkdir(parents=True, exist_ok=True)
+    documents = generate_samples("certificate-of-origin", count, seed=seed, origin="CN", destination="SG")
+    for n, document in enumerate(documents):
+        (directory / f"co-{n:04d}.json").write_text(json.dumps(to_json_data(document)))
+    return sorted(directory.glob("*.json"))
+
+
 def issue_sample_certificates(
     client: LedgerClient, docs_dir: Path, out: Path, data_dir: Path, count: int, seed: int
 ) -> list[Path]:

@@ -285,15 +285,35 @@ class PlannedLeaf:
 
 def plan_trees(leaf_inputs: Sequence[LeafInput], batch_size: int) -> tuple[list[str], list[PlannedLeaf]]:
     """One Merkle tree per `batch_size` leaves: roots, and each leaf's place."""
-    roots: list[str] = []
-    planned: list[PlannedLeaf] = []
-    for start in range(0, len(leaf_inputs), batch_size):
-        leaves = [item.leaf() for item in leaf_inputs[start : start + batch_size]]
-        tree = MerkleTree.build(leaves)
-        root = to_hex(tree.root)
-        roots.append(root)
-        planned.extend(PlannedLeaf(root, [to_hex(node) for node in tree.proof(leaf)]) for leaf in leaves)
-    return roots, planned
+    leaves = [item.leaf() for item in leaf_inputs]
+    trees = build_trees(leaves, batch_size)
+    return [to_hex(tree.root) for tree in trees], place_leaves(trees, batch_size, 0, leaves)
+
+
+def build_trees(leaves: Sequence[bytes], batch_size: int) -> list[MerkleTree]:
+    """One Merkle tree per `batch_size` leaves, in order (the last one may hold fewer)."""
+    return [MerkleTree.build(leaves[start : start + batch_size]) for start in range(0, len(leaves), batch_size)]
+
+
+def place_leaves(
+    trees: Sequence[MerkleTree], batch_size: int, first: int, leaves: Sequence[bytes]
+) -> list[PlannedLeaf]:
+    """The places of `leaves`, which are the leaves numbered `first`, `first + 1`, ... of the
+    batches `trees` were built from (`trees[0]` holding leaf 0 to `batch_size - 1`).
+
+    A process that wrote part of the leaves places its own part, so the places (a path of
+    hex nodes per leaf) are computed and carried where they are used, not pickled to it.
+    """
+    hexed: dict[int, tuple[str, list[str]]] = {}  # tree number -> its root and nodes as hex
+    planned = []
+    for number, leaf in enumerate(leaves, start=first):
+        which = number // batch_size
+        if which not in hexed:
+            nodes = [to_hex(node) for node in trees[which].nodes]
+            hexed[which] = (nodes[0], nodes)
+        root, nodes = hexed[which]
+        planned.append(PlannedLeaf(root, [nodes[i] for i in trees[which].proof_positions(leaf)]))
+    return planned
 
 
 def wrap_salted(
@@ -487,5 +507,11 @@ def write_wrapped(wrapped: WrappedCertificate, path: Path) -> None:
 
 def wrapped_json(wrapped: WrappedCertificate) -> str:
     """The wrapped certificate's JSON text."""
+    return wrapped_bytes(wrapped).decode("utf-8")
+
+
+def wrapped_bytes(wrapped: WrappedCertificate) -> bytes:
+    """The wrapped certificate's file content: its JSON text as UTF-8, as the serializer makes
+    it (a batch writes the bytes, without decoding them to text and encoding them back)."""
     # pydantic's serializer: the stdlib encoder with indent is pure Python and ~20x slower.
-    return wrapped.model_dump_json(indent=2) + "\n"
+    return WrappedCertificate.__pydantic_serializer__.to_json(wrapped, indent=2) + b"\n"

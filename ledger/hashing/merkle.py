@@ -82,13 +82,18 @@ class MerkleTree:
 
     def proof(self, leaf: bytes) -> list[bytes]:
         """Sibling hashes from `leaf` up to (not including) the root."""
+        nodes = self.nodes
+        return [nodes[index] for index in self.proof_positions(leaf)]
+
+    def proof_positions(self, leaf: bytes) -> list[int]:
+        """Where in `nodes` the proof of `leaf` is: a caller that renders the nodes (as hex)
+        renders each once, not once per leaf whose proof passes through it."""
         try:
             index = self.positions[leaf]
         except KeyError:
             raise InvalidInput("leaf is not in this tree", path="leaf") from None
-        path = []
-        nodes = self.nodes
+        positions = []
         while index > 0:
-            path.append(nodes[index + 1 if index % 2 else index - 1])
+            positions.append(index + 1 if index % 2 else index - 1)
             index = (index - 1) // 2
-        return path
+        return positions

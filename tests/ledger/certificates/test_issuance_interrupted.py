@@ -21,24 +21,14 @@ from ledger.certificates.registry import CertificateRegistryBinding
 from ledger.certificates.trust import resolve_anchor
 from ledger.certificates.verification import verify_certificates
 from ledger.certificates.wrapped import read_wrapped
-from ledger.documents import to_json_data
-from ledger.documents.samples import generate_samples
 from ledger.errors import LedgerError
-from tests.support import Chain, child_processes
+from tests.support import Chain, child_processes, write_co_samples
 
 SANZHI = Path(sys.executable).parent / "sanzhi"
 
 
 class Crash(BaseException):
     """Stands for the process dying at this point."""
-
-
-def write_samples(directory: Path, count: int, seed: int) -> list[Path]:
-    directory.mkdir(parents=True, exist_ok=True)
-    documents = generate_samples("certificate-of-origin", count, seed=seed, origin="CN", destination="SG")
-    for n, document in enumerate(documents):
-        (directory / f"co-{n:04d}.json").write_text(json.dumps(to_json_data(document)))
-    return sorted(directory.glob("*.json"))
 
 
 def issued_events(chain: Chain) -> Counter[str]:
@@ -77,7 +67,7 @@ def run_issue(chain: Chain, files: list[Path], out: Path) -> Any:
 def test_killed_after_anchoring_the_rerun_moves_the_files(
     chain: Chain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    files = write_samples(tmp_path / "in", 10, seed=21)
+    files = write_co_samples(tmp_path / "in", 10, seed=21)
     out = tmp_path / "out"
     anchor_roots = CertificateRegistryBinding.anchor_roots
 
@@ -97,8 +87,40 @@ def test_killed_after_anchoring_the_rerun_moves_the_files(
     assert_complete(chain, out, files)
 
 
+def test_a_journal_from_before_shards_staged_apart_is_completed(
+    chain: Chain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Earlier versions staged every file in OUT/.issuing/ itself and wrote no `parts`: such a
+    journal, left by a killed run, is completed by this version."""
+    files = write_co_samples(tmp_path / "in", 6, seed=27)
+    out = tmp_path / "out"
+    anchor_roots = CertificateRegistryBinding.anchor_roots
+
+    def anchor_then_die(self: CertificateRegistryBinding, *args: Any, **kwargs: Any) -> Any:
+        anchor_roots(self, *args, **kwargs)
+        raise Crash
+
+    monkeypatch.setattr(CertificateRegistryBinding, "anchor_roots", anchor_then_die)
+    with pytest.raises(Crash):
+        run_issue(chain, files, out)
+    monkeypatch.undo()
+    staging = out / STAGING
+    for staged in (staging / "0").iterdir():
+        staged.rename(staging / staged.name)
+    (staging / "0").rmdir()
+    journal = json.loads((staging / "journal.json").read_text())
+    assert journal.pop("parts") == [6]
+    (staging / "journal.json").write_text(json.dumps(journal))
+
+    result = run_issue(chain, files, out)
+
+    assert result.resumed == 6
+    assert all(batch.already_anchored for batch in result.batches)
+    assert_complete(chain, out, files)
+
+
 def test_a_tampered_staged_file_is_not_anchored(chain: Chain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    files = write_samples(tmp_path / "in", 4, seed=25)
+    files = write_co_samples(tmp_path / "in", 4, seed=25)
     out = tmp_path / "out"
 
     def die(*_: Any, **__: Any) -> Any:
@@ -108,7 +130,7 @@ def test_a_tampered_staged_file_is_not_anchored(chain: Chain, tmp_path: Path, mo
     with pytest.raises(Crash):
         run_issue(chain, files, out)
     monkeypatch.undo()
-    staged = out / STAGING / files[0].name
+    staged = out / STAGING / "0" / files[0].name  # the one shard's staging directory
     staged.write_text(staged.read_text().replace('"CN"', '"TH"', 1))
     with pytest.raises(LedgerError, match="does not match its journal"):
         run_issue(chain, files, out)
@@ -118,7 +140,7 @@ def test_a_tampered_staged_file_is_not_anchored(chain: Chain, tmp_path: Path, mo
 def test_killed_before_anchoring_the_rerun_anchors_once(
     chain: Chain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    files = write_samples(tmp_path / "in", 9, seed=22)
+    files = write_co_samples(tmp_path / "in", 9, seed=22)
     out = tmp_path / "out"
     anchor_roots = CertificateRegistryBinding.anchor_roots
     sent: list[int] = []
@@ -140,7 +162,7 @@ def test_killed_before_anchoring_the_rerun_anchors_once(
 def test_killed_while_preparing_nothing_is_left_and_the_rerun_starts_afresh(
     chain: Chain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    files = write_samples(tmp_path / "in", 6, seed=23)
+    files = write_co_samples(tmp_path / "in", 6, seed=23)
     out = tmp_path / "out"
 
     def die(*_: Any, **__: Any) -> None:
@@ -153,6 +175,21 @@ def test_killed_while_preparing_nothing_is_left_and_the_rerun_starts_afresh(
     assert not issued_events(chain)
     monkeypatch.undo()
     assert run_issue(chain, files, out).resumed == 0
+    assert_complete(chain, out, files)
+
+
+def test_a_staging_directory_without_a_journal_is_discarded(chain: Chain, tmp_path: Path) -> None:
+    """What a run killed while staging leaves: staged files, the last one perhaps torn, and no
+    journal. Staged files are written without a rename each because of this: without the
+    journal nothing of them was anchored, and the rerun starts afresh."""
+    files = write_co_samples(tmp_path / "in", 6, seed=26)
+    out = tmp_path / "out"
+    (out / STAGING).mkdir(parents=True)
+    (out / STAGING / files[0].name).write_text('{"version": 2, "type": "certifi')  # torn mid-write
+    (out / STAGING / files[1].name).write_bytes(b"")  # created, nothing written yet
+
+    assert run_issue(chain, files, out).resumed == 0
+
     assert_complete(chain, out, files)
 
 
@@ -194,13 +231,15 @@ def _group_gone(pgid: int, seconds: float = 10) -> bool:
     return False
 
 
-@pytest.mark.parametrize("moment", ["preparing", "journal"])
+@pytest.mark.parametrize("moment", ["preparing", "staging", "journal"])
 def test_kill_9_of_the_parent_leaves_no_worker_and_no_torn_file(chain: Chain, tmp_path: Path, moment: str) -> None:
-    files = write_samples(tmp_path / "in", 500, seed=24)  # enough for forked workers
+    files = write_co_samples(tmp_path / "in", 500, seed=24)  # enough for forked workers
     out = tmp_path / "out"
     process = _issue_process(chain, tmp_path / "in", out, tmp_path / "issue.log")
     if moment == "journal":
         _wait_for(out / STAGING / "journal.json", process)
+    elif moment == "staging":  # the workers are writing their staged files
+        _wait_for(out / STAGING / "0" / files[0].name, process)
     else:
         _wait_for_workers(process)
     os.kill(process.pid, signal.SIGKILL)  # the parent alone: its workers must not outlive it

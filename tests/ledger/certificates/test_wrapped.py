@@ -14,16 +14,22 @@ from hypothesis import strategies as st
 
 from ledger.certificates.wrapped import (
     WrappedCertificate,
+    build_trees,
     check_integrity,
+    from_hex,
     hide,
     parse_wrapped,
+    place_leaves,
     read_wrapped,
+    to_hex,
     wrap_documents,
+    wrapped_bytes,
     write_wrapped,
 )
 from ledger.documents.samples import generate_samples
 from ledger.errors import InvalidInput
-from ledger.hashing.merkle import MerkleTree
+from ledger.hashing.keccak import keccak256
+from ledger.hashing.merkle import MerkleTree, verify
 from ledger.hashing.salted import flatten
 from tests.support import (
     CHAIN_ID,
@@ -239,6 +245,22 @@ def test_files_round_trip_with_unicode(tmp_path: Path) -> None:
     write_wrapped(wrapped, path)
     assert "广东华美进出口有限公司" in path.read_text(encoding="utf-8")
     assert read_wrapped(path) == wrapped
+
+    assert path.read_bytes() == wrapped_bytes(wrapped) == (wrapped.model_dump_json(indent=2) + "\n").encode()
+
+
+def test_a_slice_of_the_leaves_is_placed_where_the_whole_plan_places_it() -> None:
+    leaves = [keccak256(bytes([n])) for n in range(11)]
+    trees = build_trees(leaves, 4)
+    whole = place_leaves(trees, 4, 0, leaves)
+    assert [len(tree.positions) for tree in trees] == [4, 4, 3]
+    assert [place.root for place in whole] == [to_hex(tree.root) for tree in trees for _ in tree.positions]
+    for leaf, place in zip(leaves, whole, strict=True):
+        assert verify(from_hex(place.root), leaf, [from_hex(node) for node in place.path])
+    # a worker holding leaves 3 to 9 is given the trees of batches 0 to 2; one holding 5 to 10,
+    # the trees of batches 1 and 2, its first leaf being leaf 1 of batch 1
+    assert place_leaves(trees[0:3], 4, 3, leaves[3:10]) == whole[3:10]
+    assert place_leaves(trees[1:3], 4, 1, leaves[5:11]) == whole[5:11]
 
 
 @pytest.mark.parametrize(
