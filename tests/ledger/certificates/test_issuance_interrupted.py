@@ -64,11 +64,8 @@ def run_issue(chain: Chain, files: list[Path], out: Path) -> Any:
     )
 
 
-def test_killed_after_anchoring_the_rerun_moves_the_files(
-    chain: Chain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    files = write_co_samples(tmp_path / "in", 10, seed=21)
-    out = tmp_path / "out"
+def killed_after_anchoring(chain: Chain, files: list[Path], out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An issuance that dies right after its roots are anchored, before the files move."""
     anchor_roots = CertificateRegistryBinding.anchor_roots
 
     def anchor_then_die(self: CertificateRegistryBinding, *args: Any, **kwargs: Any) -> Any:
@@ -78,9 +75,17 @@ def test_killed_after_anchoring_the_rerun_moves_the_files(
     monkeypatch.setattr(CertificateRegistryBinding, "anchor_roots", anchor_then_die)
     with pytest.raises(Crash):
         run_issue(chain, files, out)
+    monkeypatch.undo()
+
+
+def test_killed_after_anchoring_the_rerun_moves_the_files(
+    chain: Chain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = write_co_samples(tmp_path / "in", 10, seed=21)
+    out = tmp_path / "out"
+    killed_after_anchoring(chain, files, out, monkeypatch)
     assert (out / STAGING / "journal.json").exists()
     assert not list(out.glob("*.json"))  # nothing in place before it is anchored and complete
-    monkeypatch.undo()
     result = run_issue(chain, files, out)
     assert result.resumed == 10
     assert all(batch.already_anchored for batch in result.batches)
@@ -94,16 +99,7 @@ def test_a_journal_from_before_shards_staged_apart_is_completed(
     journal, left by a killed run, is completed by this version."""
     files = write_co_samples(tmp_path / "in", 6, seed=27)
     out = tmp_path / "out"
-    anchor_roots = CertificateRegistryBinding.anchor_roots
-
-    def anchor_then_die(self: CertificateRegistryBinding, *args: Any, **kwargs: Any) -> Any:
-        anchor_roots(self, *args, **kwargs)
-        raise Crash
-
-    monkeypatch.setattr(CertificateRegistryBinding, "anchor_roots", anchor_then_die)
-    with pytest.raises(Crash):
-        run_issue(chain, files, out)
-    monkeypatch.undo()
+    killed_after_anchoring(chain, files, out, monkeypatch)
     staging = out / STAGING
     for staged in (staging / "0").iterdir():
         staged.rename(staging / staged.name)
