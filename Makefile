@@ -39,16 +39,22 @@ test: setup test-contracts test-python
 test-contracts: setup
 	cd contracts && $(FORGE) test --use $(SOLC)
 
+# pytest-xdist workers, each a session of its own (node, IPFS node, PostgreSQL, browser);
+# PYTEST_WORKERS=0 runs everything in one process. Tests go to whichever worker is free (--dist
+# load: measured faster here than loadfile or worksteal).
+PYTEST_WORKERS ?= 2
+PYTEST_XDIST = -n $(PYTEST_WORKERS) --dist load
+
 test-python: setup
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_XDIST) --durations=25
 
 # The chain integration tests again, on a node that behaves like Besu QBFT.
 test-besu: setup
-	SANZHI_TEST_NODE_PROFILE=besu $(BIN)/pytest -m chain
+	SANZHI_TEST_NODE_PROFILE=besu $(BIN)/pytest -m chain $(PYTEST_XDIST) --durations=10
 
 # Schemathesis against the service's OpenAPI document: no 5xx, every response as documented.
 fuzz: setup
-	SANZHI_FUZZ=1 $(BIN)/pytest tests/api/test_fuzz.py -q
+	SANZHI_FUZZ=1 $(BIN)/pytest tests/api/test_fuzz.py -q $(PYTEST_XDIST) --durations=10
 
 lint: setup
 	$(BIN)/ruff check .
