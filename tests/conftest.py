@@ -7,7 +7,8 @@ an `evm_revert` (anvil test RPC, used only here).
 
 Under pytest-xdist (`make test-python`: `-n 2`) every worker is a session of its own: its own
 node, IPFS node, PostgreSQL server and browser, on free ports and in temporary directories of
-its own.
+its own. `make test-besu` reruns the tests marked `besu` (tests/architecture/test_besu_marker.py
+keeps that selection honest) on the `besu` node.
 """
 
 from __future__ import annotations

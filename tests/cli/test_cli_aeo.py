@@ -250,6 +250,8 @@ def test_recognized_exits_0_recognised_1_not_2_undecided(
     assert_clean_error(down, "undecided", "no chain node answers")
 
 
+# the latest block's time against the wall clock: on the Besu-like node it is never far behind
+@pytest.mark.besu
 def test_without_at_a_query_means_the_wall_clock_now(aeo_cli: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
     cli = aeo_cli
     rpc(cli.chain.rpc_url, "evm_mine")  # the chain's time now (it may run ahead of the wall clock)

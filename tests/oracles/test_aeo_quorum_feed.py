@@ -5,9 +5,14 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+
 from oracles.aeo_feed import QUORUM_POLL_SECONDS, FeedReport, outbox_path
 from oracles.outbox import Outbox
 from tests.support import Chain, FakeClock, chain_view, make_feed, recorded_view, rpc, set_quorum, write_source
+
+# Two oracles' pipelines at once on one outbox; a batch's deadline passes by the chain's clock.
+pytestmark = pytest.mark.besu
 
 
 def test_one_oracle_alone_waits_for_the_quorum(feed_chain: Chain, tmp_path: Path) -> None:

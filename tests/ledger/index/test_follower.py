@@ -29,6 +29,10 @@ from tests.support import (
     poll,
 )
 
+# The head moves on its own on the Besu-like node (a block every second, most of them empty):
+# catching up to it, staying `confirmations` behind it, following it.
+pytestmark = pytest.mark.besu
+
 
 def rows(engine: Engine, sql: str, **params: Any) -> list[tuple[Any, ...]]:
     """Result rows, JSON columns decoded (SQLite hands them over as text)."""
@@ -44,7 +48,7 @@ def test_catch_up_from_the_deployment_block_after_real_activity(
     assert client.deployment is not None
     report = Follower(client=client, engine=index_db).catch_up()
     assert report.start_block == client.deployment.deployment_block - 1
-    assert report.checkpoint == report.head == client.block_number()
+    assert report.checkpoint == report.head <= client.block_number()  # the head may have moved on since
     positions = indexed_positions(index_db)
     assert sorted(positions) == sorted(chain_log_positions(chain))  # nothing missing, nothing twice
 
@@ -150,8 +154,9 @@ def test_two_followers_on_one_database_write_each_range_once(
 def test_confirmations_keep_the_newest_blocks_out(chain: Chain, index_db: Engine, activity: RecordedActivity) -> None:
     head = chain.client().block_number()
     report = Follower(client=chain.client(), engine=index_db).catch_up(confirmations=3)
-    assert report.checkpoint == head - 3
-    assert max(b for b, _ in indexed_positions(index_db)) <= head - 3
+    assert report.head >= head  # the Besu-like node mines on its own meanwhile
+    assert report.checkpoint == report.head - 3
+    assert max(b for b, _ in indexed_positions(index_db)) <= report.head - 3
 
 
 def test_a_node_that_refuses_large_log_ranges_gets_smaller_ones(
