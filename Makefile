@@ -53,16 +53,24 @@ test: setup test-contracts test-python
 test-contracts: build
 	cd contracts && $(FORGE) test --use $(SOLC)
 
-test-python: setup
-	$(BIN)/pytest
+# pytest-xdist workers, each a session of its own (node, IPFS node, PostgreSQL, browser);
+# PYTEST_WORKERS=0 runs everything in one process. Tests go to whichever worker is free (--dist
+# load: measured faster here than loadfile or worksteal).
+PYTEST_WORKERS ?= 2
+PYTEST_XDIST = -n $(PYTEST_WORKERS) --dist load
 
-# The chain integration tests again, on a node that behaves like Besu QBFT.
+test-python: setup
+	$(BIN)/pytest $(PYTEST_XDIST) --durations=25
+
+# The tests marked `besu` again, on a node that behaves like Besu QBFT (gas price 0, one-second
+# blocks, the contracts' fork); every test ran on the dev node in test-python. The index's
+# PostgreSQL backend is left to test-python: what differs here is the node.
 test-besu: setup
-	SANZHI_TEST_NODE_PROFILE=besu $(BIN)/pytest -m chain
+	SANZHI_TEST_NODE_PROFILE=besu $(BIN)/pytest -m "besu and not postgres" $(PYTEST_XDIST) --durations=10
 
 # Schemathesis against the service's OpenAPI document: no 5xx, every response as documented.
 fuzz: setup
-	SANZHI_FUZZ=1 $(BIN)/pytest tests/api/test_fuzz.py -q
+	SANZHI_FUZZ=1 $(BIN)/pytest tests/api/test_fuzz.py -q $(PYTEST_XDIST) --durations=10
 
 lint: setup
 	$(BIN)/ruff check .

@@ -7,6 +7,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.keystore import ApiRole, organisation_id
+from api.workers import STARTUP_SECONDS
 
 DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024
 
@@ -32,6 +33,9 @@ class ServiceSettings(BaseSettings):
     key_rate: float = Field(default=50.0, ge=0)
     key_burst: int = Field(default=200, ge=1)
     max_batch_verify: int = Field(default=2000, ge=1, le=65_536)
+    # with several workers: one that ends sooner than this after its start stops the service
+    # (it would only end again); one that ends later is replaced
+    worker_startup_seconds: float = Field(default=STARTUP_SECONDS, ge=0)
 
     @field_validator("organisation")
     @classmethod

@@ -19,8 +19,10 @@ import multiprocessing
 import signal
 import socket
 import time
+from collections.abc import Callable
 from multiprocessing.process import BaseProcess
 from types import FrameType
+from typing import Protocol, TypeVar
 
 import uvicorn
 
@@ -32,6 +34,7 @@ STARTUP_SECONDS = 5.0  # a worker that dies sooner than this after its start is 
 STOP_SECONDS = 30.0
 
 log = logging.getLogger("sanzhi.workers")
+W = TypeVar("W", bound="Worker")
 
 
 def reuse_port_supported() -> bool:
@@ -62,7 +65,21 @@ def check_address_free(host: str, port: int) -> None:
         raise LedgerError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
-def serve_workers(*, host: str, port: int, workers: int, log_level: str) -> None:
+class Worker(Protocol):
+    """What the supervisor uses of a worker process (multiprocessing's, or a test's stand-in)."""
+
+    @property
+    def pid(self) -> int | None: ...
+
+    @property
+    def exitcode(self) -> int | None: ...
+
+    def is_alive(self) -> bool: ...
+
+
+def serve_workers(
+    *, host: str, port: int, workers: int, log_level: str, startup_seconds: float = STARTUP_SECONDS
+) -> None:
     """Run `workers` service processes on host:port until SIGINT or SIGTERM."""
     check_address_free(host, port)
     context = multiprocessing.get_context("spawn")
@@ -75,28 +92,49 @@ def serve_workers(*, host: str, port: int, workers: int, log_level: str) -> None
     previous = {s: signal.signal(s, request_stop) for s in (signal.SIGINT, signal.SIGTERM)}
     running: list[tuple[BaseProcess, float]] = []
     try:
-        running = [_start(context, host, port, log_level) for _ in range(workers)]
-        while not stop:
-            for index, (process, started) in enumerate(running):
-                if process.is_alive():
-                    continue
-                if time.monotonic() - started < STARTUP_SECONDS:
-                    raise LedgerError(f"a service worker stopped while starting (exit code {process.exitcode})")
-                log.warning("service worker %s ended (exit code %s); starting another", process.pid, process.exitcode)
-                running[index] = _start(context, host, port, log_level)
-            time.sleep(0.2)
+        supervise(
+            running,
+            lambda: _start(context, host, port, log_level),
+            workers,
+            stopping=lambda: stop,
+            startup_seconds=startup_seconds,
+        )
     finally:
         _stop_all([process for process, _ in running])
         for sig, handler in previous.items():
             signal.signal(sig, handler)
 
 
-def _start(
-    context: multiprocessing.context.SpawnContext, host: str, port: int, log_level: str
-) -> tuple[BaseProcess, float]:
+def supervise(
+    running: list[tuple[W, float]],
+    start: Callable[[], W],
+    workers: int,
+    *,
+    stopping: Callable[[], bool],
+    startup_seconds: float = STARTUP_SECONDS,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """Start `workers` workers into `running` (each with the `clock` time it started) and keep
+    them running until `stopping()`: a worker that ends is replaced, unless it ended within
+    `startup_seconds` of its start (LedgerError: it would only end again)."""
+    for _ in range(workers):
+        running.append((start(), clock()))
+    while not stopping():
+        for index, (process, started) in enumerate(running):
+            if process.is_alive():
+                continue
+            if clock() - started < startup_seconds:
+                raise LedgerError(f"a service worker stopped while starting (exit code {process.exitcode})")
+            log.warning("service worker %s ended (exit code %s); starting another", process.pid, process.exitcode)
+            running[index] = (start(), clock())
+        sleep(0.2)
+
+
+def _start(context: multiprocessing.context.SpawnContext, host: str, port: int, log_level: str) -> BaseProcess:
     process = context.Process(target=run_worker, args=(host, port, log_level), name="sanzhi-service-worker")
     process.start()
-    return process, time.monotonic()
+    return process
 
 
 def _stop_all(processes: list[BaseProcess]) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 from typing import Annotated
@@ -58,31 +60,44 @@ def index(
     cli = state(ctx)
     engine = open_index(cli.settings)
     follower = Follower(client=cli.client(), engine=engine, range_blocks=range_blocks)
-    report = follower.catch_up(confirmations=confirmations, rebuild=rebuild)
-    imports: dict[str, ImportReport] = {}
-    numbers = cli.settings.data_dir / "issuer" / "numbers.sqlite"
-    if numbers.exists():
-        imports["issued numbers"] = import_numbers(engine=engine, numbers=IssuedNumbers(numbers))
-    if issued:
-        imports["issued certificates"] = import_wrapped(engine=engine, paths=issued)
-    if as_json:
-        print_json({"index": report, "database": shown(database_url(cli.settings)), "imports": imports})
-    else:
-        _say(report)
-        for what, imported in imports.items():
-            _say_import(what, imported)
-    if follow_:
-        _follow(follower, confirmations=confirmations, interval=interval, as_json=as_json)
-
-
-def _follow(follower: Follower, *, confirmations: int, interval: float, as_json: bool) -> None:
-    """Until SIGINT or SIGTERM: the range being written is finished, then the loop ends."""
     stop = threading.Event()
+    # following, SIGINT and SIGTERM stop it cleanly from the first catch-up on, not only once
+    # the loop has begun
+    with _stopped_by_signals(stop) if follow_ else contextlib.nullcontext():
+        report = follower.catch_up(confirmations=confirmations, rebuild=rebuild, stop=stop)
+        imports: dict[str, ImportReport] = {}
+        numbers = cli.settings.data_dir / "issuer" / "numbers.sqlite"
+        if numbers.exists():
+            imports["issued numbers"] = import_numbers(engine=engine, numbers=IssuedNumbers(numbers))
+        if issued:
+            imports["issued certificates"] = import_wrapped(engine=engine, paths=issued)
+        if as_json:
+            print_json({"index": report, "database": shown(database_url(cli.settings)), "imports": imports})
+        else:
+            _say(report)
+            for what, imported in imports.items():
+                _say_import(what, imported)
+        if follow_:
+            _follow(follower, stop=stop, confirmations=confirmations, interval=interval, as_json=as_json)
+
+
+@contextlib.contextmanager
+def _stopped_by_signals(stop: threading.Event) -> Iterator[None]:
+    """SIGINT and SIGTERM set `stop` meanwhile: the range being written is finished first."""
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _follow(follower: Follower, *, stop: threading.Event, confirmations: int, interval: float, as_json: bool) -> None:
+    """Until `stop` (SIGINT or SIGTERM): the range being written is finished, then the loop ends."""
 
     def on_report(report: IndexReport) -> None:
         if report.events or report.reorganisations:
@@ -92,16 +107,12 @@ def _follow(follower: Follower, *, confirmations: int, interval: float, as_json:
         message = exc.message if isinstance(exc, LedgerError) else str(exc)
         typer.echo(f"warning: {message}; retrying in {interval:g} s", err=True)
 
-    try:
-        follow(
-            follower=follower,
-            confirmations=confirmations,
-            poll_seconds=interval,
-            stop=stop,
-            on_report=on_report,
-            on_error=on_error,
-        )
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+    follow(
+        follower=follower,
+        confirmations=confirmations,
+        poll_seconds=interval,
+        stop=stop,
+        on_report=on_report,
+        on_error=on_error,
+    )
     typer.echo("stopped", err=True)

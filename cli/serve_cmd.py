@@ -77,7 +77,9 @@ def serve(
     who = f"for {service.organisation}" if service.organisation else "public routes only"
     typer.echo(f"sanzhi API {who} on http://{host}:{port} ({workers} worker(s)); OpenAPI at /docs", err=True)
     if separate_sockets:
-        serve_workers(host=host, port=port, workers=workers, log_level=log_level)
+        serve_workers(
+            host=host, port=port, workers=workers, log_level=log_level, startup_seconds=service.worker_startup_seconds
+        )
         return
     uvicorn.run(
         "api.main:app_from_environment",

@@ -37,6 +37,9 @@ def outbox_path(settings: LedgerSettings) -> Path:
     return settings.data_dir / "oracles" / "outbox.sqlite"
 
 
+QUORUM_POLL_SECONDS = 0.1  # how often a cycle looks for other oracles' signatures meanwhile
+
+
 @dataclass(frozen=True)
 class FeedOptions:
     batch_size: int = 100
@@ -67,13 +70,25 @@ class FeedReport(BaseModel):
 class AeoFeed:
     """One oracle's feed of its member's AEO list (several may share one outbox)."""
 
-    def __init__(self, *, client: LedgerClient, outbox: Outbox, options: FeedOptions | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        client: LedgerClient,
+        outbox: Outbox,
+        options: FeedOptions | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        """`clock` and `sleep` time the wait for other oracles' signatures (a test's own make it
+        pass without waiting)."""
         if client.account is None:
             raise KeyUnavailable("the feed signs as an oracle: pass --as PROFILE")
         self.client = client
         self.account: LocalAccount = client.account
         self.outbox = outbox
         self.options = options or FeedOptions()
+        self._clock = clock
+        self._sleep = sleep
         if self.options.deadline_seconds < 60:
             raise InvalidInput("a batch's deadline must leave at least 60 s to sign and submit it")
         self.contract = client.contract(CONTRACT)
@@ -144,7 +159,7 @@ class AeoFeed:
             source=source,
         )
         totals = {"transactions": 0, "done_changes": 0, "gas_used": 0}
-        last_progress = time.monotonic()
+        last_progress = self._clock()
         while True:
             deadline = latest_timestamp(self.client) + self.options.deadline_seconds
             self.outbox.form_batches(self.member, size=self.options.batch_size, deadline=deadline)
@@ -161,16 +176,16 @@ class AeoFeed:
                 totals["transactions"] += outcome.sent
                 totals["done_changes"] += outcome.done_changes
                 totals["gas_used"] += outcome.gas_used
-                last_progress = time.monotonic()
+                last_progress = self._clock()
                 continue
             open_batches = self.outbox.batches(self.member)
             waiting = [b for b in open_batches if b.state == "signing"]
             if not open_batches or (
                 (len(waiting) == len(open_batches) or not self.options.submit)
-                and time.monotonic() - last_progress > self.options.quorum_wait_seconds
+                and self._clock() - last_progress > self.options.quorum_wait_seconds
             ):
                 return {**totals, "awaiting_signatures": len(waiting), "quorum": quorum}
-            time.sleep(0.1)
+            self._sleep(QUORUM_POLL_SECONDS)
 
     def _sign(self, quorum: int) -> None:
         me = self.account.address

@@ -4,6 +4,11 @@ One anvil node is started for the whole session (profile from SANZHI_TEST_NODE_P
 `dev`, or `besu` for gas price 0 and one-second blocks), the contracts are deployed and the
 development consortium bootstrapped once; each test then runs between an `evm_snapshot` and
 an `evm_revert` (anvil test RPC, used only here).
+
+Under pytest-xdist (`make test-python`: `-n 2`) every worker is a session of its own: its own
+node, IPFS node, PostgreSQL server and browser, on free ports and in temporary directories of
+its own. `make test-besu` reruns the tests marked `besu` (tests/architecture/test_besu_marker.py
+keeps that selection honest) on the `besu` node.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -23,7 +29,18 @@ from sqlalchemy import Engine
 from ledger.devnet.consortium import deploy_dev
 from ledger.devnet.node import EmbeddedNode, NodeProfile
 from ledger.settings import LedgerSettings
-from tests.support import Api, Chain, CliRunner, free_port, index_engine, make_network, postgres_database, rpc
+from tests.support import (
+    Api,
+    Chain,
+    CliRunner,
+    RecordedActivity,
+    free_port,
+    index_engine,
+    make_network,
+    postgres_database,
+    record_activity,
+    rpc,
+)
 
 
 @pytest.fixture(scope="session")
@@ -66,6 +83,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if {"chain", "session_chain", "cli"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.chain)
+
+
+@pytest.fixture(scope="module")
+def activity(session_chain: Chain, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RecordedActivity]:
+    """The activity of tests.support.record_activity on the session chain, once for the module
+    that asks for it (the tests' own `chain` snapshots come on top of it); reverted after the
+    module."""
+    snapshot = rpc(session_chain.rpc_url, "evm_snapshot")
+    try:
+        yield record_activity(session_chain, tmp_path_factory.mktemp("activity"))
+    finally:
+        assert rpc(session_chain.rpc_url, "evm_revert", [snapshot]) is True
+        shutil.rmtree(session_chain.data_dir / "issuer", ignore_errors=True)
+        shutil.rmtree(session_chain.data_dir / "oracles", ignore_errors=True)
 
 
 @pytest.fixture
@@ -122,12 +153,21 @@ def portal_url(session_chain: Chain) -> Iterator[str]:
         yield server.url
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    from tests.support import SCREENSHOTS, cjk_font_installed, saved_screenshots
+_STARTED = pytest.StashKey[float]()
 
-    if not saved_screenshots:
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_STARTED] = time.time()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    from tests.support import SCREENSHOTS, cjk_font_installed, screenshots_since
+
+    # by the files' times: under pytest-xdist the workers save them, and this runs in the controller
+    saved = screenshots_since(terminalreporter.config.stash[_STARTED])
+    if not saved:
         return
-    terminalreporter.write_line(f"portal screenshots: {SCREENSHOTS} ({len(saved_screenshots)} saved, kept)")
+    terminalreporter.write_line(f"portal screenshots: {SCREENSHOTS} ({len(saved)} saved, kept)")
     if not cjk_font_installed():
         terminalreporter.write_line(
             "  no font with Chinese glyphs is installed: Chinese text shows as boxes in them "

@@ -10,13 +10,14 @@ import secrets
 import shutil
 import socket
 import threading
+import time
 import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 import requests
@@ -44,6 +45,44 @@ from oracles.aeo_feed import AeoFeed, FeedOptions, outbox_path
 from oracles.outbox import Outbox
 
 ROOT = Path(__file__).resolve().parents[1]
+T = TypeVar("T")
+
+# ---------------------------------------------------------------- waiting for what the test does not control
+
+POLL_SECONDS = 0.05
+
+
+def poll(condition: Callable[[], T], *, timeout: float, interval: float = POLL_SECONDS) -> T | None:
+    """What `condition()` returns once it is true, asked every `interval` seconds for at most
+    `timeout` seconds; None if it never is.
+
+    For conditions outside the test's control: a process, a server, a node, a file another
+    process writes. Never for time itself to pass: a test that needs time to pass injects a
+    clock (or waits on an event) instead."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(interval)
+
+
+def wait_until(
+    condition: Callable[[], T],
+    *,
+    timeout: float,
+    interval: float = POLL_SECONDS,
+    failure: str | Callable[[], str] = "the condition never held",
+) -> T:
+    """`poll`, failing the test (with `failure`, or what it returns) when the time is up.
+    `condition` may fail the test itself, e.g. when the process it waits for has died."""
+    value = poll(condition, timeout=timeout, interval=interval)
+    if not value:
+        raise AssertionError(f"not within {timeout:g} s: {failure() if callable(failure) else failure}")
+    return value
+
 
 # ---------------------------------------------------------------- chain and CLI
 
@@ -258,9 +297,37 @@ EXPECTED = {
 }
 
 
-def make_feed(chain: Chain, profile: str = "cn-oracle", **options: float) -> AeoFeed:
+def make_feed(
+    chain: Chain,
+    profile: str = "cn-oracle",
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+    **options: float,
+) -> AeoFeed:
     outbox = Outbox(outbox_path(chain.settings))
-    return AeoFeed(client=chain.client(profile), outbox=outbox, options=FeedOptions(**options))  # type: ignore[arg-type]
+    return AeoFeed(
+        client=chain.client(profile),
+        outbox=outbox,
+        options=FeedOptions(**options),  # type: ignore[arg-type]
+        clock=clock,
+        sleep=sleep,
+    )
+
+
+class FakeClock:
+    """A monotonic clock that moves only when something sleeps on it (and records the naps)."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+        self.naps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.naps.append(seconds)
+        self.now += seconds
 
 
 def set_quorum(chain: Chain, quorum: int, member: str = "cn") -> None:
@@ -370,14 +437,11 @@ class FakeIpfsApi:
 # (imports here, not at the top: this section is appended to a file others edit too)
 
 import subprocess  # noqa: E402
-import time  # noqa: E402
 from html.parser import HTMLParser  # noqa: E402
 
 import uvicorn  # noqa: E402
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-# screenshots saved in this run (the terminal summary names the directory)
-saved_screenshots: list[Path] = []
 
 
 def issue_samples(cli: CliRunner, where: Path, count: int = 3) -> list[Path]:
@@ -423,11 +487,12 @@ class PortalServer:
 
     def __enter__(self) -> PortalServer:
         self.thread.start()
-        deadline = time.monotonic() + 15
-        while not self.server.started:
-            if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"the portal server did not start on {self.url}")
-            time.sleep(0.05)
+
+        def started() -> bool:
+            assert self.thread.is_alive(), f"the portal server stopped while starting on {self.url}"
+            return bool(self.server.started)
+
+        wait_until(started, timeout=15, interval=0.01, failure=f"the portal server did not start on {self.url}")
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -440,8 +505,14 @@ def save_screenshot(page: Any, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
-    saved_screenshots.append(path)
     return path
+
+
+def screenshots_since(started: float) -> list[Path]:
+    """The screenshots saved since `started` (a `time.time()`; the terminal summary names them)."""
+    if not SCREENSHOTS.is_dir():
+        return []
+    return sorted(p for p in SCREENSHOTS.glob("*.png") if p.stat().st_mtime >= started)
 
 
 def cjk_font_installed() -> bool:
@@ -656,7 +727,7 @@ def record_activity(chain: Chain, work: Path) -> RecordedActivity:
     set_quorum(chain, 2)
     shutil.rmtree(chain.data_dir / "oracles", ignore_errors=True)  # an outbox of an earlier test's chain
     source = str(EXAMPLES / "aeo-cn.csv")
-    make_feed(chain, "cn-oracle", quorum_wait_seconds=0.2).run(source)
+    make_feed(chain, "cn-oracle", quorum_wait_seconds=0).run(source)  # the second oracle signs below
     make_feed(chain, "cn-oracle-2").run(source)
 
     mask = parse_tiers("general,advanced")
@@ -843,17 +914,21 @@ class ServiceProcess:
         return self
 
     def wait_ready(self) -> None:
-        assert self._process is not None
-        deadline = time.monotonic() + SERVICE_START_SECONDS
-        while True:
+        process = self._process
+        assert process is not None
+
+        def healthy() -> bool:
             try:
-                if requests.get(f"{self.url}/health", timeout=2).status_code == 200:
-                    return
+                return requests.get(f"{self.url}/health", timeout=2).status_code == 200
             except requests.ConnectionError:
-                pass
-            if self._process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{self.org}'s service did not start: {self.log.read_text()[-800:]}")
-            time.sleep(0.1)
+                assert process.poll() is None, f"{self.org}'s service ended: {self.log.read_text()[-800:]}"
+                return False
+
+        wait_until(
+            healthy,
+            timeout=SERVICE_START_SECONDS,
+            failure=lambda: f"{self.org}'s service did not start: {self.log.read_text()[-800:]}",
+        )
 
     def token(self, role: str, org: str | None = None) -> str:
         """A new key of this service's key store, for `org` (default: the service's own)."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar, cast
@@ -20,22 +19,42 @@ T = TypeVar("T")
 
 
 class _Node:
-    """A read (in a thread) taking `delay` seconds that answers each certificate (a string
-    here) with its name and the anchor it was read under; records every read."""
+    """A read (in a thread) that answers each certificate (a string here) with its name and the
+    anchor it was read under, and records every read. A held node keeps each read on the wire
+    until the test calls `release()`; `on_wire` is set once a read has started."""
 
-    def __init__(self, delay: float = 0.02, fail_on: str | None = None) -> None:
-        self.delay = delay
+    def __init__(self, *, held: bool = False, fail_on: str | None = None) -> None:
         self.fail_on = fail_on
         self.reads: list[list[str]] = []
         self.lock = threading.Lock()
+        self.on_wire = threading.Event()
+        self.released = threading.Event()
+        if not held:
+            self.released.set()
+
+    def release(self) -> None:
+        self.released.set()
 
     def __call__(self, certificates: Sequence[Any], anchor: TrustAnchor | None) -> States:
         with self.lock:
             self.reads.append(list(certificates))
-        time.sleep(self.delay)
+        self.on_wire.set()
+        assert self.released.wait(timeout=30), "the test never released the read"
         if self.fail_on in certificates:
             raise RuntimeError(f"node refused {self.fail_on}")
         return {i: {"cert": c, "anchor": anchor.consortium if anchor else None} for i, c in enumerate(certificates)}
+
+
+async def _on_wire(node: _Node) -> None:
+    """Until the node has a read on the wire (the read runs in a thread)."""
+    assert await asyncio.to_thread(node.on_wire.wait, 30), "no read started"
+
+
+async def _queued() -> None:
+    """Let every task already created run up to its first wait (a request queues its
+    certificates before it first waits): a few turns of the event loop, no time."""
+    for _ in range(5):
+        await asyncio.sleep(0)
 
 
 async def _read(reads: CoalescedReads, names: list[str], anchor: TrustAnchor | None = None) -> States:
@@ -53,27 +72,28 @@ def _answer(*names: str, anchor: str | None = None) -> States:
 
 
 def test_concurrent_requests_share_reads_and_get_their_own_states() -> None:
-    node = _Node()
+    node = _Node(held=True)
     reads = CoalescedReads(node)
     requests = [[f"r{n}-a", f"r{n}-b"] if n % 3 == 0 else [f"r{n}"] for n in range(40)]
 
-    async def arrive(n: int, names: list[str]) -> States:
-        await asyncio.sleep(0.001 * (n % 7))  # requests arriving over a few milliseconds
-        return await _read(reads, names)
-
     async def main() -> list[States]:
-        return await asyncio.gather(*(arrive(n, names) for n, names in enumerate(requests)))
+        first = asyncio.create_task(_read(reads, requests[0]))
+        await _on_wire(node)
+        # the others arrive while the first read is on the wire
+        rest = [asyncio.create_task(_read(reads, names)) for names in requests[1:]]
+        await _queued()
+        node.release()
+        return [await first, *[await task for task in rest]]
 
     answers = _run(main)
     for names, states in zip(requests, answers, strict=True):
         assert states == _answer(*names)
-    assert sorted(c for r in node.reads for c in r) == sorted(c for names in requests for c in names)
-    assert len(node.reads) < len(requests) / 4  # together
+    assert node.reads == [requests[0], [c for names in requests[1:] for c in names]]  # together
     assert reads.reads == len(node.reads)
 
 
 def test_a_lone_request_reads_at_once_and_nothing_is_left_behind() -> None:
-    node = _Node(delay=0)
+    node = _Node()
     reads = CoalescedReads(node)
 
     async def main() -> None:
@@ -85,14 +105,16 @@ def test_a_lone_request_reads_at_once_and_nothing_is_left_behind() -> None:
 
 
 def test_a_failed_read_fails_its_requests_only() -> None:
-    node = _Node(delay=0.2, fail_on="bad")
+    node = _Node(held=True, fail_on="bad")
     reads = CoalescedReads(node)
 
     async def main() -> None:
         first = asyncio.create_task(_read(reads, ["first"]))
-        await asyncio.sleep(0.05)  # the first read is on the wire: these two go together
+        await _on_wire(node)  # the first read is on the wire: these two go together
         bad = asyncio.create_task(_read(reads, ["bad"]))
         good = asyncio.create_task(_read(reads, ["good"]))
+        await _queued()
+        node.release()
         assert await first == _answer("first")
         with pytest.raises(RuntimeError, match="node refused bad"):
             await bad
@@ -101,19 +123,21 @@ def test_a_failed_read_fails_its_requests_only() -> None:
         assert await _read(reads, ["later"]) == _answer("later")  # not stuck
 
     _run(main)
+    assert node.reads == [["first"], ["bad", "good"], ["later"]]
 
 
 def test_a_request_whose_client_left_does_not_stop_the_others() -> None:
-    node = _Node(delay=0.2)
+    node = _Node(held=True)
     reads = CoalescedReads(node)
 
     async def main() -> None:
         first = asyncio.create_task(_read(reads, ["first"]))
-        await asyncio.sleep(0.05)
+        await _on_wire(node)
         gone = asyncio.create_task(_read(reads, ["gone"]))
         stays = asyncio.create_task(_read(reads, ["stays"]))
-        await asyncio.sleep(0.01)
+        await _queued()
         gone.cancel()
+        node.release()
         assert await first == _answer("first")
         assert await stays == _answer("stays")
         with pytest.raises(asyncio.CancelledError):
@@ -123,16 +147,18 @@ def test_a_request_whose_client_left_does_not_stop_the_others() -> None:
 
 
 def test_requests_under_different_trust_anchors_are_read_apart() -> None:
-    node = _Node(delay=0.2)
+    node = _Node(held=True)
     reads = CoalescedReads(node)
     cn = TrustAnchor(consortium="0x" + "11" * 20, source=AnchorSource.EXPLICIT)
     other = TrustAnchor(consortium="0x" + "22" * 20, source=AnchorSource.EXPLICIT)
 
     async def main() -> None:
         first = asyncio.create_task(_read(reads, ["first"], cn))
-        await asyncio.sleep(0.05)
+        await _on_wire(node)
         a = asyncio.create_task(_read(reads, ["a"], cn))
         b = asyncio.create_task(_read(reads, ["b"], other))
+        await _queued()
+        node.release()
         assert await a == _answer("a", anchor=cn.consortium)
         assert await b == _answer("b", anchor=other.consortium)
         await first

@@ -7,16 +7,16 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import requests
 
-from api.workers import STARTUP_SECONDS
-from tests.support import Chain, assert_clean_error, child_processes, free_port, run_cli
+from api.workers import STARTUP_SECONDS, supervise
+from ledger.errors import LedgerError
+from tests.support import Chain, assert_clean_error, child_processes, free_port, run_cli, wait_until
 
 
 def test_create_list_and_revoke_keys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -73,9 +73,13 @@ def test_serve_refuses_bad_settings_in_one_line(tmp_path: Path, capsys: pytest.C
 
 
 @contextmanager
-def _serving(chain: Chain, tmp_path: Path, port: int, workers: int) -> Iterator[subprocess.Popen[bytes]]:
+def _serving(
+    chain: Chain, tmp_path: Path, port: int, workers: int, startup_seconds: float | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
     sanzhi = Path(sys.executable).with_name("sanzhi")
     env = {**os.environ, "SANZHI_DATABASE_URL": f"sqlite:///{tmp_path / 'service.sqlite'}"}
+    if startup_seconds is not None:
+        env["SANZHI_API_WORKER_STARTUP_SECONDS"] = str(startup_seconds)
     command = [str(sanzhi), "--data-dir", str(chain.data_dir), "--rpc-url", chain.rpc_url, "serve", "--org", "CN",
                "--port", str(port), "--workers", str(workers)]  # fmt: skip
     server = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, start_new_session=True)
@@ -91,14 +95,14 @@ def _serving(chain: Chain, tmp_path: Path, port: int, workers: int) -> Iterator[
 
 
 def _wait_healthy(port: int, server: subprocess.Popen[bytes]) -> requests.Response:
-    deadline = time.monotonic() + 60
-    while True:
+    def health() -> requests.Response | None:
         try:
             return requests.get(f"http://127.0.0.1:{port}/health", timeout=2)
         except requests.ConnectionError:
             assert server.poll() is None, server.stderr.read() if server.stderr else ""
-            assert time.monotonic() < deadline
-            time.sleep(0.2)
+            return None
+
+    return wait_until(health, timeout=60, failure="the service did not answer")
 
 
 def _workers(supervisor: int) -> set[int]:
@@ -125,17 +129,74 @@ def test_a_worker_that_dies_is_replaced_and_a_second_service_cannot_share_the_po
     chain: Chain, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     port = free_port()
-    with _serving(chain, tmp_path, port, workers=2) as server:
+    # no start-up window: a worker's death is replaced at once, without waiting for the window
+    # to pass (test_the_supervisor_replaces_a_worker_only_after_the_start_up_window checks it)
+    with _serving(chain, tmp_path, port, workers=2, startup_seconds=0) as server:
         # another service on the same port would silently take half the connections: refused
         second = run_cli(capsys, "--data-dir", str(tmp_path / "other"), "serve", "--port", str(port), "--workers", "2")
         assert_clean_error(second, f"cannot listen on 127.0.0.1:{port}")
-        time.sleep(STARTUP_SECONDS)  # past the start-up window: a death now is replaced
-        victim = min(_workers(server.pid))
+        victim = min(wait_until(lambda: _workers(server.pid), timeout=30))
         os.kill(victim, signal.SIGKILL)
-        deadline = time.monotonic() + 30
-        while (workers := _workers(server.pid)) == set() or victim in workers or len(workers) < 2:
-            assert server.poll() is None
-            assert time.monotonic() < deadline, workers
-            time.sleep(0.2)
+
+        def replaced() -> bool:
+            assert server.poll() is None, "the service stopped"
+            workers = _workers(server.pid)
+            return victim not in workers and len(workers) == 2
+
+        wait_until(replaced, timeout=30, interval=0.1, failure=lambda: f"workers: {_workers(server.pid)}")
         for _ in range(6):  # every request answered while the new worker starts
             assert requests.get(f"http://127.0.0.1:{port}/health", timeout=10).status_code == 200
+
+
+class _Process:
+    """A stand-in for a worker process, alive until the test ends it."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.exitcode: int | None = None
+
+    def is_alive(self) -> bool:
+        return self.exitcode is None
+
+
+def _supervised(script: list[Callable[[list[tuple[_Process, float]]], None]]) -> tuple[list[int], list[float]]:
+    """Run the supervisor of two stand-in workers on a fake clock that a 0.2 s nap moves on by
+    one second; before each nap, the next step of `script` acts on the running workers.
+    The pids started, and the clock's time at each nap."""
+    now = [100.0]
+    started: list[int] = []
+    naps: list[float] = []
+    running: list[tuple[_Process, float]] = []
+
+    def start() -> _Process:
+        started.append(len(started) + 1)
+        return _Process(started[-1])
+
+    def nap(seconds: float) -> None:
+        assert seconds == 0.2
+        naps.append(now[0])
+        now[0] += 1.0
+        if len(naps) <= len(script):
+            script[len(naps) - 1](running)
+
+    supervise(running, start, 2, stopping=lambda: len(naps) > len(script), clock=lambda: now[0], sleep=nap)
+    return started, naps
+
+
+def _end_first(running: list[tuple[_Process, float]]) -> None:
+    running[0][0].exitcode = -9
+
+
+def _nothing(running: list[tuple[_Process, float]]) -> None:
+    return
+
+
+def test_the_supervisor_replaces_a_worker_only_after_the_start_up_window() -> None:
+    assert STARTUP_SECONDS == 5.0
+    # ended 5 s after its start (the window has passed): replaced by a third worker
+    started, naps = _supervised([_nothing, _nothing, _nothing, _nothing, _end_first, _nothing])
+    assert started == [1, 2, 3]
+    assert naps == [100.0, 101.0, 102.0, 103.0, 104.0, 105.0, 106.0]
+    # ended 1 s after its start: the service stops rather than start it again and again
+    with pytest.raises(LedgerError, match=r"a service worker stopped while starting \(exit code -9\)"):
+        _supervised([_end_first, _nothing])

@@ -41,6 +41,8 @@ def test_issue_verify_utilize_revoke(cli: CliRunner, samples: Path, tmp_path: Pa
     assert others.exit_code == 0, others.stdout
 
 
+# several batches sent before any is awaited (pipelined), mined together or apart
+@pytest.mark.besu
 def test_batches_are_split_at_the_requested_size(cli: CliRunner, samples: Path, tmp_path: Path) -> None:
     result = cli(
         "cert", "issue", str(samples), "--as", "cn-issuer", "--out", str(tmp_path / "w"), "--batch-size", "3", "--json"
@@ -194,6 +196,8 @@ def test_verify_cannot_decide(cli: CliRunner, samples: Path, tmp_path: Path) -> 
     assert "no chain node answers" in out + err
 
 
+# expiry by the chain's clock, moved by hand while the Besu-like node mines on its own
+@pytest.mark.besu
 def test_batch_expiry_is_enforced(cli: CliRunner, samples: Path, tmp_path: Path) -> None:
     expires = dt.datetime.fromtimestamp(chain_now(cli) + 86_400, dt.UTC).isoformat()
     first = issue(cli, samples, tmp_path / "w", "--expires", expires)[0]

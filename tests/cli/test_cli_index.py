@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 
 from ledger.devnet.consortium import dev_address
 from ledger.index.db import make_engine
-from tests.support import OPS, CliRunner, assert_clean_error, record_activity
+from tests.support import OPS, CliRunner, assert_clean_error, poll, record_activity
 
 
 @pytest.fixture
@@ -122,12 +121,9 @@ def test_index_follow_stops_cleanly_on_sigterm(cli: CliRunner, index_file: Path,
     try:
         record_activity(cli.chain, tmp_path / "work")
         head = cli.chain.client().block_number()
-        deadline = time.monotonic() + 30
-        while checkpoint_of(index_file) != head:
-            if time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"the follower did not catch up within 30 s: {process.communicate(timeout=20)[1]}")
-            time.sleep(0.2)
+        if not poll(lambda: checkpoint_of(index_file) == head, timeout=30):
+            process.kill()
+            pytest.fail(f"the follower did not catch up within 30 s: {process.communicate(timeout=20)[1]}")
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=20)
     finally:

@@ -6,11 +6,17 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from ledger.aeo import AeoRegistryBinding
 from ledger.timestamps import iso, parse_time, utc_now
 from oracles.aeo_feed import outbox_path
 from oracles.outbox import Outbox
 from tests.support import EXAMPLES, EXPECTED, OPS, Chain, chain_view, make_feed
+
+# The feed's pipeline: batches sent before any is awaited, at a gas price it scales (0 stays 0),
+# with deadlines from the latest block's time.
+pytestmark = pytest.mark.besu
 
 
 def test_example_csv_converges_and_a_second_run_submits_nothing(feed_chain: Chain) -> None:

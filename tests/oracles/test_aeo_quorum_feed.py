@@ -5,16 +5,24 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from oracles.aeo_feed import FeedReport, outbox_path
+import pytest
+
+from oracles.aeo_feed import QUORUM_POLL_SECONDS, FeedReport, outbox_path
 from oracles.outbox import Outbox
-from tests.support import Chain, chain_view, make_feed, recorded_view, rpc, set_quorum, write_source
+from tests.support import Chain, FakeClock, chain_view, make_feed, recorded_view, rpc, set_quorum, write_source
+
+# Two oracles' pipelines at once on one outbox; a batch's deadline passes by the chain's clock.
+pytestmark = pytest.mark.besu
 
 
 def test_one_oracle_alone_waits_for_the_quorum(feed_chain: Chain, tmp_path: Path) -> None:
     set_quorum(feed_chain, 2)
     ops = write_source(tmp_path / "aeo.csv", 3)
-    alone = make_feed(feed_chain, "cn-oracle", quorum_wait_seconds=0.2).run(str(tmp_path / "aeo.csv"))
+    clock = FakeClock()  # the default wait of 30 s for other oracles' signatures, on a clock of the test's
+    alone = make_feed(feed_chain, "cn-oracle", clock=clock, sleep=clock.sleep).run(str(tmp_path / "aeo.csv"))
     assert (alone.quorum, alone.awaiting_signatures, alone.transactions) == (2, 1, 0)
+    assert set(clock.naps) == {QUORUM_POLL_SECONDS}
+    assert 30 < sum(clock.naps) < 30 + 2 * QUORUM_POLL_SECONDS  # it waited the 30 s, and no longer
     assert chain_view(feed_chain, ops)[ops[1]] == ("none", "-", 0)
     second = make_feed(feed_chain, "cn-oracle-2").run(str(tmp_path / "aeo.csv"))
     assert (second.new_changes, second.transactions, second.done_changes) == (0, 1, 4)

@@ -11,6 +11,10 @@ from ledger.aeo.codes import ChangeKind, parse_tiers
 from ledger.errors import ContractRevert
 from tests.support import Chain
 
+# Changes take effect at their block's time and queries ask about a time: with a block every
+# second that boundary moves on its own.
+pytestmark = pytest.mark.besu
+
 OP = "USCI:91310000MA1FL8XQ30"
 
 

@@ -20,6 +20,10 @@ from ledger.errors import ProofInvalid
 from ledger.ids import ISSUER_ROLE
 from tests.support import Chain, rpc
 
+# A bundle is proven at a block and dated by it: headers of the node's fork, the chain's clock
+# moved by hand while the Besu-like node mines a block every second.
+pytestmark = pytest.mark.besu
+
 CO = "certificate-of-origin"
 
 

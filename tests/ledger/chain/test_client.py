@@ -12,6 +12,11 @@ from ledger.consortium.binding import ConsortiumBinding
 from ledger.errors import ContractRevert, KeyUnavailable, NodeNotRunning, WrongChain
 from tests.support import Chain, free_port
 
+# The client's own sending and waiting: the gas price read, transactions pipelined and awaited,
+# one key shared by concurrent senders, a failed transaction's revert replayed at its parent
+# block (several share a block when the node mines on its own).
+pytestmark = pytest.mark.besu
+
 
 def test_revert_is_decoded_into_its_own_error_class(chain: Chain) -> None:
     stranger = ConsortiumBinding(chain.client("exporter"))

@@ -16,6 +16,10 @@ from ledger.errors import InvalidInput, ProofInvalid
 from ledger.hashing.keccak import keccak256
 from tests.support import Chain
 
+# Proofs of the node's own blocks: their headers are those of the node's fork (the Besu-like node
+# runs the contracts' fork, as a generated Besu genesis does), and `latest` moves on its own there.
+pytestmark = pytest.mark.besu
+
 # Consortium's storage layout (forge inspect Consortium storageLayout)
 MEMBER_IDS_SLOT = 5  # bytes32[] _memberIds: its length
 THRESHOLD_SLOT = 6  # uint256 _threshold

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -17,28 +16,25 @@ from ledger.devnet.ipfs import EmbeddedIpfs, IpfsStartFailed, seed_config
 from ledger.errors import ConfigurationError
 from ledger.store.backends import IpfsBackend
 from ledger.store.errors import StoreUnavailable
-from tests.support import free_port, write_file
+from tests.support import free_port, poll, write_file
 
 
 def _gone(pid: int, within: float) -> bool:
     """Whether `pid` has exited within `within` seconds: reaped if it is our child, otherwise
     a zombie with no thread left (its parent, or init, reaps it) or no process at all."""
-    deadline = time.monotonic() + within
-    while True:
+
+    def exited() -> bool:
         try:
-            if os.waitpid(pid, os.WNOHANG)[0] == pid:
-                return True
+            return os.waitpid(pid, os.WNOHANG)[0] == pid
         except ChildProcessError:
             proc = Path(f"/proc/{pid}")
             try:
                 zombie = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
-                if zombie and len(list((proc / "task").iterdir())) <= 1:
-                    return True
+                return zombie and len(list((proc / "task").iterdir())) <= 1
             except FileNotFoundError:
                 return True
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.1)
+
+    return bool(poll(exited, timeout=within))
 
 
 def test_a_missing_js_ipfs_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -110,20 +106,23 @@ def test_start_reuse_stop_restart_and_recover_from_a_crash(tmp_path: Path) -> No
 
 
 _PARENT = """
-import sys, time
+import sys
 from pathlib import Path
 from ledger.devnet.ipfs import EmbeddedIpfs
 node = EmbeddedIpfs(Path(sys.argv[1]), api_port=int(sys.argv[2]))
 node.start(tie_to_parent=True)
 print(node.status().info.pid, flush=True)
-time.sleep(300)
+sys.stdin.read()  # until killed (or until the test's end of the pipe closes)
 """
 
 
 @pytest.mark.ipfs
 def test_the_node_dies_with_the_process_that_started_it(tmp_path: Path) -> None:
     parent = subprocess.Popen(
-        [sys.executable, "-c", _PARENT, str(tmp_path), str(free_port())], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", _PARENT, str(tmp_path), str(free_port())],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     daemon = 0
     try:
@@ -136,8 +135,9 @@ def test_the_node_dies_with_the_process_that_started_it(tmp_path: Path) -> None:
     finally:
         parent.kill()
         parent.wait()
-        if parent.stdout is not None:
-            parent.stdout.close()
+        for pipe in (parent.stdin, parent.stdout):
+            if pipe is not None:
+                pipe.close()
         if daemon and not _gone(daemon, within=0):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(daemon, signal.SIGKILL)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import shutil
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -37,21 +36,7 @@ from tests.support import (
     Chain,
     RecordedActivity,
     index_database,
-    record_activity,
-    rpc,
 )
-
-
-@pytest.fixture(scope="module")
-def activity(session_chain: Chain, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RecordedActivity]:
-    """The activity of tests.support.record_activity, once for the module; reverted after it."""
-    snapshot = rpc(session_chain.rpc_url, "evm_snapshot")
-    try:
-        yield record_activity(session_chain, tmp_path_factory.mktemp("activity"))
-    finally:
-        assert rpc(session_chain.rpc_url, "evm_revert", [snapshot]) is True
-        shutil.rmtree(session_chain.data_dir / "issuer", ignore_errors=True)
-        shutil.rmtree(session_chain.data_dir / "oracles", ignore_errors=True)
 
 
 @pytest.fixture(scope="module", params=INDEX_BACKENDS)

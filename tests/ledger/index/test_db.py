@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
-import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -77,9 +77,18 @@ def test_an_unreachable_server_is_one_clear_error(tmp_path: Path) -> None:
     assert "pw@" not in caught.value.message
 
 
-def migrate_at(url: str, start: float) -> str | None:
-    """In a process of its own: wait until `start`, migrate; the revision reached."""
-    time.sleep(max(0.0, start - time.time()))
+_start_together: Any = None  # each pool process's handle on the barrier (set by its initializer)
+
+
+def _join(barrier: Any) -> None:
+    global _start_together
+    _start_together = barrier
+
+
+def migrate_together(url: str) -> str | None:
+    """In a process of its own: once every process of the pool is here (all have imported
+    sanzhi), migrate; the revision reached."""
+    _start_together.wait(timeout=60)
     engine = make_engine(url)
     try:
         upgrade(engine)
@@ -90,9 +99,10 @@ def migrate_at(url: str, start: float) -> str | None:
 
 def test_processes_migrating_a_new_database_at_once_all_succeed(index_url: str) -> None:
     context = multiprocessing.get_context("spawn")
-    with context.Pool(3) as pool:
-        start = time.time() + 3  # once every process has imported sanzhi
-        revisions = pool.starmap(migrate_at, [(index_url, start)] * 3)
+    barrier = context.Barrier(3)
+    # one task per process: each waits at the barrier until the other two have theirs
+    with context.Pool(3, initializer=_join, initargs=(barrier,)) as pool:
+        revisions = pool.map(migrate_together, [index_url] * 3, chunksize=1)
     assert revisions == ["0003"] * 3
 
 

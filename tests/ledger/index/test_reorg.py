@@ -28,6 +28,8 @@ def issue_batch(chain: Chain, work: Path, seed: int, count: int = 2) -> str:
     return read_wrapped(paths[0]).proof.root
 
 
+# on the session node: on the Besu-like one it goes on mining while the test reorganises it
+@pytest.mark.besu
 def test_reverted_blocks_leave_the_index(chain: Chain, index_db: Engine, tmp_path: Path) -> None:
     indexer = Follower(client=chain.client(), engine=index_db)
     snapshot = rpc(chain.rpc_url, "evm_snapshot")
@@ -52,6 +54,8 @@ def test_reverted_blocks_leave_the_index(chain: Chain, index_db: Engine, tmp_pat
         assert stale.scalar() == 0
 
 
+# on the session node: on the Besu-like one it goes on mining while the test reorganises it
+@pytest.mark.besu
 def test_a_chain_shorter_than_the_checkpoint_is_walked_back(chain: Chain, index_db: Engine, tmp_path: Path) -> None:
     indexer = Follower(client=chain.client(), engine=index_db)
     indexer.catch_up()
@@ -66,6 +70,8 @@ def test_a_chain_shorter_than_the_checkpoint_is_walked_back(chain: Chain, index_
     assert sorted(indexed_positions(index_db)) == before
 
 
+# on the session node: on the Besu-like one it goes on mining while the test reorganises it
+@pytest.mark.besu
 def test_the_chain_moving_while_a_range_is_read_is_read_again(
     chain: Chain, index_db: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -23,6 +23,9 @@ from ledger.statistics.samples import mirror_tables
 from ledger.statistics.table import period_of, period_text
 from tests.support import Chain, rpc
 
+# A table's reporting period and commit time come from its block's time.
+pytestmark = pytest.mark.besu
+
 DIGEST = bytes(range(32))
 
 
