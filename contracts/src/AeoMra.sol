@@ -44,6 +44,7 @@ abstract contract AeoMra is IAeoRegistry {
         uint16 tiersRecognisedByPartner,
         uint64 effectiveFrom
     ) external {
+        _requireActiveRegistry();
         bytes32 member = _actingMember();
         if (partner == member || !_isActiveMember(partner)) {
             revert AeoRegistryInvalidPartner(partner);
@@ -83,6 +84,7 @@ abstract contract AeoMra is IAeoRegistry {
         uint16 tiersRecognisedByPartner,
         uint64 effectiveFrom
     ) external {
+        _requireActiveRegistry();
         bytes32 member = _actingMember();
         bytes32 pair = _pair(member, partner);
         MraProposal memory p = _proposals[pair];
@@ -236,6 +238,9 @@ abstract contract AeoMra is IAeoRegistry {
 
     /// @dev Whether `member` is an active consortium member.
     function _isActiveMember(bytes32 member) internal view virtual returns (bool);
+
+    /// @dev Reverts unless the consortium lists this deployment as its kind's active version.
+    function _requireActiveRegistry() internal view virtual;
 
     /// @dev The bounds [start, end) of the page of `limit` entries from `offset` of a history of
     /// `length` entries.

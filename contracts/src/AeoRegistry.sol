@@ -200,6 +200,7 @@ contract AeoRegistry is OracleQuorum, AeoMra {
         next.kind = c.kind;
         next.effectiveAt = at;
         if (c.kind == ChangeKind.Certify) {
+            _requireActiveRegistry();
             if (c.tier == 0 || c.tier > MAX_TIER) revert AeoRegistryInvalidTier(c.tier, MAX_TIER);
             uint64 validFrom = c.validFrom == 0 ? at : c.validFrom;
             if (c.validUntil != 0 && c.validUntil <= validFrom) {
@@ -323,6 +324,15 @@ contract AeoRegistry is OracleQuorum, AeoMra {
             revert AeoRegistryNotCustoms(msg.sender);
         }
         member = _consortium.accreditingMember(msg.sender);
+    }
+
+    /// @notice What the consortium lists this deployment as.
+    function registryKind() external pure returns (bytes32) {
+        return "AeoRegistry";
+    }
+
+    function _requireActiveRegistry() internal view override(OracleQuorum, AeoMra) {
+        OracleQuorum._requireActiveRegistry();
     }
 
     function _isActiveMember(bytes32 member) internal view override returns (bool) {

@@ -3,7 +3,7 @@ pragma solidity 0.8.30;
 
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {ICertificateRegistry} from "./interfaces/ICertificateRegistry.sol";
-import {IConsortium} from "./interfaces/IConsortium.sol";
+import {IConsortium, RegistryNotActive} from "./interfaces/IConsortium.sol";
 
 /// @title CertificateRegistry
 /// @notice Batches of e-certificates anchored as Merkle roots by accredited issuers, with a
@@ -77,6 +77,7 @@ contract CertificateRegistry is ICertificateRegistry {
         if (expiresAt != 0 && (expiresAt <= block.timestamp || expiresAt > type(uint48).max)) {
             revert CertificateRegistryInvalidExpiry(expiresAt);
         }
+        _requireActiveRegistry();
         bytes32 memberId = _issuerMember(msg.sender, certType);
         BatchRecord storage b = _batches[_batchId(root, certType)];
         if (b.issuer != address(0)) revert CertificateRegistryAlreadyIssued(root, certType);
@@ -196,6 +197,17 @@ contract CertificateRegistry is ICertificateRegistry {
         return _consortium;
     }
 
+    /// @notice What the consortium lists this deployment as.
+    function registryKind() external pure returns (bytes32) {
+        return "CertificateRegistry";
+    }
+
+    /// @dev New issuance only while the consortium lists this deployment as its kind's active
+    /// version: an unlisted copy is inert even for accredited keys.
+    function _requireActiveRegistry() internal view {
+        if (!_consortium.isActiveRegistry(address(this))) revert RegistryNotActive(address(this));
+    }
+
     /// @inheritdoc ICertificateRegistry
     function batch(bytes32 root, bytes32 certType) external view returns (Batch memory) {
         BatchRecord memory b = _batches[_batchId(root, certType)];
@@ -299,7 +311,7 @@ contract CertificateRegistry is ICertificateRegistry {
 
     // The two consortium reads on the issue and revoke paths are written as bare static calls:
     // Solidity's encoding and checked decoding of the struct cost several hundred gas per
-    // call, and those paths have a 60,000 gas goal per transaction.
+    // call, and those paths have gas goals per transaction (CertificateRegistryGas.t.sol).
 
     /// @dev consortium.accreditation(account, ISSUER_ROLE, certType): its member, and whether
     /// it stands (granted and not withdrawn; the member may have left).

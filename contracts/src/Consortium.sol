@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
-import {IConsortium} from "./interfaces/IConsortium.sol";
+import {IConsortium, IListedRegistry} from "./interfaces/IConsortium.sol";
 
 /// @title Consortium
 /// @notice Members, governance and the accreditation trust list of a customs consortium.
@@ -20,6 +20,9 @@ contract Consortium is IConsortium {
 
     /// @notice Upper bound on members, so that listing them stays a bounded loop.
     uint256 public constant MAX_MEMBERS = 64;
+    /// @notice Upper bound on the registries one proposal lists (the founding vote lists one of
+    /// each kind).
+    uint256 public constant MAX_LISTINGS_PER_PROPOSAL = 16;
     /// @notice A proposal not executed within this time can no longer be approved.
     uint64 public constant PROPOSAL_LIFETIME = 30 days;
 
@@ -81,6 +84,22 @@ contract Consortium is IConsortium {
     mapping(address account => bytes32 memberId) private _accountMember;
     mapping(address account => uint256) private _accountGrants;
 
+    /// @dev A listed registry as stored (its intervals are in _registryIntervals): `active` in
+    /// the second slot, so that isActiveRegistry, on every issuance path, is one storage read.
+    struct ListedRegistry {
+        bytes32 kind;
+        uint32 version;
+        bool active;
+    }
+
+    mapping(address registry => ListedRegistry) private _listed;
+    mapping(address registry => Interval[]) private _registryIntervals;
+    mapping(bytes32 kind => address[]) private _versions;
+    mapping(bytes32 kind => address) private _active;
+    bytes32[] private _kinds;
+    mapping(uint256 proposalId => bytes32[]) private _proposedKinds;
+    mapping(uint256 proposalId => address[]) private _proposedRegistries;
+
     modifier onlyMemberAdmin() {
         if (!_isActive(_memberOfAdmin[msg.sender])) revert ConsortiumNotMemberAdmin(msg.sender);
         _;
@@ -139,6 +158,33 @@ contract Consortium is IConsortium {
         if (!_isActive(memberId)) revert ConsortiumUnknownMember(memberId);
         _checkNewAdmin(newAdmin);
         return _propose(ProposalKind.RotateAdmin, memberId, newAdmin, 0, "");
+    }
+
+    /// @inheritdoc IConsortium
+    function proposeListRegistries(bytes32[] calldata kinds, address[] calldata registries)
+        external
+        onlyMemberAdmin
+        returns (uint256 proposalId)
+    {
+        if (
+            kinds.length == 0 || kinds.length != registries.length
+                || kinds.length > MAX_LISTINGS_PER_PROPOSAL
+        ) revert ConsortiumInvalidListing();
+        for (uint256 i = 0; i < kinds.length; ++i) {
+            for (uint256 j = 0; j < i; ++j) {
+                // one kind has one active version: naming it twice would leave only the last
+                if (kinds[j] == kinds[i]) revert ConsortiumInvalidListing();
+                if (registries[j] == registries[i]) {
+                    revert ConsortiumRegistryAlreadyActive(registries[i]);
+                }
+            }
+            _checkListable(kinds[i], registries[i]);
+        }
+        // stored before _propose, which executes at once when the proposer alone is the threshold
+        proposalId = _proposals.length;
+        _proposedKinds[proposalId] = kinds;
+        _proposedRegistries[proposalId] = registries;
+        _propose(ProposalKind.ListRegistries, bytes32(0), address(0), 0, "");
     }
 
     /// @inheritdoc IConsortium
@@ -295,6 +341,55 @@ contract Consortium is IConsortium {
         return _accountMember[account];
     }
 
+    /// @inheritdoc IConsortium
+    function proposedListings(uint256 proposalId)
+        external
+        view
+        returns (bytes32[] memory kinds, address[] memory registries)
+    {
+        if (proposalId >= _proposals.length) revert ConsortiumUnknownProposal(proposalId);
+        return (_proposedKinds[proposalId], _proposedRegistries[proposalId]);
+    }
+
+    /// @inheritdoc IConsortium
+    function registryKinds() external view returns (bytes32[] memory) {
+        return _kinds;
+    }
+
+    /// @inheritdoc IConsortium
+    function registryVersions(bytes32 kind) external view returns (address[] memory) {
+        return _versions[kind];
+    }
+
+    /// @inheritdoc IConsortium
+    function activeRegistry(bytes32 kind) external view returns (address) {
+        return _active[kind];
+    }
+
+    /// @inheritdoc IConsortium
+    function registryListing(address registry) external view returns (RegistryListing memory) {
+        ListedRegistry storage r = _listed[registry];
+        return RegistryListing(r.kind, r.version, _registryIntervals[registry]);
+    }
+
+    /// @inheritdoc IConsortium
+    function isActiveRegistry(address registry) external view returns (bool) {
+        return _listed[registry].active;
+    }
+
+    /// @inheritdoc IConsortium
+    function wasActiveRegistry(address registry, uint64 at) external view returns (bool) {
+        Interval[] storage intervals = _registryIntervals[registry];
+        for (uint256 i = 0; i < intervals.length; ++i) {
+            // closed at both ends: an issuance in the block of the vote that replaced the
+            // registry may come before the vote in that block
+            if (intervals[i].since <= at && (intervals[i].until == 0 || at <= intervals[i].until)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     // ---------------------------------------------------------------- internals
 
     function _propose(
@@ -348,8 +443,16 @@ contract Consortium is IConsortium {
             _removeMember(p.memberId);
         } else if (p.kind == ProposalKind.ChangeThreshold) {
             _setThreshold(p.threshold, _memberIds.length);
-        } else {
+        } else if (p.kind == ProposalKind.RotateAdmin) {
             _rotateAdmin(p.memberId, p.account);
+        } else {
+            bytes32[] storage kinds = _proposedKinds[proposalId];
+            address[] storage registries = _proposedRegistries[proposalId];
+            for (uint256 i = 0; i < kinds.length; ++i) {
+                // another vote may have listed or activated it since the proposal was made
+                _checkListable(kinds[i], registries[i]);
+                _activate(kinds[i], registries[i]);
+            }
         }
         emit ProposalExecuted(proposalId);
     }
@@ -430,6 +533,59 @@ contract Consortium is IConsortium {
         if (threshold_ == 0 || threshold_ > count) {
             revert ConsortiumInvalidThreshold(threshold_, count);
         }
+    }
+
+    /// @dev `registry` may become the active version of `kind`: a deployment not listed yet must
+    /// name this consortium and `kind`; one listed already must be of `kind` and not active.
+    function _checkListable(bytes32 kind, address registry) private view {
+        if (kind == bytes32(0)) revert ConsortiumInvalidListing();
+        ListedRegistry storage listed = _listed[registry];
+        if (listed.kind != bytes32(0)) {
+            if (listed.kind != kind) revert ConsortiumRegistryOfOtherKind(registry, listed.kind);
+            if (listed.active) revert ConsortiumRegistryAlreadyActive(registry);
+            return;
+        }
+        (bool named, bytes32 consortium_) = _answer(registry, IListedRegistry.consortium.selector);
+        (bool kinded, bytes32 kind_) = _answer(registry, IListedRegistry.registryKind.selector);
+        if (
+            !named || !kinded || consortium_ != bytes32(uint256(uint160(address(this))))
+                || kind_ != kind
+        ) {
+            revert ConsortiumNotARegistryOfKind(registry, kind);
+        }
+    }
+
+    /// @dev One word answered by a view without arguments of `target`, if it answers one.
+    function _answer(address target, bytes4 selector)
+        private
+        view
+        returns (bool ok, bytes32 value)
+    {
+        if (target.code.length == 0) return (false, 0);
+        bytes memory reply;
+        (ok, reply) = target.staticcall(abi.encodeWithSelector(selector));
+        if (!ok || reply.length != 32) return (false, 0);
+        value = abi.decode(reply, (bytes32));
+    }
+
+    function _activate(bytes32 kind, address registry) private {
+        ListedRegistry storage listed = _listed[registry];
+        if (listed.kind == bytes32(0)) {
+            if (_versions[kind].length == 0) _kinds.push(kind);
+            _versions[kind].push(registry);
+            listed.kind = kind;
+            listed.version = uint32(_versions[kind].length);
+        }
+        address previous = _active[kind];
+        if (previous != address(0)) {
+            _listed[previous].active = false;
+            Interval[] storage intervals = _registryIntervals[previous];
+            intervals[intervals.length - 1].until = uint64(block.timestamp);
+        }
+        listed.active = true;
+        _registryIntervals[registry].push(Interval(uint64(block.timestamp), 0));
+        _active[kind] = registry;
+        emit RegistryActivated(kind, registry, listed.version, previous);
     }
 
     function _checkRole(bytes32 role, bytes32 scope) private pure {

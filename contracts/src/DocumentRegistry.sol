@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
-import {IConsortium} from "./interfaces/IConsortium.sol";
+import {IConsortium, RegistryNotActive} from "./interfaces/IConsortium.sol";
 import {IDocumentRegistry} from "./interfaces/IDocumentRegistry.sol";
 
 /// @title DocumentRegistry
@@ -21,8 +21,25 @@ contract DocumentRegistry is IDocumentRegistry {
         _consortium = consortium_;
     }
 
+    /// @notice What the consortium lists this deployment as.
+    function registryKind() external pure returns (bytes32) {
+        return "DocumentRegistry";
+    }
+
+    /// @notice The consortium this deployment belongs to (when it lists it).
+    function consortium() external view returns (IConsortium) {
+        return _consortium;
+    }
+
+    /// @dev New issuance only while the consortium lists this deployment as its kind's active
+    /// version: an unlisted copy is inert even for accredited keys.
+    function _requireActiveRegistry() internal view {
+        if (!_consortium.isActiveRegistry(address(this))) revert RegistryNotActive(address(this));
+    }
+
     /// @inheritdoc IDocumentRegistry
     function registerEncryptionKey(bytes32 publicKey, bytes32 role, bytes32 scope) external {
+        _requireActiveRegistry();
         if (publicKey == bytes32(0)) revert DocumentRegistryZeroKey();
         bytes32 memberId = _memberOf(msg.sender, role, scope);
         EncryptionKey storage key = _keys[msg.sender];
@@ -45,6 +62,7 @@ contract DocumentRegistry is IDocumentRegistry {
 
     /// @inheritdoc IDocumentRegistry
     function anchor(bytes32 digest) external {
+        _requireActiveRegistry();
         if (digest == bytes32(0)) revert DocumentRegistryZeroDigest();
         EncryptionKey storage party = _standingParty(msg.sender);
         Anchor storage existing = _anchors[digest];

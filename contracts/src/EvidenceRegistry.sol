@@ -82,6 +82,11 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
 
     // ---------------------------------------------------------------- consignments
 
+    /// @notice What the consortium lists this deployment as.
+    function registryKind() external pure returns (bytes32) {
+        return "EvidenceRegistry";
+    }
+
     /// @inheritdoc IEvidenceRegistry
     function openConsignment(
         bytes32 consignment,
@@ -89,6 +94,7 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
         bytes32 destination,
         Party[] calldata parties
     ) external {
+        _requireActiveRegistry();
         (bytes32 member,) = _operator();
         if (consignment == bytes32(0)) revert EvidenceRegistryZeroConsignment(0);
         if (origin == bytes32(0) || destination == bytes32(0) || origin == destination) {

@@ -3,7 +3,7 @@ pragma solidity 0.8.30;
 
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
-import {IConsortium} from "./interfaces/IConsortium.sol";
+import {IConsortium, RegistryNotActive} from "./interfaces/IConsortium.sol";
 import {IOracleQuorum} from "./interfaces/IOracleQuorum.sol";
 
 /// @title OracleQuorum
@@ -41,6 +41,17 @@ abstract contract OracleQuorum is EIP712, IOracleQuorum {
         uint256 old = _quorumOf(member);
         _quorums[member] = quorum;
         emit OracleQuorumChanged(member, old, quorum);
+    }
+
+    /// @notice The consortium this deployment belongs to (when it lists it).
+    function consortium() external view returns (IConsortium) {
+        return _consortium;
+    }
+
+    /// @dev New issuance only while the consortium lists this deployment as its kind's active
+    /// version: an unlisted copy is inert even for accredited keys.
+    function _requireActiveRegistry() internal view virtual {
+        if (!_consortium.isActiveRegistry(address(this))) revert RegistryNotActive(address(this));
     }
 
     /// @inheritdoc IOracleQuorum

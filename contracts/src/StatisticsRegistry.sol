@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
-import {IConsortium} from "./interfaces/IConsortium.sol";
+import {IConsortium, RegistryNotActive} from "./interfaces/IConsortium.sol";
 import {IStatisticsRegistry} from "./interfaces/IStatisticsRegistry.sol";
 
 /// @title StatisticsRegistry
@@ -25,6 +25,22 @@ contract StatisticsRegistry is IStatisticsRegistry {
         _consortium = consortium_;
     }
 
+    /// @notice What the consortium lists this deployment as.
+    function registryKind() external pure returns (bytes32) {
+        return "StatisticsRegistry";
+    }
+
+    /// @notice The consortium this deployment belongs to (when it lists it).
+    function consortium() external view returns (IConsortium) {
+        return _consortium;
+    }
+
+    /// @dev New issuance only while the consortium lists this deployment as its kind's active
+    /// version: an unlisted copy is inert even for accredited keys.
+    function _requireActiveRegistry() internal view {
+        if (!_consortium.isActiveRegistry(address(this))) revert RegistryNotActive(address(this));
+    }
+
     /// @inheritdoc IStatisticsRegistry
     function commit(
         Flow flow,
@@ -34,6 +50,7 @@ contract StatisticsRegistry is IStatisticsRegistry {
         uint32 rows,
         bytes32 cidDigest
     ) external returns (uint256 revision_) {
+        _requireActiveRegistry();
         bytes32 member = _oracleMember();
         if (partner == member) revert StatisticsRegistryOwnPartner(member);
         if (!_consortium.isMember(partner)) revert StatisticsRegistryUnknownPartner(partner);

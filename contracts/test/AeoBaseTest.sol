@@ -33,6 +33,7 @@ abstract contract AeoBaseTest is BaseTest {
     function setUp() public virtual override {
         super.setUp();
         registry = new AeoRegistry(consortium);
+        _list(address(registry));
         _accredit(cnCustoms, cnOracle, ORACLE_ROLE, bytes32(0));
         _accredit(cnCustoms, cnOracle2, ORACLE_ROLE, bytes32(0));
         _accredit(cnCustoms, cnOracle3, ORACLE_ROLE, bytes32(0));

@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {Test} from "./utils/Test.sol";
 import {Consortium} from "../src/Consortium.sol";
+import {IListedRegistry} from "../src/interfaces/IConsortium.sol";
 
 /// @notice Named actors and a two-member consortium (CN, SG; threshold 2) for every test.
 abstract contract BaseTest is Test {
@@ -37,6 +38,18 @@ abstract contract BaseTest is Test {
         admins[0] = cnCustoms;
         admins[1] = sgCustoms;
         consortium = new Consortium(ids, names, admins, 2);
+    }
+
+    /// @dev List `registry` as the active version of its kind, by the vote of both members.
+    function _list(address registry) internal {
+        bytes32[] memory kinds = new bytes32[](1);
+        kinds[0] = IListedRegistry(registry).registryKind();
+        address[] memory registries = new address[](1);
+        registries[0] = registry;
+        vm.prank(cnCustoms);
+        uint256 id = consortium.proposeListRegistries(kinds, registries);
+        vm.prank(sgCustoms);
+        consortium.approve(id);
     }
 
     /// @dev Accredit `account` for `role`/`scope` as `memberAdmin`.

@@ -45,6 +45,7 @@ abstract contract CertificateRegistryBaseTest is BaseTest {
     function setUp() public virtual override {
         super.setUp();
         registry = new CertificateRegistry(consortium);
+        _list(address(registry));
         _accredit(cnCustoms, cnIssuer, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN);
         _accredit(cnCustoms, cnChamber, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN);
         _accredit(cnCustoms, cnPhytoIssuer, ISSUER_ROLE, PHYTOSANITARY);

@@ -17,7 +17,10 @@ import {Vm} from "./utils/Vm.sol";
 /// transaction, so slots start cold as on a live chain. Roots, types and leaves are full
 /// 32-byte hashes, the worst case for calldata.
 contract CertificateRegistry_gas_Test is CertificateRegistryBaseTest {
-    uint256 internal constant ISSUE_GOAL = 60_000;
+    /// @dev 60,000 until the registry asked the consortium whether it is the listed, active
+    /// CertificateRegistry (one more call and a cold storage read, about 2,600 gas): the
+    /// check that makes an unlisted copy inert.
+    uint256 internal constant ISSUE_GOAL = 63_000;
     uint256 internal constant REVOKE_GOAL = 60_000;
     uint256 internal constant UTILIZE_GOAL = 100_000;
     /// @dev Depth of a proof in the largest batch (MAX_BATCH = 2**16 certificates).

@@ -141,6 +141,7 @@ contract CertificateRegistryInvariantTest is BaseTest {
     function setUp() public override {
         super.setUp();
         registry = new CertificateRegistry(consortium);
+        _list(address(registry));
         bytes32 issuerRole = keccak256("ISSUER_ROLE");
         _accredit(cnCustoms, cnIssuer, issuerRole, CERTIFICATE_OF_ORIGIN);
         _accredit(sgCustoms, sgIssuer, issuerRole, CERTIFICATE_OF_ORIGIN);

@@ -25,6 +25,7 @@ abstract contract DocumentRegistryBaseTest is BaseTest {
     function setUp() public virtual override {
         super.setUp();
         registry = new DocumentRegistry(consortium);
+        _list(address(registry));
         _accredit(cnCustoms, cnTrader, TRADE_ROLE, bytes32(0));
         _accredit(sgCustoms, sgOps, CUSTOMS_ROLE, bytes32(0));
         _accredit(cnCustoms, cnIssuer, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN);

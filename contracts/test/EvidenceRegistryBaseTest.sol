@@ -103,6 +103,7 @@ abstract contract EvidenceRegistryBaseTest is BaseTest {
     function setUp() public virtual override {
         super.setUp();
         registry = new EvidenceRegistry(consortium);
+        _list(address(registry));
         _accredit(cnCustoms, cnTrader, TRADE_ROLE, bytes32(0));
         _accredit(sgCustoms, sgTrader, TRADE_ROLE, bytes32(0));
         _accredit(cnCustoms, cnOps, CUSTOMS_ROLE, bytes32(0));

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
+/// @notice This registry takes no new issuance: the consortium does not list it as the active
+/// version of its kind (an unlisted copy, or a version replaced by vote). Changes to what it
+/// already holds go on.
+error RegistryNotActive(address registry);
+
 /// @title IConsortium
 /// @notice Membership and trust list of a customs consortium. Members are customs
 /// administrations (ids such as "CN" as left-aligned bytes32), governed by proposals that a
@@ -12,7 +17,24 @@ interface IConsortium {
         AddMember,
         RemoveMember,
         ChangeThreshold,
-        RotateAdmin
+        RotateAdmin,
+        ListRegistries
+    }
+
+    /// @notice A period [since, until) in which a listed registry was the active version of its
+    /// kind and took new issuance; `until` is zero while it still is.
+    struct Interval {
+        uint64 since;
+        uint64 until;
+    }
+
+    /// @notice A deployment the consortium lists: its kind (such as "CertificateRegistry", as
+    /// left-aligned bytes32), its version (1 for the first of its kind, in listing order) and
+    /// the intervals in which it was active (several when the consortium rolled back to it).
+    struct RegistryListing {
+        bytes32 kind;
+        uint32 version;
+        Interval[] intervals;
     }
 
     /// @notice A customs administration.
@@ -70,6 +92,11 @@ interface IConsortium {
     event ProposalApproved(uint256 indexed proposalId, bytes32 indexed approver, uint256 approvals);
     /// @notice A proposal reached the threshold and was carried out.
     event ProposalExecuted(uint256 indexed proposalId);
+    /// @notice A listed registry became the active version of its kind (by vote); the one it
+    /// replaces, if any, takes no new issuance from now on.
+    event RegistryActivated(
+        bytes32 indexed kind, address indexed registry, uint32 version, address previous
+    );
     /// @notice A member accredited an account for a role.
     event Accredited(
         address indexed account, bytes32 indexed role, bytes32 indexed scope, bytes32 memberId
@@ -79,6 +106,15 @@ interface IConsortium {
         address indexed account, bytes32 indexed role, bytes32 indexed scope, bytes32 memberId
     );
 
+    /// @notice A listing names no kind, or arrays of different lengths, or nothing at all.
+    error ConsortiumInvalidListing();
+    /// @notice `registry` is not a contract of this consortium of kind `kind`: it has no code,
+    /// does not name this consortium, or names another kind.
+    error ConsortiumNotARegistryOfKind(address registry, bytes32 kind);
+    /// @notice `registry` is listed already, under another kind.
+    error ConsortiumRegistryOfOtherKind(address registry, bytes32 kind);
+    /// @notice `registry` is the active version of its kind already (or named twice).
+    error ConsortiumRegistryAlreadyActive(address registry);
     /// @notice The caller is not the admin account of an active member.
     error ConsortiumNotMemberAdmin(address caller);
     /// @notice The member id is empty.
@@ -232,4 +268,45 @@ interface IConsortium {
     /// accredits the account anew, or accredits and withdraws to release it.
     /// @param account Account.
     function accreditingMember(address account) external view returns (bytes32);
+
+    // ---------------------------------------------------------------- registries
+
+    /// @notice Propose that each `registries[i]` become the active version of `kinds[i]`: a
+    /// deployment not listed yet is listed with the next version number; one listed before
+    /// (a rollback) becomes active again. Each must be a contract that names this consortium
+    /// and its kind. The founding vote lists the first deployment of every kind.
+    function proposeListRegistries(bytes32[] calldata kinds, address[] calldata registries)
+        external
+        returns (uint256 proposalId);
+
+    /// @notice What a ListRegistries proposal would activate.
+    function proposedListings(uint256 proposalId)
+        external
+        view
+        returns (bytes32[] memory kinds, address[] memory registries);
+
+    /// @notice Every kind listed so far, in the order first listed.
+    function registryKinds() external view returns (bytes32[] memory);
+
+    /// @notice The deployments of `kind` in listing order: version i+1 at index i.
+    function registryVersions(bytes32 kind) external view returns (address[] memory);
+
+    /// @notice The active deployment of `kind` (the one taking new issuance), or zero.
+    function activeRegistry(bytes32 kind) external view returns (address);
+
+    /// @notice The listing of `registry`; kind zero when the consortium does not list it.
+    function registryListing(address registry) external view returns (RegistryListing memory);
+
+    /// @notice Whether `registry` is listed and takes new issuance now.
+    function isActiveRegistry(address registry) external view returns (bool);
+
+    /// @notice Whether `registry` was listed and active at time `at`.
+    function wasActiveRegistry(address registry, uint64 at) external view returns (bool);
+}
+
+/// @notice A deployment the consortium can list: it names its consortium and its kind.
+interface IListedRegistry {
+    function consortium() external view returns (IConsortium);
+
+    function registryKind() external pure returns (bytes32);
 }
