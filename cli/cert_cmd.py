@@ -320,9 +320,13 @@ def verify_bundle_cmd(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="A bundle written by `sanzhi cert bundle`.")],
     trusted_block: Annotated[str, typer.Option("--trusted-block", help="Hash of a block you trust.")],
+    consortium: Annotated[
+        str | None,
+        typer.Option("--consortium", help="The Consortium you trust (default: your deployment record's)."),
+    ] = None,
     registry: Annotated[
         str | None,
-        typer.Option("--registry", help="The CertificateRegistry you trust (default: your deployment record's)."),
+        typer.Option("--registry", help="Trust only this CertificateRegistry (it must be one the consortium lists)."),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -332,8 +336,12 @@ def verify_bundle_cmd(
     settings = state(ctx).settings
     try:
         made = read_bundle(file.read_bytes(), source=str(file))
-        trusted = registry or recorded_address(settings.resolved_deployments_dir, made.chain_id, "CertificateRegistry")
-        report = verify_bundle(made, trusted_block_hash=trusted_block, trusted_registry=trusted)
+        trusted = consortium or recorded_address(
+            settings.resolved_deployments_dir, made.chain_id, "Consortium", option="--consortium"
+        )
+        report = verify_bundle(
+            made, trusted_block_hash=trusted_block, trusted_consortium=trusted, trusted_registry=registry
+        )
     except OSError as exc:
         raise InvalidInput(f"cannot read {file}: {exc.strerror or exc}", path=str(file)) from None
     except ProofInvalid as exc:

@@ -107,7 +107,7 @@ def report_figures(figures: dict[str, Any], out: Path, as_json: bool) -> None:
     typer.echo(f"written to {out}", err=True)
 
 
-def recorded_address(deployments: Path, chain_id: int, contract: str) -> str:
+def recorded_address(deployments: Path, chain_id: int, contract: str, option: str = "--registry") -> str:
     """`contract`'s address in the local deployment record for `chain_id` (read offline): what a
     verifier trusts when it names nothing else."""
     from ledger.chain.deployments import load_deployment
@@ -115,7 +115,7 @@ def recorded_address(deployments: Path, chain_id: int, contract: str) -> str:
     record = load_deployment(deployments, chain_id)
     if record is None or contract not in record.contracts:
         raise InvalidInput(
-            f"no deployment record of {contract} on chain {chain_id}: name the one you trust (--registry)",
-            path="registry",
+            f"no deployment record of {contract} on chain {chain_id}: name the one you trust ({option})",
+            path=option.removeprefix("--"),
         )
     return record.contracts[contract].address

@@ -8,6 +8,7 @@ import typer
 
 from cli.context import AsOption, JsonOption, print_json, state
 from ledger.chain.deploy import DeployResult, Founder, deploy_all
+from ledger.consortium.founding import list_founding_registries
 from ledger.devnet.consortium import deploy_dev
 from ledger.errors import InvalidInput
 
@@ -44,6 +45,9 @@ def deploy(
         result = deploy_all(
             client=client, deployments_dir=settings.resolved_deployments_dir, founders=[founder], threshold=1
         )
+        founding = list_founding_registries([client], result.deployment)
+        if founding is not None:
+            result.founding_proposal, result.founding_listed = founding.proposal_id, founding.executed
     _report(result, as_json, dev)
 
 
@@ -56,5 +60,8 @@ def _report(result: DeployResult, as_json: bool, dev: bool) -> None:
         mark = "deployed" if name in result.deployed else "existing"
         typer.echo(f"{name:<20} {c.address}  block {c.block}  ({mark})")
     typer.echo(f"chain {deployment.chain_id}, deployment block {deployment.deployment_block}; written to {result.path}")
+    if result.founding_proposal is not None:
+        outcome = "carried: the consortium lists these registries" if result.founding_listed else "open"
+        typer.echo(f"founding vote (proposal {result.founding_proposal}) {outcome}")
     if dev:
         typer.echo("development consortium CN+SG ready; profiles use PUBLIC test-mnemonic keys (dev only)")

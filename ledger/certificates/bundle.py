@@ -13,11 +13,11 @@ each slot from a node at the block and records it, the verifier reads it from th
 slots and refuses a bundle that lacks one. So a bundle proves what `certificateState` would
 have answered at that block, and the verdict is evaluated at the block's time.
 
-An auditor trusts a block hash and the registry address (its deployment record, or named).
-The registry's code hash must be that of the genuine CertificateRegistry bound to the
-consortium the bundle names (computed from the compiled contracts shipped in the package), and
-the consortium's code hash that of the genuine Consortium: so the layout read is the layout
-proven.
+An auditor trusts a block hash and the consortium (its deployment record's, or named). The
+consortium proof also proves that the consortium lists the registry as a CertificateRegistry
+and when it was the active version: the batch counts only if it was anchored in one of those
+intervals. No code is compared with a build: the consortium's vote is what makes a registry
+trusted, and its members verified the code they voted on.
 """
 
 from __future__ import annotations
@@ -32,7 +32,13 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ledger.certificates import layout
 from ledger.certificates.status import CertificateStatus
-from ledger.certificates.trust import AnchorSource, TrustAnchor, registry_code_for
+from ledger.certificates.trust import (
+    CERTIFICATE_REGISTRY,
+    AnchorSource,
+    TrustAnchor,
+    batch_refusal,
+    registry_refusal,
+)
 from ledger.certificates.verification import (
     Fragment,
     FragmentName,
@@ -41,17 +47,17 @@ from ledger.certificates.verification import (
     _chain_fragments,
 )
 from ledger.certificates.wrapped import AddressHex, WrappedCertificate, check_integrity, from_hex
-from ledger.chain.artifacts import DEFAULT_ARTIFACTS_DIR, Artifacts
 from ledger.chain.client import LedgerClient
 from ledger.chain.proofs import StorageProof, fetch_storage_proof, verify_storage_proof
+from ledger.consortium.registries import Interval, RegistryListing, kind_text
 from ledger.errors import InvalidInput, ProofInvalid, TransactionFailed
-from ledger.hashing.keccak import keccak256
 from ledger.ids import ISSUER_ROLE
 from ledger.jsonfiles import loads_strict
 
 FORMAT: Literal["sanzhi-certificate-bundle/1"] = "sanzhi-certificate-bundle/1"
 MAX_BUNDLE_BYTES = 16 * 1024 * 1024
 MAX_FORMER_PERIODS = 256  # re-accreditations of one issuer: each a member admin's transaction
+MAX_LISTING_INTERVALS = 256  # activations of one registry: each a vote of the members
 ZERO32 = bytes(32)
 
 Reader = Callable[[int, str], int]  # slot, what it holds -> value
@@ -88,7 +94,9 @@ class BundleVerification(BaseModel):
 
 def _walk(certificate: WrappedCertificate, registry: Reader, consortium: Reader, now: int) -> dict[str, Any]:
     """What CertificateRegistry.certificateState answers for `certificate` at a block of time
-    `now`, read slot by slot as the contracts compute it (view field names of verification)."""
+    `now`, read slot by slot as the contracts compute it (view field names of verification),
+    with `listing`: the kind and intervals the consortium lists the registry with."""
+    listing = _listing(certificate.proof.registry, consortium)
     proof = certificate.proof
     root, cert_type, leaf = from_hex(proof.root), from_hex(proof.cert_type), certificate.leaf
     batch = layout.BatchRecord.of(registry(layout.batch_slot(root, cert_type), "the batch record"))
@@ -111,6 +119,7 @@ def _walk(certificate: WrappedCertificate, registry: Reader, consortium: Reader,
         "successor_root": ZERO32,
         "successor_leaf": ZERO32,
         "untrusted": None,
+        "listing": listing,
     }
     if record.status == CertificateStatus.SUPERSEDED:
         first, second = layout.successor_slots(root, cert_type, leaf)
@@ -129,6 +138,23 @@ def _walk(certificate: WrappedCertificate, registry: Reader, consortium: Reader,
         utilized=layout.drawn(registry(layout.number_slot(key), "the record of its certificate number")),
     )
     return state
+
+
+def _listing(registry: str, consortium: Reader) -> RegistryListing:
+    """Consortium.registryListing(registry) from its storage: the kind (zero: not listed) and,
+    when listed, the intervals in which it was the active version."""
+    address = to_checksum_address(registry)
+    kind = consortium(layout.listed_kind_slot(address), "the consortium's listing of the registry")
+    kind_name = kind_text(kind.to_bytes(32, "big")) or None
+    intervals: list[Interval] = []
+    if kind:
+        count = consortium(layout.registry_intervals_length_slot(address), "the registry's active intervals")
+        if count > MAX_LISTING_INTERVALS:
+            raise ProofInvalid("consortium proof", f"{count} active intervals, more than any bundle holds")
+        for index in range(count):
+            word = consortium(layout.registry_interval_slot(address, index), f"active interval {index}")
+            intervals.append(Interval(since=word & layout.U64, until=((word >> 64) & layout.U64) or None))
+    return RegistryListing(address=address, kind=kind_name, version=0, intervals=intervals)
 
 
 def _accreditation(issuer: str, cert_type: bytes, at: int, consortium: Reader) -> tuple[bytes, bool, bool]:
@@ -241,45 +267,51 @@ def verify_bundle(
     bundle: CertificateBundle,
     *,
     trusted_block_hash: str,
-    trusted_registry: str,
-    artifacts: Artifacts | None = None,
+    trusted_consortium: str,
+    trusted_registry: str | None = None,
 ) -> BundleVerification:
-    """Check `bundle` with no network against one trusted block hash and the registry the
-    auditor trusts. Raises ProofInvalid (one line: the step and why) for anything that does not
-    prove what it says; returns the verdict (valid or not) for a bundle that does."""
+    """Check `bundle` with no network against one trusted block hash and the consortium the
+    auditor trusts (and, if named, the one registry it trusts). Raises ProofInvalid (one line:
+    the step and why) for anything that does not prove what it says; returns the verdict (valid
+    or not) for a bundle that does."""
     started = time.perf_counter()
-    artifacts = artifacts or Artifacts(DEFAULT_ARTIFACTS_DIR)
     certificate = bundle.certificate
     integrity = check_integrity(certificate)
     if not integrity.valid:
         raise ProofInvalid("certificate", integrity.reason)
-    for what, named in (("bundle", bundle.registry), ("certificate", certificate.proof.registry)):
-        if named.lower() != trusted_registry.lower():
-            raise ProofInvalid("registry", f"the {what} names registry {named}, not the trusted {trusted_registry}")
+    if bundle.consortium.lower() != trusted_consortium.lower():
+        raise ProofInvalid(
+            "consortium", f"the bundle is of consortium {bundle.consortium}, not the trusted {trusted_consortium}"
+        )
+    if certificate.proof.registry.lower() != bundle.registry.lower():
+        raise ProofInvalid(
+            "registry", f"the certificate names registry {certificate.proof.registry}, the bundle {bundle.registry}"
+        )
+    if trusted_registry is not None and bundle.registry.lower() != trusted_registry.lower():
+        raise ProofInvalid(
+            "registry", f"the bundle names registry {bundle.registry}, not the trusted {trusted_registry}"
+        )
     if certificate.proof.chain_id != bundle.chain_id:
         raise ProofInvalid(
             "bundle", f"the certificate is of chain {certificate.proof.chain_id}, the bundle {bundle.chain_id}"
         )
-    registry_code = registry_code_for(artifacts, bundle.consortium)
     registry_values = verify_storage_proof(
-        bundle.registry_proof,
-        trusted_block_hash=trusted_block_hash,
-        expected_address=trusted_registry,
-        expected_code_hash=keccak256(registry_code),
+        bundle.registry_proof, trusted_block_hash=trusted_block_hash, expected_address=bundle.registry
     )
-    consortium_code = bytes.fromhex(artifacts.get("Consortium").deployed_bytecode.removeprefix("0x"))
     consortium_values = verify_storage_proof(
-        bundle.consortium_proof,
-        trusted_block_hash=trusted_block_hash,
-        expected_address=bundle.consortium,
-        expected_code_hash=keccak256(consortium_code),
+        bundle.consortium_proof, trusted_block_hash=trusted_block_hash, expected_address=trusted_consortium
     )
     header = bundle.registry_proof.header
     now = int(header.timestamp, 16)
     state = _walk(
         certificate, _proven("registry proof", registry_values), _proven("consortium proof", consortium_values), now
     )
-    anchor = TrustAnchor(consortium=bundle.consortium, registry=trusted_registry, source=AnchorSource.EXPLICIT)
+    anchor = TrustAnchor(consortium=trusted_consortium, registry=trusted_registry, source=AnchorSource.EXPLICIT)
+    listing: RegistryListing = state.pop("listing")
+    if listing.kind != CERTIFICATE_REGISTRY:
+        state["untrusted"] = registry_refusal(anchor, listing)
+    elif state["issued"]:
+        state["untrusted"] = batch_refusal(anchor, listing, state["issued_at"])
     today = dt.datetime.fromtimestamp(now, dt.UTC).date()
     fragments = [
         Fragment.of(FragmentName.INTEGRITY, FragmentStatus.VALID, integrity.finding),
@@ -302,8 +334,8 @@ def verify_bundle(
         block_number=int(header.number, 16),
         block_hash=header.hash,
         block_time=dt.datetime.fromtimestamp(now, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        registry=to_checksum_address(trusted_registry),
-        consortium=to_checksum_address(bundle.consortium),
+        registry=to_checksum_address(bundle.registry),
+        consortium=to_checksum_address(trusted_consortium),
         verification=verification,
         verify_ms=round((time.perf_counter() - started) * 1000, 3),
     )

@@ -51,6 +51,7 @@ class FindingCode(StrEnum):
     NO_TRUST_ANCHOR = "no-trust-anchor"
     REGISTRY_NOT_THE_TRUSTED_ONE = "registry-not-the-trusted-one"
     REGISTRY_NOT_OF_CONSORTIUM = "registry-not-of-consortium"
+    REGISTRY_NOT_ACTIVE_AT_ISSUE = "registry-not-active-at-issue"
     ISSUING_COUNTRY_DIFFERS = "issuing-country-differs"
     ISSUER_DIFFERS = "issuer-differs"
     ISSUER_NOT_ACCREDITED = "issuer-not-accredited"
@@ -105,8 +106,10 @@ ENGLISH: dict[FindingCode, str] = {
     F.NO_TRUST_ANCHOR: "no trust anchor: name the consortium you trust (--trust ADDRESS or SANZHI_TRUST_CONSORTIUM) "
     "or deploy records for this chain",
     F.REGISTRY_NOT_THE_TRUSTED_ONE: "registry {registry} is not the trusted registry {trusted}",
-    F.REGISTRY_NOT_OF_CONSORTIUM: "registry {registry} is not a CertificateRegistry of the trusted consortium "
-    "{consortium}",
+    F.REGISTRY_NOT_OF_CONSORTIUM: "registry {registry} is not a CertificateRegistry the trusted consortium "
+    "{consortium} lists",
+    F.REGISTRY_NOT_ACTIVE_AT_ISSUE: "batch anchored {issued_at}, when registry {registry} was not the active "
+    "CertificateRegistry of consortium {consortium}",
     F.ISSUING_COUNTRY_DIFFERS: "{field} is {country}, but the issuer is accredited by {member}",
     F.ISSUER_DIFFERS: "file names issuer {named}, chain says {recorded}",
     F.ISSUER_NOT_ACCREDITED: "{issuer} was not accredited for {type}",

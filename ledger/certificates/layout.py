@@ -31,6 +31,8 @@ CONSORTIUM_TERM_MEMBER = 2  # mapping(uint32 term => bytes32 memberId)
 CONSORTIUM_ENDED_TERMS = 3  # mapping(uint32 term => EndedTerm): memberId, leftAt
 CONSORTIUM_ACCREDITATIONS = 9  # mapping(bytes32 key => Grant) one word: term, since, until
 CONSORTIUM_FORMER_PERIODS = 10  # mapping(bytes32 key => Period[]) one word each: since, until
+CONSORTIUM_LISTED = 13  # mapping(address registry => ListedRegistry): kind, [version|active]
+CONSORTIUM_REGISTRY_INTERVALS = 14  # mapping(address registry => Interval[]) one word each: since, until
 MEMBER_FLAGS_WORD = 2  # MemberRecord word 2: admin (160 bits), active (8), joinedAt (64)
 MEMBER_TERM_WORD = 3  # MemberRecord word 3: leftAt (64), term (32)
 
@@ -115,6 +117,19 @@ def former_periods_length_slot(key: bytes) -> int:
 
 def former_period_slot(key: bytes, index: int) -> int:
     return _slot(_word(former_periods_length_slot(key))) + index
+
+
+def listed_kind_slot(registry: str) -> int:
+    """The word of ListedRegistry with the kind the consortium lists `registry` as (zero: not listed)."""
+    return mapping_slot(bytes.fromhex(registry[2:]), CONSORTIUM_LISTED)
+
+
+def registry_intervals_length_slot(registry: str) -> int:
+    return mapping_slot(bytes.fromhex(registry[2:]), CONSORTIUM_REGISTRY_INTERVALS)
+
+
+def registry_interval_slot(registry: str, index: int) -> int:
+    return _slot(_word(registry_intervals_length_slot(registry))) + index
 
 
 # ---------------------------------------------------------------- packed words

@@ -50,9 +50,9 @@ class UtilizationRecord(BaseModel):
 class CertificateRegistryBinding:
     """Writes to the CertificateRegistry of the client's deployment."""
 
-    def __init__(self, client: LedgerClient) -> None:
+    def __init__(self, client: LedgerClient, address: str | None = None) -> None:
         self.client = client
-        self.contract: Contract = client.contract("CertificateRegistry")
+        self.contract: Contract = client.contract("CertificateRegistry", address)
 
     @property
     def max_batch(self) -> int:

@@ -1,22 +1,28 @@
-"""What a verifier trusts: one consortium (or one registry of it), never whatever a file names.
+"""What a verifier trusts: one consortium (or one registry it lists), never whatever a file names.
 
-A wrapped certificate names the registry its root was anchored in; anyone can deploy a
-contract that answers like a registry. A registry is accepted only when its runtime code is
-the genuine CertificateRegistry bound (through its one immutable) to the trusted consortium,
-or when it is the one registry the verifier named. Without an anchor nothing verifies.
+A wrapped certificate names the registry its root was anchored in, and anyone can deploy a
+contract that answers like a registry, even a genuine CertificateRegistry bound to the real
+consortium. So a registry is trusted only when the trusted Consortium lists it as a
+CertificateRegistry (its members voted it in), and a batch only when it was anchored while that
+registry was the consortium's active version. Nothing compares code with today's build: a
+consortium upgrades its contracts by vote, and what it listed stays trusted for what it issued.
+Without an anchor nothing verifies.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel
 from web3 import Web3
 
 from ledger.certificates.findings import Finding, FindingCode, finding
-from ledger.chain.artifacts import Artifacts
 from ledger.chain.client import LedgerClient
+from ledger.consortium.registries import RegistryListing, unix_text
 from ledger.errors import InvalidInput, LedgerError
+
+CERTIFICATE_REGISTRY = "CertificateRegistry"
 
 
 class AnchorSource(StrEnum):
@@ -36,41 +42,61 @@ class TrustAnchor(BaseModel):
         return f"{what} ({self.source.value})"
 
 
-def _code(client: LedgerClient, address: str) -> bytes:
-    reply = client.raw_batch([("eth_getCode", [address, "latest"])])[0]
-    if "error" in reply:
-        raise LedgerError(f"cannot read the code at {address}: {reply['error']}")
-    return bytes.fromhex(str(reply.get("result") or "0x")[2:])
+def _word(reply: dict[str, Any]) -> bytes | None:
+    """The one 32-byte word an eth_call answered, or None (no code, a revert, another shape)."""
+    result = reply.get("result")
+    if not isinstance(result, str) or len(result) != 66:
+        return None
+    return bytes.fromhex(result[2:])
 
 
-def genuine_registry_code(client: LedgerClient, consortium: str) -> bytes:
-    """The runtime code of a CertificateRegistry deployed for `consortium`."""
-    return registry_code_for(client.artifacts, consortium)
+def listing_call(client: LedgerClient, consortium: str, registry: str, block: str = "latest") -> tuple[str, list[Any]]:
+    """The eth_call of `consortium.registryListing(registry)`, for a JSON-RPC batch."""
+    fn = client.artifacts.codec("Consortium").function("registryListing")
+    return ("eth_call", [{"to": consortium, "data": fn.call_data(Web3.to_checksum_address(registry))}, block])
 
 
-def registry_code_for(artifacts: Artifacts, consortium: str) -> bytes:
-    """The runtime code of a CertificateRegistry deployed for `consortium`, from the compiled
-    contracts alone (no node: offline verifiers use it)."""
-    immutable = bytes.fromhex(consortium[2:].lower()).rjust(32, b"\0")
-    return artifacts.get("CertificateRegistry").runtime_code(immutable)
+def decode_listing(client: LedgerClient, registry: str, reply: dict[str, Any]) -> RegistryListing:
+    if "result" not in reply:
+        raise LedgerError(f"the trusted consortium did not answer for registry {registry}: {reply.get('error')}")
+    fn = client.artifacts.codec("Consortium").function("registryListing")
+    try:
+        raw = fn.decode(bytes.fromhex(str(reply["result"])[2:]))
+    except Exception as exc:  # eth_abi's many decoding errors: not a Consortium's answer
+        raise LedgerError(f"the trusted consortium's answer for registry {registry} is not a listing: {exc}") from None
+    return RegistryListing.decode(Web3.to_checksum_address(registry), raw)
 
 
 def resolve_anchor(client: LedgerClient, explicit: str | None) -> TrustAnchor | None:
-    """The anchor named explicitly (a Consortium or a CertificateRegistry address), else the
-    Consortium of the client's deployment record, else None."""
+    """The anchor named explicitly (a Consortium, or a CertificateRegistry its consortium
+    lists), else the Consortium of the client's deployment record, else None."""
     if explicit:
         if not Web3.is_address(explicit):
             raise InvalidInput(f"{explicit!r} is not an address", path="trust")
         address = Web3.to_checksum_address(explicit)
-        code = _code(client, address)
-        if code and code == bytes.fromhex(client.artifacts.get("Consortium").deployed_bytecode.removeprefix("0x")):
+        registry = client.artifacts.codec("CertificateRegistry")
+        consortium = client.artifacts.codec("Consortium")
+        kind_reply, consortium_reply, kinds_reply = client.raw_batch(
+            [
+                ("eth_call", [{"to": address, "data": registry.function("registryKind").call_data()}, "latest"]),
+                ("eth_call", [{"to": address, "data": registry.function("consortium").call_data()}, "latest"]),
+                ("eth_call", [{"to": address, "data": consortium.function("registryKinds").call_data()}, "latest"]),
+            ]
+        )
+        kind, named = _word(kind_reply), _word(consortium_reply)
+        if kind == CERTIFICATE_REGISTRY.encode().ljust(32, b"\0") and named is not None:
+            owner = Web3.to_checksum_address(named[12:])
+            listing = decode_listing(client, address, client.raw_batch([listing_call(client, owner, address)])[0])
+            if listing.kind != CERTIFICATE_REGISTRY:
+                raise InvalidInput(
+                    f"{address} is a CertificateRegistry that its consortium {owner} does not list; "
+                    "it is trusted for nothing",
+                    path="trust",
+                )
+            return TrustAnchor(consortium=owner, registry=address, source=AnchorSource.EXPLICIT)
+        answer = str(kinds_reply.get("result") or "0x")
+        if len(answer) >= 2 + 128:  # a dynamic array: offset and length at least
             return TrustAnchor(consortium=address, source=AnchorSource.EXPLICIT)
-        registry_fn = client.artifacts.codec("CertificateRegistry").function("consortium")
-        reply = client.raw_batch([("eth_call", [{"to": address, "data": registry_fn.call_data()}, "latest"])])[0]
-        if code and "result" in reply and len(reply["result"]) == 66:
-            consortium = Web3.to_checksum_address(registry_fn.decode(bytes.fromhex(reply["result"][2:])))
-            if code == genuine_registry_code(client, consortium):
-                return TrustAnchor(consortium=consortium, registry=address, source=AnchorSource.EXPLICIT)
         raise InvalidInput(
             f"{address} is neither a sanzhi Consortium nor a CertificateRegistry on chain {client.chain_id}",
             path="trust",
@@ -84,17 +110,23 @@ def resolve_anchor(client: LedgerClient, explicit: str | None) -> TrustAnchor | 
     return None
 
 
-def registry_refusal(anchor: TrustAnchor, registry: str, code: bytes, expected: bytes) -> Finding | None:
-    """Why `registry` (holding `code`) is not trusted under `anchor`, or None when it is.
-
-    `expected` is `genuine_registry_code(client, anchor.consortium)`.
-    """
-    if anchor.registry is not None:
-        if registry.lower() != anchor.registry.lower():
-            shown = Web3.to_checksum_address(registry)
-            return finding(FindingCode.REGISTRY_NOT_THE_TRUSTED_ONE, registry=shown, trusted=anchor.registry)
-        return None
-    if code != expected:
-        shown = Web3.to_checksum_address(registry)
-        return finding(FindingCode.REGISTRY_NOT_OF_CONSORTIUM, registry=shown, consortium=anchor.consortium)
+def registry_refusal(anchor: TrustAnchor, listing: RegistryListing) -> Finding | None:
+    """Why the registry of `listing` is not trusted under `anchor` at all, or None when it is."""
+    if anchor.registry is not None and listing.address.lower() != anchor.registry.lower():
+        return finding(FindingCode.REGISTRY_NOT_THE_TRUSTED_ONE, registry=listing.address, trusted=anchor.registry)
+    if listing.kind != CERTIFICATE_REGISTRY:
+        return finding(FindingCode.REGISTRY_NOT_OF_CONSORTIUM, registry=listing.address, consortium=anchor.consortium)
     return None
+
+
+def batch_refusal(anchor: TrustAnchor, listing: RegistryListing, issued_at: int) -> Finding | None:
+    """Why a batch anchored at `issued_at` in a trusted registry does not count: the registry
+    was not the consortium's active CertificateRegistry then. None when it was."""
+    if listing.active_at(issued_at):
+        return None
+    return finding(
+        FindingCode.REGISTRY_NOT_ACTIVE_AT_ISSUE,
+        registry=listing.address,
+        consortium=anchor.consortium,
+        issued_at=unix_text(issued_at),
+    )

@@ -14,12 +14,18 @@ from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from web3 import Web3
 
 from ledger.certificates.findings import Finding, FindingCode, english, finding
 from ledger.certificates.quantities import format_quantity
 from ledger.certificates.status import CertificateStatus
-from ledger.certificates.trust import TrustAnchor, genuine_registry_code, registry_refusal, resolve_anchor
+from ledger.certificates.trust import (
+    TrustAnchor,
+    batch_refusal,
+    decode_listing,
+    listing_call,
+    registry_refusal,
+    resolve_anchor,
+)
 from ledger.certificates.wrapped import IntegrityResult, WrappedCertificate, check_integrity, from_hex
 from ledger.chain.client import LedgerClient
 from ledger.documents import document_model
@@ -154,7 +160,7 @@ def assemble(
         chain_state = states.get(i)
         remaining = (
             max(certificate.proof.quantity - int(chain_state["utilized"]), 0)
-            if isinstance(chain_state, dict) and certificate.proof.quantity
+            if isinstance(chain_state, dict) and "utilized" in chain_state and certificate.proof.quantity
             else None
         )
         results.append(
@@ -184,27 +190,25 @@ def verify_trusting(
 
 
 def read_states(client: LedgerClient, certificates: Sequence[WrappedCertificate], anchor: TrustAnchor | None) -> States:
-    """Chain state per certificate index (with `untrusted`: the finding why its registry is not
-    trusted, or None), or the reason it could not be read.
+    """Chain state per certificate index (with `untrusted`: the finding why its registry, or its
+    batch, is not trusted; or None), or the reason it could not be read.
 
-    Per registry: its code and every `certificateStates` call (256 certificates each) in
-    JSON-RPC batches of CALLS_PER_REQUEST calls; a small set takes one HTTP round trip.
+    Per registry: the trusted consortium's listing of it and every `certificateStates` call
+    (256 certificates each), in JSON-RPC batches of CALLS_PER_REQUEST calls; a small set takes
+    one HTTP round trip. A registry the consortium does not list is not asked anything.
     """
     found: States = {}
     groups: dict[tuple[int, str], list[int]] = {}
     for i, c in enumerate(certificates):
         groups.setdefault((c.proof.chain_id, c.proof.registry.lower()), []).append(i)
     states = client.artifacts.codec("CertificateRegistry").function("certificateStates")
-    expected = genuine_registry_code(client, anchor.consortium) if anchor else b""
     for (chain_id, registry), indexes in groups.items():
         try:
             node_chain = client.chain_id
             if node_chain != chain_id:
                 raise LedgerError(f"certificate is anchored on chain {chain_id}, the node is on chain {node_chain}")
             chunks = [indexes[start : start + QUERY_CHUNK] for start in range(0, len(indexes), QUERY_CHUNK)]
-            # the genuine registry's code has no SELFDESTRUCT: once seen at an address it stays
-            known = expected if expected and client.immutable_code.get(registry) == expected else None
-            calls: list[tuple[str, list[Any]]] = [] if known else [("eth_getCode", [registry, "latest"])]
+            calls: list[tuple[str, list[Any]]] = [listing_call(client, anchor.consortium, registry)] if anchor else []
             for part in chunks:
                 refs = [
                     (
@@ -221,17 +225,23 @@ def read_states(client: LedgerClient, certificates: Sequence[WrappedCertificate]
                 for start in range(0, len(calls), CALLS_PER_REQUEST)
                 for reply in client.raw_batch(calls[start : start + CALLS_PER_REQUEST])
             ]
-            code = known or bytes.fromhex(str(replies.pop(0).get("result") or "0x")[2:])
-            if not code:
-                raise LedgerError(f"no contract at registry {Web3.to_checksum_address(registry)} on chain {chain_id}")
-            if expected and code == expected:
-                client.immutable_code[registry] = code
-            untrusted = registry_refusal(anchor, registry, code, expected) if anchor else None
+            listing = decode_listing(client, registry, replies.pop(0)) if anchor else None
+            refused = registry_refusal(anchor, listing) if anchor and listing else None
+            if refused:
+                for i in indexes:
+                    found[i] = {"untrusted": refused}
+                continue
             for part, reply in zip(chunks, replies, strict=True):
                 if "error" in reply:
                     raise LedgerError(f"registry {registry} refused the status query: {reply['error'].get('message')}")
                 for i, view in zip(part, states.decode(bytes.fromhex(reply["result"][2:])), strict=True):
-                    found[i] = {**_view_dict(view), "untrusted": untrusted}
+                    state = _view_dict(view)
+                    untrusted = (
+                        batch_refusal(anchor, listing, state["issued_at"])
+                        if anchor and listing and state["issued"]
+                        else None
+                    )
+                    found[i] = {**state, "untrusted": untrusted}
         except LedgerError as exc:
             for i in indexes:
                 found[i] = exc.message

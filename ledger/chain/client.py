@@ -70,8 +70,6 @@ class LedgerClient:
         # Besu QBFT/Clique blocks carry more than 32 bytes of extraData.
         self.w3.middleware_onion.inject(ExtraDataToPOAMiddleware, layer=0)
         self._transport = RpcTransport(rpc_url)
-        # runtime code of contracts that can never change it (no SELFDESTRUCT), by lower-case address
-        self.immutable_code: dict[str, bytes] = {}
         # JSON-RPC calls and HTTP requests made through raw_batch (benchmarks report them).
         self.raw_calls = 0
         self.raw_requests = 0
@@ -121,9 +119,10 @@ class LedgerClient:
             raise NotDeployed(chain_id, f"deployments file is for chain {self.deployment.chain_id}")
         return Web3.to_checksum_address(self.deployment.contracts[name].address)
 
-    def contract(self, name: str) -> Contract:
-        """The deployed contract `name`, bound to its address on this chain."""
-        return self.w3.eth.contract(address=self.address_of(name), abi=self.artifacts.get(name).abi)
+    def contract(self, name: str, address: str | None = None) -> Contract:
+        """The deployed contract `name`, bound to its address on this chain (or to `address`)."""
+        where = Web3.to_checksum_address(address) if address else self.address_of(name)
+        return self.w3.eth.contract(address=where, abi=self.artifacts.get(name).abi)
 
     def call(self, fn: ContractFunction, *, block: BlockIdentifier = "latest") -> Any:
         """A view call; reverts become ContractRevert subclasses."""

@@ -58,6 +58,10 @@ class DeployResult(BaseModel):
     deployment: Deployment
     deployed: list[str]
     path: str
+    # the founding vote, once proposed: its proposal and whether it carried (the consortium
+    # lists these registries then; until it does they take no issuance)
+    founding_proposal: int | None = None
+    founding_listed: bool = False
 
 
 def deploy_all(

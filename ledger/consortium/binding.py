@@ -10,6 +10,7 @@ from web3 import Web3
 from web3.logs import DISCARD as _DISCARD
 
 from ledger.chain.client import LedgerClient, SentTransaction
+from ledger.consortium.registries import RegistryListing, kind_bytes, kind_text
 from ledger.errors import InvalidInput
 from ledger.ids import (
     CERTIFICATE_TYPE_NAMES,
@@ -27,6 +28,7 @@ class ProposalKind(IntEnum):
     REMOVE_MEMBER = 1
     CHANGE_THRESHOLD = 2
     ROTATE_ADMIN = 3
+    LIST_REGISTRIES = 4
 
 
 class Member(BaseModel):
@@ -48,6 +50,8 @@ class Proposal(BaseModel):
     created_at: datetime
     approvals: int
     executed: bool
+    # a list-registries proposal: kind -> the deployment it would make that kind's active version
+    registries: dict[str, str] | None = None
 
 
 class Accreditation(BaseModel):
@@ -136,6 +140,10 @@ class ConsortiumBinding:
     def proposal(self, proposal_id: int) -> Proposal:
         raw = self.client.call(self.contract.functions.proposal(proposal_id))
         kind = ProposalKind(raw[0])
+        registries = None
+        if kind is ProposalKind.LIST_REGISTRIES:
+            kinds, addresses = self.client.call(self.contract.functions.proposedListings(proposal_id))
+            registries = {kind_text(k): Web3.to_checksum_address(a) for k, a in zip(kinds, addresses, strict=True)}
         return Proposal(
             id=proposal_id,
             kind=kind.name.lower().replace("_", "-"),
@@ -147,7 +155,23 @@ class ConsortiumBinding:
             created_at=_time(raw[6]),
             approvals=raw[7],
             executed=raw[8],
+            registries=registries,
         )
+
+    def registry_kinds(self) -> list[str]:
+        return [kind_text(k) for k in self.client.call(self.contract.functions.registryKinds())]
+
+    def registry_versions(self, kind: str) -> list[str]:
+        """The deployments of `kind` in listing order (version 1 first)."""
+        return list(self.client.call(self.contract.functions.registryVersions(kind_bytes(kind))))
+
+    def active_registry(self, kind: str) -> str | None:
+        address = self.client.call(self.contract.functions.activeRegistry(kind_bytes(kind)))
+        return address if int(address, 16) else None
+
+    def registry_listing(self, registry: str) -> RegistryListing:
+        address = _address(registry)
+        return RegistryListing.decode(address, self.client.call(self.contract.functions.registryListing(address)))
 
     def accreditation(self, account: str, role: str, certificate_type: str | None = None) -> Accreditation:
         role_id, scope = role_bytes(role), _scope(role, certificate_type)
@@ -183,6 +207,14 @@ class ConsortiumBinding:
 
     def propose_rotate_admin(self, member_id: str, new_admin: str) -> ProposalResult:
         fn = self.contract.functions.proposeRotateAdmin(member_id_bytes(member_id), _address(new_admin))
+        return self._proposed(self.client.transact(fn))
+
+    def propose_list_registries(self, registries: dict[str, str]) -> ProposalResult:
+        """Propose that each deployment become the active version of its kind (kind -> address)."""
+        if not registries:
+            raise InvalidInput("name at least one registry to list", path="registries")
+        kinds = [kind_bytes(kind) for kind in registries]
+        fn = self.contract.functions.proposeListRegistries(kinds, [_address(a) for a in registries.values()])
         return self._proposed(self.client.transact(fn))
 
     def approve(self, proposal_id: int) -> ProposalResult:

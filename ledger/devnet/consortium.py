@@ -16,6 +16,7 @@ from ledger.accounts.profiles import DevKey, Profile, Profiles, load_profiles, s
 from ledger.chain.client import LedgerClient
 from ledger.chain.deploy import DeployResult, Founder, deploy_all
 from ledger.consortium.binding import ConsortiumBinding
+from ledger.consortium.founding import list_founding_registries
 from ledger.ids import CERTIFICATE_TYPES
 from ledger.store.registry import DocumentRegistryBinding, register_own_key
 
@@ -75,6 +76,9 @@ def deploy_dev(*, rpc_client_for: ClientFactory, deployments_dir: Path, data_dir
         threshold=DEV_THRESHOLD,
         dev=True,
     )
+    founding = list_founding_registries([rpc_client_for("cn-admin"), rpc_client_for("sg-admin")], result.deployment)
+    if founding is not None:
+        result.founding_proposal, result.founding_listed = founding.proposal_id, founding.executed
     for member in ("CN", "SG"):
         binding = ConsortiumBinding(rpc_client_for(f"{member.lower()}-admin"))
         for ident in DEV_IDENTITIES:

@@ -48,8 +48,10 @@ def test_propose_approve_cycle(cli: CliRunner) -> None:
 
 
 def test_other_proposals(cli: CliRunner) -> None:
-    assert "awaiting approvals" in cli("consortium", "propose", "threshold", "1", "--as", "cn-admin").stdout
-    assert cli("consortium", "approve", "0", "--as", "sg-admin").exit_code == 0
+    proposed = cli("consortium", "propose", "threshold", "1", "--as", "cn-admin", "--json")
+    assert json.loads(proposed.stdout)["executed"] is False
+    proposal = str(json.loads(proposed.stdout)["proposal_id"])
+    assert cli("consortium", "approve", proposal, "--as", "sg-admin").exit_code == 0
     rotated = cli("consortium", "propose", "rotate-admin", "SG", "--admin", "th-admin", "--as", "sg-admin")
     assert "executed" in rotated.stdout
     removed = cli("consortium", "propose", "remove-member", "SG", "--as", "cn-admin", "--json")
@@ -89,9 +91,10 @@ def test_member_cannot_act_for_another(cli: CliRunner) -> None:
 
 
 def test_double_approval_is_refused(cli: CliRunner) -> None:
-    cli("consortium", "propose", "threshold", "1", "--as", "cn-admin")
-    assert_clean_error(cli("consortium", "approve", "0", "--as", "cn-admin"), "ConsortiumAlreadyApproved")
-    assert_clean_error(cli("consortium", "approve", "7", "--as", "cn-admin"), "ConsortiumUnknownProposal")
+    proposed = json.loads(cli("consortium", "propose", "threshold", "1", "--as", "cn-admin", "--json").stdout)
+    proposal = str(proposed["proposal_id"])
+    assert_clean_error(cli("consortium", "approve", proposal, "--as", "cn-admin"), "ConsortiumAlreadyApproved")
+    assert_clean_error(cli("consortium", "approve", "77", "--as", "cn-admin"), "ConsortiumUnknownProposal")
 
 
 def test_unknown_profile_is_refused(cli: CliRunner) -> None:

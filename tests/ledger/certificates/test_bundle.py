@@ -39,6 +39,10 @@ def registry_address(chain: Chain) -> str:
     return chain.client().address_of("CertificateRegistry")
 
 
+def consortium_address(chain: Chain) -> str:
+    return chain.client().address_of("Consortium")
+
+
 def trusted(chain: Chain, bundle: CertificateBundle) -> str:
     """The block hash the auditor trusts, got apart from the bundle."""
     number = int(bundle.registry_proof.header.number, 16)
@@ -47,7 +51,7 @@ def trusted(chain: Chain, bundle: CertificateBundle) -> str:
 
 def check(chain: Chain, bundle: CertificateBundle, block_hash: str | None = None) -> Any:
     return verify_bundle(
-        bundle, trusted_block_hash=block_hash or trusted(chain, bundle), trusted_registry=registry_address(chain)
+        bundle, trusted_block_hash=block_hash or trusted(chain, bundle), trusted_consortium=consortium_address(chain)
     )
 
 
@@ -132,6 +136,13 @@ def test_every_derived_slot_matches_the_contracts_views_at_the_same_block(chain:
             is expected
         )
 
+    # the consortium's listing of the registry: its kind and the interval it is active in
+    listing = consortium.functions.registryListing(registry.address).call(block_identifier=block)
+    assert word(consortium.address, layout.listed_kind_slot(registry.address)) == int.from_bytes(listing[0], "big")
+    assert word(consortium.address, layout.registry_intervals_length_slot(registry.address)) == len(listing[2]) == 1
+    interval = word(consortium.address, layout.registry_interval_slot(registry.address, 0))
+    assert (interval & layout.U64, interval >> 64) == tuple(listing[2][0])
+
     # and the bundle's verdict agrees with `cert verify`'s view at that block
     for certificate, status in zip(certificates, ("VALID", "INVALID", "INVALID", "VALID"), strict=True):
         result = check(chain, make_bundle(client=client, certificate=certificate, block=block))
@@ -148,11 +159,17 @@ def test_a_bundle_verifies_with_no_network(chain: Chain) -> None:
     certificate = issue(chain)[0]
     CertificateRegistryBinding(chain.client("sg-customs")).utilize(certificate, declaration="R-1", quantity="2.5")
     bundle = make_bundle(client=chain.client(), certificate=certificate)
-    text, block_hash, registry = bundle.model_dump_json(by_alias=True), trusted(chain, bundle), registry_address(chain)
+    text, block_hash, consortium = (
+        bundle.model_dump_json(by_alias=True),
+        trusted(chain, bundle),
+        consortium_address(chain),
+    )
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(socket.socket, "connect", lambda *_: pytest.fail("verification touched the network"))
-        result = verify_bundle(read_bundle(text, source="b"), trusted_block_hash=block_hash, trusted_registry=registry)
+        result = verify_bundle(
+            read_bundle(text, source="b"), trusted_block_hash=block_hash, trusted_consortium=consortium
+        )
 
     assert result.valid, result.verification.fragments
     assert [f.name.value for f in result.verification.fragments] == [
@@ -224,7 +241,7 @@ def _set_consortium(data: dict[str, Any]) -> None:
         (_set_value, "storage proof of slot", "the bundle says"),
         (_set_header, "header", "not the trusted block hash"),
         (_drop_slot, "consortium proof", "does not prove"),
-        (_set_consortium, "code hash", "expected"),
+        (_set_consortium, "consortium", "not the trusted"),
     ],
     ids=["data", "node", "value", "header", "missing-slot", "consortium"],
 )
@@ -254,4 +271,11 @@ def test_another_certificates_bundle_block_or_registry_is_refused(chain: Chain) 
     with pytest.raises(ProofInvalid, match="not the trusted block hash"):
         check(chain, bundle, later)
     with pytest.raises(ProofInvalid, match="not the trusted"):
-        verify_bundle(bundle, trusted_block_hash=block_hash, trusted_registry=chain.client().address_of("Consortium"))
+        verify_bundle(bundle, trusted_block_hash=block_hash, trusted_consortium=registry_address(chain))
+    with pytest.raises(ProofInvalid, match="not the trusted"):
+        verify_bundle(
+            bundle,
+            trusted_block_hash=block_hash,
+            trusted_consortium=consortium_address(chain),
+            trusted_registry=consortium_address(chain),
+        )

@@ -12,7 +12,7 @@ from ledger.certificates.wrapped import WrappedCertificate, assemble_batches
 from ledger.devnet.consortium import dev_address
 from ledger.documents import to_json_data
 from ledger.documents.samples import generate_samples
-from ledger.errors import ContractRevert
+from ledger.errors import ContractRevert, InvalidInput
 from ledger.hashing.salted import salt_document
 from ledger.ids import member_id_bytes
 from tests.support import Chain
@@ -98,7 +98,7 @@ def test_a_look_alike_registry_is_not_trusted(chain: Chain) -> None:
     [result] = verify(chain, batch.certificates)
     status, reason = fragment(result, "ISSUER")
     assert status is FragmentStatus.INVALID
-    assert "is not a CertificateRegistry of the trusted consortium" in reason
+    assert "is not a CertificateRegistry the trusted consortium" in reason
     assert not result.valid
 
 
@@ -140,3 +140,34 @@ def test_a_number_spelled_differently_is_the_same_number(chain: Chain) -> None:
     # a declaration spelled differently is the same declaration
     with pytest.raises(ContractRevert.for_error("CertificateRegistryDeclarationRecorded")):
         customs.utilize(first.certificates[0], declaration="sg-imp7", quantity="0.001")
+
+
+def test_a_revoked_batch_gets_no_second_life_in_an_unlisted_copy(chain: Chain) -> None:
+    # The accredited issuer deploys a genuine CertificateRegistry bound to the real consortium
+    # and tries to anchor there the root of a batch whose certificate its member revoked.
+    issuer = CertificateRegistryBinding(chain.client("cn-issuer"))
+    documents = generate_samples("certificate-of-origin", 2, seed=19, origin="CN", destination="SG")
+    [batch] = issuer.wrap(documents)
+    issuer.anchor([batch])
+    revoked = batch.certificates[0]
+    issuer.revoke(revoked, "fraud")
+    consortium = chain.client().address_of("Consortium")
+    copy_address, _ = chain.client("cn-issuer").deploy("CertificateRegistry", [consortium])
+    copy = CertificateRegistryBinding(chain.client("cn-issuer"), address=copy_address)
+    with pytest.raises(ContractRevert, match="RegistryNotActive"):
+        copy.anchor_roots([batch.root], "certificate-of-origin", [len(batch.certificates)])
+
+    # with only its proof.registry edited, the revoked certificate points at the copy
+    edited = revoked.model_copy(update={"proof": revoked.proof.model_copy(update={"registry": copy_address})})
+    [result] = verify(chain, [edited])
+    assert not result.valid
+    assert fragment(result, "ISSUER") == (
+        FragmentStatus.INVALID,
+        f"registry {copy_address} is not a CertificateRegistry the trusted consortium {consortium} lists",
+    )
+    assert fragment(result, "ISSUANCE")[0] is FragmentStatus.SKIPPED
+    with pytest.raises(InvalidInput, match="does not list"):
+        resolve_anchor(chain.client(), copy_address)
+    # the genuine registry still says revoked
+    [original] = verify(chain, [revoked])
+    assert fragment(original, "ISSUANCE")[0] is FragmentStatus.INVALID
