@@ -23,6 +23,9 @@ COMMANDS = (
         "Deploy the contracts in dependency order; running it again deploys nothing new.",
     ),
     LazyCommand("consortium", "cli.consortium_cmd:app", "Consortium members, governance and accreditation."),
+    LazyCommand(
+        "upgrade", "cli.upgrade_cmd:app", "Upgrade the consortium's registries by vote: propose, verify, status."
+    ),
     LazyCommand("cert", "cli.cert_cmd:app", "E-certificates: issue, verify, share selectively, revoke, utilize."),
     LazyCommand("bench", "cli.bench_cmd:app", "Benchmarks (results as JSON, written to --out)."),
     LazyCommand("aeo", "cli.aeo_cmd:app", "AEO certifications and their recognition under MRAs."),

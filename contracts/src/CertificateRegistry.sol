@@ -81,6 +81,7 @@ contract CertificateRegistry is ICertificateRegistry {
         bytes32 memberId = _issuerMember(msg.sender, certType);
         BatchRecord storage b = _batches[_batchId(root, certType)];
         if (b.issuer != address(0)) revert CertificateRegistryAlreadyIssued(root, certType);
+        _refuseRootOfOtherVersions(root, certType);
         // The whole slot in one write (layout of BatchRecord: issuer, issuedAt, expiresAt from
         // the low bits); the optimizer would otherwise write field by field.
         uint256 packed =
@@ -139,11 +140,18 @@ contract CertificateRegistry is ICertificateRegistry {
         if (root == newRoot && leaf == newLeaf) {
             revert CertificateRegistrySelfSupersede(root, leaf);
         }
-        _checkSuccessorBatch(_authorize(root, certType, false, false), certType, newRoot);
+        address holder =
+            _checkSuccessorBatch(_authorize(root, certType, false, false), certType, newRoot);
         if (!MerkleProof.verifyCalldata(newProof, newRoot, newLeaf)) {
             revert CertificateRegistryInvalidProof(newRoot, newLeaf);
         }
-        Status successorStatus = _certificates[_certificateId(newRoot, certType, newLeaf)].status;
+        // the successor may be on another version of the registry (a replacement issued after an
+        // upgrade): its status is that version's
+        Status successorStatus = holder == address(this)
+            ? _certificates[_certificateId(newRoot, certType, newLeaf)].status
+            : ICertificateRegistry(holder)
+            .certificateState(newRoot, certType, newLeaf, bytes32(0))
+            .status;
         if (successorStatus != Status.Valid) {
             revert CertificateRegistryInvalidStatus(newRoot, newLeaf, successorStatus);
         }
@@ -404,15 +412,26 @@ contract CertificateRegistry is ICertificateRegistry {
         if (!standing || (!revoking && !_consortium.isMember(memberId))) return bytes32(0);
     }
 
-    /// @dev Batch (newRoot, certType) was issued by the member of the caller, who may change
+    /// @dev Batch (newRoot, certType) was issued, here or on another listed version of the
+    /// registry (returned: the one that holds it), by the member of the caller, who may change
     /// certificates of that member (`memberId` from _authorize, zero for the batch issuer).
     function _checkSuccessorBatch(bytes32 memberId, bytes32 certType, bytes32 newRoot)
         private
         view
+        returns (address holder)
     {
+        holder = address(this);
         address successorIssuer = _batches[_batchId(newRoot, certType)].issuer;
+        if (successorIssuer == address(0)) {
+            address[] memory versions = _versions();
+            for (uint256 i = 0; i < versions.length && successorIssuer == address(0); ++i) {
+                if (versions[i] == address(this)) continue;
+                successorIssuer = ICertificateRegistry(versions[i]).batch(newRoot, certType).issuer;
+                holder = versions[i];
+            }
+        }
         if (successorIssuer == address(0)) revert CertificateRegistryNotIssued(newRoot, certType);
-        if (successorIssuer == msg.sender) return;
+        if (successorIssuer == msg.sender) return holder;
         if (memberId == bytes32(0)) memberId = _memberOfIssuer(msg.sender, certType);
         if (_memberOfIssuer(successorIssuer, certType) != memberId) {
             revert CertificateRegistryNotBatchIssuer(msg.sender, newRoot, certType);
@@ -508,10 +527,13 @@ contract CertificateRegistry is ICertificateRegistry {
         uint256 amount
     ) private returns (uint256 remaining) {
         uint256 record = _numbers[key];
-        uint256 firstTag = _recordDeclaration(key, declarationRef, record >> 128);
+        address[] memory versions = _versions();
+        uint256 firstTag = _recordDeclaration(key, declarationRef, record >> 128, versions);
         // the drawn total is the low 128 bits of the record: truncating is the point
         // forge-lint: disable-next-line(unsafe-typecast)
-        uint256 used = uint128(record);
+        uint256 own = uint128(record);
+        // what other versions of the registry recorded for the number counts against the quantity
+        uint256 used = own + _drawnElsewhere(key, versions);
         uint256 total;
         if (quantity == 0) {
             if (used != 0) revert CertificateRegistryAlreadyUtilized(root, leaf);
@@ -523,7 +545,7 @@ contract CertificateRegistry is ICertificateRegistry {
                 revert CertificateRegistryQuantityExceeded(root, leaf, amount, remaining);
             }
             remaining -= amount;
-            total = used + amount;
+            total = own + amount;
         }
         // A cap far above any real quantity, so that totals never approach overflow.
         if (total > type(uint128).max) revert CertificateRegistryInvalidAmount(amount);
@@ -533,10 +555,20 @@ contract CertificateRegistry is ICertificateRegistry {
     /// @dev Refuse a declaration that already drew from number `key`, else record it: as the
     /// number's first declaration when `firstTag` is zero (returns its tag, to be stored with
     /// the total), in _declarations otherwise (returns `firstTag` unchanged).
-    function _recordDeclaration(bytes32 key, bytes32 declarationRef, uint256 firstTag)
-        private
-        returns (uint256)
-    {
+    function _recordDeclaration(
+        bytes32 key,
+        bytes32 declarationRef,
+        uint256 firstTag,
+        address[] memory versions
+    ) private returns (uint256) {
+        for (uint256 i = 0; i < versions.length; ++i) {
+            if (
+                versions[i] != address(this)
+                    && ICertificateRegistry(versions[i]).declarationRecorded(key, declarationRef)
+            ) {
+                revert CertificateRegistryDeclarationRecorded(key, declarationRef);
+            }
+        }
         uint256 tag = _declarationTag(declarationRef);
         if (firstTag == 0) return tag;
         bytes32 declarationId = _declarationId(key, declarationRef);
@@ -545,6 +577,43 @@ contract CertificateRegistry is ICertificateRegistry {
         }
         _declarations[declarationId] = true;
         return firstTag;
+    }
+
+    // ---------------------------------------------------------------- across versions
+    // A consortium lists several versions of this registry over the years (upgrades by vote).
+    // A batch, a number's draws and its declarations are one fact across all of them: each
+    // version reads the others through the views below, so no root is anchored twice and no
+    // number is drawn beyond its quantity by spreading draws over versions. `utilized` and
+    // `declarationRecorded` answer for this version alone (a version summing the others' own
+    // answers must not count itself twice); `certificateState` answers for all.
+
+    /// @dev Every listed version of this registry's kind (this one included, when listed).
+    function _versions() private view returns (address[] memory) {
+        return _consortium.registryVersions("CertificateRegistry");
+    }
+
+    /// @dev What the other versions recorded as drawn from number `key`.
+    function _drawnElsewhere(bytes32 key, address[] memory versions)
+        private
+        view
+        returns (uint256 drawn)
+    {
+        for (uint256 i = 0; i < versions.length; ++i) {
+            if (versions[i] != address(this)) {
+                drawn += ICertificateRegistry(versions[i]).utilized(key);
+            }
+        }
+    }
+
+    /// @dev A root anchored on another version of the registry gets no second life here.
+    function _refuseRootOfOtherVersions(bytes32 root, bytes32 certType) private view {
+        address[] memory versions = _versions();
+        for (uint256 i = 0; i < versions.length; ++i) {
+            if (
+                versions[i] != address(this)
+                    && ICertificateRegistry(versions[i]).batch(root, certType).issuer != address(0)
+            ) revert CertificateRegistryIssuedOnOtherVersion(root, certType, versions[i]);
+        }
     }
 
     /// @dev One write of the whole slot.
@@ -593,7 +662,8 @@ contract CertificateRegistry is ICertificateRegistry {
         v.reason = c.reason;
         v.changedAt = c.changedAt;
         if (v.issued) {
-            v.utilized = uint128(_numbers[_numberKey(v.issuerMemberId, certType, numberHash)]);
+            bytes32 key = _numberKey(v.issuerMemberId, certType, numberHash);
+            v.utilized = uint128(_numbers[key]) + _drawnElsewhere(key, _versions());
         }
         if (c.status == Status.Superseded) {
             Successor memory s = _successors[_certificateId(root, certType, leaf)];

@@ -47,12 +47,21 @@ class UtilizationRecord(BaseModel):
     number_key: str
 
 
+KIND = "CertificateRegistry"
+
+
 class CertificateRegistryBinding:
-    """Writes to the CertificateRegistry of the client's deployment."""
+    """Writes to the consortium's CertificateRegistry: new batches to its active version (or to
+    `address`), changes to a certificate on the listed version that holds it."""
 
     def __init__(self, client: LedgerClient, address: str | None = None) -> None:
         self.client = client
-        self.contract: Contract = client.contract("CertificateRegistry", address)
+        self.consortium = ConsortiumBinding(client)
+        if address is None:
+            # new issuance goes to the version the consortium voted in; a consortium that lists
+            # none yet (before its founding vote) leaves the deployment record's, which refuses
+            address = self.consortium.active_registry(KIND)
+        self.contract: Contract = client.contract(KIND, address)
 
     @property
     def max_batch(self) -> int:
@@ -138,37 +147,38 @@ class CertificateRegistryBinding:
         return {root for root, (issuer, _, _) in zip(roots, batches, strict=True) if int(issuer, 16)}
 
     def revoke(self, wrapped: WrappedCertificate, reason: str) -> SentTransaction:
-        return self._change(wrapped, lambda r, t, leaf: self.contract.functions.revoke(r, t, leaf, reason_code(reason)))
+        return self._change(wrapped, lambda c, r, t, leaf: c.functions.revoke(r, t, leaf, reason_code(reason)))
 
     def suspend(self, wrapped: WrappedCertificate, reason: str) -> SentTransaction:
-        return self._change(
-            wrapped, lambda r, t, leaf: self.contract.functions.suspend(r, t, leaf, reason_code(reason))
-        )
+        return self._change(wrapped, lambda c, r, t, leaf: c.functions.suspend(r, t, leaf, reason_code(reason)))
 
     def reinstate(self, wrapped: WrappedCertificate) -> SentTransaction:
-        return self._change(wrapped, lambda r, t, leaf: self.contract.functions.reinstate(r, t, leaf))
+        return self._change(wrapped, lambda c, r, t, leaf: c.functions.reinstate(r, t, leaf))
 
     def supersede(self, old: WrappedCertificate, new: WrappedCertificate) -> SentTransaction:
         """Mark `old` superseded by `new`, which must be an issued certificate of the same member
         (its Merkle proof goes with it and is checked on chain)."""
         if old.type != new.type:
             raise InvalidInput(f"a {old.type} cannot be superseded by a {new.type}", path="new")
-        _same_registry(self, new)
+        if new.proof.registry.lower() != old.proof.registry.lower():
+            raise InvalidInput(
+                f"the replacement is anchored in registry {new.proof.registry}, the certificate it replaces in "
+                f"{old.proof.registry}: a certificate is superseded within the version that holds it",
+                path="new",
+            )
         new_proof = [from_hex(p) for p in new.proof.path]
         return self._change(
             old,
-            lambda r, t, leaf: self.contract.functions.supersede(
-                r, t, leaf, from_hex(new.proof.root), new.leaf, new_proof
-            ),
+            lambda c, r, t, leaf: c.functions.supersede(r, t, leaf, from_hex(new.proof.root), new.leaf, new_proof),
         )
 
     def utilize(self, wrapped: WrappedCertificate, *, declaration: str, quantity: str) -> UtilizationRecord:
         """Record that declaration `declaration` drew `quantity` (in the certificate's unit)."""
-        _same_registry(self, wrapped)
+        contract = self._contract_for(wrapped)
         if not declaration.strip():
             raise InvalidInput("a declaration reference is required", path="declaration")
         amount = parse_quantity(quantity) if wrapped.proof.quantity else max(parse_quantity(quantity), 1)
-        fn = self.contract.functions.utilize(
+        fn = contract.functions.utilize(
             from_hex(wrapped.proof.root),
             from_hex(wrapped.proof.cert_type),
             from_hex(wrapped.document_hash),
@@ -180,7 +190,7 @@ class CertificateRegistryBinding:
             amount,
         )
         sent = self._transact(fn, wrapped)
-        events = self.contract.events.CertificateUtilized().process_receipt(sent.receipt)
+        events = contract.events.CertificateUtilized().process_receipt(sent.receipt)
         if not events:
             raise TransactionFailed(f"utilization {sent.tx_hash} was mined without its CertificateUtilized event")
         args = events[0]["args"]
@@ -193,10 +203,31 @@ class CertificateRegistryBinding:
             number_key="0x" + bytes(args["numberKey"]).hex(),
         )
 
-    def _change(self, wrapped: WrappedCertificate, build: Callable[[bytes, bytes, bytes], object]) -> SentTransaction:
-        _same_registry(self, wrapped)
-        fn = build(from_hex(wrapped.proof.root), from_hex(wrapped.proof.cert_type), wrapped.leaf)
+    def _change(
+        self, wrapped: WrappedCertificate, build: Callable[[Contract, bytes, bytes, bytes], object]
+    ) -> SentTransaction:
+        contract = self._contract_for(wrapped)
+        fn = build(contract, from_hex(wrapped.proof.root), from_hex(wrapped.proof.cert_type), wrapped.leaf)
         return self._transact(fn, wrapped)  # type: ignore[arg-type]
+
+    def _contract_for(self, wrapped: WrappedCertificate) -> Contract:
+        """The registry that holds `wrapped`: this binding's, or another version the consortium
+        lists (a certificate stays on the version it was issued on: changes to it go there)."""
+        if wrapped.proof.chain_id != self.client.chain_id:
+            raise InvalidInput(
+                f"certificate is anchored on chain {wrapped.proof.chain_id}, node is on {self.client.chain_id}",
+                path="proof.chain_id",
+            )
+        if wrapped.proof.registry.lower() == self.contract.address.lower():
+            return self.contract
+        listing = self.consortium.registry_listing(wrapped.proof.registry)
+        if listing.kind != KIND:
+            raise InvalidInput(
+                f"certificate is anchored in registry {wrapped.proof.registry}, which the consortium does not list "
+                f"(its active CertificateRegistry is {self.contract.address})",
+                path="proof.registry",
+            )
+        return self.client.contract(KIND, listing.address)
 
     def _transact(self, fn: ContractFunction, wrapped: WrappedCertificate) -> SentTransaction:
         try:
@@ -209,17 +240,3 @@ def declaration_ref(declaration: str) -> bytes:
     """On chain a declaration is named by the keccak256 of its reference (never the text), in
     upper case without spaces: "sg-imp 1" and "SG-IMP1" are one declaration, which draws once."""
     return keccak(text="".join(declaration.split()).upper())
-
-
-def _same_registry(binding: CertificateRegistryBinding, wrapped: WrappedCertificate) -> None:
-    if wrapped.proof.registry.lower() != binding.contract.address.lower():
-        raise InvalidInput(
-            f"certificate is anchored in registry {wrapped.proof.registry}, "
-            f"not this deployment's {binding.contract.address}",
-            path="proof.registry",
-        )
-    if wrapped.proof.chain_id != binding.client.chain_id:
-        raise InvalidInput(
-            f"certificate is anchored on chain {wrapped.proof.chain_id}, node is on {binding.client.chain_id}",
-            path="proof.chain_id",
-        )

@@ -188,6 +188,9 @@ interface ICertificateRegistry {
     error CertificateRegistryInvalidExpiry(uint64 expiresAt);
     /// @notice The batch (root, certType) was already issued.
     error CertificateRegistryAlreadyIssued(bytes32 root, bytes32 certType);
+    /// @notice The root was anchored on `registry`, another version of this registry the
+    /// consortium lists: a batch lives on one version only.
+    error CertificateRegistryIssuedOnOtherVersion(bytes32 root, bytes32 certType, address registry);
     /// @notice The batch (root, certType) was never issued.
     error CertificateRegistryNotIssued(bytes32 root, bytes32 certType);
     /// @notice Reason code 0 is not a reason.
