@@ -59,7 +59,7 @@ test-contracts: build
 PYTEST_WORKERS ?= 2
 PYTEST_XDIST = -n $(PYTEST_WORKERS) --dist load
 
-test-python: setup
+test-python: setup build
 	$(BIN)/pytest $(PYTEST_XDIST) --durations=25
 
 # The tests marked `besu` again, on a node that behaves like Besu QBFT (gas price 0, one-second

@@ -156,16 +156,12 @@ class CertificateRegistryBinding:
         return self._change(wrapped, lambda c, r, t, leaf: c.functions.reinstate(r, t, leaf))
 
     def supersede(self, old: WrappedCertificate, new: WrappedCertificate) -> SentTransaction:
-        """Mark `old` superseded by `new`, which must be an issued certificate of the same member
-        (its Merkle proof goes with it and is checked on chain)."""
+        """Mark `old` superseded by `new`, which must be an issued certificate of the same member,
+        on the version that holds `old` or a later one (its Merkle proof goes with it and is
+        checked on chain)."""
         if old.type != new.type:
             raise InvalidInput(f"a {old.type} cannot be superseded by a {new.type}", path="new")
-        if new.proof.registry.lower() != old.proof.registry.lower():
-            raise InvalidInput(
-                f"the replacement is anchored in registry {new.proof.registry}, the certificate it replaces in "
-                f"{old.proof.registry}: a certificate is superseded within the version that holds it",
-                path="new",
-            )
+        self._contract_for(new)  # the replacement may be on a later version; it must be one the consortium lists
         new_proof = [from_hex(p) for p in new.proof.path]
         return self._change(
             old,

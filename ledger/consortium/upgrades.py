@@ -157,8 +157,6 @@ def upgrade_status(client: LedgerClient, *, now: datetime | None = None) -> Upgr
     pending = [
         p
         for p in consortium.proposals()
-        if p.registries is not None
-        and not p.executed
-        and p.created_at.timestamp() + PROPOSAL_LIFETIME_SECONDS > moment
+        if p.registries is not None and not p.executed and p.created_at.timestamp() + PROPOSAL_LIFETIME_SECONDS > moment
     ]
     return UpgradeStatus(consortium=client.address_of("Consortium"), kinds=kinds, pending=pending)
