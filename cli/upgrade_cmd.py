@@ -17,6 +17,10 @@ app = typer.Typer(help="Upgrade the consortium's registries by vote: propose, ve
 def propose(
     ctx: typer.Context,
     kind: Annotated[str, typer.Argument(help=f"The registry kind: {', '.join(REGISTRY_KINDS)}.")],
+    address: Annotated[
+        str | None,
+        typer.Option("--address", help="Propose this earlier version again (a rollback) instead of deploying."),
+    ] = None,
     as_: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -24,11 +28,12 @@ def propose(
     from ledger.consortium.upgrades import check_kind, propose_upgrade
 
     check_kind(kind)
-    made = propose_upgrade(state(ctx).client(as_), kind)
+    made = propose_upgrade(state(ctx).client(as_), kind, address)
     if as_json:
         print_json(made)
         return
-    typer.echo(f"{kind} deployed at {made.registry}; proposal {made.proposal_id} lists it as the active version")
+    what = f"{kind} {made.registry}" if address else f"{kind} deployed at {made.registry};"
+    typer.echo(f"{what} proposal {made.proposal_id} lists it as the active version")
     if made.executed:
         typer.echo("the vote carried: new issuance goes to it from now on")
     else:

@@ -34,7 +34,7 @@ from api.strict_json import StrictJsonRoute
 from ledger.certificates.quantities import format_quantity
 from ledger.certificates.refusals import describe
 from ledger.certificates.registry import CertificateRegistryBinding
-from ledger.certificates.state import CertificateRecord, certificate_record
+from ledger.certificates.state import CertificateRecord, certificate_record, certificate_versions
 from ledger.certificates.wrapped import WrappedCertificate, check_integrity
 from ledger.chain.client import SentTransaction
 from ledger.errors import InvalidInput
@@ -73,11 +73,11 @@ def _checked(certificate: WrappedCertificate, field: str) -> None:
 
 def _record(context: ServiceContext, certificate: WrappedCertificate) -> CertificateRecord:
     proof = certificate.proof
-    registry = context.client.address_of("CertificateRegistry")
-    if proof.registry.lower() != registry.lower() or proof.chain_id != context.client.chain_id:
+    versions = certificate_versions(context.client)
+    if proof.registry.lower() not in {v.lower() for v in versions} or proof.chain_id != context.client.chain_id:
         raise InvalidInput(
-            f"the certificate is anchored in registry {proof.registry} on chain {proof.chain_id}, not this "
-            f"service's {registry} on chain {context.client.chain_id}",
+            f"the certificate is anchored in registry {proof.registry} on chain {proof.chain_id}, not in a "
+            f"CertificateRegistry the consortium lists on chain {context.client.chain_id} ({', '.join(versions)})",
             path="certificate.proof.registry",
         )
     number = certificate.data.get("certificate_number")
@@ -87,6 +87,7 @@ def _record(context: ServiceContext, certificate: WrappedCertificate) -> Certifi
         cert_type=certificate.type,
         leaf="0x" + certificate.leaf.hex(),
         number=number if isinstance(number, str) else None,
+        registry=proof.registry,
     )
 
 

@@ -43,16 +43,50 @@ class CertificateRecord(BaseModel):
     successor_leaf: Bytes32Hex | None
 
 
+def certificate_versions(client: LedgerClient) -> list[str]:
+    """Every CertificateRegistry the consortium lists, oldest first (the deployment record's
+    alone on a consortium that lists none yet)."""
+    consortium = client.artifacts.codec("Consortium").function("registryVersions")
+    data = consortium.call_data(b"CertificateRegistry".ljust(32, b"\0"))
+    [reply] = client.raw_batch([("eth_call", [{"to": client.address_of("Consortium"), "data": data}, "latest"])])
+    if "result" not in reply:
+        raise TransactionFailed(f"the consortium did not list its registries: {reply.get('error')}")
+    listed = [str(Web3.to_checksum_address(a)) for a in consortium.decode(bytes.fromhex(str(reply["result"])[2:]))]
+    return listed or [str(client.address_of("CertificateRegistry"))]
+
+
+def holding_registry(client: LedgerClient, root: str, cert_type: str) -> str:
+    """The listed CertificateRegistry that holds batch `root` of `cert_type` (a root lives on one
+    version), else the newest one."""
+    versions = certificate_versions(client)
+    if len(versions) == 1:
+        return versions[0]
+    batch = client.artifacts.codec("CertificateRegistry").function("batch")
+    data = batch.call_data(from_hex(root), certificate_type_bytes(cert_type))
+    replies = client.raw_batch([("eth_call", [{"to": v, "data": data}, "latest"]) for v in versions])
+    for version, reply in zip(versions, replies, strict=True):
+        if "result" in reply and int(batch.decode(bytes.fromhex(str(reply["result"])[2:]))[0], 16):
+            return version
+    return versions[-1]
+
+
 def certificate_record(
-    *, client: LedgerClient, root: str, cert_type: str, leaf: str, number: str | None = None
+    *,
+    client: LedgerClient,
+    root: str,
+    cert_type: str,
+    leaf: str,
+    number: str | None = None,
+    registry: str | None = None,
 ) -> CertificateRecord:
-    """The registry's record of the certificate `leaf` under batch `root` of `cert_type`.
+    """The registry's record of the certificate `leaf` under batch `root` of `cert_type`, from
+    `registry`, else from the listed version that holds the batch.
 
     `number` (the certificate number as printed) selects the quantity drawn, which the registry
-    counts per number; without it `utilized` is None.
+    counts per number (over every version); without it `utilized` is None.
     """
     type_id = certificate_type_bytes(cert_type)
-    registry = client.address_of("CertificateRegistry")
+    registry = registry or holding_registry(client, root, cert_type)
     numbered = number_hash(number) if number else bytes(32)
     fn = client.artifacts.codec("CertificateRegistry").function("certificateState")
     data = fn.call_data(from_hex(root), type_id, from_hex(leaf), numbered)

@@ -63,12 +63,33 @@ def check_kind(kind: str) -> str:
     return kind
 
 
-def propose_upgrade(admin: LedgerClient, kind: str) -> UpgradeProposal:
-    """Deploy this build of `kind` for the client's consortium and propose it as the active version."""
+# Kinds whose versions read one another (docs/architecture.md, "Upgrades"): only these are
+# proposed by `sanzhi upgrade propose`. Upgrading another kind now would split its records
+# between versions that do not see each other (an AEO status or an MRA answered from one).
+UPGRADABLE_KINDS: tuple[str, ...] = ("CertificateRegistry",)
+
+
+def propose_upgrade(admin: LedgerClient, kind: str, address: str | None = None) -> UpgradeProposal:
+    """Propose `address` (a deployment listed before: a rollback), else a fresh deployment of
+    this build of `kind` for the client's consortium, as the kind's active version."""
     check_kind(kind)
-    consortium = admin.address_of("Consortium")
-    address, _ = admin.deploy(kind, [consortium])
-    result = ConsortiumBinding(admin).propose_list_registries({kind: address})
+    if kind not in UPGRADABLE_KINDS:
+        raise InvalidInput(
+            f"{kind} cannot be upgraded by this version of sanzhi: its versions do not read each other's records "
+            f"yet (upgradable: {', '.join(UPGRADABLE_KINDS)})",
+            path="kind",
+        )
+    consortium = ConsortiumBinding(admin)
+    if address is not None:
+        listing = consortium.registry_listing(address)
+        if listing.kind != kind:
+            raise InvalidInput(
+                f"{address} is not a {kind} the consortium listed before: only a listed version is rolled back to",
+                path="address",
+            )
+    else:
+        address, _ = admin.deploy(kind, [admin.address_of("Consortium")])
+    result = consortium.propose_list_registries({kind: address})
     return UpgradeProposal(
         kind=kind,
         registry=Web3.to_checksum_address(address),

@@ -84,12 +84,19 @@ class _Contract:
     events: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]]  # topic0 hex -> (name, decoder)
 
 
+def contract_kind(name: str) -> str:
+    """The contract (artifact) name of an indexed entry: `CertificateRegistry@v2`, a later
+    version the consortium listed, is a CertificateRegistry."""
+    return name.partition("@")[0]
+
+
 class EventCatalogue:
     """The deployed contracts (name -> address) and a decoder for each of their events."""
 
     def __init__(self, artifacts: Artifacts, contracts: Mapping[str, str]) -> None:
         self._contracts: dict[str, _Contract] = {}
-        for name, address in contracts.items():
+        for entry, address in contracts.items():
+            name = contract_kind(entry)
             if not artifacts.has(name):
                 raise ConfigurationError(
                     f"the deployment has {name} but this sanzhi has no ABI for it; its events cannot be indexed"

@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from ledger.chain.client import LedgerClient
+from ledger.consortium.registries import REGISTRY_KINDS, kind_bytes
 from ledger.errors import NodeNotRunning, NotDeployed, TransactionFailed
 from ledger.index import fetch
 from ledger.index.catalogue import EventCatalogue
@@ -74,8 +75,20 @@ class Follower:
         self.engine = engine
         self.range_blocks = max(1, range_blocks)
         self.contracts = {n: c.address.lower() for n, c in client.deployment.contracts.items()}
-        self.catalogue = EventCatalogue(client.artifacts, self.contracts)
-        self.signers = SignerReader(client.artifacts, self.contracts)
+        # from which block each address counts: a registry version from the block it was listed
+        self.since: dict[str, int] = {}
+        self._read_contracts()
+
+    def _read_contracts(self) -> None:
+        """Every registry version the consortium lists joins the deployment record's contracts,
+        as `Kind@vN` (its events stored as the kind's), from the block it was listed."""
+        listed = listed_versions(self.client, set(self.contracts.values()))
+        for name, (address, block) in listed.items():
+            if name not in self.contracts:
+                self.contracts[name] = address
+                self.since[address] = block
+        self.catalogue = EventCatalogue(self.client.artifacts, self.contracts)
+        self.signers = SignerReader(self.client.artifacts, self.contracts)
 
     def identity(self) -> ChainIdentity:
         assert self.client.deployment is not None
@@ -98,6 +111,7 @@ class Follower:
         """Index up to the head less `confirmations`; `rebuild` first deletes what the index
         holds of a chain (after a reset). Returns early, at a range boundary, once `stop` is set."""
         started = time.perf_counter()
+        self._read_contracts()  # an upgrade voted since the last catch-up adds a version
         identity = self.identity()
         with self.engine.begin() as connection:
             if rebuild:
@@ -175,7 +189,11 @@ class Follower:
     def _read(
         self, addresses: list[str], start: int, end: int, *, keep_end: bool
     ) -> tuple[list[dict[str, Any]], dict[int, fetch.Header]]:
-        logs = fetch.logs(self.client, addresses, start, end)
+        logs = [
+            log
+            for log in fetch.logs(self.client, addresses, start, end)
+            if int(log["blockNumber"], 16) >= self.since.get(str(log["address"]).lower(), 0)
+        ]
         numbers = {int(log["blockNumber"], 16) for log in logs} | ({end} if keep_end else set())
         blocks = fetch.headers(self.client, numbers)
         txs = fetch.transactions(self.client, [str(log["transactionHash"]) for log in logs])
@@ -238,7 +256,10 @@ class Follower:
     def _backfill(self, checkpoint: Checkpoint, added: dict[str, str], report: IndexReport) -> Checkpoint:
         """Index the events of contracts deployed after the index started, up to its checkpoint."""
         assert self.client.deployment is not None
-        start = min(self.client.deployment.contracts[n].block for n in added)
+        start = min(
+            self.since[a] if n not in self.client.deployment.contracts else self.client.deployment.contracts[n].block
+            for n, a in added.items()
+        )
         addresses = sorted(added.values())
         rows: list[dict[str, Any]] = []
         blocks: dict[int, fetch.Header] = {}
@@ -258,6 +279,45 @@ class Follower:
             insert_events(connection, rows)
         report.events += len(rows)
         return Checkpoint(checkpoint.block, checkpoint.hash, contracts)
+
+
+def listed_versions(client: LedgerClient, known: set[str]) -> dict[str, tuple[str, int]]:
+    """`Kind@vN` -> (address, block it was first listed) for every registry version the
+    consortium lists that is not in `known` (lower-case addresses of the deployment record)."""
+    assert client.deployment is not None
+    consortium = client.deployment.contracts.get("Consortium")
+    if consortium is None:
+        return {}
+    versions_of = client.artifacts.codec("Consortium").function("registryVersions")
+    calls = [
+        ("eth_call", [{"to": consortium.address, "data": versions_of.call_data(kind_bytes(kind))}, "latest"])
+        for kind in REGISTRY_KINDS
+    ]
+    found: dict[str, tuple[str, int]] = {}
+    for kind, reply in zip(REGISTRY_KINDS, client.raw_batch(calls), strict=True):
+        if "result" not in reply:
+            raise TransactionFailed(f"the consortium did not list its {kind} versions: {reply.get('error')}")
+        for number, address in enumerate(versions_of.decode(bytes.fromhex(str(reply["result"])[2:])), start=1):
+            if address.lower() not in known:
+                found[f"{kind}@v{number}"] = (address.lower(), _listed_at(client, consortium.address, address))
+    return found
+
+
+def _listed_at(client: LedgerClient, consortium: str, registry: str) -> int:
+    """The block of the vote that first listed `registry` (its first RegistryActivated)."""
+    assert client.deployment is not None
+    topic = "0x" + client.artifacts.codec("Consortium").event_topic("RegistryActivated").hex()
+    query = {
+        "fromBlock": hex(client.deployment.deployment_block),
+        "toBlock": "latest",
+        "address": consortium,
+        "topics": [topic, None, "0x" + registry[2:].lower().rjust(64, "0")],
+    }
+    [reply] = client.raw_batch([("eth_getLogs", [query])])
+    logs = reply.get("result") or []
+    if not logs:
+        raise TransactionFailed(f"the consortium lists {registry} but the node has no record of the vote")
+    return min(int(log["blockNumber"], 16) for log in logs)
 
 
 def follow(

@@ -18,6 +18,7 @@ from eth_utils.crypto import keccak
 
 from ledger.chain.artifacts import Artifacts
 from ledger.chain.codec import abi_type, signature
+from ledger.index.catalogue import contract_kind
 
 SIGNATURES_ARG = "signatures"
 
@@ -35,7 +36,7 @@ class SignerReader:
         # (address, selector) -> how to find the signatures in that function's call data
         self._submissions: dict[tuple[str, bytes], _Submission] = {}
         for name, address in contracts.items():
-            for item in artifacts.get(name).abi:
+            for item in artifacts.get(contract_kind(name)).abi:
                 if item.get("type") != "function":
                     continue
                 names = [p.get("name") for p in item.get("inputs", [])]

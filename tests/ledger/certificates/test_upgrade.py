@@ -141,6 +141,20 @@ def test_propose_this_build_verify_it_from_the_sources_and_vote(cli: CliRunner) 
     shown = cli("upgrade", "status").stdout
     row = next(line.split() for line in shown.splitlines() if made["registry"] in line)
     assert row[:4] == [KIND, "v2", made["registry"], "active"]
+    # roll back: the earlier version, proposed again, active for a second interval
+    v1 = cli.chain.client().address_of(KIND)
+    back = json.loads(cli("upgrade", "propose", KIND, "--address", v1, "--as", "cn-admin", "--json").stdout)
+    assert cli("consortium", "approve", str(back["proposal_id"]), "--as", "sg-admin").exit_code == 0
+    status = json.loads(cli("upgrade", "status", "--json").stdout)
+    certificates = next(k for k in status["kinds"] if k["kind"] == KIND)
+    assert certificates["active"] == v1
+    assert len(certificates["versions"][0]["intervals"]) == 2
+    stranger = cli("upgrade", "propose", KIND, "--address", made["registry"][:-4] + "0000", "--as", "cn-admin")
+    assert stranger.exit_code != 0
+    assert "not a CertificateRegistry the consortium listed before" in stranger.stderr
     refused = cli("upgrade", "propose", "Registry", "--as", "cn-admin")
     assert refused.exit_code != 0
     assert "is not a registry kind" in refused.stderr
+    not_yet = cli("upgrade", "propose", "AeoRegistry", "--as", "cn-admin")
+    assert not_yet.exit_code != 0
+    assert "cannot be upgraded by this version" in not_yet.stderr

@@ -262,3 +262,29 @@ def test_an_auditor_finds_a_consignments_evidence_by_its_ucr(chain: Chain, index
     assert page.items[0].details["side"] == "party"
     assert page.items[0].details["step"] == "loading"
     assert page.items[1].details["role"] == "opener"
+
+
+def test_a_registry_version_listed_by_vote_is_followed_from_the_block_it_was_listed(
+    chain: Chain, index_db: Engine, tmp_path: Path
+) -> None:
+    from ledger.consortium.binding import ConsortiumBinding
+    from ledger.documents.samples import generate_samples
+
+    Follower(client=chain.client(), engine=index_db).catch_up()  # an index from before the upgrade
+    admin = chain.client("cn-admin")
+    v2, _ = admin.deploy("CertificateRegistry", [admin.address_of("Consortium")])
+    proposed = ConsortiumBinding(admin).propose_list_registries({"CertificateRegistry": v2})
+    ConsortiumBinding(chain.client("sg-admin")).approve(proposed.proposal_id)
+    issuer = CertificateRegistryBinding(chain.client("cn-issuer"))
+    assert issuer.contract.address == v2
+    documents = generate_samples("certificate-of-origin", 2, seed=53, origin="CN", destination="SG")
+    [batch] = issuer.wrap(documents)
+    issuer.anchor([batch])
+
+    Follower(client=chain.client(), engine=index_db).catch_up()
+    found = rows(
+        index_db,
+        "SELECT contract, event FROM chain_events WHERE contract_address = :address",
+        address=bytes.fromhex(v2[2:]),
+    )
+    assert found == [("CertificateRegistry", "CertificatesIssued")]
