@@ -8,6 +8,7 @@ from ledger.chain.client import LedgerClient
 from ledger.chain.deployments import Deployment
 from ledger.consortium.binding import ConsortiumBinding, ProposalResult
 from ledger.consortium.registries import REGISTRY_KINDS
+from ledger.errors import ConfigurationError
 
 
 def list_founding_registries(admins: Sequence[LedgerClient], deployment: Deployment) -> ProposalResult | None:
@@ -20,6 +21,14 @@ def list_founding_registries(admins: Sequence[LedgerClient], deployment: Deploym
     other members (`sanzhi consortium approve ID`).
     """
     consortium = ConsortiumBinding(admins[0])
+    try:
+        consortium.registry_kinds()
+    except Exception as exc:  # a revert, or web3's decoding error on an empty answer
+        raise ConfigurationError(
+            f"the Consortium at {consortium.contract.address} does not list registries: it was deployed by an "
+            f"earlier sanzhi ({type(exc).__name__}). Deploy this version's contracts on a fresh chain "
+            "(for the development chain: stop it and remove its data directory, .sanzhi/, then run again)"
+        ) from None
     pending = {
         kind: deployment.contracts[kind].address
         for kind in REGISTRY_KINDS

@@ -282,8 +282,10 @@ class Follower:
 
 
 def listed_versions(client: LedgerClient, known: set[str]) -> dict[str, tuple[str, int]]:
-    """`Kind@vN` -> (address, block it was first listed) for every registry version the
-    consortium lists that is not in `known` (lower-case addresses of the deployment record)."""
+    """Name -> (address, block it was first listed) for every registry version the consortium
+    lists that is not in `known` (lower-case addresses already followed). A version is named by
+    its kind when the deployment record names no deployment of that kind and it is the first
+    version (so a record that later names it agrees), else `Kind@vN`."""
     assert client.deployment is not None
     consortium = client.deployment.contracts.get("Consortium")
     if consortium is None:
@@ -298,8 +300,10 @@ def listed_versions(client: LedgerClient, known: set[str]) -> dict[str, tuple[st
         if "result" not in reply:
             raise TransactionFailed(f"the consortium did not list its {kind} versions: {reply.get('error')}")
         for number, address in enumerate(versions_of.decode(bytes.fromhex(str(reply["result"])[2:])), start=1):
-            if address.lower() not in known:
-                found[f"{kind}@v{number}"] = (address.lower(), _listed_at(client, consortium.address, address))
+            if address.lower() in known:
+                continue
+            name = kind if number == 1 and kind not in client.deployment.contracts else f"{kind}@v{number}"
+            found[name] = (address.lower(), _listed_at(client, consortium.address, address))
     return found
 
 

@@ -130,7 +130,7 @@ def test_a_certificate_never_issued_or_altered_is_refused(api: Api) -> None:
     elsewhere = copy.deepcopy(certificate)
     elsewhere["proof"]["registry"] = "0x" + "42" * 20
     assert_problem(_change(api, "revoke", {"certificate": elsewhere, "reason": "fraud"}), 422, "invalid-input",
-                   "not this service's")  # fmt: skip
+                   "not in a CertificateRegistry the consortium lists")  # fmt: skip
 
 
 def test_utilize_only_by_the_importing_members_customs(api: Api, services: Callable[..., Api]) -> None:

@@ -12,7 +12,7 @@ from ledger.consortium.binding import ConsortiumBinding
 from ledger.consortium.founding import list_founding_registries
 from ledger.consortium.registries import REGISTRY_KINDS
 from ledger.devnet.consortium import dev_address
-from ledger.errors import ContractRevert
+from ledger.errors import ConfigurationError, ContractRevert
 from tests.support import Chain
 
 
@@ -46,3 +46,15 @@ def test_a_listing_is_refused_for_what_is_not_a_registry_of_that_kind(chain: Cha
         admin.propose_list_registries({"CertificateRegistry": dev_address("exporter")})  # no code
     with pytest.raises(ContractRevert, match="ConsortiumRegistryAlreadyActive"):
         admin.propose_list_registries({"AeoRegistry": aeo})
+
+
+def test_a_consortium_of_an_earlier_build_is_named_clearly(chain: Chain) -> None:
+    # what `sanzhi up` meets on a development chain kept from a sanzhi before registry listing:
+    # a Consortium without registryKinds (here: another contract in its place)
+    admin = chain.client("cn-admin")
+    assert admin.deployment is not None
+    old = admin.deployment.model_copy(deep=True)
+    old.contracts["Consortium"] = old.contracts["DocumentRegistry"]
+    admin.deployment = old
+    with pytest.raises(ConfigurationError, match=r"does not list registries: it was deployed by an earlier sanzhi"):
+        list_founding_registries([admin], old)
