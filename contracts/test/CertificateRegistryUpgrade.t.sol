@@ -51,6 +51,24 @@ contract CertificateRegistry_upgrade_Test is CertificateRegistryBaseTest {
             );
     }
 
+    /// @dev Draw `amount` of number CO-2026-000000 on v1's certificate of it.
+    function _drawV1(bytes32 ref, uint256 amount) internal {
+        _draw(address(registry), root, docs[0], quantities[0], _proof(0), ref, amount);
+    }
+
+    /// @dev Draw `amount` of number CO-2026-000000 on v2's certificate of it.
+    function _drawV2(bytes32 ref, uint256 amount) internal {
+        _draw(
+            address(v2),
+            v2Root,
+            keccak256("replacement"),
+            100_000,
+            Merkle.proof(v2Leaves, 0),
+            ref,
+            amount
+        );
+    }
+
     function test_TheOldVersionRefusesNewBatchesAndTheNewOneTakesThem() public {
         vm.prank(cnIssuer);
         vm.expectRevert(abi.encodeWithSelector(RegistryNotActive.selector, address(registry)));
@@ -86,19 +104,9 @@ contract CertificateRegistry_upgrade_Test is CertificateRegistryBaseTest {
 
     function test_ANumberDrawnOnBothSidesOfTheUpgradeCountsOnce() public {
         // 60,000 drawn on v1 before... (v1 certificate, still held on v1)
-        _draw(address(registry), root, docs[0], quantities[0], _proof(0), keccak256("D-1"), 60_000);
+        _drawV1(keccak256("D-1"), 60_000);
         // ...then 40,000 on v2's certificate of the same number: the quantity is used up
-        bytes32[] memory v2Proof = Merkle.proof(v2Leaves, 0);
-        _draw(
-            address(v2),
-            v2Root,
-            keccak256("replacement"),
-            100_000,
-            v2Proof,
-            keccak256("D-2"),
-            40_000
-        );
-        vm.prank(sgCustomsKey);
+        _drawV2(keccak256("D-2"), 40_000);
         vm.expectRevert(
             abi.encodeWithSelector(
                 ICertificateRegistry.CertificateRegistryQuantityExceeded.selector,
@@ -108,18 +116,7 @@ contract CertificateRegistry_upgrade_Test is CertificateRegistryBaseTest {
                 0
             )
         );
-        ICertificateRegistry(address(registry))
-            .utilize(
-                root,
-                CERTIFICATE_OF_ORIGIN,
-                docs[0],
-                quantities[0],
-                numbers[0],
-                SG,
-                _proof(0),
-                keccak256("D-3"),
-                1
-            );
+        _drawV1(keccak256("D-3"), 1);
         // each version records its own draws; the state of either certificate shows the total
         bytes32 key = registry.numberKey(root, CERTIFICATE_OF_ORIGIN, numbers[0]);
         assertEq(registry.utilized(key), 60_000, "v1's own");
@@ -137,10 +134,8 @@ contract CertificateRegistry_upgrade_Test is CertificateRegistryBaseTest {
     }
 
     function test_ADeclarationRecordedOnOneVersionIsRefusedOnAnother() public {
-        _draw(address(registry), root, docs[0], quantities[0], _proof(0), keccak256("D-1"), 1);
+        _drawV1(keccak256("D-1"), 1);
         bytes32 key = registry.numberKey(root, CERTIFICATE_OF_ORIGIN, numbers[0]);
-        bytes32[] memory v2Proof = Merkle.proof(v2Leaves, 0);
-        vm.prank(sgCustomsKey);
         vm.expectRevert(
             abi.encodeWithSelector(
                 ICertificateRegistry.CertificateRegistryDeclarationRecorded.selector,
@@ -148,17 +143,7 @@ contract CertificateRegistry_upgrade_Test is CertificateRegistryBaseTest {
                 keccak256("D-1")
             )
         );
-        v2.utilize(
-            v2Root,
-            CERTIFICATE_OF_ORIGIN,
-            keccak256("replacement"),
-            100_000,
-            numbers[0],
-            SG,
-            v2Proof,
-            keccak256("D-1"),
-            1
-        );
+        _drawV2(keccak256("D-1"), 1);
     }
 
     function test_AV1CertificateIsRevokedOnV1AfterTheUpgrade() public {
@@ -174,7 +159,7 @@ contract CertificateRegistry_upgrade_Test is CertificateRegistryBaseTest {
     }
 
     function test_AV1CertificateSupersededByAV2OneKeepsOneCount() public {
-        _draw(address(registry), root, docs[0], quantities[0], _proof(0), keccak256("D-1"), 30_000);
+        _drawV1(keccak256("D-1"), 30_000);
         bytes32[] memory v2Proof = Merkle.proof(v2Leaves, 0);
         vm.prank(cnIssuer);
         registry.supersede(root, CERTIFICATE_OF_ORIGIN, leaves[0], v2Root, v2Leaves[0], v2Proof);
@@ -184,16 +169,7 @@ contract CertificateRegistry_upgrade_Test is CertificateRegistryBaseTest {
             uint256(old.status), uint256(ICertificateRegistry.Status.Superseded), "superseded on v1"
         );
         assertEq(old.successorRoot, v2Root, "by the v2 certificate");
-        _draw(
-            address(v2),
-            v2Root,
-            keccak256("replacement"),
-            100_000,
-            v2Proof,
-            keccak256("D-2"),
-            70_000
-        );
-        vm.prank(sgCustomsKey);
+        _drawV2(keccak256("D-2"), 70_000);
         vm.expectRevert(
             abi.encodeWithSelector(
                 ICertificateRegistry.CertificateRegistryQuantityExceeded.selector,
@@ -203,17 +179,7 @@ contract CertificateRegistry_upgrade_Test is CertificateRegistryBaseTest {
                 0
             )
         );
-        v2.utilize(
-            v2Root,
-            CERTIFICATE_OF_ORIGIN,
-            keccak256("replacement"),
-            100_000,
-            numbers[0],
-            SG,
-            v2Proof,
-            keccak256("D-3"),
-            1
-        );
+        _drawV2(keccak256("D-3"), 1);
     }
 
     function test_RevertWhen_TheSuccessorIsOnNoListedVersion() public {
