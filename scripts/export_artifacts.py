@@ -17,6 +17,14 @@ OUT = ROOT / "contracts" / "out"
 TARGET = ROOT / "ledger" / "chain" / "compiled"
 
 
+def _stable_keys(references: dict[str, list[dict[str, int]]]) -> dict[str, list[dict[str, int]]]:
+    """solc keys each immutable's byte ranges by its AST node id, which depends on which files one
+    compilation run saw (a cached build and a clean one number them differently): keyed here by
+    the immutable's order in the code instead, so the same sources always export the same file."""
+    ordered = sorted(references.values(), key=lambda ranges: min(r["start"] for r in ranges))
+    return {str(index): ranges for index, ranges in enumerate(ordered)}
+
+
 def main() -> int:
     TARGET.mkdir(exist_ok=True)
     names = sorted(p.stem for p in SOURCES.rglob("*.sol"))
@@ -33,7 +41,7 @@ def main() -> int:
             "abi": raw["abi"],
             "bytecode": raw["bytecode"]["object"],
             "deployedBytecode": deployed["object"],
-            "immutableReferences": deployed.get("immutableReferences", {}),
+            "immutableReferences": _stable_keys(deployed.get("immutableReferences", {})),
             # what a chain must run for this code: `sanzhi network` derives the genesis forks from it
             "evmVersion": metadata.get("settings", {}).get("evmVersion"),
             "compilerVersion": metadata.get("compiler", {}).get("version"),
