@@ -253,6 +253,8 @@ def issue_files(
     journal = read_model(staging / JOURNAL, IssueJournal, "issuance journal")
     if journal is not None:
         _check_staged(journal, staging)
+        journal = _staged_before_an_upgrade(registry, journal, staging, numbers)
+    if journal is not None:
         earlier = complete_journal(registry=registry, journal=journal, staging=staging, numbers=numbers)
         if journal.files == names and journal.doc_type == doc_type:
             return IssueResult(batches=earlier, written=len(names), out_dir=str(out_dir), resumed=len(names))
@@ -427,6 +429,54 @@ def complete_journal(
         _move_into_place(folder, staging.parent, names)
     shutil.rmtree(staging)
     return batches
+
+
+def _staged_before_an_upgrade(
+    registry: CertificateRegistryBinding, journal: IssueJournal, staging: Path, numbers: IssuedNumbers | None
+) -> IssueJournal | None:
+    """An interrupted issuance staged for a CertificateRegistry the consortium has since replaced
+    by vote (the replaced version takes no new batches): None once it is dealt with, else the
+    journal unchanged (for another registry or chain, `complete_journal` says why it refuses).
+
+    Its staged files name the replaced registry. Nothing of it anchored there: the staging goes
+    and this run issues afresh on the active version. Some batches anchored there before the
+    vote: their files move into place (they are valid; changes to them go to that version) and
+    the others are discarded, named in the refusal, to be issued again.
+    """
+    if journal.registry.lower() == registry.contract.address.lower() or journal.chain_id != registry.client.chain_id:
+        return journal
+    listing = registry.consortium.registry_listing(journal.registry)
+    if listing.kind != "CertificateRegistry" or listing.active:
+        return journal
+    replaced = CertificateRegistryBinding(registry.client, address=journal.registry)
+    anchored = replaced.issued_roots(journal.roots, journal.doc_type)
+    if anchored:
+        files_of: list[str] = []  # the root of each file, in order
+        for root, count in zip(journal.roots, journal.counts, strict=True):
+            files_of += [root] * count
+        done = {name for name, root in zip(journal.files, files_of, strict=True) if root in anchored}
+        for folder, names in _staged_parts(journal, staging):
+            _move_into_place(folder, staging.parent, [n for n in names if n in done])
+        if numbers is not None:
+            numbers.record(
+                chain_id=journal.chain_id,
+                registry=journal.registry,
+                member=journal.member,
+                cert_type=journal.doc_type,
+                entries=[(n, r) for n, r in zip(journal.numbers, files_of, strict=True) if r in anchored],
+            )
+        undone = [name for name in journal.files if name not in done]
+        shutil.rmtree(staging)
+        if undone:
+            raise InvalidInput(
+                f"the consortium replaced registry {journal.registry} by {registry.contract.address} while this "
+                f"issuance ran: {len(done)} certificates were anchored there and are in place; "
+                f"{len(undone)} were not and were discarded, issue their documents again: {_some(undone)}",
+                path=str(staging),
+            )
+        return None
+    shutil.rmtree(staging)  # anchored nothing: its files name the replaced registry
+    return None
 
 
 def _staged_parts(journal: IssueJournal, staging: Path) -> list[tuple[Path, list[str]]]:

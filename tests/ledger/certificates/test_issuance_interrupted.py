@@ -246,3 +246,66 @@ def test_kill_9_of_the_parent_leaves_no_worker_and_no_torn_file(chain: Chain, tm
     rerun = _issue_process(chain, tmp_path / "in", out, tmp_path / "issue.log")
     assert rerun.wait(timeout=120) == 0, (tmp_path / "issue.log").read_text()
     assert_complete(chain, out, files)
+
+
+def upgrade_by_vote(chain: Chain) -> str:
+    """A new CertificateRegistry voted in by CN and SG: the active version from now on."""
+    from ledger.consortium.binding import ConsortiumBinding
+    from ledger.consortium.upgrades import propose_upgrade
+
+    proposed = propose_upgrade(chain.client("cn-admin"), "CertificateRegistry")
+    assert ConsortiumBinding(chain.client("sg-admin")).approve(proposed.proposal_id).executed
+    return proposed.registry
+
+
+def test_staged_before_an_upgrade_and_anchored_nowhere_the_rerun_issues_on_the_new_version(
+    chain: Chain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = write_co_samples(tmp_path / "in", 6, seed=23)
+    out = tmp_path / "out"
+
+    def die(*_: Any, **__: Any) -> Any:
+        raise Crash
+
+    monkeypatch.setattr(CertificateRegistryBinding, "anchor_roots", die)
+    with pytest.raises(Crash):
+        run_issue(chain, files, out)
+    monkeypatch.undo()
+    v2 = upgrade_by_vote(chain)
+    result = run_issue(chain, files, out)
+    assert not result.resumed
+    assert {read_wrapped(out / f.name).proof.registry for f in files} == {v2}
+    wrapped = [read_wrapped(out / f.name) for f in files]
+    client = chain.client()
+    assert all(
+        r.valid for r in verify_certificates(client=client, certificates=wrapped, anchor=resolve_anchor(client, None))
+    )
+    assert not issued_events(chain)  # nothing on the replaced version
+
+
+def test_partly_anchored_before_an_upgrade_the_rerun_keeps_what_was_anchored_and_names_the_rest(
+    chain: Chain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = write_co_samples(tmp_path / "in", 9, seed=24)
+    out = tmp_path / "out"
+    anchor_roots = CertificateRegistryBinding.anchor_roots
+
+    def anchor_one_then_die(self: CertificateRegistryBinding, roots: Any, *args: Any, **kwargs: Any) -> Any:
+        anchor_roots(self, roots[:1], *args[:1], [args[1][0]], **kwargs)  # the first batch of 4 only
+        raise Crash
+
+    monkeypatch.setattr(CertificateRegistryBinding, "anchor_roots", anchor_one_then_die)
+    with pytest.raises(Crash):
+        run_issue(chain, files, out)
+    monkeypatch.undo()
+    upgrade_by_vote(chain)
+    with pytest.raises(LedgerError, match=r"4 certificates were anchored there and are in place; 5 were not"):
+        run_issue(chain, files, out)
+    kept = sorted(p.name for p in out.glob("*.json"))
+    assert kept == sorted(f.name for f in files)[:4]
+    assert not (out / STAGING).exists()
+    client = chain.client()
+    wrapped = [read_wrapped(out / name) for name in kept]
+    assert all(
+        r.valid for r in verify_certificates(client=client, certificates=wrapped, anchor=resolve_anchor(client, None))
+    )
