@@ -208,7 +208,11 @@ def read_states(client: LedgerClient, certificates: Sequence[WrappedCertificate]
             if node_chain != chain_id:
                 raise LedgerError(f"certificate is anchored on chain {chain_id}, the node is on chain {node_chain}")
             chunks = [indexes[start : start + QUERY_CHUNK] for start in range(0, len(indexes), QUERY_CHUNK)]
-            calls: list[tuple[str, list[Any]]] = [listing_call(client, anchor.consortium, registry)] if anchor else []
+            key = (anchor.consortium.lower(), registry) if anchor else None
+            cached = client.listings.get(key) if key else None
+            calls: list[tuple[str, list[Any]]] = (
+                [listing_call(client, anchor.consortium, registry)] if anchor and cached is None else []
+            )
             for part in chunks:
                 refs = [
                     (
@@ -225,8 +229,13 @@ def read_states(client: LedgerClient, certificates: Sequence[WrappedCertificate]
                 for start in range(0, len(calls), CALLS_PER_REQUEST)
                 for reply in client.raw_batch(calls[start : start + CALLS_PER_REQUEST])
             ]
-            listing = decode_listing(client, registry, replies.pop(0)) if anchor else None
+            listing = cached or (decode_listing(client, registry, replies.pop(0)) if anchor else None)
             refused = registry_refusal(anchor, listing) if anchor and listing else None
+            if key and listing and not refused:
+                # A listed registry's kind never changes, its closed intervals never change, and it
+                # anchors nothing outside its intervals (it refuses new batches unless active): a
+                # listing read once answers for every batch, past and future, of that registry.
+                client.listings[key] = listing
             if refused:
                 for i in indexes:
                     found[i] = {"untrusted": refused}

@@ -73,6 +73,10 @@ class LedgerClient:
         # JSON-RPC calls and HTTP requests made through raw_batch (benchmarks report them).
         self.raw_calls = 0
         self.raw_requests = 0
+        # (consortium, registry) -> the consortium's listing of a registry it lists, as verification
+        # read it (ledger/certificates/trust.py: a listed registry's kind never changes and its
+        # intervals only grow, so a listing read once answers for every batch it covers)
+        self.listings: dict[tuple[str, str], Any] = {}
         self._expected_chain_id = expected_chain_id
         self._chain_id: int | None = None
         self._nonces = (

@@ -1,5 +1,6 @@
 """Verification asks the trusted consortium whether it lists the registry, in the same HTTP
-request as the certificate's state, and refuses a registry it does not list."""
+request as the certificate's state (once per client for a listed registry), and refuses a
+registry it does not list."""
 
 from __future__ import annotations
 
@@ -22,6 +23,10 @@ def test_the_listing_and_the_state_come_in_one_request(cli: CliRunner, tmp_path:
     [result] = verify_certificates(client=client, certificates=[certificate], anchor=anchor)
     assert result.valid
     assert (client.raw_calls - calls, client.raw_requests - requests) == (2, 1)  # listing + state, one POST
+    calls = client.raw_calls
+    [again] = verify_certificates(client=client, certificates=[certificate], anchor=anchor)
+    assert again.valid
+    assert client.raw_calls - calls == 1  # the state only: a listed registry stays listed
     elsewhere = certificate.model_copy(
         update={"proof": certificate.proof.model_copy(update={"registry": anchor.consortium if anchor else ""})}
     )
