@@ -49,7 +49,9 @@ def proposals(ctx: typer.Context, as_json: JsonOption = False) -> None:
         (
             str(p.id),
             p.kind,
-            p.member_id or (str(p.threshold) if p.threshold else ""),
+            p.member_id
+            or (str(p.threshold) if p.threshold else "")
+            or ", ".join(f"{kind} {address}" for kind, address in (p.registries or {}).items()),
             p.proposer,
             str(p.approvals),
             "executed" if p.executed else "open",

@@ -41,6 +41,10 @@ def test_propose_approve_cycle(cli: CliRunner) -> None:
     listed = cli("consortium", "proposals")
     assert "add-member" in listed.stdout
     assert "open" in listed.stdout
+    # proposal 0 is the founding vote: the registries it listed
+    founding = next(line.split() for line in listed.stdout.splitlines() if line.startswith("0 "))
+    assert founding[:3] == ["0", "list-registries", "CertificateRegistry"]
+    assert founding[3] == cli.chain.client().address_of("CertificateRegistry") + ","
     approved = cli("consortium", "approve", str(proposed["proposal_id"]), "--as", "sg-admin")
     assert approved.exit_code == 0
     assert "executed" in approved.stdout
