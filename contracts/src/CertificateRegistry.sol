@@ -229,7 +229,7 @@ contract CertificateRegistry is ICertificateRegistry {
         returns (CertificateView memory v)
     {
         _fillBatch(v, root, certType);
-        _fillCertificate(v, root, certType, leaf, numberHash);
+        _fillCertificate(v, root, certType, leaf, numberHash, _versions());
     }
 
     /// @inheritdoc ICertificateRegistry
@@ -242,6 +242,8 @@ contract CertificateRegistry is ICertificateRegistry {
             revert CertificateRegistryTooManyQueries(refs.length, MAX_QUERIES);
         }
         views = new CertificateView[](refs.length);
+        // the registry's versions, asked once for the whole query (draws count over all of them)
+        address[] memory versions = _versions();
         for (uint256 i = 0; i < refs.length; ++i) {
             CertificateRef calldata r = refs[i];
             CertificateView memory v = views[i];
@@ -251,7 +253,7 @@ contract CertificateRegistry is ICertificateRegistry {
             } else {
                 _fillBatch(v, r.root, r.certType);
             }
-            _fillCertificate(v, r.root, r.certType, r.leaf, r.numberHash);
+            _fillCertificate(v, r.root, r.certType, r.leaf, r.numberHash, versions);
         }
     }
 
@@ -655,7 +657,8 @@ contract CertificateRegistry is ICertificateRegistry {
         bytes32 root,
         bytes32 certType,
         bytes32 leaf,
-        bytes32 numberHash
+        bytes32 numberHash,
+        address[] memory versions
     ) private view {
         CertificateRecord memory c = _certificates[_certificateId(root, certType, leaf)];
         v.status = c.status;
@@ -663,7 +666,7 @@ contract CertificateRegistry is ICertificateRegistry {
         v.changedAt = c.changedAt;
         if (v.issued) {
             bytes32 key = _numberKey(v.issuerMemberId, certType, numberHash);
-            v.utilized = uint128(_numbers[key]) + _drawnElsewhere(key, _versions());
+            v.utilized = uint128(_numbers[key]) + _drawnElsewhere(key, versions);
         }
         if (c.status == Status.Superseded) {
             Successor memory s = _successors[_certificateId(root, certType, leaf)];
