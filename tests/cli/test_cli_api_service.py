@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -105,6 +106,17 @@ def _wait_healthy(port: int, server: subprocess.Popen[bytes]) -> requests.Respon
     return wait_until(health, timeout=60, failure="the service did not answer")
 
 
+def _listening(port: int) -> int:
+    """How many sockets listen on `port` (each worker has its own: SO_REUSEPORT), from /proc."""
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(FileNotFoundError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                local, state = line.split()[1], line.split()[3]
+                count += state == "0A" and int(local.rsplit(":", 1)[1], 16) == port
+    return count
+
+
 def _workers(supervisor: int) -> set[int]:
     """The supervisor's worker processes (multiprocessing's resource tracker aside)."""
     return {p for p in child_processes(supervisor) if "resource_tracker" not in Path(f"/proc/{p}/cmdline").read_text()}
@@ -135,6 +147,8 @@ def test_a_worker_that_dies_is_replaced_and_a_second_service_cannot_share_the_po
         # another service on the same port would silently take half the connections: refused
         second = run_cli(capsys, "--data-dir", str(tmp_path / "other"), "serve", "--port", str(port), "--workers", "2")
         assert_clean_error(second, f"cannot listen on 127.0.0.1:{port}")
+        # both workers listening: the service answered once, when the first of them was
+        wait_until(lambda: _listening(port) == 2, timeout=30, failure=lambda: f"{_listening(port)} listening")
         victim = min(wait_until(lambda: _workers(server.pid), timeout=30))
         os.kill(victim, signal.SIGKILL)
 
