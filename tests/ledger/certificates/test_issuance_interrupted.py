@@ -78,6 +78,34 @@ def killed_after_anchoring(chain: Chain, files: list[Path], out: Path, monkeypat
     monkeypatch.undo()
 
 
+def killed_before_anchoring(chain: Chain, files: list[Path], out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An issuance that dies with its files staged and its journal written, before any root is sent."""
+
+    def die(*_: Any, **__: Any) -> Any:
+        raise Crash
+
+    monkeypatch.setattr(CertificateRegistryBinding, "anchor_roots", die)
+    with pytest.raises(Crash):
+        run_issue(chain, files, out)
+    monkeypatch.undo()
+
+
+def killed_after_anchoring_the_first_batch(
+    chain: Chain, files: list[Path], out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An issuance that dies after anchoring its first batch (of 4) and none of the others."""
+    anchor_roots = CertificateRegistryBinding.anchor_roots
+
+    def anchor_one_then_die(self: CertificateRegistryBinding, roots: Any, *args: Any, **kwargs: Any) -> Any:
+        anchor_roots(self, roots[:1], *args[:1], [args[1][0]], **kwargs)
+        raise Crash
+
+    monkeypatch.setattr(CertificateRegistryBinding, "anchor_roots", anchor_one_then_die)
+    with pytest.raises(Crash):
+        run_issue(chain, files, out)
+    monkeypatch.undo()
+
+
 def test_killed_after_anchoring_the_rerun_moves_the_files(
     chain: Chain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -118,14 +146,7 @@ def test_a_journal_from_before_shards_staged_apart_is_completed(
 def test_a_tampered_staged_file_is_not_anchored(chain: Chain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     files = write_co_samples(tmp_path / "in", 4, seed=25)
     out = tmp_path / "out"
-
-    def die(*_: Any, **__: Any) -> Any:
-        raise Crash
-
-    monkeypatch.setattr(CertificateRegistryBinding, "anchor_roots", die)
-    with pytest.raises(Crash):
-        run_issue(chain, files, out)
-    monkeypatch.undo()
+    killed_before_anchoring(chain, files, out, monkeypatch)
     staged = out / STAGING / "0" / files[0].name  # the one shard's staging directory
     staged.write_text(staged.read_text().replace('"CN"', '"TH"', 1))
     with pytest.raises(LedgerError, match="does not match its journal"):
@@ -138,18 +159,7 @@ def test_killed_before_anchoring_the_rerun_anchors_once(
 ) -> None:
     files = write_co_samples(tmp_path / "in", 9, seed=22)
     out = tmp_path / "out"
-    anchor_roots = CertificateRegistryBinding.anchor_roots
-    sent: list[int] = []
-
-    def anchor_one_then_die(self: CertificateRegistryBinding, roots: Any, *args: Any, **kwargs: Any) -> Any:
-        anchor_roots(self, roots[:1], *args[:1], [args[1][0]], **kwargs)  # the first root only
-        sent.append(1)
-        raise Crash
-
-    monkeypatch.setattr(CertificateRegistryBinding, "anchor_roots", anchor_one_then_die)
-    with pytest.raises(Crash):
-        run_issue(chain, files, out)
-    monkeypatch.undo()
+    killed_after_anchoring_the_first_batch(chain, files, out, monkeypatch)
     result = run_issue(chain, files, out)
     assert [b.already_anchored for b in result.batches] == [True, False, False]
     assert_complete(chain, out, files)
@@ -263,14 +273,7 @@ def test_staged_before_an_upgrade_and_anchored_nowhere_the_rerun_issues_on_the_n
 ) -> None:
     files = write_co_samples(tmp_path / "in", 6, seed=23)
     out = tmp_path / "out"
-
-    def die(*_: Any, **__: Any) -> Any:
-        raise Crash
-
-    monkeypatch.setattr(CertificateRegistryBinding, "anchor_roots", die)
-    with pytest.raises(Crash):
-        run_issue(chain, files, out)
-    monkeypatch.undo()
+    killed_before_anchoring(chain, files, out, monkeypatch)
     v2 = upgrade_by_vote(chain)
     result = run_issue(chain, files, out)
     assert not result.resumed
@@ -288,16 +291,7 @@ def test_partly_anchored_before_an_upgrade_the_rerun_keeps_what_was_anchored_and
 ) -> None:
     files = write_co_samples(tmp_path / "in", 9, seed=24)
     out = tmp_path / "out"
-    anchor_roots = CertificateRegistryBinding.anchor_roots
-
-    def anchor_one_then_die(self: CertificateRegistryBinding, roots: Any, *args: Any, **kwargs: Any) -> Any:
-        anchor_roots(self, roots[:1], *args[:1], [args[1][0]], **kwargs)  # the first batch of 4 only
-        raise Crash
-
-    monkeypatch.setattr(CertificateRegistryBinding, "anchor_roots", anchor_one_then_die)
-    with pytest.raises(Crash):
-        run_issue(chain, files, out)
-    monkeypatch.undo()
+    killed_after_anchoring_the_first_batch(chain, files, out, monkeypatch)
     upgrade_by_vote(chain)
     with pytest.raises(LedgerError, match=r"4 certificates were anchored there and are in place; 5 were not"):
         run_issue(chain, files, out)
