@@ -11,6 +11,7 @@ from web3 import Web3
 from ledger.certificates.status import CertificateStatus
 from ledger.certificates.wrapped import Bytes32Hex, from_hex, number_hash, to_hex
 from ledger.chain.client import LedgerClient
+from ledger.chain.reads import view_request
 from ledger.errors import TransactionFailed
 from ledger.ids import certificate_type_bytes, member_id_text
 from ledger.reasons import reason_name
@@ -48,7 +49,7 @@ def certificate_versions(client: LedgerClient) -> list[str]:
     alone on a consortium that lists none yet)."""
     consortium = client.artifacts.codec("Consortium").function("registryVersions")
     data = consortium.call_data(b"CertificateRegistry".ljust(32, b"\0"))
-    [reply] = client.raw_batch([("eth_call", [{"to": client.address_of("Consortium"), "data": data}, "latest"])])
+    [reply] = client.raw_batch([view_request(client.address_of("Consortium"), data)])
     if "result" not in reply:
         raise TransactionFailed(f"the consortium did not list its registries: {reply.get('error')}")
     listed = [str(Web3.to_checksum_address(a)) for a in consortium.decode(bytes.fromhex(str(reply["result"])[2:]))]
@@ -63,7 +64,7 @@ def holding_registry(client: LedgerClient, root: str, cert_type: str) -> str:
         return versions[0]
     batch = client.artifacts.codec("CertificateRegistry").function("batch")
     data = batch.call_data(from_hex(root), certificate_type_bytes(cert_type))
-    replies = client.raw_batch([("eth_call", [{"to": v, "data": data}, "latest"]) for v in versions])
+    replies = client.raw_batch([view_request(v, data) for v in versions])
     for version, reply in zip(versions, replies, strict=True):
         if "result" in reply and int(batch.decode(bytes.fromhex(str(reply["result"])[2:]))[0], 16):
             return version
@@ -90,7 +91,7 @@ def certificate_record(
     numbered = number_hash(number) if number else bytes(32)
     fn = client.artifacts.codec("CertificateRegistry").function("certificateState")
     data = fn.call_data(from_hex(root), type_id, from_hex(leaf), numbered)
-    [reply] = client.raw_batch([("eth_call", [{"to": registry, "data": data}, "latest"])])
+    [reply] = client.raw_batch([view_request(registry, data)])
     if "error" in reply or "result" not in reply:
         raise TransactionFailed(f"certificateState failed: {reply.get('error')}")
     view = fn.decode(bytes.fromhex(str(reply["result"])[2:]))

@@ -19,6 +19,7 @@ from web3 import Web3
 
 from ledger.certificates.findings import Finding, FindingCode, finding
 from ledger.chain.client import LedgerClient
+from ledger.chain.reads import view_request
 from ledger.consortium.registries import RegistryListing, unix_text
 from ledger.errors import InvalidInput, LedgerError
 
@@ -53,7 +54,7 @@ def _word(reply: dict[str, Any]) -> bytes | None:
 def listing_call(client: LedgerClient, consortium: str, registry: str, block: str = "latest") -> tuple[str, list[Any]]:
     """The eth_call of `consortium.registryListing(registry)`, for a JSON-RPC batch."""
     fn = client.artifacts.codec("Consortium").function("registryListing")
-    return ("eth_call", [{"to": consortium, "data": fn.call_data(Web3.to_checksum_address(registry))}, block])
+    return view_request(consortium, fn.call_data(Web3.to_checksum_address(registry)), block)
 
 
 def decode_listing(client: LedgerClient, registry: str, reply: dict[str, Any]) -> RegistryListing:
@@ -78,9 +79,9 @@ def resolve_anchor(client: LedgerClient, explicit: str | None) -> TrustAnchor | 
         consortium = client.artifacts.codec("Consortium")
         kind_reply, consortium_reply, kinds_reply = client.raw_batch(
             [
-                ("eth_call", [{"to": address, "data": registry.function("registryKind").call_data()}, "latest"]),
-                ("eth_call", [{"to": address, "data": registry.function("consortium").call_data()}, "latest"]),
-                ("eth_call", [{"to": address, "data": consortium.function("registryKinds").call_data()}, "latest"]),
+                view_request(address, registry.function("registryKind").call_data()),
+                view_request(address, registry.function("consortium").call_data()),
+                view_request(address, consortium.function("registryKinds").call_data()),
             ]
         )
         kind, named = _word(kind_reply), _word(consortium_reply)

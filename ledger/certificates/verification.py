@@ -28,6 +28,7 @@ from ledger.certificates.trust import (
 )
 from ledger.certificates.wrapped import IntegrityResult, WrappedCertificate, check_integrity, from_hex
 from ledger.chain.client import LedgerClient
+from ledger.chain.reads import view_request
 from ledger.documents import document_model
 from ledger.documents.common import field_at
 from ledger.errors import LedgerError
@@ -223,7 +224,7 @@ def read_states(client: LedgerClient, certificates: Sequence[WrappedCertificate]
                     )
                     for i in part
                 ]
-                calls.append(("eth_call", [{"to": registry, "data": states.call_data(refs)}, "latest"]))
+                calls.append(view_request(registry, states.call_data(refs)))
             replies = [
                 reply
                 for start in range(0, len(calls), CALLS_PER_REQUEST)

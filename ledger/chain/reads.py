@@ -15,6 +15,12 @@ from ledger.errors import TransactionFailed
 CHUNK = 500
 
 
+def view_request(to: str, data: str, block: str = "latest") -> tuple[str, list[Any]]:
+    """The JSON-RPC request of one view call (`data`: 0x-prefixed call data) at `block`, for
+    `LedgerClient.raw_batch`: the one place that spells it."""
+    return ("eth_call", [{"to": to, "data": data}, block])
+
+
 def batch_call(client: LedgerClient, fns: Sequence[ContractFunction], *, chunk: int = CHUNK) -> list[Any]:
     """The results of `fns` (eth_call at the latest block), decoded like web3's `call()`.
 
@@ -23,7 +29,7 @@ def batch_call(client: LedgerClient, fns: Sequence[ContractFunction], *, chunk: 
     results: list[Any] = []
     for start in range(0, len(fns), chunk):
         part = fns[start : start + chunk]
-        calls = [("eth_call", [{"to": fn.address, "data": fn._encode_transaction_data()}, "latest"]) for fn in part]
+        calls = [view_request(fn.address, fn._encode_transaction_data()) for fn in part]
         for fn, reply in zip(part, client.raw_batch(calls), strict=True):
             results.append(_decode(client, fn, reply))
     return results
@@ -64,7 +70,7 @@ def raw_results(client: LedgerClient, to: str, calls: Sequence[str], *, chunk: i
     results: list[bytes] = []
     for start in range(0, len(calls), chunk):
         part = calls[start : start + chunk]
-        replies = client.raw_batch([("eth_call", [{"to": to, "data": data}, "latest"]) for data in part])
+        replies = client.raw_batch([view_request(to, data) for data in part])
         for reply in replies:
             if "error" in reply or "result" not in reply:
                 raise TransactionFailed(f"view call failed: {reply.get('error')}")

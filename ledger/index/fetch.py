@@ -76,9 +76,18 @@ def head_number(client: LedgerClient) -> int:
     return int(reply["result"], 16)
 
 
-def logs(client: LedgerClient, addresses: Sequence[str], start: int, end: int) -> list[dict[str, Any]]:
-    """Every log of `addresses` in blocks start..end (inclusive), in chain order."""
-    query = {"fromBlock": _hex(start), "toBlock": _hex(end), "address": list(addresses)}
+def logs(
+    client: LedgerClient,
+    addresses: Sequence[str],
+    start: int,
+    end: int,
+    topics: Sequence[str | None] | None = None,
+) -> list[dict[str, Any]]:
+    """Every log of `addresses` in blocks start..end (inclusive), in chain order; with `topics`,
+    only those matching them (None: any value at that position)."""
+    query: dict[str, Any] = {"fromBlock": _hex(start), "toBlock": _hex(end), "address": list(addresses)}
+    if topics is not None:
+        query["topics"] = list(topics)
     [reply] = client.raw_batch([("eth_getLogs", [query])])
     if "error" in reply:
         error = reply["error"]

@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from ledger.chain.client import LedgerClient
+from ledger.chain.reads import view_request
 from ledger.consortium.registries import REGISTRY_KINDS, kind_bytes
 from ledger.errors import NodeNotRunning, NotDeployed, TransactionFailed
 from ledger.index import fetch
@@ -82,7 +83,7 @@ class Follower:
     def _read_contracts(self) -> None:
         """Every registry version the consortium lists joins the deployment record's contracts,
         as `Kind@vN` (its events stored as the kind's), from the block it was listed."""
-        listed = listed_versions(self.client, set(self.contracts.values()))
+        listed = listed_versions(self.client, set(self.contracts.values()), self.range_blocks)
         for name, (address, block) in listed.items():
             if name not in self.contracts:
                 self.contracts[name] = address
@@ -281,7 +282,7 @@ class Follower:
         return Checkpoint(checkpoint.block, checkpoint.hash, contracts)
 
 
-def listed_versions(client: LedgerClient, known: set[str]) -> dict[str, tuple[str, int]]:
+def listed_versions(client: LedgerClient, known: set[str], range_blocks: int) -> dict[str, tuple[str, int]]:
     """Name -> (address, block it was first listed) for every registry version the consortium
     lists that is not in `known` (lower-case addresses already followed). A version is named by
     its kind when the deployment record names no deployment of that kind and it is the first
@@ -291,10 +292,7 @@ def listed_versions(client: LedgerClient, known: set[str]) -> dict[str, tuple[st
     if consortium is None:
         return {}
     versions_of = client.artifacts.codec("Consortium").function("registryVersions")
-    calls = [
-        ("eth_call", [{"to": consortium.address, "data": versions_of.call_data(kind_bytes(kind))}, "latest"])
-        for kind in REGISTRY_KINDS
-    ]
+    calls = [view_request(consortium.address, versions_of.call_data(kind_bytes(kind))) for kind in REGISTRY_KINDS]
     found: dict[str, tuple[str, int]] = {}
     for kind, reply in zip(REGISTRY_KINDS, client.raw_batch(calls), strict=True):
         if "result" not in reply:
@@ -303,25 +301,22 @@ def listed_versions(client: LedgerClient, known: set[str]) -> dict[str, tuple[st
             if address.lower() in known:
                 continue
             name = kind if number == 1 and kind not in client.deployment.contracts else f"{kind}@v{number}"
-            found[name] = (address.lower(), _listed_at(client, consortium.address, address))
+            found[name] = (address.lower(), _listed_at(client, consortium.address, address, range_blocks))
     return found
 
 
-def _listed_at(client: LedgerClient, consortium: str, registry: str) -> int:
-    """The block of the vote that first listed `registry` (its first RegistryActivated)."""
+def _listed_at(client: LedgerClient, consortium: str, registry: str, range_blocks: int) -> int:
+    """The block of the vote that first listed `registry` (its first RegistryActivated), read
+    forward from the deployment in ranges a node serves (Besu caps eth_getLogs ranges)."""
     assert client.deployment is not None
     topic = "0x" + client.artifacts.codec("Consortium").event_topic("RegistryActivated").hex()
-    query = {
-        "fromBlock": hex(client.deployment.deployment_block),
-        "toBlock": "latest",
-        "address": consortium,
-        "topics": [topic, None, "0x" + registry[2:].lower().rjust(64, "0")],
-    }
-    [reply] = client.raw_batch([("eth_getLogs", [query])])
-    logs = reply.get("result") or []
-    if not logs:
-        raise TransactionFailed(f"the consortium lists {registry} but the node has no record of the vote")
-    return min(int(log["blockNumber"], 16) for log in logs)
+    topics = [topic, None, "0x" + registry[2:].lower().rjust(64, "0")]
+    head = fetch.head_number(client)
+    for start in range(client.deployment.deployment_block, head + 1, range_blocks):
+        found = fetch.logs(client, [consortium], start, min(start + range_blocks - 1, head), topics)
+        if found:
+            return int(found[0]["blockNumber"], 16)
+    raise TransactionFailed(f"the consortium lists {registry} but the node has no record of the vote")
 
 
 def follow(

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from ledger.certificates.trust import resolve_anchor
 from ledger.certificates.verification import verify_certificates
 from ledger.certificates.wrapped import read_wrapped
 from ledger.errors import LedgerError
-from tests.support import Chain, child_processes, write_co_samples
+from tests.support import Chain, child_processes, poll, wait_until, write_co_samples
 
 SANZHI = Path(sys.executable).parent / "sanzhi"
 
@@ -210,31 +209,31 @@ def _issue_process(chain: Chain, samples: Path, out: Path, log: Path) -> subproc
         )  # fmt: skip
 
 
-def _wait_for(path: Path, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not path.exists():
+def _wait_for(path: Path, process: subprocess.Popen[bytes]) -> None:
+    def there() -> bool:
         assert process.poll() is None, "the issuance ended before the moment to kill it"
-        assert time.monotonic() < deadline, f"{path} never appeared"
-        time.sleep(0.005)
+        return path.exists()
+
+    wait_until(there, timeout=60, interval=0.005, failure=f"{path} never appeared")
 
 
-def _wait_for_workers(process: subprocess.Popen[bytes], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not child_processes(process.pid):
+def _wait_for_workers(process: subprocess.Popen[bytes]) -> None:
+    def forked() -> bool:
         assert process.poll() is None, "the issuance ended before it forked its workers"
-        assert time.monotonic() < deadline, "no worker was forked"
-        time.sleep(0.005)
+        return bool(child_processes(process.pid))
+
+    wait_until(forked, timeout=60, interval=0.005, failure="no worker was forked")
 
 
-def _group_gone(pgid: int, seconds: float = 10) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+def _group_gone(pgid: int) -> bool:
+    def gone() -> bool:
         try:
             os.killpg(pgid, 0)
         except ProcessLookupError:
             return True
-        time.sleep(0.05)
-    return False
+        return False
+
+    return bool(poll(gone, timeout=10))
 
 
 @pytest.mark.parametrize("moment", ["preparing", "staging", "journal"])
