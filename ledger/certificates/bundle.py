@@ -33,7 +33,6 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from ledger.certificates import layout
 from ledger.certificates.status import CertificateStatus
 from ledger.certificates.trust import (
-    CERTIFICATE_REGISTRY,
     AnchorSource,
     TrustAnchor,
     batch_refusal,
@@ -49,7 +48,7 @@ from ledger.certificates.verification import (
 from ledger.certificates.wrapped import AddressHex, WrappedCertificate, check_integrity, from_hex
 from ledger.chain.client import LedgerClient
 from ledger.chain.proofs import StorageProof, fetch_storage_proof, verify_storage_proof
-from ledger.consortium.registries import Interval, RegistryListing, kind_text
+from ledger.consortium.registries import CERTIFICATE_REGISTRY, Interval, RegistryListing, kind_text
 from ledger.errors import InvalidInput, ProofInvalid, TransactionFailed
 from ledger.ids import ISSUER_ROLE
 from ledger.jsonfiles import loads_strict

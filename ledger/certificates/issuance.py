@@ -57,6 +57,7 @@ from ledger.certificates.wrapped import (
     wrap_salted,
     wrapped_bytes,
 )
+from ledger.consortium.registries import CERTIFICATE_REGISTRY
 from ledger.documents import parse_document, to_json_data
 from ledger.documents.common import field_at
 from ledger.errors import InvalidInput, LedgerError
@@ -446,7 +447,7 @@ def _staged_before_an_upgrade(
     if journal.registry.lower() == registry.contract.address.lower() or journal.chain_id != registry.client.chain_id:
         return journal
     listing = registry.consortium.registry_listing(journal.registry)
-    if listing.kind != "CertificateRegistry" or listing.active:
+    if listing.kind != CERTIFICATE_REGISTRY or listing.active:
         return journal
     replaced = CertificateRegistryBinding(registry.client, address=journal.registry)
     anchored = replaced.issued_roots(journal.roots, journal.doc_type)

@@ -16,6 +16,7 @@ from ledger.certificates.wrapped import IssuerIdentity, WrappedBatch, WrappedCer
 from ledger.chain.client import LedgerClient, SentTransaction
 from ledger.chain.reads import batch_call
 from ledger.consortium.binding import ConsortiumBinding
+from ledger.consortium.registries import CERTIFICATE_REGISTRY
 from ledger.documents.common import Document
 from ledger.errors import ContractRevert, InvalidInput, TransactionFailed
 from ledger.ids import certificate_type_bytes, member_id_bytes
@@ -47,9 +48,6 @@ class UtilizationRecord(BaseModel):
     number_key: str
 
 
-KIND = "CertificateRegistry"
-
-
 class CertificateRegistryBinding:
     """Writes to the consortium's CertificateRegistry: new batches to its active version (or to
     `address`), changes to a certificate on the listed version that holds it."""
@@ -60,8 +58,8 @@ class CertificateRegistryBinding:
         if address is None:
             # new issuance goes to the version the consortium voted in; a consortium that lists
             # none yet (before its founding vote) leaves the deployment record's, which refuses
-            address = self.consortium.active_registry(KIND)
-        self.contract: Contract = client.contract(KIND, address)
+            address = self.consortium.active_registry(CERTIFICATE_REGISTRY)
+        self.contract: Contract = client.contract(CERTIFICATE_REGISTRY, address)
 
     @property
     def max_batch(self) -> int:
@@ -217,13 +215,13 @@ class CertificateRegistryBinding:
         if wrapped.proof.registry.lower() == self.contract.address.lower():
             return self.contract
         listing = self.consortium.registry_listing(wrapped.proof.registry)
-        if listing.kind != KIND:
+        if listing.kind != CERTIFICATE_REGISTRY:
             raise InvalidInput(
                 f"certificate is anchored in registry {wrapped.proof.registry}, which the consortium does not list "
                 f"(its active CertificateRegistry is {self.contract.address})",
                 path="proof.registry",
             )
-        return self.client.contract(KIND, listing.address)
+        return self.client.contract(CERTIFICATE_REGISTRY, listing.address)
 
     def _transact(self, fn: ContractFunction, wrapped: WrappedCertificate) -> SentTransaction:
         try:

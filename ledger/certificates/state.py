@@ -12,6 +12,8 @@ from ledger.certificates.status import CertificateStatus
 from ledger.certificates.wrapped import Bytes32Hex, from_hex, number_hash, to_hex
 from ledger.chain.client import LedgerClient
 from ledger.chain.reads import view_request
+from ledger.consortium.binding import ConsortiumBinding
+from ledger.consortium.registries import CERTIFICATE_REGISTRY
 from ledger.errors import TransactionFailed
 from ledger.ids import certificate_type_bytes, member_id_text
 from ledger.reasons import reason_name
@@ -47,13 +49,8 @@ class CertificateRecord(BaseModel):
 def certificate_versions(client: LedgerClient) -> list[str]:
     """Every CertificateRegistry the consortium lists, oldest first (the deployment record's
     alone on a consortium that lists none yet)."""
-    consortium = client.artifacts.codec("Consortium").function("registryVersions")
-    data = consortium.call_data(b"CertificateRegistry".ljust(32, b"\0"))
-    [reply] = client.raw_batch([view_request(client.address_of("Consortium"), data)])
-    if "result" not in reply:
-        raise TransactionFailed(f"the consortium did not list its registries: {reply.get('error')}")
-    listed = [str(Web3.to_checksum_address(a)) for a in consortium.decode(bytes.fromhex(str(reply["result"])[2:]))]
-    return listed or [str(client.address_of("CertificateRegistry"))]
+    listed = ConsortiumBinding(client).registry_versions(CERTIFICATE_REGISTRY)
+    return [str(Web3.to_checksum_address(a)) for a in listed] or [str(client.address_of(CERTIFICATE_REGISTRY))]
 
 
 def holding_registry(client: LedgerClient, root: str, cert_type: str) -> str:

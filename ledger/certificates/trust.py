@@ -20,10 +20,8 @@ from web3 import Web3
 from ledger.certificates.findings import Finding, FindingCode, finding
 from ledger.chain.client import LedgerClient
 from ledger.chain.reads import view_request
-from ledger.consortium.registries import RegistryListing, unix_text
+from ledger.consortium.registries import CERTIFICATE_REGISTRY, RegistryListing, kind_bytes, unix_text
 from ledger.errors import InvalidInput, LedgerError
-
-CERTIFICATE_REGISTRY = "CertificateRegistry"
 
 
 class AnchorSource(StrEnum):
@@ -85,7 +83,7 @@ def resolve_anchor(client: LedgerClient, explicit: str | None) -> TrustAnchor | 
             ]
         )
         kind, named = _word(kind_reply), _word(consortium_reply)
-        if kind == CERTIFICATE_REGISTRY.encode().ljust(32, b"\0") and named is not None:
+        if kind == kind_bytes(CERTIFICATE_REGISTRY) and named is not None:
             owner = Web3.to_checksum_address(named[12:])
             listing = decode_listing(client, address, client.raw_batch([listing_call(client, owner, address)])[0])
             if listing.kind != CERTIFICATE_REGISTRY:

@@ -37,24 +37,6 @@ class Artifact:
     # the EVM version solc compiled for ("cancun"): the fork a chain must run; None if unknown
     evm_version: str | None = None
 
-    # runtime code by immutable: verification compares a registry's code with it on every request
-    _runtime: dict[bytes, bytes] = field(default_factory=dict, repr=False, compare=False)
-
-    def runtime_code(self, immutable: bytes) -> bytes:
-        """The runtime code a deployment holds when its one immutable is `immutable` (32 bytes)."""
-        known = self._runtime.get(immutable)
-        if known is not None:
-            return known
-        code = bytearray(bytes.fromhex(self.deployed_bytecode.removeprefix("0x")))
-        if len(self.immutable_references) > 1:
-            raise ConfigurationError(f"{self.name} has several immutables; name them")
-        for ranges in self.immutable_references.values():
-            for r in ranges:
-                code[r["start"] : r["start"] + r["length"]] = immutable
-        if len(self._runtime) < 64:  # a handful of consortiums; never grows without bound
-            self._runtime[immutable] = bytes(code)
-        return bytes(code)
-
 
 @dataclass
 class Artifacts:

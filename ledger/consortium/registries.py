@@ -15,9 +15,10 @@ from pydantic import BaseModel
 
 from ledger.errors import InvalidInput
 
+CERTIFICATE_REGISTRY = "CertificateRegistry"
 # Every kind the consortium lists, as `registryKind()` answers (left-aligned bytes32 text).
 REGISTRY_KINDS: tuple[str, ...] = (
-    "CertificateRegistry",
+    CERTIFICATE_REGISTRY,
     "AeoRegistry",
     "EvidenceRegistry",
     "DocumentRegistry",

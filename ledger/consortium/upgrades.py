@@ -21,7 +21,7 @@ from web3 import Web3
 from ledger.chain.artifacts import Artifact, Artifacts
 from ledger.chain.client import LedgerClient
 from ledger.consortium.binding import ConsortiumBinding, Proposal
-from ledger.consortium.registries import REGISTRY_KINDS, RegistryListing
+from ledger.consortium.registries import CERTIFICATE_REGISTRY, REGISTRY_KINDS, RegistryListing
 from ledger.errors import ConfigurationError, InvalidInput, LedgerError
 
 PROPOSAL_LIFETIME_SECONDS = 30 * 24 * 3600  # Consortium.PROPOSAL_LIFETIME
@@ -66,7 +66,7 @@ def check_kind(kind: str) -> str:
 # Kinds whose versions read one another (docs/architecture.md, "Upgrades"): only these are
 # proposed by `sanzhi upgrade propose`. Upgrading another kind now would split its records
 # between versions that do not see each other (an AEO status or an MRA answered from one).
-UPGRADABLE_KINDS: tuple[str, ...] = ("CertificateRegistry",)
+UPGRADABLE_KINDS: tuple[str, ...] = (CERTIFICATE_REGISTRY,)
 
 
 def propose_upgrade(admin: LedgerClient, kind: str, address: str | None = None) -> UpgradeProposal:

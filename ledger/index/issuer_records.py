@@ -16,8 +16,10 @@ from sqlalchemy import Connection, Engine, Table, and_, insert, select, update
 
 from ledger.certificates.numbers import IssuedNumbers
 from ledger.certificates.wrapped import WrappedCertificate, canonical_number, check_integrity, number_hash, read_wrapped
+from ledger.consortium.registries import CERTIFICATE_REGISTRY
 from ledger.documents import document_model
 from ledger.errors import LedgerError
+from ledger.index.catalogue import contract_kind
 from ledger.index.errors import NotIndexed
 from ledger.index.models import Base
 from ledger.index.state import EVENTS, read_checkpoint
@@ -69,6 +71,11 @@ def _indexed(connection: Connection, where: str) -> tuple[int, dict[str, str]]:
     if state is None or read_checkpoint(connection) is None:
         raise NotIndexed(where)
     return int(state["chain_id"]), dict(state["contracts"])
+
+
+def _certificate_registries(contracts: dict[str, str]) -> set[str]:
+    """Every CertificateRegistry version the index follows (lower case)."""
+    return {a.lower() for name, a in contracts.items() if contract_kind(name) == CERTIFICATE_REGISTRY}
 
 
 def _record_of(wrapped: WrappedCertificate, path: Path) -> dict[str, Any]:
@@ -124,12 +131,12 @@ def import_wrapped(*, engine: Engine, paths: Sequence[Path]) -> ImportReport:
     report = ImportReport(read=0, recorded=0, unchanged=0, skipped=[], skipped_count=0)
     with engine.begin() as connection:
         chain_id, contracts = _indexed(connection, str(engine.url))
-        registry = contracts.get("CertificateRegistry", "").lower()
+        registries = _certificate_registries(contracts)
         for path in _files(paths):
             report.read += 1
             try:
                 wrapped = read_wrapped(path)
-                if wrapped.proof.chain_id != chain_id or wrapped.proof.registry.lower() != registry:
+                if wrapped.proof.chain_id != chain_id or wrapped.proof.registry.lower() not in registries:
                     raise LedgerError(f"anchored on chain {wrapped.proof.chain_id} in {wrapped.proof.registry}, "
                                       "not in the indexed registry")  # fmt: skip
                 outcome = _store(connection, _record_of(wrapped, path))
@@ -151,10 +158,10 @@ def import_numbers(*, engine: Engine, numbers: IssuedNumbers) -> ImportReport:
     report = ImportReport(read=0, recorded=0, unchanged=0, skipped=[], skipped_count=0)
     with engine.begin() as connection:
         chain_id, contracts = _indexed(connection, str(engine.url))
-        registry = contracts.get("CertificateRegistry", "").lower()
+        registries = _certificate_registries(contracts)
         for chain, address, member, cert_type, number, root in numbers.recorded():
             report.read += 1
-            if chain != chain_id or address.lower() != registry:
+            if chain != chain_id or address.lower() not in registries:
                 continue  # another deployment's numbers: not this index's business
             record = {
                 "chain_id": chain,

@@ -290,3 +290,11 @@ def test_a_registry_version_listed_by_vote_is_followed_from_the_block_it_was_lis
         address=bytes.fromhex(v2[2:]),
     )
     assert found == [("CertificateRegistry", "CertificatesIssued")]
+    # an issuer's wrapped files of the new version are records of the index too
+    from ledger.certificates.wrapped import wrapped_bytes
+    from ledger.index.issuer_records import import_wrapped
+
+    for n, certificate in enumerate(batch.certificates):
+        (tmp_path / f"v2-{n}.json").write_bytes(wrapped_bytes(certificate))
+    report = import_wrapped(engine=index_db, paths=[tmp_path])
+    assert (report.recorded, report.skipped_count) == (2, 0)
