@@ -17,6 +17,7 @@ from ledger.chain.client import LedgerClient, SentTransaction
 from ledger.chain.reads import batch_call
 from ledger.consortium.binding import ConsortiumBinding
 from ledger.consortium.registries import CERTIFICATE_REGISTRY
+from ledger.consortium.versions import active_version
 from ledger.documents.common import Document
 from ledger.errors import ContractRevert, InvalidInput, TransactionFailed
 from ledger.ids import certificate_type_bytes, member_id_bytes
@@ -56,9 +57,7 @@ class CertificateRegistryBinding:
         self.client = client
         self.consortium = ConsortiumBinding(client)
         if address is None:
-            # new issuance goes to the version the consortium voted in; a consortium that lists
-            # none yet (before its founding vote) leaves the deployment record's, which refuses
-            address = self.consortium.active_registry(CERTIFICATE_REGISTRY)
+            address = active_version(client, CERTIFICATE_REGISTRY)
         self.contract: Contract = client.contract(CERTIFICATE_REGISTRY, address)
 
     @property

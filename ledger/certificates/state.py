@@ -12,8 +12,8 @@ from ledger.certificates.status import CertificateStatus
 from ledger.certificates.wrapped import Bytes32Hex, from_hex, number_hash, to_hex
 from ledger.chain.client import LedgerClient
 from ledger.chain.reads import view_request
-from ledger.consortium.binding import ConsortiumBinding
 from ledger.consortium.registries import CERTIFICATE_REGISTRY
+from ledger.consortium.versions import listed_versions
 from ledger.errors import TransactionFailed
 from ledger.ids import certificate_type_bytes, member_id_text
 from ledger.reasons import reason_name
@@ -47,10 +47,8 @@ class CertificateRecord(BaseModel):
 
 
 def certificate_versions(client: LedgerClient) -> list[str]:
-    """Every CertificateRegistry the consortium lists, oldest first (the deployment record's
-    alone on a consortium that lists none yet)."""
-    listed = ConsortiumBinding(client).registry_versions(CERTIFICATE_REGISTRY)
-    return [str(Web3.to_checksum_address(a)) for a in listed] or [str(client.address_of(CERTIFICATE_REGISTRY))]
+    """Every CertificateRegistry the consortium lists, oldest first."""
+    return listed_versions(client, CERTIFICATE_REGISTRY)
 
 
 def holding_registry(client: LedgerClient, root: str, cert_type: str) -> str:
