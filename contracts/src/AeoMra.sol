@@ -106,10 +106,15 @@ abstract contract AeoMra is IAeoRegistry {
         if (!_isActiveMember(partner)) revert AeoRegistryInvalidPartner(partner);
         MraRecord storage rec = _mras[pair];
         MraEntry memory last = _lastMra(rec);
+        (MraState memory elsewhere, address holder) = _latestMraElsewhere(member, partner);
+        bool crossing = holder != address(0) && (rec.history.length == 0 || elsewhere.at > last.at);
+        if (crossing) last = _entry(elsewhere, member, partner);
         if (last.status == MraStatus.Suspended) {
             revert AeoRegistryInvalidMraTransition(member, partner, last.status);
         }
-        uint64 at = _later(p.effectiveFrom, last.at);
+        // on another version than the latest change: strictly after it (histories never
+        // interleave, so the latest change is on exactly one version)
+        uint64 at = _later(p.effectiveFrom, crossing ? last.at + 1 : last.at);
         // The proposer's mask is what the proposer recognises, i.e. `partner` here.
         (uint16 low, uint16 high) = uint256(partner) < uint256(member)
             ? (p.tiersRecognisedByProposer, p.tiersRecognisedByPartner)
@@ -125,6 +130,7 @@ abstract contract AeoMra is IAeoRegistry {
         bytes32 member = _actingMember();
         MraRecord storage rec = _mras[_pair(member, partner)];
         MraEntry memory last = _lastMra(rec);
+        _requireHeldHere(member, partner, rec.history.length, last.at);
         if (last.status != MraStatus.InForce) {
             revert AeoRegistryInvalidMraTransition(member, partner, last.status);
         }
@@ -139,6 +145,7 @@ abstract contract AeoMra is IAeoRegistry {
         bytes32 member = _actingMember();
         MraRecord storage rec = _mras[_pair(member, partner)];
         MraEntry memory last = _lastMra(rec);
+        _requireHeldHere(member, partner, rec.history.length, last.at);
         if (last.status != MraStatus.Suspended) {
             revert AeoRegistryInvalidMraTransition(member, partner, last.status);
         }
@@ -156,6 +163,7 @@ abstract contract AeoMra is IAeoRegistry {
         bytes32 member = _actingMember();
         MraRecord storage rec = _mras[_pair(member, partner)];
         MraEntry memory last = _lastMra(rec);
+        _requireHeldHere(member, partner, rec.history.length, last.at);
         if (last.status != MraStatus.InForce && last.status != MraStatus.Suspended) {
             revert AeoRegistryInvalidMraTransition(member, partner, last.status);
         }
@@ -224,12 +232,57 @@ abstract contract AeoMra is IAeoRegistry {
         view
         returns (Reason)
     {
-        MraEntry memory e = _mraAt(certifying, recognising, at);
+        // seen from the recognising member: memberTiers are the tiers it recognises
+        MraState memory e = _view(_mraAt(recognising, certifying, at), recognising, certifying);
+        address[] memory others = _otherVersions();
+        for (uint256 i = 0; i < others.length; ++i) {
+            MraState memory o = IAeoRegistry(others[i]).mraAt(recognising, certifying, at);
+            if (o.status != MraStatus.None && (e.status == MraStatus.None || o.at > e.at)) e = o;
+        }
         if (e.status == MraStatus.None) return Reason.NoMra;
         if (e.status != MraStatus.InForce) return Reason.MraNotInForce;
-        uint16 mask = uint256(recognising) < uint256(certifying) ? e.lowTiers : e.highTiers;
-        if (mask & (uint16(1) << tier) == 0) return Reason.TierNotInScope;
+        if (e.memberTiers & (uint16(1) << tier) == 0) return Reason.TierNotInScope;
         return Reason.Recognized;
+    }
+
+    /// @dev The latest change of the pair's MRA on the other listed versions, seen from
+    /// `member`, and the version that holds it (zero: none has any).
+    function _latestMraElsewhere(bytes32 member, bytes32 partner)
+        private
+        view
+        returns (MraState memory latest, address holder)
+    {
+        address[] memory others = _otherVersions();
+        for (uint256 i = 0; i < others.length; ++i) {
+            Mra memory m = IAeoRegistry(others[i]).mra(member, partner);
+            if (m.changes != 0 && (holder == address(0) || m.state.at > latest.at)) {
+                latest = m.state;
+                holder = others[i];
+            }
+        }
+    }
+
+    /// @dev Suspension, resumption and termination change the MRA where its latest change is.
+    function _requireHeldHere(bytes32 member, bytes32 partner, uint256 changes, uint64 lastAt)
+        private
+        view
+    {
+        (MraState memory elsewhere, address holder) = _latestMraElsewhere(member, partner);
+        if (holder != address(0) && (changes == 0 || elsewhere.at > lastAt)) {
+            revert AeoRegistryMraHeldOnOtherVersion(member, partner, holder);
+        }
+    }
+
+    /// @dev The stored form of `s`, an MRA state seen from `member`.
+    function _entry(MraState memory s, bytes32 member, bytes32 partner)
+        private
+        pure
+        returns (MraEntry memory)
+    {
+        (uint16 low, uint16 high) = uint256(member) < uint256(partner)
+            ? (s.memberTiers, s.partnerTiers)
+            : (s.partnerTiers, s.memberTiers);
+        return MraEntry(s.status, s.at, low, high);
     }
 
     /// @dev The member that accredited the caller CUSTOMS_ROLE; reverts for any other caller
@@ -241,6 +294,9 @@ abstract contract AeoMra is IAeoRegistry {
 
     /// @dev Reverts unless the consortium lists this deployment as its kind's active version.
     function _requireActiveRegistry() internal view virtual;
+
+    /// @dev The other deployments of this kind the consortium lists.
+    function _otherVersions() internal view virtual returns (address[] memory);
 
     /// @dev The bounds [start, end) of the page of `limit` entries from `offset` of a history of
     /// `length` entries.

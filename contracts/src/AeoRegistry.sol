@@ -51,6 +51,7 @@ contract AeoRegistry is OracleQuorum, AeoMra {
     ) external {
         _apply(
             _actingMember(),
+            _otherVersions(),
             AeoChange(
                 ChangeKind.Certify,
                 operator,
@@ -66,25 +67,38 @@ contract AeoRegistry is OracleQuorum, AeoMra {
 
     /// @inheritdoc IAeoRegistry
     function suspend(bytes32 operator, uint16 reason, uint64 effectiveAt) external {
-        _apply(_actingMember(), _statusChange(ChangeKind.Suspend, operator, reason, effectiveAt));
+        _apply(
+            _actingMember(),
+            _otherVersions(),
+            _statusChange(ChangeKind.Suspend, operator, reason, effectiveAt)
+        );
     }
 
     /// @inheritdoc IAeoRegistry
     function reinstate(bytes32 operator, uint16 reason, uint64 effectiveAt) external {
-        _apply(_actingMember(), _statusChange(ChangeKind.Reinstate, operator, reason, effectiveAt));
+        _apply(
+            _actingMember(),
+            _otherVersions(),
+            _statusChange(ChangeKind.Reinstate, operator, reason, effectiveAt)
+        );
     }
 
     /// @inheritdoc IAeoRegistry
     function revoke(bytes32 operator, uint16 reason, uint64 effectiveAt) external {
-        _apply(_actingMember(), _statusChange(ChangeKind.Revoke, operator, reason, effectiveAt));
+        _apply(
+            _actingMember(),
+            _otherVersions(),
+            _statusChange(ChangeKind.Revoke, operator, reason, effectiveAt)
+        );
     }
 
     /// @inheritdoc IAeoRegistry
     function applyChanges(AeoChange[] calldata changes) external {
         bytes32 member = _actingMember();
         _checkBatchSize(changes.length);
+        address[] memory others = _otherVersions();
         for (uint256 i = 0; i < changes.length; ++i) {
-            _apply(member, changes[i]);
+            _apply(member, others, changes[i]);
         }
     }
 
@@ -100,8 +114,9 @@ contract AeoRegistry is OracleQuorum, AeoMra {
         _checkOracleQuorum(
             member, _batchHash(member, changes, nonce, deadline), nonce, deadline, signatures
         );
+        address[] memory others = _otherVersions();
         for (uint256 i = 0; i < changes.length; ++i) {
-            _apply(member, changes[i]);
+            _apply(member, others, changes[i]);
         }
     }
 
@@ -185,16 +200,29 @@ contract AeoRegistry is OracleQuorum, AeoMra {
 
     // ---------------------------------------------------------------- internals
 
-    function _apply(bytes32 member, AeoChange memory c) private {
+    /// @dev A change follows the certification's latest change on any listed version. On the
+    /// version that holds that change, as before; elsewhere only a certification (new issuance,
+    /// on the active version), strictly after it, so that the versions' histories never
+    /// interleave and the latest change is always on exactly one version.
+    function _apply(bytes32 member, address[] memory others, AeoChange memory c) private {
         if (c.operator == bytes32(0)) revert AeoRegistryInvalidOperator(c.operator);
         CertRecord storage rec = _certs[member][c.operator];
         uint256 n = rec.history.length;
         CertificationState memory next;
         if (n != 0) next = rec.history[n - 1];
+        (CertificationState memory elsewhere, address holder) =
+            _latestElsewhere(others, c.operator, member);
+        bool crossing = holder != address(0) && (n == 0 || elsewhere.effectiveAt > next.effectiveAt);
+        if (crossing) {
+            if (c.kind != ChangeKind.Certify) {
+                revert AeoRegistryHeldOnOtherVersion(member, c.operator, holder);
+            }
+            next = elsewhere;
+        }
         Status status = next.status;
         _checkTransition(member, c.operator, status, c.kind);
         uint64 at = _now(c.effectiveAt);
-        if (at < next.effectiveAt) {
+        if (at < next.effectiveAt || (crossing && at == next.effectiveAt)) {
             revert AeoRegistryEffectiveTimeTooEarly(member, c.operator, at, next.effectiveAt);
         }
         next.kind = c.kind;
@@ -248,12 +276,51 @@ contract AeoRegistry is OracleQuorum, AeoMra {
         if (!ok) revert AeoRegistryInvalidTransition(member, operator, status, kind);
     }
 
+    /// @dev The latest change of a certification on the other listed versions, and the version
+    /// that holds it (zero: none has any).
+    function _latestElsewhere(address[] memory others, bytes32 operator, bytes32 member)
+        private
+        view
+        returns (CertificationState memory latest, address holder)
+    {
+        for (uint256 i = 0; i < others.length; ++i) {
+            Certification memory c = IAeoRegistry(others[i]).certification(operator, member);
+            if (
+                c.changes != 0 && (holder == address(0) || c.state.effectiveAt > latest.effectiveAt)
+            ) {
+                latest = c.state;
+                holder = others[i];
+            }
+        }
+    }
+
+    /// @dev The certification in effect at `at` across the listed versions: of each version's
+    /// state at `at`, the one with the latest effective time (histories never interleave).
+    function _stateAcross(bytes32 operator, bytes32 certifying, uint64 at)
+        private
+        view
+        returns (CertificationState memory s)
+    {
+        s = _stateAt(_certs[certifying][operator].history, at);
+        address[] memory others = _otherVersions();
+        for (uint256 i = 0; i < others.length; ++i) {
+            CertificationState memory o =
+                IAeoRegistry(others[i]).certificationAt(operator, certifying, at);
+            if (
+                o.status != Status.None
+                    && (s.status == Status.None || o.effectiveAt > s.effectiveAt)
+            ) {
+                s = o;
+            }
+        }
+    }
+
     function _reason(bytes32 operator, bytes32 certifying, bytes32 recognising, uint64 at)
         private
         view
         returns (Reason)
     {
-        CertificationState memory s = _stateAt(_certs[certifying][operator].history, at);
+        CertificationState memory s = _stateAcross(operator, certifying, at);
         if (s.status == Status.None) return Reason.NotCertified;
         if (s.status == Status.Revoked) return Reason.Revoked;
         if (s.status == Status.Suspended) return Reason.Suspended;
@@ -327,12 +394,21 @@ contract AeoRegistry is OracleQuorum, AeoMra {
     }
 
     /// @notice What the consortium lists this deployment as.
-    function registryKind() external pure returns (bytes32) {
+    function registryKind() public pure override returns (bytes32) {
         return "AeoRegistry";
     }
 
     function _requireActiveRegistry() internal view override(OracleQuorum, AeoMra) {
         OracleQuorum._requireActiveRegistry();
+    }
+
+    function _otherVersions()
+        internal
+        view
+        override(OracleQuorum, AeoMra)
+        returns (address[] memory)
+    {
+        return OracleQuorum._otherVersions();
     }
 
     function _isActiveMember(bytes32 member) internal view override returns (bool) {

@@ -83,7 +83,7 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
     // ---------------------------------------------------------------- consignments
 
     /// @notice What the consortium lists this deployment as.
-    function registryKind() external pure returns (bytes32) {
+    function registryKind() public pure override returns (bytes32) {
         return "EvidenceRegistry";
     }
 
@@ -111,6 +111,7 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
         if (member != expected) revert EvidenceRegistryWrongOpener(msg.sender, member, expected);
         Consignment storage record = _consignments[consignment];
         if (record.open) revert EvidenceRegistryAlreadyOpened(consignment);
+        if (record.openedAt == 0) _refuseOpenedElsewhere(consignment);
         if (parties.length > MAX_PARTIES) {
             revert EvidenceRegistryTooManyParties(parties.length, MAX_PARTIES);
         }
@@ -490,7 +491,21 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
 
     function _openRecord(bytes32 consignment) private view returns (Consignment storage record) {
         record = _consignments[consignment];
-        if (!record.open) revert EvidenceRegistryNotOpened(consignment);
+        if (!record.open) {
+            if (record.openedAt == 0) _refuseOpenedElsewhere(consignment);
+            revert EvidenceRegistryNotOpened(consignment);
+        }
+    }
+
+    /// @dev A consignment stays on the version where it was first opened: another listed
+    /// version that ever opened it holds its chain (one id, one chain).
+    function _refuseOpenedElsewhere(bytes32 consignment) private view {
+        address[] memory others = _otherVersions();
+        for (uint256 i = 0; i < others.length; ++i) {
+            if (IEvidenceRegistry(others[i]).consignmentOf(consignment).openedAt != 0) {
+                revert EvidenceRegistryOpenedOnOtherVersion(consignment, others[i]);
+            }
+        }
     }
 
     function _checkBatchSize(uint256 size) private pure {

@@ -48,6 +48,9 @@ abstract contract OracleQuorum is EIP712, IOracleQuorum {
         return _consortium;
     }
 
+    /// @notice What the consortium lists this deployment as.
+    function registryKind() public pure virtual returns (bytes32);
+
     /// @dev New issuance only while the consortium lists this deployment as its kind's active
     /// version: an unlisted copy is inert even for accredited keys.
     function _requireActiveRegistry() internal view virtual {
@@ -57,6 +60,25 @@ abstract contract OracleQuorum is EIP712, IOracleQuorum {
     /// @inheritdoc IOracleQuorum
     function oracleQuorum(bytes32 member) external view returns (uint256) {
         return _quorumOf(member);
+    }
+
+    /// @inheritdoc IOracleQuorum
+    function oracleQuorumSetHere(bytes32 member) external view returns (uint256) {
+        return _quorums[member];
+    }
+
+    /// @dev The other deployments of this kind the consortium lists, oldest first.
+    function _otherVersions() internal view virtual returns (address[] memory others) {
+        address[] memory versions = _consortium.registryVersions(registryKind());
+        uint256 count = 0;
+        for (uint256 i = 0; i < versions.length; ++i) {
+            if (versions[i] != address(this)) ++count;
+        }
+        others = new address[](count);
+        count = 0;
+        for (uint256 i = 0; i < versions.length; ++i) {
+            if (versions[i] != address(this)) others[count++] = versions[i];
+        }
     }
 
     /// @inheritdoc IOracleQuorum
@@ -126,8 +148,16 @@ abstract contract OracleQuorum is EIP712, IOracleQuorum {
         }
     }
 
+    /// @dev The quorum set here, else the one set on the newest other listed version that has
+    /// one (a new version keeps the quorum a member chose before the upgrade), else 1.
     function _quorumOf(bytes32 member) private view returns (uint256) {
         uint256 quorum = _quorums[member];
-        return quorum == 0 ? 1 : quorum;
+        if (quorum != 0) return quorum;
+        address[] memory others = _otherVersions();
+        for (uint256 i = others.length; i > 0; --i) {
+            quorum = IOracleQuorum(others[i - 1]).oracleQuorumSetHere(member);
+            if (quorum != 0) return quorum;
+        }
+        return 1;
     }
 }

@@ -36,6 +36,14 @@ import {IOracleQuorum} from "./IOracleQuorum.sol";
 ///   (the two concatenated without separator; `kind` is the ChangeKind number). Fields a
 ///   kind does not use (tier, validity and evidence for suspend/reinstate/revoke; reason for
 ///   certify) are ignored but still signed.
+/// - Versions: the consortium lists the deployments of this kind (an upgrade by vote adds
+///   one). Certifications, proposals and acceptances are new issuance: only the active version
+///   takes them. Every other change goes to the version that holds the record's latest change
+///   (AeoRegistryHeldOnOtherVersion / AeoRegistryMraHeldOnOtherVersion elsewhere), and a
+///   record's first change on a new version is strictly after its latest change on the
+///   others, so histories never interleave. `isRecognized` and `recognition` answer across
+///   every listed version; `certification*`, `mra*` and `mraPartners` answer for this
+///   deployment alone (a reader merges them: the latest change wins).
 interface IAeoRegistry is IOracleQuorum {
     /// @notice Status of a certification.
     enum Status {
@@ -232,6 +240,14 @@ interface IAeoRegistry is IOracleQuorum {
     error AeoRegistryPageTooLarge(uint256 limit, uint256 max);
     /// @notice The member has MAX_MRA_PARTNERS partners already.
     error AeoRegistryTooManyPartners(bytes32 member, uint256 max);
+    /// @notice The certification's latest change is on `registry`, another listed version:
+    /// suspend, reinstate and revoke it there (only a certification goes to the active version).
+    error AeoRegistryHeldOnOtherVersion(
+        bytes32 certifyingMember, bytes32 operator, address registry
+    );
+    /// @notice The MRA's latest change is on `registry`, another listed version: suspend,
+    /// resume and terminate it there (only acceptance goes to the active version).
+    error AeoRegistryMraHeldOnOtherVersion(bytes32 member, bytes32 partner, address registry);
 
     // ------------------------------------------------------------ certifications (customs keys)
 

@@ -187,6 +187,10 @@ interface IEvidenceRegistry is IOracleQuorum {
     error EvidenceRegistryNotOpened(bytes32 consignment);
     /// @notice `consignment` is already open; it can be opened again only once voided.
     error EvidenceRegistryAlreadyOpened(bytes32 consignment);
+    /// @notice `consignment` was opened on `registry`, another listed version, which keeps its
+    /// chain: appends, decisions and party changes go there, and the id is not opened anew
+    /// on a later version.
+    error EvidenceRegistryOpenedOnOtherVersion(bytes32 consignment, address registry);
     /// @notice Origin and destination must be two different, non-zero countries.
     error EvidenceRegistryInvalidRoute(bytes32 origin, bytes32 destination);
     /// @notice Neither the origin nor the destination is an active member: no customs to answer.

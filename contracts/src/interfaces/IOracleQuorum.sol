@@ -50,9 +50,16 @@ interface IOracleQuorum {
     /// @param quorum Between 1 and MAX_SIGNATURES.
     function setOracleQuorum(uint256 quorum) external;
 
-    /// @notice Signatures needed for `member`; 1 until the member sets it.
+    /// @notice Signatures needed for `member`: the quorum the member set on this deployment,
+    /// else the one it set on the newest other listed version of the same kind (an upgrade
+    /// keeps it), else 1.
     /// @param member Member id.
     function oracleQuorum(bytes32 member) external view returns (uint256);
+
+    /// @notice The quorum `member` set on this deployment itself (0: never set here), which
+    /// the other versions of the kind read.
+    /// @param member Member id.
+    function oracleQuorumSetHere(bytes32 member) external view returns (uint256);
 
     /// @notice Whether `member` already used `nonce` in this contract.
     /// @param member Member id.
