@@ -106,7 +106,8 @@ abstract contract AeoMra is IAeoRegistry {
         if (!_isActiveMember(partner)) revert AeoRegistryInvalidPartner(partner);
         MraRecord storage rec = _mras[pair];
         MraEntry memory last = _lastMra(rec);
-        (MraState memory elsewhere, address holder) = _latestMraElsewhere(member, partner);
+        (MraState memory elsewhere, address holder) =
+            _latestMraElsewhere(member, partner, type(uint64).max);
         bool crossing = holder != address(0) && (rec.history.length == 0 || elsewhere.at > last.at);
         if (crossing) last = _entry(elsewhere, member, partner);
         if (last.status == MraStatus.Suspended) {
@@ -234,29 +235,28 @@ abstract contract AeoMra is IAeoRegistry {
     {
         // seen from the recognising member: memberTiers are the tiers it recognises
         MraState memory e = _view(_mraAt(recognising, certifying, at), recognising, certifying);
-        address[] memory others = _otherVersions();
-        for (uint256 i = 0; i < others.length; ++i) {
-            MraState memory o = IAeoRegistry(others[i]).mraAt(recognising, certifying, at);
-            if (o.status != MraStatus.None && (e.status == MraStatus.None || o.at > e.at)) e = o;
-        }
+        (MraState memory o, address holder) = _latestMraElsewhere(recognising, certifying, at);
+        if (holder != address(0) && (e.status == MraStatus.None || o.at > e.at)) e = o;
         if (e.status == MraStatus.None) return Reason.NoMra;
         if (e.status != MraStatus.InForce) return Reason.MraNotInForce;
         if (e.memberTiers & (uint16(1) << tier) == 0) return Reason.TierNotInScope;
         return Reason.Recognized;
     }
 
-    /// @dev The latest change of the pair's MRA on the other listed versions, seen from
-    /// `member`, and the version that holds it (zero: none has any).
-    function _latestMraElsewhere(bytes32 member, bytes32 partner)
+    /// @dev Of the other listed versions' states of the pair's MRA at `at`, seen from `member`,
+    /// the latest, and the version that holds it (zero: none has any). At type(uint64).max:
+    /// the latest change.
+    function _latestMraElsewhere(bytes32 member, bytes32 partner, uint64 at)
         private
         view
         returns (MraState memory latest, address holder)
     {
         address[] memory others = _otherVersions();
         for (uint256 i = 0; i < others.length; ++i) {
-            Mra memory m = IAeoRegistry(others[i]).mra(member, partner);
-            if (m.changes != 0 && (holder == address(0) || m.state.at > latest.at)) {
-                latest = m.state;
+            if (others[i] == address(0)) continue; // this deployment
+            MraState memory s = IAeoRegistry(others[i]).mraAt(member, partner, at);
+            if (s.status != MraStatus.None && (holder == address(0) || s.at > latest.at)) {
+                latest = s;
                 holder = others[i];
             }
         }
@@ -267,7 +267,8 @@ abstract contract AeoMra is IAeoRegistry {
         private
         view
     {
-        (MraState memory elsewhere, address holder) = _latestMraElsewhere(member, partner);
+        (MraState memory elsewhere, address holder) =
+            _latestMraElsewhere(member, partner, type(uint64).max);
         if (holder != address(0) && (changes == 0 || elsewhere.at > lastAt)) {
             revert AeoRegistryMraHeldOnOtherVersion(member, partner, holder);
         }

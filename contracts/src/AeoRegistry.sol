@@ -211,7 +211,7 @@ contract AeoRegistry is OracleQuorum, AeoMra {
         CertificationState memory next;
         if (n != 0) next = rec.history[n - 1];
         (CertificationState memory elsewhere, address holder) =
-            _latestElsewhere(others, c.operator, member);
+            _latestElsewhere(others, c.operator, member, type(uint64).max);
         bool crossing = holder != address(0) && (n == 0 || elsewhere.effectiveAt > next.effectiveAt);
         if (crossing) {
             if (c.kind != ChangeKind.Certify) {
@@ -276,42 +276,40 @@ contract AeoRegistry is OracleQuorum, AeoMra {
         if (!ok) revert AeoRegistryInvalidTransition(member, operator, status, kind);
     }
 
-    /// @dev The latest change of a certification on the other listed versions, and the version
-    /// that holds it (zero: none has any).
-    function _latestElsewhere(address[] memory others, bytes32 operator, bytes32 member)
+    /// @dev Of the other listed versions' states of a certification at `at`, the one with the
+    /// latest effective time, and the version that holds it (zero: none has any). At
+    /// type(uint64).max: the latest change.
+    function _latestElsewhere(address[] memory others, bytes32 operator, bytes32 member, uint64 at)
         private
         view
         returns (CertificationState memory latest, address holder)
     {
         for (uint256 i = 0; i < others.length; ++i) {
-            Certification memory c = IAeoRegistry(others[i]).certification(operator, member);
+            if (others[i] == address(0)) continue; // this deployment
+            CertificationState memory s =
+                IAeoRegistry(others[i]).certificationAt(operator, member, at);
             if (
-                c.changes != 0 && (holder == address(0) || c.state.effectiveAt > latest.effectiveAt)
+                s.status != Status.None
+                    && (holder == address(0) || s.effectiveAt > latest.effectiveAt)
             ) {
-                latest = c.state;
+                latest = s;
                 holder = others[i];
             }
         }
     }
 
-    /// @dev The certification in effect at `at` across the listed versions: of each version's
-    /// state at `at`, the one with the latest effective time (histories never interleave).
+    /// @dev The certification in effect at `at` across the listed versions: the latest
+    /// effective of each version's state at `at` (histories never interleave).
     function _stateAcross(bytes32 operator, bytes32 certifying, uint64 at)
         private
         view
         returns (CertificationState memory s)
     {
         s = _stateAt(_certs[certifying][operator].history, at);
-        address[] memory others = _otherVersions();
-        for (uint256 i = 0; i < others.length; ++i) {
-            CertificationState memory o =
-                IAeoRegistry(others[i]).certificationAt(operator, certifying, at);
-            if (
-                o.status != Status.None
-                    && (s.status == Status.None || o.effectiveAt > s.effectiveAt)
-            ) {
-                s = o;
-            }
+        (CertificationState memory o, address holder) =
+            _latestElsewhere(_otherVersions(), operator, certifying, at);
+        if (holder != address(0) && (s.status == Status.None || o.effectiveAt > s.effectiveAt)) {
+            s = o;
         }
     }
 

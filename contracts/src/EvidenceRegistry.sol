@@ -502,6 +502,7 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
     function _refuseOpenedElsewhere(bytes32 consignment) private view {
         address[] memory others = _otherVersions();
         for (uint256 i = 0; i < others.length; ++i) {
+            if (others[i] == address(0)) continue; // this deployment
             if (IEvidenceRegistry(others[i]).consignmentOf(consignment).openedAt != 0) {
                 revert EvidenceRegistryOpenedOnOtherVersion(consignment, others[i]);
             }

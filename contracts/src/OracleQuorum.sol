@@ -67,17 +67,12 @@ abstract contract OracleQuorum is EIP712, IOracleQuorum {
         return _quorums[member];
     }
 
-    /// @dev The other deployments of this kind the consortium lists, oldest first.
+    /// @dev The other deployments of this kind the consortium lists, oldest first (this one's
+    /// place left zero: callers skip it).
     function _otherVersions() internal view virtual returns (address[] memory others) {
-        address[] memory versions = _consortium.registryVersions(registryKind());
-        uint256 count = 0;
-        for (uint256 i = 0; i < versions.length; ++i) {
-            if (versions[i] != address(this)) ++count;
-        }
-        others = new address[](count);
-        count = 0;
-        for (uint256 i = 0; i < versions.length; ++i) {
-            if (versions[i] != address(this)) others[count++] = versions[i];
+        others = _consortium.registryVersions(registryKind());
+        for (uint256 i = 0; i < others.length; ++i) {
+            if (others[i] == address(this)) others[i] = address(0);
         }
     }
 
@@ -155,6 +150,7 @@ abstract contract OracleQuorum is EIP712, IOracleQuorum {
         if (quorum != 0) return quorum;
         address[] memory others = _otherVersions();
         for (uint256 i = others.length; i > 0; --i) {
+            if (others[i - 1] == address(0)) continue;
             quorum = IOracleQuorum(others[i - 1]).oracleQuorumSetHere(member);
             if (quorum != 0) return quorum;
         }
