@@ -110,6 +110,15 @@ contract DocumentRegistry is IDocumentRegistry {
     }
 
     /// @inheritdoc IDocumentRegistry
+    function encryptionKeyInForce(address account)
+        external
+        view
+        returns (address registry, EncryptionKey memory key)
+    {
+        return _keyInForce(account);
+    }
+
+    /// @inheritdoc IDocumentRegistry
     function encryptionKeyHere(address account) external view returns (EncryptionKey memory) {
         return _keys[account];
     }

@@ -125,6 +125,16 @@ contract DocumentRegistry_upgrade_Test is DocumentRegistryBaseTest {
         _expectKeyOn(cnTrader, address(v2));
         vm.prank(cnTrader);
         registry.revokeEncryptionKey();
+        // where to revoke it, as either version tells
+        (address holder, IDocumentRegistry.EncryptionKey memory key) =
+            registry.encryptionKeyInForce(cnTrader);
+        assertEq(holder, address(v2), "held by v2");
+        assertEq(key.publicKey, KEY_B, "the rotated key");
+        (holder,) = v2.encryptionKeyInForce(cnTrader);
+        assertEq(holder, address(v2), "v2 agrees");
+        (holder, key) = v2.encryptionKeyInForce(stranger);
+        assertEq(holder, address(0), "a stranger's: nowhere");
+        assertEq(key.version, 0, "and empty");
     }
 
     function test_ARevokedKeyIsNotRevivedByAnOlderVersionsKey() public {

@@ -19,7 +19,7 @@ pragma solidity 0.8.30;
 /// when revoked since. A party that registered on an older version keeps its key after an
 /// upgrade, and revokes it on the version that holds it. `anchorOf`, `envelopeOf` and
 /// `encryptionKeyHere` answer for this version alone (what the versions read of each other);
-/// `encryptionKeyOf` answers for all.
+/// `encryptionKeyOf` and `encryptionKeyInForce` answer for all.
 interface IDocumentRegistry {
     /// @notice A party's registered encryption key.
     struct EncryptionKey {
@@ -104,6 +104,16 @@ interface IDocumentRegistry {
     /// reverts when it has none or its accreditation no longer stands.
     /// @param account The party.
     function encryptionKeyOf(address account) external view returns (EncryptionKey memory);
+
+    /// @notice The account's key in force over every version, as stored (public key zero:
+    /// revoked), with no accreditation check, and the version that holds it (zero address and
+    /// an empty record when it never registered): where to revoke it, and what a new
+    /// registration numbers itself after.
+    /// @param account The party.
+    function encryptionKeyInForce(address account)
+        external
+        view
+        returns (address registry, EncryptionKey memory key);
 
     /// @notice The key record `account` registered on this version alone, as stored (version
     /// zero: never registered here; public key zero: revoked), with no accreditation check.
