@@ -44,8 +44,6 @@ def test_a_tables_history_spans_the_upgrade(cli: CliRunner, tmp_path: Path) -> N
     revised.write_text(CN_EXPORTS.read_text().replace("1859970.00", "1859971.00", 1))
     second = commit(cli, revised)
     assert (second["revision"], second["already_committed"]) == (2, False)
-    receipt = chain.client().w3.eth.get_transaction_receipt(str(second["tx_hash"]))
-    assert receipt["to"] == v2
     # back to the first figures: a change from the latest (v2's), so revision 3
     assert commit(cli, CN_EXPORTS)["revision"] == 3
     again = commit(cli, CN_EXPORTS)
