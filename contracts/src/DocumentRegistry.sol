@@ -42,18 +42,26 @@ contract DocumentRegistry is IDocumentRegistry {
         _requireActiveRegistry();
         if (publicKey == bytes32(0)) revert DocumentRegistryZeroKey();
         bytes32 memberId = _memberOf(msg.sender, role, scope);
-        EncryptionKey storage key = _keys[msg.sender];
-        key.publicKey = publicKey;
-        key.version += 1;
-        key.registeredAt = uint64(block.timestamp);
-        key.role = role;
-        key.scope = scope;
-        key.memberId = memberId;
-        emit EncryptionKeyRegistered(msg.sender, memberId, key.version, publicKey, role, scope);
+        // numbered after the key in force, wherever it is: a version never goes backwards
+        (, EncryptionKey memory inForce) = _keyInForce(msg.sender);
+        uint32 version = inForce.version + 1;
+        _keys[msg.sender] = EncryptionKey({
+            publicKey: publicKey,
+            version: version,
+            registeredAt: uint64(block.timestamp),
+            role: role,
+            scope: scope,
+            memberId: memberId
+        });
+        emit EncryptionKeyRegistered(msg.sender, memberId, version, publicKey, role, scope);
     }
 
     /// @inheritdoc IDocumentRegistry
     function revokeEncryptionKey() external {
+        (address holder,) = _keyInForce(msg.sender);
+        if (holder != address(this) && holder != address(0)) {
+            revert DocumentRegistryKeyOnOtherVersion(msg.sender, holder);
+        }
         EncryptionKey storage key = _keys[msg.sender];
         if (key.publicKey == bytes32(0)) revert DocumentRegistryNoKey(msg.sender);
         key.publicKey = bytes32(0);
@@ -64,10 +72,14 @@ contract DocumentRegistry is IDocumentRegistry {
     function anchor(bytes32 digest) external {
         _requireActiveRegistry();
         if (digest == bytes32(0)) revert DocumentRegistryZeroDigest();
-        EncryptionKey storage party = _standingParty(msg.sender);
+        EncryptionKey memory party = _standingParty(msg.sender);
         Anchor storage existing = _anchors[digest];
         if (existing.anchoredBy != address(0)) {
             revert DocumentRegistryAlreadyAnchored(digest, existing.anchoredBy);
+        }
+        address elsewhere = _anchoredElsewhere(digest);
+        if (elsewhere != address(0)) {
+            revert DocumentRegistryAnchoredOnOtherVersion(digest, elsewhere);
         }
         _anchors[digest] = Anchor({
             anchoredBy: msg.sender, memberId: party.memberId, anchoredAt: uint64(block.timestamp)
@@ -78,7 +90,13 @@ contract DocumentRegistry is IDocumentRegistry {
     /// @inheritdoc IDocumentRegistry
     function publishEnvelope(bytes32 digest, bytes calldata envelopeCid) external {
         _standingParty(msg.sender);
-        if (_anchors[digest].anchoredBy == address(0)) revert DocumentRegistryNotAnchored(digest);
+        if (_anchors[digest].anchoredBy == address(0)) {
+            address elsewhere = _anchoredElsewhere(digest);
+            if (elsewhere != address(0)) {
+                revert DocumentRegistryAnchoredOnOtherVersion(digest, elsewhere);
+            }
+            revert DocumentRegistryNotAnchored(digest);
+        }
         if (envelopeCid.length == 0 || envelopeCid.length > MAX_CID_LENGTH) {
             revert DocumentRegistryInvalidCid(envelopeCid.length, MAX_CID_LENGTH);
         }
@@ -92,6 +110,20 @@ contract DocumentRegistry is IDocumentRegistry {
     }
 
     /// @inheritdoc IDocumentRegistry
+    function encryptionKeyInForce(address account)
+        external
+        view
+        returns (address registry, EncryptionKey memory key)
+    {
+        return _keyInForce(account);
+    }
+
+    /// @inheritdoc IDocumentRegistry
+    function encryptionKeyHere(address account) external view returns (EncryptionKey memory) {
+        return _keys[account];
+    }
+
+    /// @inheritdoc IDocumentRegistry
     function anchorOf(bytes32 digest) external view returns (Anchor memory) {
         return _anchors[digest];
     }
@@ -101,12 +133,53 @@ contract DocumentRegistry is IDocumentRegistry {
         return _envelopes[digest][publisher];
     }
 
-    /// @dev The account's key record, if it has a key and the accreditation it registered
+    /// @dev The account's key in force, if it has a key and the accreditation it registered
     /// under still stands.
-    function _standingParty(address account) private view returns (EncryptionKey storage key) {
-        key = _keys[account];
+    function _standingParty(address account) private view returns (EncryptionKey memory key) {
+        (, key) = _keyInForce(account);
         if (key.publicKey == bytes32(0)) revert DocumentRegistryNoKey(account);
         _memberOf(account, key.role, key.scope);
+    }
+
+    // ---------------------------------------------------------------- across versions
+    // A consortium lists several versions of this registry over the years (upgrades by vote).
+    // Each version reads the others through `anchorOf` and `encryptionKeyHere`, which answer
+    // for their own version alone.
+
+    /// @dev Every listed version of this registry's kind (this one included, when listed).
+    function _versions() private view returns (address[] memory) {
+        return _consortium.registryVersions("DocumentRegistry");
+    }
+
+    /// @dev The account's latest registration over this version and every listed one, and the
+    /// version that holds it (zero address and an empty record when it never registered): the
+    /// greatest key version wins, as each registration is numbered after the key in force.
+    /// A revoked key stays in force (public key zero): revoking is not undone by an older key.
+    function _keyInForce(address account)
+        private
+        view
+        returns (address holder, EncryptionKey memory key)
+    {
+        key = _keys[account];
+        if (key.version != 0) holder = address(this);
+        address[] memory versions = _versions();
+        for (uint256 i = 0; i < versions.length; ++i) {
+            if (versions[i] == address(this)) continue;
+            EncryptionKey memory other = IDocumentRegistry(versions[i]).encryptionKeyHere(account);
+            if (other.version > key.version) (holder, key) = (versions[i], other);
+        }
+    }
+
+    /// @dev The other listed version that anchored `digest`, or zero.
+    function _anchoredElsewhere(bytes32 digest) private view returns (address) {
+        address[] memory versions = _versions();
+        for (uint256 i = 0; i < versions.length; ++i) {
+            if (
+                versions[i] != address(this)
+                    && IDocumentRegistry(versions[i]).anchorOf(digest).anchoredBy != address(0)
+            ) return versions[i];
+        }
+        return address(0);
     }
 
     /// @dev The member under which `account` holds (role, scope) now; role zero is a member's

@@ -58,15 +58,13 @@ contract StatisticsRegistry is IStatisticsRegistry {
         if (root == bytes32(0)) revert StatisticsRegistryZeroRoot();
         if (rows == 0) revert StatisticsRegistryZeroRows();
 
-        Revision[] storage history = _revisions[_tableKey(member, flow, partner, period)];
-        uint256 count = history.length;
-        if (count != 0) {
-            Revision storage last = history[count - 1];
-            if (last.root == root && last.rows == rows && last.cidDigest == cidDigest) {
-                revert StatisticsRegistryUnchanged(member, flow, partner, period, count);
-            }
+        bytes32 table = _tableKey(member, flow, partner, period);
+        (uint256 count, Revision memory last) =
+            _historyAcrossVersions(table, member, flow, partner, period);
+        if (count != 0 && last.root == root && last.rows == rows && last.cidDigest == cidDigest) {
+            revert StatisticsRegistryUnchanged(member, flow, partner, period, count);
         }
-        history.push(Revision(root, cidDigest, msg.sender, uint64(block.timestamp), rows));
+        _revisions[table].push(Revision(root, cidDigest, msg.sender, uint64(block.timestamp), rows));
         revision_ = count + 1;
         emit StatisticsCommitted(
             member, partner, period, flow, revision_, root, rows, cidDigest, msg.sender
@@ -132,6 +130,46 @@ contract StatisticsRegistry is IStatisticsRegistry {
     /// @inheritdoc IStatisticsRegistry
     function periodOf(uint64 timestamp) external pure returns (uint256) {
         return _periodOf(timestamp);
+    }
+
+    // ---------------------------------------------------------------- across versions
+    // A consortium lists several versions of this registry over the years (upgrades by vote).
+    // A table's revisions are one history over all of them: each version reads the others'
+    // own-only `revisionCount` and `revision`.
+
+    /// @dev Every listed version of this registry's kind (this one included, when listed).
+    function _versions() private view returns (address[] memory) {
+        return _consortium.registryVersions("StatisticsRegistry");
+    }
+
+    /// @dev How many revisions the table has over this version and every listed one, and the
+    /// latest of them (greatest committedAt; the later-listed version on a tie, this version
+    /// first when unlisted). Zero and an empty record when nothing is committed.
+    function _historyAcrossVersions(
+        bytes32 table,
+        bytes32 member,
+        Flow flow,
+        bytes32 partner,
+        uint32 period
+    ) private view returns (uint256 count, Revision memory last) {
+        Revision[] storage own = _revisions[table];
+        count = own.length;
+        if (count != 0) last = own[count - 1];
+        address[] memory versions = _versions();
+        for (uint256 i = 0; i < versions.length; ++i) {
+            Revision memory candidate;
+            if (versions[i] == address(this)) {
+                if (own.length == 0) continue;
+                candidate = own[own.length - 1];
+            } else {
+                IStatisticsRegistry other = IStatisticsRegistry(versions[i]);
+                uint256 n = other.revisionCount(member, flow, partner, period);
+                if (n == 0) continue;
+                count += n;
+                candidate = other.revision(member, flow, partner, period, n);
+            }
+            if (candidate.committedAt >= last.committedAt) last = candidate;
+        }
     }
 
     // ---------------------------------------------------------------- internals

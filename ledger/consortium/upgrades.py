@@ -66,7 +66,11 @@ def check_kind(kind: str) -> str:
 # Kinds whose versions read one another (docs/architecture.md, "Upgrades"): only these are
 # proposed by `sanzhi upgrade propose`. Upgrading another kind now would split its records
 # between versions that do not see each other (an AEO status or an MRA answered from one).
-UPGRADABLE_KINDS: tuple[str, ...] = (CERTIFICATE_REGISTRY,)
+UPGRADABLE_KINDS: tuple[str, ...] = (
+    CERTIFICATE_REGISTRY,
+    "DocumentRegistry",
+    "StatisticsRegistry",
+)
 
 
 def propose_upgrade(admin: LedgerClient, kind: str, address: str | None = None) -> UpgradeProposal:

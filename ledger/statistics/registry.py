@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 from eth_utils.address import to_checksum_address
 from pydantic import BaseModel
 
 from ledger.chain.client import LedgerClient, SentTransaction
+from ledger.chain.reads import view_request
+from ledger.consortium.versions import active_version, listed_versions
 from ledger.errors import TransactionFailed
 from ledger.ids import member_id_bytes
 from ledger.statistics.errors import readable_errors
@@ -50,18 +53,24 @@ def _table_args(key: TableKey) -> list[Any]:
 
 
 class StatisticsRegistryBinding:
-    """Reads and writes of the deployed StatisticsRegistry."""
+    """StatisticsRegistry over every version the consortium lists: a commit goes to the active
+    version; a table's revisions are read from every listed version as one history, numbered as
+    the contract numbers them (its views answer for their own version alone)."""
 
     def __init__(self, client: LedgerClient) -> None:
         self.client = client
-        self.address = client.address_of(CONTRACT)
         self.codec = client.artifacts.codec(CONTRACT)
+
+    @cached_property
+    def address(self) -> str:
+        """The active version, which takes commits."""
+        return active_version(self.client, CONTRACT)
 
     # -------------------------------------------------------------- writes
 
     def commit(self, *, key: TableKey, root: bytes, rows: int, cid_digest: bytes | None) -> tuple[int, SentTransaction]:
         """Commit a revision of `key`'s table as the client's key (an oracle of key.reporter);
-        returns the revision's number and the transaction."""
+        returns the revision's number (over every version) and the transaction."""
         data = self.codec.function("commit").call_data(
             key.flow.code, member_id_bytes(key.partner), period_code(key.period), root, rows, cid_digest or ZERO32
         )
@@ -79,39 +88,65 @@ class StatisticsRegistryBinding:
     # -------------------------------------------------------------- reads
 
     def revision_count(self, key: TableKey) -> int:
-        return int(self._view("revisionCount", *_table_args(key)))
+        """How many revisions the table has over every listed version."""
+        return sum(self._counts(listed_versions(self.client, CONTRACT), key))
 
     def latest(self, key: TableKey) -> CommittedRevision | None:
         """The latest revision of `key`'s table, None when nothing is committed."""
-        count = self.revision_count(key)
-        return self.revision(key, count) if count else None
+        history = self.revisions(key)
+        return history[-1] if history else None
 
     def revision(self, key: TableKey, number: int) -> CommittedRevision:
-        """Revision `number` (from 1) of `key`'s table."""
-        return CommittedRevision.from_chain(number, self._view("revision", *_table_args(key), number))
+        """Revision `number` (from 1, over every version) of `key`'s table."""
+        history = self.revisions(key)
+        if not 1 <= number <= len(history):
+            raise TransactionFailed(f"{key.describe()} has no revision {number} (it has {len(history)})")
+        return history[number - 1]
 
     def revisions(self, key: TableKey) -> list[CommittedRevision]:
-        """Every revision of `key`'s table, oldest first (read in pages)."""
-        count = self.revision_count(key)
-        page = int(self._view("MAX_HISTORY_PAGE"))
-        found: list[CommittedRevision] = []
-        for offset in range(0, count, page):
-            raw = self._view("revisions", *_table_args(key), offset, page)
-            found += [CommittedRevision.from_chain(offset + i + 1, r) for i, r in enumerate(raw)]
-        return found
+        """Every revision of `key`'s table over every listed version, oldest first, numbered as
+        the contract numbers them: in order of commit time, the later-listed version first on a
+        tie (the order the contract takes for the latest revision). Two JSON-RPC batches: the
+        counts, then every version's pages."""
+        versions = listed_versions(self.client, CONTRACT)
+        counts = self._counts(versions, key)
+        page = int(self._view(versions[-1], "MAX_HISTORY_PAGE"))
+        fn = self.codec.function("revisions")
+        pages = [(v, offset) for v, n in zip(versions, counts, strict=True) for offset in range(0, n, page)]
+        calls = [view_request(v, fn.call_data(*_table_args(key), offset, page)) for v, offset in pages]
+        found: list[tuple[int, int, int, tuple[Any, ...]]] = []
+        for (version, offset), reply in zip(pages, self.client.raw_batch(calls) if calls else [], strict=True):
+            position = versions.index(version)
+            for i, raw in enumerate(fn.decode(_result(self.client, reply, "revisions"))):
+                found.append((int(raw[3]), position, offset + i, tuple(raw)))
+        found.sort(key=lambda entry: entry[:3])
+        return [CommittedRevision.from_chain(number, entry[3]) for number, entry in enumerate(found, start=1)]
 
     def period_of(self, timestamp: int) -> int:
         """The contract's month (YYYYMM) of a unix time."""
-        return int(self._view("periodOf", timestamp))
+        return int(self._view(self.address, "periodOf", timestamp))
 
-    def _view(self, name: str, *args: Any) -> Any:
+    def _counts(self, versions: list[str], key: TableKey) -> list[int]:
+        """Each version's own revision count of the table, in one JSON-RPC batch."""
+        fn = self.codec.function("revisionCount")
+        data = fn.call_data(*_table_args(key))
+        replies = self.client.raw_batch([view_request(v, data) for v in versions])
+        return [int(fn.decode(_result(self.client, reply, "revisionCount"))) for reply in replies]
+
+    def _view(self, address: str, name: str, *args: Any) -> Any:
         fn = self.codec.function(name)
-        [reply] = self.client.raw_batch([("eth_call", [{"to": self.address, "data": fn.call_data(*args)}, "latest"])])
-        if "error" in reply:
-            data = reply["error"].get("data") if isinstance(reply["error"], dict) else None
-            decoded = self.client.artifacts.decode_revert(bytes.fromhex(data[2:])) if isinstance(data, str) else None
-            raise decoded or TransactionFailed(f"{CONTRACT}.{name} failed: {reply['error']}")
-        return fn.decode(bytes.fromhex(str(reply["result"])[2:]))
+        [reply] = self.client.raw_batch([view_request(address, fn.call_data(*args))])
+        return fn.decode(_result(self.client, reply, name))
+
+
+def _result(client: LedgerClient, reply: dict[str, Any], name: str) -> bytes:
+    """A view call's return data; its revert, decoded, or TransactionFailed."""
+    if "error" in reply or "result" not in reply:
+        error = reply.get("error")
+        data = error.get("data") if isinstance(error, dict) else None
+        decoded = client.artifacts.decode_revert(bytes.fromhex(data[2:])) if isinstance(data, str) else None
+        raise decoded or TransactionFailed(f"{CONTRACT}.{name} failed: {error}")
+    return bytes.fromhex(str(reply["result"])[2:])
 
 
 def _hex(value: Any) -> str:

@@ -52,6 +52,7 @@ class VerifyResult(BaseModel):
     anchored_by: str | None = None
     member_id: str | None = None
     anchored_at: datetime | None = None
+    registry: str | None = None
     reason: str
 
     @property
@@ -81,7 +82,8 @@ def put_document(
     anchored = None
     if anchor:
         anchored = registry.anchor(cid.digest).tx_hash
-        registry.publish_envelope(cid.digest, envelope_cid.raw)
+        # anchored on the active version just now: its envelope goes there
+        registry.publish_envelope(cid.digest, envelope_cid.raw, registry=registry.contract.address)
     return PutResult(
         cid=cid.text,
         envelope=envelope_cid.text,
@@ -115,8 +117,9 @@ def share_document(
     envelope_cid = _store_envelope(blobs, cid, envelope)
     blobs.push([envelope_cid])
     published = None
-    if registry.anchor_of(cid.digest) is not None:
-        published = registry.publish_envelope(cid.digest, envelope_cid.raw).tx_hash
+    anchor = registry.anchor_of(cid.digest)
+    if anchor is not None:
+        published = registry.publish_envelope(cid.digest, envelope_cid.raw, registry=anchor.registry).tx_hash
     return ShareResult(
         cid=cid.text, envelope=envelope_cid.text, recipient=party.account, already=False, published_tx=published
     )
@@ -141,6 +144,7 @@ def verify_document(*, cid: ContentId, blobs: BlobStore, registry: DocumentRegis
         anchored_by=anchor.anchored_by,
         member_id=anchor.member_id,
         anchored_at=anchor.anchored_at,
+        registry=anchor.registry,
         reason=f"the content matches its name; anchored by {anchor.anchored_by} ({anchor.member_id})",
     )
 
@@ -191,8 +195,7 @@ def _store_envelope(blobs: BlobStore, cid: ContentId, envelope: Envelope) -> Con
 
 def _candidate_envelopes(cid: ContentId, blobs: BlobStore, registry: DocumentRegistryBinding) -> list[ContentId]:
     found = list(reversed(blobs.layout.envelopes_of(cid)))
-    for publisher in registry.envelope_publishers(cid.digest):
-        raw = registry.envelope_of(cid.digest, publisher)
+    for raw in registry.published_envelopes(cid.digest):
         try:
             found.append(ContentId(raw))
         except InvalidInput:

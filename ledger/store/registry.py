@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cached_property
 
 from eth_account.signers.local import LocalAccount
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from web3 import Web3
+from web3.contract import Contract
 
 from ledger.chain.client import LedgerClient, SentTransaction
-from ledger.errors import ContractRevert
+from ledger.chain.reads import view_request
+from ledger.consortium.versions import active_version, listed_versions
+from ledger.errors import ContractRevert, TransactionFailed
 from ledger.ids import CERTIFICATE_TYPES, ROLES, certificate_type_bytes, member_id_text, name_of_id
 from ledger.store.errors import NoEncryptionKey
 from ledger.store.keys import document_public_key
@@ -35,12 +39,26 @@ class DocumentAnchor(BaseModel):
     anchored_by: str
     member_id: str
     anchored_at: datetime | None
+    registry: str = Field(description="The DocumentRegistry version that anchored it (its envelopes are there)")
 
 
 class DocumentRegistryBinding:
+    """DocumentRegistry over every version the consortium lists: new issuance (an anchor, a key
+    registration) goes to the active version; a key is revoked on the version holding the key
+    in force, an envelope published on the version that anchored the document; reads cover every
+    listed version (the contract's `encryptionKeyOf` does so itself)."""
+
     def __init__(self, client: LedgerClient) -> None:
         self.client = client
-        self.contract = client.contract(CONTRACT)
+        self.codec = client.artifacts.codec(CONTRACT)
+
+    @cached_property
+    def contract(self) -> Contract:
+        """The active version: where new issuance goes and what answers for all versions."""
+        return self._at(active_version(self.client, CONTRACT))
+
+    def _at(self, address: str) -> Contract:
+        return self.client.contract(CONTRACT, address)
 
     # -------------------------------------------------------------- reads
 
@@ -60,22 +78,51 @@ class DocumentRegistryBinding:
             member_id=member_id_text(raw[5]),
         )
 
+    def key_in_force(self, account: str) -> tuple[str | None, int]:
+        """The version holding the account's key in force (None: it never registered) and that
+        key's version number, revoked or not (a new registration is numbered after it)."""
+        holder, raw = self.client.call(self.contract.functions.encryptionKeyInForce(Web3.to_checksum_address(account)))
+        return (None if int(holder, 16) == 0 else Web3.to_checksum_address(holder)), int(raw[1])
+
     def anchor_of(self, digest: bytes) -> DocumentAnchor | None:
-        raw = self.client.call(self.contract.functions.anchorOf(digest))
-        if int(raw[0], 16) == 0:
-            return None
-        return DocumentAnchor(anchored_by=raw[0], member_id=member_id_text(raw[1]), anchored_at=from_unix(int(raw[2])))
+        """The document's anchor, on whichever listed version holds it (one JSON-RPC batch)."""
+        versions = listed_versions(self.client, CONTRACT)
+        fn = self.codec.function("anchorOf")
+        replies = self.client.raw_batch([view_request(v, fn.call_data(digest)) for v in versions])
+        for version, reply in zip(versions, replies, strict=True):
+            if "result" not in reply:
+                raise TransactionFailed(f"{CONTRACT}.anchorOf failed at {version}: {reply.get('error')}")
+            anchored_by, member_id, anchored_at = fn.decode(bytes.fromhex(str(reply["result"])[2:]))
+            if int(anchored_by, 16):
+                return DocumentAnchor(
+                    anchored_by=Web3.to_checksum_address(anchored_by),
+                    member_id=member_id_text(member_id),
+                    anchored_at=from_unix(int(anchored_at)),
+                    registry=version,
+                )
+        return None
 
-    def envelope_of(self, digest: bytes, publisher: str) -> bytes:
-        return bytes(self.client.call(self.contract.functions.envelopeOf(digest, Web3.to_checksum_address(publisher))))
-
-    def envelope_publishers(self, digest: bytes) -> list[str]:
-        """Who published an envelope for the document, from the registry's events (filtered by digest)."""
-        event = self.contract.events.EnvelopePublished
+    def published_envelopes(self, digest: bytes) -> list[bytes]:
+        """The envelope pointers parties published for the document, on the version that anchored
+        it (found from its EnvelopePublished events, then read in one JSON-RPC batch)."""
+        anchor = self.anchor_of(digest)
+        if anchor is None:
+            return []
+        event = self._at(anchor.registry).events.EnvelopePublished
         deployment = self.client.deployment
         start = deployment.contracts[CONTRACT].block if deployment and CONTRACT in deployment.contracts else 0
         logs = self.client.rpc(lambda: event.get_logs(from_block=start, argument_filters={"digest": digest}))
-        return list(dict.fromkeys(str(log["args"]["publisher"]) for log in logs))
+        publishers = list(dict.fromkeys(str(log["args"]["publisher"]) for log in logs))
+        if not publishers:
+            return []
+        fn = self.codec.function("envelopeOf")
+        calls = [view_request(anchor.registry, fn.call_data(digest, p)) for p in publishers]
+        found = []
+        for publisher, reply in zip(publishers, self.client.raw_batch(calls), strict=True):
+            if "result" not in reply:
+                raise TransactionFailed(f"{CONTRACT}.envelopeOf({publisher}) failed: {reply.get('error')}")
+            found.append(bytes(fn.decode(bytes.fromhex(str(reply["result"])[2:]))))
+        return found
 
     # -------------------------------------------------------------- writes
 
@@ -83,15 +130,24 @@ class DocumentRegistryBinding:
         return self.client.transact(self.contract.functions.registerEncryptionKey(public_key, role, scope))
 
     def revoke_key(self) -> SentTransaction:
-        return self.client.transact(self.contract.functions.revokeEncryptionKey())
+        """Revoke the client's key on the version that holds it (the active one refuses, with
+        DocumentRegistryNoKey, when there is none)."""
+        holder, _ = self.key_in_force(self.client.address)
+        return self.client.transact(self._at(holder or self.contract.address).functions.revokeEncryptionKey())
 
     def anchor(self, digest: bytes) -> SentTransaction:
         return self.client.transact(self.contract.functions.anchor(digest))
 
-    def publish_envelope(self, digest: bytes, envelope_cid: bytes) -> SentTransaction:
-        return self.client.transact(self.contract.functions.publishEnvelope(digest, envelope_cid))
+    def publish_envelope(self, digest: bytes, envelope_cid: bytes, *, registry: str | None = None) -> SentTransaction:
+        """Publish on `registry`, else on the version that anchored the document (the active one
+        refuses, with DocumentRegistryNotAnchored, when none did)."""
+        if registry is None:
+            anchor = self.anchor_of(digest)
+            registry = anchor.registry if anchor else self.contract.address
+        return self.client.transact(self._at(registry).functions.publishEnvelope(digest, envelope_cid))
 
     def current_version(self, account: str) -> int:
+        """The version of the account's standing key, 0 when it has none."""
         try:
             return self.key_of(account).version
         except NoEncryptionKey:
@@ -117,7 +173,8 @@ def standing_accreditation(client: LedgerClient, account: str) -> tuple[bytes, b
 def register_own_key(client: LedgerClient, account: LocalAccount) -> tuple[PartyKey, SentTransaction]:
     """Register (or rotate to the next version of) the client's own document key."""
     registry = DocumentRegistryBinding(client)
-    version = registry.current_version(account.address) + 1
+    # the contract numbers a registration after the key in force, even a revoked one
+    version = registry.key_in_force(account.address)[1] + 1
     role, scope = standing_accreditation(client, account.address)
     sent = registry.register_key(document_public_key(account, version), role=role, scope=scope)
     return registry.key_of(account.address), sent

@@ -10,6 +10,16 @@ pragma solidity 0.8.30;
 /// @dev A party registers under one accreditation: a role and scope it holds (role zero: the
 /// member's admin account). Every read and write re-checks that accreditation, so a withdrawn
 /// party's key is no longer handed out and it can no longer anchor or publish.
+///
+/// Across versions (upgrades by vote; every version the consortium lists for the kind
+/// "DocumentRegistry"): a document is anchored once over all versions, and its envelopes are
+/// published on the version that anchored it. A party's key in force is its latest
+/// registration over all versions: the one with the greatest key version (a registration
+/// numbers itself after the key in force, so numbers never go backwards for an account), even
+/// when revoked since. A party that registered on an older version keeps its key after an
+/// upgrade, and revokes it on the version that holds it. `anchorOf`, `envelopeOf` and
+/// `encryptionKeyHere` answer for this version alone (what the versions read of each other);
+/// `encryptionKeyOf` and `encryptionKeyInForce` answer for all.
 interface IDocumentRegistry {
     /// @notice A party's registered encryption key.
     struct EncryptionKey {
@@ -60,36 +70,63 @@ interface IDocumentRegistry {
     error DocumentRegistryNotAnchored(bytes32 digest);
     /// @notice The envelope CID is empty or longer than the limit.
     error DocumentRegistryInvalidCid(uint256 length, uint256 maxLength);
+    /// @notice The document is anchored on `registry`, another version of this registry: it is
+    /// not anchored twice, and its envelopes are published there.
+    error DocumentRegistryAnchoredOnOtherVersion(bytes32 digest, address registry);
+    /// @notice The account's key in force is held by `registry`, another version of this
+    /// registry: revoke it there.
+    error DocumentRegistryKeyOnOtherVersion(address account, address registry);
 
     /// @notice Register the caller's X25519 public key under an accreditation it holds; a
-    /// second call rotates to a new version.
+    /// second call rotates to a new version (numbered after the key in force on any version).
+    /// New issuance: only on the active version.
     /// @param publicKey X25519 public key (32 bytes).
     /// @param role Role of the accreditation (zero: the caller is a member's admin).
     /// @param scope Scope of the accreditation (certificate type for issuers, else zero).
     function registerEncryptionKey(bytes32 publicKey, bytes32 role, bytes32 scope) external;
 
-    /// @notice Withdraw the caller's encryption key: senders can no longer encrypt to it.
+    /// @notice Withdraw the caller's encryption key: senders can no longer encrypt to it. On the
+    /// version that holds the key in force (DocumentRegistryKeyOnOtherVersion elsewhere).
     function revokeEncryptionKey() external;
 
-    /// @notice Anchor a document (the sha2-256 digest of its CIDv1) as the caller, once.
+    /// @notice Anchor a document (the sha2-256 digest of its CIDv1) as the caller, once over
+    /// every version. New issuance: only on the active version.
     /// @param digest The digest.
     function anchor(bytes32 digest) external;
 
-    /// @notice Publish the envelope the caller keeps for an anchored document.
+    /// @notice Publish the envelope the caller keeps for an anchored document, on the version
+    /// that anchored it (DocumentRegistryAnchoredOnOtherVersion elsewhere).
     /// @param digest The document's digest.
     /// @param envelopeCid The envelope's binary CIDv1.
     function publishEnvelope(bytes32 digest, bytes calldata envelopeCid) external;
 
-    /// @notice The standing encryption key of a party; reverts when it has none or its
-    /// accreditation no longer stands.
+    /// @notice The standing encryption key of a party, over every version (its key in force);
+    /// reverts when it has none or its accreditation no longer stands.
     /// @param account The party.
     function encryptionKeyOf(address account) external view returns (EncryptionKey memory);
 
-    /// @notice The anchor of a document (all zero when not anchored).
+    /// @notice The account's key in force over every version, as stored (public key zero:
+    /// revoked), with no accreditation check, and the version that holds it (zero address and
+    /// an empty record when it never registered): where to revoke it, and what a new
+    /// registration numbers itself after.
+    /// @param account The party.
+    function encryptionKeyInForce(address account)
+        external
+        view
+        returns (address registry, EncryptionKey memory key);
+
+    /// @notice The key record `account` registered on this version alone, as stored (version
+    /// zero: never registered here; public key zero: revoked), with no accreditation check.
+    /// @param account The party.
+    function encryptionKeyHere(address account) external view returns (EncryptionKey memory);
+
+    /// @notice The anchor of a document on this version alone (all zero when not anchored
+    /// here; another version may hold it).
     /// @param digest The digest.
     function anchorOf(bytes32 digest) external view returns (Anchor memory);
 
-    /// @notice The envelope a party published for a document (empty when none).
+    /// @notice The envelope a party published for a document on this version alone (empty
+    /// when none; envelopes are on the version that anchored the document).
     /// @param digest The document's digest.
     /// @param publisher The party.
     function envelopeOf(bytes32 digest, address publisher) external view returns (bytes memory);

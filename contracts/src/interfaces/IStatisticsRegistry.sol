@@ -20,6 +20,14 @@ pragma solidity 0.8.30;
 ///   committer; earlier revisions are kept. A commit identical to the latest revision (same
 ///   root, rows and cidDigest) is refused, so a resent transaction adds nothing. History is
 ///   read in pages of at most MAX_HISTORY_PAGE revisions.
+/// - Across versions (upgrades by vote; every version the consortium lists for the kind
+///   "StatisticsRegistry"): a table's revisions are one history over all versions. A commit
+///   is numbered after the revisions of every listed version (their count plus one; that is
+///   the number `commit` returns and StatisticsCommitted carries), and the unchanged check
+///   compares with the table's latest revision over all versions (the greatest committedAt;
+///   the later-listed version on a tie). `revisionCount`, `latest`, `revision` and `revisions`
+///   answer for this version alone, numbered within it (what the versions read of each
+///   other); a reader merges the versions' revisions by committedAt for the one history.
 /// - Who: an account accredited ORACLE_ROLE (keccak256("ORACLE_ROLE"), scope zero) by an
 ///   active member, in that member's current term. A member's admin account (its governance
 ///   key) is refused even if it also holds that accreditation. The partner must be another
@@ -51,7 +59,7 @@ interface IStatisticsRegistry {
     /// @param partner The partner member.
     /// @param period The month, YYYYMM.
     /// @param flow Export or Import.
-    /// @param revision The revision's number, from 1.
+    /// @param revision The revision's number, from 1, over every version.
     /// @param root Merkle root of the rows.
     /// @param rows Number of rows.
     /// @param cidDigest sha2-256 digest of the shared rows file's CID, or zero.
@@ -84,7 +92,8 @@ interface IStatisticsRegistry {
     error StatisticsRegistryZeroRoot();
     /// @notice A table has at least one row.
     error StatisticsRegistryZeroRows();
-    /// @notice The commit repeats the latest revision `revision` (same root, rows and cidDigest).
+    /// @notice The commit repeats the latest revision `revision` (same root, rows and cidDigest;
+    /// latest and numbered over every version).
     error StatisticsRegistryUnchanged(
         bytes32 member, Flow flow, bytes32 partner, uint32 period, uint256 revision
     );
@@ -103,7 +112,7 @@ interface IStatisticsRegistry {
     /// @param root Merkle root of the rows; not zero.
     /// @param rows Number of rows; not zero.
     /// @param cidDigest sha2-256 digest of the shared rows file's CID, or zero when not shared.
-    /// @return revision The new revision's number, from 1.
+    /// @return revision The new revision's number, from 1, over every version.
     function commit(
         Flow flow,
         bytes32 partner,
@@ -113,7 +122,7 @@ interface IStatisticsRegistry {
         bytes32 cidDigest
     ) external returns (uint256 revision);
 
-    /// @notice Number of revisions of a table (0: nothing committed).
+    /// @notice Number of revisions of a table on this version alone (0: nothing committed here).
     /// @param member The reporting member.
     /// @param flow Export or Import.
     /// @param partner The partner member.
@@ -123,8 +132,9 @@ interface IStatisticsRegistry {
         view
         returns (uint256);
 
-    /// @notice The latest revision of a table and its number; reverts with
-    /// StatisticsRegistryNoRevision (revision 0) when nothing is committed.
+    /// @notice The latest revision of a table on this version alone and its number within this
+    /// version; reverts with StatisticsRegistryNoRevision (revision 0) when nothing is
+    /// committed here.
     /// @param member The reporting member.
     /// @param flow Export or Import.
     /// @param partner The partner member.
@@ -134,7 +144,7 @@ interface IStatisticsRegistry {
         view
         returns (uint256 number, Revision memory record);
 
-    /// @notice Revision `number` (from 1) of a table.
+    /// @notice Revision `number` (from 1, within this version alone) of a table.
     /// @param member The reporting member.
     /// @param flow Export or Import.
     /// @param partner The partner member.
@@ -145,8 +155,9 @@ interface IStatisticsRegistry {
         view
         returns (Revision memory);
 
-    /// @notice Up to `limit` (at most MAX_HISTORY_PAGE) revisions from index `offset`: element
-    /// i is revision number `offset + i + 1`. An offset past the end gives an empty page.
+    /// @notice Up to `limit` (at most MAX_HISTORY_PAGE) revisions of this version alone from
+    /// index `offset`: element i is this version's revision `offset + i + 1`. An offset past
+    /// the end gives an empty page.
     /// @param member The reporting member.
     /// @param flow Export or Import.
     /// @param partner The partner member.
