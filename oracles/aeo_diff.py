@@ -18,6 +18,7 @@ from ledger.aeo.codes import ChangeKind, Status
 from ledger.aeo.registry import CONTRACT
 from ledger.chain.client import LedgerClient
 from ledger.chain.reads import raw_results
+from ledger.consortium.versions import listed_versions
 from ledger.ids import member_id_bytes
 from ledger.timestamps import iso
 from oracles.aeo_records import AeoRecord, RowProblem
@@ -34,6 +35,7 @@ class ChainCertification:
     evidence_hash: bytes
     changes: int
     effective_at: int = 0  # of the last recorded change
+    holder: str | None = None  # the AeoRegistry version holding the last change
 
 
 @dataclass(frozen=True)
@@ -42,24 +44,40 @@ class PlannedChange:
     operator_id: str
     seq: int
     change: AeoChange
+    registry: str  # the AeoRegistry version the change goes to
 
 
 def read_certifications(client: LedgerClient, member: str, operators: Sequence[bytes]) -> list[ChainCertification]:
-    """The current certifications of `operators` by `member`, in JSON-RPC batches."""
+    """The current certifications of `operators` by `member` across the listed AeoRegistry
+    versions (the one holding each last change answers; the change count is the total), in
+    JSON-RPC batches."""
     certification = client.artifacts.codec(CONTRACT).function("certification")
     member_bytes = member_id_bytes(member)
     calls = [certification.call_data(op, member_bytes) for op in operators]
+    per_version = [
+        (address, [certification.decode(raw) for raw in raw_results(client, address, calls)])
+        for address in listed_versions(client, CONTRACT)
+    ]
     found = []
-    for raw in raw_results(client, client.address_of(CONTRACT), calls):
-        (_, status, tier, _, valid_from, valid_until, effective_at), evidence, changes = certification.decode(raw)
-        found.append(ChainCertification(Status(status), tier, valid_from, valid_until, evidence, changes, effective_at))
+    for i in range(len(operators)):
+        records = [(address, decoded[i]) for address, decoded in per_version]
+        held = [(address, raw) for address, raw in records if raw[2] > 0]
+        holder, latest = max(held, key=lambda item: item[1][0][6]) if held else (None, records[-1][1])
+        (_, status, tier, _, valid_from, valid_until, effective_at), evidence, _ = latest
+        changes = sum(int(raw[2]) for _, raw in records)
+        found.append(
+            ChainCertification(Status(status), tier, valid_from, valid_until, evidence, changes, effective_at, holder)
+        )
     return found
 
 
 def derive_changes(
-    member: str, records: Sequence[AeoRecord], chain: Sequence[ChainCertification]
+    member: str, records: Sequence[AeoRecord], chain: Sequence[ChainCertification], *, active: str
 ) -> tuple[list[PlannedChange], list[RowProblem]]:
-    """The changes per record (certify first, then a status change), and unusable records."""
+    """The changes per record (certify first, then a status change), and unusable records.
+
+    A certification goes to the `active` AeoRegistry version, and so do the changes after it;
+    a status change alone goes to the version that holds the certification's last change."""
     planned: list[PlannedChange] = []
     problems: list[RowProblem] = []
     for record, current in zip(records, chain, strict=True):
@@ -74,9 +92,12 @@ def derive_changes(
             )
         if problem:
             problems.append(RowProblem(record.ref, record.operator_id, problem, {}))
+        registry = current.holder or active
         for seq, change in enumerate(changes):
             key = change_key(member, current.changes + seq, change)
-            planned.append(PlannedChange(key, record.operator_id, seq, change))
+            if change.kind is ChangeKind.CERTIFY:
+                registry = active
+            planned.append(PlannedChange(key, record.operator_id, seq, change, registry))
     return planned, problems
 
 

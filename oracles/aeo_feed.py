@@ -22,6 +22,7 @@ from ledger.aeo.registry import CONTRACT
 from ledger.chain.client import LedgerClient
 from ledger.chain.eip712 import sign_digest
 from ledger.chain.reads import latest_timestamp
+from ledger.consortium.versions import active_version
 from ledger.errors import InvalidInput, KeyUnavailable, NodeNotRunning, SourceUnavailable
 from ledger.ids import ORACLE_ROLE, member_id_bytes, member_id_text
 from ledger.settings import LedgerSettings
@@ -29,7 +30,7 @@ from oracles.aeo_diff import derive_changes, read_certifications
 from oracles.aeo_records import RowProblem, normalise
 from oracles.outbox import Outbox
 from oracles.sources import load_rows
-from oracles.submitter import Submitter
+from oracles.submitter import Submitter, batch_registry
 
 
 def outbox_path(settings: LedgerSettings) -> Path:
@@ -91,10 +92,11 @@ class AeoFeed:
         self._sleep = sleep
         if self.options.deadline_seconds < 60:
             raise InvalidInput("a batch's deadline must leave at least 60 s to sign and submit it")
-        self.contract = client.contract(CONTRACT)
+        # certifications go to the active AeoRegistry version, other changes to the version
+        # holding the certification (aeo_diff); each batch is signed in its version's domain
+        self.contract = client.contract(CONTRACT, active_version(client, CONTRACT))
         self.started = time.time()
         self.member = self._oracle_member()
-        self.domain = SigningDomain(client.chain_id, self.contract.address)
 
     def _oracle_member(self) -> str:
         consortium = self.client.contract("Consortium")
@@ -142,7 +144,7 @@ class AeoFeed:
         records, problems = normalise(self.member, rows.rows)
         problems += [RowProblem(ref, None, reason, {}) for ref, reason in rows.problems]
         current = read_certifications(self.client, self.member, [r.operator for r in records])
-        planned, unknown = derive_changes(self.member, records, current)
+        planned, unknown = derive_changes(self.member, records, current, active=self.contract.address)
         dead = self.outbox.add_dead_letters(self.member, source, problems + unknown)
         new = self.outbox.add_changes(self.member, planned)
         superseded = self.outbox.supersede_unbatched(self.member, {p.key for p in planned})
@@ -153,7 +155,6 @@ class AeoFeed:
         quorum = int(self.client.call(self.contract.functions.oracleQuorum(member_id_bytes(self.member))))
         submitter = Submitter(
             client=self.client,
-            contract=self.contract,
             outbox=self.outbox,
             member=self.member,
             source=source,
@@ -193,8 +194,7 @@ class AeoFeed:
         for batch in self.outbox.batches(self.member, ("signing",)):
             if me in batch.signatures:
                 continue
-            digest = changes_digest(
-                self.domain, member_id_bytes(batch.member), batch.changes, batch.nonce, batch.deadline
-            )
+            domain = SigningDomain(self.client.chain_id, batch_registry(self.client, batch))
+            digest = changes_digest(domain, member_id_bytes(batch.member), batch.changes, batch.nonce, batch.deadline)
             signatures.append((batch.id, me, sign_digest(self.account, digest)))
         self.outbox.add_signatures(self.member, signatures, quorum)

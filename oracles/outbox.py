@@ -29,7 +29,7 @@ from ledger.aeo.codes import ChangeKind
 from ledger.timestamps import iso
 from oracles.aeo_diff import PlannedChange
 from oracles.aeo_records import RowProblem
-from oracles.outbox_schema import SCHEMA
+from oracles.outbox_schema import ADDED_COLUMNS, SCHEMA
 
 OPEN_BATCH_STATES = ("signing", "ready", "submitting", "submitted")
 
@@ -49,6 +49,7 @@ class Batch:
     changes: list[AeoChange]
     signatures: dict[str, bytes] = field(default_factory=dict)
     solo: bool = False
+    registry: str = ""  # the AeoRegistry version ('' in an outbox from before versions: version 1)
 
 
 def _change(row: Sequence[object]) -> AeoChange:
@@ -84,6 +85,10 @@ class Outbox:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA busy_timeout=60000")
             self._db.executescript(SCHEMA)  # CREATE ... IF NOT EXISTS
+            for table, column, declaration in ADDED_COLUMNS:
+                columns = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+                if column not in columns:
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
     def close(self) -> None:
         self._db.close()
@@ -106,15 +111,15 @@ class Outbox:
         now = time.time()
         rows = [
             (p.key, member, "0x" + p.change.operator.hex(), p.operator_id, p.seq,
-             int(p.change.kind), *p.change.as_tuple()[2:], now)
+             int(p.change.kind), *p.change.as_tuple()[2:], p.registry, now)
             for p in planned
         ]  # fmt: skip
         with self.transaction() as db:
             before = db.total_changes
             db.executemany(
                 "INSERT OR IGNORE INTO changes (key, member, operator, operator_id, seq, kind,"
-                " tier, valid_from, valid_until, evidence, reason, effective_at, state,"
-                " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'pending',?,?)",
+                " tier, valid_from, valid_until, evidence, reason, effective_at, registry, state,"
+                " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'pending',?,?)",
                 [(*r, now) for r in rows],
             )
             return db.total_changes - before
@@ -156,33 +161,36 @@ class Outbox:
         changes (they must apply in order); `solo` changes get a batch per operator."""
         with self.transaction() as db:
             rows = db.execute(
-                "SELECT key, operator, solo FROM changes WHERE member=? AND state='pending'"
+                "SELECT key, operator, solo, registry FROM changes WHERE member=? AND state='pending'"
                 " ORDER BY created_at, operator, seq",
                 (member,),
             ).fetchall()
-            groups: dict[tuple[str, int], list[str]] = {}
-            for key, operator, solo in rows:
-                groups.setdefault((operator, solo), []).append(key)
-            batches: list[tuple[list[str], bool]] = []
+            # a batch goes to one AeoRegistry version: group by version first
+            groups: dict[tuple[str, str, int], list[str]] = {}
+            for key, operator, solo, registry in rows:
+                groups.setdefault((registry, operator, solo), []).append(key)
+            batches: list[tuple[list[str], bool, str]] = []
             current: list[str] = []
-            for (_, solo), keys in groups.items():
+            current_registry = ""
+            for (registry, _, solo), keys in sorted(groups.items(), key=lambda g: g[0][0]):
                 if solo:
-                    batches.append((keys, True))
+                    batches.append((keys, True, registry))
                     continue
-                if current and len(current) + len(keys) > size:
-                    batches.append((current, False))
+                if current and (len(current) + len(keys) > size or registry != current_registry):
+                    batches.append((current, False, current_registry))
                     current = []
+                current_registry = registry
                 current.extend(keys)
             if current:
-                batches.append((current, False))
+                batches.append((current, False, current_registry))
             now = time.time()
-            for keys, solo in batches:
+            for keys, solo, registry in batches:
                 nonce = batch_nonce(keys)
                 batch_id = keccak(nonce.to_bytes(32, "big") + deadline.to_bytes(8, "big")).hex()
                 db.execute(
-                    "INSERT INTO batches (id, member, nonce, deadline, state, size, solo,"
-                    " created_at, updated_at) VALUES (?,?,?,?,'signing',?,?,?,?)",
-                    (batch_id, member, hex(nonce), deadline, len(keys), int(solo), now, now),
+                    "INSERT INTO batches (id, member, nonce, deadline, state, size, solo, registry,"
+                    " created_at, updated_at) VALUES (?,?,?,?,'signing',?,?,?,?,?)",
+                    (batch_id, member, hex(nonce), deadline, len(keys), int(solo), registry, now, now),
                 )
                 db.executemany(
                     "UPDATE changes SET state='batched', batch_id=?, position=?, updated_at=? WHERE key=?",
@@ -193,14 +201,14 @@ class Outbox:
     def batches(self, member: str, states: Sequence[str] = OPEN_BATCH_STATES) -> list[Batch]:
         marks = ",".join("?" * len(states))
         rows = self._db.execute(
-            "SELECT id, member, nonce, deadline, state, tx_hash, submitter, solo FROM batches"
+            "SELECT id, member, nonce, deadline, state, tx_hash, submitter, solo, registry FROM batches"
             f" WHERE member=? AND state IN ({marks}) ORDER BY created_at, id",
             (member, *states),
         ).fetchall()
         return [self._load(row) for row in rows]
 
     def _load(self, row: tuple[object, ...]) -> Batch:
-        batch_id, member, nonce, deadline, state, tx_hash, submitter, solo = row
+        batch_id, member, nonce, deadline, state, tx_hash, submitter, solo, registry = row
         changes = self._db.execute(
             "SELECT key, kind, operator, tier, valid_from, valid_until, evidence, reason,"
             " effective_at FROM changes WHERE batch_id=? ORDER BY position",
@@ -221,6 +229,7 @@ class Outbox:
             changes=[_change(c) for c in changes],
             signatures=signatures,
             solo=bool(solo),
+            registry=str(registry),
         )
 
     # ------------------------------------------------------------------ signing, submitting
@@ -290,7 +299,7 @@ class Outbox:
         found = []
         for batch_id in batch_ids:
             row = self._db.execute(
-                "SELECT id, member, nonce, deadline, state, tx_hash, submitter, solo FROM batches"
+                "SELECT id, member, nonce, deadline, state, tx_hash, submitter, solo, registry FROM batches"
                 " WHERE id=? AND member=?",
                 (batch_id, member),
             ).fetchone()

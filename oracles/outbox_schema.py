@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS changes (
     batch_id TEXT,
     position INTEGER,
     solo INTEGER NOT NULL DEFAULT 0, -- batch alone (its last batch was refused)
+    registry TEXT NOT NULL DEFAULT '', -- AeoRegistry version it goes to ('' before versions: version 1)
     detail TEXT,
     created_at REAL NOT NULL,
     updated_at REAL NOT NULL
@@ -32,6 +33,7 @@ CREATE TABLE IF NOT EXISTS batches (
     state TEXT NOT NULL,             -- signing, ready, submitting, submitted, done, expired, failed
     size INTEGER NOT NULL,
     solo INTEGER NOT NULL DEFAULT 0,
+    registry TEXT NOT NULL DEFAULT '', -- AeoRegistry version whose domain it is signed in
     tx_hash TEXT,
     submitter TEXT,
     error TEXT,
@@ -57,3 +59,10 @@ CREATE TABLE IF NOT EXISTS dead_letters (
     created_at REAL NOT NULL
 );
 """
+
+# Columns added since the first outbox: (table, column, declaration), added to an older outbox
+# when it is opened.
+ADDED_COLUMNS = (
+    ("changes", "registry", "TEXT NOT NULL DEFAULT ''"),
+    ("batches", "registry", "TEXT NOT NULL DEFAULT ''"),
+)

@@ -155,8 +155,6 @@ class RiskOracle:
         self.rules = rules
         self.signers = list(signers)
         self.outbox = outbox
-        self.registry = EvidenceRegistryBinding(client)
-        self.signing = DecisionSigning(client)
         self.anchor = resolve_anchor(client, None)
 
     # ---------------------------------------------------------------- the checks
@@ -286,8 +284,10 @@ class RiskOracle:
             self._dead_letter(source, text, f"cannot assess: {exc.message}")
             return "dead"
         member, lane = self.rules.member, assessment.lane
+        # decisions go to the EvidenceRegistry version holding the consignment, signed in its domain
+        registry = EvidenceRegistryBinding.holding(self.client, consignment_id(declaration.ucr))
         entries = to_entries(events, consignment=consignment_id(declaration.ucr), deciding_member=member)
-        nonce = self.signing.nonce(member=member_id_bytes(member), entries=entries)
+        nonce = DecisionSigning(self.client, registry.address).nonce(member=member_id_bytes(member), entries=entries)
         key = hex(nonce)
 
         def mark(state: str, detail: str = "", tx_hash: str | None = None) -> None:
@@ -301,14 +301,14 @@ class RiskOracle:
                 tx_hash=tx_hash,
             )
 
-        if self.outbox.state(key) == "done" or self._nonce_used(member, nonce):
+        if self.outbox.state(key) == "done" or self._nonce_used(registry, member, nonce):
             mark("done")
             return lane, "already_done"
         try:
             # the registry's rules, checked first: a side of the consignment, a decision time
             # not ahead of the clock, and no decision in force on this declaration (a different
             # lane is never recorded in silence: it needs an explicit correction)
-            decision_entries(binding=self.registry, member=member, ucr=declaration.ucr, events=events,
+            decision_entries(binding=registry, member=member, ucr=declaration.ucr, events=events,
                              clock=self.clock)  # fmt: skip
         except LedgerError as exc:
             mark("dead", exc.message)
@@ -335,10 +335,10 @@ class RiskOracle:
         mark("done", tx_hash=result.tx_hash)
         return lane, "decided"
 
-    def _nonce_used(self, member: str, nonce: int) -> bool:
-        fn = self.registry.codec.function("isOracleNonceUsed")
+    def _nonce_used(self, registry: EvidenceRegistryBinding, member: str, nonce: int) -> bool:
+        fn = registry.codec.function("isOracleNonceUsed")
         data = fn.call_data(member_id_bytes(member), nonce)
-        [reply] = self.client.raw_batch([("eth_call", [{"to": self.registry.address, "data": data}, "latest"])])
+        [reply] = self.client.raw_batch([("eth_call", [{"to": registry.address, "data": data}, "latest"])])
         if "error" in reply:
             raise LedgerError(f"cannot read the nonce state: {reply['error']}")
         return bool(fn.decode(bytes.fromhex(reply["result"][2:])))

@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from web3.contract import Contract
-
 from ledger.aeo.registry import CONTRACT
 from ledger.chain.client import GAS_MARGIN, LedgerClient
 from ledger.chain.reads import batch_call, latest_timestamp
@@ -36,11 +34,16 @@ class SubmitResult:
     gas_used: int = 0
 
 
+def batch_registry(client: LedgerClient, batch: Batch) -> str:
+    """The AeoRegistry version a batch goes to (in an outbox from before versions, the
+    deployment record's: version 1)."""
+    return batch.registry or str(client.address_of(CONTRACT))
+
+
 class Submitter:
-    def __init__(self, *, client: LedgerClient, contract: Contract, outbox: Outbox, member: str, source: str) -> None:
+    def __init__(self, *, client: LedgerClient, outbox: Outbox, member: str, source: str) -> None:
         self.client = client
         self.member = member  # only this member's batches are loaded, given back or changed
-        self.contract = contract
         self.outbox = outbox
         self.source = source
 
@@ -98,9 +101,14 @@ class Submitter:
     def _drop_applied(self, batches: list[Batch], result: SubmitResult) -> list[Batch]:
         if not batches:
             return []
-        functions = self.contract.functions
         used = batch_call(
-            self.client, [functions.isOracleNonceUsed(member_id_bytes(b.member), b.nonce) for b in batches]
+            self.client,
+            [
+                self.client.contract(CONTRACT, batch_registry(self.client, b)).functions.isOracleNonceUsed(
+                    member_id_bytes(b.member), b.nonce
+                )
+                for b in batches
+            ],
         )
         applied = [b for b, u in zip(batches, used, strict=True) if u]
         self._done(applied, result, "nonce already used: applied earlier")
@@ -141,7 +149,7 @@ class Submitter:
                 list(batch.signatures.values())[:16],
             )
         )
-        return {"to": self.contract.address, "data": data}
+        return {"to": batch_registry(self.client, batch), "data": data}
 
     def _why(self, batch: Batch) -> Exception:
         reply = self.client.raw_batch([("eth_estimateGas", [{"from": self.client.address, **self._tx(batch)}])])[0]

@@ -90,7 +90,7 @@ def acting_client(key: ApiKey, context: ServiceContext) -> LedgerClient:
 
 def _standing(context: ServiceContext, ucr: str, record: ConsignmentRecord, tx_hash: str | None = None) -> Standing:
     """The standing after a change, with its transaction."""
-    changes = EvidenceRegistryBinding(context.client).changes(consignment_id(ucr))
+    changes = EvidenceRegistryBinding.holding(context.client, consignment_id(ucr)).changes(consignment_id(ucr))
     return Standing(**_fields(ucr, record, current_parties(changes)), tx_hash=tx_hash)
 
 
@@ -216,7 +216,11 @@ def _entry(r: RecordedEntry) -> TimelineEntry:
 
 
 def _known(context: ServiceContext, ucr: str) -> None:
-    if not EvidenceRegistryBinding(context.client).consignment(consignment_id(ucr)).opening:
+    if (
+        not EvidenceRegistryBinding.holding(context.client, consignment_id(ucr))
+        .consignment(consignment_id(ucr))
+        .opening
+    ):
         raise NotFound(f"consignment {canonical_ucr(ucr)}")
 
 

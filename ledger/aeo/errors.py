@@ -44,7 +44,15 @@ def _messages(operator: str) -> dict[str, Callable[[dict[str, Any]], str]]:
         ),
         "AeoRegistryEffectiveTimeTooEarly": lambda v: (
             f"{who}: effective time {iso(v['effectiveAt'])} is before the certification's last change at "
-            f"{iso(v['previous'])}"
+            f"{iso(v['previous'])} (after an upgrade, a certification on the new version must be later than it)"
+        ),
+        "AeoRegistryHeldOnOtherVersion": lambda v: (
+            f"{who}: {_member(v['certifyingMember'])}'s certification is held by AeoRegistry {v['registry']}, "
+            "another listed version: change it there (sanzhi routes changes by itself)"
+        ),
+        "AeoRegistryMraHeldOnOtherVersion": lambda v: (
+            f"the MRA between {_member(v['member'])} and {_member(v['partner'])} is held by AeoRegistry "
+            f"{v['registry']}, another listed version: change it there (sanzhi routes changes by itself)"
         ),
         "AeoRegistryInvalidValidity": lambda v: (
             f"valid until {iso(v['validUntil'])} is not after valid from {iso(v['validFrom'])}"

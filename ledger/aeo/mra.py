@@ -12,21 +12,25 @@ from web3.contract.contract import ContractFunction
 from ledger.aeo.codes import MraStatus, slug
 from ledger.aeo.errors import readable_errors
 from ledger.aeo.models import Mra, MraActionResult, MraProposal, MraState
-from ledger.aeo.registry import CONTRACT
+from ledger.aeo.registry import CONTRACT, LATEST, aeo_versions, latest_of
 from ledger.chain.client import LedgerClient
-from ledger.chain.reads import read_pages
+from ledger.chain.reads import batch_call, read_pages
 from ledger.consortium.binding import ConsortiumBinding
-from ledger.errors import InvalidInput, TransactionFailed
+from ledger.consortium.versions import active_version
+from ledger.errors import InvalidInput
 from ledger.ids import member_id_bytes, member_id_text
 from ledger.timestamps import to_unix, utc_now
 
 
 class MraBinding:
-    """Mutual recognition arrangements between members, through a LedgerClient."""
+    """Mutual recognition arrangements between members, through a LedgerClient, on every listed
+    AeoRegistry version: an MRA's latest change is on exactly one of them, which answers for it
+    and takes its suspension, resumption and termination; proposals and acceptances go to the
+    active version."""
 
     def __init__(self, client: LedgerClient) -> None:
         self.client = client
-        self.contract: Contract = client.contract(CONTRACT)
+        self.contract: Contract = client.contract(CONTRACT, active_version(client, CONTRACT))
 
     # -------------------------------------------------------------- reads
 
@@ -35,26 +39,31 @@ class MraBinding:
         (default: the wall-clock time now)."""
         when = at or utc_now()
         a, b = member_id_bytes(member), member_id_bytes(partner)
-        fns = self.contract.functions
-        state, suspended_by, changes = self.client.call(fns.mra(a, b))
-        history = [
-            MraState.from_chain(h)
-            for h in read_pages(
+        versions = aeo_versions(self.client)
+        records = batch_call(self.client, [v.functions.mra(a, b) for v in versions])
+        latest = latest_of(records, records, lambda raw: raw[2] > 0, lambda raw: raw[0][1])
+        page_size = int(self.client.call(self.contract.functions.MAX_HISTORY_PAGE()))
+        history: list[MraState] = []
+        for version, (_, _, changes) in zip(versions, records, strict=True):
+            fns = version.functions
+            pages = read_pages(
                 self.client,
-                length=self.client.call(fns.mraHistoryLength(a, b)),
-                page=lambda offset, limit: fns.mraHistory(a, b, offset, limit),
-                page_size=int(self.client.call(fns.MAX_HISTORY_PAGE())),
+                length=changes,
+                page=lambda offset, limit, fns=fns: fns.mraHistory(a, b, offset, limit),  # type: ignore[misc]
+                page_size=page_size,
             )
-        ]
-        proposal = MraProposal.from_chain(self.client.call(fns.mraProposal(a, b)))
-        parsed = MraState.from_chain(state)
+            history.extend(MraState.from_chain(h) for h in pages)
+        history.sort(key=lambda h: to_unix(h.since))  # versions never interleave an MRA's changes
+        proposal = self._proposal(versions, a, b)[1]
+        parsed = MraState.from_chain(latest[0] if latest else (0, 0, 0, 0))
+        changes = sum(int(raw[2]) for raw in records)
         state_at = mra_state_at(self.client, member=member, partner=partner, at=when)
         return Mra(
             member=member.upper(),
             partner=partner.upper(),
             status=parsed.status if changes else ("proposed" if proposal else parsed.status),
             state=parsed,
-            suspended_by=member_id_text(suspended_by) or None,
+            suspended_by=(member_id_text(latest[1]) or None) if latest else None,
             changes=changes,
             proposal=proposal,
             history=history,
@@ -63,6 +72,23 @@ class MraBinding:
             in_force=in_force(state_at),
             scheduled=[h for h in history if h.since is not None and h.since > when],
         )
+
+    def _proposal(self, versions: list[Contract], a: bytes, b: bytes) -> tuple[Contract, MraProposal | None]:
+        """The pending proposal between two members and the version holding it (the newest that
+        has one; the active version when none has)."""
+        raws = batch_call(self.client, [v.functions.mraProposal(a, b) for v in versions])
+        for version, raw in reversed(list(zip(versions, raws, strict=True))):
+            found = MraProposal.from_chain(raw)
+            if found is not None:
+                return version, found
+        return self.contract, None
+
+    def _holder(self, member: str, partner: str) -> Contract:
+        """The version that holds the MRA's latest change (the active one when none has any)."""
+        a, b = member_id_bytes(member), member_id_bytes(partner)
+        versions = aeo_versions(self.client)
+        states = batch_call(self.client, [v.functions.mraAt(a, b, LATEST) for v in versions])
+        return latest_of(versions, states, lambda raw: raw[0] != MraStatus.NONE, lambda raw: raw[1]) or self.contract
 
     def list_mras(self, *, member: str | None = None, at: datetime | None = None) -> list[Mra]:
         """Every MRA (or proposal) of `member`, or of every consortium member, once per pair,
@@ -75,7 +101,8 @@ class MraBinding:
         seen: set[frozenset[str]] = set()
         found: list[Mra] = []
         for m in members:
-            for raw in self.client.call(self.contract.functions.mraPartners(member_id_bytes(m))):
+            fns = [v.functions.mraPartners(member_id_bytes(m)) for v in aeo_versions(self.client)]
+            for raw in dict.fromkeys(p for partners in batch_call(self.client, fns) for p in partners):
                 partner = member_id_text(raw)
                 if frozenset((m, partner)) in seen:
                     continue
@@ -121,23 +148,27 @@ class MraBinding:
 
     def proposal(self, *, member: str, partner: str) -> MraProposal | None:
         """The standing proposal between `member` and `partner`, if any."""
-        raw = self.client.call(self.contract.functions.mraProposal(member_id_bytes(member), member_id_bytes(partner)))
-        return MraProposal.from_chain(raw)
+        versions = aeo_versions(self.client)
+        return self._proposal(versions, member_id_bytes(member), member_id_bytes(partner))[1]
 
     def cancel(self, *, member: str, partner: str) -> MraActionResult:
-        return self._act("cancelled", member, partner, self._fn("cancelMraProposal", partner))
+        versions = aeo_versions(self.client)
+        holder = self._proposal(versions, member_id_bytes(member), member_id_bytes(partner))[0]
+        return self._act("cancelled", member, partner, self._fn(holder, "cancelMraProposal", partner))
 
     def suspend(self, *, member: str, partner: str) -> MraActionResult:
-        return self._act("suspended", member, partner, self._fn("suspendMra", partner))
+        return self._act("suspended", member, partner, self._fn(self._holder(member, partner), "suspendMra", partner))
 
     def resume(self, *, member: str, partner: str) -> MraActionResult:
-        return self._act("resumed", member, partner, self._fn("resumeMra", partner))
+        return self._act("resumed", member, partner, self._fn(self._holder(member, partner), "resumeMra", partner))
 
     def terminate(self, *, member: str, partner: str) -> MraActionResult:
-        return self._act("terminated", member, partner, self._fn("terminateMra", partner))
+        holder = self._holder(member, partner)
+        return self._act("terminated", member, partner, self._fn(holder, "terminateMra", partner))
 
-    def _fn(self, name: str, partner: str) -> ContractFunction:
-        build: Callable[[bytes], ContractFunction] = getattr(self.contract.functions, name)
+    @staticmethod
+    def _fn(contract: Contract, name: str, partner: str) -> ContractFunction:
+        build: Callable[[bytes], ContractFunction] = getattr(contract.functions, name)
         return build(member_id_bytes(partner))
 
     def _act(self, action: str, member: str, partner: str, fn: ContractFunction) -> MraActionResult:
@@ -155,7 +186,8 @@ class MraBinding:
 
 
 def mra_state_at(client: LedgerClient, *, member: str, partner: str, at: datetime) -> MraState:
-    """The MRA between two members in effect at the instant `at`, seen from `member`.
+    """The MRA between two members in effect at the instant `at`, seen from `member`, across the
+    listed AeoRegistry versions.
 
     The time is always passed explicitly (never 0, which the contract reads as the block time
     of the call). At 1970-01-01T00:00:00Z itself no MRA is in effect: the contract records
@@ -164,25 +196,20 @@ def mra_state_at(client: LedgerClient, *, member: str, partner: str, at: datetim
     when = to_unix(at)
     if when <= 0:
         return MraState.from_chain((0, 0, 0, 0))
-    [reply] = client.raw_batch([mra_at_call(client, member=member, partner=partner, when=when)])
-    return mra_state_from_reply(client, reply)
+    fns = mra_at_calls(aeo_versions(client), member=member, partner=partner, when=when)
+    return latest_mra_state(batch_call(client, fns))
 
 
-def mra_at_call(client: LedgerClient, *, member: str, partner: str, when: int) -> tuple[str, list[Any]]:
-    """The `mraAt` eth_call, for a JSON-RPC batch (recognition sends it with its other reads)."""
-    data = (
-        client.artifacts.codec(CONTRACT)
-        .function("mraAt")
-        .call_data(member_id_bytes(member), member_id_bytes(partner), when)
-    )
-    return ("eth_call", [{"to": client.address_of(CONTRACT), "data": data}, "latest"])
+def mra_at_calls(versions: list[Contract], *, member: str, partner: str, when: int) -> list[ContractFunction]:
+    """The `mraAt` view of every version (recognition sends them with its other reads)."""
+    a, b = member_id_bytes(member), member_id_bytes(partner)
+    return [v.functions.mraAt(a, b, when) for v in versions]
 
 
-def mra_state_from_reply(client: LedgerClient, reply: dict[str, Any]) -> MraState:
-    if "error" in reply or "result" not in reply:
-        raise TransactionFailed(f"mraAt failed: {reply.get('error')}")
-    raw = client.artifacts.codec(CONTRACT).function("mraAt").decode(bytes.fromhex(str(reply["result"])[2:]))
-    return MraState.from_chain(raw)
+def latest_mra_state(raws: list[Any]) -> MraState:
+    """Of the versions' `mraAt` answers, the latest (versions never interleave an MRA's changes)."""
+    found = latest_of(raws, raws, lambda raw: raw[0] != MraStatus.NONE, lambda raw: raw[1])
+    return MraState.from_chain(found or (0, 0, 0, 0))
 
 
 def in_force(state: MraState) -> bool:

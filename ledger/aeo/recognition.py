@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from ledger.aeo.codes import (
     MraStatus,
@@ -14,23 +13,15 @@ from ledger.aeo.codes import (
     tier_name,
 )
 from ledger.aeo.models import CertificationState, MraState, Recognition
-from ledger.aeo.mra import in_force, mra_at_call, mra_state_at, mra_state_from_reply
-from ledger.aeo.registry import CONTRACT
+from ledger.aeo.mra import in_force, latest_mra_state, mra_at_calls, mra_state_at
+from ledger.aeo.registry import CONTRACT, aeo_versions, latest_of
 from ledger.chain.client import LedgerClient
-from ledger.chain.codec import ContractCodec
-from ledger.errors import TransactionFailed
+from ledger.chain.reads import batch_call
+from ledger.consortium.versions import active_version
 from ledger.ids import member_id_bytes
 from ledger.timestamps import to_unix, utc_now
 
-
-def _call(codec: ContractCodec, address: str, name: str, *args: object) -> tuple[str, list[Any]]:
-    return ("eth_call", [{"to": address, "data": codec.function(name).call_data(*args)}, "latest"])
-
-
-def _result(codec: ContractCodec, name: str, reply: dict[str, Any]) -> Any:
-    if "error" in reply or "result" not in reply:
-        raise TransactionFailed(f"{name} failed: {reply.get('error')}")
-    return codec.function(name).decode(bytes.fromhex(str(reply["result"])[2:]))
+NONE = (0, 0, 0, 0, 0, 0, 0)  # a certification state before any change
 
 
 def recognized(
@@ -41,7 +32,8 @@ def recognized(
     recognised_by: str,
     at: datetime | None = None,
 ) -> Recognition:
-    """The contract's answer (`recognition` view) with every failing check spelled out.
+    """The contract's answer (`recognition` view, across the listed AeoRegistry versions) with
+    every failing check spelled out.
 
     `at` defaults to the wall-clock time now, passed to the contract explicitly (the time of
     the latest block can be far behind on an idle node). The MRA check is `mra.in_force` on
@@ -51,28 +43,30 @@ def recognized(
     """
     when_dt = at or utc_now()
     when = to_unix(when_dt)
-    address = client.address_of(CONTRACT)
-    codec = client.artifacts.codec(CONTRACT)
+    versions = aeo_versions(client)
+    active = client.contract(CONTRACT, active_version(client, CONTRACT))
     op = operator_hash(certified_by, operator)
     certifying, recognising = member_id_bytes(certified_by), member_id_bytes(recognised_by)
     own = certifying == recognising
     mra: MraState | None = None
     if when > 0:
-        # one JSON-RPC batch: the contract's answer, the certification and the MRA at `when`
-        calls = [
-            _call(codec, address, "recognition", op, certifying, recognising, when),
-            _call(codec, address, "certificationAt", op, certifying, when),
+        # one JSON-RPC batch: the contract's answer (across versions), and each version's
+        # certification and MRA at `when`, merged as the contract merges them
+        n = len(versions)
+        fns = [
+            active.functions.recognition(op, certifying, recognising, when),
+            *(v.functions.certificationAt(op, certifying, when) for v in versions),
         ]
         if not own:
-            calls.append(mra_at_call(client, member=recognised_by, partner=certified_by, when=when))
-        replies = client.raw_batch(calls)
-        answer = _result(codec, "recognition", replies[0])
-        cert_raw = tuple(_result(codec, "certificationAt", replies[1]))
-        is_recognized, contract_reason = bool(answer[0]), int(answer[1])
+            fns += mra_at_calls(versions, member=recognised_by, partner=certified_by, when=when)
+        replies = batch_call(client, fns)
+        is_recognized, contract_reason = bool(replies[0][0]), int(replies[0][1])
+        states = replies[1 : 1 + n]
+        cert_raw = tuple(latest_of(states, states, lambda raw: raw[1] != Status.NONE, lambda raw: raw[6]) or NONE)
         if not own:
-            mra = mra_state_from_reply(client, replies[2])
+            mra = latest_mra_state(replies[1 + n :])
     else:
-        cert_raw = (0, 0, 0, 0, 0, 0, 0)
+        cert_raw = NONE
         is_recognized, contract_reason = False, int(RecognitionReason.NOT_CERTIFIED)
         if not own:
             mra = mra_state_at(client, member=recognised_by, partner=certified_by, at=when_dt)

@@ -1,8 +1,17 @@
-"""Typed bindings for AeoRegistry certifications: member-admin writes, status and history."""
+"""Typed bindings for AeoRegistry certifications: member-admin writes, status and history.
+
+The consortium may list several AeoRegistry versions (upgrades by vote). A certification's
+changes never interleave between versions: its latest change is on exactly one of them, which
+answers for its status and takes its suspensions, reinstatements and revocations; certifying is
+new issuance and goes to the active version. Histories are the versions' histories merged by
+effective time.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from eth_utils.crypto import keccak
 from web3.contract import Contract
@@ -19,12 +28,17 @@ from ledger.aeo.codes import (
 from ledger.aeo.errors import readable_errors
 from ledger.aeo.models import Certification, CertificationHistory, CertificationState, ChangeResult
 from ledger.chain.client import LedgerClient, SentTransaction
-from ledger.chain.reads import read_pages
+from ledger.chain.reads import batch_call, read_pages
+from ledger.consortium.versions import active_version, listed_versions
 from ledger.errors import InvalidInput
 from ledger.ids import member_id_bytes
 from ledger.timestamps import to_unix, utc_now
 
 CONTRACT = "AeoRegistry"
+# `certificationAt` / `mraAt` at this time answer the latest change (the contract's own reads
+# of the other versions use it too)
+LATEST = 2**64 - 1
+T = TypeVar("T")
 
 
 def evidence_hash(text: str | None) -> bytes:
@@ -40,14 +54,28 @@ def evidence_hash(text: str | None) -> bytes:
     return keccak(text=cleaned)
 
 
+def aeo_versions(client: LedgerClient) -> list[Contract]:
+    """Every listed AeoRegistry, oldest first."""
+    return [client.contract(CONTRACT, a) for a in listed_versions(client, CONTRACT)]
+
+
 class AeoRegistryBinding:
-    """Certifications on the deployed AeoRegistry through a LedgerClient."""
+    """Certifications on the consortium's AeoRegistry versions through a LedgerClient."""
 
     def __init__(self, client: LedgerClient) -> None:
         self.client = client
-        self.contract: Contract = client.contract(CONTRACT)
+        self.contract: Contract = client.contract(CONTRACT, active_version(client, CONTRACT))
+
+    def versions(self) -> list[Contract]:
+        return aeo_versions(self.client)
 
     # -------------------------------------------------------------- reads
+
+    def holder(self, op: bytes, member: bytes) -> Contract | None:
+        """The version that holds the certification's latest change (None: never certified)."""
+        versions = self.versions()
+        states = batch_call(self.client, [v.functions.certificationAt(op, member, LATEST) for v in versions])
+        return latest_of(versions, states, lambda raw: raw[1] != Status.NONE, lambda raw: raw[6])
 
     def certification(self, *, operator: str, certified_by: str, at: datetime | None = None) -> Certification:
         """The certification as last recorded, and in effect at `at` (default: the wall-clock
@@ -56,24 +84,30 @@ class AeoRegistryBinding:
         when = at or utc_now()
         op = operator_hash(certified_by, operator)
         member = member_id_bytes(certified_by)
-        fns = self.contract.functions
-        raw = self.client.call(fns.certification(op, member))
-        state_raw, evidence, changes = raw
-        state = CertificationState.from_chain(state_raw) if changes else None
+        versions = self.versions()
+        records = batch_call(self.client, [v.functions.certification(op, member) for v in versions])
+        latest = latest_of(records, records, lambda raw: raw[2] > 0, lambda raw: raw[0][6])
+        changes = sum(int(raw[2]) for raw in records)
+        state = CertificationState.from_chain(latest[0]) if latest else None
+        evidence = bytes(latest[1]) if latest else ZERO32
         current: CertificationState | None = state
         scheduled: list[CertificationState] = []
         if state is not None and state.effective_at is not None and state.effective_at > when:
             scheduled = [s for s in self.history(operator=operator, certified_by=certified_by).history
                          if s.effective_at is not None and s.effective_at > when]  # fmt: skip
-            at_raw = self.client.call(fns.certificationAt(op, member, to_unix(when))) if to_unix(when) else None
-            current = CertificationState.from_chain(at_raw) if at_raw and at_raw[1] else None
+            current = None
+            if to_unix(when):
+                fns = [v.functions.certificationAt(op, member, to_unix(when)) for v in versions]
+                states = batch_call(self.client, fns)
+                found = latest_of(states, states, lambda raw: raw[1] != Status.NONE, lambda raw: raw[6])
+                current = CertificationState.from_chain(found) if found else None
         return Certification(
             operator=operator,
             operator_hash="0x" + op.hex(),
             certified_by=certified_by.upper(),
             status=current.status if current else slug(Status.NONE),
             state=state,
-            evidence_hash="0x" + bytes(evidence).hex(),
+            evidence_hash="0x" + evidence.hex(),
             changes=changes,
             at=when,
             current=current,
@@ -81,21 +115,28 @@ class AeoRegistryBinding:
         )
 
     def history(self, *, operator: str, certified_by: str) -> CertificationHistory:
-        """Every change, oldest first, each with its effective time and the time it was
-        recorded (the block time of its event)."""
+        """Every change on every listed version, oldest first, each with its effective time and
+        the time it was recorded (the block time of its event)."""
         op = operator_hash(certified_by, operator)
         member = member_id_bytes(certified_by)
-        fns = self.contract.functions
-        raw = read_pages(
-            self.client,
-            length=self.client.call(fns.certificationHistoryLength(op, member)),
-            page=lambda offset, limit: fns.certificationHistory(op, member, offset, limit),
-            page_size=int(self.client.call(fns.MAX_HISTORY_PAGE())),
-        )
-        states = [CertificationState.from_chain(r) for r in raw]
-        recorded = self._recorded_times(op, member) if states else []
-        if len(recorded) == len(states):
-            states = [s.model_copy(update={"recorded_at": t}) for s, t in zip(states, recorded, strict=True)]
+        page_size = int(self.client.call(self.contract.functions.MAX_HISTORY_PAGE()))
+        states: list[CertificationState] = []
+        for version in self.versions():
+            fns = version.functions
+            raw = read_pages(
+                self.client,
+                length=self.client.call(fns.certificationHistoryLength(op, member)),
+                page=lambda offset, limit, fns=fns: fns.certificationHistory(op, member, offset, limit),  # type: ignore[misc]
+                page_size=page_size,
+            )
+            held = [CertificationState.from_chain(r) for r in raw]
+            recorded = self._recorded_times(version, op, member) if held else []
+            if len(recorded) == len(held):
+                held = [s.model_copy(update={"recorded_at": t}) for s, t in zip(held, recorded, strict=True)]
+            states.extend(held)
+        # versions never interleave a certification's changes: a stable sort by effective time
+        # puts them in the order they were made
+        states.sort(key=lambda s: to_unix(s.effective_at))
         return CertificationHistory(
             operator=operator,
             operator_hash="0x" + op.hex(),
@@ -103,14 +144,14 @@ class AeoRegistryBinding:
             history=states,
         )
 
-    def _recorded_times(self, op: bytes, member: bytes) -> list[datetime]:
-        """Block times of the certification's events, oldest first: one event per history
-        entry (OperatorCertified / Suspended / Reinstated / Revoked)."""
+    def _recorded_times(self, version: Contract, op: bytes, member: bytes) -> list[datetime]:
+        """Block times of the certification's events on `version`, oldest first: one event per
+        history entry (OperatorCertified / Suspended / Reinstated / Revoked)."""
         codec = self.client.artifacts.codec(CONTRACT)
         events = ("OperatorCertified", "OperatorSuspended", "OperatorReinstated", "OperatorRevoked")
         start = self.client.deployment.deployment_block if self.client.deployment else 0
         query = {
-            "address": self.contract.address,
+            "address": version.address,
             "fromBlock": hex(start),
             "toBlock": "latest",
             "topics": [["0x" + codec.event_topic(e).hex() for e in events], "0x" + member.hex(), "0x" + op.hex()],
@@ -175,7 +216,9 @@ class AeoRegistryBinding:
             raise InvalidInput("use certify() to certify", path="change")
         op = operator_hash(member, operator)
         code, at = parse_reason(reason), to_unix(effective_at)
-        functions = self.contract.functions
+        # a change to what a version holds goes there (never certified: the active version,
+        # which refuses it with the reason)
+        functions = (self.holder(op, member_id_bytes(member)) or self.contract).functions
         fn = {
             ChangeKind.SUSPEND: functions.suspend,
             ChangeKind.REINSTATE: functions.reinstate,
@@ -186,7 +229,8 @@ class AeoRegistryBinding:
         return self._result(member, operator, kind, sent)
 
     def apply_changes(self, changes: list[AeoChange]) -> SentTransaction:
-        """Apply up to MAX_BATCH changes as the member admin in one transaction."""
+        """Apply up to MAX_BATCH changes as a customs key in one transaction, on the active
+        version (certifications, and changes to what it holds)."""
         fn = self.contract.functions.applyChanges([c.as_tuple() for c in changes])
         with readable_errors():
             return self.client.transact(fn)
@@ -201,3 +245,13 @@ class AeoRegistryBinding:
             gas_used=sent.gas_used,
             certification=certification,
         )
+
+
+def latest_of(items: list[T], raws: list[Any], present: Callable[[Any], bool], at: Callable[[Any], int]) -> T | None:
+    """The item whose raw state is present with the latest time (versions never tie), or None."""
+    found: T | None = None
+    latest_at = -1
+    for item, raw in zip(items, raws, strict=True):
+        if present(raw) and int(at(raw)) > latest_at:
+            found, latest_at = item, int(at(raw))
+    return found

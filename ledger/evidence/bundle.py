@@ -156,7 +156,7 @@ def make_bundle(
     block: int | str = "latest",
 ) -> EvidenceBundle:
     """Everything an auditor needs to check this consignment's chain offline at `block`."""
-    binding = EvidenceRegistryBinding(client)
+    binding = EvidenceRegistryBinding.holding(client, consignment)
     slot = int.from_bytes(head_slot_of(consignment), "big")
     proof = fetch_storage_proof(client, address=binding.address, slots=[slot], block=block)
     block_number = int(str(proof.header.number), 16)

@@ -19,9 +19,10 @@ BATCH_TYPE_HEAD = "EvidenceBatch(bytes32 member,EvidenceEntry[] entries,uint256 
 
 
 class DecisionSigning:
-    """The EIP-712 domain and types of the deployed registry on the client's chain."""
+    """The EIP-712 domain and types of the EvidenceRegistry at `registry` (the version holding
+    the consignment) on the client's chain."""
 
-    def __init__(self, client: LedgerClient) -> None:
+    def __init__(self, client: LedgerClient, registry: str) -> None:
         entry_type = client.artifacts.codec(CONTRACT).struct_type("EvidenceEntry")
         self.entry_typehash = keccak256(entry_type.encode())
         self.batch_typehash = keccak256((BATCH_TYPE_HEAD + entry_type).encode())
@@ -29,7 +30,7 @@ class DecisionSigning:
             name=DOMAIN_NAME,
             version=DOMAIN_VERSION,
             chain_id=client.chain_id,
-            verifying_contract=client.address_of(CONTRACT),
+            verifying_contract=registry,
         )
 
     def entry_hash(self, entry: EvidenceEntry) -> bytes:

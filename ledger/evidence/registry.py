@@ -12,6 +12,8 @@ from eth_utils.address import to_checksum_address
 from pydantic import BaseModel
 
 from ledger.chain.client import LedgerClient, SentTransaction
+from ledger.chain.reads import view_request
+from ledger.consortium.versions import active_version, listed_versions
 from ledger.errors import InvalidInput, TransactionFailed
 from ledger.evidence.entries import ZERO32, EvidenceEntry
 from ledger.evidence.vocabulary import PartyRole, Side
@@ -100,12 +102,33 @@ class RecordedEntry:
 
 
 class EvidenceRegistryBinding:
-    """Reads and writes of the deployed EvidenceRegistry."""
+    """Reads and writes of one EvidenceRegistry version: the active one (new consignments), or
+    the one that holds a consignment (`holding`: its chain stays where it was opened)."""
 
-    def __init__(self, client: LedgerClient) -> None:
+    def __init__(self, client: LedgerClient, address: str | None = None) -> None:
         self.client = client
-        self.address = client.address_of(CONTRACT)
+        self.address = address or active_version(client, CONTRACT)
         self.codec = client.artifacts.codec(CONTRACT)
+
+    @classmethod
+    def holding(cls, client: LedgerClient, consignment: bytes) -> EvidenceRegistryBinding:
+        """The binding of the listed version that ever opened `consignment` or recorded entries
+        of it (a consignment lives on one version); the active version when none has."""
+        versions = listed_versions(client, CONTRACT)
+        if len(versions) > 1:
+            codec = client.artifacts.codec(CONTRACT)
+            opened, head = codec.function("consignmentOf"), codec.function("head")
+            calls = [view_request(v, f.call_data(consignment)) for v in versions for f in (opened, head)]
+            replies = client.raw_batch(calls)
+            for i, version in enumerate(versions):
+                record, chain = replies[2 * i], replies[2 * i + 1]
+                if "result" not in record or "result" not in chain:
+                    raise TransactionFailed(f"cannot read consignment {consignment.hex()} on {version}")
+                opened_at = opened.decode(bytes.fromhex(str(record["result"])[2:]))[3]
+                seq = head.decode(bytes.fromhex(str(chain["result"])[2:]))[0]
+                if opened_at or seq:
+                    return cls(client, version)
+        return cls(client)
 
     # -------------------------------------------------------------- writes
 

@@ -96,7 +96,7 @@ def change_party(*, client: LedgerClient, ucr: str, account: str, role: PartyRol
     """Add `account` as a party with `role`, or remove it (`role` None), as the client's key
     (the opener, or a customs key of either side)."""
     consignment = consignment_id(ucr)
-    binding = EvidenceRegistryBinding(client)
+    binding = EvidenceRegistryBinding.holding(client, consignment)
     standing(binding, ucr)
     if role is None:
         sent = binding.remove_party(consignment=consignment, account=account)
@@ -112,7 +112,7 @@ def void_consignment(*, client: LedgerClient, ucr: str, reason: str) -> Consignm
     if not text or not text.isascii() or len(text) > 32:
         raise InvalidInput("a reason is 1 to 32 ASCII characters (e.g. wrong-party)", path="reason")
     consignment = consignment_id(ucr)
-    binding = EvidenceRegistryBinding(client)
+    binding = EvidenceRegistryBinding.holding(client, consignment)
     binding_record = binding.consignment(consignment)
     if not binding_record.open:
         raise InvalidInput(f"consignment {canonical_ucr(ucr)} is not open", path="ucr")
@@ -135,7 +135,7 @@ def consignment_view(*, client: LedgerClient, ucr: str) -> ConsignmentView:
     """The consignment's standing. Entries recorded before consignments were opened (a chain of
     an earlier version) read as opened by their first entry's submitter, with no other party."""
     consignment = consignment_id(ucr)
-    binding = EvidenceRegistryBinding(client)
+    binding = EvidenceRegistryBinding.holding(client, consignment)
     record = binding.consignment(consignment)
     changes = binding.changes(consignment)
     parties = current_parties(changes)
@@ -238,7 +238,7 @@ def append_events(
     consignment, or a customs key of its origin or destination), in as many transactions as
     the registry's batch limit needs."""
     consignment = consignment_id(ucr)
-    binding = EvidenceRegistryBinding(client)
+    binding = EvidenceRegistryBinding.holding(client, consignment)
     standing(binding, ucr)
     decisions = [e.step for e in events if e.step.is_customs_decision]
     if decisions:
@@ -429,7 +429,7 @@ def submit_decisions(
     refused by the registry rather than recorded twice.
     """
     consignment = consignment_id(ucr)
-    binding = EvidenceRegistryBinding(client)
+    binding = EvidenceRegistryBinding.holding(client, consignment)
     entries = decision_entries(
         binding=binding, member=member, ucr=ucr, events=events, parents=parents, document=document, cid=cid,
         clock=clock,
@@ -437,7 +437,7 @@ def submit_decisions(
     runs = batches(entries)
     if nonce is not None and len(runs) > 1:
         raise InvalidInput(f"one nonce signs at most {MAX_BATCH} decisions", path="nonce")
-    signing = DecisionSigning(client)
+    signing = DecisionSigning(client, binding.address)
     member_bytes = member_id_bytes(member)
     before = binding.heads([consignment])[0].seq
     sent = []
@@ -457,7 +457,7 @@ def submit_decisions(
 def audit_consignment(*, client: LedgerClient, ucr: str) -> tuple[list[RecordedEntry], ChainReport]:
     """The recorded entries of `ucr` and the check of their chain against the registry's head."""
     consignment = consignment_id(ucr)
-    binding = EvidenceRegistryBinding(client)
+    binding = EvidenceRegistryBinding.holding(client, consignment)
     recorded = binding.recorded(consignment)
     head = binding.heads([consignment])[0]
     return recorded, check_chain(consignment, recorded, head)
@@ -467,6 +467,7 @@ def audit_references(*, client: LedgerClient, ucrs: Sequence[str], strict: bool 
     """The parents of every entry of the consignments `ucrs`, resolved against their recorded
     entries (ledger.evidence.audit.check_references): give every consignment a chain names to
     resolve it; what stays unknown is unresolved, a problem only with `strict`."""
-    binding = EvidenceRegistryBinding(client)
-    recorded = [binding.recorded(consignment_id(ucr)) for ucr in ucrs]
+    recorded = [
+        EvidenceRegistryBinding.holding(client, consignment_id(ucr)).recorded(consignment_id(ucr)) for ucr in ucrs
+    ]
     return check_references(by_link(*recorded), strict=strict)

@@ -128,7 +128,8 @@ def decide(
 def by_hand(chain: Chain, member: str, entries: Sequence[EvidenceEntry], *, profile: str | None = None) -> None:
     """`entries` signed by `member`'s oracle and sent straight to the registry, past the library."""
     oracle = chain.client(profile or f"{member.lower()}-oracle")
-    signing, member_bytes = DecisionSigning(oracle), member_id_bytes(member)
+    signing = DecisionSigning(oracle, EvidenceRegistryBinding(oracle).address)
+    member_bytes = member_id_bytes(member)
     nonce, deadline = signing.nonce(member=member_bytes, entries=entries), int(time.time()) + 600
     digest = signing.digest(member=member_bytes, entries=entries, nonce=nonce, deadline=deadline)
     EvidenceRegistryBinding(oracle).submit_decisions(

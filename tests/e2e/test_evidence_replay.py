@@ -39,7 +39,7 @@ def red_lane() -> EpcisEvent:
 def test_a_signed_decision_batch_is_recorded_once(chain: Chain) -> None:
     opened(chain, UCR)
     oracle = chain.client("cn-oracle")
-    signing = DecisionSigning(oracle)
+    signing = DecisionSigning(oracle, EvidenceRegistryBinding(oracle).address)
     entries = to_entries([released()], consignment=consignment_id(UCR), deciding_member="CN")
     member, nonce, deadline = member_id_bytes("CN"), 7, int(time.time()) + 600
     digest = signing.digest(member=member, entries=entries, nonce=nonce, deadline=deadline)

@@ -178,8 +178,11 @@ def test_an_acceptance_naming_no_recorded_inspection_is_unresolved(chain: Chain)
     oracle = chain.client("sg-oracle")
     [entry] = to_entries([acceptance(inspected)], consignment=consignment_id(UCR_A), parents=[ghost],
                          deciding_member="SG")  # fmt: skip
-    digest = DecisionSigning(oracle).digest(member=member_id_bytes("SG"), entries=[entry], nonce=1, deadline=2**40)
-    EvidenceRegistryBinding(oracle).submit_decisions(
+    binding = EvidenceRegistryBinding(oracle)
+    digest = DecisionSigning(oracle, binding.address).digest(
+        member=member_id_bytes("SG"), entries=[entry], nonce=1, deadline=2**40
+    )
+    binding.submit_decisions(
         member=member_id_bytes("SG"), entries=[entry], nonce=1, deadline=2**40,
         signatures=[sign_digest(oracle.account, digest)],  # type: ignore[arg-type]
     )  # fmt: skip

@@ -141,7 +141,7 @@ def test_a_third_members_customs_records_nothing(chain: Chain) -> None:
     binding = EvidenceRegistryBinding(oracle)
     entry = EvidenceEntry(consignment=consignment_id(TO_VN), event_hash=b"\x01" * 32, step=int(Step.RISK_LANE),
                           event_type=0, declaration=keccak(text="urn:sanzhi:declaration:SG:D-1"))  # fmt: skip
-    signing = DecisionSigning(oracle)
+    signing = DecisionSigning(oracle, binding.address)
     digest = signing.digest(member=member_id_bytes("SG"), entries=[entry], nonce=1, deadline=2**40)
     with reverts("EvidenceRegistryNotASide"):
         binding.submit_decisions(member=member_id_bytes("SG"), entries=[entry], nonce=1, deadline=2**40,

@@ -94,7 +94,7 @@ def test_python_links_agree_with_the_registry(chain: Chain) -> None:
 
 def test_the_decision_digest_is_the_registrys(chain: Chain) -> None:
     client = chain.client()
-    signing = DecisionSigning(client)
+    signing = DecisionSigning(client, EvidenceRegistryBinding(client).address)
     entries = [
         EvidenceEntry(
             consignment=consignment_id(UCR), event_hash=b"\x07" * 32, step=257, event_type=0, declaration=b"\x09" * 32
@@ -148,7 +148,7 @@ def test_who_may_record_what(chain: Chain) -> None:
             submit_decisions(client=oracle, member="CN", ucr=UCR, events=lane(color), signers=[oracle.account])  # type: ignore[list-item]
     # ... and by the registry: the replayed signed batch by its nonce, another lane by its declaration
     binding = EvidenceRegistryBinding(oracle)
-    signing = DecisionSigning(oracle)
+    signing = DecisionSigning(oracle, binding.address)
     [entry] = to_entries(lane("green"), consignment=consignment_id(UCR), deciding_member="CN")
     digest = signing.digest(member=member_id_bytes("CN"), entries=[entry], nonce=7, deadline=2**40)
     with pytest.raises(ContractRevert.for_error("EvidenceRegistryAlreadyDecided")):
