@@ -17,7 +17,6 @@ from ledger.evidence import event_hash, parse_epcis
 from ledger.evidence.audit import check_events
 from ledger.evidence.bundle import BundleTrust, EvidenceBundle, make_bundle, read_bundle, verify_bundle
 from ledger.evidence.consignment import consignment_id
-from ledger.evidence.registry import CONTRACT as EVIDENCE_CONTRACT
 from ledger.evidence.registry import RecordedEntry
 from ledger.evidence.service import (
     AppendResult,
@@ -444,7 +443,11 @@ def verify_bundle_cmd(
     ] = None,
     registry: Annotated[
         str | None,
-        typer.Option("--registry", help="The EvidenceRegistry you trust, with --chain-id and --consortium."),
+        typer.Option(
+            "--registry",
+            help="Trust only this EvidenceRegistry (default: any the consortium lists), with --chain-id and "
+            "--consortium; needed for a bundle made before listings (format 2).",
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -488,34 +491,19 @@ def verify_bundle_cmd(
 def _trust(
     deployments: Path, made: EvidenceBundle, *, chain_id: int | None, consortium: str | None, registry: str | None
 ) -> BundleTrust | str:
-    """What the verifier trusts: `--chain-id` and `--consortium` (and the registry: `--registry`,
-    or the deployment record's when it is of that consortium), else its deployment record of
-    the bundle's chain. The reason there is nothing to trust, as text, otherwise."""
+    """What the verifier trusts: `--chain-id` and `--consortium`, else its deployment record of
+    the bundle's chain; any EvidenceRegistry that consortium lists, or only `--registry`. The
+    reason there is nothing to trust, as text, otherwise."""
     if chain_id is None and consortium is None:
         if registry is not None:
             return "--registry needs --chain-id and --consortium: a registry alone does not say which chain you trust"
         record = load_deployment(deployments, made.chain_id)
-        if record is None or EVIDENCE_CONTRACT not in record.contracts or "Consortium" not in record.contracts:
+        if record is None or "Consortium" not in record.contracts:
             return (
                 f"no deployment record of chain {made.chain_id} (the chain the bundle names): "
                 "name what you trust with --chain-id and --consortium"
             )
-        return BundleTrust(
-            chain_id=record.chain_id,
-            consortium=record.contracts["Consortium"].address,
-            registry=record.contracts[EVIDENCE_CONTRACT].address,
-        )
+        return BundleTrust(chain_id=record.chain_id, consortium=record.contracts["Consortium"].address)
     if chain_id is None or consortium is None:
         return "give both --chain-id and --consortium"
-    if registry is None:
-        record = load_deployment(deployments, chain_id)
-        same = (
-            record is not None
-            and "Consortium" in record.contracts
-            and record.contracts["Consortium"].address.lower() == consortium.lower()
-            and EVIDENCE_CONTRACT in record.contracts
-        )
-        if record is None or not same:
-            return f"no deployment record of consortium {consortium} on chain {chain_id}: name its --registry"
-        registry = record.contracts[EVIDENCE_CONTRACT].address
     return BundleTrust(chain_id=chain_id, consortium=consortium, registry=registry)

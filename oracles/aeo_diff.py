@@ -61,8 +61,10 @@ def read_certifications(client: LedgerClient, member: str, operators: Sequence[b
     found = []
     for i in range(len(operators)):
         records = [(address, decoded[i]) for address, decoded in per_version]
-        held = [(address, raw) for address, raw in records if raw[2] > 0]
-        holder, latest = max(held, key=lambda item: item[1][0][6]) if held else (None, records[-1][1])
+        holder, latest = None, records[-1][1]
+        for address, raw in records:  # listing order: of equal times the later listed version's
+            if raw[2] > 0 and (holder is None or raw[0][6] >= latest[0][6]):
+                holder, latest = address, raw
         (_, status, tier, _, valid_from, valid_until, effective_at), evidence, _ = latest
         changes = sum(int(raw[2]) for _, raw in records)
         found.append(

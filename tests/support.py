@@ -1108,3 +1108,21 @@ def epcis_example_event() -> dict[str, Any]:
         "bizLocation": {"id": "urn:epc:id:sgln:0012345.11111.0"},
         "bizTransactionList": [{"type": "po", "bizTransaction": "http://transaction.acme.com/po/12345678"}],
     }
+
+
+# ---------------------------------------------------------------- upgrades by vote
+
+
+def upgrade_by_vote(cli: CliRunner, kind: str) -> str:
+    """Propose this build of `kind` as CN (`sanzhi upgrade propose`), check its code against the
+    shipped build, approve as SG: the new version's address."""
+    proposed = cli("upgrade", "propose", kind, "--as", "cn-admin", "--json")
+    assert proposed.exit_code == 0, proposed.stderr
+    made = json.loads(proposed.stdout)
+    # the shipped artifacts are the sources' build (make check-artifacts): no compiling here
+    checked = cli("upgrade", "verify", str(made["proposal_id"]), "--build", "ledger/chain/compiled", "--json")
+    assert checked.exit_code == 0, checked.stdout + checked.stderr
+    assert json.loads(checked.stdout)["checks"][0]["matches"] is True
+    approved = cli("consortium", "approve", str(made["proposal_id"]), "--as", "sg-admin")
+    assert approved.exit_code == 0, approved.stderr
+    return str(made["registry"])

@@ -243,7 +243,7 @@ def timeline(ucr: UcrPath, key: Caller, context: Context) -> Timeline:
 @router.get("/{ucr}/bundle", response_model=EvidenceBundle, responses=READ_ERRORS, summary="A proof bundle (download)")
 def bundle(ucr: UcrPath, key: Caller, context: Context) -> Response:
     """Entries and a state proof of the consignment's head at the latest block
-    (sanzhi-evidence-bundle/2), for `sanzhi evidence verify-bundle` with no network."""
+    (sanzhi-evidence-bundle/3), for `sanzhi evidence verify-bundle` with no network."""
     _known(context, ucr)
     name = canonical_ucr(ucr)
     made = make_bundle(client=context.client, ucr=name, consignment=consignment_id(name))

@@ -105,17 +105,11 @@ abstract contract AeoMra is IAeoRegistry {
         }
         if (!_isActiveMember(partner)) revert AeoRegistryInvalidPartner(partner);
         MraRecord storage rec = _mras[pair];
-        MraEntry memory last = _lastMra(rec);
-        (MraState memory elsewhere, address holder) =
-            _latestMraElsewhere(member, partner, type(uint64).max);
-        bool crossing = holder != address(0) && (rec.history.length == 0 || elsewhere.at > last.at);
-        if (crossing) last = _entry(elsewhere, member, partner);
+        (MraEntry memory last, uint64 floor) = _acceptedAfter(member, partner, rec);
         if (last.status == MraStatus.Suspended) {
             revert AeoRegistryInvalidMraTransition(member, partner, last.status);
         }
-        // on another version than the latest change: strictly after it (histories never
-        // interleave, so the latest change is on exactly one version)
-        uint64 at = _later(p.effectiveFrom, crossing ? last.at + 1 : last.at);
+        uint64 at = _later(p.effectiveFrom, floor);
         // The proposer's mask is what the proposer recognises, i.e. `partner` here.
         (uint16 low, uint16 high) = uint256(partner) < uint256(member)
             ? (p.tiersRecognisedByProposer, p.tiersRecognisedByPartner)
@@ -235,8 +229,12 @@ abstract contract AeoMra is IAeoRegistry {
     {
         // seen from the recognising member: memberTiers are the tiers it recognises
         MraState memory e = _view(_mraAt(recognising, certifying, at), recognising, certifying);
-        (MraState memory o, address holder) = _latestMraElsewhere(recognising, certifying, at);
-        if (holder != address(0) && (e.status == MraStatus.None || o.at > e.at)) e = o;
+        (MraState memory o, address holder, bool listedLater) =
+            _latestMraElsewhere(recognising, certifying, at);
+        if (holder != address(0) && (e.status == MraStatus.None || _after(o.at, e.at, listedLater)))
+        {
+            e = o;
+        }
         if (e.status == MraStatus.None) return Reason.NoMra;
         if (e.status != MraStatus.InForce) return Reason.MraNotInForce;
         if (e.memberTiers & (uint16(1) << tier) == 0) return Reason.TierNotInScope;
@@ -244,22 +242,50 @@ abstract contract AeoMra is IAeoRegistry {
     }
 
     /// @dev Of the other listed versions' states of the pair's MRA at `at`, seen from `member`,
-    /// the latest, and the version that holds it (zero: none has any). At type(uint64).max:
-    /// the latest change.
+    /// the latest (of equal times, the later listed version's), the version that holds it
+    /// (zero: none has any) and whether it is listed after this deployment. At
+    /// type(uint64).max: the latest change.
     function _latestMraElsewhere(bytes32 member, bytes32 partner, uint64 at)
         private
         view
-        returns (MraState memory latest, address holder)
+        returns (MraState memory latest, address holder, bool listedLater)
     {
         address[] memory others = _otherVersions();
+        bool passed = false;
         for (uint256 i = 0; i < others.length; ++i) {
-            if (others[i] == address(0)) continue; // this deployment
+            if (others[i] == address(0)) {
+                passed = true; // this deployment's place
+                continue;
+            }
             MraState memory s = IAeoRegistry(others[i]).mraAt(member, partner, at);
-            if (s.status != MraStatus.None && (holder == address(0) || s.at > latest.at)) {
+            if (s.status != MraStatus.None && (holder == address(0) || s.at >= latest.at)) {
                 latest = s;
                 holder = others[i];
+                listedLater = passed;
             }
         }
+    }
+
+    /// @dev The MRA's latest change on any listed version, and the earliest time an acceptance
+    /// here may take effect: not before that change (histories never interleave, so the latest
+    /// change is on exactly one version), strictly after it when it is on a version listed
+    /// after this one (of equal times, the later listed version's is the later).
+    function _acceptedAfter(bytes32 member, bytes32 partner, MraRecord storage rec)
+        private
+        view
+        returns (MraEntry memory last, uint64 floor)
+    {
+        last = _lastMra(rec);
+        (MraState memory elsewhere, address holder, bool listedLater) =
+            _latestMraElsewhere(member, partner, type(uint64).max);
+        if (
+            holder != address(0)
+                && (rec.history.length == 0 || _after(elsewhere.at, last.at, listedLater))
+        ) {
+            last = _entry(elsewhere, member, partner);
+            return (last, listedLater ? last.at + 1 : last.at);
+        }
+        floor = last.at;
     }
 
     /// @dev Suspension, resumption and termination change the MRA where its latest change is.
@@ -267,9 +293,9 @@ abstract contract AeoMra is IAeoRegistry {
         private
         view
     {
-        (MraState memory elsewhere, address holder) =
+        (MraState memory elsewhere, address holder, bool listedLater) =
             _latestMraElsewhere(member, partner, type(uint64).max);
-        if (holder != address(0) && (changes == 0 || elsewhere.at > lastAt)) {
+        if (holder != address(0) && (changes == 0 || _after(elsewhere.at, lastAt, listedLater))) {
             revert AeoRegistryMraHeldOnOtherVersion(member, partner, holder);
         }
     }
@@ -309,6 +335,12 @@ abstract contract AeoMra is IAeoRegistry {
         if (limit > MAX_HISTORY_PAGE) revert AeoRegistryPageTooLarge(limit, MAX_HISTORY_PAGE);
         start = offset < length ? offset : length;
         end = length - start < limit ? length : start + limit;
+    }
+
+    /// @dev Whether a change at `other` on another version comes after one at `own` here: later,
+    /// or at the same time on a version listed after this one.
+    function _after(uint64 other, uint64 own, bool listedLater) internal pure returns (bool) {
+        return other > own || (other == own && listedLater);
     }
 
     /// @dev `at`, or the block time when `at` is zero.

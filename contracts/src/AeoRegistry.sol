@@ -202,27 +202,18 @@ contract AeoRegistry is OracleQuorum, AeoMra {
 
     /// @dev A change follows the certification's latest change on any listed version. On the
     /// version that holds that change, as before; elsewhere only a certification (new issuance,
-    /// on the active version), strictly after it, so that the versions' histories never
-    /// interleave and the latest change is always on exactly one version.
+    /// on the active version), not before it, so that the versions' histories never interleave
+    /// and the latest change is always on exactly one version. Of changes at the same time on
+    /// two versions the one listed later is the later change: a certification on a version
+    /// listed before the holder (after a rollback) must be strictly later.
     function _apply(bytes32 member, address[] memory others, AeoChange memory c) private {
         if (c.operator == bytes32(0)) revert AeoRegistryInvalidOperator(c.operator);
         CertRecord storage rec = _certs[member][c.operator];
-        uint256 n = rec.history.length;
-        CertificationState memory next;
-        if (n != 0) next = rec.history[n - 1];
-        (CertificationState memory elsewhere, address holder) =
-            _latestElsewhere(others, c.operator, member, type(uint64).max);
-        bool crossing = holder != address(0) && (n == 0 || elsewhere.effectiveAt > next.effectiveAt);
-        if (crossing) {
-            if (c.kind != ChangeKind.Certify) {
-                revert AeoRegistryHeldOnOtherVersion(member, c.operator, holder);
-            }
-            next = elsewhere;
-        }
+        (CertificationState memory next, bool strictly) = _previous(member, others, c, rec);
         Status status = next.status;
         _checkTransition(member, c.operator, status, c.kind);
         uint64 at = _now(c.effectiveAt);
-        if (at < next.effectiveAt || (crossing && at == next.effectiveAt)) {
+        if (at < next.effectiveAt || (strictly && at == next.effectiveAt)) {
             revert AeoRegistryEffectiveTimeTooEarly(member, c.operator, at, next.effectiveAt);
         }
         next.kind = c.kind;
@@ -264,6 +255,29 @@ contract AeoRegistry is OracleQuorum, AeoMra {
         }
     }
 
+    /// @dev The certification's latest change on any listed version, and whether a change here
+    /// must be strictly after it (it is on a version listed after this one). A change other
+    /// than a certification is refused unless this deployment holds the latest change.
+    function _previous(
+        bytes32 member,
+        address[] memory others,
+        AeoChange memory c,
+        CertRecord storage rec
+    ) private view returns (CertificationState memory last, bool strictly) {
+        uint256 n = rec.history.length;
+        if (n != 0) last = rec.history[n - 1];
+        (CertificationState memory elsewhere, address holder, bool listedLater) =
+            _latestElsewhere(others, c.operator, member, type(uint64).max);
+        if (holder == address(0)) return (last, false);
+        if (n != 0 && !_after(elsewhere.effectiveAt, last.effectiveAt, listedLater)) {
+            return (last, false);
+        }
+        if (c.kind != ChangeKind.Certify) {
+            revert AeoRegistryHeldOnOtherVersion(member, c.operator, holder);
+        }
+        return (elsewhere, listedLater);
+    }
+
     function _checkTransition(bytes32 member, bytes32 operator, Status status, ChangeKind kind)
         private
         pure
@@ -276,24 +290,30 @@ contract AeoRegistry is OracleQuorum, AeoMra {
         if (!ok) revert AeoRegistryInvalidTransition(member, operator, status, kind);
     }
 
-    /// @dev Of the other listed versions' states of a certification at `at`, the one with the
-    /// latest effective time, and the version that holds it (zero: none has any). At
-    /// type(uint64).max: the latest change.
+    /// @dev Of the other listed versions' states of a certification at `at`, the latest (of
+    /// equal times, the later listed version's), the version that holds it (zero: none has
+    /// any) and whether it is listed after this deployment. At type(uint64).max: the latest
+    /// change.
     function _latestElsewhere(address[] memory others, bytes32 operator, bytes32 member, uint64 at)
         private
         view
-        returns (CertificationState memory latest, address holder)
+        returns (CertificationState memory latest, address holder, bool listedLater)
     {
+        bool passed = false;
         for (uint256 i = 0; i < others.length; ++i) {
-            if (others[i] == address(0)) continue; // this deployment
+            if (others[i] == address(0)) {
+                passed = true; // this deployment's place
+                continue;
+            }
             CertificationState memory s =
                 IAeoRegistry(others[i]).certificationAt(operator, member, at);
             if (
                 s.status != Status.None
-                    && (holder == address(0) || s.effectiveAt > latest.effectiveAt)
+                    && (holder == address(0) || s.effectiveAt >= latest.effectiveAt)
             ) {
                 latest = s;
                 holder = others[i];
+                listedLater = passed;
             }
         }
     }
@@ -306,11 +326,12 @@ contract AeoRegistry is OracleQuorum, AeoMra {
         returns (CertificationState memory s)
     {
         s = _stateAt(_certs[certifying][operator].history, at);
-        (CertificationState memory o, address holder) =
+        (CertificationState memory o, address holder, bool listedLater) =
             _latestElsewhere(_otherVersions(), operator, certifying, at);
-        if (holder != address(0) && (s.status == Status.None || o.effectiveAt > s.effectiveAt)) {
-            s = o;
-        }
+        if (
+            holder != address(0)
+                && (s.status == Status.None || _after(o.effectiveAt, s.effectiveAt, listedLater))
+        ) s = o;
     }
 
     function _reason(bytes32 operator, bytes32 certifying, bytes32 recognising, uint64 at)

@@ -98,13 +98,37 @@ contract AeoRegistry_upgrade_Test is AeoBaseTest {
         assertEq(v2.certificationHistoryLength(OP_A, CN), 2, "v2 holds certify, reinstate");
     }
 
-    function test_AFirstChangeOnTheNewVersionIsStrictlyAfterTheOldOnes() public {
+    function test_AFirstChangeOnAnotherVersionIsNotBeforeTheLatest() public {
         _certify(cnOps, OP_A, 1);
         uint64 scheduled = _now() + 10 * DAY;
         vm.prank(cnOps);
         v1.suspend(OP_A, 1, scheduled);
         _upgrade();
-        // at the time of v1's latest change, or before: the histories would interleave
+        // before v1's latest change: the histories would interleave
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAeoRegistry.AeoRegistryEffectiveTimeTooEarly.selector,
+                CN,
+                OP_A,
+                scheduled - 1,
+                scheduled
+            )
+        );
+        vm.prank(cnOps);
+        v2.certify(OP_A, 2, 0, 0, EVIDENCE, scheduled - 1);
+        // at the same time: v2, listed later, holds the later change
+        vm.prank(cnOps);
+        v2.certify(OP_A, 2, 0, 0, EVIDENCE, scheduled);
+        _eqReason(_reasonOn(v1, CN, scheduled), IAeoRegistry.Reason.Suspended, "still suspended");
+        (bool recognized,) = v1.recognition(OP_A, CN, CN, scheduled);
+        assertFalse(recognized, "not recognised");
+        assertEq(v2.certificationAt(OP_A, CN, scheduled).tier, 2, "v2's tier");
+        _expectHeldOn(OP_A, address(v2));
+        vm.prank(cnOps);
+        v1.reinstate(OP_A, 0, scheduled);
+
+        // rolled back to v1, a certification there must be strictly after v2's latest
+        _list(address(v1));
         vm.expectRevert(
             abi.encodeWithSelector(
                 IAeoRegistry.AeoRegistryEffectiveTimeTooEarly.selector,
@@ -115,14 +139,13 @@ contract AeoRegistry_upgrade_Test is AeoBaseTest {
             )
         );
         vm.prank(cnOps);
-        v2.certify(OP_A, 2, 0, 0, EVIDENCE, scheduled);
+        v1.certify(OP_A, 3, 0, 0, EVIDENCE, scheduled);
         vm.prank(cnOps);
-        v2.certify(OP_A, 2, 0, 0, EVIDENCE, scheduled + 1);
-        _eqReason(_reasonOn(v2, CN, scheduled), IAeoRegistry.Reason.Suspended, "v1's at its time");
-        _eqReason(
-            _reasonOn(v1, CN, scheduled + 1), IAeoRegistry.Reason.Suspended, "still suspended"
-        );
-        assertEq(v2.certificationAt(OP_A, CN, scheduled + 1).tier, 2, "v2's from then");
+        v1.certify(OP_A, 3, 0, 0, EVIDENCE, scheduled + 1);
+        (, IAeoRegistry.Reason at) = v2.recognition(OP_A, CN, CN, scheduled + 1);
+        _eqReason(at, IAeoRegistry.Reason.Suspended, "suspension carried over twice");
+        assertEq(v1.certificationAt(OP_A, CN, scheduled + 1).tier, 3, "v1's tier 3");
+        assertEq(v2.certificationAt(OP_A, CN, scheduled + 1).tier, 2, "v2 alone keeps tier 2");
     }
 
     function test_ARevokedCertificationIsCertifiedAgainOnTheNewVersion() public {
@@ -202,8 +225,7 @@ contract AeoRegistry_upgrade_Test is AeoBaseTest {
         uint64 terminated = _now();
         vm.prank(sgOps);
         v2.acceptMra(CN, TIER1, TIER1, 0);
-        assertGe(v2.mra(CN, SG).state.at, terminated + 1, "after the termination");
-        vm.warp(block.timestamp + 1);
+        assertEq(v2.mra(CN, SG).state.at, terminated, "at the termination: v2 is listed later");
         _eqReason(_reasonOn(v1, SG, 0), IAeoRegistry.Reason.Recognized, "v1 reads v2's MRA");
         _expectMraHeldOn(CN, SG, address(v2));
         vm.prank(cnOps);

@@ -248,10 +248,11 @@ class AeoRegistryBinding:
 
 
 def latest_of(items: list[T], raws: list[Any], present: Callable[[Any], bool], at: Callable[[Any], int]) -> T | None:
-    """The item whose raw state is present with the latest time (versions never tie), or None."""
+    """The item (of versions in listing order) whose raw state is present with the latest time,
+    of equal times the later listed one's (as the contract decides), or None."""
     found: T | None = None
     latest_at = -1
     for item, raw in zip(items, raws, strict=True):
-        if present(raw) and int(at(raw)) > latest_at:
+        if present(raw) and int(at(raw)) >= latest_at:
             found, latest_at = item, int(at(raw))
     return found

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
 from typing import Any, Literal
 
 from eth_utils.address import to_checksum_address
@@ -48,7 +47,8 @@ from ledger.certificates.verification import (
 from ledger.certificates.wrapped import AddressHex, WrappedCertificate, check_integrity, from_hex
 from ledger.chain.client import LedgerClient
 from ledger.chain.proofs import StorageProof, fetch_storage_proof, verify_storage_proof
-from ledger.consortium.registries import CERTIFICATE_REGISTRY, Interval, RegistryListing, kind_text
+from ledger.consortium.listing_proof import Reader, proven_reader, read_listing, storage_reader
+from ledger.consortium.registries import CERTIFICATE_REGISTRY, RegistryListing
 from ledger.errors import InvalidInput, ProofInvalid, TransactionFailed
 from ledger.ids import ISSUER_ROLE
 from ledger.jsonfiles import loads_strict
@@ -56,10 +56,7 @@ from ledger.jsonfiles import loads_strict
 FORMAT: Literal["sanzhi-certificate-bundle/1"] = "sanzhi-certificate-bundle/1"
 MAX_BUNDLE_BYTES = 16 * 1024 * 1024
 MAX_FORMER_PERIODS = 256  # re-accreditations of one issuer: each a member admin's transaction
-MAX_LISTING_INTERVALS = 256  # activations of one registry: each a vote of the members
 ZERO32 = bytes(32)
-
-Reader = Callable[[int, str], int]  # slot, what it holds -> value
 
 
 class CertificateBundle(BaseModel):
@@ -95,7 +92,7 @@ def _walk(certificate: WrappedCertificate, registry: Reader, consortium: Reader,
     """What CertificateRegistry.certificateState answers for `certificate` at a block of time
     `now`, read slot by slot as the contracts compute it (view field names of verification),
     with `listing`: the kind and intervals the consortium lists the registry with."""
-    listing = _listing(certificate.proof.registry, consortium)
+    listing = read_listing(certificate.proof.registry, consortium)
     proof = certificate.proof
     root, cert_type, leaf = from_hex(proof.root), from_hex(proof.cert_type), certificate.leaf
     batch = layout.BatchRecord.of(registry(layout.batch_slot(root, cert_type), "the batch record"))
@@ -137,23 +134,6 @@ def _walk(certificate: WrappedCertificate, registry: Reader, consortium: Reader,
         utilized=layout.drawn(registry(layout.number_slot(key), "the record of its certificate number")),
     )
     return state
-
-
-def _listing(registry: str, consortium: Reader) -> RegistryListing:
-    """Consortium.registryListing(registry) from its storage: the kind (zero: not listed) and,
-    when listed, the intervals in which it was the active version."""
-    address = to_checksum_address(registry)
-    kind = consortium(layout.listed_kind_slot(address), "the consortium's listing of the registry")
-    kind_name = kind_text(kind.to_bytes(32, "big")) or None
-    intervals: list[Interval] = []
-    if kind:
-        count = consortium(layout.registry_intervals_length_slot(address), "the registry's active intervals")
-        if count > MAX_LISTING_INTERVALS:
-            raise ProofInvalid("consortium proof", f"{count} active intervals, more than any bundle holds")
-        for index in range(count):
-            word = consortium(layout.registry_interval_slot(address, index), f"active interval {index}")
-            intervals.append(Interval(since=word & layout.U64, until=((word >> 64) & layout.U64) or None))
-    return RegistryListing(address=address, kind=kind_name, version=0, intervals=intervals)
 
 
 def _accreditation(issuer: str, cert_type: bytes, at: int, consortium: Reader) -> tuple[bytes, bool, bool]:
@@ -217,20 +197,14 @@ def make_bundle(
     consortium = to_checksum_address(codec.decode(bytes.fromhex(reply["result"][2:])))
     now = int(header["result"]["timestamp"], 16)
 
-    def reader(address: str, slots: list[int]) -> Reader:
-        def read(slot: int, what: str) -> int:
-            found = client.raw_batch([("eth_getStorageAt", [address, hex(slot), {"blockHash": block_hash}])])[0]
-            if "result" not in found:
-                raise TransactionFailed(f"cannot read {what} at block {block_hash}: {found.get('error')}")
-            if slot not in slots:
-                slots.append(slot)
-            return int(found["result"], 16)
-
-        return read
-
     registry_slots: list[int] = []
     consortium_slots: list[int] = []
-    _walk(certificate, reader(registry, registry_slots), reader(consortium, consortium_slots), now)
+    _walk(
+        certificate,
+        storage_reader(client, registry, block_hash, registry_slots),
+        storage_reader(client, consortium, block_hash, consortium_slots),
+        now,
+    )
     return CertificateBundle(
         chain_id=client.chain_id,
         registry=registry,
@@ -303,7 +277,10 @@ def verify_bundle(
     header = bundle.registry_proof.header
     now = int(header.timestamp, 16)
     state = _walk(
-        certificate, _proven("registry proof", registry_values), _proven("consortium proof", consortium_values), now
+        certificate,
+        proven_reader("registry proof", registry_values, "this certificate"),
+        proven_reader("consortium proof", consortium_values, "this certificate"),
+        now,
     )
     anchor = TrustAnchor(consortium=trusted_consortium, registry=trusted_registry, source=AnchorSource.EXPLICIT)
     listing: RegistryListing = state.pop("listing")
@@ -338,12 +315,3 @@ def verify_bundle(
         verification=verification,
         verify_ms=round((time.perf_counter() - started) * 1000, 3),
     )
-
-
-def _proven(step: str, values: dict[int, int]) -> Reader:
-    def read(slot: int, what: str) -> int:
-        if slot not in values:
-            raise ProofInvalid(step, f"it does not prove {what} of this certificate (slot {hex(slot)})")
-        return values[slot]
-
-    return read

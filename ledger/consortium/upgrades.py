@@ -21,7 +21,7 @@ from web3 import Web3
 from ledger.chain.artifacts import Artifact, Artifacts
 from ledger.chain.client import LedgerClient
 from ledger.consortium.binding import ConsortiumBinding, Proposal
-from ledger.consortium.registries import CERTIFICATE_REGISTRY, REGISTRY_KINDS, RegistryListing
+from ledger.consortium.registries import REGISTRY_KINDS, RegistryListing
 from ledger.errors import ConfigurationError, InvalidInput, LedgerError
 
 PROPOSAL_LIFETIME_SECONDS = 30 * 24 * 3600  # Consortium.PROPOSAL_LIFETIME
@@ -63,26 +63,10 @@ def check_kind(kind: str) -> str:
     return kind
 
 
-# Kinds whose versions read one another (docs/architecture.md, "Upgrades"): only these are
-# proposed by `sanzhi upgrade propose`. Upgrading another kind now would split its records
-# between versions that do not see each other (an AEO status or an MRA answered from one).
-UPGRADABLE_KINDS: tuple[str, ...] = (
-    CERTIFICATE_REGISTRY,
-    "DocumentRegistry",
-    "StatisticsRegistry",
-)
-
-
 def propose_upgrade(admin: LedgerClient, kind: str, address: str | None = None) -> UpgradeProposal:
     """Propose `address` (a deployment listed before: a rollback), else a fresh deployment of
     this build of `kind` for the client's consortium, as the kind's active version."""
     check_kind(kind)
-    if kind not in UPGRADABLE_KINDS:
-        raise InvalidInput(
-            f"{kind} cannot be upgraded by this version of sanzhi: its versions do not read each other's records "
-            f"yet (upgradable: {', '.join(UPGRADABLE_KINDS)})",
-            path="kind",
-        )
     consortium = ConsortiumBinding(admin)
     if address is not None:
         listing = consortium.registry_listing(address)

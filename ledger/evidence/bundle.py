@@ -1,14 +1,18 @@
 """Proof bundles of a consortium's evidence chain, checked with no network at all.
 
 A bundle holds every recorded entry of a consignment (with the side each was recorded for),
-the EPCIS events behind them when the holder has them, and a storage proof of the
-consignment's head slot in EvidenceRegistry at one block. It states the chain and the
-consortium it was made for. An auditor who trusts that block's hash, the chain, the consortium
-and the registry's address (from its own deployment record, or named) checks, offline: the
-bundle is of that chain, consortium and registry; the block header hashes to the trusted hash;
-the registry's account and the head slot are in its state; the entries chain, in order and
-without gaps, exactly to that head (the links commit to each entry's member, side and
-declaration); and each included event hashes (GS1) to its entry.
+the EPCIS events behind them when the holder has them, a storage proof of the consignment's
+head slot in the EvidenceRegistry version that holds it, and a storage proof of the
+consortium's listing of that registry, both at one block. It states the chain and the
+consortium it was made for. An auditor who trusts that block's hash, the chain and the
+consortium (from its own deployment record, or named) checks, offline: the bundle is of that
+chain and consortium; the block header hashes to the trusted hash; the consortium lists the
+bundle's registry as an EvidenceRegistry (or, when the auditor names the registry it trusts,
+the bundle is of that one); the registry's account and the head slot are in its state; the
+entries chain, in order and without gaps, exactly to that head (the links commit to each
+entry's member, side and declaration); and each included event hashes (GS1) to its entry.
+A bundle of format 2 (made before listings) carries no listing proof: it is checked only
+against a registry the auditor names.
 """
 
 from __future__ import annotations
@@ -22,15 +26,17 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ledger.chain.client import LedgerClient
 from ledger.chain.proofs import StorageProof, fetch_storage_proof, verify_storage_proof
+from ledger.consortium.listing_proof import proven_reader, read_listing, storage_reader
 from ledger.errors import ProofInvalid
 from ledger.evidence.audit import check_chain
 from ledger.evidence.consignment import consignment_id as consignment_of
 from ledger.evidence.entries import LINK_MASK, EvidenceEntry
+from ledger.evidence.registry import CONTRACT as EVIDENCE_REGISTRY
 from ledger.evidence.registry import EvidenceRegistryBinding, Head, RecordedEntry
 from ledger.hashing.keccak import keccak256
 from ledger.jsonfiles import loads_strict
 
-FORMAT: Literal["sanzhi-evidence-bundle/2"] = "sanzhi-evidence-bundle/2"
+FORMAT: Literal["sanzhi-evidence-bundle/3"] = "sanzhi-evidence-bundle/3"
 MAX_BUNDLE_BYTES = 64 * 1024 * 1024
 
 
@@ -116,7 +122,7 @@ class BundledEntry(BaseModel):
 class EvidenceBundle(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    format: Literal["sanzhi-evidence-bundle/2"] = FORMAT
+    format: Literal["sanzhi-evidence-bundle/2", "sanzhi-evidence-bundle/3"] = FORMAT
     ucr: str
     consignment: str
     chain_id: int
@@ -125,14 +131,16 @@ class EvidenceBundle(BaseModel):
     entries: list[BundledEntry]
     events: dict[str, Any] = Field(default_factory=dict, description="EPCIS events by entry event hash")
     head_proof: StorageProof
+    listing_proof: StorageProof | None = None  # the consortium's listing of `registry` (format 3)
 
 
 class BundleTrust(BaseModel):
-    """What the auditor trusts: a chain, the consortium on it, and its EvidenceRegistry."""
+    """What the auditor trusts: a chain and the consortium on it; `registry` pins one
+    EvidenceRegistry (None: any the consortium lists)."""
 
     chain_id: int
     consortium: str
-    registry: str
+    registry: str | None = None
 
 
 class BundleReport(BaseModel):
@@ -160,16 +168,21 @@ def make_bundle(
     slot = int.from_bytes(head_slot_of(consignment), "big")
     proof = fetch_storage_proof(client, address=binding.address, slots=[slot], block=block)
     block_number = int(str(proof.header.number), 16)
+    block_hash = str(proof.header.hash)
+    consortium = client.address_of("Consortium")
+    listing_slots: list[int] = []
+    read_listing(binding.address, storage_reader(client, consortium, block_hash, listing_slots))
     recorded = [r for r in binding.recorded(consignment) if r.block_number <= block_number]
     return EvidenceBundle(
         ucr=ucr,
         consignment=_hex(consignment),
         chain_id=client.chain_id,
         registry=binding.address,
-        consortium=client.address_of("Consortium"),
+        consortium=consortium,
         entries=[BundledEntry.of(r) for r in recorded],
         events=events or {},
         head_proof=proof,
+        listing_proof=fetch_storage_proof(client, address=consortium, slots=listing_slots, block=block_hash),
     )
 
 
@@ -198,11 +211,10 @@ def verify_bundle(
         raise ProofInvalid(
             "consortium", f"the bundle is of consortium {bundle.consortium}, not the trusted {trust.consortium}"
         )
-    trusted_registry = trust.registry
-    if bundle.registry.lower() != trusted_registry.lower():
-        raise ProofInvalid(
-            "registry", f"the bundle is of registry {bundle.registry}, not the trusted {trusted_registry}"
-        )
+    if trust.registry is not None and bundle.registry.lower() != trust.registry.lower():
+        raise ProofInvalid("registry", f"the bundle is of registry {bundle.registry}, not the trusted {trust.registry}")
+    _check_listing(bundle, trusted_block_hash, trust)
+    trusted_registry = bundle.registry
     consignment = _bytes(bundle.consignment)
     if consignment_of(bundle.ucr) != consignment:
         raise ProofInvalid("bundle", f"the consignment id is not that of UCR {bundle.ucr}")
@@ -238,6 +250,27 @@ def verify_bundle(
         events_checked=checked,
         verify_ms=round((time.perf_counter() - started) * 1000, 3),
     )
+
+
+def _check_listing(bundle: EvidenceBundle, trusted_block_hash: str, trust: BundleTrust) -> None:
+    """The trusted consortium lists the bundle's registry as an EvidenceRegistry at the bundle's
+    block (a registry the auditor named stands for itself in a format-2 bundle, which has no
+    listing proof)."""
+    if bundle.listing_proof is None:
+        if trust.registry is None:
+            raise ProofInvalid(
+                "registry",
+                f"the bundle ({bundle.format}) does not prove that the consortium lists registry {bundle.registry}: "
+                "name the EvidenceRegistry you trust (--registry)",
+            )
+        return
+    values = verify_storage_proof(
+        bundle.listing_proof, trusted_block_hash=trusted_block_hash, expected_address=trust.consortium
+    )
+    listing = read_listing(bundle.registry, proven_reader("listing", values, f"registry {bundle.registry}"))
+    if listing.kind != EVIDENCE_REGISTRY:
+        listed = f"lists it as a {listing.kind}" if listing.kind else "does not list it"
+        raise ProofInvalid("registry", f"registry {bundle.registry} is not trusted: the consortium {listed}")
 
 
 HEADS_SLOT = keccak256(b"sanzhi.evidence.heads")

@@ -155,7 +155,7 @@ def test_the_bundle_downloads_and_verifies(api: Api, chain: Chain) -> None:
     assert response.status_code == 200, response.text
     assert f'filename="{UCR}.bundle.json"' in response.headers["content-disposition"]
     made = read_bundle(response.content, source="download")
-    assert made.format == "sanzhi-evidence-bundle/2"
+    assert made.format == "sanzhi-evidence-bundle/3"
     assert len(made.entries) == 1
     record = load_deployment(chain.settings.resolved_deployments_dir, made.chain_id)
     assert record is not None

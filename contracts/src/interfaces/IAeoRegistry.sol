@@ -40,8 +40,9 @@ import {IOracleQuorum} from "./IOracleQuorum.sol";
 ///   one). Certifications, proposals and acceptances are new issuance: only the active version
 ///   takes them. Every other change goes to the version that holds the record's latest change
 ///   (AeoRegistryHeldOnOtherVersion / AeoRegistryMraHeldOnOtherVersion elsewhere), and a
-///   record's first change on a new version is strictly after its latest change on the
-///   others, so histories never interleave. `isRecognized` and `recognition` answer across
+///   record's first change on another version is not before its latest change (strictly after
+///   it on a version listed before the holder: of changes at the same time, the later listed
+///   version's is the later), so histories never interleave. `isRecognized` and `recognition` answer across
 ///   every listed version; `certification*`, `mra*` and `mraPartners` answer for this
 ///   deployment alone (a reader merges them: the latest change wins).
 interface IAeoRegistry is IOracleQuorum {
