@@ -30,6 +30,7 @@ from eth_utils.address import to_checksum_address
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ledger.certificates import layout
+from ledger.certificates.listing_proof import Reader, proven_reader, read_listing, storage_reader
 from ledger.certificates.status import CertificateStatus
 from ledger.certificates.trust import (
     AnchorSource,
@@ -47,7 +48,6 @@ from ledger.certificates.verification import (
 from ledger.certificates.wrapped import AddressHex, WrappedCertificate, check_integrity, from_hex
 from ledger.chain.client import LedgerClient
 from ledger.chain.proofs import StorageProof, fetch_storage_proof, verify_storage_proof
-from ledger.consortium.listing_proof import Reader, proven_reader, read_listing, storage_reader
 from ledger.consortium.registries import CERTIFICATE_REGISTRY, RegistryListing
 from ledger.errors import InvalidInput, ProofInvalid, TransactionFailed
 from ledger.ids import ISSUER_ROLE

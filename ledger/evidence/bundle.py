@@ -24,9 +24,9 @@ from typing import Any, Literal
 from eth_utils.address import to_checksum_address
 from pydantic import BaseModel, ConfigDict, Field
 
+from ledger.certificates.listing_proof import proven_reader, read_listing, storage_reader
 from ledger.chain.client import LedgerClient
 from ledger.chain.proofs import StorageProof, fetch_storage_proof, verify_storage_proof
-from ledger.consortium.listing_proof import proven_reader, read_listing, storage_reader
 from ledger.errors import ProofInvalid
 from ledger.evidence.audit import check_chain
 from ledger.evidence.consignment import consignment_id as consignment_of

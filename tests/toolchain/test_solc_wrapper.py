@@ -27,7 +27,7 @@ def test_py_solc_x_compiles_consortium_to_forge_bytecode() -> None:
         "language": "Solidity",
         "sources": {source: {"urls": [str(CONTRACTS_DIR / source)]}},
         "settings": {
-            "optimizer": {"enabled": True, "runs": 10_000},
+            "optimizer": {"enabled": True, "runs": 500},
             "evmVersion": "cancun",
             "metadata": {"bytecodeHash": "none", "appendCBOR": False},
             "outputSelection": {"*": {"*": ["evm.deployedBytecode.object"]}},

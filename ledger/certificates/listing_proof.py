@@ -1,8 +1,9 @@
-"""The consortium's listing of a registry, read slot by slot from the Consortium's storage.
+"""The consortium's listing of a registry, read slot by slot from the Consortium's storage
+(whose layout is in ledger.certificates.layout, with the rest of what bundles prove).
 
-Bundles carry a storage proof of these slots at their block, so an offline verifier learns from
-the trusted consortium itself whether (and when) it listed the bundle's registry: the kind and
-the intervals in which it was the active version.
+Bundles (of certificates and of evidence) carry a storage proof of these slots at their
+block, so an offline verifier learns from the trusted consortium itself whether (and when) it
+listed the bundle's registry: the kind and the intervals in which it was the active version.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable
 
 from eth_utils.address import to_checksum_address
 
-from ledger.certificates import layout  # the Consortium's storage slots live beside the registry's
+from ledger.certificates import layout
 from ledger.chain.client import LedgerClient
 from ledger.consortium.registries import Interval, RegistryListing, kind_text
 from ledger.errors import ProofInvalid, TransactionFailed
