@@ -15,7 +15,7 @@ from ledger.errors import ContractRevert
 from ledger.store.cid import ContentId
 from ledger.store.errors import NoEncryptionKey
 from ledger.store.registry import DocumentRegistryBinding
-from tests.support import CliRunner
+from tests.support import CliRunner, upgrade_by_vote
 
 KIND = "DocumentRegistry"
 
@@ -44,16 +44,7 @@ def envelope_on(cli: CliRunner, registry: str, digest: bytes, publisher: str) ->
 
 
 def upgrade(cli: CliRunner) -> str:
-    """Propose this build of DocumentRegistry as CN, check its code, approve as SG: v2's address."""
-    proposed = cli("upgrade", "propose", KIND, "--as", "cn-admin", "--json")
-    assert proposed.exit_code == 0, proposed.stderr
-    made = json.loads(proposed.stdout)
-    # the shipped artifacts are the sources' build (make check-artifacts): no compiling here
-    checked = cli("upgrade", "verify", str(made["proposal_id"]), "--build", "ledger/chain/compiled", "--json")
-    assert checked.exit_code == 0, checked.stdout + checked.stderr
-    assert json.loads(checked.stdout)["checks"][0]["matches"] is True
-    assert cli("consortium", "approve", str(made["proposal_id"]), "--as", "sg-admin").exit_code == 0
-    return str(made["registry"])
+    return upgrade_by_vote(cli, KIND)
 
 
 @pytest.fixture
