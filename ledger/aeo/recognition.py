@@ -14,10 +14,9 @@ from ledger.aeo.codes import (
 )
 from ledger.aeo.models import CertificationState, MraState, Recognition
 from ledger.aeo.mra import in_force, latest_mra_state, mra_at_calls, mra_state_at
-from ledger.aeo.registry import CONTRACT, aeo_versions, latest_of
+from ledger.aeo.registry import aeo_versions, latest_of
 from ledger.chain.client import LedgerClient
 from ledger.chain.reads import batch_call
-from ledger.consortium.versions import active_version
 from ledger.ids import member_id_bytes
 from ledger.timestamps import to_unix, utc_now
 
@@ -44,17 +43,17 @@ def recognized(
     when_dt = at or utc_now()
     when = to_unix(when_dt)
     versions = aeo_versions(client)
-    active = client.contract(CONTRACT, active_version(client, CONTRACT))
     op = operator_hash(certified_by, operator)
     certifying, recognising = member_id_bytes(certified_by), member_id_bytes(recognised_by)
     own = certifying == recognising
     mra: MraState | None = None
     if when > 0:
-        # one JSON-RPC batch: the contract's answer (across versions), and each version's
-        # certification and MRA at `when`, merged as the contract merges them
+        # one JSON-RPC batch: the contract's answer (every listed version gives it across all
+        # versions: ask the newest), and each version's certification and MRA at `when`, merged
+        # as the contract merges them
         n = len(versions)
         fns = [
-            active.functions.recognition(op, certifying, recognising, when),
+            versions[-1].functions.recognition(op, certifying, recognising, when),
             *(v.functions.certificationAt(op, certifying, when) for v in versions),
         ]
         if not own:

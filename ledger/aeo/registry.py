@@ -28,7 +28,7 @@ from ledger.aeo.codes import (
 from ledger.aeo.errors import readable_errors
 from ledger.aeo.models import Certification, CertificationHistory, CertificationState, ChangeResult
 from ledger.chain.client import LedgerClient, SentTransaction
-from ledger.chain.reads import batch_call, read_pages
+from ledger.chain.reads import batch_call, logs_with_times, read_pages
 from ledger.consortium.versions import active_version, listed_versions
 from ledger.errors import InvalidInput
 from ledger.ids import member_id_bytes
@@ -66,14 +66,11 @@ class AeoRegistryBinding:
         self.client = client
         self.contract: Contract = client.contract(CONTRACT, active_version(client, CONTRACT))
 
-    def versions(self) -> list[Contract]:
-        return aeo_versions(self.client)
-
     # -------------------------------------------------------------- reads
 
     def holder(self, op: bytes, member: bytes) -> Contract | None:
         """The version that holds the certification's latest change (None: never certified)."""
-        versions = self.versions()
+        versions = aeo_versions(self.client)
         states = batch_call(self.client, [v.functions.certificationAt(op, member, LATEST) for v in versions])
         return latest_of(versions, states, lambda raw: raw[1] != Status.NONE, lambda raw: raw[6])
 
@@ -84,7 +81,7 @@ class AeoRegistryBinding:
         when = at or utc_now()
         op = operator_hash(certified_by, operator)
         member = member_id_bytes(certified_by)
-        versions = self.versions()
+        versions = aeo_versions(self.client)
         records = batch_call(self.client, [v.functions.certification(op, member) for v in versions])
         latest = latest_of(records, records, lambda raw: raw[2] > 0, lambda raw: raw[0][6])
         changes = sum(int(raw[2]) for raw in records)
@@ -121,7 +118,7 @@ class AeoRegistryBinding:
         member = member_id_bytes(certified_by)
         page_size = int(self.client.call(self.contract.functions.MAX_HISTORY_PAGE()))
         states: list[CertificationState] = []
-        for version in self.versions():
+        for version in aeo_versions(self.client):
             fns = version.functions
             raw = read_pages(
                 self.client,
@@ -156,14 +153,10 @@ class AeoRegistryBinding:
             "toBlock": "latest",
             "topics": [["0x" + codec.event_topic(e).hex() for e in events], "0x" + member.hex(), "0x" + op.hex()],
         }
-        reply = self.client.raw_batch([("eth_getLogs", [query])])[0]
-        if "error" in reply:
+        found = logs_with_times(self.client, query)
+        if found is None:
             return []  # a node that refuses the range: history without recorded times
-        logs = sorted(reply["result"], key=lambda e: (int(e["blockNumber"], 16), int(e["logIndex"], 16)))
-        blocks = sorted({e["blockNumber"] for e in logs})
-        replies = self.client.raw_batch([("eth_getBlockByNumber", [b, False]) for b in blocks])
-        times = {b: int(r["result"]["timestamp"], 16) for b, r in zip(blocks, replies, strict=True) if r.get("result")}
-        return [datetime.fromtimestamp(times[e["blockNumber"]], tz=UTC) for e in logs if e["blockNumber"] in times]
+        return [datetime.fromtimestamp(time, tz=UTC) for _, time in found]
 
     def oracle_quorum(self, member: str) -> int:
         return int(self.client.call(self.contract.functions.oracleQuorum(member_id_bytes(member))))

@@ -48,6 +48,7 @@ from ledger.certificates.verification import (
 from ledger.certificates.wrapped import AddressHex, WrappedCertificate, check_integrity, from_hex
 from ledger.chain.client import LedgerClient
 from ledger.chain.proofs import StorageProof, fetch_storage_proof, verify_storage_proof
+from ledger.chain.reads import block_ref, block_request, view_request
 from ledger.consortium.registries import CERTIFICATE_REGISTRY, RegistryListing
 from ledger.errors import InvalidInput, ProofInvalid, TransactionFailed
 from ledger.ids import ISSUER_ROLE
@@ -186,10 +187,7 @@ def make_bundle(
     registry = to_checksum_address(certificate.proof.registry)
     codec = client.artifacts.codec("CertificateRegistry").function("consortium")
     header, reply = client.raw_batch(
-        [
-            ("eth_getBlockByNumber" if not _is_hash(block) else "eth_getBlockByHash", [_block_ref(block), False]),
-            ("eth_call", [{"to": registry, "data": codec.call_data()}, _block_ref(block)]),
-        ]
+        [block_request(block), view_request(registry, codec.call_data(), block_ref(block))]
     )
     if not header.get("result") or "result" not in reply or len(reply["result"]) != 66:
         raise TransactionFailed(f"cannot read block {block} or the consortium of registry {registry}")
@@ -213,14 +211,6 @@ def make_bundle(
         registry_proof=fetch_storage_proof(client, address=registry, slots=registry_slots, block=block_hash),
         consortium_proof=fetch_storage_proof(client, address=consortium, slots=consortium_slots, block=block_hash),
     )
-
-
-def _is_hash(block: int | str) -> bool:
-    return isinstance(block, str) and len(block) == 66 and block.startswith("0x")
-
-
-def _block_ref(block: int | str) -> str:
-    return hex(block) if isinstance(block, int) else block
 
 
 # ---------------------------------------------------------------- reading and verifying

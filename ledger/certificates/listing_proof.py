@@ -14,6 +14,7 @@ from eth_utils.address import to_checksum_address
 
 from ledger.certificates import layout
 from ledger.chain.client import LedgerClient
+from ledger.chain.reads import storage_at
 from ledger.consortium.registries import Interval, RegistryListing, kind_text
 from ledger.errors import ProofInvalid, TransactionFailed
 
@@ -43,12 +44,13 @@ def storage_reader(client: LedgerClient, address: str, block_hash: str, slots: l
     (the slots a bundle then proves)."""
 
     def read(slot: int, what: str) -> int:
-        found = client.raw_batch([("eth_getStorageAt", [address, hex(slot), {"blockHash": block_hash}])])[0]
-        if "result" not in found:
-            raise TransactionFailed(f"cannot read {what} at block {block_hash}: {found.get('error')}")
+        try:
+            value = storage_at(client, address, slot, block_hash)
+        except TransactionFailed as exc:
+            raise TransactionFailed(f"cannot read {what}: {exc.message}") from None
         if slot not in slots:
             slots.append(slot)
-        return int(found["result"], 16)
+        return value
 
     return read
 

@@ -21,6 +21,43 @@ def view_request(to: str, data: str, block: str = "latest") -> tuple[str, list[A
     return ("eth_call", [{"to": to, "data": data}, block])
 
 
+def block_request(block: int | str) -> tuple[str, list[Any]]:
+    """The JSON-RPC request of a block's header (no transactions): by number, tag or hash."""
+    if isinstance(block, int):
+        return ("eth_getBlockByNumber", [hex(block), False])
+    if len(block) == 66 and block.startswith("0x"):
+        return ("eth_getBlockByHash", [block, False])
+    return ("eth_getBlockByNumber", [block, False])
+
+
+def block_ref(block: int | str) -> str:
+    """`block` as a JSON-RPC block parameter (a number in hex, a tag or a hash)."""
+    return hex(block) if isinstance(block, int) else block
+
+
+def storage_at(client: LedgerClient, address: str, slot: int, block_hash: str) -> int:
+    """One storage word of `address` at the block `block_hash` (EIP-1898)."""
+    found = client.raw_batch([("eth_getStorageAt", [address, hex(slot), {"blockHash": block_hash}])])[0]
+    if "result" not in found:
+        raise TransactionFailed(
+            f"cannot read slot {hex(slot)} of {address} at block {block_hash}: {found.get('error')}"
+        )
+    return int(found["result"], 16)
+
+
+def logs_with_times(client: LedgerClient, query: dict[str, Any]) -> list[tuple[dict[str, Any], int]] | None:
+    """The logs `query` matches (eth_getLogs), oldest first, each with its block's time; None
+    when the node refuses the query (a range it does not serve)."""
+    reply = client.raw_batch([("eth_getLogs", [query])])[0]
+    if "error" in reply:
+        return None
+    logs = sorted(reply["result"], key=lambda e: (int(e["blockNumber"], 16), int(e["logIndex"], 16)))
+    blocks = sorted({e["blockNumber"] for e in logs})
+    replies = client.raw_batch([("eth_getBlockByNumber", [b, False]) for b in blocks])
+    times = {b: int(r["result"]["timestamp"], 16) for b, r in zip(blocks, replies, strict=True) if r.get("result")}
+    return [(e, times[e["blockNumber"]]) for e in logs if e["blockNumber"] in times]
+
+
 def batch_call(client: LedgerClient, fns: Sequence[ContractFunction], *, chunk: int = CHUNK) -> list[Any]:
     """The results of `fns` (eth_call at the latest block), decoded like web3's `call()`.
 

@@ -115,19 +115,20 @@ class EvidenceRegistryBinding:
         """The binding of the listed version that ever opened `consignment` or recorded entries
         of it (a consignment lives on one version); the active version when none has."""
         versions = listed_versions(client, CONTRACT)
-        if len(versions) > 1:
-            codec = client.artifacts.codec(CONTRACT)
-            opened, head = codec.function("consignmentOf"), codec.function("head")
-            calls = [view_request(v, f.call_data(consignment)) for v in versions for f in (opened, head)]
-            replies = client.raw_batch(calls)
-            for i, version in enumerate(versions):
-                record, chain = replies[2 * i], replies[2 * i + 1]
-                if "result" not in record or "result" not in chain:
-                    raise TransactionFailed(f"cannot read consignment {consignment.hex()} on {version}")
-                opened_at = opened.decode(bytes.fromhex(str(record["result"])[2:]))[3]
-                seq = head.decode(bytes.fromhex(str(chain["result"])[2:]))[0]
-                if opened_at or seq:
-                    return cls(client, version)
+        if len(versions) == 1:  # the only one holds every consignment
+            return cls(client, versions[0])
+        codec = client.artifacts.codec(CONTRACT)
+        opened, head = codec.function("consignmentOf"), codec.function("head")
+        calls = [view_request(v, f.call_data(consignment)) for v in versions for f in (opened, head)]
+        replies = client.raw_batch(calls)
+        for i, version in enumerate(versions):
+            record, chain = replies[2 * i], replies[2 * i + 1]
+            if "result" not in record or "result" not in chain:
+                raise TransactionFailed(f"cannot read consignment {consignment.hex()} on {version}")
+            opened_at = opened.decode(bytes.fromhex(str(record["result"])[2:]))[3]
+            seq = head.decode(bytes.fromhex(str(chain["result"])[2:]))[0]
+            if opened_at or seq:
+                return cls(client, version)
         return cls(client)
 
     # -------------------------------------------------------------- writes

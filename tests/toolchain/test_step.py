@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,14 +14,10 @@ STEP = ROOT / "scripts" / "step"
 
 def test_a_long_step_prints_progress_with_its_latest_line_until_it_is_done(tmp_path: Path) -> None:
     release = tmp_path / "release"
-    # the step's command says what it is doing, then waits until the test has seen progress
-    child = (
-        "import pathlib, time\n"
-        "print('Collecting web3', flush=True)\n"
-        f"while not pathlib.Path({str(release)!r}).exists():\n"
-        "    time.sleep(0.01)\n"
-        "print('installed', flush=True)\n"
-    )
+    os.mkfifo(release)
+    # the step's command says what it is doing, then blocks on the pipe until the test, having
+    # seen progress, writes to it
+    child = f"print('Collecting web3', flush=True)\nopen({str(release)!r}).read()\nprint('installed', flush=True)\n"
     log = tmp_path / "logs" / "pip.log"
     step = subprocess.Popen(
         [sys.executable, STEP, "Python packages", log, "--every", "0.05", "--", sys.executable, "-c", child],
@@ -33,7 +30,7 @@ def test_a_long_step_prints_progress_with_its_latest_line_until_it_is_done(tmp_p
         line = step.stdout.readline()
         assert line, f"step ended before it showed the command's progress: {seen}"
         seen.append(line)
-    release.touch()
+    release.write_text("go")
     rest, _ = step.communicate(timeout=60)
     assert step.returncode == 0
     assert seen[0] == f"Python packages: started (output in {log})\n"
