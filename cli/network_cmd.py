@@ -8,16 +8,16 @@ from typing import Annotated
 import typer
 
 from cli.context import JsonOption, print_json, state
-from ledger.network.add_member import add_member
-from ledger.network.check import check_network
-from ledger.network.export_key import export_node_key, new_key
-from ledger.network.extradata import decode_extra_data
-from ledger.network.forks import compiled_evm_version
-from ledger.network.generate import DEFAULT_BESU_IMAGE, DEFAULT_CHAIN_ID, init_network
-from ledger.network.keys import check_password, read_password_file
-from ledger.network.plan import parse_hosts, parse_member_ids, parse_node_ids
-from ledger.network.remove_member import remove_member
-from ledger.network.report import Severity
+from ledger.chain.evm_version import compiled_evm_version
+from network.add_member import add_member
+from network.check import check_network
+from network.export_key import export_node_key, new_key
+from network.extradata import decode_extra_data
+from network.generate import DEFAULT_BESU_IMAGE, DEFAULT_CHAIN_ID, init_network
+from network.keys import check_password, read_password_file
+from network.plan import parse_hosts, parse_member_ids, parse_node_ids
+from network.remove_member import remove_member
+from network.report import Severity
 
 app = typer.Typer(
     help="Generate, check and extend a Hyperledger Besu QBFT network, one validator per member.",

@@ -21,9 +21,9 @@ from api.main import create_app
 from api.settings import ServiceSettings
 from cli.context import CliState, state
 from cli.up_runtime import Interrupted, exclusive, interruptible, quiet_signals, serve, start_follower
+from demo.seed import OPERATORS, SeedRecord, seed_demo
 from ledger.devnet.consortium import deploy_dev, dev_address
 from ledger.devnet.node_start import NodeStart, bind_listener, start_node, stop_node
-from ledger.devnet.seed import OPERATORS, SeedRecord, seed_demo
 from ledger.index import Follower, import_wrapped, open_index
 from ledger.index.errors import ChainReset
 

@@ -34,13 +34,13 @@ from ledger.documents import Document, parse_document
 from ledger.evidence import BTT_DECLARATION, EventType, Step, new_event
 from ledger.evidence.service import append_events, open_consignment
 from ledger.evidence.vocabulary import PartyRole
-from ledger.network.besu_config import render_toml
-from ledger.network.check import check_network
-from ledger.network.generate import init_network
-from ledger.network.models import NetworkPlan
-from ledger.network.report import NetworkReport
 from ledger.settings import LedgerSettings
 from ledger.timestamps import utc_now
+from network.besu_config import render_toml
+from network.check import check_network
+from network.generate import init_network
+from network.models import NetworkPlan
+from network.report import NetworkReport
 from oracles.aeo_feed import AeoFeed, FeedOptions, outbox_path
 from oracles.outbox import Outbox
 

@@ -75,7 +75,7 @@ def anvil_command(*, host: str, port: int, profile: NodeProfile, state_file: Pat
     # keys' and contracts' modules bring eth-account and web3 (most of a second)
     from ledger.accounts.keys import DEV_MNEMONIC
     from ledger.chain.artifacts import DEFAULT_ARTIFACTS_DIR, Artifacts
-    from ledger.network.forks import compiled_evm_version
+    from ledger.chain.evm_version import compiled_evm_version
 
     command = [
         str(foundry_binary("anvil")),

@@ -1,4 +1,5 @@
-"""The import arrows run one way: applications -> ledger concepts -> chain and hashing.
+"""The import arrows run one way: applications -> ledger concepts -> chain and hashing, as
+docs/architecture.md draws them.
 
 Read with the standard library's `ast`, imports inside functions included, so a lazy import
 cannot hide an arrow pointing the wrong way.
@@ -7,6 +8,8 @@ cannot hide an arrow pointing the wrong way.
 from __future__ import annotations
 
 import ast
+import itertools
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,10 +17,17 @@ import pytest
 
 from tests.support import ROOT
 
-APPLICATIONS = ("cli", "api", "oracles", "benchmarks")
+APPLICATIONS = ("cli", "api", "oracles", "benchmarks", "network", "demo")
 TOP_LEVEL = ("ledger", *APPLICATIONS)
 # what each application may import besides the library
-MAY_IMPORT = {"cli": {"api", "oracles", "benchmarks"}, "benchmarks": {"oracles"}, "api": set(), "oracles": set()}
+MAY_IMPORT = {
+    "cli": {"api", "oracles", "benchmarks", "network", "demo"},
+    "benchmarks": {"oracles"},
+    "api": set(),
+    "oracles": set(),
+    "network": set(),
+    "demo": set(),
+}
 # the foundations of the library: they know nothing of the concepts built on them
 FOUNDATIONS = ("ledger.chain", "ledger.hashing")
 CONCEPTS = (
@@ -30,8 +40,11 @@ CONCEPTS = (
     "ledger.statistics",
     "ledger.devnet",
     "ledger.index",
-    "ledger.network",
 )
+DIAGRAM = ROOT / "docs" / "architecture.md"
+# the diagram's node of the top-level ledger modules every package uses (errors, settings ...);
+# `ledger.connect`, which builds a client from settings, is a node of its own
+SHARED = "shared"
 
 
 def _module_name(path: Path) -> str:
@@ -60,6 +73,62 @@ def _package(module: str) -> str:
     """`ledger.chain.client` -> `ledger.chain`; a top-level ledger module stands for itself."""
     parts = module.split(".")
     return ".".join(parts[:2]) if parts[0] == "ledger" else parts[0]
+
+
+def _node(module: str) -> str:
+    """The diagram's node of `module`: its package, `connect`, or the shared top-level modules."""
+    parts = module.split(".")
+    if parts[0] != "ledger":
+        return parts[0]
+    if len(parts) > 1 and ((ROOT / "ledger" / parts[1]).is_dir() or parts[1] == "connect"):
+        return parts[1]
+    return SHARED
+
+
+def _packages() -> set[str]:
+    """Every node the diagram must show: the applications, ledger's packages, connect, shared."""
+    ledger = {p.parent.name for p in (ROOT / "ledger").glob("*/__init__.py")}
+    return {*APPLICATIONS, *ledger, "connect", SHARED}
+
+
+_NODE = re.compile(r"(\w+)\s*[\[(]")
+# `a --> b`, `a -- label --> b`, `a -- "label" --> b`
+_ARROW = re.compile(r"\s*(?:--\s+(?:\"[^\"]*\"|[^\"]+?)\s+)?-->\s*")
+
+
+def read_diagram(text: str) -> tuple[set[str], set[tuple[str, str]]]:
+    """The node ids and the arrows (source id, target id) of the first mermaid flowchart in `text`."""
+    found = re.search(r"```mermaid\n(.*?)```", text, re.S)
+    assert found is not None, "no mermaid diagram"
+    nodes: set[str] = set()
+    arrows: set[tuple[str, str]] = set()
+    for line in (raw.strip() for raw in found[1].splitlines()):
+        if line.startswith(("subgraph", "end", "flowchart")):
+            continue
+        parts = _ARROW.split(line)
+        ids = [re.match(r"\w+", part) for part in parts]
+        nodes.update(m[1] for part in parts if (m := _NODE.match(part)))
+        arrows.update((a[0], b[0]) for a, b in itertools.pairwise(ids) if a and b)
+    return nodes, arrows
+
+
+def _drawn() -> tuple[set[str], set[tuple[str, str]]]:
+    nodes, arrows = read_diagram(DIAGRAM.read_text())
+    packages = _packages()
+    return nodes, {(a, b) for a, b in arrows if a in packages and b in packages}
+
+
+def _imported() -> set[tuple[str, str]]:
+    """The arrows the imports make between the diagram's nodes, but for the undrawn ones: into
+    the shared modules, and from an application into the library (`apps --> lib`)."""
+    arrows = set()
+    for module, imported in import_graph().items():
+        for target in imported:
+            source, dest = _node(module), _node(target)
+            if source == dest or dest == SHARED or (source in APPLICATIONS and dest not in APPLICATIONS):
+                continue
+            arrows.add((source, dest))
+    return arrows
 
 
 def _arrows(prefix: str) -> Iterator[tuple[str, str]]:
@@ -125,3 +194,36 @@ def test_test_modules_share_helpers_only_through_the_support_module() -> None:
             if module.startswith("tests.") and module != "tests.support":
                 wrong.append((str(path.relative_to(ROOT)), module))
     assert wrong == []
+
+
+def test_the_diagram_is_read() -> None:
+    text = """```mermaid
+flowchart LR
+  subgraph apps["applications"]
+    cli["cli/ — the command"]
+    C[Consortium]
+  end
+  cli --> chain --> hashing
+  chain -- "JSON-RPC only" --> evm
+  CR -- membership, oracles --> C
+  store -- "blobs" --> ipfs[("IPFS")]
+```"""
+    nodes, arrows = read_diagram(text)
+    assert nodes == {"cli", "C", "ipfs"}
+    assert arrows == {("cli", "chain"), ("chain", "hashing"), ("chain", "evm"), ("CR", "C"), ("store", "ipfs")}
+    assert ("chain", "hashing") in read_diagram(DIAGRAM.read_text())[1]
+
+
+def test_the_diagram_shows_every_package() -> None:
+    nodes, _ = _drawn()
+    assert _packages() - nodes == set()
+
+
+def test_every_import_arrow_between_packages_is_drawn() -> None:
+    _, drawn = _drawn()
+    assert sorted(_imported() - drawn) == []
+
+
+def test_every_drawn_arrow_is_an_import() -> None:
+    _, drawn = _drawn()
+    assert sorted(drawn - _imported()) == []

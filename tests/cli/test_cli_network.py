@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from cli.main import run
-from ledger.network.keys import plain_key_public_key
-from ledger.network.layout import NetworkLayout
+from network.keys import plain_key_public_key
+from network.layout import NetworkLayout
 from tests.support import NETWORK_PASSWORD, assert_clean_error, edit_toml, run_cli
 
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from demo.seed import SeedRecord, marker_path
 from ledger.devnet.node import read_node_info
-from ledger.devnet.seed import SeedRecord, marker_path
 from tests.support import ROOT, free_port
 
 SANZHI = str(Path(sys.executable).with_name("sanzhi"))

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from ledger.chain.artifacts import DEFAULT_ARTIFACTS_DIR, Artifacts
+from ledger.chain.evm_version import compiled_evm_version
 from ledger.devnet.node import EmbeddedNode, NodeProfile, anvil_command
-from ledger.network.forks import compiled_evm_version
 from tests.support import free_port, rpc
 
 

@@ -1,0 +1,1 @@
+"""The demo data `sanzhi up` puts on a fresh development chain (an application of the library)."""
