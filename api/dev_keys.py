@@ -7,7 +7,6 @@ and keeps none of them.
 
 from __future__ import annotations
 
-import os
 import stat
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from api.errors import AuthenticationFailed
 from api.keystore import ApiRole, KeyStore
 from ledger.errors import ConfigurationError
+from ledger.files import write_atomic
 
 DEV_KEYS_FILE = "dev-api-keys.json"
 PRIVATE = 0o600
@@ -110,11 +110,4 @@ def _write_private(path: Path, text: str) -> None:
     """Atomically, and never readable by others, not even for a moment: the temporary file is
     created 0600 (a write then chmod would leave a window)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, PRIVATE)
-    try:
-        os.fchmod(fd, PRIVATE)  # the umask may have narrowed it; never widened
-        os.write(fd, text.encode())
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+    write_atomic(path, text, mode=PRIVATE)

@@ -27,8 +27,9 @@ from ledger.certificates.issuance import STAGING, issue_files
 from ledger.certificates.numbers import IssuedNumbers
 from ledger.certificates.registry import CertificateRegistryBinding, IssuedBatch
 from ledger.certificates.wrapped import read_wrapped
+from ledger.files import write_atomic
 from ledger.ids import CertificateType
-from ledger.model_files import read_model, write_model, write_text_atomic
+from ledger.model_files import read_model, write_model
 
 RECORD = "issuance.json"
 LOCK_TIMEOUT_SECONDS = 600
@@ -65,7 +66,7 @@ class Issuances:
         files = []
         for index, document in enumerate(request.documents):
             path = documents / f"document-{index:0{width}d}.json"
-            write_text_atomic(path, json.dumps(document, ensure_ascii=False))
+            write_atomic(path, json.dumps(document, ensure_ascii=False))
             files.append(path)
         self.root.mkdir(parents=True, exist_ok=True)
         try:

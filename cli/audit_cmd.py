@@ -3,8 +3,6 @@ node is needed and the chain is never scanned."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,6 +10,7 @@ import typer
 
 from cli.context import JsonOption, print_json, print_rows, state
 from ledger.errors import InvalidInput
+from ledger.files import atomic_open_text
 from ledger.index import (
     AuditEvent,
     AuditFilter,
@@ -132,15 +131,8 @@ def search_command(
 def _write_csv(engine: Any, filters: AuditFilter, path: Path) -> int:
     """Stream to a temporary file beside `path`, then rename: a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            written = export_csv(engine=engine, filters=filters, out=out)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return written
+    with atomic_open_text(path, newline="") as out:
+        return export_csv(engine=engine, filters=filters, out=out)
 
 
 @app.command("history")

@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from cli.context import AsOption, JsonOption, print_json, recorded_address, state
-from ledger.certificates.numbers import IssuedNumbers
+from ledger.certificates.numbers import IssuedNumbers, numbers_path
 from ledger.certificates.quantities import format_quantity
 from ledger.certificates.registry import CertificateRegistryBinding
 from ledger.certificates.vc import to_credential
@@ -25,7 +25,7 @@ from ledger.connect import build_client
 from ledger.documents import to_json_data
 from ledger.documents.samples import generate_samples
 from ledger.errors import InvalidInput, LedgerError, ProofInvalid
-from ledger.model_files import write_text_atomic
+from ledger.files import write_atomic
 from ledger.timestamps import parse_time
 
 app = typer.Typer(help="E-certificates: issue, verify, share selectively, revoke, utilize.", no_args_is_help=True)
@@ -66,7 +66,7 @@ def sample(
     )
     for n, document in enumerate(documents):
         text = json.dumps(to_json_data(document), ensure_ascii=False, indent=2)
-        write_text_atomic(out / f"{cert_type}-{n:0{width}d}.json", text + "\n")
+        write_atomic(out / f"{cert_type}-{n:0{width}d}.json", text + "\n")
     if as_json:
         print_json({"count": count, "type": cert_type, "out": str(out), "origin": origin, "destination": destination})
     else:
@@ -115,7 +115,7 @@ def issue(
             doc_type=cert_type,
             files=files,
             out_dir=out,
-            numbers=IssuedNumbers(cli.settings.data_dir / "issuer" / "numbers.sqlite"),
+            numbers=IssuedNumbers(numbers_path(cli.settings.data_dir)),
             batch_size=batch_size,
             expires_at=parse_time(expires) if expires else None,
         )
@@ -276,7 +276,7 @@ def export(
     """Export a wrapped certificate as a W3C Verifiable Credential (verify accepts it)."""
     if fmt != "vc":
         raise InvalidInput(f"unknown format {fmt!r}; supported: vc", path="format")
-    write_text_atomic(out, json.dumps(to_credential(read_wrapped(file)), ensure_ascii=False, indent=2) + "\n")
+    write_atomic(out, json.dumps(to_credential(read_wrapped(file)), ensure_ascii=False, indent=2) + "\n")
     if as_json:
         print_json({"out": str(out), "format": fmt})
     else:
@@ -295,7 +295,7 @@ def bundle_cmd(
     from ledger.certificates.bundle import make_bundle
 
     made = make_bundle(client=build_client(state(ctx).settings), certificate=read_wrapped(file))
-    write_text_atomic(out, made.model_dump_json(by_alias=True, indent=1) + "\n")
+    write_atomic(out, made.model_dump_json(by_alias=True, indent=1) + "\n")
     header = made.registry_proof.header
     summary = {
         "out": str(out),

@@ -12,7 +12,7 @@ import typer
 
 from cli.context import CliState, JsonOption, print_json, state
 from ledger.certificates.issuance import issue_files
-from ledger.certificates.numbers import IssuedNumbers
+from ledger.certificates.numbers import IssuedNumbers, numbers_path
 from ledger.certificates.quantities import format_quantity
 from ledger.certificates.registry import CertificateRegistryBinding
 from ledger.certificates.trust import resolve_anchor
@@ -84,7 +84,7 @@ def _certificate_walkthrough(cli: CliState, workdir: Path, say: Callable[[str], 
         doc_type="certificate-of-origin",
         files=files,
         out_dir=wrapped_dir,
-        numbers=IssuedNumbers(cli.settings.data_dir / "issuer" / "numbers.sqlite"),
+        numbers=IssuedNumbers(numbers_path(cli.settings.data_dir)),
     )
     batch = issued.batches[0]
     say(f"[4] CN issuer anchored {batch.count} certificates of origin: root {batch.root} ({batch.gas_used} gas)")

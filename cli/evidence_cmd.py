@@ -31,8 +31,8 @@ from ledger.evidence.service import (
     void_consignment,
 )
 from ledger.evidence.vocabulary import PartyRole, step_name
+from ledger.files import write_atomic
 from ledger.hashing.keccak import keccak256
-from ledger.model_files import write_text_atomic
 from ledger.store.cid import ContentId
 
 app = typer.Typer(help="Evidence chains of consignments: EPCIS 2.0 events, audit, proof bundles.", no_args_is_help=True)
@@ -411,7 +411,7 @@ def bundle(
         for event in parse_epcis(path.read_bytes(), source=str(path)):
             included[event.hash.hex] = event.to_json()
     made = make_bundle(client=client, ucr=ucr, consignment=consignment_id(ucr), events=included)
-    write_text_atomic(out, made.model_dump_json(indent=1) + "\n")
+    write_atomic(out, made.model_dump_json(indent=1) + "\n")
     header = made.head_proof.header
     summary = {
         "out": str(out),

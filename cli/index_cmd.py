@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from cli.context import JsonOption, print_json, state
-from ledger.certificates.numbers import IssuedNumbers
+from ledger.certificates.numbers import IssuedNumbers, numbers_path
 from ledger.errors import LedgerError
 from ledger.index import Follower, ImportReport, IndexReport, follow, import_numbers, import_wrapped, open_index
 from ledger.index.db import database_url, shown
@@ -66,7 +66,7 @@ def index(
     with _stopped_by_signals(stop) if follow_ else contextlib.nullcontext():
         report = follower.catch_up(confirmations=confirmations, rebuild=rebuild, stop=stop)
         imports: dict[str, ImportReport] = {}
-        numbers = cli.settings.data_dir / "issuer" / "numbers.sqlite"
+        numbers = numbers_path(cli.settings.data_dir)
         if numbers.exists():
             imports["issued numbers"] = import_numbers(engine=engine, numbers=IssuedNumbers(numbers))
         if issued:

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from ledger.aeo import AeoRegistryBinding, MraBinding
 from ledger.aeo.codes import parse_tiers
 from ledger.certificates.issuance import issue_files
-from ledger.certificates.numbers import IssuedNumbers
+from ledger.certificates.numbers import IssuedNumbers, numbers_path
 from ledger.certificates.registry import CertificateRegistryBinding
 from ledger.certificates.state import certificate_record
 from ledger.certificates.wrapped import WrappedCertificate, read_wrapped
@@ -151,7 +151,7 @@ def _certificates(
         doc_type=CERT_TYPE,
         files=[samples / name for name in names],
         out_dir=wrapped,
-        numbers=IssuedNumbers(data_dir / "issuer" / "numbers.sqlite"),
+        numbers=IssuedNumbers(numbers_path(data_dir)),
     )
     say(f"CN issuer anchored {sum(b.count for b in issued.batches)} certificates of origin for SG")
     return names, numbers

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ValidationError
 
+from ledger.files import move_names
 from network.errors import ChangeUnfinished
 from network.layout import NetworkLayout
 from network.models import NetworkPlan
@@ -61,7 +62,7 @@ def retire_member_files(layout: NetworkLayout, slug: str, node_address: str) -> 
     target.mkdir(parents=True, exist_ok=True)
     for source in (layout.member_dir(slug), layout.node_keystore(slug), layout.unit(slug)):
         if source.exists():
-            shutil.move(str(source), str(target / source.name))
+            move_names(source.parent, target, [source.name])
 
 
 def settle(layout: NetworkLayout, plan: NetworkPlan, requested: PendingChange) -> None:

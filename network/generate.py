@@ -14,6 +14,7 @@ from pathlib import Path
 from eth_utils.address import is_address, to_checksum_address
 
 from ledger.accounts.keys import dev_addresses, write_keystore
+from ledger.files import replace_directory
 from ledger.model_files import write_model
 from network.errors import InvalidNetworkOption, NetworkDirExists, NotEmptyNotNetwork
 from network.forks import required_milestones
@@ -110,7 +111,7 @@ def init_network(
         write_text(layout.genesis, text)
         write_node_files(layout, plan, text)
         write_model(layout.plan, plan)
-        _move_into_place(staging, out)
+        replace_directory(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -128,15 +129,3 @@ def _check_target(out: Path, *, force: bool) -> None:
         return
     if any(out.iterdir()):
         raise NotEmptyNotNetwork(out)
-
-
-def _move_into_place(staging: Path, out: Path) -> None:
-    if out.exists() and not any(out.iterdir()):
-        out.rmdir()
-    if not out.exists():
-        os.rename(staging, out)
-        return
-    replaced = out.parent / f".{out.name}.replaced-{os.getpid()}"
-    os.rename(out, replaced)
-    os.rename(staging, out)
-    shutil.rmtree(replaced)

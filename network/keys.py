@@ -8,7 +8,6 @@ encrypted copy, and the plain file is written only when the operator asks for it
 
 from __future__ import annotations
 
-import os
 import re
 import stat
 from pathlib import Path
@@ -23,6 +22,7 @@ from eth_utils.exceptions import ValidationError as KeyOutOfRange
 
 from ledger.accounts.keys import account_from_keystore, dev_addresses, is_dev_key, write_keystore
 from ledger.errors import InvalidJson, KeyUnavailable
+from ledger.files import write_atomic
 from ledger.jsonfiles import load_strict
 from network.errors import InvalidNodeId, NetworkFileInvalid, WeakPassword
 
@@ -111,12 +111,7 @@ def unlock_keystore(path: Path, password: str) -> LocalAccount:
 def write_plain_key(path: Path, account: LocalAccount) -> Path:
     """Besu's `key` file: the private key in hex, created owner-only (0600) and renamed into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write("0x" + bytes(account.key).hex())
-    os.replace(tmp, path)
-    return path
+    return write_atomic(path, "0x" + bytes(account.key).hex(), mode=0o600)
 
 
 def plain_key_public_key(path: Path) -> str:

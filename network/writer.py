@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ledger.model_files import write_text_atomic
+from ledger.files import write_atomic
 from network.besu_config import render_config
 from network.compose import render_compose
 from network.layout import NetworkLayout
@@ -18,7 +18,7 @@ from network.systemd import render_unit
 
 def write_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(path, text)
+    write_atomic(path, text)
 
 
 def genesis_text(genesis: dict[str, Any]) -> str:

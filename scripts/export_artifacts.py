@@ -7,9 +7,10 @@ fails when they differ from what the sources compile to."""
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
+
+from ledger.files import write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "contracts" / "src"
@@ -46,9 +47,7 @@ def main() -> int:
             "evmVersion": metadata.get("settings", {}).get("evmVersion"),
             "compilerVersion": metadata.get("compiler", {}).get("version"),
         }
-        tmp = TARGET / f".{name}.json.tmp"
-        tmp.write_text(json.dumps(record, indent=1) + "\n")
-        os.replace(tmp, TARGET / f"{name}.json")
+        write_atomic(TARGET / f"{name}.json", json.dumps(record, indent=1) + "\n")
     for stale in TARGET.glob("*.json"):
         if stale.stem not in names:
             stale.unlink()

@@ -675,7 +675,7 @@ def issue_sample_certificates(
     """`count` sample certificates of origin from CN to SG, issued into `out` (the issuer's
     record of numbers in `data_dir`); the wrapped files."""
     from ledger.certificates.issuance import issue_files
-    from ledger.certificates.numbers import IssuedNumbers
+    from ledger.certificates.numbers import IssuedNumbers, numbers_path
     from ledger.certificates.registry import CertificateRegistryBinding
     from ledger.documents.registry import to_json_data
     from ledger.documents.samples import generate_samples
@@ -690,7 +690,7 @@ def issue_sample_certificates(
         doc_type="certificate-of-origin",
         files=files,
         out_dir=out,
-        numbers=IssuedNumbers(data_dir / "issuer" / "numbers.sqlite"),
+        numbers=IssuedNumbers(numbers_path(data_dir)),
     )
     return sorted(out.glob("co-*.json"))
 

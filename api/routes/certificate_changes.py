@@ -31,6 +31,7 @@ from api.schemas.certificates import (
     UtilizeRequest,
 )
 from api.strict_json import StrictJsonRoute
+from ledger.certificates.numbers import numbers_path
 from ledger.certificates.quantities import format_quantity
 from ledger.certificates.refusals import describe
 from ledger.certificates.registry import CertificateRegistryBinding
@@ -44,7 +45,7 @@ WRITE_ERRORS = error_responses(401, 403, 404, 409, 413, 422, 429, 502, 503)
 
 
 def _issuances(context: ServiceContext) -> Issuances:
-    return Issuances(context.issuances_dir, context.settings.data_dir / "issuer" / "numbers.sqlite")
+    return Issuances(context.issuances_dir, numbers_path(context.settings.data_dir))
 
 
 @router.post("/issuances", status_code=201, responses=WRITE_ERRORS, summary="Issue a batch of certificates")

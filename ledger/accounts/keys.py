@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from eth_account.hdaccount import key_from_seed, seed_from_mnemonic
 from eth_account.signers.local import LocalAccount
 
 from ledger.errors import InvalidJson, KeyUnavailable
+from ledger.files import write_atomic
 from ledger.jsonfiles import load_strict
 
 # The public test mnemonic every Foundry/Hardhat user knows. Keys derived from it are
@@ -89,9 +89,4 @@ def write_keystore(path: Path, account: LocalAccount, password: str, *, scrypt_n
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     encrypted = json.dumps(Account.encrypt(account.key, password, kdf="scrypt", iterations=scrypt_n))
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(encrypted)
-    os.replace(tmp, path)
-    return path
+    return write_atomic(path, encrypted, mode=0o600)

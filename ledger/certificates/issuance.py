@@ -61,9 +61,10 @@ from ledger.consortium.registries import CERTIFICATE_REGISTRY
 from ledger.documents import parse_document, to_json_data
 from ledger.documents.common import field_at
 from ledger.errors import InvalidInput, LedgerError
+from ledger.files import move_names, write_batch
 from ledger.hashing.merkle import MerkleTree
 from ledger.hashing.salted import SaltedDocument, salt_document
-from ledger.model_files import read_model, write_batch, write_model
+from ledger.model_files import read_model, write_model
 from ledger.parallel import PARALLEL_FROM, die_with_parent, worker_count
 from ledger.timestamps import from_unix, to_unix
 
@@ -494,30 +495,8 @@ def _staged_parts(journal: IssueJournal, staging: Path) -> list[tuple[Path, list
 
 
 def _move_into_place(folder: Path, out_dir: Path, names: Sequence[str]) -> None:
-    """Rename each staged file from `folder` into `out_dir`, through one handle on each: one
-    rename per file, no look-up first (a rerun after a kill mid-move finds some files moved
-    already, which a failed rename tells)."""
-    source = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        target = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            for name in names:
-                try:
-                    os.replace(name, name, src_dir_fd=source, dst_dir_fd=target)
-                except FileNotFoundError:
-                    if not _exists(name, target):
-                        raise LedgerError(
-                            f"the staged wrapped file {folder / name} is missing; its root is anchored"
-                        ) from None
-        finally:
-            os.close(target)
-    finally:
-        os.close(source)
-
-
-def _exists(name: str, directory: int) -> bool:
-    try:
-        os.stat(name, dir_fd=directory, follow_symlinks=False)
-    except FileNotFoundError:
-        return False
-    return True
+    """Rename each staged file from `folder` into `out_dir` (ledger.files.move_names): a rerun
+    after a kill mid-move finds some files moved already, which a failed rename tells."""
+    for name in move_names(folder, out_dir, names):
+        if not os.path.lexists(out_dir / name):
+            raise LedgerError(f"the staged wrapped file {folder / name} is missing; its root is anchored")

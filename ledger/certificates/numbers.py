@@ -28,6 +28,11 @@ CREATE TABLE IF NOT EXISTS issued_numbers (
 _CHUNK = 500  # SQLite's limit on host parameters is far above this
 
 
+def numbers_path(data_dir: Path) -> Path:
+    """Where a data directory keeps its issuer's record of numbers."""
+    return data_dir / "issuer" / "numbers.sqlite"
+
+
 class IssuedNumbers:
     """Certificate numbers already issued, per chain, registry, member and type."""
 

@@ -16,6 +16,7 @@ from ledger.documents import DOCUMENT_TYPES, Document, document_model, to_json_d
 from ledger.documents.common import QuantifiedItem, field_at, utilization_of
 from ledger.documents.registry import validation_problems
 from ledger.errors import InvalidDocument, InvalidInput, LedgerError
+from ledger.files import write_atomic
 from ledger.hashing.keccak import keccak256
 from ledger.hashing.merkle import MerkleTree, leaf_hash, verify
 from ledger.hashing.salted import (
@@ -32,7 +33,6 @@ from ledger.hashing.salted import (
 )
 from ledger.ids import member_id_bytes, member_id_text
 from ledger.jsonfiles import load_strict, loads_strict
-from ledger.model_files import write_text_atomic
 
 # 2: the leaf commits to the certificate number and the importing member
 WRAPPED_VERSION: Literal[2] = 2
@@ -502,7 +502,7 @@ def parse_certificate_data(data: Any) -> WrappedCertificate:
 
 def write_wrapped(wrapped: WrappedCertificate, path: Path) -> None:
     """Write a wrapped certificate as UTF-8 JSON (non-ASCII text kept readable), atomically."""
-    write_text_atomic(path, wrapped_json(wrapped))
+    write_atomic(path, wrapped_json(wrapped))
 
 
 def wrapped_json(wrapped: WrappedCertificate) -> str:

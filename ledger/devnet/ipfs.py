@@ -24,6 +24,7 @@ from filelock import FileLock
 from pydantic import BaseModel
 
 from ledger.errors import ConfigurationError, LedgerError
+from ledger.files import write_atomic
 from ledger.model_files import write_model
 from ledger.parallel import die_with_parent
 from ledger.paths import NODE_MODULES, PROJECT_ROOT
@@ -187,10 +188,8 @@ class EmbeddedIpfs:
         if self.api_port is None or self.api_port == configured:
             return configured
         config["Addresses"]["API"] = f"/ip4/{HOST}/tcp/{self.api_port}"
-        temp = config_path.with_name(".config.tmp")
-        temp.write_text(json.dumps(config, indent=2))
-        temp.chmod(config_path.stat().st_mode & 0o777)  # it holds the node's identity key
-        os.replace(temp, config_path)
+        # it holds the node's identity key: the new file keeps the old one's permissions
+        write_atomic(config_path, json.dumps(config, indent=2), mode=config_path.stat().st_mode & 0o777)
         return self.api_port
 
     def _environment(self) -> dict[str, str]:

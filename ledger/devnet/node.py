@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from ledger.chain.transport import RpcTransport
 from ledger.errors import ConfigurationError, LedgerError
+from ledger.files import write_atomic
 from ledger.paths import foundry_binary
 
 DEV_CHAIN_ID = 31337
@@ -158,7 +159,7 @@ class EmbeddedNode:
                 tail = log_path.read_text(errors="replace")[-800:].strip()
                 raise NodeStartFailed(f"anvil did not start on {info.rpc_url}: {tail or 'no output'}")
             time.sleep(0.05)
-        self.info_file.write_text(json.dumps(info.model_dump(mode="json")) + "\n")
+        write_atomic(self.info_file, json.dumps(info.model_dump(mode="json")) + "\n")
         return info, True
 
     def stop(self, timeout: float = 30.0) -> bool:

@@ -10,6 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from ledger.devnet.node import EmbeddedNode, NodeInfo, NodeStartFailed, read_node_info
+from ledger.files import write_atomic
 
 # The node `sanzhi up` started: a later `sanzhi up` that finds it still running (the first was
 # killed) adopts it and stops it when it ends; a node started by `sanzhi node start` is left alone.
@@ -74,7 +75,7 @@ def start_node(*, data_dir: Path, host: str = "127.0.0.1", port: int = 8545) -> 
             raise
         # taken between the probe and anvil's bind: once more, on a free port
         info, started = EmbeddedNode(data_dir, host=host, port=free_port(host)).start()
-    owner.write_text(f"{info.pid}\n")
+    write_atomic(owner, f"{info.pid}\n")
     return NodeStart(info=info, started=started, owned=True, requested_port=port)
 
 

@@ -22,7 +22,6 @@ from ledger.index.errors import DatabaseUnavailable, IndexSchemaNewer, NotIndexe
 from ledger.index.state import read_checkpoint
 from ledger.settings import LedgerSettings
 
-SQLITE_FILE = "index.sqlite"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # what people paste from libpq or other tools, and the driver this package ships with
 _POSTGRES_SCHEMES = {"postgresql", "postgres", "postgresql+psycopg"}
@@ -30,9 +29,7 @@ _POSTGRES_SCHEMES = {"postgresql", "postgres", "postgresql+psycopg"}
 
 def database_url(settings: LedgerSettings) -> str:
     """SANZHI_DATABASE_URL, else SQLite in the data directory."""
-    if settings.database_url:
-        return settings.database_url
-    return f"sqlite:///{(settings.data_dir / SQLITE_FILE).resolve()}"
+    return settings.resolved_database_url
 
 
 def parse_url(url: str) -> URL:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ledger.errors import InvalidInput
-from ledger.model_files import write_text_atomic
+from ledger.files import write_atomic
 from ledger.statistics.compare import EXPLANATIONS, ComparisonLine, MirrorComparison, Side
 from ledger.statistics.table_csv import plain
 from ledger.timestamps import iso
@@ -135,8 +135,8 @@ def write_report(comparison: MirrorComparison, out_dir: Path) -> tuple[Path, Pat
     csv_path, md_path = out_dir / "discrepancies.csv", out_dir / "summary.md"
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(csv_path, discrepancies_csv(comparison))
-        write_text_atomic(md_path, summary_markdown(comparison))
+        write_atomic(csv_path, discrepancies_csv(comparison))
+        write_atomic(md_path, summary_markdown(comparison))
     except OSError as exc:
         raise InvalidInput(f"cannot write the report into {out_dir}: {exc.strerror or exc}", path="out") from None
     return csv_path, md_path

@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ledger.errors import InvalidInput
-from ledger.model_files import write_text_atomic
+from ledger.files import write_atomic
 from ledger.statistics.errors import InvalidTable
 from ledger.statistics.table import StatisticsRow, StatisticsTable, table_problems
 
@@ -131,7 +131,7 @@ def format_table(table: StatisticsTable) -> str:
 def write_table(table: StatisticsTable, path: Path) -> Path:
     """Write a table's canonical CSV atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(path, format_table(table))
+    write_atomic(path, format_table(table))
     return path
 
 

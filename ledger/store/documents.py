@@ -8,7 +8,6 @@ and the anchor, only recipients can read it.
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from eth_account.signers.local import LocalAccount
 from pydantic import BaseModel
 
 from ledger.errors import InvalidInput
+from ledger.files import atomic_open
 from ledger.jsonfiles import loads_strict
 from ledger.store.blobs import BlobStore
 from ledger.store.cid import ContentId
@@ -162,14 +162,9 @@ def encrypt_into(
 
 def decrypt_to(blobs: BlobStore, cid: ContentId, key: bytes, out: Path) -> None:
     """Decrypt a stored blob into `out`, which appears only once every chunk and the name have checked out."""
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.part")
-    try:
-        with tmp.open("wb") as sink:
-            for piece in decrypt_stream(blobs.read_verified(cid), key):
-                sink.write(piece)
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with atomic_open(out) as sink:
+        for piece in decrypt_stream(blobs.read_verified(cid), key):
+            sink.write(piece)
 
 
 # ---------------------------------------------------------------- internals

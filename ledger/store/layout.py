@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ledger.model_files import write_text_atomic
+from ledger.files import write_atomic
 from ledger.store.cid import ContentId
 
 
@@ -37,7 +37,7 @@ class StoreLayout:
         known = [c for c in self.envelopes_of(document) if c != envelope]
         path = self._envelope_index(document)
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(path, json.dumps([c.text for c in [*known, envelope]], indent=1) + "\n")
+        write_atomic(path, json.dumps([c.text for c in [*known, envelope]], indent=1) + "\n")
 
     def mark_pending(self, cid: ContentId) -> None:
         (self.root / "pending").mkdir(parents=True, exist_ok=True)

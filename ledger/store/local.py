@@ -9,7 +9,7 @@ from typing import BinaryIO
 from ledger.errors import InvalidInput
 from ledger.store.cid import READ_SIZE, CidBuilder, ContentId, read_chunks
 from ledger.store.errors import BlobCorrupted, BlobNotFound
-from ledger.store.files import hashed_temp, move_into_place, write_verified
+from ledger.store.files import write_chunks, write_verified
 
 
 class LocalBackend:
@@ -32,10 +32,8 @@ class LocalBackend:
     def write_chunks(self, chunks: Iterable[bytes]) -> ContentId:
         """Store bytes arriving in pieces: hashed while written to a temporary file, which is
         then renamed to its CID. One pass, memory bounded by the size of a piece."""
-        temp, cid = hashed_temp(chunks, self.root)
         # a blob already there under this name is replaced by bytes proven to hash to it
-        move_into_place(temp, self.path_of(cid))
-        return cid
+        return write_chunks(chunks, self.root, self.path_of)
 
     def put_file(self, path: Path) -> ContentId:
         if not path.is_file():

@@ -15,7 +15,7 @@ import pytest
 
 from ledger.certificates import issuance
 from ledger.certificates.issuance import STAGING, issue_files
-from ledger.certificates.numbers import IssuedNumbers
+from ledger.certificates.numbers import IssuedNumbers, numbers_path
 from ledger.certificates.registry import CertificateRegistryBinding
 from ledger.certificates.trust import resolve_anchor
 from ledger.certificates.verification import verify_certificates
@@ -58,7 +58,7 @@ def run_issue(chain: Chain, files: list[Path], out: Path) -> Any:
         doc_type="certificate-of-origin",
         files=files,
         out_dir=out,
-        numbers=IssuedNumbers(chain.data_dir / "issuer" / "numbers.sqlite"),
+        numbers=IssuedNumbers(numbers_path(chain.data_dir)),
         batch_size=4,
     )
 

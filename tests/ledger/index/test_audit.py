@@ -243,11 +243,9 @@ def test_issuer_records_are_imported_once_and_only_intact_and_ours(
 ) -> None:
     with index_database("sqlite", request, tmp_path) as engine:
         Follower(client=session_chain.client(), engine=engine).catch_up()
-        from ledger.certificates.numbers import IssuedNumbers
+        from ledger.certificates.numbers import IssuedNumbers, numbers_path
 
-        numbers = import_numbers(
-            engine=engine, numbers=IssuedNumbers(session_chain.data_dir / "issuer" / "numbers.sqlite")
-        )
+        numbers = import_numbers(engine=engine, numbers=IssuedNumbers(numbers_path(session_chain.data_dir)))
         assert numbers.recorded == 5
         [bare] = certificate_history(engine=engine, number=number_of(activity.certificates[1])).records
         assert bare.leaf is None  # only the batch is known until the wrapped file is read
