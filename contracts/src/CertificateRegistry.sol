@@ -352,7 +352,7 @@ contract CertificateRegistry is ICertificateRegistry {
     {
         address issuer = _batches[_batchId(root, certType)].issuer;
         if (issuer == address(0)) revert CertificateRegistryNotIssued(root, certType);
-        bytes32 callerMember;
+        bytes32 callerMember = bytes32(0);
         if (issuer == msg.sender && !revoking) {
             if (_consortium.isAccredited(msg.sender, Roles.ISSUER, certType)) return bytes32(0);
         } else {

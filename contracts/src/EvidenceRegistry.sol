@@ -97,7 +97,7 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
         if (origin == bytes32(0) || destination == bytes32(0) || origin == destination) {
             revert EvidenceRegistryInvalidRoute(origin, destination);
         }
-        bytes32 expected;
+        bytes32 expected = bytes32(0);
         if (_consortium.isMember(origin)) {
             expected = origin;
         } else if (_consortium.isMember(destination)) {
@@ -172,14 +172,12 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
             EvidenceEntry calldata e = entries[i];
             bytes32 consignment = _check(e, i, false);
             Consignment storage record = _openRecord(consignment);
-            uint8 side;
+            uint8 side = SIDE_PARTY;
             if (customs && member == record.origin) {
                 side = SIDE_EXPORT;
             } else if (customs && member == record.destination) {
                 side = SIDE_IMPORT;
-            } else if (_parties[consignment][msg.sender].opening == record.opening) {
-                side = SIDE_PARTY;
-            } else {
+            } else if (_parties[consignment][msg.sender].opening != record.opening) {
                 revert EvidenceRegistryNotAParty(consignment, msg.sender);
             }
             _appendOne(e, consignment, side, member);
@@ -319,12 +317,10 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
     function _decide(bytes32 member, EvidenceEntry calldata e, uint256 index) private {
         bytes32 consignment = _check(e, index, true);
         Consignment storage record = _openRecord(consignment);
-        uint8 side;
-        if (member == record.origin) {
-            side = SIDE_EXPORT;
-        } else if (member == record.destination) {
+        uint8 side = SIDE_EXPORT;
+        if (member == record.destination) {
             side = SIDE_IMPORT;
-        } else {
+        } else if (member != record.origin) {
             revert EvidenceRegistryNotASide(consignment, member);
         }
         if (e.declaration == bytes32(0)) revert EvidenceRegistryNoDeclaration(index);
