@@ -1,4 +1,4 @@
-"""Copy the ABI and bytecode of every deployable contract from forge's build output into the
+"""Copy the ABI, bytecode and storage layout of every deployable contract from forge's build output into the
 `ledger.chain` package (`ledger/chain/compiled/<Name>.json`), so an installed sanzhi finds them
 as package data. Run by `make build` after `forge build`. The copies are kept in git, so running
 sanzhi needs no compiler (as OpenZeppelin ships its build); `make check-artifacts` (in CI)
@@ -10,6 +10,7 @@ import json
 import sys
 from pathlib import Path
 
+from ledger.chain.storage_layout import exported_layout
 from ledger.files import write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +47,8 @@ def main() -> int:
             # what a chain must run for this code: `sanzhi network` derives the genesis forks from it
             "evmVersion": metadata.get("settings", {}).get("evmVersion"),
             "compilerVersion": metadata.get("compiler", {}).get("version"),
+            # the slots storage proofs read, without solc's AST ids (ledger.chain.storage_layout)
+            "storageLayout": exported_layout(raw.get("storageLayout") or {}),
         }
         write_atomic(TARGET / f"{name}.json", json.dumps(record, indent=1) + "\n")
     for stale in TARGET.glob("*.json"):

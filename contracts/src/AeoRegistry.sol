@@ -5,6 +5,7 @@ import {IConsortium} from "./interfaces/IConsortium.sol";
 import {IAeoRegistry} from "./interfaces/IAeoRegistry.sol";
 import {OracleQuorum} from "./OracleQuorum.sol";
 import {AeoMra} from "./AeoMra.sol";
+import {Roles} from "./Roles.sol";
 
 /// @title AeoRegistry
 /// @notice AEO certifications per member (changed by the member's customs keys, accounts it
@@ -25,8 +26,6 @@ contract AeoRegistry is OracleQuorum, AeoMra {
     bytes32 public constant AEO_CHANGE_BATCH_TYPEHASH = keccak256(
         "AeoChangeBatch(bytes32 member,AeoChange[] changes,uint256 nonce,uint64 deadline)AeoChange(uint8 kind,bytes32 operator,uint8 tier,uint64 validFrom,uint64 validUntil,bytes32 evidenceHash,uint16 reason,uint64 effectiveAt)"
     );
-
-    bytes32 private constant _CUSTOMS_ROLE = keccak256("CUSTOMS_ROLE");
 
     struct CertRecord {
         CertificationState[] history;
@@ -406,7 +405,7 @@ contract AeoRegistry is OracleQuorum, AeoMra {
     function _actingMember() internal view override returns (bytes32 member) {
         bytes32 governed = _consortium.memberOf(msg.sender);
         if (governed != bytes32(0)) revert AeoRegistryAdminNotCustoms(msg.sender, governed);
-        if (!_consortium.isAccredited(msg.sender, _CUSTOMS_ROLE, bytes32(0))) {
+        if (!_consortium.isAccredited(msg.sender, Roles.CUSTOMS, bytes32(0))) {
             revert AeoRegistryNotCustoms(msg.sender);
         }
         member = _consortium.accreditingMember(msg.sender);

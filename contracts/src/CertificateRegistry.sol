@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {ICertificateRegistry} from "./interfaces/ICertificateRegistry.sol";
 import {IConsortium, RegistryNotActive} from "./interfaces/IConsortium.sol";
+import {Roles} from "./Roles.sol";
 
 /// @title CertificateRegistry
 /// @notice Batches of e-certificates anchored as Merkle roots by accredited issuers, with a
@@ -16,10 +17,6 @@ import {IConsortium, RegistryNotActive} from "./interfaces/IConsortium.sol";
 /// first utilization of a number writes a single new slot too; a later declaration on the same
 /// number updates that slot and writes one of its own. Timestamps are stored in 48 bits.
 contract CertificateRegistry is ICertificateRegistry {
-    /// @inheritdoc ICertificateRegistry
-    bytes32 public constant ISSUER_ROLE = keccak256("ISSUER_ROLE");
-    /// @inheritdoc ICertificateRegistry
-    bytes32 public constant CUSTOMS_ROLE = keccak256("CUSTOMS_ROLE");
     /// @inheritdoc ICertificateRegistry
     uint256 public constant MAX_BATCH = 65_536;
     /// @inheritdoc ICertificateRegistry
@@ -79,16 +76,14 @@ contract CertificateRegistry is ICertificateRegistry {
         }
         _requireActiveRegistry();
         bytes32 memberId = _issuerMember(msg.sender, certType);
-        BatchRecord storage b = _batches[_batchId(root, certType)];
-        if (b.issuer != address(0)) revert CertificateRegistryAlreadyIssued(root, certType);
-        _refuseRootOfOtherVersions(root, certType);
-        // The whole slot in one write (layout of BatchRecord: issuer, issuedAt, expiresAt from
-        // the low bits); the optimizer would otherwise write field by field.
-        uint256 packed =
-            uint256(uint160(msg.sender)) | (block.timestamp << 160) | (uint256(expiresAt) << 208);
-        assembly ("memory-safe") {
-            sstore(b.slot, packed)
+        bytes32 batchId = _batchId(root, certType);
+        if (_batches[batchId].issuer != address(0)) {
+            revert CertificateRegistryAlreadyIssued(root, certType);
         }
+        _refuseRootOfOtherVersions(root, certType);
+        // block.timestamp and expiresAt (checked above) fit 48 bits until the year 8,900,000
+        // forge-lint: disable-next-line(unsafe-typecast)
+        _batches[batchId] = BatchRecord(msg.sender, uint48(block.timestamp), uint48(expiresAt));
         emit CertificatesIssued(root, certType, msg.sender, memberId, count, expiresAt);
     }
 
@@ -96,12 +91,12 @@ contract CertificateRegistry is ICertificateRegistry {
     function revoke(bytes32 root, bytes32 certType, bytes32 leaf, uint16 reason) external {
         if (reason == 0) revert CertificateRegistryInvalidReason(reason);
         _authorize(root, certType, true, true);
-        CertificateRecord storage c = _certificates[_certificateId(root, certType, leaf)];
-        Status status = c.status;
+        bytes32 id = _certificateId(root, certType, leaf);
+        Status status = _certificates[id].status;
         if (status != Status.Valid && status != Status.Suspended) {
             revert CertificateRegistryInvalidStatus(root, leaf, status);
         }
-        _setStatus(c, Status.Revoked, reason);
+        _setStatus(id, Status.Revoked, reason);
         emit CertificateRevoked(root, leaf, msg.sender, certType, reason);
     }
 
@@ -109,22 +104,22 @@ contract CertificateRegistry is ICertificateRegistry {
     function suspend(bytes32 root, bytes32 certType, bytes32 leaf, uint16 reason) external {
         if (reason == 0) revert CertificateRegistryInvalidReason(reason);
         _authorize(root, certType, false, true);
-        CertificateRecord storage c = _certificates[_certificateId(root, certType, leaf)];
-        Status status = c.status;
+        bytes32 id = _certificateId(root, certType, leaf);
+        Status status = _certificates[id].status;
         if (status != Status.Valid) revert CertificateRegistryInvalidStatus(root, leaf, status);
-        _setStatus(c, Status.Suspended, reason);
+        _setStatus(id, Status.Suspended, reason);
         emit CertificateSuspended(root, leaf, msg.sender, certType, reason);
     }
 
     /// @inheritdoc ICertificateRegistry
     function reinstate(bytes32 root, bytes32 certType, bytes32 leaf) external {
         _authorize(root, certType, false, true);
-        CertificateRecord storage c = _certificates[_certificateId(root, certType, leaf)];
-        Status status = c.status;
+        bytes32 id = _certificateId(root, certType, leaf);
+        Status status = _certificates[id].status;
         if (status != Status.Suspended) {
             revert CertificateRegistryInvalidStatus(root, leaf, status);
         }
-        _setStatus(c, Status.Valid, 0);
+        _setStatus(id, Status.Valid, 0);
         emit CertificateReinstated(root, leaf, msg.sender, certType);
     }
 
@@ -155,13 +150,13 @@ contract CertificateRegistry is ICertificateRegistry {
         if (successorStatus != Status.Valid) {
             revert CertificateRegistryInvalidStatus(newRoot, newLeaf, successorStatus);
         }
-        CertificateRecord storage c = _certificates[_certificateId(root, certType, leaf)];
-        Status status = c.status;
+        bytes32 id = _certificateId(root, certType, leaf);
+        Status status = _certificates[id].status;
         if (status != Status.Valid && status != Status.Suspended) {
             revert CertificateRegistryInvalidStatus(root, leaf, status);
         }
-        _setStatus(c, Status.Superseded, 0);
-        _successors[_certificateId(root, certType, leaf)] = Successor(newRoot, newLeaf);
+        _setStatus(id, Status.Superseded, 0);
+        _successors[id] = Successor(newRoot, newLeaf);
         emit CertificateSuperseded(root, leaf, msg.sender, certType, newRoot, newLeaf);
     }
 
@@ -319,10 +314,6 @@ contract CertificateRegistry is ICertificateRegistry {
         return memberId;
     }
 
-    // The two consortium reads on the issue and revoke paths are written as bare static calls:
-    // Solidity's encoding and checked decoding of the struct cost several hundred gas per
-    // call, and those paths have gas goals per transaction (CertificateRegistryGas.t.sol).
-
     /// @dev consortium.accreditation(account, ISSUER_ROLE, certType): its member, and whether
     /// it stands (granted and not withdrawn; the member may have left).
     function _accreditation(address account, bytes32 certType)
@@ -330,40 +321,19 @@ contract CertificateRegistry is ICertificateRegistry {
         view
         returns (bytes32 memberId, bool standing)
     {
-        (address target, bytes4 selector, bytes32 role) =
-            (address(_consortium), IConsortium.accreditation.selector, ISSUER_ROLE);
-        assembly ("memory-safe") {
-            let ptr := mload(0x40)
-            mstore(ptr, selector)
-            mstore(add(ptr, 0x04), account)
-            mstore(add(ptr, 0x24), role)
-            mstore(add(ptr, 0x44), certType)
-            if iszero(
-                and(gt(returndatasize(), 0x5f), staticcall(gas(), target, ptr, 0x64, ptr, 0x60))
-            ) {
-                returndatacopy(ptr, 0, returndatasize())
-                revert(ptr, returndatasize())
-            }
-            memberId := mload(ptr)
-            standing := and(iszero(iszero(mload(add(ptr, 0x20)))), iszero(mload(add(ptr, 0x40))))
-        }
+        IConsortium.Accreditation memory a =
+            _consortium.accreditation(account, Roles.ISSUER, certType);
+        (memberId, standing) = (a.memberId, _stands(a));
     }
 
     /// @dev consortium.isMember(memberId).
-    function _isMember(bytes32 memberId) private view returns (bool member) {
-        (address target, bytes4 selector) = (address(_consortium), IConsortium.isMember.selector);
-        assembly ("memory-safe") {
-            let ptr := mload(0x40)
-            mstore(ptr, selector)
-            mstore(add(ptr, 0x04), memberId)
-            if iszero(
-                and(gt(returndatasize(), 0x1f), staticcall(gas(), target, ptr, 0x24, ptr, 0x20))
-            ) {
-                returndatacopy(ptr, 0, returndatasize())
-                revert(ptr, returndatasize())
-            }
-            member := iszero(iszero(mload(ptr)))
-        }
+    function _isMember(bytes32 memberId) private view returns (bool) {
+        return _consortium.isMember(memberId);
+    }
+
+    /// @dev An accreditation stands when it was granted and not withdrawn.
+    function _stands(IConsortium.Accreditation memory a) private pure returns (bool) {
+        return a.since != 0 && a.until == 0;
     }
 
     /// @dev The caller may change certificates of batch (root, certType): it is the batch issuer
@@ -382,9 +352,9 @@ contract CertificateRegistry is ICertificateRegistry {
     {
         address issuer = _batches[_batchId(root, certType)].issuer;
         if (issuer == address(0)) revert CertificateRegistryNotIssued(root, certType);
-        bytes32 callerMember;
+        bytes32 callerMember = bytes32(0);
         if (issuer == msg.sender && !revoking) {
-            if (_consortium.isAccredited(msg.sender, ISSUER_ROLE, certType)) return bytes32(0);
+            if (_consortium.isAccredited(msg.sender, Roles.ISSUER, certType)) return bytes32(0);
         } else {
             (bytes32 issuerMember, bool standing) = _accreditation(msg.sender, certType);
             if (standing && (revoking || _isMember(issuerMember))) {
@@ -485,7 +455,7 @@ contract CertificateRegistry is ICertificateRegistry {
 
     /// @dev The caller is accredited CUSTOMS_ROLE (scope 0) by `importingMember`, which is
     /// active: consortium.accreditation(msg.sender, CUSTOMS_ROLE, 0) and
-    /// consortium.isMember(importingMember), as bare static calls (utilization's gas goal).
+    /// consortium.isMember(importingMember).
     function _checkImportingCustoms(bytes32 importingMember) private view {
         (bytes32 memberId, bool standing) = _customsAccreditation();
         if (
@@ -499,23 +469,9 @@ contract CertificateRegistry is ICertificateRegistry {
     /// @dev consortium.accreditation(msg.sender, CUSTOMS_ROLE, 0): the member that granted it
     /// (or last granted it), and whether it stands.
     function _customsAccreditation() private view returns (bytes32 memberId, bool standing) {
-        (address target, bytes4 selector, bytes32 role) =
-            (address(_consortium), IConsortium.accreditation.selector, CUSTOMS_ROLE);
-        assembly ("memory-safe") {
-            let ptr := mload(0x40)
-            mstore(ptr, selector)
-            mstore(add(ptr, 0x04), caller())
-            mstore(add(ptr, 0x24), role)
-            mstore(add(ptr, 0x44), 0)
-            if iszero(
-                and(gt(returndatasize(), 0x5f), staticcall(gas(), target, ptr, 0x64, ptr, 0x60))
-            ) {
-                returndatacopy(ptr, 0, returndatasize())
-                revert(ptr, returndatasize())
-            }
-            memberId := mload(ptr)
-            standing := and(iszero(iszero(mload(add(ptr, 0x20)))), iszero(mload(add(ptr, 0x40))))
-        }
+        IConsortium.Accreditation memory a =
+            _consortium.accreditation(msg.sender, Roles.CUSTOMS, bytes32(0));
+        (memberId, standing) = (a.memberId, _stands(a));
     }
 
     /// @dev Draw `amount` for declaration `declarationRef` from number `key`, within the leaf's
@@ -618,13 +574,11 @@ contract CertificateRegistry is ICertificateRegistry {
         }
     }
 
-    /// @dev One write of the whole slot.
-    function _setStatus(CertificateRecord storage c, Status status, uint16 reason) private {
-        // Layout of CertificateRecord from the low bits: status (8), reason (16), changedAt (48).
-        uint256 fields = uint256(uint8(status)) | (uint256(reason) << 8) | (block.timestamp << 24);
-        assembly ("memory-safe") {
-            sstore(c.slot, fields)
-        }
+    /// @dev The certificate's new state, in its one slot.
+    function _setStatus(bytes32 id, Status status, uint16 reason) private {
+        // block.timestamp fits 48 bits until the year 8,900,000
+        // forge-lint: disable-next-line(unsafe-typecast)
+        _certificates[id] = CertificateRecord(status, reason, uint48(block.timestamp));
     }
 
     function _fillBatch(CertificateView memory v, bytes32 root, bytes32 certType) private view {
@@ -637,8 +591,8 @@ contract CertificateRegistry is ICertificateRegistry {
         v.expired = b.expiresAt != 0 && block.timestamp >= b.expiresAt;
         v.issuerMemberId = _memberOfIssuer(b.issuer, certType);
         v.issuerAccreditedAtIssue =
-            _consortium.wasAccredited(b.issuer, ISSUER_ROLE, certType, b.issuedAt);
-        v.issuerAccreditedNow = _consortium.isAccredited(b.issuer, ISSUER_ROLE, certType);
+            _consortium.wasAccredited(b.issuer, Roles.ISSUER, certType, b.issuedAt);
+        v.issuerAccreditedNow = _consortium.isAccredited(b.issuer, Roles.ISSUER, certType);
     }
 
     function _copyBatch(CertificateView memory v, CertificateView memory from) private pure {
@@ -675,61 +629,36 @@ contract CertificateRegistry is ICertificateRegistry {
         }
     }
 
-    function _batchId(bytes32 root, bytes32 certType) private pure returns (bytes32 id) {
-        assembly ("memory-safe") {
-            mstore(0x00, root)
-            mstore(0x20, certType)
-            id := keccak256(0x00, 0x40)
-        }
+    function _batchId(bytes32 root, bytes32 certType) private pure returns (bytes32) {
+        return keccak256(abi.encode(root, certType));
     }
 
     function _certificateId(bytes32 root, bytes32 certType, bytes32 leaf)
         private
         pure
-        returns (bytes32 id)
+        returns (bytes32)
     {
-        // Scratch use of free memory: the free memory pointer is not moved.
-        assembly ("memory-safe") {
-            let ptr := mload(0x40)
-            mstore(ptr, root)
-            mstore(add(ptr, 0x20), certType)
-            mstore(add(ptr, 0x40), leaf)
-            id := keccak256(ptr, 0x60)
-        }
+        return keccak256(abi.encode(root, certType, leaf));
     }
 
     function _numberKey(bytes32 memberId, bytes32 certType, bytes32 numberHash)
         private
         pure
-        returns (bytes32 key)
+        returns (bytes32)
     {
-        // Scratch use of free memory, as _certificateId: keccak256(abi.encode(...)).
-        assembly ("memory-safe") {
-            let ptr := mload(0x40)
-            mstore(ptr, memberId)
-            mstore(add(ptr, 0x20), certType)
-            mstore(add(ptr, 0x40), numberHash)
-            key := keccak256(ptr, 0x60)
-        }
+        return keccak256(abi.encode(memberId, certType, numberHash));
     }
 
-    function _declarationId(bytes32 key, bytes32 declarationRef) private pure returns (bytes32 id) {
-        assembly ("memory-safe") {
-            mstore(0x00, key)
-            mstore(0x20, declarationRef)
-            id := keccak256(0x00, 0x40)
-        }
+    function _declarationId(bytes32 key, bytes32 declarationRef) private pure returns (bytes32) {
+        return keccak256(abi.encode(key, declarationRef));
     }
 
     /// @dev A nonzero 128-bit tag of a declaration reference: the high half of its keccak256
     /// with the lowest bit set. Two references share a tag with probability 2**-127; such a
     /// pair would only refuse the second declaration on a number where the first drew (never
     /// let one draw twice), and only the importing member's own keys choose references.
-    function _declarationTag(bytes32 declarationRef) private pure returns (uint256 tag) {
-        assembly ("memory-safe") {
-            mstore(0x00, declarationRef)
-            tag := or(shr(128, keccak256(0x00, 0x20)), 1)
-        }
+    function _declarationTag(bytes32 declarationRef) private pure returns (uint256) {
+        return (uint256(keccak256(abi.encode(declarationRef))) >> 128) | 1;
     }
 
     function _leafHash(
@@ -737,17 +666,9 @@ contract CertificateRegistry is ICertificateRegistry {
         uint256 quantity,
         bytes32 numberHash,
         bytes32 importingMember
-    ) private pure returns (bytes32 leaf) {
-        // keccak256(bytes.concat(keccak256(abi.encode(documentHash, quantity, numberHash,
-        // importingMember)))) in scratch free memory, without allocating the two byte arrays.
-        assembly ("memory-safe") {
-            let ptr := mload(0x40)
-            mstore(ptr, documentHash)
-            mstore(add(ptr, 0x20), quantity)
-            mstore(add(ptr, 0x40), numberHash)
-            mstore(add(ptr, 0x60), importingMember)
-            mstore(0x00, keccak256(ptr, 0x80))
-            leaf := keccak256(0x00, 0x20)
-        }
+    ) private pure returns (bytes32) {
+        return keccak256(
+            bytes.concat(keccak256(abi.encode(documentHash, quantity, numberHash, importingMember)))
+        );
     }
 }

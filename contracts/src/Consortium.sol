@@ -2,21 +2,25 @@
 pragma solidity 0.8.30;
 
 import {IConsortium, IListedRegistry} from "./interfaces/IConsortium.sol";
+import {Roles} from "./Roles.sol";
 
 /// @title Consortium
 /// @notice Members, governance and the accreditation trust list of a customs consortium.
 /// @dev Roles here are scoped by member (an issuer is accredited *by CN*, for one certificate
 /// type), which OpenZeppelin AccessControl's global roles cannot express; the role ids follow
-/// its `keccak256("X_ROLE")` convention so other contracts and tools share them.
+/// its `keccak256("X_ROLE")` convention (Roles) so other contracts and tools share them.
 contract Consortium is IConsortium {
-    bytes32 public constant ISSUER_ROLE = keccak256("ISSUER_ROLE");
-    bytes32 public constant ORACLE_ROLE = keccak256("ORACLE_ROLE");
-    bytes32 public constant AUDITOR_ROLE = keccak256("AUDITOR_ROLE");
-    /// @notice Operational keys of an administration: utilization, AEO changes, MRA consent.
-    /// The member's admin key votes on governance and accredits; it does not operate.
-    bytes32 public constant CUSTOMS_ROLE = keccak256("CUSTOMS_ROLE");
-    /// @notice Accredited trade parties (declarants, carriers, exporters): evidence events.
-    bytes32 public constant TRADE_ROLE = keccak256("TRADE_ROLE");
+    // The role ids (declared in Roles), readable off-chain from the contract that grants them.
+    /// @notice Roles.ISSUER.
+    bytes32 public constant ISSUER_ROLE = Roles.ISSUER;
+    /// @notice Roles.ORACLE.
+    bytes32 public constant ORACLE_ROLE = Roles.ORACLE;
+    /// @notice Roles.AUDITOR.
+    bytes32 public constant AUDITOR_ROLE = Roles.AUDITOR;
+    /// @notice Roles.CUSTOMS.
+    bytes32 public constant CUSTOMS_ROLE = Roles.CUSTOMS;
+    /// @notice Roles.TRADE.
+    bytes32 public constant TRADE_ROLE = Roles.TRADE;
 
     /// @notice Upper bound on members, so that listing them stays a bounded loop.
     uint256 public constant MAX_MEMBERS = 64;

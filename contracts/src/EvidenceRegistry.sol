@@ -1,26 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
-import {StorageSlot} from "@openzeppelin/contracts/utils/StorageSlot.sol";
 import {IConsortium} from "./interfaces/IConsortium.sol";
 import {IEvidenceRegistry} from "./interfaces/IEvidenceRegistry.sol";
 import {OracleQuorum} from "./OracleQuorum.sol";
+import {Roles} from "./Roles.sol";
 
 /// @title EvidenceRegistry
 /// @notice Append-only, hash-linked evidence chains of EPCIS events per consignment (see
 /// IEvidenceRegistry): a consignment is opened with its route and parties; trade and party
 /// events come from its parties and its two sides' customs keys, customs decisions from a quorum
 /// of the origin's or the destination's oracles, one effective decision per declaration and step.
-/// @dev A consignment's head lives at a fixed slot (HEADS_SLOT) so that heads can be proven with
-/// eth_getProof. Everything else about an entry is in its event.
+/// @dev A consignment's head is one word of the `_heads` mapping, whose slot the compiler's
+/// storage layout gives (exported with the ABI), so that heads can be proven with eth_getProof.
+/// Everything else about an entry is in its event.
 contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
-    /// @notice Accredited trade parties: declarants, carriers, exporters (scope zero).
-    bytes32 public constant TRADE_ROLE = keccak256("TRADE_ROLE");
-    /// @notice Customs operational keys, recording observations (scope zero).
-    bytes32 public constant CUSTOMS_ROLE = keccak256("CUSTOMS_ROLE");
-    /// @notice Base of the heads mapping: consignment `c`'s head word is at
-    /// `keccak256(abi.encode(c, HEADS_SLOT))`.
-    bytes32 public constant HEADS_SLOT = keccak256("sanzhi.evidence.heads");
     /// @notice Most entries per `appendEvents` / `submitDecisions` call.
     uint256 public constant MAX_BATCH = 256;
     /// @notice Longest `cid`, in bytes.
@@ -74,6 +68,9 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
     mapping(bytes32 consignment => mapping(address account => PartyRecord)) private _parties;
     /// @dev keccak256(abi.encode(consignment, member, declaration, step)) => effective link.
     mapping(bytes32 key => bytes32 link) private _decisions;
+    /// @dev Per consignment its head word, `(uint256(seq) << 192) | uint192(link)` of its latest
+    /// entry; proven off-chain at keccak256(abi.encode(consignment, <this mapping's slot>)).
+    mapping(bytes32 consignment => uint256 word) private _heads;
 
     /// @param consortium_ The consortium whose members' keys append and whose oracles sign.
     constructor(IConsortium consortium_)
@@ -100,7 +97,7 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
         if (origin == bytes32(0) || destination == bytes32(0) || origin == destination) {
             revert EvidenceRegistryInvalidRoute(origin, destination);
         }
-        bytes32 expected;
+        bytes32 expected = bytes32(0);
         if (_consortium.isMember(origin)) {
             expected = origin;
         } else if (_consortium.isMember(destination)) {
@@ -175,14 +172,12 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
             EvidenceEntry calldata e = entries[i];
             bytes32 consignment = _check(e, i, false);
             Consignment storage record = _openRecord(consignment);
-            uint8 side;
+            uint8 side = SIDE_PARTY;
             if (customs && member == record.origin) {
                 side = SIDE_EXPORT;
             } else if (customs && member == record.destination) {
                 side = SIDE_IMPORT;
-            } else if (_parties[consignment][msg.sender].opening == record.opening) {
-                side = SIDE_PARTY;
-            } else {
+            } else if (_parties[consignment][msg.sender].opening != record.opening) {
                 revert EvidenceRegistryNotAParty(consignment, msg.sender);
             }
             _appendOne(e, consignment, side, member);
@@ -243,7 +238,7 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
 
     /// @inheritdoc IEvidenceRegistry
     function head(bytes32 consignment) external view returns (uint64 seq, bytes32 link) {
-        return _split(_headOf(consignment).value);
+        return _split(_heads[consignment]);
     }
 
     /// @inheritdoc IEvidenceRegistry
@@ -257,13 +252,8 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
         seqs = new uint64[](n);
         links = new bytes32[](n);
         for (uint256 i = 0; i < n; ++i) {
-            (seqs[i], links[i]) = _split(_headOf(consignments[i]).value);
+            (seqs[i], links[i]) = _split(_heads[consignments[i]]);
         }
-    }
-
-    /// @inheritdoc IEvidenceRegistry
-    function headSlot(bytes32 consignment) external pure returns (bytes32) {
-        return _headSlot(consignment);
     }
 
     /// @inheritdoc IEvidenceRegistry
@@ -286,8 +276,7 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
         private
         returns (bytes32 link)
     {
-        StorageSlot.Uint256Slot storage headWord = _headOf(consignment);
-        uint256 word = headWord.value;
+        uint256 word = _heads[consignment];
         // casting to 'uint64' is safe because the word's top 64 bits are the seq
         // forge-lint: disable-next-line(unsafe-typecast)
         uint64 seq = uint64(word >> 192) + 1;
@@ -297,7 +286,7 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
         // casting to 'uint192' is safe because prevLink is masked to 192 bits
         // forge-lint: disable-next-line(unsafe-typecast)
         link = _link(e, uint192(prevLink), seq, side, member, msg.sender, uint64(block.timestamp));
-        headWord.value = (uint256(seq) << 192) | (uint256(link) & _LINK_MASK);
+        _heads[consignment] = (uint256(seq) << 192) | (uint256(link) & _LINK_MASK);
         _emitAppended(Appended(consignment, member, seq, link, side), e);
     }
 
@@ -328,12 +317,10 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
     function _decide(bytes32 member, EvidenceEntry calldata e, uint256 index) private {
         bytes32 consignment = _check(e, index, true);
         Consignment storage record = _openRecord(consignment);
-        uint8 side;
-        if (member == record.origin) {
-            side = SIDE_EXPORT;
-        } else if (member == record.destination) {
+        uint8 side = SIDE_EXPORT;
+        if (member == record.destination) {
             side = SIDE_IMPORT;
-        } else {
+        } else if (member != record.origin) {
             revert EvidenceRegistryNotASide(consignment, member);
         }
         if (e.declaration == bytes32(0)) revert EvidenceRegistryNoDeclaration(index);
@@ -455,8 +442,8 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
     function _operator() private view returns (bytes32 member, bool customs) {
         bytes32 governed = _consortium.memberOf(msg.sender);
         if (governed != bytes32(0)) revert EvidenceRegistryAdminNotOperator(msg.sender, governed);
-        customs = _consortium.isAccredited(msg.sender, CUSTOMS_ROLE, bytes32(0));
-        if (!customs && !_consortium.isAccredited(msg.sender, TRADE_ROLE, bytes32(0))) {
+        customs = _consortium.isAccredited(msg.sender, Roles.CUSTOMS, bytes32(0));
+        if (!customs && !_consortium.isAccredited(msg.sender, Roles.TRADE, bytes32(0))) {
             revert EvidenceRegistryNotAccredited(msg.sender);
         }
         member = _consortium.accreditingMember(msg.sender);
@@ -477,8 +464,8 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
     function _addParty(bytes32 consignment, uint32 opening, address party, bytes32 role) private {
         if (
             party == address(0) || role == bytes32(0) || _consortium.memberOf(party) != bytes32(0)
-                || (!_consortium.isAccredited(party, TRADE_ROLE, bytes32(0))
-                    && !_consortium.isAccredited(party, CUSTOMS_ROLE, bytes32(0)))
+                || (!_consortium.isAccredited(party, Roles.TRADE, bytes32(0))
+                    && !_consortium.isAccredited(party, Roles.CUSTOMS, bytes32(0)))
         ) {
             revert EvidenceRegistryInvalidParty(party, role);
         }
@@ -513,14 +500,6 @@ contract EvidenceRegistry is OracleQuorum, IEvidenceRegistry {
         if (size == 0 || size > MAX_BATCH) {
             revert EvidenceRegistryInvalidBatchSize(size, MAX_BATCH);
         }
-    }
-
-    function _headOf(bytes32 consignment) private pure returns (StorageSlot.Uint256Slot storage) {
-        return StorageSlot.getUint256Slot(_headSlot(consignment));
-    }
-
-    function _headSlot(bytes32 consignment) private pure returns (bytes32) {
-        return keccak256(abi.encode(consignment, HEADS_SLOT));
     }
 
     function _split(uint256 word) private pure returns (uint64 seq, bytes32 link) {

@@ -5,6 +5,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {IConsortium, RegistryNotActive} from "./interfaces/IConsortium.sol";
 import {IOracleQuorum} from "./interfaces/IOracleQuorum.sol";
+import {Roles} from "./Roles.sol";
 
 /// @title OracleQuorum
 /// @notice Base for contracts whose member records may be changed by a quorum of that
@@ -14,8 +15,6 @@ import {IOracleQuorum} from "./interfaces/IOracleQuorum.sol";
 abstract contract OracleQuorum is EIP712, IOracleQuorum {
     /// @notice Most signatures one submission may carry, and so the highest quorum.
     uint256 public constant MAX_SIGNATURES = 16;
-
-    bytes32 private constant _ORACLE_ROLE = keccak256("ORACLE_ROLE");
 
     IConsortium internal immutable _consortium;
 
@@ -134,7 +133,7 @@ abstract contract OracleQuorum is EIP712, IOracleQuorum {
     }
 
     function _checkOracle(address signer, bytes32 member) private view {
-        if (!_consortium.isAccredited(signer, _ORACLE_ROLE, bytes32(0))) {
+        if (!_consortium.isAccredited(signer, Roles.ORACLE, bytes32(0))) {
             revert OracleQuorumNotOracle(signer, member);
         }
         bytes32 signerMember = _consortium.accreditingMember(signer);

@@ -3,13 +3,12 @@ pragma solidity 0.8.30;
 
 import {IConsortium, RegistryNotActive} from "./interfaces/IConsortium.sol";
 import {IStatisticsRegistry} from "./interfaces/IStatisticsRegistry.sol";
+import {Roles} from "./Roles.sol";
 
 /// @title StatisticsRegistry
 /// @notice Monthly trade statistics tables committed as Merkle roots by each member's oracles,
 /// with every revision kept (see IStatisticsRegistry).
 contract StatisticsRegistry is IStatisticsRegistry {
-    /// @notice Statistics oracles, accredited by their member (scope zero).
-    bytes32 public constant ORACLE_ROLE = keccak256("ORACLE_ROLE");
     /// @notice Most revisions per `revisions` page.
     uint256 public constant MAX_HISTORY_PAGE = 256;
     /// @notice The earliest period a table may have: January 1970.
@@ -178,7 +177,7 @@ contract StatisticsRegistry is IStatisticsRegistry {
     function _oracleMember() private view returns (bytes32 member) {
         bytes32 governed = _consortium.memberOf(msg.sender);
         if (governed != bytes32(0)) revert StatisticsRegistryAdminNotOracle(msg.sender, governed);
-        if (!_consortium.isAccredited(msg.sender, ORACLE_ROLE, bytes32(0))) {
+        if (!_consortium.isAccredited(msg.sender, Roles.ORACLE, bytes32(0))) {
             revert StatisticsRegistryNotOracle(msg.sender);
         }
         member = _consortium.accreditingMember(msg.sender);

@@ -6,9 +6,6 @@ import {IEvidenceRegistry} from "../src/interfaces/IEvidenceRegistry.sol";
 
 contract EvidenceRegistry_constructor_Test is EvidenceRegistryBaseTest {
     function test_Constants() public view {
-        assertEq(registry.TRADE_ROLE(), TRADE_ROLE, "trade role");
-        assertEq(registry.CUSTOMS_ROLE(), CUSTOMS_ROLE, "customs role");
-        assertEq(registry.HEADS_SLOT(), keccak256("sanzhi.evidence.heads"), "heads slot");
         assertEq(registry.MAX_BATCH(), MAX_BATCH, "max batch");
         assertEq(registry.MAX_CID_LENGTH(), MAX_CID, "max cid");
         assertEq(registry.MAX_PARENTS(), MAX_PARENTS, "max parents");

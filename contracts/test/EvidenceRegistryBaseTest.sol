@@ -97,12 +97,19 @@ abstract contract EvidenceRegistryBaseTest is BaseTest {
     address internal cnOracle3 = _actor("cn-oracle-3");
 
     EvidenceRegistry internal registry;
+    /// @dev The `_heads` mapping's slot, from the compiler's storage layout (as off-chain code
+    /// takes it from the exported artifacts).
+    uint256 internal headsSlot;
     /// @dev The oracle nonce of the next `_submitAs`.
     uint256 internal nextNonce = 1_000_000;
 
     function setUp() public virtual override {
         super.setUp();
         registry = new EvidenceRegistry(consortium);
+        headsSlot = vm.parseJsonUint(
+            vm.readFile("out/EvidenceRegistry.sol/EvidenceRegistry.json"),
+            "$.storageLayout.storage[?(@.label == '_heads')].slot"
+        );
         _list(address(registry));
         _accredit(cnCustoms, cnTrader, TRADE_ROLE, bytes32(0));
         _accredit(sgCustoms, sgTrader, TRADE_ROLE, bytes32(0));
@@ -223,6 +230,11 @@ abstract contract EvidenceRegistryBaseTest is BaseTest {
         uint64 timestamp
     ) internal pure returns (bytes32) {
         return EvidenceLinks.link(prevLink, seq, e, side, member, submitter, timestamp);
+    }
+
+    /// @dev Where a consignment's head word is stored.
+    function _headSlot(bytes32 consignment) internal view returns (bytes32) {
+        return keccak256(abi.encode(consignment, headsSlot));
     }
 
     /// @dev The head link as stored and returned: the 192 low bits, zero-extended.

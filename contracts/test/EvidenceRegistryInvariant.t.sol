@@ -174,7 +174,7 @@ contract EvidenceRegistryInvariant_Test is EvidenceRegistryBaseTest {
             assertEq(seq, handler.ghostSeq(c), "seq = number appended");
             assertEq(link, bytes32(uint256(handler.ghostLink(c))), "head = ghost chain's head");
             assertEq(
-                uint256(vm.load(address(registry), registry.headSlot(c))),
+                uint256(vm.load(address(registry), _headSlot(c))),
                 (uint256(seq) << 192) | uint256(link),
                 "stored word"
             );

@@ -347,22 +347,16 @@ contract EvidenceRegistry_head_Test is EvidenceRegistryBaseTest {
 }
 
 contract EvidenceRegistry_headSlot_Test is EvidenceRegistryBaseTest {
-    function test_StorageWordAtDocumentedSlot() public {
+    function test_StorageWordAtTheLayoutSlot() public {
         _append(cnTrader, _run(UCR_A, 1, 3));
-        bytes32 slot = keccak256(abi.encode(UCR_A, keccak256("sanzhi.evidence.heads")));
-        assertEq(registry.headSlot(UCR_A), slot, "slot");
         (uint64 seq, bytes32 link) = registry.head(UCR_A);
-        bytes32 word = vm.load(address(registry), slot);
+        bytes32 word = vm.load(address(registry), _headSlot(UCR_A));
         assertEq(uint256(word), (uint256(seq) << 192) | uint256(link), "one word: seq, link");
         assertEq(seq, 3, "seq");
     }
 
-    function testFuzz_Slot(bytes32 consignment) public view {
-        assertEq(
-            registry.headSlot(consignment),
-            keccak256(abi.encode(consignment, registry.HEADS_SLOT())),
-            "slot"
-        );
+    function test_NoEntryIsAZeroWord() public view {
+        assertEq(vm.load(address(registry), _headSlot(UCR_B)), bytes32(0), "zero");
     }
 }
 

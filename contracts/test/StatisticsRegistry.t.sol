@@ -6,7 +6,6 @@ import {IStatisticsRegistry} from "../src/interfaces/IStatisticsRegistry.sol";
 
 contract StatisticsRegistry_constructor_Test is StatisticsRegistryBaseTest {
     function test_Constants() public view {
-        assertEq(registry.ORACLE_ROLE(), ORACLE_ROLE, "oracle role");
         assertEq(registry.MAX_HISTORY_PAGE(), MAX_HISTORY_PAGE, "page");
         assertEq(uint256(registry.MIN_PERIOD()), 197_001, "min period");
     }

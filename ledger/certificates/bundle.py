@@ -150,7 +150,7 @@ def _accreditation(issuer: str, cert_type: bytes, at: int, consortium: Reader) -
             first, second = layout.ended_term_slots(grant.term)
             member = consortium(first, "the member of the accreditation's ended term").to_bytes(32, "big")
             if until == 0:
-                until = consortium(second, "when the accreditation's term ended") & layout.U64
+                until = layout.ended_term_left_at(consortium(second, "when the accreditation's term ended"))
         flags, term = layout.member_slots(member)
         active = layout.member_active(consortium(flags, "whether the accrediting member is active"))
         left_at = layout.member_left_at(consortium(term, "when the accrediting member left"))

@@ -1,58 +1,60 @@
 """Where CertificateRegistry and Consortium keep what a certificate bundle proves: storage slots
 and packed fields, in ONE place.
 
-Source: `forge inspect CertificateRegistry storageLayout` and `forge inspect Consortium
-storageLayout` (solc 0.8.30, contracts/src), the key derivations in CertificateRegistry's
-assembly (`_batchId`, `_certificateId`, `_numberKey`) and Consortium's `_key`, and the packed
-struct layouts (fields from the low bits: `issue` and `_setStatus` write them in one word; the
-`--json` layout gives the same offsets). A mapping entry lives at
-keccak256(abi.encode(key, slotIndex)); a struct's fields from there on, word by word; a
-dynamic array's elements at keccak256(its length slot) + index.
+Slots and packed fields come from the compiler's storage layout, exported with the ABI by
+`make build` (ledger/chain/compiled/<Name>.json, read through ledger.chain.artifacts); the keys
+are CertificateRegistry's `_batchId`, `_certificateId`, `_numberKey` and Consortium's `_key`. A
+mapping entry lives at keccak256(abi.encode(key, slotIndex)); a struct's fields from there on,
+word by word; a dynamic array's elements at keccak256(its length slot) + index. A variable or
+field the layout lacks raises StorageLayoutMissing, naming it.
 
 tests/ledger/certificates/test_bundle.py checks every slot and field here against the
-contracts' own views at the same block, so a layout change breaks that test, not an auditor.
+contracts' own views at the same block.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
+from ledger.chain.artifacts import DEFAULT_ARTIFACTS_DIR, Artifacts
+from ledger.chain.storage_layout import StorageField, StorageLayout
 from ledger.hashing.keccak import keccak256
 
-# ---------------------------------------------------------------- CertificateRegistry
-REGISTRY_BATCHES = 0  # mapping(bytes32 batchId => BatchRecord)           one word
-REGISTRY_CERTIFICATES = 1  # mapping(bytes32 certificateId => CertificateRecord) one word
-REGISTRY_SUCCESSORS = 2  # mapping(bytes32 certificateId => Successor)      two words: root, leaf
-REGISTRY_NUMBERS = 3  # mapping(bytes32 numberKey => uint256)  drawn total (low 128), first declaration tag
 
-# ---------------------------------------------------------------- Consortium
-CONSORTIUM_MEMBERS = 0  # mapping(bytes32 memberId => MemberRecord): id, name, [admin|active|joinedAt], [leftAt|term]
-CONSORTIUM_TERM_MEMBER = 2  # mapping(uint32 term => bytes32 memberId)
-CONSORTIUM_ENDED_TERMS = 3  # mapping(uint32 term => EndedTerm): memberId, leftAt
-CONSORTIUM_ACCREDITATIONS = 9  # mapping(bytes32 key => Grant) one word: term, since, until
-CONSORTIUM_FORMER_PERIODS = 10  # mapping(bytes32 key => Period[]) one word each: since, until
-CONSORTIUM_LISTED = 13  # mapping(address registry => ListedRegistry): kind, [version|active]
-CONSORTIUM_REGISTRY_INTERVALS = 14  # mapping(address registry => Interval[]) one word each: since, until
-MEMBER_FLAGS_WORD = 2  # MemberRecord word 2: admin (160 bits), active (8), joinedAt (64)
-MEMBER_TERM_WORD = 3  # MemberRecord word 3: leftAt (64), term (32)
+@cache
+def storage_layout(contract: str) -> StorageLayout:
+    """The storage layout of the `contract` the package ships (what proofs are made against)."""
+    return Artifacts(DEFAULT_ARTIFACTS_DIR).storage_layout(contract)
 
-U48 = (1 << 48) - 1
+
+def _registry_slot(variable: str) -> int:
+    return storage_layout("CertificateRegistry").slot(variable)
+
+
+def _consortium_slot(variable: str) -> int:
+    return storage_layout("Consortium").slot(variable)
+
+
+def _field(contract: str, struct: str, member: str) -> StorageField:
+    return storage_layout(contract).field(struct, member)
+
+
 U64 = (1 << 64) - 1
-U128 = (1 << 128) - 1
-U160 = (1 << 160) - 1
+U128 = (1 << 128) - 1  # a number record: drawn total (low 128 bits), first declaration's tag
 
 
 def _word(value: bytes | int) -> bytes:
     return value.to_bytes(32, "big") if isinstance(value, int) else value.rjust(32, b"\0")
 
 
-def _slot(data: bytes) -> int:
+def _hash_slot(data: bytes) -> int:
     return int.from_bytes(keccak256(data), "big")
 
 
 def mapping_slot(key: bytes | int, base: int) -> int:
     """keccak256(abi.encode(key, base)) for a value-type key (addresses right-aligned)."""
-    return _slot(_word(key) + _word(base))
+    return _hash_slot(_word(key) + _word(base))
 
 
 def batch_id(root: bytes, cert_type: bytes) -> bytes:
@@ -76,60 +78,67 @@ def accreditation_key(account: str, role: bytes, scope: bytes) -> bytes:
 
 
 def batch_slot(root: bytes, cert_type: bytes) -> int:
-    return mapping_slot(batch_id(root, cert_type), REGISTRY_BATCHES)
+    return mapping_slot(batch_id(root, cert_type), _registry_slot("_batches"))
 
 
 def certificate_slot(root: bytes, cert_type: bytes, leaf: bytes) -> int:
-    return mapping_slot(certificate_id(root, cert_type, leaf), REGISTRY_CERTIFICATES)
+    return mapping_slot(certificate_id(root, cert_type, leaf), _registry_slot("_certificates"))
 
 
 def successor_slots(root: bytes, cert_type: bytes, leaf: bytes) -> tuple[int, int]:
-    base = mapping_slot(certificate_id(root, cert_type, leaf), REGISTRY_SUCCESSORS)
-    return base, base + 1
+    base = mapping_slot(certificate_id(root, cert_type, leaf), _registry_slot("_successors"))
+    return base + _field("CertificateRegistry", "Successor", "root").slot, base + _field(
+        "CertificateRegistry", "Successor", "leaf"
+    ).slot
 
 
 def number_slot(key: bytes) -> int:
-    return mapping_slot(key, REGISTRY_NUMBERS)
+    return mapping_slot(key, _registry_slot("_numbers"))
 
 
 def grant_slot(key: bytes) -> int:
-    return mapping_slot(key, CONSORTIUM_ACCREDITATIONS)
+    return mapping_slot(key, _consortium_slot("_accreditations"))
 
 
 def term_member_slot(term: int) -> int:
-    return mapping_slot(term, CONSORTIUM_TERM_MEMBER)
+    return mapping_slot(term, _consortium_slot("_termMember"))
 
 
 def ended_term_slots(term: int) -> tuple[int, int]:
-    base = mapping_slot(term, CONSORTIUM_ENDED_TERMS)
-    return base, base + 1
+    base = mapping_slot(term, _consortium_slot("_endedTerms"))
+    return base + _field("Consortium", "EndedTerm", "memberId").slot, base + _field(
+        "Consortium", "EndedTerm", "leftAt"
+    ).slot
 
 
 def member_slots(member_id: bytes) -> tuple[int, int]:
     """The words of MemberRecord with `active` and `leftAt`."""
-    base = mapping_slot(member_id, CONSORTIUM_MEMBERS)
-    return base + MEMBER_FLAGS_WORD, base + MEMBER_TERM_WORD
+    base = mapping_slot(member_id, _consortium_slot("_members"))
+    return base + _field("Consortium", "MemberRecord", "active").slot, base + _field(
+        "Consortium", "MemberRecord", "leftAt"
+    ).slot
 
 
 def former_periods_length_slot(key: bytes) -> int:
-    return mapping_slot(key, CONSORTIUM_FORMER_PERIODS)
+    return mapping_slot(key, _consortium_slot("_formerPeriods"))
 
 
 def former_period_slot(key: bytes, index: int) -> int:
-    return _slot(_word(former_periods_length_slot(key))) + index
+    return _hash_slot(_word(former_periods_length_slot(key))) + index
 
 
 def listed_kind_slot(registry: str) -> int:
     """The word of ListedRegistry with the kind the consortium lists `registry` as (zero: not listed)."""
-    return mapping_slot(bytes.fromhex(registry[2:]), CONSORTIUM_LISTED)
+    base = mapping_slot(bytes.fromhex(registry[2:]), _consortium_slot("_listed"))
+    return base + _field("Consortium", "ListedRegistry", "kind").slot
 
 
 def registry_intervals_length_slot(registry: str) -> int:
-    return mapping_slot(bytes.fromhex(registry[2:]), CONSORTIUM_REGISTRY_INTERVALS)
+    return mapping_slot(bytes.fromhex(registry[2:]), _consortium_slot("_registryIntervals"))
 
 
 def registry_interval_slot(registry: str, index: int) -> int:
-    return _slot(_word(registry_intervals_length_slot(registry))) + index
+    return _hash_slot(_word(registry_intervals_length_slot(registry))) + index
 
 
 # ---------------------------------------------------------------- packed words
@@ -143,7 +152,10 @@ class BatchRecord:
 
     @classmethod
     def of(cls, word: int) -> BatchRecord:
-        return cls("0x" + (word & U160).to_bytes(20, "big").hex(), (word >> 160) & U48, (word >> 208) & U48)
+        def get(member: str) -> int:
+            return _field("CertificateRegistry", "BatchRecord", member).read(word)
+
+        return cls("0x" + get("issuer").to_bytes(20, "big").hex(), get("issuedAt"), get("expiresAt"))
 
 
 @dataclass(frozen=True)
@@ -154,7 +166,10 @@ class CertificateRecord:
 
     @classmethod
     def of(cls, word: int) -> CertificateRecord:
-        return cls(word & 0xFF, (word >> 8) & 0xFFFF, (word >> 24) & U48)
+        def get(member: str) -> int:
+            return _field("CertificateRegistry", "CertificateRecord", member).read(word)
+
+        return cls(get("status"), get("reason"), get("changedAt"))
 
 
 @dataclass(frozen=True)
@@ -165,7 +180,10 @@ class Grant:
 
     @classmethod
     def of(cls, word: int) -> Grant:
-        return cls(word & 0xFFFFFFFF, (word >> 32) & U64, (word >> 96) & U64)
+        def get(member: str) -> int:
+            return _field("Consortium", "Grant", member).read(word)
+
+        return cls(get("term"), get("since"), get("until"))
 
 
 @dataclass(frozen=True)
@@ -175,15 +193,30 @@ class Period:
 
     @classmethod
     def of(cls, word: int) -> Period:
-        return cls(word & U64, (word >> 64) & U64)
+        return cls(
+            _field("Consortium", "Period", "since").read(word), _field("Consortium", "Period", "until").read(word)
+        )
+
+
+def interval_of(word: int) -> tuple[int, int]:
+    """(since, until) of a registry's active interval (IConsortium.Interval, one word)."""
+    return (
+        _field("Consortium", "IConsortium.Interval", "since").read(word),
+        _field("Consortium", "IConsortium.Interval", "until").read(word),
+    )
+
+
+def ended_term_left_at(word: int) -> int:
+    """When an ended term's member left (EndedTerm.leftAt, in its word)."""
+    return _field("Consortium", "EndedTerm", "leftAt").read(word)
 
 
 def member_active(flags_word: int) -> bool:
-    return (flags_word >> 160) & 0xFF != 0
+    return _field("Consortium", "MemberRecord", "active").read(flags_word) != 0
 
 
 def member_left_at(term_word: int) -> int:
-    return term_word & U64
+    return _field("Consortium", "MemberRecord", "leftAt").read(term_word)
 
 
 def drawn(number_word: int) -> int:

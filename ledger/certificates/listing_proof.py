@@ -35,7 +35,8 @@ def read_listing(registry: str, consortium: Reader) -> RegistryListing:
             raise ProofInvalid("consortium proof", f"{count} active intervals, more than any bundle holds")
         for index in range(count):
             word = consortium(layout.registry_interval_slot(address, index), f"active interval {index}")
-            intervals.append(Interval(since=word & layout.U64, until=((word >> 64) & layout.U64) or None))
+            since, until = layout.interval_of(word)
+            intervals.append(Interval(since=since, until=until or None))
     return RegistryListing(address=address, kind=kind_name, version=0, intervals=intervals)
 
 

@@ -18,6 +18,7 @@ from eth_abi.abi import decode as abi_decode
 from eth_utils.crypto import keccak
 
 from ledger.chain.codec import ContractCodec, abi_type, signature
+from ledger.chain.storage_layout import StorageLayout
 from ledger.errors import ConfigurationError, ContractRevert
 from ledger.ids import name_of_id
 
@@ -36,6 +37,8 @@ class Artifact:
     immutable_references: dict[str, list[dict[str, int]]] = field(default_factory=dict)
     # the EVM version solc compiled for ("cancun"): the fork a chain must run; None if unknown
     evm_version: str | None = None
+    # forge's storageLayout, or the exported form of it (ledger.chain.storage_layout)
+    storage_layout: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -77,9 +80,18 @@ class Artifacts:
             deployed_bytecode=deployed,
             immutable_references=references,
             evm_version=evm_version if isinstance(evm_version, str) else None,
+            storage_layout=raw.get("storageLayout") or {},
         )
         self._cache[name] = artifact
         return artifact
+
+    def storage_layout(self, name: str) -> StorageLayout:
+        """Where contract `name` keeps its state variables and the fields of its structs."""
+        return StorageLayout.of(name, self.get(name).storage_layout)
+
+    def storage_slot(self, contract: str, variable: str) -> int:
+        """The slot of `contract`'s state variable `variable`; StorageLayoutMissing if it has none."""
+        return self.storage_layout(contract).slot(variable)
 
     def codec(self, name: str) -> ContractCodec:
         """The codec of contract `name`, built once per Artifacts."""

@@ -24,6 +24,7 @@ from typing import Any, Literal
 from eth_utils.address import to_checksum_address
 from pydantic import BaseModel, ConfigDict, Field
 
+from ledger.certificates.layout import storage_layout
 from ledger.certificates.listing_proof import proven_reader, read_listing, storage_reader
 from ledger.chain.client import LedgerClient
 from ledger.chain.proofs import StorageProof, fetch_storage_proof, verify_storage_proof
@@ -273,9 +274,8 @@ def _check_listing(bundle: EvidenceBundle, trusted_block_hash: str, trust: Bundl
         raise ProofInvalid("registry", f"registry {bundle.registry} is not trusted: the consortium {listed}")
 
 
-HEADS_SLOT = keccak256(b"sanzhi.evidence.heads")
-
-
 def head_slot_of(consignment: bytes) -> bytes:
-    """The storage slot of a consignment's head: keccak256(abi.encode(consignment, HEADS_SLOT))."""
-    return keccak256(consignment + HEADS_SLOT)
+    """The storage slot of a consignment's head: keccak256(abi.encode(consignment, slot)), `slot`
+    being the `_heads` mapping's in the EvidenceRegistry's storage layout."""
+    base = storage_layout("EvidenceRegistry").slot("_heads")
+    return keccak256(consignment + base.to_bytes(32, "big"))

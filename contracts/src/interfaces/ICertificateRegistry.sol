@@ -306,13 +306,6 @@ interface ICertificateRegistry {
     /// @notice The consortium whose accreditations this registry trusts.
     function consortium() external view returns (IConsortium);
 
-    /// @notice Role id of issuers in the consortium, keccak256("ISSUER_ROLE").
-    function ISSUER_ROLE() external view returns (bytes32);
-
-    /// @notice Role id of an administration's operational keys in the consortium,
-    /// keccak256("CUSTOMS_ROLE").
-    function CUSTOMS_ROLE() external view returns (bytes32);
-
     /// @notice Largest `count` of one batch.
     function MAX_BATCH() external view returns (uint256);
 

@@ -67,9 +67,10 @@ import {IOracleQuorum} from "./IOracleQuorum.sol";
 ///   that the chains of two consignments never share a link even when their first entries are
 ///   alike).
 /// - Head: per consignment one storage word, `(uint256(seq) << 192) | uint192(link)` of its
-///   latest entry (zero: no entry). It lives at slot `keccak256(abi.encode(c, HEADS_SLOT))`,
-///   `HEADS_SLOT = keccak256("sanzhi.evidence.heads")`, so that off-chain code can prove a
-///   head with eth_getProof; nothing else is stored in that mapping's slots.
+///   latest entry (zero: no entry). It lives in a plain mapping, at slot
+///   `keccak256(abi.encode(c, slot))` where `slot` is the `_heads` mapping's slot in the
+///   compiler's storage layout (exported with the ABI), so that off-chain code can prove a
+///   head with eth_getProof.
 /// - A batch holds 1..MAX_BATCH (256) entries, applied in order: entries of one consignment
 ///   chain in their batch order. One invalid entry reverts the whole batch. Entry checks, in
 ///   this order: consignment, eventHash, step (0), step class (DecisionNeedsQuorum or
@@ -320,11 +321,6 @@ interface IEvidenceRegistry is IOracleQuorum {
         external
         view
         returns (uint64[] memory seqs, bytes32[] memory links);
-
-    /// @notice The storage slot of a consignment's head word:
-    /// `keccak256(abi.encode(consignment, HEADS_SLOT))`.
-    /// @param consignment keccak256 of the canonical UCR.
-    function headSlot(bytes32 consignment) external pure returns (bytes32);
 
     /// @notice The link of an entry, computed as appendEvents and submitDecisions compute it
     /// (see the conventions), for off-chain code to check its hashing against.

@@ -26,6 +26,11 @@ interface Vm {
     function lastCallGas() external view returns (Gas memory);
     function load(address target, bytes32 slot) external view returns (bytes32 data);
     function etch(address target, bytes calldata newRuntimeBytecode) external;
+    function readFile(string calldata path) external view returns (string memory data);
+    function parseJsonUint(string calldata json, string calldata key)
+        external
+        pure
+        returns (uint256);
 
     struct Gas {
         uint64 gasLimit;
