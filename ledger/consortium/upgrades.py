@@ -15,8 +15,8 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from eth_utils.address import to_checksum_address
 from pydantic import BaseModel
-from web3 import Web3
 
 from ledger.chain.artifacts import Artifact, Artifacts
 from ledger.chain.client import LedgerClient
@@ -80,7 +80,7 @@ def propose_upgrade(admin: LedgerClient, kind: str, address: str | None = None) 
     result = consortium.propose_list_registries({kind: address})
     return UpgradeProposal(
         kind=kind,
-        registry=Web3.to_checksum_address(address),
+        registry=to_checksum_address(address),
         proposal_id=result.proposal_id,
         executed=result.executed,
         tx_hash=result.tx_hash,
