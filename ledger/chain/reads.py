@@ -61,6 +61,15 @@ def storage_at(client: LedgerClient, address: str, slot: int, block_hash: str) -
     return int(found["result"], 16)
 
 
+def code_at(client: LedgerClient, address: str, block: int | str = "latest") -> bytes:
+    """The runtime code of `address` at `block` (empty for an account without code)."""
+    [reply] = client.raw_batch([("eth_getCode", [address, block_ref(block)])])
+    result = reply.get("result")
+    if "error" in reply or not isinstance(result, str) or not result.startswith("0x"):
+        raise ReadFailed(f"the code of {address}", reply.get("error", reply))
+    return bytes.fromhex(result[2:])
+
+
 def logs(client: LedgerClient, query: dict[str, Any], *, what: str = "logs") -> list[dict[str, Any]]:
     """The logs `query` matches (eth_getLogs; removed ones dropped), in chain order."""
     [reply] = client.raw_batch([("eth_getLogs", [query])])

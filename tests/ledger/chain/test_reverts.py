@@ -39,7 +39,8 @@ def test_a_known_selector_is_its_contract_revert(error: dict[str, object]) -> No
 def test_anything_else_is_a_failed_read_or_transaction_with_what_the_node_said() -> None:
     refused = {"code": -32000, "message": "header not found"}
     read = revert_error(ARTIFACTS, refused, doing="Consortium.threshold")
-    assert isinstance(read, ReadFailed) and not isinstance(read, TransactionFailed)
+    assert isinstance(read, ReadFailed)
+    assert not isinstance(read, TransactionFailed)
     assert read.message == "reading Consortium.threshold failed: header not found"
     estimate = revert_error(ARTIFACTS, refused, doing="gas estimation", read=False)
     assert isinstance(estimate, TransactionFailed)
@@ -47,7 +48,10 @@ def test_anything_else_is_a_failed_read_or_transaction_with_what_the_node_said()
 
 
 def test_a_require_message_and_a_panic_are_spelled_out() -> None:
-    message = {"message": "execution reverted", "data": _data(bytes.fromhex("08c379a0"), abi_encode(["string"], ["no"]))}
+    message = {
+        "message": "execution reverted",
+        "data": _data(bytes.fromhex("08c379a0"), abi_encode(["string"], ["no"])),
+    }
     assert revert_error(ARTIFACTS, message, doing="x").message == "reading x failed: reverted: no"
     panic = {"message": "execution reverted", "data": _data(bytes.fromhex("4e487b71"), (0x11).to_bytes(32, "big"))}
     assert revert_error(ARTIFACTS, panic, doing="x").message == "reading x failed: panic 0x11"
