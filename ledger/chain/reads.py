@@ -101,15 +101,6 @@ def log_context(
     return times, by_tx
 
 
-def logs_with_times(
-    client: LedgerClient, query: dict[str, Any], *, what: str = "logs"
-) -> list[tuple[dict[str, Any], int]]:
-    """The logs `query` matches (eth_getLogs), oldest first, each with its block's time."""
-    found = logs(client, query, what=what)
-    times, _ = log_context(client, found, senders=False)
-    return [(e, times[str(e["blockNumber"])]) for e in found]
-
-
 def batch_call(client: LedgerClient, calls: Sequence[BoundCall], *, chunk: int = CHUNK) -> list[Any]:
     """The results of `calls` (eth_call at the latest block), one JSON-RPC batch per chunk.
 
