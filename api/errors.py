@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
+from api.revert_statuses import revert_status
 from ledger.errors import (
     ConfigurationError,
     ContractRevert,
@@ -25,8 +26,10 @@ from ledger.errors import (
     NodeNotRunning,
     NotDeployed,
     ProofInvalid,
+    ReadFailed,
     SourceUnavailable,
     TransactionFailed,
+    UndecodableData,
     WrongChain,
 )
 from ledger.index.errors import CertificateNotFound, ChainReset, DatabaseUnavailable
@@ -123,35 +126,6 @@ class Problem(BaseModel):
     errors: list[dict[str, Any]] | None = Field(default=None, description="Each invalid request field")
 
 
-# Contract refusals: the caller may not (403); the thing named does not exist (404); the input
-# is malformed (422, the contract's `...Invalid...` errors other than state transitions); any
-# other revert is the record refusing a change in its current state (409).
-_REVERT_FORBIDDEN = frozenset({
-    "CertificateRegistryNotIssuer", "CertificateRegistryNotBatchIssuer", "CertificateRegistryNotImportingCustoms",
-    "ConsortiumNotMemberAdmin", "ConsortiumAccountOfOtherMember", "AeoRegistryNotCustoms",
-    "AeoRegistryAdminNotCustoms", "AeoRegistryNotMraSuspender", "OracleQuorumNotMemberAdmin",
-    "OracleQuorumNotOracle", "EvidenceRegistryNotAccredited", "EvidenceRegistryAdminNotOperator",
-    "EvidenceRegistryNotAParty", "EvidenceRegistryNotConsignmentManager", "EvidenceRegistryWrongOpener",
-    "EvidenceRegistryNotASide",
-})  # fmt: skip
-_REVERT_NOT_FOUND = frozenset({
-    "CertificateRegistryNotIssued", "AeoRegistryNoMraProposal", "ConsortiumUnknownMember", "ConsortiumUnknownProposal",
-})  # fmt: skip
-_REVERT_STATE = frozenset({"CertificateRegistryInvalidStatus", "AeoRegistryInvalidTransition",
-                           "AeoRegistryInvalidMraTransition"})  # fmt: skip
-
-
-def revert_status(name: str) -> tuple[int, str]:
-    """The HTTP status and title of the contract's custom error `name`."""
-    if name in _REVERT_FORBIDDEN:
-        return 403, "Refused by the contract: not permitted"
-    if name in _REVERT_NOT_FOUND:
-        return 404, "Refused by the contract: not found"
-    if "Invalid" in name and name not in _REVERT_STATE:
-        return 422, "Refused by the contract: invalid input"
-    return 409, "Refused by the contract"
-
-
 # class -> (HTTP status, title); the most specific class listed wins (checked in MRO order)
 STATUS: dict[type[LedgerError], tuple[int, str]] = {
     InvalidInput: (422, "Invalid input"),
@@ -172,6 +146,8 @@ STATUS: dict[type[LedgerError], tuple[int, str]] = {
     NotDeployed: (503, "Contracts not deployed"),
     IndexUnavailable: (503, "Index unavailable"),
     TransactionFailed: (502, "Transaction failed"),
+    ReadFailed: (502, "Chain read failed"),
+    UndecodableData: (502, "Chain reply undecodable"),
     SourceUnavailable: (502, "Source unavailable"),
     ConfigurationError: (500, "Service misconfigured"),
     LedgerError: (500, "Internal error"),

@@ -24,6 +24,7 @@ from ledger.aeo import AeoRegistryBinding, MraBinding, recognized
 from ledger.aeo.changes import AeoChange
 from ledger.aeo.codes import ChangeKind, Status, operator_hash, parse_tiers
 from ledger.aeo.registry import evidence_hash
+from ledger.chain.contract import ContractBinding
 from ledger.connect import build_client
 from ledger.settings import LedgerSettings
 from oracles.aeo_diff import read_certifications
@@ -73,7 +74,7 @@ def run_aeo_benchmark(*, operators: int, port: int = 0) -> AeoBenchmark:
 
 def _measure(settings: LedgerSettings, root: Path, operators: int) -> AeoBenchmark:
     admin = build_client(settings, "cn-admin")
-    admin.transact(admin.contract("AeoRegistry").functions.setOracleQuorum(len(ORACLES)))
+    ContractBinding(admin, "AeoRegistry").transact("setOracleQuorum", len(ORACLES))
     source = root / "aeo-cn.csv"
     ids = write_export(source, operators)
     feeds = [

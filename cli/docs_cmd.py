@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 from eth_account.signers.local import LocalAccount
-from web3 import Web3
+from eth_utils.address import is_address, to_checksum_address
 
 from cli.context import AsOption, JsonOption, print_json, state
 from ledger.accounts.profiles import get_profile, resolve_account
@@ -38,12 +38,12 @@ def party_address(settings: LedgerSettings, party: str) -> str:
     """An account address, or the address of a profile."""
     text = party.strip()
     if text.lower().startswith("0x"):
-        if not Web3.is_address(text):
+        if not is_address(text):
             raise InvalidInput(f"{party!r} is not an account address", path="party")
-        return Web3.to_checksum_address(text)
+        return to_checksum_address(text)
     profile = get_profile(settings, text)
     if profile.address:
-        return Web3.to_checksum_address(profile.address)
+        return to_checksum_address(profile.address)
     account = resolve_account(settings, text)
     if account is None:
         raise KeyUnavailable(f"profile {text} has no address")

@@ -89,6 +89,29 @@ class TransactionFailed(LedgerError):
     code = "transaction-failed"
 
 
+class ReadFailed(LedgerError):
+    """The node answered a read (eth_call, eth_getLogs, a block or transaction) with an error or a
+    malformed reply: nothing was sent, so this is not a failed transaction."""
+
+    code = "read-failed"
+
+    def __init__(self, what: str, detail: Any) -> None:
+        self.what = what
+        self.detail = detail
+        super().__init__(f"reading {what} failed: {detail}")
+
+
+class UndecodableData(LedgerError):
+    """Return data, a log or revert data does not decode as the compiled ABI says it should."""
+
+    code = "undecodable-data"
+
+    def __init__(self, what: str, detail: Any) -> None:
+        self.what = what
+        self.detail = detail
+        super().__init__(f"cannot decode {what}: {detail}")
+
+
 class ContractRevert(LedgerError):
     """A contract call reverted with a custom error; subclasses exist per error name.
 

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from ledger.aeo.changes import SigningDomain, changes_digest
 from ledger.aeo.registry import CONTRACT
 from ledger.chain.client import LedgerClient
+from ledger.chain.contract import ContractBinding
 from ledger.chain.eip712 import sign_digest
 from ledger.chain.reads import latest_timestamp
 from ledger.consortium.versions import active_version
@@ -94,15 +95,15 @@ class AeoFeed:
             raise InvalidInput("a batch's deadline must leave at least 60 s to sign and submit it")
         # certifications go to the active AeoRegistry version, other changes to the version
         # holding the certification (aeo_diff); each batch is signed in its version's domain
-        self.contract = client.contract(CONTRACT, active_version(client, CONTRACT))
+        self.contract = ContractBinding(client, CONTRACT, active_version(client, CONTRACT))
         self.started = time.time()
         self.member = self._oracle_member()
 
     def _oracle_member(self) -> str:
-        consortium = self.client.contract("Consortium")
+        consortium = ContractBinding(self.client, "Consortium")
         address = self.account.address
-        active = self.client.call(consortium.functions.isAccredited(address, ORACLE_ROLE, b"\0" * 32))
-        member = member_id_text(self.client.call(consortium.functions.accreditingMember(address)))
+        active = consortium.call("isAccredited", address, ORACLE_ROLE, b"\0" * 32)
+        member = member_id_text(consortium.call("accreditingMember", address))
         if not active or not member:
             raise KeyUnavailable(f"{address} is not an accredited oracle of any member")
         return member
@@ -152,7 +153,7 @@ class AeoFeed:
 
     def drive(self, source: str) -> dict[str, int]:
         """Batch, sign, submit until nothing is left, or only other oracles' signatures are."""
-        quorum = int(self.client.call(self.contract.functions.oracleQuorum(member_id_bytes(self.member))))
+        quorum = int(self.contract.call("oracleQuorum", member_id_bytes(self.member)))
         submitter = Submitter(
             client=self.client,
             outbox=self.outbox,

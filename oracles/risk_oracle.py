@@ -336,9 +336,4 @@ class RiskOracle:
         return lane, "decided"
 
     def _nonce_used(self, registry: EvidenceRegistryBinding, member: str, nonce: int) -> bool:
-        fn = registry.codec.function("isOracleNonceUsed")
-        data = fn.call_data(member_id_bytes(member), nonce)
-        [reply] = self.client.raw_batch([("eth_call", [{"to": registry.address, "data": data}, "latest"])])
-        if "error" in reply:
-            raise LedgerError(f"cannot read the nonce state: {reply['error']}")
-        return bool(fn.decode(bytes.fromhex(reply["result"][2:])))
+        return registry.is_nonce_used(member_id_bytes(member), nonce)

@@ -15,8 +15,9 @@ from typing import Any
 
 from ledger.aeo.registry import CONTRACT
 from ledger.chain.client import GAS_MARGIN, LedgerClient
+from ledger.chain.contract import ContractBinding
 from ledger.chain.reads import batch_call, latest_timestamp
-from ledger.errors import ContractRevert, TransactionFailed
+from ledger.errors import ContractRevert, LedgerError, TransactionFailed
 from ledger.ids import member_id_bytes
 from oracles.outbox import Batch, Outbox
 
@@ -70,13 +71,12 @@ class Submitter:
         if not live:
             return
         txs = [self._tx(b) for b in live]
-        estimates = self.client.raw_batch([("eth_estimateGas", [{"from": self.client.address, **tx}]) for tx in txs])
         sendable: list[tuple[Batch, dict[str, Any], int]] = []
-        for batch, tx, reply in zip(live, txs, estimates, strict=True):
-            if "error" in reply:
-                self._refused(batch, self._decode_error(reply["error"]), result)
+        for batch, tx, estimate in zip(live, txs, self.client.estimates(txs), strict=True):
+            if isinstance(estimate, LedgerError):
+                self._refused(batch, estimate, result)
             else:
-                sendable.append((batch, tx, int(reply["result"], 16)))
+                sendable.append((batch, tx, estimate))
         if not sendable:
             return
         gas = int(max(g for _, _, g in sendable) * GAS_MARGIN) + 10_000
@@ -104,8 +104,8 @@ class Submitter:
         used = batch_call(
             self.client,
             [
-                self.client.contract(CONTRACT, batch_registry(self.client, b)).functions.isOracleNonceUsed(
-                    member_id_bytes(b.member), b.nonce
+                ContractBinding(self.client, CONTRACT, batch_registry(self.client, b)).fn(
+                    "isOracleNonceUsed", member_id_bytes(b.member), b.nonce
                 )
                 for b in batches
             ],
@@ -152,18 +152,7 @@ class Submitter:
         return {"to": batch_registry(self.client, batch), "data": data}
 
     def _why(self, batch: Batch) -> Exception:
-        reply = self.client.raw_batch([("eth_estimateGas", [{"from": self.client.address, **self._tx(batch)}])])[0]
-        if "error" in reply:
-            return self._decode_error(reply["error"])
+        [estimate] = self.client.estimates([self._tx(batch)])
+        if isinstance(estimate, LedgerError):
+            return estimate
         return TransactionFailed("the transaction failed but succeeds when retried; retrying")
-
-    def _decode_error(self, error: Any) -> Exception:
-        data = error.get("data") if isinstance(error, dict) else None
-        if isinstance(data, dict):
-            data = data.get("data")
-        if isinstance(data, str) and data.startswith("0x"):
-            decoded = self.client.artifacts.decode_revert(bytes.fromhex(data[2:]))
-            if decoded is not None:
-                return decoded
-        message = error.get("message") if isinstance(error, dict) else error
-        return TransactionFailed(f"refused: {message}")

@@ -28,6 +28,7 @@ from ledger.aeo import AeoRegistryBinding, MraBinding
 from ledger.aeo.codes import parse_tiers
 from ledger.certificates.wrapped import IssuerIdentity, WrappedCertificate
 from ledger.chain.client import LedgerClient
+from ledger.chain.contract import ContractBinding
 from ledger.connect import build_client
 from ledger.devnet.node import NodeProfile
 from ledger.documents import Document, parse_document
@@ -332,7 +333,7 @@ class FakeClock:
 
 def set_quorum(chain: Chain, quorum: int, member: str = "cn") -> None:
     client = chain.client(f"{member}-admin")
-    client.transact(client.contract("AeoRegistry").functions.setOracleQuorum(quorum))
+    ContractBinding(client, "AeoRegistry").transact("setOracleQuorum", quorum)
 
 
 def chain_view(chain: Chain, operators: list[str], member: str = "CN") -> dict[str, tuple[str, str, int]]:

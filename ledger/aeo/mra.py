@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
-
-from web3.contract import Contract
-from web3.contract.contract import ContractFunction
 
 from ledger.aeo.codes import MraStatus, slug
 from ledger.aeo.errors import readable_errors
 from ledger.aeo.models import Mra, MraActionResult, MraProposal, MraState
 from ledger.aeo.registry import CONTRACT, LATEST, aeo_versions, latest_of
 from ledger.chain.client import LedgerClient
+from ledger.chain.contract import BoundCall, ContractBinding
 from ledger.chain.reads import batch_call, read_pages
 from ledger.consortium.binding import ConsortiumBinding
 from ledger.consortium.versions import active_version
@@ -30,7 +27,7 @@ class MraBinding:
 
     def __init__(self, client: LedgerClient) -> None:
         self.client = client
-        self.contract: Contract = client.contract(CONTRACT, active_version(client, CONTRACT))
+        self.contract = ContractBinding(client, CONTRACT, active_version(client, CONTRACT))
 
     # -------------------------------------------------------------- reads
 
@@ -40,16 +37,15 @@ class MraBinding:
         when = at or utc_now()
         a, b = member_id_bytes(member), member_id_bytes(partner)
         versions = aeo_versions(self.client)
-        records = batch_call(self.client, [v.functions.mra(a, b) for v in versions])
+        records = batch_call(self.client, [v.fn("mra", a, b) for v in versions])
         latest = latest_of(records, records, lambda raw: raw[2] > 0, lambda raw: raw[0][1])
-        page_size = int(self.client.call(self.contract.functions.MAX_HISTORY_PAGE()))
+        page_size = int(self.contract.call("MAX_HISTORY_PAGE"))
         history: list[MraState] = []
         for version, (_, _, changes) in zip(versions, records, strict=True):
-            fns = version.functions
             pages = read_pages(
                 self.client,
                 length=changes,
-                page=lambda offset, limit, fns=fns: fns.mraHistory(a, b, offset, limit),  # type: ignore[misc]
+                page=lambda offset, limit, v=version: v.fn("mraHistory", a, b, offset, limit),  # type: ignore[misc]
                 page_size=page_size,
             )
             history.extend(MraState.from_chain(h) for h in pages)
@@ -73,21 +69,23 @@ class MraBinding:
             scheduled=[h for h in history if h.since is not None and h.since > when],
         )
 
-    def _proposal(self, versions: list[Contract], a: bytes, b: bytes) -> tuple[Contract, MraProposal | None]:
+    def _proposal(
+        self, versions: list[ContractBinding], a: bytes, b: bytes
+    ) -> tuple[ContractBinding, MraProposal | None]:
         """The pending proposal between two members and the version holding it (the newest that
         has one; the active version when none has)."""
-        raws = batch_call(self.client, [v.functions.mraProposal(a, b) for v in versions])
+        raws = batch_call(self.client, [v.fn("mraProposal", a, b) for v in versions])
         for version, raw in reversed(list(zip(versions, raws, strict=True))):
             found = MraProposal.from_chain(raw)
             if found is not None:
                 return version, found
         return self.contract, None
 
-    def _holder(self, member: str, partner: str) -> Contract:
+    def _holder(self, member: str, partner: str) -> ContractBinding:
         """The version that holds the MRA's latest change (the active one when none has any)."""
         a, b = member_id_bytes(member), member_id_bytes(partner)
         versions = aeo_versions(self.client)
-        states = batch_call(self.client, [v.functions.mraAt(a, b, LATEST) for v in versions])
+        states = batch_call(self.client, [v.fn("mraAt", a, b, LATEST) for v in versions])
         return latest_of(versions, states, lambda raw: raw[0] != MraStatus.NONE, lambda raw: raw[1]) or self.contract
 
     def list_mras(self, *, member: str | None = None, at: datetime | None = None) -> list[Mra]:
@@ -101,7 +99,7 @@ class MraBinding:
         seen: set[frozenset[str]] = set()
         found: list[Mra] = []
         for m in members:
-            fns = [v.functions.mraPartners(member_id_bytes(m)) for v in aeo_versions(self.client)]
+            fns = [v.fn("mraPartners", member_id_bytes(m)) for v in aeo_versions(self.client)]
             for raw in dict.fromkeys(p for partners in batch_call(self.client, fns) for p in partners):
                 partner = member_id_text(raw)
                 if frozenset((m, partner)) in seen:
@@ -122,13 +120,13 @@ class MraBinding:
         effective_from: datetime | None = None,
     ) -> MraActionResult:
         """Propose an MRA (masks as from `codes.parse_tiers`); in force once `partner` accepts."""
-        fn = self.contract.functions.proposeMra(
+        args = (
             member_id_bytes(partner),
             tiers_recognised_by_member,
             tiers_recognised_by_partner,
             to_unix(effective_from),
         )
-        return self._act("proposed", member, partner, fn)
+        return self._act("proposed", member, partner, self.contract, "proposeMra", *args)
 
     def accept(
         self,
@@ -141,10 +139,13 @@ class MraBinding:
     ) -> MraActionResult:
         """Accept `partner`'s proposal on exactly these terms (as the proposal shows them, from the
         proposer's side); the contract refuses if the proposal changed since it was read."""
-        fn = self.contract.functions.acceptMra(
-            member_id_bytes(partner), tiers_recognised_by_proposer, tiers_recognised_by_partner, to_unix(effective_from)
+        args = (
+            member_id_bytes(partner),
+            tiers_recognised_by_proposer,
+            tiers_recognised_by_partner,
+            to_unix(effective_from),
         )
-        return self._act("accepted", member, partner, fn)
+        return self._act("accepted", member, partner, self.contract, "acceptMra", *args)
 
     def proposal(self, *, member: str, partner: str) -> MraProposal | None:
         """The standing proposal between `member` and `partner`, if any."""
@@ -154,28 +155,27 @@ class MraBinding:
     def cancel(self, *, member: str, partner: str) -> MraActionResult:
         versions = aeo_versions(self.client)
         holder = self._proposal(versions, member_id_bytes(member), member_id_bytes(partner))[0]
-        return self._act("cancelled", member, partner, self._fn(holder, "cancelMraProposal", partner))
+        return self._act("cancelled", member, partner, holder, "cancelMraProposal", member_id_bytes(partner))
 
     def suspend(self, *, member: str, partner: str) -> MraActionResult:
-        return self._act("suspended", member, partner, self._fn(self._holder(member, partner), "suspendMra", partner))
+        holder = self._holder(member, partner)
+        return self._act("suspended", member, partner, holder, "suspendMra", member_id_bytes(partner))
 
     def resume(self, *, member: str, partner: str) -> MraActionResult:
-        return self._act("resumed", member, partner, self._fn(self._holder(member, partner), "resumeMra", partner))
+        holder = self._holder(member, partner)
+        return self._act("resumed", member, partner, holder, "resumeMra", member_id_bytes(partner))
 
     def terminate(self, *, member: str, partner: str) -> MraActionResult:
         holder = self._holder(member, partner)
-        return self._act("terminated", member, partner, self._fn(holder, "terminateMra", partner))
+        return self._act("terminated", member, partner, holder, "terminateMra", member_id_bytes(partner))
 
-    @staticmethod
-    def _fn(contract: Contract, name: str, partner: str) -> ContractFunction:
-        build: Callable[[bytes], ContractFunction] = getattr(contract.functions, name)
-        return build(member_id_bytes(partner))
-
-    def _act(self, action: str, member: str, partner: str, fn: ContractFunction) -> MraActionResult:
+    def _act(
+        self, action: str, member: str, partner: str, holder: ContractBinding, function: str, *args: Any
+    ) -> MraActionResult:
         if member.upper() == partner.upper():
             raise InvalidInput("an MRA is between two different members", path="with")
         with readable_errors():
-            sent = self.client.transact(fn)
+            sent = holder.transact(function, *args)
         return MraActionResult(
             action=action,
             member=member.upper(),
@@ -200,10 +200,10 @@ def mra_state_at(client: LedgerClient, *, member: str, partner: str, at: datetim
     return latest_mra_state(batch_call(client, fns))
 
 
-def mra_at_calls(versions: list[Contract], *, member: str, partner: str, when: int) -> list[ContractFunction]:
+def mra_at_calls(versions: list[ContractBinding], *, member: str, partner: str, when: int) -> list[BoundCall]:
     """The `mraAt` view of every version (recognition sends them with its other reads)."""
     a, b = member_id_bytes(member), member_id_bytes(partner)
-    return [v.functions.mraAt(a, b, when) for v in versions]
+    return [v.fn("mraAt", a, b, when) for v in versions]
 
 
 def latest_mra_state(raws: list[Any]) -> MraState:

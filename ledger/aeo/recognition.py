@@ -53,8 +53,8 @@ def recognized(
         # as the contract merges them
         n = len(versions)
         fns = [
-            versions[-1].functions.recognition(op, certifying, recognising, when),
-            *(v.functions.certificationAt(op, certifying, when) for v in versions),
+            versions[-1].fn("recognition", op, certifying, recognising, when),
+            *(v.fn("certificationAt", op, certifying, when) for v in versions),
         ]
         if not own:
             fns += mra_at_calls(versions, member=recognised_by, partner=certified_by, when=when)

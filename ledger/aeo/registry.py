@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from eth_utils.crypto import keccak
-from web3.contract import Contract
 
 from ledger.aeo.changes import ZERO32, AeoChange
 from ledger.aeo.codes import (
@@ -28,7 +27,8 @@ from ledger.aeo.codes import (
 from ledger.aeo.errors import readable_errors
 from ledger.aeo.models import Certification, CertificationHistory, CertificationState, ChangeResult
 from ledger.chain.client import LedgerClient, SentTransaction
-from ledger.chain.reads import batch_call, logs_with_times, read_pages
+from ledger.chain.contract import ContractBinding
+from ledger.chain.reads import batch_call, log_context, read_pages
 from ledger.consortium.versions import active_version, listed_versions
 from ledger.errors import InvalidInput
 from ledger.ids import member_id_bytes
@@ -54,9 +54,9 @@ def evidence_hash(text: str | None) -> bytes:
     return keccak(text=cleaned)
 
 
-def aeo_versions(client: LedgerClient) -> list[Contract]:
+def aeo_versions(client: LedgerClient) -> list[ContractBinding]:
     """Every listed AeoRegistry, oldest first."""
-    return [client.contract(CONTRACT, a) for a in listed_versions(client, CONTRACT)]
+    return [ContractBinding(client, CONTRACT, a) for a in listed_versions(client, CONTRACT)]
 
 
 class AeoRegistryBinding:
@@ -64,14 +64,14 @@ class AeoRegistryBinding:
 
     def __init__(self, client: LedgerClient) -> None:
         self.client = client
-        self.contract: Contract = client.contract(CONTRACT, active_version(client, CONTRACT))
+        self.contract = ContractBinding(client, CONTRACT, active_version(client, CONTRACT))
 
     # -------------------------------------------------------------- reads
 
-    def holder(self, op: bytes, member: bytes) -> Contract | None:
+    def holder(self, op: bytes, member: bytes) -> ContractBinding | None:
         """The version that holds the certification's latest change (None: never certified)."""
         versions = aeo_versions(self.client)
-        states = batch_call(self.client, [v.functions.certificationAt(op, member, LATEST) for v in versions])
+        states = batch_call(self.client, [v.fn("certificationAt", op, member, LATEST) for v in versions])
         return latest_of(versions, states, lambda raw: raw[1] != Status.NONE, lambda raw: raw[6])
 
     def certification(self, *, operator: str, certified_by: str, at: datetime | None = None) -> Certification:
@@ -82,7 +82,7 @@ class AeoRegistryBinding:
         op = operator_hash(certified_by, operator)
         member = member_id_bytes(certified_by)
         versions = aeo_versions(self.client)
-        records = batch_call(self.client, [v.functions.certification(op, member) for v in versions])
+        records = batch_call(self.client, [v.fn("certification", op, member) for v in versions])
         latest = latest_of(records, records, lambda raw: raw[2] > 0, lambda raw: raw[0][6])
         changes = sum(int(raw[2]) for raw in records)
         state = CertificationState.from_chain(latest[0]) if latest else None
@@ -94,7 +94,7 @@ class AeoRegistryBinding:
                          if s.effective_at is not None and s.effective_at > when]  # fmt: skip
             current = None
             if to_unix(when):
-                fns = [v.functions.certificationAt(op, member, to_unix(when)) for v in versions]
+                fns = [v.fn("certificationAt", op, member, to_unix(when)) for v in versions]
                 states = batch_call(self.client, fns)
                 found = latest_of(states, states, lambda raw: raw[1] != Status.NONE, lambda raw: raw[6])
                 current = CertificationState.from_chain(found) if found else None
@@ -116,14 +116,13 @@ class AeoRegistryBinding:
         the time it was recorded (the block time of its event)."""
         op = operator_hash(certified_by, operator)
         member = member_id_bytes(certified_by)
-        page_size = int(self.client.call(self.contract.functions.MAX_HISTORY_PAGE()))
+        page_size = int(self.contract.call("MAX_HISTORY_PAGE"))
         states: list[CertificationState] = []
         for version in aeo_versions(self.client):
-            fns = version.functions
             raw = read_pages(
                 self.client,
-                length=self.client.call(fns.certificationHistoryLength(op, member)),
-                page=lambda offset, limit, fns=fns: fns.certificationHistory(op, member, offset, limit),  # type: ignore[misc]
+                length=version.call("certificationHistoryLength", op, member),
+                page=lambda offset, limit, v=version: v.fn("certificationHistory", op, member, offset, limit),  # type: ignore[misc]
                 page_size=page_size,
             )
             held = [CertificationState.from_chain(r) for r in raw]
@@ -141,29 +140,20 @@ class AeoRegistryBinding:
             history=states,
         )
 
-    def _recorded_times(self, version: Contract, op: bytes, member: bytes) -> list[datetime]:
+    def _recorded_times(self, version: ContractBinding, op: bytes, member: bytes) -> list[datetime]:
         """Block times of the certification's events on `version`, oldest first: one event per
         history entry (OperatorCertified / Suspended / Reinstated / Revoked)."""
-        codec = self.client.artifacts.codec(CONTRACT)
         events = ("OperatorCertified", "OperatorSuspended", "OperatorReinstated", "OperatorRevoked")
         start = self.client.deployment.deployment_block if self.client.deployment else 0
-        query = {
-            "address": version.address,
-            "fromBlock": hex(start),
-            "toBlock": "latest",
-            "topics": [["0x" + codec.event_topic(e).hex() for e in events], "0x" + member.hex(), "0x" + op.hex()],
-        }
-        found = logs_with_times(self.client, query)
-        if found is None:
-            return []  # a node that refuses the range: history without recorded times
-        return [datetime.fromtimestamp(time, tz=UTC) for _, time in found]
+        found = version.logs(events, "0x" + member.hex(), "0x" + op.hex(), from_block=start)
+        times, _ = log_context(self.client, found, senders=False)
+        return [datetime.fromtimestamp(times[str(log["blockNumber"])], tz=UTC) for log in found]
 
     def oracle_quorum(self, member: str) -> int:
-        return int(self.client.call(self.contract.functions.oracleQuorum(member_id_bytes(member))))
+        return int(self.contract.call("oracleQuorum", member_id_bytes(member)))
 
     def is_nonce_used(self, member: str, nonce: int) -> bool:
-        fn = self.contract.functions.isOracleNonceUsed(member_id_bytes(member), nonce)
-        return bool(self.client.call(fn))
+        return bool(self.contract.call("isOracleNonceUsed", member_id_bytes(member), nonce))
 
     # -------------------------------------------------------------- writes (member admin)
 
@@ -190,9 +180,8 @@ class AeoRegistryBinding:
             evidence_hash=evidence_hash(evidence),
             effective_at=to_unix(effective_at),
         )
-        fn = self.contract.functions.certify(*change.as_tuple()[1:6], change.effective_at)
         with readable_errors(operator):
-            sent = self.client.transact(fn)
+            sent = self.contract.transact("certify", *change.as_tuple()[1:6], change.effective_at)
         return self._result(member, operator, change.kind, sent)
 
     def change_status(
@@ -211,22 +200,17 @@ class AeoRegistryBinding:
         code, at = parse_reason(reason), to_unix(effective_at)
         # a change to what a version holds goes there (never certified: the active version,
         # which refuses it with the reason)
-        functions = (self.holder(op, member_id_bytes(member)) or self.contract).functions
-        fn = {
-            ChangeKind.SUSPEND: functions.suspend,
-            ChangeKind.REINSTATE: functions.reinstate,
-            ChangeKind.REVOKE: functions.revoke,
-        }[kind](op, code, at)
+        holder = self.holder(op, member_id_bytes(member)) or self.contract
+        function = {ChangeKind.SUSPEND: "suspend", ChangeKind.REINSTATE: "reinstate", ChangeKind.REVOKE: "revoke"}[kind]
         with readable_errors(operator):
-            sent = self.client.transact(fn)
+            sent = holder.transact(function, op, code, at)
         return self._result(member, operator, kind, sent)
 
     def apply_changes(self, changes: list[AeoChange]) -> SentTransaction:
         """Apply up to MAX_BATCH changes as a customs key in one transaction, on the active
         version (certifications, and changes to what it holds)."""
-        fn = self.contract.functions.applyChanges([c.as_tuple() for c in changes])
         with readable_errors():
-            return self.client.transact(fn)
+            return self.contract.transact("applyChanges", [c.as_tuple() for c in changes])
 
     def _result(self, member: str, operator: str, kind: ChangeKind, sent: SentTransaction) -> ChangeResult:
         certification = self.certification(operator=operator, certified_by=member)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from eth_utils.crypto import keccak
 from pydantic import BaseModel
-from web3.contract import Contract
-from web3.contract.contract import ContractFunction
 
 from ledger.certificates.quantities import parse_quantity
 from ledger.certificates.refusals import reworded
 from ledger.certificates.wrapped import IssuerIdentity, WrappedBatch, WrappedCertificate, from_hex, wrap_documents
 from ledger.chain.client import LedgerClient, SentTransaction
+from ledger.chain.contract import ContractBinding
 from ledger.chain.reads import batch_call
 from ledger.consortium.binding import ConsortiumBinding
 from ledger.consortium.registries import CERTIFICATE_REGISTRY
@@ -58,16 +57,16 @@ class CertificateRegistryBinding:
         self.consortium = ConsortiumBinding(client)
         if address is None:
             address = active_version(client, CERTIFICATE_REGISTRY)
-        self.contract: Contract = client.contract(CERTIFICATE_REGISTRY, address)
+        self.contract = ContractBinding(client, CERTIFICATE_REGISTRY, address)
 
     @property
     def max_batch(self) -> int:
-        return int(self.client.call(self.contract.functions.MAX_BATCH()))
+        return int(self.contract.call("MAX_BATCH"))
 
     def issuer_identity(self) -> IssuerIdentity:
         address = self.client.address
         consortium = ConsortiumBinding(self.client)
-        raw = self.client.call(consortium.contract.functions.accreditingMember(address))
+        raw = consortium.contract.call("accreditingMember", address)
         member_id = raw.rstrip(b"\0").decode() or "?"
         name = consortium.member(member_id).name if member_id != "?" else "unaccredited"
         return IssuerIdentity(address=address, member_id=member_id, name=name or member_id)
@@ -104,12 +103,7 @@ class CertificateRegistryBinding:
         expiry = to_unix(expires_at)
         cert_type = certificate_type_bytes(doc_type)
         calls = [
-            {
-                "to": self.contract.address,
-                "data": self.contract.functions.issue(
-                    from_hex(root), cert_type, count, expiry
-                )._encode_transaction_data(),
-            }
+            self.contract.tx("issue", from_hex(root), cert_type, count, expiry)
             for root, count in zip(roots, counts, strict=True)
         ]
         # The first transaction is estimated, so a refusal (not accredited, already issued)
@@ -132,25 +126,23 @@ class CertificateRegistryBinding:
         """Raise the registry's own refusal (not accredited, bad expiry...) of issuing a batch of
         `count` `doc_type` certificates now, before anything is prepared or sent."""
         probe = keccak(text=f"sanzhi preflight {self.client.address} {doc_type}")
-        fn = self.contract.functions.issue(probe, certificate_type_bytes(doc_type), count, to_unix(expires_at))
-        self.client.estimate_gas(
-            {"from": self.client.address, "to": self.contract.address, "data": fn._encode_transaction_data()}
-        )
+        tx = self.contract.tx("issue", probe, certificate_type_bytes(doc_type), count, to_unix(expires_at))
+        self.client.estimate_gas({"from": self.client.address, **tx})
 
     def issued_roots(self, roots: Sequence[str], doc_type: str) -> set[str]:
         """Those of `roots` the registry holds as issued batches of `doc_type`."""
         cert_type = certificate_type_bytes(doc_type)
-        batches = batch_call(self.client, [self.contract.functions.batch(from_hex(r), cert_type) for r in roots])
+        batches = batch_call(self.client, [self.contract.fn("batch", from_hex(r), cert_type) for r in roots])
         return {root for root, (issuer, _, _) in zip(roots, batches, strict=True) if int(issuer, 16)}
 
     def revoke(self, wrapped: WrappedCertificate, reason: str) -> SentTransaction:
-        return self._change(wrapped, lambda c, r, t, leaf: c.functions.revoke(r, t, leaf, reason_code(reason)))
+        return self._change(wrapped, "revoke", reason_code(reason))
 
     def suspend(self, wrapped: WrappedCertificate, reason: str) -> SentTransaction:
-        return self._change(wrapped, lambda c, r, t, leaf: c.functions.suspend(r, t, leaf, reason_code(reason)))
+        return self._change(wrapped, "suspend", reason_code(reason))
 
     def reinstate(self, wrapped: WrappedCertificate) -> SentTransaction:
-        return self._change(wrapped, lambda c, r, t, leaf: c.functions.reinstate(r, t, leaf))
+        return self._change(wrapped, "reinstate")
 
     def supersede(self, old: WrappedCertificate, new: WrappedCertificate) -> SentTransaction:
         """Mark `old` superseded by `new`, which must be an issued certificate of the same member,
@@ -160,10 +152,7 @@ class CertificateRegistryBinding:
             raise InvalidInput(f"a {old.type} cannot be superseded by a {new.type}", path="new")
         self._contract_for(new)  # the replacement may be on a later version; it must be one the consortium lists
         new_proof = [from_hex(p) for p in new.proof.path]
-        return self._change(
-            old,
-            lambda c, r, t, leaf: c.functions.supersede(r, t, leaf, from_hex(new.proof.root), new.leaf, new_proof),
-        )
+        return self._change(old, "supersede", from_hex(new.proof.root), new.leaf, new_proof)
 
     def utilize(self, wrapped: WrappedCertificate, *, declaration: str, quantity: str) -> UtilizationRecord:
         """Record that declaration `declaration` drew `quantity` (in the certificate's unit)."""
@@ -171,7 +160,7 @@ class CertificateRegistryBinding:
         if not declaration.strip():
             raise InvalidInput("a declaration reference is required", path="declaration")
         amount = parse_quantity(quantity) if wrapped.proof.quantity else max(parse_quantity(quantity), 1)
-        fn = contract.functions.utilize(
+        args = (
             from_hex(wrapped.proof.root),
             from_hex(wrapped.proof.cert_type),
             from_hex(wrapped.document_hash),
@@ -182,28 +171,27 @@ class CertificateRegistryBinding:
             declaration_ref(declaration),
             amount,
         )
-        sent = self._transact(fn, wrapped)
-        events = contract.events.CertificateUtilized().process_receipt(sent.receipt)
+        sent = self._transact(contract, wrapped, "utilize", *args)
+        events = contract.events(sent.receipt, "CertificateUtilized")
         if not events:
             raise TransactionFailed(f"utilization {sent.tx_hash} was mined without its CertificateUtilized event")
-        args = events[0]["args"]
+        utilized = events[0]
         return UtilizationRecord(
             tx_hash=sent.tx_hash,
             declaration=declaration,
             amount=amount,
-            remaining=int(args["remaining"]),
+            remaining=int(utilized["remaining"]),
             gas_used=sent.gas_used,
-            number_key="0x" + bytes(args["numberKey"]).hex(),
+            number_key="0x" + bytes(utilized["numberKey"]).hex(),
         )
 
-    def _change(
-        self, wrapped: WrappedCertificate, build: Callable[[Contract, bytes, bytes, bytes], object]
-    ) -> SentTransaction:
+    def _change(self, wrapped: WrappedCertificate, function: str, *extra: object) -> SentTransaction:
+        """A lifecycle change (`function(root, type, leaf, *extra)`) on the version holding `wrapped`."""
         contract = self._contract_for(wrapped)
-        fn = build(contract, from_hex(wrapped.proof.root), from_hex(wrapped.proof.cert_type), wrapped.leaf)
-        return self._transact(fn, wrapped)  # type: ignore[arg-type]
+        args = (from_hex(wrapped.proof.root), from_hex(wrapped.proof.cert_type), wrapped.leaf, *extra)
+        return self._transact(contract, wrapped, function, *args)
 
-    def _contract_for(self, wrapped: WrappedCertificate) -> Contract:
+    def _contract_for(self, wrapped: WrappedCertificate) -> ContractBinding:
         """The registry that holds `wrapped`: this binding's, or another version the consortium
         lists (a certificate stays on the version it was issued on: changes to it go there)."""
         if wrapped.proof.chain_id != self.client.chain_id:
@@ -220,11 +208,13 @@ class CertificateRegistryBinding:
                 f"(its active CertificateRegistry is {self.contract.address})",
                 path="proof.registry",
             )
-        return self.client.contract(CERTIFICATE_REGISTRY, listing.address)
+        return self.contract.at(listing.address)
 
-    def _transact(self, fn: ContractFunction, wrapped: WrappedCertificate) -> SentTransaction:
+    def _transact(
+        self, contract: ContractBinding, wrapped: WrappedCertificate, function: str, *args: object
+    ) -> SentTransaction:
         try:
-            return self.client.transact(fn)
+            return contract.transact(function, *args)
         except ContractRevert as exc:
             raise reworded(exc, wrapped) from None
 

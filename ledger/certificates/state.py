@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from eth_utils.address import to_checksum_address
 from pydantic import BaseModel, Field
-from web3 import Web3
 
 from ledger.certificates.status import CertificateStatus
 from ledger.certificates.wrapped import Bytes32Hex, from_hex, number_hash, to_hex
 from ledger.chain.client import LedgerClient
-from ledger.chain.reads import view_request
+from ledger.chain.reads import view_request, view_result
 from ledger.consortium.registries import CERTIFICATE_REGISTRY
 from ledger.consortium.versions import listed_versions
-from ledger.errors import TransactionFailed
 from ledger.ids import certificate_type_bytes, member_id_text
 from ledger.reasons import reason_name
 from ledger.timestamps import from_unix
@@ -61,7 +60,7 @@ def holding_registry(client: LedgerClient, root: str, cert_type: str) -> str:
     data = batch.call_data(from_hex(root), certificate_type_bytes(cert_type))
     replies = client.raw_batch([view_request(v, data) for v in versions])
     for version, reply in zip(versions, replies, strict=True):
-        if "result" in reply and int(batch.decode(bytes.fromhex(str(reply["result"])[2:]))[0], 16):
+        if int(batch.decode(view_result(client, reply, f"CertificateRegistry.batch at {version}"))[0], 16):
             return version
     return versions[-1]
 
@@ -87,9 +86,7 @@ def certificate_record(
     fn = client.artifacts.codec("CertificateRegistry").function("certificateState")
     data = fn.call_data(from_hex(root), type_id, from_hex(leaf), numbered)
     [reply] = client.raw_batch([view_request(registry, data)])
-    if "error" in reply or "result" not in reply:
-        raise TransactionFailed(f"certificateState failed: {reply.get('error')}")
-    view = fn.decode(bytes.fromhex(str(reply["result"])[2:]))
+    view = fn.decode(view_result(client, reply, "CertificateRegistry.certificateState"))
     (issued, issuer, member, issued_at, expires_at, expired, at_issue, now, status, reason, changed_at, utilized,
      successor_root, successor_leaf) = view  # fmt: skip
     has_successor = bytes(successor_leaf) != bytes(32)
@@ -98,7 +95,7 @@ def certificate_record(
         leaf=leaf,
         type=cert_type,
         issued=bool(issued),
-        issuer=Web3.to_checksum_address(issuer) if issued else None,
+        issuer=to_checksum_address(issuer) if issued else None,
         issuer_member=member_id_text(member) or None,
         issued_at=from_unix(issued_at),
         expires_at=from_unix(expires_at),

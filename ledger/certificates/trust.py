@@ -14,8 +14,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from eth_utils.address import is_address, to_checksum_address
 from pydantic import BaseModel
-from web3 import Web3
 
 from ledger.certificates.findings import Finding, FindingCode, finding
 from ledger.chain.client import LedgerClient
@@ -52,7 +52,7 @@ def _word(reply: dict[str, Any]) -> bytes | None:
 def listing_call(client: LedgerClient, consortium: str, registry: str, block: str = "latest") -> tuple[str, list[Any]]:
     """The eth_call of `consortium.registryListing(registry)`, for a JSON-RPC batch."""
     fn = client.artifacts.codec("Consortium").function("registryListing")
-    return view_request(consortium, fn.call_data(Web3.to_checksum_address(registry)), block)
+    return view_request(consortium, fn.call_data(to_checksum_address(registry)), block)
 
 
 def decode_listing(client: LedgerClient, registry: str, reply: dict[str, Any]) -> RegistryListing:
@@ -63,16 +63,16 @@ def decode_listing(client: LedgerClient, registry: str, reply: dict[str, Any]) -
         raw = fn.decode(bytes.fromhex(str(reply["result"])[2:]))
     except Exception as exc:  # eth_abi's many decoding errors: not a Consortium's answer
         raise LedgerError(f"the trusted consortium's answer for registry {registry} is not a listing: {exc}") from None
-    return RegistryListing.decode(Web3.to_checksum_address(registry), raw)
+    return RegistryListing.decode(to_checksum_address(registry), raw)
 
 
 def resolve_anchor(client: LedgerClient, explicit: str | None) -> TrustAnchor | None:
     """The anchor named explicitly (a Consortium, or a CertificateRegistry its consortium
     lists), else the Consortium of the client's deployment record, else None."""
     if explicit:
-        if not Web3.is_address(explicit):
+        if not is_address(explicit):
             raise InvalidInput(f"{explicit!r} is not an address", path="trust")
-        address = Web3.to_checksum_address(explicit)
+        address = to_checksum_address(explicit)
         registry = client.artifacts.codec("CertificateRegistry")
         consortium = client.artifacts.codec("Consortium")
         kind_reply, consortium_reply, kinds_reply = client.raw_batch(
@@ -84,7 +84,7 @@ def resolve_anchor(client: LedgerClient, explicit: str | None) -> TrustAnchor | 
         )
         kind, named = _word(kind_reply), _word(consortium_reply)
         if kind == kind_bytes(CERTIFICATE_REGISTRY) and named is not None:
-            owner = Web3.to_checksum_address(named[12:])
+            owner = to_checksum_address(named[12:])
             listing = decode_listing(client, address, client.raw_batch([listing_call(client, owner, address)])[0])
             if listing.kind != CERTIFICATE_REGISTRY:
                 raise InvalidInput(
@@ -103,7 +103,7 @@ def resolve_anchor(client: LedgerClient, explicit: str | None) -> TrustAnchor | 
     deployment = client.deployment
     if deployment is not None and deployment.chain_id == client.chain_id and "Consortium" in deployment.contracts:
         return TrustAnchor(
-            consortium=Web3.to_checksum_address(deployment.contracts["Consortium"].address),
+            consortium=to_checksum_address(deployment.contracts["Consortium"].address),
             source=AnchorSource.DEPLOYMENT,
         )
     return None

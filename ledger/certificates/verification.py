@@ -28,7 +28,7 @@ from ledger.certificates.trust import (
 )
 from ledger.certificates.wrapped import IntegrityResult, WrappedCertificate, check_integrity, from_hex
 from ledger.chain.client import LedgerClient
-from ledger.chain.reads import view_request
+from ledger.chain.reads import view_request, view_result
 from ledger.documents import document_model
 from ledger.documents.common import field_at
 from ledger.errors import LedgerError
@@ -242,9 +242,8 @@ def read_states(client: LedgerClient, certificates: Sequence[WrappedCertificate]
                     found[i] = {"untrusted": refused}
                 continue
             for part, reply in zip(chunks, replies, strict=True):
-                if "error" in reply:
-                    raise LedgerError(f"registry {registry} refused the status query: {reply['error'].get('message')}")
-                for i, view in zip(part, states.decode(bytes.fromhex(reply["result"][2:])), strict=True):
+                data = view_result(client, reply, f"the certificate states of registry {registry}")
+                for i, view in zip(part, states.decode(data), strict=True):
                     state = _view_dict(view)
                     untrusted = (
                         batch_refusal(anchor, listing, state["issued_at"])

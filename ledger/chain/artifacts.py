@@ -1,4 +1,4 @@
-"""Contract ABIs and bytecode, and custom-error decoding.
+"""Contract ABIs and bytecode, and the selectors of their custom errors (ledger.chain.reverts decodes them).
 
 The compiled contracts ship inside the package (`ledger/chain/compiled/<Name>.json`, kept in
 git, rewritten by `make build`); a Foundry output directory (`<out>/<Name>.sol/<Name>.json`)
@@ -14,13 +14,11 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from eth_abi.abi import decode as abi_decode
 from eth_utils.crypto import keccak
 
-from ledger.chain.codec import ContractCodec, abi_type, signature
+from ledger.chain.codec import ContractCodec, signature
 from ledger.chain.storage_layout import StorageLayout
-from ledger.errors import ConfigurationError, ContractRevert
-from ledger.ids import name_of_id
+from ledger.errors import ConfigurationError
 
 DEFAULT_ARTIFACTS_DIR = Path(str(files("ledger.chain") / "compiled"))
 
@@ -113,17 +111,3 @@ class Artifacts:
                 if item.get("type") == "error":
                     selectors.setdefault(keccak(text=signature(item))[:4], (path.stem, item))
         return selectors
-
-    def decode_revert(self, data: bytes) -> ContractRevert | None:
-        """The ContractRevert subclass instance for revert `data`, or None if unknown."""
-        if len(data) < 4:
-            return None
-        known = self.error_selectors.get(data[:4])
-        if known is None:
-            return None
-        contract, item = known
-        inputs = item.get("inputs", [])
-        values = abi_decode([abi_type(i) for i in inputs], data[4:]) if inputs else ()
-        named = {(i.get("name") or f"arg{n}"): v for n, (i, v) in enumerate(zip(inputs, values, strict=True))}
-        names = {k: n for k, v in named.items() if isinstance(v, bytes) and (n := name_of_id(v)) is not None}
-        return ContractRevert.for_error(item["name"])(item["name"], named, contract=contract, names=names)

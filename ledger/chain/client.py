@@ -13,15 +13,14 @@ from eth_account.signers.local import LocalAccount
 from eth_typing import ChecksumAddress
 from hexbytes import HexBytes
 from web3 import HTTPProvider, Web3
-from web3.contract import Contract
-from web3.contract.contract import ContractFunction
 from web3.exceptions import ContractLogicError, TimeExhausted, Web3RPCError
 from web3.middleware import ExtraDataToPOAMiddleware
-from web3.types import BlockIdentifier, TxReceipt
+from web3.types import TxReceipt
 
 from ledger.chain.artifacts import Artifacts
 from ledger.chain.deployments import Deployment
 from ledger.chain.nonces import NonceManager
+from ledger.chain.reverts import revert_error
 from ledger.chain.transport import RpcTransport
 from ledger.errors import (
     ContractRevert,
@@ -29,6 +28,7 @@ from ledger.errors import (
     LedgerError,
     NodeNotRunning,
     NotDeployed,
+    ReadFailed,
     TransactionFailed,
     WrongChain,
 )
@@ -122,22 +122,6 @@ class LedgerClient:
         if self.deployment.chain_id != chain_id:
             raise NotDeployed(chain_id, f"deployments file is for chain {self.deployment.chain_id}")
         return Web3.to_checksum_address(self.deployment.contracts[name].address)
-
-    def contract(self, name: str, address: str | None = None) -> Contract:
-        """The deployed contract `name`, bound to its address on this chain (or to `address`)."""
-        where = Web3.to_checksum_address(address) if address else self.address_of(name)
-        return self.w3.eth.contract(address=where, abi=self.artifacts.get(name).abi)
-
-    def call(self, fn: ContractFunction, *, block: BlockIdentifier = "latest") -> Any:
-        """A view call; reverts become ContractRevert subclasses."""
-        try:
-            return self.rpc(lambda: fn.call(block_identifier=block))
-        except ContractLogicError as exc:
-            raise self._revert_error(exc) from exc
-
-    def transact(self, fn: ContractFunction, *, gas: int | None = None) -> SentTransaction:
-        """Send a contract call as a transaction from this client's key and wait for it."""
-        return self.send({"to": fn.address, "data": fn._encode_transaction_data()}, gas=gas)
 
     def deploy(self, name: str, args: Sequence[Any] = ()) -> tuple[str, SentTransaction]:
         """Deploy contract `name` with constructor `args`; returns its address and receipt."""
@@ -256,18 +240,34 @@ class LedgerClient:
         self.raw_requests += 1
         replies = self._transport.post(payload)
         if not isinstance(replies, list):
-            raise TransactionFailed(f"node refused the batch: {replies.get('error', replies)}")
+            raise ReadFailed(f"a batch of {len(calls)} JSON-RPC calls", replies.get("error", replies))
         by_id = {r.get("id"): r for r in replies}
         return [by_id.get(i, {"error": {"message": "no reply"}}) for i in range(len(calls))]
 
     def estimate_gas(self, tx: dict[str, Any]) -> int:
+        """The gas limit to send `tx` with (the estimate and a margin); a refusal decoded."""
         try:
             estimate = self.rpc(lambda: self.w3.eth.estimate_gas(tx))  # type: ignore[arg-type]
         except ContractLogicError as exc:
-            raise self._revert_error(exc) from exc
+            raise revert_error(self.artifacts, exc, doing="gas estimation", read=False) from exc
         except Web3RPCError as exc:
             raise TransactionFailed(f"gas estimation failed: {_rpc_message(exc)}") from exc
         return int(estimate * GAS_MARGIN) + 10_000
+
+    def estimates(self, txs: Sequence[dict[str, Any]]) -> list[int | LedgerError]:
+        """The gas estimate (no margin) of each of `txs` from this client's key, in one JSON-RPC
+        batch, or why the node refuses it (the contract's revert, decoded)."""
+        sender = self.address
+        replies = self.raw_batch([("eth_estimateGas", [{"from": sender, **tx}]) for tx in txs])
+        found: list[int | LedgerError] = []
+        for reply in replies:
+            if "error" in reply or not isinstance(reply.get("result"), str):
+                found.append(
+                    revert_error(self.artifacts, reply.get("error", reply), doing="gas estimation", read=False)
+                )
+            else:
+                found.append(int(reply["result"], 16))
+        return found
 
     def wait(self, tx_hash: str, tx: dict[str, Any] | None = None) -> SentTransaction:
         """Wait for a transaction's receipt; raise the decoded revert if it failed."""
@@ -285,16 +285,6 @@ class LedgerClient:
 
     # ------------------------------------------------------------------ reverts
 
-    def _revert_error(self, exc: ContractLogicError) -> LedgerError:
-        data = exc.data
-        if isinstance(data, dict):
-            data = data.get("data")
-        if isinstance(data, str) and data.startswith("0x"):
-            decoded = self.artifacts.decode_revert(bytes.fromhex(data[2:]))
-            if decoded is not None:
-                return decoded
-        return TransactionFailed(f"contract call reverted: {exc.message or data}")
-
     def _failed_transaction_error(self, tx_hash: str, receipt: TxReceipt, tx: dict[str, Any] | None) -> LedgerError:
         if tx is None:
             sent = self.w3.eth.get_transaction(HexBytes(tx_hash))
@@ -308,7 +298,7 @@ class LedgerClient:
             try:
                 self.w3.eth.call(replay, block_identifier=block)  # type: ignore[arg-type]
             except ContractLogicError as exc:
-                error = self._revert_error(exc)
+                error = revert_error(self.artifacts, exc, doing=f"transaction {tx_hash}", read=False)
                 if isinstance(error, ContractRevert):
                     return error
             except Web3RPCError:

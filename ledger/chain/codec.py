@@ -19,10 +19,11 @@ from typing import Any
 
 from eth_abi.abi import decode as abi_decode
 from eth_abi.abi import encode as abi_encode
+from eth_abi.exceptions import DecodingError
 from eth_abi.grammar import ABIType, BasicType, TupleType, parse
 from eth_utils.crypto import keccak
 
-from ledger.errors import ConfigurationError
+from ledger.errors import ConfigurationError, UndecodableData
 
 AbiItem = dict[str, Any]
 
@@ -309,16 +310,22 @@ class FunctionCodec:
         return "0x" + self.encode(*args).hex()
 
     def decode(self, data: bytes) -> Any:
-        """The return value like web3's `call()`: one output as itself, several as a tuple."""
-        if self._fast_outputs is not None:
-            values, _ = self._fast_outputs(data, 0)
-        elif self._fast_dynamic_outputs is not None:
-            try:
-                values = self._fast_dynamic_outputs(data)
-            except ValueError:  # eth_abi decides, with its exact error
+        """The return value like web3's `call()`: one output as itself, several as a tuple.
+
+        Raises UndecodableData when `data` is not what the ABI says the function returns.
+        """
+        try:
+            if self._fast_outputs is not None:
+                values, _ = self._fast_outputs(data, 0)
+            elif self._fast_dynamic_outputs is not None:
+                try:
+                    values = self._fast_dynamic_outputs(data)
+                except ValueError:  # eth_abi decides, with its exact error
+                    values = abi_decode(list(self.output_types), data)
+            else:
                 values = abi_decode(list(self.output_types), data)
-        else:
-            values = abi_decode(list(self.output_types), data)
+        except (DecodingError, ValueError) as exc:
+            raise UndecodableData(f"what {self.name} returned ({len(data)} bytes)", exc) from exc
         return values[0] if len(values) == 1 else tuple(values)
 
 
@@ -392,6 +399,12 @@ class ContractCodec:
         read_data = _tuple_reader([t for _, t in plain])
 
         def decode(log: dict[str, Any]) -> dict[str, Any]:
+            try:
+                return read(log)
+            except (DecodingError, ValueError, KeyError, TypeError) as exc:
+                raise UndecodableData(f"a {name} log of {self.name}", exc) from exc
+
+        def read(log: dict[str, Any]) -> dict[str, Any]:
             topics = [bytes.fromhex(str(t)[2:]) for t in log["topics"]]
             if not topics or topics[0] != topic or len(topics) != len(indexed) + 1:
                 raise ValueError(f"log is not a {name} event of {self.name}")

@@ -39,7 +39,7 @@ from ledger.chain.headers import (
     check_header_shape,
     slot_hex,
 )
-from ledger.errors import InvalidInput, ProofInvalid, TransactionFailed
+from ledger.errors import InvalidInput, ProofInvalid, ReadFailed, TransactionFailed
 from ledger.hashing.keccak import keccak256
 
 EMPTY_TRIE_ROOT = keccak256(rlp.encode(b""))
@@ -145,7 +145,7 @@ def _fetch(
     block_reply, proof_reply = client.raw_batch([(method, [ref, False]), ("eth_getProof", [address, keys, at])])
     for name, reply in ((method, block_reply), ("eth_getProof", proof_reply)):
         if "error" in reply or not reply.get("result"):
-            raise TransactionFailed(f"{name} at block {ref} failed: {reply.get('error', 'no such block')}")
+            raise ReadFailed(f"{name} at block {ref}", reply.get("error", "no such block"))
     header_json: dict[str, Any] = block_reply["result"]
     unknown = sorted(set(header_json) - set(BlockHeader.json_fields()) - NOT_HEADER_FIELDS)
     if unknown:

@@ -1,16 +1,21 @@
-"""Many view calls in one JSON-RPC batch (the feed reads thousands of certifications)."""
+"""Reads in JSON-RPC batches: view calls, storage words, logs with their block times and senders.
+
+Every failed read raises ReadFailed (or the contract's decoded revert): none returns [] or None.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from eth_abi.abi import decode as abi_decode
-from eth_utils.abi import get_abi_output_types
-from web3.contract.contract import ContractFunction
+from eth_utils.address import to_checksum_address
 
 from ledger.chain.client import LedgerClient
-from ledger.errors import TransactionFailed
+from ledger.chain.reverts import revert_error
+from ledger.errors import ReadFailed
+
+if TYPE_CHECKING:
+    from ledger.chain.contract import BoundCall
 
 CHUNK = 500
 
@@ -19,6 +24,19 @@ def view_request(to: str, data: str, block: str = "latest") -> tuple[str, list[A
     """The JSON-RPC request of one view call (`data`: 0x-prefixed call data) at `block`, for
     `LedgerClient.raw_batch`: the one place that spells it."""
     return ("eth_call", [{"to": to, "data": data}, block])
+
+
+def view_result(client: LedgerClient, reply: dict[str, Any], what: str) -> bytes:
+    """The return data of a view call's reply; its revert decoded, or ReadFailed."""
+    if "error" in reply:
+        raise revert_error(client.artifacts, reply["error"], doing=what)
+    result = reply.get("result")
+    if not isinstance(result, str) or not result.startswith("0x"):
+        raise ReadFailed(what, f"malformed reply {reply!r}")
+    try:
+        return bytes.fromhex(result[2:])
+    except ValueError as exc:
+        raise ReadFailed(what, f"malformed reply {result!r}") from exc
 
 
 def block_request(block: int | str) -> tuple[str, list[Any]]:
@@ -39,66 +57,77 @@ def storage_at(client: LedgerClient, address: str, slot: int, block_hash: str) -
     """One storage word of `address` at the block `block_hash` (EIP-1898)."""
     found = client.raw_batch([("eth_getStorageAt", [address, hex(slot), {"blockHash": block_hash}])])[0]
     if "result" not in found:
-        raise TransactionFailed(
-            f"cannot read slot {hex(slot)} of {address} at block {block_hash}: {found.get('error')}"
-        )
+        raise ReadFailed(f"slot {hex(slot)} of {address} at block {block_hash}", found.get("error"))
     return int(found["result"], 16)
 
 
-def logs_with_times(client: LedgerClient, query: dict[str, Any]) -> list[tuple[dict[str, Any], int]] | None:
-    """The logs `query` matches (eth_getLogs), oldest first, each with its block's time; None
-    when the node refuses the query (a range it does not serve)."""
-    reply = client.raw_batch([("eth_getLogs", [query])])[0]
-    if "error" in reply:
-        return None
-    logs = sorted(reply["result"], key=lambda e: (int(e["blockNumber"], 16), int(e["logIndex"], 16)))
-    blocks = sorted({e["blockNumber"] for e in logs})
-    replies = client.raw_batch([("eth_getBlockByNumber", [b, False]) for b in blocks])
-    times = {b: int(r["result"]["timestamp"], 16) for b, r in zip(blocks, replies, strict=True) if r.get("result")}
-    return [(e, times[e["blockNumber"]]) for e in logs if e["blockNumber"] in times]
+def code_at(client: LedgerClient, address: str, block: int | str = "latest") -> bytes:
+    """The runtime code of `address` at `block` (empty for an account without code)."""
+    [reply] = client.raw_batch([("eth_getCode", [address, block_ref(block)])])
+    result = reply.get("result")
+    if "error" in reply or not isinstance(result, str) or not result.startswith("0x"):
+        raise ReadFailed(f"the code of {address}", reply.get("error", reply))
+    return bytes.fromhex(result[2:])
 
 
-def batch_call(client: LedgerClient, fns: Sequence[ContractFunction], *, chunk: int = CHUNK) -> list[Any]:
-    """The results of `fns` (eth_call at the latest block), decoded like web3's `call()`.
+def logs(client: LedgerClient, query: dict[str, Any], *, what: str = "logs") -> list[dict[str, Any]]:
+    """The logs `query` matches (eth_getLogs; removed ones dropped), in chain order."""
+    [reply] = client.raw_batch([("eth_getLogs", [query])])
+    if "error" in reply or not isinstance(reply.get("result"), list):
+        raise ReadFailed(what, reply.get("error", reply))
+    found = [log for log in reply["result"] if not log.get("removed")]
+    return sorted(found, key=lambda e: (int(e["blockNumber"], 16), int(e["logIndex"], 16)))
 
-    A function with one output returns that value, with several a tuple (structs as tuples).
+
+def log_context(
+    client: LedgerClient, found: Sequence[dict[str, Any]], *, senders: bool = True
+) -> tuple[dict[str, int], dict[str, str]]:
+    """Block times by block number (as the logs spell it) and checksummed transaction senders by
+    hash, for `found`, in one JSON-RPC batch."""
+    blocks = sorted({str(e["blockNumber"]) for e in found})
+    txs = sorted({str(e["transactionHash"]) for e in found}) if senders else []
+    calls = [("eth_getBlockByNumber", [b, False]) for b in blocks] + [("eth_getTransactionByHash", [t]) for t in txs]
+    replies = client.raw_batch(calls) if calls else []
+    times: dict[str, int] = {}
+    for b, reply in zip(blocks, replies, strict=False):
+        if not reply.get("result"):
+            raise ReadFailed(f"block {b}", reply.get("error", "not found (reorganised?)"))
+        times[b] = int(reply["result"]["timestamp"], 16)
+    by_tx: dict[str, str] = {}
+    for t, reply in zip(txs, replies[len(blocks) :], strict=True):
+        if not reply.get("result"):
+            raise ReadFailed(f"transaction {t}", reply.get("error", "not found (reorganised?)"))
+        by_tx[t] = str(to_checksum_address(reply["result"]["from"]))
+    return times, by_tx
+
+
+def batch_call(client: LedgerClient, calls: Sequence[BoundCall], *, chunk: int = CHUNK) -> list[Any]:
+    """The results of `calls` (eth_call at the latest block), one JSON-RPC batch per chunk.
+
+    A function with one output returns that value, with several a tuple (structs as tuples);
+    addresses as the codec reads them (lower case).
     """
     results: list[Any] = []
-    for start in range(0, len(fns), chunk):
-        part = fns[start : start + chunk]
-        calls = [view_request(fn.address, fn._encode_transaction_data()) for fn in part]
-        for fn, reply in zip(part, client.raw_batch(calls), strict=True):
-            results.append(_decode(client, fn, reply))
+    for start in range(0, len(calls), chunk):
+        part = calls[start : start + chunk]
+        for bound, reply in zip(part, client.raw_batch([c.request() for c in part]), strict=True):
+            results.append(bound.decode(view_result(client, reply, bound.what)))
     return results
 
 
-def _decode(client: LedgerClient, fn: ContractFunction, reply: dict[str, Any]) -> Any:
-    if "error" in reply:
-        error = reply["error"]
-        data = error.get("data") if isinstance(error, dict) else None
-        if isinstance(data, str) and data.startswith("0x"):
-            decoded = client.artifacts.decode_revert(bytes.fromhex(data[2:]))
-            if decoded is not None:
-                raise decoded
-        raise TransactionFailed(f"{fn.fn_name} failed: {error}")
-    types = get_abi_output_types(fn.abi)
-    values = abi_decode(types, bytes.fromhex(str(reply["result"])[2:]))
-    return values[0] if len(values) == 1 else tuple(values)
-
-
 def read_pages(
-    client: LedgerClient, *, length: int, page: Callable[[int, int], ContractFunction], page_size: int
+    client: LedgerClient, *, length: int, page: Callable[[int, int], BoundCall], page_size: int
 ) -> list[Any]:
     """All `length` entries of a paginated view (`page(offset, limit)`), in JSON-RPC batches."""
-    fns = [page(offset, min(page_size, length - offset)) for offset in range(0, length, page_size)]
-    return [entry for part in batch_call(client, fns) for entry in part]
+    calls = [page(offset, min(page_size, length - offset)) for offset in range(0, length, page_size)]
+    return [entry for part in batch_call(client, calls) for entry in part]
 
 
 def latest_timestamp(client: LedgerClient) -> int:
     """The latest block's time: what the contract reads as "now" for a view call."""
     reply = client.raw_batch([("eth_getBlockByNumber", ["latest", False])])[0]
     if "error" in reply or not reply.get("result"):
-        raise TransactionFailed(f"node did not return the latest block: {reply.get('error')}")
+        raise ReadFailed("the latest block", reply.get("error", reply))
     return int(reply["result"]["timestamp"], 16)
 
 
@@ -108,8 +137,5 @@ def raw_results(client: LedgerClient, to: str, calls: Sequence[str], *, chunk: i
     for start in range(0, len(calls), chunk):
         part = calls[start : start + chunk]
         replies = client.raw_batch([view_request(to, data) for data in part])
-        for reply in replies:
-            if "error" in reply or "result" not in reply:
-                raise TransactionFailed(f"view call failed: {reply.get('error')}")
-            results.append(bytes.fromhex(str(reply["result"])[2:]))
+        results.extend(view_result(client, reply, f"a view of {to}") for reply in replies)
     return results

@@ -21,7 +21,7 @@ import weakref
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ledger.errors import NodeNotRunning, TransactionFailed
+from ledger.errors import NodeNotRunning, ReadFailed
 
 if TYPE_CHECKING:
     import requests
@@ -62,7 +62,7 @@ class RpcTransport:
         try:
             return json.loads(data)
         except ValueError as exc:
-            raise TransactionFailed(f"node sent an unreadable batch reply (HTTP {response.status})") from exc
+            raise ReadFailed("the node's batch reply", f"unreadable (HTTP {response.status})") from exc
 
     def _connection(self) -> http.client.HTTPConnection:
         held: _Held | None = getattr(self._local, "connection", None)
@@ -94,7 +94,7 @@ class RpcTransport:
         except (requests.ConnectionError, requests.Timeout) as exc:
             raise NodeNotRunning(self.url, type(exc).__name__) from exc
         except ValueError as exc:
-            raise TransactionFailed(f"node sent an unreadable batch reply (HTTP {response.status_code})") from exc
+            raise ReadFailed("the node's batch reply", f"unreadable (HTTP {response.status_code})") from exc
 
 
 class _Held:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import IntEnum
 
+from eth_utils.address import is_address, to_checksum_address
 from pydantic import BaseModel
-from web3 import Web3
-from web3.logs import DISCARD as _DISCARD
 
 from ledger.chain.client import LedgerClient, SentTransaction
+from ledger.chain.contract import ContractBinding
 from ledger.consortium.registries import RegistryListing, kind_bytes, kind_text
 from ledger.errors import InvalidInput
 from ledger.ids import (
@@ -85,9 +85,9 @@ def _scope(role: str, certificate_type: str | None) -> bytes:
 
 
 def _address(value: str) -> str:
-    if not Web3.is_address(value):
+    if not is_address(value):
         raise InvalidInput(f"{value!r} is not an account address", path="account")
-    return Web3.to_checksum_address(value)
+    return to_checksum_address(value)
 
 
 class ConsortiumBinding:
@@ -95,19 +95,19 @@ class ConsortiumBinding:
 
     def __init__(self, client: LedgerClient) -> None:
         self.client = client
-        self.contract = client.contract("Consortium")
+        self.contract = ContractBinding(client, "Consortium")
 
     # -------------------------------------------------------------- reads
 
     def threshold(self) -> int:
-        return int(self.client.call(self.contract.functions.threshold()))
+        return int(self.contract.call("threshold"))
 
     def members(self) -> list[Member]:
-        ids = self.client.call(self.contract.functions.memberIds())
+        ids = self.contract.call("memberIds")
         return [self.member(member_id_text(i)) for i in ids]
 
     def member(self, member_id: str) -> Member:
-        raw = self.client.call(self.contract.functions.member(member_id_bytes(member_id)))
+        raw = self.contract.call("member", member_id_bytes(member_id))
         return Member(
             id=member_id_text(raw[0]) or member_id.upper(),
             name=raw[1],
@@ -118,32 +118,32 @@ class ConsortiumBinding:
 
     def member_of(self, account: str) -> str | None:
         """The member whose admin (governance) account `account` is, if any."""
-        raw = self.client.call(self.contract.functions.memberOf(_address(account)))
+        raw = self.contract.call("memberOf", _address(account))
         return member_id_text(raw) or None
 
     def accrediting_member(self, account: str) -> str | None:
         """The member that accredited `account` (in any role), if any."""
-        raw = self.client.call(self.contract.functions.accreditingMember(_address(account)))
+        raw = self.contract.call("accreditingMember", _address(account))
         return member_id_text(raw) or None
 
     def customs_member(self, account: str) -> str | None:
         """The member that accredited `account` as one of its customs (operational) keys, if any."""
         address = _address(account)
-        if not self.client.call(self.contract.functions.isAccredited(address, role_bytes("customs"), b"\0" * 32)):
+        if not self.contract.call("isAccredited", address, role_bytes("customs"), b"\0" * 32):
             return None
-        return member_id_text(self.client.call(self.contract.functions.accreditingMember(address))) or None
+        return member_id_text(self.contract.call("accreditingMember", address)) or None
 
     def proposals(self) -> list[Proposal]:
-        count = int(self.client.call(self.contract.functions.proposalCount()))
+        count = int(self.contract.call("proposalCount"))
         return [self.proposal(i) for i in range(count)]
 
     def proposal(self, proposal_id: int) -> Proposal:
-        raw = self.client.call(self.contract.functions.proposal(proposal_id))
+        raw = self.contract.call("proposal", proposal_id)
         kind = ProposalKind(raw[0])
         registries = None
         if kind is ProposalKind.LIST_REGISTRIES:
-            kinds, addresses = self.client.call(self.contract.functions.proposedListings(proposal_id))
-            registries = {kind_text(k): Web3.to_checksum_address(a) for k, a in zip(kinds, addresses, strict=True)}
+            kinds, addresses = self.contract.call("proposedListings", proposal_id)
+            registries = {kind_text(k): to_checksum_address(a) for k, a in zip(kinds, addresses, strict=True)}
         return Proposal(
             id=proposal_id,
             kind=kind.name.lower().replace("_", "-"),
@@ -159,25 +159,25 @@ class ConsortiumBinding:
         )
 
     def registry_kinds(self) -> list[str]:
-        return [kind_text(k) for k in self.client.call(self.contract.functions.registryKinds())]
+        return [kind_text(k) for k in self.contract.call("registryKinds")]
 
     def registry_versions(self, kind: str) -> list[str]:
         """The deployments of `kind` in listing order (version 1 first)."""
-        return list(self.client.call(self.contract.functions.registryVersions(kind_bytes(kind))))
+        return list(self.contract.call("registryVersions", kind_bytes(kind)))
 
     def active_registry(self, kind: str) -> str | None:
-        address = self.client.call(self.contract.functions.activeRegistry(kind_bytes(kind)))
+        address = self.contract.call("activeRegistry", kind_bytes(kind))
         return address if int(address, 16) else None
 
     def registry_listing(self, registry: str) -> RegistryListing:
         address = _address(registry)
-        return RegistryListing.decode(address, self.client.call(self.contract.functions.registryListing(address)))
+        return RegistryListing.decode(address, self.contract.call("registryListing", address))
 
     def accreditation(self, account: str, role: str, certificate_type: str | None = None) -> Accreditation:
         role_id, scope = role_bytes(role), _scope(role, certificate_type)
         account = _address(account)
-        raw = self.client.call(self.contract.functions.accreditation(account, role_id, scope))
-        active = self.client.call(self.contract.functions.isAccredited(account, role_id, scope))
+        raw = self.contract.call("accreditation", account, role_id, scope)
+        active = self.contract.call("isAccredited", account, role_id, scope)
         return Accreditation(
             account=account,
             role=ROLE_NAMES[role_id],
@@ -193,46 +193,44 @@ class ConsortiumBinding:
     def propose_add_member(self, member_id: str, name: str, admin: str) -> ProposalResult:
         if not name.strip():
             raise InvalidInput("a member needs a name", path="name")
-        fn = self.contract.functions.proposeAddMember(member_id_bytes(member_id), name, _address(admin))
-        return self._proposed(self.client.transact(fn))
+        return self._proposed(
+            self.contract.transact("proposeAddMember", member_id_bytes(member_id), name, _address(admin))
+        )
 
     def propose_remove_member(self, member_id: str) -> ProposalResult:
-        fn = self.contract.functions.proposeRemoveMember(member_id_bytes(member_id))
-        return self._proposed(self.client.transact(fn))
+        return self._proposed(self.contract.transact("proposeRemoveMember", member_id_bytes(member_id)))
 
     def propose_threshold(self, threshold: int) -> ProposalResult:
         if threshold < 1:
             raise InvalidInput("the threshold is at least 1", path="threshold")
-        return self._proposed(self.client.transact(self.contract.functions.proposeThreshold(threshold)))
+        return self._proposed(self.contract.transact("proposeThreshold", threshold))
 
     def propose_rotate_admin(self, member_id: str, new_admin: str) -> ProposalResult:
-        fn = self.contract.functions.proposeRotateAdmin(member_id_bytes(member_id), _address(new_admin))
-        return self._proposed(self.client.transact(fn))
+        return self._proposed(
+            self.contract.transact("proposeRotateAdmin", member_id_bytes(member_id), _address(new_admin))
+        )
 
     def propose_list_registries(self, registries: dict[str, str]) -> ProposalResult:
         """Propose that each deployment become the active version of its kind (kind -> address)."""
         if not registries:
             raise InvalidInput("name at least one registry to list", path="registries")
         kinds = [kind_bytes(kind) for kind in registries]
-        fn = self.contract.functions.proposeListRegistries(kinds, [_address(a) for a in registries.values()])
-        return self._proposed(self.client.transact(fn))
+        return self._proposed(
+            self.contract.transact("proposeListRegistries", kinds, [_address(a) for a in registries.values()])
+        )
 
     def approve(self, proposal_id: int) -> ProposalResult:
-        sent = self.client.transact(self.contract.functions.approve(proposal_id))
-        executed = bool(self.contract.events.ProposalExecuted().process_receipt(sent.receipt, errors=_DISCARD))
+        sent = self.contract.transact("approve", proposal_id)
+        executed = bool(self.contract.events(sent.receipt, "ProposalExecuted"))
         return ProposalResult(proposal_id=proposal_id, executed=executed, tx_hash=sent.tx_hash)
 
     def accredit(self, account: str, role: str, certificate_type: str | None = None) -> SentTransaction:
-        fn = self.contract.functions.accredit(_address(account), role_bytes(role), _scope(role, certificate_type))
-        return self.client.transact(fn)
+        return self.contract.transact("accredit", _address(account), role_bytes(role), _scope(role, certificate_type))
 
     def withdraw(self, account: str, role: str, certificate_type: str | None = None) -> SentTransaction:
-        fn = self.contract.functions.withdraw(_address(account), role_bytes(role), _scope(role, certificate_type))
-        return self.client.transact(fn)
+        return self.contract.transact("withdraw", _address(account), role_bytes(role), _scope(role, certificate_type))
 
     def _proposed(self, sent: SentTransaction) -> ProposalResult:
-        created = self.contract.events.ProposalCreated().process_receipt(sent.receipt, errors=_DISCARD)
-        executed = self.contract.events.ProposalExecuted().process_receipt(sent.receipt, errors=_DISCARD)
-        return ProposalResult(
-            proposal_id=created[0]["args"]["proposalId"], executed=bool(executed), tx_hash=sent.tx_hash
-        )
+        created = self.contract.events(sent.receipt, "ProposalCreated")
+        executed = self.contract.events(sent.receipt, "ProposalExecuted")
+        return ProposalResult(proposal_id=created[0]["proposalId"], executed=bool(executed), tx_hash=sent.tx_hash)

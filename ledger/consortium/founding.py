@@ -8,7 +8,7 @@ from ledger.chain.client import LedgerClient
 from ledger.chain.deployments import Deployment
 from ledger.consortium.binding import ConsortiumBinding, ProposalResult
 from ledger.consortium.registries import REGISTRY_KINDS
-from ledger.errors import ConfigurationError
+from ledger.errors import ConfigurationError, ContractRevert, ReadFailed, UndecodableData
 
 
 def list_founding_registries(admins: Sequence[LedgerClient], deployment: Deployment) -> ProposalResult | None:
@@ -23,7 +23,7 @@ def list_founding_registries(admins: Sequence[LedgerClient], deployment: Deploym
     consortium = ConsortiumBinding(admins[0])
     try:
         consortium.registry_kinds()
-    except Exception as exc:  # a revert, or web3's decoding error on an empty answer
+    except (ContractRevert, ReadFailed, UndecodableData) as exc:  # a revert, or an empty answer (no such function)
         raise ConfigurationError(
             f"the Consortium at {consortium.contract.address} does not list registries: it was deployed by an "
             f"earlier sanzhi ({type(exc).__name__}). Deploy this version's contracts on a fresh chain "

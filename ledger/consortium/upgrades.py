@@ -15,11 +15,12 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from eth_utils.address import to_checksum_address
 from pydantic import BaseModel
-from web3 import Web3
 
 from ledger.chain.artifacts import Artifact, Artifacts
 from ledger.chain.client import LedgerClient
+from ledger.chain.reads import code_at
 from ledger.consortium.binding import ConsortiumBinding, Proposal
 from ledger.consortium.registries import REGISTRY_KINDS, RegistryListing
 from ledger.errors import ConfigurationError, InvalidInput, LedgerError
@@ -80,7 +81,7 @@ def propose_upgrade(admin: LedgerClient, kind: str, address: str | None = None) 
     result = consortium.propose_list_registries({kind: address})
     return UpgradeProposal(
         kind=kind,
-        registry=Web3.to_checksum_address(address),
+        registry=to_checksum_address(address),
         proposal_id=result.proposal_id,
         executed=result.executed,
         tx_hash=result.tx_hash,
@@ -108,7 +109,7 @@ def check_proposal(client: LedgerClient, proposal_id: int, build: Artifacts) -> 
             checks.append(CodeCheck(kind=kind, registry=registry, matches=False, detail=f"the build has no {kind}"))
             continue
         artifact = build.get(kind)
-        deployed = bytes(client.rpc(lambda r=registry: client.w3.eth.get_code(r)))  # type: ignore[misc]
+        deployed = code_at(client, registry)
         expected = bytes.fromhex(artifact.deployed_bytecode.removeprefix("0x"))
         if len(deployed) != len(expected):
             detail = f"{len(deployed)} bytes deployed, the build's {kind} has {len(expected)}"

@@ -8,7 +8,7 @@ which refuses new issuance until the vote.
 
 from __future__ import annotations
 
-from web3 import Web3
+from eth_utils.address import to_checksum_address
 
 from ledger.chain.client import LedgerClient
 from ledger.consortium.binding import ConsortiumBinding
@@ -18,11 +18,11 @@ def listed_versions(client: LedgerClient, kind: str) -> list[str]:
     """Every deployment of `kind` the consortium lists, oldest first (the deployment record's
     alone on a consortium that lists none yet)."""
     listed = ConsortiumBinding(client).registry_versions(kind)
-    return [str(Web3.to_checksum_address(a)) for a in listed] or [str(client.address_of(kind))]
+    return [str(to_checksum_address(a)) for a in listed] or [str(client.address_of(kind))]
 
 
 def active_version(client: LedgerClient, kind: str) -> str:
     """The deployment of `kind` that takes new issuance (the deployment record's on a consortium
     that lists none yet: it refuses, with RegistryNotActive)."""
     active = ConsortiumBinding(client).active_registry(kind)
-    return str(Web3.to_checksum_address(active)) if active else str(client.address_of(kind))
+    return str(to_checksum_address(active)) if active else str(client.address_of(kind))

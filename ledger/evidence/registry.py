@@ -12,9 +12,10 @@ from eth_utils.address import to_checksum_address
 from pydantic import BaseModel
 
 from ledger.chain.client import LedgerClient, SentTransaction
-from ledger.chain.reads import view_request
+from ledger.chain.contract import ContractBinding
+from ledger.chain.reads import batch_call, log_context
 from ledger.consortium.versions import active_version, listed_versions
-from ledger.errors import InvalidInput, TransactionFailed
+from ledger.errors import InvalidInput
 from ledger.evidence.entries import ZERO32, EvidenceEntry
 from ledger.evidence.vocabulary import PartyRole, Side
 from ledger.ids import member_id_text
@@ -107,8 +108,9 @@ class EvidenceRegistryBinding:
 
     def __init__(self, client: LedgerClient, address: str | None = None) -> None:
         self.client = client
-        self.address = address or active_version(client, CONTRACT)
-        self.codec = client.artifacts.codec(CONTRACT)
+        self.contract = ContractBinding(client, CONTRACT, address or active_version(client, CONTRACT))
+        self.address = self.contract.address
+        self.codec = self.contract.codec
 
     @classmethod
     def holding(cls, client: LedgerClient, consignment: bytes) -> EvidenceRegistryBinding:
@@ -117,16 +119,11 @@ class EvidenceRegistryBinding:
         versions = listed_versions(client, CONTRACT)
         if len(versions) == 1:  # the only one holds every consignment
             return cls(client, versions[0])
-        codec = client.artifacts.codec(CONTRACT)
-        opened, head = codec.function("consignmentOf"), codec.function("head")
-        calls = [view_request(v, f.call_data(consignment)) for v in versions for f in (opened, head)]
-        replies = client.raw_batch(calls)
+        bindings = [ContractBinding(client, CONTRACT, v) for v in versions]
+        calls = [b.fn(name, consignment) for b in bindings for name in ("consignmentOf", "head")]
+        replies = batch_call(client, calls)
         for i, version in enumerate(versions):
-            record, chain = replies[2 * i], replies[2 * i + 1]
-            if "result" not in record or "result" not in chain:
-                raise TransactionFailed(f"cannot read consignment {consignment.hex()} on {version}")
-            opened_at = opened.decode(bytes.fromhex(str(record["result"])[2:]))[3]
-            seq = head.decode(bytes.fromhex(str(chain["result"])[2:]))[0]
+            opened_at, seq = replies[2 * i][3], replies[2 * i + 1][0]
             if opened_at or seq:
                 return cls(client, version)
         return cls(client)
@@ -204,24 +201,21 @@ class EvidenceRegistryBinding:
         return None if link == ZERO32 else link
 
     def _view(self, name: str, *args: Any) -> Any:
-        fn = self.codec.function(name)
-        [reply] = self.client.raw_batch([("eth_call", [{"to": self.address, "data": fn.call_data(*args)}, "latest"])])
-        if "error" in reply:
-            raise TransactionFailed(f"reading {name} failed: {reply['error']}")
-        return fn.decode(bytes.fromhex(reply["result"][2:]))
+        """One view call, addresses in lower case as the codec reads them."""
+        [value] = batch_call(self.client, [self.contract.fn(name, *args)])
+        return value
+
+    def is_nonce_used(self, member: bytes, nonce: int) -> bool:
+        """Whether `member`'s oracles used `nonce` for a batch of decisions on this version."""
+        return bool(self._view("isOracleNonceUsed", member, nonce))
 
     def heads(self, consignments: Sequence[bytes]) -> list[Head]:
         """The registry's head of each consignment (seq 0 for one it has never seen)."""
-        fn = self.codec.function("heads")
+        parts = [list(consignments[start : start + 1024]) for start in range(0, len(consignments), 1024)]
         found: list[Head] = []
-        for start in range(0, len(consignments), 1024):
-            part = list(consignments[start : start + 1024])
-            [reply] = self.client.raw_batch(
-                [("eth_call", [{"to": self.address, "data": fn.call_data(part)}, "latest"])]
-            )
-            if "error" in reply:
-                raise TransactionFailed(f"heads failed: {reply['error']}")
-            seqs, links = fn.decode(bytes.fromhex(reply["result"][2:]))
+        for part, (seqs, links) in zip(
+            parts, batch_call(self.client, [self.contract.fn("heads", p) for p in parts]), strict=True
+        ):
             found += [
                 Head(consignment="0x" + c.hex(), seq=int(s), link="0x" + bytes(link).hex())
                 for c, s, link in zip(part, seqs, links, strict=True)
@@ -232,7 +226,7 @@ class EvidenceRegistryBinding:
         """Every entry the registry's events recorded for `consignment`, in order, with the
         submitter (transaction sender) and block time."""
         logs = self._logs(["EvidenceAppended"], consignment, from_block)
-        times, senders = self._context(logs)
+        times, senders = log_context(self.client, logs)
         decoder = self.codec.event_decoder("EvidenceAppended")
         found = []
         for log in logs:
@@ -268,7 +262,7 @@ class EvidenceRegistryBinding:
     def changes(self, consignment: bytes, *, from_block: int | None = None) -> list[ConsignmentChange]:
         """Every opening, party change and voiding of `consignment`, in order, with who and when."""
         logs = self._logs(list(CHANGE_EVENTS), consignment, from_block)
-        times, _ = self._context(logs, senders=False)
+        times, _ = log_context(self.client, logs, senders=False)
         by_topic = {"0x" + self.codec.event_topic(name).hex(): name for name in CHANGE_EVENTS}
         found = []
         for log in logs:
@@ -316,35 +310,7 @@ class EvidenceRegistryBinding:
 
     def _logs(self, events: list[str], consignment: bytes, from_block: int | None) -> list[dict[str, Any]]:
         start = from_block if from_block is not None else self._deployment_block()
-        topics = ["0x" + self.codec.event_topic(name).hex() for name in events]
-        query = {
-            "address": self.address,
-            "fromBlock": hex(start),
-            "toBlock": "latest",
-            "topics": [topics if len(topics) > 1 else topics[0], "0x" + consignment.hex()],
-        }
-        [reply] = self.client.raw_batch([("eth_getLogs", [query])])
-        if "error" in reply:
-            raise TransactionFailed(f"the node refused the event query: {reply['error']}")
-        return sorted(reply["result"], key=lambda e: (int(e["blockNumber"], 16), int(e["logIndex"], 16)))
-
-    def _context(self, logs: list[dict[str, Any]], *, senders: bool = True) -> tuple[dict[str, int], dict[str, str]]:
-        """Block times by block number and transaction senders by hash, for `logs`."""
-        blocks = sorted({e["blockNumber"] for e in logs})
-        txs = sorted({e["transactionHash"] for e in logs}) if senders else []
-        calls = [("eth_getBlockByNumber", [b, False]) for b in blocks] + [
-            ("eth_getTransactionByHash", [t]) for t in txs
-        ]
-        replies = self.client.raw_batch(calls) if calls else []
-        times = {
-            str(b): int(r["result"]["timestamp"], 16) for b, r in zip(blocks, replies, strict=False) if r.get("result")
-        }
-        by_tx = {
-            str(t): str(to_checksum_address(r["result"]["from"]))
-            for t, r in zip(txs, replies[len(blocks) :], strict=True)
-            if r.get("result")
-        }
-        return times, by_tx
+        return self.contract.logs(events, "0x" + consignment.hex(), from_block=start)
 
     def _deployment_block(self) -> int:
         deployment = self.client.deployment

@@ -10,10 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from eth_abi.exceptions import DecodingError
-
 from ledger.chain.artifacts import DEFAULT_ARTIFACTS_DIR, Artifacts
-from ledger.errors import ConfigurationError
+from ledger.errors import ConfigurationError, UndecodableData
 
 UNKNOWN_EVENT = "UnknownEvent"
 
@@ -125,7 +123,7 @@ class EventCatalogue:
             name, decoder = known
             try:
                 return DecodedLog(contract.name, name, decoder(log))
-            except (ValueError, DecodingError):  # indexed-ness or data not as the ABI says: keep it raw
+            except UndecodableData:  # indexed-ness or data not as the ABI says: keep it raw
                 pass
         raw = {"topics": [bytes.fromhex(str(t)[2:]) for t in topics], "data": bytes.fromhex(str(log["data"])[2:])}
         return DecodedLog(contract.name, UNKNOWN_EVENT, raw)

@@ -21,11 +21,11 @@ from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
+from ledger.chain import history
 from ledger.chain.client import LedgerClient
 from ledger.chain.reads import view_request
 from ledger.consortium.registries import REGISTRY_KINDS, kind_bytes
 from ledger.errors import NodeNotRunning, NotDeployed, TransactionFailed
-from ledger.index import fetch
 from ledger.index.catalogue import EventCatalogue
 from ledger.index.errors import ChainReset
 from ledger.index.rows import event_rows
@@ -94,7 +94,7 @@ class Follower:
     def identity(self) -> ChainIdentity:
         assert self.client.deployment is not None
         base = max(self.client.deployment.deployment_block - 1, 0)
-        found = fetch.headers(self.client, [0, base])
+        found = history.headers(self.client, [0, base])
         if 0 not in found or base not in found:
             raise ChainReset(f"the node has no block {base}, the block before the deployment")
         return ChainIdentity(
@@ -131,7 +131,7 @@ class Follower:
         )
         added = {n: a for n, a in self.contracts.items() if n not in checkpoint.contracts}
         while stop is None or not stop.is_set():
-            report.head = fetch.head_number(self.client)
+            report.head = history.head_number(self.client)
             target = report.head - confirmations
             try:
                 if checkpoint.block >= target and not added:
@@ -146,7 +146,7 @@ class Follower:
                 continue
             except _ChainMoved:
                 pass
-            except fetch.LogRangeTooLarge:
+            except history.LogRangeTooLarge:
                 if self.range_blocks == 1:
                     raise
                 self.range_blocks = max(1, self.range_blocks // 2)
@@ -160,13 +160,13 @@ class Follower:
     # ---------------------------------------------------------------- one range
 
     def _check_still_on_chain(self, checkpoint: Checkpoint, report: IndexReport) -> None:
-        found = fetch.headers(self.client, [checkpoint.block]).get(checkpoint.block)
+        found = history.headers(self.client, [checkpoint.block]).get(checkpoint.block)
         if found is None or found.hash != checkpoint.hash:
             self._rewind(checkpoint, report)
             raise _ChainMoved
 
     def _index_range(self, checkpoint: Checkpoint, end: int, report: IndexReport) -> Checkpoint:
-        before = fetch.headers(self.client, [checkpoint.block, end])
+        before = history.headers(self.client, [checkpoint.block, end])
         if before.get(checkpoint.block) is None or before[checkpoint.block].hash != checkpoint.hash:
             self._rewind(checkpoint, report)
             raise _ChainMoved
@@ -189,15 +189,15 @@ class Follower:
 
     def _read(
         self, addresses: list[str], start: int, end: int, *, keep_end: bool
-    ) -> tuple[list[dict[str, Any]], dict[int, fetch.Header]]:
+    ) -> tuple[list[dict[str, Any]], dict[int, history.Header]]:
         logs = [
             log
-            for log in fetch.logs(self.client, addresses, start, end)
+            for log in history.logs(self.client, addresses, start, end)
             if int(log["blockNumber"], 16) >= self.since.get(str(log["address"]).lower(), 0)
         ]
         numbers = {int(log["blockNumber"], 16) for log in logs} | ({end} if keep_end else set())
-        blocks = fetch.headers(self.client, numbers)
-        txs = fetch.transactions(self.client, [str(log["transactionHash"]) for log in logs])
+        blocks = history.headers(self.client, numbers)
+        txs = history.transactions(self.client, [str(log["transactionHash"]) for log in logs])
         for log in logs:
             header = blocks.get(int(log["blockNumber"], 16))
             if header is None or header.hash != bytes.fromhex(str(log["blockHash"])[2:]):
@@ -232,7 +232,7 @@ class Follower:
                 stored = stored_blocks_below(connection, below, WALK_BACK_STEP)
             if not stored:
                 raise ChainReset("none of the blocks it indexed is on the chain any more")
-            chain = fetch.headers(self.client, [n for n, _ in stored])
+            chain = history.headers(self.client, [n for n, _ in stored])
             ancestor = next(((n, h) for n, h in stored if n in chain and chain[n].hash == h), None)
             if ancestor is not None:
                 break
@@ -263,7 +263,7 @@ class Follower:
         )
         addresses = sorted(added.values())
         rows: list[dict[str, Any]] = []
-        blocks: dict[int, fetch.Header] = {}
+        blocks: dict[int, history.Header] = {}
         for first in range(start, checkpoint.block + 1, self.range_blocks):
             part, part_blocks = self._read(
                 addresses, first, min(first + self.range_blocks - 1, checkpoint.block), keep_end=False
@@ -311,9 +311,9 @@ def _listed_at(client: LedgerClient, consortium: str, registry: str, range_block
     assert client.deployment is not None
     topic = "0x" + client.artifacts.codec("Consortium").event_topic("RegistryActivated").hex()
     topics = [topic, None, "0x" + registry[2:].lower().rjust(64, "0")]
-    head = fetch.head_number(client)
+    head = history.head_number(client)
     for start in range(client.deployment.deployment_block, head + 1, range_blocks):
-        found = fetch.logs(client, [consortium], start, min(start + range_blocks - 1, head), topics)
+        found = history.logs(client, [consortium], start, min(start + range_blocks - 1, head), topics)
         if found:
             return int(found[0]["blockNumber"], 16)
     raise TransactionFailed(f"the consortium lists {registry} but the node has no record of the vote")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ledger.chain.history import Header, Transaction
 from ledger.index.catalogue import DecodedLog, EventCatalogue, jsonable, query_columns
-from ledger.index.fetch import Header, Transaction
 from ledger.index.signers import SignerReader
 
 QUORUM_EVENT = "OracleNonceUsed"

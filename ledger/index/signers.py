@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from eth_abi.abi import decode as abi_decode
 from eth_abi.exceptions import DecodingError
-from eth_account import Account
 from eth_utils.crypto import keccak
 
 from ledger.chain.artifacts import Artifacts
 from ledger.chain.codec import abi_type, signature
+from ledger.chain.eip712 import recover_signer
 from ledger.index.catalogue import contract_kind
 
 SIGNATURES_ARG = "signatures"
@@ -57,4 +57,4 @@ class SignerReader:
             values = abi_decode(submission.input_types, call_data[4:])
         except DecodingError:
             return None
-        return [str(Account._recover_hash(digest, signature=bytes(sig))) for sig in values[submission.position]]
+        return [recover_signer(digest, bytes(sig)) for sig in values[submission.position]]

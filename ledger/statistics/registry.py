@@ -10,7 +10,7 @@ from eth_utils.address import to_checksum_address
 from pydantic import BaseModel
 
 from ledger.chain.client import LedgerClient, SentTransaction
-from ledger.chain.reads import view_request
+from ledger.chain.reads import view_request, view_result
 from ledger.consortium.versions import active_version, listed_versions
 from ledger.errors import TransactionFailed
 from ledger.ids import member_id_bytes
@@ -117,7 +117,7 @@ class StatisticsRegistryBinding:
         found: list[tuple[int, int, int, tuple[Any, ...]]] = []
         for (version, offset), reply in zip(pages, self.client.raw_batch(calls) if calls else [], strict=True):
             position = versions.index(version)
-            for i, raw in enumerate(fn.decode(_result(self.client, reply, "revisions"))):
+            for i, raw in enumerate(fn.decode(view_result(self.client, reply, f"{CONTRACT}.revisions"))):
                 found.append((int(raw[3]), position, offset + i, tuple(raw)))
         found.sort(key=lambda entry: entry[:3])
         return [CommittedRevision.from_chain(number, entry[3]) for number, entry in enumerate(found, start=1)]
@@ -131,22 +131,12 @@ class StatisticsRegistryBinding:
         fn = self.codec.function("revisionCount")
         data = fn.call_data(*_table_args(key))
         replies = self.client.raw_batch([view_request(v, data) for v in versions])
-        return [int(fn.decode(_result(self.client, reply, "revisionCount"))) for reply in replies]
+        return [int(fn.decode(view_result(self.client, reply, f"{CONTRACT}.revisionCount"))) for reply in replies]
 
     def _view(self, address: str, name: str, *args: Any) -> Any:
         fn = self.codec.function(name)
         [reply] = self.client.raw_batch([view_request(address, fn.call_data(*args))])
-        return fn.decode(_result(self.client, reply, name))
-
-
-def _result(client: LedgerClient, reply: dict[str, Any], name: str) -> bytes:
-    """A view call's return data; its revert, decoded, or TransactionFailed."""
-    if "error" in reply or "result" not in reply:
-        error = reply.get("error")
-        data = error.get("data") if isinstance(error, dict) else None
-        decoded = client.artifacts.decode_revert(bytes.fromhex(data[2:])) if isinstance(data, str) else None
-        raise decoded or TransactionFailed(f"{CONTRACT}.{name} failed: {error}")
-    return bytes.fromhex(str(reply["result"])[2:])
+        return fn.decode(view_result(self.client, reply, f"{CONTRACT}.{name}"))
 
 
 def _hex(value: Any) -> str:

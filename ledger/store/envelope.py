@@ -25,8 +25,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from eth_account import Account
 from eth_account.messages import encode_defunct
 from eth_account.signers.local import LocalAccount
+from eth_utils.address import to_checksum_address
 from pydantic import BaseModel, ConfigDict, Field
-from web3 import Web3
 
 from ledger.hashing.canonical import canonical_json
 from ledger.store.errors import EnvelopeTampered, NotARecipient
@@ -118,7 +118,7 @@ def add_grant(
     recipient_key: bytes,
 ) -> Envelope:
     """A copy of the envelope with the document key wrapped for `recipient`'s key."""
-    recipient = Web3.to_checksum_address(recipient)
+    recipient = to_checksum_address(recipient)
     ephemeral = X25519PrivateKey.generate()
     ephemeral_public = ephemeral.public_key().public_bytes_raw()
     shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient_key))

@@ -6,14 +6,14 @@ from datetime import datetime
 from functools import cached_property
 
 from eth_account.signers.local import LocalAccount
+from eth_utils.address import to_checksum_address
 from pydantic import BaseModel, Field
-from web3 import Web3
-from web3.contract import Contract
 
 from ledger.chain.client import LedgerClient, SentTransaction
-from ledger.chain.reads import view_request
+from ledger.chain.contract import ContractBinding
+from ledger.chain.reads import view_request, view_result
 from ledger.consortium.versions import active_version, listed_versions
-from ledger.errors import ContractRevert, TransactionFailed
+from ledger.errors import ContractRevert
 from ledger.ids import CERTIFICATE_TYPES, ROLES, certificate_type_bytes, member_id_text, name_of_id
 from ledger.store.errors import NoEncryptionKey
 from ledger.store.keys import document_public_key
@@ -53,20 +53,20 @@ class DocumentRegistryBinding:
         self.codec = client.artifacts.codec(CONTRACT)
 
     @cached_property
-    def contract(self) -> Contract:
+    def contract(self) -> ContractBinding:
         """The active version: where new issuance goes and what answers for all versions."""
         return self._at(active_version(self.client, CONTRACT))
 
-    def _at(self, address: str) -> Contract:
-        return self.client.contract(CONTRACT, address)
+    def _at(self, address: str) -> ContractBinding:
+        return ContractBinding(self.client, CONTRACT, address)
 
     # -------------------------------------------------------------- reads
 
     def key_of(self, account: str) -> PartyKey:
         """The key senders encrypt to; NoEncryptionKey when it has none or is no longer accredited."""
-        account = Web3.to_checksum_address(account)
+        account = to_checksum_address(account)
         try:
-            raw = self.client.call(self.contract.functions.encryptionKeyOf(account))
+            raw = self.contract.call("encryptionKeyOf", account)
         except ContractRevert as exc:
             raise NoEncryptionKey(account, exc.message) from exc
         return PartyKey(
@@ -81,8 +81,8 @@ class DocumentRegistryBinding:
     def key_in_force(self, account: str) -> tuple[str | None, int]:
         """The version holding the account's key in force (None: it never registered) and that
         key's version number, revoked or not (a new registration is numbered after it)."""
-        holder, raw = self.client.call(self.contract.functions.encryptionKeyInForce(Web3.to_checksum_address(account)))
-        return (None if int(holder, 16) == 0 else Web3.to_checksum_address(holder)), int(raw[1])
+        holder, raw = self.contract.call("encryptionKeyInForce", to_checksum_address(account))
+        return (None if int(holder, 16) == 0 else to_checksum_address(holder)), int(raw[1])
 
     def anchor_of(self, digest: bytes) -> DocumentAnchor | None:
         """The document's anchor, on whichever listed version holds it (one JSON-RPC batch)."""
@@ -90,12 +90,12 @@ class DocumentRegistryBinding:
         fn = self.codec.function("anchorOf")
         replies = self.client.raw_batch([view_request(v, fn.call_data(digest)) for v in versions])
         for version, reply in zip(versions, replies, strict=True):
-            if "result" not in reply:
-                raise TransactionFailed(f"{CONTRACT}.anchorOf failed at {version}: {reply.get('error')}")
-            anchored_by, member_id, anchored_at = fn.decode(bytes.fromhex(str(reply["result"])[2:]))
+            anchored_by, member_id, anchored_at = fn.decode(
+                view_result(self.client, reply, f"{CONTRACT}.anchorOf at {version}")
+            )
             if int(anchored_by, 16):
                 return DocumentAnchor(
-                    anchored_by=Web3.to_checksum_address(anchored_by),
+                    anchored_by=to_checksum_address(anchored_by),
                     member_id=member_id_text(member_id),
                     anchored_at=from_unix(int(anchored_at)),
                     registry=version,
@@ -108,35 +108,33 @@ class DocumentRegistryBinding:
         anchor = self.anchor_of(digest)
         if anchor is None:
             return []
-        event = self._at(anchor.registry).events.EnvelopePublished
         deployment = self.client.deployment
         start = deployment.contracts[CONTRACT].block if deployment and CONTRACT in deployment.contracts else 0
-        logs = self.client.rpc(lambda: event.get_logs(from_block=start, argument_filters={"digest": digest}))
-        publishers = list(dict.fromkeys(str(log["args"]["publisher"]) for log in logs))
+        logs = self._at(anchor.registry).logs(["EnvelopePublished"], "0x" + digest.hex(), from_block=start)
+        decode = self.codec.event_decoder("EnvelopePublished")
+        publishers = list(dict.fromkeys(to_checksum_address(decode(log)["publisher"]) for log in logs))
         if not publishers:
             return []
         fn = self.codec.function("envelopeOf")
         calls = [view_request(anchor.registry, fn.call_data(digest, p)) for p in publishers]
         found = []
         for publisher, reply in zip(publishers, self.client.raw_batch(calls), strict=True):
-            if "result" not in reply:
-                raise TransactionFailed(f"{CONTRACT}.envelopeOf({publisher}) failed: {reply.get('error')}")
-            found.append(bytes(fn.decode(bytes.fromhex(str(reply["result"])[2:]))))
+            found.append(bytes(fn.decode(view_result(self.client, reply, f"{CONTRACT}.envelopeOf({publisher})"))))
         return found
 
     # -------------------------------------------------------------- writes
 
     def register_key(self, public_key: bytes, *, role: bytes, scope: bytes) -> SentTransaction:
-        return self.client.transact(self.contract.functions.registerEncryptionKey(public_key, role, scope))
+        return self.contract.transact("registerEncryptionKey", public_key, role, scope)
 
     def revoke_key(self) -> SentTransaction:
         """Revoke the client's key on the version that holds it (the active one refuses, with
         DocumentRegistryNoKey, when there is none)."""
         holder, _ = self.key_in_force(self.client.address)
-        return self.client.transact(self._at(holder or self.contract.address).functions.revokeEncryptionKey())
+        return self._at(holder or self.contract.address).transact("revokeEncryptionKey")
 
     def anchor(self, digest: bytes) -> SentTransaction:
-        return self.client.transact(self.contract.functions.anchor(digest))
+        return self.contract.transact("anchor", digest)
 
     def publish_envelope(self, digest: bytes, envelope_cid: bytes, *, registry: str | None = None) -> SentTransaction:
         """Publish on `registry`, else on the version that anchored the document (the active one
@@ -144,7 +142,7 @@ class DocumentRegistryBinding:
         if registry is None:
             anchor = self.anchor_of(digest)
             registry = anchor.registry if anchor else self.contract.address
-        return self.client.transact(self._at(registry).functions.publishEnvelope(digest, envelope_cid))
+        return self._at(registry).transact("publishEnvelope", digest, envelope_cid)
 
     def current_version(self, account: str) -> int:
         """The version of the account's standing key, 0 when it has none."""
@@ -156,16 +154,16 @@ class DocumentRegistryBinding:
 
 def standing_accreditation(client: LedgerClient, account: str) -> tuple[bytes, bytes]:
     """The (role, scope) under which `account` can register: its admin seat or an accreditation it holds."""
-    consortium = client.contract("Consortium")
-    account = Web3.to_checksum_address(account)
+    consortium = ContractBinding(client, "Consortium")
+    account = to_checksum_address(account)
     zero = b"\0" * 32
-    if int.from_bytes(client.call(consortium.functions.memberOf(account)), "big"):
+    if int.from_bytes(consortium.call("memberOf", account), "big"):
         return zero, zero
     candidates = [(ROLES[r], zero) for r in PARTY_ROLES] + [
         (ROLES["issuer"], certificate_type_bytes(t)) for t in CERTIFICATE_TYPES
     ]
     for role, scope in candidates:
-        if client.call(consortium.functions.isAccredited(account, role, scope)):
+        if consortium.call("isAccredited", account, role, scope):
             return role, scope
     raise NoEncryptionKey(account, "it is neither a member's admin nor accredited by a member")
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ledger.aeo import recognition
+from ledger.chain.contract import ContractBinding
 from ledger.timestamps import iso, parse_time, utc_now
 from tests.support import EXAMPLES, CliRunner, assert_clean_error, free_port, rpc, run_cli
 
@@ -131,7 +132,7 @@ def test_oracle_feed_and_status(aeo_cli: CliRunner) -> None:
 def test_oracle_status_shows_dead_letters_and_waiting_batches(aeo_cli: CliRunner, tmp_path: Path) -> None:
     cli = aeo_cli
     client = cli.chain.client("cn-admin")
-    client.transact(client.contract("AeoRegistry").functions.setOracleQuorum(2))
+    ContractBinding(client, "AeoRegistry").transact("setOracleQuorum", 2)
     source = tmp_path / "aeo.csv"
     source.write_text("operator_id,tier,valid_from\nUSCI:ONE,general,2025-01-01\nUSCI:TWO,gold,2025-01-01\n")
     waiting = cli("oracle", "aeo-feed", "--source", str(source), "--as", "cn-oracle", "--quorum-wait", "0")

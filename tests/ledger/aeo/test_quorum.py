@@ -11,6 +11,7 @@ from ledger.accounts.keys import dev_account
 from ledger.aeo import AeoRegistryBinding
 from ledger.aeo.changes import AeoChange, SigningDomain, changes_digest, typed_data
 from ledger.aeo.codes import ChangeKind, operator_hash
+from ledger.chain.contract import ContractBinding
 from ledger.chain.eip712 import sign_digest
 from ledger.devnet.consortium import identity
 from ledger.errors import ContractRevert
@@ -38,7 +39,7 @@ changes_strategy = st.lists(
 
 def domain(chain: Chain) -> SigningDomain:
     client = chain.client()
-    return SigningDomain(client.chain_id, client.contract("AeoRegistry").address)
+    return SigningDomain(client.chain_id, ContractBinding(client, "AeoRegistry").address)
 
 
 def oracle(profile: str) -> object:
@@ -52,8 +53,8 @@ def certify_change(national_id: str) -> AeoChange:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(changes=changes_strategy, nonce=st.integers(0, 2**256 - 1), deadline=u64)
 def test_digest_equals_the_contracts(chain: Chain, changes: list[AeoChange], nonce: int, deadline: int) -> None:
-    registry = chain.client().contract("AeoRegistry")
-    expected = registry.functions.changesDigest(CN, [c.as_tuple() for c in changes], nonce, deadline).call()
+    registry = ContractBinding(chain.client(), "AeoRegistry")
+    expected = registry.call("changesDigest", CN, [c.as_tuple() for c in changes], nonce, deadline)
     assert changes_digest(domain(chain), CN, changes, nonce, deadline) == bytes(expected)
 
 
@@ -68,7 +69,7 @@ def test_digest_equals_eth_accounts_encoder(chain: Chain) -> None:
 
 
 def registry_separator(chain: Chain) -> bytes:
-    return bytes(chain.client().contract("AeoRegistry").functions.domainSeparator().call())
+    return bytes(ContractBinding(chain.client(), "AeoRegistry").call("domainSeparator"))
 
 
 def submit(chain: Chain, changes: list[AeoChange], nonce: int, signers: list[str], deadline: int | None = None) -> None:
@@ -76,14 +77,12 @@ def submit(chain: Chain, changes: list[AeoChange], nonce: int, signers: list[str
     deadline = deadline if deadline is not None else client.w3.eth.get_block("latest")["timestamp"] + 600
     digest = changes_digest(domain(chain), CN, changes, nonce, deadline)
     signatures = [sign_digest(oracle(p), digest) for p in signers]  # type: ignore[arg-type]
-    fn = client.contract("AeoRegistry").functions.submitChanges(
-        CN, [c.as_tuple() for c in changes], nonce, deadline, signatures
-    )
-    client.transact(fn)
+    registry = ContractBinding(client, "AeoRegistry")
+    registry.transact("submitChanges", CN, [c.as_tuple() for c in changes], nonce, deadline, signatures)
 
 
 def test_quorum_of_two_oracles_submits_and_nonce_is_not_replayable(chain: Chain) -> None:
-    chain.client("cn-admin").transact(chain.client("cn-admin").contract("AeoRegistry").functions.setOracleQuorum(2))
+    ContractBinding(chain.client("cn-admin"), "AeoRegistry").transact("setOracleQuorum", 2)
     changes = [certify_change("USCI:91310000MA1FL8XQ30")]
     with pytest.raises(ContractRevert.for_error("OracleQuorumTooFewSignatures")):
         submit(chain, changes, 1, ["cn-oracle"])

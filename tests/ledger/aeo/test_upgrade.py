@@ -11,6 +11,7 @@ from typing import Any
 
 from ledger.aeo import AeoRegistryBinding
 from ledger.aeo.codes import operator_hash
+from ledger.chain.contract import ContractBinding
 from ledger.ids import member_id_bytes
 from tests.support import EXAMPLES, CliRunner, make_feed, upgrade_by_vote
 
@@ -29,9 +30,9 @@ def upgrade(cli: CliRunner) -> str:
 
 def changes_on(cli: CliRunner, registry: str, operator: str, member: str = "CN") -> int:
     """The certification's changes held by one version, read alone."""
-    contract = cli.chain.client().contract(KIND, registry)
+    contract = ContractBinding(cli.chain.client(), KIND, registry)
     op, by = operator_hash(member, operator), member_id_bytes(member)
-    return int(contract.functions.certificationHistoryLength(op, by).call())
+    return int(contract.call("certificationHistoryLength", op, by))
 
 
 def status(cli: CliRunner, operator: str = OP) -> dict[str, Any]:
@@ -77,7 +78,7 @@ def test_aeo_status_history_and_mras_follow_the_latest_change_across_versions(cl
 
     # the MRA stays on v1: suspending it goes there, and recognition reads it from v2
     ok(cli("mra", "suspend", "--with", "CN", "--as", "sg-customs"))
-    mra_v1 = cli.chain.client().contract(KIND, v1).functions.mra(member_id_bytes("SG"), member_id_bytes("CN")).call()
+    mra_v1 = ContractBinding(cli.chain.client(), KIND, v1).call("mra", member_id_bytes("SG"), member_id_bytes("CN"))
     assert mra_v1[2] == 2  # accepted, suspended: both on v1
     assert recognized(cli)["reasons"] == ["mra-not-in-force"]
     listed = ok(cli("mra", "list", "--member", "CN", "--json"))
@@ -117,7 +118,7 @@ def test_the_feed_certifies_on_the_new_version_and_changes_the_old_where_it_is(c
 def test_the_oracle_quorum_carries_over_to_the_new_version(cli: CliRunner) -> None:
     admin = cli.chain.client("cn-admin")
     old = AeoRegistryBinding(admin)
-    admin.transact(old.contract.functions.setOracleQuorum(2))
+    old.contract.transact("setOracleQuorum", 2)
     upgrade(cli)
     new = AeoRegistryBinding(admin)
     assert new.contract.address != old.contract.address

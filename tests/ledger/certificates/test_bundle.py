@@ -13,6 +13,7 @@ from ledger.certificates import layout
 from ledger.certificates.bundle import CertificateBundle, make_bundle, read_bundle, verify_bundle
 from ledger.certificates.registry import CertificateRegistryBinding
 from ledger.certificates.wrapped import WrappedCertificate, from_hex
+from ledger.chain.contract import ContractBinding
 from ledger.consortium.binding import ConsortiumBinding
 from ledger.devnet.consortium import dev_address
 from ledger.documents.samples import generate_samples
@@ -84,8 +85,8 @@ def test_every_derived_slot_matches_the_contracts_views_at_the_same_block(chain:
 
     client = chain.client()
     w3 = client.w3
-    registry = client.contract("CertificateRegistry")
-    consortium = client.contract("Consortium")
+    registry = ContractBinding(client, "CertificateRegistry")
+    consortium = ContractBinding(client, "Consortium")
     block = client.block_number()
 
     def word(address: str, slot: int) -> int:
@@ -97,10 +98,9 @@ def test_every_derived_slot_matches_the_contracts_views_at_the_same_block(chain:
         number_hash = from_hex(certificate.proof.number_hash)
         batch = layout.BatchRecord.of(word(registry.address, layout.batch_slot(root, cert_type)))
         assert (batch.issuer, batch.issued_at, batch.expires_at) == tuple(
-            v.lower() if isinstance(v, str) else v
-            for v in registry.functions.batch(root, cert_type).call(block_identifier=block)
+            v.lower() if isinstance(v, str) else v for v in registry.call("batch", root, cert_type, block=block)
         )
-        view = registry.functions.certificateState(root, cert_type, leaf, number_hash).call(block_identifier=block)
+        view = registry.call("certificateState", root, cert_type, leaf, number_hash, block=block)
         record = layout.CertificateRecord.of(word(registry.address, layout.certificate_slot(root, cert_type, leaf)))
         assert (record.status, record.reason, record.changed_at) == (view[8], view[9], view[10])
         first, second = layout.successor_slots(root, cert_type, leaf)
@@ -108,36 +108,31 @@ def test_every_derived_slot_matches_the_contracts_views_at_the_same_block(chain:
             int.from_bytes(view[12], "big"),
             int.from_bytes(view[13], "big"),
         )
-        key = registry.functions.numberKey(root, cert_type, number_hash).call(block_identifier=block)
+        key = registry.call("numberKey", root, cert_type, number_hash, block=block)
         assert key == layout.number_key(view[2], cert_type, number_hash)
         drawn = layout.drawn(word(registry.address, layout.number_slot(key)))
-        assert drawn == registry.functions.utilized(key).call(block_identifier=block) == view[11]
+        assert drawn == registry.call("utilized", key, block=block) == view[11]
 
     # the issuer's accreditation record, its term's member, the member's record, earlier periods
     issuer_address, cert_type = dev_address("cn-issuer"), from_hex(certificates[0].proof.cert_type)
     key = layout.accreditation_key(issuer_address, ISSUER_ROLE, cert_type)
     grant = layout.Grant.of(word(consortium.address, layout.grant_slot(key)))
-    member_id, since, until = consortium.functions.accreditation(issuer_address, ISSUER_ROLE, cert_type).call(
-        block_identifier=block
-    )
+    member_id, since, until = consortium.call("accreditation", issuer_address, ISSUER_ROLE, cert_type, block=block)
     assert (grant.since, grant.until) == (since, until)
     assert since > 0
     assert word(consortium.address, layout.term_member_slot(grant.term)) == int.from_bytes(member_id, "big")
     flags, term_word = layout.member_slots(member_id)
-    member = consortium.functions.member(member_id).call(block_identifier=block)
+    member = consortium.call("member", member_id, block=block)
     assert layout.member_active(word(consortium.address, flags)) == member[3]
     assert layout.member_left_at(word(consortium.address, term_word)) == member[5]
     assert word(consortium.address, layout.former_periods_length_slot(key)) == 1
     period = layout.Period.of(word(consortium.address, layout.former_period_slot(key, 0)))
     assert 0 < period.since < period.until < since
     for at, expected in ((period.since, True), (period.until, False), (since, True), (period.since - 1, False)):
-        assert (
-            consortium.functions.wasAccredited(issuer_address, ISSUER_ROLE, cert_type, at).call(block_identifier=block)
-            is expected
-        )
+        assert consortium.call("wasAccredited", issuer_address, ISSUER_ROLE, cert_type, at, block=block) is expected
 
     # the consortium's listing of the registry: its kind and the interval it is active in
-    listing = consortium.functions.registryListing(registry.address).call(block_identifier=block)
+    listing = consortium.call("registryListing", registry.address, block=block)
     assert word(consortium.address, layout.listed_kind_slot(registry.address)) == int.from_bytes(listing[0], "big")
     assert word(consortium.address, layout.registry_intervals_length_slot(registry.address)) == len(listing[2]) == 1
     interval = word(consortium.address, layout.registry_interval_slot(registry.address, 0))

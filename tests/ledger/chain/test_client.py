@@ -8,6 +8,7 @@ import pytest
 
 from ledger.chain.artifacts import DEFAULT_ARTIFACTS_DIR, Artifacts
 from ledger.chain.client import LedgerClient
+from ledger.chain.contract import ContractBinding
 from ledger.consortium.binding import ConsortiumBinding
 from ledger.errors import ContractRevert, KeyUnavailable, NodeNotRunning, WrongChain
 from tests.support import Chain, free_port
@@ -77,8 +78,7 @@ def test_pipelined_batch_sends_in_nonce_order(chain: Chain) -> None:
 
 def test_failed_transaction_in_batch_is_reported(chain: Chain) -> None:
     client = chain.client("exporter")
-    consortium = client.contract("Consortium")
-    data = consortium.functions.proposeThreshold(1)._encode_transaction_data()
-    hashes = client.send_batch([{"to": consortium.address, "data": data}], gas=200_000)
+    consortium = ContractBinding(client, "Consortium")
+    hashes = client.send_batch([consortium.tx("proposeThreshold", 1)], gas=200_000)
     with pytest.raises(ContractRevert.for_error("ConsortiumNotMemberAdmin")):
         client.wait_many(hashes)

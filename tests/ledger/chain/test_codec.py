@@ -13,7 +13,7 @@ from web3 import Web3
 from ledger.aeo.changes import AEO_CHANGE_TYPE
 from ledger.chain.artifacts import DEFAULT_ARTIFACTS_DIR, Artifacts
 from ledger.chain.codec import FunctionCodec, _outputs_reader, function_codec
-from ledger.errors import ConfigurationError
+from ledger.errors import ConfigurationError, UndecodableData
 
 
 @pytest.fixture(scope="module")
@@ -119,8 +119,9 @@ def test_a_malformed_dynamic_reply_gets_eth_abis_error(artifacts: Artifacts) -> 
     assert codec._fast_dynamic_outputs is not None
     one = abi_encode([_VIEW + "[]"], [[(True, "0x" + "11" * 20, b"\1" * 32, 1, 2, False, True, True, 0, 0, 3, 4,
                                       b"\0" * 32, b"\0" * 32)]])  # fmt: skip
-    with pytest.raises(InsufficientDataBytes):
+    with pytest.raises(UndecodableData) as raised:
         codec.decode(one[:-32])
+    assert isinstance(raised.value.__cause__, InsufficientDataBytes)  # eth_abi's exact error, kept as the cause
 
 
 _refs = st.lists(st.tuples(*[st.binary(min_size=32, max_size=32)] * 4), max_size=5)

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from ledger.chain.artifacts import DEFAULT_ARTIFACTS_DIR, Artifacts
 from ledger.chain.codec import abi_type
+from ledger.errors import UndecodableData
 
 ARTIFACTS = Artifacts(DEFAULT_ARTIFACTS_DIR)
 CONTRACTS = ("Consortium", "CertificateRegistry", "AeoRegistry", "EvidenceRegistry")
@@ -78,5 +79,6 @@ def test_a_truncated_log_fails_as_eth_abi_fails() -> None:
     decode = codec.event_decoder("EvidenceAppended")
     assert decode(log)["parents"] == (b"\x04" * 32,)
     for cut in (40, 200, len(log["data"]) - 70):
-        with pytest.raises(DecodingError):
+        with pytest.raises(UndecodableData) as raised:
             decode({**log, "data": log["data"][:cut]})
+        assert isinstance(raised.value.__cause__, DecodingError)  # eth_abi's exact error, kept as the cause

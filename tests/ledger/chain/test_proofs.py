@@ -10,6 +10,7 @@ import rlp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ledger.chain.contract import ContractBinding
 from ledger.chain.headers import FIELDS, BlockHeader, block_hashes, header_rlp
 from ledger.chain.proofs import SlotProof, StorageProof, fetch_storage_proof, verify_storage_proof
 from ledger.errors import InvalidInput, ProofInvalid
@@ -55,12 +56,12 @@ def admin_slot(chain: Chain) -> tuple[str, int]:
 def test_threshold_member_count_and_a_mapping_entry_are_proven_offline(chain: Chain) -> None:
     admin, slot = admin_slot(chain)
     proof, trusted = fetch(chain, [THRESHOLD_SLOT, MEMBER_IDS_SLOT, slot])
-    consortium = chain.client().contract("Consortium")
+    consortium = ContractBinding(chain.client(), "Consortium")
     number = int(proof.header.number, 16)
     expected = {
-        THRESHOLD_SLOT: consortium.functions.threshold().call(block_identifier=number),
-        MEMBER_IDS_SLOT: consortium.functions.memberCount().call(block_identifier=number),
-        slot: int.from_bytes(consortium.functions.memberOf(admin).call(block_identifier=number), "big"),
+        THRESHOLD_SLOT: consortium.call("threshold", block=number),
+        MEMBER_IDS_SLOT: consortium.call("memberCount", block=number),
+        slot: int.from_bytes(consortium.call("memberOf", admin, block=number), "big"),
     }
     text = proof.to_json()
 

@@ -15,7 +15,7 @@ from typing import ClassVar
 import pytest
 
 from ledger.chain.transport import RpcTransport
-from ledger.errors import NodeNotRunning, TransactionFailed
+from ledger.errors import NodeNotRunning, ReadFailed
 from tests.support import free_port, http_server
 
 
@@ -85,7 +85,7 @@ def test_each_thread_has_its_own_connection(node: str) -> None:
 
 def test_a_garbled_reply_and_a_missing_node_are_clean_errors(node: str) -> None:
     Node.garbled = True
-    with pytest.raises(TransactionFailed, match="unreadable"):
+    with pytest.raises(ReadFailed, match="unreadable"):
         RpcTransport(node).post([{"id": 0}])
     with pytest.raises(NodeNotRunning):
         RpcTransport(f"http://127.0.0.1:{free_port()}").post([{"id": 0}])

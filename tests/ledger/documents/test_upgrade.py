@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ledger.chain.contract import ContractBinding
 from ledger.errors import ContractRevert
 from ledger.store.cid import ContentId
 from ledger.store.errors import NoEncryptionKey
@@ -40,7 +41,7 @@ def read(cli: CliRunner, cid: str, profile: str, out: Path) -> bytes:
 
 def envelope_on(cli: CliRunner, registry: str, digest: bytes, publisher: str) -> bool:
     """Whether `registry` (one version, read alone) holds an envelope of `publisher` for the document."""
-    return bool(cli.chain.client().contract(KIND, registry).functions.envelopeOf(digest, publisher).call())
+    return bool(ContractBinding(cli.chain.client(), KIND, registry).call("envelopeOf", digest, publisher))
 
 
 def upgrade(cli: CliRunner) -> str:

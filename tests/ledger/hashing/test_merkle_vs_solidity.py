@@ -6,6 +6,7 @@ import os
 
 from eth_utils.crypto import keccak
 
+from ledger.chain.contract import ContractBinding
 from ledger.hashing.merkle import MerkleTree, leaf_hash
 from tests.support import Chain
 
@@ -21,31 +22,31 @@ def test_the_shared_vectors() -> None:
 
 
 def test_leaf_hash_matches_solidity(chain: Chain) -> None:
-    registry = chain.client().contract("CertificateRegistry")
+    registry = ContractBinding(chain.client(), "CertificateRegistry")
     cases = [
         VECTOR_1,
         VECTOR_2,
         *((os.urandom(32), int.from_bytes(os.urandom(8)), os.urandom(32), os.urandom(32)) for _ in range(20)),
     ]
     for inputs in cases:
-        assert leaf_hash(*inputs) == registry.functions.leafHash(*inputs).call()
+        assert leaf_hash(*inputs) == registry.call("leafHash", *inputs)
 
 
 def test_python_proofs_verify_in_solidity(chain: Chain) -> None:
-    registry = chain.client().contract("CertificateRegistry")
+    registry = ContractBinding(chain.client(), "CertificateRegistry")
     for size in (1, 2, 3, 37):
         leaves = [leaf_hash(os.urandom(32), i, os.urandom(32), SG) for i in range(size)]
         tree = MerkleTree.build(leaves)
         for leaf in leaves:
             proof = tree.proof(leaf)
-            assert registry.functions.verifyProof(tree.root, leaf, proof).call()
+            assert registry.call("verifyProof", tree.root, leaf, proof)
             if proof:
                 tampered = [bytes([proof[0][0] ^ 1]) + proof[0][1:], *proof[1:]]
-                assert not registry.functions.verifyProof(tree.root, leaf, tampered).call()
+                assert not registry.call("verifyProof", tree.root, leaf, tampered)
 
 
 def test_shared_vector_root(chain: Chain) -> None:
     tree = MerkleTree.build([leaf_hash(*VECTOR_1), leaf_hash(*VECTOR_2)])
-    registry = chain.client().contract("CertificateRegistry")
-    assert registry.functions.verifyProof(tree.root, leaf_hash(*VECTOR_1), tree.proof(leaf_hash(*VECTOR_1))).call()
+    registry = ContractBinding(chain.client(), "CertificateRegistry")
+    assert registry.call("verifyProof", tree.root, leaf_hash(*VECTOR_1), tree.proof(leaf_hash(*VECTOR_1)))
     assert tree.root.hex() == "e8733ec7fa7452e4a1adbc74e614d1ed0d8fbf97539c69533cfede8387bf05bd"

@@ -14,9 +14,10 @@ from sqlalchemy import Engine, text
 from ledger.aeo.codes import operator_hash
 from ledger.certificates.registry import CertificateRegistryBinding
 from ledger.certificates.wrapped import read_wrapped
+from ledger.chain import history
 from ledger.devnet.consortium import dev_address
 from ledger.errors import NodeNotRunning
-from ledger.index import fetch, follower
+from ledger.index import follower
 from ledger.index.follower import Follower, IndexReport, follow
 from tests.support import (
     AEO_OPERATOR,
@@ -133,7 +134,7 @@ def test_two_followers_on_one_database_write_each_range_once(
     chain: Chain, index_db: Engine, activity: RecordedActivity, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     other = Follower(client=chain.client(), engine=index_db)
-    original = fetch.logs
+    original = history.logs
     overtaken = False
 
     def overtaken_while_reading(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
@@ -145,7 +146,7 @@ def test_two_followers_on_one_database_write_each_range_once(
         return found
 
     first = Follower(client=chain.client(), engine=index_db)
-    monkeypatch.setattr(fetch, "logs", overtaken_while_reading)
+    monkeypatch.setattr(history, "logs", overtaken_while_reading)
     report = first.catch_up()
     assert report.events == 0  # its range was written by the other one: it wrote nothing
     assert sorted(indexed_positions(index_db)) == sorted(chain_log_positions(chain))
@@ -162,14 +163,14 @@ def test_confirmations_keep_the_newest_blocks_out(chain: Chain, index_db: Engine
 def test_a_node_that_refuses_large_log_ranges_gets_smaller_ones(
     chain: Chain, index_db: Engine, activity: RecordedActivity, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = fetch.logs
+    original = history.logs
 
     def at_most_five_blocks(client: Any, addresses: Any, start: int, end: int) -> list[dict[str, Any]]:
         if end - start >= 5:
-            raise fetch.LogRangeTooLarge(start, end, "exceeds the maximum range of 5 blocks")
+            raise history.LogRangeTooLarge(start, end, "exceeds the maximum range of 5 blocks")
         return original(client, addresses, start, end)
 
-    monkeypatch.setattr(fetch, "logs", at_most_five_blocks)
+    monkeypatch.setattr(history, "logs", at_most_five_blocks)
     indexer = Follower(client=chain.client(), engine=index_db)
     indexer.catch_up()
     assert indexer.range_blocks <= 5
@@ -182,7 +183,7 @@ def test_follow_indexes_what_comes_and_stops_cleanly(
     stop = threading.Event()
     reports: list[IndexReport] = []
     errors: list[Exception] = []
-    original = fetch.head_number
+    original = history.head_number
     outage = [True]
 
     def node_down_once(client: Any) -> int:
@@ -190,7 +191,7 @@ def test_follow_indexes_what_comes_and_stops_cleanly(
             raise NodeNotRunning(chain.rpc_url, "ConnectionError")
         return original(client)
 
-    monkeypatch.setattr(fetch, "head_number", node_down_once)
+    monkeypatch.setattr(history, "head_number", node_down_once)
     thread = threading.Thread(
         target=follow,
         kwargs={

@@ -75,14 +75,14 @@ def test_a_chain_shorter_than_the_checkpoint_is_walked_back(chain: Chain, index_
 def test_the_chain_moving_while_a_range_is_read_is_read_again(
     chain: Chain, index_db: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ledger.index import fetch
+    from ledger.chain import history
 
     snapshot = rpc(chain.rpc_url, "evm_snapshot")
     gone = issue_batch(chain, tmp_path, seed=5)
-    original = fetch.headers
+    original = history.headers
     moved = False
 
-    def reorganised_after_the_logs(client: object, numbers: object) -> dict[int, fetch.Header]:
+    def reorganised_after_the_logs(client: object, numbers: object) -> dict[int, history.Header]:
         nonlocal moved
         wanted = sorted(set(numbers))  # type: ignore[call-overload]
         if not moved and len(wanted) > 2:  # the headers of the log blocks: the chain moves first
@@ -92,7 +92,7 @@ def test_the_chain_moving_while_a_range_is_read_is_read_again(
                 rpc(chain.rpc_url, "evm_mine")
         return original(client, wanted)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(fetch, "headers", reorganised_after_the_logs)
+    monkeypatch.setattr(history, "headers", reorganised_after_the_logs)
     Follower(client=chain.client(), engine=index_db).catch_up()
     assert moved
     assert certificate_history(engine=index_db, root=gone).items == []

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ledger.chain.contract import ContractBinding
 from ledger.consortium.upgrades import propose_upgrade
 from ledger.errors import ContractRevert
 from ledger.ids import member_id_bytes
@@ -61,7 +62,7 @@ def test_a_tables_history_spans_the_upgrade(cli: CliRunner, tmp_path: Path) -> N
     assert [(r["number"], r["root"]) for r in revisions] == [(1, first_root), (2, revised_root), (3, first_root)]
     assert binding.revision_count(exports.key) == 3
     args = (member_id_bytes("CN"), exports.key.flow.code, member_id_bytes("SG"), 202610)
-    own = [chain.client().contract(KIND, v).functions.revisionCount(*args).call() for v in (v1, v2)]
+    own = [ContractBinding(chain.client(), KIND, v).call("revisionCount", *args) for v in (v1, v2)]
     assert own == [1, 2]
 
     # SG commits its mirror table on v2; the comparison checks CN's table against revision 3

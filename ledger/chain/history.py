@@ -1,5 +1,5 @@
-"""What the follower reads from the node, in JSON-RPC batches: logs, block headers, transactions.
-Standard JSON-RPC only (eth_getLogs, eth_getBlockByNumber, eth_getTransactionByHash)."""
+"""Chain history in JSON-RPC batches: logs, block headers, transactions (what the indexer's
+follower reads). Standard JSON-RPC only (eth_getLogs, eth_getBlockByNumber, eth_getTransactionByHash)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from ledger.chain.client import LedgerClient
-from ledger.errors import TransactionFailed
+from ledger.errors import ReadFailed
 
 CHUNK = 500  # calls per batch request
 
 
-class LogRangeTooLarge(TransactionFailed):
+class LogRangeTooLarge(ReadFailed):
     """The node refused an eth_getLogs range (too many blocks or results): ask for less."""
 
     def __init__(self, start: int, end: int, detail: str) -> None:
-        super().__init__(f"node refused logs of blocks {start}..{end}: {detail}")
+        super().__init__(f"logs of blocks {start}..{end}", detail)
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def headers(client: LedgerClient, numbers: Iterable[int]) -> dict[int, Header]:
     found: dict[int, Header] = {}
     for number, reply in zip(wanted, replies, strict=True):
         if "error" in reply:
-            raise TransactionFailed(f"node did not return block {number}: {reply['error']}")
+            raise ReadFailed(f"block {number}", reply["error"])
         block = reply.get("result")
         if block:
             found[number] = Header(
@@ -72,7 +72,7 @@ def headers(client: LedgerClient, numbers: Iterable[int]) -> dict[int, Header]:
 def head_number(client: LedgerClient) -> int:
     [reply] = client.raw_batch([("eth_blockNumber", [])])
     if "error" in reply:
-        raise TransactionFailed(f"node did not return its block number: {reply['error']}")
+        raise ReadFailed("the block number", reply["error"])
     return int(reply["result"], 16)
 
 
@@ -106,7 +106,7 @@ def transactions(client: LedgerClient, hashes: Iterable[str]) -> dict[str, Trans
     found: dict[str, Transaction] = {}
     for tx_hash, reply in zip(wanted, replies, strict=True):
         if "error" in reply:
-            raise TransactionFailed(f"node did not return transaction {tx_hash}: {reply['error']}")
+            raise ReadFailed(f"transaction {tx_hash}", reply["error"])
         tx = reply.get("result")
         if tx:
             found[tx_hash] = Transaction(sender=_bytes(tx["from"]), to=tx.get("to"), input=_bytes(tx["input"]))
