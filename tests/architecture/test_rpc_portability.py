@@ -17,7 +17,7 @@ import pytest
 
 from tests.support import ROOT
 
-SCANNED = ("ledger", "cli", "api", "oracles", "benchmarks")
+SCANNED = ("ledger", "cli", "api", "oracles", "benchmarks", "network", "demo")
 DEV_TOOLING = ("ledger/devnet/",)
 NOT_PORTABLE = re.compile(
     r"^(?:evm|anvil|hardhat|ganache|tenderly|debug|personal|miner)_[A-Za-z]+$|^eth_(?:sendTransaction|sign|accounts)$"
