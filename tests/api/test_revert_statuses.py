@@ -32,6 +32,12 @@ def test_statuses_are_the_four_meanings() -> None:
     # a state transition whose name says "Invalid" is a refusal in the record's state, not bad input
     assert revert_status("AeoRegistryInvalidTransition")[0] == 409
     assert revert_status("CertificateRegistryInvalidProof")[0] == 422
+    # decided by meaning, not by name: a zero hash or a page over its cap is bad input, an oracle
+    # or issuer the consortium has not accredited is not permitted
+    assert revert_status("EvidenceRegistryZeroEventHash")[0] == 422
+    assert revert_status("StatisticsRegistryPageTooLarge")[0] == 422
+    assert revert_status("StatisticsRegistryNotOracle")[0] == 403
+    assert revert_status("DocumentRegistryNotAccredited")[0] == 403
 
 
 def test_a_failed_read_is_a_bad_gateway_not_a_failed_transaction() -> None:
