@@ -49,18 +49,18 @@ check-artifacts: build
 # with the project's solc), building into build/slither/ apart from contracts/out. Tests and
 # node_modules are not analysed; Low, informational and optimization detectors are not run. Fails
 # on a High or Medium finding not listed with a reason in contracts/slither-triage.json.
-# Slither pins web3 < 8 (sanzhi needs 8): it gets a venv of its own, as brownie does.
-SLITHER_VERSION := 0.11.6
+# Slither pins web3 < 8 (sanzhi needs 8): it gets a venv of its own, as brownie does, with the
+# versions in scripts/slither-requirements.txt.
 SLITHER_VENV := build/slither-venv
 SLITHER_OUT := $(CURDIR)/build/slither
 
-$(SLITHER_VENV)/.installed-$(SLITHER_VERSION):
+$(SLITHER_VENV)/.installed: scripts/slither-requirements.txt
 	@rm -rf $(SLITHER_VENV) && $(PYTHON) -m venv $(SLITHER_VENV)
-	@$(STEP) "Slither $(SLITHER_VERSION)" $(LOGS)/slither-pip.log -- \
-		$(SLITHER_VENV)/bin/python -m pip install "slither-analyzer==$(SLITHER_VERSION)"
+	@$(STEP) "Slither" $(LOGS)/slither-pip.log -- \
+		$(SLITHER_VENV)/bin/python -m pip install -r scripts/slither-requirements.txt
 	@touch $@
 
-analyze: setup $(SLITHER_VENV)/.installed-$(SLITHER_VERSION)
+analyze: setup $(SLITHER_VENV)/.installed
 	@mkdir -p $(SLITHER_OUT) && rm -f $(SLITHER_OUT)/results.json
 	@$(STEP) "Slither" $(SLITHER_OUT)/slither.log -- sh -c 'cd contracts && \
 		PATH="$(CURDIR)/scripts/slither-forge:$$PATH" SANZHI_REAL_FORGE="$(FORGE)" SANZHI_REAL_SOLC="$(SOLC)" \
