@@ -101,6 +101,17 @@ class ReadFailed(LedgerError):
         super().__init__(f"reading {what} failed: {detail}")
 
 
+class UnencodableArguments(InvalidInput):
+    """Arguments of a contract call that its ABI types cannot hold (a number out of range, bytes of
+    the wrong length): refused before anything is sent."""
+
+    code = "unencodable-arguments"
+
+    def __init__(self, function: str, types: Any, detail: Any) -> None:
+        self.function = function
+        super().__init__(f"arguments of {function} do not fit its types {types}: {detail}", path=function)
+
+
 class UndecodableData(LedgerError):
     """Return data, a log or revert data does not decode as the compiled ABI says it should."""
 

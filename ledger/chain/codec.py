@@ -19,11 +19,11 @@ from typing import Any
 
 from eth_abi.abi import decode as abi_decode
 from eth_abi.abi import encode as abi_encode
-from eth_abi.exceptions import DecodingError
+from eth_abi.exceptions import DecodingError, EncodingError
 from eth_abi.grammar import ABIType, BasicType, TupleType, parse
 from eth_utils.crypto import keccak
 
-from ledger.errors import ConfigurationError, UndecodableData
+from ledger.errors import ConfigurationError, UndecodableData, UnencodableArguments
 
 AbiItem = dict[str, Any]
 
@@ -298,12 +298,16 @@ class FunctionCodec:
     _fast_inputs: Callable[[Sequence[Any]], bytes] | None = None
 
     def encode(self, *args: Any) -> bytes:
+        """The call data; UnencodableArguments when `args` do not fit the function's types."""
         if self._fast_inputs is not None:
             try:
                 return self.selector + self._fast_inputs(args)
             except _NotCovered:
                 pass
-        return self.selector + abi_encode(list(self.input_types), list(args))
+        try:
+            return self.selector + abi_encode(list(self.input_types), list(args))
+        except (EncodingError, TypeError, ValueError) as exc:  # eth_abi's exact reason, kept as the cause
+            raise UnencodableArguments(self.name, ",".join(self.input_types), exc) from exc
 
     def call_data(self, *args: Any) -> str:
         """`0x`-prefixed call data, as JSON-RPC takes it."""

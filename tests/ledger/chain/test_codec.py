@@ -13,7 +13,7 @@ from web3 import Web3
 from ledger.aeo.changes import AEO_CHANGE_TYPE
 from ledger.chain.artifacts import DEFAULT_ARTIFACTS_DIR, Artifacts
 from ledger.chain.codec import FunctionCodec, _outputs_reader, function_codec
-from ledger.errors import ConfigurationError, UndecodableData
+from ledger.errors import ConfigurationError, UndecodableData, UnencodableArguments
 
 
 @pytest.fixture(scope="module")
@@ -153,20 +153,24 @@ def test_values_the_fast_writer_does_not_take_go_to_eth_abi(artifacts: Artifacts
     codec = artifacts.codec("CertificateRegistry").function("certificateStates")
     try:
         expected: bytes | type[Exception] = codec.selector + abi_encode(list(codec.input_types), [value])
-    except Exception as exc:  # whatever eth_abi raises, the codec must raise too
+    except Exception as exc:  # whatever eth_abi raises, the codec raises as its cause
         expected = type(exc)
     if isinstance(expected, bytes):
         assert codec.encode(value) == expected
     else:
-        with pytest.raises(expected):
+        with pytest.raises(UnencodableArguments) as raised:
             codec.encode(value)
+        assert type(raised.value.__cause__) is expected
 
 
 def test_an_integer_out_of_range_or_a_bool_is_eth_abis_error() -> None:
     codec = function_codec({"type": "function", "name": "f", "inputs": [{"type": "uint8"}], "outputs": []})
     assert codec.encode(255) == codec.selector + (255).to_bytes(32, "big")
     for bad in (-1, 256):
-        with pytest.raises(ValueOutOfBounds, match="8 bits"):
+        with pytest.raises(UnencodableArguments, match="8 bits") as raised:
             codec.encode(bad)
-    with pytest.raises(EncodingTypeError):
+        assert isinstance(raised.value.__cause__, ValueOutOfBounds)
+        assert raised.value.path == "f"  # the service answers 422 naming the function
+    with pytest.raises(UnencodableArguments) as raised:
         codec.encode(True)
+    assert isinstance(raised.value.__cause__, EncodingTypeError)
