@@ -72,6 +72,8 @@ def leaks(source: str, *, runbook: bool = False) -> list[str]:
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and RPC_METHOD.match(node.value):
             if not runbook:
                 found.append(node.value)
+        elif isinstance(node, ast.Attribute) and node.attr == "w3":  # the client's web3, reached around the door
+            found.append(".w3")
         elif isinstance(node, ast.Attribute) and _is_private(node.attr):
             receiver = node.value.id if isinstance(node.value, ast.Name) else None
             if node.attr in KNOWN_PRIVATE or receiver in third_party:
@@ -89,6 +91,7 @@ client.raw_batch([("eth_call", [tx, "latest"])])
 rpc("qbft_getValidatorsByBlockNumber")
 Account._recover_hash(digest, signature=sig)
 data = fn._encode_transaction_data()
+height = client.w3.eth.block_number
 """
     assert sorted(leaks(sample)) == sorted(
         [
@@ -99,6 +102,7 @@ data = fn._encode_transaction_data()
             "qbft_getValidatorsByBlockNumber",
             "Account._recover_hash",
             "fn._encode_transaction_data",
+            ".w3",
         ]
     )
     # the project's own private names, dunders and text that only looks like a method are fine
