@@ -3,7 +3,9 @@ not list with a reason, and on a triage entry that no longer matches any finding
 
 A finding is matched by its detector and where it is: the contract and function (signature) of
 its first element, e.g. ("divide-before-multiply", "StatisticsRegistry._periodOf(uint64)"), not
-by line numbers or Slither's id (which change with every edit above the code)."""
+by line numbers or Slither's id (which change with every edit above the code). Each entry says how
+many findings it covers (`count`): one more of the same detector in the same function is a new
+finding, and fails; fewer means the entry is out of date, and fails too."""
 
 from __future__ import annotations
 
@@ -41,25 +43,35 @@ def main(results_path: str, triage_path: str) -> int:
         if not t.get("reason", "").strip():
             print(f"{triage_path}: {t['detector']} at {t['where']} has no reason", file=sys.stderr)
             return 1
-    matched: set[tuple[str, str]] = set()
+        if not isinstance(t.get("count"), int) or t["count"] < 1:
+            print(f"{triage_path}: {t['detector']} at {t['where']} needs a count (findings it covers)", file=sys.stderr)
+            return 1
+    found: dict[tuple[str, str], list[str]] = {}
     untriaged: list[str] = []
-    counts = {"triaged": 0}
     for finding in (results.get("results") or {}).get("detectors", []):
         if finding["impact"] not in GATED:
             continue
         key = (finding["check"], where(finding["elements"][0]) if finding["elements"] else "?")
+        text = f"[{finding['impact']}] {key[0]} at {key[1]}:\n{finding['description'].rstrip()}"
         if key in triaged:
-            matched.add(key)
-            counts["triaged"] += 1
+            found.setdefault(key, []).append(text)
         else:
-            untriaged.append(f"[{finding['impact']}] {key[0]} at {key[1]}:\n{finding['description'].rstrip()}")
-    stale = [key for key in triaged if key not in matched]
-    for text in untriaged:
+            untriaged.append(text)
+    wrong: list[str] = []
+    for key, entry in triaged.items():
+        seen = found.get(key, [])
+        if not seen:
+            wrong.append(f"{triage_path}: {key[0]} at {key[1]} matches no finding any more: remove it")
+        elif len(seen) > entry["count"]:
+            untriaged += seen  # which of them is new, a reader decides: all are shown
+            wrong.append(f"{triage_path}: {key[0]} at {key[1]} has {len(seen)} findings, {entry['count']} triaged")
+        elif len(seen) < entry["count"]:
+            wrong.append(f"{triage_path}: {key[0]} at {key[1]} has {len(seen)} findings now: set count to it")
+    for text in [*untriaged, *wrong]:
         print(text, file=sys.stderr)
-    for detector, place in stale:
-        print(f"{triage_path}: {detector} at {place} matches no finding any more: remove it", file=sys.stderr)
-    print(f"slither: {len(untriaged)} untriaged High/Medium finding(s), {counts['triaged']} triaged ({triage_path})")
-    return 1 if untriaged or stale else 0
+    triaged_count = sum(len(v) for k, v in found.items() if len(v) <= triaged[k]["count"])
+    print(f"slither: {len(untriaged)} untriaged High/Medium finding(s), {triaged_count} triaged ({triage_path})")
+    return 1 if untriaged or wrong else 0
 
 
 if __name__ == "__main__":

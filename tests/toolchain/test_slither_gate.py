@@ -41,7 +41,12 @@ def gate(tmp_path: Path, findings: list[dict[str, Any]], triage: list[dict[str, 
 
 
 DIVIDE = finding("divide-before-multiply", "Medium", "StatisticsRegistry", "_periodOf(uint64)")
-REASON = {"detector": "divide-before-multiply", "where": "StatisticsRegistry._periodOf(uint64)", "reason": "calendar"}
+REASON = {
+    "detector": "divide-before-multiply",
+    "where": "StatisticsRegistry._periodOf(uint64)",
+    "count": 1,
+    "reason": "calendar",
+}
 
 
 def test_a_triaged_finding_passes(tmp_path: Path) -> None:
@@ -63,6 +68,21 @@ def test_a_stale_entry_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert "matches no finding" in capsys.readouterr().err
 
 
+def test_one_more_finding_in_a_triaged_place_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert gate(tmp_path, [DIVIDE, DIVIDE], [REASON]) == 1
+    assert "has 2 findings, 1 triaged" in capsys.readouterr().err
+    assert gate(tmp_path, [DIVIDE, DIVIDE], [{**REASON, "count": 2}]) == 0
+
+
+def test_fewer_findings_than_triaged_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert gate(tmp_path, [DIVIDE], [{**REASON, "count": 2}]) == 1
+    assert "set count to it" in capsys.readouterr().err
+
+
+def test_an_entry_without_count_fails(tmp_path: Path) -> None:
+    assert gate(tmp_path, [DIVIDE], [{k: v for k, v in REASON.items() if k != "count"}]) == 1
+
+
 def test_an_entry_without_reason_fails(tmp_path: Path) -> None:
     assert gate(tmp_path, [DIVIDE], [{**REASON, "reason": " "}]) == 1
 
@@ -70,4 +90,4 @@ def test_an_entry_without_reason_fails(tmp_path: Path) -> None:
 def test_the_repository_triage_gives_every_entry_a_reason() -> None:
     triage = json.loads((SCRIPT.parents[1] / "contracts" / "slither-triage.json").read_text())["findings"]
     assert triage
-    assert all(entry["reason"].strip() and entry["detector"] and entry["where"] for entry in triage)
+    assert all(entry["reason"].strip() and entry["detector"] and entry["where"] and entry["count"] for entry in triage)
