@@ -50,15 +50,32 @@ async def _on_wire(node: _Node) -> None:
     assert await asyncio.to_thread(node.on_wire.wait, 30), "no read started"
 
 
-async def _queued() -> None:
-    """Let every task already created run up to its first wait (a request queues its
-    certificates before it first waits): a few turns of the event loop, no time."""
-    for _ in range(5):
-        await asyncio.sleep(0)
-
-
 async def _read(reads: CoalescedReads, names: list[str], anchor: TrustAnchor | None = None) -> States:
     return await reads.read(cast(Sequence[WrappedCertificate], names), anchor)
+
+
+async def _all_queued(
+    reads: CoalescedReads, *requests: list[str] | tuple[list[str], TrustAnchor]
+) -> list[asyncio.Task[States]]:
+    """Start one request per item and return once every one has queued its certificates.
+
+    A request queues them in the step that calls `read`, before its first wait: so when the
+    last one has signalled, every one has queued (a condition, not turns of the loop)."""
+    arrived = 0
+    every_one = asyncio.Event()
+
+    async def request(names: list[str], anchor: TrustAnchor | None) -> States:
+        nonlocal arrived
+        arrived += 1
+        if arrived == len(requests):
+            every_one.set()
+        return await _read(reads, names, anchor)
+
+    tasks = [
+        asyncio.create_task(request(*item) if isinstance(item, tuple) else request(item, None)) for item in requests
+    ]
+    await asyncio.wait_for(every_one.wait(), timeout=30)
+    return tasks
 
 
 def _run(main: Callable[[], Coroutine[Any, Any, T]]) -> T:
@@ -80,8 +97,7 @@ def test_concurrent_requests_share_reads_and_get_their_own_states() -> None:
         first = asyncio.create_task(_read(reads, requests[0]))
         await _on_wire(node)
         # the others arrive while the first read is on the wire
-        rest = [asyncio.create_task(_read(reads, names)) for names in requests[1:]]
-        await _queued()
+        rest = await _all_queued(reads, *requests[1:])
         node.release()
         return [await first, *[await task for task in rest]]
 
@@ -111,9 +127,7 @@ def test_a_failed_read_fails_its_requests_only() -> None:
     async def main() -> None:
         first = asyncio.create_task(_read(reads, ["first"]))
         await _on_wire(node)  # the first read is on the wire: these two go together
-        bad = asyncio.create_task(_read(reads, ["bad"]))
-        good = asyncio.create_task(_read(reads, ["good"]))
-        await _queued()
+        bad, good = await _all_queued(reads, ["bad"], ["good"])
         node.release()
         assert await first == _answer("first")
         with pytest.raises(RuntimeError, match="node refused bad"):
@@ -133,9 +147,7 @@ def test_a_request_whose_client_left_does_not_stop_the_others() -> None:
     async def main() -> None:
         first = asyncio.create_task(_read(reads, ["first"]))
         await _on_wire(node)
-        gone = asyncio.create_task(_read(reads, ["gone"]))
-        stays = asyncio.create_task(_read(reads, ["stays"]))
-        await _queued()
+        gone, stays = await _all_queued(reads, ["gone"], ["stays"])
         gone.cancel()
         node.release()
         assert await first == _answer("first")
@@ -155,9 +167,7 @@ def test_requests_under_different_trust_anchors_are_read_apart() -> None:
     async def main() -> None:
         first = asyncio.create_task(_read(reads, ["first"], cn))
         await _on_wire(node)
-        a = asyncio.create_task(_read(reads, ["a"], cn))
-        b = asyncio.create_task(_read(reads, ["b"], other))
-        await _queued()
+        a, b = await _all_queued(reads, (["a"], cn), (["b"], other))
         node.release()
         assert await a == _answer("a", anchor=cn.consortium)
         assert await b == _answer("b", anchor=other.consortium)
