@@ -3,24 +3,13 @@ reason, and on a triage entry that matches nothing any more; Low findings do not
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "slither_gate.py"
-
-
-def load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("slither_gate", SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.support import ROOT, load_script
 
 
 def finding(check: str, impact: str, contract: str, signature: str) -> dict[str, Any]:
@@ -36,7 +25,7 @@ def gate(tmp_path: Path, findings: list[dict[str, Any]], triage: list[dict[str, 
     results, triage_file = tmp_path / "results.json", tmp_path / "triage.json"
     results.write_text(json.dumps({"success": True, "error": None, "results": {"detectors": findings}}))
     triage_file.write_text(json.dumps({"findings": triage}))
-    code: int = load_script().main(str(results), str(triage_file))
+    code: int = load_script("slither_gate").main(str(results), str(triage_file))
     return code
 
 
@@ -88,6 +77,6 @@ def test_an_entry_without_reason_fails(tmp_path: Path) -> None:
 
 
 def test_the_repository_triage_gives_every_entry_a_reason() -> None:
-    triage = json.loads((SCRIPT.parents[1] / "contracts" / "slither-triage.json").read_text())["findings"]
+    triage = json.loads((ROOT / "contracts" / "slither-triage.json").read_text())["findings"]
     assert triage
     assert all(entry["reason"].strip() and entry["detector"] and entry["where"] and entry["count"] for entry in triage)
