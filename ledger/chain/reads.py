@@ -17,7 +17,22 @@ from ledger.errors import ReadFailed
 if TYPE_CHECKING:
     from ledger.chain.contract import BoundCall
 
-CHUNK = 500
+CHUNK = 500  # calls per JSON-RPC batch request
+
+
+class LogsRefused(ReadFailed):
+    """The node refused a log query (too many blocks or results, by its own limits): ask for a
+    smaller range."""
+
+
+def batched(
+    client: LedgerClient, calls: Sequence[tuple[str, list[Any]]], *, chunk: int = CHUNK
+) -> list[dict[str, Any]]:
+    """The replies to `calls`, in order, sent `chunk` to a JSON-RPC batch."""
+    replies: list[dict[str, Any]] = []
+    for start in range(0, len(calls), chunk):
+        replies.extend(client.raw_batch(calls[start : start + chunk]))
+    return replies
 
 
 def view_request(to: str, data: str, block: str = "latest") -> tuple[str, list[Any]]:
@@ -71,10 +86,13 @@ def code_at(client: LedgerClient, address: str, block: int | str = "latest") -> 
 
 
 def logs(client: LedgerClient, query: dict[str, Any], *, what: str = "logs") -> list[dict[str, Any]]:
-    """The logs `query` matches (eth_getLogs; removed ones dropped), in chain order."""
+    """The logs `query` matches (eth_getLogs; removed ones dropped), in chain order; LogsRefused
+    when the node refuses the query."""
     [reply] = client.raw_batch([("eth_getLogs", [query])])
-    if "error" in reply or not isinstance(reply.get("result"), list):
-        raise ReadFailed(what, reply.get("error", reply))
+    if "error" in reply:
+        raise LogsRefused(what, reply["error"])
+    if not isinstance(reply.get("result"), list):
+        raise ReadFailed(what, f"malformed reply {reply!r}")
     found = [log for log in reply["result"] if not log.get("removed")]
     return sorted(found, key=lambda e: (int(e["blockNumber"], 16), int(e["logIndex"], 16)))
 
@@ -107,12 +125,8 @@ def batch_call(client: LedgerClient, calls: Sequence[BoundCall], *, chunk: int =
     A function with one output returns that value, with several a tuple (structs as tuples);
     addresses as the codec reads them (lower case).
     """
-    results: list[Any] = []
-    for start in range(0, len(calls), chunk):
-        part = calls[start : start + chunk]
-        for bound, reply in zip(part, client.raw_batch([c.request() for c in part]), strict=True):
-            results.append(bound.decode(view_result(client, reply, bound.what)))
-    return results
+    replies = batched(client, [c.request() for c in calls], chunk=chunk)
+    return [bound.decode(view_result(client, reply, bound.what)) for bound, reply in zip(calls, replies, strict=True)]
 
 
 def read_pages(
@@ -125,7 +139,7 @@ def read_pages(
 
 def latest_timestamp(client: LedgerClient) -> int:
     """The latest block's time: what the contract reads as "now" for a view call."""
-    reply = client.raw_batch([("eth_getBlockByNumber", ["latest", False])])[0]
+    [reply] = client.raw_batch([block_request("latest")])
     if "error" in reply or not reply.get("result"):
         raise ReadFailed("the latest block", reply.get("error", reply))
     return int(reply["result"]["timestamp"], 16)
@@ -133,9 +147,5 @@ def latest_timestamp(client: LedgerClient) -> int:
 
 def raw_results(client: LedgerClient, to: str, calls: Sequence[str], *, chunk: int = CHUNK) -> list[bytes]:
     """The raw return data of eth_call for every call data in `calls` at `to` (JSON-RPC batches)."""
-    results: list[bytes] = []
-    for start in range(0, len(calls), chunk):
-        part = calls[start : start + chunk]
-        replies = client.raw_batch([view_request(to, data) for data in part])
-        results.extend(view_result(client, reply, f"a view of {to}") for reply in replies)
-    return results
+    replies = batched(client, [view_request(to, data) for data in calls], chunk=chunk)
+    return [view_result(client, reply, f"a view of {to}") for reply in replies]

@@ -23,7 +23,7 @@ from sqlalchemy.exc import OperationalError
 
 from ledger.chain import history
 from ledger.chain.client import LedgerClient
-from ledger.chain.reads import view_request
+from ledger.chain.reads import LogsRefused, view_request
 from ledger.consortium.registries import REGISTRY_KINDS, kind_bytes
 from ledger.errors import NodeNotRunning, NotDeployed, TransactionFailed
 from ledger.index.catalogue import EventCatalogue
@@ -146,7 +146,7 @@ class Follower:
                 continue
             except _ChainMoved:
                 pass
-            except history.LogRangeTooLarge:
+            except LogsRefused:
                 if self.range_blocks == 1:
                     raise
                 self.range_blocks = max(1, self.range_blocks // 2)

@@ -15,6 +15,7 @@ from ledger.aeo.codes import operator_hash
 from ledger.certificates.registry import CertificateRegistryBinding
 from ledger.certificates.wrapped import read_wrapped
 from ledger.chain import history
+from ledger.chain.reads import LogsRefused
 from ledger.devnet.consortium import dev_address
 from ledger.errors import NodeNotRunning
 from ledger.index import follower
@@ -167,7 +168,7 @@ def test_a_node_that_refuses_large_log_ranges_gets_smaller_ones(
 
     def at_most_five_blocks(client: Any, addresses: Any, start: int, end: int) -> list[dict[str, Any]]:
         if end - start >= 5:
-            raise history.LogRangeTooLarge(start, end, "exceeds the maximum range of 5 blocks")
+            raise LogsRefused(f"logs of blocks {start}..{end}", "exceeds the maximum range of 5 blocks")
         return original(client, addresses, start, end)
 
     monkeypatch.setattr(history, "logs", at_most_five_blocks)
