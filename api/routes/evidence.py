@@ -30,6 +30,7 @@ from api.schemas.evidence import (
 )
 from api.strict_json import StrictJsonRequest, StrictJsonRoute, is_json, strict_json
 from ledger.chain.client import LedgerClient
+from ledger.consortium.names import Names
 from ledger.errors import KeyUnavailable
 from ledger.evidence import EpcisEvent, canonical_ucr, consignment_id, parse_epcis
 from ledger.evidence.bundle import EvidenceBundle, make_bundle
@@ -91,26 +92,32 @@ def acting_client(key: ApiKey, context: ServiceContext) -> LedgerClient:
 def _standing(context: ServiceContext, ucr: str, record: ConsignmentRecord, tx_hash: str | None = None) -> Standing:
     """The standing after a change, with its transaction."""
     changes = EvidenceRegistryBinding.holding(context.client, consignment_id(ucr)).changes(consignment_id(ucr))
-    return Standing(**_fields(ucr, record, current_parties(changes)), tx_hash=tx_hash)
+    names = Names.load(client=context.client)
+    return Standing(**_fields(ucr, record, current_parties(changes), names), tx_hash=tx_hash)
 
 
-def _fields(ucr: str, record: ConsignmentRecord, current: dict[str, str]) -> dict[str, Any]:
-    parties = [PartyShown(account=a, role=r) for a, r in current.items()] if record.open else []
+def _fields(ucr: str, record: ConsignmentRecord, current: dict[str, str], names: Names) -> dict[str, Any]:
+    names.accounts([*current, *([record.opener] if record.opener else [])])  # one batch
+    parties = [PartyShown(account=a, role=r, account_name=names.label(a)) for a, r in current.items()]
     return {
         "ucr": canonical_ucr(ucr),
         "consignment": record.consignment,
         "origin": record.origin,
         "destination": record.destination,
         "opener": record.opener,
+        "opener_name": names.label(record.opener),
         "opened_at": _time(record.opened_at),
         "opening": record.opening,
         "open": record.open,
-        "parties": parties,
+        "parties": parties if record.open else [],
     }
 
 
-def _change(change: ConsignmentChange) -> Change:
-    return Change(at=_time(change.timestamp), **change.model_dump(exclude={"timestamp", "log_index"}))
+def _change(change: ConsignmentChange, names: Names) -> Change:
+    fields = change.model_dump(exclude={"timestamp", "log_index"})
+    return Change(
+        at=_time(change.timestamp), by_name=names.label(change.by), account_name=names.label(change.account), **fields
+    )
 
 
 async def epcis_events(request: Request) -> list[EpcisEvent]:
@@ -142,9 +149,10 @@ def consignment(ucr: UcrPath, key: Caller, context: Context) -> ConsignmentView:
     view = consignment_view(client=context.client, ucr=ucr)
     if view.record.opener is None:
         raise NotFound(f"consignment {view.ucr}")
-    return ConsignmentView(
-        **_fields(ucr, view.record, view.parties), changes=[_change(c) for c in view.changes], legacy=view.legacy
-    )
+    names = Names.load(client=context.client)
+    names.accounts([a for c in view.changes for a in (c.by, c.account) if a])  # one batch
+    changes = [_change(c, names) for c in view.changes]
+    return ConsignmentView(**_fields(ucr, view.record, view.parties, names), changes=changes, legacy=view.legacy)
 
 
 @router.post("/{ucr}/parties", responses=WRITE_ERRORS, summary="Add a party")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from eth_utils.address import is_address, to_checksum_address
 from pydantic import BaseModel
@@ -23,6 +24,9 @@ from ledger.ids import (
     role_bytes,
 )
 
+if TYPE_CHECKING:
+    from ledger.consortium.names import Names
+
 
 class ProposalKind(IntEnum):
     ADD_MEMBER = 0
@@ -38,6 +42,10 @@ class Member(BaseModel):
     admin: str
     active: bool
     joined_at: datetime
+    admin_name: str | None = None  # the admin's label (ledger.consortium.names)
+
+    def with_names(self, names: Names) -> Member:
+        return self.model_copy(update={"admin_name": names.label(self.admin)})
 
 
 class Proposal(BaseModel):
@@ -63,6 +71,13 @@ class Accreditation(BaseModel):
     since: datetime | None
     until: datetime | None
     active: bool
+    account_name: str | None = None  # the account's label (ledger.consortium.names)
+    member_name: str | None = None
+
+    def with_names(self, names: Names) -> Accreditation:
+        return self.model_copy(
+            update={"account_name": names.label(self.account), "member_name": names.member(self.member_id)}
+        )
 
 
 class ProposalResult(BaseModel):

@@ -21,6 +21,7 @@ def _certify(api: Api, operator: str = OPERATOR, tier: str = "advanced") -> dict
 def test_certify_then_status_history_and_changes(api: Api) -> None:
     certified = _certify(api)
     assert certified["change"] == "certify"
+    assert certified["certification"]["certified_by_name"] == "General Administration of Customs of China"  # type: ignore[index]
     headers = api.headers("CN", "customs")
     for action, status in (("suspend", "suspended"), ("reinstate", "active"), ("revoke", "revoked")):
         response = api.client.post(f"/aeo/certifications/{action}", json={"operator": OPERATOR, "reason": "fraud"},
@@ -82,6 +83,13 @@ def test_recognition_under_an_mra_is_public(api: Api, services: Callable[..., Ap
     assert after["recognized"] is True
     listed = api.client.get("/mras", params={"member": "CN"}, headers=api.headers("CN", "trader")).json()
     assert [(m["member"], m["partner"], m["in_force"]) for m in listed["items"]] == [("CN", "SG", True)]
+    assert [(m["member_name"], m["partner_name"]) for m in listed["items"]] == [
+        ("General Administration of Customs of China", "Singapore Customs")
+    ]
+    assert (after["certified_by_name"], after["recognised_by_name"]) == (
+        "General Administration of Customs of China",
+        "Singapore Customs",
+    )
     suspended = sg.client.post("/mras/CN/suspend", headers=sg.headers("SG", "customs"))
     assert suspended.json()["mra"]["state"]["status"] == "suspended"
     not_suspender = api.client.post("/mras/SG/resume", headers=api.headers("CN", "customs"))
