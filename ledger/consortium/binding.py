@@ -45,7 +45,9 @@ class Member(BaseModel):
     admin_name: str | None = None  # the admin's label (ledger.consortium.names)
 
     def with_names(self, names: Names) -> Member:
-        return self.model_copy(update={"admin_name": names.label(self.admin)})
+        named = self.model_copy()
+        named.admin_name = names.label(self.admin)  # not by key: "admin_..." reads as a JSON-RPC method
+        return named
 
 
 class Proposal(BaseModel):
