@@ -200,7 +200,7 @@ def test_sg_keys_cannot_act_for_cn(chain: Chain, organisations: tuple[Org, Org])
     # nor manage CN's accreditations
     withdrawn = sg.http.post("/accreditations/withdraw", json=cn_issuer, headers=sg.auth("admin"))
     assert_problem(withdrawn, 403, "forbidden", "accredited by CN; only CN manages")
-    as_auditor = {"account": dev_address("cn-issuer"), "role": "auditor"}
+    as_auditor = {"account": dev_address("cn-issuer"), "role": "auditor", "name": "Look-alike"}
     assert_problem(sg.http.post("/accreditations", json=as_auditor, headers=sg.auth("admin")), 403, "forbidden",
                    "accredited by CN")  # fmt: skip
 
@@ -226,3 +226,4 @@ def test_sg_keys_cannot_act_for_cn(chain: Chain, organisations: tuple[Org, Org])
     assert verdict["remaining"] == parse_wrapped(certificate).proof.quantity
     withdrawn_check = sg.http.get("/accreditations", params=cn_issuer, headers=sg.auth("trader")).json()
     assert (withdrawn_check["member_id"], withdrawn_check["active"]) == ("CN", True)
+    assert withdrawn_check["account_name"] == "宁波市贸促会 CCPIT Ningbo, accredited by CN"  # as CN named it
