@@ -113,7 +113,7 @@ def _principal(app: FastAPI, token: str) -> Principal | None:
         return None
     if key.organisation != context.organisation:
         return None
-    return Principal(organisation=key.organisation, role=key.role.value)
+    return Principal(organisation=key.organisation, role=key.role.value, key=key)
 
 
 def app_from_environment() -> FastAPI:

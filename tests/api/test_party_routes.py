@@ -7,29 +7,16 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from ledger.index.db import open_index
-from ledger.index.follower import Follower
-from ledger.index.issuer_records import import_wrapped
-from ledger.settings import LedgerSettings
-from tests.support import Api, Chain, assert_problem, dev_trader, sample_documents
-
-OPERATOR_A = "USCI:91330200MA2AAAAA1"
-OPERATOR_B = "USCI:91330200MA2BBBBB2"
-UCR_A = "6CN91330200-A-000001"
-UCR_B = "6CN91330200-B-000002"
-
-
-def trader(api: Api, account: str, operator: str | None) -> dict[str, str]:
-    created = api.keys.create(organisation="CN", role="trader", label="party", account=account, operator=operator)
-    return {"Authorization": f"Bearer {created.token}"}
-
-
-def index_now(chain: Chain, api: Api) -> None:
-    """Follow the chain and import the issuer's wrapped certificates, as the service's index does."""
-    settings = LedgerSettings(data_dir=chain.data_dir, rpc_url=chain.rpc_url, database_url=str(api.keys.engine.url))
-    engine = open_index(settings)
-    Follower(client=chain.client(), engine=engine).catch_up()
-    import_wrapped(engine=engine, paths=sorted((chain.data_dir / "api" / "issuances").glob("*/wrapped")))
+from tests.api.party_setup import (
+    OPERATOR_A,
+    OPERATOR_B,
+    UCR_A,
+    certify_a_and_agree_with_sg,
+    issue_and_draw,
+    open_consignments,
+    trader,
+)
+from tests.support import Api, Chain, assert_problem, dev_trader
 
 
 def issued_amount(document: dict[str, Any]) -> dict[str, str]:
@@ -40,20 +27,7 @@ def issued_amount(document: dict[str, Any]) -> dict[str, str]:
 def test_each_trader_sees_its_own_certificates_and_who_drew_on_them(
     chain: Chain, api: Api, services: Callable[..., Api]
 ) -> None:
-    documents = sample_documents(3, seed=61)
-    for document, exporter in zip(documents, (OPERATOR_A, OPERATOR_B, " usci:91330200ma2aaaaa1 "), strict=True):
-        document["exporter"]["identifier"] = exporter
-    issued = api.client.post("/certificates/issuances", json={"documents": documents},
-                             headers=api.headers("CN", "issuer"))  # fmt: skip
-    assert issued.status_code == 201, issued.text
-    sg = services("SG")
-    drawn = sg.client.post(
-        "/certificates/utilize",
-        json={"certificate": issued.json()["certificates"][0], "declaration": "SG-IMP-77", "quantity": "1.5"},
-        headers=sg.headers("SG", "customs"),
-    )
-    assert drawn.status_code == 200, drawn.text
-    index_now(chain, api)
+    documents, _ = issue_and_draw(chain, api, services)
     a, b = trader(api, dev_trader("CN"), OPERATOR_A), trader(api, dev_trader("SG"), OPERATOR_B)
 
     mine = api.client.get("/me/certificates", headers=a)
@@ -92,14 +66,7 @@ def test_a_key_without_an_operator_is_told_how_to_fix_it(api: Api) -> None:
 
 
 def test_each_trader_sees_its_own_consignments_and_no_other_timeline(api: Api) -> None:
-    opened = api.client.post("/consignments", json={"ucr": UCR_A, "destination": "SG"},
-                             headers=api.headers("CN", "trader"))  # fmt: skip
-    assert opened.status_code == 201, opened.text
-    a_id = opened.json()["consignment"]
-    body = {"ucr": UCR_B, "destination": "SG", "parties": [{"account": dev_trader("SG"), "role": "consignee"}]}
-    other = api.client.post("/consignments", json=body, headers=api.headers("CN", "customs"))
-    assert other.status_code == 201, other.text
-    b_id = other.json()["consignment"]
+    a_id, b_id = open_consignments(api)
     a, b = trader(api, dev_trader("CN"), OPERATOR_A), trader(api, dev_trader("SG"), OPERATOR_B)
 
     [mine] = api.client.get("/me/consignments", headers=a).json()["items"]
@@ -124,14 +91,7 @@ def test_each_trader_sees_its_own_consignments_and_no_other_timeline(api: Api) -
 
 
 def test_each_trader_sees_its_own_aeo_status_and_recognitions(api: Api, services: Callable[..., Api]) -> None:
-    customs = api.headers("CN", "customs")
-    certified = api.client.post("/aeo/certifications", json={"operator": OPERATOR_A, "tier": "advanced"},
-                                headers=customs)  # fmt: skip
-    assert certified.status_code == 200, certified.text
-    sg = services("SG")
-    assert api.client.post("/mras", json={"partner": "SG", "tiers": "advanced"}, headers=customs).status_code == 200
-    accepted = sg.client.post("/mras/CN/accept", json={"tiers": "advanced"}, headers=sg.headers("SG", "customs"))
-    assert accepted.status_code == 200, accepted.text
+    certify_a_and_agree_with_sg(api, services)
     a, b = trader(api, dev_trader("CN"), OPERATOR_A), trader(api, dev_trader("SG"), OPERATOR_B)
 
     mine = api.client.get("/me/aeo", params={"operator": OPERATOR_B}, headers=a).json()
