@@ -8,6 +8,7 @@ import typer
 
 from api.keystore import ApiKey, KeyStore
 from cli.context import JsonOption, account_address, print_json, print_rows, short_time, state
+from ledger.errors import InvalidInput
 
 app = typer.Typer(help="API keys of the service: create (shown once), list, revoke.", no_args_is_help=True)
 
@@ -42,6 +43,9 @@ def create(
     store = _store(ctx)
     try:
         created = store.create(organisation=org, role=role, label=label, account=bound, operator=operator)
+    except InvalidInput as exc:  # bad input is a usage error: exit 2, one line
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from None
     finally:
         store.close()
     if as_json:

@@ -7,16 +7,19 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from tests.api.party_setup import (
-    OPERATOR_A,
-    OPERATOR_B,
-    UCR_A,
+from tests.support import (
+    PARTY_OPERATOR_A,
+    PARTY_OPERATOR_B,
+    PARTY_UCR_A,
+    Api,
+    Chain,
+    assert_problem,
     certify_a_and_agree_with_sg,
+    dev_trader,
     issue_and_draw,
     open_consignments,
     trader,
 )
-from tests.support import Api, Chain, assert_problem, dev_trader
 
 
 def issued_amount(document: dict[str, Any]) -> dict[str, str]:
@@ -28,7 +31,7 @@ def test_each_trader_sees_its_own_certificates_and_who_drew_on_them(
     chain: Chain, api: Api, services: Callable[..., Api]
 ) -> None:
     documents, _ = issue_and_draw(chain, api, services)
-    a, b = trader(api, dev_trader("CN"), OPERATOR_A), trader(api, dev_trader("SG"), OPERATOR_B)
+    a, b = trader(api, dev_trader("CN"), PARTY_OPERATOR_A), trader(api, dev_trader("SG"), PARTY_OPERATOR_B)
 
     mine = api.client.get("/me/certificates", headers=a)
     assert mine.status_code == 200, mine.text
@@ -44,7 +47,9 @@ def test_each_trader_sees_its_own_certificates_and_who_drew_on_them(
     assert items[0]["drawn"]["amount"] == "0"
     assert items[0]["drawings"] == []
 
-    theirs = api.client.get("/me/certificates", params={"operator": OPERATOR_A, "exporter": OPERATOR_A}, headers=b)
+    theirs = api.client.get(
+        "/me/certificates", params={"operator": PARTY_OPERATOR_A, "exporter": PARTY_OPERATOR_A}, headers=b
+    )
     assert [c["number"] for c in theirs.json()["items"]] == [documents[1]["certificate_number"]]
 
     page = api.client.get("/me/certificates", params={"limit": 1}, headers=a).json()
@@ -67,7 +72,7 @@ def test_a_key_without_an_operator_is_told_how_to_fix_it(api: Api) -> None:
 
 def test_each_trader_sees_its_own_consignments_and_no_other_timeline(api: Api) -> None:
     a_id, b_id = open_consignments(api)
-    a, b = trader(api, dev_trader("CN"), OPERATOR_A), trader(api, dev_trader("SG"), OPERATOR_B)
+    a, b = trader(api, dev_trader("CN"), PARTY_OPERATOR_A), trader(api, dev_trader("SG"), PARTY_OPERATOR_B)
 
     [mine] = api.client.get("/me/consignments", headers=a).json()["items"]
     assert (mine["consignment"], mine["role"], mine["origin"], mine["open"]) == (a_id, "opener", "CN", True)
@@ -83,23 +88,28 @@ def test_each_trader_sees_its_own_consignments_and_no_other_timeline(api: Api) -
         assert_problem(refused, 404, "not-found", f"consignment {consignment} among this party's not found")
     assert_problem(api.client.get("/me/consignments/0x12/timeline", headers=a), 422, "invalid-input")
     for suffix in ("", "/timeline", "/bundle"):  # the UCR routes too: B is no party of A's consignment
-        assert api.client.get(f"/consignments/{UCR_A}{suffix}", headers=a).status_code == 200
-        refused = api.client.get(f"/consignments/{UCR_A}{suffix}", headers=b)
+        assert api.client.get(f"/consignments/{PARTY_UCR_A}{suffix}", headers=a).status_code == 200
+        refused = api.client.get(f"/consignments/{PARTY_UCR_A}{suffix}", headers=b)
         unknown = api.client.get(f"/consignments/6CN91330200-X-000009{suffix}", headers=b)
-        assert_problem(refused, 404, "not-found", f"consignment {UCR_A} not found")
+        assert_problem(refused, 404, "not-found", f"consignment {PARTY_UCR_A} not found")
         assert_problem(unknown, 404, "not-found", "consignment 6CN91330200-X-000009 not found")
 
 
 def test_each_trader_sees_its_own_aeo_status_and_recognitions(api: Api, services: Callable[..., Api]) -> None:
     certify_a_and_agree_with_sg(api, services)
-    a, b = trader(api, dev_trader("CN"), OPERATOR_A), trader(api, dev_trader("SG"), OPERATOR_B)
+    a, b = trader(api, dev_trader("CN"), PARTY_OPERATOR_A), trader(api, dev_trader("SG"), PARTY_OPERATOR_B)
 
-    mine = api.client.get("/me/aeo", params={"operator": OPERATOR_B}, headers=a).json()
+    mine = api.client.get("/me/aeo", params={"operator": PARTY_OPERATOR_B}, headers=a).json()
     assert (mine["operator"], mine["certification"]["status"], mine["certification"]["certified_by"]) == (
-        OPERATOR_A, "active", "CN")  # fmt: skip
+        PARTY_OPERATOR_A, "active", "CN")  # fmt: skip
     assert [(r["recognised_by"], r["recognized"]) for r in mine["recognitions"]] == [("SG", True)]
     theirs = api.client.get("/me/aeo", headers=b).json()
-    assert (theirs["operator"], theirs["certification"]["status"]) == (OPERATOR_B, "none")
+    assert (theirs["operator"], theirs["certification"]["status"]) == (PARTY_OPERATOR_B, "none")
     assert [(r["recognised_by"], r["recognized"]) for r in theirs["recognitions"]] == [("SG", False)]
     me = api.client.get("/me", headers=a).json()
-    assert (me["member"], me["account"], me["operator"], me["missing"]) == ("CN", dev_trader("CN"), OPERATOR_A, [])
+    assert (me["member"], me["account"], me["operator"], me["missing"]) == (
+        "CN",
+        dev_trader("CN"),
+        PARTY_OPERATOR_A,
+        [],
+    )

@@ -13,15 +13,19 @@ from playwright.sync_api import Browser, Page, expect
 from api.main import create_app
 from api.settings import ServiceSettings
 from ledger.settings import LedgerSettings
-from tests.api.party_setup import (
-    OPERATOR_A,
-    OPERATOR_B,
+from tests.support import (
+    PARTY_OPERATOR_A,
+    PARTY_OPERATOR_B,
+    Api,
+    Chain,
+    PortalServer,
     certify_a_and_agree_with_sg,
+    dev_trader,
     issue_and_draw,
     open_consignments,
+    save_screenshot,
     trader_token,
 )
-from tests.support import Api, Chain, PortalServer, dev_trader, save_screenshot
 
 LOCALES = {"zh": "zh-CN", "en": "en-US"}
 
@@ -54,8 +58,8 @@ def test_a_trader_sees_its_own_pages_in_english_and_another_in_chinese(
     documents, _ = issue_and_draw(chain, api, services)
     open_consignments(api)
     certify_a_and_agree_with_sg(api, services)
-    a = trader_token(api, dev_trader("CN"), OPERATOR_A)
-    b = trader_token(api, dev_trader("SG"), OPERATOR_B)
+    a = trader_token(api, dev_trader("CN"), PARTY_OPERATOR_A)
+    b = trader_token(api, dev_trader("SG"), PARTY_OPERATOR_B)
 
     page = new_page(browser, "en")
     response = page.goto(f"{service_url}/my/certificates?lang=en")
