@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from api import party
 from api.deps import Context, ServiceContext
-from api.errors import IndexUnavailable, OperatorNotNamed
+from api.errors import IndexUnavailable, NotFound, OperatorNotNamed
 from api.keystore import ApiKey
 from api.pagination import PageRequest, decode_cursor
 from api.portal.auth_pages import COOKIE, TRADER_ROLE, signed_in
@@ -101,6 +101,25 @@ def my_consignments(
         return party.my_consignments(context=context, key=key, paging=_paging(cursor))
 
     return _show(request, language, "consignments", read, "my_consignments.html", **_facts(context, key))
+
+
+@router.get("/my/consignments/{consignment}", name="portal.my_timeline", response_class=HTMLResponse)
+def my_timeline(
+    request: Request, language: PageLanguage, context: Context, config: Portal, consignment: str
+) -> HTMLResponse:
+    """One of the party's consignments, in order; any other is not found, existing or not."""
+    key = _needed(request, language, config)
+    if isinstance(key, HTMLResponse):
+        return key
+    t = Translator(language)
+    shown = consignment if len(consignment) <= 80 else consignment[:79] + "…"
+    try:
+        found = party.my_timeline(context=context, key=key, consignment=consignment)
+    except NotFound:
+        return message_page(request, language, t("party.timeline_not_found", consignment=shown), status_code=404)
+    except InvalidInput:
+        return message_page(request, language, t("party.timeline_bad_id", value=shown), status_code=400)
+    return _show(request, language, "consignments", lambda: found, "my_timeline.html", **_facts(context, key))
 
 
 @router.get("/my/aeo", name="portal.my_aeo", response_class=HTMLResponse)

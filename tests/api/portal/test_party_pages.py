@@ -5,6 +5,7 @@ is needed. Screenshots under test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -12,10 +13,12 @@ from playwright.sync_api import Browser, Page, expect
 
 from api.main import create_app
 from api.settings import ServiceSettings
+from ledger.evidence import EventType, Step, new_event
 from ledger.settings import LedgerSettings
 from tests.support import (
     PARTY_OPERATOR_A,
     PARTY_OPERATOR_B,
+    PARTY_UCR_A,
     Api,
     Chain,
     PortalServer,
@@ -56,7 +59,11 @@ def test_a_trader_sees_its_own_pages_in_english_and_another_in_chinese(
     browser: Browser, chain: Chain, api: Api, services: Callable[..., Api], service_url: str
 ) -> None:
     documents, _ = issue_and_draw(chain, api, services)
-    open_consignments(api)
+    a_id, b_id = open_consignments(api)
+    when = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(hours=1)
+    loading = new_event(EventType.OBJECT, Step.LOADING, when, epcs=["urn:epc:id:sscc:0614141.7070707070"]).to_json()
+    recorded = api.client.post(f"/consignments/{PARTY_UCR_A}/events", json=loading, headers=api.headers("CN", "trader"))
+    assert recorded.status_code == 200, recorded.text
     certify_a_and_agree_with_sg(api, services)
     a = trader_token(api, dev_trader("CN"), PARTY_OPERATOR_A)
     b = trader_token(api, dev_trader("SG"), PARTY_OPERATOR_B)
@@ -85,6 +92,15 @@ def test_a_trader_sees_its_own_pages_in_english_and_another_in_chinese(
     expect(page.locator("tr[data-consignment]")).to_have_count(1)
     expect(page.locator("tr[data-consignment]")).to_contain_text("opener")
     save_screenshot(page, "party-consignments-en")
+    page.locator(f'tr[data-consignment="{a_id}"] a').click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Consignment timeline")
+    expect(page.locator("[data-intact]")).to_have_attribute("data-intact", "yes")
+    expect(page.locator("tr[data-seq]")).to_have_count(1)
+    expect(page.locator('tr[data-seq="1"]')).to_contain_text("trade party")
+    save_screenshot(page, "party-timeline-en")
+    other = page.goto(f"{service_url}/my/consignments/{b_id}?lang=en")
+    assert other is not None
+    assert other.status == 404
     nav.get_by_role("link", name="My AEO status").click()
     expect(page.locator("[data-aeo-status]")).to_have_attribute("data-aeo-status", "active")
     expect(page.locator('tr[data-partner="SG"]')).to_have_attribute("data-recognised", "yes")
@@ -127,3 +143,7 @@ def test_signed_out_visitors_other_roles_and_keys_without_an_operator_are_told_w
     assert "names no operator id, so your AEO status cannot be found" in missing.text
     assert "--operator SCHEME:ID" in missing.text
     assert api.client.get("/my/consignments?lang=en").status_code == 200
+    never = api.client.get(f"/my/consignments/0x{'ee' * 32}?lang=zh")
+    assert never.status_code == 404
+    assert "您不是货物" in never.text
+    assert api.client.get("/my/consignments/0x12?lang=en").status_code == 400
