@@ -224,11 +224,14 @@ def _visible(key: ApiKey, context: ServiceContext, ucr: str) -> None:
     answered like one never opened, so the answer tells nothing of its existence."""
     if key.role is not ApiRole.TRADER:
         return
-    wanted = consignment_id(ucr)
-    if key.account is None or all(
-        c != wanted for _, c in consignment_ids_of_party(client=context.client, account=key.account)
-    ):
-        raise NotFound(f"consignment {canonical_ucr(ucr)}")
+    wanted, account = consignment_id(ucr), (key.account or "").lower()
+    if account and any(c == wanted for _, c in consignment_ids_of_party(client=context.client, account=account)):
+        return
+    if account:  # entries recorded before consignments were opened: their first submitter is the opener
+        view = consignment_view(client=context.client, ucr=ucr)
+        if view.legacy and account in (a.lower() for a in view.parties):
+            return
+    raise NotFound(f"consignment {canonical_ucr(ucr)}")
 
 
 def _known(context: ServiceContext, ucr: str) -> None:
