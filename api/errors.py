@@ -80,6 +80,19 @@ class Conflict(LedgerError):
     code = "conflict"
 
 
+class OperatorNotNamed(Conflict):
+    """A trader key created without its party's operator id asks for what only that id finds."""
+
+    code = "operator-not-named"
+
+    def __init__(self, key_id: str, what: str) -> None:
+        self.key_id = key_id
+        super().__init__(
+            f"trader key {key_id} names no operator id, so its {what} cannot be found: create a key with "
+            "`sanzhi apikey create --role trader --account 0x... --operator SCHEME:ID ...` and revoke this one"
+        )
+
+
 class RateLimited(LedgerError):
     """Too many requests from one key or client address; `retry_after` in whole seconds."""
 

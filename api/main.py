@@ -17,7 +17,7 @@ from api.keystore import KeyStore
 from api.limits import BodySizeLimit, RateLimiter
 from api.metrics import MetricsMiddleware, ServiceMetrics
 from api.portal.config import PortalConfig, Principal
-from api.routes import accreditation, aeo, audit, certificate_changes, certificates, evidence, health
+from api.routes import accreditation, aeo, audit, certificate_changes, certificates, evidence, health, me
 from api.settings import ServiceSettings
 from ledger.connect import build_client
 from ledger.parallel import die_with_parent
@@ -29,6 +29,7 @@ TAGS = [
     {"name": "accreditation", "description": "Members and accreditations"},
     {"name": "evidence", "description": "Consignments: parties, trade events, customs decisions, timelines, bundles"},
     {"name": "audit", "description": "Audit queries over the index (auditor keys)"},
+    {"name": "me", "description": "A trader key's own party: its certificates, consignments and AEO status"},
     {"name": "health", "description": "Health (public) and Prometheus metrics"},
 ]
 
@@ -88,6 +89,7 @@ def create_app(
         accreditation.router,
         evidence.router,
         audit.router,
+        me.router,
         health.router,
     ):
         app.include_router(router)
@@ -111,7 +113,7 @@ def _principal(app: FastAPI, token: str) -> Principal | None:
         return None
     if key.organisation != context.organisation:
         return None
-    return Principal(organisation=key.organisation, role=key.role.value)
+    return Principal(organisation=key.organisation, role=key.role.value, key=key)
 
 
 def app_from_environment() -> FastAPI:

@@ -21,7 +21,7 @@ from api.main import create_app
 from api.settings import ServiceSettings
 from cli.context import CliState, state
 from cli.up_runtime import Interrupted, exclusive, interruptible, quiet_signals, serve, start_follower
-from demo.seed import OPERATORS, SeedRecord, seed_demo
+from demo.seed import OPERATORS, TRADER_PARTY, SeedRecord, seed_demo
 from ledger.devnet.consortium import deploy_dev, dev_address
 from ledger.devnet.node_start import NodeStart, bind_listener, start_node, stop_node
 from ledger.index import Follower, import_wrapped, open_index
@@ -116,7 +116,8 @@ def _dev_keys(database_url: str, data_dir: Path) -> DevApiKeys:
             store=store,
             path=dev_keys_path(data_dir),
             wanted=DEV_KEYS,
-            accounts={ORGANISATION: dev_address(f"{ORGANISATION.lower()}-trader")},
+            accounts={ORGANISATION: dev_address(TRADER_PARTY[0])},
+            operators={ORGANISATION: TRADER_PARTY[1]},
         )
     finally:
         store.close()
@@ -148,7 +149,8 @@ def _banner(base: str, seed: SeedRecord, keys: DevApiKeys) -> None:
         "Development API keys (DEVELOPMENT ONLY, kept in the data directory):",
         f"  CN auditor  {auditor}",
         f"  CN issuer   {issuer}",
-        f"  CN trader   {trader}   (acts for cn-trader {dev_address('cn-trader')})",
+        f"  CN trader   {trader}   (acts for {TRADER_PARTY[0]} {dev_address(TRADER_PARTY[0])}, "
+        f"operator {TRADER_PARTY[1]}; sign in at {base}/login for its own pages)",
         f"  CN oracle   {oracle}",
         "",
         "Three things to try:",

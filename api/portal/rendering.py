@@ -73,6 +73,7 @@ def page(
             "link": lambda name, path_params=None, **query: link(request, language, name, path_params, **query),
             "switch_link": switch_link(request, language),
             "other_language": language.other,
+            "signed_in_role": _signed_in_role(request),
             **context,
         },
         status_code=status_code,
@@ -82,6 +83,15 @@ def page(
     response.headers["Vary"] = "Accept-Language, Cookie"
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _signed_in_role(request: Request) -> str | None:
+    """The role of the key the visitor signed in with, for the navigation (None: not signed in)."""
+    from api.portal.auth_pages import signed_in  # the login module renders pages itself
+    from api.portal.config import get_portal_config
+
+    principal = signed_in(request, get_portal_config(request))
+    return principal.role if principal is not None else None
 
 
 def error_page(request: Request, language: Language, error: PortalError) -> HTMLResponse:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from api.auth import Caller, Customs, public_caller
+from api.auth import Caller, Customs, Staff, public_caller
 from api.deps import Context
 from api.errors import error_responses
 from api.pagination import Page, Paging
@@ -49,7 +49,7 @@ def recognition(
 
 @router.get("/aeo/certifications", responses=READ_ERRORS, summary="An operator's certification")
 def certification(
-    key: Caller, context: Context, operator: OperatorQuery, certified_by: MemberQuery, at: AtQuery = None
+    key: Staff, context: Context, operator: OperatorQuery, certified_by: MemberQuery, at: AtQuery = None
 ) -> Certification:
     """As last recorded, and in effect at `at`, with changes scheduled after it."""
     found = AeoRegistryBinding(context.client).certification(operator=operator, certified_by=certified_by, at=at)
@@ -58,7 +58,7 @@ def certification(
 
 @router.get("/aeo/certifications/history", responses=READ_ERRORS, summary="Every change of a certification")
 def history(
-    key: Caller, context: Context, paging: Paging, operator: OperatorQuery, certified_by: MemberQuery
+    key: Staff, context: Context, paging: Paging, operator: OperatorQuery, certified_by: MemberQuery
 ) -> Page[CertificationState]:
     """Oldest first, each with its effective and recorded time."""
     found = AeoRegistryBinding(context.client).history(operator=operator, certified_by=certified_by)

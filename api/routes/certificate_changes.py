@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from fastapi import APIRouter
 
-from api.auth import Caller, Customs, Issuer, IssuingSide
+from api.auth import Customs, Issuer, IssuingSide, Staff
 from api.deps import Context, ServiceContext
 from api.errors import NotFound, PermissionDenied, error_responses
 from api.issuances import Issuances
@@ -57,12 +57,12 @@ def issue(body: IssueRequest, key: Issuer, context: Context) -> Issuance:
 
 
 @router.get("/issuances", responses=error_responses(401, 403, 422, 429), summary="The organisation's issuances")
-def list_issuances(key: Caller, context: Context, paging: Paging) -> Page[IssuanceSummary]:
+def list_issuances(key: Staff, context: Context, paging: Paging) -> Page[IssuanceSummary]:
     return paging.page(_issuances(context).list(organisation=context.member()))
 
 
 @router.get("/issuances/{issuance_id}", responses=error_responses(401, 403, 404, 429), summary="One issuance")
-def get_issuance(issuance_id: str, key: Caller, context: Context) -> Issuance:
+def get_issuance(issuance_id: str, key: Staff, context: Context) -> Issuance:
     return _issuances(context).get(organisation=context.member(), issuance_id=issuance_id)
 
 

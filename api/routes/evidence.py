@@ -34,6 +34,7 @@ from ledger.consortium.names import Names
 from ledger.errors import KeyUnavailable
 from ledger.evidence import EpcisEvent, canonical_ucr, consignment_id, parse_epcis
 from ledger.evidence.bundle import EvidenceBundle, make_bundle
+from ledger.evidence.parties import consignment_ids_of_party
 from ledger.evidence.registry import (
     ConsignmentChange,
     ConsignmentRecord,
@@ -145,7 +146,9 @@ def open_(body: OpenRequest, key: TradeSide, context: Context) -> Standing:
 
 @router.get("/{ucr}", responses=READ_ERRORS, summary="A consignment's standing, parties and changes")
 def consignment(ucr: UcrPath, key: Caller, context: Context) -> ConsignmentView:
-    """The current (or last) opening, its parties, and every change with who made it and when."""
+    """The current (or last) opening, its parties, and every change with who made it and when
+    (a trader key: only of a consignment its account is or was a party of)."""
+    _visible(key, context, ucr)
     view = consignment_view(client=context.client, ucr=ucr)
     if view.record.opener is None:
         raise NotFound(f"consignment {view.ucr}")
@@ -203,7 +206,8 @@ def decide(ucr: UcrPath, events: Events, key: Oracle, context: Context) -> Appen
     return submit_decisions(client=client, member=context.member(), ucr=ucr, events=events, signers=[client.account])
 
 
-def _entry(r: RecordedEntry) -> TimelineEntry:
+def timeline_entry(r: RecordedEntry) -> TimelineEntry:
+    """One recorded entry as the timeline shows it."""
     e = r.entry
     return TimelineEntry(
         seq=r.seq,
@@ -223,6 +227,21 @@ def _entry(r: RecordedEntry) -> TimelineEntry:
     )
 
 
+def _visible(key: ApiKey, context: ServiceContext, ucr: str) -> None:
+    """A trader key reads only consignments its account is or was a party of; any other is
+    answered like one never opened, so the answer tells nothing of its existence."""
+    if key.role is not ApiRole.TRADER:
+        return
+    wanted, account = consignment_id(ucr), (key.account or "").lower()
+    if account and any(c == wanted for _, c in consignment_ids_of_party(client=context.client, account=account)):
+        return
+    if account:  # entries recorded before consignments were opened: their first submitter is the opener
+        view = consignment_view(client=context.client, ucr=ucr)
+        if view.legacy and account in (a.lower() for a in view.parties):
+            return
+    raise NotFound(f"consignment {canonical_ucr(ucr)}")
+
+
 def _known(context: ServiceContext, ucr: str) -> None:
     if (
         not EvidenceRegistryBinding.holding(context.client, consignment_id(ucr))
@@ -235,13 +254,15 @@ def _known(context: ServiceContext, ucr: str) -> None:
 @router.get("/{ucr}/timeline", responses=READ_ERRORS, summary="What happened to a consignment, in order")
 def timeline(ucr: UcrPath, key: Caller, context: Context) -> Timeline:
     """Every entry (step, member, side, submitter, time, hashes), and the check of the chain:
-    every link recomputed and the registry's head committing to them."""
+    every link recomputed and the registry's head committing to them (a trader key: only of a
+    consignment its account is or was a party of)."""
+    _visible(key, context, ucr)
     _known(context, ucr)
     recorded, report = audit_consignment(client=context.client, ucr=ucr)
     return Timeline(
         ucr=canonical_ucr(ucr),
         consignment=report.consignment,
-        entries=[_entry(r) for r in recorded],
+        entries=[timeline_entry(r) for r in recorded],
         head_seq=report.head_seq,
         intact=report.intact,
         problems=report.problems,
@@ -251,7 +272,9 @@ def timeline(ucr: UcrPath, key: Caller, context: Context) -> Timeline:
 @router.get("/{ucr}/bundle", response_model=EvidenceBundle, responses=READ_ERRORS, summary="A proof bundle (download)")
 def bundle(ucr: UcrPath, key: Caller, context: Context) -> Response:
     """Entries and a state proof of the consignment's head at the latest block
-    (sanzhi-evidence-bundle/3), for `sanzhi evidence verify-bundle` with no network."""
+    (sanzhi-evidence-bundle/3), for `sanzhi evidence verify-bundle` with no network (a trader
+    key: only of a consignment its account is or was a party of)."""
+    _visible(key, context, ucr)
     _known(context, ucr)
     name = canonical_ucr(ucr)
     made = make_bundle(client=context.client, ucr=name, consignment=consignment_id(name))

@@ -27,3 +27,11 @@ def format_quantity(thousandths: int) -> str:
     if thousandths % 1000 == 0:
         return f"{thousandths // 1000:,}"
     return f"{Decimal(thousandths) / 1000:,f}".rstrip("0")
+
+
+def decimal_quantity(thousandths: int) -> str:
+    """12500 -> '12.5', 112679765 -> '112679.765': exact, no grouping (for machines and forms)."""
+    sign, digits = ("-", str(-thousandths)) if thousandths < 0 else ("", str(thousandths))
+    digits = digits.rjust(4, "0")
+    whole, fraction = digits[:-3], digits[-3:].rstrip("0")
+    return f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}"

@@ -29,7 +29,7 @@ def test_certify_then_status_history_and_changes(api: Api) -> None:
         assert response.status_code == 200, response.text
         assert response.json()["certification"]["status"] == status
     query = {"operator": OPERATOR, "certified_by": "CN"}
-    reader = api.headers("CN", "trader")
+    reader = api.headers("CN", "auditor")
     assert api.client.get("/aeo/certifications", params=query, headers=reader).json()["status"] == "revoked"
     page = api.client.get("/aeo/certifications/history", params={**query, "limit": 3}, headers=reader).json()
     assert [s["change"] for s in page["items"]] == ["certify", "suspend", "reinstate"]
@@ -59,7 +59,7 @@ def test_changes_act_for_the_organisation_only(api: Api, services: Callable[...,
     _certify(api)
     sg = services("SG")
     query = {"operator": OPERATOR, "certified_by": "SG"}
-    seen = sg.client.get("/aeo/certifications", params=query, headers=sg.headers("SG", "trader")).json()
+    seen = sg.client.get("/aeo/certifications", params=query, headers=sg.headers("SG", "auditor")).json()
     assert (seen["status"], seen["changes"]) == ("none", 0)
     refused = sg.client.post("/aeo/certifications/suspend", json={"operator": OPERATOR},
                              headers=sg.headers("SG", "customs"))  # fmt: skip

@@ -21,7 +21,7 @@ def test_issue_returns_the_wrapped_certificates_and_keeps_them(api: Api) -> None
     assert [b["count"] for b in issuance["batches"]] == [2, 1]
     numbers = [c["data"]["certificate_number"] for c in issuance["certificates"]]
     assert numbers == [d["certificate_number"] for d in documents]
-    again = api.client.get(f"/certificates/issuances/{issuance['issuance_id']}", headers=api.headers("CN", "trader"))
+    again = api.client.get(f"/certificates/issuances/{issuance['issuance_id']}", headers=api.headers("CN", "auditor"))
     assert again.json() == issuance
 
 
