@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.common import UtcTime
+from ledger.certificates.quantities import UnitQuantity
 from ledger.certificates.registry import IssuedBatch
 from ledger.certificates.state import CertificateRecord
 from ledger.certificates.verification import Verification
@@ -121,8 +122,8 @@ class UtilizeRequest(_Body):
 class Utilization(BaseModel):
     tx_hash: str
     declaration: str
-    amount: str = Field(description="Quantity drawn, in the certificate's unit")
-    remaining: str = Field(description="Quantity left on the certificate number")
+    amount: UnitQuantity = Field(description="Quantity drawn, in the certificate's unit")
+    remaining: UnitQuantity = Field(description="Quantity left on the certificate number")
     number_key: str
 
 

@@ -105,6 +105,16 @@ class WrappedCertificate(_Strict):
             importing_member=member_id_bytes(proof.importing_member),
         )
 
+    @property
+    def unit(self) -> str | None:
+        """The unit of the goods lines' quantities (one per certificate: the leaf's quantity sums
+        them), or None when the holder hid it on every line."""
+        items = self.data.get("items")
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and isinstance(item.get("unit_code"), str):
+                return str(item["unit_code"])
+        return None
+
     def to_document(self) -> Document:
         """The full document; only possible while no field is hidden."""
         if self.obfuscated:
