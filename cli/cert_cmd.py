@@ -24,7 +24,7 @@ from ledger.certificates.wrapped import WrappedCertificate, hide, read_wrapped, 
 from ledger.connect import build_client
 from ledger.documents import to_json_data
 from ledger.documents.samples import generate_samples
-from ledger.errors import InvalidInput, LedgerError, ProofInvalid
+from ledger.errors import InvalidInput, LedgerError, NotIssued, ProofInvalid
 from ledger.files import write_atomic
 from ledger.timestamps import parse_time
 
@@ -155,6 +155,10 @@ def verify(
     """Verify certificates; exit 0 when all valid, 1 when any is invalid, 2 when undecided."""
     try:
         certificates = [read_wrapped(f) for f in files]
+    except NotIssued as exc:
+        option = "" if exc.doc_type == "certificate-of-origin" else f" --type {exc.doc_type}"
+        typer.echo(f"error: {exc.message}; issue it with `sanzhi cert issue{option} {exc.source}`", err=True)
+        raise typer.Exit(2) from None
     except LedgerError as exc:
         typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(2) from None

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.schemas.common import UtcTime
 from ledger.certificates.quantities import UnitQuantity
 from ledger.certificates.registry import IssuedBatch
 from ledger.certificates.state import CertificateRecord
 from ledger.certificates.verification import Verification
-from ledger.certificates.wrapped import WrappedCertificate
+from ledger.certificates.wrapped import WrappedCertificate, unissued_type
+from ledger.errors import NotIssued
 from ledger.ids import CertificateType
 
 Reason = Annotated[
@@ -137,6 +138,17 @@ class HideRequest(_Body):
 
 class VerifyBatchRequest(_Body):
     certificates: list[WrappedCertificate] = Field(min_length=1, description="Wrapped certificates to verify")
+
+    @field_validator("certificates", mode="before")
+    @classmethod
+    def _issued(cls, value: Any) -> Any:
+        """A document never issued is named as such (NotIssued, a 422 of its own), not as the
+        dozen fields a wrapped certificate has and it lacks."""
+        for index, item in enumerate(value if isinstance(value, list) else []):
+            doc_type = unissued_type(item)
+            if doc_type is not None:
+                raise NotIssued(f"certificates.{index}", doc_type)
+        return value
 
 
 class VerifyBatchResult(BaseModel):
