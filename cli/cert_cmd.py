@@ -15,6 +15,13 @@ from typing import Annotated
 import typer
 
 from cli.context import AsOption, JsonOption, print_json, recorded_address, state
+from ledger.certificates.document_view import (
+    CertificateOfOriginView,
+    CountryView,
+    Hidden,
+    PartyView,
+    PhytosanitaryView,
+)
 from ledger.certificates.numbers import IssuedNumbers, numbers_path
 from ledger.certificates.quantities import format_quantity
 from ledger.certificates.registry import CertificateRegistryBinding
@@ -174,6 +181,8 @@ def verify(
         for file, result in zip(files, results, strict=True):
             verdict = "VALID" if result.valid else ("UNDECIDED" if not result.decided else "INVALID")
             typer.echo(f"{file}: {verdict} ({result.type} {result.certificate_number or ''})".rstrip())
+            if result.document is not None:
+                typer.echo(f"  {document_summary(result.document)}")
             if result.hidden_fields:
                 typer.echo(
                     f"  {len(result.hidden_fields)} field(s) hidden by the holder: {', '.join(result.hidden_fields)}"
@@ -184,6 +193,26 @@ def verify(
         raise typer.Exit(2)
     if not all(r.valid for r in results):
         raise typer.Exit(1)
+
+
+def document_summary(document: CertificateOfOriginView | PhytosanitaryView) -> str:
+    """One line of what the certificate says: number, exporter -> consignee, route, goods lines."""
+
+    def shown(value: object) -> str:
+        return "(hidden)" if isinstance(value, Hidden) else str(value)
+
+    def party(value: PartyView | Hidden) -> str:
+        return shown(value if isinstance(value, Hidden) else value.name)
+
+    def country(value: CountryView | Hidden) -> str:
+        return shown(value if isinstance(value, Hidden) else value.code)
+
+    goods = document.goods
+    lines = "goods lines hidden" if isinstance(goods, Hidden) else f"{len(goods)} goods line(s)"
+    return (
+        f"{shown(document.certificate_number)}: {party(document.exporter)} -> {party(document.consignee)}, "
+        f"{country(document.origin)} -> {country(document.destination)}, {lines}"
+    )
 
 
 @app.command("hide")
