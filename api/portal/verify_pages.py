@@ -20,7 +20,8 @@ from api.portal.rendering import PageLanguage, error_page, message_page, page
 from api.portal.upload import read_upload
 from ledger.certificates.verification import verify_trusting
 from ledger.certificates.wrapped import loads_wrapped
-from ledger.errors import InvalidInput, LedgerError
+from ledger.documents.countries import country_name
+from ledger.errors import InvalidInput, LedgerError, NotIssued
 
 router = APIRouter()
 
@@ -38,6 +39,9 @@ async def verify(request: Request, language: PageLanguage, context: Context, con
         certificate = loads_wrapped(upload.content, source=upload.name)
     except PortalError as exc:
         return error_page(request, language, exc)
+    except NotIssued as exc:
+        kind = t.get(f"doc_type.{exc.doc_type}", exc.doc_type)
+        return message_page(request, language, t("document.not_issued", file=upload.name, type=kind), status_code=400)
     except InvalidInput as exc:
         return message_page(request, language, t("error.not_certificate", detail=exc.message), status_code=400)
     try:
@@ -50,4 +54,11 @@ async def verify(request: Request, language: PageLanguage, context: Context, con
         )
     except LedgerError as exc:
         return message_page(request, language, t("error.unavailable", detail=exc.message), status_code=503)
-    return page(request, language, "result.html", view=verification_view(t, result), file_name=upload.name)
+    return page(
+        request,
+        language,
+        "result.html",
+        view=verification_view(t, result),
+        file_name=upload.name,
+        country_name=lambda code: country_name(code, language.value),
+    )
