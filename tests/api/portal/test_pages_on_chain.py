@@ -177,3 +177,21 @@ def test_a_verifiable_credential_export_is_verified_too(portal: TestClient, cli:
     markup = verify(portal, credential, "zh")
     assert markup.text("verdict-heading") == "✓ 有效"
     assert set(checks(markup).values()) == {"VALID"}
+
+
+def test_a_phytosanitary_certificate_reads_as_one(portal: TestClient, cli: CliRunner, tmp_path: Path) -> None:
+    kind = ("--type", "phytosanitary-certificate")
+    assert cli("cert", "sample", "--count", "1", "--out", str(tmp_path / "s"), *kind).exit_code == 0
+    issued = cli("cert", "issue", str(tmp_path / "s"), "--as", "cn-issuer", "--out", str(tmp_path / "w"), *kind)
+    assert issued.exit_code == 0, issued.stderr
+    [wrapped] = sorted((tmp_path / "w").glob("*.json"))
+    shared = tmp_path / "shared.json"
+    assert cli("cert", "hide", str(wrapped), "--fields", "items.0.botanical_name", "--out", str(shared)).exit_code == 0
+    data = json.loads(wrapped.read_text())["data"]
+    markup = verify(portal, shared, "en")  # valid or not (a sample's phytosanitary expiry is short), it reads
+    assert markup.find("section", role="status")[0]["data-verdict"] in {"valid", "invalid"}
+    assert markup.text("party-exporter").startswith(f"Consignor {data['consignor']['name']}")
+    assert "hidden by the holder" in markup.text("line-1")
+    assert data["items"][0]["description"] in markup.text("line-1")
+    assert f"Point of entry{data['point_of_entry']}" in markup.text("main")
+    assert "Phytosanitary certificate" in markup.text("document-heading") + markup.text("main")
