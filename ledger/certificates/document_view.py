@@ -29,7 +29,8 @@ class Hidden(BaseModel):
 
 
 HIDDEN = Hidden()
-Shown: TypeAlias = T | Hidden
+# left to right: the value's own type first, so a shown value costs one validation, not one per member
+Shown: TypeAlias = Annotated[T | Hidden, Field(union_mode="left_to_right")]
 
 
 def _slot(value: Any) -> Any:
@@ -37,7 +38,7 @@ def _slot(value: Any) -> Any:
     return HIDDEN if value is None else value
 
 
-Slot: TypeAlias = Annotated[T | Hidden, BeforeValidator(_slot)]
+Slot: TypeAlias = Annotated[T | Hidden, Field(union_mode="left_to_right"), BeforeValidator(_slot)]
 
 
 class _View(BaseModel):
