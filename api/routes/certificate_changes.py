@@ -32,7 +32,6 @@ from api.schemas.certificates import (
 )
 from api.strict_json import StrictJsonRoute
 from ledger.certificates.numbers import numbers_path
-from ledger.certificates.quantities import UnitQuantity
 from ledger.certificates.refusals import describe
 from ledger.certificates.registry import CertificateRegistryBinding
 from ledger.certificates.state import CertificateRecord, certificate_record, certificate_versions
@@ -160,7 +159,7 @@ def utilize(body: UtilizeRequest, key: Customs, context: Context) -> Utilization
     return Utilization(
         tx_hash=record.tx_hash,
         declaration=record.declaration,
-        amount=UnitQuantity.of(record.amount, certificate.unit),
-        remaining=UnitQuantity.of(record.remaining, certificate.unit),
+        amount=record.amount,
+        remaining=record.remaining,
         number_key=record.number_key,
     )

@@ -404,10 +404,17 @@ def _utilization(certificate: WrappedCertificate, state: dict[str, Any]) -> Frag
             return _fragment(FragmentName.UTILIZATION, False, finding(FindingCode.SINGLE_USE_USED))
         return _fragment(FragmentName.UTILIZATION, True, finding(FindingCode.SINGLE_USE_UNUSED))
     remaining = quantity - utilized
+    unit = f" {certificate.unit}" if certificate.unit else ""
     if remaining <= 0:
-        why = finding(FindingCode.FULLY_UTILIZED, drawn=format_quantity(utilized), quantity=format_quantity(quantity))
+        why = finding(
+            FindingCode.FULLY_UTILIZED,
+            drawn=format_quantity(utilized) + unit,
+            quantity=format_quantity(quantity) + unit,
+        )
         return _fragment(FragmentName.UTILIZATION, False, why)
     why = finding(
-        FindingCode.QUANTITY_REMAINING, remaining=format_quantity(remaining), quantity=format_quantity(quantity)
+        FindingCode.QUANTITY_REMAINING,
+        remaining=format_quantity(remaining) + unit,
+        quantity=format_quantity(quantity) + unit,
     )
     return _fragment(FragmentName.UTILIZATION, True, why)

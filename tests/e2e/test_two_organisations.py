@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from ledger.certificates.quantities import format_quantity
 from ledger.certificates.wrapped import parse_wrapped
 from ledger.devnet.consortium import dev_address
 from ledger.index.db import make_engine
@@ -223,6 +224,7 @@ def test_sg_keys_cannot_act_for_cn(chain: Chain, organisations: tuple[Org, Org])
     # nothing of it reached the chain: the certificate is issued, whole, and still valid
     verdict = sg.http.post("/certificates/verify", json=certificate).json()
     assert verdict["valid"] is True
-    assert verdict["remaining"] == parse_wrapped(certificate).proof.quantity
+    wrapped = parse_wrapped(certificate)
+    assert verdict["remaining"] == {"value": format_quantity(wrapped.proof.quantity), "unit": wrapped.unit}
     withdrawn_check = sg.http.get("/accreditations", params=cn_issuer, headers=sg.auth("trader")).json()
     assert (withdrawn_check["member_id"], withdrawn_check["active"]) == ("CN", True)
