@@ -17,6 +17,7 @@ pytestmark = pytest.mark.browser
 
 HIDDEN = {"zh": "持有人已隐藏", "en": "hidden by the holder"}
 ORIGIN = {"zh": "中国 (CN)", "en": "China (CN)"}
+SIGNER = {"zh": "宁波市贸促会 CCPIT Ningbo（由 CN 认可）", "en": "宁波市贸促会 CCPIT Ningbo, accredited by CN"}
 NOT_ISSUED = {"zh": "sample.json 尚未签发", "en": "sample.json has not been issued"}
 
 
@@ -49,6 +50,12 @@ def test_the_document_valid_hidden_and_never_issued(
         expect(page.locator("[data-hidden]")).to_have_count(0)
         history = page.locator("a[data-history]")
         expect(history).to_have_attribute("href", f"/certificates/{page_leaf(files['valid'])}?lang={lang}")
+        signer = page.locator("[data-field=signer]")
+        expect(signer.locator("summary")).to_have_text(SIGNER[lang])
+        address = json.loads(files["valid"].read_text())["issuer"]["address"]
+        expect(signer.locator("code")).to_be_hidden()
+        signer.locator("summary").click()  # the address is one click away
+        expect(signer.locator("code")).to_have_text(address)
         assert no_horizontal_overflow(page)
         save_screenshot(page, f"document-{lang}-valid")
 

@@ -58,6 +58,11 @@ def test_a_valid_certificate(portal: TestClient, cli: CliRunner, tmp_path: Path)
     lines = [a for a in markup.find("tr") if "data-line" in a]
     assert len(lines) == len(data["items"])
     assert f"{data['items'][0]['quantity']} {data['items'][0]['unit_code']}" in document
+    # the account that signed the batch, by the name its member gave it, the address a click away
+    issuer = wrapped["issuer"]["address"]
+    assert markup.text("summary") == "宁波市贸促会 CCPIT Ningbo, accredited by CN"
+    assert issuer in markup.text("details")
+    assert "General Administration of Customs of China (CN)" in markup.text("details")
     leaf = "0x" + parse_wrapped(wrapped).leaf.hex()
     [history] = markup.find("a", **{"data-history": ""})
     assert history["href"] == f"/certificates/{leaf}?lang=en"
@@ -81,6 +86,7 @@ def test_hidden_fields_are_marked_where_they_stand(portal: TestClient, cli: CliR
     assert f"持有人已隐藏 {data['items'][0]['unit_code']}" in markup.text("line-1")
     assert len(markup.find("span", **{"data-hidden": ""})) == 3
     text = markup.text("main")
+    assert markup.text("summary") == "宁波市贸促会 CCPIT Ningbo（由 CN 认可）"
     assert "原产国中国 (CN)" in text
     assert "目的国新加坡 (SG)" in text
 
