@@ -130,7 +130,8 @@ def test_cn_issues_sg_verifies_draws_audits_sees_the_revocation(chain: Chain, or
     body = {"certificate": certificate, "declaration": DECLARATION, "quantity": "1.5"}
     drawn = sg.http.post("/certificates/utilize", json=body, headers=sg.auth("customs"))
     assert drawn.status_code == 200, drawn.text
-    assert (drawn.json()["declaration"], drawn.json()["amount"]) == (DECLARATION, "1.5")
+    unit = certificate["data"]["items"][0]["unit_code"]
+    assert (drawn.json()["declaration"], drawn.json()["amount"]) == (DECLARATION, {"value": "1.5", "unit": unit})
     again = sg.http.post("/certificates/utilize", json=body, headers=sg.auth("customs"))
     problem = assert_problem(again, 409, "contract-revert", "already drawn")
     assert problem["revert"] == "CertificateRegistryDeclarationRecorded"

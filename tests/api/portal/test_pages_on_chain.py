@@ -201,3 +201,17 @@ def test_a_phytosanitary_certificate_reads_as_one(portal: TestClient, cli: CliRu
     assert data["items"][0]["description"] in markup.text("line-1")
     assert f"Point of entry{data['point_of_entry']}" in markup.text("main")
     assert "Phytosanitary certificate" in markup.text("document-heading") + markup.text("main")
+
+
+def test_a_value_cannot_reorder_the_text_around_it(portal: TestClient, cli: CliRunner, tmp_path: Path) -> None:
+    samples = tmp_path / "samples"
+    assert cli("cert", "sample", "--count", "1", "--out", str(samples), "--seed", "4").exit_code == 0
+    [document] = sorted(samples.glob("*.json"))
+    data = json.loads(document.read_text())
+    data["exporter"]["name"] = "\u202eLTD TRADING"  # RIGHT-TO-LEFT OVERRIDE: would flip what follows
+    document.write_text(json.dumps(data, ensure_ascii=False))
+    issued = cli("cert", "issue", str(samples), "--as", "cn-issuer", "--out", str(tmp_path / "w"))
+    assert issued.exit_code == 0, issued.stderr
+    [wrapped] = sorted((tmp_path / "w").glob("*.json"))
+    response = portal.post("/verify?lang=en", files={"file": ("c.json", wrapped.read_bytes(), "application/json")})
+    assert "<bdi>\u202eLTD TRADING</bdi>" in response.text  # isolated: its override ends with it
