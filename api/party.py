@@ -12,9 +12,9 @@ from api.errors import NotFound, OperatorNotNamed, PermissionDenied
 from api.keystore import ApiKey, ApiRole
 from api.pagination import Page, PageRequest, encode_cursor
 from api.routes.evidence import timeline_entry
-from api.schemas.party import Amount, Drawing, Me, MyAeo, MyCertificate, MyConsignment, MyTimeline
+from api.schemas.party import Drawing, Me, MyAeo, MyCertificate, MyConsignment, MyTimeline
 from ledger.aeo import AeoRegistryBinding, MraBinding, recognized
-from ledger.certificates.quantities import decimal_quantity
+from ledger.certificates.quantities import UnitQuantity
 from ledger.certificates.state import certificate_record
 from ledger.consortium.binding import ConsortiumBinding
 from ledger.errors import InvalidInput, LedgerError
@@ -63,14 +63,24 @@ def _page(items: list[object], paging: PageRequest, total: int) -> str | None:
     return encode_cursor(paging.offset + paging.limit) if paging.offset + len(items) < total else None
 
 
+def _in_unit(quantity: UnitQuantity | None, unit: str | None) -> UnitQuantity:
+    """The drawn quantity in the certificate's unit (the chain keeps none; the issuer's records do)."""
+    return UnitQuantity(value=quantity.value if quantity else "0", unit=unit)
+
+
 def _certificate(context: ServiceContext, found: ExporterCertificate) -> MyCertificate:
     unit = found.unit_code
-    status, reason, expires, drawn = "unknown", None, None, 0
+    status, reason, expires, drawn = "unknown", None, None, UnitQuantity.of(0, unit)
     if found.leaf is not None:
         record = certificate_record(
             client=context.client, root=found.root, cert_type=found.cert_type, leaf=found.leaf, number=found.number
         )
-        status, reason, expires, drawn = record.status, record.reason, record.expires_at, record.utilized or 0
+        status, reason, expires, drawn = (
+            record.status,
+            record.reason,
+            record.expires_at,
+            _in_unit(record.utilized, unit),
+        )
     return MyCertificate(
         number=found.number,
         type=found.cert_type,
@@ -81,14 +91,14 @@ def _certificate(context: ServiceContext, found: ExporterCertificate) -> MyCerti
         status=status,
         reason=reason,
         expires_at=expires,
-        issued=Amount(amount=decimal_quantity(found.quantity), unit=unit) if found.quantity is not None else None,
-        drawn=Amount(amount=decimal_quantity(drawn), unit=unit),
+        issued=UnitQuantity.of(found.quantity, unit) if found.quantity is not None else None,
+        drawn=drawn,
         drawings=[
             Drawing(
                 at=u.at,
                 member=u.member,
                 declaration=u.declaration,
-                quantity=Amount(amount=decimal_quantity(u.amount), unit=unit),
+                quantity=UnitQuantity.of(u.amount, unit),
                 tx_hash=u.tx_hash,
             )
             for u in found.utilizations

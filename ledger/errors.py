@@ -193,6 +193,22 @@ class InvalidDocument(InvalidInput):
         super().__init__(f"{len(problems)} problems: {listed}", path=None)
 
 
+class NotIssued(InvalidInput):
+    """A plain document (valid as a known document type) given where an issued, wrapped
+    certificate is needed: it has no proof, so there is nothing to verify yet."""
+
+    code = "not-issued"
+
+    def __init__(self, source: str, doc_type: str) -> None:
+        self.source = source
+        self.doc_type = doc_type
+        kind = doc_type.replace("-", " ")
+        super().__init__(
+            f"{source} is a {kind} that has not been issued (no proof): only an issued certificate can be verified",
+            path=None,
+        )
+
+
 class SourceUnavailable(LedgerError):
     """An oracle's source (file or URL) cannot be read or is not in the documented format."""
 

@@ -12,6 +12,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from api.portal.errors import PortalError
 from api.portal.i18n import Language, Translator, choose_language
+from ledger.certificates.document_view import Hidden
 
 _ENVIRONMENT = Environment(
     loader=PackageLoader("api.portal", "templates"),
@@ -20,6 +21,8 @@ _ENVIRONMENT = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+# `{% if value is hidden %}`: a field of a certificate the holder hid (ledger.certificates.document_view)
+_ENVIRONMENT.tests["hidden"] = lambda value: isinstance(value, Hidden)
 TEMPLATES = Jinja2Templates(env=_ENVIRONMENT)
 
 # No inline script or style: everything comes from this site, and no other site may frame it.

@@ -32,7 +32,6 @@ from api.schemas.certificates import (
 )
 from api.strict_json import StrictJsonRoute
 from ledger.certificates.numbers import numbers_path
-from ledger.certificates.quantities import format_quantity
 from ledger.certificates.refusals import describe
 from ledger.certificates.registry import CertificateRegistryBinding
 from ledger.certificates.state import CertificateRecord, certificate_record, certificate_versions
@@ -89,6 +88,7 @@ def _record(context: ServiceContext, certificate: WrappedCertificate) -> Certifi
         leaf="0x" + certificate.leaf.hex(),
         number=number if isinstance(number, str) else None,
         registry=proof.registry,
+        unit=certificate.unit,
     )
 
 
@@ -159,7 +159,7 @@ def utilize(body: UtilizeRequest, key: Customs, context: Context) -> Utilization
     return Utilization(
         tx_hash=record.tx_hash,
         declaration=record.declaration,
-        amount=format_quantity(record.amount),
-        remaining=format_quantity(record.remaining),
+        amount=record.amount,
+        remaining=record.remaining,
         number_key=record.number_key,
     )

@@ -9,14 +9,8 @@ from pydantic import BaseModel, Field
 
 from api.schemas.evidence import TimelineEntry
 from ledger.aeo.models import Certification, Recognition
+from ledger.certificates.quantities import UnitQuantity
 from ledger.evidence.audit import ChainProblem
-
-
-class Amount(BaseModel):
-    """A quantity in the certificate's unit."""
-
-    amount: str = Field(description="Decimal, at most 3 decimals", examples=["112679.765"])
-    unit: str | None = Field(description="UN/ECE Rec 20 unit code (null: not recorded)", examples=["LTR"])
 
 
 class Me(BaseModel):
@@ -37,7 +31,7 @@ class Drawing(BaseModel):
     at: datetime
     member: str | None
     declaration: str = Field(description="The declaration reference (0x and 64 hex digits)")
-    quantity: Amount
+    quantity: UnitQuantity
     tx_hash: str
 
 
@@ -51,8 +45,8 @@ class MyCertificate(BaseModel):
     status: str = Field(description="valid, suspended, revoked, superseded; unknown until its leaf is recorded")
     reason: str | None = None
     expires_at: datetime | None = None
-    issued: Amount | None = Field(description="The quantity issued (null: not recorded)")
-    drawn: Amount = Field(description="The quantity drawn so far on its number")
+    issued: UnitQuantity | None = Field(description="The quantity issued (null: not recorded)")
+    drawn: UnitQuantity = Field(description="The quantity drawn so far on its number")
     drawings: list[Drawing]
 
 

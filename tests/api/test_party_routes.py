@@ -24,7 +24,7 @@ from tests.support import (
 
 def issued_amount(document: dict[str, Any]) -> dict[str, str]:
     total = sum(Decimal(str(item["quantity"])) for item in document["items"])
-    return {"amount": format(total.normalize(), "f"), "unit": document["items"][0]["unit_code"]}
+    return {"value": format(total.normalize(), "f"), "unit": document["items"][0]["unit_code"]}
 
 
 def test_each_trader_sees_its_own_certificates_and_who_drew_on_them(
@@ -41,10 +41,10 @@ def test_each_trader_sees_its_own_certificates_and_who_drew_on_them(
     first = items[1]
     assert (first["status"], first["importing_member"], first["issued"]) == ("valid", "SG", issued_amount(documents[0]))
     unit = documents[0]["items"][0]["unit_code"]
-    assert first["drawn"] == {"amount": "1.5", "unit": unit}
+    assert first["drawn"] == {"value": "1.5", "unit": unit}
     [drawing] = first["drawings"]
-    assert (drawing["member"], drawing["quantity"], drawing["at"][-1]) == ("SG", {"amount": "1.5", "unit": unit}, "Z")
-    assert items[0]["drawn"]["amount"] == "0"
+    assert (drawing["member"], drawing["quantity"], drawing["at"][-1]) == ("SG", {"value": "1.5", "unit": unit}, "Z")
+    assert items[0]["drawn"]["value"] == "0"
     assert items[0]["drawings"] == []
 
     theirs = api.client.get(
