@@ -9,6 +9,7 @@ then the service, the follower and the node it started stop, and the command exi
 from __future__ import annotations
 
 import shlex
+import sys
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
@@ -70,7 +71,12 @@ def up(
             )
             base = f"http://{HOST}:{listener.getsockname()[1]}"
             quiet_signals(stop)
-            serve(app=app, listener=listener, log_level=log_level, on_started=lambda: _banner(base, seed, keys))
+            serve(
+                app=app,
+                listener=listener,
+                log_level=log_level,
+                on_started=lambda: _banner(base, seed, keys, data_dir),
+            )
         except Interrupted:
             typer.echo("\ninterrupted while starting up; stopping", err=True)
             raise
@@ -133,7 +139,7 @@ def _stop_node(data_dir: Path, node: NodeStart | None) -> None:
     stop_node(data_dir)
 
 
-def _banner(base: str, seed: SeedRecord, keys: DevApiKeys) -> None:
+def _banner(base: str, seed: SeedRecord, keys: DevApiKeys, data_dir: Path) -> None:
     auditor = keys.token(ORGANISATION, ApiRole.AUDITOR)
     issuer = keys.token(ORGANISATION, ApiRole.ISSUER)
     trader = keys.token(ORGANISATION, ApiRole.TRADER)
@@ -159,6 +165,11 @@ def _banner(base: str, seed: SeedRecord, keys: DevApiKeys) -> None:
         "  3. What happened to the revoked certificate, as CN's auditor sees it:",
         f"     curl -s -H {shlex.quote(f'Authorization: Bearer {auditor}')} \\",
         f"       {shlex.quote(f'{base}/audit/events?{search}')}",
+        "",
+        "The `sanzhi` command, in another terminal (it finds this node from anywhere inside",
+        f"{data_dir.resolve().parent}, else give --data-dir {data_dir.resolve()}):",
+        f"  export PATH={shlex.quote(str(Path(sys.executable).parent))}:\"$PATH\"",
+        f"  sanzhi aeo recognized --operator {operator} --certified-by {member} --recognised-by SG",
         "",
         "Ctrl-C stops everything; the next `make run` finds the same data.",
     ]
