@@ -17,8 +17,8 @@ from api.errors import AuthenticationFailed
 from api.keystore import KeyStore
 from api.limits import BodySizeLimit, RateLimiter
 from api.metrics import MetricsMiddleware, ServiceMetrics
-from api.query_params import refuse_unknown_query_parameters
 from api.portal.config import PortalConfig, Principal
+from api.query_params import refuse_unknown_query_parameters
 from api.routes import accreditation, aeo, audit, certificate_changes, certificates, evidence, health
 from api.settings import ServiceSettings
 from ledger.connect import build_client

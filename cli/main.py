@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from cli.lazy import LazyCommand, LazyGroup
-from ledger.errors import LedgerError
+from ledger.errors import InvalidInput, LedgerError
 
 COMMANDS = (
     LazyCommand("node", "cli.node_cmd:app", "Run the embedded chain node (anvil) in the background."),
@@ -98,9 +98,10 @@ app = typer.Typer(
 )
 
 DataDirOption = Annotated[
-    Path | None, typer.Option(
+    Path | None,
+    typer.Option(
         "--data-dir",
-        help="Data directory (else SANZHI_DATA_DIR, else the nearest .sanzhi from here up, else ~/.local/share/sanzhi).",
+        help="Data directory (else SANZHI_DATA_DIR, else the nearest .sanzhi up from here, else ~/.local/share/sanzhi).",
     ),
 ]
 
@@ -147,6 +148,9 @@ def run(argv: list[str] | None = None) -> int:
     except typer.Abort:
         typer.echo("aborted", err=True)
         return 1
+    except InvalidInput as exc:  # bad input, like a usage error: exit 2
+        typer.echo(f"error: {exc.message}", err=True)
+        return 2
     except LedgerError as exc:
         typer.echo(f"error: {exc.message}", err=True)
         return 1

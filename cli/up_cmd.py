@@ -168,7 +168,7 @@ def _banner(base: str, seed: SeedRecord, keys: DevApiKeys, data_dir: Path) -> No
         "",
         "The `sanzhi` command, in another terminal (it finds this node from anywhere inside",
         f"{data_dir.resolve().parent}, else give --data-dir {data_dir.resolve()}):",
-        f"  export PATH={shlex.quote(str(Path(sys.executable).parent))}:\"$PATH\"",
+        f'  export PATH={shlex.quote(str(Path(sys.executable).parent))}:"$PATH"',
         f"  sanzhi aeo recognized --operator {operator} --certified-by {member} --recognised-by SG",
         "",
         "Ctrl-C stops everything; the next `make run` finds the same data.",

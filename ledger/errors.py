@@ -33,6 +33,18 @@ class InvalidInput(LedgerError):
         super().__init__(f"{path}: {reason}" if path else reason)
 
 
+class UnknownMember(InvalidInput):
+    """A well-formed member id that was never a member of the consortium asked."""
+
+    code = "unknown-member"
+
+    def __init__(self, member_id: str, *, path: str) -> None:
+        self.member_id = member_id
+        super().__init__(
+            f"{member_id} has never been a member of this consortium (see `sanzhi consortium members`)", path=path
+        )
+
+
 class InvalidJson(InvalidInput):
     """A JSON input is too large, nested too deeply, malformed, or repeats a key; `path` is the
     input (file, URL or what it is), `reason` says what and where."""

@@ -69,7 +69,10 @@ def get_profile(settings: LedgerSettings, name: str) -> Profile:
     profile = profiles.get(name)
     if profile is None:
         where = profiles_path(settings.data_dir)
-        known = ", ".join(sorted(profiles)) or "none (on a development chain `sanzhi up` or `sanzhi deploy --dev` writes them)"
+        known = (
+            ", ".join(sorted(profiles))
+            or "none (on a development chain `sanzhi up` or `sanzhi deploy --dev` writes them)"
+        )
         raise KeyUnavailable(f"unknown profile {name!r} in {where}; known profiles: {known}")
     return profile
 

@@ -78,7 +78,9 @@ def test_the_refusal_names_every_unknown_parameter_and_what_the_route_takes(clie
 
 def test_declared_parameters_pass_the_check(client: TestClient) -> None:
     # a known parameter reaches the route (which here finds no node: not a 422 about the query)
-    response = client.get("/aeo/recognition", params={"operator": "USCI:1", "certified_by": "CN", "recognised_by": "SG"})
+    response = client.get(
+        "/aeo/recognition", params={"operator": "USCI:1", "certified_by": "CN", "recognised_by": "SG"}
+    )
     assert response.json().get("code") != "unknown-query-parameter"
     assert client.get("/health").status_code != 422
 
