@@ -101,7 +101,7 @@ DataDirOption = Annotated[
     Path | None,
     typer.Option(
         "--data-dir",
-        help="Data directory (else SANZHI_DATA_DIR, else the nearest .sanzhi up from here, else ~/.local/share/sanzhi).",
+        help="Data directory (else SANZHI_DATA_DIR, else the nearest .sanzhi up from here, else ~/.local/share/sanzhi)",
     ),
 ]
 
