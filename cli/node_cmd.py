@@ -74,6 +74,7 @@ def status(ctx: typer.Context, as_json: JsonOption = False) -> None:
             f"  profile {info.profile.value}"
         )
     else:
-        typer.echo("not running (start it with `sanzhi node start`)")
+        where = state(ctx).settings.data_dir
+        typer.echo(f"no node of data directory {where} runs (start one with `sanzhi up` or `sanzhi node start`)")
     if not current.running:
         raise typer.Exit(1)
