@@ -518,15 +518,6 @@ def screenshots_since(started: float) -> list[Path]:
     return sorted(p for p in SCREENSHOTS.glob("*.png") if p.stat().st_mtime >= started)
 
 
-def cjk_font_installed() -> bool:
-    """Whether fontconfig knows a font with Chinese glyphs (else screenshots show boxes)."""
-    fc_list = shutil.which("fc-list")
-    if fc_list is None:
-        return False
-    listed = subprocess.run([fc_list, ":lang=zh"], capture_output=True, text=True, timeout=30, check=False)
-    return bool(listed.stdout.strip())
-
-
 def contrast_ratio(foreground: str, background: str) -> float:
     """WCAG 2.1 contrast ratio of two CSS `rgb(r, g, b)` colours."""
 
