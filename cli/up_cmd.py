@@ -21,7 +21,7 @@ from api.keystore import ApiRole, KeyStore
 from api.main import create_app
 from api.settings import ServiceSettings
 from cli.context import CliState, state
-from cli.up_runtime import Interrupted, exclusive, interruptible, quiet_signals, serve, start_follower
+from cli.up_runtime import Interrupted, exclusive, interruptible, progress, quiet_signals, serve, start_follower
 from demo.seed import OPERATORS, SeedRecord, seed_demo
 from ledger.devnet.consortium import deploy_dev, dev_address
 from ledger.devnet.node_start import NodeStart, bind_listener, start_node, stop_node
@@ -48,17 +48,23 @@ def up(
         node: NodeStart | None = None
         follower_thread = None
         try:
-            node = start_node(data_dir=data_dir, host=HOST, port=port)
+            with progress("starting the chain node"):
+                node = start_node(data_dir=data_dir, host=HOST, port=port)
             _say_node(node)
             # this command talks to the node it just found or started, whatever SANZHI_RPC_URL says
             settings = state(ctx).settings.model_copy(update={"rpc_url": node.info.rpc_url})
             cli = CliState(settings=settings)
-            deploy_dev(rpc_client_for=cli.client, deployments_dir=settings.resolved_deployments_dir, data_dir=data_dir)
+            with progress("deploying the development consortium"):
+                deploy_dev(
+                    rpc_client_for=cli.client, deployments_dir=settings.resolved_deployments_dir, data_dir=data_dir
+                )
             typer.echo(f"development consortium (CN, SG) deployed on chain {node.info.chain_id}")
-            outcome = seed_demo(client_for=cli.client, data_dir=data_dir, say=lambda line: typer.echo(f"  {line}"))
+            with progress("seeding the demo"):
+                outcome = seed_demo(client_for=cli.client, data_dir=data_dir, say=lambda line: typer.echo(f"  {line}"))
             seed = outcome.record
             typer.echo("demo data seeded" if outcome.seeded else f"demo data already on this chain ({seed.directory})")
-            follower = _index(cli, seed)
+            with progress("indexing the chain"):
+                follower = _index(cli, seed)
             keys = _dev_keys(settings.resolved_database_url, data_dir)
             listener, asked = bind_listener(HOST, api_port)
             if not asked:
