@@ -75,6 +75,8 @@ def status(ctx: typer.Context, as_json: JsonOption = False) -> None:
         )
     else:
         where = state(ctx).settings.data_dir
-        typer.echo(f"no node of data directory {where} runs (start one with `sanzhi up` or `sanzhi node start`)")
+        typer.echo(
+            f"not running: no node of data directory {where} (start one with `sanzhi up` or `sanzhi node start`)"
+        )
     if not current.running:
         raise typer.Exit(1)

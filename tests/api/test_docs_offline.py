@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.test_query_params import make_app
+from tests.support import offline_app
 
 
 class Assets(HTMLParser):
@@ -31,7 +31,7 @@ class Assets(HTMLParser):
 
 @pytest.mark.parametrize("page", ["/docs", "/redoc"])
 def test_the_api_docs_load_only_what_the_service_serves(tmp_path: Path, page: str) -> None:
-    with TestClient(make_app(tmp_path)) as client:
+    with TestClient(offline_app(tmp_path)) as client:
         response = client.get(page)
         assert response.status_code == 200
         assert "://" not in response.text, "no URL of another host (a CDN) in the page"

@@ -10,17 +10,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.main import create_app
-from api.settings import ServiceSettings
-from ledger.settings import LedgerSettings
-
-# nothing here reaches a node: the check runs before any route's own work
-UNREACHABLE = "http://127.0.0.1:9"
-
-
-def make_app(data_dir: Path) -> FastAPI:
-    settings = LedgerSettings(data_dir=data_dir, rpc_url=UNREACHABLE, database_url=f"sqlite:///{data_dir / 'k.sqlite'}")
-    return create_app(settings, ServiceSettings(organisation="CN", public_rate=0, key_rate=0))
+from tests.support import offline_app
 
 
 def api_paths(app: FastAPI, method: str) -> list[str]:
@@ -31,7 +21,7 @@ def api_paths(app: FastAPI, method: str) -> list[str]:
 
 @pytest.fixture
 def app(tmp_path: Path) -> FastAPI:
-    return make_app(tmp_path)
+    return offline_app(tmp_path)  # the check runs before any route's own work: no node needed
 
 
 @pytest.fixture

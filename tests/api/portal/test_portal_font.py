@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page
 
-from tests.api.portal.test_browser import open_page
 from tests.support import ROOT, save_screenshot
 
 PORTAL = ROOT / "api" / "portal"
@@ -31,13 +29,21 @@ def test_the_font_has_every_chinese_character_the_portal_shows() -> None:
 
 
 @pytest.fixture
-def zh(browser: Browser) -> Iterator[object]:
-    yield from open_page(browser, "zh")
+def zh(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
+    """A page of a browser that asks for Chinese; the list collects console errors."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    try:
+        yield page, errors
+    finally:
+        context.close()
 
 
 @pytest.mark.browser
-def test_chinese_renders_with_the_portal_font(zh: tuple[object, list[str]], portal_url: str, tmp_path: Path) -> None:
-    page, errors = zh  # type: ignore[misc]
+def test_chinese_renders_with_the_portal_font(zh: tuple[Page, list[str]], portal_url: str) -> None:
+    page, errors = zh
     page.goto(f"{portal_url}/?lang=zh")
     faces = page.evaluate(
         "document.fonts.ready.then(() => [...document.fonts].map(f => [f.family.replaceAll('\"', ''), f.status]))"
