@@ -397,3 +397,9 @@ def test_status_and_history_refuse_a_member_that_never_was_with_exit_2(cli: CliR
         result = cli("aeo", command, "--operator", OP, "--certified-by", "XX")
         assert result.exit_code == 2, result.stderr
         assert_clean_error(result, "XX has never been a member")
+
+
+def test_mra_list_of_a_member_that_never_was_exits_2(cli: CliRunner) -> None:
+    result = cli("mra", "list", "--member", "XX")
+    assert result.exit_code == 2, result.stdout
+    assert_clean_error(result, "XX has never been a member")
