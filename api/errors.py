@@ -114,6 +114,18 @@ class PayloadTooLarge(LedgerError):
         super().__init__(f"{what} is over the limit of {limit:,} bytes")
 
 
+class UnknownQueryParameters(InvalidInput):
+    """A request names query parameters its route does not take (a mistyped filter)."""
+
+    code = "unknown-query-parameter"
+
+    def __init__(self, unknown: list[str], accepted: list[str]) -> None:
+        self.unknown = unknown
+        takes = f"it takes {', '.join(accepted)}" if accepted else "it takes none"
+        noun = "not a query parameter" if len(unknown) == 1 else "not query parameters"
+        super().__init__(f"{noun} of this route ({takes})", path=", ".join(unknown))
+
+
 class IndexUnavailable(LedgerError):
     """The audit index (ledger/index) is not available to this service."""
 

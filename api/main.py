@@ -8,7 +8,8 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi_offline import FastAPIOffline
 
 from api import errors, openapi, portal
 from api.deps import ServiceContext
@@ -17,6 +18,7 @@ from api.keystore import KeyStore
 from api.limits import BodySizeLimit, RateLimiter
 from api.metrics import MetricsMiddleware, ServiceMetrics
 from api.portal.config import PortalConfig, Principal
+from api.query_params import refuse_unknown_query_parameters
 from api.routes import accreditation, aeo, audit, certificate_changes, certificates, evidence, health, me
 from api.settings import ServiceSettings
 from ledger.connect import build_client
@@ -75,11 +77,14 @@ def create_app(
             if context.keys is not None:
                 context.keys.close()
 
-    app = FastAPI(
+    # /docs and /redoc with Swagger UI's and ReDoc's files served from the package, not a CDN
+    app = FastAPIOffline(
         title="sanzhi",
         version="0.1.0",
         lifespan=lifespan,
         openapi_tags=TAGS,
+        # no badge fetched from Swagger's online validator: the page works with no internet
+        swagger_ui_parameters={"validatorUrl": None},
     )
     errors.install(app)
     for router in (
@@ -92,7 +97,8 @@ def create_app(
         me.router,
         health.router,
     ):
-        app.include_router(router)
+        # every API route refuses query parameters it does not declare (api/query_params.py)
+        app.include_router(router, dependencies=[Depends(refuse_unknown_query_parameters)])
     app.include_router(portal.router)  # the zh/en pages at /, outside the OpenAPI document
     app.state.portal = PortalConfig(check_api_key=lambda token: _principal(app, token))
     app.add_middleware(BodySizeLimit, max_body_bytes=service.max_body_bytes)

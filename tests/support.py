@@ -518,13 +518,16 @@ def screenshots_since(started: float) -> list[Path]:
     return sorted(p for p in SCREENSHOTS.glob("*.png") if p.stat().st_mtime >= started)
 
 
-def cjk_font_installed() -> bool:
-    """Whether fontconfig knows a font with Chinese glyphs (else screenshots show boxes)."""
-    fc_list = shutil.which("fc-list")
-    if fc_list is None:
-        return False
-    listed = subprocess.run([fc_list, ":lang=zh"], capture_output=True, text=True, timeout=30, check=False)
-    return bool(listed.stdout.strip())
+def offline_app(data_dir: Path) -> Any:
+    """CN's service app with no node behind it (nothing is read from a chain until a route runs)
+    and a key store in `data_dir`."""
+    from api.main import create_app
+    from api.settings import ServiceSettings
+
+    settings = LedgerSettings(
+        data_dir=data_dir, rpc_url="http://127.0.0.1:9", database_url=f"sqlite:///{data_dir / 'keys.sqlite'}"
+    )
+    return create_app(settings, ServiceSettings(organisation="CN", public_rate=0, key_rate=0))
 
 
 def contrast_ratio(foreground: str, background: str) -> float:

@@ -28,7 +28,7 @@ TEMPLATES = Jinja2Templates(env=_ENVIRONMENT)
 # No inline script or style: everything comes from this site, and no other site may frame it.
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Content-Type-Options": "nosniff",

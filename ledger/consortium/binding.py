@@ -13,7 +13,7 @@ from ledger.chain.client import LedgerClient, SentTransaction
 from ledger.chain.contract import ContractBinding
 from ledger.consortium.display_name import checked_name, shown_name
 from ledger.consortium.registries import RegistryListing, kind_bytes, kind_text
-from ledger.errors import InvalidInput
+from ledger.errors import InvalidInput, UnknownMember
 from ledger.ids import (
     CERTIFICATE_TYPE_NAMES,
     ISSUER_ROLE,
@@ -133,6 +133,12 @@ class ConsortiumBinding:
             active=raw[3],
             joined_at=_time(raw[4]),
         )
+
+    def require_member(self, member_id: str, *, path: str) -> None:
+        """Refuse (UnknownMember) an id the consortium never admitted; a removed member's record
+        stays, and its certifications still answer for the past."""
+        if not member_id_text(self.contract.call("member", member_id_bytes(member_id))[0]):
+            raise UnknownMember(member_id.strip().upper(), path=path)
 
     def member_of(self, account: str) -> str | None:
         """The member whose admin (governance) account `account` is, if any."""

@@ -106,3 +106,12 @@ def test_mra_refusals(api: Api) -> None:
     assert_problem(api.client.post("/mras/SG/dance", headers=headers), 422, "invalid-request", "action")
     question = {"operator": OPERATOR, "certified_by": "CN", "recognised_by": "SG", "at": "yesterday"}
     assert_problem(api.client.get("/aeo/recognition", params=question), 422, "invalid-request", "at")
+
+
+def test_recognition_of_an_unknown_member_or_operator_id_is_invalid_input(api: Api) -> None:
+    question = {"operator": OPERATOR, "certified_by": "XX", "recognised_by": "SG"}
+    assert_problem(api.client.get("/aeo/recognition", params=question), 422, "unknown-member", "XX has never been")
+    question = {"operator": OPERATOR, "certified_by": "CN", "recognised_by": "ZZ"}
+    assert_problem(api.client.get("/aeo/recognition", params=question), 422, "unknown-member", "ZZ has never been")
+    question = {"operator": "not an id!", "certified_by": "CN", "recognised_by": "SG"}
+    assert_problem(api.client.get("/aeo/recognition", params=question), 422, "invalid-input", "not an operator id")

@@ -373,3 +373,44 @@ def test_aeo_and_mra_errors_name_statuses_tiers_and_times(aeo_cli: CliRunner) ->
     not_yet = cli("mra", "suspend", "--with", "SG", "--as", "cn-customs")
     assert_clean_error(not_yet, "the MRA between CN and SG is not in effect (never accepted)")
     assert "status=" not in not_yet.stderr
+
+
+@pytest.mark.parametrize(
+    ("certified_by", "recognised_by", "operator", "said"),
+    [
+        ("XX", "SG", OP, "XX has never been a member"),
+        ("CN", "ZZ", OP, "ZZ has never been a member"),
+        ("CN", "SG", "not an id!", "is not an operator id"),
+        ("C N", "SG", OP, "is not a member id"),
+    ],
+)
+def test_recognized_with_invalid_input_is_undecided(
+    cli: CliRunner, certified_by: str, recognised_by: str, operator: str, said: str
+) -> None:
+    args = (
+        "aeo",
+        "recognized",
+        "--operator",
+        operator,
+        "--certified-by",
+        certified_by,
+        "--recognised-by",
+        recognised_by,
+    )
+    for extra in ((), ("--at", "1970-01-01T00:00:00Z")):
+        result = cli(*args, *extra)
+        assert result.exit_code == 2, result.stderr
+        assert_clean_error(result, "undecided", said)
+
+
+def test_status_and_history_refuse_a_member_that_never_was_with_exit_2(cli: CliRunner) -> None:
+    for command in ("status", "history"):
+        result = cli("aeo", command, "--operator", OP, "--certified-by", "XX")
+        assert result.exit_code == 2, result.stderr
+        assert_clean_error(result, "XX has never been a member")
+
+
+def test_mra_list_of_a_member_that_never_was_exits_2(cli: CliRunner) -> None:
+    result = cli("mra", "list", "--member", "XX")
+    assert result.exit_code == 2, result.stdout
+    assert_clean_error(result, "XX has never been a member")

@@ -150,7 +150,7 @@ def test_deploy_needs_a_founding_member(cli: CliRunner) -> None:
 def test_node_not_running_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}"
     result = run_cli(capsys, "--data-dir", str(tmp_path), "--rpc-url", url, "consortium", "members")
-    assert_clean_error(result, f"no chain node answers at {url}", "sanzhi node start")
+    assert_clean_error(result, f"no chain node answers at {url}", "sanzhi up", "sanzhi node start")
 
 
 def test_not_deployed_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path, cli: CliRunner) -> None:

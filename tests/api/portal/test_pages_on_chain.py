@@ -153,10 +153,17 @@ def test_recognition_of_an_operator(portal: TestClient, cli: CliRunner) -> None:
 def test_recognition_refuses_what_it_cannot_read(portal: TestClient) -> None:
     bad_member = portal.get(f"/recognition?operator={OPERATOR}&certified_by=C%20N!&recognised_by=SG&lang=en")
     assert bad_member.status_code == 400
-    assert alert(bad_member).startswith("The input is not valid: member: 'C N!' is not a member id")
+    assert alert(bad_member) == "“C N!” is not a member code: letters, digits and hyphens, e.g. CN."
+    # in Chinese, in Chinese: the library's English reason is not shown on a Chinese page
     bad_time = portal.get(f"/recognition?operator={OPERATOR}&certified_by=CN&recognised_by=SG&at=soon&lang=zh")
     assert bad_time.status_code == 400
-    assert alert(bad_time).startswith("输入无效：at: 'soon' is not an ISO 8601 time")
+    assert alert(bad_time).startswith("“soon”不是时间：请使用 ISO 8601 格式并注明时区")
+    unknown = portal.get(f"/recognition?operator={OPERATOR}&certified_by=XX&recognised_by=SG&lang=zh")
+    assert (unknown.status_code, alert(unknown)) == (400, "XX 从未加入本联盟，请填写联盟成员的代码，例如 CN 或 SG。")
+    malformed = portal.get("/recognition?operator=USCI%3F123&certified_by=CN&recognised_by=SG&lang=zh")
+    assert alert(malformed).startswith("“USCI?123”不是经营者编号")
+    too_long = portal.get(f"/recognition?operator={'9' * 201}&certified_by=CN&recognised_by=SG&lang=zh")
+    assert alert(too_long) == "经营者编号 过长：最多 200 个字符。"
     past = portal.get(f"/recognition?operator={OPERATOR}&certified_by=CN&recognised_by=SG&at=2020-01-01")
     assert Markup(past.text).items["recognition-reasons"] == [
         "CN has not certified this operator",
