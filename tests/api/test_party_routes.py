@@ -47,9 +47,12 @@ def test_each_trader_sees_its_own_certificates_and_who_drew_on_them(
     assert items[0]["drawn"]["value"] == "0"
     assert items[0]["drawings"] == []
 
-    theirs = api.client.get(
+    # naming another party is refused outright, never answered for the key's own party or the other
+    naming = api.client.get(
         "/me/certificates", params={"operator": PARTY_OPERATOR_A, "exporter": PARTY_OPERATOR_A}, headers=b
     )
+    assert (naming.status_code, naming.json()["code"]) == (422, "unknown-query-parameter")
+    theirs = api.client.get("/me/certificates", headers=b)
     assert [c["number"] for c in theirs.json()["items"]] == [documents[1]["certificate_number"]]
 
     page = api.client.get("/me/certificates", params={"limit": 1}, headers=a).json()
@@ -99,7 +102,9 @@ def test_each_trader_sees_its_own_aeo_status_and_recognitions(api: Api, services
     certify_a_and_agree_with_sg(api, services)
     a, b = trader(api, dev_trader("CN"), PARTY_OPERATOR_A), trader(api, dev_trader("SG"), PARTY_OPERATOR_B)
 
-    mine = api.client.get("/me/aeo", params={"operator": PARTY_OPERATOR_B}, headers=a).json()
+    naming = api.client.get("/me/aeo", params={"operator": PARTY_OPERATOR_B}, headers=a)
+    assert (naming.status_code, naming.json()["code"]) == (422, "unknown-query-parameter")
+    mine = api.client.get("/me/aeo", headers=a).json()
     assert (mine["operator"], mine["certification"]["status"], mine["certification"]["certified_by"]) == (
         PARTY_OPERATOR_A, "active", "CN")  # fmt: skip
     assert [(r["recognised_by"], r["recognized"]) for r in mine["recognitions"]] == [("SG", True)]
