@@ -1,0 +1,63 @@
+"""Every machine code people can meet has a label in English and in Chinese."""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+import pytest
+
+from ledger.aeo.codes import MraStatus, Status
+from ledger.certificates.status import CertificateStatus
+from ledger.evidence.vocabulary import Step
+from ledger.index.catalogue import known_events
+from ledger.labels import Lang, Vocabulary, label, labels, reader_lang
+from ledger.reasons import Reason
+
+
+def _slug(member: Enum) -> str:
+    return member.name.lower().replace("_", "-")
+
+
+CODES: dict[Vocabulary, set[str]] = {
+    Vocabulary.EVENT: set(known_events()),
+    Vocabulary.STEP: {step.slug for step in Step},
+    Vocabulary.REASON: {reason.slug for reason in Reason},
+    Vocabulary.CERTIFICATE_STATUS: {status.label for status in CertificateStatus},
+    Vocabulary.AEO_STATUS: {_slug(status) for status in Status},
+    Vocabulary.MRA_STATUS: {_slug(status) for status in MraStatus},
+}
+LATIN = re.compile(r"[A-Za-z]{2,}")
+
+
+@pytest.mark.parametrize("vocabulary", list(Vocabulary))
+def test_every_code_has_an_english_and_a_chinese_label(vocabulary: Vocabulary) -> None:
+    table = labels(vocabulary)
+    missing = sorted(code for code in CODES[vocabulary] if set(table.get(code, {})) != {"en", "zh"})
+    assert missing == [], f"{vocabulary.value} codes without both labels: {missing}"
+    assert sorted(set(table) - CODES[vocabulary]) == [], "labels of codes that no longer exist"
+    for code, texts in table.items():
+        assert texts["en"].strip(), code
+        # Chinese labels are Chinese (AEO, an acronym the administrations use, aside)
+        assert LATIN.findall(texts["zh"].replace("AEO", "")) == [], f"{code}: {texts['zh']}"
+
+
+def test_a_code_without_a_label_is_shown_as_it_is() -> None:
+    assert label(Vocabulary.EVENT, "CertificateRevoked", Lang.ZH) == "证书撤销"
+    assert label(Vocabulary.EVENT, "SomethingNew", Lang.ZH) == "SomethingNew"
+    assert label(Vocabulary.REASON, 4242, Lang.EN) == "4242"
+
+
+@pytest.mark.parametrize(
+    ("requested", "environ", "expected"),
+    [
+        (None, {}, Lang.EN),
+        (None, {"LANG": "zh_CN.UTF-8"}, Lang.ZH),
+        (None, {"LANG": "zh_CN.UTF-8", "SANZHI_LANG": "en"}, Lang.EN),
+        ("zh", {"SANZHI_LANG": "en"}, Lang.ZH),
+        (None, {"LANG": "C.UTF-8"}, Lang.EN),
+        (None, {"SANZHI_LANG": "fr", "LANG": "zh_TW"}, Lang.ZH),
+    ],
+)
+def test_the_command_lines_language(requested: str | None, environ: dict[str, str], expected: Lang) -> None:
+    assert reader_lang(requested, environ) is expected
