@@ -11,6 +11,8 @@ from enum import StrEnum
 from functools import cache
 from importlib import resources
 
+from ledger.errors import InvalidInput
+
 
 class Lang(StrEnum):
     """The languages labels are written in."""
@@ -54,10 +56,14 @@ def lang_of(value: str | None) -> Lang | None:
 
 
 def reader_lang(requested: str | None = None, environ: Mapping[str, str] | None = None) -> Lang:
-    """The command line's language: `requested` (--lang), else SANZHI_LANG, else LANG starting
-    with zh, else English."""
+    """The command line's language: `requested` (--lang: zh or en, else InvalidInput), else
+    SANZHI_LANG, else LANG starting with zh, else English."""
+    if requested is not None:
+        if requested.strip().lower() not in {lang.value for lang in Lang}:
+            raise InvalidInput(f"{requested!r} is not a language of this ledger: zh or en", path="lang")
+        return Lang(requested.strip().lower())
     env = os.environ if environ is None else environ
-    for value in (requested, env.get("SANZHI_LANG"), env.get("LANG")):
+    for value in (env.get("SANZHI_LANG"), env.get("LANG")):
         found = lang_of(value)
         if found is not None:
             return found

@@ -42,6 +42,7 @@ class AuditEvent(BaseModel):
     signers: list[str] | None = None  # the oracles whose quorum signatures it carried
     organisation: str | None = None  # the member it acted for
     details: dict[str, Any]
+    event_label: str | None = None  # `event` in the reader's language, where a `lang` was asked for
 
 
 @lru_cache(maxsize=8192)

@@ -55,6 +55,7 @@ def test_a_code_without_a_label_is_shown_as_it_is() -> None:
         (None, {"LANG": "zh_CN.UTF-8"}, Lang.ZH),
         (None, {"LANG": "zh_CN.UTF-8", "SANZHI_LANG": "en"}, Lang.EN),
         ("zh", {"SANZHI_LANG": "en"}, Lang.ZH),
+        (" ZH ", {}, Lang.ZH),
         (None, {"LANG": "C.UTF-8"}, Lang.EN),
         (None, {"SANZHI_LANG": "fr", "LANG": "zh_TW"}, Lang.ZH),
     ],

@@ -1,0 +1,41 @@
+"""A number issued through the service is found by the auditor at once (no `sanzhi index`), and
+the audit answers name events, steps and reasons in the reader's language where asked."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from ledger.certificates.wrapped import parse_wrapped
+from tests.api.test_audit_routes import index_now
+from tests.support import Api, Chain, assert_problem, sample_documents
+
+
+def test_a_number_issued_through_the_service_is_found_and_labelled(chain: Chain, api: Api) -> None:
+    index_now(chain, api)  # the service's follower has made the index
+    issued = api.client.post(
+        "/certificates/issuances", json={"documents": sample_documents(1, seed=43)}, headers=api.headers("CN", "issuer")
+    )
+    assert issued.status_code == 201, issued.text
+    number = parse_wrapped(issued.json()["certificates"][0]).data["certificate_number"]
+    auditor = api.headers("CN", "auditor")
+    # the number is known as soon as the issuance answered: an empty page, not "not found"
+    known = api.client.get("/audit/events", params={"certificate": number}, headers=auditor)
+    assert known.status_code == 200, known.text
+    index_now(chain, api)  # the follower's next poll brings the event
+    page = api.client.get("/audit/events", params={"certificate": number, "lang": "zh"}, headers=auditor).json()
+    [event] = page["items"]
+    assert event["event"] == "CertificatesIssued"
+    assert event["event_label"] == "签发证书"
+    plain = api.client.get("/audit/events", params={"certificate": number}, headers=auditor).json()
+    assert plain["items"][0]["event_label"] is None  # no language asked: the code alone
+
+    exported = api.client.get("/audit/events.csv", params={"certificate": number, "lang": "zh"}, headers=auditor)
+    [row] = list(csv.DictReader(io.StringIO(exported.text)))
+    assert row["event"] == "CertificatesIssued"
+    assert row["event_label"] == "签发证书"
+    english = api.client.get("/audit/events.csv", params={"certificate": number}, headers=auditor)
+    assert next(csv.DictReader(io.StringIO(english.text)))["event_label"] == "Certificates issued"
+    assert_problem(
+        api.client.get("/audit/events.csv", params={"lang": "fr"}, headers=auditor), 422, "invalid-request", "lang"
+    )
