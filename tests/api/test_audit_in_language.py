@@ -7,8 +7,16 @@ import csv
 import io
 
 from ledger.certificates.wrapped import parse_wrapped
-from tests.api.test_audit_routes import index_now
+from ledger.index.db import open_index
+from ledger.index.follower import Follower
+from ledger.settings import LedgerSettings
 from tests.support import Api, Chain, assert_problem, sample_documents
+
+
+def index_now(chain: Chain, api: Api) -> None:
+    """What the service's follower does on each poll."""
+    settings = LedgerSettings(data_dir=chain.data_dir, rpc_url=chain.rpc_url, database_url=str(api.keys.engine.url))
+    Follower(client=chain.client(), engine=open_index(settings)).catch_up()
 
 
 def test_a_number_issued_through_the_service_is_found_and_labelled(chain: Chain, api: Api) -> None:
