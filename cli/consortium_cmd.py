@@ -17,6 +17,12 @@ app.add_typer(propose_app, name="propose")
 
 AccountArg = Annotated[str, typer.Argument(help="Account address, or a profile name.")]
 RoleOption = Annotated[str, typer.Option("--role", help="issuer, oracle or auditor.")]
+NameOption = Annotated[
+    str,
+    typer.Option(
+        "--name", help='Display name of the account, shown with your member (1 to 64 bytes, e.g. "CCPIT Ningbo").'
+    ),
+]
 TypeOption = Annotated[
     str | None, typer.Option("--type", help="Certificate type, for issuers (e.g. certificate-of-origin).")
 ]
@@ -132,20 +138,41 @@ def accredit(
     ctx: typer.Context,
     account: AccountArg,
     role: RoleOption,
+    name: NameOption,
     cert_type: TypeOption = None,
     as_: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Accredit an account (issuer per certificate type, oracle, auditor) for your member."""
+    """Accredit an account (issuer per certificate type, oracle, auditor...) for your member and name it."""
     binding = _binding(ctx, as_)
     address = account_address(ctx, account)
-    sent = binding.accredit(address, role, cert_type)
+    sent = binding.accredit(address, role, cert_type, name=name)
     result = binding.accreditation(address, role, cert_type)
+    _member, shown = binding.account_name(address)
     if as_json:
-        print_json({**result.model_dump(mode="json"), "tx_hash": sent.tx_hash})
+        print_json({**result.model_dump(mode="json"), "name": shown, "tx_hash": sent.tx_hash})
     else:
         scope = f" for {result.certificate_type}" if result.certificate_type else ""
-        typer.echo(f"{address} accredited as {result.role}{scope} by {result.member_id} (tx {sent.tx_hash})")
+        typer.echo(f"{address} ({shown}) accredited as {result.role}{scope} by {result.member_id} (tx {sent.tx_hash})")
+
+
+@app.command()
+def rename(
+    ctx: typer.Context,
+    account: AccountArg,
+    name: NameOption,
+    as_: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Change the display name of an account your member accredits."""
+    binding = _binding(ctx, as_)
+    address = account_address(ctx, account)
+    sent = binding.rename_account(address, name=name)
+    member, shown = binding.account_name(address)
+    if as_json:
+        print_json({"account": address, "name": shown, "member_id": member, "tx_hash": sent.tx_hash})
+    else:
+        typer.echo(f"{address} is now {shown!r}, accredited by {member} (tx {sent.tx_hash})")
 
 
 @app.command()

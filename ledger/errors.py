@@ -32,6 +32,14 @@ class InvalidInput(LedgerError):
         super().__init__(f"{path}: {reason}" if path else reason)
 
 
+class InvalidDisplayName(InvalidInput):
+    """A display name of an accredited account that cannot be set: empty, too long, or with
+    characters that change how text around it reads (controls, bidirectional overrides)."""
+
+    def __init__(self, reason: str, *, path: str = "name") -> None:
+        super().__init__(f"a display name {reason}", path=path)
+
+
 class InvalidJson(InvalidInput):
     """A JSON input is too large, nested too deeply, malformed, or repeats a key; `path` is the
     input (file, URL or what it is), `reason` says what and where."""

@@ -744,7 +744,7 @@ def record_activity(chain: Chain, work: Path) -> RecordedActivity:
 
     auditor = dev_address(AUDITOR_CANDIDATE)
     admin = ConsortiumBinding(chain.client("cn-admin"))
-    admin.accredit(auditor, "auditor")
+    admin.accredit(auditor, "auditor", name="Ningbo Audit Partners")
     admin.withdraw(auditor, "auditor")
     return RecordedActivity(issued_dir=out, certificates=certificates, successor=successor, auditor=auditor)
 

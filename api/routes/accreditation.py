@@ -12,7 +12,7 @@ from api.auth import Admin, Caller
 from api.deps import Context, ServiceContext
 from api.errors import PermissionDenied, error_responses
 from api.pagination import Page, Paging
-from api.schemas.accreditation import AccreditationChange, AccreditationRequest, AccreditedRole
+from api.schemas.accreditation import AccreditationChange, AccreditationRequest, AccreditedRole, AccreditRequest
 from api.strict_json import StrictJsonRoute
 from ledger.consortium.binding import Accreditation, ConsortiumBinding, Member
 from ledger.ids import CertificateType
@@ -47,11 +47,11 @@ def _refuse_other_members(context: ServiceContext, binding: ConsortiumBinding, a
 
 
 @router.post("/accreditations", responses=WRITE_ERRORS, summary="Accredit an account for the organisation")
-def accredit(body: AccreditationRequest, key: Admin, context: Context) -> AccreditationChange:
+def accredit(body: AccreditRequest, key: Admin, context: Context) -> AccreditationChange:
     binding = ConsortiumBinding(context.signer(key.role))
     _refuse_other_members(context, binding, body.account)
     cert_type = body.type.value if body.type else None
-    sent = binding.accredit(body.account, body.role.value, cert_type)
+    sent = binding.accredit(body.account, body.role.value, cert_type, name=body.name)
     return AccreditationChange(tx_hash=sent.tx_hash, accreditation=binding.accreditation(body.account, body.role.value,
                                                                                         cert_type))  # fmt: skip
 

@@ -36,6 +36,32 @@ class AccreditationRequest(BaseModel):
     type: CertificateType | None = Field(default=None, description="For issuers: the certificate type")
 
 
+class AccreditRequest(AccreditationRequest):
+    """An accreditation to grant, with the name the account is shown by (always together with
+    the member that accredits it)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "account": "0x" + "5a" * 20,
+                    "role": "issuer",
+                    "type": "certificate-of-origin",
+                    "name": "Ningbo Chamber of Commerce",
+                }
+            ]
+        },
+    )
+
+    name: str = Field(
+        min_length=1,
+        max_length=64,
+        description="Display name of the account: 1 to 64 bytes of UTF-8, no control or bidirectional"
+        ' formatting characters; shown as "NAME, accredited by MEMBER"',
+    )
+
+
 class AccreditationChange(BaseModel):
     tx_hash: str
     accreditation: Accreditation = Field(description="The accreditation after the change")

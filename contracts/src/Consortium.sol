@@ -27,6 +27,8 @@ contract Consortium is IConsortium {
     /// @notice Upper bound on the registries one proposal lists (the founding vote lists one of
     /// each kind).
     uint256 public constant MAX_LISTINGS_PER_PROPOSAL = 16;
+    /// @notice Upper bound, in bytes of UTF-8, on an account's display name.
+    uint256 public constant MAX_NAME_BYTES = 64;
     /// @notice A proposal not executed within this time can no longer be approved.
     uint64 public constant PROPOSAL_LIFETIME = 30 days;
 
@@ -87,6 +89,9 @@ contract Consortium is IConsortium {
     mapping(bytes32 key => Period[]) private _formerPeriods;
     mapping(address account => bytes32 memberId) private _accountMember;
     mapping(address account => uint256) private _accountGrants;
+    /// @dev Display names per accrediting member, so that a name never carries over to another
+    /// member that later accredits the account.
+    mapping(address account => mapping(bytes32 memberId => string)) private _accountNames;
 
     /// @dev A listed registry as stored (its intervals are in _registryIntervals): `active` in
     /// the second slot, so that isActiveRegistry, on every issuance path, is one storage read.
@@ -200,9 +205,13 @@ contract Consortium is IConsortium {
     // ---------------------------------------------------------------- accreditation
 
     /// @inheritdoc IConsortium
-    function accredit(address account, bytes32 role, bytes32 scope) external onlyMemberAdmin {
+    function accredit(address account, bytes32 role, bytes32 scope, string calldata name)
+        external
+        onlyMemberAdmin
+    {
         bytes32 memberId = _memberOfAdmin[msg.sender];
         _checkRole(role, scope);
+        _checkName(name);
         if (account == address(0)) revert ConsortiumInvalidAccount(account);
         bytes32 owner = _accountMember[account];
         if (owner != bytes32(0) && owner != memberId) {
@@ -222,6 +231,17 @@ contract Consortium is IConsortium {
         _accountMember[account] = memberId;
         if (!counted) ++_accountGrants[account];
         emit Accredited(account, role, scope, memberId);
+        _name(account, memberId, name);
+    }
+
+    /// @inheritdoc IConsortium
+    function renameAccount(address account, string calldata name) external onlyMemberAdmin {
+        bytes32 memberId = _memberOfAdmin[msg.sender];
+        bytes32 owner = _accountMember[account];
+        if (owner == bytes32(0)) revert ConsortiumAccountNotBound(account);
+        if (owner != memberId) revert ConsortiumAccountOfOtherMember(account, owner);
+        _checkName(name);
+        _name(account, memberId, name);
     }
 
     /// @inheritdoc IConsortium
@@ -343,6 +363,16 @@ contract Consortium is IConsortium {
     /// @inheritdoc IConsortium
     function accreditingMember(address account) external view returns (bytes32) {
         return _accountMember[account];
+    }
+
+    /// @inheritdoc IConsortium
+    function accountName(address account)
+        external
+        view
+        returns (bytes32 memberId, string memory name)
+    {
+        memberId = _accountMember[account];
+        if (memberId != bytes32(0)) name = _accountNames[account][memberId];
     }
 
     /// @inheritdoc IConsortium
@@ -600,6 +630,16 @@ contract Consortium is IConsortium {
                     || role == CUSTOMS_ROLE
                     || role == TRADE_ROLE) && scope == bytes32(0);
         if (!issuer && !other) revert ConsortiumInvalidRole(role, scope);
+    }
+
+    function _checkName(string calldata name) private pure {
+        uint256 length = bytes(name).length;
+        if (length == 0 || length > MAX_NAME_BYTES) revert ConsortiumInvalidName(length);
+    }
+
+    function _name(address account, bytes32 memberId, string calldata name) private {
+        _accountNames[account][memberId] = name;
+        emit AccountNamed(account, memberId, name);
     }
 
     function _isActive(bytes32 memberId) private view returns (bool) {

@@ -12,6 +12,8 @@ abstract contract BaseTest is Test {
     bytes32 internal constant TH = bytes32("TH");
     bytes32 internal constant CERTIFICATE_OF_ORIGIN = keccak256("certificate-of-origin");
     bytes32 internal constant PHYTOSANITARY = keccak256("phytosanitary-certificate");
+    /// @dev The display name `_accredit` gives every account.
+    string internal constant ACCOUNT_NAME = "Ningbo Chamber of Commerce";
 
     address internal cnCustoms = _actor("cn-customs");
     address internal sgCustoms = _actor("sg-customs");
@@ -55,7 +57,7 @@ abstract contract BaseTest is Test {
     /// @dev Accredit `account` for `role`/`scope` as `memberAdmin`.
     function _accredit(address memberAdmin, address account, bytes32 role, bytes32 scope) internal {
         vm.prank(memberAdmin);
-        consortium.accredit(account, role, scope);
+        consortium.accredit(account, role, scope, ACCOUNT_NAME);
     }
 
     function _actor(string memory name) internal returns (address account) {

@@ -788,7 +788,7 @@ contract Consortium_approve_Test is ConsortiumAuthTest {
 contract Consortium_accredit_Test is ConsortiumAuthTest {
     function _act(address caller) internal override {
         vm.prank(caller);
-        consortium.accredit(exporter, ORACLE_ROLE, 0);
+        consortium.accredit(exporter, ORACLE_ROLE, 0, ACCOUNT_NAME);
     }
 
     function test_Accredit_Issuer() public {
@@ -884,7 +884,7 @@ contract Consortium_accredit_Test is ConsortiumAuthTest {
             )
         );
         vm.prank(cnCustoms);
-        consortium.accredit(exporter, ORACLE_ROLE, 0);
+        consortium.accredit(exporter, ORACLE_ROLE, 0, ACCOUNT_NAME);
     }
 
     function test_RevertWhen_AccountOfReadmittedMembersVoidGrant() public {
@@ -896,7 +896,7 @@ contract Consortium_accredit_Test is ConsortiumAuthTest {
             )
         );
         vm.prank(cnCustoms);
-        consortium.accredit(exporter, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN);
+        consortium.accredit(exporter, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN, ACCOUNT_NAME);
     }
 
     function test_RevertWhen_AccountOfOtherMember() public {
@@ -907,7 +907,7 @@ contract Consortium_accredit_Test is ConsortiumAuthTest {
             )
         );
         vm.prank(sgCustoms);
-        consortium.accredit(cnIssuer, ISSUER_ROLE, PHYTOSANITARY);
+        consortium.accredit(cnIssuer, ISSUER_ROLE, PHYTOSANITARY, ACCOUNT_NAME);
     }
 
     function test_RevertWhen_AccountOfOtherMemberSameGrant() public {
@@ -918,7 +918,7 @@ contract Consortium_accredit_Test is ConsortiumAuthTest {
             )
         );
         vm.prank(sgCustoms);
-        consortium.accredit(cnOracle, ORACLE_ROLE, 0);
+        consortium.accredit(cnOracle, ORACLE_ROLE, 0, ACCOUNT_NAME);
     }
 
     function test_RevertWhen_AlreadyAccredited() public {
@@ -932,13 +932,13 @@ contract Consortium_accredit_Test is ConsortiumAuthTest {
             )
         );
         vm.prank(cnCustoms);
-        consortium.accredit(cnIssuer, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN);
+        consortium.accredit(cnIssuer, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN, ACCOUNT_NAME);
     }
 
     function test_RevertWhen_AccountZero() public {
         _expectRevert(IConsortium.ConsortiumInvalidAccount.selector, address(0));
         vm.prank(cnCustoms);
-        consortium.accredit(address(0), ORACLE_ROLE, 0);
+        consortium.accredit(address(0), ORACLE_ROLE, 0, ACCOUNT_NAME);
     }
 
     function test_RevertWhen_IssuerWithoutScope() public {
@@ -966,6 +966,54 @@ contract Consortium_accredit_Test is ConsortiumAuthTest {
         assertTrue(consortium.isAccredited(cnIssuer, ISSUER_ROLE, scope), "accredited");
     }
 
+    function test_Accredit_SetsNameInMembersJurisdiction() public {
+        vm.expectEmit(address(consortium));
+        emit IConsortium.Accredited(cnIssuer, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN, CN);
+        vm.expectEmit(address(consortium));
+        emit IConsortium.AccountNamed(cnIssuer, CN, "CCPIT Ningbo");
+        vm.prank(cnCustoms);
+        consortium.accredit(cnIssuer, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN, "CCPIT Ningbo");
+        (bytes32 memberId, string memory name) = consortium.accountName(cnIssuer);
+        assertEq(memberId, CN, "member");
+        assertEq(name, "CCPIT Ningbo", "name");
+    }
+
+    function test_Accredit_AnotherRoleRenames() public {
+        _accredit(cnCustoms, cnIssuer, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN);
+        vm.prank(cnCustoms);
+        consortium.accredit(cnIssuer, AUDITOR_ROLE, 0, unicode"宁波市贸促会 CCPIT Ningbo");
+        (, string memory name) = consortium.accountName(cnIssuer);
+        assertEq(name, unicode"宁波市贸促会 CCPIT Ningbo", "latest name");
+    }
+
+    function test_Accredit_NameOfMaxBytes() public {
+        string memory name = string(new bytes(64));
+        vm.prank(cnCustoms);
+        consortium.accredit(exporter, TRADE_ROLE, 0, name);
+        (, string memory stored) = consortium.accountName(exporter);
+        assertEq(bytes(stored).length, 64, "64 bytes kept");
+    }
+
+    function test_RevertWhen_NameEmpty() public {
+        _expectRevert(IConsortium.ConsortiumInvalidName.selector, uint256(0));
+        vm.prank(cnCustoms);
+        consortium.accredit(exporter, TRADE_ROLE, 0, "");
+    }
+
+    function testFuzz_RevertWhen_NameTooLong(uint8 extra) public {
+        uint256 length = 65 + uint256(extra);
+        _expectRevert(IConsortium.ConsortiumInvalidName.selector, length);
+        vm.prank(cnCustoms);
+        consortium.accredit(exporter, TRADE_ROLE, 0, string(new bytes(length)));
+    }
+
+    function test_RevertWhen_NameEmptyLeavesNoGrant() public {
+        vm.prank(cnCustoms);
+        try consortium.accredit(exporter, TRADE_ROLE, 0, "") {} catch {}
+        assertEq(consortium.accreditingMember(exporter), 0, "not bound");
+        assertFalse(consortium.isAccredited(exporter, TRADE_ROLE, 0), "not accredited");
+    }
+
     function _wasIssuer(address account, uint256 at) internal view returns (bool) {
         return consortium.wasAccredited(account, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN, uint64(at));
     }
@@ -975,7 +1023,7 @@ contract Consortium_accredit_Test is ConsortiumAuthTest {
             abi.encodeWithSelector(IConsortium.ConsortiumInvalidRole.selector, role, scope)
         );
         vm.prank(cnCustoms);
-        consortium.accredit(exporter, role, scope);
+        consortium.accredit(exporter, role, scope, ACCOUNT_NAME);
     }
 }
 
@@ -1014,7 +1062,7 @@ contract Consortium_withdraw_Test is ConsortiumAuthTest {
             )
         );
         vm.prank(sgCustoms);
-        consortium.accredit(cnIssuer, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN);
+        consortium.accredit(cnIssuer, ISSUER_ROLE, CERTIFICATE_OF_ORIGIN, ACCOUNT_NAME);
     }
 
     function test_RevertWhen_OtherMemberWithdraws() public {
@@ -1093,6 +1141,9 @@ contract Consortium_views_Test is ConsortiumTest {
         assertEq(consortium.accreditation(exporter, ORACLE_ROLE, 0).since, 0, "no grant");
         assertFalse(consortium.isAccredited(exporter, ORACLE_ROLE, 0), "isAccredited");
         assertEq(consortium.accreditingMember(exporter), 0, "accreditingMember");
+        (bytes32 memberId, string memory name) = consortium.accountName(exporter);
+        assertEq(memberId, 0, "accountName member");
+        assertEq(name, "", "accountName");
     }
 
     function test_RevertWhen_ProposalUnknown() public {

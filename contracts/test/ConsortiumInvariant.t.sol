@@ -86,7 +86,9 @@ contract ConsortiumHandler is Test {
         bytes32 r = _roles[role % 3];
         address admin = _caller(caller);
         vm.prank(admin);
-        try consortium.accredit(accountAt(account), r, _scope(r)) {
+        try consortium.accredit(
+            accountAt(account), r, _scope(r), nameBy(consortium.memberOf(admin))
+        ) {
             ++accreditations;
             grantedIn[accountAt(account)][r] = admissions[consortium.memberOf(admin)];
         } catch {}
@@ -97,6 +99,14 @@ contract ConsortiumHandler is Test {
         bytes32 r = _roles[role % 3];
         vm.prank(_caller(caller));
         try consortium.withdraw(accountAt(account), r, _scope(r)) {} catch {}
+        ++calls;
+    }
+
+    function rename(uint256 caller, uint256 account) external {
+        address admin = _caller(caller);
+        vm.prank(admin);
+        try consortium.renameAccount(accountAt(account), nameBy(consortium.memberOf(admin))) {}
+            catch {}
         ++calls;
     }
 
@@ -111,6 +121,11 @@ contract ConsortiumHandler is Test {
 
     function accountAt(uint256 i) public pure returns (address) {
         return address(uint160(0xA000 + (i % ACCOUNTS)));
+    }
+
+    /// @dev The display name member `memberId` gives every account it names.
+    function nameBy(bytes32 memberId) public pure returns (string memory) {
+        return string(abi.encodePacked("named by ", memberId));
     }
 
     function roleAt(uint256 i) external view returns (bytes32) {
@@ -190,6 +205,18 @@ contract ConsortiumInvariant_Test is Test {
         for (uint256 k = 0; k < 6; ++k) {
             bytes32 id = handler.idAt(k);
             if (!_listed(ids, id)) assertFalse(consortium.isMember(id), "unlisted is inactive");
+        }
+    }
+
+    /// @dev A name is only ever answered with the member the account is bound to, and is the
+    /// one that member set (never one set by an earlier member).
+    function invariant_AccountNameIsTheBindingMembers() public view {
+        for (uint256 k = 0; k < 10; ++k) {
+            address account = handler.accountAt(k);
+            bytes32 bound = consortium.accreditingMember(account);
+            (bytes32 memberId, string memory name) = consortium.accountName(account);
+            assertEq(memberId, bound, "named with the binding member");
+            assertEq(name, bound == 0 ? "" : handler.nameBy(bound), "the binding member's name");
         }
     }
 

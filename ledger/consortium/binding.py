@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from ledger.chain.client import LedgerClient, SentTransaction
 from ledger.chain.contract import ContractBinding
+from ledger.consortium.display_name import checked_name, shown_name
 from ledger.consortium.registries import RegistryListing, kind_bytes, kind_text
 from ledger.errors import InvalidInput
 from ledger.ids import (
@@ -126,6 +127,13 @@ class ConsortiumBinding:
         raw = self.contract.call("accreditingMember", _address(account))
         return member_id_text(raw) or None
 
+    def account_name(self, account: str) -> tuple[str | None, str | None]:
+        """The member `account` is bound to and the display name that member set for it (both
+        None while no member accredits it)."""
+        member_id, name = self.contract.call("accountName", _address(account))
+        member = member_id_text(member_id) or None
+        return member, (shown_name(name) if member and name else None)
+
     def customs_member(self, account: str) -> str | None:
         """The member that accredited `account` as one of its customs (operational) keys, if any."""
         address = _address(account)
@@ -224,8 +232,14 @@ class ConsortiumBinding:
         executed = bool(self.contract.events(sent.receipt, "ProposalExecuted"))
         return ProposalResult(proposal_id=proposal_id, executed=executed, tx_hash=sent.tx_hash)
 
-    def accredit(self, account: str, role: str, certificate_type: str | None = None) -> SentTransaction:
-        return self.contract.transact("accredit", _address(account), role_bytes(role), _scope(role, certificate_type))
+    def accredit(self, account: str, role: str, certificate_type: str | None = None, *, name: str) -> SentTransaction:
+        """Accredit `account` in the signer's jurisdiction and set the name it is shown by."""
+        address, role_id, scope = _address(account), role_bytes(role), _scope(role, certificate_type)
+        return self.contract.transact("accredit", address, role_id, scope, checked_name(name))
+
+    def rename_account(self, account: str, *, name: str) -> SentTransaction:
+        """Change the display name of an account the signer's member accredits."""
+        return self.contract.transact("renameAccount", _address(account), checked_name(name))
 
     def withdraw(self, account: str, role: str, certificate_type: str | None = None) -> SentTransaction:
         return self.contract.transact("withdraw", _address(account), role_bytes(role), _scope(role, certificate_type))

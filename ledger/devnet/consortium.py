@@ -50,6 +50,21 @@ DEV_IDENTITIES: tuple[DevIdentity, ...] = (
     DevIdentity("sg-trader", 16, "trade", "SG"),
 )
 MEMBER_NAMES = {"CN": "General Administration of Customs of China", "SG": "Singapore Customs"}
+# The display name each member gives the accounts it accredits (at most 64 bytes of UTF-8).
+ACCOUNT_NAMES = {
+    "cn-issuer": "宁波市贸促会 CCPIT Ningbo",
+    "sg-issuer": "Singapore Business Federation",
+    "cn-oracle": "中国电子口岸 China E-Port",
+    "cn-oracle-2": "宁波舟山港 Ningbo-Zhoushan Port",
+    "sg-oracle": "Singapore TradeNet",
+    "sg-oracle-2": "PSA Singapore",
+    "cn-auditor": "海关总署稽查司 GACC Audit Department",
+    "sg-auditor": "Singapore Customs Audit Branch",
+    "cn-customs": "宁波海关 Ningbo Customs",
+    "sg-customs": "Singapore Customs Checkpoints",
+    "cn-trader": "宁波远洋贸易 Ningbo Ocean Trading Co.",
+    "sg-trader": "Lion City Logistics Pte Ltd",
+}
 DEV_THRESHOLD = 2
 
 ClientFactory = Callable[[str], LedgerClient]
@@ -88,7 +103,7 @@ def deploy_dev(*, rpc_client_for: ClientFactory, deployments_dir: Path, data_dir
             for cert_type in types:
                 account = dev_address(ident.profile)
                 if not binding.accreditation(account, ident.role, cert_type).active:
-                    binding.accredit(account, ident.role, cert_type)
+                    binding.accredit(account, ident.role, cert_type, name=ACCOUNT_NAMES[ident.profile])
     _register_document_keys(rpc_client_for)
     return result
 

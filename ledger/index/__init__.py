@@ -15,6 +15,7 @@ from ledger.index.db import database_url, make_engine, open_index, upgrade
 from ledger.index.export import export_csv
 from ledger.index.follower import Follower, IndexReport, follow
 from ledger.index.issuer_records import ImportReport, IssuerRecord, import_numbers, import_wrapped
+from ledger.index.names import account_names
 from ledger.index.presentation import AuditEvent
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "ImportReport",
     "IndexReport",
     "IssuerRecord",
+    "account_names",
     "accreditation_history",
     "certificate_history",
     "database_url",

@@ -30,7 +30,7 @@ from ledger.index.state import BLOCKS, EVENTS
 HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
 ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
 ISSUED = "CertificatesIssued"
-ACCREDITATION_EVENTS = ("Accredited", "AccreditationWithdrawn")
+ACCREDITATION_EVENTS = ("Accredited", "AccreditationWithdrawn", "AccountNamed")
 MEMBERSHIP_EVENTS = ("MemberAdded", "MemberRemoved", "AdminRotated")
 MRA_EVENTS = ("MraProposed", "MraProposalCancelled", "MraAccepted", "MraSuspended", "MraResumed", "MraTerminated")
 AEO_EVENTS = ("OperatorCertified", "OperatorSuspended", "OperatorReinstated", "OperatorRevoked")

@@ -13,12 +13,12 @@ NEW_ACCOUNT = "0x" + "5a" * 20
 def test_accredit_and_withdraw_an_account(api: Api) -> None:
     headers = api.headers("CN", "admin")
     body = {"account": NEW_ACCOUNT, "role": "auditor"}
-    granted = api.client.post("/accreditations", json=body, headers=headers)
+    granted = api.client.post("/accreditations", json={**body, "name": "Ningbo Audit Partners"}, headers=headers)
     assert granted.status_code == 200, granted.text
     assert (granted.json()["accreditation"]["member_id"], granted.json()["accreditation"]["active"]) == ("CN", True)
     shown = api.client.get("/accreditations", params=body, headers=api.headers("CN", "trader")).json()
     assert shown["active"] is True
-    twice = api.client.post("/accreditations", json=body, headers=headers)
+    twice = api.client.post("/accreditations", json={**body, "name": "Again"}, headers=headers)
     assert assert_problem(twice, 409, "contract-revert")["revert"] == "ConsortiumAlreadyAccredited"
     withdrawn = api.client.post("/accreditations/withdraw", json=body, headers=headers)
     assert withdrawn.json()["accreditation"]["active"] is False
@@ -26,9 +26,10 @@ def test_accredit_and_withdraw_an_account(api: Api) -> None:
 
 def test_issuers_are_accredited_per_type(api: Api) -> None:
     headers = api.headers("CN", "admin")
-    untyped = api.client.post("/accreditations", json={"account": NEW_ACCOUNT, "role": "issuer"}, headers=headers)
+    untyped = api.client.post("/accreditations", json={"account": NEW_ACCOUNT, "role": "issuer", "name": "CCPIT"},
+                              headers=headers)  # fmt: skip
     assert_problem(untyped, 422, "invalid-input", "per certificate type")
-    phyto = {"account": NEW_ACCOUNT, "role": "issuer", "type": "phytosanitary-certificate"}
+    phyto = {"account": NEW_ACCOUNT, "role": "issuer", "type": "phytosanitary-certificate", "name": "CCPIT"}
     typed = api.client.post("/accreditations", json=phyto, headers=headers)
     assert typed.json()["accreditation"]["certificate_type"] == "phytosanitary-certificate"
 
@@ -38,7 +39,7 @@ def test_another_members_accounts_are_not_the_organisations_to_manage(api: Api, 
     body = {"account": sg_issuer, "role": "issuer", "type": "certificate-of-origin"}
     refused = api.client.post("/accreditations/withdraw", json=body, headers=api.headers("CN", "admin"))
     assert_problem(refused, 403, "forbidden", "accredited by SG")
-    refused = api.client.post("/accreditations", json={**body, "role": "auditor", "type": None},
+    refused = api.client.post("/accreditations", json={**body, "role": "auditor", "type": None, "name": "Look-alike"},
                               headers=api.headers("CN", "admin"))  # fmt: skip
     assert_problem(refused, 403, "forbidden", "accredited by SG")
     sg = services("SG")

@@ -53,7 +53,7 @@ def test_an_auditor_finds_who_issued_and_who_withdrew(chain: Chain, api: Api) ->
     history = api.client.get(f"/audit/certificates/history?{query}", headers=auditor).json()
     assert [e["event"] for e in history["items"]] == ["CertificatesIssued"]
     accreditations = api.client.get(f"/audit/accreditations?account={dev_address('cn-issuer')}", headers=auditor)
-    assert {e["event"] for e in accreditations.json()["items"]} == {"Accredited"}
+    assert {e["event"] for e in accreditations.json()["items"]} == {"Accredited", "AccountNamed"}
     exported = api.client.get("/audit/events.csv?organisation=CN&event=CertificatesIssued", headers=auditor)
     assert exported.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(exported.text)))

@@ -70,7 +70,7 @@ def test_a_key_of_another_organisation_cannot_act_on_this_service(api: Api) -> N
         ("POST", "/certificates/issuances", "customs", {"documents": [{}]}),
         ("POST", "/aeo/certifications", "issuer", {"operator": "USCI:1", "tier": "general"}),
         ("POST", "/mras", "admin", {"partner": "SG"}),
-        ("POST", "/accreditations", "customs", {"account": "0x" + "11" * 20, "role": "auditor"}),
+        ("POST", "/accreditations", "customs", {"account": "0x" + "11" * 20, "role": "auditor", "name": "X"}),
         ("GET", "/audit/events", "admin", None),
         ("GET", "/metrics", "trader", None),
     ],

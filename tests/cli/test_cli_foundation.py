@@ -64,9 +64,10 @@ def test_other_proposals(cli: CliRunner) -> None:
 
 
 def test_accredit_withdraw_and_show(cli: CliRunner) -> None:
-    accredited = cli("consortium", "accredit", "exporter", "--role", "oracle", "--as", "cn-admin")
+    accredited = cli("consortium", "accredit", "exporter", "--role", "oracle", "--name", "Ningbo Port Data",
+                     "--as", "cn-admin")  # fmt: skip
     assert accredited.exit_code == 0, accredited.stderr
-    assert f"{dev_address('exporter')} accredited as oracle by CN" in accredited.stdout
+    assert f"{dev_address('exporter')} (Ningbo Port Data) accredited as oracle by CN" in accredited.stdout
     shown = json.loads(cli("consortium", "accreditation", "exporter", "--role", "oracle", "--json").stdout)
     assert shown["active"] is True
     assert shown["member_id"] == "CN"
@@ -75,7 +76,7 @@ def test_accredit_withdraw_and_show(cli: CliRunner) -> None:
 
 
 def test_unaccredited_caller_is_refused(cli: CliRunner) -> None:
-    result = cli("consortium", "accredit", "exporter", "--role", "oracle", "--as", "cn-issuer")
+    result = cli("consortium", "accredit", "exporter", "--role", "oracle", "--name", "X", "--as", "cn-issuer")
     assert_clean_error(result, "ConsortiumNotMemberAdmin", dev_address("cn-issuer").lower()[:10])
 
 
@@ -107,11 +108,11 @@ def test_unknown_profile_is_refused(cli: CliRunner) -> None:
 
 def test_malformed_input_is_refused(cli: CliRunner) -> None:
     assert_clean_error(
-        cli("consortium", "accredit", "0x1234", "--role", "oracle", "--as", "cn-admin"),
+        cli("consortium", "accredit", "0x1234", "--role", "oracle", "--name", "X", "--as", "cn-admin"),
         "neither an account address nor a known profile",
     )
     assert_clean_error(
-        cli("consortium", "accredit", "exporter", "--role", "king", "--as", "cn-admin"),
+        cli("consortium", "accredit", "exporter", "--role", "king", "--name", "X", "--as", "cn-admin"),
         "unknown role 'king'",
     )
     assert_clean_error(
@@ -219,6 +220,6 @@ def test_keystore_profile_with_wrong_password_is_refused(
 
 def test_contract_errors_name_roles_and_types_not_hashes(cli: CliRunner) -> None:
     again = cli("consortium", "accredit", "cn-issuer", "--role", "issuer", "--type", "certificate-of-origin",
-                "--as", "cn-admin")  # fmt: skip
+                "--name", "CCPIT Ningbo", "--as", "cn-admin")  # fmt: skip
     assert_clean_error(again, "ConsortiumAlreadyAccredited", "role=issuer role", "scope=certificate-of-origin")
     assert "0x" + "114e74f6" not in again.stderr  # keccak256("ISSUER_ROLE") starts so

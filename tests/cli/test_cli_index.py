@@ -61,7 +61,7 @@ def test_index_then_ask(cli: CliRunner, index_file: Path, tmp_path: Path) -> Non
     mra = json.loads(cli("audit", "history", "--mra", "--member", "CN", "--partner", "SG", "--json").stdout)
     assert [e["event"] for e in mra["items"]] == ["MraProposed", "MraAccepted"]
     accreditations = json.loads(cli("audit", "history", "--account", activity.auditor, "--json").stdout)
-    assert [e["event"] for e in accreditations["items"]] == ["Accredited", "AccreditationWithdrawn"]
+    assert [e["event"] for e in accreditations["items"]] == ["Accredited", "AccountNamed", "AccreditationWithdrawn"]
 
     out = tmp_path / "exports" / "cn.csv"
     exported = cli("audit", "search", "--org", "CN", "--event", "CertificatesIssued", "--csv", str(out))

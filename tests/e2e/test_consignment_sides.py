@@ -282,7 +282,8 @@ def test_a_decision_time_in_the_future_is_refused(risk_chain: Chain, tmp_path: P
 def test_a_third_members_oracles_cannot_decide(chain: Chain) -> None:
     cn, sg = ConsortiumBinding(chain.client("cn-admin")), ConsortiumBinding(chain.client("sg-admin"))
     sg.approve(cn.propose_add_member("TH", "Thai Customs", dev_address("th-admin")).proposal_id)
-    ConsortiumBinding(chain.client("th-admin")).accredit(dev_address("exporter"), "oracle")  # TH's oracle
+    th = ConsortiumBinding(chain.client("th-admin"))
+    th.accredit(dev_address("exporter"), "oracle", name="Bangkok Port Data")  # TH's oracle
     ucr = opened(chain, "6CN9144010012345678-SG-200006")  # CN to SG: TH is no side
     th_lane = lane("TH", "IMP-200006", "red", T)
     with pytest.raises(InvalidInput) as refused:

@@ -105,6 +105,9 @@ interface IConsortium {
     event AccreditationWithdrawn(
         address indexed account, bytes32 indexed role, bytes32 indexed scope, bytes32 memberId
     );
+    /// @notice The member that accredits an account set its display name (on every
+    /// accreditation, and on rename).
+    event AccountNamed(address indexed account, bytes32 indexed memberId, string name);
 
     /// @notice A listing names no kind, or arrays of different lengths, or nothing at all.
     error ConsortiumInvalidListing();
@@ -147,6 +150,10 @@ interface IConsortium {
     error ConsortiumNotAccredited(address account, bytes32 role, bytes32 scope);
     /// @notice The account is accredited in another member's jurisdiction.
     error ConsortiumAccountOfOtherMember(address account, bytes32 memberId);
+    /// @notice A display name must be 1 to MAX_NAME_BYTES bytes of UTF-8; `length` is in bytes.
+    error ConsortiumInvalidName(uint256 length);
+    /// @notice No member accredits the account, so nobody may name it.
+    error ConsortiumAccountNotBound(address account);
 
     /// @notice Propose adding a member. The caller's approval is counted.
     /// @param memberId New member id (e.g. "SG").
@@ -179,11 +186,18 @@ interface IConsortium {
     /// @param proposalId Proposal to approve.
     function approve(uint256 proposalId) external;
 
-    /// @notice Accredit an account for a role in the caller's jurisdiction.
+    /// @notice Accredit an account for a role in the caller's jurisdiction, and set the name
+    /// the account is shown by (always together with the caller's member, which vouches for it).
     /// @param account Account to accredit.
     /// @param role ISSUER_ROLE, ORACLE_ROLE, AUDITOR_ROLE, CUSTOMS_ROLE or TRADE_ROLE.
     /// @param scope Certificate type (keccak256 of its name) for issuers, zero otherwise.
-    function accredit(address account, bytes32 role, bytes32 scope) external;
+    /// @param name Display name of the account, 1 to MAX_NAME_BYTES bytes of UTF-8.
+    function accredit(address account, bytes32 role, bytes32 scope, string calldata name) external;
+
+    /// @notice Change the display name of an account accredited by the caller's member.
+    /// @param account Account bound to the caller's member (see accreditingMember).
+    /// @param name New display name, 1 to MAX_NAME_BYTES bytes of UTF-8.
+    function renameAccount(address account, string calldata name) external;
 
     /// @notice Withdraw an accreditation the caller's member granted.
     /// @param account Accredited account.
@@ -268,6 +282,15 @@ interface IConsortium {
     /// accredits the account anew, or accredits and withdraws to release it.
     /// @param account Account.
     function accreditingMember(address account) external view returns (bytes32);
+
+    /// @notice The display name of `account` as set by the member it is bound to, and that
+    /// member; both empty while no member accredits it. A name set by one member is never
+    /// answered once the account is bound to another.
+    /// @param account Account.
+    function accountName(address account)
+        external
+        view
+        returns (bytes32 memberId, string memory name);
 
     // ---------------------------------------------------------------- registries
 

@@ -81,7 +81,7 @@ def test_every_derived_slot_matches_the_contracts_views_at_the_same_block(chain:
     rpc(chain.rpc_url, "evm_increaseTime", [3600])
     admin.withdraw(dev_address("cn-issuer"), "issuer", CO)
     rpc(chain.rpc_url, "evm_increaseTime", [3600])
-    admin.accredit(dev_address("cn-issuer"), "issuer", CO)
+    admin.accredit(dev_address("cn-issuer"), "issuer", CO, name="宁波市贸促会 CCPIT Ningbo")
 
     client = chain.client()
     w3 = client.w3

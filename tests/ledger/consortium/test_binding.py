@@ -47,14 +47,14 @@ def test_member_accredits_in_own_jurisdiction_only(chain: Chain) -> None:
     cn = ConsortiumBinding(chain.client("cn-admin"))
     sg = ConsortiumBinding(chain.client("sg-admin"))
     exporter = dev_address("exporter")
-    cn.accredit(exporter, "auditor")
+    cn.accredit(exporter, "auditor", name="Ningbo Audit Partners")
     record = cn.accreditation(exporter, "auditor")
     assert record.active
     assert record.member_id == "CN"
     with pytest.raises(ContractRevert, match=r"ConsortiumAccountOfOtherMember\(account=0x.*, memberId=CN\)"):
         sg.withdraw(exporter, "auditor")
     with pytest.raises(ContractRevert.for_error("ConsortiumAccountOfOtherMember")):
-        sg.accredit(exporter, "oracle")
+        sg.accredit(exporter, "oracle", name="Look-alike")
     cn.withdraw(exporter, "auditor")
     withdrawn = cn.accreditation(exporter, "auditor")
     assert not withdrawn.active
@@ -67,13 +67,13 @@ def test_readmitted_member_must_accredit_again(chain: Chain) -> None:
     th = ConsortiumBinding(chain.client("th-admin"))
     issuer = dev_address("exporter")
     sg.approve(cn.propose_add_member("TH", "Thai Customs", dev_address("th-admin")).proposal_id)
-    th.accredit(issuer, "issuer", "certificate-of-origin")
+    th.accredit(issuer, "issuer", "certificate-of-origin", name="Thai Chamber of Commerce")
     granted = th.accreditation(issuer, "issuer", "certificate-of-origin")
     assert granted.active
     sg.approve(cn.propose_remove_member("TH").proposal_id)
     assert not th.accreditation(issuer, "issuer", "certificate-of-origin").active
     with pytest.raises(ContractRevert, match=r"ConsortiumAccountOfOtherMember\(account=0x.*, memberId=TH\)"):
-        cn.accredit(issuer, "issuer", "certificate-of-origin")
+        cn.accredit(issuer, "issuer", "certificate-of-origin", name="Look-alike")
     sg.approve(cn.propose_add_member("TH", "Thai Customs", dev_address("th-admin")).proposal_id)
     void = th.accreditation(issuer, "issuer", "certificate-of-origin")
     assert not void.active
@@ -82,18 +82,18 @@ def test_readmitted_member_must_accredit_again(chain: Chain) -> None:
     assert void.until <= th.member("TH").joined_at  # the end of TH's first term
     with pytest.raises(ContractRevert.for_error("ConsortiumNotAccredited")):
         th.withdraw(issuer, "issuer", "certificate-of-origin")
-    th.accredit(issuer, "issuer", "certificate-of-origin")
+    th.accredit(issuer, "issuer", "certificate-of-origin", name="Thai Chamber of Commerce")
     assert th.accreditation(issuer, "issuer", "certificate-of-origin").active
 
 
 def test_issuer_accreditation_needs_a_known_certificate_type(chain: Chain) -> None:
     cn = ConsortiumBinding(chain.client("cn-admin"))
     with pytest.raises(InvalidInput, match="issuers are accredited per certificate type"):
-        cn.accredit(dev_address("exporter"), "issuer")
+        cn.accredit(dev_address("exporter"), "issuer", name="Exporter")
     with pytest.raises(InvalidInput, match="unknown certificate type 'invoice'"):
-        cn.accredit(dev_address("exporter"), "issuer", "invoice")
+        cn.accredit(dev_address("exporter"), "issuer", "invoice", name="Exporter")
     with pytest.raises(InvalidInput, match="unknown role 'admin'"):
-        cn.accredit(dev_address("exporter"), "admin")
+        cn.accredit(dev_address("exporter"), "admin", name="Exporter")
 
 
 def test_dev_consortium_is_bootstrapped(chain: Chain) -> None:

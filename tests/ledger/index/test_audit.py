@@ -165,15 +165,20 @@ def test_the_aeo_status_of_an_operator_and_who_changed_it(audited: Engine) -> No
 
 def test_when_an_auditor_was_accredited_and_withdrawn(audited: Engine, activity: RecordedActivity) -> None:
     history = accreditation_history(engine=audited, account=activity.auditor)
-    assert [(e.event, e.organisation, e.details["role"]) for e in history.items] == [
+    assert [(e.event, e.organisation, e.details.get("role") or e.details["name"]) for e in history.items] == [
         ("Accredited", "CN", "auditor"),
+        ("AccountNamed", "CN", "Ningbo Audit Partners"),  # the name CN gave it, in the same transaction
         ("AccreditationWithdrawn", "CN", "auditor"),
     ]
     assert all(e.actor == dev_address("cn-admin") for e in history.items)
     cn = accreditation_history(engine=audited, member="CN", limit=500).items
     assert cn[0].event == "MemberAdded"
     issuer = [e for e in cn if e.details.get("account") == dev_address("cn-issuer")]
-    assert {e.details["scope"] for e in issuer} == {"certificate-of-origin", "phytosanitary-certificate"}
+    assert {e.details["scope"] for e in issuer if e.event == "Accredited"} == {
+        "certificate-of-origin",
+        "phytosanitary-certificate",
+    }
+    assert {e.details["name"] for e in issuer if e.event == "AccountNamed"} == {"宁波市贸促会 CCPIT Ningbo"}
     with pytest.raises(InvalidInput):
         accreditation_history(engine=audited)
 

@@ -88,7 +88,7 @@ def test_catch_up_from_the_deployment_block_after_real_activity(
     accounts = rows(
         index_db, "SELECT event FROM chain_events WHERE account = :a", a=bytes.fromhex(activity.auditor[2:])
     )
-    assert [e for (e,) in accounts] == ["Accredited", "AccreditationWithdrawn"]
+    assert [e for (e,) in accounts] == ["Accredited", "AccountNamed", "AccreditationWithdrawn"]
 
 
 def test_a_second_run_writes_nothing_and_a_rewound_checkpoint_doubles_nothing(
