@@ -24,7 +24,7 @@ from ledger.index import (
     search,
 )
 from ledger.index.db import open_existing_index
-from ledger.index.labelled import event_label, labelled_details
+from ledger.index.labelled import account_label, event_label, labelled_details, name_actors
 from ledger.labels import Lang, reader_lang
 from ledger.timestamps import parse_time
 
@@ -74,7 +74,7 @@ def _print_page(page: AuditPage, as_json: bool, lang: Lang) -> None:
                     e.time.strftime("%Y-%m-%dT%H:%M:%SZ"),
                     event_label(e.event, lang),
                     e.organisation or "-",
-                    _short(e.actor),
+                    account_label(e.actor_name, lang) or _short(e.actor),
                     _short(e.tx_hash),
                     _summary(e, lang),
                 )
@@ -127,7 +127,9 @@ def search_command(
     )
     engine = open_existing_index(state(ctx).settings)
     if csv_file is None:
-        _print_page(search(engine=engine, filters=filters, limit=limit, cursor=cursor), as_json, reader)
+        found = search(engine=engine, filters=filters, limit=limit, cursor=cursor)
+        name_actors(engine, found.items)
+        _print_page(found, as_json, reader)
         return
     written = _write_csv(engine, filters, csv_file, reader)
     if as_json:
@@ -190,6 +192,7 @@ def history_command(
         page = mra_history(engine=engine, member=member, partner=partner, limit=limit, cursor=cursor)
     else:
         page = accreditation_history(engine=engine, account=account, member=member, limit=limit, cursor=cursor)
+    name_actors(engine, page.items)
     if isinstance(page, CertificateHistory) and page.records and not as_json:
         for record in page.records:
             typer.echo(

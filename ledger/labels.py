@@ -30,6 +30,7 @@ class Vocabulary(StrEnum):
     CERTIFICATE_STATUS = "certificate-status"
     AEO_STATUS = "aeo-status"
     MRA_STATUS = "mra-status"
+    ACCOUNT = "account"  # templates: {member}, {member_name}, {name}
 
 
 @cache

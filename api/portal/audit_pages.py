@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from api.deps import Context
 from api.portal.auth_pages import COOKIE, auditor_of, login_redirect
-from api.portal.config import Portal, Principal
+from api.portal.config import Portal
 from api.portal.errors import IndexNotAvailable
 from api.portal.i18n import Language, Translator
 from api.portal.index_queries import (
@@ -32,6 +32,7 @@ from api.portal.times import ReaderZone, middle, shown_time
 from ledger.errors import InvalidInput, LedgerError
 from ledger.index.catalogue import known_events
 from ledger.index.export import export_csv
+from ledger.index.labelled import account_label
 from ledger.labels import Lang, Vocabulary, label
 from ledger.timestamps import parse_time
 
@@ -52,7 +53,13 @@ def _labeller(language: Language) -> Callable[[str, Any], str]:
 
 def _view(language: Language, zone: tzinfo) -> dict[str, Any]:
     """What every auditor page's template uses to show a record."""
-    return {"label": _labeller(language), "when": lambda at: shown_time(at, zone), "middle": middle}
+    lang = Lang(language.value)
+    return {
+        "label": _labeller(language),
+        "when": lambda at: shown_time(at, zone),
+        "middle": middle,
+        "who": lambda name: account_label(name, lang),
+    }
 
 
 def _parse(typed: dict[str, str], cursor: str) -> AuditFilters:
@@ -172,16 +179,12 @@ def audit_csv(
     )
 
 
-def _signed_in(request: Request, config: Any) -> Principal | None:
-    return auditor_of(request, config)
-
-
 @router.get("/audit/accounts/{address}", name="portal.account", response_class=HTMLResponse)
 def account_page(
     request: Request, address: str, language: PageLanguage, zone: ReaderZone, context: Context, config: Portal
 ) -> Response:
     """An account: the member it acts for, its accreditations and what it did lately."""
-    auditor = _signed_in(request, config)
+    auditor = auditor_of(request, config)
     if auditor is None:
         return login_redirect(request, language, expired=COOKIE in request.cookies)
     t = Translator(language)
@@ -201,7 +204,7 @@ def transaction_page(
     request: Request, tx_hash: str, language: PageLanguage, zone: ReaderZone, context: Context, config: Portal
 ) -> Response:
     """The events one transaction wrote."""
-    auditor = _signed_in(request, config)
+    auditor = auditor_of(request, config)
     if auditor is None:
         return login_redirect(request, language, expired=COOKIE in request.cookies)
     t = Translator(language)

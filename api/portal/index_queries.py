@@ -19,10 +19,13 @@ from sqlalchemy import Engine
 from api.deps import ServiceContext
 from api.portal.config import Principal
 from api.portal.errors import IndexNotAvailable
+from ledger.consortium.names import AccountName
 from ledger.errors import InvalidInput, LedgerError
 from ledger.index import audit as index_audit
 from ledger.index.cursor import MAX_LIMIT
 from ledger.index.errors import CertificateNotFound
+from ledger.index.labelled import name_actors
+from ledger.index.names import account_names
 from ledger.index.presentation import AuditEvent
 from ledger.index.transactions import transaction_events
 
@@ -68,6 +71,7 @@ class AuditRecord(BaseModel):
     subject: str = Field(description="What the record is about: a certificate, consignment or operator")
     subject_kind: SubjectKind = "contract"
     actor: str | None = Field(default=None, description="The account that sent the transaction")
+    actor_name: AccountName | None = None
     tx_hash: str | None = None
 
 
@@ -80,6 +84,7 @@ class AccountOverview(BaseModel):
     """An account as the index knows it: the member it acts for, its accreditations, what it did."""
 
     address: str
+    name: AccountName
     member: str | None
     accreditations: list[AuditRecord]
     recent: list[AuditRecord]
@@ -158,6 +163,7 @@ def audit_search(*, context: ServiceContext, filters: AuditFilters, auditor: Pri
                                   cursor=filters.cursor)  # fmt: skip
     except CertificateNotFound:
         return AuditResults(records=[])
+    name_actors(_engine(context), page.items)
     return AuditResults(records=[audit_record(e) for e in page.items], next_cursor=page.next_cursor)
 
 
@@ -177,7 +183,8 @@ def index_filter(filters: AuditFilters) -> index_audit.AuditFilter:
 def audit_record(event: AuditEvent) -> AuditRecord:
     subject, kind = _subject(event)
     return AuditRecord(at=event.time, event=event.event, member=event.organisation, subject=subject,
-                       subject_kind=kind, actor=event.actor, tx_hash=event.tx_hash)  # fmt: skip
+                       subject_kind=kind, actor=event.actor, actor_name=event.actor_name,
+                       tx_hash=event.tx_hash)  # fmt: skip
 
 
 _SUBJECTS: tuple[tuple[str, SubjectKind], ...] = (
@@ -202,9 +209,13 @@ def account_overview(*, context: ServiceContext, address: str) -> AccountOvervie
     engine = _engine(context)
     granted = index_audit.accreditation_history(engine=engine, account=address, limit=MAX_LIMIT)
     recent = index_audit.search(engine=engine, filters=index_audit.AuditFilter(actor=address), limit=ACCOUNT_RECENT)
-    member = next((e.organisation for e in reversed(granted.items) if e.organisation), None)
+    name_actors(engine, [*granted.items, *recent.items])
+    with engine.connect() as connection:
+        name = account_names(connection, [address])[address]
+    member = name.member_id or next((e.organisation for e in reversed(granted.items) if e.organisation), None)
     return AccountOverview(
         address=address,
+        name=name,
         member=member,
         accreditations=[audit_record(e) for e in granted.items],
         recent=[audit_record(e) for e in recent.items],
@@ -213,7 +224,10 @@ def account_overview(*, context: ServiceContext, address: str) -> AccountOvervie
 
 def transaction_records(*, context: ServiceContext, tx_hash: str) -> list[AuditRecord]:
     """The events one transaction wrote, in order."""
-    return [audit_record(e) for e in transaction_events(engine=_engine(context), tx_hash=tx_hash)]
+    engine = _engine(context)
+    events = transaction_events(engine=engine, tx_hash=tx_hash)
+    name_actors(engine, events)
+    return [audit_record(e) for e in events]
 
 
 def history_query() -> HistoryQuery:

@@ -10,6 +10,7 @@ from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
+from sqlalchemy import Engine
 
 from api.auth import Auditor
 from api.deps import Context
@@ -20,7 +21,7 @@ from ledger.index import audit
 from ledger.index.audit import AuditFilter, AuditPage, CertificateHistory
 from ledger.index.cursor import MAX_LIMIT
 from ledger.index.export import export_csv
-from ledger.index.labelled import event_label
+from ledger.index.labelled import event_label, name_actors
 from ledger.labels import Lang
 
 router = APIRouter(prefix="/audit", tags=["audit"], route_class=StrictJsonRoute)
@@ -36,8 +37,10 @@ LangQuery = Annotated[
 PageT = TypeVar("PageT", bound=AuditPage)
 
 
-def _labelled(page: PageT, lang: Lang | None) -> PageT:
-    """The page with each event's label in `lang` beside its code (none asked: as it is)."""
+def _labelled(page: PageT, lang: Lang | None, engine: Engine) -> PageT:
+    """The page with each sender's name (`actor_name`), and each event's label in `lang` beside
+    its code (none asked: the code alone)."""
+    name_actors(engine, page.items)
     if lang is not None:
         for item in page.items:
             item.event_label = event_label(item.event, lang)
@@ -76,7 +79,9 @@ def events(
     key: Auditor, context: Context, filters: Filters, limit: Limit = 50, cursor: Cursor = None, lang: LangQuery = None
 ) -> AuditPage:
     """Indexed contract events matching every filter given, newest first."""
-    return _labelled(audit.search(engine=context.index(), filters=filters, limit=limit, cursor=cursor), lang)
+    return _labelled(
+        audit.search(engine=context.index(), filters=filters, limit=limit, cursor=cursor), lang, context.index()
+    )
 
 
 @router.get(
@@ -117,7 +122,7 @@ def certificate_history(
     found = audit.certificate_history(
         engine=context.index(), number=number, leaf=leaf, root=root, limit=limit, cursor=cursor
     )
-    return _labelled(found, lang)
+    return _labelled(found, lang, context.index())
 
 
 @router.get("/operators/{operator}/history", responses=AUDIT_ERRORS, summary="An operator's AEO status over time")
@@ -134,7 +139,7 @@ def operator_history(
     found = audit.operator_history(
         engine=context.index(), operator=operator, certified_by=certified_by, limit=limit, cursor=cursor
     )
-    return _labelled(found, lang)
+    return _labelled(found, lang, context.index())
 
 
 @router.get("/accreditations", responses=AUDIT_ERRORS, summary="Accreditations granted and withdrawn")
@@ -151,7 +156,7 @@ def accreditations(
     found = audit.accreditation_history(
         engine=context.index(), account=account, member=member, limit=limit, cursor=cursor
     )
-    return _labelled(found, lang)
+    return _labelled(found, lang, context.index())
 
 
 @router.get("/mras", responses=AUDIT_ERRORS, summary="Mutual recognition arrangements over time")
@@ -166,4 +171,4 @@ def mras(
 ) -> AuditPage:
     """Proposals, acceptances, suspensions and terminations, oldest first."""
     found = audit.mra_history(engine=context.index(), member=member, partner=partner, limit=limit, cursor=cursor)
-    return _labelled(found, lang)
+    return _labelled(found, lang, context.index())

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from ledger.index.audit import AuditFilter, search
 from ledger.index.cursor import MAX_LIMIT
-from ledger.index.labelled import event_label, labelled_details
+from ledger.index.labelled import account_label, event_label, labelled_details, name_actors
 from ledger.index.presentation import AuditEvent
 from ledger.labels import Lang
 
@@ -24,6 +24,7 @@ COLUMNS = (
     "event_label",
     "organisation",
     "actor",
+    "actor_name",
     "signers",
     "details",
 )
@@ -49,6 +50,7 @@ def _row(event: AuditEvent, lang: Lang) -> list[str]:
             event_label(event.event, lang),
             event.organisation or "",
             event.actor,
+            account_label(event.actor_name, lang) or "",
             " ".join(event.signers or []),
             json.dumps(labelled_details(event.details, lang), ensure_ascii=False, sort_keys=True),
         )
@@ -64,6 +66,7 @@ def export_csv(*, engine: Engine, filters: AuditFilter, out: TextIO, lang: Lang 
     cursor: str | None = None
     while True:
         page = search(engine=engine, filters=filters, limit=MAX_LIMIT, cursor=cursor)
+        name_actors(engine, page.items)
         writer.writerows(_row(event, lang) for event in page.items)
         written += len(page.items)
         if page.next_cursor is None:

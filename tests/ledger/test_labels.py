@@ -26,8 +26,14 @@ CODES: dict[Vocabulary, set[str]] = {
     Vocabulary.CERTIFICATE_STATUS: {status.label for status in CertificateStatus},
     Vocabulary.AEO_STATUS: {_slug(status) for status in Status},
     Vocabulary.MRA_STATUS: {_slug(status) for status in MraStatus},
+    Vocabulary.ACCOUNT: {"admin", "accredited"},
 }
 LATIN = re.compile(r"[A-Za-z]{2,}")
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+def placeholders(text: str) -> set[str]:
+    return set(PLACEHOLDER.findall(text))
 
 
 @pytest.mark.parametrize("vocabulary", list(Vocabulary))
@@ -39,7 +45,9 @@ def test_every_code_has_an_english_and_a_chinese_label(vocabulary: Vocabulary) -
     for code, texts in table.items():
         assert texts["en"].strip(), code
         # Chinese labels are Chinese (AEO, an acronym the administrations use, aside)
-        assert LATIN.findall(texts["zh"].replace("AEO", "")) == [], f"{code}: {texts['zh']}"
+        chinese = PLACEHOLDER.sub("", texts["zh"]).replace("AEO", "")
+        assert LATIN.findall(chinese) == [], f"{code}: {texts['zh']}"
+        assert placeholders(texts["zh"]) == placeholders(texts["en"]), code
 
 
 def test_a_code_without_a_label_is_shown_as_it_is() -> None:
@@ -62,3 +70,15 @@ def test_a_code_without_a_label_is_shown_as_it_is() -> None:
 )
 def test_the_command_lines_language(requested: str | None, environ: dict[str, str], expected: Lang) -> None:
     assert reader_lang(requested, environ) is expected
+
+
+def test_an_account_is_named_with_the_member_that_named_it() -> None:
+    from ledger.consortium.names import AccountName
+    from ledger.index.labelled import account_label
+
+    named = AccountName(address="0x" + "11" * 20, name="Ningbo Chamber", member_id="CN", member_name="China Customs")
+    assert account_label(named, Lang.EN) == named.label == "Ningbo Chamber, accredited by CN"
+    assert account_label(named, Lang.ZH) == "Ningbo Chamber（由 CN 授权）"  # noqa: RUF001 - Chinese punctuation
+    admin = AccountName(address="0x" + "22" * 20, member_id="SG", member_name="Singapore Customs", admin=True)
+    assert account_label(admin, Lang.ZH) == "Singapore Customs（SG）管理员"  # noqa: RUF001 - Chinese punctuation
+    assert account_label(AccountName(address="0x" + "33" * 20), Lang.ZH) is None
