@@ -103,7 +103,7 @@ _EVENT_WORDS = {
     "CertificateSuperseded": "superseded",
     "CertificateUtilized": "utilized",
 }
-SEARCH_LIMIT = 25  # records a search page shows (one line each; the next page by cursor)
+SEARCH_LIMIT = 50  # records a search page shows (one line each; the next page by cursor)
 ACCOUNT_RECENT = 20
 
 
