@@ -4,9 +4,11 @@ the audit answers name events, steps and reasons in the reader's language where 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 from ledger.certificates.wrapped import parse_wrapped
+from ledger.evidence import EventType, Step, new_event
 from ledger.index.db import open_index
 from ledger.index.follower import Follower
 from ledger.settings import LedgerSettings
@@ -46,4 +48,24 @@ def test_a_number_issued_through_the_service_is_found_and_labelled(chain: Chain,
     assert next(csv.DictReader(io.StringIO(english.text)))["event_label"] == "Certificates issued"
     assert_problem(
         api.client.get("/audit/events.csv", params={"lang": "fr"}, headers=auditor), 422, "invalid-request", "lang"
+    )
+
+
+def test_the_timeline_names_its_steps_and_submitters(api: Api) -> None:
+    ucr = "6CN9144010012345678-SG-000092"
+    at = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(hours=1)
+    event = new_event(EventType.OBJECT, Step.LOADING, at, epcs=["urn:epc:id:sscc:0614141.9090909092"]).to_json()
+    trader = api.headers("CN", "trader")
+    assert api.client.post("/consignments", json={"ucr": ucr, "destination": "SG"}, headers=trader).status_code == 201
+    assert api.client.post(f"/consignments/{ucr}/events", json=event, headers=trader).status_code == 200
+    zh = api.client.get(f"/consignments/{ucr}/timeline", params={"lang": "zh"}, headers=trader).json()
+    [entry] = zh["entries"]
+    assert (entry["step"], entry["step_label"]) == ("loading", "装货")
+    assert entry["submitter_name"]["member_id"] == "CN"
+    assert entry["submitter_name"]["label"] == "宁波远洋贸易 Ningbo Ocean Trading Co., accredited by CN"
+    assert entry["cid"] is None  # no document named
+    plain = api.client.get(f"/consignments/{ucr}/timeline", headers=trader).json()
+    assert plain["entries"][0]["step_label"] is None
+    assert_problem(
+        api.client.get(f"/consignments/{ucr}/timeline", params={"lang": "xx"}, headers=trader), 422, "invalid-request"
     )
