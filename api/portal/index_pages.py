@@ -13,18 +13,18 @@ from api.portal.errors import IndexNotAvailable
 from api.portal.i18n import Translator
 from api.portal.index_queries import History
 from api.portal.rendering import PageLanguage, message_page, page
+from api.portal.times import ReaderZone, shown_time
 from ledger.errors import LedgerError
-from ledger.timestamps import iso
+from ledger.labels import Lang, Vocabulary, label
 
 router = APIRouter()
 
 CERTIFICATE_ID = re.compile(r"^0x[0-9a-fA-F]{64}$")
-EVENTS = ("issued", "revoked", "suspended", "reinstated", "superseded", "utilized", "certified", "evidence")
 
 
 @router.get("/certificates/{certificate_id}", name="portal.history", response_class=HTMLResponse)
 def history(
-    request: Request, certificate_id: str, language: PageLanguage, context: Context, query: History
+    request: Request, certificate_id: str, language: PageLanguage, zone: ReaderZone, context: Context, query: History
 ) -> HTMLResponse:
     t = Translator(language)
     if not CERTIFICATE_ID.match(certificate_id):
@@ -41,4 +41,12 @@ def history(
         return message_page(request, language, t("error.unavailable", detail=exc.message), status_code=503)
     if found is None:
         return message_page(request, language, t("history.not_found", certificate=leaf), status_code=404)
-    return page(request, language, "history.html", history=found, iso=iso)
+    lang = Lang(language.value)
+    return page(
+        request,
+        language,
+        "history.html",
+        history=found,
+        when=lambda at: shown_time(at, zone),
+        label=lambda vocabulary, code: label(Vocabulary(vocabulary), code, lang),
+    )

@@ -34,7 +34,7 @@ class HistoryEvent(BaseModel):
     """One thing that happened to a certificate (or its number), as the index recorded it."""
 
     at: datetime
-    event: str = Field(description="issued, revoked, suspended, reinstated, superseded, utilized")
+    event: str = Field(description="The event's code (CertificateRevoked ...); the page shows its label")
     by: str | None = Field(default=None, description="Who sent it: a member id or an address")
     reason: str | None = Field(default=None, description="Reason-code slug, for status changes")
     detail: str | None = Field(default=None, description="Declaration and quantity, successor ...")
@@ -95,14 +95,6 @@ HistoryQuery = Callable[..., CertificateHistory | None]
 AuditQuery = Callable[..., AuditResults]
 
 
-_EVENT_WORDS = {
-    "CertificatesIssued": "issued",
-    "CertificateRevoked": "revoked",
-    "CertificateSuspended": "suspended",
-    "CertificateReinstated": "reinstated",
-    "CertificateSuperseded": "superseded",
-    "CertificateUtilized": "utilized",
-}
 SEARCH_LIMIT = 50  # records a search page shows (one line each; the next page by cursor)
 ACCOUNT_RECENT = 20
 
@@ -144,7 +136,7 @@ def certificate_history(*, context: ServiceContext, certificate: str) -> Certifi
         events=[
             HistoryEvent(
                 at=e.time,
-                event=_EVENT_WORDS.get(e.event, e.event),
+                event=e.event,
                 by=e.organisation or e.actor,
                 reason=str(e.details["reason"]) if "reason" in e.details else None,
                 detail=_detail(e),

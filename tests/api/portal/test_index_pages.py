@@ -104,11 +104,14 @@ def test_history_shows_what_the_index_answers(client: TestClient) -> None:
     def history(*, context: ServiceContext, certificate: str) -> CertificateHistory | None:
         asked.append(certificate)
         events = [
-            HistoryEvent(at=datetime(2026, 1, 3, tzinfo=UTC), event="issued", by="CN", tx_hash="0x01"),
+            HistoryEvent(at=datetime(2026, 1, 3, tzinfo=UTC), event="CertificatesIssued", by="CN", tx_hash="0x01"),
             HistoryEvent(
-                at=datetime(2026, 2, 1, 8, tzinfo=UTC), event="utilized", by="SG", detail="SG-IMP-1: 12.5 KGM"
+                at=datetime(2026, 2, 1, 8, tzinfo=UTC),
+                event="CertificateUtilized",
+                by="SG",
+                detail="SG-IMP-1: 12.5 KGM",
             ),
-            HistoryEvent(at=datetime(2026, 3, 1, tzinfo=UTC), event="revoked", by="CN", reason="fraud"),
+            HistoryEvent(at=datetime(2026, 3, 1, tzinfo=UTC), event="CertificateRevoked", by="CN", reason="fraud"),
         ]
         return CertificateHistory(
             certificate=certificate, root="0x" + "cd" * 32, type="certificate-of-origin", events=events
@@ -120,11 +123,11 @@ def test_history_shows_what_the_index_answers(client: TestClient) -> None:
     assert asked == [LEAF]  # the id is normalised to lower case before the index sees it
     markup = assert_accessible(response.text, "zh-Hans")
     rows = [a["data-event"] for a in markup.find("tr") if "data-event" in a]
-    assert rows == ["issued", "utilized", "revoked"]
+    assert rows == ["CertificatesIssued", "CertificateUtilized", "CertificateRevoked"]
     text = markup.text("main")
     assert "原产地证书" in text
-    assert "2026-02-01T08:00Z" in text
-    assert "撤销" in text
+    assert "2026-02-01 08:00 +00:00" in text  # no zone cookie: UTC, and it says so
+    assert "证书撤销" in text
     assert "欺诈" in text
 
 
