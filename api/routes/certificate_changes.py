@@ -39,7 +39,7 @@ from ledger.certificates.registry import CertificateRegistryBinding
 from ledger.certificates.state import CertificateRecord, certificate_record, certificate_versions
 from ledger.certificates.wrapped import WrappedCertificate, check_integrity
 from ledger.chain.client import SentTransaction
-from ledger.errors import InvalidInput
+from ledger.errors import InvalidInput, LedgerError
 from ledger.index.issued_now import record_issued
 
 router = APIRouter(prefix="/certificates", tags=["certificates"], route_class=StrictJsonRoute)
@@ -60,9 +60,12 @@ def issue(body: IssueRequest, key: Issuer, context: Context) -> Issuance:
         registry=registry, organisation=context.member(), key_id=key.key_id, request=body
     )
     # the numbers reach the audit index now; the service's follower brings the events
-    indexing = record_issued(
-        settings=context.settings, paths=[context.issuances_dir / issuance.issuance_id / "wrapped"]
-    )
+    try:
+        index = context.index()  # the service's open engine, when there is an index
+    except LedgerError:
+        index = None
+    wrapped = context.issuances_dir / issuance.issuance_id / "wrapped"
+    indexing = record_issued(settings=context.settings, paths=[wrapped], engine=index)
     if not indexing.indexed:
         logger.warning("issuance %s: %s", issuance.issuance_id, indexing.note)
     return issuance

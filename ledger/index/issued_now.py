@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import BaseModel
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from ledger.errors import LedgerError
@@ -25,11 +26,13 @@ class IssuedIndexing(BaseModel):
     note: str  # one line for the issuer
 
 
-def record_issued(*, settings: LedgerSettings, paths: Sequence[Path]) -> IssuedIndexing:
-    """Import the wrapped certificates at `paths` into the configured index; with no index
-    yet, nothing is created and the note says how the records will get there."""
+def record_issued(*, settings: LedgerSettings, paths: Sequence[Path], engine: Engine | None = None) -> IssuedIndexing:
+    """Import the wrapped certificates at `paths` into `engine` (a service's open index), else
+    the configured index; with no index yet, nothing is created and the note says how the
+    records will get there."""
+    owned = engine is None
     try:
-        engine = open_existing_index(settings)
+        engine = open_existing_index(settings) if engine is None else engine
     except NotIndexed:
         return IssuedIndexing(
             recorded=0,
@@ -45,7 +48,8 @@ def record_issued(*, settings: LedgerSettings, paths: Sequence[Path]) -> IssuedI
             recorded=0, indexed=False, note=f"audit index not updated ({reason}): `sanzhi index --issued` records them"
         )
     finally:
-        engine.dispose()
+        if owned:
+            engine.dispose()
     skipped = f", {report.skipped_count} skipped" if report.skipped_count else ""
     return IssuedIndexing(
         recorded=report.recorded,
