@@ -70,9 +70,11 @@ analyze: setup $(SLITHER_VENV)/.installed
 		--json $(SLITHER_OUT)/results.json || test -s $(SLITHER_OUT)/results.json'
 	$(BIN)/python scripts/slither_gate.py $(SLITHER_OUT)/results.json contracts/slither-triage.json
 
-# the node, the dev consortium, a demo seeded once, the index and the service with its portal
+# the node, the dev consortium, a demo seeded once, the index and the service with its portal; the
+# data directory is the checkout's .sanzhi (unless SANZHI_DATA_DIR says otherwise), which every
+# `sanzhi` command run anywhere inside the checkout finds
 run: setup
-	$(BIN)/sanzhi up
+	SANZHI_DATA_DIR="$${SANZHI_DATA_DIR:-$(CURDIR)/.sanzhi}" $(BIN)/sanzhi up
 
 test: setup test-contracts test-python
 

@@ -76,3 +76,9 @@ IssuingSide = Annotated[ApiKey, Depends(role_required(ApiRole.ISSUER, ApiRole.CU
 MetricsReader = Annotated[ApiKey, Depends(role_required(ApiRole.ADMIN, ApiRole.AUDITOR))]
 TradeSide = Annotated[ApiKey, Depends(role_required(ApiRole.TRADER, ApiRole.CUSTOMS))]
 Oracle = Annotated[ApiKey, Depends(role_required(ApiRole.ORACLE))]
+Trader = Annotated[ApiKey, Depends(role_required(ApiRole.TRADER))]
+# the member's own staff: what other parties' records show (issuances, any operator's AEO) is not a trader's
+Staff = Annotated[
+    ApiKey,
+    Depends(role_required(ApiRole.ISSUER, ApiRole.CUSTOMS, ApiRole.AUDITOR, ApiRole.ADMIN, ApiRole.ORACLE)),
+]

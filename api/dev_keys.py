@@ -28,6 +28,7 @@ class DevApiKey(BaseModel):
     key_id: str
     token: str
     account: str | None = None  # a trader key's party account
+    operator: str | None = None  # a trader key's party operator id
 
 
 class DevApiKeys(BaseModel):
@@ -52,24 +53,27 @@ def ensure_dev_keys(
     path: Path,
     wanted: list[tuple[str, ApiRole]],
     accounts: Mapping[str, str] | None = None,
+    operators: Mapping[str, str] | None = None,
 ) -> tuple[DevApiKeys, int]:
     """The kept keys that still authenticate, new ones for the rest; and how many are new. A
-    trader key acts for `accounts[organisation]` (the organisation's development trader)."""
+    trader key acts for `accounts[organisation]` (the organisation's development trader) and
+    names `operators[organisation]` as its party's operator id."""
     kept = {(k.organisation, k.role): k for k in _read(path).keys}
     keys: list[DevApiKey] = []
     created = 0
     for organisation, role in wanted:
         account = (accounts or {}).get(organisation) if role is ApiRole.TRADER else None
+        operator = (operators or {}).get(organisation) if role is ApiRole.TRADER else None
         known = kept.get((organisation, role))
-        if known is not None and known.account == account and _active(store, known):
+        if known is not None and (known.account, known.operator) == (account, operator) and _active(store, known):
             keys.append(known)
             continue
         label = f"sanzhi up: development {organisation} {role.value}"
-        made = store.create(organisation=organisation, role=role.value, label=label, account=account)
+        made = store.create(organisation=organisation, role=role.value, label=label, account=account, operator=operator)
         keys.append(
             DevApiKey(
                 organisation=organisation, role=role, key_id=made.key.key_id, token=made.token,
-                account=made.key.account,
+                account=made.key.account, operator=made.key.operator,
             )
         )  # fmt: skip
         created += 1
@@ -85,7 +89,8 @@ def _active(store: KeyStore, key: DevApiKey) -> bool:
         found = store.authenticate(key.token)
     except AuthenticationFailed:
         return False
-    return found.organisation == key.organisation and found.role is key.role and found.account == key.account
+    same = (found.organisation, found.role, found.account, found.operator)
+    return same == (key.organisation, key.role, key.account, key.operator)
 
 
 def _read(path: Path) -> DevApiKeys:

@@ -80,6 +80,19 @@ class Conflict(LedgerError):
     code = "conflict"
 
 
+class OperatorNotNamed(Conflict):
+    """A trader key created without its party's operator id asks for what only that id finds."""
+
+    code = "operator-not-named"
+
+    def __init__(self, key_id: str, what: str) -> None:
+        self.key_id = key_id
+        super().__init__(
+            f"trader key {key_id} names no operator id, so its {what} cannot be found: create a key with "
+            "`sanzhi apikey create --role trader --account 0x... --operator SCHEME:ID ...` and revoke this one"
+        )
+
+
 class RateLimited(LedgerError):
     """Too many requests from one key or client address; `retry_after` in whole seconds."""
 
@@ -99,6 +112,18 @@ class PayloadTooLarge(LedgerError):
         self.limit = limit
         what = f"the request body ({size:,} bytes)" if size is not None else "the request body"
         super().__init__(f"{what} is over the limit of {limit:,} bytes")
+
+
+class UnknownQueryParameters(InvalidInput):
+    """A request names query parameters its route does not take (a mistyped filter)."""
+
+    code = "unknown-query-parameter"
+
+    def __init__(self, unknown: list[str], accepted: list[str]) -> None:
+        self.unknown = unknown
+        takes = f"it takes {', '.join(accepted)}" if accepted else "it takes none"
+        noun = "not a query parameter" if len(unknown) == 1 else "not query parameters"
+        super().__init__(f"{noun} of this route ({takes})", path=", ".join(unknown))
 
 
 class IndexUnavailable(LedgerError):

@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Engine, make_url, select, update
 
 from api.errors import AuthenticationFailed, Conflict, NotFound
+from ledger.aeo.codes import canonical_operator_id
 from ledger.errors import InvalidInput
 from ledger.ids import member_id_bytes, member_id_text
 from ledger.index.db import make_engine, upgrade
@@ -31,6 +32,7 @@ from ledger.index.models import api_keys
 TOKEN_PREFIX = "szk"
 _TOKEN = re.compile(r"^szk_([0-9a-f]{16})_([0-9a-f]{64})$")
 _KEY_ID = re.compile(r"^[0-9a-f]{16}$")
+_SCHEME = re.compile(r"^[A-Z][A-Z0-9]{1,15}:[A-Z0-9]")
 MAX_LABEL = 200
 
 
@@ -56,6 +58,11 @@ class ApiKey(BaseModel):
     revoked_at: datetime | None = None
     account: str | None = Field(
         default=None, description="The party account a trader key acts for (checksummed); null for other roles"
+    )
+    operator: str | None = Field(
+        default=None,
+        description="The operator id of a trader key's party (USCI:9133...); null for other roles and for "
+        "trader keys created without one",
     )
 
     @property
@@ -100,6 +107,28 @@ def key_account(role: ApiRole, account: str | None) -> str | None:
     return str(to_checksum_address(given))
 
 
+def key_operator(role: ApiRole, operator: str | None) -> str | None:
+    """The operator id a key of `role` names (canonical, scheme-prefixed): optional for a
+    trader, refused for others."""
+    given = (operator or "").strip()
+    if not given:
+        return None
+    if role is not ApiRole.TRADER:
+        raise InvalidInput(f"only a trader key names an operator; a {role.value} key has none", path="operator")
+    if given.lower().startswith("0x"):
+        raise InvalidInput(
+            "give the operator's national id with its scheme (e.g. USCI:91330200MA2AB1CD2X), not its on-chain hash",
+            path="operator",
+        )
+    text = canonical_operator_id(given)
+    if not _SCHEME.match(text):
+        raise InvalidInput(
+            f"{given!r} has no scheme: write it as SCHEME:ID (e.g. USCI:91330200MA2AB1CD2X, EORI:DE123...)",
+            path="operator",
+        )
+    return text
+
+
 class KeyStore:
     """API keys in the service database."""
 
@@ -108,19 +137,22 @@ class KeyStore:
         if parsed.drivername.startswith("sqlite") and parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         self.engine: Engine = make_engine(url)
-        upgrade(self.engine)  # the table comes with the index's migrations (0002, 0003)
+        upgrade(self.engine)  # the table comes with the index's migrations (0002, 0003, 0004)
 
     def close(self) -> None:
         self.engine.dispose()
 
-    def create(self, *, organisation: str, role: str, label: str, account: str | None = None) -> CreatedKey:
-        """A new key for `organisation` with `role` (a trader's acting for `account`, which
-        only a trader key has); its token is in the result only."""
+    def create(
+        self, *, organisation: str, role: str, label: str, account: str | None = None, operator: str | None = None
+    ) -> CreatedKey:
+        """A new key for `organisation` with `role` (a trader's acting for `account` and naming
+        its party's `operator` id, which only a trader key has); its token is in the result only."""
         try:
             parsed_role = ApiRole(role.strip().lower())
         except ValueError:
             raise InvalidInput(f"unknown role {role!r}; one of {', '.join(ApiRole)}", path="role") from None
         bound = key_account(parsed_role, account)
+        named = key_operator(parsed_role, operator)
         text = label.strip()
         if not text or len(text) > MAX_LABEL or not text.isprintable():
             raise InvalidInput(f"a label is 1 to {MAX_LABEL} printable characters", path="label")
@@ -132,6 +164,7 @@ class KeyStore:
             label=text,
             created_at=datetime.now(UTC),
             account=bound,
+            operator=named,
         )
         with self.engine.begin() as db:
             db.execute(api_keys.insert().values(**key.model_dump(), secret_sha256=_digest(secret)))

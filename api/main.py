@@ -8,7 +8,8 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi_offline import FastAPIOffline
 
 from api import errors, openapi, portal
 from api.deps import ServiceContext
@@ -17,7 +18,8 @@ from api.keystore import KeyStore
 from api.limits import BodySizeLimit, RateLimiter
 from api.metrics import MetricsMiddleware, ServiceMetrics
 from api.portal.config import PortalConfig, Principal
-from api.routes import accreditation, aeo, audit, certificate_changes, certificates, evidence, health
+from api.query_params import refuse_unknown_query_parameters
+from api.routes import accreditation, aeo, audit, certificate_changes, certificates, evidence, health, me
 from api.settings import ServiceSettings
 from ledger.connect import build_client
 from ledger.parallel import die_with_parent
@@ -29,6 +31,7 @@ TAGS = [
     {"name": "accreditation", "description": "Members and accreditations"},
     {"name": "evidence", "description": "Consignments: parties, trade events, customs decisions, timelines, bundles"},
     {"name": "audit", "description": "Audit queries over the index (auditor keys)"},
+    {"name": "me", "description": "A trader key's own party: its certificates, consignments and AEO status"},
     {"name": "health", "description": "Health (public) and Prometheus metrics"},
 ]
 
@@ -74,11 +77,14 @@ def create_app(
             if context.keys is not None:
                 context.keys.close()
 
-    app = FastAPI(
+    # /docs and /redoc with Swagger UI's and ReDoc's files served from the package, not a CDN
+    app = FastAPIOffline(
         title="sanzhi",
         version="0.1.0",
         lifespan=lifespan,
         openapi_tags=TAGS,
+        # no badge fetched from Swagger's online validator: the page works with no internet
+        swagger_ui_parameters={"validatorUrl": None},
     )
     errors.install(app)
     for router in (
@@ -88,9 +94,11 @@ def create_app(
         accreditation.router,
         evidence.router,
         audit.router,
+        me.router,
         health.router,
     ):
-        app.include_router(router)
+        # every API route refuses query parameters it does not declare (api/query_params.py)
+        app.include_router(router, dependencies=[Depends(refuse_unknown_query_parameters)])
     app.include_router(portal.router)  # the zh/en pages at /, outside the OpenAPI document
     app.state.portal = PortalConfig(check_api_key=lambda token: _principal(app, token))
     app.add_middleware(BodySizeLimit, max_body_bytes=service.max_body_bytes)
@@ -111,7 +119,7 @@ def _principal(app: FastAPI, token: str) -> Principal | None:
         return None
     if key.organisation != context.organisation:
         return None
-    return Principal(organisation=key.organisation, role=key.role.value)
+    return Principal(organisation=key.organisation, role=key.role.value, key=key)
 
 
 def app_from_environment() -> FastAPI:

@@ -7,11 +7,13 @@ from typing import Annotated
 import typer
 
 from cli.context import AsOption, JsonOption, print_json, print_rows, state
+from cli.names import shown_member
 from ledger.aeo import AeoRegistryBinding, recognized
 from ledger.aeo.codes import ChangeKind
 from ledger.aeo.models import Certification, CertificationState, ChangeResult
 from ledger.chain.client import LedgerClient
 from ledger.consortium.binding import ConsortiumBinding
+from ledger.consortium.names import Names
 from ledger.errors import KeyUnavailable, LedgerError
 from ledger.timestamps import iso, parse_time
 
@@ -69,7 +71,7 @@ def certify(
         evidence=evidence,
         effective_at=parse_time(effective, path="effective") if effective else None,
     )
-    _changed(result, as_json)
+    _changed(result, as_json, client)
 
 
 def _status_change(ctx: typer.Context, kind: ChangeKind, operator: str, reason: str, effective: str | None,
@@ -82,7 +84,7 @@ def _status_change(ctx: typer.Context, kind: ChangeKind, operator: str, reason: 
         reason=reason,
         effective_at=parse_time(effective, path="effective") if effective else None,
     )
-    _changed(result, as_json)
+    _changed(result, as_json, client)
 
 
 @app.command()
@@ -115,9 +117,9 @@ def status(ctx: typer.Context, operator: OperatorOption, certified_by: Certified
            as_json: JsonOption = False) -> None:  # fmt: skip
     """An operator's certification in effect now (or --at), and changes scheduled after that."""
     when = parse_time(at, path="at") if at else None
-    result = AeoRegistryBinding(state(ctx).client()).certification(
-        operator=operator, certified_by=certified_by, at=when
-    )
+    client = state(ctx).client()
+    result = AeoRegistryBinding(client).certification(operator=operator, certified_by=certified_by, at=when)
+    result = result.with_names(Names.load(client=client))
     if as_json:
         print_json(result)
     else:
@@ -128,16 +130,20 @@ def status(ctx: typer.Context, operator: OperatorOption, certified_by: Certified
 def history(ctx: typer.Context, operator: OperatorOption, certified_by: CertifiedByOption,
             as_json: JsonOption = False) -> None:  # fmt: skip
     """Every change of an operator's certification, oldest first."""
-    result = AeoRegistryBinding(state(ctx).client()).history(operator=operator, certified_by=certified_by)
+    client = state(ctx).client()
+    result = AeoRegistryBinding(client).history(operator=operator, certified_by=certified_by)
+    result = result.with_names(Names.load(client=client))
     if as_json:
         print_json(result)
         return
+    by = shown_member(result.certified_by, result.certified_by_name)
     if not result.history:
-        typer.echo(f"{result.operator}: never certified by {result.certified_by}")
+        typer.echo(f"{result.operator}: never certified by {by}")
         return
     print_rows(
         [_row(s) for s in result.history], ("EFFECTIVE", "RECORDED", "CHANGE", "STATUS", "TIER", "VALID", "REASON")
     )
+    typer.echo(f"{result.operator} certified by {by}")
 
 
 @app.command("recognized")
@@ -173,7 +179,8 @@ def recognized_cmd(
         raise typer.Exit(1)
 
 
-def _changed(result: ChangeResult, as_json: bool) -> None:
+def _changed(result: ChangeResult, as_json: bool, client: LedgerClient) -> None:
+    result = result.with_names(Names.load(client=client))
     if as_json:
         print_json(result)
         return
@@ -182,8 +189,9 @@ def _changed(result: ChangeResult, as_json: bool) -> None:
 
 
 def _show_certification(c: Certification) -> None:
+    by = shown_member(c.certified_by, c.certified_by_name)
     if c.state is None:
-        typer.echo(f"{c.operator}: never certified by {c.certified_by} (id {c.operator_hash})")
+        typer.echo(f"{c.operator}: never certified by {by} (id {c.operator_hash})")
         return
     scheduled = "".join(
         f"; {NOUNS.get(s.change, s.change)} scheduled for {iso(s.effective_at)}"
@@ -192,10 +200,10 @@ def _show_certification(c: Certification) -> None:
     )
     s = c.current
     if s is None:
-        typer.echo(f"{c.operator} certified by {c.certified_by}: not yet in effect{scheduled}")
+        typer.echo(f"{c.operator} certified by {by}: not yet in effect{scheduled}")
         return
     typer.echo(
-        f"{c.operator} certified by {c.certified_by}: {c.status}{scheduled}; tier {s.tier_name}, valid "
+        f"{c.operator} certified by {by}: {c.status}{scheduled}; tier {s.tier_name}, valid "
         f"{iso(s.valid_from)} to {iso(s.valid_until, empty='no expiry')}, last change {s.change} at "
         f"{iso(s.effective_at)}" + (f" ({s.reason_name})" if s.change != "certify" else "")
     )

@@ -8,6 +8,7 @@ import typer
 
 from api.keystore import ApiKey, KeyStore
 from cli.context import JsonOption, account_address, print_json, print_rows, short_time, state
+from ledger.errors import InvalidInput
 
 app = typer.Typer(help="API keys of the service: create (shown once), list, revoke.", no_args_is_help=True)
 
@@ -26,14 +27,25 @@ def create(
         str | None,
         typer.Option("--account", help="Trader keys only: the party account it acts for (address or profile)."),
     ] = None,
+    operator: Annotated[
+        str | None,
+        typer.Option(
+            "--operator",
+            help="Trader keys only: its party's operator id with its scheme, e.g. USCI:91330200MA2AB1CD2X.",
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Create a key; its token is printed this once and stored only as a hash. A trader key acts
-    for one party account (--account), and the service signs for it only with that account."""
+    for one party account (--account), and the service signs for it only with that account; its
+    --operator id lets the party see its certificates and AEO status."""
     bound = account_address(ctx, account.strip()) if account and account.strip() else account
     store = _store(ctx)
     try:
-        created = store.create(organisation=org, role=role, label=label, account=bound)
+        created = store.create(organisation=org, role=role, label=label, account=bound, operator=operator)
+    except InvalidInput as exc:  # bad input is a usage error: exit 2, one line
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from None
     finally:
         store.close()
     if as_json:
@@ -41,6 +53,7 @@ def create(
         return
     key = created.key
     acting = f", account {key.account}" if key.account else ""
+    acting += f", operator {key.operator}" if key.operator else ""
     typer.echo(f"API key {key.key_id} for {key.organisation} ({key.role.value}{acting}, {key.label!r}):")
     typer.echo(created.token)
     typer.echo("the token is shown once; store it now", err=True)
@@ -62,7 +75,7 @@ def list_keys(
     if as_json:
         print_json(keys)
         return
-    print_rows([_row(k) for k in keys], ("KEY", "ORG", "ROLE", "ACCOUNT", "LABEL", "CREATED", "REVOKED"))
+    print_rows([_row(k) for k in keys], ("KEY", "ORG", "ROLE", "ACCOUNT", "OPERATOR", "LABEL", "CREATED", "REVOKED"))
 
 
 @app.command()
@@ -84,5 +97,5 @@ def revoke(
 
 
 def _row(key: ApiKey) -> tuple[str, ...]:
-    return (key.key_id, key.organisation, key.role.value, key.account or "-", key.label, short_time(key.created_at),
-            short_time(key.revoked_at))  # fmt: skip
+    return (key.key_id, key.organisation, key.role.value, key.account or "-", key.operator or "-", key.label,
+            short_time(key.created_at), short_time(key.revoked_at))  # fmt: skip

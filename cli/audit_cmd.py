@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.context import JsonOption, print_json, print_rows, state
+from cli.context import JsonOption, account_address, print_json, print_rows, state
 from ledger.errors import InvalidInput
 from ledger.files import atomic_open_text
 from ledger.index import (
@@ -155,7 +155,9 @@ def history_command(
     root: Annotated[str | None, typer.Option("--root", help="A batch root (0x hash).")] = None,
     operator: Annotated[str | None, typer.Option("--operator", help="An operator's AEO history.")] = None,
     certified_by: CertifiedByOption = None,
-    account: Annotated[str | None, typer.Option("--account", help="An account's accreditations.")] = None,
+    account: Annotated[
+        str | None, typer.Option("--account", help="An account's accreditations (address or profile).")
+    ] = None,
     member: Annotated[
         str | None, typer.Option("--member", help="A member's accreditations (or MRAs with --mra).")
     ] = None,
@@ -191,7 +193,8 @@ def history_command(
     elif mra:
         page = mra_history(engine=engine, member=member, partner=partner, limit=limit, cursor=cursor)
     else:
-        page = accreditation_history(engine=engine, account=account, member=member, limit=limit, cursor=cursor)
+        who = account_address(ctx, account) if account else None  # an address or a profile's
+        page = accreditation_history(engine=engine, account=who, member=member, limit=limit, cursor=cursor)
     name_actors(engine, page.items)
     if isinstance(page, CertificateHistory) and page.records and not as_json:
         for record in page.records:

@@ -15,8 +15,15 @@ from typing import Annotated
 import typer
 
 from cli.context import AsOption, JsonOption, print_json, recorded_address, state
+from ledger.certificates.document_view import (
+    CertificateOfOriginView,
+    CountryView,
+    Hidden,
+    PartyView,
+    PhytosanitaryView,
+)
 from ledger.certificates.numbers import IssuedNumbers, numbers_path
-from ledger.certificates.quantities import format_quantity
+from ledger.certificates.quantities import UnitQuantity
 from ledger.certificates.registry import CertificateRegistryBinding
 from ledger.certificates.vc import to_credential
 from ledger.certificates.verification import Verification, verify_trusting
@@ -24,7 +31,7 @@ from ledger.certificates.wrapped import WrappedCertificate, hide, read_wrapped, 
 from ledger.connect import build_client
 from ledger.documents import to_json_data
 from ledger.documents.samples import generate_samples
-from ledger.errors import InvalidInput, LedgerError, ProofInvalid
+from ledger.errors import InvalidInput, LedgerError, NotIssued, ProofInvalid
 from ledger.files import write_atomic
 from ledger.timestamps import parse_time
 
@@ -158,6 +165,10 @@ def verify(
     """Verify certificates; exit 0 when all valid, 1 when any is invalid, 2 when undecided."""
     try:
         certificates = [read_wrapped(f) for f in files]
+    except NotIssued as exc:
+        option = "" if exc.doc_type == "certificate-of-origin" else f" --type {exc.doc_type}"
+        typer.echo(f"error: {exc.message}; issue it with `sanzhi cert issue{option} {exc.source}`", err=True)
+        raise typer.Exit(2) from None
     except LedgerError as exc:
         typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(2) from None
@@ -173,6 +184,8 @@ def verify(
         for file, result in zip(files, results, strict=True):
             verdict = "VALID" if result.valid else ("UNDECIDED" if not result.decided else "INVALID")
             typer.echo(f"{file}: {verdict} ({result.type} {result.certificate_number or ''})".rstrip())
+            if result.document is not None:
+                typer.echo(f"  {document_summary(result.document)}")
             if result.hidden_fields:
                 typer.echo(
                     f"  {len(result.hidden_fields)} field(s) hidden by the holder: {', '.join(result.hidden_fields)}"
@@ -183,6 +196,31 @@ def verify(
         raise typer.Exit(2)
     if not all(r.valid for r in results):
         raise typer.Exit(1)
+
+
+def shown_quantity(quantity: UnitQuantity) -> str:
+    """'1.5 KGM', or '1.5' where the unit is not known."""
+    return f"{quantity.value} {quantity.unit}" if quantity.unit else quantity.value
+
+
+def document_summary(document: CertificateOfOriginView | PhytosanitaryView) -> str:
+    """One line of what the certificate says: number, exporter -> consignee, route, goods lines."""
+
+    def shown(value: object) -> str:
+        return "(hidden)" if isinstance(value, Hidden) else str(value)
+
+    def party(value: PartyView | Hidden) -> str:
+        return shown(value if isinstance(value, Hidden) else value.name)
+
+    def country(value: CountryView | Hidden) -> str:
+        return shown(value if isinstance(value, Hidden) else value.code)
+
+    goods = document.goods
+    lines = "goods lines hidden" if isinstance(goods, Hidden) else f"{len(goods)} goods line(s)"
+    return (
+        f"{shown(document.certificate_number)}: {party(document.exporter)} -> {party(document.consignee)}, "
+        f"{country(document.origin)} -> {country(document.destination)}, {lines}"
+    )
 
 
 @app.command("hide")
@@ -264,8 +302,8 @@ def utilize(
         print_json(record)
     else:
         typer.echo(
-            f"declaration {declaration} drew {format_quantity(record.amount)}; "
-            f"remaining {format_quantity(record.remaining)} (tx {record.tx_hash})"
+            f"declaration {declaration} drew {shown_quantity(record.amount)}; "
+            f"remaining {shown_quantity(record.remaining)} (tx {record.tx_hash})"
         )
 
 

@@ -7,7 +7,9 @@ from typing import Annotated
 import typer
 
 from cli.context import AsOption, JsonOption, account_address, print_json, print_rows, short_time, state
+from cli.names import shown_account
 from ledger.consortium.binding import ConsortiumBinding, ProposalResult
+from ledger.consortium.names import Names
 
 app = typer.Typer(help="Consortium members, governance and accreditation.", no_args_is_help=True)
 propose_app = typer.Typer(
@@ -36,7 +38,9 @@ def _binding(ctx: typer.Context, profile: str | None = None) -> ConsortiumBindin
 def members(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """List the member administrations and the approval threshold."""
     binding = _binding(ctx)
-    found, threshold = binding.members(), binding.threshold()
+    found, threshold, names = binding.members(), binding.threshold(), Names(binding)
+    names.accounts(m.admin for m in found)  # one batch
+    found = [m.with_names(names) for m in found]
     if as_json:
         print_json({"threshold": threshold, "members": found})
         return
@@ -147,13 +151,17 @@ def accredit(
     binding = _binding(ctx, as_)
     address = account_address(ctx, account)
     sent = binding.accredit(address, role, cert_type, name=name)
-    result = binding.accreditation(address, role, cert_type)
-    _member, shown = binding.account_name(address)
+    names = Names(binding)
+    result = binding.accreditation(address, role, cert_type).with_names(names)
     if as_json:
-        print_json({**result.model_dump(mode="json"), "name": shown, "tx_hash": sent.tx_hash})
+        print_json({**result.model_dump(mode="json"), "tx_hash": sent.tx_hash})
     else:
         scope = f" for {result.certificate_type}" if result.certificate_type else ""
-        typer.echo(f"{address} ({shown}) accredited as {result.role}{scope} by {result.member_id} (tx {sent.tx_hash})")
+        # the name the member just set, followed by the member itself
+        typer.echo(
+            f"{shown_account(address, names.account(address).name)} accredited as {result.role}{scope} "
+            f"by {result.member_id} (tx {sent.tx_hash})"
+        )
 
 
 @app.command()
@@ -168,11 +176,12 @@ def rename(
     binding = _binding(ctx, as_)
     address = account_address(ctx, account)
     sent = binding.rename_account(address, name=name)
-    member, shown = binding.account_name(address)
+    named = Names(binding).account(address)
     if as_json:
-        print_json({"account": address, "name": shown, "member_id": member, "tx_hash": sent.tx_hash})
+        print_json({"account": address, "name": named.name, "member_id": named.member_id, "label": named.label,
+                    "tx_hash": sent.tx_hash})  # fmt: skip
     else:
-        typer.echo(f"{address} is now {shown!r}, accredited by {member} (tx {sent.tx_hash})")
+        typer.echo(f"renamed: {shown_account(address, named.label)} (tx {sent.tx_hash})")
 
 
 @app.command()
@@ -203,12 +212,14 @@ def accreditation(
     as_json: JsonOption = False,
 ) -> None:
     """Show an account's accreditation for a role."""
-    result = _binding(ctx).accreditation(account_address(ctx, account), role, cert_type)
+    binding = _binding(ctx)
+    result = binding.accreditation(account_address(ctx, account), role, cert_type).with_names(Names(binding))
     if as_json:
         print_json(result)
     else:
         status = "active" if result.active else "not active"
         typer.echo(
-            f"{result.account} {result.role} {result.certificate_type or ''} member {result.member_id or '-'}: "
-            f"{status} (since {short_time(result.since)}, until {short_time(result.until)})"
+            f"{shown_account(result.account, result.account_name)} {result.role} {result.certificate_type or ''} "
+            f"member {result.member_id or '-'}: {status} (since {short_time(result.since)}, "
+            f"until {short_time(result.until)})"
         )

@@ -13,7 +13,6 @@ import typer
 from cli.context import CliState, JsonOption, print_json, state
 from ledger.certificates.issuance import issue_files
 from ledger.certificates.numbers import IssuedNumbers, numbers_path
-from ledger.certificates.quantities import format_quantity
 from ledger.certificates.registry import CertificateRegistryBinding
 from ledger.certificates.trust import resolve_anchor
 from ledger.certificates.verification import Verification, verify_certificates
@@ -93,7 +92,8 @@ def _certificate_walkthrough(cli: CliState, workdir: Path, say: Callable[[str], 
     record = CertificateRegistryBinding(cli.client("sg-customs")).utilize(
         certificate, declaration="SG-IMP-DEMO-0001", quantity="1"
     )
-    say(f"[6] SG customs records declaration SG-IMP-DEMO-0001 drawing 1; remaining {format_quantity(record.remaining)}")
+    left = f"{record.remaining.value} {record.remaining.unit or ''}".rstrip()
+    say(f"[6] SG customs records declaration SG-IMP-DEMO-0001 drawing 1; remaining {left}")
     issuer.revoke(certificate, "clerical-error")
     say(f"[7] CN issuer revokes it (clerical-error); SG verifies again: {_verdict(cli, certificate)}")
     return wrapped_dir / files[1].name

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -10,8 +12,11 @@ from eth_account.signers.local import LocalAccount
 from eth_utils.address import is_address, to_checksum_address
 
 from cli.context import AsOption, JsonOption, print_json, state
+from cli.names import shown_account
 from ledger.accounts.profiles import get_profile, resolve_account
+from ledger.chain.client import LedgerClient
 from ledger.connect import build_client
+from ledger.consortium.names import Names
 from ledger.errors import InvalidInput, KeyUnavailable
 from ledger.settings import LedgerSettings
 from ledger.store.backends import BlobBackend
@@ -19,6 +24,7 @@ from ledger.store.blobs import BlobStore
 from ledger.store.cid import ContentId
 from ledger.store.documents import get_document, put_document, share_document, verify_document
 from ledger.store.envelope import Envelope
+from ledger.store.errors import NoEncryptionKey, NotARecipient
 from ledger.store.ipfs import IpfsBackend
 from ledger.store.layout import StoreLayout
 from ledger.store.registry import DocumentRegistryBinding, register_own_key
@@ -48,6 +54,18 @@ def party_address(settings: LedgerSettings, party: str) -> str:
     if account is None:
         raise KeyUnavailable(f"profile {text} has no address")
     return str(account.address)
+
+
+@contextmanager
+def _named_refusals(client: LedgerClient) -> Iterator[None]:
+    """A refusal that names a party (no key, not a recipient) says who the party is."""
+    try:
+        yield
+    except NoEncryptionKey as exc:
+        raise NoEncryptionKey(exc.party, exc.detail, name=Names.load(client=client).label(exc.party)) from None
+    except NotARecipient as exc:
+        name = Names.load(client=client).label(exc.account)
+        raise NotARecipient(exc.document, exc.account, detail=exc.detail, name=name) from None
 
 
 def _signer(settings: LedgerSettings, profile: str | None) -> LocalAccount:
@@ -84,7 +102,8 @@ def put(
         raise InvalidInput("name at least one recipient", path="--for")
     client = cli.client(as_)
     registry = DocumentRegistryBinding(client)
-    recipients = [registry.key_of(party_address(cli.settings, name)) for name in names]
+    with _named_refusals(client):
+        recipients = [registry.key_of(party_address(cli.settings, name)) for name in names]
     result = put_document(
         source=file,
         sender=_signer(cli.settings, as_),
@@ -93,10 +112,12 @@ def put(
         registry=registry,
         anchor=anchor,
     )
+    labels = {a: n.label for a, n in Names.load(client=client).accounts(result.recipients).items()}
     if as_json:
-        print_json(result)
+        print_json({**result.model_dump(mode="json"), "names": labels})
     else:
-        typer.echo(f"{result.cid}  ({result.size} bytes, for {', '.join(result.recipients)})")
+        shown = ", ".join(shown_account(a, labels.get(a)) for a in result.recipients)
+        typer.echo(f"{result.cid}  ({result.size} bytes, for {shown})")
         if result.anchored_tx:
             typer.echo(f"anchored in {result.anchored_tx}")
     if result.pending_push:
@@ -122,8 +143,12 @@ def get(
     as_: AsOption = None,
 ) -> None:
     """Decrypt a document this party is a recipient of."""
-    envelope = fetch_document(state(ctx).settings, cid=ContentId.parse(cid), profile=as_, out=out)
-    typer.echo(f"wrote {out} ({envelope.size} bytes, from {envelope.created_by})")
+    settings = state(ctx).settings
+    client = build_client(settings, as_)
+    with _named_refusals(client):
+        envelope = fetch_document(settings, cid=ContentId.parse(cid), profile=as_, out=out)
+    sender = shown_account(envelope.created_by, Names.load(client=client).label(envelope.created_by))
+    typer.echo(f"wrote {out} ({envelope.size} bytes, from {sender})")
 
 
 @app.command("share")
@@ -136,20 +161,24 @@ def share(
 ) -> None:
     """Give one more party the document's key; the document itself is not re-encrypted."""
     cli = state(ctx)
-    registry = DocumentRegistryBinding(cli.client(as_))
-    result = share_document(
-        cid=ContentId.parse(cid),
-        account=_signer(cli.settings, as_),
-        party=registry.key_of(party_address(cli.settings, with_)),
-        blobs=blob_store(cli.settings),
-        registry=registry,
-    )
+    client = cli.client(as_)
+    registry = DocumentRegistryBinding(client)
+    with _named_refusals(client):
+        result = share_document(
+            cid=ContentId.parse(cid),
+            account=_signer(cli.settings, as_),
+            party=registry.key_of(party_address(cli.settings, with_)),
+            blobs=blob_store(cli.settings),
+            registry=registry,
+        )
+    label = Names.load(client=client).label(result.recipient)
+    recipient = shown_account(result.recipient, label)
     if as_json:
-        print_json(result)
+        print_json({**result.model_dump(mode="json"), "recipient_name": label})
     elif result.already:
-        typer.echo(f"{result.recipient} can already read {result.cid}")
+        typer.echo(f"{recipient} can already read {result.cid}")
     else:
-        typer.echo(f"{result.recipient} can now read {result.cid} (envelope {result.envelope})")
+        typer.echo(f"{recipient} can now read {result.cid} (envelope {result.envelope})")
 
 
 @app.command("verify")

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from cli.context import AsOption, JsonOption, account_address, print_json, print_rows, state
+from cli.names import shown_account
 from ledger.chain.deployments import load_deployment
 from ledger.consortium.binding import ConsortiumBinding
 from ledger.consortium.names import Names
@@ -183,30 +184,35 @@ def void(
 @app.command()
 def consignment(ctx: typer.Context, ucr: UcrArg, as_json: JsonOption = False) -> None:
     """A consignment's route, opener, parties and every change of them, with who made it."""
-    view = consignment_view(client=state(ctx).client(), ucr=ucr)
+    client = state(ctx).client()
+    view = consignment_view(client=client, ucr=ucr)
+    shown = [view.record.opener, *view.parties, *(a for c in view.changes for a in (c.by, c.account))]
+    labels = {a: n.label for a, n in Names.load(client=client).accounts(a for a in shown if a).items()}
     if as_json:
-        print_json(view)
+        print_json({**view.model_dump(mode="json"), "names": labels})
         return
     record = view.record
     if not record.opener:
         typer.echo(f"{view.ucr}: never opened")
         return
+    opener = shown_account(record.opener, labels.get(record.opener))
     if view.legacy:
-        typer.echo(f"{view.ucr}: recorded before consignments were opened; read as opened by {record.opener}")
+        typer.echo(f"{view.ucr}: recorded before consignments were opened; read as opened by {opener}")
         return
     state_text = "open" if record.open else "voided"
     typer.echo(
         f"{view.ucr}: {record.origin} -> {record.destination}, opening {record.opening} ({state_text}), "
-        f"opened by {record.opener}"
+        f"opened by {opener}"
     )
-    print_rows([(account, role) for account, role in view.parties.items()], ("PARTY", "ROLE"))
+    rows = [(account, role, labels.get(account) or "-") for account, role in view.parties.items()]
+    print_rows(rows, ("PARTY", "ROLE", "NAME"))
     typer.echo("changes:")
     for change in view.changes:
-        detail = " ".join(
-            f"{k}={v}" for k, v in (("account", change.account), ("role", change.role), ("reason", change.reason)) if v
-        )
+        account = shown_account(change.account, labels.get(change.account or "")) if change.account else None
+        fields = (("account", account), ("role", change.role), ("reason", change.reason))
+        detail = " ".join(f"{k}={v}" for k, v in fields if v)
         when = datetime.fromtimestamp(change.timestamp, UTC).isoformat()[:19] + "Z"
-        typer.echo(f"  {when}  {change.kind:<13} by {change.by}  {detail}")
+        typer.echo(f"  {when}  {change.kind:<13} by {shown_account(change.by, labels.get(change.by))}  {detail}")
 
 
 @app.command()

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from cli.lazy import LazyCommand, LazyGroup
-from ledger.errors import LedgerError
+from ledger.errors import InvalidInput, LedgerError
 
 COMMANDS = (
     LazyCommand("node", "cli.node_cmd:app", "Run the embedded chain node (anvil) in the background."),
@@ -71,6 +71,23 @@ COMMANDS = (
 class SanzhiCommands(LazyGroup):
     table = COMMANDS
 
+    def invoke(self, ctx: typer.Context) -> object:  # type: ignore[override]
+        """Run the command; a missing node or deployment is reported with the data directory
+        looked in (the library that raises it does not know which one the command used)."""
+        from ledger.errors import NodeNotRunning, NotDeployed
+
+        try:
+            return super().invoke(ctx)
+        except NodeNotRunning as exc:
+            if exc.data_dir is not None or not hasattr(ctx.obj, "settings"):
+                raise
+            raise NodeNotRunning(exc.rpc_url, exc.detail, data_dir=ctx.obj.settings.data_dir) from exc
+        except NotDeployed as exc:
+            if exc.deployments_dir is not None or not hasattr(ctx.obj, "settings"):
+                raise
+            where = ctx.obj.settings.resolved_deployments_dir
+            raise NotDeployed(exc.chain_id, exc.detail, deployments_dir=where) from exc
+
 
 app = typer.Typer(
     name="sanzhi",
@@ -81,7 +98,11 @@ app = typer.Typer(
 )
 
 DataDirOption = Annotated[
-    Path | None, typer.Option("--data-dir", help="Data directory (default .sanzhi, or SANZHI_DATA_DIR).")
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        help="Data directory (else SANZHI_DATA_DIR, else the nearest .sanzhi up from here, else ~/.local/share/sanzhi)",
+    ),
 ]
 
 
@@ -127,6 +148,9 @@ def run(argv: list[str] | None = None) -> int:
     except typer.Abort:
         typer.echo("aborted", err=True)
         return 1
+    except InvalidInput as exc:  # bad input, like a usage error: exit 2
+        typer.echo(f"error: {exc.message}", err=True)
+        return 2
     except LedgerError as exc:
         typer.echo(f"error: {exc.message}", err=True)
         return 1

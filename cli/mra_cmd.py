@@ -8,9 +8,11 @@ import typer
 
 from cli.aeo_cmd import customs_member
 from cli.context import AsOption, JsonOption, print_json, print_rows, state
+from cli.names import shown_member
 from ledger.aeo import MraBinding
 from ledger.aeo.codes import parse_tiers
 from ledger.aeo.models import Mra, MraActionResult
+from ledger.consortium.names import Names
 from ledger.timestamps import iso, parse_time
 
 app = typer.Typer(help="Mutual recognition arrangements (MRAs) between members.", no_args_is_help=True)
@@ -135,7 +137,9 @@ def list_mras(
     """MRAs and pending proposals between members, each as in effect now (or --at): in force
     exactly when `aeo recognized` at that time finds it in force."""
     when = parse_time(at, path="at") if at else None
-    found = MraBinding(state(ctx).client()).list_mras(member=member, at=when)
+    client = state(ctx).client()
+    names = Names.load(client=client)
+    found = [m.with_names(names) for m in MraBinding(client).list_mras(member=member, at=when)]
     if as_json:
         print_json(found)
         return
@@ -152,7 +156,8 @@ def _row(m: Mra) -> tuple[str, ...]:
         by_member = p.tiers_recognised_by_proposer if p.proposer == m.member else p.tiers_recognised_by_partner
         by_partner = p.tiers_recognised_by_partner if p.proposer == m.member else p.tiers_recognised_by_proposer
         status = f"proposed by {p.proposer}"
-        return (m.member, m.partner, status, iso(p.proposed_at), ",".join(by_member), ",".join(by_partner))
+        return (shown_member(m.member, m.member_name), shown_member(m.partner, m.partner_name), status,
+                iso(p.proposed_at), ",".join(by_member), ",".join(by_partner))  # fmt: skip
     s = m.state_at
     words = {"none": "not in force", "in-force": "in force", "suspended": "suspended", "terminated": "terminated"}
     status = words.get(s.status, s.status)
@@ -161,8 +166,8 @@ def _row(m: Mra) -> tuple[str, ...]:
     status += "".join(f"; {words.get(f.status, f.status)} from {iso(f.since)}" for f in m.scheduled)
     if m.proposal is not None:
         status += f" (amendment proposed by {m.proposal.proposer})"
-    return (m.member, m.partner, status, iso(s.since), ",".join(s.tiers_recognised_by_member) or "-",
-            ",".join(s.tiers_recognised_by_partner) or "-")  # fmt: skip
+    return (shown_member(m.member, m.member_name), shown_member(m.partner, m.partner_name), status, iso(s.since),
+            ",".join(s.tiers_recognised_by_member) or "-", ",".join(s.tiers_recognised_by_partner) or "-")  # fmt: skip
 
 
 def _report(result: MraActionResult, as_json: bool) -> None:

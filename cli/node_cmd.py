@@ -74,6 +74,9 @@ def status(ctx: typer.Context, as_json: JsonOption = False) -> None:
             f"  profile {info.profile.value}"
         )
     else:
-        typer.echo("not running (start it with `sanzhi node start`)")
+        where = state(ctx).settings.data_dir
+        typer.echo(
+            f"not running: no node of data directory {where} (start one with `sanzhi up` or `sanzhi node start`)"
+        )
     if not current.running:
         raise typer.Exit(1)

@@ -9,6 +9,7 @@ then the service, the follower and the node it started stop, and the command exi
 from __future__ import annotations
 
 import shlex
+import sys
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
@@ -20,8 +21,8 @@ from api.keystore import ApiRole, KeyStore
 from api.main import create_app
 from api.settings import ServiceSettings
 from cli.context import CliState, state
-from cli.up_runtime import Interrupted, exclusive, interruptible, quiet_signals, serve, start_follower
-from demo.seed import OPERATORS, SeedRecord, seed_demo
+from cli.up_runtime import Interrupted, exclusive, interruptible, progress, quiet_signals, serve, start_follower
+from demo.seed import OPERATORS, TRADER_PARTY, SeedRecord, seed_demo
 from ledger.devnet.consortium import deploy_dev, dev_address
 from ledger.devnet.node_start import NodeStart, bind_listener, start_node, stop_node
 from ledger.index import Follower, import_wrapped, open_index
@@ -47,17 +48,23 @@ def up(
         node: NodeStart | None = None
         follower_thread = None
         try:
-            node = start_node(data_dir=data_dir, host=HOST, port=port)
+            with progress("starting the chain node"):
+                node = start_node(data_dir=data_dir, host=HOST, port=port)
             _say_node(node)
             # this command talks to the node it just found or started, whatever SANZHI_RPC_URL says
             settings = state(ctx).settings.model_copy(update={"rpc_url": node.info.rpc_url})
             cli = CliState(settings=settings)
-            deploy_dev(rpc_client_for=cli.client, deployments_dir=settings.resolved_deployments_dir, data_dir=data_dir)
+            with progress("deploying the development consortium"):
+                deploy_dev(
+                    rpc_client_for=cli.client, deployments_dir=settings.resolved_deployments_dir, data_dir=data_dir
+                )
             typer.echo(f"development consortium (CN, SG) deployed on chain {node.info.chain_id}")
-            outcome = seed_demo(client_for=cli.client, data_dir=data_dir, say=lambda line: typer.echo(f"  {line}"))
+            with progress("seeding the demo"):
+                outcome = seed_demo(client_for=cli.client, data_dir=data_dir, say=lambda line: typer.echo(f"  {line}"))
             seed = outcome.record
             typer.echo("demo data seeded" if outcome.seeded else f"demo data already on this chain ({seed.directory})")
-            follower = _index(cli, seed)
+            with progress("indexing the chain"):
+                follower = _index(cli, seed)
             keys = _dev_keys(settings.resolved_database_url, data_dir)
             listener, asked = bind_listener(HOST, api_port)
             if not asked:
@@ -70,7 +77,12 @@ def up(
             )
             base = f"http://{HOST}:{listener.getsockname()[1]}"
             quiet_signals(stop)
-            serve(app=app, listener=listener, log_level=log_level, on_started=lambda: _banner(base, seed, keys))
+            serve(
+                app=app,
+                listener=listener,
+                log_level=log_level,
+                on_started=lambda: _banner(base, seed, keys, data_dir),
+            )
         except Interrupted:
             typer.echo("\ninterrupted while starting up; stopping", err=True)
             raise
@@ -116,7 +128,8 @@ def _dev_keys(database_url: str, data_dir: Path) -> DevApiKeys:
             store=store,
             path=dev_keys_path(data_dir),
             wanted=DEV_KEYS,
-            accounts={ORGANISATION: dev_address(f"{ORGANISATION.lower()}-trader")},
+            accounts={ORGANISATION: dev_address(TRADER_PARTY[0])},
+            operators={ORGANISATION: TRADER_PARTY[1]},
         )
     finally:
         store.close()
@@ -133,7 +146,7 @@ def _stop_node(data_dir: Path, node: NodeStart | None) -> None:
     stop_node(data_dir)
 
 
-def _banner(base: str, seed: SeedRecord, keys: DevApiKeys) -> None:
+def _banner(base: str, seed: SeedRecord, keys: DevApiKeys, data_dir: Path) -> None:
     auditor = keys.token(ORGANISATION, ApiRole.AUDITOR)
     issuer = keys.token(ORGANISATION, ApiRole.ISSUER)
     trader = keys.token(ORGANISATION, ApiRole.TRADER)
@@ -148,7 +161,8 @@ def _banner(base: str, seed: SeedRecord, keys: DevApiKeys) -> None:
         "Development API keys (DEVELOPMENT ONLY, kept in the data directory):",
         f"  CN auditor  {auditor}",
         f"  CN issuer   {issuer}",
-        f"  CN trader   {trader}   (acts for cn-trader {dev_address('cn-trader')})",
+        f"  CN trader   {trader}   (acts for {TRADER_PARTY[0]} {dev_address(TRADER_PARTY[0])}, "
+        f"operator {TRADER_PARTY[1]}; sign in at {base}/login for its own pages)",
         f"  CN oracle   {oracle}",
         "",
         "Three things to try:",
@@ -159,6 +173,11 @@ def _banner(base: str, seed: SeedRecord, keys: DevApiKeys) -> None:
         "  3. What happened to the revoked certificate, as CN's auditor sees it:",
         f"     curl -s -H {shlex.quote(f'Authorization: Bearer {auditor}')} \\",
         f"       {shlex.quote(f'{base}/audit/events?{search}')}",
+        "",
+        "The `sanzhi` command, in another terminal (it finds this node from anywhere inside",
+        f"{data_dir.resolve().parent}, else give --data-dir {data_dir.resolve()}):",
+        f'  export PATH={shlex.quote(str(Path(sys.executable).parent))}:"$PATH"',
+        f"  sanzhi aeo recognized --operator {operator} --certified-by {member} --recognised-by SG",
         "",
         "Ctrl-C stops everything; the next `make run` finds the same data.",
     ]

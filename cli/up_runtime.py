@@ -22,6 +22,7 @@ from ledger.errors import ConfigurationError, LedgerError
 from ledger.index import Follower, IndexReport, follow
 
 FOLLOWER_JOIN_SECONDS = 30.0
+PROGRESS_SECONDS = 5.0  # a first run is never silent for long: a line at least this often
 
 
 class Interrupted(KeyboardInterrupt):
@@ -32,6 +33,27 @@ class AlreadyUp(ConfigurationError):
     def __init__(self, data_dir: Path, holder: str) -> None:
         who = f" (pid {holder})" if holder else ""
         super().__init__(f"`sanzhi up` already runs on {data_dir}{who}; stop it first (Ctrl-C)")
+
+
+@contextmanager
+def progress(what: str, *, every: float = PROGRESS_SECONDS, say: Callable[[str], None] = typer.echo) -> Iterator[None]:
+    """While the body runs (a node loading a large state, an index catching up on a long chain),
+    say `what: N s` every `every` seconds, as `make setup` does for the installers."""
+    done = threading.Event()
+
+    def tick() -> None:
+        waited = 0.0
+        while not done.wait(every):
+            waited += every
+            say(f"  {what}: {waited:.0f} s")
+
+    ticker = threading.Thread(target=tick, name="progress", daemon=True)
+    ticker.start()
+    try:
+        yield
+    finally:
+        done.set()
+        ticker.join()
 
 
 @contextmanager

@@ -2,9 +2,12 @@
 
 CN's issuer anchors a few certificates of origin for SG (one of them revoked), CN and SG customs
 certify AEO operators, CN and SG agree an MRA, and a CN trader records two evidence events of one
-consignment. A marker names the chain (id, the hash of the deployment block, the consortium):
-the same chain is never seeded twice, a reset chain is seeded again. Every step first reads
-what the chain already holds, so a seeding interrupted half-way is completed, not doubled.
+consignment. The CN trader is one trade party throughout: the exporter of the certificates (its
+operator id in `exporter.identifier`), a certified AEO, and the consignor, so its key (account
+and operator, `TRADER_PARTY`) shows something on each of the party's own pages. A marker names
+the chain (id, the hash of the deployment block, the consortium): the same chain is never seeded
+twice, a reset chain is seeded again. Every step first reads what the chain already holds, so a
+seeding interrupted half-way is completed, not doubled.
 
 DEVELOPMENT ONLY: everything is signed with the public test-mnemonic keys of the dev profiles.
 """
@@ -47,6 +50,8 @@ OPERATORS: tuple[tuple[str, str, str], ...] = (  # certifying member, operator i
     ("CN", "USCI:91440101MA5CYU3H2X", "general"),
     ("SG", "UEN:201912345K", "advanced"),
 )
+# the CN trader party: its profile (account) and operator id, CN's first certified AEO
+TRADER_PARTY: tuple[str, str] = ("cn-trader", OPERATORS[0][1])
 MRA_TIERS = "general,advanced"
 UCR = "6CN9144010012345678-SG-DEMO1"
 SSCC = "urn:epc:id:sscc:0614141.1234567890"
@@ -73,6 +78,8 @@ class SeedRecord(BaseModel):
     operators: list[str]  # "CN USCI:9131..." certifying member and operator id
     mra: str
     ucr: str
+    # the trade party a trader key acts for (profile, operator id); None in a marker written before
+    trader_party: tuple[str, str] | None = None
 
 
 class SeedOutcome(BaseModel):
@@ -125,6 +132,7 @@ def seed_demo(*, client_for: ClientFactory, data_dir: Path, say: Callable[[str],
         operators=operators,
         mra=f"CN-SG ({MRA_TIERS})",
         ucr=UCR,
+        trader_party=TRADER_PARTY,
     )
     write_model(marker_path(data_dir), record)
     return SeedOutcome(record=record, seeded=True)
@@ -145,7 +153,9 @@ def _certificates(
     if all((wrapped / name).exists() for name in names):
         return names, numbers
     for name, document in zip(names, documents, strict=True):
-        (samples / name).write_text(json.dumps(to_json_data(document), ensure_ascii=False, indent=2))
+        data = to_json_data(document)
+        data["exporter"]["identifier"] = TRADER_PARTY[1]  # the demo trader party exports them all
+        (samples / name).write_text(json.dumps(data, ensure_ascii=False, indent=2))
     issued = issue_files(
         registry=CertificateRegistryBinding(client_for("cn-issuer")),
         doc_type=CERT_TYPE,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, ClassVar
 
 
@@ -40,6 +41,18 @@ class InvalidDisplayName(InvalidInput):
         super().__init__(f"a display name {reason}", path=path)
 
 
+class UnknownMember(InvalidInput):
+    """A well-formed member id that was never a member of the consortium asked."""
+
+    code = "unknown-member"
+
+    def __init__(self, member_id: str, *, path: str) -> None:
+        self.member_id = member_id
+        super().__init__(
+            f"{member_id} has never been a member of this consortium (see `sanzhi consortium members`)", path=path
+        )
+
+
 class InvalidJson(InvalidInput):
     """A JSON input is too large, nested too deeply, malformed, or repeats a key; `path` is the
     input (file, URL or what it is), `reason` says what and where."""
@@ -56,11 +69,19 @@ class NodeNotRunning(LedgerError):
 
     code = "node-not-running"
 
-    def __init__(self, rpc_url: str, detail: str = "") -> None:
+    def __init__(self, rpc_url: str, detail: str = "", *, data_dir: Path | None = None) -> None:
         self.rpc_url = rpc_url
-        hint = " (start one with `sanzhi node start`)" if "127.0.0.1" in rpc_url else ""
+        self.detail = detail
+        self.data_dir = data_dir
         extra = f": {detail}" if detail else ""
-        super().__init__(f"no chain node answers at {rpc_url}{hint}{extra}")
+        hint = ""
+        if "127.0.0.1" in rpc_url or "localhost" in rpc_url:
+            where = f"no node of data directory {data_dir} runs; " if data_dir is not None else ""
+            hint = (
+                f" ({where}start one with `sanzhi up` (`make run` in the checkout) or `sanzhi node start`, "
+                "or name the running node's data directory with --data-dir or SANZHI_DATA_DIR)"
+            )
+        super().__init__(f"no chain node answers at {rpc_url}{extra}{hint}")
 
 
 class WrongChain(LedgerError):
@@ -79,10 +100,16 @@ class NotDeployed(LedgerError):
 
     code = "not-deployed"
 
-    def __init__(self, chain_id: int, detail: str = "") -> None:
+    def __init__(self, chain_id: int, detail: str = "", *, deployments_dir: Path | None = None) -> None:
         self.chain_id = chain_id
+        self.detail = detail
+        self.deployments_dir = deployments_dir
         extra = f": {detail}" if detail else ""
-        super().__init__(f"sanzhi contracts are not deployed on chain {chain_id}{extra} (run `sanzhi deploy`)")
+        where = f"no record of it in {deployments_dir}; " if deployments_dir is not None else ""
+        super().__init__(
+            f"sanzhi contracts are not deployed on chain {chain_id}{extra} ({where}on a development chain "
+            "run `sanzhi up` or `sanzhi deploy --dev`, on a network `sanzhi deploy --member ID --member-name NAME`)"
+        )
 
 
 class KeyUnavailable(LedgerError):
@@ -191,6 +218,22 @@ class InvalidDocument(InvalidInput):
         # every problem, so a user fixes the document in one pass
         listed = "; ".join(f"{p}: {r}" if p else r for p, r in problems)
         super().__init__(f"{len(problems)} problems: {listed}", path=None)
+
+
+class NotIssued(InvalidInput):
+    """A plain document (valid as a known document type) given where an issued, wrapped
+    certificate is needed: it has no proof, so there is nothing to verify yet."""
+
+    code = "not-issued"
+
+    def __init__(self, source: str, doc_type: str) -> None:
+        self.source = source
+        self.doc_type = doc_type
+        kind = doc_type.replace("-", " ")
+        super().__init__(
+            f"{source} is a {kind} that has not been issued (no proof): only an issued certificate can be verified",
+            path=None,
+        )
 
 
 class SourceUnavailable(LedgerError):

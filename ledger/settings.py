@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_RPC_URL = "http://127.0.0.1:8545"
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "password", "0x"})
+DATA_DIR_NAME = ".sanzhi"
+
+
+def user_data_dir() -> Path:
+    """The per-user data directory: $XDG_DATA_HOME/sanzhi, else ~/.local/share/sanzhi."""
+    # the XDG base-directory rule by hand: it is two lines, and platformdirs is not a dependency
+    base = os.environ.get("XDG_DATA_HOME", "")
+    return (Path(base) if Path(base).is_absolute() else Path.home() / ".local" / "share") / "sanzhi"
+
+
+def find_data_dir(start: Path | None = None) -> Path:
+    """The data directory of the running node, as git finds `.git`: the first `.sanzhi`
+    directory in `start` (the current directory) or an ancestor, else the per-user one."""
+    here = (start or Path.cwd()).resolve()
+    for directory in (here, *here.parents):
+        if (directory / DATA_DIR_NAME).is_dir():
+            return directory / DATA_DIR_NAME
+    return user_data_dir()
 
 
 class LedgerSettings(BaseSettings):
@@ -18,7 +37,8 @@ class LedgerSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SANZHI_", extra="ignore")
 
     env: Literal["dev", "prod"] = "dev"
-    data_dir: Path = Path(".sanzhi")
+    # --data-dir or SANZHI_DATA_DIR, else found from the current directory up (find_data_dir)
+    data_dir: Path = Field(default_factory=find_data_dir)
     rpc_url: str | None = None
     chain_id: int | None = None
     profile: str | None = None

@@ -183,9 +183,9 @@ class RiskOracle:
             if not result.valid:
                 failed = next(f for f in result.fragments if f.status.value != "VALID")
                 return f"certificate {claimed.file}: {failed.name.value} {failed.reason}"
-            wanted = int(Decimal(claimed.quantity) * 1000)
-            if result.remaining is not None and result.remaining < wanted:
-                return f"certificate {claimed.file}: {claimed.quantity} claimed, {result.remaining / 1000:g} left"
+            left = result.remaining
+            if left is not None and Decimal(left.value) < Decimal(claimed.quantity):
+                return f"certificate {claimed.file}: {claimed.quantity} claimed, {left.value} left"
         return None
 
     def _evidence(self, rule: Any, declaration: Declaration) -> str | None:

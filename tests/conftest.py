@@ -161,18 +161,13 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    from tests.support import SCREENSHOTS, cjk_font_installed, screenshots_since
+    from tests.support import SCREENSHOTS, screenshots_since
 
     # by the files' times: under pytest-xdist the workers save them, and this runs in the controller
     saved = screenshots_since(terminalreporter.config.stash[_STARTED])
     if not saved:
         return
     terminalreporter.write_line(f"portal screenshots: {SCREENSHOTS} ({len(saved)} saved, kept)")
-    if not cjk_font_installed():
-        terminalreporter.write_line(
-            "  no font with Chinese glyphs is installed: Chinese text shows as boxes in them "
-            "(apt-get install fonts-noto-cjk); the tests read the page text, not the pixels"
-        )
 
 
 @pytest.fixture(scope="session")

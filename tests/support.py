@@ -518,13 +518,16 @@ def screenshots_since(started: float) -> list[Path]:
     return sorted(p for p in SCREENSHOTS.glob("*.png") if p.stat().st_mtime >= started)
 
 
-def cjk_font_installed() -> bool:
-    """Whether fontconfig knows a font with Chinese glyphs (else screenshots show boxes)."""
-    fc_list = shutil.which("fc-list")
-    if fc_list is None:
-        return False
-    listed = subprocess.run([fc_list, ":lang=zh"], capture_output=True, text=True, timeout=30, check=False)
-    return bool(listed.stdout.strip())
+def offline_app(data_dir: Path) -> Any:
+    """CN's service app with no node behind it (nothing is read from a chain until a route runs)
+    and a key store in `data_dir`."""
+    from api.main import create_app
+    from api.settings import ServiceSettings
+
+    settings = LedgerSettings(
+        data_dir=data_dir, rpc_url="http://127.0.0.1:9", database_url=f"sqlite:///{data_dir / 'keys.sqlite'}"
+    )
+    return create_app(settings, ServiceSettings(organisation="CN", public_rate=0, key_rate=0))
 
 
 def contrast_ratio(foreground: str, background: str) -> float:
@@ -1141,3 +1144,78 @@ def load_script(name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+# ---------------------------------------------------------------- two trade parties of CN
+# A (CN's development trader) and B (another account), each with an operator id, with records
+# on the session chain: for the /me routes and the party pages.
+
+PARTY_OPERATOR_A = "USCI:91330200MA2AAAAA1"
+PARTY_OPERATOR_B = "USCI:91330200MA2BBBBB2"
+PARTY_UCR_A = "6CN91330200-A-000001"
+PARTY_UCR_B = "6CN91330200-B-000002"
+
+
+def trader_token(api: Api, account: str, operator: str | None) -> str:
+    created = api.keys.create(organisation="CN", role="trader", label="party", account=account, operator=operator)
+    return created.token
+
+
+def trader(api: Api, account: str, operator: str | None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {trader_token(api, account, operator)}"}
+
+
+def index_party_records(chain: Chain, api: Api) -> None:
+    """Follow the chain and import the issuer's wrapped certificates, as the service's index does."""
+    from ledger.index.db import open_index
+    from ledger.index.follower import Follower
+    from ledger.index.issuer_records import import_wrapped
+
+    settings = LedgerSettings(data_dir=chain.data_dir, rpc_url=chain.rpc_url, database_url=str(api.keys.engine.url))
+    engine = open_index(settings)
+    Follower(client=chain.client(), engine=engine).catch_up()
+    import_wrapped(engine=engine, paths=sorted((chain.data_dir / "api" / "issuances").glob("*/wrapped")))
+
+
+def issue_and_draw(chain: Chain, api: Api, services: Callable[..., Api]) -> tuple[list[dict[str, Any]], Any]:
+    """Three certificates CN issued (exporters A, B, A spelt loosely); SG's customs draw 1.5 on the first."""
+    documents = sample_documents(3, seed=61)
+    for document, exporter in zip(
+        documents, (PARTY_OPERATOR_A, PARTY_OPERATOR_B, " usci:91330200ma2aaaaa1 "), strict=True
+    ):
+        document["exporter"]["identifier"] = exporter
+    issued = api.client.post("/certificates/issuances", json={"documents": documents},
+                             headers=api.headers("CN", "issuer"))  # fmt: skip
+    assert issued.status_code == 201, issued.text
+    sg = services("SG")
+    drawn = sg.client.post(
+        "/certificates/utilize",
+        json={"certificate": issued.json()["certificates"][0], "declaration": "SG-IMP-77", "quantity": "1.5"},
+        headers=sg.headers("SG", "customs"),
+    )
+    assert drawn.status_code == 200, drawn.text
+    index_party_records(chain, api)
+    return documents, issued
+
+
+def open_consignments(api: Api) -> tuple[str, str]:
+    """A opens PARTY_UCR_A; CN's customs open PARTY_UCR_B naming B as consignee. Their ids."""
+    opened = api.client.post("/consignments", json={"ucr": PARTY_UCR_A, "destination": "SG"},
+                             headers=api.headers("CN", "trader"))  # fmt: skip
+    assert opened.status_code == 201, opened.text
+    body = {"ucr": PARTY_UCR_B, "destination": "SG", "parties": [{"account": dev_trader("SG"), "role": "consignee"}]}
+    other = api.client.post("/consignments", json=body, headers=api.headers("CN", "customs"))
+    assert other.status_code == 201, other.text
+    return opened.json()["consignment"], other.json()["consignment"]
+
+
+def certify_a_and_agree_with_sg(api: Api, services: Callable[..., Api]) -> None:
+    """CN's customs certify A (advanced); CN and SG agree an MRA for advanced AEOs."""
+    customs = api.headers("CN", "customs")
+    certified = api.client.post("/aeo/certifications", json={"operator": PARTY_OPERATOR_A, "tier": "advanced"},
+                                headers=customs)  # fmt: skip
+    assert certified.status_code == 200, certified.text
+    sg = services("SG")
+    assert api.client.post("/mras", json={"partner": "SG", "tiers": "advanced"}, headers=customs).status_code == 200
+    accepted = sg.client.post("/mras/CN/accept", json={"tiers": "advanced"}, headers=sg.headers("SG", "customs"))
+    assert accepted.status_code == 200, accepted.text

@@ -25,14 +25,21 @@ SESSION_SECONDS = 8 * 3600
 MAX_KEY = 512  # longer input is no key; refused before the key store sees it
 MAX_NEXT = 2000
 AUDITOR_ROLE = "auditor"
+TRADER_ROLE = "trader"
+LOGIN_ROLES = (AUDITOR_ROLE, TRADER_ROLE)  # a trader signs in to see its own party's pages
+
+
+def signed_in(request: Request, config: PortalConfig) -> Principal | None:
+    """Whose key this request's cookie holds, if it is still a valid key."""
+    key = request.cookies.get(COOKIE)
+    if not key or len(key) > MAX_KEY or config.check_api_key is None:
+        return None
+    return config.check_api_key(key)
 
 
 def auditor_of(request: Request, config: PortalConfig) -> Principal | None:
     """The auditor whose key this request's cookie holds, if it is still an auditor's key."""
-    key = request.cookies.get(COOKIE)
-    if not key or len(key) > MAX_KEY or config.check_api_key is None:
-        return None
-    principal = config.check_api_key(key)
+    principal = signed_in(request, config)
     return principal if principal is not None and principal.role == AUDITOR_ROLE else None
 
 
@@ -110,9 +117,10 @@ def login(
     if not key:
         return _login_page(request, language, next_path=next_path, notice=None, error=t("login.missing"), status=400)
     principal = config.check_api_key(key) if len(key) <= MAX_KEY else None
-    if principal is None or principal.role != AUDITOR_ROLE:
+    if principal is None or principal.role not in LOGIN_ROLES:
         return _login_page(request, language, next_path=next_path, notice=None, error=t("login.refused"), status=401)
-    response = RedirectResponse(next_path or link(request, language, "portal.audit"), status_code=303)
+    start = "portal.audit" if principal.role == AUDITOR_ROLE else "portal.my_certificates"
+    response = RedirectResponse(next_path or link(request, language, start), status_code=303)
     response.set_cookie(
         COOKIE,
         key,

@@ -13,6 +13,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from pydantic import BaseModel
 
+from api.keystore import ApiKey
+
 DEFAULT_MAX_UPLOAD = 1024 * 1024  # a wrapped certificate is a few kilobytes
 
 
@@ -21,6 +23,7 @@ class Principal(BaseModel):
 
     organisation: str
     role: str
+    key: ApiKey | None = None  # the key itself (a trader's account and operator); None where not known
 
 
 # Looks an API key up and answers whose it is (None: unknown or no longer valid).

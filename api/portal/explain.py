@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.portal.i18n import Translator
 from ledger.aeo.models import Recognition
-from ledger.certificates.findings import Finding
-from ledger.certificates.verification import Fragment, FragmentStatus, Verification
+from ledger.certificates.document_view import DocumentView
+from ledger.certificates.findings import Finding, FindingCode
+from ledger.certificates.verification import Fragment, FragmentName, FragmentStatus, Verification
 from ledger.timestamps import iso
 
 
@@ -60,10 +61,16 @@ class VerificationView(BaseModel):
     number: str | None
     anchor: str | None
     checks: list[CheckView]
-    hidden_fields: list[str]
+    any_hidden: bool
+    document: DocumentView | None
+    history_leaf: str | None = Field(description="The certificate id its history page has, when it was issued")
 
 
 def verification_view(t: Translator, result: Verification) -> VerificationView:
+    issuance = next((f for f in result.fragments if f.name is FragmentName.ISSUANCE), None)
+    issued = issuance is not None and issuance.status in {FragmentStatus.VALID, FragmentStatus.INVALID}
+    if issuance is not None and any(f.code is FindingCode.NEVER_ISSUED for f in issuance.findings):
+        issued = False
     return VerificationView(
         verdict=verdict_of(result),
         type_label=t.get(f"doc_type.{result.type}", result.type),
@@ -79,7 +86,9 @@ def verification_view(t: Translator, result: Verification) -> VerificationView:
             )
             for f in result.fragments
         ],
-        hidden_fields=result.hidden_fields,
+        any_hidden=bool(result.hidden_fields),
+        document=result.document,
+        history_leaf=result.leaf if issued else None,
     )
 
 

@@ -6,6 +6,7 @@ A GET form, so a lookup can be bookmarked and needs no JavaScript; the answer is
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -16,12 +17,13 @@ from api.portal.explain import recognition_view
 from api.portal.i18n import Translator
 from api.portal.rendering import PageLanguage, page
 from ledger.aeo import recognized
-from ledger.errors import InvalidInput, LedgerError
+from ledger.errors import InvalidInput, LedgerError, UnknownMember
 from ledger.timestamps import iso, parse_time
 
 router = APIRouter()
 
 FormValue = Annotated[str, Query()]
+_MEMBER = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,31}$")  # as ledger.ids reads a member id
 MAX_FIELD = 200  # checked here, so that a long value gets this page, not FastAPI's JSON error
 
 
@@ -43,7 +45,8 @@ def recognition(
     view = raw = None
     too_long = [name for name, value in form.items() if len(value) > MAX_FIELD]
     if too_long:
-        error, status = t("error.bad_input", detail=f"{too_long[0]}: more than {MAX_FIELD} characters"), 400
+        field = t(f"recognition_field.{too_long[0]}")
+        error, status = t("recognition_error.too_long", field=field, limit=MAX_FIELD), 400
         form = {name: value[:MAX_FIELD] for name, value in form.items()}
     elif not (operator.strip() and certified_by.strip() and recognised_by.strip()):
         error, status = t("recognition.missing"), 400
@@ -58,9 +61,25 @@ def recognition(
             )
             view = recognition_view(t, raw)
         except InvalidInput as exc:
-            error, status = t("error.bad_input", detail=exc.message), 400
-        except LedgerError as exc:
-            error, status = t("error.unavailable", detail=exc.message), 503
+            error, status = _bad_input(t, exc, form), 400
+        except LedgerError:
+            error, status = t("recognition_error.unavailable"), 503
     return page(
         request, language, "recognition.html", status_code=status, form=form, error=error, result=view, raw=raw, iso=iso
     )
+
+
+def _bad_input(t: Translator, exc: InvalidInput, form: dict[str, str]) -> str:
+    """The reader's language for what the library refused (its message is English)."""
+    if isinstance(exc, UnknownMember):
+        return t("recognition_error.unknown_member", member=exc.member_id)
+    if exc.path == "operator":
+        return t("recognition_error.operator", value=form["operator"].strip())
+    if exc.path == "at":
+        return t("recognition_error.at", value=form["at"].strip())
+    if exc.path == "member":  # either member field: the one that is not a member code
+        bad = next(
+            (v for v in (form["certified_by"], form["recognised_by"]) if not _MEMBER.match(v.strip().upper())), ""
+        )
+        return t("recognition_error.member", value=bad.strip())
+    return t("recognition_error.other")

@@ -12,6 +12,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from api.portal.errors import PortalError
 from api.portal.i18n import Language, Translator, choose_language
+from ledger.certificates.document_view import Hidden
 
 _ENVIRONMENT = Environment(
     loader=PackageLoader("api.portal", "templates"),
@@ -20,12 +21,14 @@ _ENVIRONMENT = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+# `{% if value is hidden %}`: a field of a certificate the holder hid (ledger.certificates.document_view)
+_ENVIRONMENT.tests["hidden"] = lambda value: isinstance(value, Hidden)
 TEMPLATES = Jinja2Templates(env=_ENVIRONMENT)
 
 # No inline script or style: everything comes from this site, and no other site may frame it.
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
@@ -73,6 +76,7 @@ def page(
             "link": lambda name, path_params=None, **query: link(request, language, name, path_params, **query),
             "switch_link": switch_link(request, language),
             "other_language": language.other,
+            "signed_in_role": _signed_in_role(request),
             **context,
         },
         status_code=status_code,
@@ -82,6 +86,15 @@ def page(
     response.headers["Vary"] = "Accept-Language, Cookie"
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _signed_in_role(request: Request) -> str | None:
+    """The role of the key the visitor signed in with, for the navigation (None: not signed in)."""
+    from api.portal.auth_pages import signed_in  # the login module renders pages itself
+    from api.portal.config import get_portal_config
+
+    principal = signed_in(request, get_portal_config(request))
+    return principal.role if principal is not None else None
 
 
 def error_page(request: Request, language: Language, error: PortalError) -> HTMLResponse:

@@ -10,7 +10,11 @@ from fastapi.responses import Response
 router = APIRouter()
 
 # name -> media type; nothing else is served
-FILES = {"portal.css": "text/css; charset=utf-8", "portal.js": "text/javascript; charset=utf-8"}
+FILES = {
+    "portal.css": "text/css; charset=utf-8",
+    "portal.js": "text/javascript; charset=utf-8",
+    "sanzhi-han-sans.woff2": "font/woff2",  # Chinese for browsers with no Chinese font (portal.css)
+}
 
 
 @router.get("/static/portal/{name}", name="portal.static")

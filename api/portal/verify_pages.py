@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import Context
+from api.deps import Context, ServiceContext
 from api.portal.config import Portal
 from api.portal.errors import PortalError, size_text
 from api.portal.explain import verification_view
@@ -20,7 +20,9 @@ from api.portal.rendering import PageLanguage, error_page, message_page, page
 from api.portal.upload import read_upload
 from ledger.certificates.verification import verify_trusting
 from ledger.certificates.wrapped import loads_wrapped
-from ledger.errors import InvalidInput, LedgerError
+from ledger.consortium.names import AccountName, Names, unknown
+from ledger.documents.countries import country_name
+from ledger.errors import InvalidInput, LedgerError, NotIssued
 
 router = APIRouter()
 
@@ -38,6 +40,9 @@ async def verify(request: Request, language: PageLanguage, context: Context, con
         certificate = loads_wrapped(upload.content, source=upload.name)
     except PortalError as exc:
         return error_page(request, language, exc)
+    except NotIssued as exc:
+        kind = t.get(f"doc_type.{exc.doc_type}", exc.doc_type)
+        return message_page(request, language, t("document.not_issued", file=upload.name, type=kind), status_code=400)
     except InvalidInput as exc:
         return message_page(request, language, t("error.not_certificate", detail=exc.message), status_code=400)
     try:
@@ -50,4 +55,22 @@ async def verify(request: Request, language: PageLanguage, context: Context, con
         )
     except LedgerError as exc:
         return message_page(request, language, t("error.unavailable", detail=exc.message), status_code=503)
-    return page(request, language, "result.html", view=verification_view(t, result), file_name=upload.name)
+    issuer = await run_in_threadpool(issuer_name, context, certificate.issuer.address)
+    return page(
+        request,
+        language,
+        "result.html",
+        view=verification_view(t, result),
+        issuer=issuer,
+        file_name=upload.name,
+        country_name=lambda code: country_name(code, language.value),
+    )
+
+
+def issuer_name(context: ServiceContext, address: str) -> AccountName:
+    """What the consortium calls the account that signed the certificate's batch: its name is
+    shown only with the member that accredits it (an unnamed account is shown by its address)."""
+    try:
+        return Names.load(client=context.client).account(address)
+    except LedgerError:  # the names are a courtesy: the verdict stands without them
+        return unknown(address)

@@ -15,6 +15,7 @@ from api.pagination import Page, Paging
 from api.schemas.accreditation import AccreditationChange, AccreditationRequest, AccreditedRole, AccreditRequest
 from api.strict_json import StrictJsonRoute
 from ledger.consortium.binding import Accreditation, ConsortiumBinding, Member
+from ledger.consortium.names import Names
 from ledger.ids import CertificateType
 
 router = APIRouter(tags=["accreditation"], route_class=StrictJsonRoute)
@@ -23,7 +24,11 @@ WRITE_ERRORS = error_responses(401, 403, 404, 409, 413, 422, 429, 502, 503)
 
 @router.get("/consortium/members", responses=error_responses(401, 403, 422, 429, 503), summary="Consortium members")
 def members(key: Caller, context: Context, paging: Paging) -> Page[Member]:
-    return paging.page(ConsortiumBinding(context.client).members())
+    binding = ConsortiumBinding(context.client)
+    found = binding.members()
+    names = Names(binding)
+    names.accounts(m.admin for m in found)  # one batch for the page
+    return paging.page([m.with_names(names) for m in found])
 
 
 @router.get("/accreditations", responses=error_responses(401, 403, 422, 429, 503), summary="An account's accreditation")
@@ -35,7 +40,8 @@ def accreditation(
     type: CertificateType | None = None,
 ) -> Accreditation:
     """Who accredited the account for the role (and type), since and until when."""
-    return ConsortiumBinding(context.client).accreditation(account, role.value, type.value if type else None)
+    binding = ConsortiumBinding(context.client)
+    return binding.accreditation(account, role.value, type.value if type else None).with_names(Names(binding))
 
 
 def _refuse_other_members(context: ServiceContext, binding: ConsortiumBinding, account: str) -> None:
@@ -52,8 +58,7 @@ def accredit(body: AccreditRequest, key: Admin, context: Context) -> Accreditati
     _refuse_other_members(context, binding, body.account)
     cert_type = body.type.value if body.type else None
     sent = binding.accredit(body.account, body.role.value, cert_type, name=body.name)
-    return AccreditationChange(tx_hash=sent.tx_hash, accreditation=binding.accreditation(body.account, body.role.value,
-                                                                                        cert_type))  # fmt: skip
+    return _change(binding, sent.tx_hash, body, cert_type)
 
 
 @router.post("/accreditations/withdraw", responses=WRITE_ERRORS, summary="Withdraw the organisation's accreditation")
@@ -62,5 +67,13 @@ def withdraw(body: AccreditationRequest, key: Admin, context: Context) -> Accred
     _refuse_other_members(context, binding, body.account)
     cert_type = body.type.value if body.type else None
     sent = binding.withdraw(body.account, body.role.value, cert_type)
-    return AccreditationChange(tx_hash=sent.tx_hash, accreditation=binding.accreditation(body.account, body.role.value,
-                                                                                        cert_type))  # fmt: skip
+    return _change(binding, sent.tx_hash, body, cert_type)
+
+
+def _change(
+    binding: ConsortiumBinding, tx_hash: str, body: AccreditationRequest, cert_type: str | None
+) -> AccreditationChange:
+    """The accreditation after a change, named as it now stands (a withdrawal that released the
+    account leaves it without a name)."""
+    after = binding.accreditation(body.account, body.role.value, cert_type)
+    return AccreditationChange(tx_hash=tx_hash, accreditation=after.with_names(Names(binding)))

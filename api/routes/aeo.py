@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from api.auth import Caller, Customs, public_caller
+from api.auth import Caller, Customs, Staff, public_caller
 from api.deps import Context
 from api.errors import error_responses
 from api.pagination import Page, Paging
@@ -18,6 +18,7 @@ from api.strict_json import StrictJsonRoute
 from ledger.aeo import AeoRegistryBinding, MraBinding, recognized
 from ledger.aeo.codes import ChangeKind, parse_tiers
 from ledger.aeo.models import Certification, CertificationState, ChangeResult, Mra, MraActionResult, Recognition
+from ledger.consortium.names import Names
 
 router = APIRouter(tags=["aeo"], route_class=StrictJsonRoute)
 WRITE_ERRORS = error_responses(401, 403, 404, 409, 413, 422, 429, 502, 503)
@@ -43,20 +44,21 @@ def recognition(
     `at` (its own AEO, or under an MRA in force then), with every failing check."""
     return recognized(
         client=context.client, operator=operator, certified_by=certified_by, recognised_by=recognised_by, at=at
-    )
+    ).with_names(Names.load(client=context.client))
 
 
 @router.get("/aeo/certifications", responses=READ_ERRORS, summary="An operator's certification")
 def certification(
-    key: Caller, context: Context, operator: OperatorQuery, certified_by: MemberQuery, at: AtQuery = None
+    key: Staff, context: Context, operator: OperatorQuery, certified_by: MemberQuery, at: AtQuery = None
 ) -> Certification:
     """As last recorded, and in effect at `at`, with changes scheduled after it."""
-    return AeoRegistryBinding(context.client).certification(operator=operator, certified_by=certified_by, at=at)
+    found = AeoRegistryBinding(context.client).certification(operator=operator, certified_by=certified_by, at=at)
+    return found.with_names(Names.load(client=context.client))
 
 
 @router.get("/aeo/certifications/history", responses=READ_ERRORS, summary="Every change of a certification")
 def history(
-    key: Caller, context: Context, paging: Paging, operator: OperatorQuery, certified_by: MemberQuery
+    key: Staff, context: Context, paging: Paging, operator: OperatorQuery, certified_by: MemberQuery
 ) -> Page[CertificationState]:
     """Oldest first, each with its effective and recorded time."""
     found = AeoRegistryBinding(context.client).history(operator=operator, certified_by=certified_by)
@@ -65,20 +67,28 @@ def history(
 
 @router.post("/aeo/certifications", responses=WRITE_ERRORS, summary="Certify one of the organisation's operators")
 def certify(body: CertifyRequest, key: Customs, context: Context) -> ChangeResult:
-    return AeoRegistryBinding(context.signer(key.role)).certify(
-        member=context.member(),
-        operator=body.operator,
-        tier=body.tier,
-        valid_from=body.valid_from,
-        valid_until=body.valid_until,
-        evidence=body.evidence,
-        effective_at=body.effective_at,
+    return (
+        AeoRegistryBinding(context.signer(key.role))
+        .certify(
+            member=context.member(),
+            operator=body.operator,
+            tier=body.tier,
+            valid_from=body.valid_from,
+            valid_until=body.valid_until,
+            evidence=body.evidence,
+            effective_at=body.effective_at,
+        )
+        .with_names(Names.load(client=context.client))
     )
 
 
 def _status_change(kind: ChangeKind, body: StatusChangeRequest, key: Customs, context: Context) -> ChangeResult:
-    return AeoRegistryBinding(context.signer(key.role)).change_status(
-        kind, member=context.member(), operator=body.operator, reason=body.reason, effective_at=body.effective_at
+    return (
+        AeoRegistryBinding(context.signer(key.role))
+        .change_status(
+            kind, member=context.member(), operator=body.operator, reason=body.reason, effective_at=body.effective_at
+        )
+        .with_names(Names.load(client=context.client))
     )
 
 
@@ -106,18 +116,23 @@ def list_mras(
     at: AtQuery = None,
 ) -> Page[Mra]:
     """Every MRA (or proposal) of `member`, or between any members, as in effect at `at`."""
-    return paging.page(MraBinding(context.client).list_mras(member=member, at=at))
+    names = Names.load(client=context.client)
+    return paging.page([m.with_names(names) for m in MraBinding(context.client).list_mras(member=member, at=at)])
 
 
 @router.post("/mras", responses=WRITE_ERRORS, summary="Propose an MRA to a partner")
 def propose(body: MraProposeRequest, key: Customs, context: Context) -> MraActionResult:
     mine = parse_tiers(body.tiers)
-    return MraBinding(context.signer(key.role)).propose(
-        member=context.member(),
-        partner=body.partner,
-        tiers_recognised_by_member=mine,
-        tiers_recognised_by_partner=parse_tiers(body.partner_tiers) if body.partner_tiers else mine,
-        effective_from=body.effective_from,
+    return (
+        MraBinding(context.signer(key.role))
+        .propose(
+            member=context.member(),
+            partner=body.partner,
+            tiers_recognised_by_member=mine,
+            tiers_recognised_by_partner=parse_tiers(body.partner_tiers) if body.partner_tiers else mine,
+            effective_from=body.effective_from,
+        )
+        .with_names(Names.load(client=context.client))
     )
 
 
@@ -127,12 +142,16 @@ PartnerPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$", ex
 @router.post("/mras/{partner}/accept", responses=WRITE_ERRORS, summary="Accept a partner's proposal")
 def accept(partner: PartnerPath, body: MraAcceptRequest, key: Customs, context: Context) -> MraActionResult:
     mine = parse_tiers(body.tiers)
-    return MraBinding(context.signer(key.role)).accept(
-        member=context.member(),
-        partner=partner,
-        tiers_recognised_by_proposer=parse_tiers(body.partner_tiers) if body.partner_tiers else mine,
-        tiers_recognised_by_partner=mine,
-        effective_from=body.effective_from,
+    return (
+        MraBinding(context.signer(key.role))
+        .accept(
+            member=context.member(),
+            partner=partner,
+            tiers_recognised_by_proposer=parse_tiers(body.partner_tiers) if body.partner_tiers else mine,
+            tiers_recognised_by_partner=mine,
+            effective_from=body.effective_from,
+        )
+        .with_names(Names.load(client=context.client))
     )
 
 
@@ -147,4 +166,4 @@ def act(partner: PartnerPath, action: MraAction, key: Customs, context: Context)
         MraAction.RESUME: binding.resume,
         MraAction.TERMINATE: binding.terminate,
     }[action]
-    return run(member=context.member(), partner=partner)
+    return run(member=context.member(), partner=partner).with_names(Names.load(client=context.client))

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from fastapi import APIRouter
 
-from api.auth import Caller, Customs, Issuer, IssuingSide
+from api.auth import Customs, Issuer, IssuingSide, Staff
 from api.deps import Context, ServiceContext
 from api.errors import NotFound, PermissionDenied, error_responses
 from api.issuances import Issuances
@@ -33,7 +33,6 @@ from api.schemas.certificates import (
 )
 from api.strict_json import StrictJsonRoute
 from ledger.certificates.numbers import numbers_path
-from ledger.certificates.quantities import format_quantity
 from ledger.certificates.refusals import describe
 from ledger.certificates.registry import CertificateRegistryBinding
 from ledger.certificates.state import CertificateRecord, certificate_record, certificate_versions
@@ -72,12 +71,12 @@ def issue(body: IssueRequest, key: Issuer, context: Context) -> Issuance:
 
 
 @router.get("/issuances", responses=error_responses(401, 403, 422, 429), summary="The organisation's issuances")
-def list_issuances(key: Caller, context: Context, paging: Paging) -> Page[IssuanceSummary]:
+def list_issuances(key: Staff, context: Context, paging: Paging) -> Page[IssuanceSummary]:
     return paging.page(_issuances(context).list(organisation=context.member()))
 
 
 @router.get("/issuances/{issuance_id}", responses=error_responses(401, 403, 404, 429), summary="One issuance")
-def get_issuance(issuance_id: str, key: Caller, context: Context) -> Issuance:
+def get_issuance(issuance_id: str, key: Staff, context: Context) -> Issuance:
     return _issuances(context).get(organisation=context.member(), issuance_id=issuance_id)
 
 
@@ -104,6 +103,7 @@ def _record(context: ServiceContext, certificate: WrappedCertificate) -> Certifi
         leaf="0x" + certificate.leaf.hex(),
         number=number if isinstance(number, str) else None,
         registry=proof.registry,
+        unit=certificate.unit,
     )
 
 
@@ -174,7 +174,7 @@ def utilize(body: UtilizeRequest, key: Customs, context: Context) -> Utilization
     return Utilization(
         tx_hash=record.tx_hash,
         declaration=record.declaration,
-        amount=format_quantity(record.amount),
-        remaining=format_quantity(record.remaining),
+        amount=record.amount,
+        remaining=record.remaining,
         number_key=record.number_key,
     )

@@ -66,16 +66,18 @@ async def uploaded_certificate(request: Request) -> WrappedCertificate:
             upload = form.get(UPLOAD_FIELD)
             if upload is None or isinstance(upload, str):
                 raise InvalidInput(f"upload the certificate file in the form field {UPLOAD_FIELD!r}", path=UPLOAD_FIELD)
-            data = strict_json(await upload.read(), source=upload.filename or "uploaded file")
+            source = upload.filename or "the uploaded file"
+            data = strict_json(await upload.read(), source=source)
         finally:
             await form.close()
     elif is_json(request):
         # the route class has read the body strictly already
         strict = request if isinstance(request, StrictJsonRequest) else None
         data = await strict.json() if strict else strict_json(await request.body())
+        source = "the request body"
     else:
         raise HTTPException(415, "send the certificate as application/json or multipart/form-data")
-    return parse_certificate_data(data)
+    return parse_certificate_data(data, source=source)
 
 
 def _count(context: ServiceContext, results: list[Verification]) -> tuple[int, int, int]:

@@ -34,6 +34,7 @@ from ledger.consortium.names import Names
 from ledger.errors import KeyUnavailable
 from ledger.evidence import EpcisEvent, canonical_ucr, consignment_id, parse_epcis
 from ledger.evidence.bundle import EvidenceBundle, make_bundle
+from ledger.evidence.parties import consignment_ids_of_party
 from ledger.evidence.registry import (
     ConsignmentChange,
     ConsignmentRecord,
@@ -94,26 +95,32 @@ def acting_client(key: ApiKey, context: ServiceContext) -> LedgerClient:
 def _standing(context: ServiceContext, ucr: str, record: ConsignmentRecord, tx_hash: str | None = None) -> Standing:
     """The standing after a change, with its transaction."""
     changes = EvidenceRegistryBinding.holding(context.client, consignment_id(ucr)).changes(consignment_id(ucr))
-    return Standing(**_fields(ucr, record, current_parties(changes)), tx_hash=tx_hash)
+    names = Names.load(client=context.client)
+    return Standing(**_fields(ucr, record, current_parties(changes), names), tx_hash=tx_hash)
 
 
-def _fields(ucr: str, record: ConsignmentRecord, current: dict[str, str]) -> dict[str, Any]:
-    parties = [PartyShown(account=a, role=r) for a, r in current.items()] if record.open else []
+def _fields(ucr: str, record: ConsignmentRecord, current: dict[str, str], names: Names) -> dict[str, Any]:
+    names.accounts([*current, *([record.opener] if record.opener else [])])  # one batch
+    parties = [PartyShown(account=a, role=r, account_name=names.label(a)) for a, r in current.items()]
     return {
         "ucr": canonical_ucr(ucr),
         "consignment": record.consignment,
         "origin": record.origin,
         "destination": record.destination,
         "opener": record.opener,
+        "opener_name": names.label(record.opener),
         "opened_at": _time(record.opened_at),
         "opening": record.opening,
         "open": record.open,
-        "parties": parties,
+        "parties": parties if record.open else [],
     }
 
 
-def _change(change: ConsignmentChange) -> Change:
-    return Change(at=_time(change.timestamp), **change.model_dump(exclude={"timestamp", "log_index"}))
+def _change(change: ConsignmentChange, names: Names) -> Change:
+    fields = change.model_dump(exclude={"timestamp", "log_index"})
+    return Change(
+        at=_time(change.timestamp), by_name=names.label(change.by), account_name=names.label(change.account), **fields
+    )
 
 
 async def epcis_events(request: Request) -> list[EpcisEvent]:
@@ -141,13 +148,16 @@ def open_(body: OpenRequest, key: TradeSide, context: Context) -> Standing:
 
 @router.get("/{ucr}", responses=READ_ERRORS, summary="A consignment's standing, parties and changes")
 def consignment(ucr: UcrPath, key: Caller, context: Context) -> ConsignmentView:
-    """The current (or last) opening, its parties, and every change with who made it and when."""
+    """The current (or last) opening, its parties, and every change with who made it and when
+    (a trader key: only of a consignment its account is or was a party of)."""
+    _visible(key, context, ucr)
     view = consignment_view(client=context.client, ucr=ucr)
     if view.record.opener is None:
         raise NotFound(f"consignment {view.ucr}")
-    return ConsignmentView(
-        **_fields(ucr, view.record, view.parties), changes=[_change(c) for c in view.changes], legacy=view.legacy
-    )
+    names = Names.load(client=context.client)
+    names.accounts([a for c in view.changes for a in (c.by, c.account) if a])  # one batch
+    changes = [_change(c, names) for c in view.changes]
+    return ConsignmentView(**_fields(ucr, view.record, view.parties, names), changes=changes, legacy=view.legacy)
 
 
 @router.post("/{ucr}/parties", responses=WRITE_ERRORS, summary="Add a party")
@@ -198,7 +208,9 @@ def decide(ucr: UcrPath, events: Events, key: Oracle, context: Context) -> Appen
     return submit_decisions(client=client, member=context.member(), ucr=ucr, events=events, signers=[client.account])
 
 
-def _entry(r: RecordedEntry, names: Names | None = None, lang: Lang | None = None) -> TimelineEntry:
+def timeline_entry(r: RecordedEntry, names: Names | None = None, lang: Lang | None = None) -> TimelineEntry:
+    """One recorded entry as the timeline shows it (with `names`: the submitter's name; with
+    `lang`: the step's label)."""
     e = r.entry
     return TimelineEntry(
         seq=r.seq,
@@ -220,6 +232,21 @@ def _entry(r: RecordedEntry, names: Names | None = None, lang: Lang | None = Non
     )
 
 
+def _visible(key: ApiKey, context: ServiceContext, ucr: str) -> None:
+    """A trader key reads only consignments its account is or was a party of; any other is
+    answered like one never opened, so the answer tells nothing of its existence."""
+    if key.role is not ApiRole.TRADER:
+        return
+    wanted, account = consignment_id(ucr), (key.account or "").lower()
+    if account and any(c == wanted for _, c in consignment_ids_of_party(client=context.client, account=account)):
+        return
+    if account:  # entries recorded before consignments were opened: their first submitter is the opener
+        view = consignment_view(client=context.client, ucr=ucr)
+        if view.legacy and account in (a.lower() for a in view.parties):
+            return
+    raise NotFound(f"consignment {canonical_ucr(ucr)}")
+
+
 def _known(context: ServiceContext, ucr: str) -> None:
     if (
         not EvidenceRegistryBinding.holding(context.client, consignment_id(ucr))
@@ -237,7 +264,9 @@ def timeline(
     lang: Annotated[Lang | None, Query(description="Add `step_label` in this language (the codes stay)")] = None,
 ) -> Timeline:
     """Every entry (step, member, side, submitter and its name, time, hashes, document CID), and
-    the check of the chain: every link recomputed and the registry's head committing to them."""
+    the check of the chain: every link recomputed and the registry's head committing to them (a
+    trader key: only of a consignment its account is or was a party of)."""
+    _visible(key, context, ucr)
     _known(context, ucr)
     recorded, report = audit_consignment(client=context.client, ucr=ucr)
     names = Names.load(client=context.client)
@@ -245,7 +274,7 @@ def timeline(
     return Timeline(
         ucr=canonical_ucr(ucr),
         consignment=report.consignment,
-        entries=[_entry(r, names, lang) for r in recorded],
+        entries=[timeline_entry(r, names, lang) for r in recorded],
         head_seq=report.head_seq,
         intact=report.intact,
         problems=report.problems,
@@ -255,7 +284,9 @@ def timeline(
 @router.get("/{ucr}/bundle", response_model=EvidenceBundle, responses=READ_ERRORS, summary="A proof bundle (download)")
 def bundle(ucr: UcrPath, key: Caller, context: Context) -> Response:
     """Entries and a state proof of the consignment's head at the latest block
-    (sanzhi-evidence-bundle/3), for `sanzhi evidence verify-bundle` with no network."""
+    (sanzhi-evidence-bundle/3), for `sanzhi evidence verify-bundle` with no network (a trader
+    key: only of a consignment its account is or was a party of)."""
+    _visible(key, context, ucr)
     _known(context, ucr)
     name = canonical_ucr(ucr)
     made = make_bundle(client=context.client, ucr=name, consignment=consignment_id(name))

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.schemas.common import UtcTime
+from ledger.certificates.quantities import UnitQuantity
 from ledger.certificates.registry import IssuedBatch
 from ledger.certificates.state import CertificateRecord
 from ledger.certificates.verification import Verification
-from ledger.certificates.wrapped import WrappedCertificate
+from ledger.certificates.wrapped import WrappedCertificate, unissued_type
+from ledger.errors import NotIssued
 from ledger.ids import CertificateType
 
 Reason = Annotated[
@@ -121,8 +123,8 @@ class UtilizeRequest(_Body):
 class Utilization(BaseModel):
     tx_hash: str
     declaration: str
-    amount: str = Field(description="Quantity drawn, in the certificate's unit")
-    remaining: str = Field(description="Quantity left on the certificate number")
+    amount: UnitQuantity = Field(description="Quantity drawn, in the certificate's unit")
+    remaining: UnitQuantity = Field(description="Quantity left on the certificate number")
     number_key: str
 
 
@@ -136,6 +138,17 @@ class HideRequest(_Body):
 
 class VerifyBatchRequest(_Body):
     certificates: list[WrappedCertificate] = Field(min_length=1, description="Wrapped certificates to verify")
+
+    @field_validator("certificates", mode="before")
+    @classmethod
+    def _issued(cls, value: Any) -> Any:
+        """A document never issued is named as such (NotIssued, a 422 of its own), not as the
+        dozen fields a wrapped certificate has and it lacks."""
+        for index, item in enumerate(value if isinstance(value, list) else []):
+            doc_type = unissued_type(item)
+            if doc_type is not None:
+                raise NotIssued(f"certificates.{index}", doc_type)
+        return value
 
 
 class VerifyBatchResult(BaseModel):

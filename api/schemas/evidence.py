@@ -26,6 +26,7 @@ Account = Annotated[
 Country = Annotated[
     str, Field(pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 country code", examples=["SG"])
 ]
+NAME_DESCRIPTION = 'The address\'s name: "NAME, accredited by MEMBER", "MEMBER NAME (ID) admin", or null'
 Role = Annotated[PartyRole, Field(description="What the party is (shown with it; roles do not limit steps)")]
 
 
@@ -77,6 +78,7 @@ class VoidRequest(_Body):
 class PartyShown(BaseModel):
     account: str
     role: str
+    account_name: str | None = Field(default=None, description=NAME_DESCRIPTION)
 
 
 class Standing(BaseModel):
@@ -87,6 +89,7 @@ class Standing(BaseModel):
     origin: str
     destination: str
     opener: str | None
+    opener_name: str | None = Field(default=None, description=NAME_DESCRIPTION)
     opened_at: datetime
     opening: int = Field(description="How many times it was opened")
     open: bool = Field(description="False once voided")
@@ -99,8 +102,10 @@ class Change(BaseModel):
 
     kind: str = Field(description="opened, party-added, party-removed or voided")
     by: str
+    by_name: str | None = Field(default=None, description=NAME_DESCRIPTION)
     at: datetime
     account: str | None = None
+    account_name: str | None = Field(default=None, description=NAME_DESCRIPTION)
     role: str | None = None
     origin: str | None = None
     destination: str | None = None

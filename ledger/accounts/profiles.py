@@ -68,8 +68,12 @@ def get_profile(settings: LedgerSettings, name: str) -> Profile:
     profiles = load_profiles(settings.data_dir).profiles
     profile = profiles.get(name)
     if profile is None:
-        known = ", ".join(sorted(profiles)) or "none (run `sanzhi deploy --dev`)"
-        raise KeyUnavailable(f"unknown profile {name!r}; known profiles: {known}")
+        where = profiles_path(settings.data_dir)
+        known = (
+            ", ".join(sorted(profiles))
+            or "none (on a development chain `sanzhi up` or `sanzhi deploy --dev` writes them)"
+        )
+        raise KeyUnavailable(f"unknown profile {name!r} in {where}; known profiles: {known}")
     return profile
 
 

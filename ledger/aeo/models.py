@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -19,6 +19,9 @@ from ledger.aeo.codes import (
 )
 from ledger.ids import member_id_text
 from ledger.timestamps import from_unix
+
+if TYPE_CHECKING:
+    from ledger.consortium.names import Names
 
 
 class CertificationState(BaseModel):
@@ -65,6 +68,10 @@ class Certification(BaseModel):
     at: datetime | None = None
     current: CertificationState | None = None
     scheduled: list[CertificationState] = []
+    certified_by_name: str | None = None  # the certifying member's name
+
+    def with_names(self, names: Names) -> Certification:
+        return self.model_copy(update={"certified_by_name": names.member(self.certified_by)})
 
 
 class CertificationHistory(BaseModel):
@@ -72,6 +79,10 @@ class CertificationHistory(BaseModel):
     operator_hash: str
     certified_by: str
     history: list[CertificationState]
+    certified_by_name: str | None = None
+
+    def with_names(self, names: Names) -> CertificationHistory:
+        return self.model_copy(update={"certified_by_name": names.member(self.certified_by)})
 
 
 class ChangeResult(BaseModel):
@@ -83,6 +94,9 @@ class ChangeResult(BaseModel):
     tx_hash: str
     gas_used: int
     certification: Certification
+
+    def with_names(self, names: Names) -> ChangeResult:
+        return self.model_copy(update={"certification": self.certification.with_names(names)})
 
 
 class MraState(BaseModel):
@@ -144,6 +158,13 @@ class Mra(BaseModel):
     state_at: MraState
     in_force: bool
     scheduled: list[MraState]
+    member_name: str | None = None
+    partner_name: str | None = None
+
+    def with_names(self, names: Names) -> Mra:
+        return self.model_copy(
+            update={"member_name": names.member(self.member), "partner_name": names.member(self.partner)}
+        )
 
 
 class MraActionResult(BaseModel):
@@ -152,6 +173,9 @@ class MraActionResult(BaseModel):
     partner: str
     tx_hash: str
     mra: Mra
+
+    def with_names(self, names: Names) -> MraActionResult:
+        return self.model_copy(update={"mra": self.mra.with_names(names)})
 
 
 class Recognition(BaseModel):
@@ -171,6 +195,16 @@ class Recognition(BaseModel):
     explanation: str
     certification: CertificationState | None
     mra: MraState | None
+    certified_by_name: str | None = None
+    recognised_by_name: str | None = None
+
+    def with_names(self, names: Names) -> Recognition:
+        return self.model_copy(
+            update={
+                "certified_by_name": names.member(self.certified_by),
+                "recognised_by_name": names.member(self.recognised_by),
+            }
+        )
 
 
 def recognition_reason(code: int) -> str:

@@ -95,7 +95,8 @@ class MraBinding:
         everyone = member is None
         members = [m.id for m in ConsortiumBinding(self.client).members()] if everyone else []
         if member is not None:
-            members = [member.upper()]
+            ConsortiumBinding(self.client).require_member(member, path="member")
+            members = [member.strip().upper()]
         seen: set[frozenset[str]] = set()
         found: list[Mra] = []
         for m in members:

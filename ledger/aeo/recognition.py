@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from ledger.aeo.codes import (
     MraStatus,
@@ -16,8 +17,11 @@ from ledger.aeo.models import CertificationState, MraState, Recognition
 from ledger.aeo.mra import in_force, latest_mra_state, mra_at_calls, mra_state_at
 from ledger.aeo.registry import aeo_versions, latest_of
 from ledger.chain.client import LedgerClient
+from ledger.chain.contract import BoundCall
 from ledger.chain.reads import batch_call
-from ledger.ids import member_id_bytes
+from ledger.consortium.binding import ConsortiumBinding
+from ledger.errors import UnknownMember
+from ledger.ids import member_id_bytes, member_id_text
 from ledger.timestamps import to_unix, utc_now
 
 NONE = (0, 0, 0, 0, 0, 0, 0)  # a certification state before any change
@@ -47,6 +51,9 @@ def recognized(
     certifying, recognising = member_id_bytes(certified_by), member_id_bytes(recognised_by)
     own = certifying == recognising
     mra: MraState | None = None
+    # both members, read in the same batch: an id that was never a member is a mistake of the
+    # asker (invalid input), not an operator who is "not recognised"
+    members = _member_calls(client, certifying, recognising)
     if when > 0:
         # one JSON-RPC batch: the contract's answer (every listed version gives it across all
         # versions: ask the newest), and each version's certification and MRA at `when`, merged
@@ -58,13 +65,16 @@ def recognized(
         ]
         if not own:
             fns += mra_at_calls(versions, member=recognised_by, partner=certified_by, when=when)
-        replies = batch_call(client, fns)
+        replies = batch_call(client, [*fns, *members])
+        _refuse_unknown_members(replies[len(fns) :], certified_by, recognised_by)
+        replies = replies[: len(fns)]
         is_recognized, contract_reason = bool(replies[0][0]), int(replies[0][1])
         states = replies[1 : 1 + n]
         cert_raw = tuple(latest_of(states, states, lambda raw: raw[1] != Status.NONE, lambda raw: raw[6]) or NONE)
         if not own:
             mra = latest_mra_state(replies[1 + n :])
     else:
+        _refuse_unknown_members(batch_call(client, members), certified_by, recognised_by)
         cert_raw = NONE
         is_recognized, contract_reason = False, int(RecognitionReason.NOT_CERTIFIED)
         if not own:
@@ -89,6 +99,21 @@ def recognized(
         certification=cert if cert.status != slug(Status.NONE) else None,
         mra=mra,
     )
+
+
+def _member_calls(client: LedgerClient, certifying: bytes, recognising: bytes) -> list[BoundCall]:
+    consortium = ConsortiumBinding(client).contract
+    return [consortium.fn("member", certifying), consortium.fn("member", recognising)]
+
+
+def _refuse_unknown_members(replies: list[Any], certified_by: str, recognised_by: str) -> None:
+    """A member record with no id is one the consortium never admitted (a removed member keeps its
+    record: its certifications still answer for the past)."""
+    for reply, member, path in zip(
+        replies, (certified_by, recognised_by), ("certified_by", "recognised_by"), strict=True
+    ):
+        if not member_id_text(reply[0]):
+            raise UnknownMember(member.strip().upper(), path=path)
 
 
 def _failing_checks(cert: tuple[int, ...], mra: MraState | None, at: int) -> list[str]:

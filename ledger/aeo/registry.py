@@ -29,6 +29,7 @@ from ledger.aeo.models import Certification, CertificationHistory, Certification
 from ledger.chain.client import LedgerClient, SentTransaction
 from ledger.chain.contract import ContractBinding
 from ledger.chain.reads import batch_call, log_context, read_pages
+from ledger.consortium.binding import ConsortiumBinding
 from ledger.consortium.versions import active_version, listed_versions
 from ledger.errors import InvalidInput
 from ledger.ids import member_id_bytes
@@ -81,6 +82,7 @@ class AeoRegistryBinding:
         when = at or utc_now()
         op = operator_hash(certified_by, operator)
         member = member_id_bytes(certified_by)
+        ConsortiumBinding(self.client).require_member(certified_by, path="certified_by")
         versions = aeo_versions(self.client)
         records = batch_call(self.client, [v.fn("certification", op, member) for v in versions])
         latest = latest_of(records, records, lambda raw: raw[2] > 0, lambda raw: raw[0][6])
@@ -116,6 +118,7 @@ class AeoRegistryBinding:
         the time it was recorded (the block time of its event)."""
         op = operator_hash(certified_by, operator)
         member = member_id_bytes(certified_by)
+        ConsortiumBinding(self.client).require_member(certified_by, path="certified_by")
         page_size = int(self.contract.call("MAX_HISTORY_PAGE"))
         states: list[CertificationState] = []
         for version in aeo_versions(self.client):

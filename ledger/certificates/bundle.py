@@ -30,7 +30,9 @@ from eth_utils.address import to_checksum_address
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ledger.certificates import layout
+from ledger.certificates.document_view import document_view
 from ledger.certificates.listing_proof import Reader, proven_reader, read_listing, storage_reader
+from ledger.certificates.quantities import UnitQuantity
 from ledger.certificates.status import CertificateStatus
 from ledger.certificates.trust import (
     AnchorSource,
@@ -293,7 +295,9 @@ def verify_bundle(
         leaf="0x" + certificate.leaf.hex(),
         hidden_fields=list(certificate.hidden),
         trust_anchor=f"block {header.hash}, {anchor.describe()}",
+        quantity=UnitQuantity.of(certificate.proof.quantity, certificate.unit) if certificate.proof.quantity else None,
         fragments=fragments,
+        document=document_view(certificate.type, certificate.data),
     )
     return BundleVerification(
         valid=verification.valid,

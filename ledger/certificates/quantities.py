@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from ledger.errors import InvalidInput
 
 
@@ -23,7 +25,28 @@ def parse_quantity(value: str) -> int:
 
 
 def format_quantity(thousandths: int) -> str:
-    """12500 -> '12.5', 10750000 -> '10,750': the document's units, never scientific notation."""
+    """12500 -> '12.5', 10750000 -> '10750': the document's units as a plain decimal (what
+    `parse_quantity` reads back), never grouped, never in scientific notation."""
     if thousandths % 1000 == 0:
-        return f"{thousandths // 1000:,}"
-    return f"{Decimal(thousandths) / 1000:,f}".rstrip("0")
+        return str(thousandths // 1000)
+    # digits, not Decimal division: exact for any uint256 whatever the decimal context's precision
+    sign, digits = ("-", str(-thousandths)) if thousandths < 0 else ("", str(thousandths))
+    digits = digits.rjust(4, "0")
+    return f"{sign}{digits[:-3]}.{digits[-3:].rstrip('0')}"
+
+
+class UnitQuantity(BaseModel):
+    """A quantity as the service answers it: a decimal string in the certificate's unit."""
+
+    model_config = ConfigDict(frozen=True)
+
+    value: str = Field(description="Decimal, at most three decimals, e.g. 70392.469", examples=["70392.469"])
+    unit: str | None = Field(
+        description="UN/ECE Rec 20 unit code of the certificate's goods lines, e.g. KGM; null where it is not "
+        "known (hidden by the holder, or a lookup by identifiers alone: the ledger keeps no unit)",
+        examples=["KGM"],
+    )
+
+    @classmethod
+    def of(cls, thousandths: int, unit: str | None) -> UnitQuantity:
+        return cls(value=format_quantity(thousandths), unit=unit)

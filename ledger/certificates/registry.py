@@ -8,7 +8,7 @@ from datetime import datetime
 from eth_utils.crypto import keccak
 from pydantic import BaseModel
 
-from ledger.certificates.quantities import parse_quantity
+from ledger.certificates.quantities import UnitQuantity, parse_quantity
 from ledger.certificates.refusals import reworded
 from ledger.certificates.wrapped import IssuerIdentity, WrappedBatch, WrappedCertificate, from_hex, wrap_documents
 from ledger.chain.client import LedgerClient, SentTransaction
@@ -40,10 +40,12 @@ class IssuedBatch(BaseModel):
 
 
 class UtilizationRecord(BaseModel):
+    """A declaration's draw on a certificate, quantities in the certificate's unit."""
+
     tx_hash: str
     declaration: str
-    amount: int
-    remaining: int
+    amount: UnitQuantity
+    remaining: UnitQuantity
     gas_used: int
     number_key: str
 
@@ -179,8 +181,8 @@ class CertificateRegistryBinding:
         return UtilizationRecord(
             tx_hash=sent.tx_hash,
             declaration=declaration,
-            amount=amount,
-            remaining=int(utilized["remaining"]),
+            amount=UnitQuantity.of(amount, wrapped.unit),
+            remaining=UnitQuantity.of(int(utilized["remaining"]), wrapped.unit),
             gas_used=sent.gas_used,
             number_key="0x" + bytes(utilized["numberKey"]).hex(),
         )

@@ -8,6 +8,7 @@ from datetime import datetime
 from eth_utils.address import to_checksum_address
 from pydantic import BaseModel, Field
 
+from ledger.certificates.quantities import UnitQuantity
 from ledger.certificates.status import CertificateStatus
 from ledger.certificates.wrapped import Bytes32Hex, from_hex, number_hash, to_hex
 from ledger.chain.client import LedgerClient
@@ -38,8 +39,8 @@ class CertificateRecord(BaseModel):
     status: str = Field(description="valid, suspended, revoked or superseded")
     reason: str | None = Field(description="Reason of the last status change, by name")
     changed_at: datetime | None
-    utilized: int | None = Field(
-        description="Quantity drawn on the certificate number, thousandths of the unit (None: number not given)"
+    utilized: UnitQuantity | None = Field(
+        description="Quantity drawn on the certificate number (None: number not given)"
     )
     successor_root: Bytes32Hex | None
     successor_leaf: Bytes32Hex | None
@@ -73,12 +74,14 @@ def certificate_record(
     leaf: str,
     number: str | None = None,
     registry: str | None = None,
+    unit: str | None = None,
 ) -> CertificateRecord:
     """The registry's record of the certificate `leaf` under batch `root` of `cert_type`, from
     `registry`, else from the listed version that holds the batch.
 
     `number` (the certificate number as printed) selects the quantity drawn, which the registry
-    counts per number (over every version); without it `utilized` is None.
+    counts per number (over every version); without it `utilized` is None. The ledger keeps no
+    unit: `unit` (the certificate's, when the caller has it) is the one the quantity is given in.
     """
     type_id = certificate_type_bytes(cert_type)
     registry = registry or holding_registry(client, root, cert_type)
@@ -105,7 +108,7 @@ def certificate_record(
         status=CertificateStatus(status).label,
         reason=reason_name(reason) if reason else None,
         changed_at=from_unix(changed_at),
-        utilized=int(utilized) if number else None,
+        utilized=UnitQuantity.of(int(utilized), unit) if number else None,
         successor_root=to_hex(bytes(successor_root)) if has_successor else None,
         successor_leaf=to_hex(bytes(successor_leaf)) if has_successor else None,
     )

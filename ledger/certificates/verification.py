@@ -15,8 +15,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ledger.certificates.document_view import DocumentView, document_view
 from ledger.certificates.findings import Finding, FindingCode, english, finding
-from ledger.certificates.quantities import format_quantity
+from ledger.certificates.quantities import UnitQuantity, format_quantity
 from ledger.certificates.status import CertificateStatus
 from ledger.certificates.trust import (
     TrustAnchor,
@@ -88,10 +89,18 @@ class Verification(BaseModel):
         default_factory=list, description="Fields the holder hid (their hashes still count), as the file names them"
     )
     trust_anchor: str | None = Field(default=None, description="What the verdict is anchored to")
-    remaining: int | None = Field(
-        default=None, description="Quantity left to draw, thousandths of the unit (None: unknown or single-use)"
+    quantity: UnitQuantity | None = Field(
+        default=None, description="Quantity the certificate was issued for (None: single-use)"
+    )
+    remaining: UnitQuantity | None = Field(
+        default=None, description="Quantity left to draw on its number (None: unknown or single-use)"
     )
     fragments: list[Fragment]
+    document: DocumentView | None = Field(
+        default=None,
+        description='What the certificate says, each field the holder hid in place as {"hidden": true} '
+        "(None: its data is not a document of its type)",
+    )
 
 
 States = dict[int, dict[str, Any] | str]
@@ -159,9 +168,10 @@ def assemble(
             fragments += _chain_fragments(certificate, states[i], anchor, today)
         number = certificate.data.get("certificate_number")
         chain_state = states.get(i)
+        issued_for, unit = certificate.proof.quantity, certificate.unit
         remaining = (
-            max(certificate.proof.quantity - int(chain_state["utilized"]), 0)
-            if isinstance(chain_state, dict) and "utilized" in chain_state and certificate.proof.quantity
+            UnitQuantity.of(max(issued_for - int(chain_state["utilized"]), 0), unit)
+            if isinstance(chain_state, dict) and "utilized" in chain_state and issued_for
             else None
         )
         results.append(
@@ -174,8 +184,10 @@ def assemble(
                 leaf="0x" + certificate.leaf.hex(),
                 hidden_fields=list(certificate.hidden),
                 trust_anchor=anchor.describe() if anchor else None,
+                quantity=UnitQuantity.of(issued_for, unit) if issued_for else None,
                 remaining=remaining,
                 fragments=fragments,
+                document=document_view(certificate.type, certificate.data),
             )
         )
     return results
@@ -392,10 +404,17 @@ def _utilization(certificate: WrappedCertificate, state: dict[str, Any]) -> Frag
             return _fragment(FragmentName.UTILIZATION, False, finding(FindingCode.SINGLE_USE_USED))
         return _fragment(FragmentName.UTILIZATION, True, finding(FindingCode.SINGLE_USE_UNUSED))
     remaining = quantity - utilized
+    unit = f" {certificate.unit}" if certificate.unit else ""
     if remaining <= 0:
-        why = finding(FindingCode.FULLY_UTILIZED, drawn=format_quantity(utilized), quantity=format_quantity(quantity))
+        why = finding(
+            FindingCode.FULLY_UTILIZED,
+            drawn=format_quantity(utilized) + unit,
+            quantity=format_quantity(quantity) + unit,
+        )
         return _fragment(FragmentName.UTILIZATION, False, why)
     why = finding(
-        FindingCode.QUANTITY_REMAINING, remaining=format_quantity(remaining), quantity=format_quantity(quantity)
+        FindingCode.QUANTITY_REMAINING,
+        remaining=format_quantity(remaining) + unit,
+        quantity=format_quantity(quantity) + unit,
     )
     return _fragment(FragmentName.UTILIZATION, True, why)

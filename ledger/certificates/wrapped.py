@@ -15,7 +15,7 @@ from ledger.certificates.findings import Finding, FindingCode, finding
 from ledger.documents import DOCUMENT_TYPES, Document, document_model, to_json_data
 from ledger.documents.common import QuantifiedItem, field_at, utilization_of
 from ledger.documents.registry import validation_problems
-from ledger.errors import InvalidDocument, InvalidInput, LedgerError
+from ledger.errors import InvalidDocument, InvalidInput, LedgerError, NotIssued
 from ledger.files import write_atomic
 from ledger.hashing.keccak import keccak256
 from ledger.hashing.merkle import MerkleTree, leaf_hash, verify
@@ -104,6 +104,16 @@ class WrappedCertificate(_Strict):
             number_hash=from_hex(proof.number_hash),
             importing_member=member_id_bytes(proof.importing_member),
         )
+
+    @property
+    def unit(self) -> str | None:
+        """The unit of the goods lines' quantities (one per certificate: the leaf's quantity sums
+        them), or None when the holder hid it on every line."""
+        items = self.data.get("items")
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and isinstance(item.get("unit_code"), str):
+                return str(item["unit_code"])
+        return None
 
     def to_document(self) -> Document:
         """The full document; only possible while no field is hidden."""
@@ -483,21 +493,44 @@ def read_wrapped(path: Path) -> WrappedCertificate:
         data = load_strict(path, max_bytes=MAX_WRAPPED_BYTES)
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}", path=str(path)) from None
-    return parse_certificate_data(data)
+    return parse_certificate_data(data, source=str(path))
 
 
 def loads_wrapped(content: bytes, *, source: str) -> WrappedCertificate:
     """A wrapped certificate (or VC export) from the bytes of its file; `source` names it in errors."""
-    return parse_certificate_data(loads_strict(content, source=source, max_bytes=MAX_WRAPPED_BYTES))
+    return parse_certificate_data(loads_strict(content, source=source, max_bytes=MAX_WRAPPED_BYTES), source=source)
 
 
-def parse_certificate_data(data: Any) -> WrappedCertificate:
-    """Decoded JSON as a wrapped certificate, or as its W3C Verifiable Credential export."""
+def parse_certificate_data(data: Any, *, source: str = "the document") -> WrappedCertificate:
+    """Decoded JSON as a wrapped certificate, or as its W3C Verifiable Credential export.
+
+    A document that was never issued (valid as a known document type, with no wrapping) is
+    NotIssued, naming it by `source`, rather than a list of what a wrapped certificate lacks.
+    """
     if isinstance(data, dict) and "@context" in data:
         from ledger.certificates.vc import from_credential  # the VC module builds on this one
 
         return from_credential(data)
-    return parse_wrapped(data)
+    try:
+        return parse_wrapped(data)
+    except InvalidDocument:
+        doc_type = unissued_type(data)
+        if doc_type is not None:
+            raise NotIssued(source, doc_type) from None
+        raise
+
+
+def unissued_type(data: Any) -> str | None:
+    """The type of a plain document `data` validates as (a document before it is issued), if any."""
+    if not isinstance(data, dict) or "proof" in data or "salts" in data:
+        return None
+    for doc_type, model in DOCUMENT_TYPES.items():
+        try:
+            model.model_validate(data)
+        except ValidationError:
+            continue
+        return doc_type
+    return None
 
 
 def write_wrapped(wrapped: WrappedCertificate, path: Path) -> None:

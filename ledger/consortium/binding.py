@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from eth_utils.address import is_address, to_checksum_address
 from pydantic import BaseModel
@@ -12,7 +13,7 @@ from ledger.chain.client import LedgerClient, SentTransaction
 from ledger.chain.contract import ContractBinding
 from ledger.consortium.display_name import checked_name, shown_name
 from ledger.consortium.registries import RegistryListing, kind_bytes, kind_text
-from ledger.errors import InvalidInput
+from ledger.errors import InvalidInput, UnknownMember
 from ledger.ids import (
     CERTIFICATE_TYPE_NAMES,
     ISSUER_ROLE,
@@ -22,6 +23,9 @@ from ledger.ids import (
     member_id_text,
     role_bytes,
 )
+
+if TYPE_CHECKING:
+    from ledger.consortium.names import Names
 
 
 class ProposalKind(IntEnum):
@@ -38,6 +42,12 @@ class Member(BaseModel):
     admin: str
     active: bool
     joined_at: datetime
+    admin_name: str | None = None  # the admin's label (ledger.consortium.names)
+
+    def with_names(self, names: Names) -> Member:
+        named = self.model_copy()
+        named.admin_name = names.label(self.admin)  # not by key: "admin_..." reads as a JSON-RPC method
+        return named
 
 
 class Proposal(BaseModel):
@@ -63,6 +73,13 @@ class Accreditation(BaseModel):
     since: datetime | None
     until: datetime | None
     active: bool
+    account_name: str | None = None  # the account's label (ledger.consortium.names)
+    member_name: str | None = None
+
+    def with_names(self, names: Names) -> Accreditation:
+        return self.model_copy(
+            update={"account_name": names.label(self.account), "member_name": names.member(self.member_id)}
+        )
 
 
 class ProposalResult(BaseModel):
@@ -116,6 +133,12 @@ class ConsortiumBinding:
             active=raw[3],
             joined_at=_time(raw[4]),
         )
+
+    def require_member(self, member_id: str, *, path: str) -> None:
+        """Refuse (UnknownMember) an id the consortium never admitted; a removed member's record
+        stays, and its certifications still answer for the past."""
+        if not member_id_text(self.contract.call("member", member_id_bytes(member_id))[0]):
+            raise UnknownMember(member_id.strip().upper(), path=path)
 
     def member_of(self, account: str) -> str | None:
         """The member whose admin (governance) account `account` is, if any."""

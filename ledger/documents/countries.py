@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 ISO_3166_ALPHA2: frozenset[str] = frozenset(
     """
     AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ
@@ -15,3 +17,16 @@ ISO_3166_ALPHA2: frozenset[str] = frozenset(
     VN VU WF WS YE YT ZA ZM ZW
     """.split()  # noqa: SIM905 -- a code table reads better as text
 )
+
+
+def country_name(code: str, language: str = "en") -> str:
+    """The country's short name in `language` (CLDR, through Babel: "CN" -> "China" / "中国"),
+    or the code itself where CLDR has no name for it."""
+    return _names(language).get(code, code)
+
+
+@cache
+def _names(language: str) -> dict[str, str]:
+    from babel import Locale  # loads CLDR data; only readers of documents need it
+
+    return dict(Locale.parse(language).territories)

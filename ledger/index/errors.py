@@ -55,7 +55,9 @@ class NotIndexed(LedgerError):
     code = "not-indexed"
 
     def __init__(self, where: str) -> None:
-        super().__init__(f"the index at {where} is empty: run `sanzhi index` first")
+        super().__init__(
+            f"the index at {where} is empty: run `sanzhi index` first (`sanzhi up` indexes and follows the chain)"
+        )
 
 
 class InvalidCursor(InvalidInput):

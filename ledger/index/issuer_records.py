@@ -14,11 +14,12 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import Connection, Engine, Table, and_, insert, select, update
 
+from ledger.aeo.codes import canonical_operator_id
 from ledger.certificates.numbers import IssuedNumbers
 from ledger.certificates.wrapped import WrappedCertificate, canonical_number, check_integrity, number_hash, read_wrapped
 from ledger.consortium.registries import CERTIFICATE_REGISTRY
 from ledger.documents import document_model
-from ledger.errors import LedgerError
+from ledger.errors import InvalidInput, LedgerError
 from ledger.index.catalogue import contract_kind
 from ledger.index.errors import NotIndexed
 from ledger.index.models import Base
@@ -39,6 +40,9 @@ class IssuerRecord(BaseModel):
     issue_date: str | None  # the document's
     anchored_at: datetime | None  # the block time of the batch's CertificatesIssued, once indexed
     source: str | None
+    exporter_id: str | None = None  # the document's exporter.identifier (canonical operator id)
+    quantity: int | None = None  # thousandths of unit_code, as the leaf holds it
+    unit_code: str | None = None
 
 
 class SkippedFile(BaseModel):
@@ -78,6 +82,28 @@ def _certificate_registries(contracts: dict[str, str]) -> set[str]:
     return {a.lower() for name, a in contracts.items() if contract_kind(name) == CERTIFICATE_REGISTRY}
 
 
+def exporter_key(identifier: str) -> str:
+    """An exporter id as records keep it: a canonical operator id where it is one (so
+    `usci:9133 ...` and `USCI:9133...` match), else the text stripped."""
+    try:
+        return canonical_operator_id(identifier)
+    except InvalidInput:
+        return identifier.strip()[:256]
+
+
+def _exporter(wrapped: WrappedCertificate) -> str | None:
+    exporter = wrapped.data.get("exporter")
+    identifier = exporter.get("identifier") if isinstance(exporter, dict) else None
+    return exporter_key(identifier) if isinstance(identifier, str) and identifier.strip() else None
+
+
+def _unit(wrapped: WrappedCertificate) -> str | None:
+    items = wrapped.data.get("items")
+    first = items[0] if isinstance(items, list) and items else None
+    unit = first.get("unit_code") if isinstance(first, dict) else None
+    return unit if isinstance(unit, str) and len(unit) <= 3 else None
+
+
 def _record_of(wrapped: WrappedCertificate, path: Path) -> dict[str, Any]:
     integrity = check_integrity(wrapped)
     if not integrity.valid:
@@ -103,6 +129,9 @@ def _record_of(wrapped: WrappedCertificate, path: Path) -> dict[str, Any]:
         "issue_date": issue_date if isinstance(issue_date, str) else None,
         "source": str(path.resolve())[:1024],
         "recorded_at": int(time.time()),
+        "exporter_id": _exporter(wrapped),
+        "quantity": str(wrapped.proof.quantity),
+        "unit_code": _unit(wrapped),
     }
 
 
@@ -113,14 +142,22 @@ def _key(record: dict[str, Any]) -> Any:
 
 def _store(connection: Connection, record: dict[str, Any]) -> str:
     """'recorded', 'unchanged', or raises when another certificate holds that number and batch."""
-    existing = connection.execute(select(RECORDS.c.id, RECORDS.c.leaf).where(_key(record))).first()
+    existing = connection.execute(
+        select(RECORDS.c.id, RECORDS.c.leaf, RECORDS.c.exporter_id).where(_key(record))
+    ).first()
     if existing is None:
         connection.execute(insert(RECORDS).values(**record))
         return "recorded"
     if existing.leaf is None and record["leaf"] is not None:
         connection.execute(update(RECORDS).where(RECORDS.c.id == existing.id).values(**record))
         return "recorded"
-    if record["leaf"] is None or bytes(existing.leaf) == record["leaf"]:
+    if record["leaf"] is None:
+        return "unchanged"
+    if bytes(existing.leaf) == record["leaf"]:
+        if existing.exporter_id is None and record.get("exporter_id"):  # recorded before exporters were kept
+            values = {k: record[k] for k in ("exporter_id", "quantity", "unit_code")}
+            connection.execute(update(RECORDS).where(RECORDS.c.id == existing.id).values(**values))
+            return "recorded"
         return "unchanged"
     raise LedgerError("another certificate with this number in this batch is recorded")
 
@@ -206,6 +243,9 @@ def records_by_number(connection: Connection, number: str) -> list[IssuerRecord]
                 datetime.fromtimestamp(anchored[bytes(row["root"])], tz=UTC) if bytes(row["root"]) in anchored else None
             ),
             source=row["source"],
+            exporter_id=row["exporter_id"],
+            quantity=int(row["quantity"]) if row["quantity"] else None,
+            unit_code=row["unit_code"],
         )
         for row in rows
     ]

@@ -149,6 +149,7 @@ class IssuedCertificate(Base):
         ),
         Index("ix_issued_certificates_number", "number"),
         Index("ix_issued_certificates_leaf", "leaf"),
+        Index("ix_issued_certificates_exporter", "member", "exporter_id", "recorded_at"),
     )
 
     id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
@@ -164,10 +165,15 @@ class IssuedCertificate(Base):
     document_hash: Mapped[bytes | None] = mapped_column(Hash, nullable=True)
     issue_date: Mapped[str | None] = mapped_column(String(10), nullable=True)  # the document's, ISO date
     source: Mapped[str | None] = mapped_column(String(1024), nullable=True)  # file it was read from
+    # the document's exporter.identifier, canonical as an operator id where it is one (migration 0004)
+    exporter_id: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    # the leaf's quantity in thousandths of `unit_code` (text: it may exceed 64 bits)
+    quantity: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    unit_code: Mapped[str | None] = mapped_column(String(3), nullable=True)
     recorded_at: Mapped[int] = mapped_column(BigInteger)
 
 
-# The service's API keys live in the same database (migrations 0002, 0003); api/keystore.py reads and
+# The service's API keys live in the same database (migrations 0002, 0003, 0004); api/keystore.py reads and
 # writes them. Defined here so that the migrations and this schema stay one description.
 api_keys = Table(
     "api_keys",
@@ -181,4 +187,6 @@ api_keys = Table(
     Column("revoked_at", DateTime(timezone=True), nullable=True),
     # the party account a trader key acts for (migration 0003); null for every other role
     Column("account", String(42), nullable=True),
+    # the operator id (USCI:9133...) of a trader key's party (migration 0004); null: not given
+    Column("operator", String(128), nullable=True),
 )

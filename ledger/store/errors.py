@@ -110,12 +110,15 @@ class NotARecipient(LedgerError):
 
     code = "not-a-recipient"
 
-    def __init__(self, document: str, account: str, *, detail: str = "") -> None:
+    def __init__(self, document: str, account: str, *, detail: str = "", name: str | None = None) -> None:
+        """`name`: the account's label (ledger.consortium.names), shown beside it."""
         self.document = document
         self.account = account
+        self.detail = detail
         why = f" ({detail})" if detail else ""
+        who = f"{account} ({name})" if name else account
         super().__init__(
-            f"{account} is not a recipient of {document}{why}: ask a recipient to run "
+            f"{who} is not a recipient of {document}{why}: ask a recipient to run "
             f"`sanzhi docs share {document} --with {account}`"
         )
 
@@ -125,10 +128,13 @@ class NoEncryptionKey(LedgerError):
 
     code = "no-encryption-key"
 
-    def __init__(self, party: str, detail: str) -> None:
+    def __init__(self, party: str, detail: str, *, name: str | None = None) -> None:
+        """`name`: the party's label (ledger.consortium.names), shown beside it."""
         self.party = party
+        self.detail = detail
+        who = f"{party} ({name})" if name else party
         super().__init__(
-            f"{party} has no document encryption key on chain ({detail}); it registers one with "
+            f"{who} has no document encryption key on chain ({detail}); it registers one with "
             "`sanzhi docs register-key --as PROFILE`"
         )
 

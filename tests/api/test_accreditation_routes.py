@@ -56,3 +56,35 @@ def test_members_are_listed_with_pagination(api: Api) -> None:
     assert second["next_cursor"] is None
     assert_problem(api.client.get("/consortium/members", params={"limit": 0}, headers=headers), 422,
                    "invalid-request", "limit")  # fmt: skip
+
+
+def test_answers_name_each_address_with_the_member_that_vouches_for_it(api: Api, services: Callable[..., Api]) -> None:
+    members = api.client.get("/consortium/members", headers=api.headers("CN", "trader")).json()["items"]
+    assert [m["admin_name"] for m in members] == [
+        "General Administration of Customs of China (CN) admin",
+        "Singapore Customs (SG) admin",
+    ]
+    sg = services("SG")
+    body = {"account": NEW_ACCOUNT, "role": "trade"}
+    granted = sg.client.post("/accreditations", json={**body, "name": "Lion City Logistics"},
+                             headers=sg.headers("SG", "admin")).json()["accreditation"]  # fmt: skip
+    assert (granted["account_name"], granted["member_name"]) == (
+        "Lion City Logistics, accredited by SG",
+        "Singapore Customs",
+    )
+    shown = api.client.get("/accreditations", params=body, headers=api.headers("CN", "trader")).json()
+    assert shown["account_name"] == "Lion City Logistics, accredited by SG"  # CN's service shows SG's vouching
+    withdrawn = sg.client.post("/accreditations/withdraw", json=body, headers=sg.headers("SG", "admin")).json()
+    assert withdrawn["accreditation"]["account_name"] is None  # released: nobody vouches for it now
+
+
+def test_a_name_that_cannot_be_set_is_a_problem_naming_the_field(api: Api) -> None:
+    headers = api.headers("CN", "admin")
+    body = {"account": NEW_ACCOUNT, "role": "trade"}
+    missing = api.client.post("/accreditations", json=body, headers=headers)
+    assert_problem(missing, 422, "invalid-request", "name")
+    bidi = api.client.post("/accreditations", json={**body, "name": "Evil\u202eCorp"}, headers=headers)
+    assert assert_problem(bidi, 422, "invalid-input", "U+202E")["path"] == "name"
+    long = api.client.post("/accreditations", json={**body, "name": "宁" * 22}, headers=headers)
+    assert assert_problem(long, 422, "invalid-input", "66 bytes")["path"] == "name"
+    assert api.client.get("/accreditations", params=body, headers=headers).json()["active"] is False

@@ -21,6 +21,7 @@ def _certify(api: Api, operator: str = OPERATOR, tier: str = "advanced") -> dict
 def test_certify_then_status_history_and_changes(api: Api) -> None:
     certified = _certify(api)
     assert certified["change"] == "certify"
+    assert certified["certification"]["certified_by_name"] == "General Administration of Customs of China"  # type: ignore[index]
     headers = api.headers("CN", "customs")
     for action, status in (("suspend", "suspended"), ("reinstate", "active"), ("revoke", "revoked")):
         response = api.client.post(f"/aeo/certifications/{action}", json={"operator": OPERATOR, "reason": "fraud"},
@@ -28,7 +29,7 @@ def test_certify_then_status_history_and_changes(api: Api) -> None:
         assert response.status_code == 200, response.text
         assert response.json()["certification"]["status"] == status
     query = {"operator": OPERATOR, "certified_by": "CN"}
-    reader = api.headers("CN", "trader")
+    reader = api.headers("CN", "auditor")
     assert api.client.get("/aeo/certifications", params=query, headers=reader).json()["status"] == "revoked"
     page = api.client.get("/aeo/certifications/history", params={**query, "limit": 3}, headers=reader).json()
     assert [s["change"] for s in page["items"]] == ["certify", "suspend", "reinstate"]
@@ -58,7 +59,7 @@ def test_changes_act_for_the_organisation_only(api: Api, services: Callable[...,
     _certify(api)
     sg = services("SG")
     query = {"operator": OPERATOR, "certified_by": "SG"}
-    seen = sg.client.get("/aeo/certifications", params=query, headers=sg.headers("SG", "trader")).json()
+    seen = sg.client.get("/aeo/certifications", params=query, headers=sg.headers("SG", "auditor")).json()
     assert (seen["status"], seen["changes"]) == ("none", 0)
     refused = sg.client.post("/aeo/certifications/suspend", json={"operator": OPERATOR},
                              headers=sg.headers("SG", "customs"))  # fmt: skip
@@ -82,6 +83,13 @@ def test_recognition_under_an_mra_is_public(api: Api, services: Callable[..., Ap
     assert after["recognized"] is True
     listed = api.client.get("/mras", params={"member": "CN"}, headers=api.headers("CN", "trader")).json()
     assert [(m["member"], m["partner"], m["in_force"]) for m in listed["items"]] == [("CN", "SG", True)]
+    assert [(m["member_name"], m["partner_name"]) for m in listed["items"]] == [
+        ("General Administration of Customs of China", "Singapore Customs")
+    ]
+    assert (after["certified_by_name"], after["recognised_by_name"]) == (
+        "General Administration of Customs of China",
+        "Singapore Customs",
+    )
     suspended = sg.client.post("/mras/CN/suspend", headers=sg.headers("SG", "customs"))
     assert suspended.json()["mra"]["state"]["status"] == "suspended"
     not_suspender = api.client.post("/mras/SG/resume", headers=api.headers("CN", "customs"))
@@ -98,3 +106,12 @@ def test_mra_refusals(api: Api) -> None:
     assert_problem(api.client.post("/mras/SG/dance", headers=headers), 422, "invalid-request", "action")
     question = {"operator": OPERATOR, "certified_by": "CN", "recognised_by": "SG", "at": "yesterday"}
     assert_problem(api.client.get("/aeo/recognition", params=question), 422, "invalid-request", "at")
+
+
+def test_recognition_of_an_unknown_member_or_operator_id_is_invalid_input(api: Api) -> None:
+    question = {"operator": OPERATOR, "certified_by": "XX", "recognised_by": "SG"}
+    assert_problem(api.client.get("/aeo/recognition", params=question), 422, "unknown-member", "XX has never been")
+    question = {"operator": OPERATOR, "certified_by": "CN", "recognised_by": "ZZ"}
+    assert_problem(api.client.get("/aeo/recognition", params=question), 422, "unknown-member", "ZZ has never been")
+    question = {"operator": "not an id!", "certified_by": "CN", "recognised_by": "SG"}
+    assert_problem(api.client.get("/aeo/recognition", params=question), 422, "invalid-input", "not an operator id")

@@ -73,6 +73,10 @@ def test_a_key_of_another_organisation_cannot_act_on_this_service(api: Api) -> N
         ("POST", "/accreditations", "customs", {"account": "0x" + "11" * 20, "role": "auditor", "name": "X"}),
         ("GET", "/audit/events", "admin", None),
         ("GET", "/metrics", "trader", None),
+        ("GET", "/certificates/issuances", "trader", None),
+        ("GET", "/aeo/certifications?operator=USCI:1&certified_by=CN", "trader", None),
+        ("GET", "/me", "auditor", None),
+        ("GET", "/me/certificates", "customs", None),
     ],
 )
 def test_a_key_of_the_wrong_role_is_refused(

@@ -8,6 +8,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from ledger.certificates.quantities import format_quantity
+from ledger.certificates.wrapped import parse_wrapped
 from tests.support import Api, assert_problem, issue_via_api, sample_documents
 
 
@@ -21,7 +23,7 @@ def test_issue_returns_the_wrapped_certificates_and_keeps_them(api: Api) -> None
     assert [b["count"] for b in issuance["batches"]] == [2, 1]
     numbers = [c["data"]["certificate_number"] for c in issuance["certificates"]]
     assert numbers == [d["certificate_number"] for d in documents]
-    again = api.client.get(f"/certificates/issuances/{issuance['issuance_id']}", headers=api.headers("CN", "trader"))
+    again = api.client.get(f"/certificates/issuances/{issuance['issuance_id']}", headers=api.headers("CN", "auditor"))
     assert again.json() == issuance
 
 
@@ -139,7 +141,10 @@ def test_utilize_only_by_the_importing_members_customs(api: Api, services: Calla
     body = {"certificate": certificate, "declaration": "SG-IMP-1", "quantity": "1.5"}
     drawn = sg.client.post("/certificates/utilize", json=body, headers=sg.headers("SG", "customs"))
     assert drawn.status_code == 200, drawn.text
-    assert drawn.json()["amount"] == "1.5"
+    unit = certificate["data"]["items"][0]["unit_code"]
+    assert drawn.json()["amount"] == {"value": "1.5", "unit": unit}
+    total = parse_wrapped(certificate).proof.quantity
+    assert drawn.json()["remaining"] == {"value": format_quantity(total - 1500), "unit": unit}
     again = sg.client.post("/certificates/utilize", json={**body, "declaration": " sg-imp-1 "},
                            headers=sg.headers("SG", "customs"))  # fmt: skip
     assert_problem(again, 409, "contract-revert", "already drawn")

@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+from ledger.certificates.quantities import format_quantity
 from ledger.certificates.vc import to_credential
 from ledger.certificates.wrapped import parse_wrapped
 from tests.support import Api, assert_problem, issue_via_api
@@ -99,7 +100,7 @@ def test_status_of_a_certificate_and_its_quantity_drawn(api: Api) -> None:
     numbered = api.client.get(
         "/certificates/status", params={**query, "number": certificate["data"]["certificate_number"]}
     )
-    assert numbered.json()["utilized"] == 0
+    assert numbered.json()["utilized"] == {"value": "0", "unit": None}  # the ledger keeps no unit
     unknown = api.client.get("/certificates/status", params={**query, "root": "0x" + "12" * 32})
     assert_problem(unknown, 404, "not-found")
     malformed = api.client.get("/certificates/status", params={**query, "leaf": "0x12"})
@@ -167,6 +168,6 @@ def test_concurrent_verifications_each_get_their_own_verdict(api: Api) -> None:
         assert answer["valid"] is (sent is not tampered)
         if sent is not tampered:
             assert answer["leaf"] == "0x" + wrapped.leaf.hex()
-            assert answer["remaining"] == wrapped.proof.quantity or wrapped.proof.quantity == 0
+            assert answer["remaining"] == {"value": format_quantity(wrapped.proof.quantity), "unit": wrapped.unit}
     reads = api.client.app.state.context.coalesced_reads().reads
     assert 0 < reads <= 24  # the tampered copies need no read

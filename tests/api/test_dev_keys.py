@@ -95,3 +95,18 @@ def test_the_trader_key_acts_for_the_dev_trader_and_is_replaced_when_that_change
     again, created = ensure_dev_keys(store=store, path=path, wanted=wanted, accounts={"CN": "0x" + "22" * 20})
     assert created == 1
     assert store.authenticate(again.token("CN", ApiRole.TRADER)).account == "0x" + "22" * 20
+
+
+def test_the_trader_key_names_its_party_and_is_replaced_when_the_party_changes(store: KeyStore, tmp_path: Path) -> None:
+    path, account = tmp_path / "dev-api-keys.json", "0x2546BcD3c84621e976D8185a91A922aE77ECEc30"
+    wanted = [("CN", ApiRole.TRADER)]
+    first, _ = ensure_dev_keys(store=store, path=path, wanted=wanted, accounts={"CN": account})
+    assert store.authenticate(first.token("CN", ApiRole.TRADER)).operator is None  # as `sanzhi up` made it before
+    named, created = ensure_dev_keys(store=store, path=path, wanted=wanted, accounts={"CN": account},
+                                     operators={"CN": "USCI:91310000MA1FL8XQ30"})  # fmt: skip
+    assert created == 1
+    key = store.authenticate(named.token("CN", ApiRole.TRADER))
+    assert (key.account, key.operator) == (account, "USCI:91310000MA1FL8XQ30")
+    again, created = ensure_dev_keys(store=store, path=path, wanted=wanted, accounts={"CN": account},
+                                     operators={"CN": "USCI:91310000MA1FL8XQ30"})  # fmt: skip
+    assert (again, created) == (named, 0)

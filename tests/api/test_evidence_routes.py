@@ -61,6 +61,10 @@ def test_a_trader_opens_with_parties_and_any_key_reads_the_standing(api: Api) ->
     assert view["ucr"] == UCR
     assert [c["kind"] for c in view["changes"]] == ["opened", "party-added", "party-added"]
     assert all(c["by"] == dev_trader("CN") and c["at"].endswith("Z") for c in view["changes"])
+    trader_cn = "宁波远洋贸易 Ningbo Ocean Trading Co., accredited by CN"
+    assert view["opener_name"] == trader_cn
+    assert {p["account_name"] for p in view["parties"]} == {trader_cn, "Lion City Logistics Pte Ltd, accredited by SG"}
+    assert {c["by_name"] for c in view["changes"]} == {trader_cn}
     again = assert_problem(open_(api), 409, "contract-revert")
     assert again["revert"] == "EvidenceRegistryAlreadyOpened"
 
@@ -72,7 +76,7 @@ def test_only_parties_and_customs_append(api: Api) -> None:
     added = api.client.post(f"/consignments/{UCR}/parties", json={"account": dev_trader("CN"), "role": "carrier"},
                             headers=api.headers("CN", "customs"))  # fmt: skip
     assert added.status_code == 200, added.text
-    assert {"account": dev_trader("CN"), "role": "carrier"} in added.json()["parties"]
+    assert (dev_trader("CN"), "carrier") in {(p["account"], p["role"]) for p in added.json()["parties"]}
     appended = append(api)
     assert appended.status_code == 200, appended.text
     assert (appended.json()["entries"], appended.json()["first_seq"]) == (1, 1)

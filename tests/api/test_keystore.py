@@ -129,8 +129,59 @@ def test_migration_0003_adds_the_account_to_existing_keys(tmp_path: Path) -> Non
     engine.dispose()
     store = KeyStore(url)
     try:
-        assert current_revision(store.engine) == "0003"
+        assert current_revision(store.engine) == "0004"
         [old] = store.list()
-        assert (old.key_id, old.role, old.account) == ("0123456789abcdef", ApiRole.CUSTOMS, None)
+        assert (old.key_id, old.role, old.account, old.operator) == ("0123456789abcdef", ApiRole.CUSTOMS, None, None)
+    finally:
+        store.close()
+
+
+def test_a_trader_key_names_its_operator_in_canonical_form(store: KeyStore) -> None:
+    created = store.create(
+        organisation="CN",
+        role="trader",
+        label="Ningbo Dongfang",
+        account=TRADER_ACCOUNT,
+        operator=" usci:91330200 ma2ab ",
+    )
+    assert created.key.operator == "USCI:91330200MA2AB"
+    assert store.authenticate(created.token).operator == "USCI:91330200MA2AB"
+    assert store.create(organisation="CN", role="trader", label="x", account=TRADER_ACCOUNT).key.operator is None
+    for role, operator, reason in (
+        ("trader", "91330200MA2AB", "has no scheme"),
+        ("trader", "0x" + "ab" * 32, "not its on-chain hash"),
+        ("trader", "USCI:9133 0200;x", "is not an operator id"),
+        ("customs", "USCI:91330200MA2AB", "only a trader key names an operator"),
+    ):
+        account = TRADER_ACCOUNT if role == "trader" else None
+        with pytest.raises(InvalidInput, match=reason) as refused:
+            store.create(organisation="CN", role=role, label="x", account=account, operator=operator)
+        assert refused.value.path == "operator"
+
+
+def test_a_trader_key_written_before_operators_still_works(tmp_path: Path) -> None:
+    """A key store of revision 0003 (trader keys with an account, no operator) is upgraded in
+    place; its trader key still authenticates, with no operator."""
+    import hashlib
+
+    from alembic import command
+
+    from ledger.index.db import _config, make_engine
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    engine = make_engine(url)
+    command.upgrade(_config(engine), "0003")
+    secret = "5" * 64
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO api_keys (key_id, organisation, role, label, secret_sha256, created_at, account) VALUES "
+            f"('00000000000000aa', 'CN', 'trader', 'old trader', '{hashlib.sha256(secret.encode()).hexdigest()}', "
+            f"'2026-11-01 00:00:00', '{TRADER_ACCOUNT}')"
+        )
+    engine.dispose()
+    store = KeyStore(url)
+    try:
+        key = store.authenticate(f"szk_00000000000000aa_{secret}")
+        assert (key.role, key.account, key.operator) == (ApiRole.TRADER, TRADER_ACCOUNT, None)
     finally:
         store.close()

@@ -36,7 +36,7 @@ def test_health_is_503_and_the_routes_are_clean_when_the_node_is_gone(tmp_path: 
 def test_metrics_count_requests_by_route_template_and_verify_outcomes(api: Api) -> None:
     [certificate, _] = issue_via_api(api)
     api.client.post("/certificates/verify", json=certificate)
-    api.client.get("/certificates/issuances/nope", headers=api.headers("CN", "trader"))
+    api.client.get("/certificates/issuances/nope", headers=api.headers("CN", "auditor"))
     response = api.client.get("/metrics", headers=api.headers("CN", "admin"))
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain; version=0.0.4")

@@ -48,7 +48,11 @@ def test_certify_status_history(aeo_cli: CliRunner) -> None:
     assert cert["status"] == "active"  # type: ignore[index]
     assert cert["state"]["valid_until"] == "2028-12-31T16:00:00Z"  # type: ignore[index]
     text = cli("aeo", "status", "--operator", OP, "--certified-by", "CN")
-    assert "certified by CN: active; tier advanced, valid 2026-01-01T00:00Z to 2028-12-31T16:00Z" in text.stdout
+    assert (
+        "certified by CN (General Administration of Customs of China): active; tier advanced, valid "
+        "2026-01-01T00:00Z to 2028-12-31T16:00Z"
+    ) in text.stdout
+    assert cert["certified_by_name"] == "General Administration of Customs of China"  # type: ignore[index]
     suspended = ok(cli("aeo", "suspend", "--operator", OP, "--reason", "fraud", "--as", "cn-customs", "--json"))
     assert suspended["certification"]["state"]["reason"] == 1  # type: ignore[index]
     assert "reinstate" in cli("aeo", "reinstate", "--operator", OP, "--reason", "12", "--as", "cn-customs").stdout
@@ -64,9 +68,10 @@ def test_certify_status_history(aeo_cli: CliRunner) -> None:
     ]  # fmt: skip
     table = cli("aeo", "history", "--operator", OP, "--certified-by", "CN").stdout
     assert "suspend" in table
+    assert f"{OP} certified by CN (General Administration of Customs of China)" in table
     assert "fraud" in table
     never = cli("aeo", "status", "--operator", "USCI:NOBODY", "--certified-by", "SG")
-    assert "never certified by SG" in never.stdout
+    assert "never certified by SG (Singapore Customs)" in never.stdout
 
 
 def test_recognized(aeo_cli: CliRunner) -> None:
@@ -96,7 +101,10 @@ def test_mra_commands(aeo_cli: CliRunner) -> None:
     proposed = ok(cli("mra", "propose", "--with", "SG", "--tiers", "advanced", "--partner-tiers", "general,advanced",
                       "--as", "cn-customs", "--json"))  # fmt: skip
     assert proposed["mra"]["status"] == "proposed"  # type: ignore[index]
-    assert "proposed by CN" in cli("mra", "list").stdout
+    listing = cli("mra", "list").stdout
+    assert "proposed by CN" in listing
+    assert "CN (General Administration of Customs of China)" in listing
+    assert "SG (Singapore Customs)" in listing
     # SG restates the terms it read; other terms are refused with the standing ones named
     assert_clean_error(
         cli("mra", "accept", "--with", "CN", "--tiers", "advanced", "--as", "sg-customs"), "AeoRegistryMraTermsChanged"
@@ -111,6 +119,9 @@ def test_mra_commands(aeo_cli: CliRunner) -> None:
     assert "terminated" in cli("mra", "terminate", "--with", "CN", "--as", "sg-customs").stdout
     listed = ok(cli("mra", "list", "--json"))
     assert [(m["member"], m["partner"], m["status"]) for m in listed] == [("CN", "SG", "terminated")]  # type: ignore[attr-defined, index]
+    assert [(m["member_name"], m["partner_name"]) for m in listed] == [  # type: ignore[attr-defined, index]
+        ("General Administration of Customs of China", "Singapore Customs")
+    ]
     ok(cli("mra", "propose", "--with", "SG", "--as", "cn-customs", "--json"))
     assert "cancelled" in cli("mra", "cancel", "--with", "CN", "--as", "sg-customs").stdout
 
@@ -125,8 +136,8 @@ def test_oracle_feed_and_status(aeo_cli: CliRunner) -> None:
     assert status["changes"] == {"done": 6}
     assert status["dead_letters"] == []
     assert "changes: 6 done" in cli("oracle", "status").stdout
-    assert "certified by CN: suspended" in cli("aeo", "status", "--operator", "USCI:91120116MA06J4RT7N",
-                                                "--certified-by", "CN").stdout  # fmt: skip
+    shown = cli("aeo", "status", "--operator", "USCI:91120116MA06J4RT7N", "--certified-by", "CN").stdout
+    assert "certified by CN (General Administration of Customs of China): suspended" in shown
 
 
 def test_oracle_status_shows_dead_letters_and_waiting_batches(aeo_cli: CliRunner, tmp_path: Path) -> None:
@@ -292,7 +303,7 @@ def test_a_future_dated_suspension_is_scheduled_not_current(aeo_cli: CliRunner) 
     ok(cli("aeo", "suspend", "--operator", OP, "--reason", "under-investigation", "--effective", later.isoformat(),
            "--as", "cn-customs", "--json"))  # fmt: skip
     shown = cli("aeo", "status", "--operator", OP, "--certified-by", "CN").stdout
-    assert f"certified by CN: active; suspension scheduled for {iso(later)} (under-investigation);" in shown
+    assert f"of China): active; suspension scheduled for {iso(later)} (under-investigation);" in shown
     assert later.strftime("%Y-%m-%dT00:00Z") == iso(later)
     status = ok(cli("aeo", "status", "--operator", OP, "--certified-by", "CN", "--json"))
     assert (status["status"], [s["change"] for s in status["scheduled"]]) == ("active", ["suspend"])  # type: ignore[attr-defined]
@@ -362,3 +373,44 @@ def test_aeo_and_mra_errors_name_statuses_tiers_and_times(aeo_cli: CliRunner) ->
     not_yet = cli("mra", "suspend", "--with", "SG", "--as", "cn-customs")
     assert_clean_error(not_yet, "the MRA between CN and SG is not in effect (never accepted)")
     assert "status=" not in not_yet.stderr
+
+
+@pytest.mark.parametrize(
+    ("certified_by", "recognised_by", "operator", "said"),
+    [
+        ("XX", "SG", OP, "XX has never been a member"),
+        ("CN", "ZZ", OP, "ZZ has never been a member"),
+        ("CN", "SG", "not an id!", "is not an operator id"),
+        ("C N", "SG", OP, "is not a member id"),
+    ],
+)
+def test_recognized_with_invalid_input_is_undecided(
+    cli: CliRunner, certified_by: str, recognised_by: str, operator: str, said: str
+) -> None:
+    args = (
+        "aeo",
+        "recognized",
+        "--operator",
+        operator,
+        "--certified-by",
+        certified_by,
+        "--recognised-by",
+        recognised_by,
+    )
+    for extra in ((), ("--at", "1970-01-01T00:00:00Z")):
+        result = cli(*args, *extra)
+        assert result.exit_code == 2, result.stderr
+        assert_clean_error(result, "undecided", said)
+
+
+def test_status_and_history_refuse_a_member_that_never_was_with_exit_2(cli: CliRunner) -> None:
+    for command in ("status", "history"):
+        result = cli("aeo", command, "--operator", OP, "--certified-by", "XX")
+        assert result.exit_code == 2, result.stderr
+        assert_clean_error(result, "XX has never been a member")
+
+
+def test_mra_list_of_a_member_that_never_was_exits_2(cli: CliRunner) -> None:
+    result = cli("mra", "list", "--member", "XX")
+    assert result.exit_code == 2, result.stdout
+    assert_clean_error(result, "XX has never been a member")

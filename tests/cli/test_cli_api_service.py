@@ -20,6 +20,21 @@ from ledger.errors import LedgerError
 from tests.support import Chain, assert_clean_error, child_processes, free_port, run_cli, wait_until
 
 
+def test_a_trader_key_names_its_account_and_operator(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data, account = ["--data-dir", str(tmp_path)], "0x2546BcD3c84621e976D8185a91A922aE77ECEc30"
+    trader = [*data, "apikey", "create", "--org", "CN", "--role", "trader", "--account", account, "--label", "party"]
+    created = run_cli(capsys, *trader, "--operator", "usci:91330200ma2ab1cd2x")
+    assert created.exit_code == 0, created.stderr
+    assert f"account {account}, operator USCI:91330200MA2AB1CD2X" in created.stdout
+    listed = run_cli(capsys, *data, "apikey", "list")
+    assert "USCI:91330200MA2AB1CD2X" in listed.stdout
+    no_scheme = run_cli(capsys, *trader, "--operator", "91330200MA2AB1CD2X")
+    assert_clean_error(no_scheme, "has no scheme")
+    assert no_scheme.exit_code == 2
+    customs = [*data, "apikey", "create", "--org", "CN", "--role", "customs", "--label", "x"]
+    assert_clean_error(run_cli(capsys, *customs, "--operator", "USCI:1"), "only a trader key names an operator")
+
+
 def test_create_list_and_revoke_keys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = ["--data-dir", str(tmp_path)]
     created = run_cli(capsys, *data, "apikey", "create", "--org", "sg", "--role", "customs", "--label", "desk 4",

@@ -41,6 +41,11 @@ def test_open_name_parties_and_void(cli: CliRunner, chain: Chain, tmp_path: Path
     assert json.loads(opened.stdout)["record"]["origin"] == "CN"
     shown = json.loads(cli("evidence", "consignment", UCR, "--json").stdout)
     assert shown["parties"] == {chain.client("cn-trader").address: "opener", sg_trader: "consignee"}
+    assert shown["names"][sg_trader] == "Lion City Logistics Pte Ltd, accredited by SG"
+    table = cli("evidence", "consignment", UCR).stdout
+    opener = chain.client("cn-trader").address
+    assert f"opened by {opener} (宁波远洋贸易 Ningbo Ocean Trading Co., accredited by CN)" in table
+    assert "Lion City Logistics Pte Ltd, accredited by SG" in table  # the consignee's row
     assert cli("evidence", "append", str(one), "--ucr", UCR, "--as", "sg-trader").exit_code == 0
 
     assert cli("evidence", "remove-party", UCR, "sg-trader", "--as", "sg-customs").exit_code == 0
@@ -57,6 +62,7 @@ def test_open_name_parties_and_void(cli: CliRunner, chain: Chain, tmp_path: Path
     assert "opening 1 (voided)" in text
     assert "voided" in text
     assert "reason=wrong-party" in text
+    assert "by " + chain.client("cn-customs").address + " (宁波海关 Ningbo Customs, accredited by CN)" in text
     assert_clean_error(cli("evidence", "append", str(two), "--ucr", UCR, "--as", "cn-trader"), "voided")
 
 

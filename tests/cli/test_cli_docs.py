@@ -33,11 +33,14 @@ def blob_path(cli: CliRunner, cid: str) -> Path:
 
 
 def test_a_recipient_reads_what_was_put_for_it(cli: CliRunner, report: Path, tmp_path: Path) -> None:
-    cid = put(cli, report, "--for", "sg-customs", "--as", "cn-trader", "--anchor")
+    put_text = cli("docs", "put", str(report), "--for", "sg-customs", "--as", "cn-trader", "--anchor")
+    assert "Singapore Customs Checkpoints, accredited by SG" in put_text.stdout  # the recipient, named
+    cid = put_text.stdout.split()[0]
     assert cid.startswith("baf")
     out = tmp_path / "got.pdf"
     got = cli("docs", "get", cid, "--as", "sg-customs", "--out", str(out))
     assert got.exit_code == 0, got.stderr
+    assert "(宁波远洋贸易 Ningbo Ocean Trading Co., accredited by CN)" in got.stdout  # the sender, named
     assert out.read_bytes() == report.read_bytes()
     assert report.read_bytes()[:20] not in blob_path(cli, cid).read_bytes()
 
@@ -45,7 +48,7 @@ def test_a_recipient_reads_what_was_put_for_it(cli: CliRunner, report: Path, tmp
 def test_a_party_without_a_wrapped_key_is_refused(cli: CliRunner, report: Path, tmp_path: Path) -> None:
     cid = put(cli, report, "--for", "sg-customs", "--as", "cn-trader")
     result = cli("docs", "get", cid, "--as", "sg-trader", "--out", str(tmp_path / "x"))
-    assert_clean_error(result, "is not a recipient", "sanzhi docs share")
+    assert_clean_error(result, "(Lion City Logistics Pte Ltd, accredited by SG) is not a recipient", "docs share")
     assert not (tmp_path / "x").exists()
 
 
@@ -55,6 +58,7 @@ def test_sharing_adds_a_reader_without_reencrypting(cli: CliRunner, report: Path
     shared = cli("docs", "share", cid, "--with", "sg-trader", "--as", "sg-customs", "--json")
     assert shared.exit_code == 0, shared.stderr
     assert json.loads(shared.stdout)["published_tx"]
+    assert json.loads(shared.stdout)["recipient_name"] == "Lion City Logistics Pte Ltd, accredited by SG"
     again = cli("docs", "share", cid, "--with", "sg-trader", "--as", "sg-customs", "--json")
     assert json.loads(again.stdout)["already"] is True
     out = tmp_path / "sg-trader.pdf"

@@ -150,7 +150,7 @@ def test_deploy_needs_a_founding_member(cli: CliRunner) -> None:
 def test_node_not_running_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}"
     result = run_cli(capsys, "--data-dir", str(tmp_path), "--rpc-url", url, "consortium", "members")
-    assert_clean_error(result, f"no chain node answers at {url}", "sanzhi node start")
+    assert_clean_error(result, f"no chain node answers at {url}", "sanzhi up", "sanzhi node start")
 
 
 def test_not_deployed_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path, cli: CliRunner) -> None:
@@ -223,3 +223,31 @@ def test_contract_errors_name_roles_and_types_not_hashes(cli: CliRunner) -> None
                 "--name", "CCPIT Ningbo", "--as", "cn-admin")  # fmt: skip
     assert_clean_error(again, "ConsortiumAlreadyAccredited", "role=issuer role", "scope=certificate-of-origin")
     assert "0x" + "114e74f6" not in again.stderr  # keccak256("ISSUER_ROLE") starts so
+
+
+def test_names_follow_the_member_that_accredits(cli: CliRunner) -> None:
+    exporter = dev_address("exporter")
+    assert cli("consortium", "accredit", "exporter", "--role", "trade", "--name", "Named by CN",
+               "--as", "cn-admin").exit_code == 0  # fmt: skip
+    assert cli("consortium", "withdraw", "exporter", "--role", "trade", "--as", "cn-admin").exit_code == 0
+    assert cli("consortium", "accredit", "exporter", "--role", "trade", "--name", "Lion City Logistics",
+               "--as", "sg-admin").exit_code == 0  # fmt: skip
+    shown = cli("consortium", "accreditation", "exporter", "--role", "trade").stdout
+    assert f"{exporter} (Lion City Logistics, accredited by SG) trade" in shown
+    assert "Named by CN" not in shown
+    assert_clean_error(cli("consortium", "rename", "exporter", "--name", "Look-alike", "--as", "cn-admin"),
+                       "ConsortiumAccountOfOtherMember", "memberId=SG")  # fmt: skip
+    renamed = json.loads(cli("consortium", "rename", "exporter", "--name", "LCL Pte Ltd", "--as", "sg-admin",
+                             "--json").stdout)  # fmt: skip
+    assert (renamed["name"], renamed["label"]) == ("LCL Pte Ltd", "LCL Pte Ltd, accredited by SG")
+    members = json.loads(cli("consortium", "members", "--json").stdout)["members"]
+    assert members[1]["admin_name"] == "Singapore Customs (SG) admin"
+
+
+def test_a_name_that_cannot_be_set_is_refused_before_sending(cli: CliRunner) -> None:
+    bidi = "Evil\u202eCorp"
+    refused = cli("consortium", "accredit", "exporter", "--role", "trade", "--name", bidi, "--as", "cn-admin")
+    assert_clean_error(refused, "name: a display name may not contain U+202E")
+    missing = cli("consortium", "accredit", "exporter", "--role", "trade", "--as", "cn-admin")
+    assert missing.exit_code == 2  # a usage error: --name is required
+    assert "not active" in cli("consortium", "accreditation", "exporter", "--role", "trade").stdout  # nothing sent

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from demo.seed import OPERATORS, UCR, SeedRecord, marker_path, seed_demo
+from demo.seed import OPERATORS, TRADER_PARTY, UCR, SeedRecord, marker_path, seed_demo
 from ledger.aeo import AeoRegistryBinding, MraBinding, recognized
 from ledger.certificates.state import certificate_record
 from ledger.certificates.wrapped import read_wrapped
@@ -45,6 +45,11 @@ def test_seeds_certificates_aeos_an_mra_and_a_consignment(chain: Chain, tmp_path
     assert report.intact
     assert read_model(marker_path(tmp_path), SeedRecord, "seed") == record
     assert any("MRA" in line for line in said)
+    # one trade party throughout: exporter of every certificate, a CN AEO, the consignor
+    assert record.trader_party == TRADER_PARTY
+    assert TRADER_PARTY[1] == cn_operator
+    assert {read_wrapped(Path(p)).data["exporter"]["identifier"] for p in record.certificates} == {cn_operator}
+    assert entries[0].submitter == chain.client(TRADER_PARTY[0]).address
 
 
 def test_a_second_run_on_the_same_chain_seeds_nothing(chain: Chain, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ledger.certificates.quantities import parse_quantity
 from ledger.certificates.registry import CertificateRegistryBinding
 from ledger.certificates.trust import resolve_anchor
 from ledger.certificates.verification import FragmentStatus, Verification, verify_certificates
@@ -32,7 +33,7 @@ def test_cn_issues_sg_verifies_utilizes_cn_revokes(chain: Chain) -> None:
     sg_customs = CertificateRegistryBinding(chain.client("sg-customs"))
     total = certificate.proof.quantity
     record = sg_customs.utilize(certificate, declaration="SG-IMP-2026-000123", quantity="1")
-    assert record.remaining == total - 1000
+    assert parse_quantity(record.remaining.value) == total - 1000
     [after] = verify(chain, [certificate])
     utilization = next(f for f in after.fragments if f.name.value == "UTILIZATION")
     assert utilization.status is FragmentStatus.VALID

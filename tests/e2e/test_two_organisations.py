@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from ledger.certificates.quantities import format_quantity
 from ledger.certificates.wrapped import parse_wrapped
 from ledger.devnet.consortium import dev_address
 from ledger.index.db import make_engine
@@ -129,7 +130,8 @@ def test_cn_issues_sg_verifies_draws_audits_sees_the_revocation(chain: Chain, or
     body = {"certificate": certificate, "declaration": DECLARATION, "quantity": "1.5"}
     drawn = sg.http.post("/certificates/utilize", json=body, headers=sg.auth("customs"))
     assert drawn.status_code == 200, drawn.text
-    assert (drawn.json()["declaration"], drawn.json()["amount"]) == (DECLARATION, "1.5")
+    unit = certificate["data"]["items"][0]["unit_code"]
+    assert (drawn.json()["declaration"], drawn.json()["amount"]) == (DECLARATION, {"value": "1.5", "unit": unit})
     again = sg.http.post("/certificates/utilize", json=body, headers=sg.auth("customs"))
     problem = assert_problem(again, 409, "contract-revert", "already drawn")
     assert problem["revert"] == "CertificateRegistryDeclarationRecorded"
@@ -200,7 +202,7 @@ def test_sg_keys_cannot_act_for_cn(chain: Chain, organisations: tuple[Org, Org])
     # nor manage CN's accreditations
     withdrawn = sg.http.post("/accreditations/withdraw", json=cn_issuer, headers=sg.auth("admin"))
     assert_problem(withdrawn, 403, "forbidden", "accredited by CN; only CN manages")
-    as_auditor = {"account": dev_address("cn-issuer"), "role": "auditor"}
+    as_auditor = {"account": dev_address("cn-issuer"), "role": "auditor", "name": "Look-alike"}
     assert_problem(sg.http.post("/accreditations", json=as_auditor, headers=sg.auth("admin")), 403, "forbidden",
                    "accredited by CN")  # fmt: skip
 
@@ -223,6 +225,8 @@ def test_sg_keys_cannot_act_for_cn(chain: Chain, organisations: tuple[Org, Org])
     # nothing of it reached the chain: the certificate is issued, whole, and still valid
     verdict = sg.http.post("/certificates/verify", json=certificate).json()
     assert verdict["valid"] is True
-    assert verdict["remaining"] == parse_wrapped(certificate).proof.quantity
+    wrapped = parse_wrapped(certificate)
+    assert verdict["remaining"] == {"value": format_quantity(wrapped.proof.quantity), "unit": wrapped.unit}
     withdrawn_check = sg.http.get("/accreditations", params=cn_issuer, headers=sg.auth("trader")).json()
     assert (withdrawn_check["member_id"], withdrawn_check["active"]) == ("CN", True)
+    assert withdrawn_check["account_name"] == "宁波市贸促会 CCPIT Ningbo, accredited by CN"  # as CN named it

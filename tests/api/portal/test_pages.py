@@ -115,7 +115,7 @@ def test_an_overlong_parameter_gets_a_page_not_json(client: TestClient) -> None:
     response = client.get("/recognition?operator=" + "A" * 300)
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("text/html")
-    assert alert(response) == "The input is not valid: operator: more than 200 characters"
+    assert alert(response) == "Operator id is too long: at most 200 characters."
     assert Markup(response.text).find("input", id="operator")[0]["value"] == "A" * 200
     odd_language = client.get("/?lang=" + "z" * 500, headers={"Accept-Language": "zh"})
     assert odd_language.status_code == 200

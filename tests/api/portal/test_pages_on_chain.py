@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from api.deps import ServiceContext
 from api.portal import portal_app
 from api.portal.app import portal_from_settings
+from ledger.certificates.wrapped import parse_wrapped
 from tests.support import Chain, CliRunner, Markup, alert, assert_accessible, issue_samples, tamper
 
 OPERATOR = "USCI:91310000MA1FL8XQ30"
@@ -44,22 +45,62 @@ def test_a_valid_certificate(portal: TestClient, cli: CliRunner, tmp_path: Path)
     assert markup.text("verdict-heading") == "✓ VALID"
     assert set(checks(markup).values()) == {"VALID"}
     assert "data, hashes, Merkle proof and quantity agree" in markup.text("main")
-    number = json.loads(first.read_text())["data"]["certificate_number"]
-    assert number in markup.text("status")
-    assert "No field is hidden." in markup.text("main")
+    wrapped = json.loads(first.read_text())
+    data = wrapped["data"]
+    assert data["certificate_number"] in markup.text("status")
+    assert not markup.find("span", **{"data-hidden": ""})
+    # the document, as the certificate says it
+    document = markup.text("main")
+    for value in (data["exporter"]["name"], data["importer"]["name"], data["invoice"]["number"], data["issue_date"]):
+        assert value in document
+    assert "China (CN)" in document
+    assert "Singapore (SG)" in document
+    lines = [a for a in markup.find("tr") if "data-line" in a]
+    assert len(lines) == len(data["items"])
+    assert f"{data['items'][0]['quantity']} {data['items'][0]['unit_code']}" in document
+    # the account that signed the batch, by the name its member gave it, the address a click away
+    issuer = wrapped["issuer"]["address"]
+    assert markup.text("summary") == "宁波市贸促会 CCPIT Ningbo, accredited by CN"
+    assert issuer in markup.text("details")
+    assert "General Administration of Customs of China (CN)" in markup.text("details")
+    leaf = "0x" + parse_wrapped(wrapped).leaf.hex()
+    [history] = markup.find("a", **{"data-history": ""})
+    assert history["href"] == f"/certificates/{leaf}?lang=en"
 
 
-def test_hidden_fields_are_named(portal: TestClient, cli: CliRunner, tmp_path: Path) -> None:
+def test_hidden_fields_are_marked_where_they_stand(portal: TestClient, cli: CliRunner, tmp_path: Path) -> None:
     [first, *_] = issue_samples(cli, tmp_path)
     shared = tmp_path / "shared.json"
-    assert cli("cert", "hide", str(first), "--fields", "exporter.address,importer", "--out", str(shared)).exit_code == 0
+    fields = "exporter.address,importer,items.0.quantity"
+    assert cli("cert", "hide", str(first), "--fields", fields, "--out", str(shared)).exit_code == 0
     markup = verify(portal, shared, "zh")
     assert markup.find("section", role="status")[0]["data-verdict"] == "valid"
     assert markup.text("verdict-heading") == "✓ 有效"
-    hidden = json.loads(shared.read_text())["hidden"]
-    assert "exporter.address.city" in hidden
-    assert markup.items["hidden-fields"] == hidden
-    assert "持有人隐藏了以下字段" in markup.text("main")
+    data = json.loads(shared.read_text())["data"]
+    assert "hidden-fields" not in markup.items  # no list of paths
+    assert "持有人隐藏了部分字段" in markup.text("main")
+    # in place: the exporter's address, the whole consignee, the first line's quantity
+    assert markup.text("party-exporter").startswith(f"出口商 {data['exporter']['name']} 代码 ")
+    assert markup.text("party-exporter").endswith(" 持有人已隐藏")
+    assert markup.text("party-consignee") == "收货人 持有人已隐藏"
+    assert f"持有人已隐藏 {data['items'][0]['unit_code']}" in markup.text("line-1")
+    assert len(markup.find("span", **{"data-hidden": ""})) == 3
+    text = markup.text("main")
+    assert markup.text("summary") == "宁波市贸促会 CCPIT Ningbo（由 CN 认可）"
+    assert "原产国中国 (CN)" in text
+    assert "目的国新加坡 (SG)" in text
+
+
+def test_a_document_never_issued_gets_one_sentence(portal: TestClient, cli: CliRunner, tmp_path: Path) -> None:
+    samples = tmp_path / "samples"
+    assert cli("cert", "sample", "--count", "1", "--out", str(samples)).exit_code == 0
+    [document] = sorted(samples.glob("*.json"))
+    upload = {"file": ("sample.json", document.read_bytes(), "application/json")}
+    en = portal.post("/verify?lang=en", files=upload)
+    assert en.status_code == 400
+    assert alert(en).startswith("sample.json has not been issued: it is a plain document (Certificate of origin)")
+    zh = portal.post("/verify?lang=zh", files=upload)
+    assert alert(zh).startswith("sample.json 尚未签发：它是一份还没有证明的普通文档（原产地证书）")
 
 
 def test_a_tampered_certificate(portal: TestClient, cli: CliRunner, tmp_path: Path) -> None:
@@ -112,10 +153,17 @@ def test_recognition_of_an_operator(portal: TestClient, cli: CliRunner) -> None:
 def test_recognition_refuses_what_it_cannot_read(portal: TestClient) -> None:
     bad_member = portal.get(f"/recognition?operator={OPERATOR}&certified_by=C%20N!&recognised_by=SG&lang=en")
     assert bad_member.status_code == 400
-    assert alert(bad_member).startswith("The input is not valid: member: 'C N!' is not a member id")
+    assert alert(bad_member) == "“C N!” is not a member code: letters, digits and hyphens, e.g. CN."
+    # in Chinese, in Chinese: the library's English reason is not shown on a Chinese page
     bad_time = portal.get(f"/recognition?operator={OPERATOR}&certified_by=CN&recognised_by=SG&at=soon&lang=zh")
     assert bad_time.status_code == 400
-    assert alert(bad_time).startswith("输入无效：at: 'soon' is not an ISO 8601 time")
+    assert alert(bad_time).startswith("“soon”不是时间：请使用 ISO 8601 格式并注明时区")
+    unknown = portal.get(f"/recognition?operator={OPERATOR}&certified_by=XX&recognised_by=SG&lang=zh")
+    assert (unknown.status_code, alert(unknown)) == (400, "XX 从未加入本联盟，请填写联盟成员的代码，例如 CN 或 SG。")
+    malformed = portal.get("/recognition?operator=USCI%3F123&certified_by=CN&recognised_by=SG&lang=zh")
+    assert alert(malformed).startswith("“USCI?123”不是经营者编号")
+    too_long = portal.get(f"/recognition?operator={'9' * 201}&certified_by=CN&recognised_by=SG&lang=zh")
+    assert alert(too_long) == "经营者编号 过长：最多 200 个字符。"
     past = portal.get(f"/recognition?operator={OPERATOR}&certified_by=CN&recognised_by=SG&at=2020-01-01")
     assert Markup(past.text).items["recognition-reasons"] == [
         "CN has not certified this operator",
@@ -142,3 +190,35 @@ def test_a_verifiable_credential_export_is_verified_too(portal: TestClient, cli:
     markup = verify(portal, credential, "zh")
     assert markup.text("verdict-heading") == "✓ 有效"
     assert set(checks(markup).values()) == {"VALID"}
+
+
+def test_a_phytosanitary_certificate_reads_as_one(portal: TestClient, cli: CliRunner, tmp_path: Path) -> None:
+    kind = ("--type", "phytosanitary-certificate")
+    assert cli("cert", "sample", "--count", "1", "--out", str(tmp_path / "s"), *kind).exit_code == 0
+    issued = cli("cert", "issue", str(tmp_path / "s"), "--as", "cn-issuer", "--out", str(tmp_path / "w"), *kind)
+    assert issued.exit_code == 0, issued.stderr
+    [wrapped] = sorted((tmp_path / "w").glob("*.json"))
+    shared = tmp_path / "shared.json"
+    assert cli("cert", "hide", str(wrapped), "--fields", "items.0.botanical_name", "--out", str(shared)).exit_code == 0
+    data = json.loads(wrapped.read_text())["data"]
+    markup = verify(portal, shared, "en")  # valid or not (a sample's phytosanitary expiry is short), it reads
+    assert markup.find("section", role="status")[0]["data-verdict"] in {"valid", "invalid"}
+    assert markup.text("party-exporter").startswith(f"Consignor {data['consignor']['name']}")
+    assert "hidden by the holder" in markup.text("line-1")
+    assert data["items"][0]["description"] in markup.text("line-1")
+    assert f"Point of entry{data['point_of_entry']}" in markup.text("main")
+    assert "Phytosanitary certificate" in markup.text("document-heading") + markup.text("main")
+
+
+def test_a_value_cannot_reorder_the_text_around_it(portal: TestClient, cli: CliRunner, tmp_path: Path) -> None:
+    samples = tmp_path / "samples"
+    assert cli("cert", "sample", "--count", "1", "--out", str(samples), "--seed", "4").exit_code == 0
+    [document] = sorted(samples.glob("*.json"))
+    data = json.loads(document.read_text())
+    data["exporter"]["name"] = "\u202eLTD TRADING"  # RIGHT-TO-LEFT OVERRIDE: would flip what follows
+    document.write_text(json.dumps(data, ensure_ascii=False))
+    issued = cli("cert", "issue", str(samples), "--as", "cn-issuer", "--out", str(tmp_path / "w"))
+    assert issued.exit_code == 0, issued.stderr
+    [wrapped] = sorted((tmp_path / "w").glob("*.json"))
+    response = portal.post("/verify?lang=en", files={"file": ("c.json", wrapped.read_bytes(), "application/json")})
+    assert "<bdi>\u202eLTD TRADING</bdi>" in response.text  # isolated: its override ends with it

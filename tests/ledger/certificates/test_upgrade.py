@@ -121,7 +121,7 @@ def test_a_v1_certificate_drawn_on_both_sides_of_the_upgrade_counts_once(cli: Cl
     drawn = CertificateRegistryBinding(chain.client("sg-customs")).utilize(
         replacement, declaration="AFTER-1", quantity=str(Decimal(left) / 1000)
     )
-    assert drawn.remaining == 0
+    assert drawn.remaining.value == "0"
     with pytest.raises(ContractRevert, match="QuantityExceeded"):
         customs.utilize(replacement, declaration="AFTER-2", quantity="0.001")
     with pytest.raises(ContractRevert, match="DeclarationRecorded"):

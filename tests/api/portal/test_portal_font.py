@@ -1,0 +1,71 @@
+"""Chinese renders in a browser with no Chinese font of its own: the portal serves one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fontTools.ttLib import TTFont
+from playwright.sync_api import Browser, Page
+
+from tests.support import ROOT, save_screenshot
+
+PORTAL = ROOT / "api" / "portal"
+FONT = PORTAL / "static" / "sanzhi-han-sans.woff2"
+
+
+def chinese_characters() -> set[str]:
+    """Every CJK character and punctuation mark of the portal's messages and templates."""
+    sources = [*(PORTAL / "messages").glob("*.toml"), *(PORTAL / "templates").glob("*.html")]
+    text = "".join(path.read_text(encoding="utf-8") for path in sources)
+    return {ch for ch in text if 0x3000 <= ord(ch) <= 0x9FFF or 0xFF00 <= ord(ch) <= 0xFFEF}
+
+
+def test_the_font_has_every_chinese_character_the_portal_shows() -> None:
+    covered = set(map(chr, TTFont(FONT).getBestCmap()))
+    missing = sorted(chinese_characters() - covered)
+    assert not missing, f"run scripts/portal_font.py: the portal font lacks {''.join(missing)}"
+    assert FONT.stat().st_size < 1_000_000  # a subset, not the 8 MB font
+
+
+@pytest.fixture
+def zh(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
+    """A page of a browser that asks for Chinese; the list collects console errors."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    try:
+        yield page, errors
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_chinese_renders_with_the_portal_font(zh: tuple[Page, list[str]], portal_url: str) -> None:
+    page, errors = zh
+    page.goto(f"{portal_url}/?lang=zh")
+    faces = page.evaluate(
+        "document.fonts.ready.then(() => [...document.fonts].map(f => [f.family.replaceAll('\"', ''), f.status]))"
+    )
+    assert ["Sanzhi Han Sans", "loaded"] in faces, faces
+    assert page.evaluate("document.fonts.check('16px \"Sanzhi Han Sans\"', '海关')") is True
+    # rendered: two Chinese characters are as wide as two em squares, not two narrow boxes
+    width = page.evaluate(
+        """() => { const s = document.createElement('span');
+                   s.style.font = '20px "Sanzhi Han Sans"'; s.textContent = '海关';
+                   document.body.append(s); const w = s.getBoundingClientRect().width; s.remove(); return w; }"""
+    )
+    assert 38 <= width <= 42, width
+    # every heading, label, hint and footer draws its Chinese with it (not DejaVu's empty boxes):
+    # what the browser reports it used for each element's text
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    for selector in ("h1", "label", ".hint", "footer p", ".site-name"):
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        used = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        assert "Sanzhi Han Sans" in [font["familyName"] for font in used], (selector, used)
+    save_screenshot(page, "home-zh-font")
+    assert not errors, errors
