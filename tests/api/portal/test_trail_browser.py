@@ -128,6 +128,7 @@ def test_a_page_of_48_events_is_one_line_each(browser: Browser, fake_portal: tup
         assert f"lang={lang}" in csv_link
         selected = page.locator("#filter-event option:checked").inner_text()
         assert selected == {"en": "Certificate revoked", "zh": "证书撤销"}[lang]
+        page.evaluate("document.fonts.ready.then(() => true)")
         save_screenshot(page, f"audit-trail-{lang}")
         page.locator("[data-next-page]").click()
         page.wait_for_url("**cursor=page-2**")
@@ -162,12 +163,14 @@ def test_from_a_row_to_its_transaction_and_its_sender(browser: Browser, indexed_
         row.locator("td").nth(3).locator("a").click()  # the transaction
         page.wait_for_url("**/audit/transactions/**")
         assert {"en": "Certificates issued", "zh": "签发证书"}[lang] in page.locator("table.trail").inner_text()
+        page.evaluate("document.fonts.ready.then(() => true)")
         save_screenshot(page, f"audit-transaction-{lang}")
         page.goto(f"{url}/audit/accounts/{dev_address('cn-issuer')}?lang={lang}")
         facts = page.locator("dl.facts").inner_text()
         assert "CN" in facts
         assert page.locator("table.trail").count() == 2  # accreditations, then what it sent
         assert {"en": "Accredited", "zh": "授予授权"}[lang] in page.locator("table.trail").first.inner_text()
+        page.evaluate("document.fonts.ready.then(() => true)")
         save_screenshot(page, f"audit-account-{lang}")
         cookies = {COOKIE: KEY}
         exported = requests.get(f"{url}/audit.csv", params={"event": "CertificatesIssued", "lang": lang},
