@@ -24,12 +24,18 @@ from ledger.index import (
     search,
 )
 from ledger.index.db import open_existing_index
+from ledger.index.labelled import account_label, event_label, labelled_details, name_actors
+from ledger.labels import Lang, reader_lang
 from ledger.timestamps import parse_time
 
 app = typer.Typer(help="Audit queries over the index: who did what, when.", no_args_is_help=True)
 
 LimitOption = Annotated[int, typer.Option("--limit", min=1, max=500, help="Events per page.")]
 CursorOption = Annotated[str | None, typer.Option("--cursor", help="The next-page cursor a previous page printed.")]
+LangOption = Annotated[
+    str | None,
+    typer.Option("--lang", help="Language of event names, steps and reasons (default: SANZHI_LANG, LANG, en)."),
+]
 CertifiedByOption = Annotated[
     str | None, typer.Option("--certified-by", help="Member that certified the operator (with an id in clear).")
 ]
@@ -40,12 +46,12 @@ def _short(value: Any) -> str:
     return f"{text[:10]}…{text[-4:]}" if text.startswith("0x") and len(text) > 20 else text
 
 
-def _summary(event: AuditEvent) -> str:
+def _summary(event: AuditEvent, lang: Lang) -> str:
     """The details worth a glance: what the org and actor columns already say is left out, and
     hashes (shortened) come after the values people read."""
     plain: list[str] = []
     hashes: list[str] = []
-    for key, value in event.details.items():
+    for key, value in labelled_details(event.details, lang).items():
         if value in (None, "", []) or value in (event.organisation, event.actor):
             continue
         (hashes if isinstance(value, str) and value.startswith("0x") else plain).append(f"{key}={_short(value)}")
@@ -55,7 +61,7 @@ def _summary(event: AuditEvent) -> str:
     return text if len(text) <= 140 else text[:139] + "…"
 
 
-def _print_page(page: AuditPage, as_json: bool) -> None:
+def _print_page(page: AuditPage, as_json: bool, lang: Lang) -> None:
     if as_json:
         print_json(page)
         return
@@ -66,11 +72,11 @@ def _print_page(page: AuditPage, as_json: bool) -> None:
             [
                 (
                     e.time.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                    e.event,
+                    event_label(e.event, lang),
                     e.organisation or "-",
-                    _short(e.actor),
+                    account_label(e.actor_name, lang) or _short(e.actor),
                     _short(e.tx_hash),
-                    _summary(e),
+                    _summary(e, lang),
                 )
                 for e in page.items
             ],
@@ -103,9 +109,11 @@ def search_command(
     limit: LimitOption = 50,
     cursor: CursorOption = None,
     csv_file: Annotated[Path | None, typer.Option("--csv", help="Write every match to this CSV file.")] = None,
+    lang: LangOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Events matching every filter given, newest first."""
+    reader = reader_lang(lang)  # a bad --lang is refused before the index is opened
     filters = AuditFilter(
         organisation=organisation,
         actor=actor,
@@ -119,20 +127,22 @@ def search_command(
     )
     engine = open_existing_index(state(ctx).settings)
     if csv_file is None:
-        _print_page(search(engine=engine, filters=filters, limit=limit, cursor=cursor), as_json)
+        found = search(engine=engine, filters=filters, limit=limit, cursor=cursor)
+        name_actors(engine, found.items)
+        _print_page(found, as_json, reader)
         return
-    written = _write_csv(engine, filters, csv_file)
+    written = _write_csv(engine, filters, csv_file, reader)
     if as_json:
         print_json({"csv": str(csv_file), "events": written})
     else:
         typer.echo(f"{written} events written to {csv_file}")
 
 
-def _write_csv(engine: Any, filters: AuditFilter, path: Path) -> int:
+def _write_csv(engine: Any, filters: AuditFilter, path: Path, lang: Lang) -> int:
     """Stream to a temporary file beside `path`, then rename: a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_open_text(path, newline="") as out:
-        return export_csv(engine=engine, filters=filters, out=out)
+        return export_csv(engine=engine, filters=filters, out=out, lang=lang)
 
 
 @app.command("history")
@@ -155,9 +165,11 @@ def history_command(
     partner: Annotated[str | None, typer.Option("--partner", help="The other member of an MRA.")] = None,
     limit: LimitOption = 50,
     cursor: CursorOption = None,
+    lang: LangOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """The history of one certificate, operator, account, member or MRA, oldest first."""
+    reader = reader_lang(lang)
     subjects = [
         name
         for name, given in (
@@ -183,10 +195,11 @@ def history_command(
     else:
         who = account_address(ctx, account) if account else None  # an address or a profile's
         page = accreditation_history(engine=engine, account=who, member=member, limit=limit, cursor=cursor)
+    name_actors(engine, page.items)
     if isinstance(page, CertificateHistory) and page.records and not as_json:
         for record in page.records:
             typer.echo(
                 f"{record.number}: {record.cert_type} issued by {record.issuing_member} "
                 f"for {record.importing_member or '?'} on {record.issue_date or '?'} (root {_short(record.root)})"
             )
-    _print_page(page, as_json)
+    _print_page(page, as_json, reader)

@@ -111,6 +111,7 @@ def issue(
     from rich.progress import Progress
 
     from ledger.certificates.issuance import issue_files
+    from ledger.index.issued_now import record_issued
 
     files = _input_files(paths)
     cli = state(ctx)
@@ -127,8 +128,9 @@ def issue(
             expires_at=parse_time(expires) if expires else None,
         )
     issued = result.batches
+    indexing = record_issued(settings=cli.settings, paths=[out])
     if as_json:
-        print_json({"out": str(out), "batches": issued, "resumed": result.resumed})
+        print_json({"out": str(out), "batches": issued, "resumed": result.resumed, "index": indexing})
         return
     if result.resumed:
         typer.echo(f"completed an interrupted issuance of {result.resumed} certificates into {out}")
@@ -136,6 +138,7 @@ def issue(
         sent = "anchored by the interrupted run" if batch.already_anchored else f"tx {batch.tx_hash}"
         typer.echo(f"root {batch.root}  {batch.count} certificates  {sent}")
     typer.echo(f"{len(files)} wrapped certificates written to {out}")
+    typer.echo(indexing.note)
 
 
 def _verify(ctx: typer.Context, certificates: list[WrappedCertificate], trust: str | None) -> list[Verification]:

@@ -35,7 +35,9 @@ from ledger.evidence.service import (
 from ledger.evidence.vocabulary import PartyRole, step_name
 from ledger.files import write_atomic
 from ledger.hashing.keccak import keccak256
-from ledger.store.cid import ContentId
+from ledger.index.labelled import account_label
+from ledger.labels import Vocabulary, label, reader_lang
+from ledger.store.cid import ContentId, shown_cid
 
 app = typer.Typer(help="Evidence chains of consignments: EPCIS 2.0 events, audit, proof bundles.", no_args_is_help=True)
 
@@ -273,9 +275,20 @@ def decide(
 
 
 @app.command()
-def timeline(ctx: typer.Context, ucr: UcrArg, as_json: JsonOption = False) -> None:
-    """What happened to a consignment, in order: step, who, when, event hash, document."""
-    recorded, report = audit_consignment(client=state(ctx).client(), ucr=ucr)
+def timeline(
+    ctx: typer.Context,
+    ucr: UcrArg,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Language of the steps (default: SANZHI_LANG, LANG, en).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """What happened to a consignment, in order: step, who (by name), when, document CID."""
+    reader = reader_lang(lang)
+    client = state(ctx).client()
+    recorded, report = audit_consignment(client=client, ucr=ucr)
+    names = Names.load(client=client)
+    names.accounts(r.submitter for r in recorded)  # one batch for the whole timeline
     rows = [
         {
             "seq": r.seq,
@@ -283,12 +296,14 @@ def timeline(ctx: typer.Context, ucr: UcrArg, as_json: JsonOption = False) -> No
             "member": r.member_id,
             "side": r.side_label,
             "submitter": r.submitter,
+            "submitter_name": names.account(r.submitter).label,
             "step": step_name(r.entry.step),
+            "step_label": label(Vocabulary.STEP, step_name(r.entry.step), reader),
             "correction": r.entry.correction,
             "declaration": "0x" + r.entry.declaration.hex() if any(r.entry.declaration) else None,
             "event_hash": "ni:///sha-256;" + r.entry.event_hash.hex() + "?ver=CBV2.0",
             "document_hash": "0x" + r.entry.document_hash.hex() if any(r.entry.document_hash) else None,
-            "cid": "0x" + r.entry.cid.hex() if r.entry.cid else None,
+            "cid": shown_cid(r.entry.cid),
             "parents": ["0x" + p.hex() for p in r.entry.parents],
             "link": "0x" + r.link.hex(),
             "tx_hash": r.tx_hash,
@@ -301,6 +316,7 @@ def timeline(ctx: typer.Context, ucr: UcrArg, as_json: JsonOption = False) -> No
     if not rows:
         typer.echo(f"{ucr}: no evidence recorded")
         return
+    by_names = {r.submitter: account_label(names.account(r.submitter), reader) for r in recorded}
     print_rows(
         [
             (
@@ -308,12 +324,13 @@ def timeline(ctx: typer.Context, ucr: UcrArg, as_json: JsonOption = False) -> No
                 str(r["recorded_at"])[:19] + "Z",
                 str(r["member"]),
                 str(r["side"]),
-                str(r["step"]) + (" (correction)" if r["correction"] else ""),
-                str(r["event_hash"])[14:30] + "...",
+                str(r["step_label"]) + (" (correction)" if r["correction"] else ""),
+                by_names.get(str(r["submitter"])) or str(r["submitter"]),
+                str(r["cid"] or "-"),
             )
             for r in rows
         ],
-        ("SEQ", "RECORDED", "MEMBER", "SIDE", "STEP", "EVENT HASH"),
+        ("SEQ", "RECORDED", "MEMBER", "SIDE", "STEP", "SUBMITTER", "DOCUMENT"),
     )
     typer.echo("chain intact" if report.intact else "CHAIN BROKEN: " + "; ".join(p.problem for p in report.problems))
 

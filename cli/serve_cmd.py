@@ -1,9 +1,13 @@
-"""`sanzhi serve`: the FastAPI service under uvicorn, for one organisation (several workers: api.workers)."""
+"""`sanzhi serve`: the FastAPI service under uvicorn, for one organisation (several workers: api.workers),
+and one index follower in this process (not one per worker) unless `--no-follow`."""
 
 from __future__ import annotations
 
 import json
 import os
+import signal
+import threading
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -12,8 +16,11 @@ from pydantic import ValidationError
 
 from api.settings import ServiceSettings
 from api.workers import check_address_free, reuse_port_supported, serve_workers
-from cli.context import state
+from cli.context import CliState, state
+from cli.up_runtime import FOLLOWER_JOIN_SECONDS, Interrupted, start_follower
+from ledger.certificates.numbers import IssuedNumbers, numbers_path
 from ledger.errors import InvalidInput, LedgerError
+from ledger.index import Follower, import_numbers, open_index
 
 ENV_PREFIX = "SANZHI_API_"
 
@@ -46,6 +53,13 @@ def serve(
     ] = None,
     key_rate: Annotated[float | None, typer.Option("--key-rate", help="Requests/s per API key (0: off).")] = None,
     log_level: Annotated[str, typer.Option("--log-level")] = "warning",
+    follow_chain: Annotated[
+        bool,
+        typer.Option("--follow/--no-follow", help="Follow the chain into the audit index while serving."),
+    ] = True,
+    interval: Annotated[
+        float, typer.Option("--interval", min=0.1, help="Seconds between index polls (--follow).")
+    ] = 2.0,
 ) -> None:
     """Serve the API (OpenAPI at /docs) until interrupted."""
     given: dict[str, object] = {"host": host, "port": port, "workers": workers}
@@ -75,11 +89,49 @@ def serve(
     if separate_sockets:
         check_address_free(host, port)  # before the banner: a taken port is the one line said
     who = f"for {service.organisation}" if service.organisation else "public routes only"
-    typer.echo(f"sanzhi API {who} on http://{host}:{port} ({workers} worker(s)); OpenAPI at /docs", err=True)
+    following = "following the chain into the audit index" if follow_chain else "not following the chain (--no-follow)"
+    typer.echo(f"sanzhi API {who} on http://{host}:{port} ({workers} worker(s)); OpenAPI at /docs; {following}",
+               err=True)  # fmt: skip
+    stop = threading.Event()
+    follower = (
+        start_follower(follower=lambda: _follower(state(ctx)), stop=stop, poll_seconds=interval)
+        if follow_chain
+        else None
+    )
+    # uvicorn raises the signal it stopped on again once it has shut down: SIGTERM then becomes
+    # an exception here (not the end of the process), so the follower is stopped below
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        _run(host=host, port=port, workers=workers, log_level=log_level, separate_sockets=separate_sockets,
+             startup_seconds=service.worker_startup_seconds)  # fmt: skip
+    except Interrupted:
+        pass  # asked to stop: a clean exit
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        stop.set()  # the follower finishes the range it is writing, then ends
+        if follower is not None:
+            follower.join(timeout=FOLLOWER_JOIN_SECONDS)
+
+
+def _terminated(signum: int, frame: FrameType | None) -> None:
+    raise Interrupted
+
+
+def _follower(cli: CliState) -> Follower:
+    """The service's follower, caught up once, with the issuer's record of numbers imported
+    (an index this service creates then finds the numbers issued before it existed)."""
+    engine = open_index(cli.settings)
+    follower = Follower(client=cli.client(), engine=engine)
+    follower.catch_up()
+    numbers = numbers_path(cli.settings.data_dir)
+    if numbers.exists():
+        import_numbers(engine=engine, numbers=IssuedNumbers(numbers))
+    return follower
+
+
+def _run(*, host: str, port: int, workers: int, log_level: str, separate_sockets: bool, startup_seconds: float) -> None:
     if separate_sockets:
-        serve_workers(
-            host=host, port=port, workers=workers, log_level=log_level, startup_seconds=service.worker_startup_seconds
-        )
+        serve_workers(host=host, port=port, workers=workers, log_level=log_level, startup_seconds=startup_seconds)
         return
     uvicorn.run(
         "api.main:app_from_environment",

@@ -69,7 +69,7 @@ def up(
             listener, asked = bind_listener(HOST, api_port)
             if not asked:
                 typer.echo(f"port {api_port} is taken: the service uses {listener.getsockname()[1]}")
-            follower_thread = start_follower(follower=follower, stop=stop, poll_seconds=interval)
+            follower_thread = start_follower(follower=lambda: follower, stop=stop, poll_seconds=interval)
             app = create_app(
                 settings,
                 ServiceSettings(organisation=ORGANISATION, port=listener.getsockname()[1]),

@@ -106,19 +106,30 @@ def quiet_signals(stop: threading.Event) -> None:
         signal.signal(sig, request_stop)
 
 
-def start_follower(*, follower: Follower, stop: threading.Event, poll_seconds: float) -> threading.Thread:
-    """The index follower in a thread until `stop`; failures are reported, the service goes on."""
+def start_follower(*, follower: Callable[[], Follower], stop: threading.Event, poll_seconds: float) -> threading.Thread:
+    """The index follower (built by `follower`, again after a failure) in a thread until `stop`;
+    failures are logged to standard error and retried, the service goes on."""
 
     def on_error(exc: Exception) -> None:
         message = exc.message if isinstance(exc, LedgerError) else str(exc)
-        typer.echo(f"warning: index: {message}; retrying", err=True)
+        typer.echo(f"warning: index: {message}; retrying in {poll_seconds:g} s", err=True)
 
     def run() -> None:
-        try:
-            follow(follower=follower, poll_seconds=poll_seconds, stop=stop, on_error=on_error,
-                   on_report=_quiet)  # fmt: skip
-        except LedgerError as exc:
-            typer.echo(f"warning: the index stopped following the chain: {exc.message}", err=True)
+        while not stop.is_set():
+            try:
+                built = follower()
+            except LedgerError as exc:  # no node yet, no deployment yet: the service still serves
+                on_error(exc)
+                stop.wait(poll_seconds)
+                continue
+            try:
+                follow(follower=built, poll_seconds=poll_seconds, stop=stop, on_error=on_error,
+                       on_report=_quiet)  # fmt: skip
+            except LedgerError as exc:
+                typer.echo(f"warning: the index stopped following the chain: {exc.message}", err=True)
+            except Exception as exc:  # a follower bug must not end the service
+                typer.echo(f"warning: the index stopped following the chain: {exc!r}", err=True)
+            return
 
     thread = threading.Thread(target=run, name="sanzhi-index-follower", daemon=True)
     thread.start()

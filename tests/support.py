@@ -893,7 +893,8 @@ def organisation_data_dir(chain: Chain, org: str, where: Path) -> Path:
 class ServiceProcess:
     """`sanzhi serve --org ORG` in a child process on a free 127.0.0.1 port, with a data
     directory and a database (SANZHI_DATABASE_URL: its API keys, its index) of its own; up
-    once /health answers 200, stopped (its process group) on exit."""
+    once /health answers 200, stopped (its process group) on exit. It does not follow the chain
+    (--no-follow): the tests index when their story says so."""
 
     def __init__(self, *, org: str, data_dir: Path, rpc_url: str, database_url: str) -> None:
         from api.keystore import KeyStore
@@ -904,7 +905,8 @@ class ServiceProcess:
         self.keys = KeyStore(database_url)  # the service's own key store (migrates the database)
         self.log = data_dir / "serve.log"
         self._command = [str(Path(sys.executable).with_name("sanzhi")), "--data-dir", str(data_dir),
-                         "--rpc-url", rpc_url, "serve", "--org", org, "--port", str(self.port)]  # fmt: skip
+                         "--rpc-url", rpc_url, "serve", "--org", org, "--port", str(self.port),
+                         "--no-follow"]  # fmt: skip
         self._env = {**os.environ, "SANZHI_DATABASE_URL": database_url, "SANZHI_ENV": "dev"}
         self._process: subprocess.Popen[bytes] | None = None
 

@@ -7,7 +7,15 @@ from fastapi.responses import HTMLResponse
 from starlette.exceptions import HTTPException
 
 from api.deps import ServiceContext
-from api.portal import auth_pages, index_pages, party_pages, recognition_page, static_files, verify_pages
+from api.portal import (
+    audit_pages,
+    auth_pages,
+    index_pages,
+    party_pages,
+    recognition_page,
+    static_files,
+    verify_pages,
+)
 from api.portal.config import PortalConfig
 from api.portal.i18n import Translator, choose_language
 from api.portal.rendering import message_page
@@ -16,7 +24,7 @@ from ledger.settings import LedgerSettings
 
 # HTML pages are not part of the JSON API's OpenAPI description
 router = APIRouter(include_in_schema=False)
-for module in (verify_pages, recognition_page, index_pages, auth_pages, party_pages, static_files):
+for module in (verify_pages, recognition_page, index_pages, audit_pages, auth_pages, party_pages, static_files):
     router.include_router(module.router)
 
 

@@ -1,4 +1,4 @@
-"""The two questions the portal asks the ledger index, and the answers its pages show.
+"""The questions the portal asks the ledger index, and the answers its pages show.
 
 The index (ledger/index, SQL kept up to date from contract events) answers them; where this
 service has no index yet, both raise IndexNotAvailable and the pages say so. The pages take
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Depends
 from pydantic import BaseModel, Field
@@ -19,18 +19,22 @@ from sqlalchemy import Engine
 from api.deps import ServiceContext
 from api.portal.config import Principal
 from api.portal.errors import IndexNotAvailable
+from ledger.consortium.names import AccountName
 from ledger.errors import InvalidInput, LedgerError
 from ledger.index import audit as index_audit
 from ledger.index.cursor import MAX_LIMIT
 from ledger.index.errors import CertificateNotFound
+from ledger.index.labelled import name_actors
+from ledger.index.names import account_names
 from ledger.index.presentation import AuditEvent
+from ledger.index.transactions import transaction_events
 
 
 class HistoryEvent(BaseModel):
     """One thing that happened to a certificate (or its number), as the index recorded it."""
 
     at: datetime
-    event: str = Field(description="issued, revoked, suspended, reinstated, superseded, utilized")
+    event: str = Field(description="The event's code (CertificateRevoked ...); the page shows its label")
     by: str | None = Field(default=None, description="Who sent it: a member id or an address")
     reason: str | None = Field(default=None, description="Reason-code slug, for status changes")
     detail: str | None = Field(default=None, description="Declaration and quantity, successor ...")
@@ -48,35 +52,51 @@ class AuditFilters(BaseModel):
     """What an auditor searches by; every filter given must match."""
 
     consignment: str | None = Field(default=None, max_length=64, description="WCO UCR")
-    certificate: str | None = Field(default=None, max_length=80, description="Number or leaf")
+    certificate: str | None = Field(default=None, max_length=80, description="Number, root or leaf")
     member: str | None = Field(default=None, max_length=32)
-    event: str | None = Field(default=None, max_length=32)
+    event: str | None = Field(default=None, max_length=64, description="Event code, e.g. CertificateRevoked")
+    account: str | None = Field(default=None, pattern=r"^0x[0-9a-fA-F]{40}$", description="Sending account")
     since: datetime | None = None
     until: datetime | None = None
+    cursor: str | None = Field(default=None, max_length=512, description="The next page's cursor")
+
+
+SubjectKind = Literal["certificate", "batch", "account", "consignment", "operator", "contract"]
 
 
 class AuditRecord(BaseModel):
     at: datetime
-    event: str
+    event: str = Field(description="The event's code (CertificateRevoked ...); pages show its label")
     member: str | None = None
     subject: str = Field(description="What the record is about: a certificate, consignment or operator")
+    subject_kind: SubjectKind = "contract"
+    actor: str | None = Field(default=None, description="The account that sent the transaction")
+    actor_name: AccountName | None = None
     tx_hash: str | None = None
+
+
+class AuditResults(BaseModel):
+    records: list[AuditRecord]
+    next_cursor: str | None = None
+
+
+class AccountOverview(BaseModel):
+    """An account as the index knows it: the member it acts for, its accreditations, what it did."""
+
+    address: str
+    name: AccountName
+    member: str | None
+    accreditations: list[AuditRecord]
+    recent: list[AuditRecord]
 
 
 HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
 HistoryQuery = Callable[..., CertificateHistory | None]
-AuditQuery = Callable[..., list[AuditRecord]]
+AuditQuery = Callable[..., AuditResults]
 
 
-_EVENT_WORDS = {
-    "CertificatesIssued": "issued",
-    "CertificateRevoked": "revoked",
-    "CertificateSuspended": "suspended",
-    "CertificateReinstated": "reinstated",
-    "CertificateSuperseded": "superseded",
-    "CertificateUtilized": "utilized",
-}
-SEARCH_LIMIT = 200  # the newest records a search page shows
+SEARCH_LIMIT = 50  # records a search page shows (one line each; the next page by cursor)
+ACCOUNT_RECENT = 20
 
 
 def _engine(context: ServiceContext) -> Engine:
@@ -116,7 +136,7 @@ def certificate_history(*, context: ServiceContext, certificate: str) -> Certifi
         events=[
             HistoryEvent(
                 at=e.time,
-                event=_EVENT_WORDS.get(e.event, e.event),
+                event=e.event,
                 by=e.organisation or e.actor,
                 reason=str(e.details["reason"]) if "reason" in e.details else None,
                 detail=_detail(e),
@@ -127,38 +147,79 @@ def certificate_history(*, context: ServiceContext, certificate: str) -> Certifi
     )
 
 
-def audit_search(*, context: ServiceContext, filters: AuditFilters, auditor: Principal) -> list[AuditRecord]:
-    """The index's records matching `filters`, newest first (the chain's events are the whole
-    consortium's to audit; the newest SEARCH_LIMIT)."""
-    query = index_audit.AuditFilter(
+def audit_search(*, context: ServiceContext, filters: AuditFilters, auditor: Principal) -> AuditResults:
+    """One page (SEARCH_LIMIT) of the index's records matching `filters`, newest first (the
+    chain's events are the whole consortium's to audit)."""
+    try:
+        page = index_audit.search(engine=_engine(context), filters=index_filter(filters), limit=SEARCH_LIMIT,
+                                  cursor=filters.cursor)  # fmt: skip
+    except CertificateNotFound:
+        return AuditResults(records=[])
+    name_actors(_engine(context), page.items)
+    return AuditResults(records=[audit_record(e) for e in page.items], next_cursor=page.next_cursor)
+
+
+def index_filter(filters: AuditFilters) -> index_audit.AuditFilter:
+    """The index's filter for the portal's (the CSV export uses it too)."""
+    return index_audit.AuditFilter(
         organisation=filters.member,
+        actor=filters.account,
         event_types=[filters.event] if filters.event else [],
         certificate=filters.certificate,
         consignment=filters.consignment,
         since=filters.since,
         until=filters.until,
     )
-    try:
-        page = index_audit.search(engine=_engine(context), filters=query, limit=SEARCH_LIMIT)
-    except CertificateNotFound:
-        return []
-    return [
-        AuditRecord(
-            at=e.time,
-            event=e.event,
-            member=e.organisation,
-            subject=_subject(e),
-            tx_hash=e.tx_hash,
-        )
-        for e in page.items
-    ]
 
 
-def _subject(event: AuditEvent) -> str:
-    for name in ("leaf", "root", "consignment", "operator", "account", "numberKey"):
+def audit_record(event: AuditEvent) -> AuditRecord:
+    subject, kind = _subject(event)
+    return AuditRecord(at=event.time, event=event.event, member=event.organisation, subject=subject,
+                       subject_kind=kind, actor=event.actor, actor_name=event.actor_name,
+                       tx_hash=event.tx_hash)  # fmt: skip
+
+
+_SUBJECTS: tuple[tuple[str, SubjectKind], ...] = (
+    ("leaf", "certificate"),
+    ("root", "batch"),
+    ("consignment", "consignment"),
+    ("operator", "operator"),
+    ("account", "account"),
+    ("numberKey", "certificate"),
+)
+
+
+def _subject(event: AuditEvent) -> tuple[str, SubjectKind]:
+    for name, kind in _SUBJECTS:
         if name in event.details:
-            return str(event.details[name])
-    return event.contract
+            return str(event.details[name]), kind
+    return event.contract, "contract"
+
+
+def account_overview(*, context: ServiceContext, address: str) -> AccountOverview:
+    """What the index knows of one account (0x and 40 hex digits)."""
+    engine = _engine(context)
+    granted = index_audit.accreditation_history(engine=engine, account=address, limit=MAX_LIMIT)
+    recent = index_audit.search(engine=engine, filters=index_audit.AuditFilter(actor=address), limit=ACCOUNT_RECENT)
+    name_actors(engine, [*granted.items, *recent.items])
+    with engine.connect() as connection:
+        name = account_names(connection, [address])[address]
+    member = name.member_id or next((e.organisation for e in reversed(granted.items) if e.organisation), None)
+    return AccountOverview(
+        address=address,
+        name=name,
+        member=member,
+        accreditations=[audit_record(e) for e in granted.items],
+        recent=[audit_record(e) for e in recent.items],
+    )
+
+
+def transaction_records(*, context: ServiceContext, tx_hash: str) -> list[AuditRecord]:
+    """The events one transaction wrote, in order."""
+    engine = _engine(context)
+    events = transaction_events(engine=engine, tx_hash=tx_hash)
+    name_actors(engine, events)
+    return [audit_record(e) for e in events]
 
 
 def history_query() -> HistoryQuery:

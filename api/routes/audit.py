@@ -6,10 +6,11 @@ MRAs; CSV export. Every list is a page in chain order with the index's opaque cu
 from __future__ import annotations
 
 import io
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
+from sqlalchemy import Engine
 
 from api.auth import Auditor
 from api.deps import Context
@@ -20,6 +21,8 @@ from ledger.index import audit
 from ledger.index.audit import AuditFilter, AuditPage, CertificateHistory
 from ledger.index.cursor import MAX_LIMIT
 from ledger.index.export import export_csv
+from ledger.index.labelled import event_label, name_actors
+from ledger.labels import Lang
 
 router = APIRouter(prefix="/audit", tags=["audit"], route_class=StrictJsonRoute)
 AUDIT_ERRORS = error_responses(401, 403, 404, 422, 429, 503)
@@ -28,6 +31,20 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Events per page")]
 Cursor = Annotated[str | None, Query(max_length=512, description="`next_cursor` of the previous page")]
 Member = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$", description="Member id, e.g. CN")]
 Hash = Annotated[str | None, Query(pattern=r"^0x[0-9a-fA-F]{64}$")]
+LangQuery = Annotated[
+    Lang | None, Query(description="Add `event_label` to each event in this language (the codes stay)")
+]
+PageT = TypeVar("PageT", bound=AuditPage)
+
+
+def _labelled(page: PageT, lang: Lang | None, engine: Engine) -> PageT:
+    """The page with each sender's name (`actor_name`), and each event's label in `lang` beside
+    its code (none asked: the code alone)."""
+    name_actors(engine, page.items)
+    if lang is not None:
+        for item in page.items:
+            item.event_label = event_label(item.event, lang)
+    return page
 
 
 def _filters(
@@ -58,9 +75,13 @@ Filters = Annotated[AuditFilter, Depends(_filters)]
 
 
 @router.get("/events", responses=AUDIT_ERRORS, summary="Who did what, and when")
-def events(key: Auditor, context: Context, filters: Filters, limit: Limit = 50, cursor: Cursor = None) -> AuditPage:
+def events(
+    key: Auditor, context: Context, filters: Filters, limit: Limit = 50, cursor: Cursor = None, lang: LangQuery = None
+) -> AuditPage:
     """Indexed contract events matching every filter given, newest first."""
-    return audit.search(engine=context.index(), filters=filters, limit=limit, cursor=cursor)
+    return _labelled(
+        audit.search(engine=context.index(), filters=filters, limit=limit, cursor=cursor), lang, context.index()
+    )
 
 
 @router.get(
@@ -69,10 +90,15 @@ def events(key: Auditor, context: Context, filters: Filters, limit: Limit = 50, 
     response_class=Response,
     summary="Every matching event as CSV",
 )
-def events_csv(key: Auditor, context: Context, filters: Filters) -> Response:
+def events_csv(
+    key: Auditor,
+    context: Context,
+    filters: Filters,
+    lang: Annotated[Lang, Query(description="Language of `event_label` and of steps and reasons")] = Lang.EN,
+) -> Response:
     """The same selection as /audit/events, every page of it, as CSV (formula-safe cells)."""
     out = io.StringIO()
-    export_csv(engine=context.index(), filters=filters, out=out)
+    export_csv(engine=context.index(), filters=filters, out=out, lang=lang)
     return Response(
         out.getvalue(),
         media_type="text/csv; charset=utf-8",
@@ -89,12 +115,14 @@ def certificate_history(
     root: Hash = None,
     limit: Limit = 50,
     cursor: Cursor = None,
+    lang: LangQuery = None,
 ) -> CertificateHistory:
     """Issuance, status changes and utilizations, oldest first, by number (this member's issuer
     records), leaf or batch root."""
-    return audit.certificate_history(
+    found = audit.certificate_history(
         engine=context.index(), number=number, leaf=leaf, root=root, limit=limit, cursor=cursor
     )
+    return _labelled(found, lang, context.index())
 
 
 @router.get("/operators/{operator}/history", responses=AUDIT_ERRORS, summary="An operator's AEO status over time")
@@ -105,11 +133,13 @@ def operator_history(
     certified_by: Member = None,
     limit: Limit = 50,
     cursor: Cursor = None,
+    lang: LangQuery = None,
 ) -> AuditPage:
     """Certifications, suspensions and revocations, with the signing oracles and the transaction."""
-    return audit.operator_history(
+    found = audit.operator_history(
         engine=context.index(), operator=operator, certified_by=certified_by, limit=limit, cursor=cursor
     )
+    return _labelled(found, lang, context.index())
 
 
 @router.get("/accreditations", responses=AUDIT_ERRORS, summary="Accreditations granted and withdrawn")
@@ -120,11 +150,13 @@ def accreditations(
     member: Member = None,
     limit: Limit = 50,
     cursor: Cursor = None,
+    lang: LangQuery = None,
 ) -> AuditPage:
     """Of one account, of one member's, or all, oldest first."""
-    return audit.accreditation_history(
+    found = audit.accreditation_history(
         engine=context.index(), account=account, member=member, limit=limit, cursor=cursor
     )
+    return _labelled(found, lang, context.index())
 
 
 @router.get("/mras", responses=AUDIT_ERRORS, summary="Mutual recognition arrangements over time")
@@ -135,6 +167,8 @@ def mras(
     partner: Member = None,
     limit: Limit = 50,
     cursor: Cursor = None,
+    lang: LangQuery = None,
 ) -> AuditPage:
     """Proposals, acceptances, suspensions and terminations, oldest first."""
-    return audit.mra_history(engine=context.index(), member=member, partner=partner, limit=limit, cursor=cursor)
+    found = audit.mra_history(engine=context.index(), member=member, partner=partner, limit=limit, cursor=cursor)
+    return _labelled(found, lang, context.index())

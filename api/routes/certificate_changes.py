@@ -9,6 +9,7 @@ the same again for the service's signing keys.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from fastapi import APIRouter
@@ -37,9 +38,11 @@ from ledger.certificates.registry import CertificateRegistryBinding
 from ledger.certificates.state import CertificateRecord, certificate_record, certificate_versions
 from ledger.certificates.wrapped import WrappedCertificate, check_integrity
 from ledger.chain.client import SentTransaction
-from ledger.errors import InvalidInput
+from ledger.errors import InvalidInput, LedgerError
+from ledger.index.issued_now import record_issued
 
 router = APIRouter(prefix="/certificates", tags=["certificates"], route_class=StrictJsonRoute)
+logger = logging.getLogger(__name__)
 WRITE_ERRORS = error_responses(401, 403, 404, 409, 413, 422, 429, 502, 503)
 
 
@@ -52,7 +55,19 @@ def issue(body: IssueRequest, key: Issuer, context: Context) -> Issuance:
     """Validate, salt and wrap the documents, anchor their Merkle root(s) with the organisation's
     issuer key, and return the wrapped certificates (also kept: GET the issuance again)."""
     registry = CertificateRegistryBinding(context.signer(key.role))
-    return _issuances(context).run(registry=registry, organisation=context.member(), key_id=key.key_id, request=body)
+    issuance = _issuances(context).run(
+        registry=registry, organisation=context.member(), key_id=key.key_id, request=body
+    )
+    # the numbers reach the audit index now; the service's follower brings the events
+    try:
+        index = context.index()  # the service's open engine, when there is an index
+    except LedgerError:
+        index = None
+    wrapped = context.issuances_dir / issuance.issuance_id / "wrapped"
+    indexing = record_issued(settings=context.settings, paths=[wrapped], engine=index)
+    if not indexing.indexed:
+        logger.warning("issuance %s: %s", issuance.issuance_id, indexing.note)
+    return issuance
 
 
 @router.get("/issuances", responses=error_responses(401, 403, 422, 429), summary="The organisation's issuances")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from starlette.exceptions import HTTPException
 
 from api.auth import Caller, Customs, Oracle, TradeSide
@@ -53,6 +53,8 @@ from ledger.evidence.service import (
     void_consignment,
 )
 from ledger.evidence.vocabulary import step_name
+from ledger.labels import Lang, Vocabulary, label
+from ledger.store.cid import shown_cid
 
 router = APIRouter(prefix="/consignments", tags=["evidence"], route_class=StrictJsonRoute)
 WRITE_ERRORS = error_responses(401, 403, 409, 413, 422, 429, 502, 503)
@@ -206,8 +208,9 @@ def decide(ucr: UcrPath, events: Events, key: Oracle, context: Context) -> Appen
     return submit_decisions(client=client, member=context.member(), ucr=ucr, events=events, signers=[client.account])
 
 
-def timeline_entry(r: RecordedEntry) -> TimelineEntry:
-    """One recorded entry as the timeline shows it."""
+def timeline_entry(r: RecordedEntry, names: Names | None = None, lang: Lang | None = None) -> TimelineEntry:
+    """One recorded entry as the timeline shows it (with `names`: the submitter's name; with
+    `lang`: the step's label)."""
     e = r.entry
     return TimelineEntry(
         seq=r.seq,
@@ -215,12 +218,14 @@ def timeline_entry(r: RecordedEntry) -> TimelineEntry:
         member=r.member_id,
         side=r.side_label,
         submitter=r.submitter,
+        submitter_name=names.account(r.submitter) if names is not None else None,
         step=step_name(e.step),
+        step_label=label(Vocabulary.STEP, step_name(e.step), lang) if lang is not None else None,
         correction=e.correction,
         event_hash="ni:///sha-256;" + e.event_hash.hex() + "?ver=CBV2.0",
         declaration="0x" + e.declaration.hex() if any(e.declaration) else None,
         document_hash="0x" + e.document_hash.hex() if any(e.document_hash) else None,
-        cid="0x" + e.cid.hex() if e.cid else None,
+        cid=shown_cid(e.cid),
         parents=["0x" + p.hex() for p in e.parents],
         link="0x" + r.link.hex(),
         tx_hash=r.tx_hash,
@@ -252,17 +257,24 @@ def _known(context: ServiceContext, ucr: str) -> None:
 
 
 @router.get("/{ucr}/timeline", responses=READ_ERRORS, summary="What happened to a consignment, in order")
-def timeline(ucr: UcrPath, key: Caller, context: Context) -> Timeline:
-    """Every entry (step, member, side, submitter, time, hashes), and the check of the chain:
-    every link recomputed and the registry's head committing to them (a trader key: only of a
-    consignment its account is or was a party of)."""
+def timeline(
+    ucr: UcrPath,
+    key: Caller,
+    context: Context,
+    lang: Annotated[Lang | None, Query(description="Add `step_label` in this language (the codes stay)")] = None,
+) -> Timeline:
+    """Every entry (step, member, side, submitter and its name, time, hashes, document CID), and
+    the check of the chain: every link recomputed and the registry's head committing to them (a
+    trader key: only of a consignment its account is or was a party of)."""
     _visible(key, context, ucr)
     _known(context, ucr)
     recorded, report = audit_consignment(client=context.client, ucr=ucr)
+    names = Names.load(client=context.client)
+    names.accounts(r.submitter for r in recorded)  # one batch for the whole timeline
     return Timeline(
         ucr=canonical_ucr(ucr),
         consignment=report.consignment,
-        entries=[timeline_entry(r) for r in recorded],
+        entries=[timeline_entry(r, names, lang) for r in recorded],
         head_seq=report.head_seq,
         intact=report.intact,
         problems=report.problems,

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ledger.consortium.names import AccountName
 from ledger.evidence.audit import ChainProblem
 from ledger.evidence.vocabulary import PartyRole
 
@@ -128,12 +129,16 @@ class TimelineEntry(BaseModel):
     member: str
     side: str = Field(description="party, export (the origin's customs) or import (the destination's)")
     submitter: str
+    submitter_name: AccountName | None = Field(
+        default=None, description="Who the submitter is, as the consortium names it"
+    )
     step: str
+    step_label: str | None = Field(default=None, description="`step` in the language asked for (`lang`)")
     correction: bool
     event_hash: str = Field(description="GS1 event hash, ni:///sha-256;...")
     declaration: str | None
     document_hash: str | None
-    cid: str | None
+    cid: str | None = Field(description="The document's CID (bafy... or bafk...), as `sanzhi docs put` printed it")
     parents: list[str]
     link: str
     tx_hash: str

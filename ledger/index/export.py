@@ -10,7 +10,9 @@ from sqlalchemy import Engine
 
 from ledger.index.audit import AuditFilter, search
 from ledger.index.cursor import MAX_LIMIT
+from ledger.index.labelled import account_label, event_label, labelled_details, name_actors
 from ledger.index.presentation import AuditEvent
+from ledger.labels import Lang
 
 COLUMNS = (
     "time",
@@ -19,8 +21,10 @@ COLUMNS = (
     "tx_hash",
     "contract",
     "event",
+    "event_label",
     "organisation",
     "actor",
+    "actor_name",
     "signers",
     "details",
 )
@@ -33,7 +37,7 @@ def _cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def _row(event: AuditEvent) -> list[str]:
+def _row(event: AuditEvent, lang: Lang) -> list[str]:
     return [
         _cell(value)
         for value in (
@@ -43,23 +47,27 @@ def _row(event: AuditEvent) -> list[str]:
             event.tx_hash,
             event.contract,
             event.event,
+            event_label(event.event, lang),
             event.organisation or "",
             event.actor,
+            account_label(event.actor_name, lang) or "",
             " ".join(event.signers or []),
-            json.dumps(event.details, ensure_ascii=False, sort_keys=True),
+            json.dumps(labelled_details(event.details, lang), ensure_ascii=False, sort_keys=True),
         )
     ]
 
 
-def export_csv(*, engine: Engine, filters: AuditFilter, out: TextIO) -> int:
-    """Write every event `search` would page through (newest first) to `out`; the row count."""
+def export_csv(*, engine: Engine, filters: AuditFilter, out: TextIO, lang: Lang = Lang.EN) -> int:
+    """Write every event `search` would page through (newest first) to `out`; the row count.
+    `event` is the machine code; `event_label`, and the steps and reasons in `details`, are in `lang`."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     written = 0
     cursor: str | None = None
     while True:
         page = search(engine=engine, filters=filters, limit=MAX_LIMIT, cursor=cursor)
-        writer.writerows(_row(event) for event in page.items)
+        name_actors(engine, page.items)
+        writer.writerows(_row(event, lang) for event in page.items)
         written += len(page.items)
         if page.next_cursor is None:
             return written

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from ledger.aeo.codes import tier_name, tiers_of_mask
 from ledger.certificates.quantities import format_quantity
 from ledger.consortium.binding import ProposalKind
+from ledger.consortium.names import AccountName
 from ledger.evidence.vocabulary import Side, step_name
 from ledger.ids import CERTIFICATE_TYPE_NAMES, ROLE_NAMES
 from ledger.index.catalogue import MEMBER_ARGS
@@ -42,6 +43,8 @@ class AuditEvent(BaseModel):
     signers: list[str] | None = None  # the oracles whose quorum signatures it carried
     organisation: str | None = None  # the member it acted for
     details: dict[str, Any]
+    event_label: str | None = None  # `event` in the reader's language, where a `lang` was asked for
+    actor_name: AccountName | None = None  # who `actor` is, where the answer names accounts
 
 
 @lru_cache(maxsize=8192)

@@ -115,6 +115,17 @@ class ContentId:
         )
 
 
+def shown_cid(raw: bytes) -> str | None:
+    """A CID as the chain records it (binary) as people read it: `bafy...` as `sanzhi docs put`
+    printed it; bytes that are no CID of ours as 0x-hex; none recorded: None."""
+    if not raw:
+        return None
+    try:
+        return ContentId(bytes(raw)).text
+    except InvalidInput:
+        return "0x" + bytes(raw).hex()
+
+
 def _validate(value: Any) -> ContentId:
     if isinstance(value, ContentId):
         return value

@@ -49,14 +49,14 @@ def test_index_then_ask(cli: CliRunner, index_file: Path, tmp_path: Path) -> Non
     assert history.exit_code == 0, history.stderr
     lines = history.stdout.splitlines()
     assert lines[0].startswith(f"{number}: certificate-of-origin issued by CN for SG")
-    assert any("CertificateUtilized" in line and " SG " in line and "amount=1.5" in line for line in lines)
+    assert any("Certificate used" in line and " SG " in line and "amount=1.5" in line for line in lines)
 
     as_json = json.loads(cli("audit", "history", "--certificate", number, "--json").stdout)
     assert [e["event"] for e in as_json["items"]] == ["CertificatesIssued", "CertificateUtilized"]
     assert as_json["items"][0]["time"].endswith("Z")
 
     operator = cli("audit", "history", "--operator", OPS[3], "--certified-by", "CN")
-    assert "OperatorSuspended" in operator.stdout
+    assert "AEO certification suspended" in operator.stdout
     assert "signed-by=" in operator.stdout
     mra = json.loads(cli("audit", "history", "--mra", "--member", "CN", "--partner", "SG", "--json").stdout)
     assert [e["event"] for e in mra["items"]] == ["MraProposed", "MraAccepted"]
@@ -134,3 +134,37 @@ def test_index_follow_stops_cleanly_on_sigterm(cli: CliRunner, index_file: Path,
     assert "stopped" in err
     assert "Traceback" not in err
     assert "indexed" in out
+
+
+def test_audit_speaks_the_readers_language(cli: CliRunner, index_file: Path, tmp_path: Path) -> None:
+    activity = record_activity(cli.chain, tmp_path / "work")
+    assert cli("index", "--issued", str(activity.issued_dir)).exit_code == 0
+    number = str(activity.certificates[0].data["certificate_number"])
+    chinese = cli("audit", "history", "--certificate", number, "--lang", "zh")
+    assert chinese.exit_code == 0, chinese.stderr
+    assert "签发证书" in chinese.stdout
+    assert "证书核销" in chinese.stdout
+    suspended = cli("audit", "history", "--operator", OPS[3], "--certified-by", "CN", "--lang", "zh")
+    assert "暂停AEO认证" in suspended.stdout
+    assert "reason=不合规" in suspended.stdout  # the reason code in Chinese too
+    out = tmp_path / "zh.csv"
+    assert (
+        cli(
+            "audit", "search", "--org", "CN", "--event", "CertificatesIssued", "--csv", str(out), "--lang", "zh"
+        ).exit_code
+        == 0
+    )
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert {r["event_label"] for r in rows} == {"签发证书"}
+    assert {r["event"] for r in rows} == {"CertificatesIssued"}  # the code stays beside it
+    assert_clean_error(cli("audit", "search", "--lang", "fr"), "fr")
+
+
+def test_the_language_comes_from_the_environment(
+    cli: CliRunner, index_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cli("index").exit_code == 0
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert "授予授权" in cli("audit", "history", "--member", "CN").stdout
+    monkeypatch.setenv("SANZHI_LANG", "en")
+    assert "Accredited" in cli("audit", "history", "--member", "CN").stdout

@@ -400,5 +400,5 @@ def test_a_decision_is_changed_by_a_correction_and_the_timeline_shows_the_sides(
     ]
     assert [e["event_hash"] for e in timeline["entries"][3:]] == [green.hash.ni, green.hash.ni, red.hash.ni]
     shown = cli("evidence", "timeline", ucr).stdout
-    assert "risk-lane (correction)" in shown
+    assert "Risk lane (correction)" in shown
     assert {"party", "export", "import"} <= set(shown.split())

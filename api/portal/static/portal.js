@@ -32,3 +32,16 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// The reader's time zone, for the times the audit pages show (the server shows UTC without it).
+(() => {
+  let zone = "";
+  try {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch (error) {
+    return;
+  }
+  if (!zone || !/^[A-Za-z0-9_+\-/]{1,64}$/.test(zone)) return;
+  if (document.cookie.split("; ").includes(`tz=${zone}`)) return;
+  document.cookie = `tz=${zone}; path=/; max-age=31536000; samesite=strict`;
+})();

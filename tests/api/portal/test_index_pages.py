@@ -18,6 +18,7 @@ from api.portal.config import PortalConfig, Principal
 from api.portal.index_queries import (
     AuditFilters,
     AuditRecord,
+    AuditResults,
     CertificateHistory,
     HistoryEvent,
     audit_query,
@@ -103,11 +104,14 @@ def test_history_shows_what_the_index_answers(client: TestClient) -> None:
     def history(*, context: ServiceContext, certificate: str) -> CertificateHistory | None:
         asked.append(certificate)
         events = [
-            HistoryEvent(at=datetime(2026, 1, 3, tzinfo=UTC), event="issued", by="CN", tx_hash="0x01"),
+            HistoryEvent(at=datetime(2026, 1, 3, tzinfo=UTC), event="CertificatesIssued", by="CN", tx_hash="0x01"),
             HistoryEvent(
-                at=datetime(2026, 2, 1, 8, tzinfo=UTC), event="utilized", by="SG", detail="SG-IMP-1: 12.5 KGM"
+                at=datetime(2026, 2, 1, 8, tzinfo=UTC),
+                event="CertificateUtilized",
+                by="SG",
+                detail="SG-IMP-1: 12.5 KGM",
             ),
-            HistoryEvent(at=datetime(2026, 3, 1, tzinfo=UTC), event="revoked", by="CN", reason="fraud"),
+            HistoryEvent(at=datetime(2026, 3, 1, tzinfo=UTC), event="CertificateRevoked", by="CN", reason="fraud"),
         ]
         return CertificateHistory(
             certificate=certificate, root="0x" + "cd" * 32, type="certificate-of-origin", events=events
@@ -119,11 +123,11 @@ def test_history_shows_what_the_index_answers(client: TestClient) -> None:
     assert asked == [LEAF]  # the id is normalised to lower case before the index sees it
     markup = assert_accessible(response.text, "zh-Hans")
     rows = [a["data-event"] for a in markup.find("tr") if "data-event" in a]
-    assert rows == ["issued", "utilized", "revoked"]
+    assert rows == ["CertificatesIssued", "CertificateUtilized", "CertificateRevoked"]
     text = markup.text("main")
     assert "原产地证书" in text
-    assert "2026-02-01T08:00Z" in text
-    assert "撤销" in text
+    assert "2026-02-01 08:00 +00:00" in text  # no zone cookie: UTC, and it says so
+    assert "证书撤销" in text
     assert "欺诈" in text
 
 
@@ -239,24 +243,29 @@ def test_the_search_says_the_index_is_not_available_yet(client: TestClient) -> N
 def test_the_search_passes_the_filters_and_shows_the_records(client: TestClient) -> None:
     seen: list[tuple[AuditFilters, Principal]] = []
 
-    def search(*, context: ServiceContext, filters: AuditFilters, auditor: Principal) -> list[AuditRecord]:
+    def search(*, context: ServiceContext, filters: AuditFilters, auditor: Principal) -> AuditResults:
         seen.append((filters, auditor))
-        return [AuditRecord(at=datetime(2026, 3, 1, tzinfo=UTC), event="revoked", member="CN", subject=LEAF)]
+        record = AuditRecord(at=datetime(2026, 3, 1, tzinfo=UTC), event="CertificateRevoked", member="CN", subject=LEAF)
+        return AuditResults(records=[record])
 
     client.app.dependency_overrides[audit_query] = lambda: search  # type: ignore[attr-defined]
     sign_in(client)
-    response = client.get("/audit?member=cn&event=revoked&since=2026-01-01&certificate=CN2026RCEP0001&lang=en")
+    response = client.get(
+        "/audit?member=cn&event=CertificateRevoked&since=2026-01-01&certificate=CN2026RCEP0001&lang=en"
+    )
     assert response.status_code == 200
     [(filters, auditor)] = seen
     assert auditor.organisation == "SG"
     assert filters.member == "CN"
-    assert filters.event == "revoked"
+    assert filters.event == "CertificateRevoked"
     assert filters.since == datetime(2026, 1, 1, tzinfo=UTC)
     assert filters.certificate == "CN2026RCEP0001"
     assert filters.consignment is None
     markup = Markup(response.text)
-    assert markup.text("caption") == "1 records, newest first"
-    assert [a["data-event"] for a in markup.find("tr") if "data-event" in a] == ["revoked"]
+    assert markup.text("caption") == "1 events on this page, newest first; times in your time zone"
+    assert [a["data-event"] for a in markup.find("tr") if "data-event" in a] == ["CertificateRevoked"]
+    assert "Certificate revoked" in markup.text("tbody")
+    assert "2026-03-01 00:00 +00:00" in markup.text("tbody")  # no time zone cookie: UTC, said
 
 
 def test_the_search_refuses_a_time_it_cannot_read(client: TestClient) -> None:
@@ -267,7 +276,7 @@ def test_the_search_refuses_a_time_it_cannot_read(client: TestClient) -> None:
 
 
 def test_an_index_refusal_is_shown_as_bad_input(client: TestClient) -> None:
-    def search(**_: Any) -> list[AuditRecord]:
+    def search(**_: Any) -> AuditResults:
         raise InvalidInput("a consignment reference is at most 35 characters", path="consignment")
 
     client.app.dependency_overrides[audit_query] = lambda: search  # type: ignore[attr-defined]
@@ -302,5 +311,5 @@ def test_an_overlong_filter_is_refused_on_the_page(client: TestClient) -> None:
     sign_in(client)
     response = client.get("/audit?consignment=" + "U" * 500)
     assert response.status_code == 400
-    assert alert(response) == "The input is not valid: String should have at most 64 characters"
+    assert alert(response) == "The input is not valid: consignment: String should have at most 64 characters"
     assert Markup(response.text).find("input", id="filter-consignment")[0]["value"] == "U" * 200

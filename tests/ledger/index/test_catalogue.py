@@ -79,7 +79,11 @@ def test_csv_cells_a_spreadsheet_would_run_are_defused(index_db: Engine) -> None
         "contract": "Consortium",
         "contract_address": b"\x03" * 20,
         "event": "MemberAdded",
-        "args": {"memberId": "0x" + b"=1+1".ljust(32, b"\0").hex(), "name": '=HYPERLINK("http://x")'},
+        "args": {
+            "memberId": "0x" + b"=1+1".ljust(32, b"\0").hex(),
+            "name": '=HYPERLINK("http://x")',
+            "admin": "0x" + "04" * 20,
+        },
         "actor": b"\x04" * 20,
         "signers": None,
         "organisation": "=1+1",
@@ -96,3 +100,4 @@ def test_csv_cells_a_spreadsheet_would_run_are_defused(index_db: Engine) -> None
     [exported] = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert exported["organisation"] == "'=1+1"
     assert exported["details"].startswith("{")  # the name is inside JSON, never a cell of its own
+    assert exported["actor_name"].startswith("'=HYPERLINK")  # the sender's name, defused too
