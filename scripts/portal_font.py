@@ -45,9 +45,13 @@ def gb2312_level1() -> set[str]:
 
 
 def portal_text() -> set[str]:
-    """Every non-ASCII character of the portal's messages and templates."""
+    """Every non-ASCII character of the portal's messages, templates and the ledger's labels."""
     portal = ROOT / "api" / "portal"
-    sources = [*(portal / "messages").glob("*.toml"), *(portal / "templates").glob("*")]
+    sources = [
+        *(portal / "messages").glob("*.toml"),
+        *(portal / "templates").glob("*"),
+        ROOT / "ledger" / "labels.toml",
+    ]
     return {ch for path in sources for ch in path.read_text(encoding="utf-8") if ord(ch) > 0x7F}
 
 

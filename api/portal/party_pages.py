@@ -29,6 +29,10 @@ PAGE_SIZE = 20
 Cursor = Annotated[str, Query(max_length=64)]
 
 
+# what the customs administration runs to bind an operator id to a trader key (a command, not words)
+OPERATOR_COMMAND = "sanzhi apikey create --role trader --account 0x… --operator SCHEME:ID"
+
+
 def _needed(request: Request, language: Language, config: PortalConfig) -> HTMLResponse | ApiKey:
     """The trader's key, or the page saying what is needed to see this one."""
     t = Translator(language)
@@ -55,8 +59,8 @@ def _show(
     try:
         found = read()
     except OperatorNotNamed:
-        return message_page(request, language, t("party.missing_operator", what=t(f"party.what_{what}")),
-                            status_code=409, title_key="party.missing_title")  # fmt: skip
+        text = t("party.missing_operator", what=t(f"party.what_{what}"), command=OPERATOR_COMMAND)
+        return message_page(request, language, text, status_code=409, title_key="party.missing_title")
     except IndexUnavailable:
         return message_page(request, language, t("index.unavailable"), status_code=503,
                             title_key="index.unavailable_title")  # fmt: skip

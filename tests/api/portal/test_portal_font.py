@@ -8,16 +8,16 @@ import pytest
 from fontTools.ttLib import TTFont
 from playwright.sync_api import Browser, Page
 
-from tests.support import ROOT, save_screenshot
+from tests.support import ROOT, load_script, save_screenshot
 
 PORTAL = ROOT / "api" / "portal"
 FONT = PORTAL / "static" / "sanzhi-han-sans.woff2"
 
 
 def chinese_characters() -> set[str]:
-    """Every CJK character and punctuation mark of the portal's messages and templates."""
-    sources = [*(PORTAL / "messages").glob("*.toml"), *(PORTAL / "templates").glob("*.html")]
-    text = "".join(path.read_text(encoding="utf-8") for path in sources)
+    """Every CJK character and punctuation mark the portal shows (the font script's own list of
+    sources: messages, templates, the ledger's labels)."""
+    text = load_script("portal_font").portal_text()
     return {ch for ch in text if 0x3000 <= ord(ch) <= 0x9FFF or 0xFF00 <= ord(ch) <= 0xFFEF}
 
 
