@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from datetime import tzinfo
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -28,7 +27,7 @@ from api.portal.index_queries import (
     transaction_records,
 )
 from api.portal.rendering import PageLanguage, message_page, page
-from api.portal.times import ReaderZone, middle, shown_time
+from api.portal.times import middle
 from ledger.errors import InvalidInput, LedgerError
 from ledger.index.catalogue import known_events
 from ledger.index.export import export_csv
@@ -51,12 +50,11 @@ def _labeller(language: Language) -> Callable[[str, Any], str]:
     return lambda vocabulary, code: label(Vocabulary(vocabulary), code, lang)
 
 
-def _view(language: Language, zone: tzinfo) -> dict[str, Any]:
+def _view(language: Language) -> dict[str, Any]:
     """What every auditor page's template uses to show a record."""
     lang = Lang(language.value)
     return {
         "label": _labeller(language),
-        "when": lambda at: shown_time(at, zone),
         "middle": middle,
         "who": lambda name: account_label(name, lang),
     }
@@ -86,7 +84,6 @@ def _event_choices(language: Language) -> list[tuple[str, str]]:
 def audit(
     request: Request,
     language: PageLanguage,
-    zone: ReaderZone,
     context: Context,
     config: Portal,
     query: Audit,
@@ -133,7 +130,7 @@ def audit(
         auditor=auditor,
         results=results,
         error=error,
-        **_view(language, zone),
+        **_view(language),
     )
 
 
@@ -180,9 +177,7 @@ def audit_csv(
 
 
 @router.get("/audit/accounts/{address}", name="portal.account", response_class=HTMLResponse)
-def account_page(
-    request: Request, address: str, language: PageLanguage, zone: ReaderZone, context: Context, config: Portal
-) -> Response:
+def account_page(request: Request, address: str, language: PageLanguage, context: Context, config: Portal) -> Response:
     """An account: the member it acts for, its accreditations and what it did lately."""
     auditor = auditor_of(request, config)
     if auditor is None:
@@ -196,12 +191,12 @@ def account_page(
         return message_page(request, language, t(exc.message_key), status_code=exc.status_code)
     except LedgerError as exc:
         return message_page(request, language, t("error.unavailable", detail=exc.message), status_code=503)
-    return page(request, language, "account.html", overview=overview, auditor=auditor, **_view(language, zone))
+    return page(request, language, "account.html", overview=overview, auditor=auditor, **_view(language))
 
 
 @router.get("/audit/transactions/{tx_hash}", name="portal.transaction", response_class=HTMLResponse)
 def transaction_page(
-    request: Request, tx_hash: str, language: PageLanguage, zone: ReaderZone, context: Context, config: Portal
+    request: Request, tx_hash: str, language: PageLanguage, context: Context, config: Portal
 ) -> Response:
     """The events one transaction wrote."""
     auditor = auditor_of(request, config)
@@ -220,5 +215,5 @@ def transaction_page(
         return message_page(request, language, t("trail.tx_not_found", tx=tx_hash), status_code=404)
     return page(
         request, language, "transaction.html", tx_hash=tx_hash, records=records, auditor=auditor,
-        **_view(language, zone),
+        **_view(language),
     )  # fmt: skip

@@ -8,16 +8,17 @@ translated too (an unnamed reason code stays a number).
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
 from api.portal.i18n import Translator
+from api.portal.times import shown_time
 from ledger.aeo.models import Recognition
 from ledger.certificates.document_view import DocumentView
 from ledger.certificates.findings import Finding, FindingCode
 from ledger.certificates.verification import Fragment, FragmentName, FragmentStatus, Verification
-from ledger.timestamps import iso
 
 
 class Verdict(StrEnum):
@@ -98,14 +99,14 @@ class RecognitionView(BaseModel):
     reasons: list[str]
 
 
-def recognition_view(t: Translator, result: Recognition) -> RecognitionView:
+def recognition_view(t: Translator, result: Recognition, *, zone: tzinfo) -> RecognitionView:
     cert = result.certification
     tier = t.get(f"tier.{cert.tier_name}", cert.tier_name) if cert else "-"
     reason = t.get(f"reason.{cert.reason_name}", cert.reason_name) if cert else "-"
     values = {
         "certifier": result.certified_by,
         "recogniser": result.recognised_by,
-        "at": iso(result.at),
+        "at": shown_time(result.at, zone),
         "tier": tier,
         "reason": reason,
     }

@@ -13,7 +13,6 @@ from api.portal.errors import IndexNotAvailable
 from api.portal.i18n import Translator
 from api.portal.index_queries import History
 from api.portal.rendering import PageLanguage, message_page, page
-from api.portal.times import ReaderZone, shown_time
 from ledger.errors import LedgerError
 from ledger.labels import Lang, Vocabulary, label
 
@@ -24,7 +23,7 @@ CERTIFICATE_ID = re.compile(r"^0x[0-9a-fA-F]{64}$")
 
 @router.get("/certificates/{certificate_id}", name="portal.history", response_class=HTMLResponse)
 def history(
-    request: Request, certificate_id: str, language: PageLanguage, zone: ReaderZone, context: Context, query: History
+    request: Request, certificate_id: str, language: PageLanguage, context: Context, query: History
 ) -> HTMLResponse:
     t = Translator(language)
     if not CERTIFICATE_ID.match(certificate_id):
@@ -47,6 +46,5 @@ def history(
         language,
         "history.html",
         history=found,
-        when=lambda at: shown_time(at, zone),
         label=lambda vocabulary, code: label(Vocabulary(vocabulary), code, lang),
     )

@@ -21,8 +21,8 @@ from api.portal.config import Portal, PortalConfig
 from api.portal.explain import recognition_view
 from api.portal.i18n import Language, Translator
 from api.portal.rendering import PageLanguage, link, message_page, page
+from api.portal.times import TZ_COOKIE, reader_zone
 from ledger.errors import InvalidInput, LedgerError
-from ledger.timestamps import iso
 
 router = APIRouter()
 PAGE_SIZE = 20
@@ -68,7 +68,7 @@ def _show(
         return message_page(request, language, t("error.bad_input", detail=exc.message), status_code=400)
     except LedgerError as exc:
         return message_page(request, language, t("error.unavailable", detail=exc.message), status_code=503)
-    return page(request, language, template, found=found, iso=iso, **values)
+    return page(request, language, template, found=found, **values)
 
 
 def _paging(cursor: str) -> PageRequest:
@@ -131,6 +131,6 @@ def my_aeo(request: Request, language: PageLanguage, context: Context, config: P
     key = _needed(request, language, config)
     if isinstance(key, HTMLResponse):
         return key
-    t = Translator(language)
+    t, zone = Translator(language), reader_zone(request.cookies.get(TZ_COOKIE))
     return _show(request, language, "aeo", lambda: party.my_aeo(context=context, key=key), "my_aeo.html",
-                 explain=lambda r: recognition_view(t, r), **_facts(context, key))  # fmt: skip
+                 explain=lambda r: recognition_view(t, r, zone=zone), **_facts(context, key))  # fmt: skip

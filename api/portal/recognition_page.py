@@ -16,9 +16,10 @@ from api.deps import Context
 from api.portal.explain import recognition_view
 from api.portal.i18n import Translator
 from api.portal.rendering import PageLanguage, page
+from api.portal.times import TZ_COOKIE, reader_zone
 from ledger.aeo import recognized
 from ledger.errors import InvalidInput, LedgerError, UnknownMember
-from ledger.timestamps import iso, parse_time
+from ledger.timestamps import parse_time
 
 router = APIRouter()
 
@@ -59,14 +60,12 @@ def recognition(
                 recognised_by=recognised_by,
                 at=parse_time(at, path="at") if at.strip() else None,
             )
-            view = recognition_view(t, raw)
+            view = recognition_view(t, raw, zone=reader_zone(request.cookies.get(TZ_COOKIE)))
         except InvalidInput as exc:
             error, status = _bad_input(t, exc, form), 400
         except LedgerError:
             error, status = t("recognition_error.unavailable"), 503
-    return page(
-        request, language, "recognition.html", status_code=status, form=form, error=error, result=view, raw=raw, iso=iso
-    )
+    return page(request, language, "recognition.html", status_code=status, form=form, error=error, result=view, raw=raw)
 
 
 def _bad_input(t: Translator, exc: InvalidInput, form: dict[str, str]) -> str:

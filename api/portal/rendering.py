@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -12,6 +13,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from api.portal.errors import PortalError
 from api.portal.i18n import Language, Translator, choose_language
+from api.portal.times import TZ_COOKIE, reader_zone, shown_time
 from ledger.certificates.document_view import Hidden
 
 _ENVIRONMENT = Environment(
@@ -77,6 +79,8 @@ def page(
             "switch_link": switch_link(request, language),
             "other_language": language.other,
             "signed_in_role": _signed_in_role(request),
+            # every time on every page: the reader's zone with its offset (api/portal/times.py)
+            "when": partial(shown_time, zone=reader_zone(request.cookies.get(TZ_COOKIE))),
             **context,
         },
         status_code=status_code,

@@ -5,16 +5,13 @@ from the browser (an IANA name); without it, or with one this system does not kn
 from __future__ import annotations
 
 from datetime import UTC, datetime, tzinfo
-from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from fastapi import Cookie, Depends
 
 TZ_COOKIE = "tz"
 MAX_ZONE_NAME = 64  # the longest IANA names are about 30 characters
 
 
-def reader_zone(tz: Annotated[str | None, Cookie()] = None) -> tzinfo:
+def reader_zone(tz: str | None) -> tzinfo:
     """The reader's time zone from the `tz` cookie; UTC when absent or unknown."""
     if not tz or len(tz) > MAX_ZONE_NAME or ".." in tz or tz.startswith("/"):
         return UTC
@@ -24,11 +21,13 @@ def reader_zone(tz: Annotated[str | None, Cookie()] = None) -> tzinfo:
         return UTC
 
 
-ReaderZone = Annotated[tzinfo, Depends(reader_zone)]
-
-
-def shown_time(at: datetime, zone: tzinfo) -> str:
-    """`at` in `zone` to the minute, with the offset: "2026-12-06 18:04 +08:00"."""
+def shown_time(at: datetime | int | None, zone: tzinfo, *, empty: str = "-") -> str:
+    """`at` in `zone` to the minute, with the offset: "2026-12-06 18:04 +08:00". An int is unix
+    seconds; None, and 0 ("not set" on chain), are `empty`."""
+    if isinstance(at, int):
+        at = datetime.fromtimestamp(at, tz=UTC) if at else None
+    if at is None:
+        return empty
     local = at.astimezone(zone)
     offset = local.strftime("%z")  # +0800
     return f"{local:%Y-%m-%d %H:%M} {offset[:3]}:{offset[3:]}"

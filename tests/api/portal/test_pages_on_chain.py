@@ -150,6 +150,19 @@ def test_recognition_of_an_operator(portal: TestClient, cli: CliRunner) -> None:
     assert "高级认证" in markup.text("main")
 
 
+def test_recognition_shows_times_in_the_readers_zone_with_the_offset(portal: TestClient, cli: CliRunner) -> None:
+    certified = cli("aeo", "certify", "--operator", OPERATOR, "--tier", "advanced", "--as", "cn-customs")
+    assert certified.exit_code == 0, certified.stderr
+    asked = f"/recognition?operator={OPERATOR}&certified_by=CN&recognised_by=CN&at=2099-01-01T00:00:00Z&lang=zh"
+    portal.cookies.set("tz", "Asia/Shanghai")
+    try:
+        shanghai = Markup(portal.get(asked).text).text("status")
+    finally:
+        portal.cookies.delete("tz")
+    assert "2099-01-01 08:00 +08:00" in shanghai
+    assert "2099-01-01 00:00 +00:00" in Markup(portal.get(asked).text).text("status")  # no zone given: UTC, said
+
+
 def test_recognition_refuses_what_it_cannot_read(portal: TestClient) -> None:
     bad_member = portal.get(f"/recognition?operator={OPERATOR}&certified_by=C%20N!&recognised_by=SG&lang=en")
     assert bad_member.status_code == 400
