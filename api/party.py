@@ -17,9 +17,11 @@ from ledger.aeo import AeoRegistryBinding, MraBinding, recognized
 from ledger.certificates.quantities import UnitQuantity
 from ledger.certificates.state import certificate_record
 from ledger.consortium.binding import ConsortiumBinding
+from ledger.consortium.names import Names
 from ledger.errors import InvalidInput, LedgerError
 from ledger.evidence.parties import consignment_ids_of_party, party_consignment, party_timeline
 from ledger.index.party_records import ExporterCertificate, certificates_of_exporter
+from ledger.labels import Lang
 
 FIX_OPERATOR = "operator: create the key with --operator SCHEME:ID (sanzhi apikey create --role trader ...)"
 FIX_ACCOUNT = "account: create the key with --account 0x... (sanzhi apikey create --role trader ...)"
@@ -142,9 +144,9 @@ def my_consignments(*, context: ServiceContext, key: ApiKey, paging: PageRequest
     return Page[MyConsignment](items=items, next_cursor=_page(list(chosen), paging, len(found)))
 
 
-def my_timeline(*, context: ServiceContext, key: ApiKey, consignment: str) -> MyTimeline:
-    """A consignment's timeline for one of its parties; any other consignment is not found,
-    whether it exists or not."""
+def my_timeline(*, context: ServiceContext, key: ApiKey, consignment: str, lang: Lang | None = None) -> MyTimeline:
+    """A consignment's timeline for one of its parties, submitters named (and steps labelled in
+    `lang`); any other consignment is not found, whether it exists or not."""
     account = _account(_trader(key))
     text = consignment.strip().lower()
     if len(text) != 66 or not text.startswith("0x") or any(c not in "0123456789abcdef" for c in text[2:]):
@@ -153,7 +155,10 @@ def my_timeline(*, context: ServiceContext, key: ApiKey, consignment: str) -> My
     if found is None:
         raise NotFound(f"consignment {text} among this party's")
     recorded, report = found
-    return MyTimeline(consignment=text, entries=[timeline_entry(r) for r in recorded], head_seq=report.head_seq,
+    names = Names.load(client=context.client)
+    names.accounts(r.submitter for r in recorded)  # one batch for the whole timeline
+    entries = [timeline_entry(r, names, lang) for r in recorded]
+    return MyTimeline(consignment=text, entries=entries, head_seq=report.head_seq,
                       intact=report.intact, problems=report.problems)  # fmt: skip
 
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -31,7 +30,6 @@ from api.portal.times import middle
 from ledger.errors import InvalidInput, LedgerError
 from ledger.index.catalogue import known_events
 from ledger.index.export import export_csv
-from ledger.index.labelled import account_label
 from ledger.labels import Lang, Vocabulary, label
 from ledger.timestamps import parse_time
 
@@ -43,21 +41,6 @@ FILTER_NAMES = ("event", "member", "certificate", "account", "consignment", "sin
 # Lengths are checked by AuditFilters, so that a long value gets the page that says so (FastAPI's
 # own check would answer with JSON).
 Filter = Annotated[str, Query()]
-
-
-def _labeller(language: Language) -> Callable[[str, Any], str]:
-    lang = Lang(language.value)
-    return lambda vocabulary, code: label(Vocabulary(vocabulary), code, lang)
-
-
-def _view(language: Language) -> dict[str, Any]:
-    """What every auditor page's template uses to show a record."""
-    lang = Lang(language.value)
-    return {
-        "label": _labeller(language),
-        "middle": middle,
-        "who": lambda name: account_label(name, lang),
-    }
 
 
 def _parse(typed: dict[str, str], cursor: str) -> AuditFilters:
@@ -130,7 +113,6 @@ def audit(
         auditor=auditor,
         results=results,
         error=error,
-        **_view(language),
     )
 
 
@@ -191,7 +173,7 @@ def account_page(request: Request, address: str, language: PageLanguage, context
         return message_page(request, language, t(exc.message_key), status_code=exc.status_code)
     except LedgerError as exc:
         return message_page(request, language, t("error.unavailable", detail=exc.message), status_code=503)
-    return page(request, language, "account.html", overview=overview, auditor=auditor, **_view(language))
+    return page(request, language, "account.html", overview=overview, auditor=auditor)
 
 
 @router.get("/audit/transactions/{tx_hash}", name="portal.transaction", response_class=HTMLResponse)
@@ -215,5 +197,4 @@ def transaction_page(
         return message_page(request, language, t("trail.tx_not_found", tx=tx_hash), status_code=404)
     return page(
         request, language, "transaction.html", tx_hash=tx_hash, records=records, auditor=auditor,
-        **_view(language),
     )  # fmt: skip

@@ -14,7 +14,6 @@ from api.portal.i18n import Translator
 from api.portal.index_queries import History
 from api.portal.rendering import PageLanguage, message_page, page
 from ledger.errors import LedgerError
-from ledger.labels import Lang, Vocabulary, label
 
 router = APIRouter()
 
@@ -40,11 +39,9 @@ def history(
         return message_page(request, language, t("error.unavailable", detail=exc.message), status_code=503)
     if found is None:
         return message_page(request, language, t("history.not_found", certificate=leaf), status_code=404)
-    lang = Lang(language.value)
     return page(
         request,
         language,
         "history.html",
         history=found,
-        label=lambda vocabulary, code: label(Vocabulary(vocabulary), code, lang),
     )

@@ -23,6 +23,7 @@ from api.portal.i18n import Language, Translator
 from api.portal.rendering import PageLanguage, link, message_page, page
 from api.portal.times import TZ_COOKIE, reader_zone
 from ledger.errors import InvalidInput, LedgerError
+from ledger.labels import Lang
 
 router = APIRouter()
 PAGE_SIZE = 20
@@ -118,7 +119,7 @@ def my_timeline(
     t = Translator(language)
     shown = consignment if len(consignment) <= 80 else consignment[:79] + "…"
     try:
-        found = party.my_timeline(context=context, key=key, consignment=consignment)
+        found = party.my_timeline(context=context, key=key, consignment=consignment, lang=Lang(language.value))
     except NotFound:
         return message_page(request, language, t("party.timeline_not_found", consignment=shown), status_code=404)
     except InvalidInput:

@@ -13,8 +13,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from api.portal.errors import PortalError
 from api.portal.i18n import Language, Translator, choose_language
-from api.portal.times import TZ_COOKIE, reader_zone, shown_time
+from api.portal.times import TZ_COOKIE, middle, reader_zone, shown_time
 from ledger.certificates.document_view import Hidden
+from ledger.labels import Lang, Vocabulary, label
 
 _ENVIRONMENT = Environment(
     loader=PackageLoader("api.portal", "templates"),
@@ -81,6 +82,10 @@ def page(
             "signed_in_role": _signed_in_role(request),
             # every time on every page: the reader's zone with its offset (api/portal/times.py)
             "when": partial(shown_time, zone=reader_zone(request.cookies.get(TZ_COOKIE))),
+            # every account by its name and the member that gave it, long values shortened in the middle
+            "who": lambda name: name.label_in(Lang(language.value)) if name is not None else None,
+            "middle": middle,
+            "label": lambda vocabulary, code: label(Vocabulary(vocabulary), code, Lang(language.value)),
             **context,
         },
         status_code=status_code,

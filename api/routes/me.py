@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 
 from api import party
 from api.auth import Trader
@@ -14,6 +14,7 @@ from api.errors import error_responses
 from api.pagination import Page, Paging
 from api.schemas.party import Me, MyAeo, MyCertificate, MyConsignment, MyTimeline
 from api.strict_json import StrictJsonRoute
+from ledger.labels import Lang
 
 router = APIRouter(prefix="/me", tags=["me"], route_class=StrictJsonRoute)
 READ_ERRORS = error_responses(401, 403, 409, 422, 429, 503)
@@ -48,9 +49,14 @@ def consignments(key: Trader, context: Context, paging: Paging) -> Page[MyConsig
     responses=error_responses(401, 403, 404, 422, 429, 503),
     summary="One of the party's consignments, in order",
 )
-def timeline(consignment: ConsignmentPath, key: Trader, context: Context) -> MyTimeline:
+def timeline(
+    consignment: ConsignmentPath,
+    key: Trader,
+    context: Context,
+    lang: Annotated[Lang | None, Query(description="Add `step_label` in this language (the codes stay)")] = None,
+) -> MyTimeline:
     """404 for any consignment the party is not and never was a party of, existing or not."""
-    return party.my_timeline(context=context, key=key, consignment=consignment)
+    return party.my_timeline(context=context, key=key, consignment=consignment, lang=lang)
 
 
 @router.get("/aeo", responses=READ_ERRORS, summary="The party's AEO status and recognitions")

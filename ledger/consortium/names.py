@@ -20,6 +20,7 @@ from ledger.consortium.binding import ConsortiumBinding
 from ledger.consortium.display_name import shown_name
 from ledger.errors import UndecodableData
 from ledger.ids import member_id_bytes, member_id_text
+from ledger.labels import Lang, Vocabulary, label
 
 
 class AccountName(BaseModel):
@@ -37,11 +38,18 @@ class AccountName(BaseModel):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def label(self) -> str | None:
-        """How the address is shown beside its hex: never a name without its member."""
-        if self.admin and self.member_id:
-            return f"{self.member_name or self.member_id} ({self.member_id}) admin"
-        if self.name and self.member_id:
-            return f"{self.name}, accredited by {self.member_id}"
+        """How the address is shown beside its hex (in English): never a name without its member."""
+        return self.label_in(Lang.EN)
+
+    def label_in(self, lang: Lang) -> str | None:
+        """Who the account is in `lang`, never a name without the member that gave it; None: unknown."""
+        if not self.member_id:
+            return None
+        values = {"member": self.member_id, "member_name": self.member_name or self.member_id, "name": self.name}
+        if self.admin:
+            return label(Vocabulary.ACCOUNT, "admin", lang).format_map(values)
+        if self.name:
+            return label(Vocabulary.ACCOUNT, "accredited", lang).format_map(values)
         return None
 
 

@@ -41,12 +41,5 @@ def name_actors(engine: Engine, events: Sequence[AuditEvent]) -> None:
 
 
 def account_label(name: AccountName | None, lang: Lang) -> str | None:
-    """Who an account is in `lang`, never a name without the member that gave it; None: unknown."""
-    if name is None or not name.member_id:
-        return None
-    values = {"member": name.member_id, "member_name": name.member_name or name.member_id, "name": name.name}
-    if name.admin:
-        return label(Vocabulary.ACCOUNT, "admin", lang).format_map(values)
-    if name.name:
-        return label(Vocabulary.ACCOUNT, "accredited", lang).format_map(values)
-    return None
+    """Who an account is in `lang` (`AccountName.label_in`); None for no name at all."""
+    return name.label_in(lang) if name is not None else None

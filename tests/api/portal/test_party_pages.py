@@ -97,6 +97,8 @@ def test_a_trader_sees_its_own_pages_in_english_and_another_in_chinese(
     expect(page.locator("[data-intact]")).to_have_attribute("data-intact", "yes")
     expect(page.locator("tr[data-seq]")).to_have_count(1)
     expect(page.locator('tr[data-seq="1"]')).to_contain_text("trade party")
+    expect(page.locator('tr[data-seq="1"] th')).to_have_text("Loading")  # the step's label, not its code
+    expect(page.locator('tr[data-seq="1"]')).to_contain_text("Ningbo Ocean Trading Co., accredited by CN")
     save_screenshot(page, "party-timeline-en")
     other = page.goto(f"{service_url}/my/consignments/{b_id}?lang=en")
     assert other is not None
