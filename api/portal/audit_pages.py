@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from api.deps import Context
 from api.portal.auth_pages import COOKIE, auditor_of, login_redirect
@@ -37,10 +37,32 @@ router = APIRouter()
 
 ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
 TX_HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
-FILTER_NAMES = ("event", "member", "certificate", "account", "consignment", "since", "until")
+
+
 # Lengths are checked by AuditFilters, so that a long value gets the page that says so (FastAPI's
 # own check would answer with JSON).
-Filter = Annotated[str, Query()]
+class FilterForm(BaseModel):
+    """The search form's filters as typed; a parameter the form does not have is ignored."""
+
+    consignment: str = ""
+    certificate: str = ""
+    member: str = ""
+    event: str = ""
+    account: str = ""
+    since: str = ""
+    until: str = ""
+
+
+Form = Annotated[FilterForm, Query()]
+
+
+def _bad_input(t: Translator, exc: InvalidInput | ValidationError) -> str:
+    """What the reader is told about a filter that cannot be read."""
+    if isinstance(exc, InvalidInput):
+        return t("error.bad_input", detail=exc.message)
+    problem = exc.errors(include_url=False)[0]
+    where = ".".join(map(str, problem["loc"]))
+    return t("error.bad_input", detail=f"{where}: {problem['msg']}" if where else problem["msg"])
 
 
 def _parse(typed: dict[str, str], cursor: str) -> AuditFilters:
@@ -70,32 +92,21 @@ def audit(
     context: Context,
     config: Portal,
     query: Audit,
-    consignment: Filter = "",
-    certificate: Filter = "",
-    member: Filter = "",
-    event: Filter = "",
-    account: Filter = "",
-    since: Filter = "",
-    until: Filter = "",
-    cursor: Filter = "",
+    form_typed: Form,
+    cursor: Annotated[str, Query()] = "",
 ) -> Response:
     auditor = auditor_of(request, config)
     if auditor is None:
         return login_redirect(request, language, expired=COOKIE in request.cookies)
     t = Translator(language)
-    typed = {"consignment": consignment, "certificate": certificate, "member": member, "event": event,
-             "account": account, "since": since, "until": until}  # fmt: skip
+    typed = form_typed.model_dump()
     form = {name: value[:200] for name, value in typed.items()}  # what the form shows again
     results: AuditResults | None = None
     error, status = None, 200
     try:
         results = query(context=context, filters=_parse(typed, cursor), auditor=auditor)
-    except InvalidInput as exc:
-        error, status = t("error.bad_input", detail=exc.message), 400
-    except ValidationError as exc:
-        problem = exc.errors(include_url=False)[0]
-        where = ".".join(map(str, problem["loc"]))
-        error, status = t("error.bad_input", detail=f"{where}: {problem['msg']}" if where else problem["msg"]), 400
+    except (InvalidInput, ValidationError) as exc:
+        error, status = _bad_input(t, exc), 400
     except IndexNotAvailable as exc:
         error, status = t(exc.message_key), exc.status_code
     except LedgerError as exc:
@@ -122,30 +133,20 @@ def audit_csv(
     language: PageLanguage,
     context: Context,
     config: Portal,
-    consignment: Filter = "",
-    certificate: Filter = "",
-    member: Filter = "",
-    event: Filter = "",
-    account: Filter = "",
-    since: Filter = "",
-    until: Filter = "",
+    form_typed: Form,
 ) -> Response:
     """Every event the search's filters match, as CSV in the reader's language."""
     auditor = auditor_of(request, config)
     if auditor is None:
         return login_redirect(request, language, expired=COOKIE in request.cookies)
     t = Translator(language)
-    typed = {"consignment": consignment, "certificate": certificate, "member": member, "event": event,
-             "account": account, "since": since, "until": until}  # fmt: skip
+    typed = form_typed.model_dump()
     out = io.StringIO()
     try:
         filters = index_filter(_parse(typed, ""))
         export_csv(engine=context.index(), filters=filters, out=out, lang=Lang(language.value))
-    except InvalidInput as exc:
-        return message_page(request, language, t("error.bad_input", detail=exc.message), status_code=400)
-    except ValidationError as exc:
-        detail = exc.errors(include_url=False)[0]["msg"]
-        return message_page(request, language, t("error.bad_input", detail=detail), status_code=400)
+    except (InvalidInput, ValidationError) as exc:
+        return message_page(request, language, _bad_input(t, exc), status_code=400)
     except LedgerError as exc:
         return message_page(request, language, t("error.unavailable", detail=exc.message), status_code=503)
     return Response(
