@@ -165,6 +165,6 @@ def test_the_language_comes_from_the_environment(
 ) -> None:
     assert cli("index").exit_code == 0
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")
-    assert "授予授权" in cli("audit", "history", "--member", "CN").stdout
+    assert "授予认可" in cli("audit", "history", "--member", "CN").stdout
     monkeypatch.setenv("SANZHI_LANG", "en")
     assert "Accredited" in cli("audit", "history", "--member", "CN").stdout

@@ -36,7 +36,7 @@ def test_the_timeline_names_steps_submitters_and_documents(cli: CliRunner, tmp_p
     assert chinese.exit_code == 0, chinese.stderr
     assert "装货" in chinese.stdout
     assert cid in chinese.stdout
-    assert "宁波远洋贸易 Ningbo Ocean Trading Co.（由 CN 授权）" in chinese.stdout  # noqa: RUF001 - Chinese punctuation
+    assert "宁波远洋贸易 Ningbo Ocean Trading Co.（由 CN 认可）" in chinese.stdout  # noqa: RUF001 - Chinese punctuation
     english = cli("evidence", "timeline", UCR, "--lang", "en").stdout
     assert "Loading" in english
     assert entry["submitter_name"] == "宁波远洋贸易 Ningbo Ocean Trading Co., accredited by CN"

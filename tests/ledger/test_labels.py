@@ -78,7 +78,7 @@ def test_an_account_is_named_with_the_member_that_named_it() -> None:
 
     named = AccountName(address="0x" + "11" * 20, name="Ningbo Chamber", member_id="CN", member_name="China Customs")
     assert account_label(named, Lang.EN) == named.label == "Ningbo Chamber, accredited by CN"
-    assert account_label(named, Lang.ZH) == "Ningbo Chamber（由 CN 授权）"  # noqa: RUF001 - Chinese punctuation
+    assert account_label(named, Lang.ZH) == "Ningbo Chamber（由 CN 认可）"  # noqa: RUF001 - Chinese punctuation
     admin = AccountName(address="0x" + "22" * 20, member_id="SG", member_name="Singapore Customs", admin=True)
     assert account_label(admin, Lang.ZH) == "Singapore Customs（SG）管理员"  # noqa: RUF001 - Chinese punctuation
     assert account_label(AccountName(address="0x" + "33" * 20), Lang.ZH) is None

@@ -113,7 +113,7 @@ def test_a_page_of_48_events_is_one_line_each(browser: Browser, fake_portal: tup
         time_cell = first.locator("td").first
         assert time_cell.evaluate("c => c.scrollWidth <= c.clientWidth")  # shown whole, not cut
         expected = {"en": ("Certificates issued", "Ningbo Chamber of Commerce, accredited by CN"),
-                    "zh": ("签发证书", "Ningbo Chamber of Commerce（由 CN 授权）")}[lang]  # fmt: skip
+                    "zh": ("签发证书", "Ningbo Chamber of Commerce（由 CN 认可）")}[lang]  # fmt: skip
         assert expected[0] in first.inner_text()
         assert expected[1] in rows.nth(1).inner_text()
         subject = first.locator("td").nth(1).locator("a")
@@ -169,7 +169,7 @@ def test_from_a_row_to_its_transaction_and_its_sender(browser: Browser, indexed_
         facts = page.locator("dl.facts").inner_text()
         assert "CN" in facts
         assert page.locator("table.trail").count() == 2  # accreditations, then what it sent
-        assert {"en": "Accredited", "zh": "授予授权"}[lang] in page.locator("table.trail").first.inner_text()
+        assert {"en": "Accredited", "zh": "授予认可"}[lang] in page.locator("table.trail").first.inner_text()
         page.evaluate("document.fonts.ready.then(() => true)")
         save_screenshot(page, f"audit-account-{lang}")
         cookies = {COOKIE: KEY}
