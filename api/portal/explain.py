@@ -18,7 +18,9 @@ from api.portal.times import shown_time
 from ledger.aeo.models import Recognition
 from ledger.certificates.document_view import DocumentView
 from ledger.certificates.findings import Finding, FindingCode
+from ledger.certificates.trust import TrustAnchor
 from ledger.certificates.verification import Fragment, FragmentName, FragmentStatus, Verification
+from ledger.consortium.names import AccountName
 
 
 class Verdict(StrEnum):
@@ -33,8 +35,17 @@ def verdict_of(result: Verification) -> Verdict:
     return Verdict.INVALID if result.decided else Verdict.UNDECIDED
 
 
-def finding_text(t: Translator, finding: Finding) -> str:
+def finding_text(t: Translator, finding: Finding, signer: AccountName | None = None) -> str:
+    """A finding in the reader's language; the signing account by the name its accrediting member
+    gave it where the sentence names that member too ("... accredited by CN ...")."""
     values = dict(finding.values)
+    if (
+        signer is not None
+        and signer.name
+        and signer.member_id == values.get("member")
+        and str(values.get("issuer", "")).lower() == signer.address.lower()
+    ):
+        values["issuer"] = signer.name
     if "reason" in values:
         values["reason"] = t.get(f"reason.{values['reason']}", values["reason"])
     if "type" in values:  # a document type slug (quoted when unknown: then it stays as it is)
@@ -42,8 +53,18 @@ def finding_text(t: Translator, finding: Finding) -> str:
     return t(f"finding.{finding.code.value}", **values)
 
 
-def fragment_reason(t: Translator, fragment: Fragment) -> str:
-    return t("finding.separator").join(finding_text(t, f) for f in fragment.findings)
+def fragment_reason(t: Translator, fragment: Fragment, signer: AccountName | None = None) -> str:
+    return t("finding.separator").join(finding_text(t, f, signer) for f in fragment.findings)
+
+
+def anchor_text(t: Translator, anchor: TrustAnchor | None) -> str | None:
+    """What the verdict is anchored to, in the reader's language."""
+    if anchor is None:
+        return None
+    what = anchor.consortium
+    if anchor.registry:
+        what = t("result.anchor_registry", registry=anchor.registry, consortium=anchor.consortium)
+    return t("result.anchor_value", what=what, source=t(f"anchor_source.{anchor.source.name.lower()}"))
 
 
 class CheckView(BaseModel):
@@ -67,7 +88,9 @@ class VerificationView(BaseModel):
     history_leaf: str | None = Field(description="The certificate id its history page has, when it was issued")
 
 
-def verification_view(t: Translator, result: Verification) -> VerificationView:
+def verification_view(
+    t: Translator, result: Verification, *, anchor: TrustAnchor | None, signer: AccountName | None = None
+) -> VerificationView:
     issuance = next((f for f in result.fragments if f.name is FragmentName.ISSUANCE), None)
     issued = issuance is not None and issuance.status in {FragmentStatus.VALID, FragmentStatus.INVALID}
     if issuance is not None and any(f.code is FindingCode.NEVER_ISSUED for f in issuance.findings):
@@ -76,14 +99,14 @@ def verification_view(t: Translator, result: Verification) -> VerificationView:
         verdict=verdict_of(result),
         type_label=t.get(f"doc_type.{result.type}", result.type),
         number=result.certificate_number,
-        anchor=result.trust_anchor,
+        anchor=anchor_text(t, anchor),
         checks=[
             CheckView(
                 name=f.name.value,
                 label=t(f"check.{f.name.value}"),
                 status=f.status,
                 status_text=t(f"status.{f.status.value}"),
-                reason=fragment_reason(t, f),
+                reason=fragment_reason(t, f, signer),
             )
             for f in result.fragments
         ],

@@ -2,7 +2,8 @@
 
 The form is a plain multipart POST, so the verdict needs no JavaScript; portal.js only adds
 dropping a file on the form. Verification is the library's, exactly as `sanzhi cert verify`
-runs it (`verify_trusting`, trusting the service's configured consortium or deployment record).
+runs it, trusting the service's anchor (its configured consortium, else its deployment record's),
+the same the API's verify route trusts.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from api.portal.explain import verification_view
 from api.portal.i18n import Translator
 from api.portal.rendering import PageLanguage, error_page, message_page, page
 from api.portal.upload import read_upload
-from ledger.certificates.verification import verify_trusting
+from ledger.certificates.verification import verify_certificates
 from ledger.certificates.wrapped import loads_wrapped
 from ledger.consortium.names import AccountName, Names, unknown
 from ledger.documents.countries import country_name
@@ -46,12 +47,10 @@ async def verify(request: Request, language: PageLanguage, context: Context, con
     except InvalidInput as exc:
         return message_page(request, language, t("error.not_certificate", detail=exc.message), status_code=400)
     try:
+        anchor = await context.resolved_trust_anchor()
         # blocking JSON-RPC calls: off the event loop
         [result] = await run_in_threadpool(
-            verify_trusting,
-            client=context.client,
-            certificates=[certificate],
-            trust=context.settings.trust_consortium,
+            verify_certificates, client=context.client, certificates=[certificate], anchor=anchor
         )
     except LedgerError as exc:
         return message_page(request, language, t("error.unavailable", detail=exc.message), status_code=503)
@@ -60,7 +59,7 @@ async def verify(request: Request, language: PageLanguage, context: Context, con
         request,
         language,
         "result.html",
-        view=verification_view(t, result),
+        view=verification_view(t, result, anchor=anchor, signer=issuer),
         issuer=issuer,
         file_name=upload.name,
         country_name=lambda code: country_name(code, language.value),

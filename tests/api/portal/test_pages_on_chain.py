@@ -63,6 +63,9 @@ def test_a_valid_certificate(portal: TestClient, cli: CliRunner, tmp_path: Path)
     assert markup.text("summary") == "宁波市贸促会 CCPIT Ningbo, accredited by CN"
     assert issuer in markup.text("details")
     assert "General Administration of Customs of China (CN)" in markup.text("details")
+    # the issuer check names it too, beside the member the sentence names; no bare address
+    assert "宁波市贸促会 CCPIT Ningbo accredited by CN for Certificate of origin at issue" in markup.text("main")
+    assert issuer not in markup.text("main").replace(markup.text("details"), "")
     leaf = "0x" + parse_wrapped(wrapped).leaf.hex()
     [history] = markup.find("a", **{"data-history": ""})
     assert history["href"] == f"/certificates/{leaf}?lang=en"
@@ -87,6 +90,9 @@ def test_hidden_fields_are_marked_where_they_stand(portal: TestClient, cli: CliR
     assert len(markup.find("span", **{"data-hidden": ""})) == 3
     text = markup.text("main")
     assert markup.text("summary") == "宁波市贸促会 CCPIT Ningbo（由 CN 认可）"
+    assert "宁波市贸促会 CCPIT Ningbo 在签发时经 CN 认可签发 原产地证书" in text
+    assert "（本服务的部署记录）" in text  # the trust anchor's source, in Chinese too
+    assert "deployment record" not in text
     assert "原产国中国 (CN)" in text
     assert "目的国新加坡 (SG)" in text
 
@@ -193,7 +199,7 @@ def test_the_portal_from_the_environment_trusts_the_deployment_record(
     with TestClient(portal_from_settings()) as client:
         markup = verify(client, first, "en")
     assert markup.text("verdict-heading") == "✓ VALID"
-    assert "(deployment record)" in markup.text("main")
+    assert "(the deployment record of this service)" in markup.text("main")
 
 
 def test_a_verifiable_credential_export_is_verified_too(portal: TestClient, cli: CliRunner, tmp_path: Path) -> None:
