@@ -507,6 +507,9 @@ def save_screenshot(page: Any, name: str) -> Path:
     """A full-page screenshot kept under test-artifacts/screenshots/ (not deleted after the run)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    # the portal's web font arrives after the text is first drawn (font-display: swap): wait for
+    # it, or Chinese shows as boxes in whatever was drawn before it came
+    page.evaluate("document.fonts.ready.then(() => true)")
     page.screenshot(path=str(path), full_page=True)
     return path
 

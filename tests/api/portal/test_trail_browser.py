@@ -116,6 +116,12 @@ def test_a_page_of_48_events_is_one_line_each(browser: Browser, fake_portal: tup
                     "zh": ("签发证书", "Ningbo Chamber of Commerce（由 CN 认可）")}[lang]  # fmt: skip
         assert expected[0] in first.inner_text()
         assert expected[1] in rows.nth(1).inner_text()
+        # the member that gave the name is seen first, even when a long name is cut short
+        who = rows.nth(1).locator("td").nth(2)
+        assert who.inner_text().startswith("CN ")
+        assert who.locator(".member").evaluate("m => m.getBoundingClientRect().right") <= who.evaluate(
+            "c => c.getBoundingClientRect().right"
+        )
         subject = first.locator("td").nth(1).locator("a")
         assert subject.get_attribute("title") == LEAF  # the whole value, shortened on screen
         assert subject.inner_text() == "0xababab…ababab"
