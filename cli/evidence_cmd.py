@@ -324,7 +324,9 @@ def timeline(
                 str(r["recorded_at"])[:19] + "Z",
                 str(r["member"]),
                 str(r["side"]),
-                str(r["step_label"]) + (" (correction)" if r["correction"] else ""),
+                label(Vocabulary.ENTRY, "correction", reader).format(step=r["step_label"])
+                if r["correction"]
+                else str(r["step_label"]),
                 by_names.get(str(r["submitter"])) or str(r["submitter"]),
                 str(r["cid"] or "-"),
             )

@@ -31,6 +31,7 @@ class Vocabulary(StrEnum):
     AEO_STATUS = "aeo-status"
     MRA_STATUS = "mra-status"
     ACCOUNT = "account"  # templates: {member}, {member_name}, {name}
+    ENTRY = "entry"  # templates of an evidence entry: {step}
 
 
 @cache

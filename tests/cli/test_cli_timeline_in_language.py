@@ -41,3 +41,24 @@ def test_the_timeline_names_steps_submitters_and_documents(cli: CliRunner, tmp_p
     assert "Loading" in english
     assert entry["submitter_name"] == "宁波远洋贸易 Ningbo Ocean Trading Co., accredited by CN"
     assert entry["submitter_name"] in english
+
+
+def test_a_correction_is_said_in_the_readers_language(cli: CliRunner, tmp_path: Path) -> None:
+    ucr = "6CN9144010012345678-SG-000092"
+    wrong = new_event(EventType.OBJECT, Step.LOADING, T, epcs=[SSCC])
+    declared = new_event(
+        EventType.OBJECT,
+        Step.LOADING,
+        T,
+        epcs=[SSCC],
+        error_declaration={"declarationTime": (T + dt.timedelta(hours=1)).isoformat(), "reason": "incorrect_data"},
+    )
+    assert cli("evidence", "open", ucr, "--destination", "SG", "--as", "cn-trader").exit_code == 0
+    for n, event in enumerate((wrong, declared)):
+        path = tmp_path / f"event-{n}.json"
+        path.write_text(json.dumps(epcis_document([event], created=T)))
+        appended = cli("evidence", "append", str(path), "--ucr", ucr, "--as", "cn-trader")
+        assert appended.exit_code == 0, appended.stderr
+
+    assert "装货（更正）" in cli("evidence", "timeline", ucr, "--lang", "zh").stdout  # noqa: RUF001 - Chinese punctuation
+    assert "Loading (correction)" in cli("evidence", "timeline", ucr, "--lang", "en").stdout

@@ -27,6 +27,7 @@ CODES: dict[Vocabulary, set[str]] = {
     Vocabulary.AEO_STATUS: {_slug(status) for status in Status},
     Vocabulary.MRA_STATUS: {_slug(status) for status in MraStatus},
     Vocabulary.ACCOUNT: {"admin", "accredited"},
+    Vocabulary.ENTRY: {"correction"},
 }
 LATIN = re.compile(r"[A-Za-z]{2,}")
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
