@@ -29,6 +29,7 @@ from ledger.certificates.vc import to_credential
 from ledger.certificates.verification import Verification, verify_trusting
 from ledger.certificates.wrapped import WrappedCertificate, hide, read_wrapped, write_wrapped
 from ledger.connect import build_client
+from ledger.consortium.names import AccountName, Names, unknown
 from ledger.documents import to_json_data
 from ledger.documents.samples import generate_samples
 from ledger.errors import InvalidInput, LedgerError, NotIssued, ProofInvalid
@@ -148,6 +149,16 @@ def _verify(ctx: typer.Context, certificates: list[WrappedCertificate], trust: s
     )
 
 
+def _signers(ctx: typer.Context, certificates: list[WrappedCertificate]) -> dict[str, AccountName]:
+    """The accounts that signed the certificates' batches, as their accrediting members named
+    them (a courtesy beside the verdict: unnamed when the names cannot be read)."""
+    addresses = {c.issuer.address for c in certificates}
+    try:
+        return Names.load(client=build_client(state(ctx).settings)).accounts(addresses)
+    except LedgerError:
+        return {a: unknown(a) for a in addresses}
+
+
 @app.command()
 def verify(
     ctx: typer.Context,
@@ -177,15 +188,21 @@ def verify(
     except LedgerError as exc:
         typer.echo(f"error: cannot verify: {exc.message}", err=True)
         raise typer.Exit(2) from None
+    signers = _signers(ctx, certificates)
     if as_json:
-        rows = [{"file": str(f), **r.model_dump(mode="json")} for f, r in zip(files, results, strict=True)]
+        rows = [
+            {"file": str(f), **r.model_dump(mode="json"), "issuer": signers[c.issuer.address].model_dump(mode="json")}
+            for f, r, c in zip(files, results, certificates, strict=True)
+        ]
         print_json(rows[0] if len(rows) == 1 else rows)
     else:
-        for file, result in zip(files, results, strict=True):
+        for file, result, certificate in zip(files, results, certificates, strict=True):
             verdict = "VALID" if result.valid else ("UNDECIDED" if not result.decided else "INVALID")
             typer.echo(f"{file}: {verdict} ({result.type} {result.certificate_number or ''})".rstrip())
             if result.document is not None:
                 typer.echo(f"  {document_summary(result.document)}")
+            signer = signers[certificate.issuer.address]
+            typer.echo(f"  signed by {signer.label or 'an account the consortium does not name'} ({signer.address})")
             if result.hidden_fields:
                 typer.echo(
                     f"  {len(result.hidden_fields)} field(s) hidden by the holder: {', '.join(result.hidden_fields)}"

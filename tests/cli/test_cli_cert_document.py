@@ -29,6 +29,16 @@ def test_verify_prints_the_document_under_the_verdict(cli: CliRunner, tmp_path: 
     assert body["quantity"]["unit"] == data["items"][0]["unit_code"]
 
 
+def test_verify_names_the_account_that_signed_the_batch(cli: CliRunner, tmp_path: Path) -> None:
+    [wrapped] = issue(cli, _samples(cli, tmp_path / "s"), tmp_path / "w")
+    signer = json.loads(wrapped.read_text())["issuer"]["address"]
+    shown = cli("cert", "verify", str(wrapped)).stdout.splitlines()[2].strip()
+    assert shown == f"signed by 宁波市贸促会 CCPIT Ningbo, accredited by CN ({signer})"
+    body = json.loads(cli("cert", "verify", str(wrapped), "--json").stdout)
+    named = "宁波市贸促会 CCPIT Ningbo, accredited by CN"
+    assert (body["issuer"]["label"], body["issuer"]["member_id"]) == (named, "CN")
+
+
 def test_a_hidden_party_shows_as_hidden_in_the_summary(cli: CliRunner, tmp_path: Path) -> None:
     [wrapped] = issue(cli, _samples(cli, tmp_path / "s"), tmp_path / "w")
     hidden = tmp_path / "hidden.json"
