@@ -35,9 +35,13 @@ class HistoryEvent(BaseModel):
 
     at: datetime
     event: str = Field(description="The event's code (CertificateRevoked ...); the page shows its label")
-    by: str | None = Field(default=None, description="Who sent it: a member id or an address")
+    member: str | None = Field(default=None, description="The member whose account sent it")
+    by: str | None = Field(default=None, description="The account that sent it")
+    by_name: AccountName | None = Field(default=None, description="That account, as the consortium names it")
     reason: str | None = Field(default=None, description="Reason-code slug, for status changes")
-    detail: str | None = Field(default=None, description="Declaration and quantity, successor ...")
+    amount: str | None = Field(default=None, description="A utilization's quantity (the document's units)")
+    declaration: str | None = Field(default=None, description="A utilization's import declaration")
+    successor: str | None = Field(default=None, description="The certificate that superseded it")
     tx_hash: str | None = None
 
 
@@ -106,13 +110,8 @@ def _engine(context: ServiceContext) -> Engine:
         raise IndexNotAvailable() from exc
 
 
-def _detail(event: AuditEvent) -> str | None:
-    details = event.details
-    if "amount" in details:
-        return f"{details['amount']} (declaration {details.get('declarationId', '-')})"
-    if "newLeaf" in details:
-        return f"successor {details['newLeaf']}"
-    return None
+def _text(details: dict[str, object], key: str) -> str | None:
+    return str(details[key]) if key in details else None
 
 
 def certificate_history(*, context: ServiceContext, certificate: str) -> CertificateHistory | None:
@@ -128,6 +127,7 @@ def certificate_history(*, context: ServiceContext, certificate: str) -> Certifi
         return None
     if not found.items:
         return None
+    name_actors(engine, found.items)
     issued = next((e for e in found.items if e.event == "CertificatesIssued"), found.items[0])
     return CertificateHistory(
         certificate=text,
@@ -137,9 +137,13 @@ def certificate_history(*, context: ServiceContext, certificate: str) -> Certifi
             HistoryEvent(
                 at=e.time,
                 event=e.event,
-                by=e.organisation or e.actor,
-                reason=str(e.details["reason"]) if "reason" in e.details else None,
-                detail=_detail(e),
+                member=e.organisation,
+                by=e.actor,
+                by_name=e.actor_name,
+                reason=_text(e.details, "reason"),
+                amount=_text(e.details, "amount"),
+                declaration=_text(e.details, "declarationId"),
+                successor=_text(e.details, "newLeaf"),
                 tx_hash=e.tx_hash,
             )
             for e in found.items

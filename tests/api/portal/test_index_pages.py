@@ -26,6 +26,7 @@ from api.portal.index_queries import (
 )
 from ledger.chain.artifacts import DEFAULT_ARTIFACTS_DIR, Artifacts
 from ledger.chain.client import LedgerClient
+from ledger.consortium.names import AccountName
 from ledger.errors import InvalidInput
 from ledger.settings import LedgerSettings
 from tests.support import Markup, alert, assert_accessible, free_port
@@ -98,20 +99,33 @@ def test_history_says_the_index_is_not_available_yet(client: TestClient, lang: s
     assert alert(response).startswith(message)
 
 
+ISSUER = "0x" + "11" * 20
+SG_CUSTOMS = "0x" + "22" * 20
+
+
 def test_history_shows_what_the_index_answers(client: TestClient) -> None:
     asked: list[str] = []
 
     def history(*, context: ServiceContext, certificate: str) -> CertificateHistory | None:
         asked.append(certificate)
         events = [
-            HistoryEvent(at=datetime(2026, 1, 3, tzinfo=UTC), event="CertificatesIssued", by="CN", tx_hash="0x01"),
+            HistoryEvent(
+                at=datetime(2026, 1, 3, tzinfo=UTC),
+                event="CertificatesIssued",
+                member="CN",
+                by=ISSUER,
+                by_name=AccountName(address=ISSUER, name="Ningbo Chamber", member_id="CN", member_name="China"),
+                tx_hash="0x" + "01" * 32,
+            ),
             HistoryEvent(
                 at=datetime(2026, 2, 1, 8, tzinfo=UTC),
                 event="CertificateUtilized",
-                by="SG",
-                detail="SG-IMP-1: 12.5 KGM",
+                member="SG",
+                by=SG_CUSTOMS,
+                amount="12.5",
+                declaration="SG-IMP-1",
             ),
-            HistoryEvent(at=datetime(2026, 3, 1, tzinfo=UTC), event="CertificateRevoked", by="CN", reason="fraud"),
+            HistoryEvent(at=datetime(2026, 3, 1, tzinfo=UTC), event="CertificateRevoked", member="CN", reason="fraud"),
         ]
         return CertificateHistory(
             certificate=certificate, root="0x" + "cd" * 32, type="certificate-of-origin", events=events
@@ -129,6 +143,10 @@ def test_history_shows_what_the_index_answers(client: TestClient) -> None:
     assert "2026-02-01 08:00 +00:00" in text  # no zone cookie: UTC, and it says so
     assert "证书撤销" in text
     assert "欺诈" in text
+    assert "核销 12.5（进口报关单 SG-IMP-1）" in text  # the detail in Chinese too
+    assert "CN Ningbo Chamber（由 CN 认可）" in text
+    assert "SG 0x" in text  # an account nobody named: its member and its address, shortened
+    assert "0x010101…010101" in text
 
 
 def test_history_of_a_certificate_the_index_does_not_know(client: TestClient) -> None:
