@@ -503,6 +503,25 @@ class PortalServer:
         self.thread.join(timeout=15)
 
 
+BROWSER_LOCALES = {"zh": "zh-CN", "en": "en-US"}  # what a reader's browser asks for, by portal language
+
+
+def open_page(browser: Any, lang: str, *, javascript: bool = True) -> Iterator[tuple[Any, list[str]]]:
+    """A page in a fresh browser context that asks for `lang` (Accept-Language); the list
+    collects console errors and uncaught exceptions (a CSP violation is one)."""
+    context = browser.new_context(
+        locale=BROWSER_LOCALES[lang], java_script_enabled=javascript, viewport={"width": 1100, "height": 900}
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield page, errors
+    finally:
+        context.close()
+
+
 def save_screenshot(page: Any, name: str) -> Path:
     """A full-page screenshot kept under test-artifacts/screenshots/ (not deleted after the run)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

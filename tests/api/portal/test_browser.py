@@ -12,11 +12,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.support import CliRunner, contrast_ratio, issue_samples, save_screenshot, tamper
+from tests.support import CliRunner, contrast_ratio, issue_samples, open_page, save_screenshot, tamper
 
 pytestmark = pytest.mark.browser
 
-LOCALES = {"zh": "zh-CN", "en": "en-US"}
 HTML_LANG = {"zh": "zh-Hans", "en": "en"}
 FILE_LABEL = {"zh": "证书文件（JSON）", "en": "Certificate file (JSON)"}
 SUBMIT = {"zh": "核验", "en": "Verify"}
@@ -46,22 +45,6 @@ def certificates(cli: CliRunner, tmp_path: Path) -> dict[str, Path]:
     valid, edited, revoked = issue_samples(cli, tmp_path, count=3)
     assert cli("cert", "revoke", str(revoked), "--reason", "fraud", "--as", "cn-issuer").exit_code == 0
     return {"valid": valid, "tampered": tamper(edited, tmp_path / "tampered.json"), "revoked": revoked}
-
-
-def open_page(browser: Browser, lang: str, *, javascript: bool = True) -> Iterator[tuple[Page, list[str]]]:
-    """A page in a fresh context whose browser asks for `lang` (Accept-Language); the list
-    collects console errors and uncaught exceptions (a CSP violation is one)."""
-    context = browser.new_context(
-        locale=LOCALES[lang], java_script_enabled=javascript, viewport={"width": 1100, "height": 900}
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
-        yield page, errors
-    finally:
-        context.close()
 
 
 @pytest.fixture

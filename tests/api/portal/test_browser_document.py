@@ -5,17 +5,15 @@ that was never issued (one sentence). Screenshots under test-artifacts/screensho
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.support import CliRunner, issue_samples, save_screenshot
+from tests.support import CliRunner, issue_samples, open_page, save_screenshot
 
 pytestmark = pytest.mark.browser
 
-LOCALES = {"zh": "zh-CN", "en": "en-US"}
 FILE_LABEL = {"zh": "证书文件（JSON）", "en": "Certificate file (JSON)"}
 SUBMIT = {"zh": "核验", "en": "Verify"}
 HIDDEN = {"zh": "持有人已隐藏", "en": "hidden by the holder"}
@@ -78,19 +76,6 @@ def test_the_document_valid_hidden_and_never_issued(
         expect(page.get_by_role("alert")).to_contain_text(NOT_ISSUED[lang])
         expect(page.locator("section.certificate")).to_have_count(0)
         save_screenshot(page, f"document-{lang}-never-issued")
-
-
-def open_page(browser: Browser, lang: str) -> Iterator[tuple[Page, list[str]]]:
-    """A page whose browser asks for `lang`, and the console errors it logs."""
-    context = browser.new_context(locale=LOCALES[lang], viewport={"width": 1100, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
-        yield page, errors
-    finally:
-        context.close()
 
 
 def upload(page: Page, portal_url: str, lang: str, path: Path) -> None:

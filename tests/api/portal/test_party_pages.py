@@ -16,6 +16,7 @@ from api.settings import ServiceSettings
 from ledger.evidence import EventType, Step, new_event
 from ledger.settings import LedgerSettings
 from tests.support import (
+    BROWSER_LOCALES,
     PARTY_OPERATOR_A,
     PARTY_OPERATOR_B,
     PARTY_UCR_A,
@@ -30,8 +31,6 @@ from tests.support import (
     trader_token,
 )
 
-LOCALES = {"zh": "zh-CN", "en": "en-US"}
-
 
 @pytest.fixture
 def service_url(chain: Chain, api: Api) -> Iterator[str]:
@@ -43,7 +42,7 @@ def service_url(chain: Chain, api: Api) -> Iterator[str]:
 
 
 def new_page(browser: Browser, lang: str) -> Page:
-    context = browser.new_context(locale=LOCALES[lang], viewport={"width": 1200, "height": 900})
+    context = browser.new_context(locale=BROWSER_LOCALES[lang], viewport={"width": 1200, "height": 900})
     return context.new_page()
 
 

@@ -29,12 +29,11 @@ from ledger.devnet.consortium import dev_address
 from ledger.index.db import open_index
 from ledger.index.follower import Follower
 from ledger.settings import LedgerSettings
-from tests.support import Chain, PortalServer, free_port, record_activity, save_screenshot
+from tests.support import BROWSER_LOCALES, Chain, PortalServer, free_port, record_activity, save_screenshot
 
 pytestmark = pytest.mark.browser
 
 KEY = "key-auditor-cn"
-LOCALES = {"zh": "zh-CN", "en": "en-US"}
 MAX_PAGE_HEIGHT = 3_000  # 48 one-line rows and the form; rows that wrap make it 5,000 and more
 ROW_HEIGHT = 40  # one line of text and its padding
 LEAF = "0x" + "ab" * 32
@@ -48,7 +47,7 @@ def _check(key: str) -> Principal | None:
 
 def _context(browser: Browser, url: str, lang: str) -> BrowserContext:
     context = browser.new_context(
-        locale=LOCALES[lang], timezone_id="Asia/Shanghai", viewport={"width": 1100, "height": 900}
+        locale=BROWSER_LOCALES[lang], timezone_id="Asia/Shanghai", viewport={"width": 1100, "height": 900}
     )
     context.add_cookies([{"name": COOKIE, "value": KEY, "url": url}])
     return context
