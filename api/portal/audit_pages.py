@@ -25,7 +25,7 @@ from api.portal.index_queries import (
     index_filter,
     transaction_records,
 )
-from api.portal.rendering import PageLanguage, message_page, page
+from api.portal.rendering import PageLanguage, failure_page, message_page, page
 from api.portal.times import middle
 from ledger.errors import InvalidInput, LedgerError
 from ledger.index.catalogue import known_events
@@ -148,7 +148,7 @@ def audit_csv(
     except (InvalidInput, ValidationError) as exc:
         return message_page(request, language, _bad_input(t, exc), status_code=400)
     except LedgerError as exc:
-        return message_page(request, language, t("error.unavailable", detail=exc.message), status_code=503)
+        return failure_page(request, language, exc)
     return Response(
         out.getvalue(),
         media_type="text/csv; charset=utf-8",
@@ -170,10 +170,8 @@ def account_page(request: Request, address: str, language: PageLanguage, context
         return message_page(request, language, t("trail.bad_address", value=middle(address[:80])), status_code=400)
     try:
         overview = account_overview(context=context, address=address)
-    except IndexNotAvailable as exc:
-        return message_page(request, language, t(exc.message_key), status_code=exc.status_code)
     except LedgerError as exc:
-        return message_page(request, language, t("error.unavailable", detail=exc.message), status_code=503)
+        return failure_page(request, language, exc)
     return page(request, language, "account.html", overview=overview, auditor=auditor)
 
 
@@ -190,10 +188,8 @@ def transaction_page(
         return message_page(request, language, t("trail.bad_tx", value=middle(tx_hash[:80])), status_code=400)
     try:
         records = transaction_records(context=context, tx_hash=tx_hash)
-    except IndexNotAvailable as exc:
-        return message_page(request, language, t(exc.message_key), status_code=exc.status_code)
     except LedgerError as exc:
-        return message_page(request, language, t("error.unavailable", detail=exc.message), status_code=503)
+        return failure_page(request, language, exc)
     if not records:
         return message_page(request, language, t("trail.tx_not_found", tx=tx_hash), status_code=404)
     return page(

@@ -9,10 +9,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import Context
-from api.portal.errors import IndexNotAvailable
 from api.portal.i18n import Translator
 from api.portal.index_queries import History
-from api.portal.rendering import PageLanguage, message_page, page
+from api.portal.rendering import PageLanguage, failure_page, message_page, page
 from ledger.errors import LedgerError
 
 router = APIRouter()
@@ -31,12 +30,8 @@ def history(
     leaf = certificate_id.lower()
     try:
         found = query(context=context, certificate=leaf)
-    except IndexNotAvailable as exc:
-        return message_page(
-            request, language, t(exc.message_key), status_code=exc.status_code, title_key="index.unavailable_title"
-        )
     except LedgerError as exc:
-        return message_page(request, language, t("error.unavailable", detail=exc.message), status_code=503)
+        return failure_page(request, language, exc)
     if found is None:
         return message_page(request, language, t("history.not_found", certificate=leaf), status_code=404)
     return page(

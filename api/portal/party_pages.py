@@ -13,14 +13,14 @@ from fastapi.responses import HTMLResponse
 
 from api import party
 from api.deps import Context, ServiceContext
-from api.errors import IndexUnavailable, NotFound, OperatorNotNamed
+from api.errors import NotFound, OperatorNotNamed
 from api.keystore import ApiKey
 from api.pagination import PageRequest, decode_cursor
 from api.portal.auth_pages import COOKIE, TRADER_ROLE, signed_in
 from api.portal.config import Portal, PortalConfig
 from api.portal.explain import recognition_view
 from api.portal.i18n import Language, Translator
-from api.portal.rendering import PageLanguage, link, message_page, page
+from api.portal.rendering import PageLanguage, failure_page, link, message_page, page
 from api.portal.times import TZ_COOKIE, reader_zone
 from ledger.errors import InvalidInput, LedgerError
 from ledger.labels import Lang
@@ -62,13 +62,10 @@ def _show(
     except OperatorNotNamed:
         text = t("party.missing_operator", what=t(f"party.what_{what}"), command=OPERATOR_COMMAND)
         return message_page(request, language, text, status_code=409, title_key="party.missing_title")
-    except IndexUnavailable:
-        return message_page(request, language, t("index.unavailable"), status_code=503,
-                            title_key="index.unavailable_title")  # fmt: skip
     except InvalidInput as exc:
         return message_page(request, language, t("error.bad_input", detail=exc.message), status_code=400)
     except LedgerError as exc:
-        return message_page(request, language, t("error.unavailable", detail=exc.message), status_code=503)
+        return failure_page(request, language, exc)
     return page(request, language, template, found=found, **values)
 
 

@@ -11,10 +11,12 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from api.portal.errors import PortalError
+from api.errors import IndexUnavailable
+from api.portal.errors import IndexNotAvailable, PortalError
 from api.portal.i18n import Language, Translator, choose_language
 from api.portal.times import TZ_COOKIE, middle, reader_zone, shown_time
 from ledger.certificates.document_view import Hidden
+from ledger.errors import LedgerError
 from ledger.labels import Lang, Vocabulary, label
 
 _ENVIRONMENT = Environment(
@@ -109,6 +111,17 @@ def _signed_in_role(request: Request) -> str | None:
 def error_page(request: Request, language: Language, error: PortalError) -> HTMLResponse:
     message = Translator(language)(error.message_key, **error.values)
     return message_page(request, language, message, status_code=error.status_code)
+
+
+def failure_page(request: Request, language: Language, exc: LedgerError) -> HTMLResponse:
+    """The page saying why a page's records could not be read: this service has no ledger index
+    (yet), or the ledger or its index did not answer."""
+    t = Translator(language)
+    if isinstance(exc, IndexNotAvailable | IndexUnavailable):
+        return message_page(
+            request, language, t("index.unavailable"), status_code=503, title_key="index.unavailable_title"
+        )
+    return message_page(request, language, t("error.unavailable", detail=exc.message), status_code=503)
 
 
 def message_page(
