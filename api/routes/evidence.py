@@ -34,7 +34,7 @@ from ledger.consortium.names import Names
 from ledger.errors import KeyUnavailable
 from ledger.evidence import EpcisEvent, canonical_ucr, consignment_id, parse_epcis
 from ledger.evidence.bundle import EvidenceBundle, make_bundle
-from ledger.evidence.parties import consignment_ids_of_party
+from ledger.evidence.parties import was_party
 from ledger.evidence.registry import (
     ConsignmentChange,
     ConsignmentRecord,
@@ -238,7 +238,7 @@ def _visible(key: ApiKey, context: ServiceContext, ucr: str) -> None:
     if key.role is not ApiRole.TRADER:
         return
     wanted, account = consignment_id(ucr), (key.account or "").lower()
-    if account and any(c == wanted for _, c in consignment_ids_of_party(client=context.client, account=account)):
+    if account and was_party(client=context.client, account=account, consignment=wanted) is not None:
         return
     if account:  # entries recorded before consignments were opened: their first submitter is the opener
         view = consignment_view(client=context.client, ucr=ucr)

@@ -37,16 +37,35 @@ def _deployed_at(client: LedgerClient, version: str) -> int:
     return contract.block if contract is not None and contract.address.lower() == version.lower() else 0
 
 
+def _added(
+    client: LedgerClient, account: str, consignment: bytes | None
+) -> list[tuple[EvidenceRegistryBinding, bytes]]:
+    """(registry version, consignment) of each ConsignmentPartyAdded naming `account` (and only
+    `consignment`, when given: the node filters by both topics), oldest version first."""
+    wanted = "0x" + consignment.hex() if consignment is not None else None
+    added: list[tuple[EvidenceRegistryBinding, bytes]] = []
+    for version in listed_versions(client, CONTRACT):
+        binding = EvidenceRegistryBinding(client, version)
+        start = _deployed_at(client, version)
+        for log in binding.contract.logs(["ConsignmentPartyAdded"], wanted, _topic(account), from_block=start):
+            added.append((binding, bytes.fromhex(log["topics"][1][2:])))
+    return added
+
+
 def consignment_ids_of_party(*, client: LedgerClient, account: str) -> list[tuple[EvidenceRegistryBinding, bytes]]:
     """Every consignment (with the registry version holding it) `account` was ever added to as a
     party, first added first."""
     found: dict[bytes, EvidenceRegistryBinding] = {}
-    for version in listed_versions(client, CONTRACT):
-        binding = EvidenceRegistryBinding(client, version)
-        start = _deployed_at(client, version)
-        for log in binding.contract.logs(["ConsignmentPartyAdded"], None, _topic(account), from_block=start):
-            found.setdefault(bytes.fromhex(log["topics"][1][2:]), binding)
+    for binding, consignment in _added(client, account, None):
+        found.setdefault(consignment, binding)
     return [(binding, consignment) for consignment, binding in found.items()]
+
+
+def was_party(*, client: LedgerClient, account: str, consignment: bytes) -> EvidenceRegistryBinding | None:
+    """The registry version holding `consignment` when `account` is or was one of its parties,
+    else None (one filtered log query per version, not a scan of the party's consignments)."""
+    added = _added(client, account, consignment)
+    return added[0][0] if added else None
 
 
 def party_consignment(binding: EvidenceRegistryBinding, consignment: bytes, account: str) -> PartyConsignment:
@@ -72,8 +91,8 @@ def party_timeline(
 ) -> tuple[list[RecordedEntry], ChainReport] | None:
     """The entries of `consignment` and the check of their chain, for a party of it; None when
     `account` never was one (whether the consignment exists or not)."""
-    for binding, found in consignment_ids_of_party(client=client, account=account):
-        if found == consignment:
-            recorded = binding.recorded(consignment)
-            return recorded, check_chain(consignment, recorded, binding.heads([consignment])[0])
-    return None
+    binding = was_party(client=client, account=account, consignment=consignment)
+    if binding is None:
+        return None
+    recorded = binding.recorded(consignment)
+    return recorded, check_chain(consignment, recorded, binding.heads([consignment])[0])

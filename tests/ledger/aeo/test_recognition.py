@@ -8,6 +8,8 @@ import pytest
 
 from ledger.aeo import AeoRegistryBinding, MraBinding, recognized
 from ledger.aeo.codes import ChangeKind, parse_tiers
+from ledger.chain.contract import ContractBinding
+from ledger.chain.reads import LogsRefused
 from ledger.errors import ContractRevert
 from tests.support import Chain
 
@@ -181,6 +183,19 @@ def test_history_keeps_every_change(chain: Chain) -> None:
     assert status.changes == 3
     assert status.status == "suspended"
     assert status.evidence_hash != "0x" + "00" * 32
+
+
+def test_history_stands_on_a_node_that_refuses_the_log_range(chain: Chain, monkeypatch: pytest.MonkeyPatch) -> None:
+    certify(chain, tier="general")
+    cn = AeoRegistryBinding(chain.client("cn-customs"))
+    assert all(h.recorded_at for h in cn.history(operator=OP, certified_by="CN").history)
+
+    def refused(*_: object, **__: object) -> list[dict[str, object]]:
+        raise LogsRefused("logs of AeoRegistry", "exceeds the maximum range of 5 blocks")
+
+    monkeypatch.setattr(ContractBinding, "logs", refused)
+    [entry] = cn.history(operator=OP, certified_by="CN").history
+    assert (entry.change, entry.tier_name, entry.recorded_at) == ("certify", "general", None)
 
 
 def chain_rpc_increase_time(chain: Chain, seconds: int) -> None:
