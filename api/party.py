@@ -24,7 +24,6 @@ from ledger.index.party_records import ExporterCertificate, certificates_of_expo
 from ledger.labels import Lang
 
 FIX_OPERATOR = "operator: create the key with --operator SCHEME:ID (sanzhi apikey create --role trader ...)"
-FIX_ACCOUNT = "account: create the key with --account 0x... (sanzhi apikey create --role trader ...)"
 
 
 def _trader(key: ApiKey) -> ApiKey:
@@ -56,18 +55,9 @@ def me(*, context: ServiceContext, key: ApiKey) -> Me:
     name = None
     with contextlib.suppress(LedgerError):  # the party is known without the chain; its name is a courtesy
         name = ConsortiumBinding(context.client).member(member).name
-    missing = ([] if key.operator else [FIX_OPERATOR]) + ([] if key.account else [FIX_ACCOUNT])
+    missing = [] if key.operator else [FIX_OPERATOR]
     return Me(key_id=key.key_id, label=key.label, member=member, member_name=name, account=key.account,
               operator=key.operator, missing=missing)  # fmt: skip
-
-
-def _page(items: list[object], paging: PageRequest, total: int) -> str | None:
-    return encode_cursor(paging.offset + paging.limit) if paging.offset + len(items) < total else None
-
-
-def _in_unit(quantity: UnitQuantity | None, unit: str | None) -> UnitQuantity:
-    """The drawn quantity in the certificate's unit (the chain keeps none; the issuer's records do)."""
-    return UnitQuantity(value=quantity.value if quantity else "0", unit=unit)
 
 
 def _certificate(context: ServiceContext, found: ExporterCertificate) -> MyCertificate:
@@ -75,14 +65,11 @@ def _certificate(context: ServiceContext, found: ExporterCertificate) -> MyCerti
     status, reason, expires, drawn = "unknown", None, None, UnitQuantity.of(0, unit)
     if found.leaf is not None:
         record = certificate_record(
-            client=context.client, root=found.root, cert_type=found.cert_type, leaf=found.leaf, number=found.number
-        )
-        status, reason, expires, drawn = (
-            record.status,
-            record.reason,
-            record.expires_at,
-            _in_unit(record.utilized, unit),
-        )
+            client=context.client, root=found.root, cert_type=found.cert_type, leaf=found.leaf, number=found.number,
+            unit=unit,
+        )  # fmt: skip
+        status, reason, expires = record.status, record.reason, record.expires_at
+        drawn = record.utilized or drawn
     return MyCertificate(
         number=found.number,
         type=found.cert_type,
@@ -117,16 +104,16 @@ def my_certificates(*, context: ServiceContext, key: ApiKey, paging: PageRequest
         limit=paging.limit,
     )  # fmt: skip
     items = [_certificate(context, c) for c in found.items]
-    return Page[MyCertificate](items=items, next_cursor=_page(list(found.items), paging, found.total))
+    more = paging.offset + len(found.items) < found.total
+    return Page[MyCertificate](items=items, next_cursor=encode_cursor(paging.offset + paging.limit) if more else None)
 
 
 def my_consignments(*, context: ServiceContext, key: ApiKey, paging: PageRequest) -> Page[MyConsignment]:
     """The consignments the key's account is or was a party of, newest first."""
     account = _account(_trader(key))
-    found = list(reversed(consignment_ids_of_party(client=context.client, account=account)))
-    chosen = found[paging.offset : paging.offset + paging.limit]
+    chosen = paging.page(list(reversed(consignment_ids_of_party(client=context.client, account=account))))
     items = []
-    for binding, consignment in chosen:
+    for binding, consignment in chosen.items:
         seen = party_consignment(binding, consignment, account)
         items.append(
             MyConsignment(
@@ -141,7 +128,7 @@ def my_consignments(*, context: ServiceContext, key: ApiKey, paging: PageRequest
                 timeline=f"/me/consignments/{seen.consignment}/timeline",
             )
         )
-    return Page[MyConsignment](items=items, next_cursor=_page(list(chosen), paging, len(found)))
+    return Page[MyConsignment](items=items, next_cursor=chosen.next_cursor)
 
 
 def my_timeline(*, context: ServiceContext, key: ApiKey, consignment: str, lang: Lang | None = None) -> MyTimeline:

@@ -7,7 +7,7 @@ working at once. Login and logout refuse forms posted from another origin.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, cast
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Query, Request
@@ -29,12 +29,21 @@ TRADER_ROLE = "trader"
 LOGIN_ROLES = (AUDITOR_ROLE, TRADER_ROLE)  # a trader signs in to see its own party's pages
 
 
+_NOT_CHECKED = object()  # request.state has no principal yet (None is "not signed in")
+
+
 def signed_in(request: Request, config: PortalConfig) -> Principal | None:
-    """Whose key this request's cookie holds, if it is still a valid key."""
+    """Whose key this request's cookie holds, if it is still a valid key (checked against the key
+    store once per request: the page and its navigation both ask)."""
+    known = getattr(request.state, "principal", _NOT_CHECKED)
+    if known is not _NOT_CHECKED:
+        return cast("Principal | None", known)
     key = request.cookies.get(COOKIE)
-    if not key or len(key) > MAX_KEY or config.check_api_key is None:
-        return None
-    return config.check_api_key(key)
+    principal = None
+    if key and len(key) <= MAX_KEY and config.check_api_key is not None:
+        principal = config.check_api_key(key)
+    request.state.principal = principal
+    return principal
 
 
 def auditor_of(request: Request, config: PortalConfig) -> Principal | None:

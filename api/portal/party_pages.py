@@ -121,7 +121,9 @@ def my_timeline(
         return message_page(request, language, t("party.timeline_not_found", consignment=shown), status_code=404)
     except InvalidInput:
         return message_page(request, language, t("party.timeline_bad_id", value=shown), status_code=400)
-    return _show(request, language, "consignments", lambda: found, "my_timeline.html", **_facts(context, key))
+    except LedgerError as exc:
+        return failure_page(request, language, exc)
+    return page(request, language, "my_timeline.html", found=found, **_facts(context, key))
 
 
 @router.get("/my/aeo", name="portal.my_aeo", response_class=HTMLResponse)

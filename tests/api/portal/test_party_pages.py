@@ -11,8 +11,10 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from api import party
 from api.main import create_app
 from api.settings import ServiceSettings
+from ledger.errors import ReadFailed
 from ledger.evidence import EventType, Step, new_event
 from ledger.settings import LedgerSettings
 from tests.support import (
@@ -148,3 +150,17 @@ def test_signed_out_visitors_other_roles_and_keys_without_an_operator_are_told_w
     assert never.status_code == 404
     assert "您不是货物" in never.text
     assert api.client.get("/my/consignments/0x12?lang=en").status_code == 400
+
+
+def test_a_timeline_the_ledger_cannot_read_gets_the_portals_page(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    token = trader_token(api, dev_trader("CN"), PARTY_OPERATOR_A)
+    assert api.client.post("/login?lang=zh", data={"api_key": token}, follow_redirects=False).status_code == 303
+
+    def unreadable(**_: object) -> None:
+        raise ReadFailed("logs of EvidenceRegistry", "connection refused")
+
+    monkeypatch.setattr(party, "my_timeline", unreadable)
+    answer = api.client.get(f"/my/consignments/0x{'ee' * 32}?lang=zh")
+    assert answer.status_code == 503
+    assert answer.headers["content-type"].startswith("text/html")  # the portal's page, not the API's JSON
+    assert "connection refused" in answer.text
