@@ -85,7 +85,7 @@ def test_a_trader_sees_its_own_pages_in_english_and_another_in_chinese(
     expect(rows).to_have_count(2)
     drawn_on = page.locator(f'tr[data-number="{documents[0]["certificate_number"]}"]')
     unit = documents[0]["items"][0]["unit_code"]
-    expect(drawn_on).to_contain_text("valid")
+    expect(drawn_on).to_contain_text("Valid")
     expect(drawn_on).to_contain_text(f"SG customs: 1.5 {unit} on ")
     expect(page.locator("main")).not_to_contain_text(documents[1]["certificate_number"])  # B's
     save_screenshot(page, "party-certificates-en")
