@@ -98,10 +98,9 @@ def _exporter(wrapped: WrappedCertificate) -> str | None:
 
 
 def _unit(wrapped: WrappedCertificate) -> str | None:
-    items = wrapped.data.get("items")
-    first = items[0] if isinstance(items, list) and items else None
-    unit = first.get("unit_code") if isinstance(first, dict) else None
-    return unit if isinstance(unit, str) and len(unit) <= 3 else None
+    """The certificate's unit, as the column holds it (UN/ECE Rec 20 codes are at most 3 characters)."""
+    unit = wrapped.unit
+    return unit if unit is not None and len(unit) <= 3 else None
 
 
 def _record_of(wrapped: WrappedCertificate, path: Path) -> dict[str, Any]:
@@ -130,7 +129,7 @@ def _record_of(wrapped: WrappedCertificate, path: Path) -> dict[str, Any]:
         "source": str(path.resolve())[:1024],
         "recorded_at": int(time.time()),
         "exporter_id": _exporter(wrapped),
-        "quantity": str(wrapped.proof.quantity),
+        "quantity": str(wrapped.proof.quantity) if wrapped.proof.quantity else None,  # 0: quantity not tracked
         "unit_code": _unit(wrapped),
     }
 

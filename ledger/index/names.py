@@ -4,22 +4,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from eth_utils.address import is_address, to_checksum_address
 from sqlalchemy import Connection, and_, or_, select
 
 from ledger.consortium.display_name import shown_name
 from ledger.consortium.names import AccountName, unknown
+from ledger.index.audit import MEMBERSHIP_EVENTS
+from ledger.index.presentation import member_text
 from ledger.index.state import EVENTS
 
 GRANT_EVENTS = ("Accredited", "AccreditationWithdrawn")
-MEMBERSHIP_EVENTS = ("MemberAdded", "MemberRemoved", "AdminRotated")
 NAMED = "AccountNamed"
-
-
-def _member(value: Any) -> str:
-    return bytes.fromhex(str(value)[2:]).rstrip(b"\0").decode(errors="replace")
 
 
 def _admins(connection: Connection) -> tuple[dict[str, str], dict[str, str]]:
@@ -32,7 +28,7 @@ def _admins(connection: Connection) -> tuple[dict[str, str], dict[str, str]]:
     names: dict[str, str] = {}
     admin_of: dict[str, str] = {}  # member id -> its admin
     for event, args in rows:
-        member = _member(args["memberId"])
+        member = member_text(args["memberId"])
         if event == "MemberAdded":
             names[member] = shown_name(str(args["name"]))
             admin_of[member] = str(args["admin"]).lower()
@@ -58,7 +54,7 @@ def _bound(connection: Connection, accounts: list[bytes]) -> dict[str, tuple[str
     named: dict[tuple[str, str], str] = {}
     for event, account, role, scope, args in rows:
         address = "0x" + bytes(account).hex()
-        member = _member(args["memberId"])
+        member = member_text(args["memberId"])
         if event == NAMED:
             named[(address, member)] = shown_name(str(args["name"]))
             continue

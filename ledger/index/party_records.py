@@ -6,12 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from pydantic import BaseModel
-from sqlalchemy import Engine, Table, and_, func, select
+from sqlalchemy import Engine, and_, func, select
 
 from ledger.index.issuer_records import RECORDS, exporter_key
-from ledger.index.models import Base
-
-EVENTS: Table = Base.metadata.tables["chain_events"]
+from ledger.index.state import EVENTS
 
 
 class Utilization(BaseModel):

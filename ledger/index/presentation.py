@@ -54,7 +54,8 @@ def checksummed(address: str) -> str:
     return to_checksum_address(address)
 
 
-def _member(value: str) -> str:
+def member_text(value: str) -> str:
+    """A member id as the index stores it (0x and 32 bytes, left-aligned) as text: `CN`."""
     return bytes.fromhex(value[2:]).rstrip(b"\0").decode(errors="replace")
 
 
@@ -115,7 +116,7 @@ def _shown(name: str, value: Any) -> Any:
     if isinstance(value, str) and len(value) == 42 and value.startswith("0x"):
         return checksummed(value)
     if name in MEMBER_ARGS and isinstance(value, str):
-        return _member(value)
+        return member_text(value)
     if name in TIME_ARGS and isinstance(value, int):
         return iso(value, empty="") or None
     if name in QUANTITY_ARGS and isinstance(value, int):
