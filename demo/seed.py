@@ -78,8 +78,6 @@ class SeedRecord(BaseModel):
     operators: list[str]  # "CN USCI:9131..." certifying member and operator id
     mra: str
     ucr: str
-    # the trade party a trader key acts for (profile, operator id); None in a marker written before
-    trader_party: tuple[str, str] | None = None
 
 
 class SeedOutcome(BaseModel):
@@ -132,7 +130,6 @@ def seed_demo(*, client_for: ClientFactory, data_dir: Path, say: Callable[[str],
         operators=operators,
         mra=f"CN-SG ({MRA_TIERS})",
         ucr=UCR,
-        trader_party=TRADER_PARTY,
     )
     write_model(marker_path(data_dir), record)
     return SeedOutcome(record=record, seeded=True)

@@ -87,10 +87,6 @@ class Artifacts:
         """Where contract `name` keeps its state variables and the fields of its structs."""
         return StorageLayout.of(name, self.get(name).storage_layout)
 
-    def storage_slot(self, contract: str, variable: str) -> int:
-        """The slot of `contract`'s state variable `variable`; StorageLayoutMissing if it has none."""
-        return self.storage_layout(contract).slot(variable)
-
     def codec(self, name: str) -> ContractCodec:
         """The codec of contract `name`, built once per Artifacts."""
         codec = self._codecs.get(name)

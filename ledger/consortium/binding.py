@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from ledger.chain.client import LedgerClient, SentTransaction
 from ledger.chain.contract import ContractBinding
-from ledger.consortium.display_name import checked_name, shown_name
+from ledger.consortium.display_name import checked_name
 from ledger.consortium.registries import RegistryListing, kind_bytes, kind_text
 from ledger.errors import InvalidInput, UnknownMember
 from ledger.ids import (
@@ -149,13 +149,6 @@ class ConsortiumBinding:
         """The member that accredited `account` (in any role), if any."""
         raw = self.contract.call("accreditingMember", _address(account))
         return member_id_text(raw) or None
-
-    def account_name(self, account: str) -> tuple[str | None, str | None]:
-        """The member `account` is bound to and the display name that member set for it (both
-        None while no member accredits it)."""
-        member_id, name = self.contract.call("accountName", _address(account))
-        member = member_id_text(member_id) or None
-        return member, (shown_name(name) if member and name else None)
 
     def customs_member(self, account: str) -> str | None:
         """The member that accredited `account` as one of its customs (operational) keys, if any."""

@@ -25,7 +25,7 @@ def checked_name(value: str, *, path: str = "name") -> str:
     """`value` as it is set on chain (NFC, surrounding spaces dropped), or InvalidDisplayName."""
     name = unicodedata.normalize("NFC", value).strip()
     if not name:
-        raise InvalidDisplayName("is required (1 to 64 bytes of text)", path=path)
+        raise InvalidDisplayName(f"is required (1 to {MAX_NAME_BYTES} bytes of text)", path=path)
     bad = next((c for c in name if _refused(c)), None)
     if bad is not None:
         raise InvalidDisplayName(f"may not contain U+{ord(bad):04X} ({_describe(bad)})", path=path)

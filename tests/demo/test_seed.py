@@ -46,7 +46,6 @@ def test_seeds_certificates_aeos_an_mra_and_a_consignment(chain: Chain, tmp_path
     assert read_model(marker_path(tmp_path), SeedRecord, "seed") == record
     assert any("MRA" in line for line in said)
     # one trade party throughout: exporter of every certificate, a CN AEO, the consignor
-    assert record.trader_party == TRADER_PARTY
     assert TRADER_PARTY[1] == cn_operator
     assert {read_wrapped(Path(p)).data["exporter"]["identifier"] for p in record.certificates} == {cn_operator}
     assert entries[0].submitter == chain.client(TRADER_PARTY[0]).address

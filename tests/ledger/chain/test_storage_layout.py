@@ -26,8 +26,8 @@ def copied_artifacts(tmp_path: Path, name: str, change: Any) -> Artifacts:
 
 def test_the_shipped_artifacts_give_the_slots_proofs_read() -> None:
     artifacts = Artifacts(DEFAULT_ARTIFACTS_DIR)
-    assert artifacts.storage_slot("CertificateRegistry", "_batches") == 0
-    assert artifacts.storage_slot("EvidenceRegistry", "_heads") > 0  # after OracleQuorum's own state
+    assert artifacts.storage_layout("CertificateRegistry").slot("_batches") == 0
+    assert artifacts.storage_layout("EvidenceRegistry").slot("_heads") > 0  # after OracleQuorum's own state
     assert artifacts.storage_layout("Consortium").field("MemberRecord", "active") == StorageField(2, 20, 1)
 
 
@@ -35,7 +35,7 @@ def test_a_moved_variable_is_read_where_the_layout_now_puts_it(tmp_path: Path) -
     def move(layout: dict[str, Any]) -> None:
         layout["variables"]["_heads"]["slot"] = 42
 
-    assert copied_artifacts(tmp_path, "EvidenceRegistry", move).storage_slot("EvidenceRegistry", "_heads") == 42
+    assert copied_artifacts(tmp_path, "EvidenceRegistry", move).storage_layout("EvidenceRegistry").slot("_heads") == 42
 
 
 def test_a_variable_the_layout_lacks_is_named(tmp_path: Path) -> None:
@@ -44,7 +44,7 @@ def test_a_variable_the_layout_lacks_is_named(tmp_path: Path) -> None:
 
     artifacts = copied_artifacts(tmp_path, "EvidenceRegistry", rename)
     with pytest.raises(StorageLayoutMissing, match=r"EvidenceRegistry.*'_heads'") as raised:
-        artifacts.storage_slot("EvidenceRegistry", "_heads")
+        artifacts.storage_layout("EvidenceRegistry").slot("_heads")
     assert isinstance(raised.value, LedgerError)
     assert (raised.value.contract, raised.value.name) == ("EvidenceRegistry", "_heads")
 

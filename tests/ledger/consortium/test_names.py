@@ -8,7 +8,7 @@ import pytest
 
 from ledger.chain.contract import ContractBinding
 from ledger.consortium.binding import ConsortiumBinding
-from ledger.consortium.display_name import checked_name
+from ledger.consortium.display_name import MAX_NAME_BYTES, checked_name
 from ledger.consortium.names import Names
 from ledger.devnet.consortium import dev_address
 from ledger.errors import ContractRevert, InvalidDisplayName
@@ -46,7 +46,8 @@ def test_a_name_is_never_carried_over_to_another_member(chain: Chain) -> None:
     assert Names(cn).label(exporter) is None  # CN withdrew everything: CN's name is gone with it
     sg.accredit(exporter, "trade", name="Lion City Logistics")
     assert Names(sg).label(exporter) == "Lion City Logistics, accredited by SG"
-    assert sg.account_name(exporter) == ("SG", "Lion City Logistics")
+    named = Names(sg).account(exporter)
+    assert (named.member_id, named.name) == ("SG", "Lion City Logistics")
 
 
 def test_only_the_accrediting_members_admin_renames(chain: Chain) -> None:
@@ -106,3 +107,12 @@ def test_names_of_many_accounts_are_read_in_two_round_trips(chain: Chain, monkey
     assert batches == [10, 2]  # accountName and memberOf of each; then the two members
     names.accounts(accounts)
     assert batches == [10, 2]  # cached
+
+
+def test_the_name_limit_is_the_contracts(chain: Chain) -> None:
+    """The library refuses what the contract would (and says the limit in words) at the same size."""
+    limit = int(ConsortiumBinding(chain.client()).contract.call("MAX_NAME_BYTES"))
+    assert limit == MAX_NAME_BYTES
+    assert checked_name("名" * (limit // 3)) == "名" * (limit // 3)  # 3 bytes a character in UTF-8
+    with pytest.raises(InvalidDisplayName, match=f"at most {limit}"):
+        checked_name("a" * (limit + 1))
