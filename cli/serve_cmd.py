@@ -118,11 +118,10 @@ def _terminated(signum: int, frame: FrameType | None) -> None:
 
 
 def _follower(cli: CliState) -> Follower:
-    """The service's follower, caught up once, with the issuer's record of numbers imported
-    (an index this service creates then finds the numbers issued before it existed)."""
+    """The service's follower (it catches up as it starts following), with the issuer's record of
+    numbers imported (an index this service creates then finds the numbers issued before it existed)."""
     engine = open_index(cli.settings)
     follower = Follower(client=cli.client(), engine=engine)
-    follower.catch_up()
     numbers = numbers_path(cli.settings.data_dir)
     if numbers.exists():
         import_numbers(engine=engine, numbers=IssuedNumbers(numbers))

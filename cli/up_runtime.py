@@ -118,7 +118,7 @@ def start_follower(*, follower: Callable[[], Follower], stop: threading.Event, p
         while not stop.is_set():
             try:
                 built = follower()
-            except LedgerError as exc:  # no node yet, no deployment yet: the service still serves
+            except Exception as exc:  # no node, deployment or database yet: retried, the service still serves
                 on_error(exc)
                 stop.wait(poll_seconds)
                 continue

@@ -8,13 +8,17 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import requests
+from sqlalchemy.exc import OperationalError
 
+from cli.up_runtime import start_follower
+from ledger.index import Follower
 from tests.support import CliRunner, free_port, wait_until
 
 
@@ -105,3 +109,20 @@ def test_no_follow_is_said_and_a_failing_follower_does_not_stop_the_service(tmp_
     said = _stderr(tmp_path / "b.sqlite")
     assert "warning: index:" in said
     assert "retrying" in said
+
+
+def test_a_follower_that_cannot_be_built_yet_is_built_again(capsys: pytest.CaptureFixture[str]) -> None:
+    """A database that is not up yet (any error, not only the library's) is retried, never the
+    end of the follower thread."""
+    stop = threading.Event()
+    attempts: list[int] = []
+
+    def build() -> Follower:
+        attempts.append(1)
+        if len(attempts) == 2:
+            stop.set()
+        raise OperationalError("connect", {}, ConnectionRefusedError("database not up"))
+
+    start_follower(follower=build, stop=stop, poll_seconds=0.01).join(timeout=30)
+    assert len(attempts) == 2
+    assert capsys.readouterr().err.count("warning: index: ") == 2
