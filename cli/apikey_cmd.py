@@ -8,7 +8,6 @@ import typer
 
 from api.keystore import ApiKey, KeyStore
 from cli.context import JsonOption, account_address, print_json, print_rows, short_time, state
-from ledger.errors import InvalidInput
 
 app = typer.Typer(help="API keys of the service: create (shown once), list, revoke.", no_args_is_help=True)
 
@@ -41,11 +40,8 @@ def create(
     --operator id lets the party see its certificates and AEO status."""
     bound = account_address(ctx, account.strip()) if account and account.strip() else account
     store = _store(ctx)
-    try:
+    try:  # bad input is InvalidInput: one line and exit 2, as from every command (cli.main.run)
         created = store.create(organisation=org, role=role, label=label, account=bound, operator=operator)
-    except InvalidInput as exc:  # bad input is a usage error: exit 2, one line
-        typer.echo(f"error: {exc.message}", err=True)
-        raise typer.Exit(2) from None
     finally:
         store.close()
     if as_json:

@@ -26,8 +26,9 @@ from ledger.certificates.numbers import IssuedNumbers, numbers_path
 from ledger.certificates.quantities import UnitQuantity
 from ledger.certificates.registry import CertificateRegistryBinding
 from ledger.certificates.vc import to_credential
-from ledger.certificates.verification import Verification, verify_trusting
+from ledger.certificates.verification import verify_trusting
 from ledger.certificates.wrapped import WrappedCertificate, hide, read_wrapped, write_wrapped
+from ledger.chain.client import LedgerClient
 from ledger.connect import build_client
 from ledger.consortium.names import AccountName, Names, unknown
 from ledger.documents import to_json_data
@@ -142,19 +143,12 @@ def issue(
     typer.echo(indexing.note)
 
 
-def _verify(ctx: typer.Context, certificates: list[WrappedCertificate], trust: str | None) -> list[Verification]:
-    settings = state(ctx).settings
-    return verify_trusting(
-        client=build_client(settings), certificates=certificates, trust=trust or settings.trust_consortium
-    )
-
-
-def _signers(ctx: typer.Context, certificates: list[WrappedCertificate]) -> dict[str, AccountName]:
+def _signers(client: LedgerClient, certificates: list[WrappedCertificate]) -> dict[str, AccountName]:
     """The accounts that signed the certificates' batches, as their accrediting members named
     them (a courtesy beside the verdict: unnamed when the names cannot be read)."""
     addresses = {c.issuer.address for c in certificates}
     try:
-        return Names.load(client=build_client(state(ctx).settings)).accounts(addresses)
+        return Names.load(client=client).accounts(addresses)
     except LedgerError:
         return {a: unknown(a) for a in addresses}
 
@@ -184,11 +178,13 @@ def verify(
         typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(2) from None
     try:
-        results = _verify(ctx, certificates, trust)
+        settings = state(ctx).settings
+        client = build_client(settings)
+        results = verify_trusting(client=client, certificates=certificates, trust=trust or settings.trust_consortium)
     except LedgerError as exc:
         typer.echo(f"error: cannot verify: {exc.message}", err=True)
         raise typer.Exit(2) from None
-    signers = _signers(ctx, certificates)
+    signers = _signers(client, certificates)
     if as_json:
         rows = [
             {"file": str(f), **r.model_dump(mode="json"), "issuer": signers[c.issuer.address].model_dump(mode="json")}

@@ -32,12 +32,12 @@ from ledger.evidence.service import (
     submit_decisions,
     void_consignment,
 )
-from ledger.evidence.vocabulary import PartyRole, step_name
+from ledger.evidence.vocabulary import PartyRole
 from ledger.files import write_atomic
 from ledger.hashing.keccak import keccak256
 from ledger.index.labelled import account_label
 from ledger.labels import Vocabulary, label, reader_lang
-from ledger.store.cid import ContentId, shown_cid
+from ledger.store.cid import ContentId
 
 app = typer.Typer(help="Evidence chains of consignments: EPCIS 2.0 events, audit, proof bundles.", no_args_is_help=True)
 
@@ -289,48 +289,30 @@ def timeline(
     recorded, report = audit_consignment(client=client, ucr=ucr)
     names = Names.load(client=client)
     names.accounts(r.submitter for r in recorded)  # one batch for the whole timeline
-    rows = [
-        {
-            "seq": r.seq,
-            "recorded_at": datetime.fromtimestamp(r.timestamp, UTC).isoformat(),
-            "member": r.member_id,
-            "side": r.side_label,
-            "submitter": r.submitter,
-            "submitter_name": names.account(r.submitter).label,
-            "step": step_name(r.entry.step),
-            "step_label": label(Vocabulary.STEP, step_name(r.entry.step), reader),
-            "correction": r.entry.correction,
-            "declaration": "0x" + r.entry.declaration.hex() if any(r.entry.declaration) else None,
-            "event_hash": "ni:///sha-256;" + r.entry.event_hash.hex() + "?ver=CBV2.0",
-            "document_hash": "0x" + r.entry.document_hash.hex() if any(r.entry.document_hash) else None,
-            "cid": shown_cid(r.entry.cid),
-            "parents": ["0x" + p.hex() for p in r.entry.parents],
-            "link": "0x" + r.link.hex(),
-            "tx_hash": r.tx_hash,
-        }
-        for r in recorded
-    ]
+    from api.routes.evidence import timeline_entry  # the service's own entry: one shape for both (and no
+    # FastAPI import for the other evidence commands)
+
+    entries = [timeline_entry(r, names, reader) for r in recorded]
     if as_json:
-        print_json({"ucr": ucr, "consignment": report.consignment, "intact": report.intact, "entries": rows})
+        print_json({"ucr": ucr, "consignment": report.consignment, "intact": report.intact, "entries": entries})
         return
-    if not rows:
+    if not entries:
         typer.echo(f"{ucr}: no evidence recorded")
         return
-    by_names = {r.submitter: account_label(names.account(r.submitter), reader) for r in recorded}
     print_rows(
         [
             (
-                str(r["seq"]),
-                str(r["recorded_at"])[:19] + "Z",
-                str(r["member"]),
-                str(r["side"]),
-                label(Vocabulary.ENTRY, "correction", reader).format(step=r["step_label"])
-                if r["correction"]
-                else str(r["step_label"]),
-                by_names.get(str(r["submitter"])) or str(r["submitter"]),
-                str(r["cid"] or "-"),
+                str(e.seq),
+                e.recorded_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                e.member,
+                e.side,
+                label(Vocabulary.ENTRY, "correction", reader).format(step=e.step_label)
+                if e.correction
+                else str(e.step_label),
+                account_label(e.submitter_name, reader) or e.submitter,
+                e.cid or "-",
             )
-            for r in rows
+            for e in entries
         ],
         ("SEQ", "RECORDED", "MEMBER", "SIDE", "STEP", "SUBMITTER", "DOCUMENT"),
     )

@@ -39,8 +39,8 @@ def test_the_timeline_names_steps_submitters_and_documents(cli: CliRunner, tmp_p
     assert "宁波远洋贸易 Ningbo Ocean Trading Co.（由 CN 认可）" in chinese.stdout  # noqa: RUF001 - Chinese punctuation
     english = cli("evidence", "timeline", UCR, "--lang", "en").stdout
     assert "Loading" in english
-    assert entry["submitter_name"] == "宁波远洋贸易 Ningbo Ocean Trading Co., accredited by CN"
-    assert entry["submitter_name"] in english
+    assert entry["submitter_name"]["label"] == "宁波远洋贸易 Ningbo Ocean Trading Co., accredited by CN"
+    assert entry["submitter_name"]["label"] in english
 
 
 def test_a_correction_is_said_in_the_readers_language(cli: CliRunner, tmp_path: Path) -> None:
