@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fontTools.ttLib import TTFont
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser
 
-from tests.support import ROOT, load_script, save_screenshot
+from tests.support import ROOT, load_script, open_page, save_screenshot
 
 PORTAL = ROOT / "api" / "portal"
 FONT = PORTAL / "static" / "sanzhi-han-sans.woff2"
@@ -28,44 +26,37 @@ def test_the_font_has_every_chinese_character_the_portal_shows() -> None:
     assert FONT.stat().st_size < 1_000_000  # a subset, not the 8 MB font
 
 
-@pytest.fixture
-def zh(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
-    """A page of a browser that asks for Chinese; the list collects console errors."""
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1100, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    try:
-        yield page, errors
-    finally:
-        context.close()
+# the Chinese faces of the portal's font stack (portal.css): a reader's own comes first, the
+# portal's web font last
+CHINESE_FACES = {"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Sanzhi Han Sans"}
 
 
 @pytest.mark.browser
-def test_chinese_renders_with_the_portal_font(zh: tuple[Page, list[str]], portal_url: str) -> None:
-    page, errors = zh
-    page.goto(f"{portal_url}/?lang=zh")
-    faces = page.evaluate(
-        "document.fonts.ready.then(() => [...document.fonts].map(f => [f.family.replaceAll('\"', ''), f.status]))"
-    )
-    assert ["Sanzhi Han Sans", "loaded"] in faces, faces
-    assert page.evaluate("document.fonts.check('16px \"Sanzhi Han Sans\"', '海关')") is True
-    # rendered: two Chinese characters are as wide as two em squares, not two narrow boxes
-    width = page.evaluate(
-        """() => { const s = document.createElement('span');
-                   s.style.font = '20px "Sanzhi Han Sans"'; s.textContent = '海关';
-                   document.body.append(s); const w = s.getBoundingClientRect().width; s.remove(); return w; }"""
-    )
-    assert 38 <= width <= 42, width
-    # every heading, label, hint and footer draws its Chinese with it (not DejaVu's empty boxes):
-    # what the browser reports it used for each element's text
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("DOM.enable")
-    cdp.send("CSS.enable")
-    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
-    for selector in ("h1", "label", ".hint", "footer p", ".site-name"):
-        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
-        used = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
-        assert "Sanzhi Han Sans" in [font["familyName"] for font in used], (selector, used)
-    save_screenshot(page, "home-zh-font")
-    assert not errors, errors
+def test_chinese_renders_with_the_portal_font(browser: Browser, portal_url: str) -> None:
+    """Whatever fonts this machine has: the portal's own draws Chinese, and every element's
+    Chinese is drawn by a Chinese face of the stack (on a machine without one: the portal's)."""
+    for page, errors in open_page(browser, "zh"):
+        page.goto(f"{portal_url}/?lang=zh")
+        loaded = page.evaluate("document.fonts.load('16px \"Sanzhi Han Sans\"', '海关').then(f => f.length)")
+        assert loaded == 1  # the @font-face's file is served and holds these characters
+        assert page.evaluate("document.fonts.check('16px \"Sanzhi Han Sans\"', '海关')") is True
+        # rendered: two Chinese characters are as wide as two em squares, not two narrow boxes
+        width = page.evaluate(
+            """() => { const s = document.createElement('span');
+                       s.style.font = '20px "Sanzhi Han Sans"'; s.textContent = '海关';
+                       document.body.append(s); const w = s.getBoundingClientRect().width; s.remove(); return w; }"""
+        )
+        assert 38 <= width <= 42, width
+        # every heading, label, hint and footer draws its Chinese with a Chinese face (not
+        # DejaVu's empty boxes): what the browser reports it used for each element's text
+        page.evaluate("document.fonts.ready.then(() => true)")
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+        for selector in ("h1", "label", ".hint", "footer p", ".site-name"):
+            node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+            used = {font["familyName"] for font in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]}
+            assert used & CHINESE_FACES, (selector, used)
+        save_screenshot(page, "home-zh-font")
+        assert not errors, errors
