@@ -23,7 +23,6 @@ from ledger.certificates.document_view import (
     PhytosanitaryView,
 )
 from ledger.certificates.numbers import IssuedNumbers, numbers_path
-from ledger.certificates.quantities import UnitQuantity
 from ledger.certificates.registry import CertificateRegistryBinding
 from ledger.certificates.vc import to_credential
 from ledger.certificates.verification import verify_trusting
@@ -211,11 +210,6 @@ def verify(
         raise typer.Exit(1)
 
 
-def shown_quantity(quantity: UnitQuantity) -> str:
-    """'1.5 KGM', or '1.5' where the unit is not known."""
-    return f"{quantity.value} {quantity.unit}" if quantity.unit else quantity.value
-
-
 def document_summary(document: CertificateOfOriginView | PhytosanitaryView) -> str:
     """One line of what the certificate says: number, exporter -> consignee, route, goods lines."""
 
@@ -315,8 +309,7 @@ def utilize(
         print_json(record)
     else:
         typer.echo(
-            f"declaration {declaration} drew {shown_quantity(record.amount)}; "
-            f"remaining {shown_quantity(record.remaining)} (tx {record.tx_hash})"
+            f"declaration {declaration} drew {record.amount}; remaining {record.remaining} (tx {record.tx_hash})"
         )
 
 

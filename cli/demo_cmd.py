@@ -92,7 +92,7 @@ def _certificate_walkthrough(cli: CliState, workdir: Path, say: Callable[[str], 
     record = CertificateRegistryBinding(cli.client("sg-customs")).utilize(
         certificate, declaration="SG-IMP-DEMO-0001", quantity="1"
     )
-    left = f"{record.remaining.value} {record.remaining.unit or ''}".rstrip()
+    left = str(record.remaining)
     say(f"[6] SG customs records declaration SG-IMP-DEMO-0001 drawing 1; remaining {left}")
     issuer.revoke(certificate, "clerical-error")
     say(f"[7] CN issuer revokes it (clerical-error); SG verifies again: {_verdict(cli, certificate)}")

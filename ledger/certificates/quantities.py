@@ -47,6 +47,10 @@ class UnitQuantity(BaseModel):
         examples=["KGM"],
     )
 
+    def __str__(self) -> str:
+        """'1.5 KGM', or '1.5' where the unit is not known: as people read it."""
+        return f"{self.value} {self.unit}" if self.unit else self.value
+
     @classmethod
     def of(cls, thousandths: int, unit: str | None) -> UnitQuantity:
         return cls(value=format_quantity(thousandths), unit=unit)

@@ -16,7 +16,7 @@ from ledger.certificates.document_view import (
     PhytosanitaryView,
     document_view,
 )
-from ledger.certificates.quantities import format_quantity, parse_quantity
+from ledger.certificates.quantities import UnitQuantity, format_quantity, parse_quantity
 from ledger.certificates.wrapped import (
     WrappedCertificate,
     check_integrity,
@@ -154,3 +154,9 @@ def test_format_quantity_reads_back_with_parse_quantity(thousandths: int) -> Non
     assert "," not in text
     assert "E" not in text
     assert parse_quantity(text) == thousandths
+
+
+def test_a_quantity_reads_with_its_unit_exactly_whatever_its_size() -> None:
+    huge = 2**256 - 1  # the largest leaf quantity: digits, not a Decimal rounded to its context
+    assert str(UnitQuantity.of(huge, "KGM")) == f"{str(huge)[:-3]}.{str(huge)[-3:]} KGM"
+    assert str(UnitQuantity.of(12_500, None)) == "12.5"  # no unit known: the number alone
