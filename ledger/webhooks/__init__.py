@@ -1,0 +1,1 @@
+"""Webhooks: subscriptions to what concerns an organisation, delivered as Standard Webhooks."""
