@@ -1,0 +1,1 @@
+"""Webhooks: what concerns an organisation's key (topics), and the bodies delivered for it."""
