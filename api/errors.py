@@ -33,6 +33,7 @@ from ledger.errors import (
     WrongChain,
 )
 from ledger.index.errors import CertificateNotFound, ChainReset, DatabaseUnavailable
+from ledger.webhooks.errors import TopicNotAllowed
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPE = "https://sanzhi.dev/problems/"
@@ -156,6 +157,7 @@ STATUS: dict[type[LedgerError], tuple[int, str]] = {
     InvalidInput: (422, "Invalid input"),
     AuthenticationFailed: (401, "Authentication required"),
     PermissionDenied: (403, "Forbidden"),
+    TopicNotAllowed: (403, "Forbidden"),
     NotFound: (404, "Not found"),
     CertificateNotFound: (404, "Not found"),
     DatabaseUnavailable: (503, "Index unavailable"),

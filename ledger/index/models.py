@@ -208,7 +208,7 @@ class WebhookSubscription(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)  # sub_...
     member: Mapped[str] = mapped_column(String(32))
     role: Mapped[str] = mapped_column(String(16))  # the creating key's role: what it may see
-    operator: Mapped[str | None] = mapped_column(String(66), nullable=True)  # a trader's, hashed (0x..)
+    operator: Mapped[str | None] = mapped_column(String(128), nullable=True)  # a trader's operator id
     account: Mapped[str | None] = mapped_column(String(42), nullable=True)  # a trader key's party account
     key_id: Mapped[str | None] = mapped_column(String(16), nullable=True)  # the creating API key; null: CLI
     url: Mapped[str] = mapped_column(String(2048))

@@ -1,1 +1,1 @@
-"""Webhooks: subscriptions to what concerns an organisation, delivered as Standard Webhooks."""
+"""Webhooks: what concerns an organisation's key (topics), and the bodies delivered for it."""

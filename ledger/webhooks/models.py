@@ -25,7 +25,7 @@ class Subscription(BaseModel):
     id: str = Field(description="sub_...: names the subscription in every other request")
     member: str = Field(description="The organisation it belongs to, e.g. SG")
     role: str = Field(description="The role of the key that made it: it receives what that role may see")
-    operator: str | None = Field(default=None, description="A trader's subscription: its operator (hashed, 0x...)")
+    operator: str | None = Field(default=None, description="A trader's subscription: its party's operator id")
     url: str
     topics: list[Topic]
     created_at: datetime

@@ -107,11 +107,15 @@ def replay(
                     path="since",
                 )
             from_block = block
-        requeued = session.connection().execute(
-            update(WebhookDelivery)
-            .where(WebhookDelivery.subscription_id == row.id, WebhookDelivery.block_number >= from_block)
-            .values(state=DeliveryState.PENDING.value, attempts=0, next_attempt_at=now)
-        ).rowcount
+        requeued = (
+            session.connection()
+            .execute(
+                update(WebhookDelivery)
+                .where(WebhookDelivery.subscription_id == row.id, WebhookDelivery.block_number >= from_block)
+                .values(state=DeliveryState.PENDING.value, attempts=0, next_attempt_at=now)
+            )
+            .rowcount
+        )
         first = session.scalar(select(func.min(ChainEvent.id)).where(ChainEvent.block_number >= from_block))
         if first is not None:
             row.cursor = min(row.cursor, first - 1)

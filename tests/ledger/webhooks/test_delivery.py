@@ -56,7 +56,7 @@ def test_a_receiver_verifies_each_delivery_with_the_secret_it_was_given(engine: 
             deliverer.close()
     assert created.secret.startswith("whsec_")
     bodies = [Webhook(created.secret).verify(r.body, r.headers) for r in receiver.received]
-    assert sorted(b["block"] for b in bodies) == [7, 8]
+    assert sorted(b["block"]["number"] for b in bodies) == [7, 8]
     assert all(r.path == "/hooks" and r.headers["webhook-id"].startswith("msg_") for r in receiver.received)
     with pytest.raises(Exception, match="No matching signature"):
         Webhook("whsec_" + "QUJD" * 8).verify(receiver.received[0].body, receiver.received[0].headers)
@@ -179,6 +179,6 @@ def test_a_slow_receiver_does_not_hold_up_a_fast_one(engine: Engine) -> None:
         finally:
             slow.release.set()
             deliverer.close()
-    assert [json.loads(r.body)["block"] for r in sorted(fast.received, key=lambda r: json.loads(r.body)["block"])] == [
+    assert [json.loads(r.body)["block"]["number"] for r in sorted(fast.received, key=lambda r: json.loads(r.body)["block"]["number"])] == [
         1, 2, 3, 4, 5,
     ]  # fmt: skip

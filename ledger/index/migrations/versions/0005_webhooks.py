@@ -26,7 +26,7 @@ def upgrade() -> None:
         sa.Column("id", sa.String(40), primary_key=True),
         sa.Column("member", sa.String(32), nullable=False),
         sa.Column("role", sa.String(16), nullable=False),
-        sa.Column("operator", sa.String(66), nullable=True),
+        sa.Column("operator", sa.String(128), nullable=True),
         sa.Column("account", sa.String(42), nullable=True),
         sa.Column("key_id", sa.String(16), nullable=True),
         sa.Column("url", sa.String(2048), nullable=False),

@@ -1,0 +1,174 @@
+"""Each topic as a condition on the index's events, for one audience: which of the events the
+follower indexed concern that key (None: nothing can, e.g. a trader whose exporter id no
+record names)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from ledger.aeo.codes import operator_hash
+from ledger.errors import InvalidInput
+from ledger.ids import member_id_bytes
+from ledger.index.issuer_records import RECORDS, exporter_key
+from ledger.index.models import ChainEvent
+from ledger.webhooks.audience import TRADER_ROLE, Audience, Topic
+
+ISSUED = "CertificatesIssued"
+UTILIZED = "CertificateUtilized"
+# the issuer's own changes to a certificate: the index names the issuing member on each
+CERTIFICATE_CHANGES = ("CertificateRevoked", "CertificateSuspended", "CertificateReinstated", "CertificateSuperseded")
+CONSIGNMENT_OPENED = "ConsignmentOpened"
+PARTY_ADDED = "ConsignmentPartyAdded"
+AEO_EVENTS = ("OperatorCertified", "OperatorSuspended", "OperatorReinstated", "OperatorRevoked")
+MRA_EVENTS = ("MraProposed", "MraProposalCancelled", "MraAccepted", "MraSuspended", "MraResumed", "MraTerminated")
+MRA_IN_FORCE = frozenset({"MraAccepted", "MraResumed"})
+MRA_NOT_IN_FORCE = frozenset({"MraSuspended", "MraTerminated"})
+ALERT_EVENTS = ("AlertPublished", "AlertExtended", "AlertWithdrawn")
+
+Condition = ColumnElement[bool]
+
+
+def _issued_roots(column: str, member: str) -> Condition:
+    """Events of batches whose issuance names `member` in `column` (issuer or destination)."""
+    roots = select(ChainEvent.cert_root).where(ChainEvent.event == ISSUED, getattr(ChainEvent, column) == member)
+    return ChainEvent.cert_root.in_(roots.scalar_subquery())
+
+
+def _member_certificates(member: str) -> Condition:
+    """Issued, changed or drawn on: the certificates `member` issued."""
+    return or_(
+        and_(ChainEvent.event.in_((ISSUED, *CERTIFICATE_CHANGES)), ChainEvent.organisation == member),
+        and_(ChainEvent.event == UTILIZED, _issued_roots("organisation", member)),
+    )
+
+
+def _exporter_ids(session: Session, audience: Audience) -> list[str]:
+    """The exporter ids, as the member's issuer records keep them, that are the trader's operator."""
+    assert audience.operator is not None
+    if not audience.operator.startswith("0x"):
+        return [exporter_key(audience.operator)]
+    # the key names its operator by hash only: find which recorded exporter ids hash to it
+    wanted = bytes.fromhex(audience.operator[2:])
+    recorded = session.execute(
+        select(RECORDS.c.exporter_id).distinct().where(RECORDS.c.member == audience.member,
+                                                       RECORDS.c.exporter_id.is_not(None))
+    ).scalars()  # fmt: skip
+    return [text for text in recorded if _hashes_to(audience.member, text, wanted)]
+
+
+def _hashes_to(member: str, exporter_id: str, wanted: bytes) -> bool:
+    try:
+        return operator_hash(member, exporter_id) == wanted
+    except InvalidInput:  # an exporter id that is not an operator id (a name): never an operator's hash
+        return False
+
+
+def _exporter_certificates(session: Session, audience: Audience) -> Condition | None:
+    """The certificates the member issued naming the trader's operator as exporter, by the
+    member's own records (as /me/certificates finds them): their batch's issuance, then every
+    change and draw of their leaves."""
+    exporters = _exporter_ids(session, audience)
+    if not exporters:
+        return None
+    mine = and_(RECORDS.c.member == audience.member, RECORDS.c.exporter_id.in_(exporters))
+    leaves = select(RECORDS.c.leaf).where(mine, RECORDS.c.leaf.is_not(None)).scalar_subquery()
+    roots = select(RECORDS.c.root).where(mine).scalar_subquery()
+    return or_(
+        and_(ChainEvent.event == ISSUED, ChainEvent.organisation == audience.member, ChainEvent.cert_root.in_(roots)),
+        and_(ChainEvent.event.in_((*CERTIFICATE_CHANGES, UTILIZED)), ChainEvent.cert_leaf.in_(leaves)),
+    )
+
+
+def certificates(session: Session, audience: Audience) -> Condition | None:
+    if audience.role == TRADER_ROLE:
+        return _exporter_certificates(session, audience)
+    return _member_certificates(audience.member)
+
+
+def destined(session: Session, audience: Audience) -> Condition | None:
+    """Batches issued for the member (their destination), and everything later on them."""
+    return _issued_roots("partner", audience.member)
+
+
+def _member_word(member: str) -> str:
+    return "0x" + member_id_bytes(member).hex()
+
+
+def consignments(session: Session, audience: Audience) -> Condition | None:
+    """Staff: every event of a consignment from or to the member. A trader: every event of a
+    consignment its account is or was a party of (the ConsignmentPartyAdded events naming it,
+    which the index holds as the node does)."""
+    if audience.role == TRADER_ROLE:
+        assert audience.account is not None
+        ids = select(ChainEvent.consignment).where(
+            ChainEvent.event == PARTY_ADDED, func.lower(ChainEvent.args["party"].as_string()) == audience.account
+        )
+    else:
+        word = _member_word(audience.member)
+        ids = select(ChainEvent.consignment).where(
+            ChainEvent.event == CONSIGNMENT_OPENED,
+            or_(ChainEvent.args["origin"].as_string() == word, ChainEvent.args["destination"].as_string() == word),
+        )
+    return ChainEvent.consignment.in_(ids.scalar_subquery())
+
+
+def mra_partners_in_force(session: Session, member: str) -> set[str]:
+    """The members whose MRA with `member` is in force, as the indexed MRA events leave it."""
+    rows = session.execute(
+        select(ChainEvent.event, ChainEvent.organisation, ChainEvent.partner)
+        .where(ChainEvent.event.in_(MRA_IN_FORCE | MRA_NOT_IN_FORCE),
+               or_(ChainEvent.organisation == member, ChainEvent.partner == member))
+        .order_by(ChainEvent.block_number, ChainEvent.log_index)
+    )  # fmt: skip
+    partners: set[str] = set()
+    for event, organisation, partner in rows:
+        other = partner if organisation == member else organisation
+        if other is None:
+            continue
+        if event in MRA_IN_FORCE:
+            partners.add(other)
+        else:
+            partners.discard(other)
+    return partners
+
+
+def aeo(session: Session, audience: Audience) -> Condition | None:
+    """Staff: the status of operators the member certified, and of those its MRA partners
+    certified (which its customs recognise while the MRA is in force). A trader: its own
+    operator's certification by the member."""
+    events = ChainEvent.event.in_(AEO_EVENTS)
+    if audience.role == TRADER_ROLE:
+        assert audience.operator is not None
+        operator = operator_hash(audience.member, audience.operator)
+        return and_(events, ChainEvent.organisation == audience.member, ChainEvent.operator == operator)
+    certifiers = {audience.member, *mra_partners_in_force(session, audience.member)}
+    return and_(events, ChainEvent.organisation.in_(sorted(certifiers)))
+
+
+def mras(session: Session, audience: Audience) -> Condition | None:
+    """MRAs (and proposals) the member is a party of."""
+    member = audience.member
+    return and_(ChainEvent.event.in_(MRA_EVENTS), or_(ChainEvent.organisation == member, ChainEvent.partner == member))
+
+
+def alerts(session: Session, audience: Audience) -> Condition | None:
+    """Joint risk alerts of every member: they are published between administrations."""
+    return ChainEvent.event.in_(ALERT_EVENTS)
+
+
+_SELECTORS: dict[Topic, Callable[[Session, Audience], Condition | None]] = {
+    Topic.CERTIFICATES: certificates,
+    Topic.DESTINED: destined,
+    Topic.CONSIGNMENTS: consignments,
+    Topic.AEO: aeo,
+    Topic.MRAS: mras,
+    Topic.ALERTS: alerts,
+}
+
+
+def condition_for(topic: Topic, session: Session, audience: Audience) -> Condition | None:
+    """The condition on `chain_events` of `topic` for `audience` (who may have it is checked before)."""
+    return _SELECTORS[topic](session, audience)
