@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ledger.errors import InvalidInput
-from ledger.index.models import ChainEvent, WebhookDelivery, WebhookSubscription
+from ledger.index.models import ChainEvent, WebhookDelivery, WebhookSubscription, api_keys
 from ledger.webhooks.models import DeliveryState, DeliveryStatus, FailedDelivery, Replayed
 from ledger.webhooks.store import Clock, audience_of, find, view
 from ledger.webhooks.topics import Audience, Topic, delivery_body, event_key, matching_events
@@ -53,7 +53,7 @@ def _enqueue_one(engine: Engine, subscription_id: str, *, base_url: str | None, 
     while True:
         with Session(engine) as session, session.begin():
             row = session.get(WebhookSubscription, subscription_id)
-            if row is None or row.removed_at is not None:
+            if row is None or row.removed_at is not None or _key_revoked(session, row.key_id):
                 return added
             head = session.scalar(select(func.max(ChainEvent.id))) or 0
             if row.cursor > head:  # the index was rebuilt (ids start again): the outbox's keys de-duplicate
@@ -68,6 +68,15 @@ def _enqueue_one(engine: Engine, subscription_id: str, *, base_url: str | None, 
             row.cursor = found[-1][0].id if len(found) >= batch else max(head, found[-1][0].id if found else 0)
         if len(found) < batch:
             return added
+
+
+def _key_revoked(session: Session, key_id: str | None) -> bool:
+    """Whether the API key that made a subscription was revoked since: its eyes are closed, so
+    nothing more is enqueued for it (a subscription made at the command line has no key)."""
+    if key_id is None:
+        return False
+    revoked = session.execute(select(api_keys.c.revoked_at).where(api_keys.c.key_id == key_id)).first()
+    return revoked is None or revoked[0] is not None
 
 
 def _delivery(
