@@ -179,6 +179,4 @@ def test_a_slow_receiver_does_not_hold_up_a_fast_one(engine: Engine) -> None:
         finally:
             slow.release.set()
             deliverer.close()
-    assert [json.loads(r.body)["block"]["number"] for r in sorted(fast.received, key=lambda r: json.loads(r.body)["block"]["number"])] == [
-        1, 2, 3, 4, 5,
-    ]  # fmt: skip
+    assert sorted(json.loads(r.body)["block"]["number"] for r in fast.received) == [1, 2, 3, 4, 5]
