@@ -149,7 +149,7 @@ def status(
         last = session.execute(
             select(WebhookDelivery.last_status, WebhookDelivery.last_error)
             .where(mine, WebhookDelivery.last_error.is_not(None))
-            .order_by(WebhookDelivery.last_attempt_at.desc(), WebhookDelivery.id.desc())
+            .order_by(WebhookDelivery.last_attempt_at.desc().nulls_last(), WebhookDelivery.id.desc())
             .limit(1)
         ).first()
         failed = session.scalars(

@@ -171,7 +171,7 @@ def test_a_slow_receiver_does_not_hold_up_a_fast_one(engine: Engine) -> None:
         for block in range(1, 6):
             add_chain_event(engine, block=block)
         outbox.enqueue(engine)
-        deliverer = Deliverer(engine, BOX, production=False, workers=4, per_target=1)
+        deliverer = Deliverer(engine, BOX, production=False, workers=4, per_target=1, batch=2)
         try:
             # each round hands out what is due to receivers with a free slot; the slow one keeps its one
             wait_until(lambda: deliverer.tick() >= 0 and fast.count() == 5, timeout=30)
@@ -180,3 +180,26 @@ def test_a_slow_receiver_does_not_hold_up_a_fast_one(engine: Engine) -> None:
             slow.release.set()
             deliverer.close()
     assert sorted(json.loads(r.body)["block"]["number"] for r in fast.received) == [1, 2, 3, 4, 5]
+
+
+def test_a_secret_that_does_not_decrypt_holds_up_no_other_subscription(engine: Engine) -> None:
+    receiver = WebhookReceiver()
+    with receiver.serving() as url:
+        broken = subscribe(engine, url + "/broken")
+        subscribe(engine, url + "/fine")
+        with Session(engine) as session, session.begin():  # as if sealed under another webhook key
+            row = session.get(store.WebhookSubscription, broken.subscription.id)
+            assert row is not None
+            row.secret = SecretBox(b"x" * 32).seal("whsec_AAAA", subscription_id=row.id)
+        add_chain_event(engine, block=6)
+        outbox.enqueue(engine)
+        deliverer = Deliverer(engine, BOX, production=False)
+        try:
+            assert deliverer.tick() == 1
+            assert deliverer.wait_idle(30)
+        finally:
+            deliverer.close()
+    assert [r.path for r in receiver.received] == ["/fine"]
+    status = outbox.status(engine, broken.subscription.id, caller=CN_ADMIN)
+    assert status.pending == 1
+    assert "does not decrypt with this webhook key" in (status.last_error or "")
