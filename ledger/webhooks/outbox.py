@@ -62,8 +62,9 @@ def _enqueue_one(engine: Engine, subscription_id: str, *, base_url: str | None, 
             found = matching_events(session, audience=audience_of(row), topics=topics, after_id=row.cursor, limit=batch)
             values = [_delivery(row.id, event, topic, base_url=base_url, now=now) for event, topic in found]
             if values:
-                inserted = session.connection().execute(_insert(session).values(values).on_conflict_do_nothing())
-                added += max(inserted.rowcount or 0, 0)
+                # what RETURNING lists was inserted: a multi-row insert's rowcount is -1 on PostgreSQL
+                statement = _insert(session).values(values).on_conflict_do_nothing().returning(WebhookDelivery.id)
+                added += len(session.execute(statement).all())
             # fewer than a batch: every event up to the head was looked at
             row.cursor = found[-1][0].id if len(found) >= batch else max(head, found[-1][0].id if found else 0)
         if len(found) < batch:

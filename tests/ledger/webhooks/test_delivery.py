@@ -63,16 +63,23 @@ def test_a_receiver_verifies_each_delivery_with_the_secret_it_was_given(engine: 
     assert {d.state for d in deliveries(engine)} == {"delivered"}
 
 
-def test_enqueuing_again_never_duplicates_a_delivery(engine: Engine) -> None:
-    subscribe(engine, "http://127.0.0.1:9/")
-    add_chain_event(engine, block=3)
-    assert outbox.enqueue(engine) == 1
-    assert outbox.enqueue(engine) == 0
-    with Session(engine) as session, session.begin():  # as if the cursor had been lost
+def test_enqueuing_again_never_duplicates_a_delivery_and_a_replay_keeps_the_ids(index_db: Engine) -> None:
+    created = subscribe(index_db, "http://127.0.0.1:9/")
+    add_chain_event(index_db, block=3)
+    add_chain_event(index_db, block=4, organisation="SG")  # not CN's: not for this subscription
+    add_chain_event(index_db, block=5)
+    assert outbox.enqueue(index_db) == 2
+    assert outbox.enqueue(index_db) == 0
+    before = [(d.event_key, d.webhook_id) for d in deliveries(index_db)]
+    with Session(index_db) as session, session.begin():  # as if the cursor had been lost
         for row in session.scalars(select(store.WebhookSubscription)):
             row.cursor = 0
-    assert outbox.enqueue(engine) == 0
-    assert len(deliveries(engine)) == 1
+    assert outbox.enqueue(index_db) == 0
+    replayed = outbox.replay(index_db, created.subscription.id, since="4", caller=CN_ADMIN)
+    assert (replayed.requeued, replayed.from_block) == (1, 4)
+    assert outbox.enqueue(index_db) == 0
+    assert [(d.event_key, d.webhook_id) for d in deliveries(index_db)] == before
+    assert [d.block_number for d in deliveries(index_db)] == [3, 5]
 
 
 def test_a_crash_between_sending_and_marking_sends_again_with_the_same_id(engine: Engine) -> None:
