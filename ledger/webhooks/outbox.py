@@ -8,6 +8,7 @@ import hashlib
 import json
 import re
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,7 +16,7 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ledger.errors import InvalidInput
+from ledger.errors import InvalidInput, LedgerError
 from ledger.index.models import ChainEvent, WebhookDelivery, WebhookSubscription, api_keys
 from ledger.webhooks.models import DeliveryState, DeliveryStatus, FailedDelivery, Replayed
 from ledger.webhooks.store import Clock, audience_of, find, view
@@ -36,15 +37,28 @@ def _insert(session: Session) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(WebhookDelivery)
 
 
-def enqueue(engine: Engine, *, base_url: str | None = None, clock: Clock = time.time, batch: int = BATCH) -> int:
+def enqueue(
+    engine: Engine,
+    *,
+    base_url: str | None = None,
+    clock: Clock = time.time,
+    batch: int = BATCH,
+    on_error: Callable[[LedgerError], None] | None = None,
+) -> int:
     """Turn the events each live subscription has not yet seen into pending deliveries, with its
     cursor moved past them in the same transaction (a rerun after a crash inserts nothing twice).
-    Returns how many deliveries were added."""
+    Returns how many deliveries were added. A subscription the library refuses (`on_error` is
+    told) holds up no other."""
     with Session(engine) as session:
         live = list(session.scalars(select(WebhookSubscription.id).where(WebhookSubscription.removed_at.is_(None))))
     added = 0
     for subscription_id in live:
-        added += _enqueue_one(engine, subscription_id, base_url=base_url, now=int(clock()), batch=batch)
+        try:
+            added += _enqueue_one(engine, subscription_id, base_url=base_url, now=int(clock()), batch=batch)
+        except LedgerError as exc:
+            if on_error is None:
+                raise
+            on_error(exc)
     return added
 
 

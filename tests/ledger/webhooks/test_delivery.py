@@ -210,3 +210,17 @@ def test_a_secret_that_does_not_decrypt_holds_up_no_other_subscription(engine: E
     status = outbox.status(engine, broken.subscription.id, caller=CN_ADMIN)
     assert status.pending == 1
     assert "does not decrypt with this webhook key" in (status.last_error or "")
+
+
+def test_a_subscription_the_library_refuses_holds_up_no_other(engine: Engine) -> None:
+    refused = subscribe(engine, "http://127.0.0.1:9/refused")
+    subscribe(engine, "http://127.0.0.1:9/fine")
+    with Session(engine) as session, session.begin():  # a role that may not have the topic (edited by hand)
+        row = session.get(store.WebhookSubscription, refused.subscription.id)
+        assert row is not None
+        row.role = "auditor"
+    add_chain_event(engine, block=8)
+    said: list[str] = []
+    assert outbox.enqueue(engine, on_error=lambda exc: said.append(exc.message)) == 1
+    assert len(said) == 1
+    assert "auditor key may not subscribe to certificates" in said[0]
