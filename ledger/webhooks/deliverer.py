@@ -80,10 +80,12 @@ class Deliverer:
         self.batch = batch
         self.jitter = jitter
         # no redirect followed (a 3xx is a failure), no proxy from the environment (it would
-        # connect to the name, not to the address checked)
+        # connect to the name, not to the address checked), and no connection kept for another
+        # request: connections are pooled by address, and one made (TLS name checked) for one
+        # subscription's name must never carry another name's delivery to a shared address
         self._http = httpx.Client(
             transport=transport, timeout=timeout, follow_redirects=False, trust_env=False,
-            headers={"user-agent": USER_AGENT},
+            limits=httpx.Limits(max_keepalive_connections=0), headers={"user-agent": USER_AGENT},
         )  # fmt: skip
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sanzhi-webhook")
         self._busy: Counter[str] = Counter()
