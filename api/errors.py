@@ -33,7 +33,8 @@ from ledger.errors import (
     WrongChain,
 )
 from ledger.index.errors import CertificateNotFound, ChainReset, DatabaseUnavailable
-from ledger.webhooks.errors import TopicNotAllowed
+from ledger.webhooks.errors import NotYourSubscription, SubscriptionNotFound, SubscriptionRemoved, TopicNotAllowed
+from ledger.webhooks.store import SubscriptionLimit
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPE = "https://sanzhi.dev/problems/"
@@ -158,6 +159,10 @@ STATUS: dict[type[LedgerError], tuple[int, str]] = {
     AuthenticationFailed: (401, "Authentication required"),
     PermissionDenied: (403, "Forbidden"),
     TopicNotAllowed: (403, "Forbidden"),
+    NotYourSubscription: (403, "Forbidden"),
+    SubscriptionNotFound: (404, "Not found"),
+    SubscriptionRemoved: (409, "Conflict"),
+    SubscriptionLimit: (409, "Conflict"),
     NotFound: (404, "Not found"),
     CertificateNotFound: (404, "Not found"),
     DatabaseUnavailable: (503, "Index unavailable"),

@@ -19,7 +19,17 @@ from api.limits import BodySizeLimit, RateLimiter
 from api.metrics import MetricsMiddleware, ServiceMetrics
 from api.portal.config import PortalConfig, Principal
 from api.query_params import refuse_unknown_query_parameters
-from api.routes import accreditation, aeo, audit, certificate_changes, certificates, evidence, health, me
+from api.routes import (
+    accreditation,
+    aeo,
+    audit,
+    certificate_changes,
+    certificates,
+    evidence,
+    health,
+    me,
+    subscriptions,
+)
 from api.settings import ServiceSettings
 from ledger.connect import build_client
 from ledger.parallel import die_with_parent
@@ -32,6 +42,10 @@ TAGS = [
     {"name": "evidence", "description": "Consignments: parties, trade events, customs decisions, timelines, bundles"},
     {"name": "audit", "description": "Audit queries over the index (auditor keys)"},
     {"name": "me", "description": "A trader key's own party: its certificates, consignments and AEO status"},
+    {
+        "name": "subscriptions",
+        "description": "Webhook subscriptions of the organisation: what concerns it, posted as it happens",
+    },
     {"name": "health", "description": "Health (public) and Prometheus metrics"},
 ]
 
@@ -95,6 +109,7 @@ def create_app(
         evidence.router,
         audit.router,
         me.router,
+        subscriptions.router,
         health.router,
     ):
         # every API route refuses query parameters it does not declare (api/query_params.py)

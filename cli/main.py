@@ -54,6 +54,11 @@ COMMANDS = (
     ),
     LazyCommand("audit", "cli.audit_cmd:app", "Audit queries over the index: who did what, when."),
     LazyCommand("apikey", "cli.apikey_cmd:app", "API keys of the service: create (shown once), list, revoke."),
+    LazyCommand(
+        "subscribe",
+        "cli.subscribe_cmd:app",
+        "Webhook subscriptions: add (secret shown once), list, remove, status, replay, rotate.",
+    ),
     LazyCommand("serve", "cli.serve_cmd:serve", "Serve the API (OpenAPI at /docs) until interrupted."),
     LazyCommand(
         "up",

@@ -57,11 +57,14 @@ class LedgerSettings(BaseSettings):
     # the audit index (ledger/index): a SQLAlchemy URL, `postgresql+psycopg://...` for PostgreSQL;
     # None: SQLite in the data directory (index.sqlite). The service keeps its API keys there too.
     database_url: str | None = None
+    # encrypts webhook signing secrets at rest: 32 bytes in base64; in dev a missing one is made
+    # once in the data directory (webhook.key), in prod a missing one refuses to start
+    webhook_key: SecretStr | None = None
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> LedgerSettings:
         if self.env == "prod":
-            for name in ("private_key", "keystore_password"):
+            for name in ("private_key", "keystore_password", "webhook_key"):
                 secret = getattr(self, name)
                 if secret is not None and secret.get_secret_value().strip().lower() in (PLACEHOLDER_SECRETS):
                     raise ValueError(f"SANZHI_{name.upper()} is a placeholder; refused in prod")

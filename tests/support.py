@@ -1241,3 +1241,73 @@ def certify_a_and_agree_with_sg(api: Api, services: Callable[..., Api]) -> None:
     assert api.client.post("/mras", json={"partner": "SG", "tiers": "advanced"}, headers=customs).status_code == 200
     accepted = sg.client.post("/mras/CN/accept", json={"tiers": "advanced"}, headers=sg.headers("SG", "customs"))
     assert accepted.status_code == 200, accepted.text
+
+
+# ---------------------------------------------------------------- webhooks
+
+
+def add_chain_event(engine: Engine, *, block: int, log_index: int = 0, organisation: str = "CN",
+                    event: str = "CertificatesIssued", contract: str = "CertificateRegistry") -> int:  # fmt: skip
+    """An indexed event, as the follower writes one (an issuance by `organisation` unless told
+    otherwise); returns its row id."""
+    from ledger.index.models import ChainEvent
+
+    row = ChainEvent(
+        chain_id=31337, block_number=block, block_hash=block.to_bytes(32, "big"), block_time=1_800_000_000 + block,
+        tx_hash=(block * 1000 + log_index).to_bytes(32, "big"), log_index=log_index, contract=contract,
+        contract_address=b"\x11" * 20, event=event, args={"root": "0x" + "ab" * 32}, actor=b"\x22" * 20,
+        organisation=organisation, cert_root=b"\xab" * 32,
+    )  # fmt: skip
+    from sqlalchemy.orm import Session
+
+    with Session(engine) as session, session.begin():
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: str
+
+
+class WebhookReceiver:
+    """A receiver on a loopback port: records what is posted, answers `status` (or what
+    `answer(request)` returns), and may hold each request until `release` is set."""
+
+    def __init__(self, status: int = 204, *, location: str | None = None) -> None:
+        self.status = status
+        self.location = location
+        self.received: list[Received] = []
+        self.release = threading.Event()
+        self.release.set()
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def serving(self) -> Iterator[str]:
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length", "0"))
+                body = self.rfile.read(length).decode()
+                with receiver._lock:
+                    receiver.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+                receiver.release.wait(30)
+                self.send_response(receiver.status)
+                if receiver.location:
+                    self.send_header("Location", receiver.location)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return None
+
+        with http_server(Handler) as url:
+            yield url
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self.received)

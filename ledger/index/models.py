@@ -16,11 +16,13 @@ from sqlalchemy import (
     BigInteger,
     Column,
     DateTime,
+    Float,
     Index,
     Integer,
     LargeBinary,
     String,
     Table,
+    Text,
     UniqueConstraint,
     text,
 )
@@ -190,3 +192,68 @@ api_keys = Table(
     # the operator id (USCI:9133...) of a trader key's party (migration 0004); null: not given
     Column("operator", String(128), nullable=True),
 )
+
+
+# ---------------------------------------------------------------- webhooks (migration 0005)
+# Subscriptions, their outbox and the deliverer's lease live in the index database beside the
+# events they are about: enqueuing a delivery and advancing the cursor is one transaction.
+
+
+class WebhookSubscription(Base):
+    """An organisation's subscription: where to post which topics, as whom (its audience)."""
+
+    __tablename__ = "webhook_subscriptions"
+    __table_args__ = (Index("ix_webhook_subscriptions_member", "member", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)  # sub_...
+    member: Mapped[str] = mapped_column(String(32))
+    role: Mapped[str] = mapped_column(String(16))  # the creating key's role: what it may see
+    operator: Mapped[str | None] = mapped_column(String(128), nullable=True)  # a trader's operator id
+    account: Mapped[str | None] = mapped_column(String(42), nullable=True)  # a trader key's party account
+    key_id: Mapped[str | None] = mapped_column(String(16), nullable=True)  # the creating API key; null: CLI
+    url: Mapped[str] = mapped_column(String(2048))
+    topics: Mapped[list[str]] = mapped_column(Json)
+    secret: Mapped[bytes] = mapped_column(LargeBinary)  # AES-256-GCM: nonce and ciphertext
+    previous_secret: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    previous_until: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # unix seconds
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    removed_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    cursor: Mapped[int] = mapped_column(BigInteger)  # the last chain_events id enqueued from
+
+
+class WebhookDelivery(Base):
+    """One event for one subscription: the outbox row the deliverer posts until it is taken."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "event_key", name="uq_webhook_deliveries_event"),
+        Index("ix_webhook_deliveries_due", "state", "next_attempt_at"),
+        Index("ix_webhook_deliveries_subscription", "subscription_id", "event_id"),
+    )
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
+    subscription_id: Mapped[str] = mapped_column(String(40))
+    event_key: Mapped[str] = mapped_column(String(160))
+    event_id: Mapped[int] = mapped_column(BigInteger)  # chain_events.id when enqueued
+    block_number: Mapped[int] = mapped_column(BigInteger)
+    topic: Mapped[str] = mapped_column(String(32))
+    webhook_id: Mapped[str] = mapped_column(String(64))  # msg_...: the same on every attempt
+    body: Mapped[str] = mapped_column(Text)  # the exact bytes signed and posted, every attempt
+    state: Mapped[str] = mapped_column(String(16))  # pending, delivered, failed
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_attempt_at: Mapped[int] = mapped_column(BigInteger)  # unix seconds
+    last_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    last_attempt_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    delivered_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class Lease(Base):
+    """A named lease: who holds it until when (one webhook deliverer per database)."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(80))
+    expires_at: Mapped[float] = mapped_column(Float)  # unix seconds

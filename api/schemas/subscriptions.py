@@ -1,0 +1,39 @@
+"""Request bodies of the subscription routes (the answers are ledger.webhooks.models)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ledger.webhooks.topics import Topic
+
+
+class SubscriptionRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"url": "https://hooks.example.org/sanzhi", "topics": ["certificates"]}]},
+    )
+
+    url: str = Field(max_length=2048, description="Where deliveries are posted: http or https")
+    topics: list[Topic] = Field(min_length=1, max_length=len(Topic), description="What the subscription follows")
+
+
+class RotateRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"grace": "PT24H"}]})
+
+    grace: timedelta = Field(
+        default=timedelta(hours=24),
+        description="How long the replaced secret still signs beside the new one (ISO 8601 duration or seconds; "
+        "0: not at all; at most 30 days)",
+    )
+
+
+class ReplayRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"since": "1520"}]})
+
+    since: str = Field(
+        min_length=1,
+        max_length=160,
+        description="A block number, or the event key of one of the subscription's deliveries",
+    )

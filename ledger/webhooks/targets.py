@@ -1,0 +1,128 @@
+"""Where a webhook may be posted: http or https, no credentials in the URL, and in production
+only public addresses, resolved at delivery and pinned for the connection (so a name that
+resolves elsewhere between the check and the connection cannot move the request)."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+from ledger.webhooks.errors import InvalidTarget
+
+MAX_URL = 2048
+# in production: the web's ports, and unprivileged ones (never 22, 25, 5432 ...)
+WEB_PORTS = frozenset({80, 443})
+Resolver = Callable[[str, int], list[str]]
+IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    """The addresses `host` resolves to now (the system's resolver)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise InvalidTarget(host, f"the name does not resolve ({exc})") from None
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+@dataclass(frozen=True)
+class Target:
+    """A checked URL: its parts as posted."""
+
+    url: str
+    scheme: str
+    host: str  # the name (or address literal) as in the URL, lower case, no brackets
+    port: int
+
+
+@dataclass(frozen=True)
+class PinnedTarget:
+    """Where to connect: the URL with the checked address in place of the name, and the name
+    for the Host header and for TLS (SNI and certificate verification)."""
+
+    url: str
+    host_header: str
+    server_name: str | None  # https only
+
+
+def check_target(url: str, *, production: bool) -> Target:
+    """`url` if sanzhi may post to it (address literals checked now, names at delivery)."""
+    text = url.strip()
+    if not text or len(text) > MAX_URL or not text.isprintable() or " " in text:
+        raise InvalidTarget(url, f"a URL is 1 to {MAX_URL} printable characters without spaces")
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise InvalidTarget(url, f"not a URL ({exc})") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise InvalidTarget(url, "only http and https URLs are posted to")
+    if parts.username is not None or parts.password is not None:
+        raise InvalidTarget(url, "credentials in the URL are refused (they would be stored and logged as the URL)")
+    if parts.fragment:
+        raise InvalidTarget(url, "a URL with a fragment (#...) is refused: it is never sent")
+    host = (parts.hostname or "").lower()
+    if not host:
+        raise InvalidTarget(url, "the URL names no host")
+    port = port if port is not None else (443 if scheme == "https" else 80)
+    if port == 0:
+        raise InvalidTarget(url, "port 0 is not a port")
+    if production:
+        if port < 1024 and port not in WEB_PORTS:
+            raise InvalidTarget(url, f"port {port} is refused (80, 443 or 1024 and above)")
+        literal = _literal(host)
+        if literal is not None:
+            _check_address(url, literal)
+        elif host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+            raise InvalidTarget(url, f"{host} names this machine or the local network")
+    return Target(url=text, scheme=scheme, host=host, port=port)
+
+
+def pin(target: Target, *, production: bool, resolver: Resolver = system_resolver) -> PinnedTarget:
+    """Resolve the target's name once and connect to what was checked: in production every
+    address the name has must be public (one private address is enough to refuse)."""
+    literal = _literal(target.host)
+    if literal is not None:
+        addresses = [literal]
+    else:
+        found = resolver(target.host, target.port)
+        if not found:
+            raise InvalidTarget(target.url, f"{target.host} resolves to no address")
+        addresses = [ipaddress.ip_address(a.split("%", 1)[0]) for a in found]
+    if production:
+        for address in addresses:
+            _check_address(target.url, address)
+    chosen = addresses[0]
+    netloc_host = f"[{chosen}]" if chosen.version == 6 else str(chosen)
+    parts = urlsplit(target.url)
+    default = 443 if target.scheme == "https" else 80
+    shown_host = f"[{target.host}]" if ":" in target.host else target.host
+    host_header = shown_host if target.port == default else f"{shown_host}:{target.port}"
+    url = urlunsplit((target.scheme, f"{netloc_host}:{target.port}", parts.path or "/", parts.query, ""))
+    return PinnedTarget(url=url, host_header=host_header, server_name=target.host if target.scheme == "https" else None)
+
+
+def _literal(host: str) -> IpAddress | None:
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        return None
+
+
+def _check_address(url: str, address: IpAddress) -> None:
+    mapped = getattr(address, "ipv4_mapped", None)
+    checked = mapped or address
+    if (
+        checked.is_loopback
+        or checked.is_private
+        or checked.is_link_local
+        or checked.is_multicast
+        or checked.is_reserved
+        or checked.is_unspecified
+        or not checked.is_global
+    ):
+        raise InvalidTarget(url, f"{address} is not a public address (refused in production)")
