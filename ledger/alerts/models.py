@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import AfterValidator, BaseModel, Field
 
+from ledger.consortium.names import AccountName
 from ledger.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from ledger.consortium.names import Names
 
 HS_PREFIX = re.compile(r"^(\d{2}|\d{4}|\d{6})$")
 # UN/LOCODE: the country's ISO 3166 alpha-2 code, then three letters or digits 2-9
@@ -184,6 +188,14 @@ class Alert(BaseModel):
     reason_cid: str | None = None
     tx_hash: str | None = None
     registry: str | None = None
+    member_name: str | None = None
+    publisher_name: AccountName | None = None
+
+    def with_names(self, names: Names) -> Alert:
+        """The alert with its member's and publisher's names (as the consortium records them)."""
+        return self.model_copy(
+            update={"member_name": names.member(self.member), "publisher_name": names.account(self.publisher)}
+        )
 
     def until_at(self, at: datetime) -> datetime:
         """The end in effect at `at`: the last one set at or before `at`."""

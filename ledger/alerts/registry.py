@@ -176,10 +176,14 @@ class AlertRegistryBinding:
             found.extend(self._decorate(version, mine))
         return sorted(found, key=lambda a: a.id)
 
-    def in_force(self, at: datetime) -> list[Alert]:
-        """The alerts in force at `at`, as they stood then."""
-        aware(at, path="at")
-        return [a for a in self.alerts() if a.in_force(at)]
+    def in_force(self, at: datetime | None = None) -> list[Alert]:
+        """The alerts in force at `at` (default: the chain's time now), as they stood then."""
+        when = self.now() if at is None else aware(at, path="at")
+        return [a for a in self.alerts() if a.in_force(when)]
+
+    def now(self) -> datetime:
+        """The latest block's time: "now" as the contract reads it."""
+        return _time(latest_timestamp(self.client))
 
     # -------------------------------------------------------------- helpers
 
