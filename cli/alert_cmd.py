@@ -169,9 +169,8 @@ def _print(alert: Alert, as_json: bool, headline: str) -> None:
         typer.echo(f"  extended at {iso(extension.at)} until {iso(extension.until)}")
     if alert.withdrawn_at is not None:
         typer.echo(f"  withdrawn at {iso(alert.withdrawn_at)}")
-    typer.echo(
-        f"  published by {shown_account(alert.publisher, alert.publisher_name.label if alert.publisher_name else None)} (tx {alert.tx_hash or '-'})"
-    )
+    by = shown_account(alert.publisher, alert.publisher_name.label if alert.publisher_name else None)
+    typer.echo(f"  published by {by} (tx {alert.tx_hash or '-'})")
     if alert.reason_cid:
         typer.echo(f"  reason: {alert.reason_cid} (`sanzhi docs get {alert.reason_cid}` if shared with you)")
 
