@@ -42,46 +42,53 @@ class Received:
             return {a.webhook_id for a in self.arrivals}
 
 
-@contextmanager
-def receiver(secrets: dict[str, str]) -> Iterator[tuple[str, Received]]:
-    """A server on 127.0.0.1 (a free port) that accepts deliveries to `/<name>` signed with
-    `secrets[name]` (a dict the caller fills as it subscribes); yields its base URL and what it
-    received."""
-    received = Received()
-
+def _handler(name: str, secrets: dict[str, str], received: Received) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             length = int(self.headers.get("content-length") or 0)
             body = self.rfile.read(min(length, MAX_BODY)).decode()
-            secret = secrets.get(self.path.strip("/"))  # read per request: subscriptions are made after the start
-            verifier = Webhook(secret) if secret is not None else None
+            secret = secrets.get(name)  # read per request: subscriptions are made after the start
             try:
-                if verifier is None:
+                if secret is None:
                     raise WebhookVerificationError("no such subscription")
-                verified = verifier.verify(body, {k.lower(): v for k, v in self.headers.items()})
+                Webhook(secret).verify(body, {k.lower(): v for k, v in self.headers.items()})
                 arrival = Arrival(self.headers["webhook-id"], time.time(), str(json.loads(body)["transaction"]))
-                verified_ok = isinstance(verified, dict)
             except (WebhookVerificationError, ValueError, KeyError):
-                verified_ok = False
+                arrival = None
             with received.lock:
-                if verified_ok:
+                if arrival is not None:
                     received.arrivals.append(arrival)
                 else:
                     received.refused += 1
-            self.send_response(204 if verified_ok else 400)
+            self.send_response(204 if arrival is not None else 400)
             self.send_header("content-length", "0")
             self.end_headers()
 
         def log_message(self, format: str, *args: object) -> None:  # quiet: thousands of requests
             return
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="bench-webhook-receiver", daemon=True)
-    thread.start()
+    return Handler
+
+
+@contextmanager
+def receivers(secrets: dict[str, str], names: list[str]) -> Iterator[tuple[dict[str, str], Received]]:
+    """A server on 127.0.0.1 (a free port) for each of `names`, as each subscriber has its own,
+    accepting deliveries signed with `secrets[name]` (a dict the caller fills as it subscribes);
+    yields each one's URL and what they all received."""
+    received = Received()
+    servers: list[tuple[ThreadingHTTPServer, threading.Thread]] = []
+    urls: dict[str, str] = {}
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", received
+        for name in names:
+            server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(name, secrets, received))
+            server.daemon_threads = True
+            thread = threading.Thread(target=server.serve_forever, name=f"bench-receiver-{name}", daemon=True)
+            thread.start()
+            servers.append((server, thread))
+            urls[name] = f"http://127.0.0.1:{server.server_address[1]}/hooks"
+        yield urls, received
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+        for server, thread in servers:
+            server.shutdown()
+            server.server_close()
+            thread.join(timeout=10)

@@ -1,13 +1,15 @@
 """Webhook benchmark (`sanzhi bench webhooks`): delivery latency and rate on the embedded chain,
 and a deliverer killed with SIGKILL mid-stream that loses nothing.
 
-A fresh node; CN's admin subscribes SUBSCRIPTIONS times (topic `consignments`) to a local
-receiver that checks every signature; the index follows the chain in this process, and the
-service's webhook loop (benchmarks.webhook_deliverer) runs as a child process.
+A fresh node; CN's admin subscribes SUBSCRIPTIONS times (topic `consignments`), each to a
+local receiver of its own (a port each) that checks every signature; the index follows the
+chain in this process, and the service's webhook loop (benchmarks.webhook_deliverer) runs as a
+child process.
 
-- Latency: EVENTS evidence entries sent one transaction at a time; each delivery's latency runs
-  from the moment the sender had the transaction's receipt (mined) to the moment the receiver
-  had the delivery verified. It includes the index's and the deliverer's polling.
+- Latency: EVENTS evidence entries sent one transaction at a time, each once the previous one's
+  deliveries arrived; each delivery's latency runs from the moment the sender had the
+  transaction's receipt (mined) to the moment the receiver had the delivery verified. It
+  includes the index's and the deliverer's polling (every 50 ms here).
 - Rate: BURST entries sent at once; deliveries per second from the first receipt to the last
   delivery.
 - Kill: another BURST; once about a third of its deliveries arrived the deliverer is SIGKILLed
@@ -35,7 +37,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from benchmarks.common import dev_chain, open_consignments, percentile
-from benchmarks.webhook_receiver import Received, receiver
+from benchmarks.webhook_receiver import Received, receivers
 from ledger.chain.client import LedgerClient
 from ledger.connect import build_client
 from ledger.errors import LedgerError
@@ -171,10 +173,14 @@ class _Run:
         return _arrived(self.received, transactions)
 
     def latency(self, events: int) -> list[float]:
-        """Send `events` one at a time; each delivery's seconds from mined to verified."""
-        mined = _send_each(self.trader, self.calls(events))
-        self.wait_for(set(mined), events * self.subscriptions, "the latency phase's deliveries")
-        return [a.at - mined[a.transaction] for a in self.received.snapshot() if a.transaction in mined]
+        """Send `events` one at a time, each once the previous one's deliveries all arrived (the
+        latency of a deliverer with no backlog); each delivery's seconds from mined to verified."""
+        latencies: list[float] = []
+        for call in self.calls(events):
+            mined = _send_each(self.trader, [call])
+            self.wait_for(set(mined), self.subscriptions, "a latency event's deliveries")
+            latencies += [a.at - mined[a.transaction] for a in self.received.snapshot() if a.transaction in mined]
+        return latencies
 
     def rate(self, burst: int) -> float:
         """Send `burst` at once; deliveries per second from the first send to the last arrival."""
@@ -244,11 +250,12 @@ def run_webhook_benchmark(
         secrets: dict[str, str] = {}
         deliverer = _Deliverer(database_url, key)
         try:
-            with receiver(secrets) as (url, received), _following(build_client(chain.settings), engine):
-                for n in range(subscriptions):
-                    created = store.create(engine, box, audience=AUDIENCE, url=f"{url}/s{n}",
+            names = [f"s{n}" for n in range(subscriptions)]
+            with receivers(secrets, names) as (urls, received), _following(build_client(chain.settings), engine):
+                for name in names:
+                    created = store.create(engine, box, audience=AUDIENCE, url=urls[name],
                                            topics=[Topic.CONSIGNMENTS.value], production=False)  # fmt: skip
-                    secrets[f"s{n}"] = created.secret
+                    secrets[name] = created.secret
                 deliverer.start()
                 run = _Run(trader, consignment, received, subscriptions, deliverer, timeout)
                 run.latency(1)  # a warm-up: the deliverer process has started and holds the lease
