@@ -17,10 +17,11 @@ from pydantic import ValidationError
 from api.settings import ServiceSettings
 from api.workers import check_address_free, reuse_port_supported, serve_workers
 from cli.context import CliState, state
-from cli.up_runtime import FOLLOWER_JOIN_SECONDS, Interrupted, start_follower
+from cli.up_runtime import FOLLOWER_JOIN_SECONDS, Interrupted, start_follower, start_webhooks
 from ledger.certificates.numbers import IssuedNumbers, numbers_path
 from ledger.errors import InvalidInput, LedgerError
 from ledger.index import Follower, import_numbers, open_index
+from ledger.webhooks.secret_box import webhook_key
 
 ENV_PREFIX = "SANZHI_API_"
 
@@ -60,6 +61,9 @@ def serve(
     interval: Annotated[
         float, typer.Option("--interval", min=0.1, help="Seconds between index polls (--follow).")
     ] = 2.0,
+    webhooks: Annotated[
+        bool, typer.Option("--webhooks/--no-webhooks", help="Deliver the organisations' webhook subscriptions.")
+    ] = True,
 ) -> None:
     """Serve the API (OpenAPI at /docs) until interrupted."""
     given: dict[str, object] = {"host": host, "port": port, "workers": workers}
@@ -75,6 +79,8 @@ def serve(
         error = exc.errors()[0]
         raise LedgerError(f"invalid service settings: {'.'.join(map(str, error['loc']))}: {error['msg']}") from None
     settings = state(ctx).settings
+    if webhooks:
+        webhook_key(settings)  # in production a missing key stops the start here, with what to do
     # each worker builds its app from the environment (uvicorn starts them as fresh processes)
     os.environ["SANZHI_DATA_DIR"] = str(settings.data_dir.resolve())
     if settings.rpc_url:
@@ -90,6 +96,7 @@ def serve(
         check_address_free(host, port)  # before the banner: a taken port is the one line said
     who = f"for {service.organisation}" if service.organisation else "public routes only"
     following = "following the chain into the audit index" if follow_chain else "not following the chain (--no-follow)"
+    following += "; delivering webhooks" if webhooks else ""
     typer.echo(f"sanzhi API {who} on http://{host}:{port} ({workers} worker(s)); OpenAPI at /docs; {following}",
                err=True)  # fmt: skip
     stop = threading.Event()
@@ -100,6 +107,12 @@ def serve(
     )
     # uvicorn raises the signal it stopped on again once it has shut down: SIGTERM then becomes
     # an exception here (not the end of the process), so the follower is stopped below
+    public = host not in ("0.0.0.0", "::", "")  # links in deliveries name the service where it listens
+    deliverer = (
+        start_webhooks(settings=settings, stop=stop, base_url=f"http://{host}:{port}" if public else None)
+        if webhooks
+        else None
+    )
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         _run(host=host, port=port, workers=workers, log_level=log_level, separate_sockets=separate_sockets,
@@ -109,8 +122,9 @@ def serve(
     finally:
         signal.signal(signal.SIGTERM, previous)
         stop.set()  # the follower finishes the range it is writing, then ends
-        if follower is not None:
-            follower.join(timeout=FOLLOWER_JOIN_SECONDS)
+        for thread in (follower, deliverer):
+            if thread is not None:
+                thread.join(timeout=FOLLOWER_JOIN_SECONDS)
 
 
 def _terminated(signum: int, frame: FrameType | None) -> None:

@@ -21,7 +21,16 @@ from api.keystore import ApiRole, KeyStore
 from api.main import create_app
 from api.settings import ServiceSettings
 from cli.context import CliState, state
-from cli.up_runtime import Interrupted, exclusive, interruptible, progress, quiet_signals, serve, start_follower
+from cli.up_runtime import (
+    Interrupted,
+    exclusive,
+    interruptible,
+    progress,
+    quiet_signals,
+    serve,
+    start_follower,
+    start_webhooks,
+)
 from demo.seed import OPERATORS, TRADER_PARTY, SeedRecord, seed_demo
 from ledger.devnet.consortium import deploy_dev, dev_address
 from ledger.devnet.node_start import NodeStart, bind_listener, start_node, stop_node
@@ -47,6 +56,7 @@ def up(
     with exclusive(data_dir), interruptible() as stop:
         node: NodeStart | None = None
         follower_thread = None
+        webhooks_thread = None
         try:
             with progress("starting the chain node"):
                 node = start_node(data_dir=data_dir, host=HOST, port=port)
@@ -76,6 +86,7 @@ def up(
                 freeze_startup_heap=True,
             )
             base = f"http://{HOST}:{listener.getsockname()[1]}"
+            webhooks_thread = start_webhooks(settings=settings, stop=stop, base_url=base)
             quiet_signals(stop)
             serve(
                 app=app,
@@ -89,8 +100,9 @@ def up(
         finally:
             stop.set()
             quiet_signals(stop)  # cleanup is not cut short by another Ctrl-C
-            if follower_thread is not None:
-                follower_thread.join(timeout=30)
+            for thread in (follower_thread, webhooks_thread):
+                if thread is not None:
+                    thread.join(timeout=30)
             _stop_node(data_dir, node)
     typer.echo("stopped; the data stays in " + str(data_dir) + " for the next `sanzhi up`")
 

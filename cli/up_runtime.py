@@ -20,8 +20,10 @@ from fastapi import FastAPI
 
 from ledger.errors import ConfigurationError, LedgerError
 from ledger.index import Follower, IndexReport, follow
+from ledger.settings import LedgerSettings
 
 FOLLOWER_JOIN_SECONDS = 30.0
+WEBHOOK_POLL_SECONDS = 1.0
 PROGRESS_SECONDS = 5.0  # a first run is never silent for long: a line at least this often
 
 
@@ -132,6 +134,45 @@ def start_follower(*, follower: Callable[[], Follower], stop: threading.Event, p
             return
 
     thread = threading.Thread(target=run, name="sanzhi-index-follower", daemon=True)
+    thread.start()
+    return thread
+
+
+def start_webhooks(
+    *, settings: LedgerSettings, stop: threading.Event, base_url: str | None, poll_seconds: float = WEBHOOK_POLL_SECONDS
+) -> threading.Thread:
+    """The webhook deliverer in a thread until `stop`: it enqueues what the follower indexed and
+    posts it, while this process holds the deliverer's lease (one per database, whatever the
+    number of processes); a failure is said once (not every round) and retried."""
+    from ledger.index import open_index
+    from ledger.webhooks.runner import run_webhooks
+    from ledger.webhooks.secret_box import secret_box
+
+    said: list[str] = []
+
+    def on_error(exc: Exception) -> None:
+        message = exc.message if isinstance(exc, LedgerError) else repr(exc)
+        if said[-1:] != [message]:
+            said.append(message)
+            typer.echo(f"warning: webhooks: {message}; retrying every {poll_seconds:g} s", err=True)
+
+    def run() -> None:
+        while not stop.is_set():
+            try:
+                engine = open_index(settings)
+                box = secret_box(settings)
+            except Exception as exc:  # no database yet: retried, the service still serves
+                on_error(exc)
+                stop.wait(poll_seconds)
+                continue
+            try:
+                run_webhooks(engine=engine, box=box, production=settings.env == "prod", stop=stop, base_url=base_url,
+                             poll_seconds=poll_seconds, on_error=on_error)  # fmt: skip
+            finally:
+                engine.dispose()
+            return
+
+    thread = threading.Thread(target=run, name="sanzhi-webhooks", daemon=True)
     thread.start()
     return thread
 

@@ -21,6 +21,7 @@ import httpx
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
+from ledger.errors import LedgerError
 from ledger.index.models import WebhookDelivery, WebhookSubscription
 from ledger.webhooks.errors import InvalidTarget
 from ledger.webhooks.models import DeliveryState
@@ -116,33 +117,47 @@ class Deliverer:
             self._busy[target] -= 1
 
     def _claim(self) -> list[tuple[_Job, str]]:
+        """Per subscription with due deliveries, as many as its receiver has free slots: a
+        receiver with a long backlog takes no slot of another (no head-of-line blocking)."""
         now = int(self.clock())
         claimed: list[tuple[_Job, str]] = []
+        due = (WebhookDelivery.state == DeliveryState.PENDING.value) & (WebhookDelivery.next_attempt_at <= now)
         with Session(self.engine) as session, session.begin():
-            due = session.execute(
-                select(WebhookDelivery, WebhookSubscription)
-                .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
+            subscriptions = session.scalars(
+                select(WebhookSubscription)
+                .where(WebhookSubscription.removed_at.is_(None))
                 .where(
-                    WebhookDelivery.state == DeliveryState.PENDING.value,
-                    WebhookDelivery.next_attempt_at <= now,
-                    WebhookSubscription.removed_at.is_(None),
+                    select(WebhookDelivery.id)
+                    .where(WebhookDelivery.subscription_id == WebhookSubscription.id, due)
+                    .exists()
                 )
-                .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
-                .limit(self.batch)
+                .order_by(WebhookSubscription.id)
             ).all()
-            secrets: dict[str, list[str]] = {}
-            for delivery, subscription in due:
+            for subscription in subscriptions:
                 target = _target_key(subscription.url)
                 with self._lock:
-                    if self._busy[target] >= self.per_target:
-                        continue  # this receiver is slow or busy: the others are not held up
-                    self._busy[target] += 1
-                if subscription.id not in secrets:
-                    secrets[subscription.id] = signing_secrets(subscription, self.box, now=now)
-                delivery.next_attempt_at = now + IN_FLIGHT
-                job = _Job(id=delivery.id, webhook_id=delivery.webhook_id, body=delivery.body, url=subscription.url,
-                           attempts=delivery.attempts, secrets=secrets[subscription.id])  # fmt: skip
-                claimed.append((job, target))
+                    free = min(self.per_target - self._busy[target], self.batch - len(claimed))
+                if free <= 0:
+                    continue  # this receiver is slow or busy: the others are not held up
+                rows = session.scalars(
+                    select(WebhookDelivery)
+                    .where(WebhookDelivery.subscription_id == subscription.id, due)
+                    .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
+                    .limit(free)
+                ).all()
+                try:
+                    secrets = signing_secrets(subscription, self.box, now=now)
+                except LedgerError as exc:  # one subscription's unreadable secret holds up no other
+                    for delivery in rows:
+                        delivery.last_error, delivery.next_attempt_at = exc.message[:300], now + IN_FLIGHT
+                    continue
+                for delivery in rows:
+                    delivery.next_attempt_at = now + IN_FLIGHT
+                    job = _Job(id=delivery.id, webhook_id=delivery.webhook_id, body=delivery.body,
+                               url=subscription.url, attempts=delivery.attempts, secrets=secrets)  # fmt: skip
+                    claimed.append((job, target))
+                with self._lock:
+                    self._busy[target] += len(rows)
         return claimed
 
     def _send(self, job: _Job) -> None:
@@ -168,6 +183,8 @@ class Deliverer:
             error = exc.message
         except httpx.HTTPError as exc:
             error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        except Exception as exc:  # anything else is this attempt's failure too: counted, retried, never lost
+            error = f"{type(exc).__name__}: {exc}"
         self._mark(job, status=status, error=error)
 
     def _mark(self, job: _Job, *, status: int | None, error: str | None) -> None:

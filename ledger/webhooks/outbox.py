@@ -8,6 +8,7 @@ import hashlib
 import json
 import re
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,7 +16,7 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ledger.errors import InvalidInput
+from ledger.errors import InvalidInput, LedgerError
 from ledger.index.models import ChainEvent, WebhookDelivery, WebhookSubscription, api_keys
 from ledger.webhooks.models import DeliveryState, DeliveryStatus, FailedDelivery, Replayed
 from ledger.webhooks.store import Clock, audience_of, find, view
@@ -36,15 +37,28 @@ def _insert(session: Session) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(WebhookDelivery)
 
 
-def enqueue(engine: Engine, *, base_url: str | None = None, clock: Clock = time.time, batch: int = BATCH) -> int:
+def enqueue(
+    engine: Engine,
+    *,
+    base_url: str | None = None,
+    clock: Clock = time.time,
+    batch: int = BATCH,
+    on_error: Callable[[LedgerError], None] | None = None,
+) -> int:
     """Turn the events each live subscription has not yet seen into pending deliveries, with its
     cursor moved past them in the same transaction (a rerun after a crash inserts nothing twice).
-    Returns how many deliveries were added."""
+    Returns how many deliveries were added. A subscription the library refuses (`on_error` is
+    told) holds up no other."""
     with Session(engine) as session:
         live = list(session.scalars(select(WebhookSubscription.id).where(WebhookSubscription.removed_at.is_(None))))
     added = 0
     for subscription_id in live:
-        added += _enqueue_one(engine, subscription_id, base_url=base_url, now=int(clock()), batch=batch)
+        try:
+            added += _enqueue_one(engine, subscription_id, base_url=base_url, now=int(clock()), batch=batch)
+        except LedgerError as exc:
+            if on_error is None:
+                raise
+            on_error(exc)
     return added
 
 
@@ -62,8 +76,9 @@ def _enqueue_one(engine: Engine, subscription_id: str, *, base_url: str | None, 
             found = matching_events(session, audience=audience_of(row), topics=topics, after_id=row.cursor, limit=batch)
             values = [_delivery(row.id, event, topic, base_url=base_url, now=now) for event, topic in found]
             if values:
-                inserted = session.connection().execute(_insert(session).values(values).on_conflict_do_nothing())
-                added += max(inserted.rowcount or 0, 0)
+                # what RETURNING lists was inserted: a multi-row insert's rowcount is -1 on PostgreSQL
+                statement = _insert(session).values(values).on_conflict_do_nothing().returning(WebhookDelivery.id)
+                added += len(session.execute(statement).all())
             # fewer than a batch: every event up to the head was looked at
             row.cursor = found[-1][0].id if len(found) >= batch else max(head, found[-1][0].id if found else 0)
         if len(found) < batch:
@@ -149,7 +164,7 @@ def status(
         last = session.execute(
             select(WebhookDelivery.last_status, WebhookDelivery.last_error)
             .where(mine, WebhookDelivery.last_error.is_not(None))
-            .order_by(WebhookDelivery.last_attempt_at.desc(), WebhookDelivery.id.desc())
+            .order_by(WebhookDelivery.last_attempt_at.desc().nulls_last(), WebhookDelivery.id.desc())
             .limit(1)
         ).first()
         failed = session.scalars(

@@ -40,7 +40,7 @@ def run_webhooks(
             try:
                 if lease.acquire():
                     deliverer = deliverer or build()
-                    enqueue(engine, base_url=base_url, clock=clock)
+                    enqueue(engine, base_url=base_url, clock=clock, on_error=on_error)
                     deliverer.tick()
                 elif deliverer is not None:  # another process took over: it delivers from now on
                     deliverer.close()

@@ -8,7 +8,8 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.support import Api, dev_trader
+from ledger.webhooks import outbox
+from tests.support import Api, add_chain_event, dev_trader
 
 URL = "https://hooks.example.org/in"
 OPERATOR = "USCI:91330200MA2AB1CD2X"
@@ -129,3 +130,15 @@ def test_odd_ids_grace_and_replay_points_are_refused(api: Api) -> None:
     status = api.client.get(path + "/deliveries", headers=admin).json()
     assert (status["pending"], status["delivered"], status["failed"], status["failures"]) == (0, 0, 0, [])
     assert api.client.post("/subscriptions", json={"url": URL, "topics": ["certificates"]}).status_code == 401
+
+
+def test_a_revoked_keys_subscriptions_receive_nothing_more(api: Api) -> None:
+    created = api.keys.create(organisation="CN", role="customs", label="desk")
+    headers = {"Authorization": f"Bearer {created.token}"}
+    subscribe(api, headers, "certificates")
+    engine = api.keys.engine  # the service database: keys, index and subscriptions
+    add_chain_event(engine, block=1)
+    assert outbox.enqueue(engine) == 1
+    api.keys.revoke(created.key.key_id)
+    add_chain_event(engine, block=2)
+    assert outbox.enqueue(engine) == 0

@@ -63,16 +63,23 @@ def test_a_receiver_verifies_each_delivery_with_the_secret_it_was_given(engine: 
     assert {d.state for d in deliveries(engine)} == {"delivered"}
 
 
-def test_enqueuing_again_never_duplicates_a_delivery(engine: Engine) -> None:
-    subscribe(engine, "http://127.0.0.1:9/")
-    add_chain_event(engine, block=3)
-    assert outbox.enqueue(engine) == 1
-    assert outbox.enqueue(engine) == 0
-    with Session(engine) as session, session.begin():  # as if the cursor had been lost
+def test_enqueuing_again_never_duplicates_a_delivery_and_a_replay_keeps_the_ids(index_db: Engine) -> None:
+    created = subscribe(index_db, "http://127.0.0.1:9/")
+    add_chain_event(index_db, block=3)
+    add_chain_event(index_db, block=4, organisation="SG")  # not CN's: not for this subscription
+    add_chain_event(index_db, block=5)
+    assert outbox.enqueue(index_db) == 2
+    assert outbox.enqueue(index_db) == 0
+    before = [(d.event_key, d.webhook_id) for d in deliveries(index_db)]
+    with Session(index_db) as session, session.begin():  # as if the cursor had been lost
         for row in session.scalars(select(store.WebhookSubscription)):
             row.cursor = 0
-    assert outbox.enqueue(engine) == 0
-    assert len(deliveries(engine)) == 1
+    assert outbox.enqueue(index_db) == 0
+    replayed = outbox.replay(index_db, created.subscription.id, since="4", caller=CN_ADMIN)
+    assert (replayed.requeued, replayed.from_block) == (1, 4)
+    assert outbox.enqueue(index_db) == 0
+    assert [(d.event_key, d.webhook_id) for d in deliveries(index_db)] == before
+    assert [d.block_number for d in deliveries(index_db)] == [3, 5]
 
 
 def test_a_crash_between_sending_and_marking_sends_again_with_the_same_id(engine: Engine) -> None:
@@ -171,7 +178,7 @@ def test_a_slow_receiver_does_not_hold_up_a_fast_one(engine: Engine) -> None:
         for block in range(1, 6):
             add_chain_event(engine, block=block)
         outbox.enqueue(engine)
-        deliverer = Deliverer(engine, BOX, production=False, workers=4, per_target=1)
+        deliverer = Deliverer(engine, BOX, production=False, workers=4, per_target=1, batch=2)
         try:
             # each round hands out what is due to receivers with a free slot; the slow one keeps its one
             wait_until(lambda: deliverer.tick() >= 0 and fast.count() == 5, timeout=30)
@@ -179,6 +186,41 @@ def test_a_slow_receiver_does_not_hold_up_a_fast_one(engine: Engine) -> None:
         finally:
             slow.release.set()
             deliverer.close()
-    assert [json.loads(r.body)["block"]["number"] for r in sorted(fast.received, key=lambda r: json.loads(r.body)["block"]["number"])] == [
-        1, 2, 3, 4, 5,
-    ]  # fmt: skip
+    assert sorted(json.loads(r.body)["block"]["number"] for r in fast.received) == [1, 2, 3, 4, 5]
+
+
+def test_a_secret_that_does_not_decrypt_holds_up_no_other_subscription(engine: Engine) -> None:
+    receiver = WebhookReceiver()
+    with receiver.serving() as url:
+        broken = subscribe(engine, url + "/broken")
+        subscribe(engine, url + "/fine")
+        with Session(engine) as session, session.begin():  # as if sealed under another webhook key
+            row = session.get(store.WebhookSubscription, broken.subscription.id)
+            assert row is not None
+            row.secret = SecretBox(b"x" * 32).seal("whsec_AAAA", subscription_id=row.id)
+        add_chain_event(engine, block=6)
+        outbox.enqueue(engine)
+        deliverer = Deliverer(engine, BOX, production=False)
+        try:
+            assert deliverer.tick() == 1
+            assert deliverer.wait_idle(30)
+        finally:
+            deliverer.close()
+    assert [r.path for r in receiver.received] == ["/fine"]
+    status = outbox.status(engine, broken.subscription.id, caller=CN_ADMIN)
+    assert status.pending == 1
+    assert "does not decrypt with this webhook key" in (status.last_error or "")
+
+
+def test_a_subscription_the_library_refuses_holds_up_no_other(engine: Engine) -> None:
+    refused = subscribe(engine, "http://127.0.0.1:9/refused")
+    subscribe(engine, "http://127.0.0.1:9/fine")
+    with Session(engine) as session, session.begin():  # a role that may not have the topic (edited by hand)
+        row = session.get(store.WebhookSubscription, refused.subscription.id)
+        assert row is not None
+        row.role = "auditor"
+    add_chain_event(engine, block=8)
+    said: list[str] = []
+    assert outbox.enqueue(engine, on_error=lambda exc: said.append(exc.message)) == 1
+    assert len(said) == 1
+    assert "auditor key may not subscribe to certificates" in said[0]
