@@ -20,6 +20,7 @@ from ledger.evidence.vocabulary import Side, step_name
 from ledger.ids import CERTIFICATE_TYPE_NAMES, ROLE_NAMES
 from ledger.index.catalogue import MEMBER_ARGS
 from ledger.reasons import reason_name
+from ledger.store.cid import shown_cid
 from ledger.timestamps import iso
 
 TIME_ARGS = frozenset({"expiresAt", "validFrom", "validUntil", "effectiveAt", "effectiveFrom", "deadline", "at"})
@@ -93,6 +94,11 @@ def _side(value: int) -> str:
         return str(value)
 
 
+def _document(value: Any) -> Any:
+    """A stored document's identifier (a CID in binary, as hex) as people read it: `bafk...`."""
+    return shown_cid(bytes.fromhex(value[2:])) if isinstance(value, str) and value.startswith("0x") else value
+
+
 def _proposal_kind(value: int) -> str:
     try:
         return ProposalKind(value).name.lower().replace("_", "-")
@@ -109,6 +115,7 @@ _BY_NAME: dict[str, Callable[[Any], Any]] = {
     "side": _side,
     "tier": tier_name,
     "kind": _proposal_kind,
+    "document": _document,
 }
 
 
