@@ -128,6 +128,11 @@ def _cid(value: str) -> str | None:
     return shown_cid(bytes.fromhex(value[2:]))
 
 
+def _document(value: Any) -> Any:
+    """A stored document's identifier (a CID in binary, as hex) as people read it: `bafk...`."""
+    return shown_cid(bytes.fromhex(value[2:])) if isinstance(value, str) and value.startswith("0x") else value
+
+
 def _proposal_kind(value: int) -> str:
     try:
         return ProposalKind(value).name.lower().replace("_", "-")
@@ -147,6 +152,7 @@ _BY_NAME: dict[str, Callable[[Any], Any]] = {
     "severity": _severity,
     "alertScope": _alert_scope,
     "reasonCid": _cid,
+    "document": _document,
 }
 
 
