@@ -3,6 +3,7 @@ language, its time in the reader's zone, what it is about, and the party's page 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import tzinfo
 from typing import Any
 
@@ -17,6 +18,11 @@ from ledger.index.labelled import event_label
 from ledger.index.models import ChainEvent
 from ledger.labels import Lang, Vocabulary, label
 from ledger.webhooks.topics import Topic
+
+# a route name and its path parameters -> the link in the reader's language
+PageLinks = Callable[[str, dict[str, str]], str]
+_PAGES = {Topic.CERTIFICATES: "portal.my_certificates", Topic.CONSIGNMENTS: "portal.my_consignments",
+          Topic.AEO: "portal.my_aeo"}  # fmt: skip
 
 
 class FeedItem(BaseModel):
@@ -60,12 +66,12 @@ def certificate_numbers(
 
 
 def feed_item(
-    event: ChainEvent, topic: Topic, *, t: Translator, zone: tzinfo, numbers: dict[bytes, str], pages: dict[str, str]
+    event: ChainEvent, topic: Topic, *, t: Translator, zone: tzinfo, numbers: dict[bytes, str], pages: PageLinks
 ) -> FeedItem:
-    """The feed's line for `event`; `pages` are the party's page paths by topic (and the
-    consignment page with `{consignment}` in it)."""
+    """The feed's line for `event`, linked to the party's page about it (`pages`: a route name
+    and its path parameters to a link in the reader's language)."""
     lang = Lang(t.language.value)
-    about, href = "", pages.get(topic.value)
+    about, href = "", pages(_PAGES[topic], {}) if topic in _PAGES else None
     if topic in (Topic.CERTIFICATES, Topic.DESTINED):
         key = event.cert_leaf if event.cert_leaf is not None else event.cert_root
         shown = numbers.get(bytes(key)) if key is not None else None
@@ -76,7 +82,7 @@ def feed_item(
         about = t("feed.about_consignment", consignment=middle(consignment))
         if event.event == "EvidenceAppended" and step is not None:
             about = t("feed.about_entry", consignment=middle(consignment), step=label(Vocabulary.STEP, step, lang))
-        href = pages["consignment"].replace("{consignment}", consignment)
+        href = pages("portal.my_timeline", {"consignment": consignment})
     elif topic is Topic.AEO:
         about = t("feed.about_operator", certified_by=event.organisation or "-")
     return FeedItem(

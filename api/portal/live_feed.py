@@ -23,13 +23,13 @@ from api.deps import Context
 from api.keystore import ApiKey
 from api.portal.auth_pages import COOKIE, TRADER_ROLE, signed_in
 from api.portal.config import Portal, PortalConfig
-from api.portal.feed_items import FeedItem, certificate_numbers, feed_item
+from api.portal.feed_items import FeedItem, PageLinks, certificate_numbers, feed_item
 from api.portal.i18n import Translator
 from api.portal.open_feeds import Feed, OpenFeeds, open_feeds
 from api.portal.rendering import PageLanguage, link
 from api.portal.times import TZ_COOKIE, reader_zone
 from ledger.errors import LedgerError
-from ledger.webhooks.topics import Audience, Topic, allowed_topics, last_event_id, latest_events, matching_events
+from ledger.webhooks.topics import Audience, allowed_topics, last_event_id, latest_events, matching_events
 
 router = APIRouter()
 BACKLOG = 20  # events shown when a feed opens, before new ones arrive
@@ -52,15 +52,8 @@ def _resume_point(value: str | None) -> int | None:
     return int(text)
 
 
-def _pages(request: Request, language: PageLanguage) -> dict[str, str]:
-    return {
-        Topic.CERTIFICATES.value: link(request, language, "portal.my_certificates"),
-        Topic.CONSIGNMENTS.value: link(request, language, "portal.my_consignments"),
-        Topic.AEO.value: link(request, language, "portal.my_aeo"),
-        "consignment": link(request, language, "portal.my_timeline", {"consignment": "{consignment}"}).replace(
-            "%7Bconsignment%7D", "{consignment}"
-        ),
-    }
+def _pages(request: Request, language: PageLanguage) -> PageLinks:
+    return lambda name, path_params: link(request, language, name, path_params or None)
 
 
 @router.get("/my/feed", name="portal.my_feed")
@@ -98,7 +91,7 @@ async def my_feed(
 
 
 def _read(
-    engine: Engine, key: ApiKey, after: int | None, t: Translator, zone: tzinfo, pages: dict[str, str]
+    engine: Engine, key: ApiKey, after: int | None, t: Translator, zone: tzinfo, pages: PageLinks
 ) -> tuple[int, list[FeedItem]]:
     """The feed's next events after row `after` (the backlog, newest last, when None) and the
     row to continue after."""
@@ -132,7 +125,7 @@ async def _stream(
     feeds: OpenFeeds,
     after: int | None,
     t: Translator,
-    pages: dict[str, str],
+    pages: PageLinks,
 ) -> AsyncIterator[ServerSentEvent]:
     zone = reader_zone(request.cookies.get(TZ_COOKIE))
     try:

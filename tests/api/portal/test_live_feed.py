@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterator
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -15,9 +16,13 @@ from playwright.sync_api import Browser, Page, expect
 
 from api.main import create_app
 from api.portal.auth_pages import COOKIE
+from api.portal.feed_items import feed_item
+from api.portal.i18n import Language, Translator
 from api.portal.open_feeds import open_feeds
 from api.settings import ServiceSettings
+from ledger.index.models import ChainEvent
 from ledger.settings import LedgerSettings
+from ledger.webhooks.topics import Topic
 from tests.support import (
     BROWSER_LOCALES,
     PARTY_OPERATOR_A,
@@ -121,3 +126,16 @@ def test_the_feed_is_a_signed_in_partys_own(api: Api, chain: Chain) -> None:
         odd = client.get("/my/feed?lang=zh", headers={"Last-Event-ID": "-1; DROP"})
         assert odd.status_code == 400
         assert odd.text == "续传位置 -1; DROP 不是本动态发送过的事件编号。"
+
+
+def test_a_consignment_entry_reads_as_its_step_and_links_to_the_timeline() -> None:
+    consignment = bytes.fromhex("ab" * 32)
+    entry = ChainEvent(id=7, event="EvidenceAppended", block_time=1_796_000_000, args={"step": 3},
+                       consignment=consignment)  # fmt: skip
+    shown = feed_item(entry, Topic.CONSIGNMENTS, t=Translator(Language.ZH), zone=ZoneInfo("Asia/Shanghai"),
+                      numbers={}, pages=lambda name, params: f"{name} {params}")  # fmt: skip
+    assert shown.id == 7
+    assert shown.topic == "货物"
+    assert shown.time == "2026-11-30 08:53 +08:00"
+    assert shown.about.startswith("货物 0xabab")
+    assert shown.href == f"portal.my_timeline {{'consignment': '0x{'ab' * 32}'}}"
