@@ -25,8 +25,9 @@ def webhooks(
     workdir: Annotated[Path | None, typer.Option("--workdir", help="Where the node's and database's data go.")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Webhook delivery latency from mined transaction to verified receipt (p50/p99), deliveries
-    per second, and a deliverer killed with SIGKILL mid-stream and restarted: nothing lost."""
+    """Webhook latency from mined transaction to verified receipt p50/p99 over SUBSCRIPTIONS x
+    EVENTS, deliveries per second over a BURST, and a deliverer SIGKILLed mid-stream that loses
+    nothing."""
     result = run_webhook_benchmark(subscriptions=subscriptions, events=events, burst=burst, port=port, workdir=workdir)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result.model_dump(), indent=2) + "\n")
