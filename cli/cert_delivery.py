@@ -23,17 +23,24 @@ if TYPE_CHECKING:
 
 
 def deliver_files(
-    settings: LedgerSettings, registry: CertificateRegistryBinding, profile: str | None, paths: list[Path]
+    settings: LedgerSettings,
+    registry: CertificateRegistryBinding,
+    profile: str | None,
+    paths: list[Path],
+    *,
+    issued_now: bool = False,
 ) -> DeliveryReport:
-    """Deliver the wrapped certificates at `paths` as `profile` (the registry's signer)."""
-    from cli.docs_cmd import blob_store
+    """Deliver the wrapped certificates at `paths` as `profile` (the registry's signer); right
+    after their issuance (`issued_now`) a refusal is reported, not raised: the issuance stands."""
     from ledger.accounts.profiles import resolve_account
-    from ledger.certificates.delivery import deliver_certificates
+    from ledger.certificates.delivery import deliver_certificates, deliver_issued
+    from ledger.store.blobs import BlobStore
 
     sender = resolve_account(settings, profile)
     if sender is None:
         raise KeyUnavailable("delivering needs the sender's key: pass --as PROFILE")
-    return deliver_certificates(registry=registry, sender=sender, blobs=blob_store(settings), paths=paths)
+    deliver = deliver_issued if issued_now else deliver_certificates
+    return deliver(registry=registry, sender=sender, blobs=BlobStore.configured(settings), paths=paths)
 
 
 def report_delivery(report: DeliveryReport, *, each: bool) -> None:

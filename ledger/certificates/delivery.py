@@ -22,7 +22,7 @@ from ledger.certificates.refusals import reworded
 from ledger.certificates.registry import CertificateRegistryBinding
 from ledger.certificates.wrapped import WrappedCertificate, check_integrity, from_hex, read_wrapped
 from ledger.chain.contract import ContractBinding
-from ledger.errors import ContractRevert, InvalidInput
+from ledger.errors import ContractRevert, InvalidInput, LedgerError
 from ledger.ids import member_id_bytes
 from ledger.store.blobs import BlobStore
 from ledger.store.cid import ContentId, shown_cid
@@ -97,6 +97,28 @@ def deliver_certificates(
     for batch in batches.values():
         _deliver_batch(registry, store, sender, blobs, batch, keys, report)
     return report
+
+
+def deliver_issued(
+    *, registry: CertificateRegistryBinding, sender: LocalAccount, blobs: BlobStore, paths: Sequence[Path]
+) -> DeliveryReport:
+    """`deliver_certificates` right after an issuance, which stands whatever happens here: a
+    refusal of the whole delivery (the sender has no document key, the store is down) is
+    reported for every certificate, with how to deliver later."""
+    try:
+        return deliver_certificates(registry=registry, sender=sender, blobs=blobs, paths=paths)
+    except LedgerError as exc:
+        reason = f"{exc.message}; {_later(' '.join(str(p) for p in paths))}"
+        certificates = []
+        for path in paths:
+            wrapped = read_wrapped(path)
+            certificates.append(
+                CertificateDelivery(
+                    file=str(path), root=wrapped.proof.root, leaf="0x" + wrapped.leaf.hex(),
+                    destination=wrapped.proof.importing_member, status=DeliveryStatus.NOT_POSSIBLE, reason=reason,
+                )
+            )  # fmt: skip
+        return DeliveryReport(certificates=certificates, recipients={}, tx_hashes=[], pending_push=[])
 
 
 def _deliver_batch(
