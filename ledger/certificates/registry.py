@@ -187,13 +187,13 @@ class CertificateRegistryBinding:
         checked on chain)."""
         if old.type != new.type:
             raise InvalidInput(f"a {old.type} cannot be superseded by a {new.type}", path="new")
-        self._contract_for(new)  # the replacement may be on a later version; it must be one the consortium lists
+        self.contract_for(new)  # the replacement may be on a later version; it must be one the consortium lists
         new_proof = [from_hex(p) for p in new.proof.path]
         return self._change(old, "supersede", from_hex(new.proof.root), new.leaf, new_proof)
 
     def utilize(self, wrapped: WrappedCertificate, *, declaration: str, quantity: str) -> UtilizationRecord:
         """Record that declaration `declaration` drew `quantity` (in the certificate's unit)."""
-        contract = self._contract_for(wrapped)
+        contract = self.contract_for(wrapped)
         if not declaration.strip():
             raise InvalidInput("a declaration reference is required", path="declaration")
         amount = parse_quantity(quantity) if wrapped.proof.quantity else max(parse_quantity(quantity), 1)
@@ -224,11 +224,11 @@ class CertificateRegistryBinding:
 
     def _change(self, wrapped: WrappedCertificate, function: str, *extra: object) -> SentTransaction:
         """A lifecycle change (`function(root, type, leaf, *extra)`) on the version holding `wrapped`."""
-        contract = self._contract_for(wrapped)
+        contract = self.contract_for(wrapped)
         args = (from_hex(wrapped.proof.root), from_hex(wrapped.proof.cert_type), wrapped.leaf, *extra)
         return self._transact(contract, wrapped, function, *args)
 
-    def _contract_for(self, wrapped: WrappedCertificate) -> ContractBinding:
+    def contract_for(self, wrapped: WrappedCertificate) -> ContractBinding:
         """The registry that holds `wrapped`: this binding's, or another version the consortium
         lists (a certificate stays on the version it was issued on: changes to it go there)."""
         if wrapped.proof.chain_id != self.client.chain_id:

@@ -52,3 +52,21 @@ def test_odd_paging_is_a_clear_422(chain: Chain, services: Callable[..., Api]) -
     assert_problem(sg.client.get(f"{ROUTE}?cursor=bogus", headers=customs), 422, "invalid-cursor")
     # the member is the key's: asking for another one is refused, not ignored
     assert_problem(sg.client.get(f"{ROUTE}?member=CN", headers=customs), 422, "unknown-query-parameter", "member")
+
+
+def test_an_issuance_asked_to_deliver_reaches_the_destination(chain: Chain, services: Callable[..., Api]) -> None:
+    cn, sg = services("CN"), services("SG")
+    certificates = issue_via_api(cn, count=2, seed=72, deliver=True)
+    index_now(chain, cn)
+    [batch] = sg.client.get(ROUTE, headers=sg.headers("SG", "customs")).json()["items"]
+    assert batch["root"] == certificates[0]["proof"]["root"]
+    delivered = {d["leaf"] for d in batch["delivered"]}
+    assert len(delivered) == 2
+    assert all(d["document"].startswith("bafk") for d in batch["delivered"])
+    # the issuance record says what reached SG's customs
+    [issuance] = cn.client.get("/certificates/issuances", headers=cn.headers("CN", "issuer")).json()["items"]
+    record = cn.client.get(f"/certificates/issuances/{issuance['issuance_id']}", headers=cn.headers("CN", "issuer"))
+    report = record.json()["delivery"]
+    assert {c["status"] for c in report["certificates"]} == {"delivered"}
+    assert {c["leaf"] for c in report["certificates"]} == delivered
+    assert list(report["recipients"]) == ["SG"]
