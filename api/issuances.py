@@ -23,6 +23,7 @@ from pydantic import BaseModel
 
 from api.errors import NotFound
 from api.schemas.certificates import Issuance, IssuanceSummary, IssueRequest
+from ledger.certificates.delivery import DeliveryReport, deliver_issued
 from ledger.certificates.issuance import STAGING, issue_files
 from ledger.certificates.numbers import IssuedNumbers
 from ledger.certificates.registry import CertificateRegistryBinding, IssuedBatch
@@ -30,6 +31,7 @@ from ledger.certificates.wrapped import read_wrapped
 from ledger.files import write_atomic
 from ledger.ids import CertificateType
 from ledger.model_files import read_model, write_model
+from ledger.store.blobs import BlobStore
 
 RECORD = "issuance.json"
 LOCK_TIMEOUT_SECONDS = 600
@@ -44,6 +46,7 @@ class IssuanceRecord(BaseModel):
     created_at: datetime
     batches: list[IssuedBatch]
     files: list[str]
+    delivery: DeliveryReport | None = None
 
 
 class Issuances:
@@ -54,9 +57,16 @@ class Issuances:
         self.numbers_path = numbers_path
 
     def run(
-        self, *, registry: CertificateRegistryBinding, organisation: str, key_id: str, request: IssueRequest
+        self,
+        *,
+        registry: CertificateRegistryBinding,
+        organisation: str,
+        key_id: str,
+        request: IssueRequest,
+        blobs: BlobStore | None = None,
     ) -> Issuance:
-        """Issue the request's documents; the job's record is written once all are anchored."""
+        """Issue the request's documents; the job's record is written once all are anchored (and,
+        when the request asks, delivered through `blobs`: the issuance stands either way)."""
         now = datetime.now(UTC).replace(microsecond=0)
         issuance_id = f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}"
         job = self.root / issuance_id
@@ -85,6 +95,14 @@ class Issuances:
             if not (job / "wrapped" / STAGING).exists():  # nothing anchored: nothing to keep
                 shutil.rmtree(job, ignore_errors=True)
             raise
+        delivery = None
+        if request.deliver and blobs is not None and registry.client.account is not None:
+            delivery = deliver_issued(
+                registry=registry,
+                sender=registry.client.account,
+                blobs=blobs,
+                paths=[job / "wrapped" / f.name for f in files],
+            )
         record = IssuanceRecord(
             issuance_id=issuance_id,
             organisation=organisation,
@@ -93,6 +111,7 @@ class Issuances:
             created_at=now,
             batches=result.batches,
             files=[f.name for f in files],
+            delivery=delivery,
         )
         write_model(job / RECORD, record)
         return self._issuance(record)
@@ -137,4 +156,5 @@ class Issuances:
             created_at=record.created_at,
             batches=record.batches,
             certificates=[read_wrapped(wrapped / name) for name in record.files],
+            delivery=record.delivery,
         )

@@ -25,6 +25,7 @@ from api.routes import (
     audit,
     certificate_changes,
     certificates,
+    destined,
     evidence,
     health,
     me,
@@ -104,6 +105,7 @@ def create_app(
     for router in (
         certificates.router,
         certificate_changes.router,
+        destined.router,
         aeo.router,
         accreditation.router,
         evidence.router,

@@ -43,6 +43,12 @@ BENCHMARKS = (
         "indexer catch-up events/s and audit query p50/p99 on SQLite and PostgreSQL.",
     ),
     LazyCommand(
+        "webhooks",
+        "cli.bench_webhooks:webhooks",
+        "Webhook latency from mined transaction to verified receipt p50/p99 over SUBSCRIPTIONS x EVENTS, deliveries "
+        "per second over a BURST, and a deliverer SIGKILLed mid-stream that loses nothing.",
+    ),
+    LazyCommand(
         "cli",
         "cli.bench_cli:cli",
         "Start-up of `sanzhi --help`, `node status` and `cert verify` as processes: median ms of RUNS, the help's "

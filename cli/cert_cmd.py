@@ -14,6 +14,9 @@ from typing import Annotated
 
 import typer
 
+from cli.cert_delivery import deliver as deliver_command
+from cli.cert_delivery import deliver_files, report_delivery
+from cli.cert_delivery import destined as destined_command
 from cli.context import AsOption, JsonOption, print_json, recorded_address, state
 from ledger.certificates.document_view import (
     CertificateOfOriginView,
@@ -42,6 +45,9 @@ TypeOption = Annotated[str, typer.Option("--type", help="certificate-of-origin o
 FileArg = Annotated[Path, typer.Argument(help="A wrapped certificate file (or its VC export).")]
 ReasonOption = Annotated[str, typer.Option("--reason", help="Reason name (fraud, clerical-error, ...) or number.")]
 PROGRESS_FROM = 200
+
+app.command("deliver")(deliver_command)
+app.command("destined")(destined_command)
 
 
 @app.command()
@@ -105,10 +111,17 @@ def issue(
     expires: Annotated[
         str | None, typer.Option("--expires", help="Batch expiry, ISO 8601 (e.g. 2027-06-30T00:00:00Z).")
     ] = None,
+    deliver: Annotated[
+        bool,
+        typer.Option(
+            "--deliver", help="Also put each certificate into the document store for its destination's customs."
+        ),
+    ] = False,
     as_: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Wrap documents, anchor their Merkle root(s) and write one wrapped file per document."""
+    """Wrap documents, anchor their Merkle root(s) (one run of batches per destination member)
+    and write one wrapped file per document."""
     from rich.progress import Progress
 
     from ledger.certificates.issuance import issue_files
@@ -130,16 +143,21 @@ def issue(
         )
     issued = result.batches
     indexing = record_issued(settings=cli.settings, paths=[out])
+    wrapped = [out / f.name for f in files]
+    delivery = deliver_files(cli.settings, registry, as_, wrapped, issued_now=True) if deliver else None
     if as_json:
-        print_json({"out": str(out), "batches": issued, "resumed": result.resumed, "index": indexing})
+        print_json({"out": str(out), "batches": issued, "resumed": result.resumed, "index": indexing,
+                    "delivery": delivery})  # fmt: skip
         return
     if result.resumed:
         typer.echo(f"completed an interrupted issuance of {result.resumed} certificates into {out}")
     for batch in issued:
         sent = "anchored by the interrupted run" if batch.already_anchored else f"tx {batch.tx_hash}"
-        typer.echo(f"root {batch.root}  {batch.count} certificates  {sent}")
+        typer.echo(f"root {batch.root}  {batch.count} certificates for {batch.destination or '?'}  {sent}")
     typer.echo(f"{len(files)} wrapped certificates written to {out}")
     typer.echo(indexing.note)
+    if delivery is not None:
+        report_delivery(delivery, each=False)
 
 
 def _signers(client: LedgerClient, certificates: list[WrappedCertificate]) -> dict[str, AccountName]:
@@ -198,6 +216,8 @@ def verify(
                 typer.echo(f"  {document_summary(result.document)}")
             signer = signers[certificate.issuer.address]
             typer.echo(f"  signed by {signer.label or 'an account the consortium does not name'} ({signer.address})")
+            if result.destination:
+                typer.echo(f"  destined to {result.destination}: only its customs may use it")
             if result.hidden_fields:
                 typer.echo(
                     f"  {len(result.hidden_fields)} field(s) hidden by the holder: {', '.join(result.hidden_fields)}"

@@ -30,6 +30,7 @@ COMMANDS = (
     LazyCommand("bench", "cli.bench_cmd:app", "Benchmarks (results as JSON, written to --out)."),
     LazyCommand("aeo", "cli.aeo_cmd:app", "AEO certifications and their recognition under MRAs."),
     LazyCommand("mra", "cli.mra_cmd:app", "Mutual recognition arrangements (MRAs) between members."),
+    LazyCommand("alert", "cli.alert_cmd:app", "Joint risk alerts between members: publish, extend, withdraw, list."),
     LazyCommand("oracle", "cli.oracle_cmd:app", "Oracles: feed customs systems' decisions to the chain."),
     LazyCommand(
         "evidence", "cli.evidence_cmd:app", "Evidence chains of consignments: EPCIS 2.0 events, audit, proof bundles."

@@ -11,6 +11,7 @@ from api.portal import (
     audit_pages,
     auth_pages,
     index_pages,
+    live_feed,
     party_pages,
     recognition_page,
     static_files,
@@ -24,7 +25,8 @@ from ledger.settings import LedgerSettings
 
 # HTML pages are not part of the JSON API's OpenAPI description
 router = APIRouter(include_in_schema=False)
-for module in (verify_pages, recognition_page, index_pages, audit_pages, auth_pages, party_pages, static_files):
+PAGES = (verify_pages, recognition_page, index_pages, audit_pages, auth_pages, party_pages, live_feed, static_files)
+for module in PAGES:
     router.include_router(module.router)
 
 

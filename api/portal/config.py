@@ -35,6 +35,11 @@ class PortalConfig:
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD
     # TODO(lead): the API's key store (api/ keys, stored hashed) once it lands; None: no login
     check_api_key: KeyCheck | None = None
+    # a signed-in party's live feed (/my/feed): how often it looks at the index, how often an
+    # idle stream is sent a heartbeat, and how many a key may have open at once
+    feed_poll_seconds: float = 1.0
+    feed_ping_seconds: float = 15.0
+    max_feeds_per_key: int = 3
 
 
 def get_portal_config(request: Request) -> PortalConfig:

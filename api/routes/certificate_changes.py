@@ -40,6 +40,7 @@ from ledger.certificates.wrapped import WrappedCertificate, check_integrity
 from ledger.chain.client import SentTransaction
 from ledger.errors import InvalidInput, LedgerError
 from ledger.index.issued_now import record_issued
+from ledger.store.blobs import BlobStore
 
 router = APIRouter(prefix="/certificates", tags=["certificates"], route_class=StrictJsonRoute)
 logger = logging.getLogger(__name__)
@@ -53,10 +54,14 @@ def _issuances(context: ServiceContext) -> Issuances:
 @router.post("/issuances", status_code=201, responses=WRITE_ERRORS, summary="Issue a batch of certificates")
 def issue(body: IssueRequest, key: Issuer, context: Context) -> Issuance:
     """Validate, salt and wrap the documents, anchor their Merkle root(s) with the organisation's
-    issuer key, and return the wrapped certificates (also kept: GET the issuance again)."""
+    issuer key (one run of batches per destination member), and return the wrapped certificates
+    (also kept: GET the issuance again). With `deliver`, each certificate is also put into the
+    document store for its destination's customs; what could not be delivered is said, and the
+    issuance stands."""
     registry = CertificateRegistryBinding(context.signer(key.role))
+    blobs = BlobStore.configured(context.settings) if body.deliver else None
     issuance = _issuances(context).run(
-        registry=registry, organisation=context.member(), key_id=key.key_id, request=body
+        registry=registry, organisation=context.member(), key_id=key.key_id, request=body, blobs=blobs
     )
     # the numbers reach the audit index now; the service's follower brings the events
     try:

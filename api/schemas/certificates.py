@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.schemas.common import UtcTime
+from ledger.certificates.delivery import DeliveryReport
 from ledger.certificates.quantities import UnitQuantity
 from ledger.certificates.registry import IssuedBatch
 from ledger.certificates.state import CertificateRecord
@@ -53,6 +54,10 @@ class IssueRequest(_Body):
     )
     expires_at: UtcTime | None = Field(default=None, description="Batch expiry (ISO 8601); none by default")
     batch_size: int | None = Field(default=None, ge=1, le=65_536, description="Certificates per Merkle root")
+    deliver: bool = Field(
+        default=False,
+        description="Also put each certificate into the document store for its destination member's customs",
+    )
 
 
 class Issuance(BaseModel):
@@ -65,6 +70,9 @@ class Issuance(BaseModel):
     created_at: datetime
     batches: list[IssuedBatch]
     certificates: list[WrappedCertificate]
+    delivery: DeliveryReport | None = Field(
+        default=None, description="What reached the destinations' customs, when `deliver` was asked"
+    )
 
 
 class IssuanceSummary(BaseModel):

@@ -15,12 +15,16 @@ import {Roles} from "./Roles.sol";
 /// changedAt), so issuing a root and revoking one certificate each write a single new slot. A
 /// certificate number's slot holds its drawn total and a tag of its first declaration, so the
 /// first utilization of a number writes a single new slot too; a later declaration on the same
-/// number updates that slot and writes one of its own. Timestamps are stored in 48 bits.
+/// number updates that slot and writes one of its own. Timestamps are stored in 48 bits. A
+/// batch's destination member fills a slot of its own (a member id takes the whole word),
+/// appended after the others so that the layout of earlier versions stays a prefix.
 contract CertificateRegistry is ICertificateRegistry {
     /// @inheritdoc ICertificateRegistry
     uint256 public constant MAX_BATCH = 65_536;
     /// @inheritdoc ICertificateRegistry
     uint256 public constant MAX_QUERIES = 256;
+    /// @inheritdoc ICertificateRegistry
+    uint256 public constant MAX_DOCUMENT_BYTES = 64;
 
     struct BatchRecord {
         address issuer;
@@ -54,6 +58,8 @@ contract CertificateRegistry is ICertificateRegistry {
     /// @dev Declarations after the first that drew from a number, keyed by
     /// _declarationId(numberKey, declarationRef).
     mapping(bytes32 declarationId => bool) private _declarations;
+    /// @dev The destination member of each batch, keyed by _batchId(root, certType).
+    mapping(bytes32 batchId => bytes32) private _destinations;
 
     /// @param consortium_ The consortium whose accreditations this registry trusts.
     constructor(IConsortium consortium_) {
@@ -66,7 +72,13 @@ contract CertificateRegistry is ICertificateRegistry {
     // ---------------------------------------------------------------- issuing side
 
     /// @inheritdoc ICertificateRegistry
-    function issue(bytes32 root, bytes32 certType, uint32 count, uint64 expiresAt) external {
+    function issue(
+        bytes32 root,
+        bytes32 certType,
+        bytes32 destination,
+        uint32 count,
+        uint64 expiresAt
+    ) external {
         if (root == bytes32(0)) revert CertificateRegistryInvalidRoot(root);
         if (count == 0 || count > MAX_BATCH) {
             revert CertificateRegistryInvalidCount(count, MAX_BATCH);
@@ -76,6 +88,7 @@ contract CertificateRegistry is ICertificateRegistry {
         }
         _requireActiveRegistry();
         bytes32 memberId = _issuerMember(msg.sender, certType);
+        _checkDestination(destination, memberId);
         bytes32 batchId = _batchId(root, certType);
         if (_batches[batchId].issuer != address(0)) {
             revert CertificateRegistryAlreadyIssued(root, certType);
@@ -84,7 +97,9 @@ contract CertificateRegistry is ICertificateRegistry {
         // block.timestamp and expiresAt (checked above) fit 48 bits until the year 8,900,000
         // forge-lint: disable-next-line(unsafe-typecast)
         _batches[batchId] = BatchRecord(msg.sender, uint48(block.timestamp), uint48(expiresAt));
+        _destinations[batchId] = destination;
         emit CertificatesIssued(root, certType, msg.sender, memberId, count, expiresAt);
+        emit CertificatesDestined(root, certType, destination, memberId);
     }
 
     /// @inheritdoc ICertificateRegistry
@@ -160,6 +175,31 @@ contract CertificateRegistry is ICertificateRegistry {
         emit CertificateSuperseded(root, leaf, msg.sender, certType, newRoot, newLeaf);
     }
 
+    /// @inheritdoc ICertificateRegistry
+    function recordDeliveries(
+        bytes32 root,
+        bytes32 certType,
+        bytes32[] calldata leaves,
+        bytes[] calldata documents
+    ) external {
+        if (leaves.length == 0 || leaves.length > MAX_QUERIES) {
+            revert CertificateRegistryTooManyQueries(leaves.length, MAX_QUERIES);
+        }
+        if (documents.length != leaves.length) {
+            revert CertificateRegistryLengthMismatch(leaves.length, documents.length);
+        }
+        _authorize(root, certType, false, true);
+        bytes32 destination_ = _destinations[_batchId(root, certType)];
+        if (destination_ == bytes32(0)) revert CertificateRegistryInvalidDestination(destination_);
+        for (uint256 i = 0; i < leaves.length; ++i) {
+            bytes calldata document = documents[i];
+            if (document.length == 0 || document.length > MAX_DOCUMENT_BYTES) {
+                revert CertificateRegistryInvalidDocument(document);
+            }
+            emit CertificateDelivered(root, leaves[i], destination_, certType, document);
+        }
+    }
+
     // ---------------------------------------------------------------- customs side
 
     /// @inheritdoc ICertificateRegistry
@@ -183,7 +223,7 @@ contract CertificateRegistry is ICertificateRegistry {
         bytes32 key;
         {
             // Scoped: the stack holds nine arguments already.
-            address issuer = _usableBatchIssuer(root, certType);
+            address issuer = _usableBatchIssuer(root, certType, importingMember);
             leaf = _provenLeaf(root, documentHash, quantity, numberHash, importingMember, proof);
             key = _validNumberKey(root, certType, leaf, issuer, numberHash);
         }
@@ -215,6 +255,11 @@ contract CertificateRegistry is ICertificateRegistry {
     function batch(bytes32 root, bytes32 certType) external view returns (Batch memory) {
         BatchRecord memory b = _batches[_batchId(root, certType)];
         return Batch(b.issuer, b.issuedAt, b.expiresAt);
+    }
+
+    /// @inheritdoc ICertificateRegistry
+    function batchDestination(bytes32 root, bytes32 certType) external view returns (bytes32) {
+        return _destinations[_batchId(root, certType)];
     }
 
     /// @inheritdoc ICertificateRegistry
@@ -410,19 +455,35 @@ contract CertificateRegistry is ICertificateRegistry {
         }
     }
 
-    /// @dev The issuer of batch (root, certType), which was issued and has not expired.
-    function _usableBatchIssuer(bytes32 root, bytes32 certType)
+    /// @dev The issuer of batch (root, certType), which was issued, has not expired and is
+    /// destined to `importingMember`.
+    function _usableBatchIssuer(bytes32 root, bytes32 certType, bytes32 importingMember)
         private
         view
         returns (address issuer)
     {
-        BatchRecord storage b = _batches[_batchId(root, certType)];
+        bytes32 batchId = _batchId(root, certType);
+        BatchRecord storage b = _batches[batchId];
         uint48 expiresAt;
         (issuer, expiresAt) = (b.issuer, b.expiresAt);
         if (issuer == address(0)) revert CertificateRegistryNotIssued(root, certType);
         if (expiresAt != 0 && block.timestamp >= expiresAt) {
             revert CertificateRegistryExpired(root, certType, expiresAt);
         }
+        // A leaf committing to another member than the batch's destination would let that
+        // member's customs draw on a certificate not destined to it. Zero: not recorded.
+        bytes32 destination_ = _destinations[batchId];
+        if (destination_ != bytes32(0) && destination_ != importingMember) {
+            revert CertificateRegistryNotDestination(root, certType, importingMember, destination_);
+        }
+    }
+
+    /// @dev A batch is destined to an active member other than the issuing one.
+    function _checkDestination(bytes32 destination_, bytes32 issuerMember) private view {
+        if (destination_ == issuerMember) {
+            revert CertificateRegistryOwnDestination(destination_);
+        }
+        if (!_isMember(destination_)) revert CertificateRegistryInvalidDestination(destination_);
     }
 
     /// @dev The leaf of the certificate's fields, which `proof` places in `root`.

@@ -137,7 +137,7 @@ contract CertificateRegistry_issue_Test is CertificateRegistryBaseTest {
     function test_StoresBatch() public {
         vm.warp(block.timestamp + 1 hours);
         vm.prank(cnChamber);
-        registry.issue(newRoot, CERTIFICATE_OF_ORIGIN, 10_000, EXPIRY);
+        registry.issue(newRoot, CERTIFICATE_OF_ORIGIN, SG, 10_000, EXPIRY);
         ICertificateRegistry.Batch memory b = registry.batch(newRoot, CERTIFICATE_OF_ORIGIN);
         assertEq(b.issuer, cnChamber, "issuer");
         assertEq(b.issuedAt, block.timestamp, "issuedAt");
@@ -150,12 +150,12 @@ contract CertificateRegistry_issue_Test is CertificateRegistryBaseTest {
             newRoot, CERTIFICATE_OF_ORIGIN, sgIssuer, SG, 7, 0
         );
         vm.prank(sgIssuer);
-        registry.issue(newRoot, CERTIFICATE_OF_ORIGIN, 7, 0);
+        registry.issue(newRoot, CERTIFICATE_OF_ORIGIN, CN, 7, 0);
     }
 
     function test_SameRootUnderAnotherTypeIsAnotherBatch() public {
         vm.prank(cnPhytoIssuer);
-        registry.issue(root, PHYTOSANITARY, 5, 0);
+        registry.issue(root, PHYTOSANITARY, SG, 5, 0);
         assertEq(registry.batch(root, PHYTOSANITARY).issuer, cnPhytoIssuer, "phyto batch");
         assertEq(registry.batch(root, CERTIFICATE_OF_ORIGIN).issuer, cnIssuer, "CO batch kept");
     }
@@ -163,7 +163,7 @@ contract CertificateRegistry_issue_Test is CertificateRegistryBaseTest {
     function test_AcceptsLargestBatch() public {
         uint32 max = uint32(registry.MAX_BATCH());
         vm.prank(cnIssuer);
-        registry.issue(newRoot, CERTIFICATE_OF_ORIGIN, max, 0);
+        registry.issue(newRoot, CERTIFICATE_OF_ORIGIN, SG, max, 0);
         assertEq(registry.batch(newRoot, CERTIFICATE_OF_ORIGIN).issuer, cnIssuer, "issued");
     }
 
@@ -174,7 +174,7 @@ contract CertificateRegistry_issue_Test is CertificateRegistryBaseTest {
             )
         );
         vm.prank(cnIssuer);
-        registry.issue(bytes32(0), CERTIFICATE_OF_ORIGIN, 1, 0);
+        registry.issue(bytes32(0), CERTIFICATE_OF_ORIGIN, SG, 1, 0);
     }
 
     function test_RevertWhen_CountIsZero() public {
@@ -184,7 +184,7 @@ contract CertificateRegistry_issue_Test is CertificateRegistryBaseTest {
             )
         );
         vm.prank(cnIssuer);
-        registry.issue(newRoot, CERTIFICATE_OF_ORIGIN, 0, 0);
+        registry.issue(newRoot, CERTIFICATE_OF_ORIGIN, SG, 0, 0);
     }
 
     function test_RevertWhen_CountAboveMax() public {
@@ -194,7 +194,7 @@ contract CertificateRegistry_issue_Test is CertificateRegistryBaseTest {
             )
         );
         vm.prank(cnIssuer);
-        registry.issue(newRoot, CERTIFICATE_OF_ORIGIN, 65_537, 0);
+        registry.issue(newRoot, CERTIFICATE_OF_ORIGIN, SG, 65_537, 0);
     }
 
     function test_RevertWhen_ExpiryIsNow() public {
@@ -205,7 +205,7 @@ contract CertificateRegistry_issue_Test is CertificateRegistryBaseTest {
             )
         );
         vm.prank(cnIssuer);
-        registry.issue(newRoot, CERTIFICATE_OF_ORIGIN, 1, now_);
+        registry.issue(newRoot, CERTIFICATE_OF_ORIGIN, SG, 1, now_);
     }
 
     function test_RevertWhen_ExpiryDoesNotFit48Bits() public {
@@ -216,7 +216,7 @@ contract CertificateRegistry_issue_Test is CertificateRegistryBaseTest {
             )
         );
         vm.prank(cnIssuer);
-        registry.issue(newRoot, CERTIFICATE_OF_ORIGIN, 1, far);
+        registry.issue(newRoot, CERTIFICATE_OF_ORIGIN, SG, 1, far);
     }
 
     function test_RevertWhen_AlreadyIssued() public {
@@ -228,7 +228,7 @@ contract CertificateRegistry_issue_Test is CertificateRegistryBaseTest {
             )
         );
         vm.prank(cnChamber);
-        registry.issue(root, CERTIFICATE_OF_ORIGIN, 5, 0);
+        registry.issue(root, CERTIFICATE_OF_ORIGIN, SG, 5, 0);
     }
 
     function test_RevertWhen_CallerIsStranger() public {
@@ -267,7 +267,7 @@ contract CertificateRegistry_issue_Test is CertificateRegistryBaseTest {
         count = uint32(bound(count, 1, registry.MAX_BATCH()));
         expiresAt = uint64(bound(expiresAt, block.timestamp + 1, type(uint48).max));
         vm.prank(cnIssuer);
-        registry.issue(anyRoot, CERTIFICATE_OF_ORIGIN, count, expiresAt);
+        registry.issue(anyRoot, CERTIFICATE_OF_ORIGIN, SG, count, expiresAt);
         ICertificateRegistry.Batch memory b = registry.batch(anyRoot, CERTIFICATE_OF_ORIGIN);
         assertEq(b.issuer, cnIssuer, "issuer");
         assertEq(b.expiresAt, expiresAt, "expiresAt");
@@ -282,7 +282,7 @@ contract CertificateRegistry_issue_Test is CertificateRegistryBaseTest {
             )
         );
         vm.prank(caller);
-        registry.issue(newRoot, CERTIFICATE_OF_ORIGIN, 1, 0);
+        registry.issue(newRoot, CERTIFICATE_OF_ORIGIN, SG, 1, 0);
     }
 }
 

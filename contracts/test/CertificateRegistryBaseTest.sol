@@ -65,10 +65,10 @@ abstract contract CertificateRegistryBaseTest is BaseTest {
         }
         root = Merkle.root(leaves);
         vm.prank(cnIssuer);
-        registry.issue(root, CERTIFICATE_OF_ORIGIN, uint32(q.length), EXPIRY);
+        registry.issue(root, CERTIFICATE_OF_ORIGIN, SG, uint32(q.length), EXPIRY);
 
         vm.prank(cnFormerIssuer);
-        registry.issue(formerRoot, CERTIFICATE_OF_ORIGIN, 1, 0);
+        registry.issue(formerRoot, CERTIFICATE_OF_ORIGIN, SG, 1, 0);
         issuedAt = block.timestamp;
         vm.warp(block.timestamp + 1 hours);
         vm.prank(cnCustoms);
@@ -145,13 +145,15 @@ abstract contract CertificateRegistryBaseTest is BaseTest {
     }
 
     /// @dev Issue a one-certificate batch of `certType` as `issuer`; returns its root (= leaf).
+    /// Destined to SG, or to CN when the issuer is SG's.
     function _issueSingle(address issuer, bytes32 certType, string memory seed)
         internal
         returns (bytes32 single)
     {
-        single = Merkle.leaf(keccak256(bytes(seed)), 10_000, keccak256(bytes(seed)), SG);
+        bytes32 destination = issuer == sgIssuer ? CN : SG;
+        single = Merkle.leaf(keccak256(bytes(seed)), 10_000, keccak256(bytes(seed)), destination);
         vm.prank(issuer);
-        registry.issue(single, certType, 1, 0);
+        registry.issue(single, certType, destination, 1, 0);
     }
 
     /// @dev Remove member `memberId` by governance (threshold lowered to 1 first).

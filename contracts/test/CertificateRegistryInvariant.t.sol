@@ -55,9 +55,9 @@ contract CertificateRegistryHandler is Test {
         root = Merkle.root(_leaves);
         successorRoot = keccak256("successor");
         vm.prank(issuer);
-        registry.issue(root, CO, uint32(SIZE), 0);
+        registry.issue(root, CO, SG, uint32(SIZE), 0);
         vm.prank(issuer);
-        registry.issue(successorRoot, CO, 1, 0);
+        registry.issue(successorRoot, CO, SG, 1, 0);
     }
 
     function leafAt(uint256 i) external view returns (bytes32) {

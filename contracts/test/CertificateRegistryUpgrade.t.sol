@@ -24,7 +24,7 @@ contract CertificateRegistry_upgrade_Test is CertificateRegistryBaseTest {
         v2Leaves.push(Merkle.leaf(keccak256("other"), 7, keccak256("CO-2026-000009"), SG));
         v2Root = Merkle.root(v2Leaves);
         vm.prank(cnIssuer);
-        v2.issue(v2Root, CERTIFICATE_OF_ORIGIN, 2, EXPIRY);
+        v2.issue(v2Root, CERTIFICATE_OF_ORIGIN, SG, 2, EXPIRY);
     }
 
     function _draw(
@@ -72,7 +72,7 @@ contract CertificateRegistry_upgrade_Test is CertificateRegistryBaseTest {
     function test_TheOldVersionRefusesNewBatchesAndTheNewOneTakesThem() public {
         vm.prank(cnIssuer);
         vm.expectRevert(abi.encodeWithSelector(RegistryNotActive.selector, address(registry)));
-        registry.issue(keccak256("late"), CERTIFICATE_OF_ORIGIN, 1, 0);
+        registry.issue(keccak256("late"), CERTIFICATE_OF_ORIGIN, SG, 1, 0);
         assertEq(v2.batch(v2Root, CERTIFICATE_OF_ORIGIN).issuer, cnIssuer, "issued on v2");
         assertEq(v2.upgradeNote(), "v2: one extra view", "the changed code");
     }
@@ -87,7 +87,7 @@ contract CertificateRegistry_upgrade_Test is CertificateRegistryBaseTest {
                 address(registry)
             )
         );
-        v2.issue(root, CERTIFICATE_OF_ORIGIN, 5, 0);
+        v2.issue(root, CERTIFICATE_OF_ORIGIN, SG, 5, 0);
         // and after a rollback to v1, v2's root is refused there
         _list(address(registry));
         vm.prank(cnIssuer);
@@ -99,7 +99,7 @@ contract CertificateRegistry_upgrade_Test is CertificateRegistryBaseTest {
                 address(v2)
             )
         );
-        registry.issue(v2Root, CERTIFICATE_OF_ORIGIN, 2, 0);
+        registry.issue(v2Root, CERTIFICATE_OF_ORIGIN, SG, 2, 0);
     }
 
     function test_ANumberDrawnOnBothSidesOfTheUpgradeCountsOnce() public {

@@ -193,20 +193,20 @@ contract CertificateRegistry_utilize_Test is CertificateRegistryBaseTest {
     }
 
     function test_SameNumberOfAnotherMemberIsAnotherNumber() public {
-        // SG issues a certificate that happens to carry CN's number 0, for import into SG.
+        // SG issues a certificate that happens to carry CN's number 0, for import into CN.
         bytes32 doc = keccak256("sg-document");
-        bytes32 sgLeaf = Merkle.leaf(doc, 1000, numbers[0], SG);
+        bytes32 sgLeaf = Merkle.leaf(doc, 1000, numbers[0], CN);
         vm.prank(sgIssuer);
-        registry.issue(sgLeaf, CERTIFICATE_OF_ORIGIN, 1, 0);
+        registry.issue(sgLeaf, CERTIFICATE_OF_ORIGIN, CN, 1, 0);
         _utilize(sgCustomsKey, 0, 100_000);
-        vm.prank(sgCustomsKey);
+        vm.prank(cnCustomsKey);
         registry.utilize(
             sgLeaf,
             CERTIFICATE_OF_ORIGIN,
             doc,
             1000,
             numbers[0],
-            SG,
+            CN,
             new bytes32[](0),
             keccak256("d"),
             1000
@@ -287,9 +287,16 @@ contract CertificateRegistry_utilize_Test is CertificateRegistryBaseTest {
 
     function test_RevertWhen_AnotherMemberClaimsTheImport() public {
         // CN's customs key names CN as importing member: it passes the caller check, but the
-        // leaf commits to SG.
-        bytes32 forged = Merkle.leaf(docs[0], quantities[0], numbers[0], CN);
-        _expectInvalidProof(forged);
+        // batch is destined to SG (and its leaf commits to SG).
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ICertificateRegistry.CertificateRegistryNotDestination.selector,
+                root,
+                CERTIFICATE_OF_ORIGIN,
+                CN,
+                SG
+            )
+        );
         vm.prank(cnCustomsKey);
         registry.utilize(
             root,
@@ -496,7 +503,7 @@ contract CertificateRegistry_utilize_Test is CertificateRegistryBaseTest {
     {
         otherRoot = Merkle.leaf(keccak256("reissued"), quantity, numbers[index], SG);
         vm.prank(cnChamber);
-        registry.issue(otherRoot, CERTIFICATE_OF_ORIGIN, 1, 0);
+        registry.issue(otherRoot, CERTIFICATE_OF_ORIGIN, SG, 1, 0);
         proof = new bytes32[](0);
     }
 

@@ -73,7 +73,7 @@ contract CertificateRegistry_numberKey_Test is CertificateRegistryBaseTest, Vect
     function test_MatchesSharedVector() public {
         bytes32 single = Merkle.leaf(DOC_1, 1_500_000, NUMBER_1, SG);
         vm.prank(cnIssuer);
-        registry.issue(single, CERTIFICATE_OF_ORIGIN, 1, 0);
+        registry.issue(single, CERTIFICATE_OF_ORIGIN, SG, 1, 0);
         assertEq(
             registry.numberKey(single, CERTIFICATE_OF_ORIGIN, NUMBER_1),
             NUMBER_KEY_1_CN_CO,
@@ -255,7 +255,7 @@ contract CertificateRegistry_certificateState_Test is CertificateRegistryBaseTes
         // Another leaf of number 0, in another CN batch, reports number 0's total.
         bytes32 other = Merkle.leaf(keccak256("reissued"), 1, numbers[0], SG);
         vm.prank(cnChamber);
-        registry.issue(other, CERTIFICATE_OF_ORIGIN, 1, 0);
+        registry.issue(other, CERTIFICATE_OF_ORIGIN, SG, 1, 0);
         v = registry.certificateState(other, CERTIFICATE_OF_ORIGIN, other, numbers[0]);
         assertEq(v.utilized, 1000, "shared total, above this leaf's quantity");
     }

@@ -95,7 +95,7 @@ contract Consortium_registries_Test is CertificateRegistryBaseTest {
         _list(address(v2));
         _expectNotActive(address(registry));
         vm.prank(cnIssuer);
-        registry.issue(keccak256("late-batch"), CERTIFICATE_OF_ORIGIN, 1, 0);
+        registry.issue(keccak256("late-batch"), CERTIFICATE_OF_ORIGIN, SG, 1, 0);
 
         vm.prank(cnIssuer);
         registry.revoke(root, CERTIFICATE_OF_ORIGIN, leaves[0], FRAUD);
@@ -107,14 +107,14 @@ contract Consortium_registries_Test is CertificateRegistryBaseTest {
             "revoked on v1 after the upgrade"
         );
         vm.prank(cnIssuer);
-        v2.issue(keccak256("new-batch"), CERTIFICATE_OF_ORIGIN, 1, 0);
+        v2.issue(keccak256("new-batch"), CERTIFICATE_OF_ORIGIN, SG, 1, 0);
     }
 
     function test_UnlistedCopyIsInertEvenForAnAccreditedIssuer() public {
         CertificateRegistry copy = new CertificateRegistry(consortium);
         _expectNotActive(address(copy));
         vm.prank(cnIssuer);
-        copy.issue(root, CERTIFICATE_OF_ORIGIN, 5, 0);
+        copy.issue(root, CERTIFICATE_OF_ORIGIN, SG, 5, 0);
     }
 
     function test_EveryKindRefusesNewIssuanceUnlisted() public {

@@ -41,17 +41,16 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ledger.certificates.destined_batches import check_destinations, leaf_places, plan_destined
 from ledger.certificates.numbers import IssuedNumbers
 from ledger.certificates.registry import CertificateRegistryBinding, IssuedBatch
 from ledger.certificates.wrapped import (
     IssuerIdentity,
     LeafInput,
     PlannedLeaf,
-    build_trees,
     canonical_number,
     check_integrity,
     check_jurisdiction,
-    place_leaves,
     read_wrapped,
     to_hex,
     wrap_salted,
@@ -64,6 +63,7 @@ from ledger.errors import InvalidInput, LedgerError
 from ledger.files import move_names, write_batch
 from ledger.hashing.merkle import MerkleTree
 from ledger.hashing.salted import SaltedDocument, salt_document
+from ledger.ids import member_id_text
 from ledger.model_files import read_model, write_model
 from ledger.parallel import PARALLEL_FROM, die_with_parent, worker_count
 from ledger.timestamps import from_unix, to_unix
@@ -100,9 +100,20 @@ class IssueJournal(BaseModel):
     # How many of `files`, in order, each shard staged in its directory (OUT/.issuing/0/, 1/,
     # ...); empty in a journal from before shards had their own: all are in OUT/.issuing/.
     parts: list[int] = []
+    destinations: list[str] = []  # the importing member of each root
+    # The root (index into `roots`) of each of `files`; empty in a journal from before batches
+    # were grouped by destination: the files fill the roots in order.
+    batch_of: list[int] = []
+
+    def file_roots(self) -> list[str]:
+        """The root of each of `files`, in order."""
+        if self.batch_of:
+            return [self.roots[which] for which in self.batch_of]
+        return [root for root, count in zip(self.roots, self.counts, strict=True) for _ in range(count)]
 
 
 def _read_and_salt(doc_type: str, path: Path, member: str) -> tuple[SaltedDocument, LeafInput, str]:
+    """The salted document, its leaf input and its certificate number."""
     try:
         document = parse_document(doc_type, path.read_bytes())
     except LedgerError as exc:
@@ -118,12 +129,11 @@ def _read_and_salt(doc_type: str, path: Path, member: str) -> tuple[SaltedDocume
 
 @dataclass(frozen=True, slots=True)
 class _Place:
-    """Where a shard's leaves went: the trees that hold them, and the number of the shard's
-    first leaf counted from the first leaf of `trees[0]`."""
+    """Where a shard's leaves went: the trees that hold them (by tree number), and the tree
+    of each of the shard's leaves."""
 
-    trees: list[MerkleTree]
-    batch_size: int
-    first: int
+    trees: dict[int, MerkleTree]
+    tree_of: list[int]
 
 
 class _Shard:
@@ -136,16 +146,19 @@ class _Shard:
         self.prepared: list[tuple[SaltedDocument, LeafInput, str]] = []
         self.leaves: list[bytes] = []
 
-    def prepare(self) -> list[tuple[bytes, str]]:
-        """Each document's leaf and certificate number (the leaves are hashed here, in the
-        shard's process, and travel as 32 bytes each)."""
+    def prepare(self) -> list[tuple[bytes, str, str]]:
+        """Each document's leaf, certificate number and importing member (the leaves are hashed
+        here, in the shard's process, and travel as 32 bytes each)."""
         self.prepared = [_read_and_salt(self.doc_type, f, self.member) for f in self.files]
         self.leaves = [leaf_input.leaf() for _, leaf_input, _ in self.prepared]
-        return [(leaf, number) for leaf, (_, _, number) in zip(self.leaves, self.prepared, strict=True)]
+        return [
+            (leaf, number, member_id_text(leaf_input.importing_member))
+            for leaf, (_, leaf_input, number) in zip(self.leaves, self.prepared, strict=True)
+        ]
 
     def write(self, anchor: _Anchor, place: _Place, staging: Path) -> None:
         """Stage the shard's wrapped files, in one batch, under their own names in `staging`."""
-        planned = place_leaves(place.trees, place.batch_size, place.first, self.leaves)
+        planned = [PlannedLeaf(root, path) for root, path in leaf_places(place.trees, place.tree_of, self.leaves)]
         write_batch(staging, self._wrapped_files(anchor, planned))
 
     def _wrapped_files(self, anchor: _Anchor, planned: Sequence[PlannedLeaf]) -> Iterator[tuple[str, bytes]]:
@@ -206,8 +219,8 @@ class _ForkedShard:
             raise LedgerError(f"an issuance worker answered {kind!r} where {expected!r} was due")
         return value
 
-    def prepare(self) -> list[tuple[bytes, str]]:
-        prepared: list[tuple[bytes, str]] = self._receive("leaves")
+    def prepare(self) -> list[tuple[bytes, str, str]]:
+        prepared: list[tuple[bytes, str, str]] = self._receive("leaves")
         return prepared
 
     def write(self, anchor: _Anchor, place: _Place, staging: Path) -> None:
@@ -240,9 +253,11 @@ def issue_files(
 ) -> IssueResult:
     """Anchor every document in `files` and write its wrapped certificate under `out_dir`.
 
-    Any invalid document, a document of another jurisdiction than the issuer's member, or a
-    certificate number issued before (per `numbers`) or twice in the input stops everything
-    before a transaction is sent. An interrupted issuance into `out_dir` is completed first.
+    Documents are batched by importing member (each batch is destined to one member, as the
+    chain records). Any invalid document, a document of another jurisdiction than the issuer's
+    member, one for import into a country that is not another active member, or a certificate
+    number issued before (per `numbers`) or twice in the input stops everything before a
+    transaction is sent. An interrupted issuance into `out_dir` is completed first.
     """
     if not files:
         raise InvalidInput("no documents given", path="files")
@@ -262,7 +277,8 @@ def issue_files(
             return IssueResult(batches=earlier, written=len(names), out_dir=str(out_dir), resumed=len(names))
     cap = registry.max_batch
     size = min(batch_size or cap, cap)
-    registry.preflight(doc_type, min(size, len(files)), expires_at=expires_at)
+    active_members = registry.active_members()
+    registry.preflight(doc_type, min(size, len(files)), expires_at=expires_at, members=active_members)
     shutil.rmtree(staging, ignore_errors=True)  # a run killed before its journal anchored nothing
     staging.mkdir(parents=True)
 
@@ -280,13 +296,17 @@ def issue_files(
     gc.unfreeze()
     try:
         prepared = [entry for shard in shards for entry in shard.prepare()]
-        certificate_numbers = [number for _, number in prepared]
+        certificate_numbers = [number for _, number, _ in prepared]
+        destinations = [destination for _, _, destination in prepared]
+        destined = dict(zip(names, destinations, strict=True))
+        check_destinations(issuer_member=member, active_members=active_members, destinations=destined)
         _refuse_reissue(registry, numbers, doc_type, member, certificate_numbers)
-        trees = build_trees([leaf for leaf, _ in prepared], size)
-        roots = [to_hex(tree.root) for tree in trees]
-        counts = [len(tree.positions) for tree in trees]
+        plan = plan_destined([leaf for leaf, _, _ in prepared], destinations, size)
+        roots = [to_hex(tree.root) for tree in plan.trees]
+        counts = [len(tree.positions) for tree in plan.trees]
         for part, (shard, (a, b)) in enumerate(zip(shards, bounds, strict=True)):
-            place = _Place(trees=trees[a // size : (b - 1) // size + 1], batch_size=size, first=a % size)
+            needed = set(plan.tree_of[a:b])
+            place = _Place(trees={n: plan.trees[n] for n in needed}, tree_of=plan.tree_of[a:b])
             (staging / str(part)).mkdir()
             shard.write(anchor, place, staging / str(part))
         for shard in shards:
@@ -302,6 +322,8 @@ def issue_files(
             files=names,
             numbers=certificate_numbers,
             parts=[b - a for a, b in bounds],
+            destinations=plan.destinations,
+            batch_of=plan.tree_of,
         )
         write_model(staging / JOURNAL, journal)
     except BaseException:
@@ -405,21 +427,28 @@ def complete_journal(
             f"{staging} holds an interrupted issuance by a {journal.member} issuer; this key is {member}'s",
             path=str(staging),
         )
+    if len(journal.destinations) != len(journal.roots):
+        raise LedgerError(
+            f"the issuance journal in {staging} names no destination for its batches (staged by an older sanzhi); "
+            f"remove {staging} and issue the documents again"
+        )
     anchored = registry.issued_roots(journal.roots, journal.doc_type)
-    missing = [(root, n) for root, n in zip(journal.roots, journal.counts, strict=True) if root not in anchored]
+    batches_of = list(zip(journal.roots, journal.counts, journal.destinations, strict=True))
+    missing = [(root, n, to) for root, n, to in batches_of if root not in anchored]
     sent = registry.anchor_roots(
-        [root for root, _ in missing],
+        [root for root, _, _ in missing],
         journal.doc_type,
-        [n for _, n in missing],
+        [n for _, n, _ in missing],
+        destinations=[to for _, _, to in missing],
         expires_at=from_unix(journal.expires_at),
     ) if missing else []  # fmt: skip
     fresh = {batch.root: batch for batch in sent}
     batches = [
-        fresh.get(root) or IssuedBatch(root=root, count=n, already_anchored=True)
-        for root, n in zip(journal.roots, journal.counts, strict=True)
+        fresh.get(root) or IssuedBatch(root=root, count=n, destination=to, already_anchored=True)
+        for root, n, to in batches_of
     ]
     if numbers is not None:
-        roots_of = [root for root, n in zip(journal.roots, journal.counts, strict=True) for _ in range(n)]
+        roots_of = journal.file_roots()
         numbers.record(
             chain_id=journal.chain_id,
             registry=journal.registry,
@@ -453,9 +482,7 @@ def _staged_before_an_upgrade(
     replaced = CertificateRegistryBinding(registry.client, address=journal.registry)
     anchored = replaced.issued_roots(journal.roots, journal.doc_type)
     if anchored:
-        files_of: list[str] = []  # the root of each file, in order
-        for root, count in zip(journal.roots, journal.counts, strict=True):
-            files_of += [root] * count
+        files_of = journal.file_roots()
         done = {name for name, root in zip(journal.files, files_of, strict=True) if root in anchored}
         for folder, names in _staged_parts(journal, staging):
             _move_into_place(folder, staging.parent, [n for n in names if n in done])

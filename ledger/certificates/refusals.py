@@ -55,6 +55,18 @@ _EXPLAIN: dict[str, Callable[[dict[str, Any], str], str]] = {
     "CertificateRegistrySelfSupersede": lambda v, c: f"{c} cannot supersede itself",
     "CertificateRegistryAlreadyIssued": lambda v, c: "this batch root is issued already",
     "CertificateRegistryInvalidExpiry": lambda v, c: f"the batch expiry {_time(v['expiresAt'])} is not in the future",
+    "CertificateRegistryNotDestination": lambda v, c: (
+        f"{c} is destined to {member_id_text(v['destination'])}; "
+        f"{member_id_text(v['importingMember'])} customs may not draw on it"
+    ),
+    "CertificateRegistryInvalidDestination": lambda v, c: (
+        f"{member_id_text(v['destination']) or 'no member'} is not an active member of the consortium: a batch "
+        "is destined to a member's customs"
+    ),
+    "CertificateRegistryOwnDestination": lambda v, c: (
+        f"a certificate is destined to another member's customs, not to its issuer's own "
+        f"({member_id_text(v['destination'])})"
+    ),
 }
 
 

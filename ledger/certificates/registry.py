@@ -8,6 +8,7 @@ from datetime import datetime
 from eth_utils.crypto import keccak
 from pydantic import BaseModel
 
+from ledger.certificates.destined_batches import MixedDestinations
 from ledger.certificates.quantities import UnitQuantity, parse_quantity
 from ledger.certificates.refusals import reworded
 from ledger.certificates.wrapped import IssuerIdentity, WrappedBatch, WrappedCertificate, from_hex, wrap_documents
@@ -19,7 +20,7 @@ from ledger.consortium.registries import CERTIFICATE_REGISTRY
 from ledger.consortium.versions import active_version
 from ledger.documents.common import Document
 from ledger.errors import ContractRevert, InvalidInput, TransactionFailed
-from ledger.ids import certificate_type_bytes, member_id_bytes
+from ledger.ids import certificate_type_bytes, member_id_bytes, member_id_text
 from ledger.reasons import reason_code
 from ledger.timestamps import to_unix
 
@@ -33,6 +34,7 @@ class IssuedBatch(BaseModel):
 
     root: str
     count: int
+    destination: str | None = None  # the importing member the chain records for the batch
     tx_hash: str | None = None
     block_number: int | None = None
     gas_used: int | None = None
@@ -93,20 +95,28 @@ class CertificateRegistryBinding:
             [b.root for b in batches],
             batches[0].doc_type,
             [len(b.certificates) for b in batches],
+            destinations=[_destination_of(b) for b in batches],
             expires_at=expires_at,
         )
 
     def anchor_roots(
-        self, roots: Sequence[str], doc_type: str, counts: Sequence[int], *, expires_at: datetime | None = None
+        self,
+        roots: Sequence[str],
+        doc_type: str,
+        counts: Sequence[int],
+        *,
+        destinations: Sequence[str],
+        expires_at: datetime | None = None,
     ) -> list[IssuedBatch]:
-        """Issue Merkle roots of `doc_type` batches: all sent, then all awaited."""
+        """Issue Merkle roots of `doc_type` batches, each destined to its importing member: all
+        sent, then all awaited."""
         if not roots:
             raise InvalidInput("nothing to issue", path="documents")
         expiry = to_unix(expires_at)
         cert_type = certificate_type_bytes(doc_type)
         calls = [
-            self.contract.tx("issue", from_hex(root), cert_type, count, expiry)
-            for root, count in zip(roots, counts, strict=True)
+            self.contract.tx("issue", from_hex(root), cert_type, member_id_bytes(to), count, expiry)
+            for root, count, to in zip(roots, counts, destinations, strict=True)
         ]
         # The first transaction is estimated, so a refusal (not accredited, already issued)
         # is reported with its decoded reason before anything is sent.
@@ -117,19 +127,44 @@ class CertificateRegistryBinding:
             IssuedBatch(
                 root=root,
                 count=count,
+                destination=to,
                 tx_hash=tx_hash,
                 block_number=receipt["blockNumber"],
                 gas_used=receipt["gasUsed"],
             )
-            for root, count, tx_hash, receipt in zip(roots, counts, hashes, receipts, strict=True)
+            for root, count, to, tx_hash, receipt in zip(roots, counts, destinations, hashes, receipts, strict=True)
         ]
 
-    def preflight(self, doc_type: str, count: int, *, expires_at: datetime | None = None) -> None:
+    def active_members(self) -> set[str]:
+        """The ids of the consortium's active members (the possible destinations)."""
+        return {member.id for member in self.consortium.members() if member.active}
+
+    def preflight(
+        self, doc_type: str, count: int, *, expires_at: datetime | None = None, members: set[str] | None = None
+    ) -> None:
         """Raise the registry's own refusal (not accredited, bad expiry...) of issuing a batch of
-        `count` `doc_type` certificates now, before anything is prepared or sent."""
+        `count` `doc_type` certificates now, before anything is prepared or sent. The probe is
+        destined to another active member (`members`, else asked); the documents' own
+        destinations are checked once they are read."""
         probe = keccak(text=f"sanzhi preflight {self.client.address} {doc_type}")
-        tx = self.contract.tx("issue", probe, certificate_type_bytes(doc_type), count, to_unix(expires_at))
+        own = self.consortium.accrediting_member(self.client.address)
+        others = sorted((self.active_members() if members is None else members) - {own or ""})
+        destination = member_id_bytes(others[0]) if others else b"\0" * 32  # none: the registry says why
+        tx = self.contract.tx("issue", probe, certificate_type_bytes(doc_type), destination, count, to_unix(expires_at))
         self.client.estimate_gas({"from": self.client.address, **tx})
+
+    def batch_destination(self, root: str, doc_type: str, *, registry: str | None = None) -> str | None:
+        """The member the chain records batch (root, doc_type) as destined to, on this registry or
+        the listed version `registry`; None when unknown (never issued there, or issued by a
+        version that recorded no destination)."""
+        contract = self.contract
+        if registry is not None and registry.lower() != contract.address.lower():
+            contract = self.contract.at(registry)
+        try:
+            raw = contract.call("batchDestination", from_hex(root), certificate_type_bytes(doc_type))
+        except ContractRevert:  # a version from before destinations has no such view
+            return None
+        return member_id_text(raw) or None
 
     def issued_roots(self, roots: Sequence[str], doc_type: str) -> set[str]:
         """Those of `roots` the registry holds as issued batches of `doc_type`."""
@@ -152,13 +187,13 @@ class CertificateRegistryBinding:
         checked on chain)."""
         if old.type != new.type:
             raise InvalidInput(f"a {old.type} cannot be superseded by a {new.type}", path="new")
-        self._contract_for(new)  # the replacement may be on a later version; it must be one the consortium lists
+        self.contract_for(new)  # the replacement may be on a later version; it must be one the consortium lists
         new_proof = [from_hex(p) for p in new.proof.path]
         return self._change(old, "supersede", from_hex(new.proof.root), new.leaf, new_proof)
 
     def utilize(self, wrapped: WrappedCertificate, *, declaration: str, quantity: str) -> UtilizationRecord:
         """Record that declaration `declaration` drew `quantity` (in the certificate's unit)."""
-        contract = self._contract_for(wrapped)
+        contract = self.contract_for(wrapped)
         if not declaration.strip():
             raise InvalidInput("a declaration reference is required", path="declaration")
         amount = parse_quantity(quantity) if wrapped.proof.quantity else max(parse_quantity(quantity), 1)
@@ -189,11 +224,11 @@ class CertificateRegistryBinding:
 
     def _change(self, wrapped: WrappedCertificate, function: str, *extra: object) -> SentTransaction:
         """A lifecycle change (`function(root, type, leaf, *extra)`) on the version holding `wrapped`."""
-        contract = self._contract_for(wrapped)
+        contract = self.contract_for(wrapped)
         args = (from_hex(wrapped.proof.root), from_hex(wrapped.proof.cert_type), wrapped.leaf, *extra)
         return self._transact(contract, wrapped, function, *args)
 
-    def _contract_for(self, wrapped: WrappedCertificate) -> ContractBinding:
+    def contract_for(self, wrapped: WrappedCertificate) -> ContractBinding:
         """The registry that holds `wrapped`: this binding's, or another version the consortium
         lists (a certificate stays on the version it was issued on: changes to it go there)."""
         if wrapped.proof.chain_id != self.client.chain_id:
@@ -219,6 +254,14 @@ class CertificateRegistryBinding:
             return contract.transact(function, *args)
         except ContractRevert as exc:
             raise reworded(exc, wrapped) from None
+
+
+def _destination_of(batch: WrappedBatch) -> str:
+    """The one importing member every certificate of `batch` commits to."""
+    destinations = [certificate.proof.importing_member for certificate in batch.certificates]
+    if len(set(destinations)) != 1:
+        raise MixedDestinations(batch.root, destinations)
+    return destinations[0]
 
 
 def declaration_ref(declaration: str) -> bytes:

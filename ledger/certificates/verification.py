@@ -95,6 +95,11 @@ class Verification(BaseModel):
     remaining: UnitQuantity | None = Field(
         default=None, description="Quantity left to draw on its number (None: unknown or single-use)"
     )
+    destination: str | None = Field(
+        default=None,
+        description="The member whose customs the chain records the certificate's batch as destined to, e.g. SG "
+        "(None: not read, or a batch issued before destinations were recorded)",
+    )
     fragments: list[Fragment]
     document: DocumentView | None = Field(
         default=None,
@@ -186,6 +191,7 @@ def assemble(
                 trust_anchor=anchor.describe() if anchor else None,
                 quantity=UnitQuantity.of(issued_for, unit) if issued_for else None,
                 remaining=remaining,
+                destination=chain_state.get("destination") if isinstance(chain_state, dict) else None,
                 fragments=fragments,
                 document=document_view(certificate.type, certificate.data),
             )
@@ -215,6 +221,7 @@ def read_states(client: LedgerClient, certificates: Sequence[WrappedCertificate]
     for i, c in enumerate(certificates):
         groups.setdefault((c.proof.chain_id, c.proof.registry.lower()), []).append(i)
     states = client.artifacts.codec("CertificateRegistry").function("certificateStates")
+    destination_of = client.artifacts.codec("CertificateRegistry").function("batchDestination")
     for (chain_id, registry), indexes in groups.items():
         try:
             node_chain = client.chain_id
@@ -237,12 +244,18 @@ def read_states(client: LedgerClient, certificates: Sequence[WrappedCertificate]
                     for i in part
                 ]
                 calls.append(view_request(registry, states.call_data(refs)))
+            batches = list(dict.fromkeys((c.proof.root, c.proof.cert_type) for c in (certificates[i] for i in indexes)))
+            calls += [
+                view_request(registry, destination_of.call_data(from_hex(root), from_hex(cert_type)))
+                for root, cert_type in batches
+            ]
             replies = [
                 reply
                 for start in range(0, len(calls), CALLS_PER_REQUEST)
                 for reply in client.raw_batch(calls[start : start + CALLS_PER_REQUEST])
             ]
             listing = cached or (decode_listing(client, registry, replies.pop(0)) if anchor else None)
+            destinations = _destinations(client, batches, replies[len(chunks) :])
             refused = registry_refusal(anchor, listing) if anchor and listing else None
             if key and listing and not refused:
                 # A listed registry's kind never changes, its closed intervals never change, and it
@@ -253,7 +266,7 @@ def read_states(client: LedgerClient, certificates: Sequence[WrappedCertificate]
                 for i in indexes:
                     found[i] = {"untrusted": refused}
                 continue
-            for part, reply in zip(chunks, replies, strict=True):
+            for part, reply in zip(chunks, replies[: len(chunks)], strict=True):
                 data = view_result(client, reply, f"the certificate states of registry {registry}")
                 for i, view in zip(part, states.decode(data), strict=True):
                     state = _view_dict(view)
@@ -262,10 +275,28 @@ def read_states(client: LedgerClient, certificates: Sequence[WrappedCertificate]
                         if anchor and listing and state["issued"]
                         else None
                     )
-                    found[i] = {**state, "untrusted": untrusted}
+                    batch = (certificates[i].proof.root, certificates[i].proof.cert_type)
+                    found[i] = {**state, "untrusted": untrusted, "destination": destinations.get(batch)}
         except LedgerError as exc:
             for i in indexes:
                 found[i] = exc.message
+    return found
+
+
+def _destinations(
+    client: LedgerClient, batches: Sequence[tuple[str, str]], replies: Sequence[dict[str, Any]]
+) -> dict[tuple[str, str], str]:
+    """The destination each batch records, from the replies to its `batchDestination` calls; a
+    version from before destinations has no such view (its reply is a revert): left out."""
+    function = client.artifacts.codec("CertificateRegistry").function("batchDestination")
+    found = {}
+    for batch, reply in zip(batches, replies, strict=True):
+        try:
+            raw = function.decode(view_result(client, reply, "a batch's destination"))
+        except LedgerError:
+            continue
+        if member_id_text(raw):
+            found[batch] = member_id_text(raw)
     return found
 
 

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ledger.certificates.destined_batches import leaf_places, plan_destined
 from ledger.certificates.findings import Finding, FindingCode, finding
 from ledger.documents import DOCUMENT_TYPES, Document, document_model, to_json_data
 from ledger.documents.common import QuantifiedItem, field_at, utilization_of
@@ -18,7 +19,7 @@ from ledger.documents.registry import validation_problems
 from ledger.errors import InvalidDocument, InvalidInput, LedgerError, NotIssued
 from ledger.files import write_atomic
 from ledger.hashing.keccak import keccak256
-from ledger.hashing.merkle import MerkleTree, leaf_hash, verify
+from ledger.hashing.merkle import leaf_hash, verify
 from ledger.hashing.salted import (
     SALT_BYTES,
     SaltedDocument,
@@ -272,16 +273,17 @@ def assemble_batches(
     if any(item.doc_type != doc_type for item in salted):
         raise InvalidInput(f"a batch holds one document type ({doc_type})", path="documents")
     inputs = [LeafInput.of(item, quantity) for item, quantity in zip(salted, quantities, strict=True)]
-    roots, planned = plan_trees(inputs, batch_size)
-    certificates = [
-        wrap_salted(item, leaf_input, leaf, issuer=issuer, registry=registry, chain_id=chain_id)
-        for item, leaf_input, leaf in zip(salted, inputs, planned, strict=True)
-    ]
-    return [
-        WrappedBatch.model_construct(
-            doc_type=doc_type, root=root, certificates=certificates[n * batch_size : (n + 1) * batch_size]
+    leaves = [leaf_input.leaf() for leaf_input in inputs]
+    plan = plan_destined(leaves, [member_id_text(i.importing_member) for i in inputs], batch_size)
+    places = leaf_places(dict(enumerate(plan.trees)), plan.tree_of, leaves)
+    batches: list[list[WrappedCertificate]] = [[] for _ in plan.trees]
+    for item, leaf_input, which, (root, path) in zip(salted, inputs, plan.tree_of, places, strict=True):
+        batches[which].append(
+            wrap_salted(item, leaf_input, PlannedLeaf(root, path), issuer=issuer, registry=registry, chain_id=chain_id)
         )
-        for n, root in enumerate(roots)
+    return [
+        WrappedBatch.model_construct(doc_type=doc_type, root=to_hex(tree.root), certificates=certificates)
+        for tree, certificates in zip(plan.trees, batches, strict=True)
     ]
 
 
@@ -291,39 +293,6 @@ class PlannedLeaf:
 
     root: str
     path: list[str]
-
-
-def plan_trees(leaf_inputs: Sequence[LeafInput], batch_size: int) -> tuple[list[str], list[PlannedLeaf]]:
-    """One Merkle tree per `batch_size` leaves: roots, and each leaf's place."""
-    leaves = [item.leaf() for item in leaf_inputs]
-    trees = build_trees(leaves, batch_size)
-    return [to_hex(tree.root) for tree in trees], place_leaves(trees, batch_size, 0, leaves)
-
-
-def build_trees(leaves: Sequence[bytes], batch_size: int) -> list[MerkleTree]:
-    """One Merkle tree per `batch_size` leaves, in order (the last one may hold fewer)."""
-    return [MerkleTree.build(leaves[start : start + batch_size]) for start in range(0, len(leaves), batch_size)]
-
-
-def place_leaves(
-    trees: Sequence[MerkleTree], batch_size: int, first: int, leaves: Sequence[bytes]
-) -> list[PlannedLeaf]:
-    """The places of `leaves`, which are the leaves numbered `first`, `first + 1`, ... of the
-    batches `trees` were built from (`trees[0]` holding leaf 0 to `batch_size - 1`).
-
-    A process that wrote part of the leaves places its own part, so the places (a path of
-    hex nodes per leaf) are computed and carried where they are used, not pickled to it.
-    """
-    hexed: dict[int, tuple[str, list[str]]] = {}  # tree number -> its root and nodes as hex
-    planned = []
-    for number, leaf in enumerate(leaves, start=first):
-        which = number // batch_size
-        if which not in hexed:
-            nodes = [to_hex(node) for node in trees[which].nodes]
-            hexed[which] = (nodes[0], nodes)
-        root, nodes = hexed[which]
-        planned.append(PlannedLeaf(root, [nodes[i] for i in trees[which].proof_positions(leaf)]))
-    return planned
 
 
 def wrap_salted(

@@ -19,7 +19,9 @@ UNKNOWN_EVENT = "UnknownEvent"
 # interfaces give them (contracts/src/interfaces/*.sol), so a contract added later with the same
 # vocabulary is indexed without a change here. The acting member: the first present of these.
 ORGANISATION_ARGS = ("proposer", "approver", "certifyingMember", "member", "memberId")
-MEMBER_ARGS = frozenset({*ORGANISATION_ARGS, "partner"})
+# The other member an event concerns: a partner, or the member a certificate batch is destined to.
+PARTNER_ARGS = ("partner", "destination")
+MEMBER_ARGS = frozenset({*ORGANISATION_ARGS, *PARTNER_ARGS})
 ACCOUNT_ARGS = ("account", "newAdmin", "admin")
 _HASH_COLUMNS = {
     "root": "cert_root",
@@ -45,9 +47,11 @@ def query_columns(args: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(value, bytes):
             columns["organisation"] = member_text(value)
             break
-    partner = args.get("partner")
-    if isinstance(partner, bytes):
-        columns["partner"] = member_text(partner)
+    for name in PARTNER_ARGS:
+        value = args.get(name)
+        if isinstance(value, bytes):
+            columns["partner"] = member_text(value)
+            break
     for name in ACCOUNT_ARGS:
         value = args.get(name)
         if isinstance(value, str):

@@ -92,7 +92,8 @@ class ChainEvent(Base):
     # the oracles whose quorum signatures the transaction carried (recovered), if it did
     signers: Mapped[list[str] | None] = mapped_column(Json, nullable=True)
     organisation: Mapped[str | None] = mapped_column(String(32), nullable=True)  # the acting member
-    partner: Mapped[str | None] = mapped_column(String(32), nullable=True)  # the other member of an MRA
+    # the other member of an MRA, or the member a certificate batch is destined to
+    partner: Mapped[str | None] = mapped_column(String(32), nullable=True)
     cert_root: Mapped[bytes | None] = mapped_column(Hash, nullable=True)
     cert_leaf: Mapped[bytes | None] = mapped_column(Hash, nullable=True)
     number_key: Mapped[bytes | None] = mapped_column(Hash, nullable=True)

@@ -11,6 +11,7 @@ from ledger.index.signers import SignerReader
 
 QUORUM_EVENT = "OracleNonceUsed"
 ISSUE_EVENT = "CertificatesIssued"
+DESTINED_EVENT = "CertificatesDestined"
 
 
 def event_rows(
@@ -66,6 +67,7 @@ def event_rows(
         row.update(columns)
         rows.append(row)
     _name_issuing_members(rows, issued_here, issuing_members)
+    _name_destinations(rows)
     return rows
 
 
@@ -82,6 +84,21 @@ _COLUMNS = (
     "scope",
     "consignment",
 )
+
+
+def _name_destinations(rows: list[dict[str, Any]]) -> None:
+    """A batch's issuance row names its destination (the partner of the CertificatesDestined
+    the registry emits in the same transaction), so "issued to member X" is one equality."""
+    destined = {
+        (row["tx_hash"], row["contract_address"], row["cert_root"]): row["partner"]
+        for row in rows
+        if row["event"] == DESTINED_EVENT and row["partner"] is not None
+    }
+    if not destined:
+        return
+    for row in rows:
+        if row["event"] == ISSUE_EVENT and row["partner"] is None:
+            row["partner"] = destined.get((row["tx_hash"], row["contract_address"], row["cert_root"]))
 
 
 def _name_issuing_members(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from ledger.settings import LedgerSettings
 from ledger.store.backends import BlobBackend
 from ledger.store.cid import ContentId
 from ledger.store.errors import BlobNotFound, BlobTooLarge, StoreUnavailable
@@ -31,6 +32,14 @@ class BlobStore:
     @classmethod
     def open(cls, layout: StoreLayout, remote: BlobBackend | None) -> BlobStore:
         return cls(layout=layout, local=LocalBackend(layout.blobs), remote=remote)
+
+    @classmethod
+    def configured(cls, settings: LedgerSettings) -> BlobStore:
+        """The local store under the data directory, and IPFS when SANZHI_IPFS_API names a node."""
+        from ledger.store.ipfs import IpfsBackend
+
+        remote = IpfsBackend(settings.ipfs_api) if settings.ipfs_api else None
+        return cls.open(StoreLayout.under(settings.data_dir), remote)
 
     def write(self, chunks: Iterable[bytes]) -> ContentId:
         """Store a new blob locally and mark it for the remote."""

@@ -14,7 +14,7 @@ from ledger.chain.contract import ContractBinding
 from ledger.chain.reads import view_request, view_result
 from ledger.consortium.versions import active_version, listed_versions
 from ledger.errors import ContractRevert
-from ledger.ids import CERTIFICATE_TYPES, ROLES, certificate_type_bytes, member_id_text, name_of_id
+from ledger.ids import CERTIFICATE_TYPES, ROLES, certificate_type_bytes, member_id_bytes, member_id_text, name_of_id
 from ledger.store.errors import NoEncryptionKey
 from ledger.store.keys import document_public_key
 from ledger.timestamps import from_unix
@@ -121,6 +121,29 @@ class DocumentRegistryBinding:
         for publisher, reply in zip(publishers, self.client.raw_batch(calls), strict=True):
             found.append(bytes(fn.decode(view_result(self.client, reply, f"{CONTRACT}.envelopeOf({publisher})"))))
         return found
+
+    def member_keys(self, member_id: str, *, role: str) -> list[PartyKey]:
+        """The standing keys of the accounts `member_id` accredited in `role` (e.g. its customs),
+        found from the EncryptionKeyRegistered events of every listed version, each checked
+        against the key in force now (a withdrawn accreditation or revoked key drops out)."""
+        deployment = self.client.deployment
+        start = deployment.contracts[CONTRACT].block if deployment and CONTRACT in deployment.contracts else 0
+        topic = "0x" + member_id_bytes(member_id).hex()
+        decode = self.codec.event_decoder("EncryptionKeyRegistered")
+        accounts: dict[str, None] = {}
+        for version in listed_versions(self.client, CONTRACT):
+            for log in self._at(version).logs(["EncryptionKeyRegistered"], None, topic, from_block=start):
+                accounts[to_checksum_address(decode(log)["account"])] = None
+        shown_role = name_of_id(ROLES[role])  # as PartyKey.role says it
+        keys = []
+        for account in accounts:
+            try:
+                key = self.key_of(account)
+            except NoEncryptionKey:
+                continue
+            if key.role == shown_role and key.member_id == member_id:
+                keys.append(key)
+        return keys
 
     # -------------------------------------------------------------- writes
 

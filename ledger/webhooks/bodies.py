@@ -31,6 +31,8 @@ def _path(event: ChainEvent, topic: Topic, data: dict[str, Any]) -> str | None:
         cert_type = data.get("certType")
         if leaf is not None and isinstance(cert_type, str) and not cert_type.startswith("0x"):
             return "/certificates/status?" + urlencode({"root": root, "leaf": leaf, "type": cert_type})
+        if topic is Topic.DESTINED:
+            return "/certificates/destined"
         return "/audit/certificates/history?" + urlencode({"root": root})
     if topic is Topic.CONSIGNMENTS and event.consignment is not None:
         return f"/me/consignments/{_hex(event.consignment)}/timeline"

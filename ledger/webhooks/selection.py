@@ -17,9 +17,17 @@ from ledger.index.models import ChainEvent
 from ledger.webhooks.audience import TRADER_ROLE, Audience, Topic
 
 ISSUED = "CertificatesIssued"
+# a batch's issuance and its destination (same transaction); what happens later to its certificates
+BATCH_EVENTS = (ISSUED, "CertificatesDestined")
 UTILIZED = "CertificateUtilized"
 # the issuer's own changes to a certificate: the index names the issuing member on each
-CERTIFICATE_CHANGES = ("CertificateRevoked", "CertificateSuspended", "CertificateReinstated", "CertificateSuperseded")
+CERTIFICATE_CHANGES = (
+    "CertificateRevoked",
+    "CertificateSuspended",
+    "CertificateReinstated",
+    "CertificateSuperseded",
+    "CertificateDelivered",
+)
 CONSIGNMENT_OPENED = "ConsignmentOpened"
 PARTY_ADDED = "ConsignmentPartyAdded"
 AEO_EVENTS = ("OperatorCertified", "OperatorSuspended", "OperatorReinstated", "OperatorRevoked")
@@ -40,7 +48,7 @@ def _issued_roots(column: str, member: str) -> Condition:
 def _member_certificates(member: str) -> Condition:
     """Issued, changed or drawn on: the certificates `member` issued."""
     return or_(
-        and_(ChainEvent.event.in_((ISSUED, *CERTIFICATE_CHANGES)), ChainEvent.organisation == member),
+        and_(ChainEvent.event.in_((*BATCH_EVENTS, *CERTIFICATE_CHANGES)), ChainEvent.organisation == member),
         and_(ChainEvent.event == UTILIZED, _issued_roots("organisation", member)),
     )
 
@@ -77,7 +85,11 @@ def _exporter_certificates(session: Session, audience: Audience) -> Condition | 
     leaves = select(RECORDS.c.leaf).where(mine, RECORDS.c.leaf.is_not(None)).scalar_subquery()
     roots = select(RECORDS.c.root).where(mine).scalar_subquery()
     return or_(
-        and_(ChainEvent.event == ISSUED, ChainEvent.organisation == audience.member, ChainEvent.cert_root.in_(roots)),
+        and_(
+            ChainEvent.event.in_(BATCH_EVENTS),
+            ChainEvent.organisation == audience.member,
+            ChainEvent.cert_root.in_(roots),
+        ),
         and_(ChainEvent.event.in_((*CERTIFICATE_CHANGES, UTILIZED)), ChainEvent.cert_leaf.in_(leaves)),
     )
 

@@ -3,7 +3,7 @@ each topic selects for that key, the body delivered for each, and the stable key
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from ledger.index.models import ChainEvent
@@ -22,20 +22,44 @@ def matching_events(
     """The indexed events after row `after_id` that concern `audience` under `topics`, in the
     index's order (row id), at most `limit`; an event under several topics comes once, with the
     first of them in Topic's order. Topics the key may not have are refused (TopicNotAllowed)."""
+    return _select(session, audience, topics, ChainEvent.id > after_id, limit, newest_first=False)
+
+
+def latest_events(
+    session: Session, *, audience: Audience, topics: frozenset[Topic], up_to_id: int, limit: int
+) -> list[tuple[ChainEvent, Topic]]:
+    """The newest `limit` of those events up to row `up_to_id`, newest first (what a live feed
+    shows before it follows)."""
+    return _select(session, audience, topics, ChainEvent.id <= up_to_id, limit, newest_first=True)
+
+
+def _select(
+    session: Session,
+    audience: Audience,
+    topics: frozenset[Topic],
+    bound: ColumnElement[bool],
+    limit: int,
+    *,
+    newest_first: bool,
+) -> list[tuple[ChainEvent, Topic]]:
     check_topics(audience, topics)
     if limit <= 0 or not topics:
         return []
-    chosen = [t for t in Topic if t in topics]
+    order = ChainEvent.id.desc() if newest_first else ChainEvent.id
     found: dict[int, tuple[ChainEvent, Topic]] = {}
     # each topic's first `limit` rows: together they hold the first `limit` rows of the union
-    for topic in chosen:
+    for topic in (t for t in Topic if t in topics):
         condition = condition_for(topic, session, audience)
         if condition is None:
             continue
-        query = select(ChainEvent).where(ChainEvent.id > after_id, condition).order_by(ChainEvent.id).limit(limit)
-        for event in session.scalars(query):
+        for event in session.scalars(select(ChainEvent).where(bound, condition).order_by(order).limit(limit)):
             found.setdefault(event.id, (event, topic))
-    return [found[key] for key in sorted(found)[:limit]]
+    return [found[key] for key in sorted(found, reverse=newest_first)[:limit]]
+
+
+def last_event_id(session: Session) -> int:
+    """The index's newest row id (0 when it holds no event): where a feed starts following."""
+    return int(session.scalar(select(func.max(ChainEvent.id))) or 0)
 
 
 def event_key(event: ChainEvent) -> str:

@@ -45,3 +45,65 @@ document.addEventListener("DOMContentLoaded", () => {
   if (document.cookie.split("; ").includes(`tz=${zone}`)) return;
   document.cookie = `tz=${zone}; path=/; max-age=31536000; samesite=strict`;
 })();
+
+// A signed-in party's live feed (Server-Sent Events): each event the server sends is put first in
+// the list, as text. The browser reconnects by itself, resuming after the last event it got.
+(() => {
+  const MAX_SHOWN = 50;
+  const add = (list, item, open) => {
+    const line = document.createElement("li");
+    line.dataset.event = item.event;
+    line.dataset.eventId = String(item.id);
+    const time = document.createElement("time");
+    time.textContent = item.time;
+    const what = document.createElement("span");
+    const name = document.createElement("strong");
+    name.textContent = item.label;
+    const topic = document.createElement("span");
+    topic.className = "feed-topic";
+    topic.textContent = item.topic;
+    what.append(name, topic);
+    const about = document.createElement("span");
+    about.className = "feed-about";
+    about.textContent = item.about;
+    if (item.href && item.href.startsWith("/")) {
+      const link = document.createElement("a");
+      link.href = item.href;
+      link.textContent = open;
+      about.append(" ", link);
+    }
+    line.append(time, what, about);
+    list.prepend(line);
+    while (list.children.length > MAX_SHOWN) list.lastElementChild.remove();
+  };
+  document.addEventListener("DOMContentLoaded", () => {
+    for (const section of document.querySelectorAll("[data-feed]")) {
+      const list = section.querySelector("[data-feed-items]");
+      const status = section.querySelector("[data-feed-status]");
+      if (!list || !status || !window.EventSource) continue;
+      const texts = section.dataset;
+      status.textContent = texts.connecting;
+      const source = new EventSource(texts.feed);
+      source.addEventListener("open", () => {
+        status.textContent = list.children.length ? texts.live : `${texts.live} ${list.dataset.empty}`;
+      });
+      source.addEventListener("chain-event", (message) => {
+        let item;
+        try {
+          item = JSON.parse(message.data);
+        } catch (error) {
+          return;
+        }
+        add(list, item, texts.open);
+        status.textContent = texts.live;
+      });
+      source.addEventListener("signed-out", (message) => {
+        source.close();
+        status.textContent = `${message.data} ${texts.closed}`;
+      });
+      source.addEventListener("error", () => {
+        status.textContent = source.readyState === EventSource.CLOSED ? texts.closed : texts.retrying;
+      });
+    }
+  });
+})();

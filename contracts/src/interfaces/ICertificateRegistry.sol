@@ -93,6 +93,38 @@ interface ICertificateRegistry {
         uint64 expiresAt
     );
 
+    /// @notice The batch issued in the same transaction (its CertificatesIssued event just
+    /// before) is destined to `destination`: the importing member whose customs alone may use
+    /// its certificates. Indexed, so that a member can follow what is destined to it.
+    /// @param root Merkle root of the batch.
+    /// @param certType Certificate type.
+    /// @param destination Importing member every leaf of the batch commits to.
+    /// @param memberId Member that accredited the issuer.
+    event CertificatesDestined(
+        bytes32 indexed root,
+        bytes32 indexed certType,
+        bytes32 indexed destination,
+        bytes32 memberId
+    );
+
+    /// @notice The issuing side put a certificate into the document store for the batch's
+    /// destination, as the document `document` (its content identifier, e.g. a CIDv1 in
+    /// binary), encrypted for that member's customs. Indexed by destination, so that the
+    /// importing administration finds what reached it. Only an event: a delivery changes no
+    /// state, and a certificate may be delivered again (e.g. to a customs key added later).
+    /// @param root Batch root.
+    /// @param leaf Certificate leaf.
+    /// @param destination The batch's destination member.
+    /// @param certType Certificate type.
+    /// @param document Content identifier of the stored (encrypted) certificate.
+    event CertificateDelivered(
+        bytes32 indexed root,
+        bytes32 indexed leaf,
+        bytes32 indexed destination,
+        bytes32 certType,
+        bytes document
+    );
+
     /// @notice A certificate was revoked.
     /// @param root Batch root.
     /// @param leaf Certificate leaf.
@@ -216,6 +248,20 @@ interface ICertificateRegistry {
     error CertificateRegistryInvalidDeclaration(bytes32 declarationRef);
     /// @notice This declaration already drew from this certificate number.
     error CertificateRegistryDeclarationRecorded(bytes32 numberKey, bytes32 declarationRef);
+    /// @notice The destination is not an active member of the consortium.
+    error CertificateRegistryInvalidDestination(bytes32 destination);
+    /// @notice The destination is the issuing member itself: a certificate goes to another
+    /// member's customs.
+    error CertificateRegistryOwnDestination(bytes32 destination);
+    /// @notice The leaf commits to `importingMember` but the batch is destined to
+    /// `destination`.
+    error CertificateRegistryNotDestination(
+        bytes32 root, bytes32 certType, bytes32 importingMember, bytes32 destination
+    );
+    /// @notice One document per leaf: the lists differ in length.
+    error CertificateRegistryLengthMismatch(uint256 leaves, uint256 documents);
+    /// @notice A delivered document's identifier is empty or longer than MAX_DOCUMENT_BYTES.
+    error CertificateRegistryInvalidDocument(bytes document);
     /// @notice Too many certificates asked for in one call.
     error CertificateRegistryTooManyQueries(uint256 length, uint256 max);
 
@@ -223,9 +269,18 @@ interface ICertificateRegistry {
     /// as issuer for `certType` by an active member.
     /// @param root Merkle root of the batch (OpenZeppelin StandardMerkleTree conventions).
     /// @param certType Certificate type, keccak256 of its slug (e.g. "certificate-of-origin").
+    /// @param destination The importing member every leaf of the batch commits to: an active
+    /// member other than the issuer's (the registry cannot see the leaves; `utilize` refuses a
+    /// leaf committing to another member).
     /// @param count Number of certificates in the batch, 1..MAX_BATCH.
     /// @param expiresAt Expiry (unix seconds) of the batch's certificates, 0 for none.
-    function issue(bytes32 root, bytes32 certType, uint32 count, uint64 expiresAt) external;
+    function issue(
+        bytes32 root,
+        bytes32 certType,
+        bytes32 destination,
+        uint32 count,
+        uint64 expiresAt
+    ) external;
 
     /// @notice Revoke a Valid or Suspended certificate, for good. Caller: the issuing side of
     /// the batch, i.e. of the member that accredited the batch's issuer: an issuer accredited
@@ -272,10 +327,28 @@ interface ICertificateRegistry {
         bytes32[] calldata newProof
     ) external;
 
+    /// @notice Record that certificates of a batch were put into the document store for the
+    /// batch's destination (one CertificateDelivered per certificate). Caller as for `suspend`:
+    /// the issuing member's issuers of the type, its admin or its customs keys, the member
+    /// active. The batch must record a destination. Leaves are not proven (a leaf not in the
+    /// batch names nothing real; the destination opens the document and verifies it).
+    /// @param root Batch root.
+    /// @param certType Certificate type.
+    /// @param leaves Certificate leaves, 1..MAX_QUERIES.
+    /// @param documents The stored document of each leaf (content identifier, 1..MAX_DOCUMENT_BYTES
+    /// bytes).
+    function recordDeliveries(
+        bytes32 root,
+        bytes32 certType,
+        bytes32[] calldata leaves,
+        bytes[] calldata documents
+    ) external;
+
     /// @notice Record that a declaration used a certificate, drawing `amount` from the total of
     /// its number. Caller: an account accredited CUSTOMS_ROLE (scope 0) by `importingMember`,
     /// an active member; the leaf commits to `importingMember`, so no other administration can
-    /// record the use. The batch must be issued and not expired, the certificate Valid.
+    /// record the use. The batch must be issued, not expired and destined to `importingMember`,
+    /// the certificate Valid.
     /// A leaf may draw `quantity - utilized(numberKey)`; a quantity-0 leaf draws once per
     /// number. Each (numberKey, declarationRef) draws at most once.
     /// @param root Batch root.
@@ -309,13 +382,23 @@ interface ICertificateRegistry {
     /// @notice Largest `count` of one batch.
     function MAX_BATCH() external view returns (uint256);
 
-    /// @notice Largest number of certificates in one `certificateStates` call.
+    /// @notice Largest number of certificates in one `certificateStates` or `recordDeliveries`
+    /// call.
     function MAX_QUERIES() external view returns (uint256);
+
+    /// @notice Largest length of a delivered document's identifier.
+    function MAX_DOCUMENT_BYTES() external view returns (uint256);
 
     /// @notice An issued batch; all zero when (root, certType) was never issued.
     /// @param root Batch root.
     /// @param certType Certificate type.
     function batch(bytes32 root, bytes32 certType) external view returns (Batch memory);
+
+    /// @notice The member a batch is destined to; zero when (root, certType) was never issued
+    /// on this version (a batch of an earlier version that recorded no destination: unknown).
+    /// @param root Batch root.
+    /// @param certType Certificate type.
+    function batchDestination(bytes32 root, bytes32 certType) external view returns (bytes32);
 
     /// @notice Issuance, issuer, expiry, status and utilization of one certificate.
     /// @param root Batch root.

@@ -155,7 +155,7 @@ def test_a_revoked_batch_gets_no_second_life_in_an_unlisted_copy(chain: Chain) -
     copy_address, _ = chain.client("cn-issuer").deploy("CertificateRegistry", [consortium])
     copy = CertificateRegistryBinding(chain.client("cn-issuer"), address=copy_address)
     with pytest.raises(ContractRevert, match="RegistryNotActive"):
-        copy.anchor_roots([batch.root], "certificate-of-origin", [len(batch.certificates)])
+        copy.anchor_roots([batch.root], "certificate-of-origin", [len(batch.certificates)], destinations=["SG"])
 
     # with only its proof.registry edited, the revoked certificate points at the copy
     edited = revoked.model_copy(update={"proof": revoked.proof.model_copy(update={"registry": copy_address})})

@@ -95,8 +95,10 @@ def killed_after_anchoring_the_first_batch(
     """An issuance that dies after anchoring its first batch (of 4) and none of the others."""
     anchor_roots = CertificateRegistryBinding.anchor_roots
 
-    def anchor_one_then_die(self: CertificateRegistryBinding, roots: Any, *args: Any, **kwargs: Any) -> Any:
-        anchor_roots(self, roots[:1], *args[:1], [args[1][0]], **kwargs)
+    def anchor_one_then_die(
+        self: CertificateRegistryBinding, roots: Any, doc_type: str, counts: Any, *, destinations: Any, **kwargs: Any
+    ) -> Any:
+        anchor_roots(self, roots[:1], doc_type, counts[:1], destinations=destinations[:1], **kwargs)
         raise Crash
 
     monkeypatch.setattr(CertificateRegistryBinding, "anchor_roots", anchor_one_then_die)

@@ -70,7 +70,7 @@ def test_an_upgrade_by_vote_keeps_what_v1_issued(cli: CliRunner, tmp_path: Path)
     assert all(read_wrapped(p).proof.registry == v2 for p in after)
     old = CertificateRegistryBinding(chain.client("cn-issuer"), address=v1)
     with pytest.raises(ContractRevert, match="RegistryNotActive"):
-        old.anchor_roots(["0x" + "ab" * 32], "certificate-of-origin", [1])
+        old.anchor_roots(["0x" + "ab" * 32], "certificate-of-origin", [1], destinations=["SG"])
 
     # both verify; a v1 certificate is revoked on v1 after the upgrade
     for path in (*before, *after):

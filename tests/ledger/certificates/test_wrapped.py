@@ -12,16 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ledger.certificates.destined_batches import leaf_places, plan_destined
 from ledger.certificates.wrapped import (
     WrappedCertificate,
-    build_trees,
     check_integrity,
     from_hex,
     hide,
     parse_wrapped,
-    place_leaves,
     read_wrapped,
-    to_hex,
     wrap_documents,
     wrapped_bytes,
     write_wrapped,
@@ -51,9 +49,10 @@ def _wrap(documents: list[Any], batch_size: int = 100) -> list[Any]:
 
 @functools.cache
 def _certificates() -> tuple[WrappedCertificate, ...]:
+    # the samples go to several destinations, so to several batches (one per destination)
     origin = _wrap([certificate_of_origin(), *generate_samples("certificate-of-origin", 4, 3, origin="CN")])
     phyto = _wrap(generate_samples("phytosanitary-certificate", 3, 3, origin="CN"))
-    return (*origin[0].certificates, *phyto[0].certificates)
+    return tuple(certificate for batch in (*origin, *phyto) for certificate in batch.certificates)
 
 
 _CERTIFICATE = st.sampled_from(range(8)).map(lambda i: _certificates()[i])
@@ -102,7 +101,7 @@ def test_wrapped_certificates_verify_and_carry_the_proof() -> None:
 
 
 def test_batches_are_split_at_the_cap_each_with_its_own_root() -> None:
-    batches = _wrap(generate_samples("certificate-of-origin", 7, 1, origin="CN"), batch_size=3)
+    batches = _wrap(generate_samples("certificate-of-origin", 7, 1, origin="CN", destination="SG"), batch_size=3)
     assert [len(b.certificates) for b in batches] == [3, 3, 1]
     for batch in batches:
         assert MerkleTree.build(batch.leaves).root.hex() == batch.root[2:]
@@ -249,18 +248,21 @@ def test_files_round_trip_with_unicode(tmp_path: Path) -> None:
     assert path.read_bytes() == wrapped_bytes(wrapped) == (wrapped.model_dump_json(indent=2) + "\n").encode()
 
 
-def test_a_slice_of_the_leaves_is_placed_where_the_whole_plan_places_it() -> None:
+def test_batches_hold_one_destination_each_and_a_slice_is_placed_as_the_whole() -> None:
     leaves = [keccak256(bytes([n])) for n in range(11)]
-    trees = build_trees(leaves, 4)
-    whole = place_leaves(trees, 4, 0, leaves)
-    assert [len(tree.positions) for tree in trees] == [4, 4, 3]
-    assert [place.root for place in whole] == [to_hex(tree.root) for tree in trees for _ in tree.positions]
-    for leaf, place in zip(leaves, whole, strict=True):
-        assert verify(from_hex(place.root), leaf, [from_hex(node) for node in place.path])
-    # a worker holding leaves 3 to 9 is given the trees of batches 0 to 2; one holding 5 to 10,
-    # the trees of batches 1 and 2, its first leaf being leaf 1 of batch 1
-    assert place_leaves(trees[0:3], 4, 3, leaves[3:10]) == whole[3:10]
-    assert place_leaves(trees[1:3], 4, 1, leaves[5:11]) == whole[5:11]
+    destinations = ["SG", "TH", "SG", "SG", "TH", "SG", "SG", "SG", "TH", "SG", "SG"]
+    plan = plan_destined(leaves, destinations, 4)
+    # SG's eight leaves in two batches of four, then TH's three: one destination per batch
+    assert plan.destinations == ["SG", "SG", "TH"]
+    assert [len(tree.positions) for tree in plan.trees] == [4, 4, 3]
+    assert [plan.destinations[which] for which in plan.tree_of] == destinations
+    trees = dict(enumerate(plan.trees))
+    whole = leaf_places(trees, plan.tree_of, leaves)
+    for leaf, (root, path) in zip(leaves, whole, strict=True):
+        assert verify(from_hex(root), leaf, [from_hex(node) for node in path])
+    # a worker holding leaves 5 to 10 is given only the trees they sit in
+    part = plan.tree_of[5:11]
+    assert leaf_places({n: trees[n] for n in set(part)}, part, leaves[5:11]) == whole[5:11]
 
 
 @pytest.mark.parametrize(

@@ -100,6 +100,7 @@ def test_what_one_account_did(audited: Engine) -> None:
     assert sorted(e.event for e in page.items) == sorted(
         ["CertificatesIssued"] * 2
         + ["CertificateRevoked", "CertificateSuspended", "CertificateReinstated", "CertificateSuperseded"]
+        + ["CertificatesDestined"] * 2  # each issue names its batch's destination
         + ["EncryptionKeyRegistered"]  # its document key, registered when the dev consortium was set up
     )
     assert {e.actor for e in page.items} == {dev_address("cn-issuer")}
@@ -136,7 +137,8 @@ def test_a_certificate_by_its_hashes(audited: Engine, activity: RecordedActivity
     assert [e.event for e in by_leaf.items] == ["CertificatesIssued", "CertificateUtilized"]
     assert by_leaf.records == []
     by_root = certificate_history(engine=audited, root=drawn.proof.root)
-    assert len(by_root.items) == 1 + 1 + 1 + 2 + 1  # issued, drawn, revoked, suspended+reinstated, superseded
+    # issued, destined, drawn, revoked, suspended+reinstated, superseded
+    assert len(by_root.items) == 1 + 1 + 1 + 1 + 2 + 1
     searched = search(engine=audited, filters=AuditFilter(certificate=number_of(drawn)))
     assert [e.event for e in searched.items] == ["CertificateUtilized", "CertificatesIssued"]
     with pytest.raises(CertificateNotFound, match="CN2099"):

@@ -291,7 +291,7 @@ def test_a_registry_version_listed_by_vote_is_followed_from_the_block_it_was_lis
         "SELECT contract, event FROM chain_events WHERE contract_address = :address",
         address=bytes.fromhex(v2[2:]),
     )
-    assert found == [("CertificateRegistry", "CertificatesIssued")]
+    assert found == [("CertificateRegistry", "CertificatesIssued"), ("CertificateRegistry", "CertificatesDestined")]
     # an issuer's wrapped files of the new version are records of the index too
     from ledger.certificates.wrapped import wrapped_bytes
     from ledger.index.issuer_records import import_wrapped

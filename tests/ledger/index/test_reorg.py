@@ -47,7 +47,10 @@ def test_reverted_blocks_leave_the_index(chain: Chain, index_db: Engine, tmp_pat
     assert report.reorganisations == 1
     assert report.events_removed >= 2
     assert certificate_history(engine=index_db, root=gone).items == []
-    assert [e.event for e in certificate_history(engine=index_db, root=kept).items] == ["CertificatesIssued"]
+    assert [e.event for e in certificate_history(engine=index_db, root=kept).items] == [
+        "CertificatesIssued",
+        "CertificatesDestined",
+    ]
     assert sorted(indexed_positions(index_db)) == sorted(chain_log_positions(chain))
     with index_db.connect() as connection:
         stale = connection.execute(text("SELECT count(*) FROM indexed_blocks WHERE number > :n"), {"n": report.head})

@@ -109,6 +109,15 @@ def rows(index_db: Engine) -> Iterator[Rows]:
         cert_root=h("my1"),
     )
     rows.add(
+        "cn1a-delivered",
+        "CertificateDelivered",
+        {**cert, "destination": member_word("SG")},
+        organisation="CN",
+        partner="SG",
+        cert_root=h("cn1"),
+        cert_leaf=h("cn1a"),
+    )
+    rows.add(
         "cn1a-drawn-by-sg",
         "CertificateUtilized",
         {**cert, "memberId": member_word("SG"), "amount": 1500},
@@ -200,19 +209,24 @@ TRADER_CN_A = Audience(member="CN", role="trader", operator=TRADER_A, account=AC
 
 
 def test_certificates_the_member_issued_changed_and_drawn_on(rows: Rows) -> None:
-    assert set(rows.matched(CUSTOMS_CN, Topic.CERTIFICATES)) == {"cn1-issued", "cn1a-drawn-by-sg", "cn1b-revoked"}
+    assert set(rows.matched(CUSTOMS_CN, Topic.CERTIFICATES)) == {
+        "cn1-issued",
+        "cn1a-delivered",
+        "cn1a-drawn-by-sg",
+        "cn1b-revoked",
+    }
     assert set(rows.matched(Audience(member="CN", role="issuer"), Topic.CERTIFICATES)) == {
-        "cn1-issued", "cn1a-drawn-by-sg", "cn1b-revoked",
+        "cn1-issued", "cn1a-delivered", "cn1a-drawn-by-sg", "cn1b-revoked",
     }  # fmt: skip
     assert set(rows.matched(CUSTOMS_SG, Topic.CERTIFICATES)) == {"sg1-issued", "sg1a-drawn-by-cn", "sg1a-suspended"}
 
 
 def test_a_trader_has_the_certificates_naming_it_as_exporter_only(rows: Rows) -> None:
-    assert set(rows.matched(TRADER_CN_A, Topic.CERTIFICATES)) == {"cn1-issued", "cn1a-drawn-by-sg"}
+    assert set(rows.matched(TRADER_CN_A, Topic.CERTIFICATES)) == {"cn1-issued", "cn1a-delivered", "cn1a-drawn-by-sg"}
     b = Audience(member="CN", role="trader", operator=TRADER_B.lower(), account=ACCOUNT_B)  # spelt loosely
     assert set(rows.matched(b, Topic.CERTIFICATES)) == {"cn1-issued", "cn1b-revoked"}
     by_hash = Audience(member="CN", role="trader", operator="0x" + operator_hash("CN", TRADER_A).hex())
-    assert set(rows.matched(by_hash, Topic.CERTIFICATES)) == {"cn1-issued", "cn1a-drawn-by-sg"}
+    assert set(rows.matched(by_hash, Topic.CERTIFICATES)) == {"cn1-issued", "cn1a-delivered", "cn1a-drawn-by-sg"}
     # SG's records are not CN's: the same operator id names nothing a key of SG issued
     assert rows.matched(Audience(member="SG", role="trader", operator=TRADER_A), Topic.CERTIFICATES) == {}
 
@@ -220,7 +234,7 @@ def test_a_trader_has_the_certificates_naming_it_as_exporter_only(rows: Rows) ->
 def test_destined_certificates_and_what_happens_to_them_later(rows: Rows) -> None:
     assert set(rows.matched(CUSTOMS_CN, Topic.DESTINED)) == {"sg1-issued", "sg1a-drawn-by-cn", "sg1a-suspended"}
     assert set(rows.matched(CUSTOMS_SG, Topic.DESTINED)) == {
-        "cn1-issued", "cn1a-drawn-by-sg", "cn1b-revoked", "my1-issued", "my1a-drawn-by-sg",
+        "cn1-issued", "cn1a-delivered", "cn1a-drawn-by-sg", "cn1b-revoked", "my1-issued", "my1a-drawn-by-sg",
     }  # fmt: skip
 
 
@@ -300,7 +314,7 @@ def test_bodies_are_json_stable_and_link_to_the_object(rows: Rows) -> None:
         assert body == delivery_body(event, topic, base_url="https://cn.example/api/")
         assert body["type"] == "certificates.certificate-utilized"
         assert body["block"] == {"number": event.block_number, "hash": "0x" + event.block_hash.hex(),
-                                 "time": "2026-11-30T00:55:04Z"}  # fmt: skip
+                                 "time": "2026-11-30T00:55:05Z"}  # fmt: skip
         assert body["data"]["memberId"] == "SG"
         assert body["data"]["certType"] == "certificate-of-origin"
         assert body["data"]["amount"] == "1.5"

@@ -50,12 +50,19 @@ def test_keys_and_bodies_survive_a_rebuilt_index(
     assert drawn["data"]["memberId"] == "SG"
     assert drawn["data"]["amount"] == "1.5"
     assert drawn["link"].startswith("https://cn.example/certificates/status?root=0x")
-    # SG's admin: the MRA, CN's operators (recognised under it), not CN's certificates
-    assert {body["topic"] for _, body in sg} == {"aeo", "mras"}
+    # SG's admin: the MRA, CN's operators (recognised under it), CN's batches for SG under their
+    # destination, not as its own certificates
+    assert {body["topic"] for _, body in sg} == {"aeo", "mras", "destined-certificates"}
+    destined = {body["event"] for _, body in sg if body["topic"] == "destined-certificates"}
+    assert {"CertificatesIssued", "CertificatesDestined", "CertificateUtilized", "CertificateRevoked"} <= destined
     # the exporter's key: the issuance of its batch and the draw on its certificate, nothing of others'
     leaf = "0x" + activity.certificates[0].leaf.hex()
-    assert [body["event"] for _, body in trader] == ["CertificatesIssued", "CertificateUtilized"]
-    assert f"leaf={leaf}" in trader[1][1]["link"]
+    assert [body["event"] for _, body in trader] == [
+        "CertificatesIssued",
+        "CertificatesDestined",
+        "CertificateUtilized",
+    ]
+    assert f"leaf={leaf}" in trader[2][1]["link"]
     # the operator CN's customs certified: its certification
     assert [body["event"] for _, body in operator] == ["OperatorCertified"]
     assert [body["topic"] for _, body in operator] == [Topic.AEO.value]

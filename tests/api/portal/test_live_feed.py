@@ -1,0 +1,142 @@
+"""A signed-in party's live feed in a real headless Chromium: the events that concern it are
+listed newest first, a new one on the chain appears without a reload once the index has it, in
+the reader's language; signing out ends the key's other feeds; a key has only so many open."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from playwright.sync_api import Browser, Page, expect
+
+from api.main import create_app
+from api.portal.auth_pages import COOKIE
+from api.portal.feed_items import feed_item
+from api.portal.i18n import Language, Translator
+from api.portal.open_feeds import open_feeds
+from api.settings import ServiceSettings
+from ledger.index.models import ChainEvent
+from ledger.settings import LedgerSettings
+from ledger.webhooks.topics import Topic
+from tests.support import (
+    BROWSER_LOCALES,
+    PARTY_OPERATOR_A,
+    Api,
+    Chain,
+    PortalServer,
+    dev_trader,
+    index_party_records,
+    issue_and_draw,
+    save_screenshot,
+    trader_token,
+    wait_until,
+)
+
+
+@pytest.fixture
+def service(chain: Chain, api: Api) -> Iterator[tuple[str, FastAPI]]:
+    """CN's whole service on uvicorn, its feeds looking at the index every 0.1 s, two per key."""
+    settings = LedgerSettings(data_dir=chain.data_dir, rpc_url=chain.rpc_url, database_url=str(api.keys.engine.url))
+    app = create_app(settings, ServiceSettings(organisation="CN", public_rate=0, key_rate=0))
+    app.state.portal = dataclasses.replace(app.state.portal, feed_poll_seconds=0.1, max_feeds_per_key=2)
+    with PortalServer(app) as server:
+        yield server.url, app
+
+
+def signed_in_page(browser: Browser, url: str, lang: str, token: str) -> Page:
+    page = browser.new_context(locale=BROWSER_LOCALES[lang], viewport={"width": 1200, "height": 900}).new_page()
+    page.goto(f"{url}/login?lang={lang}")
+    page.locator("#api-key").fill(token)
+    page.locator("form.lookup button[type=submit]").click()
+    page.wait_for_load_state()
+    return page
+
+
+@pytest.mark.browser
+def test_a_new_event_appears_in_the_feed_without_a_reload(
+    browser: Browser, chain: Chain, api: Api, services: Callable[..., Api], service: tuple[str, FastAPI]
+) -> None:
+    url, app = service
+    documents, issued = issue_and_draw(chain, api, services)
+    token = trader_token(api, dev_trader("CN"), PARTY_OPERATOR_A)
+    page = signed_in_page(browser, url, "en", token)
+    expect(page).to_have_url(f"{url}/my/certificates?lang=en")
+    feed = page.locator("[data-feed-items] li")
+    expect(feed).to_have_count(3)  # the batch's issuance, its destination, and SG's draw on A's first certificate
+    expect(feed.first).to_have_attribute("data-event", "CertificateUtilized")
+    expect(feed.first).to_contain_text("Certificate used")
+    expect(feed.first).to_contain_text(f"Certificate {documents[0]['certificate_number']}")
+    expect(feed.nth(1)).to_have_attribute("data-event", "CertificatesDestined")
+    expect(feed.nth(2)).to_have_attribute("data-event", "CertificatesIssued")
+    # the batch by A's numbers in it: B's certificate in the same batch is not A's to see
+    numbers = ", ".join(sorted(str(documents[i]["certificate_number"]) for i in (0, 2)))
+    expect(feed.nth(2)).to_contain_text(f"Certificate {numbers}")
+    expect(page.locator("[data-feed-items]")).not_to_contain_text(str(documents[1]["certificate_number"]))
+    expect(page.locator("[data-feed-status]")).to_have_text("Live: new events appear here without reloading.")
+
+    sg = services("SG")
+    drawn = sg.client.post(
+        "/certificates/utilize",
+        json={"certificate": issued.json()["certificates"][2], "declaration": "SG-IMP-78", "quantity": "2"},
+        headers=sg.headers("SG", "customs"),
+    )
+    assert drawn.status_code == 200, drawn.text
+    index_party_records(chain, api)  # the service's follower would do this
+    expect(feed).to_have_count(4)
+    expect(feed.first).to_contain_text(f"Certificate {documents[2]['certificate_number']}")
+    expect(feed.first).to_have_attribute("data-event", "CertificateUtilized")
+    save_screenshot(page, "party-live-feed-en")
+
+    other = signed_in_page(browser, url, "zh", token)  # the same key in another browser, in Chinese
+    other_feed = other.locator("[data-feed-items] li")
+    expect(other_feed).to_have_count(4)
+    expect(other_feed.first).to_contain_text("证书核销")
+    expect(other.locator("[data-feed-status]")).to_have_text("已连接：新事件无需刷新即会显示。")
+    save_screenshot(other, "party-live-feed-zh")
+
+    # both feeds of the key are open: a third is refused
+    third = httpx.get(f"{url}/my/feed", cookies={COOKIE: token}, timeout=10)
+    assert third.status_code == 429
+    assert "already has 2 live feeds open" in third.text
+
+    page.get_by_role("button", name="Log out").click()
+    expect(other.locator("[data-feed-status]")).to_contain_text("您的会话已结束。")
+    key_id = token.split("_")[1]
+    wait_until(lambda: open_feeds(app).count(key_id) == 0, timeout=10, failure="the key's feeds stayed open")
+    other.context.close()
+    page.context.close()
+
+
+def test_the_feed_is_a_signed_in_partys_own(api: Api, chain: Chain) -> None:
+    settings = LedgerSettings(data_dir=chain.data_dir, rpc_url=chain.rpc_url, database_url=str(api.keys.engine.url))
+    app = create_app(settings, ServiceSettings(organisation="CN", public_rate=0, key_rate=0))
+    with TestClient(app) as client:
+        signed_out = client.get("/my/feed?lang=en")
+        assert signed_out.status_code == 401
+        assert signed_out.text == "The live feed is a signed-in trade party's own; sign in with your trader key."
+        auditor = api.keys.create(organisation="CN", role="auditor", label="audit").token
+        client.cookies.set(COOKIE, auditor)
+        assert client.get("/my/feed").status_code == 403
+        token = trader_token(api, dev_trader("CN"), PARTY_OPERATOR_A)
+        client.cookies.set(COOKIE, token)
+        odd = client.get("/my/feed?lang=zh", headers={"Last-Event-ID": "-1; DROP"})
+        assert odd.status_code == 400
+        assert odd.text == "续传位置 -1; DROP 不是本动态发送过的事件编号。"
+
+
+def test_a_consignment_entry_reads_as_its_step_and_links_to_the_timeline() -> None:
+    consignment = bytes.fromhex("ab" * 32)
+    entry = ChainEvent(id=7, event="EvidenceAppended", block_time=1_796_000_000, args={"step": 3},
+                       consignment=consignment)  # fmt: skip
+    shown = feed_item(entry, Topic.CONSIGNMENTS, t=Translator(Language.ZH), zone=ZoneInfo("Asia/Shanghai"),
+                      numbers={}, pages=lambda name, params: f"{name} {params}")  # fmt: skip
+    assert shown.id == 7
+    assert shown.topic == "货物"
+    assert shown.time == "2026-11-30 08:53 +08:00"
+    assert shown.about.startswith("货物 0xabab")
+    assert shown.href == f"portal.my_timeline {{'consignment': '0x{'ab' * 32}'}}"
