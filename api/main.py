@@ -19,7 +19,7 @@ from api.limits import BodySizeLimit, RateLimiter
 from api.metrics import MetricsMiddleware, ServiceMetrics
 from api.portal.config import PortalConfig, Principal
 from api.query_params import refuse_unknown_query_parameters
-from api.routes import accreditation, aeo, audit, certificate_changes, certificates, evidence, health, me
+from api.routes import accreditation, aeo, alerts, audit, certificate_changes, certificates, evidence, health, me
 from api.settings import ServiceSettings
 from ledger.connect import build_client
 from ledger.parallel import die_with_parent
@@ -91,6 +91,7 @@ def create_app(
         certificates.router,
         certificate_changes.router,
         aeo.router,
+        alerts.router,
         accreditation.router,
         evidence.router,
         audit.router,
