@@ -15,7 +15,7 @@ from ledger.chain.contract import BoundCall, ContractBinding
 from ledger.chain.reads import batch_call, latest_timestamp, view_result
 from ledger.consortium.binding import ConsortiumBinding
 from ledger.consortium.versions import active_version, listed_versions
-from ledger.errors import InvalidInput, TransactionFailed
+from ledger.errors import ContractRevert, InvalidInput, TransactionFailed
 from ledger.ids import member_id_bytes, member_id_text
 from ledger.store.cid import ContentId, shown_cid
 from ledger.store.registry import DocumentRegistryBinding
@@ -155,11 +155,11 @@ class AlertRegistryBinding:
         calls = [self._at(v).fn("alert", alert_id) for v in versions]
         replies = self.client.raw_batch([c.request() for c in calls])
         for version, call, reply in zip(versions, calls, replies, strict=True):
-            if "error" not in reply:
-                return self._decorate(
-                    version,
-                    [alert_from_chain(call.decode(view_result(self.client, reply, call.what)), registry=version)],
-                )[0]
+            try:
+                raw = call.decode(view_result(self.client, reply, call.what))
+            except ContractRevert.for_error("AlertRegistryUnknownAlert"):
+                continue  # on another version, or nowhere
+            return self._decorate(version, [alert_from_chain(raw, registry=version)])[0]
         raise AlertNotFound(alert_id)
 
     def alerts(self) -> list[Alert]:
