@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from api.revert_statuses import revert_status
+from ledger.alerts.errors import AlertNotFound, NotAlertOwner
 from ledger.errors import (
     ConfigurationError,
     ContractRevert,
@@ -164,6 +165,8 @@ STATUS: dict[type[LedgerError], tuple[int, str]] = {
     SubscriptionRemoved: (409, "Conflict"),
     SubscriptionLimit: (409, "Conflict"),
     NotFound: (404, "Not found"),
+    NotAlertOwner: (403, "Forbidden"),
+    AlertNotFound: (404, "Not found"),
     CertificateNotFound: (404, "Not found"),
     DatabaseUnavailable: (503, "Index unavailable"),
     ChainReset: (503, "Index unavailable"),

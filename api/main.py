@@ -22,6 +22,7 @@ from api.query_params import refuse_unknown_query_parameters
 from api.routes import (
     accreditation,
     aeo,
+    alerts,
     audit,
     certificate_changes,
     certificates,
@@ -107,6 +108,7 @@ def create_app(
         certificate_changes.router,
         destined.router,
         aeo.router,
+        alerts.router,
         accreditation.router,
         evidence.router,
         audit.router,

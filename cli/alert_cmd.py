@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -24,7 +24,21 @@ from ledger.timestamps import iso, parse_time
 app = typer.Typer(help="Joint risk alerts between members: publish, extend, withdraw, list.", no_args_is_help=True)
 
 IdArg = Annotated[int, typer.Argument(help="The alert's id (see `sanzhi alert list`).", min=1)]
-UntilOption = Annotated[str, typer.Option("--until", help="End, ISO 8601 (UTC unless an offset is given).")]
+UntilOption = Annotated[
+    str | None, typer.Option("--until", help="End, ISO 8601 (UTC unless an offset is given); or --days.")
+]
+DaysOption = Annotated[
+    int | None, typer.Option("--days", help="In force for this many days from now (instead of --until).", min=1)
+]
+
+
+def _end(binding: AlertRegistryBinding, until: str | None, days: int | None) -> datetime:
+    """The end a user gave: a time, or a number of days from the chain's time now."""
+    if (until is None) == (days is None):
+        raise InvalidInput("give the end as either --until DATE or --days N", path="until")
+    if until is not None:
+        return parse_time(until, path="until")
+    return binding.now() + timedelta(days=days or 0)
 
 
 def _operator(value: str | None, origins: list[str]) -> str | None:
@@ -46,7 +60,8 @@ def _operator(value: str | None, origins: list[str]) -> str | None:
 def publish(
     ctx: typer.Context,
     severity: Annotated[Severity, typer.Option("--severity", help="low, medium or high.", case_sensitive=False)],
-    until: UntilOption,
+    until: UntilOption = None,
+    days: DaysOption = None,
     hs: Annotated[list[str] | None, typer.Option("--hs", help="HS chapter, heading or subheading (repeat).")] = None,
     origin: Annotated[list[str] | None, typer.Option("--origin", help="Origin member, e.g. CN (repeat).")] = None,
     destination: Annotated[
@@ -84,10 +99,11 @@ def publish(
         ports_of_loading=loading or [],
         ports_of_discharge=discharge or [],
     )
-    end = parse_time(until, path="until")
     start = parse_time(since, path="since") if since else None
     cli = state(ctx)
     client = cli.client(as_)
+    binding = AlertRegistryBinding(client)
+    end = _end(binding, until, days)
     customs_member(client)  # a governance or other key is told which key to use instead
     reason = None
     if reason_file is not None:
@@ -102,19 +118,19 @@ def publish(
             blobs=blob_store(cli.settings),
         )
         reason = ContentId.parse(put.cid)
-    alert = AlertRegistryBinding(client).publish(
-        severity=severity, scope=scope, until=end, since=start, reason_cid=reason
-    )
+    alert = binding.publish(severity=severity, scope=scope, until=end, since=start, reason_cid=reason)
     _print(alert.with_names(Names.load(client=client)), as_json, f"alert {alert.id} published")
 
 
 @app.command()
-def extend(ctx: typer.Context, alert_id: IdArg, until: UntilOption, as_: AsOption = None,
-           as_json: JsonOption = False) -> None:  # fmt: skip
+def extend(ctx: typer.Context, alert_id: IdArg, until: UntilOption = None, days: DaysOption = None,
+           as_: AsOption = None, as_json: JsonOption = False) -> None:  # fmt: skip
     """Keep one of your member's alerts in force until a later time."""
     client = state(ctx).client(as_)
+    binding = AlertRegistryBinding(client)
+    end = _end(binding, until, days)
     customs_member(client)
-    alert, _ = AlertRegistryBinding(client).extend(alert_id, parse_time(until, path="until"))
+    alert, _ = binding.extend(alert_id, end)
     _print(alert.with_names(Names.load(client=client)), as_json, f"alert {alert.id} extended")
 
 

@@ -1,10 +1,11 @@
 """The demo data `sanzhi up` puts on a fresh development chain, once per chain.
 
 CN's issuer anchors a few certificates of origin for SG (one of them revoked), CN and SG customs
-certify AEO operators, CN and SG agree an MRA, and a CN trader records two evidence events of one
-consignment. The CN trader is one trade party throughout: the exporter of the certificates (its
-operator id in `exporter.identifier`), a certified AEO, and the consignor, so its key (account
-and operator, `TRADER_PARTY`) shows something on each of the party's own pages. A marker names
+certify AEO operators, CN and SG agree an MRA, a CN trader records two evidence events of one
+consignment, and SG customs publishes a risk alert on shrimp from CN loaded at Ningbo. The CN
+trader is one trade party throughout: the exporter of the certificates (its operator id in
+`exporter.identifier`), a certified AEO, and the consignor, so its key (account and operator,
+`TRADER_PARTY`) shows something on each of the party's own pages. A marker names
 the chain (id, the hash of the deployment block, the consortium): the same chain is never seeded
 twice, a reset chain is seeded again. Every step first reads what the chain already holds, so a
 seeding interrupted half-way is completed, not doubled.
@@ -23,6 +24,7 @@ from pydantic import BaseModel
 
 from ledger.aeo import AeoRegistryBinding, MraBinding
 from ledger.aeo.codes import parse_tiers
+from ledger.alerts import AlertRegistryBinding, AlertScope, Severity
 from ledger.certificates.issuance import issue_files
 from ledger.certificates.numbers import IssuedNumbers, numbers_path
 from ledger.certificates.registry import CertificateRegistryBinding
@@ -55,6 +57,9 @@ TRADER_PARTY: tuple[str, str] = ("cn-trader", OPERATORS[0][1])
 MRA_TIERS = "general,advanced"
 UCR = "6CN9144010012345678-SG-DEMO1"
 SSCC = "urn:epc:id:sscc:0614141.1234567890"
+# SG customs' alert: frozen and live crustaceans (HS 0306) from CN, loaded at Ningbo, for 90 days
+ALERT_SCOPE = AlertScope(hs=["0306"], origins=["CN"], destinations=["SG"], ports_of_loading=["CNNGB"])
+ALERT_DAYS = 90
 
 
 class ChainMark(BaseModel):
@@ -78,6 +83,7 @@ class SeedRecord(BaseModel):
     operators: list[str]  # "CN USCI:9131..." certifying member and operator id
     mra: str
     ucr: str
+    alert: int | None = None  # SG customs' risk alert (markers written before alerts have none)
 
 
 class SeedOutcome(BaseModel):
@@ -120,6 +126,7 @@ def seed_demo(*, client_for: ClientFactory, data_dir: Path, say: Callable[[str],
     operators = _operators(client_for, say)
     _mra(client_for, say)
     _consignment(client_for("cn-trader"), client_for("sg-trader").address, say)
+    alert = _alert(client_for("sg-customs"), say)
     record = SeedRecord(
         chain=mark,
         seeded_at=dt.datetime.now(dt.UTC),
@@ -130,6 +137,7 @@ def seed_demo(*, client_for: ClientFactory, data_dir: Path, say: Callable[[str],
         operators=operators,
         mra=f"CN-SG ({MRA_TIERS})",
         ucr=UCR,
+        alert=alert,
     )
     write_model(marker_path(data_dir), record)
     return SeedOutcome(record=record, seeded=True)
@@ -227,3 +235,18 @@ def _consignment(trader: LedgerClient, consignee: str, say: Callable[[str], None
     # one transaction for both: a consignment never holds one of the two without the other
     append_events(client=trader, ucr=UCR, events=[declared, loaded])
     say(f"CN trader recorded 2 evidence events of consignment {UCR}")
+
+
+def _alert(customs: LedgerClient, say: Callable[[str], None]) -> int | None:
+    """SG customs' alert on shrimp from CN (once: an alert of SG with this scope is not published again)."""
+    if not customs.artifacts.has("AlertRegistry"):
+        return None
+    binding = AlertRegistryBinding(customs)
+    existing = next((a for a in binding.alerts() if a.member == "SG" and a.scope == ALERT_SCOPE), None)
+    if existing is not None:
+        return existing.id
+    alert = binding.publish(
+        severity=Severity.MEDIUM, scope=ALERT_SCOPE, until=binding.now() + dt.timedelta(days=ALERT_DAYS)
+    )
+    say(f"SG customs published risk alert {alert.id}: HS 0306 from CN loaded at CNNGB ({alert.severity})")
+    return alert.id

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from ledger.consortium.names import AccountName
 from ledger.errors import InvalidInput
@@ -122,6 +122,8 @@ AwareTime = Annotated[datetime, AfterValidator(_aware)]
 
 class AlertScope(BaseModel):
     """What an alert concerns; an empty list (or no operator) means any."""
+
+    model_config = ConfigDict(extra="forbid")
 
     hs: Annotated[list[str], AfterValidator(_hs_list)] = Field(default_factory=list)
     origins: Annotated[list[str], AfterValidator(_origins)] = Field(default_factory=list)

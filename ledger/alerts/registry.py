@@ -15,9 +15,10 @@ from ledger.chain.contract import BoundCall, ContractBinding
 from ledger.chain.reads import batch_call, latest_timestamp, view_result
 from ledger.consortium.binding import ConsortiumBinding
 from ledger.consortium.versions import active_version, listed_versions
-from ledger.errors import InvalidInput, TransactionFailed
+from ledger.errors import ContractRevert, InvalidInput, TransactionFailed
 from ledger.ids import member_id_bytes, member_id_text
 from ledger.store.cid import ContentId, shown_cid
+from ledger.store.registry import DocumentRegistryBinding
 from ledger.timestamps import from_unix, iso, to_unix
 
 CONTRACT = "AlertRegistry"
@@ -109,6 +110,8 @@ class AlertRegistryBinding:
         if since is not None:
             aware(since, path="since")
         self._check_members(scope)
+        if reason_cid is not None:
+            self._check_reason(reason_cid)
         now = latest_timestamp(self.client)
         start = to_unix(since) if since is not None else now
         self._check_until(to_unix(until), after=max(start, now), now=now)
@@ -152,11 +155,11 @@ class AlertRegistryBinding:
         calls = [self._at(v).fn("alert", alert_id) for v in versions]
         replies = self.client.raw_batch([c.request() for c in calls])
         for version, call, reply in zip(versions, calls, replies, strict=True):
-            if "error" not in reply:
-                return self._decorate(
-                    version,
-                    [alert_from_chain(call.decode(view_result(self.client, reply, call.what)), registry=version)],
-                )[0]
+            try:
+                raw = call.decode(view_result(self.client, reply, call.what))
+            except ContractRevert.for_error("AlertRegistryUnknownAlert"):
+                continue  # on another version, or nowhere
+            return self._decorate(version, [alert_from_chain(raw, registry=version)])[0]
         raise AlertNotFound(alert_id)
 
     def alerts(self) -> list[Alert]:
@@ -218,6 +221,19 @@ class AlertRegistryBinding:
         for path, members in (("origins", scope.origins), ("destinations", scope.destinations)):
             for member in members:
                 consortium.require_member(member, path=path)
+
+    def _check_reason(self, cid: ContentId) -> None:
+        """The reason must be a document the publisher's member anchored: a CID of anyone
+        else's document would lend the alert a reason that is not its own."""
+        member = ConsortiumBinding(self.client).customs_member(self.client.address)
+        anchor = DocumentRegistryBinding(self.client).anchor_of(cid.digest)
+        if anchor is None or member is None or anchor.member_id != member:
+            who = f"anchored by {anchor.member_id}" if anchor else "not anchored"
+            raise InvalidInput(
+                f"{cid.text} is {who}: the reason is a document your member put in the store and anchored "
+                "(`sanzhi docs put FILE --for ... --anchor`)",
+                path="reason_cid",
+            )
 
     def _check_until(self, until: int, *, after: int, now: int) -> None:
         latest = now + MAX_HORIZON_DAYS * 86_400

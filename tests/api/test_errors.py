@@ -14,6 +14,7 @@ from api.errors import (
     problem_for,
     revert_status,
 )
+from ledger.alerts import AlertNotFound, NotAlertOwner
 from ledger.errors import (
     ConfigurationError,
     ContractRevert,
@@ -41,6 +42,8 @@ from ledger.errors import (
         (AuthenticationFailed("unknown API key"), 401, "unauthenticated"),
         (PermissionDenied("not yours"), 403, "forbidden"),
         (NotFound("issuance x"), 404, "not-found"),
+        (NotAlertOwner(3, "CN", "SG"), 403, "alert-not-owner"),
+        (AlertNotFound(3), 404, "alert-not-found"),
         (Conflict("revoked already"), 409, "conflict"),
         (RateLimited("address 1.2.3.4", 3), 429, "rate-limited"),
         (TransactionFailed("status 0"), 502, "transaction-failed"),

@@ -92,6 +92,7 @@ def test_publish_with_a_shared_reason_extend_and_withdraw(cli: CliRunner, tmp_pa
         (("--severity", "urgent"), "urgent"),
         (("--operator", "USCI:91310000MA1FL8XQ30", "--severity", "low"), "exactly one --origin"),
         (("--share-with", "CN", "--severity", "low"), "give the file too"),
+        (("--days", "3", "--severity", "low"), "either --until DATE or --days N"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(cli: CliRunner, args: tuple[str, ...], message: str) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from demo.seed import OPERATORS, TRADER_PARTY, UCR, SeedRecord, marker_path, seed_demo
+from demo.seed import ALERT_SCOPE, OPERATORS, TRADER_PARTY, UCR, SeedRecord, marker_path, seed_demo
 from ledger.aeo import AeoRegistryBinding, MraBinding, recognized
+from ledger.alerts import AlertRegistryBinding
 from ledger.certificates.state import certificate_record
 from ledger.certificates.wrapped import read_wrapped
 from ledger.evidence.service import audit_consignment
@@ -49,6 +50,9 @@ def test_seeds_certificates_aeos_an_mra_and_a_consignment(chain: Chain, tmp_path
     assert TRADER_PARTY[1] == cn_operator
     assert {read_wrapped(Path(p)).data["exporter"]["identifier"] for p in record.certificates} == {cn_operator}
     assert entries[0].submitter == chain.client(TRADER_PARTY[0]).address
+    # SG customs' risk alert, in force now
+    alerts = AlertRegistryBinding(chain.client()).in_force()
+    assert [(a.id, a.member, a.scope) for a in alerts] == [(record.alert, "SG", ALERT_SCOPE)]
 
 
 def test_a_second_run_on_the_same_chain_seeds_nothing(chain: Chain, tmp_path: Path) -> None:
@@ -68,6 +72,7 @@ def test_an_interrupted_seed_is_completed_without_a_second_transaction(chain: Ch
     again = seed_demo(client_for=chain.client, data_dir=tmp_path)
     assert again.seeded
     assert again.record.numbers == first.numbers
+    assert again.record.alert == first.alert
     assert again.record.certificates == first.certificates
     assert chain.client().block_number() == block
     entries, _ = audit_consignment(client=chain.client(), ucr=UCR)

@@ -10,6 +10,7 @@ import pytest
 from ledger.alerts import AlertNotFound, AlertRegistryBinding, AlertScope, NotAlertOwner, Severity
 from ledger.errors import ContractRevert, InvalidInput, UnknownMember
 from ledger.store.cid import cid_of_bytes
+from ledger.store.registry import DocumentRegistryBinding
 from tests.support import Chain, rpc
 
 # publication, extension and withdrawal are dated by block time, and the clock is moved by hand
@@ -34,6 +35,12 @@ def test_publish_extend_withdraw_and_read_back(chain: Chain) -> None:
     sg = AlertRegistryBinding(chain.client("sg-customs"))
     now = chain_time(chain)
     reason = cid_of_bytes(b"inspection findings")
+    with pytest.raises(InvalidInput, match="is not anchored: the reason is a document your member put in the store"):
+        sg.publish(severity=Severity.HIGH, scope=SHRIMP, until=now + timedelta(days=30), reason_cid=reason)
+    DocumentRegistryBinding(chain.client("sg-customs")).anchor(reason.digest)
+    cn = AlertRegistryBinding(chain.client("cn-customs"))
+    with pytest.raises(InvalidInput, match="is anchored by SG"):
+        cn.publish(severity=Severity.HIGH, scope=SHRIMP, until=now + timedelta(days=30), reason_cid=reason)
     published = sg.publish(severity=Severity.HIGH, scope=SHRIMP, until=now + timedelta(days=30), reason_cid=reason)
     assert (published.member, published.severity, published.scope) == ("SG", Severity.HIGH, SHRIMP)
     assert published.publisher == chain.client("sg-customs").address
