@@ -34,7 +34,7 @@ def alerts_page(
     language: PageLanguage,
     context: Context,
     config: Portal,
-    show: Annotated[str, Query(max_length=16)] = "",
+    show: Annotated[str, Query()] = "",
 ) -> Response:
     """The alerts in force now (the chain's time); `show=recent` adds the last 30 days' ended
     and withdrawn ones. Any other `show` is the default list."""

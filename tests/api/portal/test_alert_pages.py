@@ -45,12 +45,11 @@ def publish(chain: Chain, *, severity: Severity = Severity.HIGH, days: int = 30,
     )
 
 
-def sign_in(api: Api, role: str) -> int:
+def sign_in(api: Api, role: str) -> None:
     token = api.keys.create(organisation="CN", role=role, label=f"alerts {role}",
                             account=dev_trader("CN") if role == "trader" else None).token  # fmt: skip
     response = api.client.post("/login?lang=en", data={"api_key": token}, follow_redirects=False)
     assert response.status_code == 303, response.text
-    return response
 
 
 def test_a_visitor_is_sent_to_sign_in_and_a_trader_is_refused(api: Api) -> None:
@@ -110,7 +109,7 @@ def test_customs_sign_in_to_the_alerts_in_chinese_and_see_withdrawn_ones_on_requ
 def test_odd_show_values_are_the_default_list(chain: Chain, api: Api) -> None:
     sign_in(api, "auditor")
     assert api.client.get("/risk-alerts?show=everything&lang=en").status_code == 200
-    assert api.client.get("/risk-alerts?show=" + "x" * 100).status_code == 422
+    assert api.client.get("/risk-alerts?lang=en&show=" + "x" * 5000).status_code == 200
 
 
 def test_beside_a_recorded_lane_the_alerts_published_after_it(chain: Chain, tmp_path: Path) -> None:
