@@ -13,6 +13,7 @@ from eth_utils.address import to_checksum_address
 from pydantic import BaseModel
 
 from ledger.aeo.codes import tier_name, tiers_of_mask
+from ledger.alerts.models import Severity
 from ledger.certificates.quantities import format_quantity
 from ledger.consortium.binding import ProposalKind
 from ledger.consortium.names import AccountName
@@ -20,9 +21,12 @@ from ledger.evidence.vocabulary import Side, step_name
 from ledger.ids import CERTIFICATE_TYPE_NAMES, ROLE_NAMES
 from ledger.index.catalogue import MEMBER_ARGS
 from ledger.reasons import reason_name
+from ledger.store.cid import shown_cid
 from ledger.timestamps import iso
 
-TIME_ARGS = frozenset({"expiresAt", "validFrom", "validUntil", "effectiveAt", "effectiveFrom", "deadline", "at"})
+TIME_ARGS = frozenset(
+    {"expiresAt", "validFrom", "validUntil", "effectiveAt", "effectiveFrom", "deadline", "at", "since", "until"}
+)
 QUANTITY_ARGS = frozenset({"amount", "remaining"})
 TIER_MASK_ARGS = frozenset({"tiersRecognisedByProposer", "tiersRecognisedByPartner", "memberTiers", "partnerTiers"})
 _ZERO = "0x" + "00" * 32
@@ -93,6 +97,37 @@ def _side(value: int) -> str:
         return str(value)
 
 
+def _severity(value: int) -> str:
+    try:
+        return Severity.of_code(value).value
+    except IndexError:
+        return str(value)
+
+
+def _alert_scope(value: Any) -> Any:
+    """An alert's scope tuple as the library's AlertScope names its parts."""
+    try:
+        hs, origins, destinations, operator, loading, discharge = value
+        return {
+            "hs": [_ascii(h) for h in hs],
+            "origins": [member_text(m) for m in origins],
+            "destinations": [member_text(m) for m in destinations],
+            "operator": None if operator == _ZERO else operator,
+            "ports_of_loading": [_ascii(p) for p in loading],
+            "ports_of_discharge": [_ascii(p) for p in discharge],
+        }
+    except (TypeError, ValueError):
+        return value
+
+
+def _ascii(value: str) -> str:
+    return bytes.fromhex(value[2:]).rstrip(b"\0").decode("ascii", errors="replace")
+
+
+def _cid(value: str) -> str | None:
+    return shown_cid(bytes.fromhex(value[2:]))
+
+
 def _proposal_kind(value: int) -> str:
     try:
         return ProposalKind(value).name.lower().replace("_", "-")
@@ -109,6 +144,9 @@ _BY_NAME: dict[str, Callable[[Any], Any]] = {
     "side": _side,
     "tier": tier_name,
     "kind": _proposal_kind,
+    "severity": _severity,
+    "alertScope": _alert_scope,
+    "reasonCid": _cid,
 }
 
 

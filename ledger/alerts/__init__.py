@@ -1,0 +1,17 @@
+"""Joint risk alerts: a member's customs publishes what partners should look at, and for how long."""
+
+from ledger.alerts.errors import AlertNotFound, NotAlertOwner
+from ledger.alerts.models import Alert, AlertScope, Extension, Severity, hs_prefix, locode
+from ledger.alerts.registry import AlertRegistryBinding
+
+__all__ = [
+    "Alert",
+    "AlertNotFound",
+    "AlertRegistryBinding",
+    "AlertScope",
+    "Extension",
+    "NotAlertOwner",
+    "Severity",
+    "hs_prefix",
+    "locode",
+]
