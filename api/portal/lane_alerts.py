@@ -70,7 +70,8 @@ def later_alerts(
     shown = []
     for lane in lanes:
         recorded = datetime.fromtimestamp(lane.timestamp, UTC)
-        later = sorted((a for a in route if a.published_at > recorded), key=lambda a: a.published_at)
+        # block times are whole seconds: one published in the lane's second counts as after it
+        later = sorted((a for a in route if a.published_at >= recorded), key=lambda a: a.published_at)
         shown.append(
             LaneWithLaterAlerts(
                 seq=lane.seq,

@@ -24,6 +24,7 @@ from tests.support import (
     declaration_record,
     declare_for_risk,
     recognised_aeos,
+    rpc,
     write_export,
 )
 
@@ -88,6 +89,8 @@ def test_a_decision_made_before_the_alert_was_published_stays_green(risk_chain: 
     ucr = "6CN9144010012345678-SG-300002"
     declare_for_risk(risk_chain, ucr, supervised=True, at=chain_time(risk_chain))
     decided = chain_time(risk_chain)
+    # the alert in a later second (block times are whole seconds), by the chain's clock
+    rpc(risk_chain.rpc_url, "evm_increaseTime", [5])
     coffee_alert(risk_chain)
     report = oracle(risk_chain).run(write_export(tmp_path / "d.json", declaration_record(ucr, decided)))
     assert report.lanes == {"green": 1}

@@ -33,6 +33,7 @@ from tests.support import (
     declare_for_risk,
     dev_trader,
     recognised_aeos,
+    rpc,
     save_screenshot,
     write_export,
 )
@@ -43,6 +44,12 @@ def publish(chain: Chain, *, severity: Severity = Severity.HIGH, days: int = 30,
     return AlertRegistryBinding(chain.client("cn-customs")).publish(
         severity=severity, scope=AlertScope(**scope), until=until
     )
+
+
+def later_block(chain: Chain) -> None:
+    """A block 5 seconds on (the chain's clock, not the wall clock)."""
+    rpc(chain.rpc_url, "evm_increaseTime", [5])
+    rpc(chain.rpc_url, "evm_mine")
 
 
 def sign_in(api: Api, role: str) -> None:
@@ -123,8 +130,10 @@ def test_beside_a_recorded_lane_the_alerts_published_after_it(chain: Chain, tmp_
                         signers=[client.account],  # type: ignore[list-item]
                         outbox=RiskOutbox(outbox_path(chain.data_dir)),
                         clock=lambda: chain_time(chain).timestamp())  # fmt: skip
+    later_block(chain)  # block times are whole seconds: the lane in a later second than the first alert
     report = oracle.run(write_export(tmp_path / "d.json", declaration_record(ucr, chain_time(chain))))
     assert report.lanes == {"green": 1}
+    later_block(chain)
     after = publish(chain, hs=["0901"], destinations=["SG"])
     elsewhere = publish(chain, destinations=["CN"])  # another route
     shown = later_alerts(client=chain.client(), ucr=ucr, t=Translator(Language.EN), names=Names.load(
@@ -159,6 +168,8 @@ def test_the_alert_list_in_a_browser_in_english_and_chinese(
                                       timezone_id="Asia/Shanghai")  # fmt: skip
         page = context.new_page()
         page.goto(f"{service_url}/login?lang={lang}")
+        # the Chinese web font, loaded before the list is drawn (text drawn before it comes can keep boxes)
+        page.evaluate("document.fonts.load('16px \"Sanzhi Han Sans\"', '海关').then(f => f.length)")
         page.locator("#api-key").fill(token)
         page.locator("form.lookup button[type=submit]").click()
         page.wait_for_load_state()
