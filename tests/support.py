@@ -1241,3 +1241,13 @@ def certify_a_and_agree_with_sg(api: Api, services: Callable[..., Api]) -> None:
     assert api.client.post("/mras", json={"partner": "SG", "tiers": "advanced"}, headers=customs).status_code == 200
     accepted = sg.client.post("/mras/CN/accept", json={"tiers": "advanced"}, headers=sg.headers("SG", "customs"))
     assert accepted.status_code == 200, accepted.text
+
+
+def next_block_at(chain: Chain, at: dt.datetime) -> dt.datetime:
+    """Mine the next block at `at` (whole seconds; at least a second after the latest block): the
+    chain's clock moved by hand, so that what follows is in a later second than `at`."""
+    latest = int(chain.client().w3.eth.get_block("latest")["timestamp"])
+    when = max(int(at.timestamp()), latest + 1)
+    rpc(chain.rpc_url, "evm_setNextBlockTimestamp", [when])
+    rpc(chain.rpc_url, "evm_mine")
+    return dt.datetime.fromtimestamp(when, dt.UTC)

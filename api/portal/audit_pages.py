@@ -114,8 +114,9 @@ def audit(
         error, status = t("error.unavailable", detail=exc.message), 503
     kept = {name: value for name, value in form.items() if value.strip()}
     # beside the consignment's recorded lanes: partners' alerts published since (never changing them)
-    lanes = consignment_alerts(client=context.client, ucr=typed["consignment"] if results else None,
-                               language=language, tz=request.cookies.get(TZ_COOKIE))  # fmt: skip
+    # (read from the chain, so shown even when the index cannot answer the search)
+    lanes = consignment_alerts(client=context.client, ucr=typed["consignment"], language=language,
+                               tz=request.cookies.get(TZ_COOKIE))  # fmt: skip
     return page(
         request,
         language,

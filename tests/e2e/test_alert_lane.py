@@ -23,10 +23,14 @@ from tests.support import (
     chain_time,
     declaration_record,
     declare_for_risk,
+    next_block_at,
     recognised_aeos,
-    rpc,
     write_export,
 )
+
+# An alert is in force from its block's time; the chain's clock is moved by hand to publish one
+# after a decision time.
+pytestmark = pytest.mark.besu
 
 
 @pytest.fixture
@@ -78,7 +82,8 @@ def test_an_alert_in_force_puts_the_consignment_on_red_and_the_recorded_lane_nam
     assert lane_event.data["sanzhi:riskLane"]["alerts"] == [{"id": number, "member": "CN", "severity": "high"}]
     assert lane_event.data["sanzhi:riskLane"]["lane"] == "red"
     assert recorded_lane_hash(risk_chain, ucr) == lane_event.hash.digest
-    # withdrawn after the decision: the decision as it was made is still the same
+    # withdrawn after the decision (in a later second): the decision as it was made is still the same
+    next_block_at(risk_chain, declaration.decided_at + dt.timedelta(seconds=5))
     AlertRegistryBinding(risk_chain.client("cn-customs")).withdraw(number)
     assert oracle(risk_chain).assess(declaration, tmp_path) == assessment
     again = oracle(risk_chain).run(tmp_path / "d.json")
@@ -90,7 +95,7 @@ def test_a_decision_made_before_the_alert_was_published_stays_green(risk_chain: 
     declare_for_risk(risk_chain, ucr, supervised=True, at=chain_time(risk_chain))
     decided = chain_time(risk_chain)
     # the alert in a later second (block times are whole seconds), by the chain's clock
-    rpc(risk_chain.rpc_url, "evm_increaseTime", [5])
+    next_block_at(risk_chain, decided + dt.timedelta(seconds=5))
     coffee_alert(risk_chain)
     report = oracle(risk_chain).run(write_export(tmp_path / "d.json", declaration_record(ucr, decided)))
     assert report.lanes == {"green": 1}

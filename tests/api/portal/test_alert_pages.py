@@ -32,11 +32,15 @@ from tests.support import (
     declaration_record,
     declare_for_risk,
     dev_trader,
+    next_block_at,
     recognised_aeos,
-    rpc,
     save_screenshot,
     write_export,
 )
+
+# "Now" is the latest block's time; the chain's clock is moved by hand to record a lane and an
+# alert in different seconds.
+pytestmark = pytest.mark.besu
 
 
 def publish(chain: Chain, *, severity: Severity = Severity.HIGH, days: int = 30, **scope: list[str]) -> Alert:
@@ -48,8 +52,7 @@ def publish(chain: Chain, *, severity: Severity = Severity.HIGH, days: int = 30,
 
 def later_block(chain: Chain) -> None:
     """A block 5 seconds on (the chain's clock, not the wall clock)."""
-    rpc(chain.rpc_url, "evm_increaseTime", [5])
-    rpc(chain.rpc_url, "evm_mine")
+    next_block_at(chain, chain_time(chain) + dt.timedelta(seconds=5))
 
 
 def sign_in(api: Api, role: str) -> None:
@@ -119,7 +122,7 @@ def test_odd_show_values_are_the_default_list(chain: Chain, api: Api) -> None:
     assert api.client.get("/risk-alerts?lang=en&show=" + "x" * 5000).status_code == 200
 
 
-def test_beside_a_recorded_lane_the_alerts_published_after_it(chain: Chain, tmp_path: Path) -> None:
+def test_beside_a_recorded_lane_the_alerts_published_after_it(chain: Chain, api: Api, tmp_path: Path) -> None:
     shutil.rmtree(outbox_path(chain.data_dir).parent, ignore_errors=True)
     recognised_aeos(chain)
     ucr = "6CN9144010012345678-SG-400001"
@@ -143,6 +146,15 @@ def test_beside_a_recorded_lane_the_alerts_published_after_it(chain: Chain, tmp_
     assert [a.id for a in lane.later] == [after.id]
     assert before.id != after.id
     assert elsewhere.id not in [a.id for a in lane.later]
+    # on the auditors' search for the consignment, in Chinese, linking to the list
+    sign_in(api, "auditor")
+    page = api.client.get(f"/audit?consignment={ucr}&lang=zh").text
+    section = page.split("data-lane-alerts")[1].split("</section>")[0]
+    assert "本批货物通道确定后发布的伙伴海关预警" in section
+    assert f"(CN) 的第 {after.id} 号预警" in section
+    assert f'href="/risk-alerts?show=recent&amp;lang=zh#alert-CN-{after.id}"' in section
+    assert f"第 {before.id} 号预警" not in section
+    assert "CN 至 SG" in section
 
 
 @pytest.fixture
