@@ -269,7 +269,8 @@ def assess(rules: RuleSet, declaration: Declaration, checks: dict[str, Check]) -
         outcome = checks[rule.check](rule, declaration)
         if isinstance(outcome, Finding):
             findings.append(outcome.model_copy(update={"rule": rule.id, "reason": outcome.reason[:200]}))
-        elif outcome is not None and not isinstance(rule, PartnerAlertRule):  # its finding names its lane
+        elif outcome is not None:
+            assert not isinstance(rule, PartnerAlertRule)  # its check gives a Finding: the lane is the alerts'
             findings.append(Finding(rule=rule.id, lane=rule.lane, reason=outcome[:200]))
     worst = max((Lane[f.lane.upper()] for f in findings), default=Lane.GREEN)
     return Assessment(ucr=declaration.ucr, lane=worst.slug, findings=findings)
