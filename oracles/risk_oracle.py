@@ -25,6 +25,8 @@ from eth_account.signers.local import LocalAccount
 from pydantic import BaseModel, ValidationError
 
 from ledger.aeo.recognition import recognized
+from ledger.alerts.models import Alert
+from ledger.alerts.registry import AlertRegistryBinding
 from ledger.certificates.trust import resolve_anchor
 from ledger.certificates.verification import verify_certificates
 from ledger.certificates.wrapped import read_wrapped
@@ -41,7 +43,19 @@ from ledger.hashing.canonical import canonical_json
 from ledger.hashing.keccak import keccak256
 from ledger.ids import member_id_bytes
 from ledger.jsonfiles import load_strict, loads_strict
-from oracles.risk_rules import AeoRule, Assessment, Check, Declaration, EvidenceRule, RuleSet, WatchlistRule, assess
+from oracles.alert_rule import alert_finding
+from oracles.risk_rules import (
+    AeoRule,
+    Assessment,
+    Check,
+    Declaration,
+    EvidenceRule,
+    Finding,
+    PartnerAlertRule,
+    RuleSet,
+    WatchlistRule,
+    assess,
+)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS risk_decisions (
@@ -152,6 +166,7 @@ class RiskOracle:
         self.client = client
         self.clock = clock
         self._reasons: list[str] = []
+        self._alerts: list[Alert] | None = None  # read once per run (in_force answers for any time)
         self.rules = rules
         self.signers = list(signers)
         self.outbox = outbox
@@ -208,12 +223,28 @@ class RiskOracle:
         hits = sorted({hs for hs in declaration.hs_codes for watched in rule.codes if hs.startswith(watched)})
         return f"HS codes on the watch list: {', '.join(hits)}" if hits else None
 
+    def alerts(self) -> list[Alert]:
+        """Every alert of every AlertRegistry version the consortium lists (read once per run)."""
+        if self._alerts is None:
+            self._alerts = AlertRegistryBinding(self.client).alerts()
+        return self._alerts
+
+    def _partner_alerts(self, rule: Any, declaration: Declaration) -> Finding | None:
+        assert isinstance(rule, PartnerAlertRule)
+        consignment = consignment_id(declaration.ucr)
+        record = EvidenceRegistryBinding.holding(self.client, consignment).consignment(consignment)
+        opened = record.opening > 0
+        return alert_finding(rule, declaration, applying=self.rules.member, alerts=self.alerts(),
+                             origin=record.origin if opened else None,
+                             destination=record.destination if opened else None)  # fmt: skip
+
     def assess(self, declaration: Declaration, base: Path) -> Assessment:
         checks: dict[str, Check] = {
             "aeo-recognised": self._aeo,
             "certificates-valid": lambda rule, d: self._certificates(rule, d, base),
             "evidence-present": self._evidence,
             "hs-not-watched": self._watchlist,
+            "partner-alert": self._partner_alerts,
         }
         return assess(self.rules, declaration, checks)
 
@@ -225,14 +256,20 @@ class RiskOracle:
         declared = [(BTT_DECLARATION, f"urn:sanzhi:declaration:{self.rules.member}:{declaration.declaration}")]
         reasons = [f"{f.rule}: {f.reason}" for f in assessment.findings]
         outcome = {"green": "cleared", "yellow": "query", "red": "rejected"}[assessment.lane]
+        lane: dict[str, Any] = {
+            "lane": assessment.lane,
+            "ruleSetHash": "0x" + self.rules.hash.hex(),
+            "reasons": reasons,
+        }
+        if assessment.alerts:  # only when some alert counted: a lane without alerts hashes as before
+            lane["alerts"] = [a.model_dump() for a in assessment.alerts]
         at = declaration.decided_at
         events = [
             new_event(EventType.OBJECT, Step.PRE_REVIEW_RESULT, at, epcs=[ucr_uri], biz_transactions=declared,
                       extensions={"preReview": {"outcome": outcome, "reasons": reasons}}),
             new_event(EventType.OBJECT, Step.RISK_LANE, at + timedelta(seconds=1), epcs=[ucr_uri],
                       biz_transactions=declared,
-                      extensions={"riskLane": {"lane": assessment.lane, "ruleSetHash": "0x" + self.rules.hash.hex(),
-                                               "reasons": reasons}}),
+                      extensions={"riskLane": lane}),
         ]  # fmt: skip
         if assessment.lane == "green":
             events.append(
@@ -247,6 +284,7 @@ class RiskOracle:
             records=0, decided=0, already_done=0, dead=0, lanes={}, rule_set_hash="0x" + self.rules.hash.hex()
         )
         self._reasons = []
+        self._alerts = None
         for text, raw in read_declarations(source):
             report.records += 1
             outcome = self._decide(source, text, raw)

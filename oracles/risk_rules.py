@@ -2,7 +2,8 @@
 says about a declared consignment.
 
 A rule set is YAML: the administration that applies it, and rules, each a check and the lane a
-consignment gets when the check fails. The lane is the worst of the failed rules' lanes (green
+consignment gets when the check fails (for `partner-alert`, the lane a matching partner's alert
+gives by its severity). The lane is the worst of the failed rules' lanes (green
 when none fails). The rule set is identified on chain by the keccak256 of its canonical JSON,
 so the lane event names exactly the rules that chose it. Evaluation reads only the chain and the
 declaration record at the record's decision time: the same rules, chain state and time always
@@ -17,7 +18,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 from ledger.documents.registry import validation_problems
 from ledger.errors import InvalidDocument, InvalidInput
@@ -39,6 +48,9 @@ class Lane(IntEnum):
 
 LaneName = Literal["yellow", "red"]
 Member = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{0,31}$")]
+SeverityName = Literal["low", "medium", "high"]
+SEVERITIES: tuple[SeverityName, ...] = ("low", "medium", "high")  # AlertRegistry's order, least first
+Locode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}[A-Z2-9]{3}$")]
 
 
 class _Strict(BaseModel):
@@ -81,7 +93,60 @@ class WatchlistRule(_Strict):
     lane: LaneName
 
 
-Rule = Annotated[AeoRule | CertificatesRule | EvidenceRule | WatchlistRule, Field(discriminator="check")]
+class AlertLanes(_Strict):
+    """The lane an alert of each severity gives (a severity left out gives none)."""
+
+    low: LaneName | None = None
+    medium: LaneName | None = None
+    high: LaneName | None = None
+
+
+class PartnerAlertRule(_Strict):
+    """No alert of a honoured partner, at `min_severity` or above, in force at the decision time
+    matches the declaration (HS codes, origin, destination, operator, ports)."""
+
+    id: str
+    check: Literal["partner-alert"]
+    partners: Literal["any-other"] | list[Member] = Field(
+        description="The members whose alerts count: a list, or `any-other` (every member but the applying one)"
+    )
+    min_severity: SeverityName
+    lanes: AlertLanes
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PartnerAlertRule:
+        if isinstance(self.partners, list):
+            if not self.partners:
+                raise ValueError("partners: name at least one member, or `any-other`")
+            twice = sorted({m for m in self.partners if self.partners.count(m) > 1})
+            if twice:
+                raise ValueError(f"partners: {', '.join(twice)} named twice")
+        honoured = SEVERITIES[SEVERITIES.index(self.min_severity) :]
+        missing = [s for s in honoured if getattr(self.lanes, s) is None]
+        if missing:
+            raise ValueError(f"lanes: no lane for {', '.join(missing)} (at or above min_severity {self.min_severity})")
+        below = [s for s in SEVERITIES if s not in honoured and getattr(self.lanes, s) is not None]
+        if below:
+            raise ValueError(f"lanes: {', '.join(below)} is below min_severity {self.min_severity}, never honoured")
+        given = [Lane[str(getattr(self.lanes, s)).upper()] for s in honoured]
+        if given != sorted(given):
+            raise ValueError("lanes: a more severe alert cannot give a lighter lane")
+        return self
+
+    def lane_of(self, severity: str) -> LaneName | None:
+        """The lane an alert of `severity` gives under this rule (None: not honoured)."""
+        return getattr(self.lanes, severity, None) if severity in SEVERITIES else None
+
+    def honours(self, *, publisher: str, applying: str) -> bool:
+        """Whether an alert `publisher` published counts for `applying`'s decisions."""
+        if self.partners == "any-other":
+            return publisher != applying
+        return publisher in self.partners
+
+
+Rule = Annotated[
+    AeoRule | CertificatesRule | EvidenceRule | WatchlistRule | PartnerAlertRule, Field(discriminator="check")
+]
 
 
 class RuleSet(_Strict):
@@ -157,12 +222,26 @@ class Declaration(_Strict):
     consignee: Party | None = None
     hs_codes: list[Annotated[str, StringConstraints(pattern=r"^[0-9]{4,10}$")]] = Field(min_length=1)
     certificates: list[ClaimedCertificate] = Field(default_factory=list)
+    port_of_loading: Locode | None = Field(default=None, description="UN/LOCODE, e.g. CNSHA")
+    port_of_discharge: Locode | None = Field(default=None, description="UN/LOCODE, e.g. SGSIN")
+
+    def parties(self) -> list[Party]:
+        return [p for p in (self.declarant, self.consignor, self.consignee) if p is not None]
+
+
+class ReliedAlert(_Strict):
+    """A partner's alert a lane relied on: its number, the member that published it, its severity."""
+
+    id: int = Field(ge=1)
+    member: Member
+    severity: SeverityName
 
 
 class Finding(_Strict):
     rule: str
     lane: Literal["yellow", "red"]
     reason: str
+    alerts: list[ReliedAlert] = Field(default_factory=list)
 
 
 class Assessment(_Strict):
@@ -172,16 +251,26 @@ class Assessment(_Strict):
     lane: Literal["green", "yellow", "red"]
     findings: list[Finding]
 
+    @property
+    def alerts(self) -> list[ReliedAlert]:
+        """The partners' alerts the failed rules relied on, each once, by member and number."""
+        unique = {(a.member, a.id): a for f in self.findings for a in f.alerts}
+        return [unique[key] for key in sorted(unique)]
 
-Check = Callable[[Any, Declaration], str | None]  # a rule and a declaration -> why it failed, or None
+
+# a rule and a declaration -> why it failed (the rule's own lane), a finding with its lane, or None
+Check = Callable[[Any, Declaration], str | Finding | None]
 
 
 def assess(rules: RuleSet, declaration: Declaration, checks: dict[str, Check]) -> Assessment:
     """Run every rule; `checks[rule.check](rule, declaration)` says why a rule fails, or None."""
     findings = []
     for rule in rules.rules:
-        reason = checks[rule.check](rule, declaration)
-        if reason is not None:
-            findings.append(Finding(rule=rule.id, lane=rule.lane, reason=reason[:200]))
+        outcome = checks[rule.check](rule, declaration)
+        if isinstance(outcome, Finding):
+            findings.append(outcome.model_copy(update={"rule": rule.id, "reason": outcome.reason[:200]}))
+        elif outcome is not None:
+            assert not isinstance(rule, PartnerAlertRule)  # its check gives a Finding: the lane is the alerts'
+            findings.append(Finding(rule=rule.id, lane=rule.lane, reason=outcome[:200]))
     worst = max((Lane[f.lane.upper()] for f in findings), default=Lane.GREEN)
     return Assessment(ucr=declaration.ucr, lane=worst.slug, findings=findings)

@@ -1311,3 +1311,12 @@ class WebhookReceiver:
     def count(self) -> int:
         with self._lock:
             return len(self.received)
+
+def next_block_at(chain: Chain, at: dt.datetime) -> dt.datetime:
+    """Mine the next block at `at` (whole seconds; at least a second after the latest block): the
+    chain's clock moved by hand, so that what follows is in a later second than `at`."""
+    latest = int(chain.client().w3.eth.get_block("latest")["timestamp"])
+    when = max(int(at.timestamp()), latest + 1)
+    rpc(chain.rpc_url, "evm_setNextBlockTimestamp", [when])
+    rpc(chain.rpc_url, "evm_mine")
+    return dt.datetime.fromtimestamp(when, dt.UTC)

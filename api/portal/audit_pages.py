@@ -25,8 +25,9 @@ from api.portal.index_queries import (
     index_filter,
     transaction_records,
 )
+from api.portal.lane_alerts import consignment_alerts
 from api.portal.rendering import PageLanguage, failure_page, message_page, page
-from api.portal.times import middle
+from api.portal.times import TZ_COOKIE, middle
 from ledger.errors import InvalidInput, LedgerError
 from ledger.index.catalogue import known_events
 from ledger.index.export import export_csv
@@ -112,10 +113,15 @@ def audit(
     except LedgerError as exc:
         error, status = t("error.unavailable", detail=exc.message), 503
     kept = {name: value for name, value in form.items() if value.strip()}
+    # beside the consignment's recorded lanes: partners' alerts published since (never changing them)
+    # (read from the chain, so shown even when the index cannot answer the search)
+    lanes = consignment_alerts(client=context.client, ucr=typed["consignment"], language=language,
+                               tz=request.cookies.get(TZ_COOKIE))  # fmt: skip
     return page(
         request,
         language,
         "audit.html",
+        lane_alerts=lanes,
         status_code=status,
         form=form,
         kept=kept,

@@ -27,7 +27,9 @@ MAX_KEY = 512  # longer input is no key; refused before the key store sees it
 MAX_NEXT = 2000
 AUDITOR_ROLE = "auditor"
 TRADER_ROLE = "trader"
-LOGIN_ROLES = (AUDITOR_ROLE, TRADER_ROLE)  # a trader signs in to see its own party's pages
+CUSTOMS_ROLE = "customs"
+LOGIN_ROLES = (AUDITOR_ROLE, TRADER_ROLE, CUSTOMS_ROLE)  # a trader signs in to see its own party's pages
+STAFF_ROLES = (AUDITOR_ROLE, CUSTOMS_ROLE)  # a member's own staff: they see the partners' risk alerts
 
 
 _NOT_CHECKED = object()  # request.state has no principal yet (None is "not signed in")
@@ -129,7 +131,7 @@ def login(
     principal = config.check_api_key(key) if len(key) <= MAX_KEY else None
     if principal is None or principal.role not in LOGIN_ROLES:
         return _login_page(request, language, next_path=next_path, notice=None, error=t("login.refused"), status=401)
-    start = "portal.audit" if principal.role == AUDITOR_ROLE else "portal.my_certificates"
+    start = {AUDITOR_ROLE: "portal.audit", CUSTOMS_ROLE: "portal.alerts"}.get(principal.role, "portal.my_certificates")
     response = RedirectResponse(next_path or link(request, language, start), status_code=303)
     response.set_cookie(
         COOKIE,

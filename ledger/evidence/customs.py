@@ -37,12 +37,22 @@ class PreReview(_Field):
     reasons: list[Reason] = Field(default_factory=list)
 
 
+class ReliedAlert(_Field):
+    """One element of `riskLane.alerts`: a partner's joint risk alert the lane relied on."""
+
+    id: int = Field(ge=1, le=2**64 - 1, strict=True)
+    member: Member
+    severity: Literal["low", "medium", "high"]
+
+
 class RiskLane(_Field):
-    """`riskLane` on a risk-lane event: the lane, the hash of the rule set that chose it, why."""
+    """`riskLane` on a risk-lane event: the lane, the hash of the rule set that chose it, why,
+    and the partners' alerts in force at the decision time that it relied on."""
 
     lane: Literal["green", "yellow", "red"]
     ruleSetHash: Hash  # noqa: N815 (the JSON field name)
     reasons: list[Reason] = Field(default_factory=list)
+    alerts: list[ReliedAlert] = Field(default_factory=list, max_length=200)
 
 
 class Inspection(_Field):

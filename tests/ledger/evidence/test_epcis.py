@@ -160,6 +160,21 @@ def test_customs_steps_carry_their_fields() -> None:
     ]
 
 
+def test_a_lane_names_the_partners_alerts_it_relied_on() -> None:
+    relied = [{"id": 3, "member": "CN", "severity": "high"}]
+    [event] = parse_epcis(risk_lane(alerts=relied))
+    assert event.data["sanzhi:riskLane"]["alerts"] == relied
+    assert problems_of(risk_lane(alerts=[{"id": "3", "member": "cn", "severity": "severe"}])) == [
+        ('$["sanzhi:riskLane"].alerts[0].id', "Input should be a valid integer"),
+        ('$["sanzhi:riskLane"].alerts[0].member', "String should match pattern '^[A-Z0-9][A-Z0-9-]{0,31}$'"),
+        ('$["sanzhi:riskLane"].alerts[0].severity', "Input should be 'low', 'medium' or 'high'"),
+    ]
+    # which alerts it relied on is part of the event, so part of its hash on chain
+    [named] = parse_epcis(risk_lane(alerts=relied))
+    [other] = parse_epcis(risk_lane(alerts=[{**relied[0], "id": 4}]))
+    assert named.hash.ni != other.hash.ni
+
+
 def test_a_customs_field_on_the_wrong_step_or_a_missing_one_is_refused() -> None:
     event = risk_lane()
     event["bizStep"] = "https://sanzhi.example/customs/BizStep-inspection-result"
