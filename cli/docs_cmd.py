@@ -19,14 +19,11 @@ from ledger.connect import build_client
 from ledger.consortium.names import Names
 from ledger.errors import InvalidInput, KeyUnavailable
 from ledger.settings import LedgerSettings
-from ledger.store.backends import BlobBackend
-from ledger.store.blobs import BlobStore
+from ledger.store.blobs import BlobStore, open_blob_store
 from ledger.store.cid import ContentId
 from ledger.store.documents import get_document, put_document, share_document, verify_document
 from ledger.store.envelope import Envelope
 from ledger.store.errors import NoEncryptionKey, NotARecipient
-from ledger.store.ipfs import IpfsBackend
-from ledger.store.layout import StoreLayout
 from ledger.store.registry import DocumentRegistryBinding, register_own_key
 
 app = typer.Typer(help="Encrypted documents off chain: put, get, share, verify, sync.", no_args_is_help=True)
@@ -36,8 +33,7 @@ CidArg = Annotated[str, typer.Argument(help="The document's content identifier (
 
 def blob_store(settings: LedgerSettings) -> BlobStore:
     """The local store under the data directory, and IPFS when SANZHI_IPFS_API names a node."""
-    remote: BlobBackend | None = IpfsBackend(settings.ipfs_api) if settings.ipfs_api else None
-    return BlobStore.open(StoreLayout.under(settings.data_dir), remote)
+    return open_blob_store(settings)
 
 
 def party_address(settings: LedgerSettings, party: str) -> str:

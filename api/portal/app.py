@@ -8,6 +8,7 @@ from starlette.exceptions import HTTPException
 
 from api.deps import ServiceContext
 from api.portal import (
+    assessment_pages,
     audit_pages,
     auth_pages,
     index_pages,
@@ -24,7 +25,16 @@ from ledger.settings import LedgerSettings
 
 # HTML pages are not part of the JSON API's OpenAPI description
 router = APIRouter(include_in_schema=False)
-for module in (verify_pages, recognition_page, index_pages, audit_pages, auth_pages, party_pages, static_files):
+for module in (
+    verify_pages,
+    recognition_page,
+    index_pages,
+    audit_pages,
+    auth_pages,
+    party_pages,
+    assessment_pages,
+    static_files,
+):
     router.include_router(module.router)
 
 

@@ -51,6 +51,7 @@ CONTRACTS: tuple[ContractSpec, ...] = (
     ContractSpec("EvidenceRegistry", _needs_consortium),
     ContractSpec("DocumentRegistry", _needs_consortium),
     ContractSpec("StatisticsRegistry", _needs_consortium),
+    ContractSpec("AssessmentRegistry", _needs_consortium),
 )
 
 

@@ -23,6 +23,7 @@ REGISTRY_KINDS: tuple[str, ...] = (
     "EvidenceRegistry",
     "DocumentRegistry",
     "StatisticsRegistry",
+    "AssessmentRegistry",
 )
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from ledger.settings import LedgerSettings
+
 from ledger.store.backends import BlobBackend
 from ledger.store.cid import ContentId
 from ledger.store.errors import BlobNotFound, BlobTooLarge, StoreUnavailable
@@ -83,3 +85,11 @@ class BlobStore:
 
     def local_path(self, cid: ContentId) -> Path:
         return self.layout.blobs / cid.text
+
+
+def open_blob_store(settings: LedgerSettings) -> BlobStore:
+    """The local store under the data directory, and IPFS when SANZHI_IPFS_API names a node."""
+    from ledger.store.ipfs import IpfsBackend  # the IPFS client is imported only when one is configured
+
+    remote: BlobBackend | None = IpfsBackend(settings.ipfs_api) if settings.ipfs_api else None
+    return BlobStore.open(StoreLayout.under(settings.data_dir), remote)
