@@ -1,0 +1,54 @@
+"""A member whose shared answers are not the ones it committed is refused when read back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ledger.assessment.answers import checked_answers
+from ledger.assessment.commitment import answers_root
+from ledger.assessment.errors import AnswersMismatch
+from ledger.assessment.framework import load_framework
+from ledger.assessment.registry import AssessmentRegistryBinding
+from ledger.assessment.service import read_all, submit_assessment
+from ledger.assessment.sharing import member_readers, share_bytes
+from ledger.hashing.canonical import canonical_json
+from ledger.store.blobs import open_blob_store
+from ledger.store.registry import DocumentRegistryBinding
+from tests.support import Chain
+
+FRAMEWORK = load_framework()
+
+
+def answers(member: str, level: int):  # type: ignore[no-untyped-def]
+    rows = [{"indicator": i, "level": level} for i in FRAMEWORK.ids]
+    return checked_answers({"member": member, "framework": FRAMEWORK.version, "answers": rows}, FRAMEWORK, source="t")
+
+
+def test_shared_answers_that_do_not_give_the_committed_root_are_refused(chain: Chain, tmp_path: Path) -> None:
+    blobs = open_blob_store(chain.settings)
+    cn = chain.client("cn-admin")
+    assert cn.account is not None
+    submit_assessment(client=cn, account=cn.account, answers=answers("CN", 2), framework=FRAMEWORK, blobs=blobs)
+    reader = chain.client("sg-customs")
+    assert reader.account is not None
+    [record] = read_all(client=reader, reader=reader.account, framework=FRAMEWORK, blobs=blobs)
+    assert record.latest is not None and record.latest.answers.level("SC-01") == 2
+
+    # SG's admin shares answers of level 4 but commits the root of level 1
+    sg = chain.client("sg-admin")
+    assert sg.account is not None
+    shared = share_bytes(
+        data=canonical_json(answers("SG", 4).model_dump(mode="json")),
+        name="sg.json",
+        sender=sg.account,
+        readers=member_readers(sg),
+        blobs=blobs,
+        registry=DocumentRegistryBinding(sg),
+    )
+    AssessmentRegistryBinding(sg).submit(
+        framework=FRAMEWORK.version, root=answers_root(answers("SG", 1)), answers_digest=shared.digest, indicators=24
+    )
+    with pytest.raises(AnswersMismatch, match="SG's answers of submission 1 do not match the root"):
+        read_all(client=reader, reader=reader.account, framework=FRAMEWORK, blobs=blobs)
