@@ -18,8 +18,8 @@ FONT = (
     "system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'Noto Sans CJK SC', 'PingFang SC', "
     "'Microsoft YaHei', 'Sanzhi Han Sans', sans-serif"
 )
-WIDTH, HEIGHT = 640, 600
-CX, CY, RADIUS = 320, 280, 190
+WIDTH, HEIGHT = 800, 640
+CX, CY, RADIUS = 400, 295, 190
 ACCENT, MEDIAN, OTHER, EARLIER = "#0b4f8a", "#4a5360", "#a14a00", "#8fb3d6"
 SECTOR_FILLS = ("#eef3f9", "#f5f1ea", "#eef6f0")
 
@@ -66,8 +66,10 @@ def radar_svg(comparison: Comparison, framework: Framework, lang: Lang) -> str:
         arc = [_point(0, 1, 0)] + [_point(first + k * (last - first) / 16, count, 4.35) for k in range(17)]
         points = " ".join(f"{x:.1f},{y:.1f}" for x, y in arc)
         parts.append(f'<polygon points="{points}" fill="{SECTOR_FILLS[n % 3]}"/>')
-        lx, ly = _point((first + last) / 2, count, 5.15)
-        parts.append(_text(lx, ly, pillar.title.in_(lang), size=15, fill="#0b2a4a"))
+        # outside the indicator labels, growing away from the chart
+        lx, ly = _point((first + last) / 2, count, 5.0)
+        side = "start" if lx > CX + 40 else "end" if lx < CX - 40 else "middle"
+        parts.append(_text(lx, ly + 5, pillar.title.in_(lang), size=15, anchor=side, fill="#0b2a4a"))
     for level in range(1, 5):
         parts.append(_polygon([level] * count, fill="none", stroke="#c9ced6", stroke_width="1"))
         x, y = _point(0, count, level)
@@ -106,7 +108,7 @@ def _legend(comparison: Comparison, lang: Lang) -> list[str]:
         entries.append((LEGEND["earlier"][lang.value].format(member=comparison.member), EARLIER, ""))
     parts = []
     for n, (label, colour, dash) in enumerate(entries):
-        x, y = 24 + (n % 2) * 310, HEIGHT - 44 + (n // 2) * 22
+        x, y = 60 + (n % 2) * 360, HEIGHT - 44 + (n // 2) * 22
         dashed = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(f'<line x1="{x}" y1="{y}" x2="{x + 28}" y2="{y}" stroke="{colour}" stroke-width="3"{dashed}/>')
         parts.append(_text(x + 36, y + 4, label, size=13, anchor="start"))
