@@ -10,7 +10,6 @@ import typer
 from eth_account.signers.local import LocalAccount
 
 from cli.context import AsOption, JsonOption, print_json, print_rows, state
-
 from ledger.accounts.profiles import resolve_account
 from ledger.assessment.answers import read_form
 from ledger.assessment.compare import compare as compare_profiles
@@ -135,7 +134,10 @@ def compare(
     cli = state(ctx)
     framework = load_framework()
     records = read_all(
-        client=cli.client(as_), reader=_reader(cli.settings, as_), framework=framework, blobs=open_blob_store(cli.settings)
+        client=cli.client(as_),
+        reader=_reader(cli.settings, as_),
+        framework=framework,
+        blobs=open_blob_store(cli.settings),
     )
     other = _member(with_, "--with") if with_ else None
     comparison = compare_profiles(records=records, member=_member(member, "member"), framework=framework, other=other)
@@ -143,7 +145,9 @@ def compare(
     if as_json:
         print_json({"comparison": comparison, "report_html": str(html_path), "report_json": str(json_path)})
         return
-    rows = [(p.pillar, p.title.in_(lang), number(p.level), number(p.previous), number(p.median)) for p in comparison.pillars]
+    rows = [
+        (p.pillar, p.title.in_(lang), number(p.level), number(p.previous), number(p.median)) for p in comparison.pillars
+    ]
     print_rows(rows, ("pillar", "", "level", "previous", "median"))
     for gap in comparison.gaps[:5]:
         typer.echo(f"gap {number(gap.gap)}: {gap.indicator} {gap.title.in_(lang)} - {gap.addressed_by.in_(lang)}")

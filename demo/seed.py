@@ -2,7 +2,8 @@
 
 CN's issuer anchors a few certificates of origin for SG (one of them revoked), CN and SG customs
 certify AEO operators, CN and SG agree an MRA, and a CN trader records two evidence events of one
-consignment; CN (twice) and SG submit smart-readiness self-assessments. The CN trader is one trade party throughout: the exporter of the certificates (its
+consignment; CN (twice) and SG submit smart-readiness self-assessments. The CN trader is one
+trade party throughout: the exporter of the certificates (its
 operator id in `exporter.identifier`), a certified AEO, and the consignor, so its key (account
 and operator, `TRADER_PARTY`) shows something on each of the party's own pages. A marker names
 the chain (id, the hash of the deployment block, the consortium): the same chain is never seeded

@@ -109,4 +109,4 @@ def member_profile(
         return failure_page(request, language, exc)
     others = [r.member for r in records if r.latest is not None and r.member != member_id]
     return page(request, language, "assessment_member.html", c=comparison, framework=framework, lang=lang, n=number,
-                chart=Markup(radar_svg(comparison, framework, lang)), others=others)  # fmt: skip  # noqa: S704
+                chart=Markup(radar_svg(comparison, framework, lang)), others=others)  # fmt: skip

@@ -10,6 +10,7 @@ from html import escape
 
 from ledger.assessment.compare import Comparison
 from ledger.assessment.framework import Framework
+from ledger.assessment.words import words
 from ledger.labels import Lang
 
 # the portal's font stack (api/portal/static/portal.css): Chinese is drawn by a Chinese face,
@@ -22,14 +23,6 @@ WIDTH, HEIGHT = 800, 640
 CX, CY, RADIUS = 400, 295, 190
 ACCENT, MEDIAN, OTHER, EARLIER = "#0b4f8a", "#4a5360", "#a14a00", "#8fb3d6"
 SECTOR_FILLS = ("#eef3f9", "#f5f1ea", "#eef6f0")
-
-LEGEND: dict[str, dict[str, str]] = {
-    "latest": {"zh": "{member} 最新自评（第 {number} 次）", "en": "{member} latest (submission {number})"},
-    "median": {"zh": "成员中位数", "en": "Consortium median"},
-    "other": {"zh": "{member} 最新自评", "en": "{member} latest"},
-    "earlier": {"zh": "{member} 以往自评", "en": "{member} earlier submissions"},
-    "title": {"zh": "{member} 智慧化成熟度（0 至 4 级）", "en": "{member} smart-readiness (levels 0 to 4)"},
-}
 
 
 def _point(index: float, count: int, level: float) -> tuple[float, float]:
@@ -54,10 +47,11 @@ def radar_svg(comparison: Comparison, framework: Framework, lang: Lang) -> str:
     """The chart as an `<svg>` element (zh or en labels)."""
     ids = [i.id for i in framework.indicators]
     count = len(ids)
+    title = words(lang)["chart_title"].format(member=comparison.member)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
         f'role="img" aria-labelledby="assessment-chart-title" font-family="{FONT}" class="assessment-chart">',
-        f'<title id="assessment-chart-title">{escape(LEGEND["title"][lang.value].format(member=comparison.member))}</title>',
+        f'<title id="assessment-chart-title">{escape(title)}</title>',
     ]
     # a tinted sector and a title per pillar
     for n, pillar in enumerate(framework.pillars):
@@ -82,15 +76,25 @@ def radar_svg(comparison: Comparison, framework: Framework, lang: Lang) -> str:
     for earlier in comparison.history:
         parts.append(_polygon([earlier[i] for i in ids], fill="none", stroke=EARLIER, stroke_width="1.5"))
     parts.append(
-        _polygon([r.median for r in comparison.indicators], fill="none", stroke=MEDIAN, stroke_width="2",
-                 stroke_dasharray="6 4")  # fmt: skip
+        _polygon(
+            [r.median for r in comparison.indicators],
+            fill="none",
+            stroke=MEDIAN,
+            stroke_width="2",
+            stroke_dasharray="6 4",
+        )
     )
     if comparison.other:
-        parts.append(_polygon([float(r.other or 0) for r in comparison.indicators], fill="none", stroke=OTHER,
-                              stroke_width="2", stroke_dasharray="2 3"))  # fmt: skip
+        others = [float(r.other or 0) for r in comparison.indicators]
+        parts.append(_polygon(others, fill="none", stroke=OTHER, stroke_width="2", stroke_dasharray="2 3"))
     parts.append(
-        _polygon([r.level for r in comparison.indicators], fill=ACCENT, fill_opacity="0.18", stroke=ACCENT,
-                 stroke_width="2.5")  # fmt: skip
+        _polygon(
+            [r.level for r in comparison.indicators],
+            fill=ACCENT,
+            fill_opacity="0.18",
+            stroke=ACCENT,
+            stroke_width="2.5",
+        )
     )
     parts.extend(_legend(comparison, lang))
     parts.append("</svg>")
@@ -99,13 +103,13 @@ def radar_svg(comparison: Comparison, framework: Framework, lang: Lang) -> str:
 
 def _legend(comparison: Comparison, lang: Lang) -> list[str]:
     entries = [
-        (LEGEND["latest"][lang.value].format(member=comparison.member, number=comparison.submission), ACCENT, ""),
-        (LEGEND["median"][lang.value], MEDIAN, "6 4"),
+        (words(lang)["chart_latest"].format(member=comparison.member, number=comparison.submission), ACCENT, ""),
+        (words(lang)["chart_median"], MEDIAN, "6 4"),
     ]
     if comparison.other:
-        entries.append((LEGEND["other"][lang.value].format(member=comparison.other), OTHER, "2 3"))
+        entries.append((words(lang)["chart_other"].format(member=comparison.other), OTHER, "2 3"))
     if comparison.history:
-        entries.append((LEGEND["earlier"][lang.value].format(member=comparison.member), EARLIER, ""))
+        entries.append((words(lang)["chart_earlier"].format(member=comparison.member), EARLIER, ""))
     parts = []
     for n, (label, colour, dash) in enumerate(entries):
         x, y = 60 + (n % 2) * 360, HEIGHT - 44 + (n // 2) * 22

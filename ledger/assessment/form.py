@@ -6,20 +6,8 @@ from __future__ import annotations
 import json
 
 from ledger.assessment.framework import Framework
+from ledger.assessment.words import words
 from ledger.labels import Lang
-
-HEADER = {
-    "zh": (
-        "智慧化成熟度自评表，框架 {version}。\n"
-        "每个指标填写 level（0 至 4 的整数）；note（说明）和 evidence（证明文件的 CID 列表）可不填。\n"
-        "提交：sanzhi assess submit 本文件 --as 本成员的管理账户 [--evidence 指标=文件]"
-    ),
-    "en": (
-        "Smart-readiness self-assessment form, framework {version}.\n"
-        "Fill in each indicator's level (a whole number 0 to 4); note and evidence (CIDs of documents) are optional.\n"
-        "Submit: sanzhi assess submit THIS_FILE --as YOUR_MEMBERS_ADMIN [--evidence INDICATOR=FILE]"
-    ),
-}
 
 
 def _comment(text: str) -> str:
@@ -28,7 +16,7 @@ def _comment(text: str) -> str:
 
 def form_text(framework: Framework, lang: Lang, *, member: str = "") -> str:
     """The blank form (levels empty: a form sent unfilled is refused, not read as level 0)."""
-    lines = [_comment(HEADER[lang.value].format(version=framework.version)), ""]
+    lines = [_comment(words(lang)["form_header"].format(version=framework.version)), ""]
     lines += [f"member = {json.dumps(member)}", f"framework = {json.dumps(framework.version)}", ""]
     for pillar in framework.pillars:
         lines += [f"# ======== {pillar.title.in_(lang)}", _comment(pillar.description.in_(lang)), ""]

@@ -91,9 +91,11 @@ class AssessmentRegistryBinding:
         versions = listed_versions(self.client, CONTRACT)
         count_fn = self.codec.function("submissionCount")
         pairs = [(m, v) for m in members for v in versions]
-        replies = self.client.raw_batch(
-            [view_request(v, count_fn.call_data(member_id_bytes(m))) for m, v in pairs]
-        ) if pairs else []
+        replies = (
+            self.client.raw_batch([view_request(v, count_fn.call_data(member_id_bytes(m))) for m, v in pairs])
+            if pairs
+            else []
+        )
         counts = {
             pair: int(count_fn.decode(view_result(self.client, reply, f"{CONTRACT}.submissionCount")))
             for pair, reply in zip(pairs, replies, strict=True)

@@ -24,8 +24,12 @@ SAMPLE_LEVELS: dict[str, list[list[int]]] = {
 
 
 def sample_answers(member: str, index: int, framework: Framework) -> Answers:
-    rows = [{"indicator": i, "level": level} for i, level in zip(framework.ids, SAMPLE_LEVELS[member][index], strict=True)]
-    return checked_answers({"member": member, "framework": framework.version, "answers": rows}, framework, source="samples")
+    rows = [
+        {"indicator": i, "level": level} for i, level in zip(framework.ids, SAMPLE_LEVELS[member][index], strict=True)
+    ]
+    return checked_answers(
+        {"member": member, "framework": framework.version, "answers": rows}, framework, source="samples"
+    )
 
 
 def seed_samples(*, client_for: Callable[[str], LedgerClient], blobs: BlobStore) -> list[str]:

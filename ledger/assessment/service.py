@@ -137,7 +137,9 @@ def read_submission(
     )
     if submission.framework != framework.version:
         raise AnswersUnreadable(
-            submission.member, submission.number, f"it answers framework {submission.framework}, not {framework.version}"
+            submission.member,
+            submission.number,
+            f"it answers framework {submission.framework}, not {framework.version}",
         )
     try:
         answers = parse_shared(data, framework, source=f"{submission.member}'s submission {submission.number}")

@@ -23,7 +23,8 @@ from ledger.store.blobs import BlobStore
 from ledger.store.cid import ContentId
 from ledger.store.documents import get_document, put_document
 from ledger.store.errors import BlobNotFound, EnvelopeTampered, NoEncryptionKey, NotARecipient
-from ledger.store.registry import CONTRACT as DOCUMENTS, DocumentRegistryBinding, PartyKey
+from ledger.store.registry import CONTRACT as DOCUMENTS
+from ledger.store.registry import DocumentRegistryBinding, PartyKey
 
 # the roles of a member's own administration (PartyKey.role as the document registry names them)
 READER_ROLES = ("member admin", "customs role", "auditor role")
@@ -71,7 +72,13 @@ def share_file(
 
 
 def share_bytes(
-    *, data: bytes, name: str, sender: LocalAccount, readers: Readers, blobs: BlobStore, registry: DocumentRegistryBinding
+    *,
+    data: bytes,
+    name: str,
+    sender: LocalAccount,
+    readers: Readers,
+    blobs: BlobStore,
+    registry: DocumentRegistryBinding,
 ) -> ContentId:
     """`share_file` of bytes (written to a private scratch file first: the store encrypts files)."""
     with tempfile.TemporaryDirectory(prefix="sanzhi-assess-") as scratch:
@@ -80,7 +87,13 @@ def share_bytes(
 
 
 def read_shared(
-    *, digest: bytes, member: str, number: int, reader: LocalAccount, blobs: BlobStore, registry: DocumentRegistryBinding
+    *,
+    digest: bytes,
+    member: str,
+    number: int,
+    reader: LocalAccount,
+    blobs: BlobStore,
+    registry: DocumentRegistryBinding,
 ) -> bytes:
     """The decrypted answers file a submission names by its CID digest, read as `reader`."""
     with tempfile.TemporaryDirectory(prefix="sanzhi-assess-") as scratch:
@@ -94,6 +107,10 @@ def read_shared(
             except EnvelopeTampered:
                 raise AnswersMismatch(member, number) from None
             except NotARecipient as exc:
-                raise AnswersUnreadable(member, number, f"{reader.address} is not a recipient ({exc.message})") from None
+                raise AnswersUnreadable(
+                    member, number, f"{reader.address} is not a recipient ({exc.message})"
+                ) from None
             return out.read_bytes()
-    raise AnswersUnreadable(member, number, f"the answers file {ContentId.of(codec='raw', digest=digest)} is not in the store")
+    raise AnswersUnreadable(
+        member, number, f"the answers file {ContentId.of(codec='raw', digest=digest)} is not in the store"
+    )

@@ -10,7 +10,6 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from ledger.settings import LedgerSettings
-
 from ledger.store.backends import BlobBackend
 from ledger.store.cid import ContentId
 from ledger.store.errors import BlobNotFound, BlobTooLarge, StoreUnavailable

@@ -39,11 +39,14 @@ def test_template_submit_compare(cli: CliRunner, tmp_path: Path) -> None:
     evidence = tmp_path / "single-window-decree.txt"
     evidence.write_text("decree on the single window\n")
     first = submit(cli, filled(cli, tmp_path, "CN", CN_FIRST, "cn-1"), "cn-admin")
-    assert first["number"] == 1 and first["members_without_key"] == []
+    assert first["number"] == 1
+    assert first["members_without_key"] == []
     again = submit(cli, filled(cli, tmp_path, "CN", CN_FIRST, "cn-1b"), "cn-admin")
-    assert again["already_submitted"] is True and again["number"] == 1
+    assert again["already_submitted"] is True
+    assert again["number"] == 1
     second = submit(cli, filled(cli, tmp_path, "CN", CN_SECOND, "cn-2"), "cn-admin", "--evidence", f"SB-01={evidence}")
-    assert second["number"] == 2 and len(second["evidence"]["SB-01"]) == 1
+    assert second["number"] == 2
+    assert len(second["evidence"]["SB-01"]) == 1
     submit(cli, filled(cli, tmp_path, "SG", SG_LEVELS, "sg-1"), "sg-admin")
 
     out = tmp_path / "report"
@@ -51,7 +54,8 @@ def test_template_submit_compare(cli: CliRunner, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     report = json.loads((out / "report.json").read_text())
     assert report["members_in_median"] == ["CN", "SG"]
-    assert report["submission"] == 2 and report["previous_submission"] == 1
+    assert report["submission"] == 2
+    assert report["previous_submission"] == 1
     rows = {r["indicator"]: r for r in report["indicators"]}
     for n, indicator in enumerate(IDS):
         assert rows[indicator]["level"] == CN_SECOND[n]
@@ -63,19 +67,23 @@ def test_template_submit_compare(cli: CliRunner, tmp_path: Path) -> None:
     gaps = report["gaps"]
     ahead_by_two = ["SC-01", "SC-03", "SC-04", "SC-08", "SB-01", "SB-07", "SB-08", "CO-02", "CO-07", "CO-08"]
     assert [g["indicator"] for g in gaps[:10]] == ahead_by_two
-    assert {g["gap"] for g in gaps[:10]} == {2} and {g["gap"] for g in gaps[10:]} == {1}
+    assert {g["gap"] for g in gaps[:10]} == {2}
+    assert {g["gap"] for g in gaps[10:]} == {1}
     assert len(gaps) == 10 + 9  # the other five: CN level with SG
     assert gaps[3]["addressed_by"]["zh"].startswith("主要靠实践")
     smart_customs = next(p for p in report["pillars"] if p["pillar"] == "SC")
     assert smart_customs["level"] == sum(CN_SECOND[:8]) / 8
     assert smart_customs["previous"] == 1
     page = (out / "report.html").read_text()
-    assert "<svg" in page and "智慧海关" in page and "成员中位数" in page
+    assert "<svg" in page
+    assert "智慧海关" in page
+    assert "成员中位数" in page
 
     shown = cli("assess", "show", "CN", "--json")
     history = json.loads(shown.stdout)["submissions"]
     assert [s["number"] for s in history] == [1, 2]
-    assert history[1]["indicators"] == 24 and history[1]["framework"] == "2026.1"
+    assert history[1]["indicators"] == 24
+    assert history[1]["framework"] == "2026.1"
 
 
 def test_another_members_admin_cannot_submit_for_cn(cli: CliRunner, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ pragma solidity 0.8.30;
 /// - A submission is the caller's own: the member is the one whose admin account (governance
 ///   key) sends it, never a parameter, so an admin of one member cannot submit for another.
 /// - `frameworkVersion` is the framework's version text left-aligned in 32 bytes ("2026.1");
-///   `answersRoot` the Merkle root of the answers (leaf format in docs/formats.md);
+///   `answersRoot` the Merkle root of the answers (leaf format in docs/assessment.md);
 ///   `answersDigest` the 32-byte sha2-256 digest inside the CIDv1 of the shared answers file
 ///   (as the DocumentRegistry names documents); `indicators` how many indicators were answered.
 ///   None of them may be zero; the registry checks nothing else about them.

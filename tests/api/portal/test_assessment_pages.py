@@ -24,7 +24,10 @@ CHINESE_FACES = {"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Sanzhi H
 
 
 def _check(key: str) -> Principal | None:
-    return {AUDITOR: Principal(organisation="CN", role="auditor"), TRADER: Principal(organisation="CN", role="trader")}.get(key)
+    return {
+        AUDITOR: Principal(organisation="CN", role="auditor"),
+        TRADER: Principal(organisation="CN", role="trader"),
+    }.get(key)
 
 
 @pytest.fixture
@@ -41,22 +44,29 @@ def test_staff_see_the_profile_in_both_languages(portal: FastAPI) -> None:
     client = TestClient(portal, cookies={COOKIE: AUDITOR})
     listing = client.get("/assessment?lang=zh")
     assert listing.status_code == 200
-    assert "智慧化成熟度评估" in listing.text and "第 2 次" in listing.text
+    assert "智慧化成熟度评估" in listing.text
+    assert "第 2 次" in listing.text
     zh = client.get("/assessment/CN?lang=zh")
     assert zh.status_code == 200
-    assert zh.text.count("<svg") == 1 and "成员中位数" in zh.text and "智享联通" in zh.text
+    assert zh.text.count("<svg") == 1
+    assert "成员中位数" in zh.text
+    assert "智享联通" in zh.text
     assert "CN 以往自评" in zh.text  # the first submission is drawn as a lighter line
     assert "style=" not in zh.text.split("<svg", 1)[1].split("</svg>", 1)[0]  # the CSP allows no inline style
     en = client.get("/assessment/cn?lang=en&with=SG")
     assert en.status_code == 200
-    assert "Consortium median" in en.text and "SG latest" in en.text and "Smart Connectivity" in en.text
+    assert "Consortium median" in en.text
+    assert "SG latest" in en.text
+    assert "Smart Connectivity" in en.text
 
 
 def test_who_may_not_see_it(portal: FastAPI) -> None:
     anonymous = TestClient(portal).get("/assessment/CN?lang=en")
-    assert anonymous.status_code == 401 and "sign in with your administration" in anonymous.text
+    assert anonymous.status_code == 401
+    assert "sign in with your administration" in anonymous.text
     trader = TestClient(portal, cookies={COOKIE: TRADER}).get("/assessment?lang=zh")
-    assert trader.status_code == 403 and "贸易企业" in trader.text
+    assert trader.status_code == 403
+    assert "贸易企业" in trader.text
     staff = TestClient(portal, cookies={COOKIE: AUDITOR})
     assert staff.get("/assessment/TH?lang=en").status_code == 404
     assert staff.get("/assessment/no%20such?lang=en").status_code == 400
@@ -75,14 +85,16 @@ def test_the_chart_in_a_browser(browser: Browser, portal_server: str) -> None:
         context.add_cookies([{"name": COOKIE, "value": AUDITOR, "url": portal_server}])
         page = context.new_page()
         errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("console", lambda m, seen=errors: seen.append(m.text) if m.type == "error" else None)
         page.goto(f"{portal_server}/assessment/CN?lang={lang}&with=SG")
         # the web font is fetched once Chinese needs it: load it explicitly, then wait for every face
         page.evaluate("document.fonts.load('15px \"Sanzhi Han Sans\"', '智慧海关').then(f => f.length)")
         page.evaluate("document.fonts.ready.then(() => true)")
         chart = page.locator("svg.assessment-chart")
         box = chart.bounding_box()
-        assert box is not None and box["width"] > 500 and box["height"] > 450, box
+        assert box is not None
+        assert box["width"] > 500
+        assert box["height"] > 450, box
         assert chart.locator("polygon").count() > 10
         if lang == "zh":
             # the pillar titles inside the chart are drawn with a Chinese face (not empty boxes)
@@ -93,6 +105,8 @@ def test_the_chart_in_a_browser(browser: Browser, portal_server: str) -> None:
             node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "svg.assessment-chart text"})["nodeId"]
             used = {f["familyName"] for f in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]}
             assert used & CHINESE_FACES, used
-        chart.screenshot(path=str(save_screenshot(page, f"assessment-chart-{lang}").with_name(f"assessment-chart-only-{lang}.png")))
+        chart.screenshot(
+            path=str(save_screenshot(page, f"assessment-chart-{lang}").with_name(f"assessment-chart-only-{lang}.png"))
+        )
         assert not errors, errors
         context.close()
