@@ -60,7 +60,7 @@ contract AssessmentRegistry is IAssessmentRegistry {
                     && last.answersDigest == answersDigest
             ) revert AssessmentRegistryUnchanged(member, count);
         }
-        history.push(
+        _submissions[member].push(
             Submission(
                 frameworkVersion,
                 answersRoot,
