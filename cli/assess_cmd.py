@@ -35,7 +35,7 @@ LangOption = Annotated[Lang, typer.Option("--lang", help="Language of the form o
 MemberArg = Annotated[str, typer.Argument(help="The member, e.g. CN.")]
 
 
-def _member(value: str, path: str) -> str:
+def _member(value: str) -> str:
     return member_id_text(member_id_bytes(value.strip().upper()))
 
 
@@ -66,7 +66,7 @@ def template(
     member: Annotated[str, typer.Option("--member", help="Fill in the member, e.g. CN.")] = "",
 ) -> None:
     """Write the self-assessment form: each indicator's levels described in comments."""
-    text = form_text(load_framework(), lang, member=_member(member, "--member") if member else "")
+    text = form_text(load_framework(), lang, member=_member(member) if member else "")
     if out is None:
         typer.echo(text, nl=False)
         return
@@ -139,8 +139,8 @@ def compare(
         framework=framework,
         blobs=open_blob_store(cli.settings),
     )
-    other = _member(with_, "--with") if with_ else None
-    comparison = compare_profiles(records=records, member=_member(member, "member"), framework=framework, other=other)
+    other = _member(with_) if with_ else None
+    comparison = compare_profiles(records=records, member=_member(member), framework=framework, other=other)
     html_path, json_path = write_report(comparison, framework, out, lang)
     if as_json:
         print_json({"comparison": comparison, "report_html": str(html_path), "report_json": str(json_path)})
@@ -151,6 +151,8 @@ def compare(
     print_rows(rows, ("pillar", "", "level", "previous", "median"))
     for gap in comparison.gaps[:5]:
         typer.echo(f"gap {number(gap.gap)}: {gap.indicator} {gap.title.in_(lang)} - {gap.addressed_by.in_(lang)}")
+    for message in comparison.not_read:
+        typer.echo(f"not in the comparison: {message}", err=True)
     typer.echo(f"written to {html_path} and {json_path}", err=True)
 
 
@@ -161,12 +163,12 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """A member's submissions on chain, oldest first (no key needed: the answers stay encrypted)."""
-    history = AssessmentRegistryBinding(state(ctx).client()).history(_member(member, "member"))
+    history = AssessmentRegistryBinding(state(ctx).client()).history(_member(member))
     if as_json:
-        print_json({"member": _member(member, "member"), "submissions": history})
+        print_json({"member": _member(member), "submissions": history})
         return
     if not history:
-        typer.echo(f"{_member(member, 'member')} has submitted no self-assessment")
+        typer.echo(f"{_member(member)} has submitted no self-assessment")
         return
     rows = [(str(s.number), iso(s.submitted_at), s.framework, str(s.indicators), s.root, s.submitter) for s in history]
     print_rows(rows, ("submission", "submitted", "framework", "indicators", "root", "submitter"))

@@ -54,6 +54,8 @@ class Comparison(BaseModel):
     previous_submission: int | None
     other: str | None
     members_in_median: list[str]
+    # submissions this reader could not read (not a recipient, another framework version)
+    not_read: list[str]
     pillars: list[PillarRow]
     indicators: list[IndicatorRow]
     gaps: list[Gap]
@@ -73,9 +75,10 @@ def compare(*, records: list[MemberRecord], member: str, framework: Framework, o
     (the member's own included) and, when asked, `other`'s latest."""
     own = _record(records, member)
     latest = own.submissions[-1]
+    current = [r for r in records if r.latest is not None]
     previous = own.submissions[-2] if len(own.submissions) > 1 else None
     theirs = _record(records, other).submissions[-1].answers.levels() if other else None
-    latests = [r.submissions[-1].answers.levels() for r in records if r.submissions]
+    latests = [r.submissions[-1].answers.levels() for r in current]
     levels = latest.answers.levels()
     before = previous.answers.levels() if previous else None
     rows = []
@@ -129,7 +132,8 @@ def compare(*, records: list[MemberRecord], member: str, framework: Framework, o
         submitted_at=latest.submission.submitted_at,
         previous_submission=previous.submission.number if previous else None,
         other=other,
-        members_in_median=[r.member for r in records if r.submissions],
+        members_in_median=[r.member for r in current],
+        not_read=[message for r in records for message in r.unreadable],
         pillars=pillars,
         indicators=rows,
         gaps=[g for g in gaps if g.gap > 0],

@@ -16,6 +16,7 @@ from ledger.assessment.registry import AssessmentRegistryBinding, Submission
 from ledger.assessment.sharing import member_readers, read_shared, share_bytes, share_file
 from ledger.chain.client import LedgerClient
 from ledger.consortium.binding import ConsortiumBinding
+from ledger.errors import InvalidInput
 from ledger.hashing.canonical import canonical_json
 from ledger.store.blobs import BlobStore
 from ledger.store.registry import DocumentRegistryBinding, PartyKey
@@ -143,7 +144,7 @@ def read_submission(
         )
     try:
         answers = parse_shared(data, framework, source=f"{submission.member}'s submission {submission.number}")
-    except Exception:
+    except InvalidInput:  # not answers at all: not what the root commits to either
         raise AnswersMismatch(submission.member, submission.number) from None
     if answers.member != submission.member or answers_root(answers) != submission.root_bytes:
         raise AnswersMismatch(submission.member, submission.number)
@@ -151,16 +152,19 @@ def read_submission(
 
 
 class MemberRecord(BaseModel):
-    """A member's submissions with their answers, oldest first; `unreadable` says why some are missing."""
+    """A member's readable submissions with their answers, oldest first; `unreadable` says why
+    some are missing. `latest` is None when the member's newest submission is unreadable: an
+    older one would misstate where the member stands now."""
 
     member: str
     name: str
     submissions: list[SubmittedAnswers]
     unreadable: list[str]
+    newest_readable: bool
 
     @property
     def latest(self) -> SubmittedAnswers | None:
-        return self.submissions[-1] if self.submissions else None
+        return self.submissions[-1] if self.submissions and self.newest_readable else None
 
 
 def read_all(
@@ -173,7 +177,9 @@ def read_all(
     histories = AssessmentRegistryBinding(client).histories([m.id for m in members])
     records = []
     for member in members:
-        read, unreadable = [], []
+        read: list[SubmittedAnswers] = []
+        unreadable: list[str] = []
+        newest_readable = True
         for submission in histories[member.id]:
             try:
                 read.append(
@@ -181,8 +187,18 @@ def read_all(
                         submission=submission, reader=reader, framework=framework, blobs=blobs, client=client
                     )
                 )
+                newest_readable = True
             except AnswersUnreadable as exc:
                 unreadable.append(exc.message)
+                newest_readable = False
         if read or unreadable:
-            records.append(MemberRecord(member=member.id, name=member.name, submissions=read, unreadable=unreadable))
+            records.append(
+                MemberRecord(
+                    member=member.id,
+                    name=member.name,
+                    submissions=read,
+                    unreadable=unreadable,
+                    newest_readable=newest_readable,
+                )
+            )
     return records

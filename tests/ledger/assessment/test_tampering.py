@@ -1,4 +1,5 @@
-"""A member whose shared answers are not the ones it committed is refused when read back."""
+"""A member whose shared answers are not the ones it committed is refused when read back; one
+whose newest answers the reader cannot read is left out of the median."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ import pytest
 
 from ledger.assessment.answers import checked_answers
 from ledger.assessment.commitment import answers_root
+from ledger.assessment.compare import compare
 from ledger.assessment.errors import AnswersMismatch
 from ledger.assessment.framework import load_framework
 from ledger.assessment.registry import AssessmentRegistryBinding
 from ledger.assessment.service import read_all, submit_assessment
-from ledger.assessment.sharing import member_readers, share_bytes
+from ledger.assessment.sharing import Readers, member_readers, share_bytes
 from ledger.hashing.canonical import canonical_json
 from ledger.store.blobs import open_blob_store
 from ledger.store.registry import DocumentRegistryBinding
@@ -53,3 +55,37 @@ def test_shared_answers_that_do_not_give_the_committed_root_are_refused(chain: C
     )
     with pytest.raises(AnswersMismatch, match="SG's answers of submission 1 do not match the root"):
         read_all(client=reader, reader=reader.account, framework=FRAMEWORK, blobs=blobs)
+
+
+def test_a_member_whose_newest_answers_are_not_shared_with_the_reader_is_left_out(chain: Chain) -> None:
+    blobs = open_blob_store(chain.settings)
+    for member, level in (("CN", 2), ("SG", 4)):
+        admin = chain.client(f"{member.lower()}-admin")
+        assert admin.account is not None
+        submit_assessment(
+            client=admin, account=admin.account, answers=answers(member, level), framework=FRAMEWORK, blobs=blobs
+        )
+    # SG's next answers are readable by SG's admin alone
+    sg = chain.client("sg-admin")
+    assert sg.account is not None
+    secret = answers("SG", 3)
+    shared = share_bytes(
+        data=canonical_json(secret.model_dump(mode="json")),
+        name="sg.json",
+        sender=sg.account,
+        readers=Readers(keys=[], members_without_key=[]),
+        blobs=blobs,
+        registry=DocumentRegistryBinding(sg),
+    )
+    AssessmentRegistryBinding(sg).submit(
+        framework=FRAMEWORK.version, root=answers_root(secret), answers_digest=shared.digest, indicators=24
+    )
+    reader = chain.client("cn-customs")
+    assert reader.account is not None
+    records = read_all(client=reader, reader=reader.account, framework=FRAMEWORK, blobs=blobs)
+    comparison = compare(records=records, member="CN", framework=FRAMEWORK)
+    # SG's level-4 answers are no longer where SG stands: the median is CN's alone
+    assert comparison.members_in_median == ["CN"]
+    assert {r.median for r in comparison.indicators} == {2.0}
+    assert len(comparison.not_read) == 1
+    assert "SG's answers of submission 2 cannot be read" in comparison.not_read[0]
