@@ -12,6 +12,7 @@ from fontTools.ttLib import TTFont
 
 from ledger.assessment.errors import InvalidFramework
 from ledger.assessment.framework import FRAMEWORK_FILE, framework_schema_text, load_framework, parse_framework
+from ledger.assessment.words import WORDS_FILE
 from tests.support import ROOT
 
 SCHEMA = ROOT / "schemas" / "assessment-framework.schema.json"
@@ -50,9 +51,9 @@ def test_three_pillars_and_every_level_in_both_languages() -> None:
         assert len(framework.of_pillar(indicator.pillar)) >= 6
 
 
-def test_the_portal_font_draws_every_chinese_character_of_the_framework() -> None:
+def test_the_portal_font_draws_every_chinese_character_of_the_framework_and_chart() -> None:
     covered = set(map(chr, TTFont(FONT).getBestCmap()))
-    text = FRAMEWORK_FILE.read_text(encoding="utf-8")
+    text = FRAMEWORK_FILE.read_text(encoding="utf-8") + WORDS_FILE.read_text(encoding="utf-8")
     missing = sorted({ch for ch in text if 0x3000 <= ord(ch) <= 0x9FFF} - covered)
     assert not missing, "".join(missing)
 
