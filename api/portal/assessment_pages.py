@@ -20,7 +20,7 @@ from api.portal.i18n import Language, Translator
 from api.portal.rendering import PageLanguage, failure_page, link, message_page, page
 from ledger.assessment.chart import radar_svg
 from ledger.assessment.compare import compare
-from ledger.assessment.errors import NoAssessment
+from ledger.assessment.errors import AnswersMismatch, NoAssessment
 from ledger.assessment.framework import load_framework
 from ledger.assessment.report import number
 from ledger.assessment.service import MemberRecord, read_all
@@ -105,6 +105,9 @@ def member_profile(
         comparison = compare(records=records, member=member_id, framework=framework, other=other)
     except NoAssessment as exc:
         return message_page(request, language, t("assessment.none", member=exc.member), status_code=404)
+    except AnswersMismatch as exc:
+        text = t("assessment.mismatch", member=exc.member, number=exc.number)
+        return message_page(request, language, text, status_code=409)
     except LedgerError as exc:
         return failure_page(request, language, exc)
     others = [r.member for r in records if r.latest is not None and r.member != member_id]

@@ -8,7 +8,7 @@ from statistics import fmean, median
 
 from pydantic import BaseModel
 
-from ledger.assessment.errors import NoAssessment
+from ledger.assessment.errors import AnswersMismatch, NoAssessment
 from ledger.assessment.framework import Framework, Text
 from ledger.assessment.service import MemberRecord
 
@@ -64,8 +64,11 @@ class Comparison(BaseModel):
 
 
 def _record(records: list[MemberRecord], member: str) -> MemberRecord:
-    found = next((r for r in records if r.member == member and r.latest is not None), None)
-    if found is None:
+    """The member's record; refused when any of its submissions does not give its root."""
+    found = next((r for r in records if r.member == member), None)
+    if found is not None and found.refused:
+        raise AnswersMismatch(member, found.refused[-1])
+    if found is None or found.latest is None:
         raise NoAssessment(member)
     return found
 

@@ -42,6 +42,8 @@ class AnswersMismatch(LedgerError):
     code = "assessment-answers-mismatch"
 
     def __init__(self, member: str, number: int) -> None:
+        self.member = member
+        self.number = number
         super().__init__(
             f"{member}'s answers of submission {number} do not match the root it committed on chain: "
             "the shared file was altered or is another file"

@@ -160,6 +160,7 @@ class MemberRecord(BaseModel):
     name: str
     submissions: list[SubmittedAnswers]
     unreadable: list[str]
+    refused: list[int]  # submissions whose answers do not give their root on chain
     newest_readable: bool
 
     @property
@@ -172,13 +173,15 @@ def read_all(
 ) -> list[MemberRecord]:
     """Every member's (active or past) submissions of `framework`'s version, read as `reader`.
     A submission this reader cannot read (not a recipient, another framework) is listed as
-    unreadable; one whose answers do not give its root on chain is refused (AnswersMismatch)."""
+    unreadable; one whose answers do not give its root on chain is refused: listed, numbered in
+    `refused`, and never used (one member's bad file does not stop the others' comparison)."""
     members = ConsortiumBinding(client).members()
     histories = AssessmentRegistryBinding(client).histories([m.id for m in members])
     records = []
     for member in members:
         read: list[SubmittedAnswers] = []
         unreadable: list[str] = []
+        refused: list[int] = []
         newest_readable = True
         for submission in histories[member.id]:
             try:
@@ -191,6 +194,10 @@ def read_all(
             except AnswersUnreadable as exc:
                 unreadable.append(exc.message)
                 newest_readable = False
+            except AnswersMismatch as exc:
+                unreadable.append(exc.message)
+                refused.append(submission.number)
+                newest_readable = False
         if read or unreadable:
             records.append(
                 MemberRecord(
@@ -198,6 +205,7 @@ def read_all(
                     name=member.name,
                     submissions=read,
                     unreadable=unreadable,
+                    refused=refused,
                     newest_readable=newest_readable,
                 )
             )

@@ -53,8 +53,15 @@ def test_shared_answers_that_do_not_give_the_committed_root_are_refused(chain: C
     AssessmentRegistryBinding(sg).submit(
         framework=FRAMEWORK.version, root=answers_root(answers("SG", 1)), answers_digest=shared.digest, indicators=24
     )
+    records = read_all(client=reader, reader=reader.account, framework=FRAMEWORK, blobs=blobs)
     with pytest.raises(AnswersMismatch, match="SG's answers of submission 1 do not match the root"):
-        read_all(client=reader, reader=reader.account, framework=FRAMEWORK, blobs=blobs)
+        compare(records=records, member="SG", framework=FRAMEWORK)
+    with pytest.raises(AnswersMismatch, match="SG's answers of submission 1"):
+        compare(records=records, member="CN", other="SG", framework=FRAMEWORK)
+    # CN's own comparison goes on without SG, and says why
+    comparison = compare(records=records, member="CN", framework=FRAMEWORK)
+    assert comparison.members_in_median == ["CN"]
+    assert "do not match the root it committed" in comparison.not_read[0]
 
 
 def test_a_member_whose_newest_answers_are_not_shared_with_the_reader_is_left_out(chain: Chain) -> None:
