@@ -45,3 +45,17 @@ document.addEventListener("DOMContentLoaded", () => {
   if (document.cookie.split("; ").includes(`tz=${zone}`)) return;
   document.cookie = `tz=${zone}; path=/; max-age=31536000; samesite=strict`;
 })();
+
+// The assessment chart's labels are SVG text, which headless Chromium does not always lay out
+// again when the portal's Chinese web font arrives after the first paint (the labels stay boxes;
+// HTML text is redrawn). A fresh copy of the chart is laid out with the font, once loaded.
+(() => {
+  if (!document.fonts) return;
+  const redraw = () => {
+    for (const chart of document.querySelectorAll("svg.assessment-chart")) {
+      chart.replaceWith(chart.cloneNode(true));
+    }
+  };
+  document.fonts.addEventListener("loadingdone", redraw);
+  document.fonts.ready.then(redraw);
+})();
