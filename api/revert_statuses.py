@@ -12,6 +12,14 @@ INVALID_INPUT = (422, "Refused by the contract: invalid input")  # malformed inp
 REFUSED_IN_STATE = (409, "Refused by the contract")  # the record refuses the change in its current state
 
 REVERT_STATUS: dict[str, tuple[int, str]] = {
+    "AssessmentRegistryInvalidIndicatorCount": INVALID_INPUT,
+    "AssessmentRegistryNoSubmission": NOT_FOUND,
+    "AssessmentRegistryNotMemberAdmin": NOT_PERMITTED,
+    "AssessmentRegistryPageTooLarge": INVALID_INPUT,
+    "AssessmentRegistryUnchanged": REFUSED_IN_STATE,
+    "AssessmentRegistryZeroDigest": INVALID_INPUT,
+    "AssessmentRegistryZeroRoot": INVALID_INPUT,
+    "AssessmentRegistryZeroVersion": INVALID_INPUT,
     "AeoRegistryAdminNotCustoms": NOT_PERMITTED,
     "AlertRegistryAdminNotCustoms": NOT_PERMITTED,
     "AlertRegistryAlreadyWithdrawn": REFUSED_IN_STATE,

@@ -45,6 +45,11 @@ COMMANDS = (
         "stats", "cli.stats_cmd:app", "Trade statistics: monthly tables committed as Merkle roots, mirror comparisons."
     ),
     LazyCommand(
+        "assess",
+        "cli.assess_cmd:app",
+        "Smart-readiness self-assessment: a form, submissions on chain, comparisons with the median.",
+    ),
+    LazyCommand(
         "ipfs", "cli.ipfs_cmd:app", "Run an embedded IPFS node (js-ipfs, offline, API on 127.0.0.1) in the background."
     ),
     LazyCommand(

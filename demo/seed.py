@@ -2,7 +2,8 @@
 
 CN's issuer anchors a few certificates of origin for SG (one of them revoked), CN and SG customs
 certify AEO operators, CN and SG agree an MRA, a CN trader records two evidence events of one
-consignment, and SG customs publishes a risk alert on shrimp from CN loaded at Ningbo. The CN
+consignment, SG customs publishes a risk alert on shrimp from CN loaded at Ningbo, and CN
+(twice) and SG submit smart-readiness self-assessments. The CN
 trader is one trade party throughout: the exporter of the certificates (its operator id in
 `exporter.identifier`), a certified AEO, and the consignor, so its key (account and operator,
 `TRADER_PARTY`) shows something on each of the party's own pages. A marker names
@@ -127,6 +128,7 @@ def seed_demo(*, client_for: ClientFactory, data_dir: Path, say: Callable[[str],
     _mra(client_for, say)
     _consignment(client_for("cn-trader"), client_for("sg-trader").address, say)
     alert = _alert(client_for("sg-customs"), say)
+    _assessments(client_for, data_dir, say)
     record = SeedRecord(
         chain=mark,
         seeded_at=dt.datetime.now(dt.UTC),
@@ -213,6 +215,17 @@ def _mra(client_for: ClientFactory, say: Callable[[str], None]) -> None:
         effective_from=None,
     )  # fmt: skip
     say("CN and SG customs agreed an MRA (general and advanced AEOs)")
+
+
+def _assessments(client_for: ClientFactory, data_dir: Path, say: Callable[[str], None]) -> None:
+    """CN's two self-assessments and SG's one, for the portal's assessment chart."""
+    from ledger.assessment.samples import seed_samples
+    from ledger.settings import LedgerSettings
+    from ledger.store.blobs import BlobStore
+
+    seeded = seed_samples(client_for=client_for, blobs=BlobStore.configured(LedgerSettings(data_dir=data_dir)))
+    if seeded:
+        say(f"self-assessments submitted: {', '.join(seeded)}")
 
 
 def _consignment(trader: LedgerClient, consignee: str, say: Callable[[str], None]) -> None:

@@ -1312,6 +1312,7 @@ class WebhookReceiver:
         with self._lock:
             return len(self.received)
 
+
 def next_block_at(chain: Chain, at: dt.datetime) -> dt.datetime:
     """Mine the next block at `at` (whole seconds; at least a second after the latest block): the
     chain's clock moved by hand, so that what follows is in a later second than `at`."""

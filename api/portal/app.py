@@ -9,6 +9,7 @@ from starlette.exceptions import HTTPException
 from api.deps import ServiceContext
 from api.portal import (
     alert_pages,
+    assessment_pages,
     audit_pages,
     auth_pages,
     index_pages,
@@ -27,7 +28,7 @@ from ledger.settings import LedgerSettings
 # HTML pages are not part of the JSON API's OpenAPI description
 router = APIRouter(include_in_schema=False)
 PAGES = (verify_pages, recognition_page, index_pages, audit_pages, auth_pages, party_pages, live_feed, alert_pages,
-         static_files)  # fmt: skip
+         assessment_pages, static_files)  # fmt: skip
 for module in PAGES:
     router.include_router(module.router)
 

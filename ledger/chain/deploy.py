@@ -52,6 +52,7 @@ CONTRACTS: tuple[ContractSpec, ...] = (
     ContractSpec("DocumentRegistry", _needs_consortium),
     ContractSpec("StatisticsRegistry", _needs_consortium),
     ContractSpec("AlertRegistry", _needs_consortium),
+    ContractSpec("AssessmentRegistry", _needs_consortium),
 )
 
 

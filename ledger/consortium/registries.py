@@ -24,6 +24,7 @@ REGISTRY_KINDS: tuple[str, ...] = (
     "DocumentRegistry",
     "StatisticsRegistry",
     "AlertRegistry",
+    "AssessmentRegistry",
 )
 
 

@@ -106,4 +106,18 @@ document.addEventListener("DOMContentLoaded", () => {
       });
     }
   });
+
+// The assessment chart's labels are SVG text, which headless Chromium does not always lay out
+// again when the portal's Chinese web font arrives after the first paint (the labels stay boxes;
+// HTML text is redrawn). A fresh copy of the chart is laid out with the font, once loaded.
+// Only on a page with a chart: other pages leave the font set alone.
+(() => {
+  if (!document.fonts || !document.querySelector("svg.assessment-chart")) return;
+  const redraw = () => {
+    for (const chart of document.querySelectorAll("svg.assessment-chart")) {
+      chart.replaceWith(chart.cloneNode(true));
+    }
+  };
+  document.fonts.addEventListener("loadingdone", redraw);
+  document.fonts.ready.then(redraw);
 })();

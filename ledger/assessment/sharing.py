@@ -1,0 +1,116 @@
+"""Who reads a self-assessment, and putting a file into the document store for all of them.
+
+Self-assessments are shared between the member administrations: every active member's admin,
+customs and auditor accounts with a standing document key (the administration's own staff; the
+trade parties, issuers and oracles a member accredits are not given them)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from eth_account.signers.local import LocalAccount
+from eth_utils.address import to_checksum_address
+from pydantic import BaseModel
+
+from ledger.assessment.errors import AnswersMismatch, AnswersUnreadable
+from ledger.chain.client import LedgerClient
+from ledger.chain.contract import ContractBinding
+from ledger.consortium.binding import ConsortiumBinding
+from ledger.consortium.versions import listed_versions
+from ledger.files import write_atomic
+from ledger.store.blobs import BlobStore
+from ledger.store.cid import ContentId
+from ledger.store.documents import get_document, put_document
+from ledger.store.errors import BlobNotFound, EnvelopeTampered, NoEncryptionKey, NotARecipient
+from ledger.store.registry import CONTRACT as DOCUMENTS
+from ledger.store.registry import DocumentRegistryBinding, PartyKey
+
+# the roles of a member's own administration (PartyKey.role as the document registry names them)
+READER_ROLES = ("member admin", "customs role", "auditor role")
+
+
+class Readers(BaseModel):
+    """The keys a shared assessment is encrypted to, and the members none of whose staff has one."""
+
+    keys: list[PartyKey]
+    members_without_key: list[str]
+
+
+def member_readers(client: LedgerClient) -> Readers:
+    """Every active member's admin, customs and auditor accounts with a standing document key,
+    found from the key registrations on every listed DocumentRegistry version."""
+    registry = DocumentRegistryBinding(client)
+    deployment = client.deployment
+    start = deployment.contracts[DOCUMENTS].block if deployment and DOCUMENTS in deployment.contracts else 0
+    decode = registry.codec.event_decoder("EncryptionKeyRegistered")
+    accounts: list[str] = []
+    for version in listed_versions(client, DOCUMENTS):
+        for log in ContractBinding(client, DOCUMENTS, version).logs(["EncryptionKeyRegistered"], from_block=start):
+            accounts.append(to_checksum_address(decode(log)["account"]))
+    active = [m.id for m in ConsortiumBinding(client).members() if m.active]
+    keys = []
+    for account in dict.fromkeys(accounts):
+        try:
+            key = registry.key_of(account)  # standing: still accredited, not revoked
+        except NoEncryptionKey:
+            continue
+        if key.member_id in active and key.role in READER_ROLES:
+            keys.append(key)
+    covered = {k.member_id for k in keys}
+    return Readers(keys=keys, members_without_key=[m for m in active if m not in covered])
+
+
+def share_file(
+    *, source: Path, sender: LocalAccount, readers: Readers, blobs: BlobStore, registry: DocumentRegistryBinding
+) -> ContentId:
+    """Encrypt `source` for the sender and every reader, store it and anchor it: its CID."""
+    result = put_document(
+        source=source, sender=sender, recipients=readers.keys, blobs=blobs, registry=registry, anchor=True
+    )
+    return ContentId.parse(result.cid)
+
+
+def share_bytes(
+    *,
+    data: bytes,
+    name: str,
+    sender: LocalAccount,
+    readers: Readers,
+    blobs: BlobStore,
+    registry: DocumentRegistryBinding,
+) -> ContentId:
+    """`share_file` of bytes (written to a private scratch file first: the store encrypts files)."""
+    with tempfile.TemporaryDirectory(prefix="sanzhi-assess-") as scratch:
+        path = write_atomic(Path(scratch) / name, data)
+        return share_file(source=path, sender=sender, readers=readers, blobs=blobs, registry=registry)
+
+
+def read_shared(
+    *,
+    digest: bytes,
+    member: str,
+    number: int,
+    reader: LocalAccount,
+    blobs: BlobStore,
+    registry: DocumentRegistryBinding,
+) -> bytes:
+    """The decrypted answers file a submission names by its CID digest, read as `reader`."""
+    with tempfile.TemporaryDirectory(prefix="sanzhi-assess-") as scratch:
+        out = Path(scratch) / "answers.json"
+        for codec in ("raw", "dag-pb"):
+            cid = ContentId.of(codec=codec, digest=digest)
+            try:
+                get_document(cid=cid, account=reader, blobs=blobs, registry=registry, out=out)
+            except BlobNotFound:
+                continue
+            except EnvelopeTampered:
+                raise AnswersMismatch(member, number) from None
+            except NotARecipient as exc:
+                raise AnswersUnreadable(
+                    member, number, f"{reader.address} is not a recipient ({exc.message})"
+                ) from None
+            return out.read_bytes()
+    raise AnswersUnreadable(
+        member, number, f"the answers file {ContentId.of(codec='raw', digest=digest)} is not in the store"
+    )
