@@ -106,6 +106,7 @@ document.addEventListener("DOMContentLoaded", () => {
       });
     }
   });
+})();
 
 // The assessment chart's labels are SVG text, which headless Chromium does not always lay out
 // again when the portal's Chinese web font arrives after the first paint (the labels stay boxes;
