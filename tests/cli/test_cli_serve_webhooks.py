@@ -46,7 +46,7 @@ def test_serve_posts_an_issuance_to_the_subscriber(
             assert cli("cert", "sample", "--count", "1", "--out", str(tmp_path / "docs"), "--seed", "31").exit_code == 0
             issued = cli("cert", "issue", str(tmp_path / "docs"), "--as", "cn-issuer", "--out", str(tmp_path / "w"))
             assert issued.exit_code == 0, issued.stderr
-            wait_until(lambda: receiver.count() > 0, timeout=60,
+            wait_until(lambda: receiver.count() >= 2, timeout=60,
                        failure=lambda: "nothing delivered: " + (tmp_path / "serve.stderr").read_text())  # fmt: skip
             os.killpg(server.pid, signal.SIGTERM)
             assert server.wait(timeout=40) == 0  # stopping the service stops its deliverer
@@ -55,10 +55,9 @@ def test_serve_posts_an_issuance_to_the_subscriber(
                 os.killpg(server.pid, signal.SIGKILL)
                 server.wait(timeout=10)
             log.close()
-    delivered = receiver.received[0]
-    body = Webhook(secret).verify(delivered.body, delivered.headers)
-    assert body["event"] == "CertificatesIssued"
-    assert body["link"].startswith(f"http://127.0.0.1:{port}/")
+    bodies = {body["event"]: body for body in (Webhook(secret).verify(r.body, r.headers) for r in receiver.received)}
+    assert set(bodies) == {"CertificatesIssued", "CertificatesDestined"}  # one issuance: its batch and destination
+    assert bodies["CertificatesIssued"]["link"].startswith(f"http://127.0.0.1:{port}/")
     said = (tmp_path / "serve.stderr").read_text()
     assert "delivering webhooks" in said
     assert "warning" not in said
