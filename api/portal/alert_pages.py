@@ -1,8 +1,8 @@
 """The partners' joint risk alerts page: the alerts in force (and, on request, those that ended
 or were withdrawn lately), read from every AlertRegistry version the consortium lists.
 
-Alerts are between administrations: only signed-in staff of the service's member (auditor and
-customs keys) see them; a visitor is sent to sign in, a trader is told the page is not theirs.
+Alerts are between administrations: only signed-in staff of the service's member (auditor keys)
+see them; a visitor is told to sign in, a trader that the page is not theirs.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.deps import Context
 from api.portal.alert_views import alert_view, shown
-from api.portal.auth_pages import COOKIE, STAFF_ROLES, login_redirect, signed_in
+from api.portal.auth_pages import staff_of
 from api.portal.config import Portal
 from api.portal.i18n import Translator
-from api.portal.rendering import PageLanguage, failure_page, message_page, page
+from api.portal.rendering import PageLanguage, failure_page, page
 from api.portal.times import TZ_COOKIE, reader_zone
 from ledger.alerts.registry import AlertRegistryBinding
 from ledger.chain.reads import latest_timestamp
@@ -38,14 +38,10 @@ def alerts_page(
 ) -> Response:
     """The alerts in force now (the chain's time); `show=recent` adds the last 30 days' ended
     and withdrawn ones. Any other `show` is the default list."""
-    principal = signed_in(request, config)
-    if principal is None:
-        return login_redirect(request, language, expired=COOKIE in request.cookies)
+    principal = staff_of(request, language, config)
+    if isinstance(principal, HTMLResponse):
+        return principal
     t = Translator(language)
-    if principal.role not in STAFF_ROLES:
-        role = t.get(f"party.role.{principal.role}", principal.role)
-        return message_page(request, language, t("alerts.staff_only", role=role), status_code=403,
-                            title_key="alerts.title")  # fmt: skip
     recent = show == "recent"
     try:
         now = datetime.fromtimestamp(latest_timestamp(context.client), UTC)

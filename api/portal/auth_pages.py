@@ -1,4 +1,4 @@
-"""Auditor login: an API key typed into a form, kept in an HttpOnly, SameSite=Strict cookie.
+"""Auditor and trader login: an API key typed into a form, kept in an HttpOnly, SameSite=Strict cookie.
 
 The key itself is the session: every page that needs an auditor checks it again with the
 service's key check (PortalConfig.check_api_key), so a key revoked by its administration stops
@@ -27,9 +27,10 @@ MAX_KEY = 512  # longer input is no key; refused before the key store sees it
 MAX_NEXT = 2000
 AUDITOR_ROLE = "auditor"
 TRADER_ROLE = "trader"
-CUSTOMS_ROLE = "customs"
-LOGIN_ROLES = (AUDITOR_ROLE, TRADER_ROLE, CUSTOMS_ROLE)  # a trader signs in to see its own party's pages
-STAFF_ROLES = (AUDITOR_ROLE, CUSTOMS_ROLE)  # a member's own staff: they see the partners' risk alerts
+# a trader signs in to see its own party's pages; keys that sign chain writes through the service
+# (customs, issuer, oracle, admin) never sit in a browser cookie
+LOGIN_ROLES = (AUDITOR_ROLE, TRADER_ROLE)
+STAFF_ROLES = (AUDITOR_ROLE,)  # a member's own staff: the partners' risk alerts and self-assessments
 
 
 _NOT_CHECKED = object()  # request.state has no principal yet (None is "not signed in")
@@ -45,6 +46,8 @@ def signed_in(request: Request, config: PortalConfig) -> Principal | None:
     principal = None
     if key and len(key) <= MAX_KEY and config.check_api_key is not None:
         principal = config.check_api_key(key)
+    if principal is not None and principal.role not in LOGIN_ROLES:  # a cookie set by hand, not by /login
+        principal = None
     request.state.principal = principal
     return principal
 
@@ -53,6 +56,39 @@ def auditor_of(request: Request, config: PortalConfig) -> Principal | None:
     """The auditor whose key this request's cookie holds, if it is still an auditor's key."""
     principal = signed_in(request, config)
     return principal if principal is not None and principal.role == AUDITOR_ROLE else None
+
+
+def needed_page(
+    request: Request, language: Language, *, message: str, status: int, title: str | None = None
+) -> HTMLResponse:
+    """The page saying which sign-in this page needs, with a link to sign in and come back."""
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return page(request, language, "party_needed.html", status_code=status, message=message, title=title,
+                login=link(request, language, "portal.login", next=target))  # fmt: skip
+
+
+def role_of(
+    request: Request, language: Language, config: PortalConfig, *, roles: tuple[str, ...], area: str
+) -> Principal | HTMLResponse:
+    """The signed-in principal when its role is one of `roles`, else the page saying what is needed
+    (messages `{area}.needed_signed_out` and `{area}.needed_wrong_role`, title `{area}.needed_title`)."""
+    t = Translator(language)
+    principal = signed_in(request, config)
+    if principal is not None and principal.role in roles:
+        return principal
+    if principal is None:
+        message, status = t(f"{area}.needed_signed_out"), 401
+        if COOKIE in request.cookies:
+            message = f"{t('login.expired')} {message}"
+    else:
+        role = t.get(f"party.role.{principal.role}", principal.role)
+        message, status = t(f"{area}.needed_wrong_role", role=role), 403
+    return needed_page(request, language, message=message, status=status, title=t(f"{area}.needed_title"))
+
+
+def staff_of(request: Request, language: Language, config: PortalConfig) -> Principal | HTMLResponse:
+    """The signed-in member staff (STAFF_ROLES), or the page saying a staff sign-in is needed."""
+    return role_of(request, language, config, roles=STAFF_ROLES, area="staff")
 
 
 def safe_next(target: str | None) -> str | None:
@@ -131,7 +167,7 @@ def login(
     principal = config.check_api_key(key) if len(key) <= MAX_KEY else None
     if principal is None or principal.role not in LOGIN_ROLES:
         return _login_page(request, language, next_path=next_path, notice=None, error=t("login.refused"), status=401)
-    start = {AUDITOR_ROLE: "portal.audit", CUSTOMS_ROLE: "portal.alerts"}.get(principal.role, "portal.my_certificates")
+    start = "portal.audit" if principal.role == AUDITOR_ROLE else "portal.my_certificates"
     response = RedirectResponse(next_path or link(request, language, start), status_code=303)
     response.set_cookie(
         COOKIE,

@@ -16,11 +16,11 @@ from api.deps import Context, ServiceContext
 from api.errors import NotFound, OperatorNotNamed
 from api.keystore import ApiKey
 from api.pagination import PageRequest, decode_cursor
-from api.portal.auth_pages import COOKIE, TRADER_ROLE, signed_in
+from api.portal.auth_pages import TRADER_ROLE, needed_page, role_of
 from api.portal.config import Portal, PortalConfig
 from api.portal.explain import recognition_view
 from api.portal.i18n import Language, Translator
-from api.portal.rendering import PageLanguage, failure_page, link, message_page, page
+from api.portal.rendering import PageLanguage, failure_page, message_page, page
 from api.portal.times import TZ_COOKIE, reader_zone
 from ledger.errors import InvalidInput, LedgerError
 from ledger.labels import Lang
@@ -36,20 +36,12 @@ OPERATOR_COMMAND = "sanzhi apikey create --role trader --account 0x… --operato
 
 def _needed(request: Request, language: Language, config: PortalConfig) -> HTMLResponse | ApiKey:
     """The trader's key, or the page saying what is needed to see this one."""
-    t = Translator(language)
-    principal = signed_in(request, config)
-    if principal is not None and principal.role == TRADER_ROLE and principal.key is not None:
-        return principal.key
-    if principal is None:
-        message, status = t("party.needed_signed_out"), 401
-        if COOKIE in request.cookies:
-            message = f"{t('login.expired')} {message}"
-    else:
-        role = t.get(f"party.role.{principal.role}", principal.role)
-        message, status = t("party.needed_wrong_role", role=role), 403
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return page(request, language, "party_needed.html", status_code=status, message=message,
-                login=link(request, language, "portal.login", next=target))  # fmt: skip
+    principal = role_of(request, language, config, roles=(TRADER_ROLE,), area="party")
+    if isinstance(principal, HTMLResponse) or principal.key is not None:
+        return principal if isinstance(principal, HTMLResponse) else principal.key
+    t = Translator(language)  # a trader principal without a key of the key store cannot be looked up
+    message = t("party.needed_wrong_role", role=t("party.role.trader"))
+    return needed_page(request, language, message=message, status=403, title=t("party.needed_title"))
 
 
 def _show(

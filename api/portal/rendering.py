@@ -82,7 +82,8 @@ def page(
             "link": lambda name, path_params=None, **query: link(request, language, name, path_params, **query),
             "switch_link": switch_link(request, language),
             "other_language": language.other,
-            "signed_in_role": _signed_in_role(request),
+            "signed_in_role": (role := _signed_in_role(request)),
+            "signed_in_staff": role in _staff_roles(),
             # every time on every page: the reader's zone with its offset (api/portal/times.py)
             "when": partial(shown_time, zone=reader_zone(request.cookies.get(TZ_COOKIE))),
             # every account by its name and the member that gave it, long values shortened in the middle
@@ -98,6 +99,12 @@ def page(
     response.headers["Vary"] = "Accept-Language, Cookie"
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _staff_roles() -> tuple[str, ...]:
+    from api.portal.auth_pages import STAFF_ROLES  # the login module renders pages itself
+
+    return STAFF_ROLES
 
 
 def _signed_in_role(request: Request) -> str | None:

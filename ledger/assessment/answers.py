@@ -41,9 +41,6 @@ class Answers(BaseModel):
     framework: str
     answers: list[Answer]
 
-    def level(self, indicator: str) -> int:
-        return next(a.level for a in self.answers if a.indicator == indicator)
-
     def levels(self) -> dict[str, int]:
         return {a.indicator: a.level for a in self.answers}
 

@@ -57,6 +57,7 @@ class AnswersUnreadable(LedgerError):
 
     def __init__(self, member: str, number: int, detail: str) -> None:
         self.member = member
+        self.number = number
         super().__init__(f"{member}'s answers of submission {number} cannot be read: {detail}")
 
 

@@ -80,9 +80,6 @@ class Framework(BaseModel):
     def indicator(self, indicator_id: str) -> Indicator:
         return next(i for i in self.indicators if i.id == indicator_id)
 
-    def pillar(self, pillar_id: str) -> Pillar:
-        return next(p for p in self.pillars if p.id == pillar_id)
-
     def of_pillar(self, pillar_id: str) -> list[Indicator]:
         return [i for i in self.indicators if i.pillar == pillar_id]
 

@@ -11,7 +11,8 @@ from pydantic import BaseModel
 
 from ledger.assessment.errors import readable_errors
 from ledger.chain.client import LedgerClient, SentTransaction
-from ledger.chain.reads import view_request, view_result
+from ledger.chain.contract import ContractBinding
+from ledger.chain.reads import batch_call
 from ledger.consortium.versions import active_version, listed_versions
 from ledger.errors import TransactionFailed
 from ledger.ids import member_id_bytes
@@ -87,26 +88,16 @@ class AssessmentRegistryBinding:
         return self.histories([member])[member]
 
     def histories(self, members: list[str]) -> dict[str, list[Submission]]:
-        """`history` of several members at once (two JSON-RPC batches in all)."""
-        versions = listed_versions(self.client, CONTRACT)
-        count_fn = self.codec.function("submissionCount")
-        pairs = [(m, v) for m in members for v in versions]
-        replies = (
-            self.client.raw_batch([view_request(v, count_fn.call_data(member_id_bytes(m))) for m, v in pairs])
-            if pairs
-            else []
-        )
-        counts = {
-            pair: int(count_fn.decode(view_result(self.client, reply, f"{CONTRACT}.submissionCount")))
-            for pair, reply in zip(pairs, replies, strict=True)
-        }
-        page_fn = self.codec.function("submissions")
-        pages = [(m, v, o) for (m, v), n in counts.items() for o in range(0, n, PAGE)]
-        calls = [view_request(v, page_fn.call_data(member_id_bytes(m), o, PAGE)) for m, v, o in pages]
+        """`history` of several members at once (two rounds of JSON-RPC batches in all)."""
+        versions = [ContractBinding(self.client, CONTRACT, a) for a in listed_versions(self.client, CONTRACT)]
+        pairs = [(m, position, v) for m in members for position, v in enumerate(versions)]
+        counts = batch_call(self.client, [v.fn("submissionCount", member_id_bytes(m)) for m, _, v in pairs])
+        pages = [(m, p, v, o, min(PAGE, int(n) - o)) for (m, p, v), n in zip(pairs, counts, strict=True)
+                 for o in range(0, int(n), PAGE)]  # fmt: skip
+        calls = [v.fn("submissions", member_id_bytes(m), o, limit) for m, _, v, o, limit in pages]
         found: dict[str, list[tuple[int, int, int, tuple[Any, ...]]]] = {m: [] for m in members}
-        for (member, version, offset), reply in zip(pages, self.client.raw_batch(calls) if calls else [], strict=True):
-            position = versions.index(version)
-            for i, raw in enumerate(page_fn.decode(view_result(self.client, reply, f"{CONTRACT}.submissions"))):
+        for (member, position, _, offset, _), page in zip(pages, batch_call(self.client, calls), strict=True):
+            for i, raw in enumerate(page):
                 found[member].append((int(raw[4]), -position, offset + i, tuple(raw)))
         result = {}
         for member, entries in found.items():

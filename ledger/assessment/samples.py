@@ -33,16 +33,18 @@ def sample_answers(member: str, index: int, framework: Framework) -> Answers:
 
 
 def seed_samples(*, client_for: Callable[[str], LedgerClient], blobs: BlobStore) -> list[str]:
-    """Submit the samples of each member that has submitted nothing yet; the members seeded."""
+    """Submit each member's samples it has not submitted yet (an interrupted seed is completed);
+    the members seeded."""
     framework = load_framework()
     seeded = []
     for member, variants in SAMPLE_LEVELS.items():
         admin = client_for(f"{member.lower()}-admin")
         if admin.account is None:
             raise KeyUnavailable(f"the dev profile {member.lower()}-admin has no key")
-        if AssessmentRegistryBinding(admin).history(member):
+        history = AssessmentRegistryBinding(admin).history(member)
+        if len(history) >= len(variants):
             continue
-        for index in range(len(variants)):
+        for index in range(len(history), len(variants)):
             answers = sample_answers(member, index, framework)
             submit_assessment(client=admin, account=admin.account, answers=answers, framework=framework, blobs=blobs)
         seeded.append(member)

@@ -98,19 +98,13 @@ def read_shared(
     """The decrypted answers file a submission names by its CID digest, read as `reader`."""
     with tempfile.TemporaryDirectory(prefix="sanzhi-assess-") as scratch:
         out = Path(scratch) / "answers.json"
-        for codec in ("raw", "dag-pb"):
-            cid = ContentId.of(codec=codec, digest=digest)
-            try:
-                get_document(cid=cid, account=reader, blobs=blobs, registry=registry, out=out)
-            except BlobNotFound:
-                continue
-            except EnvelopeTampered:
-                raise AnswersMismatch(member, number) from None
-            except NotARecipient as exc:
-                raise AnswersUnreadable(
-                    member, number, f"{reader.address} is not a recipient ({exc.message})"
-                ) from None
-            return out.read_bytes()
-    raise AnswersUnreadable(
-        member, number, f"the answers file {ContentId.of(codec='raw', digest=digest)} is not in the store"
-    )
+        cid = ContentId.of(codec="raw", digest=digest)  # answers are always one raw block (under 1 MiB)
+        try:
+            get_document(cid=cid, account=reader, blobs=blobs, registry=registry, out=out)
+        except BlobNotFound:
+            raise AnswersUnreadable(member, number, f"the answers file {cid.text} is not in the store") from None
+        except EnvelopeTampered:
+            raise AnswersMismatch(member, number) from None
+        except NotARecipient as exc:
+            raise AnswersUnreadable(member, number, f"{reader.address} is not a recipient ({exc.message})") from None
+        return out.read_bytes()

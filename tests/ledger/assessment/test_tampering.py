@@ -37,7 +37,7 @@ def test_shared_answers_that_do_not_give_the_committed_root_are_refused(chain: C
     assert reader.account is not None
     [record] = read_all(client=reader, reader=reader.account, framework=FRAMEWORK, blobs=blobs)
     assert record.latest is not None
-    assert record.latest.answers.level("SC-01") == 2
+    assert record.latest.answers.levels()["SC-01"] == 2
 
     # SG's admin shares answers of level 4 but commits the root of level 1
     sg = chain.client("sg-admin")
