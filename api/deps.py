@@ -22,6 +22,7 @@ from api.keystore import ApiRole, KeyStore
 from api.limits import RateLimiter
 from api.metrics import ServiceMetrics
 from api.settings import ServiceSettings
+from ledger.assessment.reading import AnswersCache
 from ledger.certificates.trust import TrustAnchor, resolve_anchor
 from ledger.certificates.verification import read_states
 from ledger.chain.client import LedgerClient
@@ -48,6 +49,8 @@ class ServiceContext:
     metrics: ServiceMetrics | None = None
     public_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(rate=0, burst=1))
     key_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(rate=0, burst=1))
+    # members' self-assessments already read and checked (they never change): decrypted once
+    assessment_answers: AnswersCache = field(default_factory=AnswersCache)
     _anchor: TrustAnchor | None = None
     _reads: CoalescedReads | None = None
     _index: Engine | None = None

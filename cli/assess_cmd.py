@@ -15,9 +15,10 @@ from ledger.assessment.answers import read_form
 from ledger.assessment.compare import compare as compare_profiles
 from ledger.assessment.form import form_text
 from ledger.assessment.framework import load_framework
+from ledger.assessment.reading import read_all
 from ledger.assessment.registry import AssessmentRegistryBinding
 from ledger.assessment.report import number, write_report
-from ledger.assessment.service import read_all, submit_assessment
+from ledger.assessment.service import submit_assessment
 from ledger.errors import InvalidInput, KeyUnavailable
 from ledger.files import write_atomic
 from ledger.ids import member_id_bytes, member_id_text
@@ -36,7 +37,7 @@ MemberArg = Annotated[str, typer.Argument(help="The member, e.g. CN.")]
 
 
 def _member(value: str) -> str:
-    return member_id_text(member_id_bytes(value.strip().upper()))
+    return member_id_text(member_id_bytes(value))
 
 
 def _reader(settings: LedgerSettings, profile: str | None) -> LocalAccount:
@@ -90,9 +91,6 @@ def submit(
     framework = load_framework()
     answers = read_form(file, framework)
     files = _evidence(evidence or [])
-    unknown = sorted(set(files) - set(framework.ids))
-    if unknown:
-        raise InvalidInput(f"no indicator {unknown[0]} in framework {framework.version}", path="--evidence")
     account = _reader(cli.settings, as_)
     result = submit_assessment(
         client=cli.client(as_),

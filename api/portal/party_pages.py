@@ -37,8 +37,10 @@ OPERATOR_COMMAND = "sanzhi apikey create --role trader --account 0x… --operato
 def _needed(request: Request, language: Language, config: PortalConfig) -> HTMLResponse | ApiKey:
     """The trader's key, or the page saying what is needed to see this one."""
     principal = role_of(request, language, config, roles=(TRADER_ROLE,), area="party")
-    if isinstance(principal, HTMLResponse) or principal.key is not None:
-        return principal if isinstance(principal, HTMLResponse) else principal.key
+    if isinstance(principal, HTMLResponse):
+        return principal
+    if principal.key is not None:
+        return principal.key
     t = Translator(language)  # a trader principal without a key of the key store cannot be looked up
     message = t("party.needed_wrong_role", role=t("party.role.trader"))
     return needed_page(request, language, message=message, status=403, title=t("party.needed_title"))

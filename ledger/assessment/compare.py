@@ -3,6 +3,7 @@ per indicator and per pillar, and the largest gaps with what addresses each."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from statistics import fmean, median
 
@@ -10,7 +11,7 @@ from pydantic import BaseModel
 
 from ledger.assessment.errors import AnswersMismatch, NoAssessment
 from ledger.assessment.framework import Framework, Text
-from ledger.assessment.service import MemberRecord
+from ledger.assessment.reading import MemberRecord
 
 
 class IndicatorRow(BaseModel):
@@ -63,11 +64,17 @@ class Comparison(BaseModel):
     history: list[dict[str, int]]
 
 
+def pillar_means(levels: Mapping[str, float], framework: Framework) -> list[float]:
+    """The mean level of each pillar's indicators, in the framework's order, to two places."""
+    return [round(fmean(levels[i.id] for i in framework.of_pillar(p.id)), 2) for p in framework.pillars]
+
+
 def _record(records: list[MemberRecord], member: str) -> MemberRecord:
-    """The member's record; refused when any of its submissions does not give its root."""
+    """The member's record; refused when its newest submission does not give its root (an older
+    refused one does not change where the member stands now, and is listed as not read)."""
     found = next((r for r in records if r.member == member), None)
-    if found is not None and found.refused:
-        raise AnswersMismatch(member, found.refused[-1])
+    if found is not None and found.newest_refused:
+        raise AnswersMismatch(member, found.newest)
     if found is None or found.latest is None:
         raise NoAssessment(member)
     return found
@@ -99,19 +106,19 @@ def compare(*, records: list[MemberRecord], member: str, framework: Framework, o
                 gap=middle - levels[indicator.id],
             )
         )
-    pillars = []
-    for pillar in framework.pillars:
-        mine = [r for r in rows if r.pillar == pillar.id]
-        pillars.append(
-            PillarRow(
-                pillar=pillar.id,
-                title=pillar.title,
-                level=round(fmean(r.level for r in mine), 2),
-                previous=round(fmean(r.previous for r in mine if r.previous is not None), 2) if before else None,
-                median=round(fmean(r.median for r in mine), 2),
-                other=round(fmean(r.other for r in mine if r.other is not None), 2) if theirs else None,
-            )
+    medians = {r.indicator: r.median for r in rows}
+    none = [None] * len(framework.pillars)
+    pillars = [
+        PillarRow(pillar=pillar.id, title=pillar.title, level=level, previous=was, median=middle, other=other)
+        for pillar, level, was, middle, other in zip(
+            framework.pillars,
+            pillar_means(levels, framework),
+            pillar_means(before, framework) if before else none,
+            pillar_means(medians, framework),
+            pillar_means(theirs, framework) if theirs else none,
+            strict=True,
         )
+    ]
     gaps = sorted(
         (
             Gap(

@@ -6,6 +6,7 @@ trade parties, issuers and oracles a member accredits are not given them)."""
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from pathlib import Path
 
@@ -84,6 +85,21 @@ def share_bytes(
     with tempfile.TemporaryDirectory(prefix="sanzhi-assess-") as scratch:
         path = write_atomic(Path(scratch) / name, data)
         return share_file(source=path, sender=sender, readers=readers, blobs=blobs, registry=registry)
+
+
+def file_sha256(path: Path) -> bytes:
+    """The SHA-256 of a file's content, read in chunks."""
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").digest()
+
+
+def shared_sha256(*, cid: str, reader: LocalAccount, blobs: BlobStore, client: LedgerClient) -> bytes:
+    """The SHA-256 of a shared document's plaintext, decrypted as `reader` into a private scratch file."""
+    with tempfile.TemporaryDirectory(prefix="sanzhi-assess-") as scratch:
+        out = Path(scratch) / "evidence"
+        registry = DocumentRegistryBinding(client)
+        get_document(cid=ContentId.parse(cid), account=reader, blobs=blobs, registry=registry, out=out)
+        return file_sha256(out)
 
 
 def read_shared(

@@ -13,7 +13,8 @@ from ledger.assessment.compare import compare
 from ledger.assessment.errors import AnswersMismatch
 from ledger.assessment.framework import load_framework
 from ledger.assessment.registry import AssessmentRegistryBinding
-from ledger.assessment.service import read_all, submit_assessment
+from ledger.assessment.reading import read_all
+from ledger.assessment.service import submit_assessment
 from ledger.assessment.sharing import Readers, member_readers, share_bytes
 from ledger.hashing.canonical import canonical_json
 from ledger.store.blobs import BlobStore
