@@ -8,10 +8,15 @@ from pathlib import Path
 from demo.seed import ALERT_SCOPE, OPERATORS, TRADER_PARTY, UCR, SeedRecord, marker_path, seed_demo
 from ledger.aeo import AeoRegistryBinding, MraBinding, recognized
 from ledger.alerts import AlertRegistryBinding
+from ledger.assessment.framework import load_framework
+from ledger.assessment.registry import AssessmentRegistryBinding
+from ledger.assessment.samples import sample_answers, seed_samples
+from ledger.assessment.service import submit_assessment
 from ledger.certificates.state import certificate_record
 from ledger.certificates.wrapped import read_wrapped
 from ledger.evidence.service import audit_consignment
 from ledger.model_files import read_model, write_model
+from ledger.store.blobs import BlobStore
 from tests.support import Chain
 
 
@@ -53,6 +58,23 @@ def test_seeds_certificates_aeos_an_mra_and_a_consignment(chain: Chain, tmp_path
     # SG customs' risk alert, in force now
     alerts = AlertRegistryBinding(chain.client()).in_force()
     assert [(a.id, a.member, a.scope) for a in alerts] == [(record.alert, "SG", ALERT_SCOPE)]
+    # the assessment chart's samples: CN twice (a history to draw), SG once
+    histories = AssessmentRegistryBinding(chain.client()).histories(["CN", "SG"])
+    assert {m: len(h) for m, h in histories.items()} == {"CN": 2, "SG": 1}
+
+
+def test_self_assessments_cut_short_are_completed(chain: Chain, tmp_path: Path) -> None:
+    """Killed after CN's first submission: the next seed adds CN's second and SG's, nothing twice."""
+    admin = chain.client("cn-admin")
+    assert admin.account is not None
+    blobs = BlobStore.configured(chain.settings)
+    framework = load_framework()
+    submit_assessment(client=admin, account=admin.account, answers=sample_answers("CN", 0, framework),
+                      framework=framework, blobs=blobs)  # fmt: skip
+    assert seed_samples(client_for=chain.client, blobs=blobs) == ["CN", "SG"]
+    histories = AssessmentRegistryBinding(chain.client()).histories(["CN", "SG"])
+    assert {m: len(h) for m, h in histories.items()} == {"CN": 2, "SG": 1}
+    assert seed_samples(client_for=chain.client, blobs=blobs) == []
 
 
 def test_a_second_run_on_the_same_chain_seeds_nothing(chain: Chain, tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
-"""The partners' risk alerts page on CN's service: signed-in auditors and customs see the alerts
-in force (and, on request, the recently withdrawn) in English and Chinese; a visitor is sent to
-sign in and a trader is refused. Beside a consignment's recorded lane, the alerts published
-after it. A real browser takes screenshots of the list (test-artifacts/screenshots/)."""
+"""The partners' risk alerts page on CN's service: signed-in auditors see the alerts in force
+(and, on request, the recently withdrawn) in English and Chinese; a visitor is told to sign in,
+a trader is refused, and a key that signs chain writes is never a session. Beside a
+consignment's recorded lane, the alerts published after it. A real browser takes screenshots
+of the list (test-artifacts/screenshots/)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from api.main import create_app
+from api.portal.auth_pages import COOKIE
 from api.portal.i18n import Language, Translator
 from api.portal.lane_alerts import later_alerts
 from api.settings import ServiceSettings
@@ -62,15 +64,32 @@ def sign_in(api: Api, role: str) -> None:
     assert response.status_code == 303, response.text
 
 
-def test_a_visitor_is_sent_to_sign_in_and_a_trader_is_refused(api: Api) -> None:
+def test_a_visitor_is_told_to_sign_in_and_a_trader_is_refused(api: Api) -> None:
     response = api.client.get("/risk-alerts?lang=en", follow_redirects=False)
-    assert (response.status_code, response.headers["location"].split("?")[0]) == (303, "/login")
+    assert response.status_code == 401
+    assert "auditor API key" in response.text
+    assert 'href="/login?lang=en&amp;next=%2Frisk-alerts%3Flang%3Den"' in response.text
     sign_in(api, "trader")
     refused = api.client.get("/risk-alerts?lang=zh")
     assert refused.status_code == 403
-    assert "风险预警仅在海关之间共享" in refused.text
+    assert "本页仅在各海关之间共享" in refused.text
     assert "贸易方密钥" in refused.text
     assert "风险预警</a>" not in refused.text  # not in a trader's navigation
+
+
+def test_keys_that_sign_chain_writes_never_become_a_portal_session(api: Api) -> None:
+    """Customs, issuer, oracle and admin keys sign through the service: /login refuses them, and
+    one put into the cookie by hand is no session (the staff pages say what is needed)."""
+    for role in ("customs", "issuer", "oracle", "admin"):
+        token = api.keys.create(organisation="CN", role=role, label=f"portal {role}").token
+        assert api.client.post("/login?lang=en", data={"api_key": token}, follow_redirects=False).status_code == 401
+        api.client.cookies.set(COOKIE, token)
+        for path in ("/risk-alerts", "/assessment", "/assessment/CN"):
+            page = api.client.get(f"{path}?lang=en")
+            assert page.status_code == 401, (role, path)
+            assert "Sign in as your administration's staff" in page.text
+            assert "Risk alerts</a>" not in page.text
+            assert "Assessment</a>" not in page.text
 
 
 def test_an_auditor_sees_the_alerts_in_force_in_english(chain: Chain, api: Api) -> None:
@@ -94,12 +113,15 @@ def test_an_auditor_sees_the_alerts_in_force_in_english(chain: Chain, api: Api) 
     assert text.index(f'id="alert-CN-{coffee.id}"') < text.index(f'id="alert-CN-{broad.id}"')
 
 
-def test_customs_sign_in_to_the_alerts_in_chinese_and_see_withdrawn_ones_on_request(chain: Chain, api: Api) -> None:
+def test_an_auditor_signs_in_to_the_alerts_in_chinese_and_sees_withdrawn_ones_on_request(
+    chain: Chain, api: Api
+) -> None:
     kept = publish(chain, hs=["0306", "0307"], origins=["CN"])
     gone = publish(chain, severity=Severity.LOW, hs=["0901"])
     AlertRegistryBinding(chain.client("cn-customs")).withdraw(gone.id)
-    token = api.keys.create(organisation="CN", role="customs", label="alerts customs").token
-    landed = api.client.post("/login?lang=zh", data={"api_key": token}, follow_redirects=False)
+    token = api.keys.create(organisation="CN", role="auditor", label="alerts auditor").token
+    form = {"api_key": token, "next": "/risk-alerts?lang=zh"}
+    landed = api.client.post("/login?lang=zh", data=form, follow_redirects=False)
     assert landed.headers["location"] == "/risk-alerts?lang=zh"
     page = api.client.get("/risk-alerts?lang=zh").text
     assert "伙伴海关风险预警" in page

@@ -1,10 +1,12 @@
 """The assessment pages: member staff see each member's chart beside the median, in Chinese and
-English; a signed-out visitor and a trade party are told to sign in; in a browser the chart's
-Chinese is drawn by the portal's font. Screenshots under test-artifacts/screenshots/."""
+English, each submission decrypted once per service; anyone else is told which sign-in is
+needed; in a browser the chart's Chinese is drawn by the portal's font. Screenshots under
+test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -15,11 +17,12 @@ from api.deps import ServiceContext
 from api.portal import portal_app
 from api.portal.auth_pages import COOKIE
 from api.portal.config import PortalConfig, Principal
+from ledger.assessment import reading
 from ledger.assessment.samples import seed_samples
 from ledger.store.blobs import BlobStore
 from tests.support import BROWSER_LOCALES, Chain, PortalServer, save_screenshot
 
-AUDITOR, TRADER = "key-auditor-cn", "key-trader-cn"
+AUDITOR, TRADER, ISSUER = "key-auditor-cn", "key-trader-cn", "key-issuer-cn"
 CHINESE_FACES = {"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Sanzhi Han Sans"}
 
 
@@ -27,6 +30,7 @@ def _check(key: str) -> Principal | None:
     return {
         AUDITOR: Principal(organisation="CN", role="auditor"),
         TRADER: Principal(organisation="CN", role="trader"),
+        ISSUER: Principal(organisation="CN", role="issuer"),
     }.get(key)
 
 
@@ -63,13 +67,40 @@ def test_staff_see_the_profile_in_both_languages(portal: FastAPI) -> None:
 def test_who_may_not_see_it(portal: FastAPI) -> None:
     anonymous = TestClient(portal).get("/assessment/CN?lang=en")
     assert anonymous.status_code == 401
-    assert "sign in with your administration" in anonymous.text
+    assert "sign in with your administration's auditor API key" in anonymous.text
     trader = TestClient(portal, cookies={COOKIE: TRADER}).get("/assessment?lang=zh")
     assert trader.status_code == 403
-    assert "贸易企业" in trader.text
+    assert "请以本海关工作人员身份登录" in trader.text
+    assert "贸易方密钥" in trader.text
+    # an issuer key put into the cookie by hand (the service decrypts with its customs key)
+    issuer = TestClient(portal, cookies={COOKIE: ISSUER})
+    for path in ("/assessment?lang=en", "/assessment/CN?lang=en", "/risk-alerts?lang=en"):
+        refused = issuer.get(path)
+        assert refused.status_code == 401, path
+        assert "Sign in as your administration's staff" in refused.text
+        assert "CN latest" not in refused.text
     staff = TestClient(portal, cookies={COOKIE: AUDITOR})
     assert staff.get("/assessment/TH?lang=en").status_code == 404
     assert staff.get("/assessment/no%20such?lang=en").status_code == 400
+
+
+def test_each_submission_is_decrypted_once_per_service(portal: FastAPI, monkeypatch: pytest.MonkeyPatch) -> None:
+    decrypted: list[tuple[str, int]] = []
+    read_shared = reading.read_shared
+
+    def counted(**kwargs: Any) -> bytes:
+        decrypted.append((kwargs["member"], kwargs["number"]))
+        return read_shared(**kwargs)
+
+    monkeypatch.setattr(reading, "read_shared", counted)
+    staff = TestClient(portal, cookies={COOKIE: AUDITOR})
+    assert staff.get("/assessment?lang=en").status_code == 200
+    assert sorted(decrypted) == [("CN", 2), ("SG", 1)]  # the list needs each member's latest only
+    assert staff.get("/assessment/CN?lang=en&with=SG").status_code == 200
+    assert sorted(decrypted) == [("CN", 1), ("CN", 2), ("SG", 1)]  # CN's first: the one not read yet
+    for path in ("/assessment?lang=zh", "/assessment/SG?lang=en", "/assessment/CN?lang=zh"):
+        assert staff.get(path).status_code == 200
+    assert len(decrypted) == 3
 
 
 def chinese_labels_drawn(context: BrowserContext, page: Page) -> list[str]:

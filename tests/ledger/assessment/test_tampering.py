@@ -12,8 +12,8 @@ from ledger.assessment.commitment import answers_root
 from ledger.assessment.compare import compare
 from ledger.assessment.errors import AnswersMismatch
 from ledger.assessment.framework import load_framework
-from ledger.assessment.registry import AssessmentRegistryBinding
 from ledger.assessment.reading import read_all
+from ledger.assessment.registry import AssessmentRegistryBinding
 from ledger.assessment.service import submit_assessment
 from ledger.assessment.sharing import Readers, member_readers, share_bytes
 from ledger.hashing.canonical import canonical_json
@@ -97,3 +97,29 @@ def test_a_member_whose_newest_answers_are_not_shared_with_the_reader_is_left_ou
     assert {r.median for r in comparison.indicators} == {2.0}
     assert len(comparison.not_read) == 1
     assert "SG's answers of submission 2 cannot be read" in comparison.not_read[0]
+
+
+def test_an_old_refused_submission_does_not_refuse_where_the_member_stands_now(chain: Chain) -> None:
+    blobs = BlobStore.configured(chain.settings)
+    sg = chain.client("sg-admin")
+    assert sg.account is not None
+    shared = share_bytes(
+        data=canonical_json(answers("SG", 4).model_dump(mode="json")),
+        name="sg.json",
+        sender=sg.account,
+        readers=member_readers(sg),
+        blobs=blobs,
+        registry=DocumentRegistryBinding(sg),
+    )
+    AssessmentRegistryBinding(sg).submit(
+        framework=FRAMEWORK.version, root=answers_root(answers("SG", 1)), answers_digest=shared.digest, indicators=24
+    )
+    submit_assessment(client=sg, account=sg.account, answers=answers("SG", 3), framework=FRAMEWORK, blobs=blobs)
+    reader = chain.client("cn-customs")
+    assert reader.account is not None
+    records = read_all(client=reader, reader=reader.account, framework=FRAMEWORK, blobs=blobs)
+    comparison = compare(records=records, member="SG", framework=FRAMEWORK)
+    assert (comparison.submission, comparison.members_in_median) == (2, ["SG"])
+    assert {r.level for r in comparison.indicators} == {3}
+    assert comparison.previous_submission is None  # the refused one is never used
+    assert "SG's answers of submission 1 do not match the root" in comparison.not_read[0]
