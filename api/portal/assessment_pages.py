@@ -24,6 +24,7 @@ from ledger.assessment.errors import AnswersMismatch, NoAssessment
 from ledger.assessment.framework import load_framework
 from ledger.assessment.reading import MemberRecord, read_all
 from ledger.assessment.report import number
+from ledger.assessment.words import words
 from ledger.errors import InvalidInput, KeyUnavailable, LedgerError
 from ledger.ids import member_id_bytes, member_id_text
 from ledger.labels import Lang
@@ -95,4 +96,4 @@ def member_profile(
         return failure_page(request, language, exc)
     others = [r.member for r in records if r.latest is not None and r.member != member_id]
     return page(request, language, "assessment_member.html", c=comparison, framework=framework, lang=lang, n=number,
-                chart=Markup(radar_svg(comparison, framework, lang)), others=others)  # fmt: skip
+                chart=Markup(radar_svg(comparison, framework, lang)), others=others, w=words(lang))  # fmt: skip
