@@ -67,7 +67,7 @@ def test_staff_see_the_profile_in_both_languages(portal: FastAPI) -> None:
 def test_who_may_not_see_it(portal: FastAPI) -> None:
     anonymous = TestClient(portal).get("/assessment/CN?lang=en")
     assert anonymous.status_code == 401
-    assert "sign in with your administration's auditor API key" in anonymous.text
+    assert "sign in with your administration&#39;s auditor API key" in anonymous.text
     trader = TestClient(portal, cookies={COOKIE: TRADER}).get("/assessment?lang=zh")
     assert trader.status_code == 403
     assert "请以本海关工作人员身份登录" in trader.text
@@ -77,7 +77,7 @@ def test_who_may_not_see_it(portal: FastAPI) -> None:
     for path in ("/assessment?lang=en", "/assessment/CN?lang=en", "/risk-alerts?lang=en"):
         refused = issuer.get(path)
         assert refused.status_code == 401, path
-        assert "Sign in as your administration's staff" in refused.text
+        assert "Sign in as your administration&#39;s staff" in refused.text
         assert "CN latest" not in refused.text
     staff = TestClient(portal, cookies={COOKIE: AUDITOR})
     assert staff.get("/assessment/TH?lang=en").status_code == 404
