@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterator
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import anyio
@@ -194,15 +195,62 @@ def test_a_feed_that_never_started_holds_none_of_the_keys_feeds(api: Api, chain:
             async def send(message: object) -> None:
                 await anyio.sleep_forever()  # the client is gone: its answer never leaves
 
-            scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-                     "scheme": "http", "path": "/my/feed", "raw_path": b"/my/feed", "root_path": "",
-                     "query_string": b"", "server": ("testserver", 80), "client": ("testclient", 5000),
-                     "headers": [(b"host", b"testserver"), (b"cookie", f"{COOKIE}={token}".encode())]}  # fmt: skip
             with anyio.fail_after(10):
-                await app(scope, receive, send)
+                await app(feed_request(token), receive, send)
 
         client.portal.call(gone_before_the_stream_started)  # type: ignore[union-attr]
         assert open_feeds(app).count(key_id) == 0
+
+
+def test_a_feed_let_through_as_another_took_the_keys_last_one_says_so_and_ends(api: Api, chain: Chain) -> None:
+    settings = LedgerSettings(data_dir=chain.data_dir, rpc_url=chain.rpc_url, database_url=str(api.keys.engine.url))
+    app = create_app(settings, ServiceSettings(organisation="CN", public_rate=0, key_rate=0))
+    app.state.portal = dataclasses.replace(app.state.portal, max_feeds_per_key=1)
+    index_party_records(chain, api)
+    token = trader_token(api, dev_trader("CN"), PARTY_OPERATOR_A)
+    key_id = token.split("_")[1]
+    body: list[bytes] = []
+
+    async def raced() -> None:
+        answered, go, done = anyio.Event(), anyio.Event(), anyio.Event()
+
+        async def receive() -> dict[str, str]:
+            await anyio.sleep_forever()
+            raise AssertionError("unreachable")
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                answered.set()
+                await go.wait()
+            elif message["type"] == "http.response.body":
+                body.append(message.get("body", b""))
+
+        async def request() -> None:
+            await app(feed_request(token), receive, send)
+            done.set()
+
+        with anyio.fail_after(10):
+            async with anyio.create_task_group() as group:
+                group.start_soon(request)
+                await answered.wait()  # let through: the key had no feed open
+                with open_feeds(app).slot(key_id, 1) as taken:  # another page's feed starts meanwhile
+                    assert taken
+                    go.set()
+                    await done.wait()
+
+    with TestClient(app) as client:
+        client.portal.call(raced)  # type: ignore[union-attr]
+    events = list(feed_events(iter(b"".join(body).decode().splitlines())))
+    assert events == [("too-many", "This key already has 1 live feeds open; close another page to open one here.")]
+    assert open_feeds(app).count(key_id) == 0
+
+
+def feed_request(token: str) -> dict[str, Any]:
+    """The ASGI scope of a browser's GET /my/feed signed in with `token`."""
+    return {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+            "path": "/my/feed", "raw_path": b"/my/feed", "root_path": "", "query_string": b"lang=en",
+            "server": ("testserver", 80), "client": ("testclient", 5000),
+            "headers": [(b"host", b"testserver"), (b"cookie", f"{COOKIE}={token}".encode())]}  # fmt: skip
 
 
 def test_a_look_at_an_index_with_nothing_new_is_one_query(api: Api, chain: Chain) -> None:
