@@ -66,7 +66,7 @@ async def my_feed(
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
 ) -> Response:
     """The signed-in party's events as Server-Sent Events (`chain-event`, then `signed-out` when
-    its session ends)."""
+    its key is revoked; `too-many` alone when the key's last feed was taken as this one started)."""
     t = Translator(language)
     principal = await run_in_threadpool(signed_in, request, config)
     if principal is None or principal.role != TRADER_ROLE or principal.key is None:
