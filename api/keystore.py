@@ -28,6 +28,7 @@ from ledger.errors import InvalidInput
 from ledger.ids import member_id_bytes, member_id_text
 from ledger.index.db import make_engine, upgrade
 from ledger.index.models import api_keys
+from ledger.webhooks.audience import Audience
 
 TOKEN_PREFIX = "szk"
 _TOKEN = re.compile(r"^szk_([0-9a-f]{16})_([0-9a-f]{64})$")
@@ -68,6 +69,11 @@ class ApiKey(BaseModel):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+def key_audience(key: ApiKey) -> Audience:
+    """Whom the key's webhooks and live feed are for: its member, its role, a trader key's party."""
+    return Audience(member=key.organisation, role=key.role.value, operator=key.operator, account=key.account)
 
 
 class CreatedKey(BaseModel):

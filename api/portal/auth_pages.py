@@ -16,7 +16,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.portal.config import Portal, PortalConfig, Principal
 from api.portal.errors import CrossSiteForm
 from api.portal.i18n import Language, Translator
-from api.portal.open_feeds import open_feeds
 from api.portal.rendering import PageLanguage, error_page, link, page
 
 router = APIRouter()
@@ -182,14 +181,11 @@ def login(
 
 
 @router.post("/logout", name="portal.logout")
-def logout(request: Request, language: PageLanguage, config: Portal) -> Response:
+def logout(request: Request, language: PageLanguage) -> Response:
     try:
         check_same_origin(request)
     except CrossSiteForm as exc:
         return error_page(request, language, exc)
-    principal = signed_in(request, config)
-    if principal is not None and principal.key is not None:  # its live feeds end with the session
-        open_feeds(request.app).end(principal.key.key_id)
     response = RedirectResponse(link(request, language, "portal.login", logged_out="1"), status_code=303)
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
     return response

@@ -72,7 +72,7 @@ def feed_item(
     and its path parameters to a link in the reader's language)."""
     lang = Lang(t.language.value)
     about, href = "", pages(_PAGES[topic], {}) if topic in _PAGES else None
-    if topic in (Topic.CERTIFICATES, Topic.DESTINED):
+    if topic is Topic.CERTIFICATES:
         key = event.cert_leaf if event.cert_leaf is not None else event.cert_root
         shown = numbers.get(bytes(key)) if key is not None else None
         about = t("feed.about_certificate", number=shown or middle(_hex(key) or "-"))

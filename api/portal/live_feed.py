@@ -3,7 +3,10 @@ concern its key, the newest few first, then each new one as the index follows th
 
 A browser resumes after a dropped connection with `Last-Event-ID` (the index's row of the last
 event it got); heartbeats keep proxies from closing an idle stream. A key has at most
-`PortalConfig.max_feeds_per_key` feeds open; signing out (or the key's revocation) ends them."""
+`PortalConfig.max_feeds_per_key` feeds open on one process. The feed is the sign-in's: each
+look at the index first checks that the signed-in key is still valid (on whichever process
+serves it), so a revoked key's feeds end within a poll; signing out replaces the page, which
+closes that browser's stream."""
 
 from __future__ import annotations
 
@@ -20,16 +23,16 @@ from sqlalchemy.orm import Session
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from api.deps import Context
-from api.keystore import ApiKey
+from api.keystore import ApiKey, key_audience
 from api.portal.auth_pages import COOKIE, TRADER_ROLE, signed_in
 from api.portal.config import Portal, PortalConfig
 from api.portal.feed_items import FeedItem, PageLinks, certificate_numbers, feed_item
 from api.portal.i18n import Translator
-from api.portal.open_feeds import Feed, OpenFeeds, open_feeds
+from api.portal.open_feeds import OpenFeeds, open_feeds
 from api.portal.rendering import PageLanguage, link
 from api.portal.times import TZ_COOKIE, reader_zone
 from ledger.errors import LedgerError
-from ledger.webhooks.topics import Audience, allowed_topics, last_event_id, latest_events, matching_events
+from ledger.webhooks.topics import allowed_topics, last_event_id, latest_events, matching_events
 
 router = APIRouter()
 BACKLOG = 20  # events shown when a feed opens, before new ones arrive
@@ -38,16 +41,14 @@ RETRY_MS = 3000  # how long a browser waits before it reconnects
 MAX_EVENT_ID = 2**63 - 1
 
 
-def audience_of(key: ApiKey) -> Audience:
-    return Audience(member=key.organisation, role=key.role.value, operator=key.operator, account=key.account)
-
-
 def _resume_point(value: str | None) -> int | None:
     """The row after which a reconnecting browser resumes; None for a first connection."""
     if value is None or not value.strip():
         return None
     text = value.strip()
-    if not text.isdigit() or len(text) > 19 or int(text) > MAX_EVENT_ID:
+    # ASCII only: "²" is a digit to str.isdigit but not to int(); and int() refuses a few
+    # thousand digits in its own words, so the length is checked before it
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_EVENT_ID)) or int(text) > MAX_EVENT_ID:
         raise ValueError(text[:40])
     return int(text)
 
@@ -65,7 +66,7 @@ async def my_feed(
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
 ) -> Response:
     """The signed-in party's events as Server-Sent Events (`chain-event`, then `signed-out` when
-    its session ends)."""
+    its key is revoked; `too-many` alone when the key's last feed was taken as this one started)."""
     t = Translator(language)
     principal = await run_in_threadpool(signed_in, request, config)
     if principal is None or principal.role != TRADER_ROLE or principal.key is None:
@@ -80,26 +81,33 @@ async def my_feed(
         return PlainTextResponse(exc.message, status_code=503)
     key = principal.key
     feeds = open_feeds(request.app)
-    feed = feeds.open(key.key_id, config.max_feeds_per_key)
-    if feed is None:
+    # a quick refusal while the key's feeds are all open; the stream itself takes the slot
+    # (see _stream), so one whose client left before it started holds none
+    if feeds.count(key.key_id) >= config.max_feeds_per_key:
         return PlainTextResponse(t("feed.too_many", limit=config.max_feeds_per_key), status_code=429)
     stream = _stream(
-        request=request, engine=engine, config=config, key=key, token=request.cookies.get(COOKIE, ""), feed=feed,
+        request=request, engine=engine, config=config, key=key, token=request.cookies.get(COOKIE, ""),
         feeds=feeds, after=after, t=t, pages=_pages(request, language),
     )  # fmt: skip
     return EventSourceResponse(stream, ping=config.feed_ping_seconds, headers={"Cache-Control": "no-store"})
 
 
-def _read(
-    engine: Engine, key: ApiKey, after: int | None, t: Translator, zone: tzinfo, pages: PageLinks
-) -> tuple[int, list[FeedItem]]:
+def _poll(
+    engine: Engine, config: PortalConfig, token: str, key: ApiKey, after: int | None, t: Translator, zone: tzinfo,
+    pages: PageLinks,
+) -> tuple[int, list[FeedItem]] | None:  # fmt: skip
     """The feed's next events after row `after` (the backlog, newest last, when None) and the
-    row to continue after."""
-    audience = audience_of(key)
+    row to continue after; None once the signed-in key is no longer valid (revoked)."""
+    if config.check_api_key is None or config.check_api_key(token) is None:
+        return None
+    audience = key_audience(key)
     topics = allowed_topics(audience)
     with Session(engine) as session:
+        newest = last_event_id(session)
+        if after is not None and newest <= after:  # nothing indexed since the last look
+            return after, []
         if after is None:
-            after = last_event_id(session)
+            after = newest
             found = list(reversed(latest_events(session, audience=audience, topics=topics, up_to_id=after,
                                                 limit=BACKLOG)))  # fmt: skip
         else:
@@ -121,23 +129,20 @@ async def _stream(
     config: PortalConfig,
     key: ApiKey,
     token: str,
-    feed: Feed,
     feeds: OpenFeeds,
     after: int | None,
     t: Translator,
     pages: PageLinks,
 ) -> AsyncIterator[ServerSentEvent]:
     zone = reader_zone(request.cookies.get(TZ_COOKIE))
-    try:
-        while not feed.ended.is_set():
-            # the key is the session: a key revoked since the feed opened ends it
-            if config.check_api_key is None or await run_in_threadpool(config.check_api_key, token) is None:
-                break
-            after, items = await run_in_threadpool(_read, engine, key, after, t, zone, pages)
+    with feeds.slot(key.key_id, config.max_feeds_per_key) as taken:
+        if not taken:  # another feed of the key started since the request was let through
+            yield ServerSentEvent(t("feed.too_many", limit=config.max_feeds_per_key), event="too-many")
+            return
+        while (polled := await run_in_threadpool(_poll, engine, config, token, key, after, t, zone, pages)) is not None:
+            after, items = polled
             for item in items:
                 yield ServerSentEvent(item.model_dump_json(), event="chain-event", id=str(item.id), retry=RETRY_MS)
-            if len(items) < BATCH:  # caught up: look again after a while (sign-out is seen then too)
+            if len(items) < BATCH:  # caught up: look again after a while
                 await anyio.sleep(config.feed_poll_seconds)
         yield ServerSentEvent(t("feed.signed_out"), event="signed-out")
-    finally:
-        feeds.close(feed)

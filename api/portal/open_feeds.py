@@ -1,59 +1,45 @@
-"""The live feeds open on this process, by API key: at most so many per key, and all of a key's
-ended when it signs out (the key is the portal's session)."""
+"""The live feeds open on this process, counted by API key so that a key has at most so many."""
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from fastapi import FastAPI
 
 
-@dataclass
-class Feed:
-    """One open feed; `ended` is set when its key signs out."""
-
-    key_id: str
-    ended: threading.Event = field(default_factory=threading.Event)
-
-
 class OpenFeeds:
-    """The feeds open on this process, by key: bounded per key, ended together at sign-out."""
+    """How many feeds each key has open on this process."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._feeds: dict[str, list[Feed]] = {}
+        self._open: Counter[str] = Counter()
 
-    def open(self, key_id: str, limit: int) -> Feed | None:
+    @contextmanager
+    def slot(self, key_id: str, limit: int) -> Iterator[bool]:
+        """Hold one of the key's `limit` feeds for the block; False when all are held."""
         with self._lock:
-            feeds = self._feeds.setdefault(key_id, [])
-            if len(feeds) >= limit:
-                return None
-            feed = Feed(key_id)
-            feeds.append(feed)
-            return feed
-
-    def close(self, feed: Feed) -> None:
-        with self._lock:
-            feeds = self._feeds.get(feed.key_id, [])
-            if feed in feeds:
-                feeds.remove(feed)
-            if not feeds:
-                self._feeds.pop(feed.key_id, None)
-
-    def end(self, key_id: str) -> None:
-        """End every open feed of the key (it signed out)."""
-        with self._lock:
-            for feed in self._feeds.get(key_id, []):
-                feed.ended.set()
+            taken = self._open[key_id] < limit
+            if taken:
+                self._open[key_id] += 1
+        try:
+            yield taken
+        finally:
+            if taken:
+                with self._lock:
+                    self._open[key_id] -= 1
+                    if self._open[key_id] <= 0:
+                        del self._open[key_id]
 
     def count(self, key_id: str) -> int:
         with self._lock:
-            return len(self._feeds.get(key_id, []))
+            return self._open[key_id]
 
 
 def open_feeds(app: FastAPI) -> OpenFeeds:
-    """The app's registry of open feeds (made on first use)."""
+    """The app's count of open feeds (made on first use)."""
     feeds = getattr(app.state, "live_feeds", None)
     if not isinstance(feeds, OpenFeeds):
         feeds = app.state.live_feeds = OpenFeeds()

@@ -97,10 +97,13 @@ document.addEventListener("DOMContentLoaded", () => {
         add(list, item, texts.open);
         status.textContent = texts.live;
       });
-      source.addEventListener("signed-out", (message) => {
-        source.close();
-        status.textContent = `${message.data} ${texts.closed}`;
-      });
+      // the server ends the feed: the key was revoked, or the key has too many feeds open
+      for (const ended of ["signed-out", "too-many"]) {
+        source.addEventListener(ended, (message) => {
+          source.close();
+          status.textContent = `${message.data} ${texts.closed}`;
+        });
+      }
       source.addEventListener("error", () => {
         status.textContent = source.readyState === EventSource.CLOSED ? texts.closed : texts.retrying;
       });

@@ -1,15 +1,19 @@
 """A signed-in party's live feed in a real headless Chromium: the events that concern it are
 listed newest first, a new one on the chain appears without a reload once the index has it, in
-the reader's language; signing out ends the key's other feeds; a key has only so many open."""
+the reader's language; signing out ends that browser's feed, revoking the key ends every feed
+of it; a key has only so many open, and a feed that never started holds none of them."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterator
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import anyio
 import httpx
 import pytest
+import sqlalchemy
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, Page, expect
@@ -18,6 +22,7 @@ from api.main import create_app
 from api.portal.auth_pages import COOKIE
 from api.portal.feed_items import feed_item
 from api.portal.i18n import Language, Translator
+from api.portal.live_feed import _poll
 from api.portal.open_feeds import open_feeds
 from api.settings import ServiceSettings
 from ledger.index.models import ChainEvent
@@ -104,10 +109,14 @@ def test_a_new_event_appears_in_the_feed_without_a_reload(
     assert third.status_code == 429
     assert "already has 2 live feeds open" in third.text
 
-    page.get_by_role("button", name="Log out").click()
-    expect(other.locator("[data-feed-status]")).to_contain_text("您的会话已结束。")
     key_id = token.split("_")[1]
-    wait_until(lambda: open_feeds(app).count(key_id) == 0, timeout=10, failure="the key's feeds stayed open")
+    page.get_by_role("button", name="Log out").click()  # ends this browser's feed, not the other's
+    expect(page).to_have_url(f"{url}/login?logged_out=1&lang=en")
+    wait_until(lambda: open_feeds(app).count(key_id) == 1, timeout=10, failure="the signed-out page's feed stayed open")
+    expect(other.locator("[data-feed-status]")).to_have_text("已连接：新事件无需刷新即会显示。")
+    api.keys.revoke(key_id)  # its administration revokes the key: the feed still open ends
+    expect(other.locator("[data-feed-status]")).to_contain_text("您的会话已结束。")
+    wait_until(lambda: open_feeds(app).count(key_id) == 0, timeout=10, failure="the revoked key's feed stayed open")
     other.context.close()
     page.context.close()
 
@@ -127,6 +136,141 @@ def test_the_feed_is_a_signed_in_partys_own(api: Api, chain: Chain) -> None:
         odd = client.get("/my/feed?lang=zh", headers={"Last-Event-ID": "-1; DROP"})
         assert odd.status_code == 400
         assert odd.text == "续传位置 -1; DROP 不是本动态发送过的事件编号。"
+        long = client.get("/my/feed?lang=en", headers={"Last-Event-ID": "9" * 5000})  # more than int() reads
+        assert long.status_code == 400
+        assert long.text == f"Last-Event-ID {'9' * 40} is not an event number this feed sent."
+
+
+def feed_events(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
+    """(event, data) of each Server-Sent Event in a stream's lines (heartbeats skipped)."""
+    event, data = "message", ""
+    for line in lines:
+        if not line:
+            if data:
+                yield event, data
+            event, data = "message", ""
+        elif line.startswith("event:"):
+            event = line.removeprefix("event:").strip()
+        elif line.startswith("data:"):
+            data = line.removeprefix("data:").strip()
+
+
+def test_revoking_the_key_ends_its_open_feed(api: Api, chain: Chain, service: tuple[str, FastAPI]) -> None:
+    url, app = service
+    index_party_records(chain, api)
+    token = trader_token(api, dev_trader("CN"), PARTY_OPERATOR_A)
+    key_id = token.split("_")[1]
+    with httpx.stream("GET", f"{url}/my/feed?lang=en", cookies={COOKIE: token}, timeout=10) as feed:
+        assert feed.status_code == 200
+        assert feed.headers["content-type"].startswith("text/event-stream")
+        wait_until(lambda: open_feeds(app).count(key_id) == 1, timeout=10, failure="the feed never started")
+        api.keys.revoke(key_id)
+        events = list(feed_events(feed.iter_lines()))  # the stream ends by itself
+    assert events == [("signed-out", "Your session has ended.")]
+    assert open_feeds(app).count(key_id) == 0
+
+
+def test_a_resume_point_in_other_digits_is_refused_in_words(api: Api, service: tuple[str, FastAPI]) -> None:
+    url, _ = service
+    token = trader_token(api, dev_trader("CN"), PARTY_OPERATOR_A)
+    # "²" (sent as the one byte 0xB2, read as Latin-1) is a digit to str.isdigit, not to int()
+    superscript = httpx.get(f"{url}/my/feed?lang=en", headers={"Last-Event-ID": b"\xb2"}, cookies={COOKIE: token})
+    assert superscript.status_code == 400
+    assert superscript.text == "Last-Event-ID ² is not an event number this feed sent."
+
+
+def test_a_feed_that_never_started_holds_none_of_the_keys_feeds(api: Api, chain: Chain) -> None:
+    settings = LedgerSettings(data_dir=chain.data_dir, rpc_url=chain.rpc_url, database_url=str(api.keys.engine.url))
+    app = create_app(settings, ServiceSettings(organisation="CN", public_rate=0, key_rate=0))
+    app.state.portal = dataclasses.replace(app.state.portal, max_feeds_per_key=1)
+    index_party_records(chain, api)
+    token = trader_token(api, dev_trader("CN"), PARTY_OPERATOR_A)
+    key_id = token.split("_")[1]
+    with TestClient(app) as client:
+
+        async def gone_before_the_stream_started() -> None:
+            async def receive() -> dict[str, str]:
+                return {"type": "http.disconnect"}
+
+            async def send(message: object) -> None:
+                await anyio.sleep_forever()  # the client is gone: its answer never leaves
+
+            with anyio.fail_after(10):
+                await app(feed_request(token), receive, send)
+
+        client.portal.call(gone_before_the_stream_started)  # type: ignore[union-attr]
+        assert open_feeds(app).count(key_id) == 0
+
+
+def test_a_feed_let_through_as_another_took_the_keys_last_one_says_so_and_ends(api: Api, chain: Chain) -> None:
+    settings = LedgerSettings(data_dir=chain.data_dir, rpc_url=chain.rpc_url, database_url=str(api.keys.engine.url))
+    app = create_app(settings, ServiceSettings(organisation="CN", public_rate=0, key_rate=0))
+    app.state.portal = dataclasses.replace(app.state.portal, max_feeds_per_key=1)
+    index_party_records(chain, api)
+    token = trader_token(api, dev_trader("CN"), PARTY_OPERATOR_A)
+    key_id = token.split("_")[1]
+    body: list[bytes] = []
+
+    async def raced() -> None:
+        answered, go, done = anyio.Event(), anyio.Event(), anyio.Event()
+
+        async def receive() -> dict[str, str]:
+            await anyio.sleep_forever()
+            raise AssertionError("unreachable")
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                answered.set()
+                await go.wait()
+            elif message["type"] == "http.response.body":
+                body.append(message.get("body", b""))
+
+        async def request() -> None:
+            await app(feed_request(token), receive, send)
+            done.set()
+
+        with anyio.fail_after(10):
+            async with anyio.create_task_group() as group:
+                group.start_soon(request)
+                await answered.wait()  # let through: the key had no feed open
+                with open_feeds(app).slot(key_id, 1) as taken:  # another page's feed starts meanwhile
+                    assert taken
+                    go.set()
+                    await done.wait()
+
+    with TestClient(app) as client:
+        client.portal.call(raced)  # type: ignore[union-attr]
+    events = list(feed_events(iter(b"".join(body).decode().splitlines())))
+    assert events == [("too-many", "This key already has 1 live feeds open; close another page to open one here.")]
+    assert open_feeds(app).count(key_id) == 0
+
+
+def feed_request(token: str) -> dict[str, Any]:
+    """The ASGI scope of a browser's GET /my/feed signed in with `token`."""
+    return {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+            "path": "/my/feed", "raw_path": b"/my/feed", "root_path": "", "query_string": b"lang=en",
+            "server": ("testserver", 80), "client": ("testclient", 5000),
+            "headers": [(b"host", b"testserver"), (b"cookie", f"{COOKIE}={token}".encode())]}  # fmt: skip
+
+
+def test_a_look_at_an_index_with_nothing_new_is_one_query(api: Api, chain: Chain) -> None:
+    settings = LedgerSettings(data_dir=chain.data_dir, rpc_url=chain.rpc_url, database_url=str(api.keys.engine.url))
+    app = create_app(settings, ServiceSettings(organisation="CN", public_rate=0, key_rate=0))
+    token = trader_token(api, dev_trader("CN"), PARTY_OPERATOR_A)
+    index_party_records(chain, api)
+    with TestClient(app):
+        config, engine = app.state.portal, app.state.context.index()
+        key = api.keys.authenticate(token)
+        t, zone = Translator(Language.EN), ZoneInfo("UTC")
+        polled = _poll(engine, config, token, key, None, t, zone, lambda name, params: name)
+        assert polled is not None
+        after, _ = polled
+        statements: list[str] = []
+        sqlalchemy.event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+        assert _poll(engine, config, token, key, after, t, zone, lambda name, params: name) == (after, [])
+        assert len(statements) == 1, statements  # the index's newest row, no search per topic
+        api.keys.revoke(key.key_id)
+        assert _poll(engine, config, token, key, after, t, zone, lambda name, params: name) is None
 
 
 def test_a_consignment_entry_reads_as_its_step_and_links_to_the_timeline() -> None:
