@@ -58,7 +58,7 @@ class SubscriptionLimit(LedgerError):
 
     def __init__(self, whose: str, limit: int) -> None:
         self.limit = limit
-        super().__init__(f"{whose} has {limit} live subscriptions, the most it may have: remove one first")
+        super().__init__(f"{whose}: {limit} live subscriptions already, the most allowed; remove one first")
 
 
 class NotYourSubscription(LedgerError):

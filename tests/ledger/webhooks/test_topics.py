@@ -339,6 +339,8 @@ def test_bodies_are_json_stable_and_link_to_the_object(rows: Rows) -> None:
             + "&type=certificate-of-origin"
         )  # fmt: skip
         assert event_key(event) == f"31337:0x{h('tx-cn1a-drawn-by-sg').hex()}:0"
+        issued = delivery_body(*found["cn1-issued"], base_url=None)
+        assert (issued["data"]["memberId"], issued["data"]["destination"]) == ("CN", "SG")  # the batch's one event
         mra, topic = found["sg-accepts-cn"]
         assert delivery_body(mra, topic, base_url=None)["link"] is None
         assert delivery_body(mra, topic, base_url="http://x")["link"] == "http://x/mras?member=SG"
