@@ -34,8 +34,13 @@ from ledger.errors import (
     WrongChain,
 )
 from ledger.index.errors import CertificateNotFound, ChainReset, DatabaseUnavailable
-from ledger.webhooks.errors import NotYourSubscription, SubscriptionNotFound, SubscriptionRemoved, TopicNotAllowed
-from ledger.webhooks.store import SubscriptionLimit
+from ledger.webhooks.errors import (
+    NotYourSubscription,
+    SubscriptionLimit,
+    SubscriptionNotFound,
+    SubscriptionRemoved,
+    TopicNotAllowed,
+)
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPE = "https://sanzhi.dev/problems/"

@@ -20,19 +20,17 @@ CLAIM_SECONDS = 3
 
 def main() -> None:
     from ledger.index.db import make_engine
-    from ledger.webhooks import deliverer, runner
+    from ledger.webhooks.runner import run_webhooks
     from ledger.webhooks.secret_box import SecretBox
 
-    runner.DEFAULT_TTL = LEASE_SECONDS  # type: ignore[attr-defined]  # read by run_webhooks at its start
-    deliverer.IN_FLIGHT = CLAIM_SECONDS
     engine = make_engine(os.environ["SANZHI_BENCH_DATABASE_URL"])
     box = SecretBox(base64.b64decode(os.environ["SANZHI_BENCH_WEBHOOK_KEY"]))
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     poll = float(os.environ.get("SANZHI_BENCH_POLL_SECONDS", "0.05"))
     errors: list[Exception] = []
-    runner.run_webhooks(engine=engine, box=box, production=False, stop=stop, poll_seconds=poll,
-                        on_error=errors.append)  # fmt: skip
+    run_webhooks(engine=engine, box=box, production=False, stop=stop, poll_seconds=poll, lease_ttl=LEASE_SECONDS,
+                 in_flight=CLAIM_SECONDS, on_error=errors.append)  # fmt: skip
     engine.dispose()
     if errors:
         sys.exit(f"{len(errors)} rounds failed; the first: {errors[0]}")

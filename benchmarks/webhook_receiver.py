@@ -37,10 +37,6 @@ class Received:
         with self.lock:
             return list(self.arrivals)
 
-    def unique_ids(self) -> set[str]:
-        with self.lock:
-            return {a.webhook_id for a in self.arrivals}
-
 
 def _handler(name: str, secrets: dict[str, str], received: Received) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):

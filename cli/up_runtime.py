@@ -148,12 +148,13 @@ def start_webhooks(
     from ledger.webhooks.runner import run_webhooks
     from ledger.webhooks.secret_box import secret_box
 
-    said: list[str] = []
+    last_said = ""  # only the latest: a message is said again once another came between
 
     def on_error(exc: Exception) -> None:
+        nonlocal last_said
         message = exc.message if isinstance(exc, LedgerError) else repr(exc)
-        if said[-1:] != [message]:
-            said.append(message)
+        if message != last_said:
+            last_said = message
             typer.echo(f"warning: webhooks: {message}; retrying every {poll_seconds:g} s", err=True)
 
     def run() -> None:

@@ -64,7 +64,8 @@ class LedgerSettings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> LedgerSettings:
         if self.env == "prod":
-            for name in ("private_key", "keystore_password", "webhook_key"):
+            # the webhook key is checked where it is read (ledger.webhooks.secret_box), in every env
+            for name in ("private_key", "keystore_password"):
                 secret = getattr(self, name)
                 if secret is not None and secret.get_secret_value().strip().lower() in (PLACEHOLDER_SECRETS):
                     raise ValueError(f"SANZHI_{name.upper()} is a placeholder; refused in prod")

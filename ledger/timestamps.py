@@ -28,7 +28,8 @@ def to_unix(value: datetime | None) -> int:
     return 0 if value is None else int(value.timestamp())
 
 
-def from_unix(value: int) -> datetime | None:
+def from_unix(value: int | None) -> datetime | None:
+    """Unix seconds as a UTC datetime; None and 0 ("not set" on chain) are None."""
     return datetime.fromtimestamp(value, tz=UTC) if value else None
 
 

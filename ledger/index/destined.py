@@ -12,13 +12,13 @@ from sqlalchemy import Connection, and_, select, tuple_
 from ledger.consortium.names import AccountName
 from ledger.errors import InvalidInput
 from ledger.ids import CERTIFICATE_TYPE_NAMES, member_id_bytes, member_id_text
+from ledger.index.audit import ISSUED
 from ledger.index.cursor import MAX_LIMIT, decode_cursor, encode_cursor, fingerprint
 from ledger.index.names import account_names
 from ledger.index.presentation import checksummed
 from ledger.index.state import EVENTS
 from ledger.store.cid import shown_cid
 
-ISSUED = "CertificatesIssued"
 DELIVERED = "CertificateDelivered"
 
 

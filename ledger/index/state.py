@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, insert, select, update
+from sqlalchemy import Connection, Insert, Table, TableClause, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -116,18 +116,17 @@ def move_checkpoint(
     return result.rowcount == 1
 
 
-def _insert_ignoring_duplicates(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> int:
-    if not rows:
-        return 0
-    dialect = connection.dialect.name
-    statement = (postgres_insert(table) if dialect == "postgresql" else sqlite_insert(table)).on_conflict_do_nothing()
-    result = connection.execute(statement, list(rows))
-    return max(result.rowcount, 0)
+def insert_ignoring_duplicates(connection: Connection, table: TableClause | type[Any]) -> Insert:
+    """An INSERT into `table` (a table or a mapped class) that skips a row whose unique key is
+    already there, on PostgreSQL and on SQLite alike."""
+    insert_of = postgres_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    return insert_of(table).on_conflict_do_nothing()
 
 
 def insert_blocks(connection: Connection, blocks: Sequence[tuple[int, bytes, bytes, int]]) -> None:
     rows = [{"number": n, "hash": h, "parent_hash": p, "time": t} for n, h, p, t in blocks]
-    _insert_ignoring_duplicates(connection, BLOCKS, rows)
+    if rows:
+        connection.execute(insert_ignoring_duplicates(connection, BLOCKS), rows)
 
 
 def insert_events(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:

@@ -13,7 +13,6 @@ from ledger.errors import InvalidInput
 from ledger.ids import member_id_bytes, member_id_text
 from ledger.webhooks.errors import TopicNotAllowed
 
-_HASHED = re.compile(r"^0x[0-9a-f]{64}$")
 _ACCOUNT = re.compile(r"^0x[0-9a-f]{40}$")
 
 
@@ -30,7 +29,8 @@ class Topic(StrEnum):
 
 # Roles are the service's key roles (api.keystore.ApiRole values), spelt here because the library
 # does not import the service; tests/ledger/webhooks checks they are the same words.
-MEMBER_ROLES = frozenset({"admin", "customs"})
+ADMIN_ROLE = "admin"
+MEMBER_ROLES = frozenset({ADMIN_ROLE, "customs"})
 ISSUER_ROLE = "issuer"
 TRADER_ROLE = "trader"
 KNOWN_ROLES = frozenset({*MEMBER_ROLES, ISSUER_ROLE, TRADER_ROLE, "auditor", "oracle"})
@@ -38,11 +38,11 @@ KNOWN_ROLES = frozenset({*MEMBER_ROLES, ISSUER_ROLE, TRADER_ROLE, "auditor", "or
 
 class Audience(BaseModel, frozen=True):
     """Who receives: a key of `member` with its role, and for a trader key its party (the
-    operator id the key names, as written or already hashed, and its party account)."""
+    operator id the key names, with its scheme, and its party account)."""
 
     member: str
     role: str  # an ApiRole value
-    operator: str | None = None  # USCI:9131... or its 0x hash; only a trader key's
+    operator: str | None = None  # USCI:9131...; only a trader key's
     account: str | None = None  # 0x address of a trader key's party
 
     @field_validator("member")
@@ -65,8 +65,10 @@ class Audience(BaseModel, frozen=True):
     def _operator(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        if _HASHED.match(value.strip().lower()):
-            return value.strip().lower()
+        if value.strip().lower().startswith("0x"):  # as a key names it: the records keep ids, not hashes
+            raise ValueError(
+                "give the operator's national id with its scheme (e.g. USCI:91330200MA2AB1CD2X), not its on-chain hash"
+            )
         try:
             return canonical_operator_id(value)
         except InvalidInput as exc:

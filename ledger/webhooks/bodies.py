@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
+from ledger.index.audit import ISSUED
 from ledger.index.models import ChainEvent
 from ledger.index.presentation import checksummed, details
 from ledger.webhooks.audience import Topic
@@ -49,6 +50,9 @@ def delivery_body(event: ChainEvent, topic: Topic, *, base_url: str | None) -> d
     """The body of the webhook for `event` under `topic` (JSON-serialisable, the same every time
     it is made: a redelivery carries the same body)."""
     data = details(event.args)
+    if event.event == ISSUED and event.partner and "destination" not in data:
+        # the batch's one event: what the registry's CertificatesDestined says, the index keeps here
+        data["destination"] = event.partner
     path = _path(event, topic, data)
     link = base_url.rstrip("/") + path if base_url and path else None
     time = datetime.fromtimestamp(event.block_time, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -69,8 +69,12 @@ class Deliverer:
         workers: int = 8,
         per_target: int = 2,
         batch: int = 100,
+        in_flight: int = IN_FLIGHT,
         jitter: Callable[[], float] = lambda: random.uniform(*JITTER),
+        on_freed: Callable[[], None] = lambda: None,
     ) -> None:
+        """`in_flight`: seconds a claimed delivery stays claimed (then it is due again, as after a
+        crash); `on_freed` is called (on a pool thread) each time a send ends and frees a slot."""
         self.engine = engine
         self.box = box
         self.production = production
@@ -78,7 +82,9 @@ class Deliverer:
         self.resolver = resolver
         self.per_target = per_target
         self.batch = batch
+        self.in_flight = in_flight
         self.jitter = jitter
+        self.on_freed = on_freed
         # no redirect followed (a 3xx is a failure), no proxy from the environment (it would
         # connect to the name, not to the address checked), and no connection kept for another
         # request: connections are pooled by address, and one made (TLS name checked) for one
@@ -117,6 +123,7 @@ class Deliverer:
         with self._lock:
             self._running.discard(future)
             self._busy[target] -= 1
+        self.on_freed()
 
     def _claim(self) -> list[tuple[_Job, str]]:
         """Per subscription with due deliveries, as many as its receiver has free slots: a
@@ -151,10 +158,10 @@ class Deliverer:
                     secrets = signing_secrets(subscription, self.box, now=now)
                 except LedgerError as exc:  # one subscription's unreadable secret holds up no other
                     for delivery in rows:
-                        delivery.last_error, delivery.next_attempt_at = exc.message[:300], now + IN_FLIGHT
+                        delivery.last_error, delivery.next_attempt_at = exc.message[:300], now + self.in_flight
                     continue
                 for delivery in rows:
-                    delivery.next_attempt_at = now + IN_FLIGHT
+                    delivery.next_attempt_at = now + self.in_flight
                     job = _Job(id=delivery.id, webhook_id=delivery.webhook_id, body=delivery.body,
                                url=subscription.url, attempts=delivery.attempts, secrets=secrets)  # fmt: skip
                     claimed.append((job, target))

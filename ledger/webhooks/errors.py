@@ -51,6 +51,16 @@ class SubscriptionRemoved(LedgerError):
         super().__init__(f"subscription {subscription_id} was removed at {when}")
 
 
+class SubscriptionLimit(LedgerError):
+    """A key (or the member's trader keys together) with as many live subscriptions as it may have."""
+
+    code = "subscription-limit"
+
+    def __init__(self, whose: str, limit: int) -> None:
+        self.limit = limit
+        super().__init__(f"{whose}: {limit} live subscriptions already, the most allowed; remove one first")
+
+
 class NotYourSubscription(LedgerError):
     """A key of the organisation that may see a subscription but not change it."""
 

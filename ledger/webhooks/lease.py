@@ -11,9 +11,9 @@ import time
 from collections.abc import Callable
 
 from sqlalchemy import Engine, or_, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ledger.index.models import Lease as LeaseRow
+from ledger.index.state import insert_ignoring_duplicates
 
 DEFAULT_TTL = 30.0
 
@@ -45,10 +45,8 @@ class Lease:
         """Take the lease, or renew it if held; False while another holds it unexpired."""
         now = self.clock()
         with self.engine.begin() as db:
-            insert = (postgresql.insert if db.dialect.name == "postgresql" else sqlite.insert)(LeaseRow)
-            db.execute(
-                insert.values(name=self.name, holder=self.holder, expires_at=now + self.ttl).on_conflict_do_nothing()
-            )
+            insert = insert_ignoring_duplicates(db, LeaseRow)
+            db.execute(insert.values(name=self.name, holder=self.holder, expires_at=now + self.ttl))
             # one statement decides: two takers of an expired lease cannot both match it
             taken = db.execute(
                 update(LeaseRow)

@@ -9,18 +9,18 @@ import json
 import re
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ledger.errors import InvalidInput, LedgerError
 from ledger.index.models import ChainEvent, WebhookDelivery, WebhookSubscription, api_keys
+from ledger.index.state import insert_ignoring_duplicates
+from ledger.timestamps import from_unix
 from ledger.webhooks.models import DeliveryState, DeliveryStatus, FailedDelivery, Replayed
 from ledger.webhooks.store import Clock, audience_of, find, view
-from ledger.webhooks.topics import Audience, Topic, delivery_body, event_key, matching_events
+from ledger.webhooks.topics import Audience, Topic, delivery_body, event_key, last_event_id, matching_events
 
 BATCH = 500
 SHOWN_FAILURES = 20
@@ -30,11 +30,6 @@ _BLOCK = re.compile(r"^[0-9]{1,19}$")
 def webhook_id(subscription_id: str, key: str) -> str:
     """`msg_` and 32 hex digits: the same for one event and one subscription, always."""
     return "msg_" + hashlib.sha256(f"{subscription_id}\n{key}".encode()).hexdigest()[:32]
-
-
-def _insert(session: Session) -> Any:
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(WebhookDelivery)
 
 
 def enqueue(
@@ -48,13 +43,17 @@ def enqueue(
     """Turn the events each live subscription has not yet seen into pending deliveries, with its
     cursor moved past them in the same transaction (a rerun after a crash inserts nothing twice).
     Returns how many deliveries were added. A subscription the library refuses (`on_error` is
-    told) holds up no other."""
+    told) holds up no other. A round in which nothing was indexed costs two small queries."""
     with Session(engine) as session:
-        live = list(session.scalars(select(WebhookSubscription.id).where(WebhookSubscription.removed_at.is_(None))))
+        head = last_event_id(session)
+        # a cursor past the head: the index was rebuilt (its ids start again), so it is looked at too
+        behind = list(session.scalars(select(WebhookSubscription.id).where(
+            WebhookSubscription.removed_at.is_(None), WebhookSubscription.cursor != head
+        )))  # fmt: skip
     added = 0
-    for subscription_id in live:
+    for subscription_id in behind:
         try:
-            added += _enqueue_one(engine, subscription_id, base_url=base_url, now=int(clock()), batch=batch)
+            added += _enqueue_one(engine, subscription_id, head=head, base_url=base_url, now=int(clock()), batch=batch)
         except LedgerError as exc:
             if on_error is None:
                 raise
@@ -62,14 +61,13 @@ def enqueue(
     return added
 
 
-def _enqueue_one(engine: Engine, subscription_id: str, *, base_url: str | None, now: int, batch: int) -> int:
+def _enqueue_one(engine: Engine, subscription_id: str, *, head: int, base_url: str | None, now: int, batch: int) -> int:
     added = 0
     while True:
         with Session(engine) as session, session.begin():
             row = session.get(WebhookSubscription, subscription_id)
             if row is None or row.removed_at is not None or _key_revoked(session, row.key_id):
                 return added
-            head = session.scalar(select(func.max(ChainEvent.id))) or 0
             if row.cursor > head:  # the index was rebuilt (ids start again): the outbox's keys de-duplicate
                 row.cursor = 0
             topics = frozenset(Topic(t) for t in row.topics)
@@ -77,9 +75,9 @@ def _enqueue_one(engine: Engine, subscription_id: str, *, base_url: str | None, 
             values = [_delivery(row.id, event, topic, base_url=base_url, now=now) for event, topic in found]
             if values:
                 # what RETURNING lists was inserted: a multi-row insert's rowcount is -1 on PostgreSQL
-                statement = _insert(session).values(values).on_conflict_do_nothing().returning(WebhookDelivery.id)
-                added += len(session.execute(statement).all())
-            # fewer than a batch: every event up to the head was looked at
+                insert = insert_ignoring_duplicates(session.connection(), WebhookDelivery)
+                added += len(session.execute(insert.values(values).returning(WebhookDelivery.id)).all())
+            # fewer than a batch: every event up to the head (read before this query) was looked at
             row.cursor = found[-1][0].id if len(found) >= batch else max(head, found[-1][0].id if found else 0)
         if len(found) < batch:
             return added
@@ -182,7 +180,7 @@ def status(
                 attempts=d.attempts,
                 last_status=d.last_status,
                 last_error=d.last_error,
-                last_attempt_at=_at(d.last_attempt_at),
+                last_attempt_at=from_unix(d.last_attempt_at),
             )
             for d in failed
         ]
@@ -191,12 +189,8 @@ def status(
             pending=counts.get(DeliveryState.PENDING.value, 0),
             delivered=counts.get(DeliveryState.DELIVERED.value, 0),
             failed=counts.get(DeliveryState.FAILED.value, 0),
-            next_attempt_at=_at(next_at),
-            last_delivered_at=_at(delivered_at),
+            next_attempt_at=from_unix(next_at),
+            last_delivered_at=from_unix(delivered_at),
             last_error=last[1] if last else None,
             failures=failures,
         )
-
-
-def _at(value: int | None) -> datetime | None:
-    return datetime.fromtimestamp(value, tz=UTC) if value is not None else None

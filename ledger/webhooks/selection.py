@@ -1,6 +1,9 @@
 """Each topic as a condition on the index's events, for one audience: which of the events the
-follower indexed concern that key (None: nothing can, e.g. a trader whose exporter id no
-record names)."""
+follower indexed concern that key.
+
+A batch is posted once, as its issuance: the index copies onto the CertificatesIssued row the
+destination that the registry's CertificatesDestined (same transaction) names, so that event
+would only say the same thing a second time and is no topic's."""
 
 from __future__ import annotations
 
@@ -10,15 +13,13 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ledger.aeo.codes import operator_hash
-from ledger.errors import InvalidInput
 from ledger.ids import member_id_bytes
+from ledger.index.audit import AEO_EVENTS, ISSUED, MRA_EVENTS
 from ledger.index.issuer_records import RECORDS, exporter_key
 from ledger.index.models import ChainEvent
+from ledger.index.rows import DESTINED_EVENT
 from ledger.webhooks.audience import TRADER_ROLE, Audience, Topic
 
-ISSUED = "CertificatesIssued"
-# a batch's issuance and its destination (same transaction); what happens later to its certificates
-BATCH_EVENTS = (ISSUED, "CertificatesDestined")
 UTILIZED = "CertificateUtilized"
 # the issuer's own changes to a certificate: the index names the issuing member on each
 CERTIFICATE_CHANGES = (
@@ -30,8 +31,6 @@ CERTIFICATE_CHANGES = (
 )
 CONSIGNMENT_OPENED = "ConsignmentOpened"
 PARTY_ADDED = "ConsignmentPartyAdded"
-AEO_EVENTS = ("OperatorCertified", "OperatorSuspended", "OperatorReinstated", "OperatorRevoked")
-MRA_EVENTS = ("MraProposed", "MraProposalCancelled", "MraAccepted", "MraSuspended", "MraResumed", "MraTerminated")
 MRA_IN_FORCE = frozenset({"MraAccepted", "MraResumed"})
 MRA_NOT_IN_FORCE = frozenset({"MraSuspended", "MraTerminated"})
 ALERT_EVENTS = ("AlertPublished", "AlertExtended", "AlertWithdrawn")
@@ -48,45 +47,22 @@ def _issued_roots(column: str, member: str) -> Condition:
 def _member_certificates(member: str) -> Condition:
     """Issued, changed or drawn on: the certificates `member` issued."""
     return or_(
-        and_(ChainEvent.event.in_((*BATCH_EVENTS, *CERTIFICATE_CHANGES)), ChainEvent.organisation == member),
+        and_(ChainEvent.event.in_((ISSUED, *CERTIFICATE_CHANGES)), ChainEvent.organisation == member),
         and_(ChainEvent.event == UTILIZED, _issued_roots("organisation", member)),
     )
 
 
-def _exporter_ids(session: Session, audience: Audience) -> list[str]:
-    """The exporter ids, as the member's issuer records keep them, that are the trader's operator."""
-    assert audience.operator is not None
-    if not audience.operator.startswith("0x"):
-        return [exporter_key(audience.operator)]
-    # the key names its operator by hash only: find which recorded exporter ids hash to it
-    wanted = bytes.fromhex(audience.operator[2:])
-    recorded = session.execute(
-        select(RECORDS.c.exporter_id).distinct().where(RECORDS.c.member == audience.member,
-                                                       RECORDS.c.exporter_id.is_not(None))
-    ).scalars()  # fmt: skip
-    return [text for text in recorded if _hashes_to(audience.member, text, wanted)]
-
-
-def _hashes_to(member: str, exporter_id: str, wanted: bytes) -> bool:
-    try:
-        return operator_hash(member, exporter_id) == wanted
-    except InvalidInput:  # an exporter id that is not an operator id (a name): never an operator's hash
-        return False
-
-
-def _exporter_certificates(session: Session, audience: Audience) -> Condition | None:
+def _exporter_certificates(session: Session, audience: Audience) -> Condition:
     """The certificates the member issued naming the trader's operator as exporter, by the
     member's own records (as /me/certificates finds them): their batch's issuance, then every
     change and draw of their leaves."""
-    exporters = _exporter_ids(session, audience)
-    if not exporters:
-        return None
-    mine = and_(RECORDS.c.member == audience.member, RECORDS.c.exporter_id.in_(exporters))
+    assert audience.operator is not None
+    mine = and_(RECORDS.c.member == audience.member, RECORDS.c.exporter_id == exporter_key(audience.operator))
     leaves = select(RECORDS.c.leaf).where(mine, RECORDS.c.leaf.is_not(None)).scalar_subquery()
     roots = select(RECORDS.c.root).where(mine).scalar_subquery()
     return or_(
         and_(
-            ChainEvent.event.in_(BATCH_EVENTS),
+            ChainEvent.event == ISSUED,
             ChainEvent.organisation == audience.member,
             ChainEvent.cert_root.in_(roots),
         ),
@@ -94,22 +70,22 @@ def _exporter_certificates(session: Session, audience: Audience) -> Condition | 
     )
 
 
-def certificates(session: Session, audience: Audience) -> Condition | None:
+def certificates(session: Session, audience: Audience) -> Condition:
     if audience.role == TRADER_ROLE:
         return _exporter_certificates(session, audience)
     return _member_certificates(audience.member)
 
 
-def destined(session: Session, audience: Audience) -> Condition | None:
+def destined(session: Session, audience: Audience) -> Condition:
     """Batches issued for the member (their destination), and everything later on them."""
-    return _issued_roots("partner", audience.member)
+    return and_(ChainEvent.event != DESTINED_EVENT, _issued_roots("partner", audience.member))
 
 
 def _member_word(member: str) -> str:
     return "0x" + member_id_bytes(member).hex()
 
 
-def consignments(session: Session, audience: Audience) -> Condition | None:
+def consignments(session: Session, audience: Audience) -> Condition:
     """Staff: every event of a consignment from or to the member. A trader: every event of a
     consignment its account is or was a party of (the ConsignmentPartyAdded events naming it,
     which the index holds as the node does)."""
@@ -147,7 +123,7 @@ def mra_partners_in_force(session: Session, member: str) -> set[str]:
     return partners
 
 
-def aeo(session: Session, audience: Audience) -> Condition | None:
+def aeo(session: Session, audience: Audience) -> Condition:
     """Staff: the status of operators the member certified, and of those its MRA partners
     certified (which its customs recognise while the MRA is in force). A trader: its own
     operator's certification by the member."""
@@ -160,18 +136,18 @@ def aeo(session: Session, audience: Audience) -> Condition | None:
     return and_(events, ChainEvent.organisation.in_(sorted(certifiers)))
 
 
-def mras(session: Session, audience: Audience) -> Condition | None:
+def mras(session: Session, audience: Audience) -> Condition:
     """MRAs (and proposals) the member is a party of."""
     member = audience.member
     return and_(ChainEvent.event.in_(MRA_EVENTS), or_(ChainEvent.organisation == member, ChainEvent.partner == member))
 
 
-def alerts(session: Session, audience: Audience) -> Condition | None:
+def alerts(session: Session, audience: Audience) -> Condition:
     """Joint risk alerts of every member: they are published between administrations."""
     return ChainEvent.event.in_(ALERT_EVENTS)
 
 
-_SELECTORS: dict[Topic, Callable[[Session, Audience], Condition | None]] = {
+_SELECTORS: dict[Topic, Callable[[Session, Audience], Condition]] = {
     Topic.CERTIFICATES: certificates,
     Topic.DESTINED: destined,
     Topic.CONSIGNMENTS: consignments,
@@ -181,6 +157,6 @@ _SELECTORS: dict[Topic, Callable[[Session, Audience], Condition | None]] = {
 }
 
 
-def condition_for(topic: Topic, session: Session, audience: Audience) -> Condition | None:
+def condition_for(topic: Topic, session: Session, audience: Audience) -> Condition:
     """The condition on `chain_events` of `topic` for `audience` (who may have it is checked before)."""
     return _SELECTORS[topic](session, audience)

@@ -12,35 +12,33 @@ import re
 import secrets
 import time
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-from sqlalchemy import Engine, func, select
+from pydantic import ValidationError
+from sqlalchemy import ColumnElement, Engine, func, select
 from sqlalchemy.orm import Session
 
-from ledger.errors import InvalidInput, LedgerError
-from ledger.index.models import ChainEvent, WebhookSubscription
-from ledger.timestamps import iso
-from ledger.webhooks.errors import NotYourSubscription, SubscriptionNotFound, SubscriptionRemoved
+from ledger.errors import InvalidInput
+from ledger.index.models import WebhookSubscription
+from ledger.timestamps import from_unix, iso
+from ledger.webhooks.audience import ADMIN_ROLE, TRADER_ROLE
+from ledger.webhooks.errors import NotYourSubscription, SubscriptionLimit, SubscriptionNotFound, SubscriptionRemoved
 from ledger.webhooks.models import CreatedSubscription, Subscription
 from ledger.webhooks.secret_box import SecretBox, new_secret
 from ledger.webhooks.targets import check_target
-from ledger.webhooks.topics import Audience, Topic, check_topics
+from ledger.webhooks.topics import Audience, Topic, check_topics, last_event_id
 
 Clock = Callable[[], float]
 ID_PREFIX = "sub_"
 _ID = re.compile(r"^sub_[a-z2-7]{24}$")
-MAX_LIVE_PER_MEMBER = 50
+# live subscriptions: each key (at the command line: each role, or trader party, of a member) has
+# room of its own, so one key's subscriptions never lock another out; a trader key has little,
+# and the member's trader keys together a bounded share
+MAX_LIVE_PER_KEY = 50
+MAX_LIVE_PER_TRADER = 10
+MAX_LIVE_OF_TRADERS = 200
 DEFAULT_GRACE = timedelta(hours=24)
 MAX_GRACE = timedelta(days=30)
-
-
-class SubscriptionLimit(LedgerError):
-    """A member with as many live subscriptions as one may have."""
-
-    code = "subscription-limit"
-
-    def __init__(self, member: str) -> None:
-        super().__init__(f"{member} has {MAX_LIVE_PER_MEMBER} live subscriptions, the most it may have: remove one")
 
 
 def new_id() -> str:
@@ -70,21 +68,24 @@ def parse_topics(values: Iterable[str]) -> list[Topic]:
     return topics
 
 
-def _at(value: int | None) -> datetime | None:
-    return datetime.fromtimestamp(value, tz=UTC) if value is not None else None
-
-
 def view(row: WebhookSubscription, *, now: float) -> Subscription:
     rotating = row.previous_until if row.previous_until is not None and row.previous_until > now else None
     return Subscription(
         id=row.id, member=row.member, role=row.role, operator=row.operator, url=row.url,
-        topics=[Topic(t) for t in row.topics], created_at=_at(row.created_at),
-        removed_at=_at(row.removed_at), previous_secret_until=_at(rotating),
+        topics=[Topic(t) for t in row.topics], created_at=from_unix(row.created_at),
+        removed_at=from_unix(row.removed_at), previous_secret_until=from_unix(rotating),
     )  # fmt: skip
 
 
 def audience_of(row: WebhookSubscription) -> Audience:
-    return Audience(member=row.member, role=row.role, operator=row.operator, account=row.account)
+    """The subscription's audience; a row the library no longer accepts (edited by hand, or made
+    by an older version) is InvalidInput, so that it holds up no other subscription."""
+    try:
+        return Audience(member=row.member, role=row.role, operator=row.operator, account=row.account)
+    except ValidationError as exc:
+        reason = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise InvalidInput(f"subscription {row.id} names no audience the service accepts: {reason}",
+                           path="subscription") from None  # fmt: skip
 
 
 def _visible(row: WebhookSubscription, caller: Audience | None) -> bool:
@@ -92,8 +93,8 @@ def _visible(row: WebhookSubscription, caller: Audience | None) -> bool:
         return True
     if row.member != caller.member:
         return False
-    if caller.role == "trader":  # a trader key sees its own party's subscriptions only
-        return row.role == "trader" and row.operator == caller.operator and row.account == caller.account
+    if caller.role == TRADER_ROLE:  # a trader key sees its own party's subscriptions only
+        return row.role == TRADER_ROLE and row.operator == caller.operator and row.account == caller.account
     return True
 
 
@@ -106,7 +107,7 @@ def find(
     if row is None or not _visible(row, caller):
         raise SubscriptionNotFound(subscription_id)
     if change:
-        if caller is not None and caller.role not in ("admin", row.role):
+        if caller is not None and caller.role not in (ADMIN_ROLE, row.role):
             raise NotYourSubscription(row.id, row.role)
         if row.removed_at is not None:
             raise SubscriptionRemoved(row.id, iso(row.removed_at))
@@ -132,14 +133,8 @@ def create(
     subscription_id = new_id()
     now = int(clock())
     with Session(engine) as session, session.begin():
-        live = session.scalar(
-            select(func.count()).where(
-                WebhookSubscription.member == audience.member, WebhookSubscription.removed_at.is_(None)
-            )
-        )
-        if (live or 0) >= MAX_LIVE_PER_MEMBER:
-            raise SubscriptionLimit(audience.member)
-        head = session.scalar(select(func.max(ChainEvent.id))) or 0
+        _check_room(session, audience, key_id=key_id)
+        head = last_event_id(session)
         row = WebhookSubscription(
             id=subscription_id, member=audience.member, role=audience.role, operator=audience.operator,
             account=audience.account, key_id=key_id, url=target.url, topics=[t.value for t in chosen],
@@ -148,6 +143,35 @@ def create(
         session.add(row)
         session.flush()
         return CreatedSubscription(subscription=view(row, now=now), secret=secret)
+
+
+def _live(session: Session, *where: ColumnElement[bool]) -> int:
+    return session.scalar(select(func.count()).where(WebhookSubscription.removed_at.is_(None), *where)) or 0
+
+
+def _check_room(session: Session, audience: Audience, *, key_id: str | None) -> None:
+    """Refuse a subscription beyond its maker's room (SubscriptionLimit): the key's (at the
+    command line: the role's, or the trader party's, of the member) and, for a trader, the
+    room of the member's trader keys together."""
+    trader = audience.role == TRADER_ROLE
+    of_member = WebhookSubscription.member == audience.member
+    if key_id is not None:
+        maker = WebhookSubscription.key_id == key_id
+        whose = f"the {audience.role} key {key_id}"
+    else:
+        maker = (
+            (WebhookSubscription.key_id.is_(None)) & (WebhookSubscription.role == audience.role)
+            & WebhookSubscription.operator.is_not_distinct_from(audience.operator)
+            & WebhookSubscription.account.is_not_distinct_from(audience.account)
+        )  # fmt: skip
+        whose = f"{audience.member}'s {audience.role} at the command line" + (
+            f" ({audience.operator or audience.account})" if trader else ""
+        )
+    limit = MAX_LIVE_PER_TRADER if trader else MAX_LIVE_PER_KEY
+    if _live(session, of_member, maker) >= limit:
+        raise SubscriptionLimit(whose, limit)
+    if trader and _live(session, of_member, WebhookSubscription.role == TRADER_ROLE) >= MAX_LIVE_OF_TRADERS:
+        raise SubscriptionLimit(f"{audience.member}'s trader keys together", MAX_LIVE_OF_TRADERS)
 
 
 def list_subscriptions(

@@ -116,13 +116,7 @@ def _literal(host: str) -> IpAddress | None:
 def _check_address(url: str, address: IpAddress) -> None:
     mapped = getattr(address, "ipv4_mapped", None)
     checked = mapped or address
-    if (
-        checked.is_loopback
-        or checked.is_private
-        or checked.is_link_local
-        or checked.is_multicast
-        or checked.is_reserved
-        or checked.is_unspecified
-        or not checked.is_global
-    ):
+    # not global: loopback, private, link-local, shared, reserved, unspecified (ipaddress's
+    # registry of special-purpose blocks); some multicast blocks count as global
+    if checked.is_multicast or not checked.is_global:
         raise InvalidTarget(url, f"{address} is not a public address (refused in production)")

@@ -50,8 +50,6 @@ def _select(
     # each topic's first `limit` rows: together they hold the first `limit` rows of the union
     for topic in (t for t in Topic if t in topics):
         condition = condition_for(topic, session, audience)
-        if condition is None:
-            continue
         for event in session.scalars(select(ChainEvent).where(bound, condition).order_by(order).limit(limit)):
             found.setdefault(event.id, (event, topic))
     return [found[key] for key in sorted(found, reverse=newest_first)[:limit]]

@@ -64,9 +64,14 @@ def test_a_trader_key_subscribes_to_its_own_party_only(services: Callable[..., A
     assert [s["id"] for s in cn.client.get("/subscriptions", headers=trader).json()] == [mine["id"]]
     assert cn.client.get(f"/subscriptions/{theirs['id']}", headers=trader).status_code == 404
     assert cn.client.delete(f"/subscriptions/{theirs['id']}", headers=trader).status_code == 404
-    # another trader of the same member (another party) does not see the first one's either
-    other = bearer(cn, organisation="CN", role="trader", account="0x" + "42" * 20, operator="USCI:91330200MA2OTHER1")
-    assert cn.client.get(f"/subscriptions/{mine['id']}", headers=other).status_code == 404
+    # another trader of the same member does not see the first one's either: another party, or a
+    # key naming the same account for another operator, or the same operator at another account
+    elsewhere, another = "0x" + "42" * 20, "USCI:91330200MA2OTHER1"
+    for account, operator in ((elsewhere, another), (dev_trader("CN"), another), (elsewhere, OPERATOR)):
+        other = bearer(cn, organisation="CN", role="trader", account=account, operator=operator)
+        assert cn.client.get(f"/subscriptions/{mine['id']}", headers=other).status_code == 404, (account, operator)
+        assert cn.client.get("/subscriptions", headers=other).json() == [], (account, operator)
+        assert cn.client.delete(f"/subscriptions/{mine['id']}", headers=other).status_code == 404, (account, operator)
     assert {s["id"] for s in cn.client.get("/subscriptions", headers=admin).json()} == {mine["id"], theirs["id"]}
 
 

@@ -55,6 +55,8 @@ def test_a_member_is_subscribed_shown_rotated_and_removed(capsys: pytest.Capture
          "a trader key may not subscribe to mras"),
         (("--url", "https://x.example/", "--topic", "certificates", "--role", "boss"), "is not a key role"),
         (("--url", "https://x.example/", "--topic", "certificates", "--operator", "USCI:9133X"), "only a trader"),
+        (("--url", "https://x.example/", "--topic", "aeo", "--role", "trader", "--operator", "0x" + "ab" * 32),
+         "not its on-chain hash"),
     ],
 )  # fmt: skip
 def test_bad_input_is_one_line_and_exit_2(

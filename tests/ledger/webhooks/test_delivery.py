@@ -7,17 +7,18 @@ import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from standardwebhooks import Webhook
 
-from ledger.index.models import WebhookDelivery
+from ledger.index.models import ChainEvent, WebhookDelivery
 from ledger.webhooks import outbox, store
 from ledger.webhooks.deliverer import IN_FLIGHT, SCHEDULE, Deliverer
 from ledger.webhooks.secret_box import SecretBox
-from ledger.webhooks.topics import Audience
+from ledger.webhooks.topics import Audience, Topic
 from tests.support import FakeClock, WebhookReceiver, add_chain_event, index_engine, wait_until
 
 CN_ADMIN = Audience(member="CN", role="admin")
@@ -224,3 +225,26 @@ def test_a_subscription_the_library_refuses_holds_up_no_other(engine: Engine) ->
     assert outbox.enqueue(engine, on_error=lambda exc: said.append(exc.message)) == 1
     assert len(said) == 1
     assert "auditor key may not subscribe to certificates" in said[0]
+
+
+def test_a_round_with_nothing_newly_indexed_runs_no_topic_query(
+    index_db: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    subscribe(index_db, "http://127.0.0.1:9/a")
+    subscribe(index_db, "http://127.0.0.1:9/b")
+    add_chain_event(index_db, block=3)
+    queried: list[str] = []
+    matching = outbox.matching_events
+
+    def counted(session: Session, **arguments: Any) -> list[tuple[ChainEvent, Topic]]:
+        queried.append(arguments["audience"].member)
+        return matching(session, **arguments)
+
+    monkeypatch.setattr(outbox, "matching_events", counted)
+    assert outbox.enqueue(index_db) == 2
+    assert len(queried) == 2  # one per subscription behind the index
+    assert outbox.enqueue(index_db) == 0
+    assert len(queried) == 2  # both had seen the newest event: not looked at again
+    add_chain_event(index_db, block=4)
+    assert outbox.enqueue(index_db) == 2
+    assert len(queried) == 4

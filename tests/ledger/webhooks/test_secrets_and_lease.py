@@ -36,6 +36,9 @@ def test_development_makes_one_private_key_and_production_needs_one_given(tmp_pa
     assert stat.S_IMODE((tmp_path / KEY_FILE).stat().st_mode) == 0o600
     with pytest.raises(WebhookKeyMissing, match="SANZHI_WEBHOOK_KEY is not set"):
         webhook_key(LedgerSettings(data_dir=tmp_path / "prod", env="prod"))
+    for env in ("dev", "prod"):
+        with pytest.raises(WebhookKeyMissing, match="SANZHI_WEBHOOK_KEY is a placeholder"):
+            webhook_key(LedgerSettings(data_dir=tmp_path, env=env, webhook_key=SecretStr(" ChangeMe ")))
     with pytest.raises(WebhookKeyMissing, match="not base64"):
         webhook_key(LedgerSettings(data_dir=tmp_path, webhook_key=SecretStr("not base64!")))
     with pytest.raises(WebhookKeyMissing, match="not 32"):

@@ -92,6 +92,14 @@ def rows(index_db: Engine) -> Iterator[Rows]:
         partner="SG",
         cert_root=h("cn1"),
     )
+    rows.add(  # the registry names the batch's destination in the same transaction: the row above has it too
+        "cn1-destined",
+        "CertificatesDestined",
+        {**cert, "destination": member_word("SG")},
+        organisation="CN",
+        partner="SG",
+        cert_root=h("cn1"),
+    )
     rows.add(
         "sg1-issued",
         "CertificatesIssued",
@@ -225,10 +233,17 @@ def test_a_trader_has_the_certificates_naming_it_as_exporter_only(rows: Rows) ->
     assert set(rows.matched(TRADER_CN_A, Topic.CERTIFICATES)) == {"cn1-issued", "cn1a-delivered", "cn1a-drawn-by-sg"}
     b = Audience(member="CN", role="trader", operator=TRADER_B.lower(), account=ACCOUNT_B)  # spelt loosely
     assert set(rows.matched(b, Topic.CERTIFICATES)) == {"cn1-issued", "cn1b-revoked"}
-    by_hash = Audience(member="CN", role="trader", operator="0x" + operator_hash("CN", TRADER_A).hex())
-    assert set(rows.matched(by_hash, Topic.CERTIFICATES)) == {"cn1-issued", "cn1a-delivered", "cn1a-drawn-by-sg"}
     # SG's records are not CN's: the same operator id names nothing a key of SG issued
     assert rows.matched(Audience(member="SG", role="trader", operator=TRADER_A), Topic.CERTIFICATES) == {}
+
+
+def test_one_issuance_is_one_event_for_its_issuer_its_exporter_and_its_destination(rows: Rows) -> None:
+    for audience, topic in ((CUSTOMS_CN, Topic.CERTIFICATES), (TRADER_CN_A, Topic.CERTIFICATES),
+                            (CUSTOMS_SG, Topic.DESTINED)):  # fmt: skip
+        matched = rows.matched(audience, topic)
+        assert "cn1-issued" in matched
+        assert "cn1-destined" not in matched
+    assert "cn1-destined" not in rows.matched(CUSTOMS_SG, *Topic)
 
 
 def test_destined_certificates_and_what_happens_to_them_later(rows: Rows) -> None:
@@ -299,6 +314,7 @@ def test_audiences_are_checked() -> None:
     assert Audience(member=" cn ", role="customs").member == "CN"
     for bad in ({"member": "C N", "role": "customs"}, {"member": "CN", "role": "root"},
                 {"member": "CN", "role": "trader", "operator": "not an id!"},
+                {"member": "CN", "role": "trader", "operator": "0x" + operator_hash("CN", TRADER_A).hex()},
                 {"member": "CN", "role": "trader", "account": "0x1234"}):  # fmt: skip
         with pytest.raises(ValidationError):
             Audience(**bad)
@@ -314,7 +330,7 @@ def test_bodies_are_json_stable_and_link_to_the_object(rows: Rows) -> None:
         assert body == delivery_body(event, topic, base_url="https://cn.example/api/")
         assert body["type"] == "certificates.certificate-utilized"
         assert body["block"] == {"number": event.block_number, "hash": "0x" + event.block_hash.hex(),
-                                 "time": "2026-11-30T00:55:05Z"}  # fmt: skip
+                                 "time": "2026-11-30T00:55:06Z"}  # fmt: skip
         assert body["data"]["memberId"] == "SG"
         assert body["data"]["certType"] == "certificate-of-origin"
         assert body["data"]["amount"] == "1.5"
@@ -323,6 +339,8 @@ def test_bodies_are_json_stable_and_link_to_the_object(rows: Rows) -> None:
             + "&type=certificate-of-origin"
         )  # fmt: skip
         assert event_key(event) == f"31337:0x{h('tx-cn1a-drawn-by-sg').hex()}:0"
+        issued = delivery_body(*found["cn1-issued"], base_url=None)
+        assert (issued["data"]["memberId"], issued["data"]["destination"]) == ("CN", "SG")  # the batch's one event
         mra, topic = found["sg-accepts-cn"]
         assert delivery_body(mra, topic, base_url=None)["link"] is None
         assert delivery_body(mra, topic, base_url="http://x")["link"] == "http://x/mras?member=SG"
