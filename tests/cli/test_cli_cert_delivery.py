@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from ledger.chain.client import LedgerClient, SentTransaction
 from ledger.store.registry import DocumentRegistryBinding, register_own_key
 from tests.support import CliRunner, assert_clean_error
 
@@ -110,7 +111,7 @@ def test_a_refused_batch_leaves_the_batches_delivered_before_it_delivered(cli: C
     # CN's batch first, then SG's, which CN's issuer may not deliver: CN's stays delivered
     mixed = cli("cert", "deliver", str(cn_out), str(sg_out), "--as", "cn-issuer", "--json")
     assert mixed.exit_code == 1, mixed.stderr
-    by_destination = {}
+    by_destination: dict[str, list[dict[str, str]]] = {}
     for c in json.loads(mixed.stdout)["certificates"]:
         by_destination.setdefault(c["destination"], []).append(c)
     assert [c["status"] for c in by_destination["SG"]] == ["delivered", "delivered"]
@@ -120,3 +121,25 @@ def test_a_refused_batch_leaves_the_batches_delivered_before_it_delivered(cli: C
     assert "sanzhi cert deliver" in refused["reason"]
     again = cli("cert", "deliver", str(cn_out), "--as", "cn-issuer")
     assert again.stdout.count("already delivered to SG") == 2
+
+
+def test_delivering_many_certificates_awaits_no_transaction_per_certificate(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "wrapped"
+    issued = cli("cert", "issue", str(samples(cli, tmp_path / "docs", count=4, seed=85)), "--as", "cn-issuer",
+                 "--out", str(out))  # fmt: skip
+    assert issued.exit_code == 0, issued.stderr
+    awaited: list[str] = []
+    wait = LedgerClient.wait
+
+    def counted(self: LedgerClient, tx_hash: str, tx: dict[str, object] | None = None) -> SentTransaction:
+        awaited.append(tx_hash)
+        return wait(self, tx_hash, tx)
+
+    monkeypatch.setattr(LedgerClient, "wait", counted)
+    delivered = cli("cert", "deliver", str(out), "--as", "cn-issuer")
+    assert delivered.exit_code == 0, delivered.stderr
+    assert delivered.stdout.count("delivered to SG  bafk") == 4
+    # the one recordDeliveries; the 4 anchors and 4 envelopes went out together, awaited together
+    assert len(awaited) == 1
