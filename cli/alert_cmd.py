@@ -9,15 +9,14 @@ from typing import Annotated
 import typer
 
 from cli.aeo_cmd import customs_member
-from cli.context import AsOption, JsonOption, print_json, print_rows, state
+from cli.context import AsOption, JsonOption, print_json, print_rows, signing_key, state
 from cli.docs_cmd import blob_store
 from cli.names import shown_account, shown_member
-from ledger.accounts.profiles import resolve_account
 from ledger.aeo.codes import operator_hash
 from ledger.alerts import Alert, AlertRegistryBinding, AlertScope, Severity
 from ledger.alerts.reason_document import put_reason
 from ledger.consortium.names import Names
-from ledger.errors import InvalidInput, KeyUnavailable
+from ledger.errors import InvalidInput
 from ledger.store.cid import ContentId
 from ledger.timestamps import iso, parse_time
 
@@ -107,12 +106,9 @@ def publish(
     customs_member(client)  # a governance or other key is told which key to use instead
     reason = None
     if reason_file is not None:
-        sender = resolve_account(cli.settings, as_)
-        if sender is None:
-            raise KeyUnavailable("sharing the reason needs the publisher's key: pass --as PROFILE")
         put = put_reason(
             client=client,
-            sender=sender,
+            sender=signing_key(client, needed_for="sharing the reason needs the publisher's key"),
             source=reason_file,
             share_with=share_with or [],
             blobs=blob_store(cli.settings),

@@ -7,10 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from eth_account.signers.local import LocalAccount
 
-from cli.context import AsOption, JsonOption, print_json, print_rows, state
-from ledger.accounts.profiles import resolve_account
+from cli.context import AsOption, JsonOption, print_json, print_rows, signing_key, state
 from ledger.assessment.answers import read_form
 from ledger.assessment.compare import compare as compare_profiles
 from ledger.assessment.form import form_text
@@ -19,11 +17,10 @@ from ledger.assessment.reading import read_all
 from ledger.assessment.registry import AssessmentRegistryBinding
 from ledger.assessment.report import number, write_report
 from ledger.assessment.service import submit_assessment
-from ledger.errors import InvalidInput, KeyUnavailable
+from ledger.errors import InvalidInput
 from ledger.files import write_atomic
 from ledger.ids import member_id_bytes, member_id_text
 from ledger.labels import Lang
-from ledger.settings import LedgerSettings
 from ledger.store.blobs import BlobStore
 from ledger.timestamps import iso
 
@@ -38,13 +35,6 @@ MemberArg = Annotated[str, typer.Argument(help="The member, e.g. CN.")]
 
 def _member(value: str) -> str:
     return member_id_text(member_id_bytes(value))
-
-
-def _reader(settings: LedgerSettings, profile: str | None) -> LocalAccount:
-    account = resolve_account(settings, profile)
-    if account is None:
-        raise KeyUnavailable("reading members' answers needs a member's key (a recipient): pass --as PROFILE")
-    return account
 
 
 def _evidence(values: list[str]) -> dict[str, list[Path]]:
@@ -91,10 +81,10 @@ def submit(
     framework = load_framework()
     answers = read_form(file, framework)
     files = _evidence(evidence or [])
-    account = _reader(cli.settings, as_)
+    client = cli.client(as_)
     result = submit_assessment(
-        client=cli.client(as_),
-        account=account,
+        client=client,
+        account=signing_key(client, needed_for="submitting needs the member admin's key"),
         answers=answers,
         framework=framework,
         blobs=BlobStore.configured(cli.settings),
@@ -131,9 +121,10 @@ def compare(
     """Compare a member's latest levels with its previous submission and the consortium median."""
     cli = state(ctx)
     framework = load_framework()
+    client = cli.client(as_)
     records = read_all(
-        client=cli.client(as_),
-        reader=_reader(cli.settings, as_),
+        client=client,
+        reader=signing_key(client, needed_for="reading members' answers needs a member's key (a recipient)"),
         framework=framework,
         blobs=BlobStore.configured(cli.settings),
     )

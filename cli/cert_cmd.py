@@ -144,7 +144,7 @@ def issue(
     issued = result.batches
     indexing = record_issued(settings=cli.settings, paths=[out])
     wrapped = [out / f.name for f in files]
-    delivery = deliver_files(cli.settings, registry, as_, wrapped, issued_now=True) if deliver else None
+    delivery = deliver_files(cli.settings, registry, wrapped, issued_now=True) if deliver else None
     if as_json:
         print_json({"out": str(out), "batches": issued, "resumed": result.resumed, "index": indexing,
                     "delivery": delivery})  # fmt: skip

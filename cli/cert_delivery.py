@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.context import AsOption, JsonOption, print_json, state
+from cli.context import AsOption, JsonOption, print_json, signing_key, state
 from cli.names import shown_account
-from ledger.errors import InvalidInput, KeyUnavailable
+from ledger.errors import InvalidInput
 
 if TYPE_CHECKING:
     from ledger.certificates.delivery import DeliveryReport
@@ -23,22 +23,14 @@ if TYPE_CHECKING:
 
 
 def deliver_files(
-    settings: LedgerSettings,
-    registry: CertificateRegistryBinding,
-    profile: str | None,
-    paths: list[Path],
-    *,
-    issued_now: bool = False,
+    settings: LedgerSettings, registry: CertificateRegistryBinding, paths: list[Path], *, issued_now: bool = False
 ) -> DeliveryReport:
-    """Deliver the wrapped certificates at `paths` as `profile` (the registry's signer); right
-    after their issuance (`issued_now`) a refusal is reported, not raised: the issuance stands."""
-    from ledger.accounts.profiles import resolve_account
+    """Deliver the wrapped certificates at `paths` as the registry's signer; right after their
+    issuance (`issued_now`) a refusal is reported, not raised: the issuance stands."""
     from ledger.certificates.delivery import deliver_certificates, deliver_issued
     from ledger.store.blobs import BlobStore
 
-    sender = resolve_account(settings, profile)
-    if sender is None:
-        raise KeyUnavailable("delivering needs the sender's key: pass --as PROFILE")
+    sender = signing_key(registry.client, needed_for="delivering needs the sender's key")
     deliver = deliver_issued if issued_now else deliver_certificates
     return deliver(registry=registry, sender=sender, blobs=BlobStore.configured(settings), paths=paths)
 
@@ -81,7 +73,7 @@ def deliver(
     paths = _wrapped_files(files)
     cli = state(ctx)
     registry = CertificateRegistryBinding(cli.client(as_))
-    report = deliver_files(cli.settings, registry, as_, paths)
+    report = deliver_files(cli.settings, registry, paths)
     if as_json:
         print_json(report)
     else:

@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from pydantic import BaseModel
 
-from ledger.errors import InvalidInput
+from ledger.errors import InvalidInput, KeyUnavailable
 from ledger.settings import LedgerSettings
 
 if TYPE_CHECKING:
+    from eth_account.signers.local import LocalAccount
+
     from ledger.chain.artifacts import Artifacts
     from ledger.chain.client import LedgerClient
 
@@ -44,6 +46,13 @@ def state(ctx: typer.Context) -> CliState:
     obj = ctx.find_root().obj
     assert isinstance(obj, CliState), "the root callback sets the CLI state"
     return obj
+
+
+def signing_key(client: LedgerClient, *, needed_for: str) -> LocalAccount:
+    """The key `client` signs with (its profile's, decrypted once when the client was built)."""
+    if client.account is None:
+        raise KeyUnavailable(f"{needed_for}: pass --as PROFILE")
+    return client.account
 
 
 def account_address(ctx: typer.Context, value: str) -> str:

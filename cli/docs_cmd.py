@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from eth_account.signers.local import LocalAccount
 from eth_utils.address import is_address, to_checksum_address
 
-from cli.context import AsOption, JsonOption, print_json, state
+from cli.context import AsOption, JsonOption, print_json, signing_key, state
 from cli.names import shown_account
 from ledger.accounts.profiles import get_profile, resolve_account
 from ledger.chain.client import LedgerClient
@@ -64,18 +63,11 @@ def _named_refusals(client: LedgerClient) -> Iterator[None]:
         raise NotARecipient(exc.document, exc.account, detail=exc.detail, name=name) from None
 
 
-def _signer(settings: LedgerSettings, profile: str | None) -> LocalAccount:
-    account = resolve_account(settings, profile)
-    if account is None:
-        raise KeyUnavailable("this command needs the reader's key: pass --as PROFILE")
-    return account
-
-
 @app.command("register-key")
 def register_key(ctx: typer.Context, as_: AsOption = None, as_json: JsonOption = False) -> None:
     """Register (or rotate) this party's document encryption key on chain."""
-    cli = state(ctx)
-    key, sent = register_own_key(cli.client(as_), _signer(cli.settings, as_))
+    client = state(ctx).client(as_)
+    key, sent = register_own_key(client, signing_key(client, needed_for="registering a key needs its owner's key"))
     if as_json:
         print_json({"account": key.account, "version": key.version, "role": key.role, "tx_hash": sent.tx_hash})
         return
@@ -102,7 +94,7 @@ def put(
         recipients = [registry.key_of(party_address(cli.settings, name)) for name in names]
     result = put_document(
         source=file,
-        sender=_signer(cli.settings, as_),
+        sender=signing_key(client, needed_for="putting a document needs the sender's key"),
         recipients=recipients,
         blobs=blob_store(cli.settings),
         registry=registry,
@@ -120,13 +112,17 @@ def put(
         typer.echo(f"warning: kept locally, not yet on IPFS ({result.pending_push}); run `sanzhi docs sync`", err=True)
 
 
-def fetch_document(settings: LedgerSettings, *, cid: ContentId, profile: str | None, out: Path) -> Envelope:
-    """Decrypt a stored document into `out` as `profile` (a recipient)."""
+def fetch_document(
+    settings: LedgerSettings, *, cid: ContentId, profile: str | None, out: Path, client: LedgerClient | None = None
+) -> Envelope:
+    """Decrypt a stored document into `out` as `profile` (a recipient), through `client` when the
+    command built one for that profile already."""
+    client = client or build_client(settings, profile)
     return get_document(
         cid=cid,
-        account=_signer(settings, profile),
+        account=signing_key(client, needed_for="this command needs the reader's key"),
         blobs=blob_store(settings),
-        registry=DocumentRegistryBinding(build_client(settings, profile)),
+        registry=DocumentRegistryBinding(client),
         out=out,
     )
 
@@ -142,7 +138,7 @@ def get(
     settings = state(ctx).settings
     client = build_client(settings, as_)
     with _named_refusals(client):
-        envelope = fetch_document(settings, cid=ContentId.parse(cid), profile=as_, out=out)
+        envelope = fetch_document(settings, cid=ContentId.parse(cid), profile=as_, out=out, client=client)
     sender = shown_account(envelope.created_by, Names.load(client=client).label(envelope.created_by))
     typer.echo(f"wrote {out} ({envelope.size} bytes, from {sender})")
 
@@ -162,7 +158,7 @@ def share(
     with _named_refusals(client):
         result = share_document(
             cid=ContentId.parse(cid),
-            account=_signer(cli.settings, as_),
+            account=signing_key(client, needed_for="sharing a document needs a recipient's key"),
             party=registry.key_of(party_address(cli.settings, with_)),
             blobs=blob_store(cli.settings),
             registry=registry,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -256,3 +258,25 @@ class ProofInvalid(LedgerError):
         self.step = step
         self.reason = reason
         super().__init__(f"{step}: {reason}")
+
+
+# a contract's custom error name -> its readable message from the revert's values
+RevertMessages = Mapping[str, Callable[[dict[str, Any]], str]]
+
+
+@contextmanager
+def readable_reverts(messages: RevertMessages) -> Iterator[None]:
+    """Re-raise contract reverts inside the block with the message `messages` words for their
+    error (the class stays the decoded one, so callers still catch `ContractRevert.for_error(name)`)."""
+    try:
+        yield
+    except ContractRevert as exc:
+        render = messages.get(exc.name)
+        if render is not None:
+            try:
+                text = render(exc.values)
+            except (KeyError, ValueError):
+                raise exc from None  # values not as this release knows them: the decoded message stands
+            exc.message = f"{text} ({exc.name})"
+            exc.args = (exc.message,)
+        raise exc from None

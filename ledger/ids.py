@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from typing import Any
 
 from eth_utils.crypto import keccak
 
@@ -47,6 +48,16 @@ def member_id_bytes(member_id: str) -> bytes:
 
 def member_id_text(raw: bytes) -> str:
     return raw.rstrip(b"\0").decode(errors="replace")
+
+
+def revert_member(value: Any) -> str:
+    """A member id as text, whether raw bytes32 (as a revert carries it) or text already."""
+    return member_id_text(value) if isinstance(value, bytes) else str(value)
+
+
+def ascii_bytes32(text: str) -> bytes:
+    """An ASCII label (a framework version, an HS code, a unit) as the bytes32 the contracts hold."""
+    return text.encode("ascii").ljust(32, b"\0")
 
 
 def role_bytes(role: str) -> bytes:

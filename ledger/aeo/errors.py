@@ -5,13 +5,11 @@ only its message is rewritten, ending with the error's name."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
+from contextlib import AbstractContextManager
 
 from ledger.aeo.codes import ChangeKind, MraStatus, Status, slug, tier_name, tiers_of_mask
-from ledger.errors import ContractRevert
-from ledger.ids import member_id_text
+from ledger.errors import RevertMessages, readable_reverts
+from ledger.ids import revert_member
 from ledger.timestamps import iso
 
 VERBS = {ChangeKind.CERTIFY: "certify", ChangeKind.SUSPEND: "suspend", ChangeKind.REINSTATE: "reinstate",
@@ -22,19 +20,15 @@ MRA_WORDS = {MraStatus.NONE: "not in effect (never accepted)", MraStatus.IN_FORC
              MraStatus.SUSPENDED: "suspended", MraStatus.TERMINATED: "terminated"}  # fmt: skip
 
 
-def _member(value: Any) -> str:
-    return member_id_text(value) if isinstance(value, bytes) else str(value)
-
-
 def _tiers(mask: int) -> str:
     return ",".join(tiers_of_mask(mask)) or "none"
 
 
-def _messages(operator: str) -> dict[str, Callable[[dict[str, Any]], str]]:
+def _messages(operator: str) -> RevertMessages:
     who = operator or "the operator"
     return {
         "AeoRegistryInvalidTransition": lambda v: (
-            f"cannot {VERBS[ChangeKind(v['kind'])]} {who}: {_member(v['certifyingMember'])}'s certification is "
+            f"cannot {VERBS[ChangeKind(v['kind'])]} {who}: {revert_member(v['certifyingMember'])}'s certification is "
             f"{slug(Status(v['status']))}"
             + {
                 ChangeKind.SUSPEND: " (only an active one can be suspended)",
@@ -47,11 +41,11 @@ def _messages(operator: str) -> dict[str, Callable[[dict[str, Any]], str]]:
             f"{iso(v['previous'])} (after an upgrade, a certification on the new version must be later than it)"
         ),
         "AeoRegistryHeldOnOtherVersion": lambda v: (
-            f"{who}: {_member(v['certifyingMember'])}'s certification is held by AeoRegistry {v['registry']}, "
+            f"{who}: {revert_member(v['certifyingMember'])}'s certification is held by AeoRegistry {v['registry']}, "
             "another listed version: change it there (sanzhi routes changes by itself)"
         ),
         "AeoRegistryMraHeldOnOtherVersion": lambda v: (
-            f"the MRA between {_member(v['member'])} and {_member(v['partner'])} is held by AeoRegistry "
+            f"the MRA between {revert_member(v['member'])} and {revert_member(v['partner'])} is held by AeoRegistry "
             f"{v['registry']}, another listed version: change it there (sanzhi routes changes by itself)"
         ),
         "AeoRegistryInvalidValidity": lambda v: (
@@ -63,49 +57,31 @@ def _messages(operator: str) -> dict[str, Callable[[dict[str, Any]], str]]:
             f"{_tiers(v['tiersRecognisedByPartner'])} (give at least one tier 1..15)"
         ),
         "AeoRegistryMraTermsChanged": lambda v: (
-            f"the proposal between {_member(v['member'])} and {_member(v['partner'])} now reads: proposer "
+            f"the proposal between {revert_member(v['member'])} and {revert_member(v['partner'])} now reads: proposer "
             f"recognises {_tiers(v['tiersRecognisedByProposer'])}, partner recognises "
             f"{_tiers(v['tiersRecognisedByPartner'])}, effective {iso(v['effectiveFrom'], empty='on acceptance')}; "
             "accept with exactly these terms (see `sanzhi mra list`)"
         ),
         "AeoRegistryInvalidMraTransition": lambda v: (
-            f"the MRA between {_member(v['member'])} and {_member(v['partner'])} is "
+            f"the MRA between {revert_member(v['member'])} and {revert_member(v['partner'])} is "
             f"{MRA_WORDS[MraStatus(v['status'])]}: that action does not apply to it"
         ),
         "AeoRegistryNotMraSuspender": lambda v: (
-            f"only {_member(v['suspendedBy'])}, which suspended the MRA between {_member(v['member'])} and "
-            f"{_member(v['partner'])}, can resume it"
+            f"only {revert_member(v['suspendedBy'])}, which suspended the MRA between {revert_member(v['member'])} and "
+            f"{revert_member(v['partner'])}, can resume it"
         ),
         "AeoRegistryNoMraProposal": lambda v: (
-            f"no MRA proposal is pending between {_member(v['member'])} and {_member(v['partner'])}"
+            f"no MRA proposal is pending between {revert_member(v['member'])} and {revert_member(v['partner'])}"
         ),
         "AeoRegistryOwnMraProposal": lambda v: (
-            f"{_member(v['member'])} proposed this MRA; {_member(v['partner'])} accepts it"
+            f"{revert_member(v['member'])} proposed this MRA; {revert_member(v['partner'])} accepts it"
         ),
         "AeoRegistryInvalidPartner": lambda v: (
-            f"{_member(v['partner'])} is not another active member of the consortium"
+            f"{revert_member(v['partner'])} is not another active member of the consortium"
         ),
     }
 
 
-def explain(exc: ContractRevert, operator: str = "") -> ContractRevert:
-    """`exc` with a readable message (unchanged for errors without one here)."""
-    render = _messages(operator).get(exc.name)
-    if render is None:
-        return exc
-    try:
-        text = render(exc.values)
-    except (KeyError, ValueError):
-        return exc
-    exc.message = f"{text} ({exc.name})"
-    exc.args = (exc.message,)
-    return exc
-
-
-@contextmanager
-def readable_errors(operator: str = "") -> Iterator[None]:
-    """Re-raise AeoRegistry reverts inside the block with readable messages."""
-    try:
-        yield
-    except ContractRevert as exc:
-        raise explain(exc, operator) from None
+def readable_errors(operator: str = "") -> AbstractContextManager[None]:
+    """Re-raise AeoRegistry reverts inside the block with readable messages (naming `operator`)."""
+    return readable_reverts(_messages(operator))

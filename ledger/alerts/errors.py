@@ -4,12 +4,11 @@ ids, alert numbers and ISO 8601 times (the decoded class stays, so callers still
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
-from ledger.errors import ContractRevert, LedgerError
-from ledger.ids import member_id_text
+from ledger.errors import LedgerError, RevertMessages, readable_reverts
+from ledger.ids import revert_member
 from ledger.timestamps import iso
 
 SCOPE_LISTS = ("hs", "origins", "destinations", "ports_of_loading", "ports_of_discharge")
@@ -37,29 +36,26 @@ class NotAlertOwner(LedgerError):
         super().__init__(f"alert {alert_id} is {owner}'s: only {owner}'s customs may change it ({who})")
 
 
-def _member(value: Any) -> str:
-    return member_id_text(value) if isinstance(value, bytes) else str(value)
-
-
 def _text(value: Any) -> str:
     return value.rstrip(b"\0").decode(errors="replace") if isinstance(value, bytes) else str(value)
 
 
-_MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
+_MESSAGES: RevertMessages = {
     "AlertRegistryNotCustoms": lambda v: f"{v['caller']} is not a customs key of an active member",
     "AlertRegistryAdminNotCustoms": lambda v: (
-        f"{v['caller']} is {_member(v['member'])}'s governance key: alerts are published by its customs keys"
+        f"{v['caller']} is {revert_member(v['member'])}'s governance key: alerts are published by its customs keys"
     ),
     "AlertRegistryNotOwner": lambda v: (
-        f"alert {v['alertId']} is {_member(v['owner'])}'s: only {_member(v['owner'])}'s customs may change it "
-        f"(you act for {_member(v['member'])})"
+        f"alert {v['alertId']} is {revert_member(v['owner'])}'s: only {revert_member(v['owner'])}'s customs "
+        "may change it "
+        f"(you act for {revert_member(v['member'])})"
     ),
     "AlertRegistryUnknownAlert": lambda v: f"there is no alert {v['alertId']} on this registry version",
     "AlertRegistryTooManyEntries": lambda v: (
         f"{SCOPE_LISTS[int(v['list'])]} names {v['length']} entries; at most {v['max']}"
     ),
     "AlertRegistryInvalidHs": lambda v: f"{_text(v['hs'])!r} is not an HS code of 2, 4 or 6 digits, or is named twice",
-    "AlertRegistryInvalidMember": lambda v: f"{_member(v['member'])} is not an active member, or is named twice",
+    "AlertRegistryInvalidMember": lambda v: f"{revert_member(v['member'])} is not an active member, or is named twice",
     "AlertRegistryInvalidPort": lambda v: f"{_text(v['port'])!r} is not a UN/LOCODE, or is named twice",
     "AlertRegistryInvalidInterval": lambda v: (
         f"in force from {iso(v['since'])} until {iso(v['until'])}: the end must come after the start and the "
@@ -78,14 +74,6 @@ _MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
 }
 
 
-@contextmanager
-def readable_errors() -> Iterator[None]:
+def readable_errors() -> AbstractContextManager[None]:
     """Re-raise AlertRegistry reverts inside the block with readable messages."""
-    try:
-        yield
-    except ContractRevert as exc:
-        render = _MESSAGES.get(exc.name)
-        if render is not None:
-            exc.message = f"{render(exc.values)} ({exc.name})"
-            exc.args = (exc.message,)
-        raise exc from None
+    return readable_reverts(_MESSAGES)

@@ -6,21 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from eth_account.signers.local import LocalAccount
-from eth_utils.address import to_checksum_address
 
 from ledger.chain.client import LedgerClient
-from ledger.chain.contract import ContractBinding
 from ledger.consortium.binding import ConsortiumBinding
-from ledger.consortium.versions import listed_versions
 from ledger.errors import InvalidInput, LedgerError
-from ledger.ids import CUSTOMS_ROLE, member_id_bytes, name_of_id
 from ledger.store.blobs import BlobStore
 from ledger.store.documents import PutResult, put_document
-from ledger.store.errors import NoEncryptionKey
 from ledger.store.registry import DocumentRegistryBinding, PartyKey
-
-DOCUMENTS = "DocumentRegistry"
-CUSTOMS = name_of_id(CUSTOMS_ROLE)  # how PartyKey names the role a key was registered under
 
 
 class NoCustomsRecipient(LedgerError):
@@ -37,9 +29,8 @@ class NoCustomsRecipient(LedgerError):
 
 
 def customs_recipients(client: LedgerClient, members: list[str]) -> list[PartyKey]:
-    """The standing document keys of every customs account of each of `members`: the accounts
-    that registered a key for the member (EncryptionKeyRegistered, on every listed version of the
-    document registry) and still hold it as that member's customs keys."""
+    """The standing document keys of every customs account of each of `members`;
+    NoCustomsRecipient for a member that has none."""
     consortium = ConsortiumBinding(client)
     wanted = []
     for member in dict.fromkeys(m.strip().upper() for m in members):
@@ -47,25 +38,12 @@ def customs_recipients(client: LedgerClient, members: list[str]) -> list[PartyKe
         wanted.append(member)
     if not wanted:
         return []
-    registry = DocumentRegistryBinding(client)
-    decode = client.artifacts.codec(DOCUMENTS).event_decoder("EncryptionKeyRegistered")
-    topics = ["0x" + member_id_bytes(m).hex() for m in wanted]
-    accounts: dict[str, None] = {}
-    for version in listed_versions(client, DOCUMENTS):
-        for log in ContractBinding(client, DOCUMENTS, version).logs(["EncryptionKeyRegistered"], None, topics):
-            accounts[to_checksum_address(decode(log)["account"])] = None
-    found: dict[str, list[PartyKey]] = {m: [] for m in wanted}
-    for account in accounts:
-        try:
-            key = registry.key_of(account)
-        except NoEncryptionKey:
-            continue  # revoked, or no longer accredited
-        if key.role == CUSTOMS and key.member_id in found:
-            found[key.member_id].append(key)
-    for member, keys in found.items():
-        if not keys:
+    keys = DocumentRegistryBinding(client).member_keys(wanted, roles=["customs"])
+    covered = {k.member_id for k in keys}
+    for member in wanted:
+        if member not in covered:
             raise NoCustomsRecipient(member)
-    return [k for keys in found.values() for k in keys]
+    return keys
 
 
 def put_reason(

@@ -3,12 +3,10 @@ AssessmentRegistry's custom errors rewritten with member ids."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
+from contextlib import AbstractContextManager
 
-from ledger.errors import ContractRevert, InvalidInput, LedgerError
-from ledger.ids import member_id_text
+from ledger.errors import InvalidInput, LedgerError, RevertMessages, readable_reverts
+from ledger.ids import revert_member
 
 
 class InvalidFramework(LedgerError):
@@ -81,27 +79,14 @@ class WrongMember(LedgerError):
         )
 
 
-def _member(value: Any) -> str:
-    return member_id_text(value) if isinstance(value, bytes) else str(value)
-
-
-_MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
+_MESSAGES: RevertMessages = {
     "AssessmentRegistryNotMemberAdmin": lambda v: f"{v['caller']} is not the admin account of an active member",
     "AssessmentRegistryUnchanged": lambda v: (
-        f"{_member(v['member'])}'s submission {v['number']} already holds these answers"
+        f"{revert_member(v['member'])}'s submission {v['number']} already holds these answers"
     ),
 }
 
 
-@contextmanager
-def readable_errors() -> Iterator[None]:
-    """Re-raise AssessmentRegistry reverts inside the block with readable messages (the class
-    stays the decoded one, so callers still catch `ContractRevert.for_error(name)`)."""
-    try:
-        yield
-    except ContractRevert as exc:
-        render = _MESSAGES.get(exc.name)
-        if render is not None:
-            exc.message = f"{render(exc.values)} ({exc.name})"
-            exc.args = (exc.message,)
-        raise exc from None
+def readable_errors() -> AbstractContextManager[None]:
+    """Re-raise AssessmentRegistry reverts inside the block with readable messages."""
+    return readable_reverts(_MESSAGES)

@@ -15,14 +15,10 @@ from ledger.chain.contract import ContractBinding
 from ledger.chain.reads import batch_call
 from ledger.consortium.versions import active_version, listed_versions
 from ledger.errors import TransactionFailed
-from ledger.ids import member_id_bytes
+from ledger.ids import ascii_bytes32, member_id_bytes
 
 CONTRACT = "AssessmentRegistry"
 PAGE = 256
-
-
-def _text32(text: str) -> bytes:
-    return text.encode("ascii").ljust(32, b"\0")
 
 
 class Submission(BaseModel):
@@ -75,7 +71,7 @@ class AssessmentRegistryBinding:
 
     def submit(self, *, framework: str, root: bytes, answers_digest: bytes, indicators: int) -> SentTransaction:
         """Submit as the client's key (a member's admin); the member is the key's, never a parameter."""
-        data = self.codec.function("submit").call_data(_text32(framework), root, answers_digest, indicators)
+        data = self.codec.function("submit").call_data(ascii_bytes32(framework), root, answers_digest, indicators)
         with readable_errors():
             sent = self.client.send({"to": self.address, "data": data})
         if not sent.receipt["logs"]:

@@ -11,24 +11,20 @@ import tempfile
 from pathlib import Path
 
 from eth_account.signers.local import LocalAccount
-from eth_utils.address import to_checksum_address
 from pydantic import BaseModel
 
 from ledger.assessment.errors import AnswersMismatch, AnswersUnreadable
 from ledger.chain.client import LedgerClient
-from ledger.chain.contract import ContractBinding
 from ledger.consortium.binding import ConsortiumBinding
-from ledger.consortium.versions import listed_versions
 from ledger.files import write_atomic
 from ledger.store.blobs import BlobStore
 from ledger.store.cid import ContentId
 from ledger.store.documents import get_document, put_document
-from ledger.store.errors import BlobNotFound, EnvelopeTampered, NoEncryptionKey, NotARecipient
-from ledger.store.registry import CONTRACT as DOCUMENTS
-from ledger.store.registry import DocumentRegistryBinding, PartyKey
+from ledger.store.errors import BlobNotFound, EnvelopeTampered, NotARecipient
+from ledger.store.registry import ADMIN, DocumentRegistryBinding, PartyKey
 
-# the roles of a member's own administration (PartyKey.role as the document registry names them)
-READER_ROLES = ("member admin", "customs role", "auditor role")
+# the seats of a member's own administration
+READER_ROLES = (ADMIN, "customs", "auditor")
 
 
 class Readers(BaseModel):
@@ -39,25 +35,9 @@ class Readers(BaseModel):
 
 
 def member_readers(client: LedgerClient) -> Readers:
-    """Every active member's admin, customs and auditor accounts with a standing document key,
-    found from the key registrations on every listed DocumentRegistry version."""
-    registry = DocumentRegistryBinding(client)
-    deployment = client.deployment
-    start = deployment.contracts[DOCUMENTS].block if deployment and DOCUMENTS in deployment.contracts else 0
-    decode = registry.codec.event_decoder("EncryptionKeyRegistered")
-    accounts: list[str] = []
-    for version in listed_versions(client, DOCUMENTS):
-        for log in ContractBinding(client, DOCUMENTS, version).logs(["EncryptionKeyRegistered"], from_block=start):
-            accounts.append(to_checksum_address(decode(log)["account"]))
+    """Every active member's admin, customs and auditor accounts with a standing document key."""
     active = [m.id for m in ConsortiumBinding(client).members() if m.active]
-    keys = []
-    for account in dict.fromkeys(accounts):
-        try:
-            key = registry.key_of(account)  # standing: still accredited, not revoked
-        except NoEncryptionKey:
-            continue
-        if key.member_id in active and key.role in READER_ROLES:
-            keys.append(key)
+    keys = DocumentRegistryBinding(client).member_keys(active, roles=READER_ROLES)
     covered = {k.member_id for k in keys}
     return Readers(keys=keys, members_without_key=[m for m in active if m not in covered])
 

@@ -11,7 +11,7 @@ member's customs keys), never from the caller. A certificate already delivered t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
@@ -22,11 +22,13 @@ from ledger.certificates.refusals import reworded
 from ledger.certificates.registry import CertificateRegistryBinding
 from ledger.certificates.wrapped import WrappedCertificate, check_integrity, from_hex, read_wrapped
 from ledger.chain.contract import ContractBinding
+from ledger.consortium.registries import CERTIFICATE_REGISTRY
+from ledger.consortium.versions import first_block
 from ledger.errors import ContractRevert, InvalidInput, LedgerError
 from ledger.ids import member_id_bytes
 from ledger.store.blobs import BlobStore
-from ledger.store.cid import ContentId, shown_cid
-from ledger.store.documents import put_document
+from ledger.store.cid import shown_cid
+from ledger.store.documents import StoredDocument, store_document
 from ledger.store.registry import DocumentRegistryBinding, PartyKey
 
 MAX_PER_CALL = 256  # CertificateRegistry.MAX_QUERIES: leaves per recordDeliveries
@@ -68,6 +70,25 @@ class _Batch:
     items: list[tuple[Path, WrappedCertificate]]
 
 
+@dataclass
+class _Delivery:
+    """One delivery run: what it reads once for all its batches, and its report."""
+
+    registry: CertificateRegistryBinding
+    store: DocumentRegistryBinding
+    sender: LocalAccount
+    blobs: BlobStore
+    report: DeliveryReport
+    keys: dict[str, list[PartyKey]] = field(default_factory=dict)  # destination -> its customs keys
+    sender_key: PartyKey | None = None
+
+    def own_key(self) -> PartyKey:
+        """The sender's document key, read once (a run that stores nothing needs none)."""
+        if self.sender_key is None:
+            self.sender_key = self.store.key_of(self.sender.address)
+        return self.sender_key
+
+
 def _later(files: str) -> str:
     return f"deliver later with `sanzhi cert deliver {files} --as PROFILE` (an issuer or customs key of the issuer)"
 
@@ -78,58 +99,67 @@ def deliver_certificates(
     """Deliver the wrapped certificates at `paths` to their batches' destinations. The sender
     (the registry's client) is an issuer, admin or customs key of the issuing member, with a
     document key of its own. Nothing is refused for want of recipients: such certificates are
-    reported not possible, with the reason."""
+    reported not possible, with the reason; so are the certificates of a batch the chain or the
+    store refuses, the other batches' deliveries standing."""
     if not paths:
         raise InvalidInput("no wrapped certificates given", path="files")
-    store = DocumentRegistryBinding(registry.client)
     batches: dict[tuple[str, str, str], _Batch] = {}
+    contracts: dict[tuple[int, str], ContractBinding] = {}  # (chain id, registry) -> its binding
     for path in paths:
         wrapped = read_wrapped(path)
         integrity = check_integrity(wrapped)
         if not integrity.valid:
             raise InvalidInput(f"not an intact wrapped certificate: {integrity.reason}", path=str(path))
-        contract = registry.contract_for(wrapped)
+        where = (wrapped.proof.chain_id, wrapped.proof.registry.lower())
+        if where not in contracts:
+            contracts[where] = registry.contract_for(wrapped)
+        contract = contracts[where]
         key = (contract.address, wrapped.proof.root, wrapped.type)
         batch = batches.setdefault(key, _Batch(contract, wrapped.proof.root, wrapped.type, []))
         batch.items.append((path, wrapped))
-    report = DeliveryReport(certificates=[], recipients={}, tx_hashes=[], pending_push=[])
-    keys: dict[str, list[PartyKey]] = {}
+    run = _Delivery(
+        registry=registry,
+        store=DocumentRegistryBinding(registry.client),
+        sender=sender,
+        blobs=blobs,
+        report=DeliveryReport(certificates=[], recipients={}, tx_hashes=[], pending_push=[]),
+    )
     for batch in batches.values():
-        _deliver_batch(registry, store, sender, blobs, batch, keys, report)
-    return report
+        reported = len(run.report.certificates)
+        try:
+            _deliver_batch(run, batch)
+        except LedgerError as exc:
+            done = {c.file for c in run.report.certificates[reported:]}
+            rest = [(path, wrapped) for path, wrapped in batch.items if str(path) not in done]
+            reason = f"{exc.message}; {_later(' '.join(str(path) for path, _ in rest))}"
+            for path, wrapped in rest:
+                run.report.certificates.append(_not_possible(path, wrapped, reason))
+    return run.report
 
 
 def deliver_issued(
     *, registry: CertificateRegistryBinding, sender: LocalAccount, blobs: BlobStore, paths: Sequence[Path]
 ) -> DeliveryReport:
     """`deliver_certificates` right after an issuance, which stands whatever happens here: a
-    refusal of the whole delivery (the sender has no document key, the store is down) is
+    refusal of the whole delivery (a certificate file unreadable, its registry not listed) is
     reported for every certificate, with how to deliver later."""
     try:
         return deliver_certificates(registry=registry, sender=sender, blobs=blobs, paths=paths)
     except LedgerError as exc:
         reason = f"{exc.message}; {_later(' '.join(str(p) for p in paths))}"
-        certificates = []
-        for path in paths:
-            wrapped = read_wrapped(path)
-            certificates.append(
-                CertificateDelivery(
-                    file=str(path), root=wrapped.proof.root, leaf="0x" + wrapped.leaf.hex(),
-                    destination=wrapped.proof.importing_member, status=DeliveryStatus.NOT_POSSIBLE, reason=reason,
-                )
-            )  # fmt: skip
+        certificates = [_not_possible(path, read_wrapped(path), reason) for path in paths]
         return DeliveryReport(certificates=certificates, recipients={}, tx_hashes=[], pending_push=[])
 
 
-def _deliver_batch(
-    registry: CertificateRegistryBinding,
-    store: DocumentRegistryBinding,
-    sender: LocalAccount,
-    blobs: BlobStore,
-    batch: _Batch,
-    keys: dict[str, list[PartyKey]],
-    report: DeliveryReport,
-) -> None:
+def _not_possible(path: Path, wrapped: WrappedCertificate, reason: str) -> CertificateDelivery:
+    return CertificateDelivery(
+        file=str(path), root=wrapped.proof.root, leaf="0x" + wrapped.leaf.hex(),
+        destination=wrapped.proof.importing_member, status=DeliveryStatus.NOT_POSSIBLE, reason=reason,
+    )  # fmt: skip
+
+
+def _deliver_batch(run: _Delivery, batch: _Batch) -> None:
+    registry, report = run.registry, run.report
     destination = registry.batch_destination(batch.root, batch.cert_type, registry=batch.contract.address)
 
     def outcome(path: Path, wrapped: WrappedCertificate, status: DeliveryStatus, **extra: str | None) -> None:
@@ -152,7 +182,7 @@ def _deliver_batch(
                 f"{destination}",
                 path=str(path),
             )
-    delivered = _delivered(batch, destination)
+    delivered = _delivered(registry, batch, destination)
     pending = []
     for path, wrapped in batch.items:
         earlier = delivered.get(wrapped.leaf)
@@ -162,9 +192,9 @@ def _deliver_batch(
             pending.append((path, wrapped))
     if not pending:
         return
-    if destination not in keys:
-        keys[destination] = store.member_keys(destination, role="customs")
-    recipients = keys[destination]
+    if destination not in run.keys:
+        run.keys[destination] = run.store.member_keys([destination], roles=["customs"])
+    recipients = run.keys[destination]
     if not recipients:
         files = " ".join(str(path) for path, _ in pending)
         reason = (
@@ -183,13 +213,18 @@ def _deliver_batch(
         registry.client.estimate_gas({"from": registry.client.address, **probe})
     except ContractRevert as exc:
         raise reworded(exc, pending[0][1]) from None
-    report.recipients[destination] = [key.account for key in recipients]
-    stored: list[tuple[Path, WrappedCertificate, ContentId]] = []
+    sender_key = run.own_key()
+    stored: list[tuple[Path, WrappedCertificate, StoredDocument]] = []
     for path, wrapped in pending:
-        put = put_document(source=path, sender=sender, recipients=recipients, blobs=blobs, registry=store, anchor=True)
-        if put.pending_push:
-            report.pending_push.append(put.cid)
-        stored.append((path, wrapped, ContentId.parse(put.cid)))
+        document = store_document(
+            source=path, sender=run.sender, sender_key=sender_key, recipients=recipients, blobs=run.blobs
+        )
+        if document.pending_push:
+            report.pending_push.append(document.cid.text)
+        stored.append((path, wrapped, document))
+    # every anchor and envelope sent, then awaited: not two mined transactions per certificate in turn
+    run.store.anchor_and_publish([(d.cid.digest, d.envelope.raw) for _, _, d in stored])
+    report.recipients[destination] = [key.account for key in recipients]
     for start in range(0, len(stored), MAX_PER_CALL):
         chunk = stored[start : start + MAX_PER_CALL]
         sent = batch.contract.transact(
@@ -197,19 +232,20 @@ def _deliver_batch(
             from_hex(batch.root),
             from_hex(chunk[0][1].proof.cert_type),
             [wrapped.leaf for _, wrapped, _ in chunk],
-            [cid.raw for _, _, cid in chunk],
+            [document.cid.raw for _, _, document in chunk],
         )
         report.tx_hashes.append(sent.tx_hash)
-    for path, wrapped, content in stored:
-        outcome(path, wrapped, DeliveryStatus.DELIVERED, cid=content.text)
+        for path, wrapped, document in chunk:  # recorded: delivered, whatever a later chunk meets
+            outcome(path, wrapped, DeliveryStatus.DELIVERED, cid=document.cid.text)
 
 
-def _delivered(batch: _Batch, destination: str) -> dict[bytes, str]:
+def _delivered(registry: CertificateRegistryBinding, batch: _Batch, destination: str) -> dict[bytes, str]:
     """The certificates of `batch` the chain says were delivered to `destination`: leaf -> CID."""
     topics = ("0x" + from_hex(batch.root).hex(), None, "0x" + member_id_bytes(destination).hex())
     decode = batch.contract.codec.event_decoder("CertificateDelivered")
+    start = first_block(registry.client, CERTIFICATE_REGISTRY, batch.contract.address)
     found: dict[bytes, str] = {}
-    for log in batch.contract.logs(["CertificateDelivered"], *topics):
+    for log in batch.contract.logs(["CertificateDelivered"], *topics, from_block=start):
         args = decode(log)
         cid = shown_cid(bytes(args["document"]))
         if cid is not None:

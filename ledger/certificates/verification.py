@@ -29,6 +29,7 @@ from ledger.certificates.trust import (
 )
 from ledger.certificates.wrapped import IntegrityResult, WrappedCertificate, check_integrity, from_hex
 from ledger.chain.client import LedgerClient
+from ledger.chain.codec import FunctionCodec
 from ledger.chain.reads import view_request, view_result
 from ledger.documents import document_model
 from ledger.documents.common import field_at
@@ -255,7 +256,7 @@ def read_states(client: LedgerClient, certificates: Sequence[WrappedCertificate]
                 for reply in client.raw_batch(calls[start : start + CALLS_PER_REQUEST])
             ]
             listing = cached or (decode_listing(client, registry, replies.pop(0)) if anchor else None)
-            destinations = _destinations(client, batches, replies[len(chunks) :])
+            destinations = _destinations(client, destination_of, batches, replies[len(chunks) :])
             refused = registry_refusal(anchor, listing) if anchor and listing else None
             if key and listing and not refused:
                 # A listed registry's kind never changes, its closed intervals never change, and it
@@ -284,19 +285,21 @@ def read_states(client: LedgerClient, certificates: Sequence[WrappedCertificate]
 
 
 def _destinations(
-    client: LedgerClient, batches: Sequence[tuple[str, str]], replies: Sequence[dict[str, Any]]
+    client: LedgerClient,
+    destination_of: FunctionCodec,
+    batches: Sequence[tuple[str, str]],
+    replies: Sequence[dict[str, Any]],
 ) -> dict[tuple[str, str], str]:
     """The destination each batch records, from the replies to its `batchDestination` calls; a
     version from before destinations has no such view (its reply is a revert): left out."""
-    function = client.artifacts.codec("CertificateRegistry").function("batchDestination")
     found = {}
     for batch, reply in zip(batches, replies, strict=True):
         try:
-            raw = function.decode(view_result(client, reply, "a batch's destination"))
+            member = member_id_text(destination_of.decode(view_result(client, reply, "a batch's destination")))
         except LedgerError:
             continue
-        if member_id_text(raw):
-            found[batch] = member_id_text(raw)
+        if member:
+            found[batch] = member
     return found
 
 

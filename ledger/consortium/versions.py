@@ -26,3 +26,16 @@ def active_version(client: LedgerClient, kind: str) -> str:
     that lists none yet: it refuses, with RegistryNotActive)."""
     active = ConsortiumBinding(client).active_registry(kind)
     return str(to_checksum_address(active)) if active else str(client.address_of(kind))
+
+
+def first_block(client: LedgerClient, kind: str, version: str) -> int:
+    """The first block that can hold events of `version` of `kind`: its deployment's for the
+    version the deployment record names, else the record's first block (any later version was
+    deployed after the consortium that lists it); 0 without a record."""
+    deployment = client.deployment
+    if deployment is None:
+        return 0
+    recorded = deployment.contracts.get(kind)
+    if recorded is not None and recorded.address.lower() == version.lower():
+        return recorded.block
+    return deployment.deployment_block

@@ -4,7 +4,7 @@ certificates delivered to it through the document store."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection, and_, select, tuple_
@@ -18,6 +18,7 @@ from ledger.index.names import account_names
 from ledger.index.presentation import checksummed
 from ledger.index.state import EVENTS
 from ledger.store.cid import shown_cid
+from ledger.timestamps import from_unix
 
 DELIVERED = "CertificateDelivered"
 
@@ -58,10 +59,6 @@ def _hex(value: bytes) -> str:
     return "0x" + bytes(value).hex()
 
 
-def _time(timestamp: int) -> datetime:
-    return datetime.fromtimestamp(timestamp, tz=UTC)
-
-
 def destined_certificates(
     connection: Connection, *, member: str, cursor: str | None = None, limit: int = 50
 ) -> DestinedPage:
@@ -98,8 +95,8 @@ def destined_certificates(
                 issuing_member=row["organisation"],
                 issuer=names[str(args["issuer"])],
                 count=int(args["count"]),
-                issued_at=_time(row["block_time"]),
-                expires_at=_time(expires) if expires else None,
+                issued_at=row["block_time"],  # unix seconds: the model reads them as a UTC time
+                expires_at=from_unix(expires),
                 registry=checksummed(_hex(row["contract_address"])),
                 tx_hash=_hex(row["tx_hash"]),
                 delivered=delivered.get((bytes(row["cert_root"]), bytes(row["contract_address"])), []),
@@ -128,6 +125,6 @@ def _deliveries(
         if document is None:
             continue
         found.setdefault((bytes(root), bytes(registry)), {})[bytes(leaf)] = DeliveredCertificate(
-            leaf=_hex(leaf), document=document, delivered_at=_time(block_time), tx_hash=_hex(tx_hash)
+            leaf=_hex(leaf), document=document, delivered_at=block_time, tx_hash=_hex(tx_hash)
         )
     return {key: list(by_leaf.values()) for key, by_leaf in found.items()}

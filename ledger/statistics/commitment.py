@@ -17,14 +17,10 @@ from eth_abi.abi import encode as abi_encode
 
 from ledger.hashing.keccak import keccak256
 from ledger.hashing.merkle import MerkleTree, verify
-from ledger.ids import member_id_bytes
+from ledger.ids import ascii_bytes32, member_id_bytes
 from ledger.statistics.table import StatisticsRow, StatisticsTable, period_code
 
 LEAF_TYPES = ("bytes32", "bytes32", "uint8", "uint32", "bytes32", "uint256", "uint256", "bytes32")
-
-
-def _text32(text: str) -> bytes:
-    return text.encode("ascii").ljust(32, b"\0")
 
 
 def row_leaf(row: StatisticsRow) -> bytes:
@@ -36,10 +32,10 @@ def row_leaf(row: StatisticsRow) -> bytes:
             member_id_bytes(row.partner),
             row.flow.code,
             period_code(row.period),
-            _text32(row.hs_code),
+            ascii_bytes32(row.hs_code),
             row.value_cents,
             row.quantity_millionths,
-            _text32(row.unit) if row.unit else b"\0" * 32,
+            ascii_bytes32(row.unit) if row.unit else b"\0" * 32,
         ],
     )
     return keccak256(keccak256(encoded))

@@ -3,12 +3,11 @@ StatisticsRegistry's custom errors rewritten with member ids and months."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
-from ledger.errors import ContractRevert, InvalidInput, LedgerError
-from ledger.ids import member_id_text
+from ledger.errors import InvalidInput, LedgerError, RevertMessages, readable_reverts
+from ledger.ids import revert_member
 from ledger.timestamps import iso
 
 
@@ -73,44 +72,32 @@ class NotMirror(LedgerError):
         super().__init__(f"not mirror tables: {reason}")
 
 
-def _member(value: Any) -> str:
-    return member_id_text(value) if isinstance(value, bytes) else str(value)
-
-
 def _month(value: Any) -> str:
     return f"{int(value) // 100:04d}-{int(value) % 100:02d}"
 
 
-_MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
+_MESSAGES: RevertMessages = {
     "StatisticsRegistryNotOracle": lambda v: f"{v['caller']} is not a statistics oracle of an active member",
     "StatisticsRegistryAdminNotOracle": lambda v: (
-        f"{v['caller']} is {_member(v['member'])}'s governance key: statistics are committed by its oracles"
+        f"{v['caller']} is {revert_member(v['member'])}'s governance key: statistics are committed by its oracles"
     ),
-    "StatisticsRegistryOwnPartner": lambda v: f"{_member(v['member'])} cannot report trade with itself",
-    "StatisticsRegistryUnknownPartner": lambda v: f"{_member(v['partner'])} is not an active member",
+    "StatisticsRegistryOwnPartner": lambda v: f"{revert_member(v['member'])} cannot report trade with itself",
+    "StatisticsRegistryUnknownPartner": lambda v: f"{revert_member(v['partner'])} is not an active member",
     "StatisticsRegistryInvalidPeriod": lambda v: f"{v['period']} is not a month YYYYMM from 197001 on",
     "StatisticsRegistryFuturePeriod": lambda v: (
         f"{_month(v['period'])} has not begun: the chain's month is {_month(v['current'])}"
     ),
     "StatisticsRegistryZeroRows": lambda v: "a table has at least one row",
     "StatisticsRegistryUnchanged": lambda v: (
-        f"{_member(v['member'])}'s revision {v['revision']} of this table already holds this root, row count and CID"
+        f"{revert_member(v['member'])}'s revision {v['revision']} of this table already holds this root, "
+        "row count and CID"
     ),
 }
 
 
-@contextmanager
-def readable_errors() -> Iterator[None]:
-    """Re-raise StatisticsRegistry reverts inside the block with readable messages (the class
-    stays the decoded one, so callers still catch `ContractRevert.for_error(name)`)."""
-    try:
-        yield
-    except ContractRevert as exc:
-        render = _MESSAGES.get(exc.name)
-        if render is not None:
-            exc.message = f"{render(exc.values)} ({exc.name})"
-            exc.args = (exc.message,)
-        raise exc from None
+def readable_errors() -> AbstractContextManager[None]:
+    """Re-raise StatisticsRegistry reverts inside the block with readable messages."""
+    return readable_reverts(_MESSAGES)
 
 
 class SharedCopyMismatch(LedgerError):

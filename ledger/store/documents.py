@@ -8,6 +8,7 @@ and the anchor, only recipients can read it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -60,6 +61,17 @@ class VerifyResult(BaseModel):
         return self.content_matches_name and self.anchored
 
 
+@dataclass(frozen=True)
+class StoredDocument:
+    """A document encrypted into the store, not yet anchored."""
+
+    cid: ContentId
+    envelope: ContentId
+    size: int
+    recipients: list[str]
+    pending_push: str | None
+
+
 def put_document(
     *,
     source: Path,
@@ -72,26 +84,48 @@ def put_document(
 ) -> PutResult:
     """Encrypt `source` for the sender and `recipients` (keys as the chain holds them), store it,
     push it, and anchor it when asked."""
-    parties = {k.account: k for k in [registry.key_of(sender.address), *recipients]}
+    stored = store_document(
+        source=source,
+        sender=sender,
+        sender_key=registry.key_of(sender.address),
+        recipients=recipients,
+        blobs=blobs,
+        chunk_bytes=chunk_bytes,
+    )
+    anchored = None
+    if anchor:
+        anchored = registry.anchor(stored.cid.digest).tx_hash
+        # anchored on the active version just now: its envelope goes there
+        registry.publish_envelope(stored.cid.digest, stored.envelope.raw, registry=registry.contract.address)
+    return PutResult(
+        cid=stored.cid.text,
+        envelope=stored.envelope.text,
+        size=stored.size,
+        recipients=stored.recipients,
+        anchored_tx=anchored,
+        pending_push=stored.pending_push,
+    )
+
+
+def store_document(
+    *,
+    source: Path,
+    sender: LocalAccount,
+    sender_key: PartyKey,
+    recipients: list[PartyKey],
+    blobs: BlobStore,
+    chunk_bytes: int = DEFAULT_CHUNK_BYTES,
+) -> StoredDocument:
+    """Encrypt `source` for the sender (its key as the chain holds it, read once by a caller that
+    stores many) and `recipients`, store it and push it; nothing goes on chain."""
+    parties = {k.account: k for k in [sender_key, *recipients]}
     cid, key, size = encrypt_into(blobs, source, chunk_bytes=chunk_bytes)
     envelope = new_envelope(creator=sender, document=cid.text, chunk_bytes=chunk_bytes, size=size)
     for party in parties.values():
         envelope = _grant(envelope, cid, key, sender, party)
     envelope_cid = _store_envelope(blobs, cid, envelope)
     error = blobs.push([cid, envelope_cid])
-    anchored = None
-    if anchor:
-        anchored = registry.anchor(cid.digest).tx_hash
-        # anchored on the active version just now: its envelope goes there
-        registry.publish_envelope(cid.digest, envelope_cid.raw, registry=registry.contract.address)
-    return PutResult(
-        cid=cid.text,
-        envelope=envelope_cid.text,
-        size=size,
-        recipients=list(parties),
-        anchored_tx=anchored,
-        pending_push=error,
-    )
+    return StoredDocument(cid=cid, envelope=envelope_cid, size=size, recipients=list(parties), pending_push=error)
 
 
 def get_document(

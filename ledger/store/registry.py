@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from functools import cached_property
+from typing import Any
 
 from eth_account.signers.local import LocalAccount
 from eth_utils.address import to_checksum_address
@@ -11,10 +13,18 @@ from pydantic import BaseModel, Field
 
 from ledger.chain.client import LedgerClient, SentTransaction
 from ledger.chain.contract import ContractBinding
-from ledger.chain.reads import view_request, view_result
-from ledger.consortium.versions import active_version, listed_versions
+from ledger.chain.reads import batched, view_request, view_result
+from ledger.consortium.versions import active_version, first_block, listed_versions
 from ledger.errors import ContractRevert
-from ledger.ids import CERTIFICATE_TYPES, ROLES, certificate_type_bytes, member_id_bytes, member_id_text, name_of_id
+from ledger.ids import (
+    CERTIFICATE_TYPES,
+    ROLES,
+    certificate_type_bytes,
+    member_id_bytes,
+    member_id_text,
+    name_of_id,
+    role_bytes,
+)
 from ledger.store.errors import NoEncryptionKey
 from ledger.store.keys import document_public_key
 from ledger.timestamps import from_unix
@@ -22,6 +32,8 @@ from ledger.timestamps import from_unix
 CONTRACT = "DocumentRegistry"
 # the accreditations a party may register under, in the order they are tried
 PARTY_ROLES = ("customs", "trade", "auditor", "oracle")
+ADMIN = "admin"  # a member's admin seat, to `member_keys`
+MEMBER_ADMIN = "member admin"  # how PartyKey.role names a key registered from the admin seat
 
 
 class PartyKey(BaseModel):
@@ -69,14 +81,7 @@ class DocumentRegistryBinding:
             raw = self.contract.call("encryptionKeyOf", account)
         except ContractRevert as exc:
             raise NoEncryptionKey(account, exc.message) from exc
-        return PartyKey(
-            account=account,
-            public_key=bytes(raw[0]),
-            version=int(raw[1]),
-            registered_at=from_unix(int(raw[2])),
-            role=(name_of_id(bytes(raw[3])) or "unknown role") if any(raw[3]) else "member admin",
-            member_id=member_id_text(raw[5]),
-        )
+        return _party_key(account, raw)
 
     def key_in_force(self, account: str) -> tuple[str | None, int]:
         """The version holding the account's key in force (None: it never registered) and that
@@ -108,8 +113,7 @@ class DocumentRegistryBinding:
         anchor = self.anchor_of(digest)
         if anchor is None:
             return []
-        deployment = self.client.deployment
-        start = deployment.contracts[CONTRACT].block if deployment and CONTRACT in deployment.contracts else 0
+        start = first_block(self.client, CONTRACT, anchor.registry)
         logs = self._at(anchor.registry).logs(["EnvelopePublished"], "0x" + digest.hex(), from_block=start)
         decode = self.codec.event_decoder("EnvelopePublished")
         publishers = list(dict.fromkeys(to_checksum_address(decode(log)["publisher"]) for log in logs))
@@ -122,26 +126,31 @@ class DocumentRegistryBinding:
             found.append(bytes(fn.decode(view_result(self.client, reply, f"{CONTRACT}.envelopeOf({publisher})"))))
         return found
 
-    def member_keys(self, member_id: str, *, role: str) -> list[PartyKey]:
-        """The standing keys of the accounts `member_id` accredited in `role` (e.g. its customs),
-        found from the EncryptionKeyRegistered events of every listed version, each checked
-        against the key in force now (a withdrawn accreditation or revoked key drops out)."""
-        deployment = self.client.deployment
-        start = deployment.contracts[CONTRACT].block if deployment and CONTRACT in deployment.contracts else 0
-        topic = "0x" + member_id_bytes(member_id).hex()
+    def member_keys(self, members: Collection[str] | None, *, roles: Collection[str]) -> list[PartyKey]:
+        """The standing keys of the accounts `members` (None: any member) accredited in `roles`
+        (PARTY_ROLES names, or ADMIN for a member's admin seat), oldest registration first: found
+        from the EncryptionKeyRegistered events of every listed version, each read against the key
+        in force now in JSON-RPC batches (a withdrawn accreditation or a revoked key drops out)."""
+        shown = {MEMBER_ADMIN if r == ADMIN else name_of_id(role_bytes(r)) for r in roles}
+        topics = None if members is None else ["0x" + member_id_bytes(m).hex() for m in members]
+        if topics == []:
+            return []
         decode = self.codec.event_decoder("EncryptionKeyRegistered")
         accounts: dict[str, None] = {}
         for version in listed_versions(self.client, CONTRACT):
-            for log in self._at(version).logs(["EncryptionKeyRegistered"], None, topic, from_block=start):
-                accounts[to_checksum_address(decode(log)["account"])] = None
-        shown_role = name_of_id(ROLES[role])  # as PartyKey.role says it
+            start = first_block(self.client, CONTRACT, version)
+            logs = self._at(version).logs(["EncryptionKeyRegistered"], None, topics, from_block=start)
+            accounts.update((to_checksum_address(decode(log)["account"]), None) for log in logs)
+        fn = self.codec.function("encryptionKeyOf")
+        calls = [view_request(self.contract.address, fn.call_data(a)) for a in accounts]
         keys = []
-        for account in accounts:
+        for account, reply in zip(accounts, batched(self.client, calls), strict=True):
             try:
-                key = self.key_of(account)
-            except NoEncryptionKey:
-                continue
-            if key.role == shown_role and key.member_id == member_id:
+                raw = fn.decode(view_result(self.client, reply, f"{CONTRACT}.encryptionKeyOf({account})"))
+            except ContractRevert:
+                continue  # revoked, or no longer accredited
+            key = _party_key(account, raw)
+            if key.role in shown and (members is None or key.member_id in members):
                 keys.append(key)
         return keys
 
@@ -159,6 +168,25 @@ class DocumentRegistryBinding:
     def anchor(self, digest: bytes) -> SentTransaction:
         return self.contract.transact("anchor", digest)
 
+    def anchor_and_publish(self, documents: Sequence[tuple[bytes, bytes]]) -> list[str]:
+        """Anchor each (digest, envelope CID) of `documents` on the active version and publish its
+        envelope there: every anchor sent, then all awaited, then every envelope likewise (a
+        publication is estimated against its mined anchor); the transaction hashes."""
+        if not documents:
+            return []
+        anchors = [self.contract.tx("anchor", digest) for digest, _ in documents]
+        sent = self._send_all(anchors)
+        publications = [self.contract.tx("publishEnvelope", digest, envelope) for digest, envelope in documents]
+        return sent + self._send_all(publications)
+
+    def _send_all(self, txs: Sequence[dict[str, Any]]) -> list[str]:
+        """Send `txs` (calls of one shape) with the first one's estimate as every one's gas limit
+        (a refusal is decoded before anything is sent), then await them all."""
+        gas = self.client.estimate_gas({"from": self.client.address, **txs[0]})
+        hashes = self.client.send_batch(txs, gas=gas)
+        self.client.wait_many(hashes)
+        return hashes
+
     def publish_envelope(self, digest: bytes, envelope_cid: bytes, *, registry: str | None = None) -> SentTransaction:
         """Publish on `registry`, else on the version that anchored the document (the active one
         refuses, with DocumentRegistryNotAnchored, when none did)."""
@@ -173,6 +201,18 @@ class DocumentRegistryBinding:
             return self.key_of(account).version
         except NoEncryptionKey:
             return 0
+
+
+def _party_key(account: str, raw: Any) -> PartyKey:
+    """A PartyKey from `encryptionKeyOf`'s return values."""
+    return PartyKey(
+        account=account,
+        public_key=bytes(raw[0]),
+        version=int(raw[1]),
+        registered_at=from_unix(int(raw[2])),
+        role=(name_of_id(bytes(raw[3])) or "unknown role") if any(raw[3]) else MEMBER_ADMIN,
+        member_id=member_id_text(raw[5]),
+    )
 
 
 def standing_accreditation(client: LedgerClient, account: str) -> tuple[bytes, bytes]:

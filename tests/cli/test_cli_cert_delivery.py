@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from ledger.chain.client import LedgerClient, SentTransaction
 from ledger.store.registry import DocumentRegistryBinding, register_own_key
 from tests.support import CliRunner, assert_clean_error
 
@@ -83,10 +84,62 @@ def test_without_a_customs_key_the_issuance_stands_and_delivery_waits(cli: CliRu
     register_own_key(sg_customs, sg_customs.account)  # type: ignore[arg-type]
     # the destination's side cannot deliver (nor announce a delivery of) CN's batch
     refused = cli("cert", "deliver", str(out), "--as", "sg-issuer")
-    assert_clean_error(refused, "acts for another member than the one that issued", "NotBatchIssuer")
+    assert refused.exit_code == 1
+    assert refused.stdout.count("not delivered: ") == 2
+    assert "acts for another member than the one that issued" in refused.stdout
+    assert "NotBatchIssuer" in refused.stdout
     later = cli("cert", "deliver", str(out), "--as", "cn-issuer")
     assert later.exit_code == 0, later.stderr
     assert later.stdout.count("delivered to SG  bafk") == 2
     again = cli("cert", "deliver", str(out), "--as", "cn-issuer")
     assert again.exit_code == 0, again.stderr
     assert again.stdout.count("already delivered to SG") == 2
+
+
+def test_a_refused_batch_leaves_the_batches_delivered_before_it_delivered(cli: CliRunner, tmp_path: Path) -> None:
+    cn_out, sg_out = tmp_path / "cn-wrapped", tmp_path / "sg-wrapped"
+    cn = cli("cert", "issue", str(samples(cli, tmp_path / "cn-docs", seed=83)), "--as", "cn-issuer", "--out",
+             str(cn_out))  # fmt: skip
+    assert cn.exit_code == 0, cn.stderr
+    sg_docs = tmp_path / "sg-docs"
+    made = cli("cert", "sample", "--count", "1", "--seed", "84", "--origin", "SG", "--destination", "CN",
+               "--out", str(sg_docs))  # fmt: skip
+    assert made.exit_code == 0, made.stderr
+    sg = cli("cert", "issue", str(sg_docs), "--as", "sg-issuer", "--out", str(sg_out))
+    assert sg.exit_code == 0, sg.stderr
+
+    # CN's batch first, then SG's, which CN's issuer may not deliver: CN's stays delivered
+    mixed = cli("cert", "deliver", str(cn_out), str(sg_out), "--as", "cn-issuer", "--json")
+    assert mixed.exit_code == 1, mixed.stderr
+    by_destination: dict[str, list[dict[str, str]]] = {}
+    for c in json.loads(mixed.stdout)["certificates"]:
+        by_destination.setdefault(c["destination"], []).append(c)
+    assert [c["status"] for c in by_destination["SG"]] == ["delivered", "delivered"]
+    [refused] = by_destination["CN"]
+    assert refused["status"] == "not-possible"
+    assert "NotBatchIssuer" in refused["reason"]
+    assert "sanzhi cert deliver" in refused["reason"]
+    again = cli("cert", "deliver", str(cn_out), "--as", "cn-issuer")
+    assert again.stdout.count("already delivered to SG") == 2
+
+
+def test_delivering_many_certificates_awaits_no_transaction_per_certificate(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "wrapped"
+    issued = cli("cert", "issue", str(samples(cli, tmp_path / "docs", count=4, seed=85)), "--as", "cn-issuer",
+                 "--out", str(out))  # fmt: skip
+    assert issued.exit_code == 0, issued.stderr
+    awaited: list[str] = []
+    wait = LedgerClient.wait
+
+    def counted(self: LedgerClient, tx_hash: str, tx: dict[str, object] | None = None) -> SentTransaction:
+        awaited.append(tx_hash)
+        return wait(self, tx_hash, tx)
+
+    monkeypatch.setattr(LedgerClient, "wait", counted)
+    delivered = cli("cert", "deliver", str(out), "--as", "cn-issuer")
+    assert delivered.exit_code == 0, delivered.stderr
+    assert delivered.stdout.count("delivered to SG  bafk") == 4
+    # the one recordDeliveries; the 4 anchors and 4 envelopes went out together, awaited together
+    assert len(awaited) == 1
