@@ -54,7 +54,7 @@ def test_publish_with_a_shared_reason_extend_and_withdraw(cli: CliRunner, tmp_pa
     listed = cli("alert", "list")
     assert listed.exit_code == 0, listed.stderr
     row = next(line for line in listed.stdout.splitlines() if line.split()[0] == alert_id)
-    assert "in force" in row
+    assert "in-force" in row
     assert "HS 0306,1605" in row
     assert "loading CNNGB" in row
 
