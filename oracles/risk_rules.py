@@ -249,7 +249,8 @@ class Assessment(_Strict):
 
     @property
     def alerts(self) -> list[ReliedAlert]:
-        """The partners' alerts the failed rules relied on, each once, by member and number."""
+        """The partners' alerts the failed rules relied on, each once, by member and number; at
+        most as many as a lane names."""
         unique = {(a.member, a.id): a for f in self.findings for a in f.alerts}
         # several partner-alert rules may together rely on more than a lane names: the most severe stay
         kept = sorted(unique.values(), key=lambda a: (-a.severity.code, a.member, a.id))[:MAX_RELIED_ALERTS]
