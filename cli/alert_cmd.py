@@ -154,7 +154,7 @@ def list_cmd(
     names = Names.load(client=client)
     alerts = [a.with_names(names) for a in alerts]
     if as_json:
-        print_json(alerts)
+        print_json(binding.with_tx_hashes(alerts))
         return
     if not alerts:
         typer.echo("no alerts" if all_ else f"no alert in force at {iso(when)}")
@@ -187,20 +187,12 @@ def _print(alert: Alert, as_json: bool, headline: str) -> None:
         typer.echo(f"  reason: {alert.reason_cid} (`sanzhi docs get {alert.reason_cid}` if shared with you)")
 
 
-def _state(alert: Alert, at: datetime) -> str:
-    if alert.withdrawn_at is not None and alert.withdrawn_at <= at:
-        return "withdrawn"
-    if alert.in_force(at):
-        return "in force"
-    return "ended" if alert.until_at(at) <= at else "not yet"
-
-
 def _row(alert: Alert, at: datetime) -> tuple[str, ...]:
     return (
         str(alert.id),
         alert.member,
         alert.severity.value,
-        _state(alert, at),
+        alert.state_at(at).value,
         iso(alert.until),
         _scope_text(alert.scope),
     )

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 from ledger.aeo.codes import operator_hash
 from ledger.alerts.models import Alert
-from oracles.risk_rules import Declaration, Finding, Lane, LaneName, PartnerAlertRule, ReliedAlert
+from ledger.evidence.customs import MAX_RELIED_ALERTS, ReliedAlert
+from oracles.risk_rules import Declaration, Finding, Lane, LaneName, PartnerAlertRule
 
 _LANES: dict[Lane, LaneName] = {Lane.YELLOW: "yellow", Lane.RED: "red"}
 
@@ -52,11 +53,13 @@ def alert_finding(
     destination: str | None,
 ) -> Finding | None:
     """The finding of `rule` for `declaration` decided by `applying`: the honoured alerts in
-    force at the decision time that concern it, and the worst lane they give; None when none."""
+    force at the decision time that concern it, and the worst lane they give; None when none.
+    A lane names at most MAX_RELIED_ALERTS alerts: the most severe (then earliest published)
+    are kept, and the reason says how many more matched."""
     at = declaration.decided_at
     hits: list[tuple[Alert, LaneName]] = []
-    for alert in sorted(alerts, key=lambda a: (a.member, a.id)):
-        lane = rule.lane_of(alert.severity.value)
+    for alert in alerts:
+        lane = rule.lane_of(alert.severity)
         if lane is None or not rule.honours(publisher=alert.member, applying=applying) or not alert.in_force(at):
             continue
         if concerns(alert, declaration, origin=origin, destination=destination):
@@ -64,10 +67,15 @@ def alert_finding(
     if not hits:
         return None
     worst = max(Lane[lane.upper()] for _, lane in hits)
-    named = ", ".join(f"{a.member} #{a.id} ({a.severity.value})" for a, _ in hits)
+    hits.sort(key=lambda hit: (-hit[0].severity.code, hit[0].published_at, hit[0].member, hit[0].id))
+    kept = [alert for alert, _ in hits[:MAX_RELIED_ALERTS]]
+    more = len(hits) - len(kept)
+    named = ", ".join(f"{a.member} #{a.id} ({a.severity.value})" for a in kept)
+    # the count comes first: the reason is cut at 200 characters, long before 200 alerts are named
+    counted = f"{len(hits)} matched, {more} more than a lane names (the most severe kept): " if more else ""
     return Finding(
         rule=rule.id,
         lane=_LANES[worst],
-        reason=f"partner alerts in force: {named}",
-        alerts=[ReliedAlert(id=a.id, member=a.member, severity=a.severity.value) for a, _ in hits],
+        reason=f"partner alerts in force: {counted}{named}",
+        alerts=[ReliedAlert(id=a.id, member=a.member, severity=a.severity) for a in kept],
     )

@@ -55,6 +55,7 @@ from oracles.risk_rules import (
     RuleSet,
     WatchlistRule,
     assess,
+    failing,
 )
 
 _SCHEMA = """
@@ -240,10 +241,10 @@ class RiskOracle:
 
     def assess(self, declaration: Declaration, base: Path) -> Assessment:
         checks: dict[str, Check] = {
-            "aeo-recognised": self._aeo,
-            "certificates-valid": lambda rule, d: self._certificates(rule, d, base),
-            "evidence-present": self._evidence,
-            "hs-not-watched": self._watchlist,
+            "aeo-recognised": failing(self._aeo),
+            "certificates-valid": failing(lambda rule, d: self._certificates(rule, d, base)),
+            "evidence-present": failing(self._evidence),
+            "hs-not-watched": failing(self._watchlist),
             "partner-alert": self._partner_alerts,
         }
         return assess(self.rules, declaration, checks)
@@ -262,7 +263,7 @@ class RiskOracle:
             "reasons": reasons,
         }
         if assessment.alerts:  # only when some alert counted: a lane without alerts hashes as before
-            lane["alerts"] = [a.model_dump() for a in assessment.alerts]
+            lane["alerts"] = [a.model_dump(mode="json") for a in assessment.alerts]
         at = declaration.decided_at
         events = [
             new_event(EventType.OBJECT, Step.PRE_REVIEW_RESULT, at, epcs=[ucr_uri], biz_transactions=declared,

@@ -28,8 +28,11 @@ from pydantic import (
     model_validator,
 )
 
+from ledger.alerts.models import Severity
+from ledger.documents.common import LocationCode
 from ledger.documents.registry import validation_problems
 from ledger.errors import InvalidDocument, InvalidInput
+from ledger.evidence.customs import MAX_RELIED_ALERTS, ReliedAlert
 from ledger.hashing.canonical import canonical_json
 from ledger.hashing.keccak import keccak256
 
@@ -48,9 +51,6 @@ class Lane(IntEnum):
 
 LaneName = Literal["yellow", "red"]
 Member = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{0,31}$")]
-SeverityName = Literal["low", "medium", "high"]
-SEVERITIES: tuple[SeverityName, ...] = ("low", "medium", "high")  # AlertRegistry's order, least first
-Locode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}[A-Z2-9]{3}$")]
 
 
 class _Strict(BaseModel):
@@ -110,7 +110,7 @@ class PartnerAlertRule(_Strict):
     partners: Literal["any-other"] | list[Member] = Field(
         description="The members whose alerts count: a list, or `any-other` (every member but the applying one)"
     )
-    min_severity: SeverityName
+    min_severity: Severity
     lanes: AlertLanes
 
     @model_validator(mode="after")
@@ -121,21 +121,25 @@ class PartnerAlertRule(_Strict):
             twice = sorted({m for m in self.partners if self.partners.count(m) > 1})
             if twice:
                 raise ValueError(f"partners: {', '.join(twice)} named twice")
-        honoured = SEVERITIES[SEVERITIES.index(self.min_severity) :]
-        missing = [s for s in honoured if getattr(self.lanes, s) is None]
+        honoured = self.min_severity.at_least()
+        missing = [s.value for s in honoured if getattr(self.lanes, s.value) is None]
         if missing:
-            raise ValueError(f"lanes: no lane for {', '.join(missing)} (at or above min_severity {self.min_severity})")
-        below = [s for s in SEVERITIES if s not in honoured and getattr(self.lanes, s) is not None]
+            raise ValueError(
+                f"lanes: no lane for {', '.join(missing)} (at or above min_severity {self.min_severity.value})"
+            )
+        below = [s.value for s in Severity if s not in honoured and getattr(self.lanes, s.value) is not None]
         if below:
-            raise ValueError(f"lanes: {', '.join(below)} is below min_severity {self.min_severity}, never honoured")
-        given = [Lane[str(getattr(self.lanes, s)).upper()] for s in honoured]
+            raise ValueError(
+                f"lanes: {', '.join(below)} is below min_severity {self.min_severity.value}, never honoured"
+            )
+        given = [Lane[str(getattr(self.lanes, s.value)).upper()] for s in honoured]
         if given != sorted(given):
             raise ValueError("lanes: a more severe alert cannot give a lighter lane")
         return self
 
-    def lane_of(self, severity: str) -> LaneName | None:
+    def lane_of(self, severity: Severity) -> LaneName | None:
         """The lane an alert of `severity` gives under this rule (None: not honoured)."""
-        return getattr(self.lanes, severity, None) if severity in SEVERITIES else None
+        return getattr(self.lanes, severity.value) if severity in self.min_severity.at_least() else None
 
     def honours(self, *, publisher: str, applying: str) -> bool:
         """Whether an alert `publisher` published counts for `applying`'s decisions."""
@@ -222,19 +226,11 @@ class Declaration(_Strict):
     consignee: Party | None = None
     hs_codes: list[Annotated[str, StringConstraints(pattern=r"^[0-9]{4,10}$")]] = Field(min_length=1)
     certificates: list[ClaimedCertificate] = Field(default_factory=list)
-    port_of_loading: Locode | None = Field(default=None, description="UN/LOCODE, e.g. CNSHA")
-    port_of_discharge: Locode | None = Field(default=None, description="UN/LOCODE, e.g. SGSIN")
+    port_of_loading: LocationCode | None = None
+    port_of_discharge: LocationCode | None = None
 
     def parties(self) -> list[Party]:
         return [p for p in (self.declarant, self.consignor, self.consignee) if p is not None]
-
-
-class ReliedAlert(_Strict):
-    """A partner's alert a lane relied on: its number, the member that published it, its severity."""
-
-    id: int = Field(ge=1)
-    member: Member
-    severity: SeverityName
 
 
 class Finding(_Strict):
@@ -253,24 +249,34 @@ class Assessment(_Strict):
 
     @property
     def alerts(self) -> list[ReliedAlert]:
-        """The partners' alerts the failed rules relied on, each once, by member and number."""
+        """The partners' alerts the failed rules relied on, each once, by member and number; at
+        most as many as a lane names."""
         unique = {(a.member, a.id): a for f in self.findings for a in f.alerts}
-        return [unique[key] for key in sorted(unique)]
+        # several partner-alert rules may together rely on more than a lane names: the most severe stay
+        kept = sorted(unique.values(), key=lambda a: (-a.severity.code, a.member, a.id))[:MAX_RELIED_ALERTS]
+        return sorted(kept, key=lambda a: (a.member, a.id))
 
 
-# a rule and a declaration -> why it failed (the rule's own lane), a finding with its lane, or None
-Check = Callable[[Any, Declaration], str | Finding | None]
+# a rule and a declaration -> the finding when the rule fails (its lane and why), or None
+Check = Callable[[Any, Declaration], Finding | None]
+
+
+def failing(reason_of: Callable[[Any, Declaration], str | None]) -> Check:
+    """A check from one that says why a rule fails: the finding gives the rule's own lane."""
+
+    def check(rule: Any, declaration: Declaration) -> Finding | None:
+        reason = reason_of(rule, declaration)
+        return None if reason is None else Finding(rule=rule.id, lane=rule.lane, reason=reason)
+
+    return check
 
 
 def assess(rules: RuleSet, declaration: Declaration, checks: dict[str, Check]) -> Assessment:
-    """Run every rule; `checks[rule.check](rule, declaration)` says why a rule fails, or None."""
+    """Run every rule; `checks[rule.check](rule, declaration)` gives its finding when it fails."""
     findings = []
     for rule in rules.rules:
-        outcome = checks[rule.check](rule, declaration)
-        if isinstance(outcome, Finding):
-            findings.append(outcome.model_copy(update={"rule": rule.id, "reason": outcome.reason[:200]}))
-        elif outcome is not None:
-            assert not isinstance(rule, PartnerAlertRule)  # its check gives a Finding: the lane is the alerts'
-            findings.append(Finding(rule=rule.id, lane=rule.lane, reason=outcome[:200]))
+        finding = checks[rule.check](rule, declaration)
+        if finding is not None:
+            findings.append(finding.model_copy(update={"rule": rule.id, "reason": finding.reason[:200]}))
     worst = max((Lane[f.lane.upper()] for f in findings), default=Lane.GREEN)
     return Assessment(ucr=declaration.ucr, lane=worst.slug, findings=findings)

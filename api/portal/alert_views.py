@@ -4,17 +4,15 @@ scope in words, the interval in the reader's time zone, and whether the alert is
 from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
-from typing import Literal
 
 from pydantic import BaseModel
 
 from api.portal.i18n import Translator
 from api.portal.times import middle, shown_time
-from ledger.alerts.models import Alert
+from ledger.alerts.models import Alert, AlertState
 from ledger.consortium.names import Names
 
 RECENT = timedelta(days=30)  # how far back the "recently ended or withdrawn" toggle reaches
-State = Literal["in-force", "scheduled", "ended", "withdrawn"]
 
 
 class ScopePart(BaseModel):
@@ -31,7 +29,7 @@ class AlertView(BaseModel):
     member_name: str
     severity: str  # low | medium | high
     severity_label: str
-    state: State
+    state: AlertState
     state_label: str
     scope: list[ScopePart]
     since: str
@@ -40,16 +38,6 @@ class AlertView(BaseModel):
     extended: int
     withdrawn_at: str | None
     reason_cid: str | None
-    tx_hash: str | None
-
-
-def state_at(alert: Alert, now: datetime) -> State:
-    """Where the alert stands at `now`: in force, not begun yet, ended, or withdrawn."""
-    if alert.withdrawn_at is not None and alert.withdrawn_at <= now:
-        return "withdrawn"
-    if alert.in_force(now):
-        return "in-force"
-    return "scheduled" if now < alert.since else "ended"
 
 
 def shown(alerts: list[Alert], *, now: datetime, recent: bool) -> list[Alert]:
@@ -57,16 +45,17 @@ def shown(alerts: list[Alert], *, now: datetime, recent: bool) -> list[Alert]:
     `recent`, also those that ended or were withdrawn in the last 30 days."""
     kept = []
     for alert in alerts:
-        state = state_at(alert, now)
-        ended_at = alert.withdrawn_at if state == "withdrawn" else alert.until
-        if state in ("in-force", "scheduled") or (recent and ended_at is not None and now - ended_at <= RECENT):
+        state = alert.state_at(now)
+        ended_at = alert.withdrawn_at if state is AlertState.WITHDRAWN else alert.until
+        current = state in (AlertState.IN_FORCE, AlertState.SCHEDULED)
+        if current or (recent and ended_at is not None and now - ended_at <= RECENT):
             kept.append(alert)
-    return sorted(kept, key=lambda a: (state_at(a, now) != "in-force", -a.severity.code, -a.id))
+    return sorted(kept, key=lambda a: (not a.in_force(now), -a.severity.code, -a.id))
 
 
 def alert_view(alert: Alert, *, t: Translator, names: Names, zone: tzinfo, now: datetime) -> AlertView:
     """One alert in the reader's language and time zone."""
-    state = state_at(alert, now)
+    state = alert.state_at(now)
 
     def members(ids: list[str]) -> str:
         return t("list.separator").join(f"{names.member(m) or m} ({m})" for m in ids)
@@ -88,7 +77,7 @@ def alert_view(alert: Alert, *, t: Translator, names: Names, zone: tzinfo, now: 
         severity=alert.severity.value,
         severity_label=t(f"alerts.severity.{alert.severity.value}"),
         state=state,
-        state_label=t(f"alerts.state.{state}"),
+        state_label=t(f"alerts.state.{state.value}"),
         scope=[ScopePart(key=k, label=t(f"alerts.scope.{k}"), values=v) for k, v in parts if v],
         since=shown_time(alert.since, zone),
         until=shown_time(alert.until, zone),
@@ -96,5 +85,4 @@ def alert_view(alert: Alert, *, t: Translator, names: Names, zone: tzinfo, now: 
         extended=len(alert.extensions),
         withdrawn_at=shown_time(alert.withdrawn_at, zone) if alert.withdrawn_at else None,
         reason_cid=alert.reason_cid,
-        tx_hash=alert.tx_hash,
     )

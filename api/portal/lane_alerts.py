@@ -16,7 +16,6 @@ from pydantic import BaseModel
 from api.portal.alert_views import AlertView, alert_view
 from api.portal.i18n import Language, Translator
 from api.portal.times import reader_zone, shown_time
-from ledger.alerts.models import Alert
 from ledger.alerts.registry import AlertRegistryBinding
 from ledger.chain.client import LedgerClient
 from ledger.chain.reads import latest_timestamp
@@ -42,14 +41,6 @@ class ConsignmentAlerts(BaseModel):
     lanes: list[LaneWithLaterAlerts]
 
 
-def on_route(alert: Alert, *, origin: str, destination: str) -> bool:
-    """Whether the alert's origins and destinations (when it names any) take the route in."""
-    scope = alert.scope
-    return (not scope.origins or origin in scope.origins) and (
-        not scope.destinations or destination in scope.destinations
-    )
-
-
 def later_alerts(
     *, client: LedgerClient, ucr: str, t: Translator, names: Names, zone: tzinfo, now: datetime
 ) -> ConsignmentAlerts | None:
@@ -66,7 +57,7 @@ def later_alerts(
     if not lanes:
         return None
     route = [a for a in AlertRegistryBinding(client).alerts()
-             if on_route(a, origin=record.origin, destination=record.destination)]  # fmt: skip
+             if a.scope.takes_route(origin=record.origin, destination=record.destination)]  # fmt: skip
     shown = []
     for lane in lanes:
         recorded = datetime.fromtimestamp(lane.timestamp, UTC)

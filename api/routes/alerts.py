@@ -45,7 +45,7 @@ def list_alerts(
     does not change the answer for an earlier time), or every alert; by id."""
     binding = AlertRegistryBinding(context.client)
     page = paging.page(binding.alerts() if every else binding.in_force(at))
-    return page.model_copy(update={"items": _named(page.items, context)})
+    return page.model_copy(update={"items": _named(binding.with_tx_hashes(page.items), context)})
 
 
 @router.get("/alerts/{alert_id}", responses=READ_ERRORS, summary="One alert")

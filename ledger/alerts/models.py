@@ -7,19 +7,19 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, computed_field
 
 from ledger.consortium.names import AccountName
+from ledger.documents.common import LocationCode
 from ledger.errors import InvalidInput
+from ledger.ids import member_id_bytes, member_id_text
 
 if TYPE_CHECKING:
     from ledger.consortium.names import Names
 
 HS_PREFIX = re.compile(r"^(\d{2}|\d{4}|\d{6})$")
-# UN/LOCODE: the country's ISO 3166 alpha-2 code, then three letters or digits 2-9
-LOCODE = re.compile(r"^[A-Z]{2}[A-Z2-9]{3}$")
 OPERATOR_ID = re.compile(r"^0x[0-9a-f]{64}$")
-MEMBER = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,31}$")
+_LOCATION_CODE: TypeAdapter[str] = TypeAdapter(LocationCode)
 
 
 class Severity(StrEnum):
@@ -37,6 +37,19 @@ class Severity(StrEnum):
     def of_code(cls, code: int) -> Severity:
         return list(cls)[code]
 
+    def at_least(self) -> list[Severity]:
+        """This severity and the ones above it, least first."""
+        return [s for s in Severity if s.code >= self.code]
+
+
+class AlertState(StrEnum):
+    """Where an alert stands at a moment, as it stood then."""
+
+    SCHEDULED = "scheduled"  # not published yet, or not begun
+    IN_FORCE = "in-force"
+    ENDED = "ended"
+    WITHDRAWN = "withdrawn"
+
 
 def hs_prefix(text: str, *, path: str = "hs") -> str:
     """An HS chapter, heading or subheading (2, 4 or 6 digits; dots and spaces dropped)."""
@@ -49,16 +62,18 @@ def hs_prefix(text: str, *, path: str = "hs") -> str:
 def locode(text: str, *, path: str = "port") -> str:
     """A UN/LOCODE such as CNSHA or SGSIN (spaces dropped, upper case)."""
     cleaned = re.sub(r"\s", "", text).upper()
-    if not LOCODE.match(cleaned):
-        raise InvalidInput(f"{text!r} is not a UN/LOCODE (5 characters, e.g. CNSHA, SGSIN)", path=path)
-    return cleaned
+    try:
+        return _LOCATION_CODE.validate_python(cleaned)
+    except ValidationError:
+        raise InvalidInput(f"{text!r} is not a UN/LOCODE (5 characters, e.g. CNSHA, SGSIN)", path=path) from None
 
 
 def member_code(text: str, *, path: str = "member") -> str:
-    cleaned = text.strip().upper()
-    if not MEMBER.match(cleaned):
-        raise InvalidInput(f"{text!r} is not a member id (letters, digits and '-', e.g. CN)", path=path)
-    return cleaned
+    """A member id as the contracts key it (trimmed, upper case)."""
+    try:
+        return member_id_text(member_id_bytes(text))
+    except InvalidInput as exc:
+        raise InvalidInput(exc.reason, path=path) from None
 
 
 def operator_code(text: str, *, path: str = "operator") -> str:
@@ -151,11 +166,15 @@ class AlertScope(BaseModel):
         if self.operator is not None and (operator is None or operator.strip().lower() != self.operator):
             return False
         return (
-            _named(self.origins, origin)
-            and _named(self.destinations, destination)
+            self.takes_route(origin=origin, destination=destination)
             and _named(self.ports_of_loading, port_of_loading)
             and _named(self.ports_of_discharge, port_of_discharge)
         )
+
+    def takes_route(self, *, origin: str | None, destination: str | None) -> bool:
+        """Whether the scope's origins and destinations (when it names any) take a route in; a
+        route end that is not known never matches a list that names something."""
+        return _named(self.origins, origin) and _named(self.destinations, destination)
 
 
 def _named(listed: list[str], value: str | None) -> bool:
@@ -172,9 +191,9 @@ class Extension(BaseModel):
 
 
 class Alert(BaseModel):
-    """One alert as the registry holds it. `until` is the end in force now (the last one set);
-    `published_until` the end set at publication; `registry` the version that holds it (where
-    it is extended or withdrawn)."""
+    """One alert as the registry holds it. `published_until` is the end set at publication;
+    `until` the end in force now (the last one set); `registry` the version that holds it (where
+    it is extended or withdrawn); `tx_hash` the publishing transaction, when it was looked up."""
 
     id: int
     member: str
@@ -182,14 +201,13 @@ class Alert(BaseModel):
     severity: Severity
     scope: AlertScope
     since: AwareTime
-    until: AwareTime
     published_until: AwareTime
     published_at: AwareTime
     extensions: list[Extension] = Field(default_factory=list)
     withdrawn_at: Annotated[datetime | None, AfterValidator(_aware_or_none)] = None
     reason_cid: str | None = None
+    registry: str
     tx_hash: str | None = None
-    registry: str | None = None
     member_name: str | None = None
     publisher_name: AccountName | None = None
 
@@ -198,6 +216,12 @@ class Alert(BaseModel):
         return self.model_copy(
             update={"member_name": names.member(self.member), "publisher_name": names.account(self.publisher)}
         )
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def until(self) -> datetime:
+        """The end in force now: the last one set."""
+        return self.extensions[-1].until if self.extensions else self.published_until
 
     def until_at(self, at: datetime) -> datetime:
         """The end in effect at `at`: the last one set at or before `at`."""
@@ -208,13 +232,19 @@ class Alert(BaseModel):
                 until = extension.until
         return until
 
-    def in_force(self, at: datetime) -> bool:
-        """Whether the alert was in force at `at`, as it stood then: published by `at`, begun,
-        not yet ended by the end set last at or before `at`, not withdrawn at or before `at`.
-        A later extension or withdrawal does not change the answer for an earlier time."""
+    def state_at(self, at: datetime) -> AlertState:
+        """Where the alert stood at `at`: not published or not begun yet, in force, ended by the
+        end set last at or before `at`, or withdrawn at or before `at`. A later extension or
+        withdrawal does not change the answer for an earlier time."""
         aware(at, path="at")
-        if at < self.published_at or at < self.since:
-            return False
+        if at < self.published_at:
+            return AlertState.SCHEDULED
         if self.withdrawn_at is not None and at >= self.withdrawn_at:
-            return False
-        return at < self.until_at(at)
+            return AlertState.WITHDRAWN
+        if at < self.since:
+            return AlertState.SCHEDULED
+        return AlertState.IN_FORCE if at < self.until_at(at) else AlertState.ENDED
+
+    def in_force(self, at: datetime) -> bool:
+        """Whether the alert was in force at `at`, as it stood then."""
+        return self.state_at(at) is AlertState.IN_FORCE

@@ -23,6 +23,7 @@ from ledger.timestamps import from_unix, iso, to_unix
 
 CONTRACT = "AlertRegistry"
 MAX_HORIZON_DAYS = 366  # the contract's MAX_HORIZON
+MAX_PAGE = 256  # the contract's MAX_PAGE: ids per alertIds call
 ZERO32 = b"\0" * 32
 
 
@@ -61,7 +62,6 @@ def alert_from_chain(raw: Any, *, registry: str, tx_hash: str | None = None) -> 
             ports_of_discharge=[_ascii(p) for p in discharge],
         ),
         since=_time(since),
-        until=extensions[-1].until if extensions else _time(published_until),
         published_until=_time(published_until),
         published_at=_time(published_at),
         extensions=extensions,
@@ -135,20 +135,21 @@ class AlertRegistryBinding:
             )
         self._check_until(to_unix(until), after=now, now=now)
         with readable_errors():
-            sent = self._at(alert.registry or self.contract.address).transact("extend", alert_id, to_unix(until))
-        return self.alert(alert_id), sent
+            sent = self._at(alert.registry).transact("extend", alert_id, to_unix(until))
+        return self._read(alert.registry, alert_id, tx_hash=alert.tx_hash), sent
 
     def withdraw(self, alert_id: int) -> tuple[Alert, SentTransaction]:
         """Withdraw alert `alert_id` from now on, as the client's customs key."""
         alert = self._own(alert_id)
         with readable_errors():
-            sent = self._at(alert.registry or self.contract.address).transact("withdraw", alert_id)
-        return self.alert(alert_id), sent
+            sent = self._at(alert.registry).transact("withdraw", alert_id)
+        return self._read(alert.registry, alert_id, tx_hash=alert.tx_hash), sent
 
     # -------------------------------------------------------------- reads
 
     def alert(self, alert_id: int) -> Alert:
-        """Alert `alert_id`, from whichever listed version holds it (AlertNotFound if none)."""
+        """Alert `alert_id` with its publishing transaction, from whichever listed version holds
+        it (AlertNotFound if none)."""
         if alert_id < 1:
             raise AlertNotFound(alert_id)
         versions = listed_versions(self.client, CONTRACT)
@@ -159,25 +160,35 @@ class AlertRegistryBinding:
                 raw = call.decode(view_result(self.client, reply, call.what))
             except ContractRevert.for_error("AlertRegistryUnknownAlert"):
                 continue  # on another version, or nowhere
-            return self._decorate(version, [alert_from_chain(raw, registry=version)])[0]
+            return self.with_tx_hashes([alert_from_chain(raw, registry=version)])[0]
         raise AlertNotFound(alert_id)
 
     def alerts(self) -> list[Alert]:
-        """Every alert of every listed version, by id (three JSON-RPC batches and one log
-        query per version)."""
+        """Every alert of every listed version, by id, without publishing transactions (three
+        JSON-RPC batches; `with_tx_hashes` adds them to the ones shown)."""
         versions = listed_versions(self.client, CONTRACT)
         counts = batch_call(self.client, [self._at(v).fn("alertCount") for v in versions])
-        page = int(self._at(versions[-1]).call("MAX_PAGE"))
-        pages = [(v, offset) for v, n in zip(versions, counts, strict=True) for offset in range(0, int(n), page)]
-        id_pages = batch_call(self.client, [self._at(v).fn("alertIds", offset, page) for v, offset in pages])
+        pages = [(v, offset) for v, n in zip(versions, counts, strict=True) for offset in range(0, int(n), MAX_PAGE)]
+        id_pages = batch_call(self.client, [self._at(v).fn("alertIds", offset, MAX_PAGE) for v, offset in pages])
         wanted = [(v, int(i)) for (v, _), ids in zip(pages, id_pages, strict=True) for i in ids]
         calls: list[BoundCall] = [self._at(v).fn("alert", i) for v, i in wanted]
         raws = batch_call(self.client, calls)
-        found: list[Alert] = []
-        for version in versions:
-            mine = [alert_from_chain(raw, registry=v) for (v, _), raw in zip(wanted, raws, strict=True) if v == version]
-            found.extend(self._decorate(version, mine))
+        found = [alert_from_chain(raw, registry=v) for (v, _), raw in zip(wanted, raws, strict=True)]
         return sorted(found, key=lambda a: a.id)
+
+    def with_tx_hashes(self, alerts: list[Alert]) -> list[Alert]:
+        """The alerts with the hashes of the transactions that published them: one log query
+        per version holding some of them, for their ids only (alertId is indexed)."""
+        deployment = self.client.deployment
+        start = deployment.contracts[CONTRACT].block if deployment and CONTRACT in deployment.contracts else 0
+        decode = self.codec.event_decoder("AlertPublished")
+        hashes: dict[tuple[str, int], str] = {}
+        for version in sorted({a.registry for a in alerts}):
+            ids = sorted({a.id for a in alerts if a.registry == version})
+            topics = ["0x" + i.to_bytes(32, "big").hex() for i in ids]
+            for log in self._at(version).logs(["AlertPublished"], topics, from_block=start):
+                hashes[(version, int(decode(log)["alertId"]))] = str(log["transactionHash"])
+        return [a.model_copy(update={"tx_hash": hashes.get((a.registry, a.id))}) for a in alerts]
 
     def in_force(self, at: datetime | None = None) -> list[Alert]:
         """The alerts in force at `at` (default: the chain's time now), as they stood then."""
@@ -190,23 +201,9 @@ class AlertRegistryBinding:
 
     # -------------------------------------------------------------- helpers
 
-    def _read(self, version: str, alert_id: int, *, tx_hash: str) -> Alert:
+    def _read(self, version: str, alert_id: int, *, tx_hash: str | None) -> Alert:
         raw = self._at(version).call("alert", alert_id)
         return alert_from_chain(raw, registry=version, tx_hash=tx_hash)
-
-    def _decorate(self, version: str, alerts: list[Alert]) -> list[Alert]:
-        """The alerts with the hashes of the transactions that published them (from the
-        version's AlertPublished logs)."""
-        if not alerts:
-            return alerts
-        deployment = self.client.deployment
-        start = deployment.contracts[CONTRACT].block if deployment and CONTRACT in deployment.contracts else 0
-        decode = self.codec.event_decoder("AlertPublished")
-        hashes = {
-            int(decode(log)["alertId"]): str(log["transactionHash"])
-            for log in self._at(version).logs(["AlertPublished"], from_block=start)
-        }
-        return [a.model_copy(update={"tx_hash": hashes.get(a.id)}) for a in alerts]
 
     def _own(self, alert_id: int) -> Alert:
         """Alert `alert_id`, refused (NotAlertOwner) unless the client is its member's customs key."""

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from ledger.alerts.models import Severity
 from ledger.evidence.vocabulary import CUSTOMS_NAMESPACE, CUSTOMS_PREFIX, SUPERVISED_STEPS, Step, expand_iri
 
 Hash = Annotated[str, StringConstraints(pattern=r"^0x[0-9a-f]{64}$")]
@@ -24,6 +25,7 @@ Cid = Annotated[str, StringConstraints(pattern=r"^(Qm[1-9A-HJ-NP-Za-km-z]{44}|b[
 EventHashText = Annotated[str, StringConstraints(pattern=r"^ni:///sha-256;[0-9a-f]{64}\?ver=CBV2\.0$")]
 Reason = Annotated[str, StringConstraints(min_length=1, max_length=256)]
 Member = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{0,31}$")]
+MAX_RELIED_ALERTS = 200  # alerts one riskLane names at most
 
 
 class _Field(BaseModel):
@@ -42,7 +44,7 @@ class ReliedAlert(_Field):
 
     id: int = Field(ge=1, le=2**64 - 1, strict=True)
     member: Member
-    severity: Literal["low", "medium", "high"]
+    severity: Severity
 
 
 class RiskLane(_Field):
@@ -52,7 +54,7 @@ class RiskLane(_Field):
     lane: Literal["green", "yellow", "red"]
     ruleSetHash: Hash  # noqa: N815 (the JSON field name)
     reasons: list[Reason] = Field(default_factory=list)
-    alerts: list[ReliedAlert] = Field(default_factory=list, max_length=200)
+    alerts: list[ReliedAlert] = Field(default_factory=list, max_length=MAX_RELIED_ALERTS)
 
 
 class Inspection(_Field):

@@ -37,8 +37,10 @@ def test_publish_extend_withdraw_and_list(api: Api, chain: Chain) -> None:
     extended = api.client.post(f"/alerts/{alert['id']}/extend", json={"until": later(chain, 40)}, headers=headers)
     assert extended.status_code == 200, extended.text
     assert len(extended.json()["extensions"]) == 1
+    assert extended.json()["until"] == extended.json()["extensions"][0]["until"]
     page = api.client.get("/alerts", headers=api.headers("CN", "auditor")).json()
-    assert [a["id"] for a in page["items"]] == [alert["id"]]
+    assert [(a["id"], a["tx_hash"]) for a in page["items"]] == [(alert["id"], alert["tx_hash"])]
+    assert alert["tx_hash"] is not None
     withdrawn = api.client.post(f"/alerts/{alert['id']}/withdraw", headers=headers)
     assert withdrawn.status_code == 200, withdrawn.text
     assert api.client.get("/alerts", headers=headers).json()["items"] == []

@@ -54,7 +54,7 @@ def test_publish_with_a_shared_reason_extend_and_withdraw(cli: CliRunner, tmp_pa
     listed = cli("alert", "list")
     assert listed.exit_code == 0, listed.stderr
     row = next(line for line in listed.stdout.splitlines() if line.split()[0] == alert_id)
-    assert "in force" in row
+    assert "in-force" in row
     assert "HS 0306,1605" in row
     assert "loading CNNGB" in row
 
@@ -75,6 +75,18 @@ def test_publish_with_a_shared_reason_extend_and_withdraw(cli: CliRunner, tmp_pa
     assert alert_id not in [str(a["id"]) for a in in_force]
     everything = json.loads(cli("alert", "list", "--all", "--json").stdout)
     assert alert_id in [str(a["id"]) for a in everything]
+    assert next(a for a in everything if str(a["id"]) == alert_id)["tx_hash"] == alert["tx_hash"]
+
+    def state_at(*at: str) -> str:
+        rows = cli("alert", "list", "--all", *at).stdout.splitlines()
+        return next(line for line in rows if line.split()[0] == alert_id).split()[3]
+
+    published = dt.datetime.fromisoformat(str(alert["published_at"]))
+    # the same words as the portal: before its publication an alert is scheduled, never "ended"
+    before = published - dt.timedelta(seconds=1)
+    assert state_at("--at", before.strftime("%Y-%m-%dT%H:%M:%SZ")) == "scheduled"
+    assert state_at("--at", published.strftime("%Y-%m-%dT%H:%M:%SZ")) == "in-force"
+    assert state_at() == "withdrawn"
     again = cli("alert", "withdraw", alert_id, "--as", "sg-customs")
     assert_clean_error(again, f"alert {alert_id} was withdrawn at")
 

@@ -13,8 +13,9 @@ import pytest
 from ledger.aeo.codes import operator_hash
 from ledger.alerts.models import Alert, AlertScope, Extension, Severity
 from ledger.errors import InvalidDocument
+from ledger.evidence.customs import RiskLane
 from oracles.alert_rule import alert_finding
-from oracles.risk_rules import Declaration, PartnerAlertRule, load_rules
+from oracles.risk_rules import Check, Declaration, PartnerAlertRule, RuleSet, assess, failing, load_rules
 
 DECIDED = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
 CONSIGNOR = "USCI:91440101MA5CYU3H2X"
@@ -39,10 +40,9 @@ def alert(
     return Alert(
         id=number, member=member, publisher="0x" + "11" * 20, severity=severity,
         scope=AlertScope(**({"hs": ["0306"]} | scope)),
-        since=DECIDED + published, until=DECIDED + (extensions[-1][1] if extensions else until),
-        published_until=DECIDED + until, published_at=DECIDED + published,
+        since=DECIDED + published, published_until=DECIDED + until, published_at=DECIDED + published,
         extensions=[Extension(at=DECIDED + at, until=DECIDED + end) for at, end in extensions],
-        withdrawn_at=DECIDED + withdrawn if withdrawn is not None else None,
+        withdrawn_at=DECIDED + withdrawn if withdrawn is not None else None, registry="0x" + "22" * 20,
     )  # fmt: skip
 
 
@@ -137,7 +137,7 @@ def test_the_same_alerts_and_decision_time_give_the_same_finding() -> None:
     again = alert_finding(RULE, declaration(), applying="SG", alerts=alerts[::-1], origin="CN", destination="SG")
     assert first == again
     assert first is not None
-    assert [a.id for a in first.alerts] == [1, 2, 3]
+    assert [a.id for a in first.alerts] == [2, 3, 1], "most severe first, then earliest published"
 
 
 def write_rules(tmp_path: Path, rule: str) -> Path:
@@ -171,3 +171,51 @@ def test_a_partner_alert_rule_is_validated_strictly(tmp_path: Path, rule: str, p
 def test_a_declaration_port_must_be_a_un_locode() -> None:
     with pytest.raises(ValueError, match="port_of_loading"):
         declaration(port_of_loading="Shanghai")
+
+
+def test_a_lane_names_at_most_200_alerts_the_most_severe_and_earliest_first() -> None:
+    # id 1 is high but published last; 201 is the only medium: both are the ones left out
+    late = alert(1, published=dt.timedelta(hours=-1))
+    early = [alert(n, published=dt.timedelta(days=-2, seconds=n)) for n in range(2, 201)]
+    medium = alert(201, severity=Severity.MEDIUM, published=dt.timedelta(days=-3))
+    found = alert_finding(RULE, declaration(), applying="SG", alerts=[late, *early, medium, alert(202, member="SG")],
+                          origin="CN", destination="SG")  # fmt: skip
+    assert found is not None
+    assert [a.id for a in found.alerts] == [*range(2, 201), 1]
+    assert found.reason.startswith("partner alerts in force: 201 matched, 1 more than a lane names")
+    # the lane event names exactly these, and passes the event schema
+    relied = [a.model_dump(mode="json") for a in found.alerts]
+    lane_field = {"lane": found.lane, "ruleSetHash": "0x" + "00" * 32, "alerts": relied}
+    RiskLane.model_validate(lane_field)
+    with pytest.raises(ValueError, match="at most 200"):
+        RiskLane.model_validate(lane_field | {"alerts": [*relied, {"id": 201, "member": "CN", "severity": "medium"}]})
+
+
+def test_several_partner_alert_rules_together_name_at_most_200_alerts() -> None:
+    rules = RuleSet.model_validate(
+        {"name": "t", "version": "1", "member": "SG",
+         "rules": [RULE.model_dump(mode="json"), RULE.model_copy(update={"id": "again"}).model_dump(mode="json")]}
+    )  # fmt: skip
+    mediums = [alert(n, severity=Severity.MEDIUM) for n in range(1, 151)]
+    highs = [alert(n, member="MY") for n in range(1, 151)]
+    checks: dict[str, Check] = {
+        "partner-alert": lambda rule, d: alert_finding(
+            rule, d, applying="SG", alerts=mediums if rule.id == "again" else highs, origin="CN", destination="SG"
+        )
+    }
+    assessment = assess(rules, declaration(), checks)
+    assert len(assessment.alerts) == 200
+    assert sum(a.severity == Severity.HIGH for a in assessment.alerts) == 150, "the most severe are kept"
+
+
+def test_a_check_that_says_why_gives_the_rules_own_lane() -> None:
+    rules = RuleSet.model_validate(
+        {"name": "t", "version": "1", "member": "SG",
+         "rules": [{"id": "watch", "check": "hs-not-watched", "codes": ["0306"], "lane": "yellow"}]}
+    )  # fmt: skip
+    flagged = assess(rules, declaration(), {"hs-not-watched": failing(lambda rule, d: "x" * 300)})
+    assert (flagged.lane, [(f.rule, f.lane, len(f.reason)) for f in flagged.findings]) == (
+        "yellow",
+        [("watch", "yellow", 200)],
+    )
+    assert assess(rules, declaration(), {"hs-not-watched": failing(lambda rule, d: None)}).lane == "green"

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from ledger.alerts import AlertNotFound, AlertRegistryBinding, AlertScope, NotAlertOwner, Severity
+from ledger.alerts.registry import MAX_PAGE
 from ledger.errors import ContractRevert, InvalidInput, UnknownMember
 from ledger.store.cid import cid_of_bytes
 from ledger.store.registry import DocumentRegistryBinding
@@ -51,6 +52,7 @@ def test_publish_extend_withdraw_and_read_back(chain: Chain) -> None:
     advance(chain, 86_400)
     extended, _ = AlertRegistryBinding(chain.client("sg-customs")).extend(published.id, now + timedelta(days=90))
     assert extended.until == now + timedelta(days=90)
+    assert (extended.tx_hash, extended.registry) == (published.tx_hash, published.registry)
     assert extended.published_until == now + timedelta(days=30)
     assert [e.until for e in extended.extensions] == [now + timedelta(days=90)]
     # a decision taken before the extension reads the alert as it stood then
@@ -62,11 +64,15 @@ def test_publish_extend_withdraw_and_read_back(chain: Chain) -> None:
     reader = AlertRegistryBinding(chain.client())
     listed = reader.alerts()
     assert [a.id for a in listed] == [published.id, low.id]
-    assert listed[0].tx_hash == published.tx_hash
-    assert listed[0] == reader.alert(published.id)
+    assert [a.tx_hash for a in listed] == [None, None], "a list looks up no transactions unless asked"
+    hashed = reader.with_tx_hashes(listed)
+    assert [a.tx_hash for a in hashed] == [published.tx_hash, low.tx_hash]
+    assert hashed[0] == reader.alert(published.id)
+    assert int(reader.contract.call("MAX_PAGE")) == MAX_PAGE, "alerts() pages by the contract's constant"
 
     withdrawn, _ = sg.withdraw(published.id)
     assert withdrawn.withdrawn_at is not None
+    assert withdrawn.tx_hash == published.tx_hash, "the publishing transaction, not the withdrawal's"
     assert [a.id for a in reader.in_force(chain_time(chain))] == [low.id]
     assert [a.id for a in reader.in_force(published.published_at)] == [published.id], "the past reads the same"
 
