@@ -129,6 +129,9 @@ def test_watch_mode_follows_a_changing_export(feed_chain: Chain, tmp_path: Path)
              "aeo-feed", "--source", str(source), "--as", "cn-oracle", "--watch", "--interval", "0.3"],
             stdout=log,
             stderr=log,
+            # a runner started in the background ignores SIGINT, and its children inherit that: the
+            # feed gets the default handler, as in a terminal
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )  # fmt: skip
     finally:
         log.close()
