@@ -43,6 +43,8 @@ def _path(event: ChainEvent, topic: Topic, data: dict[str, Any]) -> str | None:
         )
     if topic is Topic.MRAS and event.organisation:
         return "/mras?" + urlencode({"member": event.organisation})
+    if topic is Topic.ALERTS and isinstance(data.get("alertId"), int):
+        return f"/alerts/{data['alertId']}"
     return None
 
 

@@ -200,7 +200,7 @@ def rows(index_db: Engine) -> Iterator[Rows]:
     rows.add("my-proposes-sg", "MraProposed", {}, organisation="MY", partner="SG")
     rows.add("sg-suspends-a-sg-op", "OperatorSuspended", {"reason": 1}, organisation="SG", operator=h("sg-op"))
     # alerts are published between administrations
-    rows.add("sg-alert", "AlertPublished", {"member": member_word("SG")}, organisation="SG")
+    rows.add("sg-alert", "AlertPublished", {"alertId": 7, "member": member_word("SG")}, organisation="SG")
     with index_db.begin() as connection:  # CN's issuer records: cn1a names A as exporter, cn1b names B
         for leaf, exporter in (("cn1a", TRADER_A), ("cn1b", TRADER_B)):
             connection.execute(insert(RECORDS).values(
@@ -345,3 +345,5 @@ def test_bodies_are_json_stable_and_link_to_the_object(rows: Rows) -> None:
         assert delivery_body(mra, topic, base_url=None)["link"] is None
         assert delivery_body(mra, topic, base_url="http://x")["link"] == "http://x/mras?member=SG"
         assert delivery_body(mra, topic, base_url=None)["type"] == "mras.mra-accepted"
+        alert, topic = found["sg-alert"]
+        assert delivery_body(alert, topic, base_url="http://x")["link"] == "http://x/alerts/7"
