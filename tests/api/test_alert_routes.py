@@ -10,9 +10,6 @@ import pytest
 
 from tests.support import Api, Chain, assert_problem
 
-# publication is dated by block time, read from the node
-pytestmark = pytest.mark.besu
-
 
 def later(chain: Chain, days: int) -> str:
     now = int(chain.client().w3.eth.get_block("latest")["timestamp"])

@@ -12,9 +12,6 @@ import pytest
 
 from tests.support import CliRunner, advance_time, assert_clean_error, chain_now
 
-# publication, extension and withdrawal are dated by block time, and the clock is moved by hand
-pytestmark = pytest.mark.besu
-
 
 def later(cli: CliRunner, days: int) -> str:
     moment = dt.datetime.fromtimestamp(chain_now(cli), tz=dt.UTC) + dt.timedelta(days=days)
@@ -28,6 +25,8 @@ def publish(cli: CliRunner, *args: str) -> dict[str, object]:
     return found
 
 
+# extension and withdrawal are dated by block time, and the clock is moved by hand
+@pytest.mark.besu
 def test_publish_with_a_shared_reason_extend_and_withdraw(cli: CliRunner, tmp_path: Path) -> None:
     reason = tmp_path / "findings.txt"
     reason.write_text("Three consignments of frozen shrimp from Ningbo misdeclared as 0306.17 (prawns).")

@@ -40,10 +40,6 @@ from tests.support import (
     write_export,
 )
 
-# "Now" is the latest block's time; the chain's clock is moved by hand to record a lane and an
-# alert in different seconds.
-pytestmark = pytest.mark.besu
-
 
 def publish(chain: Chain, *, severity: Severity = Severity.HIGH, days: int = 30, **scope: list[str]) -> Alert:
     until = chain_time(chain) + dt.timedelta(days=days)
