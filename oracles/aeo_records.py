@@ -1,24 +1,24 @@
 """Normalise raw AEO export rows into typed records, or say why a row cannot be used.
 
 Columns / keys (case-insensitive; documented with examples in oracles/README.md):
-operator_id (required; scheme-prefixed national id), tier (required; `general`, `advanced` or
-1..15), valid_from (required; ISO 8601), valid_until (optional; exclusive end), status
-(`active` (default), `suspended`, `revoked`), reason (optional; name or number), evidence
-(optional; a 0x hash, or text that is hashed), decided_at (optional; ISO 8601: when customs
-decided the row's change, which becomes its effective time on chain; empty: when it is
-recorded), name (optional; never leaves this machine).
+operator_id (required; scheme-prefixed national id: `USCI:...`, a bare number is refused),
+tier (required; `general`, `advanced` or 1..15), valid_from (required; ISO 8601), valid_until
+(optional; exclusive end), status (`active` (default), `suspended`, `revoked`), reason
+(optional; name or number), evidence (optional; a 0x hash, or text that is hashed), decided_at
+(optional; ISO 8601: when customs decided the row's change, which becomes its effective time on
+chain; empty: when it is recorded), name (optional; never leaves this machine).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ledger.aeo.codes import (
     Status,
-    canonical_operator_id,
     operator_hash,
     parse_reason,
     parse_tier,
+    schemed_operator_id,
 )
 from ledger.aeo.registry import evidence_hash
 from ledger.errors import InvalidInput
@@ -72,10 +72,12 @@ class RowProblem:
 
 
 def normalise(member: str, rows: list[RawRow]) -> tuple[list[AeoRecord], list[RowProblem]]:
-    """Typed records for the good rows; a problem per bad row (a repeated operator included)."""
-    records: list[AeoRecord] = []
+    """Typed records for the good rows; a problem per bad row.
+
+    An operator's rows that say the same thing are one record; rows that say different things
+    are all problems, each naming the others: which row wins is not for the file's order to say."""
     problems: list[RowProblem] = []
-    seen: dict[bytes, str] = {}
+    by_operator: dict[bytes, list[tuple[AeoRecord, RawRow]]] = {}
     for row in rows:
         try:
             record = _record(member, row)
@@ -84,12 +86,20 @@ def normalise(member: str, rows: list[RawRow]) -> tuple[list[AeoRecord], list[Ro
             operator = _get(row, "operator_id") or None
             problems.append(RowProblem(row.ref, operator, f"{kind}: {exc.reason}", row.fields))
             continue
-        if record.operator in seen:
-            reason = f"malformed row: operator {record.operator_id} repeats {seen[record.operator]}"
-            problems.append(RowProblem(row.ref, record.operator_id, reason, row.fields))
+        by_operator.setdefault(record.operator, []).append((record, row))
+    records: list[AeoRecord] = []
+    for found in by_operator.values():
+        first = found[0][0]
+        if all(replace(record, ref=first.ref) == first for record, _ in found):
+            records.append(first)
             continue
-        seen[record.operator] = row.ref
-        records.append(record)
+        for record, row in found:
+            others = [r.ref for r, _ in found if replace(r, ref=record.ref) != record]
+            reason = (
+                f"malformed row: operator {record.operator_id} conflicts with {', '.join(others)}"
+                " (the rows disagree; correct the export so that it lists the operator once)"
+            )
+            problems.append(RowProblem(row.ref, record.operator_id, reason, row.fields))
     return records, problems
 
 
@@ -97,7 +107,7 @@ def _record(member: str, row: RawRow) -> AeoRecord:
     national_id = _get(row, "operator_id")
     if not national_id:
         raise InvalidInput("operator_id is missing", path="operator_id")
-    operator_id = canonical_operator_id(national_id)
+    operator_id = schemed_operator_id(national_id)
     tier_text = _get(row, "tier")
     if not tier_text:
         raise InvalidInput("tier is missing", path="tier")
