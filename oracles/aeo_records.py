@@ -12,6 +12,7 @@ chain; empty: when it is recorded), name (optional; never leaves this machine).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from itertools import islice
 
 from ledger.aeo.codes import (
     Status,
@@ -25,6 +26,7 @@ from ledger.errors import InvalidInput
 from ledger.timestamps import parse_time, to_unix
 from oracles.sources.base import RawRow
 
+MAX_NAMED_ROWS = 5  # a conflict names at most this many other rows (an export may repeat one operator a lot)
 STATUSES = {
     "active": Status.ACTIVE,
     "certified": Status.ACTIVE,
@@ -89,14 +91,20 @@ def normalise(member: str, rows: list[RawRow]) -> tuple[list[AeoRecord], list[Ro
         by_operator.setdefault(record.operator, []).append((record, row))
     records: list[AeoRecord] = []
     for found in by_operator.values():
-        first = found[0][0]
-        if all(replace(record, ref=first.ref) == first for record, _ in found):
-            records.append(first)
-            continue
+        variants: dict[AeoRecord, set[str]] = {}
         for record, row in found:
-            others = [r.ref for r, _ in found if replace(r, ref=record.ref) != record]
+            variants.setdefault(replace(record, ref=""), set()).add(row.ref)
+        if len(variants) == 1:
+            records.append(found[0][0])
+            continue
+        refs = [row.ref for _, row in found]
+        for record, row in found:
+            same = variants[replace(record, ref="")]
+            others = list(islice((ref for ref in refs if ref not in same), MAX_NAMED_ROWS))
+            more = len(refs) - len(same) - len(others)
+            named = ", ".join(others) + (f" and {more} more rows" if more else "")
             reason = (
-                f"malformed row: operator {record.operator_id} conflicts with {', '.join(others)}"
+                f"malformed row: operator {record.operator_id} conflicts with {named}"
                 " (the rows disagree; correct the export so that it lists the operator once)"
             )
             problems.append(RowProblem(row.ref, record.operator_id, reason, row.fields))

@@ -267,9 +267,15 @@ def read_envelope(blobs: BlobStore, envelope_cid: ContentId) -> Envelope:
         return Envelope.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "the envelope"
+        where = _printable(".".join(str(part) for part in first["loc"])) or "the envelope"
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
         raise EnvelopeMalformed(envelope_cid.text, f"{where}: {first['msg']}{more}") from None
+
+
+def _printable(text: str, limit: int = 120) -> str:
+    """Text from an envelope (a field name anyone may write) made safe for a one-line message."""
+    shown = "".join(c if c.isprintable() else "?" for c in text)
+    return shown if len(shown) <= limit else shown[:limit] + "..."
 
 
 def _open(

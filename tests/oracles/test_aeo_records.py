@@ -65,3 +65,11 @@ def test_three_rows_name_every_other_row() -> None:
     assert "conflicts with row 2" in reasons["row 1"]
     assert "row 3" not in reasons["row 1"].split("conflicts")[1]
     assert "conflicts with row 1, row 3" in reasons["row 2"]
+
+
+def test_an_operator_repeated_many_times_names_a_few_rows_and_counts_the_rest() -> None:
+    rows = [row(f"row {i}", "USCI:MANY", tier=str(1 + i % 2)) for i in range(1, 2001)]
+    records, problems = normalise("CN", rows)
+    assert records == []
+    assert len(problems) == 2000
+    assert "conflicts with row 2, row 4, row 6, row 8, row 10 and 995 more rows" in problems[0].reason

@@ -124,3 +124,15 @@ def test_a_well_formed_envelope_without_a_grant_still_says_not_a_recipient(
     _put_envelope(blobs, cid, json.dumps(good).encode())
     with pytest.raises(NotARecipient):
         _read(blobs, cid, OTHER, tmp_path / "out.txt")
+
+
+def test_a_field_name_an_envelope_brings_stays_on_one_line(
+    stored: tuple[BlobStore, ContentId, dict[str, Any]], tmp_path: Path
+) -> None:
+    blobs, cid, good = stored
+    _put_envelope(blobs, cid, json.dumps({**good, "note\nnot a recipient\u202e": 1}).encode())
+    with pytest.raises(EnvelopeMalformed) as refused:
+        _read(blobs, cid, RECIPIENT, tmp_path / "out.txt")
+    assert "\n" not in refused.value.message
+    assert "\u202e" not in refused.value.message
+    assert "Extra inputs are not permitted" in refused.value.message
