@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from ledger.errors import ContractRevert, InvalidInput, InvalidJson
 from ledger.files import atomic_open
+from ledger.ids import name_of_id
 from ledger.jsonfiles import loads_strict
 from ledger.store.blobs import BlobStore
 from ledger.store.cid import ContentId
@@ -222,7 +223,9 @@ def _require_standing_granter(cid: ContentId, account: LocalAccount, registry: D
     except NoEncryptionKey as exc:
         cause = exc.__cause__
         if isinstance(cause, ContractRevert) and cause.name == "DocumentRegistryNotAccredited":
-            raise GranterNotAccredited(cid.text, account.address, cause.message) from None
+            role = bytes(cause.values.get("role") or bytes(32))
+            held = f"its {name_of_id(role) or 'role'} accreditation" if any(role) else "its member admin seat"
+            raise GranterNotAccredited(cid.text, account.address, f"{held} was withdrawn, or its member left") from None
         raise
 
 

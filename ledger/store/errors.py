@@ -129,8 +129,8 @@ class GranterNotAccredited(LedgerError):
         self.detail = detail
         who = f"{account} ({name})" if name else account
         super().__init__(
-            f"{who} can no longer grant access to {document}: it holds no standing accreditation ({detail}); "
-            "a party that is still accredited and can read it may share it"
+            f"{who} can no longer grant access to {document}: {detail}; "
+            "a recipient that is still accredited may share it"
         )
 
 

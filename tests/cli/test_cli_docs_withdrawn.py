@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from ledger.errors import ContractRevert
+from ledger.store.cid import ContentId
+from ledger.store.registry import DocumentRegistryBinding
 from tests.support import CliRunner, assert_clean_error
 
 
@@ -55,3 +58,13 @@ def test_what_it_shared_before_stays_readable_and_a_standing_recipient_shares_on
     assert shared.exit_code == 0, shared.stderr
     assert cli("docs", "get", cid, "--as", "sg-trader", "--out", str(tmp_path / "b")).exit_code == 0
     assert (tmp_path / "b").read_bytes() == report.read_bytes()
+
+
+def test_the_chain_itself_refuses_a_withdrawn_partys_envelope(cli: CliRunner, report: Path) -> None:
+    """Whatever client a withdrawn party uses, the DocumentRegistry does not take its envelope."""
+    cid = ContentId.parse(_put(cli, report, "--anchor"))
+    _withdraw_cn_trader(cli)
+    registry = DocumentRegistryBinding(cli.chain.client("cn-trader"))
+    with pytest.raises(ContractRevert) as refused:
+        registry.publish_envelope(cid.digest, cid.raw)
+    assert refused.value.name == "DocumentRegistryNotAccredited"
