@@ -98,13 +98,14 @@ def normalise(member: str, rows: list[RawRow]) -> tuple[list[AeoRecord], list[Ro
             records.append(found[0][0])
             continue
         refs = [row.ref for _, row in found]
-        for record, row in found:
-            same = variants[replace(record, ref="")]
+        named: dict[AeoRecord, str] = {}  # per variant, once: the rows that say otherwise
+        for variant, same in variants.items():
             others = list(islice((ref for ref in refs if ref not in same), MAX_NAMED_ROWS))
             more = len(refs) - len(same) - len(others)
-            named = ", ".join(others) + (f" and {more} more rows" if more else "")
+            named[variant] = ", ".join(others) + (f" and {more} more rows" if more else "")
+        for record, row in found:
             reason = (
-                f"malformed row: operator {record.operator_id} conflicts with {named}"
+                f"malformed row: operator {record.operator_id} conflicts with {named[replace(record, ref='')]}"
                 " (the rows disagree; correct the export so that it lists the operator once)"
             )
             problems.append(RowProblem(row.ref, record.operator_id, reason, row.fields))
