@@ -22,7 +22,7 @@ from ledger.store.blobs import BlobStore
 from ledger.store.cid import ContentId
 from ledger.store.documents import get_document, put_document, share_document, verify_document
 from ledger.store.envelope import Envelope
-from ledger.store.errors import NoEncryptionKey, NotARecipient
+from ledger.store.errors import GranterNotAccredited, NoEncryptionKey, NotARecipient
 from ledger.store.registry import DocumentRegistryBinding, register_own_key
 
 app = typer.Typer(help="Encrypted documents off chain: put, get, share, verify, sync.", no_args_is_help=True)
@@ -53,7 +53,7 @@ def party_address(settings: LedgerSettings, party: str) -> str:
 
 @contextmanager
 def _named_refusals(client: LedgerClient) -> Iterator[None]:
-    """A refusal that names a party (no key, not a recipient) says who the party is."""
+    """A refusal that names a party (no key, not a recipient, no longer accredited) says who the party is."""
     try:
         yield
     except NoEncryptionKey as exc:
@@ -61,6 +61,9 @@ def _named_refusals(client: LedgerClient) -> Iterator[None]:
     except NotARecipient as exc:
         name = Names.load(client=client).label(exc.account)
         raise NotARecipient(exc.document, exc.account, detail=exc.detail, name=name) from None
+    except GranterNotAccredited as exc:
+        name = Names.load(client=client).label(exc.account)
+        raise GranterNotAccredited(exc.document, exc.account, exc.detail, name=name) from None
 
 
 @app.command("register-key")

@@ -10,10 +10,11 @@ import typer
 from cli.context import JsonOption, print_json, state
 from ledger.chain.evm_version import compiled_evm_version
 from network.add_member import add_member
+from network.chain_ids import CHAIN_ID_RANGE, DEVELOPMENT_CHAIN_IDS
 from network.check import check_network
 from network.export_key import export_node_key, new_key
 from network.extradata import decode_extra_data
-from network.generate import DEFAULT_BESU_IMAGE, DEFAULT_CHAIN_ID, init_network
+from network.generate import DEFAULT_BESU_IMAGE, init_network
 from network.keys import check_password, read_password_file
 from network.plan import parse_hosts, parse_member_ids, parse_node_ids
 from network.remove_member import remove_member
@@ -66,7 +67,15 @@ def init(
     members: Annotated[str, typer.Option("--members", help="Member ids, one validator each: CN,SG,MY,TH.")],
     out: Annotated[Path, typer.Option("--out", help="Directory to write the network into.")],
     block_period: Annotated[int, typer.Option("--block-period", help="Seconds between blocks.")] = 2,
-    chain_id: Annotated[int, typer.Option("--chain-id", help="The network's chain id.")] = DEFAULT_CHAIN_ID,
+    chain_id: Annotated[
+        int | None,
+        typer.Option(
+            "--chain-id",
+            help=f"The network's chain id (default: drawn at random from {CHAIN_ID_RANGE.start:,} to "
+            f"{CHAIN_ID_RANGE.stop - 1:,}, avoiding known networks').",
+            show_default=False,
+        ),
+    ] = None,
     host: Annotated[
         list[str] | None,
         typer.Option(
@@ -90,6 +99,12 @@ def init(
 ) -> None:
     """Write node keys, genesis, every node's configuration, docker compose and systemd units."""
     member_ids = parse_member_ids(members)
+    if chain_id in DEVELOPMENT_CHAIN_IDS:
+        typer.echo(
+            f"warning: {chain_id} is a common development chain id: transactions signed for this network are"
+            " valid on every other chain using it; leave --chain-id out to get one of the network's own",
+            err=True,
+        )
     hosts = parse_hosts(host or [], member_ids)
     node_ids = parse_node_ids(node_id or [], member_ids)
     evm_version = _evm_version(ctx)
@@ -111,7 +126,10 @@ def init(
     if as_json:
         print_json({"out": str(out), **plan.model_dump(mode="json")})
         return
-    typer.echo(f"network of {len(plan.members)} validators written to {out} (chain {plan.chain_id}, {evm_version})")
+    picked = ", picked at random; recorded in network.json and genesis.json" if chain_id is None else ""
+    typer.echo(
+        f"network of {len(plan.members)} validators written to {out} (chain {plan.chain_id}{picked}, {evm_version})"
+    )
     for m in plan.members:
         typer.echo(f"  {m.member_id:<4} {m.node_address}  {m.host}:{m.p2p_port}  rpc 127.0.0.1:{m.rpc_port}")
     typer.echo(f"  deployer {plan.deployer}")

@@ -16,6 +16,7 @@ from eth_utils.address import is_address, to_checksum_address
 from ledger.accounts.keys import dev_addresses, write_keystore
 from ledger.files import replace_directory
 from ledger.model_files import write_model
+from network.chain_ids import pick_chain_id
 from network.errors import InvalidNetworkOption, NetworkDirExists, NotEmptyNotNetwork
 from network.forks import required_milestones
 from network.genesis import build_genesis
@@ -28,7 +29,6 @@ from network.writer import genesis_text, write_node_files, write_text
 
 # The official image, pinned: Besu has run Cancun on QBFT networks since 24.1.
 DEFAULT_BESU_IMAGE = "hyperledger/besu:25.10.0"
-DEFAULT_CHAIN_ID = 1337
 
 
 def check_deployer(deployer: str) -> str:
@@ -48,7 +48,7 @@ def init_network(
     password: str,
     node_ids: dict[str, str] | None = None,
     evm_version: str,
-    chain_id: int = DEFAULT_CHAIN_ID,
+    chain_id: int | None = None,
     block_period: int = 2,
     deployer: str | None = None,
     plain_node_key: bool = False,
@@ -58,10 +58,11 @@ def init_network(
     scrypt_n: int | None = None,
 ) -> NetworkPlan:
     """Generate a network in `out`; returns its plan. `node_ids`: members that hold their own key
-    (`network new-key`) and gave only its node id. `scrypt_n` lowers the keystore cost (tests)."""
+    (`network new-key`) and gave only its node id. `chain_id` None: one of the network's own,
+    drawn at random (network.chain_ids). `scrypt_n` lowers the keystore cost (tests)."""
     if deployer is None or set(member_ids) - set(node_ids or {}):
         check_password(password)  # a keystore will be written
-    check_chain_id(chain_id)
+    chain_id = pick_chain_id() if chain_id is None else check_chain_id(chain_id)
     check_block_period(block_period)
     required_milestones(evm_version)
     deployer = check_deployer(deployer) if deployer is not None else None

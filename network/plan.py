@@ -6,6 +6,7 @@ import ipaddress
 
 from ledger.errors import InvalidInput
 from ledger.ids import member_id_bytes
+from network.chain_ids import PUBLIC_CHAIN_IDS
 from network.compose import COMPOSE_SUBNET, compose_address, in_compose_network
 from network.errors import InvalidHost, InvalidMembers, InvalidNetworkOption
 from network.keys import check_node_id
@@ -16,9 +17,6 @@ RPC_PORT = 8545
 METRICS_PORT = 9545
 # QBFT sends every message to every validator: its traffic grows with the square of their number
 MAX_MEMBERS = 64
-# Chain ids of public networks: a private chain on one of them would make its signed
-# transactions valid there too (EIP-155 binds a signature to the chain id only).
-PUBLIC_CHAIN_IDS = frozenset({1, 10, 56, 100, 137, 8453, 17000, 42161, 59144, 560048, 11155111})
 
 
 def parse_member_ids(text: str, *, existing: list[str] | None = None) -> list[str]:

@@ -1,30 +1,32 @@
 """Normalise raw AEO export rows into typed records, or say why a row cannot be used.
 
 Columns / keys (case-insensitive; documented with examples in oracles/README.md):
-operator_id (required; scheme-prefixed national id), tier (required; `general`, `advanced` or
-1..15), valid_from (required; ISO 8601), valid_until (optional; exclusive end), status
-(`active` (default), `suspended`, `revoked`), reason (optional; name or number), evidence
-(optional; a 0x hash, or text that is hashed), decided_at (optional; ISO 8601: when customs
-decided the row's change, which becomes its effective time on chain; empty: when it is
-recorded), name (optional; never leaves this machine).
+operator_id (required; scheme-prefixed national id: `USCI:...`, a bare number is refused),
+tier (required; `general`, `advanced` or 1..15), valid_from (required; ISO 8601), valid_until
+(optional; exclusive end), status (`active` (default), `suspended`, `revoked`), reason
+(optional; name or number), evidence (optional; a 0x hash, or text that is hashed), decided_at
+(optional; ISO 8601: when customs decided the row's change, which becomes its effective time on
+chain; empty: when it is recorded), name (optional; never leaves this machine).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import islice
 
 from ledger.aeo.codes import (
     Status,
-    canonical_operator_id,
     operator_hash,
     parse_reason,
     parse_tier,
+    schemed_operator_id,
 )
 from ledger.aeo.registry import evidence_hash
 from ledger.errors import InvalidInput
 from ledger.timestamps import parse_time, to_unix
 from oracles.sources.base import RawRow
 
+MAX_NAMED_ROWS = 5  # a conflict names at most this many other rows (an export may repeat one operator a lot)
 STATUSES = {
     "active": Status.ACTIVE,
     "certified": Status.ACTIVE,
@@ -72,10 +74,12 @@ class RowProblem:
 
 
 def normalise(member: str, rows: list[RawRow]) -> tuple[list[AeoRecord], list[RowProblem]]:
-    """Typed records for the good rows; a problem per bad row (a repeated operator included)."""
-    records: list[AeoRecord] = []
+    """Typed records for the good rows; a problem per bad row.
+
+    An operator's rows that say the same thing are one record; rows that say different things
+    are all problems, each naming the others: which row wins is not for the file's order to say."""
     problems: list[RowProblem] = []
-    seen: dict[bytes, str] = {}
+    by_operator: dict[bytes, list[tuple[AeoRecord, RawRow]]] = {}
     for row in rows:
         try:
             record = _record(member, row)
@@ -84,12 +88,27 @@ def normalise(member: str, rows: list[RawRow]) -> tuple[list[AeoRecord], list[Ro
             operator = _get(row, "operator_id") or None
             problems.append(RowProblem(row.ref, operator, f"{kind}: {exc.reason}", row.fields))
             continue
-        if record.operator in seen:
-            reason = f"malformed row: operator {record.operator_id} repeats {seen[record.operator]}"
-            problems.append(RowProblem(row.ref, record.operator_id, reason, row.fields))
+        by_operator.setdefault(record.operator, []).append((record, row))
+    records: list[AeoRecord] = []
+    for found in by_operator.values():
+        variants: dict[AeoRecord, set[str]] = {}
+        for record, row in found:
+            variants.setdefault(replace(record, ref=""), set()).add(row.ref)
+        if len(variants) == 1:
+            records.append(found[0][0])
             continue
-        seen[record.operator] = row.ref
-        records.append(record)
+        refs = [row.ref for _, row in found]
+        named: dict[AeoRecord, str] = {}  # per variant, once: the rows that say otherwise
+        for variant, same in variants.items():
+            others = list(islice((ref for ref in refs if ref not in same), MAX_NAMED_ROWS))
+            more = len(refs) - len(same) - len(others)
+            named[variant] = ", ".join(others) + (f" and {more} more rows" if more else "")
+        for record, row in found:
+            reason = (
+                f"malformed row: operator {record.operator_id} conflicts with {named[replace(record, ref='')]}"
+                " (the rows disagree; correct the export so that it lists the operator once)"
+            )
+            problems.append(RowProblem(row.ref, record.operator_id, reason, row.fields))
     return records, problems
 
 
@@ -97,7 +116,7 @@ def _record(member: str, row: RawRow) -> AeoRecord:
     national_id = _get(row, "operator_id")
     if not national_id:
         raise InvalidInput("operator_id is missing", path="operator_id")
-    operator_id = canonical_operator_id(national_id)
+    operator_id = schemed_operator_id(national_id)
     tier_text = _get(row, "tier")
     if not tier_text:
         raise InvalidInput("tier is missing", path="tier")

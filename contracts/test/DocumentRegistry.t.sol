@@ -242,6 +242,40 @@ contract DocumentRegistry_publishEnvelope_Test is DocumentRegistryBaseTest {
         registry.publishEnvelope(DOC, new bytes(129));
     }
 
+    function test_RevertWhen_AWithdrawnPartyPublishes() public {
+        vm.prank(sgCustoms);
+        consortium.withdraw(sgOps, CUSTOMS_ROLE, bytes32(0));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDocumentRegistry.DocumentRegistryNotAccredited.selector, sgOps, CUSTOMS_ROLE, 0
+            )
+        );
+        vm.prank(sgOps);
+        registry.publishEnvelope(DOC, ENVELOPE_CID);
+    }
+
+    function test_AWithdrawnPartysEarlierEnvelopeStays() public {
+        vm.prank(sgOps);
+        registry.publishEnvelope(DOC, ENVELOPE_CID);
+        vm.prank(sgCustoms);
+        consortium.withdraw(sgOps, CUSTOMS_ROLE, bytes32(0));
+        assertEq(keccak256(registry.envelopeOf(DOC, sgOps)), keccak256(ENVELOPE_CID), "kept");
+    }
+
+    function test_RevertWhen_AWithdrawnPartyPublishesOnACopyThatLooksLikeOurs() public {
+        // an unlisted copy reads the same consortium: it does not let a withdrawn party through
+        DocumentRegistry copy = new DocumentRegistry(consortium);
+        vm.prank(sgCustoms);
+        consortium.withdraw(sgOps, CUSTOMS_ROLE, bytes32(0));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDocumentRegistry.DocumentRegistryNotAccredited.selector, sgOps, CUSTOMS_ROLE, 0
+            )
+        );
+        vm.prank(sgOps);
+        copy.publishEnvelope(DOC, ENVELOPE_CID);
+    }
+
     function test_RevertWhen_AStrangerPublishes() public {
         vm.expectRevert(
             abi.encodeWithSelector(IDocumentRegistry.DocumentRegistryNoKey.selector, stranger)

@@ -26,6 +26,8 @@ from ledger.reasons import reason_name as reason_name
 
 MAX_TIER = 15
 _NATIONAL_ID = re.compile(r"^[A-Z0-9][A-Z0-9:/._-]{0,127}$")
+# SCHEME:ID, the scheme a letter then letters or digits (USCI, EORI, UEN, AEO ...)
+_SCHEMED_ID = re.compile(r"^[A-Z][A-Z0-9]{1,15}:[A-Z0-9]")
 _HASHED_ID = re.compile(r"^0x[0-9a-fA-F]{64}$")
 
 
@@ -36,6 +38,19 @@ def canonical_operator_id(national_id: str) -> str:
         raise InvalidInput(
             f"{national_id!r} is not an operator id (e.g. USCI:91310000MA1FL8XQ30)",
             path="operator",
+        )
+    return text
+
+
+def schemed_operator_id(national_id: str) -> str:
+    """The canonical form of an operator id that names its scheme (`USCI:...`); a bare number is
+    refused, never guessed: the same digits may be different operators under different schemes."""
+    text = canonical_operator_id(national_id)
+    if not _SCHEMED_ID.match(text):
+        raise InvalidInput(
+            f"{national_id.strip()!r} has no scheme: write it as SCHEME:ID"
+            " (e.g. USCI:91310000MA1FL8XQ30, EORI:DE123...)",
+            path="operator_id",
         )
     return text
 

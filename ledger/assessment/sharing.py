@@ -20,7 +20,7 @@ from ledger.files import write_atomic
 from ledger.store.blobs import BlobStore
 from ledger.store.cid import ContentId
 from ledger.store.documents import get_document, put_document
-from ledger.store.errors import BlobNotFound, EnvelopeTampered, NotARecipient
+from ledger.store.errors import BlobNotFound, EnvelopeMalformed, EnvelopeTampered, NotARecipient
 from ledger.store.registry import ADMIN, DocumentRegistryBinding, PartyKey
 
 # the seats of a member's own administration
@@ -103,4 +103,6 @@ def read_shared(
             raise AnswersMismatch(member, number) from None
         except NotARecipient as exc:
             raise AnswersUnreadable(member, number, f"{reader.address} is not a recipient ({exc.message})") from None
+        except EnvelopeMalformed as exc:
+            raise AnswersUnreadable(member, number, exc.message) from None
         return out.read_bytes()

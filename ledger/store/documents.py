@@ -13,15 +13,24 @@ from datetime import datetime
 from pathlib import Path
 
 from eth_account.signers.local import LocalAccount
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from ledger.errors import InvalidInput
+from ledger.errors import ContractRevert, InvalidInput, InvalidJson
 from ledger.files import atomic_open
+from ledger.ids import name_of_id
 from ledger.jsonfiles import loads_strict
 from ledger.store.blobs import BlobStore
 from ledger.store.cid import ContentId
 from ledger.store.envelope import Envelope, add_grant, check_envelope, new_envelope, open_grant
-from ledger.store.errors import BlobNotFound, BlobTooLarge, EnvelopeTampered, NotARecipient
+from ledger.store.errors import (
+    BlobNotFound,
+    BlobTooLarge,
+    EnvelopeMalformed,
+    EnvelopeTampered,
+    GranterNotAccredited,
+    NoEncryptionKey,
+    NotARecipient,
+)
 from ledger.store.registry import DocumentRegistryBinding, PartyKey
 from ledger.store.stream import DEFAULT_CHUNK_BYTES, decrypt_stream, encrypt_stream, new_document_key
 
@@ -140,7 +149,10 @@ def get_document(
 def share_document(
     *, cid: ContentId, account: LocalAccount, party: PartyKey, blobs: BlobStore, registry: DocumentRegistryBinding
 ) -> ShareResult:
-    """Wrap the document key for one more party; the ciphertext is not touched."""
+    """Wrap the document key for one more party; the ciphertext is not touched. Only a party
+    whose accreditation stands may grant (the chain refuses a withdrawn party's envelope too):
+    checked before anything is written."""
+    _require_standing_granter(cid, account, registry)
     envelope, key = _open(cid, account, blobs, registry)
     if any(g.recipient == party.account and g.recipient_key == "0x" + party.public_key.hex() for g in envelope.grants):
         current = _store_envelope(blobs, cid, envelope)
@@ -204,6 +216,19 @@ def decrypt_to(blobs: BlobStore, cid: ContentId, key: bytes, out: Path) -> None:
 # ---------------------------------------------------------------- internals
 
 
+def _require_standing_granter(cid: ContentId, account: LocalAccount, registry: DocumentRegistryBinding) -> None:
+    """The granter's accreditation, as the DocumentRegistry the consortium lists checks it."""
+    try:
+        registry.key_of(account.address)
+    except NoEncryptionKey as exc:
+        cause = exc.__cause__
+        if isinstance(cause, ContractRevert) and cause.name == "DocumentRegistryNotAccredited":
+            role = bytes(cause.values.get("role") or bytes(32))
+            held = f"its {name_of_id(role) or 'role'} accreditation" if any(role) else "its member admin seat"
+            raise GranterNotAccredited(cid.text, account.address, f"{held} was withdrawn, or its member left") from None
+        raise
+
+
 def _grant(envelope: Envelope, cid: ContentId, key: bytes, granter: LocalAccount, party: PartyKey) -> Envelope:
     return add_grant(
         envelope,
@@ -232,23 +257,50 @@ def _candidate_envelopes(cid: ContentId, blobs: BlobStore, registry: DocumentReg
     return list(dict.fromkeys(found))
 
 
+def read_envelope(blobs: BlobStore, envelope_cid: ContentId) -> Envelope:
+    """The envelope stored under `envelope_cid`, parsed; EnvelopeMalformed says what is wrong with it."""
+    raw = blobs.read_small(envelope_cid, limit=MAX_ENVELOPE_BYTES)
+    try:
+        data = loads_strict(raw, source=f"envelope {envelope_cid}")
+    except InvalidJson as exc:
+        raise EnvelopeMalformed(envelope_cid.text, f"not a JSON document ({exc.reason})") from None
+    if not isinstance(data, dict):
+        raise EnvelopeMalformed(envelope_cid.text, f"a JSON {type(data).__name__}, not the envelope's object")
+    try:
+        return Envelope.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = _printable(".".join(str(part) for part in first["loc"])) or "the envelope"
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise EnvelopeMalformed(envelope_cid.text, f"{where}: {first['msg']}{more}") from None
+
+
+def _printable(text: str, limit: int = 120) -> str:
+    """Text from an envelope (a field name anyone may write) made safe for a one-line message."""
+    shown = "".join(c if c.isprintable() else "?" for c in text)
+    return shown if len(shown) <= limit else shown[:limit] + "..."
+
+
 def _open(
     cid: ContentId, account: LocalAccount, blobs: BlobStore, registry: DocumentRegistryBinding
 ) -> tuple[Envelope, bytes]:
-    """The newest envelope that holds a grant for `account`, checked, and the document key."""
+    """The newest envelope that holds a grant for `account`, checked, and the document key.
+
+    When none does, the worst reason found is raised: a forged envelope, then a malformed one
+    (it may have held the reader's grant), then "not a recipient"."""
     blobs.ensure_local(cid)
-    refusal: Exception | None = None
+    refusals: list[Exception] = []
     for envelope_cid in _candidate_envelopes(cid, blobs, registry):
         try:
-            envelope = Envelope.model_validate(
-                loads_strict(
-                    blobs.read_small(envelope_cid, limit=MAX_ENVELOPE_BYTES), source=f"envelope {envelope_cid}"
-                )
-            )
+            envelope = read_envelope(blobs, envelope_cid)
             check_envelope(envelope, cid.text)
             return envelope, open_grant(envelope, document_cid=cid.raw, account=account)
-        except (NotARecipient, EnvelopeTampered, BlobNotFound, BlobTooLarge, InvalidInput, ValueError) as exc:
-            refusal = refusal if isinstance(refusal, EnvelopeTampered) else exc
-    if isinstance(refusal, EnvelopeTampered):
-        raise refusal
+        except (NotARecipient, EnvelopeTampered, EnvelopeMalformed, BlobNotFound, BlobTooLarge) as exc:
+            refusals.append(exc)
+        except ValueError as exc:  # a value the envelope's patterns let through but the cipher refuses
+            refusals.append(EnvelopeMalformed(envelope_cid.text, str(exc).splitlines()[0]))
+    for worst in (EnvelopeTampered, EnvelopeMalformed):
+        for refusal in refusals:
+            if isinstance(refusal, worst):
+                raise refusal
     raise NotARecipient(cid.text, account.address, detail="no envelope for this document holds a key for it")

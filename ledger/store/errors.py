@@ -105,6 +105,35 @@ class EnvelopeTampered(LedgerError):
         super().__init__(f"the document's envelope was altered or forged: {detail}")
 
 
+class EnvelopeMalformed(LedgerError):
+    """An envelope blob is not an envelope: not JSON, another format version, a field of the
+    wrong shape (a wrapped key of the wrong length, hex that is not hex ...)."""
+
+    code = "envelope-malformed"
+
+    def __init__(self, envelope: str, detail: str) -> None:
+        self.envelope = envelope
+        self.detail = detail
+        super().__init__(f"the envelope {envelope} is malformed: {detail}")
+
+
+class GranterNotAccredited(LedgerError):
+    """A party whose accreditation was withdrawn (or whose member left) tries to share a document."""
+
+    code = "granter-not-accredited"
+
+    def __init__(self, document: str, account: str, detail: str, *, name: str | None = None) -> None:
+        """`name`: the account's label (ledger.consortium.names), shown beside it."""
+        self.document = document
+        self.account = account
+        self.detail = detail
+        who = f"{account} ({name})" if name else account
+        super().__init__(
+            f"{who} can no longer grant access to {document}: {detail}; "
+            "a recipient that is still accredited may share it"
+        )
+
+
 class NotARecipient(LedgerError):
     """The account holds no wrapped key for the document."""
 

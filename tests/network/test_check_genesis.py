@@ -88,7 +88,7 @@ def test_a_base_fee_is_found(network_dir: Path) -> None:
 @pytest.mark.parametrize(
     ("change", "fragment"),
     [
-        (lambda g: g["config"].update(chainId=7), "chainId is 7, the network's is 1337"),
+        (lambda g: g["config"].update(chainId=7), "chainId is 7, the network's is "),
         (lambda g: g["config"].update(clique={}), "not QBFT"),
         (lambda g: g.update(mixHash="0x" + "00" * 32), "mixHash"),
     ],

@@ -70,17 +70,21 @@ def test_bad_rows_become_dead_letters_and_the_rest_is_applied(feed_chain: Chain,
         "USCI:BACKWARDS,general,2025-01-01,2024-01-01,active,\n"
         "USCI:NEVERSEEN,general,2024-01-01,,revoked,fraud\n"
         "USCI:BADSTATUS,general,2024-01-01,,sleeping,\n"
-        "USCI:GOOD1,general,2024-01-01,,active,\n"
+        "usci:good1,advanced,2024-01-01,,active,\n"
         "USCI:EXTRA,general,2024-01-01,,active,,surplus\n"
         "USCI:GOOD2,general,2024-01-01,,suspended,investigation\n"
+        "91310000MA1FL8XQ30,general,2024-01-01,,active,\n"
+        "USCI:TWICE,general,2024-01-01,,active,\n"
+        "USCI:TWICE,general,2024-01-01,,suspended,investigation\n"
     )
     report = make_feed(feed_chain).run(str(source))
-    assert report.new_dead_letters == 8
+    assert report.new_dead_letters == 10
     assert report.done_changes == 3
     assert chain_view(feed_chain, ["USCI:GOOD1", "USCI:GOOD2"]) == {
         "USCI:GOOD1": ("active", "advanced", 1),
         "USCI:GOOD2": ("suspended", "general", 2),
     }
+    assert chain_view(feed_chain, ["USCI:TWICE"])["USCI:TWICE"][2] == 0  # order did not pick one
     outbox = Outbox(outbox_path(feed_chain.settings))
     reasons = {d["ref"]: d["reason"] or "" for d in outbox.dead_letters("CN")}
     assert reasons["row 2"].startswith("malformed row: operator_id is missing")
@@ -89,7 +93,10 @@ def test_bad_rows_become_dead_letters_and_the_rest_is_applied(feed_chain: Chain,
     assert reasons["row 5"].startswith("invalid dates: valid_until 2024-01-01 is not after")
     assert reasons["row 6"].startswith("unknown operator")
     assert "unknown status 'sleeping'" in reasons["row 7"]
-    assert "repeats row 1" in reasons["row 8"]
+    assert "row 8" not in reasons  # the same row twice is applied once
+    assert "has no scheme" in reasons["row 11"]
+    assert "conflicts with row 13" in reasons["row 12"]
+    assert "conflicts with row 12" in reasons["row 13"]
     assert "more cells than header" in reasons["row 9"]
     again = make_feed(feed_chain).run(str(source))
     assert (again.new_dead_letters, again.new_changes) == (0, 0)
