@@ -8,11 +8,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from api.errors import AuthenticationFailed, Conflict
 from api.key_lifetimes import DEFAULT_KEY_LIFETIME
 from api.keystore import KeyStore
+from api.main import create_app
+from api.settings import ServiceSettings
 from ledger.errors import InvalidInput
+from ledger.settings import LedgerSettings
 from tests.support import Api, assert_problem
 
 START = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
@@ -159,10 +163,12 @@ def test_the_migration_gives_existing_keys_the_default_expiry_and_the_service_sa
         assert len(keys) == 2
         for key in keys:
             assert abs(key.expires_at - (deployed + DEFAULT_KEY_LIFETIME)) < timedelta(minutes=5)
-        caplog.set_level(logging.WARNING, logger="api.keystore")
-        store.announce_default_expiry()
-        store.announce_default_expiry()  # a second start (or a second worker) says nothing
     finally:
         store.close()
+    caplog.set_level(logging.WARNING, logger="api.keystore")
+    settings = LedgerSettings(data_dir=tmp_path, database_url=url)
+    for _ in range(2):  # a second start (or a second worker) says nothing
+        with TestClient(create_app(settings, ServiceSettings(organisation="CN"))) as client:
+            assert client.get("/health").status_code in (200, 503)
     said = [r.getMessage() for r in caplog.records if "had no expiry" in r.getMessage()]
     assert said == [f"2 API keys had no expiry: they now expire on {keys[0].expires_at:%Y-%m-%d}"]
