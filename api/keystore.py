@@ -257,24 +257,21 @@ class KeyStore:
         secret = secrets.token_hex(32)
         until = min(now + period, key.expires_at)
         with self.engine.begin() as db:
-            row = db.execute(select(api_keys.c.secret_sha256).where(api_keys.c.key_id == key_id)).one()
+            # one statement: its right-hand sides read the row as it is when it runs, so the
+            # secret current then becomes the previous one even if another rotation came first
             changed = db.execute(
                 update(api_keys)
-                .where(
-                    api_keys.c.key_id == key_id,
-                    api_keys.c.revoked_at.is_(None),
-                    api_keys.c.secret_sha256 == row.secret_sha256,
-                )
+                .where(api_keys.c.key_id == key_id, api_keys.c.revoked_at.is_(None))
                 .values(
+                    previous_sha256=api_keys.c.secret_sha256,
                     secret_sha256=_digest(secret),
-                    previous_sha256=row.secret_sha256,
                     previous_until=until,
                     expires_at=expires_at,
                     expiry_defaulted=False,
                 )
             ).rowcount
-        if not changed:  # revoked or rotated by someone else meanwhile
-            raise Conflict(f"API key {key_id} changed while it was being rotated; look at it and try again")
+        if not changed:  # revoked meanwhile
+            raise Conflict(f"API key {key_id} was revoked while it was being rotated")
         rotated = key.model_copy(update={"expires_at": expires_at, "previous_until": until})
         return CreatedKey(key=rotated, token=f"{TOKEN_PREFIX}_{key_id}_{secret}")
 
@@ -309,21 +306,19 @@ class KeyStore:
 
     def announce_default_expiry(self) -> None:
         """Log, once for the database, how many keys made before keys expired were given the
-        default expiry by the migration (the flag is cleared in the same statement, so a second
-        worker or a later start finds nothing to say)."""
+        default expiry by the migration: one statement clears the flag and returns what it
+        cleared, so a second worker or a later start finds nothing to say."""
         with self.engine.begin() as db:
-            rows = db.execute(select(api_keys.c.key_id, api_keys.c.expires_at).where(api_keys.c.expiry_defaulted))
-            found = {r.key_id: _utc(r.expires_at) for r in rows}
-            if not found:
-                return
-            said = db.execute(
+            cleared = db.execute(
                 update(api_keys)
-                .where(api_keys.c.key_id.in_(found), api_keys.c.expiry_defaulted)
+                .where(api_keys.c.expiry_defaulted)
                 .values(expiry_defaulted=False)
-            ).rowcount
-        if said:
-            last = max(d for d in found.values() if d is not None)
-            log.warning("%d API keys had no expiry: they now expire on %s", said, f"{last:%Y-%m-%d}")
+                .returning(api_keys.c.expires_at)
+            ).all()
+        dates = [_utc(row.expires_at) for row in cleared]
+        if dates:
+            last = max(d for d in dates if d is not None)
+            log.warning("%d API keys had no expiry: they now expire on %s", len(dates), f"{last:%Y-%m-%d}")
 
     @staticmethod
     def _key(row: object) -> ApiKey:
