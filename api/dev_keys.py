@@ -84,7 +84,9 @@ def ensure_dev_keys(
 
 
 def _active(store: KeyStore, key: DevApiKey) -> bool:
-    """Still a key of the store (not revoked, not lost with a deleted database)."""
+    """Still a usable key of the store (not revoked, not expired: made again by the next `sanzhi
+    up`, which keeps development keys working past the default expiry; not lost with a deleted
+    database)."""
     try:
         found = store.authenticate(key.token)
     except AuthenticationFailed:

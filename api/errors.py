@@ -8,6 +8,7 @@ validation and routing errors go through `problem_for`; `install` registers the 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -53,13 +54,24 @@ INTERNAL_DETAIL = "the service could not complete the request; its operator has 
 
 
 class AuthenticationFailed(LedgerError):
-    """No API key, or one that is malformed, unknown or revoked."""
+    """No API key, or one that is malformed, unknown, revoked or expired."""
 
     code = "unauthenticated"
 
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(f"authentication failed: {reason}")
+
+
+class KeyExpired(AuthenticationFailed):
+    """A key past its expiry: refused as if unknown, with the date so its holder knows why."""
+
+    code = "key-expired"
+
+    def __init__(self, key_id: str, expired_at: datetime) -> None:
+        super().__init__(
+            f"API key {key_id} expired on {expired_at:%Y-%m-%d %H:%M} UTC; ask its administrator for a new one"
+        )
 
 
 class PermissionDenied(LedgerError):
@@ -303,7 +315,7 @@ def install(app: FastAPI) -> None:
 
 # The documented error responses of a route, for OpenAPI: status -> description.
 ERROR_DESCRIPTIONS: dict[int, str] = {
-    401: "No API key, or a malformed, unknown or revoked one",
+    401: "No API key, or a malformed, unknown, revoked or expired one",
     403: "The key's organisation or role may not do this (or not to this object)",
     404: "Not found",
     409: "Refused: the record's current state does not allow it",

@@ -3,6 +3,7 @@ key store and the rate limiters for one organisation's service."""
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import os
 from collections.abc import AsyncIterator
@@ -13,11 +14,11 @@ from fastapi_offline import FastAPIOffline
 
 from api import errors, openapi, portal
 from api.deps import ServiceContext
-from api.errors import AuthenticationFailed
 from api.keystore import KeyStore
 from api.limits import BodySizeLimit, RateLimiter
 from api.metrics import MetricsMiddleware, ServiceMetrics
-from api.portal.config import PortalConfig, Principal
+from api.portal.config import PortalConfig
+from api.portal.sessions import PortalSessions
 from api.query_params import refuse_unknown_query_parameters
 from api.routes import (
     accreditation,
@@ -82,6 +83,10 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         context = build_context(settings, service, metrics)
         app.state.context = context
+        if context.keys is not None:
+            context.keys.announce_default_expiry()  # keys the migration gave an expiry: said once
+            sessions = PortalSessions(keys=context.keys, organisation=context.organisation)
+            app.state.portal = dataclasses.replace(app.state.portal, sessions=sessions)
         if freeze_startup_heap:
             # what is loaded now lives as long as the process: out of the collector's sight, a
             # full collection no longer walks ~200,000 objects (tens of ms) inside some request
@@ -119,26 +124,11 @@ def create_app(
         # every API route refuses query parameters it does not declare (api/query_params.py)
         app.include_router(router, dependencies=[Depends(refuse_unknown_query_parameters)])
     app.include_router(portal.router)  # the zh/en pages at /, outside the OpenAPI document
-    app.state.portal = PortalConfig(check_api_key=lambda token: _principal(app, token))
+    app.state.portal = PortalConfig()  # its sign-in sessions come with the key store, as the service starts
     app.add_middleware(BodySizeLimit, max_body_bytes=service.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     openapi.install(app)
     return app
-
-
-def _principal(app: FastAPI, token: str) -> Principal | None:
-    """Whom a portal login's API key belongs to (None: unknown, revoked, malformed, or a key of
-    another organisation than the service's, which the API refuses too)."""
-    context = app.state.context
-    if context.keys is None:
-        return None
-    try:
-        key = context.keys.authenticate(token)
-    except AuthenticationFailed:
-        return None
-    if key.organisation != context.organisation:
-        return None
-    return Principal(organisation=key.organisation, role=key.role.value, key=key)
 
 
 def app_from_environment() -> FastAPI:

@@ -59,7 +59,7 @@ COMMANDS = (
         "SQLite in the data directory); import your issuer records.",
     ),
     LazyCommand("audit", "cli.audit_cmd:app", "Audit queries over the index: who did what, when."),
-    LazyCommand("apikey", "cli.apikey_cmd:app", "API keys of the service: create (shown once), list, revoke."),
+    LazyCommand("apikey", "cli.apikey_cmd:app", "API keys of the service: create (shown once), list, rotate, revoke."),
     LazyCommand(
         "subscribe",
         "cli.subscribe_cmd:app",

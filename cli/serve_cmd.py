@@ -14,13 +14,16 @@ import typer
 import uvicorn
 from pydantic import ValidationError
 
+from api.keystore import KeyStore
 from api.settings import ServiceSettings
+from api.signing_readiness import signing_problems
 from api.workers import check_address_free, reuse_port_supported, serve_workers
 from cli.context import CliState, state
 from cli.up_runtime import FOLLOWER_JOIN_SECONDS, Interrupted, start_follower, start_webhooks
 from ledger.certificates.numbers import IssuedNumbers, numbers_path
 from ledger.errors import InvalidInput, LedgerError
 from ledger.index import Follower, import_numbers, open_index
+from ledger.settings import LedgerSettings
 from ledger.webhooks.secret_box import webhook_key
 
 ENV_PREFIX = "SANZHI_API_"
@@ -79,6 +82,7 @@ def serve(
         error = exc.errors()[0]
         raise LedgerError(f"invalid service settings: {'.'.join(map(str, error['loc']))}: {error['msg']}") from None
     settings = state(ctx).settings
+    _refuse_unready_signers(settings, service)
     if webhooks:
         webhook_key(settings)  # in production a missing key stops the start here, with what to do
     # each worker builds its app from the environment (uvicorn starts them as fresh processes)
@@ -125,6 +129,22 @@ def serve(
         for thread in (follower, deliverer):
             if thread is not None:
                 thread.join(timeout=FOLLOWER_JOIN_SECONDS)
+
+
+def _refuse_unready_signers(settings: LedgerSettings, service: ServiceSettings) -> None:
+    """In production, one line per role the service could not sign for, and exit 2 (see
+    api.signing_readiness), before anything starts."""
+    if settings.env != "prod" or service.organisation is None:
+        return
+    keys = KeyStore(settings.resolved_database_url)
+    try:
+        problems = signing_problems(settings=settings, service=service, keys=keys)
+    finally:
+        keys.close()
+    for problem in problems:
+        typer.echo(f"error: {problem}", err=True)
+    if problems:
+        raise typer.Exit(2)
 
 
 def _terminated(signum: int, frame: FrameType | None) -> None:

@@ -1321,3 +1321,41 @@ def next_block_at(chain: Chain, at: dt.datetime) -> dt.datetime:
     rpc(chain.rpc_url, "evm_setNextBlockTimestamp", [when])
     rpc(chain.rpc_url, "evm_mine")
     return dt.datetime.fromtimestamp(when, dt.UTC)
+
+
+class StandInSessions:
+    """Portal sign-in sessions over a stand-in key check (pages' tests without a key store): a
+    session id maps to the key signed in with, checked again on every request, as the service's
+    sessions (api.portal.sessions) check their key. `issue` makes one as a sign-in would."""
+
+    def __init__(self, check: Callable[[str], Any]) -> None:
+        self.check = check
+        self.tokens: dict[str, str] = {}
+
+    def issue(self, token: str) -> str:
+        session_id = secrets.token_urlsafe(32)
+        self.tokens[session_id] = token
+        return session_id
+
+    def open(self, token: str, *, roles: tuple[str, ...]) -> tuple[str, Any] | None:
+        principal = self.check(token)
+        if principal is None or principal.role not in roles:
+            return None
+        return self.issue(token), principal
+
+    def principal(self, session_id: str) -> Any:
+        token = self.tokens.get(session_id)
+        return None if token is None else self.check(token)
+
+    def close(self, session_id: str) -> None:
+        self.tokens.pop(session_id, None)
+
+
+def portal_session(keys: Any, token: str, organisation: str = "CN") -> str:
+    """A portal sign-in session of `organisation`'s service for the auditor or trader key `token`,
+    opened in the key store's database as /login would: the id its cookie holds."""
+    from api.portal.sessions import PortalSessions
+
+    opened = PortalSessions(keys=keys, organisation=organisation).open(token, roles=("auditor", "trader"))
+    assert opened is not None, "not an auditor's or trader's key of the organisation"
+    return opened[0]

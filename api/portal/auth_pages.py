@@ -1,8 +1,10 @@
-"""Auditor and trader login: an API key typed into a form, kept in an HttpOnly, SameSite=Strict cookie.
+"""Auditor and trader login: an API key typed into a form opens a session, whose random id (never
+the key) is kept in an HttpOnly, SameSite=Strict cookie (Secure over https).
 
-The key itself is the session: every page that needs an auditor checks it again with the
-service's key check (PortalConfig.check_api_key), so a key revoked by its administration stops
-working at once. Login and logout refuse forms posted from another origin.
+Every page that needs a sign-in checks the session again (PortalConfig.sessions: signed out,
+expired, or its key revoked or expired each end it at once). Signing out ends the session on the
+server, so a copy of the cookie is worth nothing after. Login and logout refuse forms posted
+from another origin.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ from api.portal.config import Portal, PortalConfig, Principal
 from api.portal.errors import CrossSiteForm
 from api.portal.i18n import Language, Translator
 from api.portal.rendering import PageLanguage, error_page, link, page
+from api.portal.sessions import SESSION_LIFETIME
 
 router = APIRouter()
 
 COOKIE = "sanzhi_auditor"
-SESSION_SECONDS = 8 * 3600
-MAX_KEY = 512  # longer input is no key; refused before the key store sees it
+SESSION_SECONDS = int(SESSION_LIFETIME.total_seconds())
+MAX_KEY = 512  # longer input is no key (nor session id); refused before the key store sees it
 MAX_NEXT = 2000
 AUDITOR_ROLE = "auditor"
 TRADER_ROLE = "trader"
@@ -36,16 +39,16 @@ _NOT_CHECKED = object()  # request.state has no principal yet (None is "not sign
 
 
 def signed_in(request: Request, config: PortalConfig) -> Principal | None:
-    """Whose key this request's cookie holds, if it is still a valid key (checked against the key
-    store once per request: the page and its navigation both ask)."""
+    """Whom this request's session cookie signs in as, if the session and its key are still valid
+    (checked once per request: the page and its navigation both ask)."""
     known = getattr(request.state, "principal", _NOT_CHECKED)
     if known is not _NOT_CHECKED:
         return cast("Principal | None", known)
-    key = request.cookies.get(COOKIE)
+    session_id = request.cookies.get(COOKIE)
     principal = None
-    if key and len(key) <= MAX_KEY and config.check_api_key is not None:
-        principal = config.check_api_key(key)
-    if principal is not None and principal.role not in LOGIN_ROLES:  # a cookie set by hand, not by /login
+    if session_id and len(session_id) <= MAX_KEY and config.sessions is not None:
+        principal = config.sessions.principal(session_id)
+    if principal is not None and principal.role not in LOGIN_ROLES:  # never opened by /login: refused anyway
         principal = None
     request.state.principal = principal
     return principal
@@ -138,7 +141,7 @@ def login_form(
 ) -> HTMLResponse:
     t = Translator(language)
     notice = t("login.expired") if expired else t("login.logged_out") if logged_out else None
-    error = None if config.check_api_key else t("login.not_configured")
+    error = None if config.sessions else t("login.not_configured")
     return _login_page(request, language, next_path=safe_next(next), notice=notice, error=error, status=200)
 
 
@@ -157,20 +160,21 @@ def login(
         return error_page(request, language, exc)
     next_path = safe_next(next)
     key = api_key.strip()
-    if config.check_api_key is None:
+    if config.sessions is None:
         return _login_page(
             request, language, next_path=next_path, notice=None, error=t("login.not_configured"), status=503
         )
     if not key:
         return _login_page(request, language, next_path=next_path, notice=None, error=t("login.missing"), status=400)
-    principal = config.check_api_key(key) if len(key) <= MAX_KEY else None
-    if principal is None or principal.role not in LOGIN_ROLES:
+    opened = config.sessions.open(key, roles=LOGIN_ROLES) if len(key) <= MAX_KEY else None
+    if opened is None:
         return _login_page(request, language, next_path=next_path, notice=None, error=t("login.refused"), status=401)
+    session_id, principal = opened
     start = "portal.audit" if principal.role == AUDITOR_ROLE else "portal.my_certificates"
     response = RedirectResponse(next_path or link(request, language, start), status_code=303)
     response.set_cookie(
         COOKIE,
-        key,
+        session_id,
         max_age=SESSION_SECONDS,
         path="/",
         httponly=True,
@@ -181,11 +185,14 @@ def login(
 
 
 @router.post("/logout", name="portal.logout")
-def logout(request: Request, language: PageLanguage) -> Response:
+def logout(request: Request, language: PageLanguage, config: Portal) -> Response:
     try:
         check_same_origin(request)
     except CrossSiteForm as exc:
         return error_page(request, language, exc)
+    session_id = request.cookies.get(COOKIE)
+    if session_id and len(session_id) <= MAX_KEY and config.sessions is not None:
+        config.sessions.close(session_id)  # a copy of the cookie kept elsewhere is signed out too
     response = RedirectResponse(link(request, language, "portal.login", logged_out="1"), status_code=303)
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
     return response

@@ -6,9 +6,8 @@ without one the defaults apply: uploads up to 1 MiB and no auditor login.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from fastapi import Depends, Request
 from pydantic import BaseModel
@@ -26,15 +25,26 @@ class Principal(BaseModel):
     key: ApiKey | None = None  # the key itself (a trader's account and operator); None where not known
 
 
-# Looks an API key up and answers whose it is (None: unknown or no longer valid).
-KeyCheck = Callable[[str], Principal | None]
+class SessionGate(Protocol):
+    """Portal sign-ins: an API key typed in opens a session; the browser holds only its id."""
+
+    def open(self, token: str, *, roles: tuple[str, ...]) -> tuple[str, Principal] | None:
+        """A new session id for the key `token` names and whose it is (None: not a valid key
+        here, or not of one of `roles`)."""
+
+    def principal(self, session_id: str) -> Principal | None:
+        """Whom session `session_id` signs in as (None: unknown, signed out, expired, or its key
+        no longer valid)."""
+
+    def close(self, session_id: str) -> None:
+        """End session `session_id` (signing out); an unknown or ended one is left as it is."""
 
 
 @dataclass(frozen=True)
 class PortalConfig:
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD
-    # TODO(lead): the API's key store (api/ keys, stored hashed) once it lands; None: no login
-    check_api_key: KeyCheck | None = None
+    # sign-in sessions (api.portal.sessions on the service's database); None: no login
+    sessions: SessionGate | None = None
     # a signed-in party's live feed (/my/feed): how often it looks at the index, how often an
     # idle stream is sent a heartbeat, and how many a key may have open at once
     feed_poll_seconds: float = 1.0

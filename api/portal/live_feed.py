@@ -4,9 +4,9 @@ concern its key, the newest few first, then each new one as the index follows th
 A browser resumes after a dropped connection with `Last-Event-ID` (the index's row of the last
 event it got); heartbeats keep proxies from closing an idle stream. A key has at most
 `PortalConfig.max_feeds_per_key` feeds open on one process. The feed is the sign-in's: each
-look at the index first checks that the signed-in key is still valid (on whichever process
-serves it), so a revoked key's feeds end within a poll; signing out replaces the page, which
-closes that browser's stream."""
+look at the index first checks that its session is still valid (on whichever process serves
+it), so a session signed out or expired, or one whose key is revoked, ends its feed within a
+poll; signing out also replaces the page, which closes that browser's stream."""
 
 from __future__ import annotations
 
@@ -86,19 +86,20 @@ async def my_feed(
     if feeds.count(key.key_id) >= config.max_feeds_per_key:
         return PlainTextResponse(t("feed.too_many", limit=config.max_feeds_per_key), status_code=429)
     stream = _stream(
-        request=request, engine=engine, config=config, key=key, token=request.cookies.get(COOKIE, ""),
+        request=request, engine=engine, config=config, key=key, session_id=request.cookies.get(COOKIE, ""),
         feeds=feeds, after=after, t=t, pages=_pages(request, language),
     )  # fmt: skip
     return EventSourceResponse(stream, ping=config.feed_ping_seconds, headers={"Cache-Control": "no-store"})
 
 
 def _poll(
-    engine: Engine, config: PortalConfig, token: str, key: ApiKey, after: int | None, t: Translator, zone: tzinfo,
-    pages: PageLinks,
+    engine: Engine, config: PortalConfig, session_id: str, key: ApiKey, after: int | None, t: Translator,
+    zone: tzinfo, pages: PageLinks,
 ) -> tuple[int, list[FeedItem]] | None:  # fmt: skip
     """The feed's next events after row `after` (the backlog, newest last, when None) and the
-    row to continue after; None once the signed-in key is no longer valid (revoked)."""
-    if config.check_api_key is None or config.check_api_key(token) is None:
+    row to continue after; None once the session is no longer valid (signed out, expired, its
+    key revoked)."""
+    if config.sessions is None or config.sessions.principal(session_id) is None:
         return None
     audience = key_audience(key)
     topics = allowed_topics(audience)
@@ -128,7 +129,7 @@ async def _stream(
     engine: Engine,
     config: PortalConfig,
     key: ApiKey,
-    token: str,
+    session_id: str,
     feeds: OpenFeeds,
     after: int | None,
     t: Translator,
@@ -139,7 +140,9 @@ async def _stream(
         if not taken:  # another feed of the key started since the request was let through
             yield ServerSentEvent(t("feed.too_many", limit=config.max_feeds_per_key), event="too-many")
             return
-        while (polled := await run_in_threadpool(_poll, engine, config, token, key, after, t, zone, pages)) is not None:
+        while (
+            polled := await run_in_threadpool(_poll, engine, config, session_id, key, after, t, zone, pages)
+        ) is not None:
             after, items = polled
             for item in items:
                 yield ServerSentEvent(item.model_dump_json(), event="chain-event", id=str(item.id), retry=RETRY_MS)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Float,
@@ -192,6 +193,28 @@ api_keys = Table(
     Column("account", String(42), nullable=True),
     # the operator id (USCI:9133...) of a trader key's party (migration 0004); null: not given
     Column("operator", String(128), nullable=True),
+    # migration 0007: when the key stops working; after a rotation, the previous secret's digest
+    # and when it stops working; whether the migration gave the key its expiry and the service
+    # has yet to say so (it says so once, at a start)
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("previous_sha256", String(64), nullable=True),
+    Column("previous_until", DateTime(timezone=True), nullable=True),
+    Column("expiry_defaulted", Boolean, nullable=False, default=False),
+)
+
+
+# A portal sign-in (migration 0007): the browser holds a random session id, the database its
+# SHA-256, the key it signs in as and the digest of the secret it was shown (so a rotation's end
+# of grace ends the sessions of the old secret too).
+portal_sessions = Table(
+    "portal_sessions",
+    Base.metadata,
+    Column("session_sha256", String(64), primary_key=True),
+    Column("key_id", String(16), nullable=False, index=True),
+    Column("secret_sha256", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
 )
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import stat
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from api.dev_keys import DevKeysUnreadable, ensure_dev_keys
+from api.key_lifetimes import DEFAULT_KEY_LIFETIME
 from api.keystore import ApiRole, KeyStore
 
 WANTED = [("CN", ApiRole.AUDITOR), ("CN", ApiRole.ISSUER)]
@@ -48,7 +50,26 @@ def test_a_revoked_key_is_replaced_and_the_other_kept(store: KeyStore, tmp_path:
     assert created == 1
     assert again.keys[1] == first.keys[1]
     assert again.keys[0].token != first.keys[0].token
-    assert store.authenticate(again.token("CN", ApiRole.AUDITOR)).active
+    assert store.authenticate(again.token("CN", ApiRole.AUDITOR)).revoked_at is None
+
+
+def test_an_expired_key_is_replaced(tmp_path: Path) -> None:
+    """`sanzhi up` a year and more after the last: its expired development keys are made again."""
+    path, url = tmp_path / "dev-api-keys.json", f"sqlite:///{tmp_path / 'index.sqlite'}"
+    made = datetime.now(UTC) - DEFAULT_KEY_LIFETIME - timedelta(days=1)
+    then = KeyStore(url, clock=lambda: made)
+    try:
+        first, _ = ensure_dev_keys(store=then, path=path, wanted=WANTED)
+    finally:
+        then.close()
+    now = KeyStore(url)
+    try:
+        again, created = ensure_dev_keys(store=now, path=path, wanted=WANTED)
+        assert created == 2
+        assert {k.token for k in again.keys}.isdisjoint({k.token for k in first.keys})
+        assert now.authenticate(again.token("CN", ApiRole.ISSUER)).expires_at > datetime.now(UTC)
+    finally:
+        now.close()
 
 
 def test_keys_of_a_lost_database_are_replaced(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from api.portal.config import PortalConfig, Principal
 from ledger.assessment import reading
 from ledger.assessment.samples import seed_samples
 from ledger.store.blobs import BlobStore
-from tests.support import BROWSER_LOCALES, Chain, PortalServer, save_screenshot
+from tests.support import BROWSER_LOCALES, Chain, PortalServer, StandInSessions, save_screenshot
 
 AUDITOR, TRADER, ISSUER = "key-auditor-cn", "key-trader-cn", "key-issuer-cn"
 CHINESE_FACES = {"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Sanzhi Han Sans"}
@@ -34,6 +34,9 @@ def _check(key: str) -> Principal | None:
     }.get(key)
 
 
+SESSIONS = StandInSessions(_check)
+
+
 @pytest.fixture
 def portal(chain: Chain) -> FastAPI:
     """CN's portal reading with cn-customs, on a chain where CN (twice) and SG have submitted."""
@@ -41,11 +44,11 @@ def portal(chain: Chain) -> FastAPI:
     context = ServiceContext(
         settings=chain.settings, client=chain.client(), organisation="CN", signers={"customs": "cn-customs"}
     )
-    return portal_app(context, PortalConfig(check_api_key=_check))
+    return portal_app(context, PortalConfig(sessions=SESSIONS))
 
 
 def test_staff_see_the_profile_in_both_languages(portal: FastAPI) -> None:
-    client = TestClient(portal, cookies={COOKIE: AUDITOR})
+    client = TestClient(portal, cookies={COOKIE: SESSIONS.issue(AUDITOR)})
     listing = client.get("/assessment?lang=zh")
     assert listing.status_code == 200
     assert "智慧化成熟度评估" in listing.text
@@ -68,18 +71,18 @@ def test_who_may_not_see_it(portal: FastAPI) -> None:
     anonymous = TestClient(portal).get("/assessment/CN?lang=en")
     assert anonymous.status_code == 401
     assert "sign in with your administration&#39;s auditor API key" in anonymous.text
-    trader = TestClient(portal, cookies={COOKIE: TRADER}).get("/assessment?lang=zh")
+    trader = TestClient(portal, cookies={COOKIE: SESSIONS.issue(TRADER)}).get("/assessment?lang=zh")
     assert trader.status_code == 403
     assert "请以本海关工作人员身份登录" in trader.text
     assert "贸易方密钥" in trader.text
     # an issuer key put into the cookie by hand (the service decrypts with its customs key)
-    issuer = TestClient(portal, cookies={COOKIE: ISSUER})
+    issuer = TestClient(portal, cookies={COOKIE: SESSIONS.issue(ISSUER)})
     for path in ("/assessment?lang=en", "/assessment/CN?lang=en", "/risk-alerts?lang=en"):
         refused = issuer.get(path)
         assert refused.status_code == 401, path
         assert "Sign in as your administration&#39;s staff" in refused.text
         assert "CN latest" not in refused.text
-    staff = TestClient(portal, cookies={COOKIE: AUDITOR})
+    staff = TestClient(portal, cookies={COOKIE: SESSIONS.issue(AUDITOR)})
     assert staff.get("/assessment/TH?lang=en").status_code == 404
     assert staff.get("/assessment/no%20such?lang=en").status_code == 400
 
@@ -93,7 +96,7 @@ def test_each_submission_is_decrypted_once_per_service(portal: FastAPI, monkeypa
         return read_shared(**kwargs)
 
     monkeypatch.setattr(reading, "read_shared", counted)
-    staff = TestClient(portal, cookies={COOKIE: AUDITOR})
+    staff = TestClient(portal, cookies={COOKIE: SESSIONS.issue(AUDITOR)})
     assert staff.get("/assessment?lang=en").status_code == 200
     assert sorted(decrypted) == [("CN", 2), ("SG", 1)]  # the list needs each member's latest only
     assert staff.get("/assessment/CN?lang=en&with=SG").status_code == 200
@@ -139,7 +142,7 @@ def portal_server(portal: FastAPI) -> Iterator[str]:
 def test_the_chart_in_a_browser(browser: Browser, portal_server: str) -> None:
     for lang in ("zh", "en"):
         context = browser.new_context(locale=BROWSER_LOCALES[lang], viewport={"width": 1100, "height": 1000})
-        context.add_cookies([{"name": COOKIE, "value": AUDITOR, "url": portal_server}])
+        context.add_cookies([{"name": COOKIE, "value": SESSIONS.issue(AUDITOR), "url": portal_server}])
         page = context.new_page()
         errors: list[str] = []
         page.on("console", lambda m, seen=errors: seen.append(m.text) if m.type == "error" else None)

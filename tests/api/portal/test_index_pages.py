@@ -29,7 +29,7 @@ from ledger.chain.client import LedgerClient
 from ledger.consortium.names import AccountName
 from ledger.errors import InvalidInput
 from ledger.settings import LedgerSettings
-from tests.support import Markup, alert, assert_accessible, free_port
+from tests.support import Markup, StandInSessions, alert, assert_accessible, free_port
 
 LEAF = "0x" + "ab" * 32
 KEYS = {
@@ -64,7 +64,9 @@ def keys() -> KeyStore:
 
 @pytest.fixture
 def client(context: ServiceContext, keys: KeyStore) -> Iterator[TestClient]:
-    with TestClient(portal_app(context, PortalConfig(check_api_key=keys)), base_url="http://portal.test") as c:
+    with TestClient(
+        portal_app(context, PortalConfig(sessions=StandInSessions(keys))), base_url="http://portal.test"
+    ) as c:
         yield c
 
 
@@ -169,12 +171,13 @@ def test_the_search_sends_a_visitor_to_the_login_page(client: TestClient) -> Non
     assert markup.find("input", id="api-key")[0]["type"] == "password"
 
 
-def test_an_auditor_key_signs_in_with_a_strict_httponly_cookie(client: TestClient) -> None:
+def test_an_auditor_key_signs_in_with_a_strict_httponly_session_cookie(client: TestClient) -> None:
     response = sign_in(client, next="/audit?member=CN")
     assert response.status_code == 303
     assert response.headers["location"] == "/audit?member=CN"
     cookie = response.headers["set-cookie"]
-    assert cookie.startswith(f"{COOKIE}=key-auditor-sg;")
+    assert cookie.startswith(f"{COOKIE}=")
+    assert "key-auditor-sg" not in cookie  # the cookie holds a session id, never the key
     attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")[1:]}
     assert {"httponly", "samesite", "path", "max-age"} <= attributes
     assert "samesite=strict" in cookie.lower()
@@ -182,7 +185,9 @@ def test_an_auditor_key_signs_in_with_a_strict_httponly_cookie(client: TestClien
 
 
 def test_the_cookie_is_secure_over_https(context: ServiceContext, keys: KeyStore) -> None:
-    with TestClient(portal_app(context, PortalConfig(check_api_key=keys)), base_url="https://portal.test") as c:
+    with TestClient(
+        portal_app(context, PortalConfig(sessions=StandInSessions(keys))), base_url="https://portal.test"
+    ) as c:
         response = c.post(
             "/login",
             data={"api_key": "key-auditor-sg"},

@@ -37,6 +37,7 @@ from tests.support import (
     dev_trader,
     index_party_records,
     issue_and_draw,
+    portal_session,
     save_screenshot,
     trader_token,
     wait_until,
@@ -104,7 +105,7 @@ def test_a_new_event_appears_in_the_feed_without_a_reload(
     save_screenshot(other, "party-live-feed-zh")
 
     # both feeds of the key are open: a third is refused
-    third = httpx.get(f"{url}/my/feed", cookies={COOKIE: token}, timeout=10)
+    third = httpx.get(f"{url}/my/feed", cookies={COOKIE: portal_session(api.keys, token)}, timeout=10)
     assert third.status_code == 429
     assert "already has 2 live feeds open" in third.text
 
@@ -128,10 +129,10 @@ def test_the_feed_is_a_signed_in_partys_own(api: Api, chain: Chain) -> None:
         assert signed_out.status_code == 401
         assert signed_out.text == "The live feed is a signed-in trade party's own; sign in with your trader key."
         auditor = api.keys.create(organisation="CN", role="auditor", label="audit").token
-        client.cookies.set(COOKIE, auditor)
+        client.cookies.set(COOKIE, portal_session(api.keys, auditor))
         assert client.get("/my/feed").status_code == 403
         token = trader_token(api, dev_trader("CN"), PARTY_OPERATOR_A)
-        client.cookies.set(COOKIE, token)
+        client.cookies.set(COOKIE, portal_session(api.keys, token))
         odd = client.get("/my/feed?lang=zh", headers={"Last-Event-ID": "-1; DROP"})
         assert odd.status_code == 400
         assert odd.text == "续传位置 -1; DROP 不是本动态发送过的事件编号。"
@@ -159,7 +160,9 @@ def test_revoking_the_key_ends_its_open_feed(api: Api, chain: Chain, service: tu
     index_party_records(chain, api)
     token = trader_token(api, dev_trader("CN"), PARTY_OPERATOR_A)
     key_id = token.split("_")[1]
-    with httpx.stream("GET", f"{url}/my/feed?lang=en", cookies={COOKIE: token}, timeout=10) as feed:
+    with httpx.stream(
+        "GET", f"{url}/my/feed?lang=en", cookies={COOKIE: portal_session(api.keys, token)}, timeout=10
+    ) as feed:
         assert feed.status_code == 200
         assert feed.headers["content-type"].startswith("text/event-stream")
         wait_until(lambda: open_feeds(app).count(key_id) == 1, timeout=10, failure="the feed never started")
@@ -169,11 +172,31 @@ def test_revoking_the_key_ends_its_open_feed(api: Api, chain: Chain, service: tu
     assert open_feeds(app).count(key_id) == 0
 
 
+def test_signing_out_elsewhere_ends_the_sessions_open_feed(
+    api: Api, chain: Chain, service: tuple[str, FastAPI]
+) -> None:
+    url, app = service
+    index_party_records(chain, api)
+    token = trader_token(api, dev_trader("CN"), PARTY_OPERATOR_A)
+    key_id, session = token.split("_")[1], portal_session(api.keys, token)
+    with httpx.stream("GET", f"{url}/my/feed?lang=en", cookies={COOKIE: session}, timeout=10) as feed:
+        assert feed.status_code == 200
+        wait_until(lambda: open_feeds(app).count(key_id) == 1, timeout=10, failure="the feed never started")
+        # the same session signs out in another tab: this tab's page is not replaced, its feed ends
+        signed_out = httpx.post(f"{url}/logout", cookies={COOKIE: session}, follow_redirects=False, timeout=10)
+        assert signed_out.status_code == 303
+        events = list(feed_events(feed.iter_lines()))
+    assert events == [("signed-out", "Your session has ended.")]
+    assert open_feeds(app).count(key_id) == 0
+
+
 def test_a_resume_point_in_other_digits_is_refused_in_words(api: Api, service: tuple[str, FastAPI]) -> None:
     url, _ = service
     token = trader_token(api, dev_trader("CN"), PARTY_OPERATOR_A)
     # "²" (sent as the one byte 0xB2, read as Latin-1) is a digit to str.isdigit, not to int()
-    superscript = httpx.get(f"{url}/my/feed?lang=en", headers={"Last-Event-ID": b"\xb2"}, cookies={COOKIE: token})
+    superscript = httpx.get(
+        f"{url}/my/feed?lang=en", headers={"Last-Event-ID": b"\xb2"}, cookies={COOKIE: portal_session(api.keys, token)}
+    )
     assert superscript.status_code == 400
     assert superscript.text == "Last-Event-ID ² is not an event number this feed sent."
 
@@ -184,7 +207,7 @@ def test_a_feed_that_never_started_holds_none_of_the_keys_feeds(api: Api, chain:
     app.state.portal = dataclasses.replace(app.state.portal, max_feeds_per_key=1)
     index_party_records(chain, api)
     token = trader_token(api, dev_trader("CN"), PARTY_OPERATOR_A)
-    key_id = token.split("_")[1]
+    key_id, session = token.split("_")[1], portal_session(api.keys, token)
     with TestClient(app) as client:
 
         async def gone_before_the_stream_started() -> None:
@@ -195,7 +218,7 @@ def test_a_feed_that_never_started_holds_none_of_the_keys_feeds(api: Api, chain:
                 await anyio.sleep_forever()  # the client is gone: its answer never leaves
 
             with anyio.fail_after(10):
-                await app(feed_request(token), receive, send)
+                await app(feed_request(session), receive, send)
 
         client.portal.call(gone_before_the_stream_started)  # type: ignore[union-attr]
         assert open_feeds(app).count(key_id) == 0
@@ -207,7 +230,7 @@ def test_a_feed_let_through_as_another_took_the_keys_last_one_says_so_and_ends(a
     app.state.portal = dataclasses.replace(app.state.portal, max_feeds_per_key=1)
     index_party_records(chain, api)
     token = trader_token(api, dev_trader("CN"), PARTY_OPERATOR_A)
-    key_id = token.split("_")[1]
+    key_id, session = token.split("_")[1], portal_session(api.keys, token)
     body: list[bytes] = []
 
     async def raced() -> None:
@@ -225,7 +248,7 @@ def test_a_feed_let_through_as_another_took_the_keys_last_one_says_so_and_ends(a
                 body.append(message.get("body", b""))
 
         async def request() -> None:
-            await app(feed_request(token), receive, send)
+            await app(feed_request(session), receive, send)
             done.set()
 
         with anyio.fail_after(10):
@@ -244,12 +267,12 @@ def test_a_feed_let_through_as_another_took_the_keys_last_one_says_so_and_ends(a
     assert open_feeds(app).count(key_id) == 0
 
 
-def feed_request(token: str) -> dict[str, Any]:
-    """The ASGI scope of a browser's GET /my/feed signed in with `token`."""
+def feed_request(session: str) -> dict[str, Any]:
+    """The ASGI scope of a browser's GET /my/feed signed in as portal session `session`."""
     return {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
             "path": "/my/feed", "raw_path": b"/my/feed", "root_path": "", "query_string": b"lang=en",
             "server": ("testserver", 80), "client": ("testclient", 5000),
-            "headers": [(b"host", b"testserver"), (b"cookie", f"{COOKIE}={token}".encode())]}  # fmt: skip
+            "headers": [(b"host", b"testserver"), (b"cookie", f"{COOKIE}={session}".encode())]}  # fmt: skip
 
 
 def test_a_look_at_an_index_with_nothing_new_is_one_query(api: Api, chain: Chain) -> None:
@@ -259,17 +282,17 @@ def test_a_look_at_an_index_with_nothing_new_is_one_query(api: Api, chain: Chain
     index_party_records(chain, api)
     with TestClient(app):
         config, engine = app.state.portal, app.state.context.index()
-        key = api.keys.authenticate(token)
+        key, session = api.keys.authenticate(token), portal_session(api.keys, token)
         t, zone = Translator(Language.EN), ZoneInfo("UTC")
-        polled = _poll(engine, config, token, key, None, t, zone, lambda name, params: name)
+        polled = _poll(engine, config, session, key, None, t, zone, lambda name, params: name)
         assert polled is not None
         after, _ = polled
         statements: list[str] = []
         sqlalchemy.event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-        assert _poll(engine, config, token, key, after, t, zone, lambda name, params: name) == (after, [])
+        assert _poll(engine, config, session, key, after, t, zone, lambda name, params: name) == (after, [])
         assert len(statements) == 1, statements  # the index's newest row, no search per topic
         api.keys.revoke(key.key_id)
-        assert _poll(engine, config, token, key, after, t, zone, lambda name, params: name) is None
+        assert _poll(engine, config, session, key, after, t, zone, lambda name, params: name) is None
 
 
 def test_a_consignment_entry_reads_as_its_step_and_links_to_the_timeline() -> None:

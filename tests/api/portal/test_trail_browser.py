@@ -29,7 +29,15 @@ from ledger.devnet.consortium import dev_address
 from ledger.index.db import open_index
 from ledger.index.follower import Follower
 from ledger.settings import LedgerSettings
-from tests.support import BROWSER_LOCALES, Chain, PortalServer, free_port, record_activity, save_screenshot
+from tests.support import (
+    BROWSER_LOCALES,
+    Chain,
+    PortalServer,
+    StandInSessions,
+    free_port,
+    record_activity,
+    save_screenshot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -45,11 +53,15 @@ def _check(key: str) -> Principal | None:
     return Principal(organisation="CN", role="auditor") if key == KEY else None
 
 
+SESSIONS = StandInSessions(_check)
+SESSION = SESSIONS.issue(KEY)  # as a sign-in with KEY would have made
+
+
 def _context(browser: Browser, url: str, lang: str) -> BrowserContext:
     context = browser.new_context(
         locale=BROWSER_LOCALES[lang], timezone_id="Asia/Shanghai", viewport={"width": 1100, "height": 900}
     )
-    context.add_cookies([{"name": COOKIE, "value": KEY, "url": url}])
+    context.add_cookies([{"name": COOKIE, "value": SESSION, "url": url}])
     return context
 
 
@@ -85,7 +97,7 @@ def fake_portal(tmp_path: Path) -> Iterator[tuple[str, FakeSearch]]:
     client = LedgerClient(rpc_url=url, artifacts=Artifacts(DEFAULT_ARTIFACTS_DIR))
     app = portal_app(
         ServiceContext(settings=LedgerSettings(data_dir=tmp_path, rpc_url=url), client=client),
-        PortalConfig(check_api_key=_check),
+        PortalConfig(sessions=SESSIONS),
     )
     search = FakeSearch()
     app.dependency_overrides[audit_query] = lambda: search
@@ -151,7 +163,7 @@ def indexed_portal(chain: Chain, tmp_path: Path) -> Iterator[str]:
     record_activity(chain, tmp_path / "work")
     settings = chain.settings.model_copy(update={"database_url": f"sqlite:///{tmp_path / 'audit.sqlite'}"})
     Follower(client=chain.client(), engine=open_index(settings)).catch_up()
-    app = portal_app(ServiceContext(settings=settings, client=chain.client()), PortalConfig(check_api_key=_check))
+    app = portal_app(ServiceContext(settings=settings, client=chain.client()), PortalConfig(sessions=SESSIONS))
     with PortalServer(app) as server:
         yield server.url
 
@@ -177,7 +189,7 @@ def test_from_a_row_to_its_transaction_and_its_sender(browser: Browser, indexed_
         assert {"en": "Accredited", "zh": "授予认可"}[lang] in page.locator("table.trail").first.inner_text()
         page.evaluate("document.fonts.ready.then(() => true)")
         save_screenshot(page, f"audit-account-{lang}")
-        cookies = {COOKIE: KEY}
+        cookies = {COOKIE: SESSION}
         exported = requests.get(f"{url}/audit.csv", params={"event": "CertificatesIssued", "lang": lang},
                                 cookies=cookies, timeout=30)  # fmt: skip
         assert exported.status_code == 200
