@@ -99,8 +99,8 @@ def check_identity(connection: Connection, chain: ChainIdentity) -> Checkpoint:
         connection.execute(update(STATE).where(STATE.c.id == STATE_ID).values(deployment_hash=chain.deployment_hash))
     elif bytes(row["deployment_hash"]) != chain.deployment_hash:
         raise ChainReset(
-            f"its deployment starts at block {row['base_block'] + 1} ({_hex(bytes(row['deployment_hash']))}), "
-            f"the node's block is {_hex(chain.deployment_hash)}"
+            f"block {row['base_block'] + 1}, where the contracts were deployed, is {_hex(chain.deployment_hash)} "
+            f"on the node, not {_hex(bytes(row['deployment_hash']))} as indexed"
         )
     indexed: dict[str, str] = dict(row["contracts"])
     for name, address in indexed.items():

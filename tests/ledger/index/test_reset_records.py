@@ -17,8 +17,7 @@ from ledger.index import Follower, import_numbers, import_wrapped
 from ledger.index.audit import certificate_history
 from ledger.index.errors import CertificateNotFound
 from ledger.index.issuer_records import RECORDS
-from tests.resettable import ResettableChain
-from tests.support import index_engine, issue_sample_certificates
+from tests.support import ResettableChain, index_engine, issue_sample_certificates
 
 CO = "certificate-of-origin"
 
