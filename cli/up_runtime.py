@@ -116,7 +116,7 @@ def start_follower(
     follower: Callable[[], Follower],
     stop: threading.Event,
     poll_seconds: float,
-    rebuild_on_reset: bool,
+    rebuild_on_reset: bool = False,
     on_rebuilt: Callable[[Engine], object] | None = None,
 ) -> threading.Thread:
     """The index follower (built by `follower`, again after a failure or a reset) in a thread until
@@ -143,7 +143,7 @@ def start_follower(
                     if steps.rebuild_due else f"warning: {exc.message}")  # fmt: skip
             except Exception as exc:  # no node, deployment or database (yet), or a bug: the service goes on
                 message = exc.message if isinstance(exc, LedgerError) else repr(exc)
-                say(f"warning: index: {message}; retrying every {poll_seconds:g} s")
+                typer.echo(f"warning: index: {message}; retrying in {poll_seconds:g} s", err=True)
             else:
                 if rebuilding:
                     say("the index was rebuilt from the new chain")
