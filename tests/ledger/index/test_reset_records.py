@@ -4,7 +4,9 @@ longer answer audits, and their numbers may be issued again on the new chain."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from sqlalchemy import Engine, func, select
 from ledger.certificates.numbers import IssuedNumbers, numbers_path
 from ledger.certificates.wrapped import read_wrapped
 from ledger.documents import document_model
+from ledger.errors import InvalidInput
 from ledger.index import Follower, import_numbers, import_wrapped
 from ledger.index.audit import certificate_history
 from ledger.index.errors import CertificateNotFound
@@ -83,3 +86,27 @@ def test_after_a_reset_the_old_number_is_not_found(resettable: tuple[ResettableC
     _index(chain, engine, [old_file], rebuild=True)  # `sanzhi index --rebuild --issued` with the old directory
     with pytest.raises(CertificateNotFound, match=number):
         certificate_history(engine=engine, number=number)
+
+
+def test_numbers_recorded_before_they_named_their_chain(
+    resettable: tuple[ResettableChain, Engine], tmp_path: Path
+) -> None:
+    """An issuer file of an older sanzhi keeps numbers by chain id and registry only: they still
+    refuse a second issue and answer audits where the chain has their batch, and nowhere else."""
+    chain, engine = resettable
+    _, number, root = _issue(chain, tmp_path / "old")
+    path = numbers_path(chain.settings.data_dir)
+    with closing(sqlite3.connect(path)) as db, db:  # as an older sanzhi wrote it
+        db.execute("INSERT INTO issued_numbers SELECT chain_id, registry, member, cert_type, number, root, "
+                   "recorded_at FROM chain_numbers")  # fmt: skip
+        db.execute("DELETE FROM chain_numbers")
+    _index(chain, engine, [])
+    assert [r.root for r in certificate_history(engine=engine, number=number).records] == [root]
+    with pytest.raises(InvalidInput, match="already issued"):
+        _issue(chain, tmp_path / "again")
+
+    chain.reset()
+    _, again, new_root = _issue(chain, tmp_path / "new")  # the old chain's batch is not on this one
+    assert again == number
+    _index(chain, engine, [], rebuild=True)
+    assert [r.root for r in certificate_history(engine=engine, number=number).records] == [new_root]
