@@ -29,6 +29,7 @@ from ledger.chain.client import LedgerClient
 from ledger.connect import build_client, load_deployment_of
 from ledger.consortium.binding import ConsortiumBinding
 from ledger.errors import ConfigurationError, KeyUnavailable, LedgerError
+from ledger.index.chain_match import require_match
 from ledger.index.db import open_existing_index
 from ledger.index.errors import NotIndexed
 from ledger.settings import LedgerSettings
@@ -74,9 +75,9 @@ class ServiceContext:
             raise PermissionDenied("this service acts for no organisation: it answers public routes only")
         return self.organisation
 
-    def index(self) -> Engine:
-        """The audit index (opened once); 503 until `sanzhi index` (or the service's follower)
-        has indexed something."""
+    def index_engine(self) -> Engine:
+        """The audit index (opened once), whichever chain it describes; 503 until `sanzhi index`
+        (or the service's follower) has indexed something."""
         with self._lock:
             if self._index is None:
                 try:
@@ -84,6 +85,14 @@ class ServiceContext:
                 except NotIndexed as exc:
                     raise IndexUnavailable(exc.message) from exc
             return self._index
+
+    def index(self) -> Engine:
+        """The audit index to answer from: 503 as `index_engine`, and while its follower last saw
+        the node on another chain (one read of the index's state row: no request asks the node)."""
+        engine = self.index_engine()
+        with engine.connect() as connection:
+            require_match(connection, rebuilds_itself=self.settings.env == "dev")
+        return engine
 
     def trust_anchor(self) -> TrustAnchor | None:
         """What verification trusts: SANZHI_TRUST_CONSORTIUM, else the deployment record's

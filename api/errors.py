@@ -34,7 +34,7 @@ from ledger.errors import (
     UndecodableData,
     WrongChain,
 )
-from ledger.index.errors import CertificateNotFound, ChainReset, DatabaseUnavailable
+from ledger.index.errors import CertificateNotFound, ChainReset, DatabaseUnavailable, IndexOutOfStep
 from ledger.webhooks.errors import (
     NotYourSubscription,
     SubscriptionLimit,
@@ -187,6 +187,7 @@ STATUS: dict[type[LedgerError], tuple[int, str]] = {
     CertificateNotFound: (404, "Not found"),
     DatabaseUnavailable: (503, "Index unavailable"),
     ChainReset: (503, "Index unavailable"),
+    IndexOutOfStep: (503, "Index does not match the chain"),
     Conflict: (409, "Conflict"),
     ContractRevert: (409, "Refused by the contract"),
     ProofInvalid: (422, "Proof invalid"),
@@ -258,7 +259,7 @@ async def _ledger_error(request: Request, exc: Exception) -> JSONResponse:
     problem = problem_for(exc)
     if problem.status >= 500:
         log.error("%s %s: %s", request.method, request.url.path, exc.message)
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited | IndexOutOfStep) else None
     if isinstance(exc, AuthenticationFailed):
         headers = {"WWW-Authenticate": 'Bearer realm="sanzhi"'}
     return problem_response(problem, headers)

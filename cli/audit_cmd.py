@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from sqlalchemy import Engine
 
 from cli.context import JsonOption, account_address, print_json, print_rows, state
 from ledger.errors import InvalidInput
@@ -23,6 +24,7 @@ from ledger.index import (
     operator_history,
     search,
 )
+from ledger.index.chain_match import require_match
 from ledger.index.db import open_existing_index
 from ledger.index.labelled import account_label, event_label, labelled_details, name_actors
 from ledger.labels import Lang, reader_lang
@@ -125,7 +127,7 @@ def search_command(
         since=_time(since, "since"),
         until=_time(until, "until"),
     )
-    engine = open_existing_index(state(ctx).settings)
+    engine = _index(ctx)
     if csv_file is None:
         found = search(engine=engine, filters=filters, limit=limit, cursor=cursor)
         name_actors(engine, found.items)
@@ -184,7 +186,7 @@ def history_command(
         raise InvalidInput(
             "name exactly one of --certificate (or --leaf/--root), --operator, --account/--member, --mra"
         )
-    engine = open_existing_index(state(ctx).settings)
+    engine = _index(ctx)
     page: AuditPage
     if subjects[0].startswith("--certificate"):
         page = certificate_history(engine=engine, number=certificate, leaf=leaf, root=root, limit=limit, cursor=cursor)
@@ -203,3 +205,11 @@ def history_command(
                 f"for {record.importing_member or '?'} on {record.issue_date or '?'} (root {_short(record.root)})"
             )
     _print_page(page, as_json, reader)
+
+
+def _index(ctx: typer.Context) -> Engine:
+    """The index, refused while its follower last saw the node on another chain (a reset)."""
+    engine = open_existing_index(state(ctx).settings)
+    with engine.connect() as connection:
+        require_match(connection, rebuilds_itself=False)
+    return engine

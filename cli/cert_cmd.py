@@ -142,7 +142,7 @@ def issue(
             expires_at=parse_time(expires) if expires else None,
         )
     issued = result.batches
-    indexing = record_issued(settings=cli.settings, paths=[out])
+    indexing = record_issued(settings=cli.settings, paths=[out], client=registry.client)
     wrapped = [out / f.name for f in files]
     delivery = deliver_files(cli.settings, registry, wrapped, issued_now=True) if deliver else None
     if as_json:

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 import uvicorn
 from pydantic import ValidationError
+from sqlalchemy import Engine
 
 from api.keystore import KeyStore
 from api.settings import ServiceSettings
@@ -104,8 +105,15 @@ def serve(
     typer.echo(f"sanzhi API {who} on http://{host}:{port} ({workers} worker(s)); OpenAPI at /docs; {following}",
                err=True)  # fmt: skip
     stop = threading.Event()
+    opened: dict[str, Engine] = {}
     follower = (
-        start_follower(follower=lambda: _follower(state(ctx)), stop=stop, poll_seconds=interval)
+        start_follower(
+            follower=lambda: _follower(state(ctx), opened),
+            stop=stop,
+            poll_seconds=interval,
+            rebuild_on_reset=settings.env == "dev",
+            on_rebuilt=lambda engine: _import_numbers(state(ctx), engine),
+        )
         if follow_chain
         else None
     )
@@ -151,15 +159,21 @@ def _terminated(signum: int, frame: FrameType | None) -> None:
     raise Interrupted
 
 
-def _follower(cli: CliState) -> Follower:
-    """The service's follower (it catches up as it starts following), with the issuer's record of
-    numbers imported (an index this service creates then finds the numbers issued before it existed)."""
-    engine = open_index(cli.settings)
-    follower = Follower(client=cli.client(), engine=engine)
+def _follower(cli: CliState, opened: dict[str, Engine]) -> Follower:
+    """The service's follower (it catches up as it starts following), on the index opened once,
+    with the issuer's record of numbers imported (an index this service creates then finds the
+    numbers issued before it existed)."""
+    if "index" not in opened:
+        opened["index"] = open_index(cli.settings)
+    follower = Follower(client=cli.client(), engine=opened["index"])
+    _import_numbers(cli, opened["index"])
+    return follower
+
+
+def _import_numbers(cli: CliState, engine: Engine) -> None:
     numbers = numbers_path(cli.settings.data_dir)
     if numbers.exists():
         import_numbers(engine=engine, numbers=IssuedNumbers(numbers))
-    return follower
 
 
 def _run(*, host: str, port: int, workers: int, log_level: str, separate_sockets: bool, startup_seconds: float) -> None:

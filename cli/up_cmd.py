@@ -32,9 +32,10 @@ from cli.up_runtime import (
     start_webhooks,
 )
 from demo.seed import OPERATORS, TRADER_PARTY, SeedRecord, seed_demo
+from ledger.certificates.numbers import IssuedNumbers, numbers_path
 from ledger.devnet.consortium import deploy_dev, dev_address
 from ledger.devnet.node_start import NodeStart, bind_listener, start_node, stop_node
-from ledger.index import Follower, import_wrapped, open_index
+from ledger.index import Follower, import_numbers, import_wrapped, open_index
 from ledger.index.errors import ChainReset
 
 HOST = "127.0.0.1"  # development keys sign here: never listen beyond this machine
@@ -79,7 +80,16 @@ def up(
             listener, asked = bind_listener(HOST, api_port)
             if not asked:
                 typer.echo(f"port {api_port} is taken: the service uses {listener.getsockname()[1]}")
-            follower_thread = start_follower(follower=lambda: follower, stop=stop, poll_seconds=interval)
+            # a fresh follower after a failure or a reset: it reads the deployment record again
+            follower_thread = start_follower(
+                follower=lambda: Follower(client=cli.client(), engine=follower.engine),
+                stop=stop,
+                poll_seconds=interval,
+                rebuild_on_reset=True,
+                on_rebuilt=lambda engine: import_numbers(
+                    engine=engine, numbers=IssuedNumbers(numbers_path(settings.data_dir))
+                ),
+            )
             app = create_app(
                 settings,
                 ServiceSettings(organisation=ORGANISATION, port=listener.getsockname()[1]),

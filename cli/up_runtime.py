@@ -17,9 +17,12 @@ from typing import IO
 import typer
 import uvicorn
 from fastapi import FastAPI
+from sqlalchemy import Engine
 
 from ledger.errors import ConfigurationError, LedgerError
-from ledger.index import Follower, IndexReport, follow
+from ledger.index import Follower
+from ledger.index.errors import ChainReset
+from ledger.index.service_follower import ServiceFollower
 from ledger.settings import LedgerSettings
 
 FOLLOWER_JOIN_SECONDS = 30.0
@@ -108,30 +111,44 @@ def quiet_signals(stop: threading.Event) -> None:
         signal.signal(sig, request_stop)
 
 
-def start_follower(*, follower: Callable[[], Follower], stop: threading.Event, poll_seconds: float) -> threading.Thread:
-    """The index follower (built by `follower`, again after a failure) in a thread until `stop`;
-    failures are logged to standard error and retried, the service goes on."""
+def start_follower(
+    *,
+    follower: Callable[[], Follower],
+    stop: threading.Event,
+    poll_seconds: float,
+    rebuild_on_reset: bool = False,
+    on_rebuilt: Callable[[Engine], object] | None = None,
+) -> threading.Thread:
+    """The index follower (built by `follower`, again after a failure or a reset) in a thread until
+    `stop`; failures are logged to standard error and retried, the service goes on. A reset chain
+    is rebuilt by itself with `rebuild_on_reset` (a development chain), else the operator's
+    `sanzhi index --rebuild` is awaited (the index routes answer 503 meanwhile)."""
+    steps = ServiceFollower(build=follower, rebuild_on_reset=rebuild_on_reset, on_rebuilt=on_rebuilt)
+    last_said = ""  # a warning repeated every poll is said once
 
-    def on_error(exc: Exception) -> None:
-        message = exc.message if isinstance(exc, LedgerError) else str(exc)
-        typer.echo(f"warning: index: {message}; retrying in {poll_seconds:g} s", err=True)
+    def say(message: str) -> None:
+        nonlocal last_said
+        if message != last_said:
+            typer.echo(message, err=True)
+        last_said = message
 
     def run() -> None:
+        nonlocal last_said
         while not stop.is_set():
+            rebuilding = steps.rebuild_due
             try:
-                built = follower()
-            except Exception as exc:  # no node, deployment or database yet: retried, the service still serves
-                on_error(exc)
-                stop.wait(poll_seconds)
-                continue
-            try:
-                follow(follower=built, poll_seconds=poll_seconds, stop=stop, on_error=on_error,
-                       on_report=_quiet)  # fmt: skip
-            except LedgerError as exc:
-                typer.echo(f"warning: the index stopped following the chain: {exc.message}", err=True)
-            except Exception as exc:  # a follower bug must not end the service
-                typer.echo(f"warning: the index stopped following the chain: {exc!r}", err=True)
-            return
+                steps.step(stop=stop)
+            except ChainReset as exc:
+                say("the chain was reset or redeployed: rebuilding the index from the new chain"
+                    if steps.rebuild_due else f"warning: {exc.message}")  # fmt: skip
+            except Exception as exc:  # no node, deployment or database (yet), or a bug: the service goes on
+                message = exc.message if isinstance(exc, LedgerError) else repr(exc)
+                typer.echo(f"warning: index: {message}; retrying in {poll_seconds:g} s", err=True)
+            else:
+                if rebuilding:
+                    say("the index was rebuilt from the new chain")
+                last_said = ""
+            stop.wait(poll_seconds)
 
     thread = threading.Thread(target=run, name="sanzhi-index-follower", daemon=True)
     thread.start()
@@ -176,10 +193,6 @@ def start_webhooks(
     thread = threading.Thread(target=run, name="sanzhi-webhooks", daemon=True)
     thread.start()
     return thread
-
-
-def _quiet(report: IndexReport) -> None:
-    return None
 
 
 def serve(*, app: FastAPI, listener: socket.socket, on_started: Callable[[], None], log_level: str) -> None:

@@ -26,10 +26,11 @@ from api.portal.index_queries import (
     transaction_records,
 )
 from api.portal.lane_alerts import consignment_alerts
-from api.portal.rendering import PageLanguage, failure_page, message_page, page
+from api.portal.rendering import PageLanguage, failure_page, message_page, out_of_step_page, page
 from api.portal.times import TZ_COOKIE, middle
 from ledger.errors import InvalidInput, LedgerError
 from ledger.index.catalogue import known_events
+from ledger.index.errors import IndexOutOfStep
 from ledger.index.export import export_csv
 from ledger.labels import Lang, Vocabulary, label
 from ledger.timestamps import parse_time
@@ -110,6 +111,8 @@ def audit(
         error, status = _bad_input(t, exc), 400
     except IndexNotAvailable as exc:
         error, status = t(exc.message_key), exc.status_code
+    except IndexOutOfStep as exc:
+        return out_of_step_page(request, language, exc)
     except LedgerError as exc:
         error, status = t("error.unavailable", detail=exc.message), 503
     kept = {name: value for name, value in form.items() if value.strip()}

@@ -23,7 +23,7 @@ from ledger.consortium.names import AccountName
 from ledger.errors import InvalidInput, LedgerError
 from ledger.index import audit as index_audit
 from ledger.index.cursor import MAX_LIMIT
-from ledger.index.errors import CertificateNotFound
+from ledger.index.errors import CertificateNotFound, IndexOutOfStep
 from ledger.index.labelled import name_actors
 from ledger.index.names import account_names
 from ledger.index.presentation import AuditEvent
@@ -106,6 +106,8 @@ ACCOUNT_RECENT = 20
 def _engine(context: ServiceContext) -> Engine:
     try:
         return context.index()
+    except IndexOutOfStep:  # it describes a chain that was reset: its own page says so
+        raise
     except LedgerError as exc:  # no index here (yet), or its database is down
         raise IndexNotAvailable() from exc
 

@@ -17,6 +17,7 @@ from api.portal.i18n import Language, Translator, choose_language
 from api.portal.times import TZ_COOKIE, middle, reader_zone, shown_time
 from ledger.certificates.document_view import Hidden
 from ledger.errors import LedgerError
+from ledger.index.errors import IndexOutOfStep
 from ledger.labels import Lang, Vocabulary, label
 
 _ENVIRONMENT = Environment(
@@ -125,11 +126,23 @@ def failure_page(request: Request, language: Language, exc: LedgerError) -> HTML
     """The page saying why a page's records could not be read: this service has no ledger index
     (yet), or the ledger or its index did not answer."""
     t = Translator(language)
+    if isinstance(exc, IndexOutOfStep):
+        return out_of_step_page(request, language, exc)
     if isinstance(exc, IndexNotAvailable | IndexUnavailable):
         return message_page(
             request, language, t("index.unavailable"), status_code=503, title_key="index.unavailable_title"
         )
     return message_page(request, language, t("error.unavailable", detail=exc.message), status_code=503)
+
+
+def out_of_step_page(request: Request, language: Language, exc: IndexOutOfStep) -> HTMLResponse:
+    """The page saying the index describes a chain that was reset, and when to come back."""
+    t = Translator(language)
+    then = t("chain_reset.rebuilding") if exc.rebuilds_itself else t("chain_reset.operator")
+    message = t("chain_reset.message", then=then)  # the reason is in English: the API's problem says it
+    response = message_page(request, language, message, status_code=503, title_key="chain_reset.title")
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def message_page(

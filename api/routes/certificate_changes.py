@@ -69,7 +69,7 @@ def issue(body: IssueRequest, key: Issuer, context: Context) -> Issuance:
     except LedgerError:
         index = None
     wrapped = context.issuances_dir / issuance.issuance_id / "wrapped"
-    indexing = record_issued(settings=context.settings, paths=[wrapped], engine=index)
+    indexing = record_issued(settings=context.settings, paths=[wrapped], client=registry.client, engine=index)
     if not indexing.indexed:
         logger.warning("issuance %s: %s", issuance.issuance_id, indexing.note)
     return issuance

@@ -4,24 +4,34 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import SQLAlchemyError
 
 from api.auth import MetricsReader, public_caller
-from api.deps import Context
+from api.deps import Context, ServiceContext
 from api.errors import error_responses
 from api.metrics import CONTENT_TYPE
 from ledger.errors import LedgerError
+from ledger.index.chain_match import IndexChain, index_chain
 
 router = APIRouter(tags=["health"])
 
 
 class Health(BaseModel):
-    status: str = Field(description="ok, or unavailable with the reason in `detail`")
+    status: str = Field(
+        description="ok; degraded when the audit index no longer matches the chain (`index.mismatch`: the "
+        "audit routes answer 503 until it is rebuilt); or unavailable with the reason in `detail`"
+    )
     chain_reachable: bool
     chain_id: int | None
     block_number: int | None
     deployment_present: bool = Field(description="The sanzhi contracts are deployed on this chain")
     organisation: str | None = Field(description="The member this service acts for (None: public routes only)")
     detail: str | None = None
+    index: IndexChain | None = Field(
+        default=None,
+        description="The chain the audit index describes, its lag behind the node and any mismatch with the "
+        "node's chain, as the index's follower last saw it (None: this service has no index)",
+    )
 
 
 @router.get(
@@ -32,7 +42,8 @@ class Health(BaseModel):
     summary="Is the service able to answer? (public)",
 )  # fmt: skip
 def health(context: Context, response: Response) -> Health:
-    """200 when the chain answers and the contracts are deployed on it; 503 otherwise."""
+    """200 when the chain answers and the contracts are deployed on it (degraded: the audit index
+    describes another chain); 503 otherwise."""
     report = Health(
         status="ok",
         chain_reachable=False,
@@ -50,7 +61,19 @@ def health(context: Context, response: Response) -> Health:
     except LedgerError as exc:
         report.status, report.detail = "unavailable", exc.message
         response.status_code = 503
+    report.index = _index_chain(context, report.block_number)
+    if report.status == "ok" and report.index is not None and report.index.mismatch:
+        report.status = "degraded"
     return report
+
+
+def _index_chain(context: ServiceContext, node_head: int | None) -> IndexChain | None:
+    """What the index's state row says (no index, or its database down: None)."""
+    try:
+        with context.index_engine().connect() as connection:
+            return index_chain(connection, node_head=node_head)
+    except (LedgerError, SQLAlchemyError):
+        return None
 
 
 @router.get(

@@ -56,6 +56,7 @@ from ledger.certificates.wrapped import (
     wrap_salted,
     wrapped_bytes,
 )
+from ledger.chain.identity import deployment_identity
 from ledger.consortium.registries import CERTIFICATE_REGISTRY
 from ledger.documents import parse_document, to_json_data
 from ledger.documents.common import field_at
@@ -350,13 +351,12 @@ def _refuse_reissue(
         raise InvalidInput(f"certificate numbers appear twice in the input: {_some(twice)}", path="certificate_number")
     if numbers is None:
         return
-    issued = numbers.already_issued(
-        chain_id=registry.client.chain_id,
-        registry=registry.contract.address,
-        member=member,
-        cert_type=doc_type,
-        numbers=certificate_numbers,
-    )
+    where = {"registry": registry.contract.address, "member": member, "cert_type": doc_type}
+    issued = numbers.already_issued(chain=deployment_identity(registry.client), numbers=certificate_numbers, **where)
+    # recorded before numbers were kept per chain: this chain's only if it has their batch
+    legacy = numbers.legacy_issued(chain_id=registry.client.chain_id, numbers=certificate_numbers, **where)
+    anchored = registry.issued_roots(sorted({root for _, root in legacy}), doc_type) if legacy else set()
+    issued += [number for number, root in legacy if root in anchored and number not in issued]
     if issued:
         raise InvalidInput(
             f"{member} has already issued certificate numbers {_some(issued)}; a number is issued once "
@@ -450,6 +450,7 @@ def complete_journal(
     if numbers is not None:
         roots_of = journal.file_roots()
         numbers.record(
+            chain=deployment_identity(registry.client),
             chain_id=journal.chain_id,
             registry=journal.registry,
             member=journal.member,
@@ -488,6 +489,7 @@ def _staged_before_an_upgrade(
             _move_into_place(folder, staging.parent, [n for n in names if n in done])
         if numbers is not None:
             numbers.record(
+                chain=deployment_identity(registry.client),
                 chain_id=journal.chain_id,
                 registry=journal.registry,
                 member=journal.member,

@@ -80,3 +80,21 @@ class CertificateNotFound(LedgerError):
             f"certificate number {number} is not among the issuer records of this index "
             "(import your issued certificates with `sanzhi index --issued DIR`, or give its root or leaf)"
         )
+
+
+class IndexOutOfStep(LedgerError):
+    """The index describes another chain or deployment than the node now serves (the follower
+    saw a reset): nothing is answered from it until it is rebuilt."""
+
+    code = "index-out-of-step"
+
+    def __init__(self, reason: str, *, rebuilds_itself: bool, retry_after: int) -> None:
+        self.reason = reason
+        self.rebuilds_itself = rebuilds_itself
+        self.retry_after = retry_after
+        then = (
+            "this development service rebuilds it from the new chain by itself: retry in a few seconds"
+            if rebuilds_itself
+            else "the operator must run `sanzhi index --rebuild` to index the chain the node now serves"
+        )
+        super().__init__(f"the index no longer matches the chain ({reason}); {then}")

@@ -27,6 +27,7 @@ from ledger.chain.reads import LogsRefused, view_request
 from ledger.consortium.registries import REGISTRY_KINDS, kind_bytes
 from ledger.errors import NodeNotRunning, NotDeployed, TransactionFailed
 from ledger.index.catalogue import EventCatalogue
+from ledger.index.chain_match import record_mismatch, record_seen
 from ledger.index.errors import ChainReset
 from ledger.index.rows import event_rows
 from ledger.index.signers import SignerReader
@@ -94,9 +95,9 @@ class Follower:
     def identity(self) -> ChainIdentity:
         assert self.client.deployment is not None
         base = max(self.client.deployment.deployment_block - 1, 0)
-        found = history.headers(self.client, [0, base])
-        if 0 not in found or base not in found:
-            raise ChainReset(f"the node has no block {base}, the block before the deployment")
+        found = history.headers(self.client, [0, base, base + 1])
+        if 0 not in found or base not in found or base + 1 not in found:
+            raise ChainReset(f"the node has no block {base + 1}, where the deployment starts")
         return ChainIdentity(
             chain_id=self.client.chain_id,
             genesis_hash=found[0].hash,
@@ -104,13 +105,24 @@ class Follower:
             base_hash=found[base].hash,
             base_time=found[base].time,
             contracts=self.contracts,
+            deployment_hash=found[base + 1].hash,
         )
 
     def catch_up(
         self, *, confirmations: int = 0, rebuild: bool = False, stop: threading.Event | None = None
     ) -> IndexReport:
         """Index up to the head less `confirmations`; `rebuild` first deletes what the index
-        holds of a chain (after a reset). Returns early, at a range boundary, once `stop` is set."""
+        holds of a chain (after a reset). Returns early, at a range boundary, once `stop` is set.
+        What it saw of the node is recorded for the services reading the index (chain_match)."""
+        try:
+            report = self._catch_up(confirmations=confirmations, rebuild=rebuild, stop=stop)
+        except ChainReset as exc:
+            record_mismatch(self.engine, reason=exc.detail)  # readers stop answering from it
+            raise
+        record_seen(self.engine, head=report.head)
+        return report
+
+    def _catch_up(self, *, confirmations: int, rebuild: bool, stop: threading.Event | None) -> IndexReport:
         started = time.perf_counter()
         self._read_contracts()  # an upgrade voted since the last catch-up adds a version
         identity = self.identity()

@@ -11,6 +11,8 @@ from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from ledger.chain.client import LedgerClient
+from ledger.chain.identity import deployment_identity
 from ledger.errors import LedgerError
 from ledger.index.db import open_existing_index
 from ledger.index.errors import NotIndexed
@@ -26,10 +28,12 @@ class IssuedIndexing(BaseModel):
     note: str  # one line for the issuer
 
 
-def record_issued(*, settings: LedgerSettings, paths: Sequence[Path], engine: Engine | None = None) -> IssuedIndexing:
-    """Import the wrapped certificates at `paths` into `engine` (a service's open index), else
-    the configured index; with no index yet, nothing is created and the note says how the
-    records will get there."""
+def record_issued(
+    *, settings: LedgerSettings, paths: Sequence[Path], client: LedgerClient, engine: Engine | None = None
+) -> IssuedIndexing:
+    """Import the wrapped certificates at `paths`, just anchored through `client`, into `engine` (a
+    service's open index), else the configured index; with no index yet, nothing is created and
+    the note says how the records will get there."""
     owned = engine is None
     try:
         engine = open_existing_index(settings) if engine is None else engine
@@ -41,7 +45,7 @@ def record_issued(*, settings: LedgerSettings, paths: Sequence[Path], engine: En
             "records these numbers from the issuer's record when it first runs",
         )
     try:
-        report = import_wrapped(engine=engine, paths=paths)
+        report = import_wrapped(engine=engine, paths=paths, chain=deployment_identity(client))
     except (LedgerError, SQLAlchemyError) as exc:  # the certificates are anchored: say, do not fail
         reason = exc.message if isinstance(exc, LedgerError) else type(exc).__name__
         return IssuedIndexing(

@@ -12,18 +12,19 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, Engine, Table, and_, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, Table, and_, false, insert, or_, select, update
 
 from ledger.aeo.codes import canonical_operator_id
-from ledger.certificates.numbers import IssuedNumbers
+from ledger.certificates.numbers import IssuedNumber, IssuedNumbers
 from ledger.certificates.wrapped import WrappedCertificate, canonical_number, check_integrity, number_hash, read_wrapped
+from ledger.chain.identity import DeploymentIdentity
 from ledger.consortium.registries import CERTIFICATE_REGISTRY
 from ledger.documents import document_model
 from ledger.errors import InvalidInput, LedgerError
 from ledger.index.catalogue import contract_kind
 from ledger.index.errors import NotIndexed
 from ledger.index.models import Base
-from ledger.index.state import EVENTS, read_checkpoint
+from ledger.index.state import EVENTS, STATE, read_checkpoint
 
 RECORDS: Table = Base.metadata.tables["issued_certificates"]
 MAX_SKIPS_LISTED = 50
@@ -70,11 +71,71 @@ def _files(paths: Sequence[Path]) -> Iterator[Path]:
             yield path
 
 
-def _indexed(connection: Connection, where: str) -> tuple[int, dict[str, str]]:
-    state = connection.execute(select(Base.metadata.tables["index_state"])).mappings().first()
+class _Indexed(BaseModel):
+    """The chain the index holds, as records are matched against it."""
+
+    chain_id: int
+    contracts: dict[str, str]
+    genesis_hash: bytes
+    deployment_block: int
+    deployment_hash: bytes | None  # None: indexed before this was kept, until the follower runs again
+
+    def stamp(self) -> dict[str, Any]:
+        """The chain columns of a record of this chain (none while the deployment hash is unknown)."""
+        known = self.deployment_hash is not None
+        return {
+            "genesis_hash": self.genesis_hash if known else None,
+            "deployment_block": self.deployment_block if known else None,
+            "deployment_hash": self.deployment_hash,
+        }
+
+    def is_chain(self, chain: DeploymentIdentity) -> bool:
+        same_deployment = self.deployment_hash is None or chain.deployment_hash == self.deployment_hash
+        return chain.genesis_hash == self.genesis_hash and same_deployment
+
+
+def _indexed(connection: Connection, where: str) -> _Indexed:
+    state = connection.execute(select(STATE)).mappings().first()
     if state is None or read_checkpoint(connection) is None:
         raise NotIndexed(where)
-    return int(state["chain_id"]), dict(state["contracts"])
+    return _Indexed(
+        chain_id=int(state["chain_id"]),
+        contracts=dict(state["contracts"]),
+        genesis_hash=bytes(state["genesis_hash"]),
+        deployment_block=int(state["base_block"]) + 1,
+        deployment_hash=None if state["deployment_hash"] is None else bytes(state["deployment_hash"]),
+    )
+
+
+def _anchored(connection: Connection) -> ColumnElement[bool]:
+    """Records whose batch the index holds as issued."""
+    issued = select(EVENTS.c.cert_root).where(EVENTS.c.event == "CertificatesIssued", EVENTS.c.cert_root.is_not(None))
+    return RECORDS.c.root.in_(issued.scalar_subquery())
+
+
+def on_indexed_chain(connection: Connection) -> ColumnElement[bool]:
+    """The records of the chain the index holds: issued on it (genesis and deployment block), or,
+    recorded before records named their chain, in a batch the index holds. A reset chain's
+    records stay in the table, answering nothing."""
+    state = connection.execute(select(STATE.c.genesis_hash, STATE.c.deployment_hash)).first()
+    if state is None:
+        return false()
+    if state.deployment_hash is None:
+        return _anchored(connection)
+    return or_(
+        and_(
+            RECORDS.c.genesis_hash == bytes(state.genesis_hash),
+            RECORDS.c.deployment_hash == bytes(state.deployment_hash),
+        ),
+        and_(RECORDS.c.genesis_hash.is_(None), _anchored(connection)),
+    )
+
+
+def _batch_indexed(connection: Connection, root: bytes) -> bool:
+    found = connection.execute(
+        select(EVENTS.c.id).where(EVENTS.c.event == "CertificatesIssued", EVENTS.c.cert_root == root).limit(1)
+    )
+    return found.first() is not None
 
 
 def _certificate_registries(contracts: dict[str, str]) -> set[str]:
@@ -142,11 +203,14 @@ def _key(record: dict[str, Any]) -> Any:
 def _store(connection: Connection, record: dict[str, Any]) -> str:
     """'recorded', 'unchanged', or raises when another certificate holds that number and batch."""
     existing = connection.execute(
-        select(RECORDS.c.id, RECORDS.c.leaf, RECORDS.c.exporter_id).where(_key(record))
+        select(RECORDS.c.id, RECORDS.c.leaf, RECORDS.c.exporter_id, RECORDS.c.genesis_hash).where(_key(record))
     ).first()
     if existing is None:
         connection.execute(insert(RECORDS).values(**record))
         return "recorded"
+    if existing.genesis_hash is None and record.get("genesis_hash") is not None:  # recorded before chains were
+        chain = {k: record[k] for k in ("genesis_hash", "deployment_block", "deployment_hash")}
+        connection.execute(update(RECORDS).where(RECORDS.c.id == existing.id).values(**chain))
     if existing.leaf is None and record["leaf"] is not None:
         connection.execute(update(RECORDS).where(RECORDS.c.id == existing.id).values(**record))
         return "recorded"
@@ -161,21 +225,30 @@ def _store(connection: Connection, record: dict[str, Any]) -> str:
     raise LedgerError("another certificate with this number in this batch is recorded")
 
 
-def import_wrapped(*, engine: Engine, paths: Sequence[Path]) -> ImportReport:
+def import_wrapped(*, engine: Engine, paths: Sequence[Path], chain: DeploymentIdentity | None = None) -> ImportReport:
     """Record the certificates of these wrapped files (directories: their *.json files) that
-    belong to the indexed chain and registry; any other file is skipped with its reason."""
+    belong to the indexed chain and registry; any other file is skipped with its reason. A file
+    belongs to the indexed chain when the index holds its batch, or when its issuance just
+    anchored it on `chain` and that is the indexed one (the follower has not read it yet)."""
     report = ImportReport(read=0, recorded=0, unchanged=0, skipped=[], skipped_count=0)
     with engine.begin() as connection:
-        chain_id, contracts = _indexed(connection, str(engine.url))
-        registries = _certificate_registries(contracts)
+        indexed = _indexed(connection, str(engine.url))
+        registries = _certificate_registries(indexed.contracts)
         for path in _files(paths):
             report.read += 1
             try:
                 wrapped = read_wrapped(path)
-                if wrapped.proof.chain_id != chain_id or wrapped.proof.registry.lower() not in registries:
+                if wrapped.proof.chain_id != indexed.chain_id or wrapped.proof.registry.lower() not in registries:
                     raise LedgerError(f"anchored on chain {wrapped.proof.chain_id} in {wrapped.proof.registry}, "
                                       "not in the indexed registry")  # fmt: skip
-                outcome = _store(connection, _record_of(wrapped, path))
+                if chain is not None and not indexed.is_chain(chain):
+                    raise LedgerError(f"issued on another chain ({chain.describe()}) than the indexed one")
+                if chain is None and not _batch_indexed(connection, bytes.fromhex(wrapped.proof.root[2:])):
+                    raise LedgerError(
+                        f"its batch {wrapped.proof.root} is not on the indexed chain (issued on a chain that was "
+                        "reset, or not indexed yet: run `sanzhi index` again)"
+                    )
+                outcome = _store(connection, {**_record_of(wrapped, path), **indexed.stamp()})
             except LedgerError as exc:
                 report.skipped_count += 1
                 if len(report.skipped) < MAX_SKIPS_LISTED:
@@ -189,37 +262,52 @@ def import_wrapped(*, engine: Engine, paths: Sequence[Path]) -> ImportReport:
 
 
 def import_numbers(*, engine: Engine, numbers: IssuedNumbers) -> ImportReport:
-    """Record what the issuer's record of issued numbers holds for the indexed registry (number
-    and batch root; the leaf comes with the wrapped file)."""
+    """Record what the issuer's record of issued numbers holds for the indexed chain and registry
+    (number and batch root; the leaf comes with the wrapped file)."""
     report = ImportReport(read=0, recorded=0, unchanged=0, skipped=[], skipped_count=0)
     with engine.begin() as connection:
-        chain_id, contracts = _indexed(connection, str(engine.url))
-        registries = _certificate_registries(contracts)
-        for chain, address, member, cert_type, number, root in numbers.recorded():
+        indexed = _indexed(connection, str(engine.url))
+        registries = _certificate_registries(indexed.contracts)
+        for issued in numbers.recorded():
             report.read += 1
-            if chain != chain_id or address.lower() not in registries:
+            if issued.chain_id != indexed.chain_id or issued.registry.lower() not in registries:
                 continue  # another deployment's numbers: not this index's business
-            record = {
-                "chain_id": chain,
-                "registry_address": bytes.fromhex(address[2:]),
-                "member": member,
-                "cert_type": cert_type,
-                "number": canonical_number(number),
-                "number_hash": number_hash(number),
-                "root": bytes.fromhex(root[2:]),
-                "leaf": None,
-                "recorded_at": int(time.time()),
-            }
-            if _store(connection, record) == "recorded":
+            if issued.chain is not None and not indexed.is_chain(issued.chain):
+                continue  # issued on a chain that was reset: kept in the issuer's file, not served
+            if _store(connection, _number_record(issued, indexed)) == "recorded":
                 report.recorded += 1
             else:
                 report.unchanged += 1
     return report
 
 
+def _number_record(issued: IssuedNumber, indexed: _Indexed) -> dict[str, Any]:
+    """A record of a recorded number: of the indexed chain, or of no known chain when it was
+    recorded before numbers named theirs (then its batch must be indexed to be served)."""
+    chain = indexed.stamp() if issued.chain is not None else dict.fromkeys(indexed.stamp())
+    return {
+        "chain_id": issued.chain_id,
+        "registry_address": bytes.fromhex(issued.registry[2:]),
+        "member": issued.member,
+        "cert_type": issued.cert_type,
+        "number": canonical_number(issued.number),
+        "number_hash": number_hash(issued.number),
+        "root": bytes.fromhex(issued.root[2:]),
+        "leaf": None,
+        "recorded_at": int(time.time()),
+        **chain,
+    }
+
+
 def records_by_number(connection: Connection, number: str) -> list[IssuerRecord]:
     """The issuer records of a certificate number (in any spelling of it), with anchoring time."""
-    rows = connection.execute(select(RECORDS).where(RECORDS.c.number == canonical_number(number))).mappings().all()
+    rows = (
+        connection.execute(
+            select(RECORDS).where(RECORDS.c.number == canonical_number(number), on_indexed_chain(connection))
+        )
+        .mappings()
+        .all()
+    )
     roots = list({bytes(row["root"]) for row in rows})
     anchored = dict(
         connection.execute(

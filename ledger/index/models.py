@@ -134,6 +134,14 @@ class IndexState(Base):
     checkpoint_block: Mapped[int] = mapped_column(BigInteger)  # last block fully indexed
     checkpoint_hash: Mapped[bytes] = mapped_column(Hash)
     updated_at: Mapped[int] = mapped_column(BigInteger)
+    # migration 0008: the hash of the block after base_block, where the deployment starts (null
+    # until a follower of this sanzhi has run), and what the follower last saw of the node: its
+    # head, when, and why the index no longer matches it (null: it matches)
+    deployment_hash: Mapped[bytes | None] = mapped_column(Hash, nullable=True)
+    node_head: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    node_seen_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # unix seconds
+    mismatch: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    mismatch_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # unix seconds
 
 
 class IssuedCertificate(Base):
@@ -175,6 +183,11 @@ class IssuedCertificate(Base):
     quantity: Mapped[str | None] = mapped_column(String(80), nullable=True)
     unit_code: Mapped[str | None] = mapped_column(String(3), nullable=True)
     recorded_at: Mapped[int] = mapped_column(BigInteger)
+    # the chain it was issued on (migration 0008): a reset chain reproduces the chain id and the
+    # registry's address, never these hashes; null on records written before
+    genesis_hash: Mapped[bytes | None] = mapped_column(Hash, nullable=True)
+    deployment_block: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    deployment_hash: Mapped[bytes | None] = mapped_column(Hash, nullable=True)
 
 
 # The service's API keys live in the same database (migrations 0002, 0003, 0004); api/keystore.py reads and

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pydantic import BaseModel
 from sqlalchemy import Engine, and_, func, select
 
-from ledger.index.issuer_records import RECORDS, exporter_key
+from ledger.index.issuer_records import RECORDS, exporter_key, on_indexed_chain
 from ledger.index.state import EVENTS
 
 
@@ -47,8 +47,9 @@ def _hex(value: bytes | None) -> str | None:
 def certificates_of_exporter(*, engine: Engine, member: str, exporter_id: str, offset: int, limit: int) -> ExporterPage:
     """The certificates `member` issued to `exporter_id` (its own records), newest first, with
     the draws the index holds on each."""
-    where = and_(RECORDS.c.member == member, RECORDS.c.exporter_id == exporter_key(exporter_id))
     with engine.connect() as connection:
+        where = and_(RECORDS.c.member == member, RECORDS.c.exporter_id == exporter_key(exporter_id),
+                     on_indexed_chain(connection))  # fmt: skip
         total = int(connection.execute(select(func.count()).select_from(RECORDS).where(where)).scalar_one())
         rows = (
             connection.execute(

@@ -37,6 +37,7 @@ class ChainIdentity:
     base_hash: bytes
     base_time: int
     contracts: dict[str, str]  # name -> address (lower case)
+    deployment_hash: bytes  # of the block after base_block, where the deployment starts
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ def check_identity(connection: Connection, chain: ChainIdentity) -> Checkpoint:
                 checkpoint_block=chain.base_block,
                 checkpoint_hash=chain.base_hash,
                 updated_at=int(time.time()),
+                deployment_hash=chain.deployment_hash,
             )
         )
         insert_blocks(connection, [(chain.base_block, chain.base_hash, b"\0" * 32, chain.base_time)])
@@ -92,6 +94,13 @@ def check_identity(connection: Connection, chain: ChainIdentity) -> Checkpoint:
         raise ChainReset(
             f"it starts after block {row['base_block']} ({_hex(bytes(row['base_hash']))}), "
             f"the deployment record after block {chain.base_block} ({_hex(chain.base_hash)})"
+        )
+    if row["deployment_hash"] is None:  # indexed before the deployment block's hash was kept
+        connection.execute(update(STATE).where(STATE.c.id == STATE_ID).values(deployment_hash=chain.deployment_hash))
+    elif bytes(row["deployment_hash"]) != chain.deployment_hash:
+        raise ChainReset(
+            f"block {row['base_block'] + 1}, where the contracts were deployed, is {_hex(chain.deployment_hash)} "
+            f"on the node, not {_hex(bytes(row['deployment_hash']))} as indexed"
         )
     indexed: dict[str, str] = dict(row["contracts"])
     for name, address in indexed.items():

@@ -129,7 +129,7 @@ def test_migration_0003_adds_the_account_to_existing_keys(tmp_path: Path) -> Non
     engine.dispose()
     store = KeyStore(url)
     try:
-        assert current_revision(store.engine) == "0007"
+        assert current_revision(store.engine) == "0008"
         [old] = store.list()
         assert (old.key_id, old.role, old.account, old.operator) == ("0123456789abcdef", ApiRole.CUSTOMS, None, None)
     finally:

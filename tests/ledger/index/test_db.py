@@ -36,14 +36,14 @@ def test_migrations_build_the_schema_the_models_describe(index_url: str) -> None
     try:
         assert current_revision(engine) is None
         upgrade(engine)
-        assert current_revision(engine) == "0007"
+        assert current_revision(engine) == "0008"
         assert set(inspect(engine).get_table_names()) == TABLES
         with engine.connect() as connection:
             assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
         indexes = {i["name"] for i in inspect(engine).get_indexes("chain_events")}
         assert {"ix_chain_events_organisation", "ix_chain_events_operator", "ix_chain_events_actor"} <= indexes
         upgrade(engine)  # a second run changes nothing
-        assert current_revision(engine) == "0007"
+        assert current_revision(engine) == "0008"
     finally:
         engine.dispose()
 
@@ -114,7 +114,7 @@ def test_processes_migrating_a_new_database_at_once_all_succeed(index_url: str) 
     # one task per process: each waits at the barrier until the other two have theirs
     with context.Pool(3, initializer=_join, initargs=(barrier,)) as pool:
         revisions = pool.map(migrate_together, [index_url] * 3, chunksize=1)
-    assert revisions == ["0007"] * 3
+    assert revisions == ["0008"] * 3
 
 
 def test_threads_migrating_at_once_take_turns(index_url: str) -> None:
@@ -134,7 +134,7 @@ def test_threads_migrating_at_once_take_turns(index_url: str) -> None:
         thread.join(timeout=60)
     try:
         assert errors == []
-        assert [current_revision(engine) for engine in engines] == ["0007"] * 3
+        assert [current_revision(engine) for engine in engines] == ["0008"] * 3
     finally:
         for engine in engines:
             engine.dispose()
