@@ -15,6 +15,7 @@ import uvicorn
 from pydantic import ValidationError
 
 from api.settings import ServiceSettings
+from api.slow_clients import GUARDED_HTTP, server_options
 from api.workers import check_address_free, reuse_port_supported, serve_workers
 from cli.context import CliState, state
 from cli.up_runtime import FOLLOWER_JOIN_SECONDS, Interrupted, start_follower, start_webhooks
@@ -116,7 +117,7 @@ def serve(
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         _run(host=host, port=port, workers=workers, log_level=log_level, separate_sockets=separate_sockets,
-             startup_seconds=service.worker_startup_seconds)  # fmt: skip
+             service=service)  # fmt: skip
     except Interrupted:
         pass  # asked to stop: a clean exit
     finally:
@@ -142,10 +143,16 @@ def _follower(cli: CliState) -> Follower:
     return follower
 
 
-def _run(*, host: str, port: int, workers: int, log_level: str, separate_sockets: bool, startup_seconds: float) -> None:
+def _run(
+    *, host: str, port: int, workers: int, log_level: str, separate_sockets: bool, service: ServiceSettings
+) -> None:
     if separate_sockets:
-        serve_workers(host=host, port=port, workers=workers, log_level=log_level, startup_seconds=startup_seconds)
+        serve_workers(host=host, port=port, workers=workers, log_level=log_level,
+                      startup_seconds=service.worker_startup_seconds)  # fmt: skip
         return
+    options = server_options(service)
+    if workers > 1:  # uvicorn's own workers are fresh processes: the protocol by name (limits from SANZHI_API_*)
+        options["http"] = GUARDED_HTTP
     uvicorn.run(
         "api.main:app_from_environment",
         factory=True,
@@ -154,4 +161,5 @@ def _run(*, host: str, port: int, workers: int, log_level: str, separate_sockets
         workers=workers,
         log_level=log_level,
         access_log=False,
+        **options,
     )

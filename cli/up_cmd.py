@@ -80,11 +80,8 @@ def up(
             if not asked:
                 typer.echo(f"port {api_port} is taken: the service uses {listener.getsockname()[1]}")
             follower_thread = start_follower(follower=lambda: follower, stop=stop, poll_seconds=interval)
-            app = create_app(
-                settings,
-                ServiceSettings(organisation=ORGANISATION, port=listener.getsockname()[1]),
-                freeze_startup_heap=True,
-            )
+            service = ServiceSettings(organisation=ORGANISATION, port=listener.getsockname()[1])
+            app = create_app(settings, service, freeze_startup_heap=True)
             base = f"http://{HOST}:{listener.getsockname()[1]}"
             webhooks_thread = start_webhooks(settings=settings, stop=stop, base_url=base)
             quiet_signals(stop)
@@ -92,6 +89,7 @@ def up(
                 app=app,
                 listener=listener,
                 log_level=log_level,
+                service=service,
                 on_started=lambda: _banner(base, seed, keys, data_dir),
             )
         except Interrupted:

@@ -18,6 +18,8 @@ import typer
 import uvicorn
 from fastapi import FastAPI
 
+from api.settings import ServiceSettings
+from api.slow_clients import server_options
 from ledger.errors import ConfigurationError, LedgerError
 from ledger.index import Follower, IndexReport, follow
 from ledger.settings import LedgerSettings
@@ -182,9 +184,12 @@ def _quiet(report: IndexReport) -> None:
     return None
 
 
-def serve(*, app: FastAPI, listener: socket.socket, on_started: Callable[[], None], log_level: str) -> None:
-    """Serve `app` on the bound `listener` until SIGINT or SIGTERM; `on_started` once it accepts."""
-    config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="on")
+def serve(
+    *, app: FastAPI, listener: socket.socket, on_started: Callable[[], None], log_level: str, service: ServiceSettings
+) -> None:
+    """Serve `app` on the bound `listener` until SIGINT or SIGTERM; `on_started` once it accepts;
+    with `service`'s limits on slow clients and connections per address."""
+    config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="on", **server_options(service))
     server = uvicorn.Server(config)
 
     def announce() -> None:

@@ -1,0 +1,117 @@
+"""Token buckets every worker of a service shares, one row per bucket in a small database.
+
+Hand-written: the limiter libraries at hand keep a row per request and a table per bucket
+(pyrate-limiter's SQLite and PostgreSQL buckets), or need Redis (limits); a token bucket is one
+row here and one statement per request, `INSERT ... ON CONFLICT DO UPDATE ... RETURNING`, which
+SQLite and PostgreSQL both run atomically, so two workers never both take the last token.
+
+The store stays bounded: a bucket that has refilled is the same as no bucket, so rows whose
+`full_at` has passed are deleted now and then, and past `max_rows` the least recently used go
+too (a flood of addresses cannot grow the store without end).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Column, Engine, Float, Integer, MetaData, String, Table, text
+
+from api.errors import RateLimited
+
+MAX_ROWS = 100_000
+PRUNE_EVERY = 1000  # checks between two prunes (a prune is one indexed DELETE)
+
+metadata = MetaData()
+buckets = Table(
+    "rate_limit_buckets",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("tokens", Float, nullable=False),
+    Column("updated", Float, nullable=False),
+    Column("full_at", Float, nullable=False, index=True),
+    Column("granted", Integer, nullable=False),
+)
+
+# refill since the last request, capped at the burst; take one token when there is one
+_REFILLED = "(rate_limit_buckets.tokens + (CASE WHEN :now > rate_limit_buckets.updated THEN :now - rate_limit_buckets.updated ELSE 0 END) * :rate)"  # noqa: E501
+_CAPPED = f"(CASE WHEN {_REFILLED} > :burst THEN :burst ELSE {_REFILLED} END)"
+_TAKE = text(f"""
+INSERT INTO rate_limit_buckets (key, tokens, updated, full_at, granted)
+VALUES (:key, :burst - 1, :now, :now + 1.0 / :rate, 1)
+ON CONFLICT (key) DO UPDATE SET
+  tokens = CASE WHEN {_CAPPED} >= 1 THEN {_CAPPED} - 1 ELSE {_CAPPED} END,
+  updated = CASE WHEN :now > rate_limit_buckets.updated THEN :now ELSE rate_limit_buckets.updated END,
+  full_at = :now + (:burst - (CASE WHEN {_CAPPED} >= 1 THEN {_CAPPED} - 1 ELSE {_CAPPED} END)) / :rate,
+  granted = CASE WHEN {_CAPPED} >= 1 THEN 1 ELSE 0 END
+RETURNING tokens, granted
+""")
+_PRUNE = text("DELETE FROM rate_limit_buckets WHERE full_at < :now")
+_COUNT = text("SELECT count(*) FROM rate_limit_buckets")
+_OLDEST = text(
+    "DELETE FROM rate_limit_buckets WHERE key IN (SELECT key FROM rate_limit_buckets ORDER BY updated LIMIT :excess)"
+)
+
+
+@dataclass(frozen=True)
+class Limit:
+    """`rate` requests per second per bucket, up to `burst` at once; a rate of 0 is no limit."""
+
+    name: str
+    rate: float
+    burst: int
+
+    @property
+    def enabled(self) -> bool:
+        return self.rate > 0
+
+
+class SharedBuckets:
+    """The buckets of one service in the database at `engine` (created when missing)."""
+
+    def __init__(self, engine: Engine, *, clock: Callable[[], float] = time.time, max_rows: int = MAX_ROWS) -> None:
+        self.engine = engine
+        self._clock = clock  # wall time: the workers (and hosts) sharing the store agree on it
+        self._max = max_rows
+        self._checks = 0
+        self._lock = threading.Lock()
+        metadata.create_all(engine, checkfirst=True)
+
+    def take(self, limit: Limit, key: str, who: str) -> None:
+        """Take one token from `limit`'s bucket for `key`, or RateLimited with the wait in
+        seconds; `who` names the caller in the refusal."""
+        if not limit.enabled:
+            return
+        now = self._clock()
+        with self.engine.begin() as db:
+            tokens, granted = db.execute(
+                _TAKE, {"key": f"{limit.name}:{key}", "now": now, "rate": limit.rate, "burst": limit.burst}
+            ).one()
+        self._maybe_prune(now)
+        if not granted:
+            raise RateLimited(who, max(1, math.ceil((1 - tokens) / limit.rate)))
+
+    def prune(self, now: float | None = None) -> None:
+        """Delete the buckets that have refilled, then the least recently used past `max_rows`."""
+        with self.engine.begin() as db:
+            db.execute(_PRUNE, {"now": self._clock() if now is None else now})
+            excess = db.execute(_COUNT).scalar_one() - self._max
+            if excess > 0:
+                db.execute(_OLDEST, {"excess": excess})
+
+    def rows(self) -> int:
+        with self.engine.connect() as db:
+            return int(db.execute(_COUNT).scalar_one())
+
+    def _maybe_prune(self, now: float) -> None:
+        with self._lock:
+            self._checks += 1
+            due = self._checks % PRUNE_EVERY == 0
+        if due:
+            self.prune(now)
+
+    def close(self) -> None:
+        self.engine.dispose()
