@@ -117,7 +117,7 @@ class RateLimits:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         context = getattr(scope["app"].state, "context", None) if scope["type"] == "http" else None
         limits: ServiceLimits | None = getattr(context, "limits", None)
-        if limits is None:
+        if context is None or limits is None:
             await self.app(scope, receive, send)
             return
         token = _bearer(scope)

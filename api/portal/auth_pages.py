@@ -163,9 +163,9 @@ def login(
         take_login_attempt(request, key)
     except RateLimited as refused:
         error = t("rate_limit.login", seconds=refused.retry_after)
-        response = _login_page(request, language, next_path=next_path, notice=None, error=error, status=429)
-        response.headers["Retry-After"] = str(refused.retry_after)
-        return response
+        held = _login_page(request, language, next_path=next_path, notice=None, error=error, status=429)
+        held.headers["Retry-After"] = str(refused.retry_after)
+        return held
     if config.check_api_key is None:
         return _login_page(
             request, language, next_path=next_path, notice=None, error=t("login.not_configured"), status=503

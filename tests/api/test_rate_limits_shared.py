@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,6 +17,12 @@ import requests
 from tests.support import Api, assert_problem, free_port, wait_until
 
 BURST = 10
+
+
+def listening_sockets(port: int) -> int:
+    """How many sockets listen on 127.0.0.1:`port` (Linux's /proc/net/tcp: state 0A is LISTEN)."""
+    rows = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    return sum(1 for row in rows if row.split()[1] == f"0100007F:{port:04X}" and row.split()[3] == "0A")
 
 
 @pytest.fixture(scope="module")
@@ -37,9 +42,11 @@ def two_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     def up() -> bool:  # static files have a bucket of their own: waiting spends no request
         assert process.poll() is None, log.read_text()[-800:]
+        if listening_sockets(port) < 2:  # each worker listens with a socket of its own once loaded
+            return False
         try:
             return requests.get(f"{url}/static/portal/portal.css", timeout=2).status_code == 200
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or a worker still starting
             return False
 
     try:
@@ -55,20 +62,21 @@ def two_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_two_workers_together_let_through_no_more_than_the_rate(two_workers: str) -> None:
-    # a new connection each time: the kernel spreads them over both workers' sockets
-    answers = [requests.get(f"{two_workers}/login", headers={"Connection": "close", "Accept-Language": "zh-CN"},
-                            timeout=10) for _ in range(4 * BURST)]  # fmt: skip
-    statuses = Counter(answer.status_code for answer in answers)
-    assert statuses == {200: BURST, 429: 3 * BURST}
-    page = next(answer for answer in answers if answer.status_code == 429)
+    # a new connection each time: the kernel spreads them over both workers' sockets (/health
+    # answers 503 here, with no chain: what counts is that it answers, or refuses with 429)
+    answers = [requests.get(f"{two_workers}/health", headers={"Connection": "close"}, timeout=30)
+               for _ in range(4 * BURST)]  # fmt: skip
+    refused = [answer for answer in answers if answer.status_code == 429]
+    assert len(answers) - len(refused) == BURST
+    assert refused[0].headers["content-type"] == "application/problem+json"
+    assert int(refused[0].headers["retry-after"]) >= 1
+    # the portal's pages share the address's bucket, and answer with the portal's page
+    page = requests.get(f"{two_workers}/login", headers={"Accept-Language": "zh-CN"}, timeout=30)
+    assert page.status_code == 429
     assert page.headers["content-type"].startswith("text/html")
     assert int(page.headers["retry-after"]) >= 1
-    assert "请求过多" in page.text and 'lang="zh' in page.text
-    # the API's routes share the address's bucket, and answer problem+json
-    api = requests.get(f"{two_workers}/health", timeout=10)
-    assert api.status_code == 429
-    assert api.headers["content-type"] == "application/problem+json"
-    assert int(api.headers["retry-after"]) >= 1
+    assert "请求过多" in page.text
+    assert 'lang="zh' in page.text
     # static files have a generous bucket of their own
     assert requests.get(f"{two_workers}/static/portal/portal.css", timeout=10).status_code == 200
 

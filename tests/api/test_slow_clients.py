@@ -51,7 +51,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         assert process.poll() is None, log.read_text()[-800:]
         try:
             return requests.get(f"{url}/login", timeout=2).status_code == 200
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or a worker still starting
             return False
 
     try:
