@@ -53,14 +53,14 @@ class ServiceLimits:
             login=Limit("login", service.login_rate, service.login_burst),
         )
 
-    def take_request(self, *, path: str, address: str, key: ApiKey | None) -> None:
-        """One request's token: the key's, the address's static one, or the address's."""
+    def for_request(self, *, path: str, address: str, key: ApiKey | None) -> tuple[Limit, str, str]:
+        """The limit a request takes its token from, the bucket's key and who it is: the API
+        key's, the address's static one, or the address's."""
         if key is not None:
-            self.buckets.take(self.key, key.key_id, f"API key {key.key_id}")
-        elif path.startswith(STATIC_PREFIXES):
-            self.buckets.take(self.static, address, f"address {address}")
-        else:
-            self.buckets.take(self.address, address, f"address {address}")
+            return self.key, key.key_id, f"API key {key.key_id}"
+        if path.startswith(STATIC_PREFIXES):
+            return self.static, address, f"address {address}"
+        return self.address, address, f"address {address}"
 
     def take_login(self, *, address: str, token: str) -> None:
         """A login attempt's tokens: the address's, then the key id's (when the input names one)."""
@@ -125,9 +125,10 @@ class RateLimits:
         key = found if isinstance(found, ApiKey) else None
         if found is not None:
             scope.setdefault("state", {})["authenticated"] = found
-        address = client_address(scope)
+        limit, bucket, who = limits.for_request(path=scope["path"], address=client_address(scope), key=key)
         try:
-            await to_thread.run_sync(lambda: limits.take_request(path=scope["path"], address=address, key=key))
+            if limit.enabled:  # a thread: the store may wait for another worker's write
+                await to_thread.run_sync(limits.buckets.take, limit, bucket, who)
         except RateLimited as refused:
             await self.refusal(scope, refused)(scope, receive, send)
             return

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Column, Engine, Float, Integer, MetaData, String, Table, text
+from sqlalchemy.schema import CreateIndex, CreateTable
 
 from api.errors import RateLimited
 
@@ -78,7 +79,10 @@ class SharedBuckets:
         self._max = max_rows
         self._checks = 0
         self._lock = threading.Lock()
-        metadata.create_all(engine, checkfirst=True)
+        with engine.begin() as db:  # IF NOT EXISTS: the workers start together, each creating it
+            db.execute(CreateTable(buckets, if_not_exists=True))
+            for index in buckets.indexes:
+                db.execute(CreateIndex(index, if_not_exists=True))
 
     def take(self, limit: Limit, key: str, who: str) -> None:
         """Take one token from `limit`'s bucket for `key`, or RateLimited with the wait in

@@ -9,12 +9,14 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
 
-from tests.support import Api, assert_problem, free_port, wait_until
+from tests.support import Api, assert_problem, free_port, open_page, save_screenshot, wait_until
 
 BURST = 10
 
@@ -106,3 +108,22 @@ def test_login_attempts_are_limited(services: Callable[..., Api]) -> None:
     # a real key from the same address is held too: guessing cannot go on by mixing in a good key
     token = api.token("CN", "auditor")
     assert api.client.post("/login?lang=zh", data={"api_key": token}, follow_redirects=False).status_code == 429
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_refusal_page_in_a_browser(browser: Any, two_workers: str, lang: str) -> None:
+    def spent() -> bool:
+        return requests.get(f"{two_workers}/health", timeout=30).status_code == 429
+
+    wait_until(spent, timeout=60, interval=0, failure="the address's bucket never ran out")
+    with contextmanager(open_page)(browser, lang) as (page, errors):
+        answer = page.goto(f"{two_workers}/login")
+        assert answer is not None
+        assert answer.status == 429
+        heading = page.locator("h1").inner_text()
+        assert heading == {"zh": "请求过于频繁", "en": "Too many requests"}[lang]
+        save_screenshot(page, f"rate-limited-{lang}")
+        # the browser reports the page's own 429, and nothing else: its stylesheet and script
+        # were served (their own bucket)
+        assert len(errors) == 1
+        assert "429" in errors[0]
