@@ -127,7 +127,9 @@ class RateLimits:
             scope.setdefault("state", {})["authenticated"] = found
         limit, bucket, who = limits.for_request(path=scope["path"], address=client_address(scope), key=key)
         try:
-            if limit.enabled:  # a thread: the store may wait for another worker's write
+            if limit.enabled and limits.buckets.local:  # a local write, ~0.1 ms: no thread hop
+                limits.buckets.take(limit, bucket, who)
+            elif limit.enabled:  # a database across the network: not on the event loop
                 await to_thread.run_sync(limits.buckets.take, limit, bucket, who)
         except RateLimited as refused:
             await self.refusal(scope, refused)(scope, receive, send)

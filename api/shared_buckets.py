@@ -12,13 +12,15 @@ too (a flood of addresses cannot grow the store without end).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Column, Engine, Float, Integer, MetaData, String, Table, text
+from sqlalchemy import Column, Engine, Float, Integer, MetaData, String, Table, event, text
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from api.errors import RateLimited
@@ -50,11 +52,18 @@ ON CONFLICT (key) DO UPDATE SET
   granted = CASE WHEN {_CAPPED} >= 1 THEN 1 ELSE 0 END
 RETURNING tokens, granted
 """)
+_TAKE_SQL = str(_TAKE)  # SQLite's driver takes the same :name parameters
 _PRUNE = text("DELETE FROM rate_limit_buckets WHERE full_at < :now")
 _COUNT = text("SELECT count(*) FROM rate_limit_buckets")
 _OLDEST = text(
     "DELETE FROM rate_limit_buckets WHERE key IN (SELECT key FROM rate_limit_buckets ORDER BY updated LIMIT :excess)"
 )
+
+
+def _unsynchronised(connection: Any, _: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA synchronous=OFF")
+    cursor.close()
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,10 @@ class SharedBuckets:
         self._max = max_rows
         self._checks = 0
         self._lock = threading.Lock()
+        self._connections = threading.local()
+        self._opened: list[Any] = []
+        if self.local:  # a lost bucket is refilled, not lost data: no need to wait for the disk
+            event.listen(engine, "connect", _unsynchronised)
         with engine.begin() as db:  # IF NOT EXISTS: the workers start together, each creating it
             db.execute(CreateTable(buckets, if_not_exists=True))
             for index in buckets.indexes:
@@ -90,13 +103,41 @@ class SharedBuckets:
         if not limit.enabled:
             return
         now = self._clock()
-        with self.engine.begin() as db:
-            tokens, granted = db.execute(
-                _TAKE, {"key": f"{limit.name}:{key}", "now": now, "rate": limit.rate, "burst": limit.burst}
-            ).one()
+        params = {"key": f"{limit.name}:{key}", "now": now, "rate": limit.rate, "burst": limit.burst}
+        if self.local:
+            tokens, granted = self._take_sqlite(params)
+        else:
+            with self.engine.begin() as db:
+                tokens, granted = db.execute(_TAKE, params).one()
         self._maybe_prune(now)
         if not granted:
             raise RateLimited(who, max(1, math.ceil((1 - tokens) / limit.rate)))
+
+    @property
+    def local(self) -> bool:
+        """Whether the store is a SQLite file on this host (a write takes ~0.1 ms: no thread needed)."""
+        return self.engine.dialect.name == "sqlite"
+
+    def _take_sqlite(self, params: dict[str, object]) -> tuple[float, int]:
+        # the driver's own connection, one per thread and kept: through SQLAlchemy's pool and
+        # text() a take costs about three times as much (measured: ~0.1 ms against ~0.3 ms)
+        connection = getattr(self._connections, "db", None)
+        if connection is None:
+            connection = self._connections.db = self.engine.raw_connection()
+            with self._lock:
+                self._opened.append(connection)
+        cursor = connection.cursor()
+        try:
+            cursor.execute(_TAKE_SQL, params)
+            row = cursor.fetchone()
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+        finally:
+            cursor.close()
+        assert row is not None  # an upsert always returns its row
+        return float(row[0]), int(row[1])
 
     def prune(self, now: float | None = None) -> None:
         """Delete the buckets that have refilled, then the least recently used past `max_rows`."""
@@ -118,4 +159,9 @@ class SharedBuckets:
             self.prune(now)
 
     def close(self) -> None:
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for connection in opened:
+            with contextlib.suppress(Exception):  # a connection of a thread that has ended
+                connection.close()
         self.engine.dispose()
