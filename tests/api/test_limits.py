@@ -13,7 +13,7 @@ from api.settings import ServiceSettings
 from api.shared_buckets import Limit, SharedBuckets
 from ledger.index.db import make_engine
 from ledger.settings import LedgerSettings
-from tests.support import FakeClock
+from tests.support import FakeClock, postgres_database
 
 
 def store(path: Path, clock: FakeClock, **options: int) -> SharedBuckets:
@@ -112,3 +112,25 @@ def test_login_attempts_are_limited_per_address_and_per_key_id(tmp_path: Path) -
         limits.take_login(address="192.0.2.4", token="szk_3333333333333333_x")
     assert "192.0.2.4" in again.value.message
     limits.close()
+
+
+@pytest.mark.postgres
+def test_hosts_share_buckets_in_postgresql(postgres_server: str) -> None:
+    """Several hosts: one PostgreSQL database (SANZHI_API_RATE_LIMIT_DATABASE_URL) for them all."""
+    clock = FakeClock()
+    with postgres_database(postgres_server) as url:
+        first, second = (SharedBuckets(make_engine(url), clock=clock) for _ in range(2))
+        limit = Limit("address", rate=0.5, burst=4)
+        for n in range(4):
+            (first if n % 2 else second).take(limit, "203.0.113.7", "address 203.0.113.7")
+        for buckets in (first, second):
+            with pytest.raises(RateLimited) as refused:
+                buckets.take(limit, "203.0.113.7", "address 203.0.113.7")
+            assert refused.value.retry_after == 2
+        clock.now += 2
+        first.take(limit, "203.0.113.7", "address 203.0.113.7")  # one token back after 1/rate
+        clock.now += 100
+        first.prune()
+        assert second.rows() == 0
+        first.close()
+        second.close()
