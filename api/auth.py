@@ -1,5 +1,5 @@
-"""Who is calling: API keys (`Authorization: Bearer szk_...`) on protected routes, the client
-address on public ones; each with its rate limit."""
+"""Who is calling: API keys (`Authorization: Bearer szk_...`) on protected routes (rate limits
+are taken for every request before the routes: api.rate_limits)."""
 
 from __future__ import annotations
 
@@ -21,35 +21,24 @@ bearer = HTTPBearer(
 )
 
 
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
-async def public_caller(request: Request, context: Context) -> None:
-    """A public route: rate-limited per client address (async: it never blocks)."""
-    address = client_address(request)
-    context.public_limiter.check(f"address:{address}", f"address {address}")
-
-
 def api_key(
     request: Request, context: Context, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
 ) -> ApiKey:
-    """The caller's active key, of this service's organisation; rate-limited per key (and a
-    caller without a valid key per address, like a public route)."""
-    try:
-        if credentials is None:
-            raise AuthenticationFailed("this route needs an API key (Authorization: Bearer szk_...)")
+    """The caller's active key, of this service's organisation (checked once per request: the
+    rate limits (api.rate_limits) have checked it already when they run)."""
+    if credentials is None:
+        raise AuthenticationFailed("this route needs an API key (Authorization: Bearer szk_...)")
+    found = getattr(request.state, "authenticated", None)
+    if isinstance(found, AuthenticationFailed):
+        raise found
+    key = found if isinstance(found, ApiKey) else None
+    if key is None:
         if context.keys is None:
             raise AuthenticationFailed("this service has no key store")
         key = context.keys.authenticate(credentials.credentials)
-    except AuthenticationFailed:
-        address = client_address(request)
-        context.public_limiter.check(f"address:{address}", f"address {address}")
-        raise
     member = context.member()
     if key.organisation != member:
         raise PermissionDenied(f"this service acts for {member}; a key of {key.organisation} cannot act here")
-    context.key_limiter.check(f"key:{key.key_id}", f"API key {key.key_id}")
     return key
 
 

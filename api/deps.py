@@ -19,8 +19,8 @@ from starlette.concurrency import run_in_threadpool
 from api.coalesce import CoalescedReads
 from api.errors import IndexUnavailable, PermissionDenied
 from api.keystore import ApiRole, KeyStore
-from api.limits import RateLimiter
 from api.metrics import ServiceMetrics
+from api.rate_limits import ServiceLimits
 from api.settings import ServiceSettings
 from ledger.assessment.reading import AnswersCache
 from ledger.certificates.trust import TrustAnchor, resolve_anchor
@@ -48,8 +48,8 @@ class ServiceContext:
     service: ServiceSettings = field(default_factory=ServiceSettings)
     keys: KeyStore | None = None
     metrics: ServiceMetrics | None = None
-    public_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(rate=0, burst=1))
-    key_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(rate=0, burst=1))
+    # the rate limits every request takes a token from (api.rate_limits); None: no limits
+    limits: ServiceLimits | None = None
     # members' self-assessments already read and checked (they never change): decrypted once
     assessment_answers: AnswersCache = field(default_factory=AnswersCache)
     _anchor: TrustAnchor | None = None

@@ -123,6 +123,24 @@ class RateLimited(LedgerError):
         super().__init__(f"too many requests from {who}; retry after {retry_after} s")
 
 
+class RequestTimeout(LedgerError):
+    """A client too slow to send its request's head or body (api.slow_clients)."""
+
+    code = "request-timeout"
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"the request's {what} did not arrive in time; the connection is closed")
+
+
+class TooManyConnections(LedgerError):
+    """More connections open at once from one client address than the service allows."""
+
+    code = "too-many-connections"
+
+    def __init__(self, address: str, limit: int) -> None:
+        super().__init__(f"too many connections from address {address} (at most {limit} open at once)")
+
+
 class PayloadTooLarge(LedgerError):
     """A request body over the service's limit."""
 
@@ -193,6 +211,8 @@ STATUS: dict[type[LedgerError], tuple[int, str]] = {
     ProofInvalid: (422, "Proof invalid"),
     PayloadTooLarge: (413, "Payload too large"),
     RateLimited: (429, "Too many requests"),
+    TooManyConnections: (429, "Too many connections"),
+    RequestTimeout: (408, "Request timeout"),
     KeyUnavailable: (503, "Signing key unavailable"),
     NodeNotRunning: (503, "Chain unavailable"),
     WrongChain: (503, "Wrong chain"),

@@ -15,11 +15,13 @@ from fastapi_offline import FastAPIOffline
 from api import errors, openapi, portal
 from api.deps import ServiceContext
 from api.keystore import KeyStore
-from api.limits import BodySizeLimit, RateLimiter
+from api.limits import BodySizeLimit
 from api.metrics import MetricsMiddleware, ServiceMetrics
 from api.portal.config import PortalConfig
+from api.portal.rate_limited import is_portal_path, rate_limited_page
 from api.portal.sessions import PortalSessions
 from api.query_params import refuse_unknown_query_parameters
+from api.rate_limits import RateLimits, ServiceLimits
 from api.routes import (
     accreditation,
     aeo,
@@ -63,8 +65,7 @@ def build_context(settings: LedgerSettings, service: ServiceSettings, metrics: S
         service=service,
         keys=KeyStore(settings.resolved_database_url),
         metrics=metrics,
-        public_limiter=RateLimiter(rate=service.public_rate, burst=service.public_burst),
-        key_limiter=RateLimiter(rate=service.key_rate, burst=service.key_burst),
+        limits=ServiceLimits.of(settings, service),
     )
 
 
@@ -97,6 +98,8 @@ def create_app(
         finally:
             if context.keys is not None:
                 context.keys.close()
+            if context.limits is not None:
+                context.limits.close()
 
     # /docs and /redoc with Swagger UI's and ReDoc's files served from the package, not a CDN
     app = FastAPIOffline(
@@ -126,6 +129,7 @@ def create_app(
     app.include_router(portal.router)  # the zh/en pages at /, outside the OpenAPI document
     app.state.portal = PortalConfig()  # its sign-in sessions come with the key store, as the service starts
     app.add_middleware(BodySizeLimit, max_body_bytes=service.max_body_bytes)
+    app.add_middleware(RateLimits, is_page=is_portal_path, page=rate_limited_page)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     openapi.install(app)
     return app

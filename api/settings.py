@@ -32,6 +32,23 @@ class ServiceSettings(BaseSettings):
     public_burst: int = Field(default=60, ge=1)
     key_rate: float = Field(default=50.0, ge=0)
     key_burst: int = Field(default=200, ge=1)
+    # shared by all workers (api.rate_limits): static files per client address, and login
+    # attempts per address and per key id tried (one every 1/rate seconds after the burst)
+    static_rate: float = Field(default=200.0, ge=0)
+    static_burst: int = Field(default=400, ge=1)
+    login_rate: float = Field(default=0.2, ge=0)
+    login_burst: int = Field(default=5, ge=1)
+    # where the workers' buckets live; None: a SQLite file in the data directory (one host).
+    # Several hosts behind one address: the URL of a PostgreSQL database they all reach
+    rate_limit_database_url: str | None = None
+    # slow and idle clients (api.slow_clients): seconds for a request's head to arrive
+    # complete, seconds an idle kept-alive connection stays open, the least body bytes/s after
+    # the grace seconds, and open connections per client address in each worker
+    header_timeout: float = Field(default=30.0, gt=0)
+    keep_alive_timeout: int = Field(default=5, ge=1)
+    body_min_rate: float = Field(default=1024.0, ge=0)
+    body_grace_seconds: float = Field(default=10.0, ge=0)
+    max_connections_per_address: int = Field(default=64, ge=1)
     max_batch_verify: int = Field(default=2000, ge=1, le=65_536)
     # with several workers: one that ends sooner than this after its start stops the service
     # (it would only end again); one that ends later is replaced

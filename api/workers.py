@@ -154,7 +154,11 @@ def run_worker(host: str, port: int, log_level: str) -> None:
     """One worker: the app built from the environment, then its own SO_REUSEPORT socket. The
     app first: the kernel hands a listening socket its share of new connections at once, and
     they would wait for the seconds the app's imports take."""
-    config = uvicorn.Config(APP, factory=True, log_level=log_level, access_log=False)
+    from api.settings import ServiceSettings  # api.settings takes STARTUP_SECONDS from here
+    from api.slow_clients import server_options
+
+    options = server_options(ServiceSettings())  # the limits `sanzhi serve` set in SANZHI_API_*
+    config = uvicorn.Config(APP, factory=True, log_level=log_level, access_log=False, **options)
     config.load()
     sock = listening_socket(host, port, reuse_port=True)
     uvicorn.Server(config).run(sockets=[sock])

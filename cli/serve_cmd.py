@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from api.keystore import KeyStore
 from api.settings import ServiceSettings
 from api.signing_readiness import signing_problems
+from api.slow_clients import GUARDED_HTTP, server_options
 from api.workers import check_address_free, reuse_port_supported, serve_workers
 from cli.context import CliState, state
 from cli.up_runtime import FOLLOWER_JOIN_SECONDS, Interrupted, start_follower, start_webhooks
@@ -128,7 +129,7 @@ def serve(
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         _run(host=host, port=port, workers=workers, log_level=log_level, separate_sockets=separate_sockets,
-             startup_seconds=service.worker_startup_seconds)  # fmt: skip
+             service=service)  # fmt: skip
     except Interrupted:
         pass  # asked to stop: a clean exit
     finally:
@@ -176,10 +177,16 @@ def _import_numbers(cli: CliState, engine: Engine) -> None:
         import_numbers(engine=engine, numbers=IssuedNumbers(numbers))
 
 
-def _run(*, host: str, port: int, workers: int, log_level: str, separate_sockets: bool, startup_seconds: float) -> None:
+def _run(
+    *, host: str, port: int, workers: int, log_level: str, separate_sockets: bool, service: ServiceSettings
+) -> None:
     if separate_sockets:
-        serve_workers(host=host, port=port, workers=workers, log_level=log_level, startup_seconds=startup_seconds)
+        serve_workers(host=host, port=port, workers=workers, log_level=log_level,
+                      startup_seconds=service.worker_startup_seconds)  # fmt: skip
         return
+    options = server_options(service)
+    if workers > 1:  # uvicorn's own workers are fresh processes: the protocol by name (limits from SANZHI_API_*)
+        options["http"] = GUARDED_HTTP
     uvicorn.run(
         "api.main:app_from_environment",
         factory=True,
@@ -188,4 +195,5 @@ def _run(*, host: str, port: int, workers: int, log_level: str, separate_sockets
         workers=workers,
         log_level=log_level,
         access_log=False,
+        **options,
     )

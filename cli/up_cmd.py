@@ -90,11 +90,8 @@ def up(
                     engine=engine, numbers=IssuedNumbers(numbers_path(settings.data_dir))
                 ),
             )
-            app = create_app(
-                settings,
-                ServiceSettings(organisation=ORGANISATION, port=listener.getsockname()[1]),
-                freeze_startup_heap=True,
-            )
+            service = ServiceSettings(organisation=ORGANISATION, port=listener.getsockname()[1])
+            app = create_app(settings, service, freeze_startup_heap=True)
             base = f"http://{HOST}:{listener.getsockname()[1]}"
             webhooks_thread = start_webhooks(settings=settings, stop=stop, base_url=base)
             quiet_signals(stop)
@@ -102,6 +99,7 @@ def up(
                 app=app,
                 listener=listener,
                 log_level=log_level,
+                service=service,
                 on_started=lambda: _banner(base, seed, keys, data_dir),
             )
         except Interrupted:

@@ -19,6 +19,8 @@ import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
+from api.settings import ServiceSettings
+from api.slow_clients import server_options
 from ledger.errors import ConfigurationError, LedgerError
 from ledger.index import Follower
 from ledger.index.errors import ChainReset
@@ -195,9 +197,12 @@ def start_webhooks(
     return thread
 
 
-def serve(*, app: FastAPI, listener: socket.socket, on_started: Callable[[], None], log_level: str) -> None:
-    """Serve `app` on the bound `listener` until SIGINT or SIGTERM; `on_started` once it accepts."""
-    config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="on")
+def serve(
+    *, app: FastAPI, listener: socket.socket, on_started: Callable[[], None], log_level: str, service: ServiceSettings
+) -> None:
+    """Serve `app` on the bound `listener` until SIGINT or SIGTERM; `on_started` once it accepts;
+    with `service`'s limits on slow clients and connections per address."""
+    config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="on", **server_options(service))
     server = uvicorn.Server(config)
 
     def announce() -> None:

@@ -15,11 +15,13 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from api.errors import RateLimited
 from api.portal.config import Portal, PortalConfig, Principal
 from api.portal.errors import CrossSiteForm
 from api.portal.i18n import Language, Translator
 from api.portal.rendering import PageLanguage, error_page, link, page
 from api.portal.sessions import SESSION_LIFETIME
+from api.rate_limits import take_login_attempt
 
 router = APIRouter()
 
@@ -160,6 +162,13 @@ def login(
         return error_page(request, language, exc)
     next_path = safe_next(next)
     key = api_key.strip()
+    try:
+        take_login_attempt(request, key)
+    except RateLimited as refused:
+        error = t("rate_limit.login", seconds=refused.retry_after)
+        held = _login_page(request, language, next_path=next_path, notice=None, error=error, status=429)
+        held.headers["Retry-After"] = str(refused.retry_after)
+        return held
     if config.sessions is None:
         return _login_page(
             request, language, next_path=next_path, notice=None, error=t("login.not_configured"), status=503

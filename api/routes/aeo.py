@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 
-from api.auth import Caller, Customs, Staff, public_caller
+from api.auth import Caller, Customs, Staff
 from api.deps import Context
 from api.errors import error_responses
 from api.pagination import Page, Paging
@@ -33,7 +33,6 @@ AtQuery = Annotated[UtcTime | None, Query(description="ISO 8601 instant; default
 
 @router.get(
     "/aeo/recognition",
-    dependencies=[Depends(public_caller)],
     responses=error_responses(422, 429, 503),
     summary="Is an operator recognised? (public)",
 )

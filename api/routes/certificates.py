@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from api.auth import Caller, public_caller
+from api.auth import Caller
 from api.deps import Context, ServiceContext
 from api.errors import NotFound, error_responses
 from api.schemas.certificates import HideRequest, VerifyBatchRequest, VerifyBatchResult
@@ -99,7 +99,6 @@ def _json(model: BaseModel) -> Response:
 @router.post(
     "/verify",
     response_model=Verification,
-    dependencies=[Depends(public_caller)],
     openapi_extra={"requestBody": _VERIFY_BODY},
     responses=error_responses(413, 415, 422, 429, 503),
     summary="Verify a certificate (public)",
@@ -123,7 +122,6 @@ async def verify(
 @router.post(
     "/verify/batch",
     response_model=VerifyBatchResult,
-    dependencies=[Depends(public_caller)],
     responses=error_responses(413, 422, 429, 503),
     summary="Verify many certificates (public)",
 )
@@ -142,7 +140,6 @@ def verify_batch(body: VerifyBatchRequest, context: Context) -> Response:
 
 @router.get(
     "/status",
-    dependencies=[Depends(public_caller)],
     responses=error_responses(404, 422, 429, 503),
     summary="A certificate's status (public)",
 )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import SQLAlchemyError
 
-from api.auth import MetricsReader, public_caller
+from api.auth import MetricsReader
 from api.deps import Context, ServiceContext
 from api.errors import error_responses
 from api.metrics import CONTENT_TYPE
@@ -36,7 +36,6 @@ class Health(BaseModel):
 
 @router.get(
     "/health",
-    dependencies=[Depends(public_caller)],
     responses={503: {"model": Health, "description": "The chain is unreachable or the contracts are missing"},
                **error_responses(429)},
     summary="Is the service able to answer? (public)",

@@ -114,7 +114,7 @@ def _wait_healthy(port: int, server: subprocess.Popen[bytes]) -> requests.Respon
     def health() -> requests.Response | None:
         try:
             return requests.get(f"http://127.0.0.1:{port}/health", timeout=2)
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or a worker still starting on a busy machine
             assert server.poll() is None, server.stderr.read() if server.stderr else ""
             return None
 
