@@ -138,7 +138,11 @@ def failure_page(request: Request, language: Language, exc: LedgerError) -> HTML
 def out_of_step_page(request: Request, language: Language, exc: IndexOutOfStep) -> HTMLResponse:
     """The page saying the index describes a chain that was reset, and when to come back."""
     t = Translator(language)
-    then = t("chain_reset.rebuilding") if exc.rebuilds_itself else t("chain_reset.operator")
+    then = (
+        t("chain_reset.rebuilding")
+        if exc.rebuilds_itself
+        else t("chain_reset.operator", command="sanzhi index --rebuild")
+    )
     message = t("chain_reset.message", then=then)  # the reason is in English: the API's problem says it
     response = message_page(request, language, message, status_code=503, title_key="chain_reset.title")
     response.headers["Retry-After"] = str(exc.retry_after)
