@@ -32,7 +32,8 @@ import multiprocessing
 import os
 import shutil
 from collections import Counter
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from multiprocessing.connection import Connection
@@ -42,6 +43,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ledger.certificates.destined_batches import check_destinations, leaf_places, plan_destined
+from ledger.certificates.issued_again import already_issued
 from ledger.certificates.numbers import IssuedNumbers
 from ledger.certificates.registry import CertificateRegistryBinding, IssuedBatch
 from ledger.certificates.wrapped import (
@@ -67,6 +69,7 @@ from ledger.ids import member_id_text
 from ledger.model_files import read_model, write_model
 from ledger.parallel import PARALLEL_FROM, die_with_parent, worker_count
 from ledger.timestamps import from_unix, to_unix
+from ledger.certificates.batch_expiry import check_expiry
 
 STAGING = ".issuing"
 JOURNAL = "journal.json"
@@ -77,6 +80,8 @@ class IssueResult(BaseModel):
     written: int
     out_dir: str
     resumed: int = 0  # certificates of an interrupted issuance completed by this run
+    already_issued: bool = False  # a completed run over the same documents: nothing was sent
+    warnings: list[str] = []  # e.g. documents destined outside the consortium
 
 
 class _Anchor(BaseModel):
@@ -250,6 +255,7 @@ def issue_files(
     batch_size: int | None = None,
     expires_at: datetime | None = None,
     workers: int | None = None,
+    clock: Callable[[], float] = time.time,
 ) -> IssueResult:
     """Anchor every document in `files` and write its wrapped certificate under `out_dir`.
 
@@ -257,7 +263,9 @@ def issue_files(
     chain records). Any invalid document, a document of another jurisdiction than the issuer's
     member, one for import into a country that is not another active member, or a certificate
     number issued before (per `numbers`) or twice in the input stops everything before a
-    transaction is sent. An interrupted issuance into `out_dir` is completed first.
+    transaction is sent, as does an expiry that is not after `clock`'s now. A document for a
+    country outside the consortium is issued with a warning. An interrupted issuance into
+    `out_dir` is completed first; a completed one over the same documents is said to be done.
     """
     if not files:
         raise InvalidInput("no documents given", path="files")
@@ -275,6 +283,10 @@ def issue_files(
         earlier = complete_journal(registry=registry, journal=journal, staging=staging, numbers=numbers)
         if journal.files == names and journal.doc_type == doc_type:
             return IssueResult(batches=earlier, written=len(names), out_dir=str(out_dir), resumed=len(names))
+    done = already_issued(registry=registry, doc_type=doc_type, files=files, out_dir=out_dir)
+    if done is not None:
+        return IssueResult(batches=done, written=0, out_dir=str(out_dir), already_issued=True)
+    check_expiry(expires_at, now=clock())
     cap = registry.max_batch
     size = min(batch_size or cap, cap)
     active_members = registry.active_members()
@@ -299,7 +311,7 @@ def issue_files(
         certificate_numbers = [number for _, number, _ in prepared]
         destinations = [destination for _, _, destination in prepared]
         destined = dict(zip(names, destinations, strict=True))
-        check_destinations(issuer_member=member, active_members=active_members, destinations=destined)
+        warnings = check_destinations(issuer_member=member, active_members=active_members, destinations=destined)
         _refuse_reissue(registry, numbers, doc_type, member, certificate_numbers)
         plan = plan_destined([leaf for leaf, _, _ in prepared], destinations, size)
         roots = [to_hex(tree.root) for tree in plan.trees]
@@ -335,7 +347,7 @@ def issue_files(
         for shard in shards:
             shard.close()
     batches = complete_journal(registry=registry, journal=journal, staging=staging, numbers=numbers)
-    return IssueResult(batches=batches, written=len(names), out_dir=str(out_dir))
+    return IssueResult(batches=batches, written=len(names), out_dir=str(out_dir), warnings=warnings)
 
 
 def _refuse_reissue(

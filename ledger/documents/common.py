@@ -10,6 +10,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -18,6 +19,7 @@ from pydantic import (
 )
 
 from ledger.documents.countries import ISO_3166_ALPHA2
+from ledger.documents.decimal_text import quantity_problem
 from ledger.errors import InvalidInput
 
 QUANTITY_SCALE = 1000
@@ -71,9 +73,23 @@ LocationCode = Annotated[
     StringConstraints(pattern=r"^[A-Z]{2}[A-Z2-9]{3}$"),
     Field(description="UN/LOCODE, e.g. CNSHA, SGSIN."),
 ]
+def _quantity_text(value: object) -> object:
+    """A document's quantity as written: an ASCII decimal string, or a JSON integer; a JSON
+    float is refused, as its text (1e3 or 1000.0) is gone by the time it is read."""
+    if isinstance(value, str):
+        problem = quantity_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return Decimal(value)
+    if isinstance(value, bool) or isinstance(value, float):
+        raise ValueError(f"{value!r} is not a quantity: write it as a decimal string, e.g. \"12.5\"")
+    return value
+
+
 Quantity = Annotated[
     Decimal,
-    Field(gt=0, decimal_places=3, max_digits=18, description="Positive, at most 3 decimals."),
+    BeforeValidator(_quantity_text),
+    Field(gt=0, decimal_places=3, max_digits=18, description="Positive, at most 3 decimals, ASCII digits."),
     PlainSerializer(_format_decimal, return_type=str, when_used="json"),
 ]
 
