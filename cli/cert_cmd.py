@@ -228,7 +228,9 @@ def verify(
             signer = signers[certificate.issuer.address]
             typer.echo(f"  signed by {signer.label or 'an account the consortium does not name'} ({signer.address})")
             if result.destined_outside:
-                typer.echo(f"  destined to {result.destination}, outside the consortium: no member records its utilization")
+                typer.echo(
+                    f"  destined to {result.destination}, outside the consortium: no member records its utilization"
+                )
             elif result.destination:
                 typer.echo(f"  destined to {result.destination}: only its customs may use it")
             if result.hidden_fields:

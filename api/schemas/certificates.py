@@ -10,11 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from api.schemas.common import UtcTime
 from ledger.certificates.delivery import DeliveryReport
 from ledger.certificates.quantities import UnitQuantity
-from ledger.documents.decimal_text import QUANTITY_PATTERN
 from ledger.certificates.registry import IssuedBatch
 from ledger.certificates.state import CertificateRecord
 from ledger.certificates.verification import Verification
 from ledger.certificates.wrapped import WrappedCertificate, unissued_type
+from ledger.documents.decimal_text import QUANTITY_PATTERN
 from ledger.errors import NotIssued
 from ledger.ids import CertificateType
 

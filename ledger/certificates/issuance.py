@@ -31,8 +31,8 @@ import gc
 import multiprocessing
 import os
 import shutil
-from collections import Counter
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,6 +42,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ledger.certificates.batch_expiry import check_expiry
 from ledger.certificates.destined_batches import check_destinations, leaf_places, plan_destined
 from ledger.certificates.issued_again import already_issued
 from ledger.certificates.numbers import IssuedNumbers
@@ -50,7 +51,6 @@ from ledger.certificates.wrapped import (
     IssuerIdentity,
     LeafInput,
     PlannedLeaf,
-    canonical_number,
     check_integrity,
     check_jurisdiction,
     read_wrapped,
@@ -60,6 +60,7 @@ from ledger.certificates.wrapped import (
 )
 from ledger.consortium.registries import CERTIFICATE_REGISTRY
 from ledger.documents import parse_document, to_json_data
+from ledger.documents.certificate_numbers import canonical_number
 from ledger.documents.common import field_at
 from ledger.errors import InvalidInput, LedgerError
 from ledger.files import move_names, write_batch
@@ -69,7 +70,6 @@ from ledger.ids import member_id_text
 from ledger.model_files import read_model, write_model
 from ledger.parallel import PARALLEL_FROM, die_with_parent, worker_count
 from ledger.timestamps import from_unix, to_unix
-from ledger.certificates.batch_expiry import check_expiry
 
 STAGING = ".issuing"
 JOURNAL = "journal.json"

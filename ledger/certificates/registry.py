@@ -179,7 +179,9 @@ class CertificateRegistryBinding:
             return {}
         cert_type = "0x" + certificate_type_bytes(doc_type).hex()
         found = self.contract.logs(["CertificatesIssued"], list(roots), cert_type)
-        return {str(log["topics"][1]).lower(): (int(log["blockNumber"], 16), str(log["transactionHash"])) for log in found}
+        return {
+            str(log["topics"][1]).lower(): (int(log["blockNumber"], 16), str(log["transactionHash"])) for log in found
+        }
 
     def revoke(self, wrapped: WrappedCertificate, reason: str) -> SentTransaction:
         return self._change(wrapped, "revoke", reason_code(reason))

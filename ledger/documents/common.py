@@ -73,6 +73,8 @@ LocationCode = Annotated[
     StringConstraints(pattern=r"^[A-Z]{2}[A-Z2-9]{3}$"),
     Field(description="UN/LOCODE, e.g. CNSHA, SGSIN."),
 ]
+
+
 def _quantity_text(value: object) -> object:
     """A document's quantity as written: an ASCII decimal string, or a JSON integer; a JSON
     float is refused, as its text (1e3 or 1000.0) is gone by the time it is read."""
@@ -81,8 +83,8 @@ def _quantity_text(value: object) -> object:
         if problem is not None:
             raise ValueError(problem)
         return Decimal(value)
-    if isinstance(value, bool) or isinstance(value, float):
-        raise ValueError(f"{value!r} is not a quantity: write it as a decimal string, e.g. \"12.5\"")
+    if isinstance(value, bool | float):
+        raise ValueError(f'{value!r} is not a quantity: write it as a decimal string, e.g. "12.5"')
     return value
 
 

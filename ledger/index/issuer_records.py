@@ -16,9 +16,10 @@ from sqlalchemy import Connection, Engine, Table, and_, insert, select, update
 
 from ledger.aeo.codes import canonical_operator_id
 from ledger.certificates.numbers import IssuedNumbers
-from ledger.certificates.wrapped import WrappedCertificate, canonical_number, check_integrity, number_hash, read_wrapped
+from ledger.certificates.wrapped import WrappedCertificate, check_integrity, number_hash, read_wrapped
 from ledger.consortium.registries import CERTIFICATE_REGISTRY
 from ledger.documents import document_model
+from ledger.documents.certificate_numbers import canonical_number
 from ledger.errors import InvalidInput, LedgerError
 from ledger.index.catalogue import contract_kind
 from ledger.index.errors import NotIndexed

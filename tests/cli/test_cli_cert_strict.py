@@ -100,9 +100,7 @@ def test_a_rerun_with_a_changed_document_is_still_refused(cli: CliRunner, tmp_pa
     data = json.loads(document.read_text())
     data["remarks"] = "changed after issuing"
     document.write_text(json.dumps(data, ensure_ascii=False))
-    assert_clean_error(
-        cli("cert", "issue", str(samples), "--as", "cn-issuer", "--out", str(out)), "has already issued"
-    )
+    assert_clean_error(cli("cert", "issue", str(samples), "--as", "cn-issuer", "--out", str(out)), "has already issued")
 
 
 def test_a_past_expiry_is_refused_in_words(cli: CliRunner, tmp_path: Path) -> None:
@@ -134,3 +132,43 @@ def test_expiry_is_judged_by_the_injected_clock(cli: CliRunner, tmp_path: Path) 
         "the batch expires 2026-12-07 05:29:00 UTC, which is before now (2026-12-07 05:30:00 UTC): "
         "give an expiry in the future, or none"
     )
+
+
+def test_a_certificate_for_a_country_outside_the_consortium_is_issued_with_a_warning(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    samples = tmp_path / "samples"
+    made = cli("cert", "sample", "--count", "1", "--destination", "MY", "--out", str(samples))
+    assert made.exit_code == 0, made.stderr
+    out = tmp_path / "w"
+    issued = cli("cert", "issue", str(samples), "--as", "cn-issuer", "--out", str(out))
+    assert issued.exit_code == 0, issued.stderr
+    assert "warning: " in issued.stderr
+    assert "importing country MY, which is not an active member" in issued.stderr
+    [wrapped] = sorted(out.glob("*.json"))
+    verified = cli("cert", "verify", str(wrapped))
+    assert verified.exit_code == 0, verified.stdout
+    assert "destined to MY, outside the consortium: no member records its utilization" in verified.stdout
+    assert_clean_error(
+        cli("cert", "utilize", str(wrapped), "--declaration", "D1", "--quantity", "1", "--as", "sg-customs"),
+        "CertificateRegistry",
+    )
+
+
+def test_a_destination_that_is_no_country_is_refused(cli: CliRunner, tmp_path: Path) -> None:
+    samples = one_sample(cli, tmp_path, CO)
+    document = next(samples.glob("*.json"))
+    data = json.loads(document.read_text())
+    data["destination_country"] = "XX"
+    document.write_text(json.dumps(data, ensure_ascii=False))
+    result = cli("cert", "issue", str(samples), "--as", "cn-issuer", "--out", str(tmp_path / "w"))
+    assert result.exit_code == 2
+    assert_clean_error(result, "'XX' is not an ISO 3166-1 alpha-2 country code")
+
+
+@pytest.mark.parametrize("quantity", ["1e3", "\u0663", "\uff13", " 1", "1 ", "+1", "1_000"])
+def test_utilize_refuses_a_quantity_that_is_not_an_ascii_decimal(cli: CliRunner, tmp_path: Path, quantity: str) -> None:
+    wrapped = issue(cli, one_sample(cli, tmp_path, CO), tmp_path / "w")[0]
+    result = cli("cert", "utilize", str(wrapped), "--declaration", "D1", "--quantity", quantity, "--as", "sg-customs")
+    assert result.exit_code == 2
+    assert_clean_error(result, "quantity")

@@ -77,9 +77,7 @@ def test_one_run_of_batches_per_destination(chain: Chain, tmp_path: Path) -> Non
         run(chain, files, tmp_path / "elsewhere")
 
 
-def test_a_document_for_a_country_outside_the_consortium_is_issued_with_a_warning(
-    chain: Chain, tmp_path: Path
-) -> None:
+def test_a_document_for_a_country_outside_the_consortium_is_issued_with_a_warning(chain: Chain, tmp_path: Path) -> None:
     files = write_documents(tmp_path / "in", ["SG", "MY", "SG", "MY"])
     out = tmp_path / "out"
     registry = CertificateRegistryBinding(chain.client("cn-issuer"))
