@@ -3,6 +3,7 @@ roots the chain holds, are said to be issued already (nothing is sent, nothing r
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -46,7 +47,11 @@ def _wrapped_copies(
 ) -> list[WrappedCertificate] | None:
     """The wrapped file of each document, when each is in `out_dir`, whole, of this registry and
     chain, and carries exactly the document's fields."""
-    if not all((out_dir / path.name).is_file() for path in files):
+    try:  # one listing, not a look-up per file: a first run into a fresh directory pays nothing
+        present = set(os.listdir(out_dir))
+    except OSError:
+        return None
+    if not all(path.name in present for path in files):
         return None
     found = []
     try:

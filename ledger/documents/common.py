@@ -16,10 +16,11 @@ from pydantic import (
     PlainSerializer,
     StringConstraints,
     ValidationInfo,
+    WithJsonSchema,
 )
 
 from ledger.documents.countries import ISO_3166_ALPHA2
-from ledger.documents.decimal_text import quantity_problem
+from ledger.documents.decimal_text import MAX_QUANTITY_TEXT, QUANTITY_PATTERN, quantity_problem
 from ledger.errors import InvalidInput
 
 QUANTITY_SCALE = 1000
@@ -90,8 +91,17 @@ def _quantity_text(value: object) -> object:
 
 Quantity = Annotated[
     Decimal,
-    BeforeValidator(_quantity_text),
     Field(gt=0, decimal_places=3, max_digits=18, description="Positive, at most 3 decimals, ASCII digits."),
+    BeforeValidator(_quantity_text),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": QUANTITY_PATTERN, "maxLength": MAX_QUANTITY_TEXT},
+                {"type": "integer", "exclusiveMinimum": 0},
+            ],
+            "description": 'Positive, at most 3 decimals: an ASCII decimal string (e.g. "12.5") or a whole number.',
+        }
+    ),
     PlainSerializer(_format_decimal, return_type=str, when_used="json"),
 ]
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import Api, assert_problem, issue_via_api, sample_documents
+from tests.support import Api, Chain, assert_problem, issue_via_api, sample_documents
 
 
 def issue(api: Api, documents: list[dict[str, Any]], **options: Any) -> Any:
@@ -95,3 +95,22 @@ def test_a_document_quantity_that_is_not_an_ascii_decimal_is_refused(api: Api, q
     [document] = sample_documents(1, seed=46)
     document["items"][0]["quantity"] = quantity
     assert_problem(issue(api, [document]), 422, "invalid-input", "items.0.quantity", "is not a quantity")
+
+
+def test_the_audit_index_reads_numbers_the_same_way(chain: Chain, api: Api) -> None:
+    from tests.api.test_audit_routes import index_now
+
+    [document] = sample_documents(1, seed=47)
+    number = document["certificate_number"]
+    assert issue(api, [document]).status_code == 201
+    index_now(chain, api)
+    auditor = api.headers("CN", "auditor")
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in number)
+    for spelled in (number, number.lower(), wide):
+        found = api.client.get("/audit/certificates/history", params={"number": spelled}, headers=auditor)
+        assert found.status_code == 200, found.text
+        assert [e["event"] for e in found.json()["items"]] == ["CertificatesIssued"]
+    lookalike = api.client.get(
+        "/audit/certificates/history", params={"number": number[:-1] + "\u200b" + number[-1]}, headers=auditor
+    )
+    assert_problem(lookalike, 422, "invalid-certificate-number", "U+200B ZERO WIDTH SPACE")
