@@ -19,8 +19,9 @@ from ledger.certificates.numbers import IssuedNumbers
 from ledger.certificates.wrapped import WrappedCertificate, check_integrity, number_hash, read_wrapped
 from ledger.consortium.registries import CERTIFICATE_REGISTRY
 from ledger.documents import document_model
-from ledger.documents.certificate_numbers import canonical_number
+from ledger.documents.certificate_numbers import InvalidCertificateNumber, canonical_number
 from ledger.errors import InvalidInput, LedgerError
+from ledger.hashing.keccak import keccak256
 from ledger.index.catalogue import contract_kind
 from ledger.index.errors import NotIndexed
 from ledger.index.models import Base
@@ -205,8 +206,7 @@ def import_numbers(*, engine: Engine, numbers: IssuedNumbers) -> ImportReport:
                 "registry_address": bytes.fromhex(address[2:]),
                 "member": member,
                 "cert_type": cert_type,
-                "number": canonical_number(number),
-                "number_hash": number_hash(number),
+                **_recorded_number(number),
                 "root": bytes.fromhex(root[2:]),
                 "leaf": None,
                 "recorded_at": int(time.time()),
@@ -216,6 +216,16 @@ def import_numbers(*, engine: Engine, numbers: IssuedNumbers) -> ImportReport:
             else:
                 report.unchanged += 1
     return report
+
+
+def _recorded_number(number: str) -> dict[str, Any]:
+    """The number columns of a number the issuer recorded (in its canonical form). One recorded
+    before numbers were limited to ASCII letters, digits and - / . is kept as it was recorded,
+    hashed as it was then: nothing recorded is lost, though no lookup spells it any more."""
+    try:
+        return {"number": canonical_number(number), "number_hash": number_hash(number)}
+    except InvalidCertificateNumber:
+        return {"number": number, "number_hash": keccak256(number.encode("utf-8"))}
 
 
 def records_by_number(connection: Connection, number: str) -> list[IssuerRecord]:

@@ -4,7 +4,9 @@ form, a destination outside the consortium issued with a warning, a past expiry 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -97,13 +99,20 @@ def test_a_document_quantity_that_is_not_an_ascii_decimal_is_refused(api: Api, q
     assert_problem(issue(api, [document]), 422, "invalid-input", "items.0.quantity", "is not a quantity")
 
 
-def test_the_audit_index_reads_numbers_the_same_way(chain: Chain, api: Api) -> None:
+def test_the_audit_index_reads_numbers_the_same_way(chain: Chain, api: Api, tmp_path: Path) -> None:
+    from ledger.index.db import open_index
+    from ledger.index.issuer_records import import_wrapped
+    from ledger.settings import LedgerSettings
     from tests.api.test_audit_routes import index_now
 
     [document] = sample_documents(1, seed=47)
     number = document["certificate_number"]
-    assert issue(api, [document]).status_code == 201
+    issued = issue(api, [document])
+    assert issued.status_code == 201, issued.text
     index_now(chain, api)
+    (tmp_path / "co.json").write_text(json.dumps(issued.json()["certificates"][0], ensure_ascii=False))
+    settings = LedgerSettings(data_dir=chain.data_dir, rpc_url=chain.rpc_url, database_url=str(api.keys.engine.url))
+    assert import_wrapped(engine=open_index(settings), paths=[tmp_path / "co.json"]).recorded == 1
     auditor = api.headers("CN", "auditor")
     wide = "".join(chr(ord(c) + 0xFEE0) for c in number)
     for spelled in (number, number.lower(), wide):
