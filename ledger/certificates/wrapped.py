@@ -158,6 +158,12 @@ def number_hash(number: str) -> bytes:
     return keccak256(canonical_number(number).encode("utf-8"))
 
 
+def recorded_number_hash(number: str) -> bytes:
+    """The number hash of a number an issuer recorded in canonical form before numbers were
+    limited to ASCII letters, digits and - / . (keccak256 of it as recorded)."""
+    return keccak256(number.encode("utf-8"))
+
+
 class WrappedBatch(_Strict):
     """One Merkle root to anchor, and the wrapped certificates under it."""
 

@@ -16,12 +16,17 @@ from sqlalchemy import Connection, Engine, Table, and_, insert, select, update
 
 from ledger.aeo.codes import canonical_operator_id
 from ledger.certificates.numbers import IssuedNumbers
-from ledger.certificates.wrapped import WrappedCertificate, check_integrity, number_hash, read_wrapped
+from ledger.certificates.wrapped import (
+    WrappedCertificate,
+    check_integrity,
+    number_hash,
+    read_wrapped,
+    recorded_number_hash,
+)
 from ledger.consortium.registries import CERTIFICATE_REGISTRY
 from ledger.documents import document_model
 from ledger.documents.certificate_numbers import InvalidCertificateNumber, canonical_number
 from ledger.errors import InvalidInput, LedgerError
-from ledger.hashing.keccak import keccak256
 from ledger.index.catalogue import contract_kind
 from ledger.index.errors import NotIndexed
 from ledger.index.models import Base
@@ -225,7 +230,7 @@ def _recorded_number(number: str) -> dict[str, Any]:
     try:
         return {"number": canonical_number(number), "number_hash": number_hash(number)}
     except InvalidCertificateNumber:
-        return {"number": number, "number_hash": keccak256(number.encode("utf-8"))}
+        return {"number": number, "number_hash": recorded_number_hash(number)}
 
 
 def records_by_number(connection: Connection, number: str) -> list[IssuerRecord]:

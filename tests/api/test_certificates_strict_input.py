@@ -101,17 +101,17 @@ def test_a_document_quantity_that_is_not_an_ascii_decimal_is_refused(api: Api, q
 
 def test_the_audit_index_reads_numbers_the_same_way(chain: Chain, api: Api, tmp_path: Path) -> None:
     from ledger.index.db import open_index
+    from ledger.index.follower import Follower
     from ledger.index.issuer_records import import_wrapped
     from ledger.settings import LedgerSettings
-    from tests.api.test_audit_routes import index_now
 
     [document] = sample_documents(1, seed=47)
     number = document["certificate_number"]
     issued = issue(api, [document])
     assert issued.status_code == 201, issued.text
-    index_now(chain, api)
-    (tmp_path / "co.json").write_text(json.dumps(issued.json()["certificates"][0], ensure_ascii=False))
     settings = LedgerSettings(data_dir=chain.data_dir, rpc_url=chain.rpc_url, database_url=str(api.keys.engine.url))
+    Follower(client=chain.client(), engine=open_index(settings)).catch_up()
+    (tmp_path / "co.json").write_text(json.dumps(issued.json()["certificates"][0], ensure_ascii=False))
     assert import_wrapped(engine=open_index(settings), paths=[tmp_path / "co.json"]).recorded == 1
     auditor = api.headers("CN", "auditor")
     wide = "".join(chr(ord(c) + 0xFEE0) for c in number)

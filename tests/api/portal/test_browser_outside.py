@@ -7,9 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.api.portal.test_browser import upload
 from tests.support import CliRunner, open_page, save_screenshot
 
 pytestmark = pytest.mark.browser
@@ -18,6 +17,17 @@ SAID = {
     "en": "destined to MY, a country outside the consortium: no member records its utilization",
     "zh": "目的国 MY 不是联盟成员：没有任何成员记录其核销情况",
 }
+
+
+FILE_LABEL = {"zh": "证书文件（JSON）", "en": "Certificate file (JSON)"}
+SUBMIT = {"zh": "核验", "en": "Verify"}
+
+
+def upload(page: Page, portal_url: str, lang: str, path: Path) -> None:
+    page.goto(f"{portal_url}/")
+    page.get_by_label(FILE_LABEL[lang]).set_input_files(path)
+    page.get_by_role("button", name=SUBMIT[lang]).click()
+    page.wait_for_load_state()
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

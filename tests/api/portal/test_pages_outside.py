@@ -3,15 +3,32 @@ utilization of a certificate destined to a country outside the consortium."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.portal.test_pages_on_chain import checks, portal, verify
-from tests.support import CliRunner
+from api.deps import ServiceContext
+from api.portal import portal_app
+from tests.support import Chain, CliRunner, Markup, assert_accessible
 
-__all__ = ["portal"]  # the fixture, shared with the on-chain page tests
+
+@pytest.fixture
+def portal(chain: Chain) -> Iterator[TestClient]:
+    context = ServiceContext(settings=chain.settings, client=chain.client())
+    with TestClient(portal_app(context)) as client:
+        yield client
+
+
+def verify(portal: TestClient, path: Path, lang: str) -> Markup:
+    response = portal.post(f"/verify?lang={lang}", files={"file": (path.name, path.read_bytes(), "application/json")})
+    assert response.status_code == 200, response.text
+    return assert_accessible(response.text, "zh-Hans" if lang == "zh" else "en")
+
+
+def checks(markup: Markup) -> dict[str, str]:
+    return {a["data-check"]: a["data-status"] for a in markup.find("tr") if "data-check" in a}
 
 
 @pytest.mark.parametrize(
