@@ -73,7 +73,7 @@ def _as_pydantic_error(value: object) -> object:
     try:
         return parse_certificate_number(value)
     except InvalidCertificateNumber as exc:
-        raise ValueError(exc.message) from None
+        raise ValueError(exc.reason) from None
 
 
 CertificateNumber = Annotated[
