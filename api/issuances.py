@@ -47,6 +47,7 @@ class IssuanceRecord(BaseModel):
     batches: list[IssuedBatch]
     files: list[str]
     delivery: DeliveryReport | None = None
+    warnings: list[str] = []
 
 
 class Issuances:
@@ -112,6 +113,7 @@ class Issuances:
             batches=result.batches,
             files=[f.name for f in files],
             delivery=delivery,
+            warnings=result.warnings,
         )
         write_model(job / RECORD, record)
         return self._issuance(record)
@@ -157,4 +159,5 @@ class Issuances:
             batches=record.batches,
             certificates=[read_wrapped(wrapped / name) for name in record.files],
             delivery=record.delivery,
+            warnings=record.warnings,
         )

@@ -142,12 +142,23 @@ def issue(
             expires_at=parse_time(expires) if expires else None,
         )
     issued = result.batches
+    if result.already_issued:
+        if as_json:
+            print_json({"out": str(out), "batches": issued, "already_issued": True})
+            return
+        for batch in issued:
+            typer.echo(f"already issued: root {batch.root} on block {batch.block_number} ({batch.count} certificates "
+                       f"for {batch.destination}, tx {batch.tx_hash})")  # fmt: skip
+        typer.echo(f"{len(files)} wrapped certificates are in {out}; nothing was sent")
+        return
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     indexing = record_issued(settings=cli.settings, paths=[out], client=registry.client)
     wrapped = [out / f.name for f in files]
     delivery = deliver_files(cli.settings, registry, wrapped, issued_now=True) if deliver else None
     if as_json:
         print_json({"out": str(out), "batches": issued, "resumed": result.resumed, "index": indexing,
-                    "delivery": delivery})  # fmt: skip
+                    "delivery": delivery, "warnings": result.warnings})  # fmt: skip
         return
     if result.resumed:
         typer.echo(f"completed an interrupted issuance of {result.resumed} certificates into {out}")
@@ -216,7 +227,11 @@ def verify(
                 typer.echo(f"  {document_summary(result.document)}")
             signer = signers[certificate.issuer.address]
             typer.echo(f"  signed by {signer.label or 'an account the consortium does not name'} ({signer.address})")
-            if result.destination:
+            if result.destined_outside:
+                typer.echo(
+                    f"  destined to {result.destination}, outside the consortium: no member records its utilization"
+                )
+            elif result.destination:
                 typer.echo(f"  destined to {result.destination}: only its customs may use it")
             if result.hidden_fields:
                 typer.echo(

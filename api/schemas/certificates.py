@@ -14,6 +14,7 @@ from ledger.certificates.registry import IssuedBatch
 from ledger.certificates.state import CertificateRecord
 from ledger.certificates.verification import Verification
 from ledger.certificates.wrapped import WrappedCertificate, unissued_type
+from ledger.documents.decimal_text import QUANTITY_PATTERN
 from ledger.errors import NotIssued
 from ledger.ids import CertificateType
 
@@ -73,6 +74,11 @@ class Issuance(BaseModel):
     delivery: DeliveryReport | None = Field(
         default=None, description="What reached the destinations' customs, when `deliver` was asked"
     )
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="What the issuer should know, e.g. documents destined to a country outside the consortium "
+        "(issued, but no member records their utilization)",
+    )
 
 
 class IssuanceSummary(BaseModel):
@@ -122,7 +128,7 @@ class UtilizeRequest(_Body):
     quantity: str = Field(
         min_length=1,
         max_length=40,
-        pattern=r"^\s*[0-9]+(\.[0-9]{1,3})?\s*$",
+        pattern=QUANTITY_PATTERN,
         description="Quantity drawn, in the certificate's unit (at most three decimals)",
         examples=["120.5"],
     )

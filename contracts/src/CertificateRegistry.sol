@@ -17,7 +17,10 @@ import {Roles} from "./Roles.sol";
 /// first utilization of a number writes a single new slot too; a later declaration on the same
 /// number updates that slot and writes one of its own. Timestamps are stored in 48 bits. A
 /// batch's destination member fills a slot of its own (a member id takes the whole word),
-/// appended after the others so that the layout of earlier versions stays a prefix.
+/// appended after the others so that the layout of earlier versions stays a prefix. A batch
+/// destined to a country outside the consortium keeps its two-letter code there with the
+/// word's lowest bit set (OUTSIDE), which no member id has: utilization and deliveries read
+/// that slot already, so refusing them costs no further read.
 contract CertificateRegistry is ICertificateRegistry {
     /// @inheritdoc ICertificateRegistry
     uint256 public constant MAX_BATCH = 65_536;
@@ -25,6 +28,8 @@ contract CertificateRegistry is ICertificateRegistry {
     uint256 public constant MAX_QUERIES = 256;
     /// @inheritdoc ICertificateRegistry
     uint256 public constant MAX_DOCUMENT_BYTES = 64;
+    /// @dev Marks a stored destination outside the consortium (see the contract's notes).
+    bytes32 private constant OUTSIDE = bytes32(uint256(1));
 
     struct BatchRecord {
         address issuer;
@@ -88,7 +93,7 @@ contract CertificateRegistry is ICertificateRegistry {
         }
         _requireActiveRegistry();
         bytes32 memberId = _issuerMember(msg.sender, certType);
-        _checkDestination(destination, memberId);
+        bool outside = _checkDestination(destination, memberId);
         bytes32 batchId = _batchId(root, certType);
         if (_batches[batchId].issuer != address(0)) {
             revert CertificateRegistryAlreadyIssued(root, certType);
@@ -97,7 +102,7 @@ contract CertificateRegistry is ICertificateRegistry {
         // block.timestamp and expiresAt (checked above) fit 48 bits until the year 8,900,000
         // forge-lint: disable-next-line(unsafe-typecast)
         _batches[batchId] = BatchRecord(msg.sender, uint48(block.timestamp), uint48(expiresAt));
-        _destinations[batchId] = destination;
+        _destinations[batchId] = outside ? destination | OUTSIDE : destination;
         emit CertificatesIssued(root, certType, msg.sender, memberId, count, expiresAt);
         emit CertificatesDestined(root, certType, destination, memberId);
     }
@@ -191,6 +196,9 @@ contract CertificateRegistry is ICertificateRegistry {
         _authorize(root, certType, false, true);
         bytes32 destination_ = _destinations[_batchId(root, certType)];
         if (destination_ == bytes32(0)) revert CertificateRegistryInvalidDestination(destination_);
+        if (destination_ & OUTSIDE != 0) {
+            revert CertificateRegistryDestinedOutside(root, certType, destination_ ^ OUTSIDE);
+        }
         for (uint256 i = 0; i < leaves.length; ++i) {
             bytes calldata document = documents[i];
             if (document.length == 0 || document.length > MAX_DOCUMENT_BYTES) {
@@ -259,7 +267,13 @@ contract CertificateRegistry is ICertificateRegistry {
 
     /// @inheritdoc ICertificateRegistry
     function batchDestination(bytes32 root, bytes32 certType) external view returns (bytes32) {
-        return _destinations[_batchId(root, certType)];
+        bytes32 destination_ = _destinations[_batchId(root, certType)];
+        return destination_ & OUTSIDE != 0 ? destination_ ^ OUTSIDE : destination_;
+    }
+
+    /// @inheritdoc ICertificateRegistry
+    function destinedOutside(bytes32 root, bytes32 certType) external view returns (bool) {
+        return _destinations[_batchId(root, certType)] & OUTSIDE != 0;
     }
 
     /// @inheritdoc ICertificateRegistry
@@ -473,17 +487,36 @@ contract CertificateRegistry is ICertificateRegistry {
         // A leaf committing to another member than the batch's destination would let that
         // member's customs draw on a certificate not destined to it. Zero: not recorded.
         bytes32 destination_ = _destinations[batchId];
+        if (destination_ & OUTSIDE != 0) {
+            revert CertificateRegistryDestinedOutside(root, certType, destination_ ^ OUTSIDE);
+        }
         if (destination_ != bytes32(0) && destination_ != importingMember) {
             revert CertificateRegistryNotDestination(root, certType, importingMember, destination_);
         }
     }
 
-    /// @dev A batch is destined to an active member other than the issuing one.
-    function _checkDestination(bytes32 destination_, bytes32 issuerMember) private view {
+    /// @dev A batch is destined to an active member other than the issuing one, or to a
+    /// country outside the consortium (then `outside`): two capital ASCII letters, the rest of
+    /// the word zero. Whether the code is an assigned ISO 3166-1 country is the issuer's to
+    /// check (the contract keeps no list that would need a vote to amend).
+    function _checkDestination(bytes32 destination_, bytes32 issuerMember)
+        private
+        view
+        returns (bool outside)
+    {
         if (destination_ == issuerMember) {
             revert CertificateRegistryOwnDestination(destination_);
         }
-        if (!_isMember(destination_)) revert CertificateRegistryInvalidDestination(destination_);
+        if (_isMember(destination_)) return false;
+        bytes1 first = destination_[0];
+        bytes1 second = destination_[1];
+        if (
+            first < "A" || first > "Z" || second < "A" || second > "Z"
+                || uint256(destination_) << 16 != 0
+        ) {
+            revert CertificateRegistryInvalidDestination(destination_);
+        }
+        return true;
     }
 
     /// @dev The leaf of the certificate's fields, which `proof` places in `root`.

@@ -6,8 +6,9 @@ import {Merkle} from "./utils/Merkle.sol";
 import {CertificateRegistryV2} from "./upgrades/CertificateRegistryV2.sol";
 import {ICertificateRegistry} from "../src/interfaces/ICertificateRegistry.sol";
 
-/// @notice A batch names its destination member: recorded, announced, refused when it is not
-/// another active member, and held against the leaf's importing member on utilization.
+/// @notice A batch names its destination: recorded, announced, refused when it is the issuing
+/// member or no country code, marked when it is a country outside the consortium (then never
+/// drawn on), and held against the leaf's importing member on utilization.
 contract CertificateRegistry_destination_Test is CertificateRegistryBaseTest {
     bytes32 internal newRoot = keccak256("destined-batch");
     /// @dev CertificateRegistry's `_destinations` slot (after _batches, _certificates,
@@ -63,10 +64,33 @@ contract CertificateRegistry_destination_Test is CertificateRegistryBaseTest {
         registry.issue(newRoot, CERTIFICATE_OF_ORIGIN, CN, 1, 0);
     }
 
-    function test_RevertWhen_DestinationIsNotAMember() public {
-        _expectInvalid(TH);
+    /// @dev A country outside the consortium: issued, the batch marked as destined outside,
+    /// the view answering the plain code.
+    function test_IssuesToACountryOutsideTheConsortium() public {
+        vm.expectEmit(address(registry));
+        emit ICertificateRegistry.CertificatesDestined(newRoot, CERTIFICATE_OF_ORIGIN, TH, CN);
         vm.prank(cnIssuer);
         registry.issue(newRoot, CERTIFICATE_OF_ORIGIN, TH, 1, 0);
+        assertEq(registry.batchDestination(newRoot, CERTIFICATE_OF_ORIGIN), TH, "plain code");
+        assertTrue(registry.destinedOutside(newRoot, CERTIFICATE_OF_ORIGIN), "outside");
+        assertFalse(registry.destinedOutside(root, CERTIFICATE_OF_ORIGIN), "setUp batch to SG");
+        assertFalse(registry.destinedOutside(newRoot, PHYTOSANITARY), "never issued");
+    }
+
+    function test_RevertWhen_DestinationIsNotACountryCode() public {
+        bytes32[6] memory malformed = [
+            bytes32("th"),
+            bytes32("T1"),
+            bytes32("THA"),
+            bytes32("T"),
+            bytes32(uint256(1)),
+            bytes32("TH") | bytes32(uint256(1))
+        ];
+        for (uint256 i = 0; i < malformed.length; ++i) {
+            _expectInvalid(malformed[i]);
+            vm.prank(cnIssuer);
+            registry.issue(newRoot, CERTIFICATE_OF_ORIGIN, malformed[i], 1, 0);
+        }
     }
 
     function test_RevertWhen_DestinationIsZero() public {
@@ -75,11 +99,62 @@ contract CertificateRegistry_destination_Test is CertificateRegistryBaseTest {
         registry.issue(newRoot, CERTIFICATE_OF_ORIGIN, bytes32(0), 1, 0);
     }
 
-    function test_RevertWhen_DestinationLeftTheConsortium() public {
+    /// @dev A member that left is a country outside the consortium like any other.
+    function test_AMemberThatLeftIsOutside() public {
         _removeMember(SG);
-        _expectInvalid(SG);
         vm.prank(cnIssuer);
         registry.issue(newRoot, CERTIFICATE_OF_ORIGIN, SG, 1, 0);
+        assertTrue(registry.destinedOutside(newRoot, CERTIFICATE_OF_ORIGIN), "outside");
+    }
+
+    /// @dev A batch to TH while TH is outside: TH's customs may not draw on it even once TH has
+    /// joined (what was drawn before it joined is recorded nowhere), nor may anyone record a
+    /// delivery to it.
+    function test_RevertWhen_DrawingOnABatchIssuedOutsideEvenAfterTheCountryJoined() public {
+        bytes32 doc = keccak256("outside");
+        bytes32[] memory l = new bytes32[](1);
+        l[0] = Merkle.leaf(doc, 10, keccak256("CO-TH-1"), TH);
+        bytes32 thRoot = Merkle.root(l);
+        vm.prank(cnIssuer);
+        registry.issue(thRoot, CERTIFICATE_OF_ORIGIN, TH, 1, 0);
+        vm.prank(cnCustoms);
+        uint256 id = consortium.proposeAddMember(TH, "Thai Customs", thCustoms);
+        vm.prank(sgCustoms);
+        consortium.approve(id);
+        address thKey = _actor("th-customs-key");
+        _accredit(thCustoms, thKey, CUSTOMS_ROLE, bytes32(0));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ICertificateRegistry.CertificateRegistryDestinedOutside.selector,
+                thRoot,
+                CERTIFICATE_OF_ORIGIN,
+                TH
+            )
+        );
+        vm.prank(thKey);
+        registry.utilize(
+            thRoot,
+            CERTIFICATE_OF_ORIGIN,
+            doc,
+            10,
+            keccak256("CO-TH-1"),
+            TH,
+            Merkle.proof(l, 0),
+            keccak256("d"),
+            1
+        );
+        bytes[] memory d = new bytes[](1);
+        d[0] = abi.encodePacked(bytes4(0x01551220), keccak256("cid"));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ICertificateRegistry.CertificateRegistryDestinedOutside.selector,
+                thRoot,
+                CERTIFICATE_OF_ORIGIN,
+                TH
+            )
+        );
+        vm.prank(cnIssuer);
+        registry.recordDeliveries(thRoot, CERTIFICATE_OF_ORIGIN, l, d);
     }
 
     /// @dev Only accredited issuers reach the destination check: everyone else is refused as

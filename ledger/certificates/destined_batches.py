@@ -1,6 +1,7 @@
-"""Batches by destination: every certificate of a batch goes to one importing member (the chain
-records it with the root), so an issuance over documents for several members makes one run of
-batches per member, each of at most the batch size."""
+"""Batches by destination: every certificate of a batch goes to one importing country (the chain
+records it with the root), so an issuance over documents for several countries makes one run of
+batches per country, each of at most the batch size. A country outside the consortium is issued
+to with a warning: no member's customs records its utilization."""
 
 from __future__ import annotations
 
@@ -56,20 +57,12 @@ def leaf_places(
     return places
 
 
-class DestinationNotMember(InvalidInput):
-    """Documents name an importing country that is not an active member of the consortium: the
-    chain has no customs there to use the certificate."""
-
-    code = "destination-not-member"
-
-    def __init__(self, destination: str, documents: Sequence[str]) -> None:
-        self.destination = destination
-        self.documents = list(documents)
-        super().__init__(
-            f"{_some(documents)} name(s) importing country {destination}, which is not an active member of "
-            "the consortium: certificates are issued only for import into a member (leave these documents out)",
-            path="importing_country",
-        )
+def outside_consortium_warning(destination: str, documents: Sequence[str]) -> str:
+    """What an issuer is told of documents destined to a country outside the consortium."""
+    return (
+        f"{_some(documents)} name(s) importing country {destination}, which is not an active member of the "
+        "consortium: issued, but no member records its utilization (its customs cannot draw on it on the ledger)"
+    )
 
 
 class OwnDestination(InvalidInput):
@@ -98,18 +91,21 @@ class MixedDestinations(InvalidInput):
         )
 
 
-def check_destinations(*, issuer_member: str, active_members: set[str], destinations: Mapping[str, str]) -> None:
-    """Refuse documents (name -> importing member) destined to a non-member or to the issuer's
-    own member, naming them, before anything is anchored."""
+def check_destinations(*, issuer_member: str, active_members: set[str], destinations: Mapping[str, str]) -> list[str]:
+    """Refuse documents (name -> importing member) destined to the issuer's own member, naming
+    them, before anything is anchored; the warnings for those destined outside the consortium
+    (a valid country code, as the document model checked, that is no active member)."""
     by_destination: dict[str, list[str]] = {}
     for name, destination in destinations.items():
         by_destination.setdefault(destination, []).append(name)
+    warnings = []
     for destination in sorted(by_destination):
         names = sorted(by_destination[destination])
         if destination == issuer_member:
             raise OwnDestination(destination, names)
         if destination not in active_members:
-            raise DestinationNotMember(destination, names)
+            warnings.append(outside_consortium_warning(destination, names))
+    return warnings
 
 
 def _some(values: Sequence[str], shown: int = 5) -> str:

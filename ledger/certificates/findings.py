@@ -31,6 +31,7 @@ class FindingCode(StrEnum):
     TOO_MANY_HIDDEN = "too-many-hidden"
     DATA_ALTERED = "data-altered"
     NUMBER_NOT_COMMITTED = "number-not-committed"
+    NUMBER_MALFORMED = "number-malformed"
     IMPORTING_MEMBER_DIFFERS = "importing-member-differs"
     PROOF_NOT_TO_ROOT = "proof-not-to-root"
     QUANTITY_DIFFERS = "quantity-differs"
@@ -71,6 +72,7 @@ class FindingCode(StrEnum):
     SINGLE_USE_UNUSED = "single-use-unused"
     FULLY_UTILIZED = "fully-utilized"
     QUANTITY_REMAINING = "quantity-remaining"
+    UTILIZATION_NOT_RECORDED = "utilization-not-recorded"
 
 
 F = FindingCode
@@ -89,6 +91,8 @@ ENGLISH: dict[FindingCode, str] = {
     F.TOO_MANY_HIDDEN: "more fields are listed as hidden than there are hidden field hashes",
     F.DATA_ALTERED: "document hash does not match the fields (data was altered)",
     F.NUMBER_NOT_COMMITTED: "{field} {number} is not the number the proof commits to",
+    F.NUMBER_MALFORMED: "{field} {number} is not a certificate number: it contains {character} (numbers are "
+    "ASCII letters, digits and - / . only)",
     F.IMPORTING_MEMBER_DIFFERS: "{field} {country} differs from the proof's importing member {member}",
     F.PROOF_NOT_TO_ROOT: "Merkle proof does not lead to the root",
     F.QUANTITY_DIFFERS: "proof quantity {quantity} differs from the items' total {total}",
@@ -128,6 +132,8 @@ ENGLISH: dict[FindingCode, str] = {
     F.SINGLE_USE_UNUSED: "single-use certificate, not used yet",
     F.FULLY_UTILIZED: "fully utilized: {drawn} drawn of {quantity}",
     F.QUANTITY_REMAINING: "remaining {remaining} of {quantity}",
+    F.UTILIZATION_NOT_RECORDED: "destined to {country}, a country outside the consortium: no member records its "
+    "utilization",
 }
 
 

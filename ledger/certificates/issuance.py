@@ -31,8 +31,9 @@ import gc
 import multiprocessing
 import os
 import shutil
+import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from multiprocessing.connection import Connection
@@ -41,14 +42,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ledger.certificates.batch_expiry import check_expiry
 from ledger.certificates.destined_batches import check_destinations, leaf_places, plan_destined
+from ledger.certificates.issued_again import already_issued
 from ledger.certificates.numbers import IssuedNumbers
 from ledger.certificates.registry import CertificateRegistryBinding, IssuedBatch
 from ledger.certificates.wrapped import (
     IssuerIdentity,
     LeafInput,
     PlannedLeaf,
-    canonical_number,
     check_integrity,
     check_jurisdiction,
     read_wrapped,
@@ -59,6 +61,7 @@ from ledger.certificates.wrapped import (
 from ledger.chain.identity import deployment_identity
 from ledger.consortium.registries import CERTIFICATE_REGISTRY
 from ledger.documents import parse_document, to_json_data
+from ledger.documents.certificate_numbers import canonical_number
 from ledger.documents.common import field_at
 from ledger.errors import InvalidInput, LedgerError
 from ledger.files import move_names, write_batch
@@ -78,6 +81,8 @@ class IssueResult(BaseModel):
     written: int
     out_dir: str
     resumed: int = 0  # certificates of an interrupted issuance completed by this run
+    already_issued: bool = False  # a completed run over the same documents: nothing was sent
+    warnings: list[str] = []  # e.g. documents destined outside the consortium
 
 
 class _Anchor(BaseModel):
@@ -251,6 +256,7 @@ def issue_files(
     batch_size: int | None = None,
     expires_at: datetime | None = None,
     workers: int | None = None,
+    clock: Callable[[], float] = time.time,
 ) -> IssueResult:
     """Anchor every document in `files` and write its wrapped certificate under `out_dir`.
 
@@ -258,7 +264,9 @@ def issue_files(
     chain records). Any invalid document, a document of another jurisdiction than the issuer's
     member, one for import into a country that is not another active member, or a certificate
     number issued before (per `numbers`) or twice in the input stops everything before a
-    transaction is sent. An interrupted issuance into `out_dir` is completed first.
+    transaction is sent, as does an expiry that is not after `clock`'s now. A document for a
+    country outside the consortium is issued with a warning. An interrupted issuance into
+    `out_dir` is completed first; a completed one over the same documents is said to be done.
     """
     if not files:
         raise InvalidInput("no documents given", path="files")
@@ -276,6 +284,10 @@ def issue_files(
         earlier = complete_journal(registry=registry, journal=journal, staging=staging, numbers=numbers)
         if journal.files == names and journal.doc_type == doc_type:
             return IssueResult(batches=earlier, written=len(names), out_dir=str(out_dir), resumed=len(names))
+    done = already_issued(registry=registry, doc_type=doc_type, files=files, out_dir=out_dir)
+    if done is not None:
+        return IssueResult(batches=done, written=0, out_dir=str(out_dir), already_issued=True)
+    check_expiry(expires_at, now=clock())
     cap = registry.max_batch
     size = min(batch_size or cap, cap)
     active_members = registry.active_members()
@@ -300,7 +312,7 @@ def issue_files(
         certificate_numbers = [number for _, number, _ in prepared]
         destinations = [destination for _, _, destination in prepared]
         destined = dict(zip(names, destinations, strict=True))
-        check_destinations(issuer_member=member, active_members=active_members, destinations=destined)
+        warnings = check_destinations(issuer_member=member, active_members=active_members, destinations=destined)
         _refuse_reissue(registry, numbers, doc_type, member, certificate_numbers)
         plan = plan_destined([leaf for leaf, _, _ in prepared], destinations, size)
         roots = [to_hex(tree.root) for tree in plan.trees]
@@ -336,7 +348,7 @@ def issue_files(
         for shard in shards:
             shard.close()
     batches = complete_journal(registry=registry, journal=journal, staging=staging, numbers=numbers)
-    return IssueResult(batches=batches, written=len(names), out_dir=str(out_dir))
+    return IssueResult(batches=batches, written=len(names), out_dir=str(out_dir), warnings=warnings)
 
 
 def _refuse_reissue(

@@ -3,25 +3,18 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from pydantic import BaseModel, ConfigDict, Field
 
+from ledger.documents.decimal_text import read_quantity
 from ledger.errors import InvalidInput
 
 
 def parse_quantity(value: str) -> int:
-    """'12.5' (units) -> 12500 (thousandths, as the leaf's quantity)."""
-    try:
-        number = Decimal(value.strip())
-    except (InvalidOperation, AttributeError):
-        raise InvalidInput(f"{value!r} is not a quantity", path="quantity") from None
-    if not number.is_finite() or number <= 0:
-        raise InvalidInput("the quantity must be a positive number", path="quantity")
-    thousandths = number * 1000
-    if thousandths != thousandths.to_integral_value():
-        raise InvalidInput("quantities have at most three decimals", path="quantity")
-    return int(thousandths)
+    """'12.5' (units) -> 12500 (thousandths, as the leaf's quantity); ASCII decimals only
+    (ledger.documents.decimal_text)."""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{value!r} is not a quantity", path="quantity")
+    return int(read_quantity(value) * 1000)
 
 
 def format_quantity(thousandths: int) -> str:

@@ -172,6 +172,17 @@ class CertificateRegistryBinding:
         batches = batch_call(self.client, [self.contract.fn("batch", from_hex(r), cert_type) for r in roots])
         return {root for root, (issuer, _, _) in zip(roots, batches, strict=True) if int(issuer, 16)}
 
+    def issuing_transactions(self, roots: Sequence[str], doc_type: str) -> dict[str, tuple[int, str]]:
+        """The block number and transaction hash of each of `roots` issued as `doc_type` here
+        (from its CertificatesIssued log); roots not issued are left out."""
+        if not roots:
+            return {}
+        cert_type = "0x" + certificate_type_bytes(doc_type).hex()
+        found = self.contract.logs(["CertificatesIssued"], list(roots), cert_type)
+        return {
+            str(log["topics"][1]).lower(): (int(log["blockNumber"], 16), str(log["transactionHash"])) for log in found
+        }
+
     def revoke(self, wrapped: WrappedCertificate, reason: str) -> SentTransaction:
         return self._change(wrapped, "revoke", reason_code(reason))
 

@@ -101,6 +101,10 @@ class Verification(BaseModel):
         description="The member whose customs the chain records the certificate's batch as destined to, e.g. SG "
         "(None: not read, or a batch issued before destinations were recorded)",
     )
+    destined_outside: bool = Field(
+        default=False,
+        description="The batch went to a country outside the consortium: no member records its utilization",
+    )
     fragments: list[Fragment]
     document: DocumentView | None = Field(
         default=None,
@@ -193,6 +197,7 @@ def assemble(
                 quantity=UnitQuantity.of(issued_for, unit) if issued_for else None,
                 remaining=remaining,
                 destination=chain_state.get("destination") if isinstance(chain_state, dict) else None,
+                destined_outside=bool(chain_state.get("outside")) if isinstance(chain_state, dict) else False,
                 fragments=fragments,
                 document=document_view(certificate.type, certificate.data),
             )
@@ -223,6 +228,7 @@ def read_states(client: LedgerClient, certificates: Sequence[WrappedCertificate]
         groups.setdefault((c.proof.chain_id, c.proof.registry.lower()), []).append(i)
     states = client.artifacts.codec("CertificateRegistry").function("certificateStates")
     destination_of = client.artifacts.codec("CertificateRegistry").function("batchDestination")
+    outside_of = client.artifacts.codec("CertificateRegistry").function("destinedOutside")
     for (chain_id, registry), indexes in groups.items():
         try:
             node_chain = client.chain_id
@@ -250,13 +256,18 @@ def read_states(client: LedgerClient, certificates: Sequence[WrappedCertificate]
                 view_request(registry, destination_of.call_data(from_hex(root), from_hex(cert_type)))
                 for root, cert_type in batches
             ]
+            calls += [
+                view_request(registry, outside_of.call_data(from_hex(root), from_hex(cert_type)))
+                for root, cert_type in batches
+            ]
             replies = [
                 reply
                 for start in range(0, len(calls), CALLS_PER_REQUEST)
                 for reply in client.raw_batch(calls[start : start + CALLS_PER_REQUEST])
             ]
             listing = cached or (decode_listing(client, registry, replies.pop(0)) if anchor else None)
-            destinations = _destinations(client, destination_of, batches, replies[len(chunks) :])
+            destinations = _destinations(client, destination_of, batches, replies[len(chunks) : -len(batches)])
+            outside = _outside(client, outside_of, batches, replies[-len(batches) :])
             refused = registry_refusal(anchor, listing) if anchor and listing else None
             if key and listing and not refused:
                 # A listed registry's kind never changes, its closed intervals never change, and it
@@ -277,7 +288,12 @@ def read_states(client: LedgerClient, certificates: Sequence[WrappedCertificate]
                         else None
                     )
                     batch = (certificates[i].proof.root, certificates[i].proof.cert_type)
-                    found[i] = {**state, "untrusted": untrusted, "destination": destinations.get(batch)}
+                    found[i] = {
+                        **state,
+                        "untrusted": untrusted,
+                        "destination": destinations.get(batch),
+                        "outside": batch in outside,
+                    }
         except LedgerError as exc:
             for i in indexes:
                 found[i] = exc.message
@@ -300,6 +316,24 @@ def _destinations(
             continue
         if member:
             found[batch] = member
+    return found
+
+
+def _outside(
+    client: LedgerClient,
+    outside_of: FunctionCodec,
+    batches: Sequence[tuple[str, str]],
+    replies: Sequence[dict[str, Any]],
+) -> set[tuple[str, str]]:
+    """The batches destined outside the consortium, from the replies to their `destinedOutside`
+    calls; a version from before such destinations has no such view (a revert): none of its own."""
+    found = set()
+    for batch, reply in zip(batches, replies, strict=True):
+        try:
+            if outside_of.decode(view_result(client, reply, "whether a batch went outside the consortium")):
+                found.add(batch)
+        except LedgerError:
+            continue
     return found
 
 
@@ -433,6 +467,9 @@ def _expiry(certificate: WrappedCertificate, state: dict[str, Any], today: dt.da
 def _utilization(certificate: WrappedCertificate, state: dict[str, Any]) -> Fragment:
     # `utilized` is counted per certificate number: every copy carrying this number draws on it
     quantity, utilized = certificate.proof.quantity, int(state["utilized"])
+    if state.get("outside"):
+        country = state.get("destination") or certificate.proof.importing_member
+        return _fragment(FragmentName.UTILIZATION, True, finding(FindingCode.UTILIZATION_NOT_RECORDED, country=country))
     if quantity == 0:
         if utilized:
             return _fragment(FragmentName.UTILIZATION, False, finding(FindingCode.SINGLE_USE_USED))

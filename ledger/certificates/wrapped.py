@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ledger.certificates.destined_batches import leaf_places, plan_destined
 from ledger.certificates.findings import Finding, FindingCode, finding
 from ledger.documents import DOCUMENT_TYPES, Document, document_model, to_json_data
+from ledger.documents.certificate_numbers import InvalidCertificateNumber, canonical_number
 from ledger.documents.common import QuantifiedItem, field_at, utilization_of
 from ledger.documents.registry import validation_problems
 from ledger.errors import InvalidDocument, InvalidInput, LedgerError, NotIssued
@@ -144,8 +144,6 @@ class LeafInput:
         """The leaf input of a salted document: its number and importing country as it states them."""
         model = document_model(salted.doc_type)
         number = str(field_at(salted.data, model.number_field))
-        if not canonical_number(number):
-            raise InvalidInput(f"certificate number {number!r} has no letters or digits", path=model.number_field)
         return cls(
             document_hash=salted.document_hash,
             quantity=quantity,
@@ -154,19 +152,16 @@ class LeafInput:
         )
 
 
-_NUMBER_NOISE = re.compile(r"[\s\-_/.]+")
-
-
-def canonical_number(number: str) -> str:
-    """The form a certificate number is counted by: upper case, without spaces or the separators
-    - _ / . ("cn-2026/0001 " and "CN20260001" are one number), so a copy of a number cannot
-    pass as another by its spelling."""
-    return _NUMBER_NOISE.sub("", number).upper()
-
-
 def number_hash(number: str) -> bytes:
-    """How a certificate number goes on chain: keccak256 of its canonical form (UTF-8)."""
+    """How a certificate number goes on chain: keccak256 of its canonical form (ASCII); a number
+    outside the alphabet is refused (ledger.documents.certificate_numbers)."""
     return keccak256(canonical_number(number).encode("utf-8"))
+
+
+def recorded_number_hash(number: str) -> bytes:
+    """The number hash of a number an issuer recorded in canonical form before numbers were
+    limited to ASCII letters, digits and - / . (keccak256 of it as recorded)."""
+    return keccak256(number.encode("utf-8"))
 
 
 class WrappedBatch(_Strict):
@@ -389,7 +384,17 @@ def _check_bindings(wrapped: WrappedCertificate) -> None:
     """The visible certificate number and importing country agree with what the leaf commits to."""
     model = document_model(wrapped.type)
     number = field_at(wrapped.data, model.number_field)
-    if number is not None and to_hex(number_hash(str(number))) != wrapped.proof.number_hash:
+    if number is not None:
+        try:
+            committed = to_hex(number_hash(str(number)))
+        except InvalidCertificateNumber as exc:
+            raise _IntegrityError(
+                FindingCode.NUMBER_MALFORMED,
+                field=model.number_field,
+                number=repr(number),
+                character=exc.character or "-",
+            ) from None
+    if number is not None and committed != wrapped.proof.number_hash:
         raise _IntegrityError(FindingCode.NUMBER_NOT_COMMITTED, field=model.number_field, number=repr(number))
     importing = field_at(wrapped.data, model.importing_country_field)
     if importing is not None and str(importing) != wrapped.proof.importing_member:

@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from pydantic import Field, field_validator
 
+from ledger.documents.certificate_numbers import CertificateNumber
 from ledger.documents.common import (
     Authority,
     CountryCode,
@@ -86,7 +87,9 @@ class CertificateOfOrigin(Document):
     issuing_country_fields: ClassVar[tuple[str, ...]] = ("issuing_authority.country", "exporter.address.country")
     importing_country_field: ClassVar[str] = "destination_country"
 
-    certificate_number: ShortText = Field(description="WCO DM: AdditionalDocument.ID; UN/CEFACT: ExchangedDocument.ID")
+    certificate_number: CertificateNumber = Field(
+        description="WCO DM: AdditionalDocument.ID; UN/CEFACT: ExchangedDocument.ID"
+    )
     trade_agreement: TradeAgreement = Field(
         description="Agreement under which origin is certified; UN/CEFACT: TradeAgreement.ID"
     )

@@ -10,14 +10,17 @@ from typing import Annotated, Any, ClassVar
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
     StringConstraints,
     ValidationInfo,
+    WithJsonSchema,
 )
 
 from ledger.documents.countries import ISO_3166_ALPHA2
+from ledger.documents.decimal_text import MAX_QUANTITY_TEXT, QUANTITY_PATTERN, quantity_problem
 from ledger.errors import InvalidInput
 
 QUANTITY_SCALE = 1000
@@ -71,9 +74,34 @@ LocationCode = Annotated[
     StringConstraints(pattern=r"^[A-Z]{2}[A-Z2-9]{3}$"),
     Field(description="UN/LOCODE, e.g. CNSHA, SGSIN."),
 ]
+
+
+def _quantity_text(value: object) -> object:
+    """A document's quantity as written: an ASCII decimal string, or a JSON integer; a JSON
+    float is refused, as its text (1e3 or 1000.0) is gone by the time it is read."""
+    if isinstance(value, str):
+        problem = quantity_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return Decimal(value)
+    if isinstance(value, bool | float):
+        raise ValueError(f'{value!r} is not a quantity: write it as a decimal string, e.g. "12.5"')
+    return value
+
+
 Quantity = Annotated[
     Decimal,
-    Field(gt=0, decimal_places=3, max_digits=18, description="Positive, at most 3 decimals."),
+    Field(gt=0, decimal_places=3, max_digits=18, description="Positive, at most 3 decimals, ASCII digits."),
+    BeforeValidator(_quantity_text),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": QUANTITY_PATTERN, "maxLength": MAX_QUANTITY_TEXT},
+                {"type": "integer", "exclusiveMinimum": 0},
+            ],
+            "description": 'Positive, at most 3 decimals: an ASCII decimal string (e.g. "12.5") or a whole number.',
+        }
+    ),
     PlainSerializer(_format_decimal, return_type=str, when_used="json"),
 ]
 

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from pydantic import Field, field_validator
 
+from ledger.documents.certificate_numbers import CertificateNumber
 from ledger.documents.common import (
     Authority,
     CountryCode,
@@ -69,7 +70,7 @@ class PhytosanitaryCertificate(Document):
     issuing_country_fields: ClassVar[tuple[str, ...]] = ("issuing_authority.country", "export_country")
     importing_country_field: ClassVar[str] = "import_country"
 
-    certificate_number: ShortText = Field(description="SPS: SPSExchangedDocument.ID")
+    certificate_number: CertificateNumber = Field(description="SPS: SPSExchangedDocument.ID")
     issuing_authority: Authority = Field(description="National plant protection organization; SPS: IssuerSPSParty")
     consignor: Party = Field(description="SPS: ConsignorSPSParty")
     consignee: Party = Field(description="SPS: ConsigneeSPSParty")

@@ -84,7 +84,8 @@ def flatten(data: Mapping[str, Any], *, check_keys: bool = True) -> dict[str, An
     `check_keys=False` skips that check for data our own models produced.
     """
     leaves: dict[str, Any] = {}
-    _flatten_into(leaves, "", data, check_keys)
+    if data:  # no fields at all (a holder hid every one) is no leaf, not one leaf named ""
+        _flatten_into(leaves, "", data, check_keys)
     return leaves
 
 

@@ -16,10 +16,17 @@ from sqlalchemy import ColumnElement, Connection, Engine, Table, and_, false, in
 
 from ledger.aeo.codes import canonical_operator_id
 from ledger.certificates.numbers import IssuedNumber, IssuedNumbers
-from ledger.certificates.wrapped import WrappedCertificate, canonical_number, check_integrity, number_hash, read_wrapped
+from ledger.certificates.wrapped import (
+    WrappedCertificate,
+    check_integrity,
+    number_hash,
+    read_wrapped,
+    recorded_number_hash,
+)
 from ledger.chain.identity import DeploymentIdentity
 from ledger.consortium.registries import CERTIFICATE_REGISTRY
 from ledger.documents import document_model
+from ledger.documents.certificate_numbers import InvalidCertificateNumber, canonical_number
 from ledger.errors import InvalidInput, LedgerError
 from ledger.index.catalogue import contract_kind
 from ledger.index.errors import NotIndexed
@@ -290,13 +297,22 @@ def _number_record(issued: IssuedNumber, indexed: _Indexed) -> dict[str, Any]:
         "registry_address": bytes.fromhex(issued.registry[2:]),
         "member": issued.member,
         "cert_type": issued.cert_type,
-        "number": canonical_number(issued.number),
-        "number_hash": number_hash(issued.number),
+        **_recorded_number(issued.number),
         "root": bytes.fromhex(issued.root[2:]),
         "leaf": None,
         "recorded_at": int(time.time()),
         **chain,
     }
+
+
+def _recorded_number(number: str) -> dict[str, Any]:
+    """The number columns of a number the issuer recorded (in its canonical form). One recorded
+    before numbers were limited to ASCII letters, digits and - / . is kept as it was recorded,
+    hashed as it was then: nothing recorded is lost, though no lookup spells it any more."""
+    try:
+        return {"number": canonical_number(number), "number_hash": number_hash(number)}
+    except InvalidCertificateNumber:
+        return {"number": number, "number_hash": recorded_number_hash(number)}
 
 
 def records_by_number(connection: Connection, number: str) -> list[IssuerRecord]:

@@ -90,7 +90,7 @@ def test_over_utilization_is_refused(cli: CliRunner, samples: Path, tmp_path: Pa
     assert "E+" not in result.stderr
     assert_clean_error(
         cli("cert", "utilize", str(first), "--declaration", "D1", "--quantity", "-3", "--as", "sg-customs"),
-        "quantity must be a positive number",
+        "'-3' is not a quantity",
     )
 
 

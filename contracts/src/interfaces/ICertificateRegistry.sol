@@ -248,8 +248,12 @@ interface ICertificateRegistry {
     error CertificateRegistryInvalidDeclaration(bytes32 declarationRef);
     /// @notice This declaration already drew from this certificate number.
     error CertificateRegistryDeclarationRecorded(bytes32 numberKey, bytes32 declarationRef);
-    /// @notice The destination is not an active member of the consortium.
+    /// @notice The destination is neither an active member of the consortium nor a country
+    /// code (two capital ASCII letters, the rest of the word zero).
     error CertificateRegistryInvalidDestination(bytes32 destination);
+    /// @notice The batch was issued to a country outside the consortium: no member's customs
+    /// records its utilization (nor deliveries to it), even should that country join later.
+    error CertificateRegistryDestinedOutside(bytes32 root, bytes32 certType, bytes32 destination);
     /// @notice The destination is the issuing member itself: a certificate goes to another
     /// member's customs.
     error CertificateRegistryOwnDestination(bytes32 destination);
@@ -399,6 +403,12 @@ interface ICertificateRegistry {
     /// @param root Batch root.
     /// @param certType Certificate type.
     function batchDestination(bytes32 root, bytes32 certType) external view returns (bytes32);
+
+    /// @notice Whether a batch was issued to a country outside the consortium (no member
+    /// records its utilization); false for a batch never issued on this version.
+    /// @param root Batch root.
+    /// @param certType Certificate type.
+    function destinedOutside(bytes32 root, bytes32 certType) external view returns (bool);
 
     /// @notice Issuance, issuer, expiry, status and utilization of one certificate.
     /// @param root Batch root.

@@ -124,7 +124,7 @@ def test_a_number_spelled_differently_is_the_same_number(chain: Chain) -> None:
     respelled = type(document).model_validate(
         {
             **to_json_data(document),
-            "certificate_number": " " + "-".join(number.lower()[i : i + 4] for i in range(0, len(number), 4)),
+            "certificate_number": "/".join(number.lower()[i : i + 4] for i in range(0, len(number), 4)) + ".",
         }
     )
     first, second = issuer.wrap([document])[0], issuer.wrap([respelled])[0]

@@ -1,6 +1,6 @@
-"""Issuance by destination: one run of batches per importing member, the chain recording each
-batch's destination; documents for a non-member or for the issuer's own country refused by name
-before anything is anchored."""
+"""Issuance by destination: one run of batches per importing country, the chain recording each
+batch's destination; documents for the issuer's own country refused by name before anything is
+anchored, those for a country outside the consortium issued with a warning."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from ledger.certificates.destined_batches import DestinationNotMember, OwnDestination
+from ledger.certificates.destined_batches import OwnDestination
 from ledger.certificates.issuance import issue_files
 from ledger.certificates.numbers import IssuedNumbers, numbers_path
 from ledger.certificates.registry import CertificateRegistryBinding, IssuedBatch
+from ledger.certificates.verification import verify_trusting
 from ledger.certificates.wrapped import read_wrapped
 from ledger.consortium.binding import ConsortiumBinding
 from ledger.devnet.consortium import dev_address
@@ -67,19 +68,48 @@ def test_one_run_of_batches_per_destination(chain: Chain, tmp_path: Path) -> Non
     roots = {b.root: b.destination for b in batches}
     for name, certificate in wrapped.items():
         assert certificate.proof.importing_member == roots[certificate.proof.root], name
-    # a rerun over the same input issues nothing twice
+    # a rerun over the same input issues nothing twice: it names the batches issued already
+    again = run(chain, files, out)
+    assert [(b.root, b.already_anchored) for b in again] == [(b.root, True) for b in batches]
+    assert [b.block_number for b in again] == [b.block_number for b in batches]
+    # the same documents into another directory are numbers issued before
     with pytest.raises(InvalidInput, match="CN has already issued certificate numbers CN2026DEST000000"):
-        run(chain, files, out)
+        run(chain, files, tmp_path / "elsewhere")
 
 
-def test_a_document_for_a_non_member_is_refused_by_name(chain: Chain, tmp_path: Path) -> None:
+def test_a_document_for_a_country_outside_the_consortium_is_issued_with_a_warning(chain: Chain, tmp_path: Path) -> None:
     files = write_documents(tmp_path / "in", ["SG", "MY", "SG", "MY"])
     out = tmp_path / "out"
-    with pytest.raises(DestinationNotMember) as refused:
-        run(chain, files, out)
-    assert refused.value.documents == ["co-01.json", "co-03.json"]
-    assert "importing country MY, which is not an active member" in refused.value.message
-    assert not out.exists() or not any(out.iterdir())  # nothing staged, nothing anchored
+    registry = CertificateRegistryBinding(chain.client("cn-issuer"))
+    result = issue_files(
+        registry=registry,
+        doc_type="certificate-of-origin",
+        files=files,
+        out_dir=out,
+        numbers=IssuedNumbers(numbers_path(chain.data_dir)),
+        batch_size=2,
+        workers=1,
+    )
+    [warning] = result.warnings
+    assert warning.startswith("co-01.json, co-03.json name(s) importing country MY, which is not an active member")
+    assert "no member records its utilization" in warning
+    assert [(b.destination, b.count) for b in result.batches] == [("SG", 2), ("MY", 2)]
+    my_root = result.batches[1].root
+    assert registry.batch_destination(my_root, "certificate-of-origin") == "MY"
+    [verified] = verify_trusting(client=chain.client(), certificates=[read_wrapped(out / "co-01.json")], trust=None)
+    assert verified.valid, verified.fragments
+    assert verified.destined_outside
+    utilization = {f.name.value: f.reason for f in verified.fragments}["UTILIZATION"]
+    assert utilization == "destined to MY, a country outside the consortium: no member records its utilization"
+    [to_sg] = verify_trusting(client=chain.client(), certificates=[read_wrapped(out / "co-00.json")], trust=None)
+    assert not to_sg.destined_outside
+
+
+def test_a_country_code_that_is_no_country_is_refused(chain: Chain, tmp_path: Path) -> None:
+    files = write_documents(tmp_path / "in", ["SG", "XX"])
+    with pytest.raises(InvalidInput, match="'XX' is not an ISO 3166-1 alpha-2 country code"):
+        run(chain, files, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_document_for_the_issuers_own_country_is_refused(chain: Chain, tmp_path: Path) -> None:

@@ -22,13 +22,13 @@ def test_the_listing_and_the_state_come_in_one_request(cli: CliRunner, tmp_path:
     calls, requests = client.raw_calls, client.raw_requests
     [result] = verify_certificates(client=client, certificates=[certificate], anchor=anchor)
     assert result.valid
-    # listing, state and the batch's destination, one POST
-    assert (client.raw_calls - calls, client.raw_requests - requests) == (3, 1)
+    # listing, state, the batch's destination and whether it went outside the consortium, one POST
+    assert (client.raw_calls - calls, client.raw_requests - requests) == (4, 1)
     assert result.destination == "SG"
     calls = client.raw_calls
     [again] = verify_certificates(client=client, certificates=[certificate], anchor=anchor)
     assert again.valid
-    assert client.raw_calls - calls == 2  # state and destination only: a listed registry stays listed
+    assert client.raw_calls - calls == 3  # state, destination and outside: a listed registry stays listed
     elsewhere = certificate.model_copy(
         update={"proof": certificate.proof.model_copy(update={"registry": anchor.consortium if anchor else ""})}
     )
