@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,6 +157,15 @@ def number_hash(number: str) -> bytes:
     """How a certificate number goes on chain: keccak256 of its canonical form (ASCII); a number
     outside the alphabet is refused (ledger.documents.certificate_numbers)."""
     return keccak256(canonical_number(number).encode("utf-8"))
+
+
+_SEPARATORS_BEFORE_THE_ASCII_RULE = re.compile(r"[\s\-_/.]+")
+
+
+def _number_hash_before_the_ascii_rule(number: str) -> bytes:
+    """The number hash a certificate issued before the ASCII rule committed to: upper case,
+    without white space or - _ / . (any other character kept as it was)."""
+    return keccak256(_SEPARATORS_BEFORE_THE_ASCII_RULE.sub("", number).upper().encode("utf-8"))
 
 
 def recorded_number_hash(number: str) -> bytes:
@@ -388,12 +398,15 @@ def _check_bindings(wrapped: WrappedCertificate) -> None:
         try:
             committed = to_hex(number_hash(str(number)))
         except InvalidCertificateNumber as exc:
-            raise _IntegrityError(
-                FindingCode.NUMBER_MALFORMED,
-                field=model.number_field,
-                number=repr(number),
-                character=exc.character or "-",
-            ) from None
+            # issued before numbers were limited to ASCII: what the leaf committed to then stands
+            committed = to_hex(_number_hash_before_the_ascii_rule(str(number)))
+            if committed != wrapped.proof.number_hash:
+                raise _IntegrityError(
+                    FindingCode.NUMBER_MALFORMED,
+                    field=model.number_field,
+                    number=repr(number),
+                    character=exc.character or "-",
+                ) from None
     if number is not None and committed != wrapped.proof.number_hash:
         raise _IntegrityError(FindingCode.NUMBER_NOT_COMMITTED, field=model.number_field, number=repr(number))
     importing = field_at(wrapped.data, model.importing_country_field)

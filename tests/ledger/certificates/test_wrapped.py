@@ -298,3 +298,31 @@ def test_bad_registry_address_or_chain_is_invalid_input() -> None:
             batch_size=5,
         )
     assert caught.value.path == "chain_id"
+
+
+def _wrapped_before_the_ascii_rule(monkeypatch: pytest.MonkeyPatch, number: str, committed: Any) -> WrappedCertificate:
+    """A certificate wrapped as an issuer did before numbers were limited to ASCII: the number
+    kept as written, and the leaf committing to `committed(number)`."""
+    import ledger.certificates.wrapped as wrapped_module
+    import ledger.documents.certificate_numbers as numbers
+
+    with monkeypatch.context() as before:
+        before.setattr(numbers, "parse_certificate_number", lambda text, path="certificate_number": text)
+        before.setattr(wrapped_module, "number_hash", committed)
+        [batch] = _wrap([certificate_of_origin(certificate_number=number)])
+    return batch.certificates[0]
+
+
+def test_a_certificate_issued_before_the_ascii_rule_still_verifies(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ledger.certificates.wrapped as wrapped_module
+
+    old = _wrapped_before_the_ascii_rule(
+        monkeypatch, "CN 2026_RCEP 0042", wrapped_module._number_hash_before_the_ascii_rule
+    )
+    assert check_integrity(old).valid, check_integrity(old).reason
+    # a number outside the rule that the leaf does not commit to is still refused by name
+    other = _wrapped_before_the_ascii_rule(monkeypatch, "CN 2026_RCEP 0042", lambda n: keccak256(b"CN2026RCEP0043"))
+    refused = check_integrity(other)
+    assert not refused.valid
+    assert "U+0020 SPACE" in refused.reason
+    assert "not a certificate number" in refused.reason
