@@ -175,6 +175,11 @@ def _deliver_batch(run: _Delivery, batch: _Batch) -> None:
             reason = "the chain records no destination for its batch (issued before destinations were recorded)"
             outcome(path, wrapped, DeliveryStatus.NOT_POSSIBLE, reason=reason)
         return
+    if registry.destined_outside(batch.root, batch.cert_type, registry=batch.contract.address):
+        for path, wrapped in batch.items:
+            reason = f"its batch is destined to {destination}, outside the consortium: no member's customs receives it"
+            outcome(path, wrapped, DeliveryStatus.NOT_POSSIBLE, reason=reason)
+        return
     for path, wrapped in batch.items:
         if wrapped.proof.importing_member != destination:  # the registry refuses such a leaf's use too
             raise InvalidInput(

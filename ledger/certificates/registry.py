@@ -166,6 +166,17 @@ class CertificateRegistryBinding:
             return None
         return member_id_text(raw) or None
 
+    def destined_outside(self, root: str, doc_type: str, *, registry: str | None = None) -> bool:
+        """Whether batch (root, doc_type) was issued to a country outside the consortium (no
+        member's customs may use or receive it); False where the version has no such view."""
+        contract = self.contract
+        if registry is not None and registry.lower() != contract.address.lower():
+            contract = self.contract.at(registry)
+        try:
+            return bool(contract.call("destinedOutside", from_hex(root), certificate_type_bytes(doc_type)))
+        except ContractRevert:  # a version from before destinations outside the consortium
+            return False
+
     def issued_roots(self, roots: Sequence[str], doc_type: str) -> set[str]:
         """Those of `roots` the registry holds as issued batches of `doc_type`."""
         cert_type = certificate_type_bytes(doc_type)

@@ -153,6 +153,10 @@ def test_a_certificate_for_a_country_outside_the_consortium_is_issued_with_a_war
         cli("cert", "utilize", str(wrapped), "--declaration", "D1", "--quantity", "1", "--as", "sg-customs"),
         "CertificateRegistry",
     )
+    delivered = cli("cert", "deliver", str(wrapped), "--as", "cn-issuer")
+    assert (
+        "destined to MY, outside the consortium: no member's customs receives it" in delivered.stdout + delivered.stderr
+    )
 
 
 def test_a_destination_that_is_no_country_is_refused(cli: CliRunner, tmp_path: Path) -> None:
