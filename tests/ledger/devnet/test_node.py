@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -79,3 +81,33 @@ def test_besu_profile_has_zero_gas_price_and_timed_blocks(node: EmbeddedNode, tm
 
 def test_stop_when_not_running_says_so(node: EmbeddedNode) -> None:
     assert node.stop() is False
+
+
+def test_a_killed_node_comes_back_with_every_acknowledged_transaction(node: EmbeddedNode, tmp_path: Path) -> None:
+    """anvil writes its state every few seconds: SIGKILLed, it would come back without the blocks
+    mined since, receipts already handed out included. The journal of sent transactions brings
+    them back (the same hashes), each once, and later transactions go on from there."""
+    info, _ = node.start()
+    settings = LedgerSettings(data_dir=tmp_path)
+    deploy_dev(rpc_client_for=lambda p: build_client(settings, p), deployments_dir=settings.resolved_deployments_dir,
+               data_dir=tmp_path)  # fmt: skip
+    assert node.stop()  # the deployment in the state file: what follows is only in the journal
+    info, _ = node.start()
+    cn = ConsortiumBinding(build_client(settings, "cn-admin"))
+    proposals = [cn.propose_threshold(1) for _ in range(3)]
+    head = build_client(settings).block_number()
+    os.kill(info.pid, signal.SIGKILL)
+    wait_until(lambda: not node.status().running, timeout=10, failure="the killed node did not end")
+
+    node.start()
+    client = build_client(settings)
+    assert client.block_number() == head
+    for proposal in proposals:
+        assert client.w3.eth.get_transaction_receipt(proposal.tx_hash)["status"] == 1
+    assert node.replayed is not None and node.replayed.resent == 3
+    assert ConsortiumBinding(client).proposal(proposals[-1].proposal_id).approvals == 1
+    later = ConsortiumBinding(build_client(settings, "cn-admin")).propose_threshold(1)
+    assert later.proposal_id not in {p.proposal_id for p in proposals}
+    node.start()  # running: nothing sent again
+    assert node.stop()
+    assert not node.journal.path.exists()  # a clean stop wrote the whole state
