@@ -5,8 +5,8 @@ Kinds: `issuer` (CN issues through the API, then verifies what it got back), `im
 issues certificates destined to CN through the library; CN's customs draw on them through the
 API), `evidence` (CN's customs open a consignment and append trade events through the API, and
 read its timeline), `aeo` (CN's customs suspend and reinstate operators through the API and
-read their status), `documents` (a CN trader puts anchored documents for CN's customs through
-the library, who read them back).
+read their status), `documents` (a CN trader puts documents for CN's customs, anchored on chain,
+through the library, which has no route for them; the customs read them back).
 
 A write that fails is tried again with the same content (the same document, declaration or
 event) until the system answers it either way: a careless client that retries after a dropped
@@ -259,8 +259,8 @@ class Aeo:
                 self.api.journal.write(_ack("certify", done["tx_hash"], "OperatorCertified", None))
             return
         self.turn += 1
-        action, event = ("reinstate", "OperatorReinstated") if operator in self.suspended else ("suspend",
-                                                                                                  "OperatorSuspended")  # fmt: skip
+        suspended = operator in self.suspended
+        action, event = ("reinstate", "OperatorReinstated") if suspended else ("suspend", "OperatorSuspended")
         try:
             done = self.api.call(action, "POST", f"/aeo/certifications/{action}", role="customs",
                                  json={"operator": operator, "reason": "unspecified"})  # fmt: skip
@@ -277,11 +277,52 @@ class Aeo:
             self.api.journal.write(_read("status"))
 
 
+class Documents:
+    """A CN trader puts documents for CN's customs, anchored on chain; the customs read them back."""
+
+    def __init__(self, config: ClientConfig, api: Api) -> None:
+        from ledger.connect import build_client
+        from ledger.settings import LedgerSettings
+        from ledger.store.blobs import BlobStore
+        from ledger.store.registry import DocumentRegistryBinding
+
+        settings = LedgerSettings(data_dir=config.data_dir)
+        self.api = api
+        self.sender, self.reader = build_client(settings, "cn-trader"), build_client(settings, "cn-customs")
+        self.blobs = BlobStore.configured(settings)
+        self.sending, self.reading = DocumentRegistryBinding(self.sender), DocumentRegistryBinding(self.reader)
+        self.work = config.journal_dir.parent / "documents"
+        self.work.mkdir(exist_ok=True)
+        self.name = f"{config.seed}"
+        self.count = 0
+
+    def step(self) -> None:
+        from ledger.store.cid import ContentId
+        from ledger.store.documents import get_document, put_document
+
+        sender, reader = self.sender.account, self.reader.account
+        assert sender is not None
+        assert reader is not None
+        self.count += 1
+        source, copy = self.work / f"put-{self.count}.txt", self.work / f"got-{self.count}.txt"
+        source.write_text(f"soak {self.name} document {self.count}: {random.getrandbits(128):032x}\n")
+        recipient = self.sending.key_of(reader.address)
+        put = put_document(source=source, sender=sender, recipients=[recipient], blobs=self.blobs,
+                           registry=self.sending, anchor=True)  # fmt: skip
+        if put.anchored_tx:
+            self.api.journal.write(_ack("put", put.anchored_tx, "DocumentAnchored", "digest"))
+        get_document(cid=ContentId.parse(put.cid), account=reader, blobs=self.blobs, registry=self.reading, out=copy)
+        same = copy.read_bytes() == source.read_bytes()
+        self.api.journal.write(_read("get") if same else Record(op="get", outcome=Outcome.FAILED, at=time.time(),
+                                                                 code="content-differs"))  # fmt: skip
+
+
 KINDS: dict[str, Callable[[ClientConfig, Api], Any]] = {
     "issuer": Issuer,
     "importer": Importer,
     "evidence": Evidence,
     "aeo": Aeo,
+    "documents": Documents,
 }
 
 

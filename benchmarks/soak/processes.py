@@ -200,8 +200,12 @@ class Deliverer:
     name = "deliverer"
 
     def __init__(self, database_url: str, key: bytes, delivered: Callable[[], int], logs: Path) -> None:
-        env = {**os.environ, "SANZHI_BENCH_DATABASE_URL": database_url,
-               "SANZHI_BENCH_WEBHOOK_KEY": base64.b64encode(key).decode(), "SANZHI_BENCH_POLL_SECONDS": "0.2"}  # fmt: skip
+        env = {
+            **os.environ,
+            "SANZHI_BENCH_DATABASE_URL": database_url,
+            "SANZHI_BENCH_WEBHOOK_KEY": base64.b64encode(key).decode(),
+            "SANZHI_BENCH_POLL_SECONDS": "0.2",
+        }
         self.child = Child([sys.executable, "-m", "benchmarks.webhook_deliverer"], logs / "deliverer.log", env)
         self.delivered = delivered
         self.before = 0

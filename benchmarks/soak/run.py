@@ -44,7 +44,7 @@ from ledger.webhooks.outbox import webhook_id
 from ledger.webhooks.secret_box import SecretBox
 from ledger.webhooks.topics import Audience, Topic, event_key, last_event_id, matching_events
 
-CLIENTS = ("issuer", "importer", "evidence", "aeo")
+CLIENTS = ("issuer", "importer", "evidence", "aeo", "documents")
 AUDIENCE = Audience(member="CN", role="admin")
 FEED_OPERATORS = ("USCI:91310000MA1FL8XQ30", "USCI:91440300MA5DC6QX8B")
 API_OPERATORS = ["USCI:91330200MA2GQ1LK4E", "USCI:91350200MA31U8KX2C"]
@@ -192,7 +192,12 @@ class _System:
 
 
 def run_soak(
-    *, minutes: float, chaos: bool, seed: int, workdir: Path | None = None, logs: Path | None = None,
+    *,
+    minutes: float,
+    chaos: bool,
+    seed: int,
+    workdir: Path | None = None,
+    logs: Path | None = None,
     say: Callable[[str], None] = _quiet,
 ) -> SoakReport:
     """The whole soak (see benchmarks/soak/__init__.py and docs/operations.md); `say` hears of
