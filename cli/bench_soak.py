@@ -22,16 +22,17 @@ def soak(
         bool, typer.Option("--chaos/--no-chaos", help="Kill the node, a worker, the follower, deliverer and oracle.")
     ] = False,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the kills' moments and the clients' data.")] = 1,
-    out: Annotated[Path, typer.Option("--out", help="JSON results file.")] = Path("bench-results/soak.json"),
+    out: Annotated[Path, typer.Option("--out", help="JSON results file; the logs and journals go beside it.")] = Path(
+        "bench-results/soak.json"
+    ),
     workdir: Annotated[Path | None, typer.Option("--workdir", help="Where the soak's data directory goes.")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The whole system on the embedded chain for MINUTES under mixed load (with --chaos, parts
-    killed with SIGKILL again and again), reconciled from the chain. Exits 1 when a goal is
-    missed: anything lost or duplicated, an HTTP 5xx outside a killed part's restart, a part
-    that did not recover, a drawn quantity that does not add up, or (with --chaos) fewer than 2
-    kills a minute; the results file is written either way, and the parts' logs and the clients'
-    journals beside it (OUT's name with -logs)."""
+    """The whole system for MINUTES under mixed load, with --chaos its parts SIGKILLed again and
+    again; reconciled from the chain: lost, duplicated, kills, recovery, 5xx. Exits 1 when a
+    goal is missed: anything lost or duplicated, a 5xx outside a killed part's restart, a part
+    that did not recover, drawn quantities that do not add up, or with --chaos fewer than 2
+    kills a minute."""
     logs = out.parent / f"{out.stem}-logs"
     report = run_soak(minutes=minutes, chaos=chaos, seed=seed, workdir=workdir, logs=logs,
                       say=lambda message: typer.echo(message, err=True))  # fmt: skip

@@ -14,7 +14,7 @@ from typing import Protocol
 from ledger.errors import LedgerError
 
 RECOVERY_TIMEOUT_SECONDS = 120.0
-MEAN_GAP_SECONDS = 18.0  # between one part serving again and the next kill, on average
+MEAN_GAP_SECONDS = 12.0  # between one part serving again and the next kill, on average
 POLL_SECONDS = 0.05
 
 

@@ -3,6 +3,7 @@ run's minutes, then everything caught up, reconciled from the chain, stopped and
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from benchmarks.soak.chaos import Chaos, Part
 from benchmarks.soak.clients import ClientConfig
 from benchmarks.soak.journal import read_journals
-from benchmarks.soak.processes import Deliverer, Follower, Node, Oracle, Service, wait_until
+from benchmarks.soak.processes import Deliverer, Follower, Node, Oracle, Service, sanzhi, wait_until
 from benchmarks.soak.reconcile import (
     ChainLog,
     reconcile_deliveries,
@@ -34,6 +35,7 @@ from ledger.chain.client import LedgerClient
 from ledger.connect import build_client
 from ledger.devnet.consortium import deploy_dev
 from ledger.devnet.node_start import free_port
+from ledger.errors import LedgerError
 from ledger.files import write_atomic
 from ledger.index import open_index
 from ledger.index.catalogue import EventCatalogue, jsonable
@@ -67,14 +69,17 @@ def _feed(path: Path, turn: int) -> None:
 
 
 def _api_keys(settings: LedgerSettings) -> dict[str, str]:
-    from api.keystore import KeyStore
-
-    keys = KeyStore(settings.resolved_database_url)
-    try:
-        return {role: keys.create(organisation="CN", role=role, label=f"soak {role}").token
-                for role in ("issuer", "customs")}  # fmt: skip
-    finally:
-        keys.close()
+    """CN's API tokens for the clients, made as an operator makes them (`sanzhi apikey create`)."""
+    tokens = {}
+    for role in ("issuer", "customs"):
+        command = sanzhi(
+            settings.data_dir, "apikey", "create", "--org", "CN", "--role", role, "--label", f"soak {role}"
+        )
+        made = subprocess.run([*command, "--json"], capture_output=True, text=True, check=False)
+        if made.returncode != 0:
+            raise LedgerError(f"the soak could not make an API key: {made.stderr.strip()[-400:]}")
+        tokens[role] = str(json.loads(made.stdout)["token"])
+    return tokens
 
 
 def _expected_deliveries(engine: Engine, after_id: int) -> set[str]:
@@ -159,9 +164,9 @@ class _System:
         self.deliverer = Deliverer(self.settings.resolved_database_url, self.key,
                                    lambda: len(self.received.snapshot()), logs)  # fmt: skip
         self.oracle = Oracle(self.settings.data_dir, self.feed_file, logs)
-        for part in (self.service, self.follower, self.oracle):
-            part.start()
+        for part in (self.follower, self.oracle, self.service):  # the service last: it waits for its workers
             stack.callback(part.child.stop)
+            part.start()
 
     @property
     def parts(self) -> list[Part]:

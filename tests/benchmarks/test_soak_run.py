@@ -12,7 +12,7 @@ pytestmark = pytest.mark.soak
 
 
 def test_a_short_chaos_soak_loses_and_duplicates_nothing(tmp_path: Path) -> None:
-    report = run_soak(minutes=0.4, chaos=True, seed=7, workdir=tmp_path)
+    report = run_soak(minutes=0.25, chaos=True, seed=7, workdir=tmp_path)
     assert report.kills > 0
     assert report.acknowledged > 0
     assert (report.lost, report.duplicated, report.http_5xx, report.quantities.mismatches) == (0, 0, 0, 0), (
