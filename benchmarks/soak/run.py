@@ -59,6 +59,15 @@ def _quiet(message: str) -> None:
     return None
 
 
+def _keep(root: Path, logs: Path) -> None:
+    """Copy the run's logs and journals to `logs` (replacing an earlier run's)."""
+    shutil.rmtree(logs, ignore_errors=True)
+    logs.mkdir(parents=True)
+    for name in ("logs", "journals"):
+        if (root / name).is_dir():
+            shutil.copytree(root / name, logs / name)
+
+
 def _feed(path: Path, turn: int) -> None:
     """CN's AEO export as the soak rewrites it: the two operators' statuses swap every turn."""
     rows = ["operator_id,name,tier,valid_from,valid_until,status,reason,evidence"]
@@ -182,10 +191,14 @@ class _System:
                                topics=[Topic.CONSIGNMENTS.value], production=False)  # fmt: skip
         return head, created.secret
 
-    def drain(self, after_id: int) -> set[str]:
-        """Wait until the index has the chain's head and every expected webhook arrived."""
+    def drain(self, after_id: int, say: Callable[[str], None]) -> set[str]:
+        """Wait until the index has the chain's head and every expected webhook arrived (what
+        is still missing then is reckoned as lost)."""
         head = self.reader.block_number()
-        wait_until(lambda: self.follower.checkpoint() >= head, timeout=DRAIN_SECONDS, what="the index to catch up")
+        try:
+            wait_until(lambda: self.follower.checkpoint() >= head, timeout=DRAIN_SECONDS, what="the index to catch up")
+        except LedgerError as exc:
+            say(f"soak: {exc.message} (block {self.follower.checkpoint()} of {head})")
         deadline = time.monotonic() + DRAIN_SECONDS
         expected = _expected_deliveries(self.engine, after_id)
         while time.monotonic() < deadline:
@@ -216,6 +229,8 @@ def run_soak(
     seconds = minutes * 60
     with tempfile.TemporaryDirectory(prefix="sanzhi-soak-", dir=workdir) as tmp, ExitStack() as stack:
         root = Path(tmp)
+        if logs is not None:  # the parts' output and the clients' journals outlive the data directory
+            stack.callback(_keep, root, logs)
         phase("starting the node, the service, the follower and the oracle")
         system = _System(root, seed, stack)
         secrets: dict[str, str] = {}
@@ -242,16 +257,12 @@ def run_soak(
                 if chaos:
                     killer.finish()
             phase("waiting for the index and the webhooks to catch up")
-            expected = system.drain(after_id)
+            expected = system.drain(after_id, say)
             arrivals = [a.webhook_id for a in received.snapshot()]
         phase("reconciling from the chain")
         records = read_journals(root / "journals")
         on_chain = chain_logs(build_client(system.settings))
         indexed = index_logs(system.engine)
-        if logs is not None:  # the parts' output and the clients' journals outlive the data directory
-            shutil.rmtree(logs, ignore_errors=True)
-            shutil.copytree(root / "logs", logs)
-            shutil.copytree(root / "journals", logs / "journals")
     writes = reconcile_writes(records, on_chain, indexed)
     deliveries = reconcile_deliveries(expected, arrivals)
     errors = reconcile_errors(records, killer.kills)

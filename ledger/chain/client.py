@@ -161,6 +161,7 @@ class LedgerClient:
             try:
                 tx_hash = self.rpc(lambda: self.w3.eth.send_raw_transaction(signed.raw_transaction))
             except Web3RPCError as exc:
+                self._withdraw([signed])
                 raise TransactionFailed(f"node refused the transaction: {_rpc_message(exc)}") from exc
         return "0x" + bytes(tx_hash).hex()
 
@@ -170,11 +171,13 @@ class LedgerClient:
             return
         sender = self.account.address.lower()
         self.sent_journal.append(
-            [
-                JournalEntry(sender, "0x" + bytes(s.hash).hex(), "0x" + bytes(s.raw_transaction).hex())
-                for s in signed
-            ]
+            [JournalEntry(sender, "0x" + bytes(s.hash).hex(), "0x" + bytes(s.raw_transaction).hex()) for s in signed]
         )
+
+    def _withdraw(self, signed: Sequence[Any]) -> None:
+        """Transactions the node refused, or that were never sent: not to be sent again."""
+        if self.sent_journal is not None:
+            self.sent_journal.withdraw(["0x" + bytes(s.hash).hex() for s in signed])
 
     def send_batch(self, txs: Sequence[dict[str, Any]], *, gas: int, gas_price_factor: float = 1.0) -> list[str]:
         """Sign `txs` with consecutive nonces and send them all before waiting for any.
@@ -207,6 +210,7 @@ class LedgerClient:
             for i, raw in enumerate(raws):
                 [reply] = self.raw_batch([("eth_sendRawTransaction", [raw])])
                 if "error" in reply:
+                    self._withdraw(signed[i:])
                     raise TransactionFailed(
                         f"node refused transaction {i + 1} of {len(txs)} ({len(hashes)} sent before it): "
                         f"{reply['error'].get('message', reply['error'])}"

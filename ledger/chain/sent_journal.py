@@ -56,10 +56,14 @@ class SentJournal:
         """Record `entries` before they are sent (one write: a batch stays in nonce order)."""
         if not entries:
             return
-        lines = "".join(
-            json.dumps({"from": e.sender, "hash": e.tx_hash, "raw": e.raw}, separators=(",", ":")) + "\n"
-            for e in entries
+        self._write(
+            "".join(
+                json.dumps({"from": e.sender, "hash": e.tx_hash, "raw": e.raw}, separators=(",", ":")) + "\n"
+                for e in entries
+            )
         )
+
+    def _write(self, lines: str) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         try:
@@ -67,20 +71,30 @@ class SentJournal:
         finally:
             os.close(fd)
 
+    def withdraw(self, tx_hashes: Sequence[str]) -> None:
+        """The node refused these (or they were never sent after one it refused): a replay must
+        not send them, or a write its sender was told failed would happen after all."""
+        if tx_hashes:
+            self._write("".join(json.dumps({"withdrawn": h}) + "\n" for h in tx_hashes))
+
     def entries(self) -> list[JournalEntry]:
-        """Every readable entry in file order (a line torn by a kill mid-write is skipped)."""
+        """Every readable entry not withdrawn, in file order (a line torn by a kill mid-write is
+        skipped)."""
         try:
             text = self.path.read_text()
         except FileNotFoundError:
             return []
-        found = []
+        found, withdrawn = [], set()
         for line in text.splitlines():
             try:
                 item = json.loads(line)
-                found.append(JournalEntry(str(item["from"]), str(item["hash"]), str(item["raw"])))
-            except (ValueError, KeyError, TypeError):
+                if "withdrawn" in item:
+                    withdrawn.add(str(item["withdrawn"]))
+                else:
+                    found.append(JournalEntry(str(item["from"]), str(item["hash"]), str(item["raw"])))
+            except (ValueError, KeyError, TypeError, AttributeError):
                 continue
-        return found
+        return [e for e in found if e.tx_hash not in withdrawn]
 
     def clear(self) -> None:
         """Forget every entry: the node's state file now holds all it mined."""
@@ -122,9 +136,7 @@ def replay(journal: SentJournal, rpc_url: str) -> ReplayReport:
         if entry.tx_hash in known:
             continue
         known.add(entry.tx_hash)  # a transaction journalled twice is sent once
-        reply = transport.post(
-            {"jsonrpc": "2.0", "id": 1, "method": "eth_sendRawTransaction", "params": [entry.raw]}
-        )
+        reply = transport.post({"jsonrpc": "2.0", "id": 1, "method": "eth_sendRawTransaction", "params": [entry.raw]})
         if isinstance(reply, dict) and "result" in reply:
             resent += 1
         else:

@@ -56,3 +56,15 @@ def test_a_replay_sends_only_what_the_node_lacks_in_journal_order_and_each_once(
     assert node.sent == [_entry(2).raw, _entry(3).raw, _entry(4).raw]
     assert (report.journalled, report.resent, report.refused) == (5, 2, 1)
     assert json.loads(journal.path.read_text().splitlines()[0])["hash"] == _entry(1).tx_hash
+
+
+def test_a_transaction_the_node_refused_is_never_sent_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its sender was told it failed: a replay that landed it would make the write happen after all."""
+    journal = SentJournal(tmp_path / "sent.jsonl")
+    journal.append([_entry(1), _entry(2), _entry(3)])
+    journal.withdraw([_entry(2).tx_hash, _entry(3).tx_hash])  # refused, and the one after it never sent
+    assert journal.entries() == [_entry(1)]
+    node = _Node(known=set(), refused=set())
+    monkeypatch.setattr(sent_journal, "RpcTransport", lambda url: node)
+    assert replay(journal, "http://127.0.0.1:1").resent == 1
+    assert node.sent == [_entry(1).raw]

@@ -104,7 +104,8 @@ def test_a_killed_node_comes_back_with_every_acknowledged_transaction(node: Embe
     assert client.block_number() == head
     for proposal in proposals:
         assert client.w3.eth.get_transaction_receipt(proposal.tx_hash)["status"] == 1
-    assert node.replayed is not None and node.replayed.resent == 3
+    assert node.replayed is not None
+    assert node.replayed.resent == 3
     assert ConsortiumBinding(client).proposal(proposals[-1].proposal_id).approvals == 1
     later = ConsortiumBinding(build_client(settings, "cn-admin")).propose_threshold(1)
     assert later.proposal_id not in {p.proposal_id for p in proposals}
