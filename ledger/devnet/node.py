@@ -155,6 +155,7 @@ class EmbeddedNode:
             chain_id=chain_id,
         )
         log_path = self.node_dir / "anvil.log"
+        keep_first_genesis(self.state_file)
         # a node killed before it wrote its state lost its latest blocks: the transactions sent
         # to it are sent again (same bytes, same hashes) before any sender may take a new nonce
         with hold_senders(self.journal, self.lock_dir):
@@ -197,6 +198,35 @@ class EmbeddedNode:
             time.sleep(0.05)
         self.journal.clear()  # anvil wrote its whole state as it stopped
         return True
+
+
+def keep_first_genesis(state_file: Path) -> None:
+    """Leave one block 0, the first start's, in anvil's state file.
+
+    anvil makes a new genesis block (its timestamp: the start's) every time it starts and writes
+    it into its state beside the loaded blocks; with several blocks 0 in the file, which one the
+    next start serves is a matter of order, and a different genesis hash makes the chain look
+    reset (the index then refuses it). The earliest is the chain's own."""
+    try:
+        state = json.loads(state_file.read_text())
+    except (OSError, ValueError):
+        return  # none yet, or not anvil's: anvil says what is wrong with it
+    blocks = state.get("blocks") if isinstance(state, dict) else None
+    if not isinstance(blocks, list):
+        return
+    genesis = [b for b in blocks if _block_number_of(b) == 0]
+    if len(genesis) < 2:
+        return
+    first = min(genesis, key=lambda b: int(str(b["header"].get("timestamp", "0x0")), 16))
+    state["blocks"] = [b for b in blocks if _block_number_of(b) != 0 or b is first]
+    write_atomic(state_file, json.dumps(state))
+
+
+def _block_number_of(block: object) -> int | None:
+    try:
+        return int(str(block["header"]["number"]), 16)  # type: ignore[index]
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _spawn_detached(command: list[str], log_path: Path) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ import pytest
 from ledger.connect import build_client
 from ledger.consortium.binding import ConsortiumBinding
 from ledger.devnet.consortium import deploy_dev
-from ledger.devnet.node import EmbeddedNode, NodeProfile, NodeStartFailed
+from ledger.devnet.node import EmbeddedNode, NodeProfile, NodeStartFailed, keep_first_genesis
 from ledger.settings import LedgerSettings
 from tests.support import free_port, wait_until
 
@@ -112,3 +113,29 @@ def test_a_killed_node_comes_back_with_every_acknowledged_transaction(node: Embe
     node.start()  # running: nothing sent again
     assert node.stop()
     assert not node.journal.path.exists()  # a clean stop wrote the whole state
+
+
+def test_the_state_file_keeps_one_genesis_block_the_first(tmp_path: Path) -> None:
+    """anvil adds a block 0 of its own at every start; which one the next start serves would be a
+    matter of order, and a new genesis hash looks like a reset chain to the index."""
+
+    def block(number: int, timestamp: int) -> dict[str, dict[str, str]]:
+        return {"header": {"number": hex(number), "timestamp": hex(timestamp)}}
+
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps({"blocks": [block(0, 300), block(1, 150), block(0, 100), block(0, 200)]}))
+    keep_first_genesis(state)
+    assert json.loads(state.read_text())["blocks"] == [block(1, 150), block(0, 100)]
+
+
+def test_the_genesis_block_survives_restarts_and_kills(node: EmbeddedNode, tmp_path: Path) -> None:
+    info, _ = node.start()
+    client = build_client(LedgerSettings(data_dir=tmp_path))
+    genesis = client.w3.eth.get_block(0)["hash"]
+    for _ in range(3):
+        assert node.stop()
+        info, _ = node.start()
+    os.kill(info.pid, signal.SIGKILL)
+    wait_until(lambda: not node.status().running, timeout=10, failure="the killed node did not end")
+    node.start()
+    assert build_client(LedgerSettings(data_dir=tmp_path)).w3.eth.get_block(0)["hash"] == genesis
