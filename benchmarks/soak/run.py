@@ -40,6 +40,7 @@ from ledger.files import write_atomic
 from ledger.index import open_index
 from ledger.index.catalogue import EventCatalogue, jsonable
 from ledger.index.models import ChainEvent, WebhookSubscription
+from ledger.parallel import die_with_parent
 from ledger.settings import LedgerSettings
 from ledger.webhooks import store
 from ledger.webhooks.outbox import webhook_id
@@ -127,10 +128,12 @@ def _clients(config: ClientConfig, root: Path) -> Iterator[list[subprocess.Popen
     path = root / "clients.json"
     write_atomic(path, config.model_dump_json())
     processes = []
+    parent = os.getpid()  # the clients die with the soak, however it ends
     for kind in CLIENTS:
         with (root / "logs" / f"client-{kind}.log").open("ab") as out:
             processes.append(subprocess.Popen([sys.executable, "-m", "benchmarks.soak.clients", str(path), kind],
-                                              stdout=out, stderr=subprocess.STDOUT))  # fmt: skip
+                                              stdout=out, stderr=subprocess.STDOUT,
+                                              preexec_fn=lambda: die_with_parent(parent)))  # fmt: skip
     try:
         yield processes
     finally:
