@@ -49,6 +49,14 @@ BENCHMARKS = (
         "per second over a BURST, and a deliverer SIGKILLed mid-stream that loses nothing.",
     ),
     LazyCommand(
+        "soak",
+        "cli.bench_soak:soak",
+        "The whole system for MINUTES under mixed load, with --chaos its parts SIGKILLed again and again; reconciled "
+        "from the chain: lost, duplicated, kills, recovery, 5xx. Exits 1 when a goal is missed: anything lost or "
+        "duplicated, a 5xx outside a killed part's restart, a part that did not recover, drawn quantities that do not"
+        " add up, or with --chaos fewer than 2 kills a minute.",
+    ),
+    LazyCommand(
         "cli",
         "cli.bench_cli:cli",
         "Start-up of `sanzhi --help`, `node status` and `cert verify` as processes: median ms of RUNS, the help's "

@@ -6,7 +6,8 @@ from ledger.accounts.profiles import resolve_account
 from ledger.chain.artifacts import DEFAULT_ARTIFACTS_DIR, Artifacts
 from ledger.chain.client import LedgerClient
 from ledger.chain.deployments import load_deployment
-from ledger.devnet.node import read_node_info
+from ledger.chain.sent_journal import SentJournal
+from ledger.devnet.node import read_node_info, sent_journal_path
 from ledger.settings import DEFAULT_RPC_URL, LedgerSettings
 
 
@@ -24,17 +25,28 @@ def build_client(settings: LedgerSettings, profile: str | None = None, *, connec
     The deployment is looked up by the node's chain id; it stays None when there is none yet,
     and without `connect` (nothing is asked of the node: a service starts while it is down).
     """
+    url = rpc_url(settings)
     client = LedgerClient(
-        rpc_url=rpc_url(settings),
+        rpc_url=url,
         artifacts=Artifacts(settings.artifacts_dir or DEFAULT_ARTIFACTS_DIR),
         account=resolve_account(settings, profile),
         expected_chain_id=settings.chain_id,
         lock_dir=settings.data_dir / "locks",
         tx_timeout_seconds=settings.tx_timeout_seconds,
+        sent_journal=embedded_journal(settings, url),
     )
     if connect:
         load_deployment_of(client, settings)
     return client
+
+
+def embedded_journal(settings: LedgerSettings, url: str) -> SentJournal | None:
+    """The journal of the data directory's embedded node when `url` is that node (see
+    ledger/chain/sent_journal.py); None for any other node, which keeps its own blocks."""
+    info = read_node_info(settings.node_dir)
+    if info is None or info.rpc_url != url:
+        return None
+    return SentJournal(sent_journal_path(settings.node_dir))
 
 
 def load_deployment_of(client: LedgerClient, settings: LedgerSettings) -> None:

@@ -21,6 +21,7 @@ from ledger.chain.artifacts import Artifacts
 from ledger.chain.deployments import Deployment
 from ledger.chain.nonces import NonceManager
 from ledger.chain.reverts import revert_error
+from ledger.chain.sent_journal import JournalEntry, SentJournal
 from ledger.chain.transport import RpcTransport
 from ledger.errors import (
     ContractRevert,
@@ -60,12 +61,15 @@ class LedgerClient:
         expected_chain_id: int | None = None,
         lock_dir: Path | None = None,
         tx_timeout_seconds: float = 120.0,
+        sent_journal: SentJournal | None = None,
     ) -> None:
         self.rpc_url = rpc_url
         self.artifacts = artifacts
         self.deployment = deployment
         self.account = account
         self.tx_timeout_seconds = tx_timeout_seconds
+        # the embedded node's journal (ledger/chain/sent_journal.py): None on any other node
+        self.sent_journal = sent_journal
         self.w3 = Web3(HTTPProvider(rpc_url, request_kwargs={"timeout": 30}))
         # Besu QBFT/Clique blocks carry more than 32 bytes of extraData.
         self.w3.middleware_onion.inject(ExtraDataToPOAMiddleware, layer=0)
@@ -153,11 +157,27 @@ class LedgerClient:
             full["nonce"] = nonce
             full.pop("from")
             signed = account.sign_transaction(full)
+            self._journal([signed])
             try:
                 tx_hash = self.rpc(lambda: self.w3.eth.send_raw_transaction(signed.raw_transaction))
             except Web3RPCError as exc:
+                self._withdraw([signed])
                 raise TransactionFailed(f"node refused the transaction: {_rpc_message(exc)}") from exc
         return "0x" + bytes(tx_hash).hex()
+
+    def _journal(self, signed: Sequence[Any]) -> None:
+        """Record signed transactions in the embedded node's journal before they are sent."""
+        if self.sent_journal is None or self.account is None:
+            return
+        sender = self.account.address.lower()
+        self.sent_journal.append(
+            [JournalEntry(sender, "0x" + bytes(s.hash).hex(), "0x" + bytes(s.raw_transaction).hex()) for s in signed]
+        )
+
+    def _withdraw(self, signed: Sequence[Any]) -> None:
+        """Transactions the node refused, or that were never sent: not to be sent again."""
+        if self.sent_journal is not None:
+            self.sent_journal.withdraw(["0x" + bytes(s.hash).hex() for s in signed])
 
     def send_batch(self, txs: Sequence[dict[str, Any]], *, gas: int, gas_price_factor: float = 1.0) -> list[str]:
         """Sign `txs` with consecutive nonces and send them all before waiting for any.
@@ -178,26 +198,19 @@ class LedgerClient:
         chain_id = self.chain_id
         gas_price = int(self.rpc(lambda: self.w3.eth.gas_price) * gas_price_factor)
         with self._nonces.reserve() as first_nonce:
-            raws = [
-                "0x"
-                + account.sign_transaction(
-                    {
-                        "value": 0,
-                        **tx,
-                        "gas": gas,
-                        "gasPrice": gas_price,
-                        "chainId": chain_id,
-                        "nonce": first_nonce + i,
-                    }
+            signed = [
+                account.sign_transaction(
+                    {"value": 0, **tx, "gas": gas, "gasPrice": gas_price, "chainId": chain_id, "nonce": first_nonce + i}
                 )
-                .raw_transaction.hex()
-                .removeprefix("0x")
                 for i, tx in enumerate(txs)
             ]
+            self._journal(signed)
+            raws = ["0x" + s.raw_transaction.hex().removeprefix("0x") for s in signed]
             hashes: list[str] = []
             for i, raw in enumerate(raws):
                 [reply] = self.raw_batch([("eth_sendRawTransaction", [raw])])
                 if "error" in reply:
+                    self._withdraw(signed[i:])
                     raise TransactionFailed(
                         f"node refused transaction {i + 1} of {len(txs)} ({len(hashes)} sent before it): "
                         f"{reply['error'].get('message', reply['error'])}"

@@ -7,8 +7,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
+import requests
 from filelock import FileLock
 from web3 import Web3
+
+from ledger.errors import NodeNotRunning
 
 
 class NonceManager:
@@ -31,4 +34,8 @@ class NonceManager:
     def reserve(self) -> Iterator[int]:
         """Hold the key's locks and yield the first free nonce; send before leaving."""
         with self._thread_lock, self._file_lock or nullcontext():
-            yield self._w3.eth.get_transaction_count(self._w3.to_checksum_address(self._address), "pending")
+            try:
+                count = self._w3.eth.get_transaction_count(self._w3.to_checksum_address(self._address), "pending")
+            except (requests.ConnectionError, requests.Timeout) as exc:  # the node died: say so, as every read does
+                raise NodeNotRunning(str(getattr(self._w3.provider, "endpoint_uri", "")), type(exc).__name__) from exc
+            yield count

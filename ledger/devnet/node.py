@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from ledger.chain.sent_journal import ReplayReport, SentJournal, hold_senders, replay
 from ledger.chain.transport import RpcTransport
 from ledger.errors import ConfigurationError, LedgerError
 from ledger.files import write_atomic
@@ -62,6 +63,11 @@ class NodeStartFailed(LedgerError):
     code = "node-start-failed"
 
 
+def sent_journal_path(node_dir: Path) -> Path:
+    """The journal of the transactions sent to the node (ledger/chain/sent_journal.py)."""
+    return node_dir / "sent.jsonl"
+
+
 def read_node_info(node_dir: Path) -> NodeInfo | None:
     path = node_dir / "node.json"
     try:
@@ -107,12 +113,18 @@ class EmbeddedNode:
 
     def __init__(self, data_dir: Path, *, host: str = "127.0.0.1", port: int = 8545) -> None:
         self.node_dir = data_dir / "node"
+        self.lock_dir = data_dir / "locks"  # the senders' nonce locks (ledger/connect.py)
         self.host = host
         self.port = port
+        self.replayed: ReplayReport | None = None  # what the last start sent again from the journal
 
     @property
     def state_file(self) -> Path:
         return self.node_dir / "state.json"
+
+    @property
+    def journal(self) -> SentJournal:
+        return SentJournal(sent_journal_path(self.node_dir))
 
     @property
     def info_file(self) -> Path:
@@ -143,6 +155,17 @@ class EmbeddedNode:
             chain_id=chain_id,
         )
         log_path = self.node_dir / "anvil.log"
+        keep_first_genesis(self.state_file)
+        # a node killed before it wrote its state lost its latest blocks: the transactions sent
+        # to it are sent again (same bytes, same hashes) before any sender may take a new nonce
+        with hold_senders(self.journal, self.lock_dir):
+            info = self._spawn(command, log_path, profile, chain_id)
+            self.replayed = replay(self.journal, info.rpc_url)
+        write_atomic(self.info_file, json.dumps(info.model_dump(mode="json")) + "\n")
+        return info, True
+
+    def _spawn(self, command: list[str], log_path: Path, profile: NodeProfile, chain_id: int) -> NodeInfo:
+        """Start anvil and wait until it answers."""
         pid = _spawn_detached(command, log_path)
         info = NodeInfo(
             pid=pid,
@@ -159,8 +182,7 @@ class EmbeddedNode:
                 tail = log_path.read_text(errors="replace")[-800:].strip()
                 raise NodeStartFailed(f"anvil did not start on {info.rpc_url}: {tail or 'no output'}")
             time.sleep(0.05)
-        write_atomic(self.info_file, json.dumps(info.model_dump(mode="json")) + "\n")
-        return info, True
+        return info
 
     def stop(self, timeout: float = 30.0) -> bool:
         """Stop the node, letting anvil write its state first; False if it was not running."""
@@ -174,7 +196,37 @@ class EmbeddedNode:
                 os.kill(info.pid, signal.SIGKILL)
                 raise ConfigurationError(f"anvil (pid {info.pid}) did not stop in {timeout:.0f}s; killed")
             time.sleep(0.05)
+        self.journal.clear()  # anvil wrote its whole state as it stopped
         return True
+
+
+def keep_first_genesis(state_file: Path) -> None:
+    """Leave one block 0, the first start's, in anvil's state file.
+
+    anvil makes a new genesis block (its timestamp: the start's) every time it starts and writes
+    it into its state beside the loaded blocks; with several blocks 0 in the file, which one the
+    next start serves is a matter of order, and a different genesis hash makes the chain look
+    reset (the index then refuses it). The earliest is the chain's own."""
+    try:
+        state = json.loads(state_file.read_text())
+    except (OSError, ValueError):
+        return  # none yet, or not anvil's: anvil says what is wrong with it
+    blocks = state.get("blocks") if isinstance(state, dict) else None
+    if not isinstance(blocks, list):
+        return
+    genesis = [b for b in blocks if _block_number_of(b) == 0]
+    if len(genesis) < 2:
+        return
+    first = min(genesis, key=lambda b: int(str(b["header"].get("timestamp", "0x0")), 16))
+    state["blocks"] = [b for b in blocks if _block_number_of(b) != 0 or b is first]
+    write_atomic(state_file, json.dumps(state))
+
+
+def _block_number_of(block: object) -> int | None:
+    try:
+        return int(str(block["header"]["number"]), 16)  # type: ignore[index]
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _spawn_detached(command: list[str], log_path: Path) -> int:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +13,7 @@ import pytest
 from ledger.connect import build_client
 from ledger.consortium.binding import ConsortiumBinding
 from ledger.devnet.consortium import deploy_dev
-from ledger.devnet.node import EmbeddedNode, NodeProfile, NodeStartFailed
+from ledger.devnet.node import EmbeddedNode, NodeProfile, NodeStartFailed, keep_first_genesis
 from ledger.settings import LedgerSettings
 from tests.support import free_port, wait_until
 
@@ -79,3 +82,60 @@ def test_besu_profile_has_zero_gas_price_and_timed_blocks(node: EmbeddedNode, tm
 
 def test_stop_when_not_running_says_so(node: EmbeddedNode) -> None:
     assert node.stop() is False
+
+
+def test_a_killed_node_comes_back_with_every_acknowledged_transaction(node: EmbeddedNode, tmp_path: Path) -> None:
+    """anvil writes its state every few seconds: SIGKILLed, it would come back without the blocks
+    mined since, receipts already handed out included. The journal of sent transactions brings
+    them back (the same hashes), each once, and later transactions go on from there."""
+    info, _ = node.start()
+    settings = LedgerSettings(data_dir=tmp_path)
+    deploy_dev(rpc_client_for=lambda p: build_client(settings, p), deployments_dir=settings.resolved_deployments_dir,
+               data_dir=tmp_path)  # fmt: skip
+    assert node.stop()  # the deployment in the state file: what follows is only in the journal
+    info, _ = node.start()
+    cn = ConsortiumBinding(build_client(settings, "cn-admin"))
+    proposals = [cn.propose_threshold(1) for _ in range(3)]
+    head = build_client(settings).block_number()
+    os.kill(info.pid, signal.SIGKILL)
+    wait_until(lambda: not node.status().running, timeout=10, failure="the killed node did not end")
+
+    node.start()
+    client = build_client(settings)
+    assert client.block_number() == head
+    for proposal in proposals:
+        assert client.w3.eth.get_transaction_receipt(proposal.tx_hash)["status"] == 1
+    assert node.replayed is not None
+    assert node.replayed.resent == 3
+    assert ConsortiumBinding(client).proposal(proposals[-1].proposal_id).approvals == 1
+    later = ConsortiumBinding(build_client(settings, "cn-admin")).propose_threshold(1)
+    assert later.proposal_id not in {p.proposal_id for p in proposals}
+    node.start()  # running: nothing sent again
+    assert node.stop()
+    assert not node.journal.path.exists()  # a clean stop wrote the whole state
+
+
+def test_the_state_file_keeps_one_genesis_block_the_first(tmp_path: Path) -> None:
+    """anvil adds a block 0 of its own at every start; which one the next start serves would be a
+    matter of order, and a new genesis hash looks like a reset chain to the index."""
+
+    def block(number: int, timestamp: int) -> dict[str, dict[str, str]]:
+        return {"header": {"number": hex(number), "timestamp": hex(timestamp)}}
+
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps({"blocks": [block(0, 300), block(1, 150), block(0, 100), block(0, 200)]}))
+    keep_first_genesis(state)
+    assert json.loads(state.read_text())["blocks"] == [block(1, 150), block(0, 100)]
+
+
+def test_the_genesis_block_survives_restarts_and_kills(node: EmbeddedNode, tmp_path: Path) -> None:
+    info, _ = node.start()
+    client = build_client(LedgerSettings(data_dir=tmp_path))
+    genesis = client.w3.eth.get_block(0)["hash"]
+    for _ in range(3):
+        assert node.stop()
+        info, _ = node.start()
+    os.kill(info.pid, signal.SIGKILL)
+    wait_until(lambda: not node.status().running, timeout=10, failure="the killed node did not end")
+    node.start()
+    assert build_client(LedgerSettings(data_dir=tmp_path)).w3.eth.get_block(0)["hash"] == genesis
