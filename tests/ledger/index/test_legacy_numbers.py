@@ -10,6 +10,7 @@ import pytest
 
 from ledger.certificates.numbers import IssuedNumbers
 from ledger.certificates.registry import CertificateRegistryBinding
+from ledger.chain.identity import deployment_identity
 from ledger.documents.certificate_numbers import InvalidCertificateNumber
 from ledger.index.follower import Follower
 from ledger.index.issuer_records import RECORDS, import_numbers, records_by_number
@@ -23,6 +24,7 @@ def test_a_number_recorded_before_the_rule_is_imported_as_it_was(
     numbers = IssuedNumbers(tmp_path / "numbers.sqlite")
     legacy = "\u0421N2026LEGACY"  # a Cyrillic first letter, canonical by the old rule
     numbers.record(
+        chain=deployment_identity(session_chain.client()),
         chain_id=session_chain.client().chain_id,
         registry=registry.contract.address,
         member="CN",
