@@ -14,6 +14,7 @@ from api.auth import Caller
 from api.deps import Context, ServiceContext
 from api.errors import IndexUnavailable, error_responses
 from api.keystore import key_audience
+from api.schemas.common import QueryFlag
 from api.schemas.subscriptions import ReplayRequest, RotateRequest, SubscriptionRequest
 from api.strict_json import StrictJsonRoute
 from ledger.webhooks import outbox, store
@@ -49,7 +50,7 @@ def create(body: SubscriptionRequest, key: Caller, context: Context) -> CreatedS
 def list_subscriptions(
     key: Caller,
     context: Context,
-    removed: Annotated[bool, Query(description="Removed ones too")] = False,
+    removed: Annotated[QueryFlag, Query(description="Removed ones too")] = False,
 ) -> list[Subscription]:
     """Oldest first; never a secret."""
     return store.list_subscriptions(_engine(context), caller=key_audience(key), include_removed=removed)

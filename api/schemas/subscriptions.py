@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.schemas.common import Duration
 from ledger.webhooks.topics import Topic
 
 
@@ -22,7 +23,7 @@ class SubscriptionRequest(BaseModel):
 class RotateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"grace": "PT24H"}]})
 
-    grace: timedelta = Field(
+    grace: Duration = Field(
         default=timedelta(hours=24),
         description="How long the replaced secret still signs beside the new one (ISO 8601 duration or seconds; "
         "0: not at all; at most 30 days)",
