@@ -24,7 +24,7 @@ from ledger.webhooks.secret_box import SecretBox, secret_box
 router = APIRouter(prefix="/subscriptions", tags=["subscriptions"], route_class=StrictJsonRoute)
 READ_ERRORS = error_responses(401, 403, 404, 422, 429, 503)
 WRITE_ERRORS = error_responses(401, 403, 404, 409, 413, 422, 429, 503)
-SubscriptionId = Annotated[str, Path(max_length=40, description="sub_... as listed")]
+SubscriptionId = Annotated[str, Path(pattern=r"^sub_[a-z2-7]{24}$", description="sub_... as listed")]
 
 
 def _engine(context: ServiceContext) -> Engine:

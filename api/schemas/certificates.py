@@ -122,7 +122,7 @@ class UtilizeRequest(_Body):
     quantity: str = Field(
         min_length=1,
         max_length=40,
-        pattern=r"^\s*[0-9]+(\.[0-9]{1,3})?\s*$",
+        pattern=r"^[0-9]+(\.[0-9]{1,3})?$",
         description="Quantity drawn, in the certificate's unit (at most three decimals)",
         examples=["120.5"],
     )
