@@ -7,7 +7,9 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, StrictBool, StrictInt, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, StrictBool, WithJsonSchema
+
+from ledger.json_types import JsonInteger
 
 MAX_UNIX = 2**63 - 1  # the contracts keep times as uint64; Python's datetimes end far sooner
 
@@ -63,8 +65,8 @@ Duration = Annotated[
 ]
 """A duration: ISO 8601 (PT24H) or whole seconds."""
 
-Integer = StrictInt
-"""An integer in a JSON body: no `true`, no `8.0`, no `"8"`."""
+Integer = JsonInteger
+"""An integer in a JSON body: `8` or `8.0` (as JSON Schema reads one); no `true`, no `"8"`, no `8.5`."""
 Flag = StrictBool
 """A boolean in a JSON body: `true` or `false`, no `1`, no `"yes"`."""
 
