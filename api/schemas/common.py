@@ -20,7 +20,8 @@ _ISO_TIME = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})?"
 )
 # ISO 8601 duration as pydantic reads one (PT24H, P1DT2H, PT0S)
-_ISO_DURATION = re.compile(r"P(?!$)([0-9]+D)?(T(?=[0-9])([0-9]+H)?([0-9]+M)?([0-9]+(\.[0-9]+)?S)?)?")
+DURATION_PATTERN = r"^P(?!$)([0-9]{1,6}D)?(T(?=[0-9])([0-9]{1,6}H)?([0-9]{1,6}M)?([0-9]{1,6}(\.[0-9]{1,6})?S)?)?$"
+_ISO_DURATION = re.compile(DURATION_PATTERN)
 
 
 def _iso_time(value: Any) -> Any:
@@ -61,7 +62,7 @@ def _duration(value: Any) -> Any:
 Duration = Annotated[
     timedelta,
     BeforeValidator(_duration),
-    WithJsonSchema({"anyOf": [{"type": "string", "pattern": _ISO_DURATION.pattern}, {"type": "integer"}]}),
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": DURATION_PATTERN}, {"type": "integer", "minimum": 0}]}),
 ]
 """A duration: ISO 8601 (PT24H) or whole seconds."""
 
