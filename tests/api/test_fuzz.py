@@ -4,8 +4,8 @@ conforms to the document, every request the document allows is accepted and ever
 forbids is refused, a method a route does not take is a 405 naming those it does.
 
 Each operation is called with a key of the role it needs, so generated requests get past
-authentication and reach the library and the chain. `make fuzz` runs it (about a minute and a
-half on two workers); `make fuzz-deep` runs it with SANZHI_FUZZ_EXAMPLES in the thousands.
+authentication and reach the library and the chain. `make fuzz` runs it; `make fuzz-deep` runs
+it with more cases per operation (SANZHI_FUZZ_EXAMPLES).
 """
 
 from __future__ import annotations
