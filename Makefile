@@ -10,7 +10,7 @@ SOLC = $(shell scripts/solc-path)
 STEP := scripts/step
 LOGS := build/setup
 
-.PHONY: setup build check-artifacts analyze run test test-contracts test-python test-besu fuzz lint format brownie-check clean soak soak-ci
+.PHONY: setup build check-artifacts analyze run test test-contracts test-python test-besu fuzz fuzz-deep lint format brownie-check clean soak soak-ci
 
 # What `make run` and `make test` need: the Python and the Node packages, installed side by side
 # with a line of progress every few seconds (scripts/step; the whole output goes to build/setup/).
@@ -109,6 +109,14 @@ soak: setup
 # Two minutes of it for CI (at least 4 kills), results in build/soak-ci.json.
 soak-ci: setup
 	$(BIN)/sanzhi bench soak --minutes 2 --chaos --out build/soak-ci.json
+
+# Longer than CI's: every forge fuzz test 10,000 runs and every invariant 256 runs of depth 64
+# (contracts/foundry.toml's `deep` profile), then Schemathesis with FUZZ_DEEP_EXAMPLES cases per
+# operation and phase (several thousand in all). Not part of .ci/run: it takes an hour or more.
+FUZZ_DEEP_EXAMPLES ?= 100
+fuzz-deep: setup
+	cd contracts && FOUNDRY_PROFILE=deep $(FORGE) test --use $(SOLC) --summary
+	SANZHI_FUZZ=1 SANZHI_FUZZ_EXAMPLES=$(FUZZ_DEEP_EXAMPLES) $(BIN)/pytest tests/api/test_fuzz.py -q $(PYTEST_XDIST) --durations=10
 
 lint: setup
 	$(BIN)/ruff check .

@@ -18,6 +18,7 @@ from api.keystore import KeyStore
 from api.limits import BodySizeLimit
 from api.metrics import MetricsMiddleware, ServiceMetrics
 from api.portal.config import PortalConfig
+from api.portal.http_errors import install as install_page_errors
 from api.portal.rate_limited import is_portal_path, rate_limited_page
 from api.portal.sessions import PortalSessions
 from api.query_params import refuse_unknown_query_parameters
@@ -127,6 +128,7 @@ def create_app(
         # every API route refuses query parameters it does not declare (api/query_params.py)
         app.include_router(router, dependencies=[Depends(refuse_unknown_query_parameters)])
     app.include_router(portal.router)  # the zh/en pages at /, outside the OpenAPI document
+    install_page_errors(app)  # on the pages' paths, refusals are pages in the reader's language
     app.state.portal = PortalConfig()  # its sign-in sessions come with the key store, as the service starts
     app.add_middleware(BodySizeLimit, max_body_bytes=service.max_body_bytes)
     app.add_middleware(RateLimits, is_page=is_portal_path, page=rate_limited_page)

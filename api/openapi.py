@@ -55,6 +55,41 @@ def _documents_own_body(response: dict[str, Any]) -> bool:
     return bool(ref) and not ref.endswith(("/Problem", "/HTTPValidationError"))
 
 
+# pydantic names a bound it cannot place inside a type with a before-validator (the strict query
+# integers of api/schemas/common.py) by its own name; JSON Schema's are these
+_BOUND_NAMES = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"}
+
+
+def _json_schema_bounds(node: Any) -> None:
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if item.get("type") in ("integer", "number"):
+                for name, standard in _BOUND_NAMES.items():
+                    if name in item:
+                        item[standard] = item.pop(name)
+            if item.get("type") == "integer":
+                _exact_integer_bounds(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _exact_integer_bounds(schema: dict[str, Any]) -> None:
+    """An integer's bounds as exact inclusive integers: FastAPI writes 2**256 as a float, which a
+    generator reads as a slightly different number (a uint256 quantity is below 2**256, inclusive
+    2**256 - 1)."""
+    for bound in ("minimum", "maximum"):
+        if isinstance(schema.get(bound), float) and schema[bound].is_integer():
+            schema[bound] = int(schema[bound])
+    for exclusive, inclusive, step in (("exclusiveMinimum", "minimum", 1), ("exclusiveMaximum", "maximum", -1)):
+        value = schema.get(exclusive)
+        if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+            schema[inclusive] = int(value) + step
+            del schema[exclusive]
+
+
 def install(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -67,6 +102,7 @@ def install(app: FastAPI) -> None:
             )
             _add_models(schema)
             _problems_everywhere(schema)
+            _json_schema_bounds(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 

@@ -11,6 +11,7 @@ from typing import Annotated, Generic, TypeVar
 from fastapi import Depends, Query
 from pydantic import BaseModel, Field
 
+from api.schemas.common import QueryInteger
 from ledger.errors import InvalidInput
 
 T = TypeVar("T")
@@ -53,7 +54,7 @@ def decode_cursor(cursor: str) -> int:
 
 
 def page_request(
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = DEFAULT_LIMIT,
+    limit: Annotated[QueryInteger, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = DEFAULT_LIMIT,
     cursor: Annotated[
         str | None, Query(max_length=64, description="`next_cursor` of the previous page; omit for the first")
     ] = None,

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import HTMLResponse
-from starlette.exceptions import HTTPException
+from fastapi import APIRouter, Depends, FastAPI
 
 from api.deps import ServiceContext
 from api.portal import (
@@ -20,25 +18,16 @@ from api.portal import (
     verify_pages,
 )
 from api.portal.config import PortalConfig
-from api.portal.i18n import Translator, choose_language
-from api.portal.rendering import message_page
+from api.portal.http_errors import install, refuse_api_paths
 from ledger.connect import build_client
 from ledger.settings import LedgerSettings
 
 # HTML pages are not part of the JSON API's OpenAPI description
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(refuse_api_paths)])
 PAGES = (verify_pages, recognition_page, index_pages, audit_pages, auth_pages, party_pages, live_feed, alert_pages,
          assessment_pages, static_files)  # fmt: skip
 for module in PAGES:
     router.include_router(module.router)
-
-
-async def _error_page(request: Request, exc: Exception) -> HTMLResponse:
-    """Errors Starlette raises itself (unknown path, wrong method) as a page."""
-    language = choose_language(request.query_params.get("lang"), request.headers.get("accept-language"))
-    t = Translator(language)
-    status = exc.status_code if isinstance(exc, HTTPException) else 500
-    return message_page(request, language, t("error.not_found" if status == 404 else "error.title"), status_code=status)
 
 
 def portal_app(context: ServiceContext, config: PortalConfig | None = None) -> FastAPI:
@@ -47,7 +36,7 @@ def portal_app(context: ServiceContext, config: PortalConfig | None = None) -> F
     app.state.context = context
     app.state.portal = config or PortalConfig()
     app.include_router(router)
-    app.add_exception_handler(HTTPException, _error_page)
+    install(app, unknown_paths_are_pages=True)  # errors Starlette raises itself, as pages
     return app
 
 

@@ -6,6 +6,7 @@ from importlib import resources
 
 from fastapi import APIRouter
 from fastapi.responses import Response
+from starlette.exceptions import HTTPException
 
 router = APIRouter()
 
@@ -20,7 +21,7 @@ FILES = {
 @router.get("/static/portal/{name}", name="portal.static")
 def static_file(name: str) -> Response:
     if name not in FILES:
-        return Response(status_code=404)
+        raise HTTPException(404)  # the portal's page saying there is no such file
     content = resources.files("api.portal").joinpath("static", name).read_bytes()
     return Response(
         content,

@@ -13,7 +13,7 @@ from api.deps import Context
 from api.errors import error_responses
 from api.pagination import Page, Paging
 from api.schemas.alerts import ExtendAlertRequest, PublishAlertRequest
-from api.schemas.common import UtcTime
+from api.schemas.common import QueryFlag, QueryInteger, UtcTime
 from api.strict_json import StrictJsonRoute
 from ledger.alerts import Alert, AlertRegistryBinding
 from ledger.consortium.names import Names
@@ -23,7 +23,7 @@ router = APIRouter(tags=["alerts"], route_class=StrictJsonRoute)
 WRITE_ERRORS = error_responses(401, 403, 404, 409, 413, 422, 429, 502, 503)
 READ_ERRORS = error_responses(401, 403, 404, 422, 429, 503)
 
-AlertId = Annotated[int, Path(ge=1, le=2**63, description="The alert's id")]
+AlertId = Annotated[QueryInteger, Path(ge=1, le=2**63, description="The alert's id")]
 
 
 def _named(alerts: list[Alert], context: Context) -> list[Alert]:
@@ -38,7 +38,7 @@ def list_alerts(
     paging: Paging,
     at: Annotated[UtcTime | None, Query(description="In force at this instant; default: the chain's time")] = None,
     every: Annotated[
-        bool, Query(alias="all", description="Every alert: ended, withdrawn and not yet begun too (ignores `at`)")
+        QueryFlag, Query(alias="all", description="Every alert: ended, withdrawn and not yet begun too (ignores `at`)")
     ] = False,
 ) -> Page[Alert]:
     """Every member's alerts in force at `at` as they stood then (a later extension or withdrawal

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from api.auth import Auditor
 from api.deps import Context
 from api.errors import error_responses
-from api.schemas.common import UtcTime
+from api.schemas.common import QueryInteger, UtcTime
 from api.strict_json import StrictJsonRoute
 from ledger.index import audit
 from ledger.index.audit import AuditFilter, AuditPage, CertificateHistory
@@ -27,7 +27,7 @@ from ledger.labels import Lang
 router = APIRouter(prefix="/audit", tags=["audit"], route_class=StrictJsonRoute)
 AUDIT_ERRORS = error_responses(401, 403, 404, 422, 429, 503)
 
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Events per page")]
+Limit = Annotated[QueryInteger, Query(ge=1, le=MAX_LIMIT, description="Events per page")]
 Cursor = Annotated[str | None, Query(max_length=512, description="`next_cursor` of the previous page")]
 Member = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$", description="Member id, e.g. CN")]
 Hash = Annotated[str | None, Query(pattern=r"^0x[0-9a-fA-F]{64}$")]

@@ -12,13 +12,14 @@ from api.auth import role_required
 from api.deps import Context
 from api.errors import error_responses
 from api.keystore import ApiKey, ApiRole
+from api.schemas.common import QueryInteger
 from api.strict_json import StrictJsonRoute
 from ledger.index.cursor import MAX_LIMIT
 from ledger.index.destined import DestinedPage, destined_certificates
 
 router = APIRouter(prefix="/certificates", tags=["certificates"], route_class=StrictJsonRoute)
 DestinationSide = Annotated[ApiKey, Depends(role_required(ApiRole.CUSTOMS, ApiRole.ADMIN))]
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Batches per page")]
+Limit = Annotated[QueryInteger, Query(ge=1, le=MAX_LIMIT, description="Batches per page")]
 Cursor = Annotated[str | None, Query(max_length=512, description="`next_cursor` of the previous page")]
 
 

@@ -14,6 +14,7 @@ from api.auth import Caller
 from api.deps import Context, ServiceContext
 from api.errors import IndexUnavailable, error_responses
 from api.keystore import key_audience
+from api.schemas.common import QueryFlag
 from api.schemas.subscriptions import ReplayRequest, RotateRequest, SubscriptionRequest
 from api.strict_json import StrictJsonRoute
 from ledger.webhooks import outbox, store
@@ -23,7 +24,7 @@ from ledger.webhooks.secret_box import SecretBox, secret_box
 router = APIRouter(prefix="/subscriptions", tags=["subscriptions"], route_class=StrictJsonRoute)
 READ_ERRORS = error_responses(401, 403, 404, 422, 429, 503)
 WRITE_ERRORS = error_responses(401, 403, 404, 409, 413, 422, 429, 503)
-SubscriptionId = Annotated[str, Path(max_length=40, description="sub_... as listed")]
+SubscriptionId = Annotated[str, Path(pattern=r"^sub_[a-z2-7]{24}$", description="sub_... as listed")]
 
 
 def _engine(context: ServiceContext) -> Engine:
@@ -49,7 +50,7 @@ def create(body: SubscriptionRequest, key: Caller, context: Context) -> CreatedS
 def list_subscriptions(
     key: Caller,
     context: Context,
-    removed: Annotated[bool, Query(description="Removed ones too")] = False,
+    removed: Annotated[QueryFlag, Query(description="Removed ones too")] = False,
 ) -> list[Subscription]:
     """Oldest first; never a secret."""
     return store.list_subscriptions(_engine(context), caller=key_audience(key), include_removed=removed)

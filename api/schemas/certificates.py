@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from api.schemas.common import UtcTime
+from api.schemas.common import Flag, Integer, UtcTime
 from ledger.certificates.delivery import DeliveryReport
 from ledger.certificates.quantities import UnitQuantity
 from ledger.certificates.registry import IssuedBatch
@@ -54,8 +54,8 @@ class IssueRequest(_Body):
         min_length=1, max_length=10_000, description="Documents as JSON, each valid for `type` (see schemas/)"
     )
     expires_at: UtcTime | None = Field(default=None, description="Batch expiry (ISO 8601); none by default")
-    batch_size: int | None = Field(default=None, ge=1, le=65_536, description="Certificates per Merkle root")
-    deliver: bool = Field(
+    batch_size: Integer | None = Field(default=None, ge=1, le=65_536, description="Certificates per Merkle root")
+    deliver: Flag = Field(
         default=False,
         description="Also put each certificate into the document store for its destination member's customs",
     )

@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
+from api.schemas.common import DURATION_PATTERN, Duration
+from ledger.webhooks.store import MAX_GRACE
 from ledger.webhooks.topics import Topic
+
+# 0 to 30 days: in whole seconds the document states it; an ISO 8601 duration over it is refused
+# by the service in words (a pattern cannot bound one)
+GRACE_SCHEMA = WithJsonSchema(
+    {
+        "anyOf": [
+            {"type": "string", "pattern": DURATION_PATTERN},
+            {"type": "integer", "minimum": 0, "maximum": int(MAX_GRACE.total_seconds())},
+        ]
+    }
+)
 
 
 class SubscriptionRequest(BaseModel):
@@ -22,7 +36,7 @@ class SubscriptionRequest(BaseModel):
 class RotateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"grace": "PT24H"}]})
 
-    grace: timedelta = Field(
+    grace: Annotated[Duration, GRACE_SCHEMA] = Field(
         default=timedelta(hours=24),
         description="How long the replaced secret still signs beside the new one (ISO 8601 duration or seconds; "
         "0: not at all; at most 30 days)",

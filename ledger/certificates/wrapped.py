@@ -34,6 +34,7 @@ from ledger.hashing.salted import (
     without_paths,
 )
 from ledger.ids import member_id_bytes, member_id_text
+from ledger.json_types import JsonInteger
 from ledger.jsonfiles import load_strict, loads_strict
 
 # 2: the leaf commits to the certificate number and the importing member
@@ -62,11 +63,12 @@ class CertificateProof(_Strict):
 
     root: Bytes32Hex
     path: list[Bytes32Hex] = Field(max_length=64)
-    quantity: int = Field(ge=0, lt=2**256, description="Leaf quantity, thousandths of the unit")
+    # JsonInteger: a wrapped certificate's numbers are JSON numbers (never "5" or true)
+    quantity: JsonInteger = Field(ge=0, lt=2**256, description="Leaf quantity, thousandths of the unit")
     number_hash: Bytes32Hex = Field(description="keccak256 of the certificate number (UTF-8)")
     importing_member: MemberId = Field(description="The member whose customs alone may draw on it, e.g. SG")
     registry: AddressHex = Field(description="CertificateRegistry contract address")
-    chain_id: int = Field(ge=1)
+    chain_id: JsonInteger = Field(ge=1)
     cert_type: Bytes32Hex = Field(description="keccak256 of the document type slug")
 
 
