@@ -57,6 +57,7 @@ REVERT_STATUS: dict[str, tuple[int, str]] = {
     "CertificateRegistryAlreadyIssued": REFUSED_IN_STATE,
     "CertificateRegistryAlreadyUtilized": REFUSED_IN_STATE,
     "CertificateRegistryDeclarationRecorded": REFUSED_IN_STATE,
+    "CertificateRegistryDestinedOutside": REFUSED_IN_STATE,  # no member's customs may use or receive it
     "CertificateRegistryExpired": REFUSED_IN_STATE,
     "CertificateRegistryInvalidAmount": INVALID_INPUT,
     "CertificateRegistryInvalidConsortium": INVALID_INPUT,
