@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -178,6 +179,33 @@ class LedgerClient:
         """Transactions the node refused, or that were never sent: not to be sent again."""
         if self.sent_journal is not None:
             self.sent_journal.withdraw(["0x" + bytes(s.hash).hex() for s in signed])
+
+    @contextmanager
+    def sending_alone(self) -> Iterator[None]:
+        """Hold this key's nonce locks, with every transaction it sent before mined, while the
+        caller reads the chain and sends what the reading allows: the check and the write as one
+        step for this key (on any node, from every process that shares the data directory's locks).
+
+        A write that checks the chain before it sends (is this event recorded yet?) needs it: a
+        request retried while its first attempt waits for its block (the worker that sent it was
+        killed before answering), or while a restarted embedded node is replaying its journal
+        (which holds the senders' locks meanwhile), or sent twice at once, would otherwise find
+        nothing and record the same thing twice. The price: such writes of one key follow each
+        other, one block apart at most.
+        """
+        if self._nonces is None:
+            raise KeyUnavailable("this command needs a signing key: pass --as PROFILE")
+        with self._nonces.held():
+            address = Web3.to_checksum_address(self.address)
+            sent = self.rpc(lambda: self.w3.eth.get_transaction_count(address, "pending"))
+            deadline = time.monotonic() + self.tx_timeout_seconds
+            while self.rpc(lambda: self.w3.eth.get_transaction_count(address, "latest")) < sent:
+                if time.monotonic() > deadline:
+                    raise TransactionFailed(
+                        f"transactions sent earlier by {address} not mined within {self.tx_timeout_seconds:.0f}s"
+                    )
+                time.sleep(0.05)
+            yield
 
     def send_batch(self, txs: Sequence[dict[str, Any]], *, gas: int, gas_price_factor: float = 1.0) -> list[str]:
         """Sign `txs` with consecutive nonces and send them all before waiting for any.

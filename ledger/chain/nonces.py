@@ -25,15 +25,21 @@ class NonceManager:
     def __init__(self, w3: Web3, address: str, lock_path: Path | None) -> None:
         self._w3 = w3
         self._address = address
-        self._thread_lock = threading.Lock()
+        self._thread_lock = threading.RLock()
         if lock_path is not None:
             lock_path.parent.mkdir(parents=True, exist_ok=True)
         self._file_lock = FileLock(str(lock_path)) if lock_path else None
 
     @contextmanager
+    def held(self) -> Iterator[None]:
+        """Hold the key's locks (re-entrant: a `reserve` within takes them again)."""
+        with self._thread_lock, self._file_lock or nullcontext():
+            yield
+
+    @contextmanager
     def reserve(self) -> Iterator[int]:
         """Hold the key's locks and yield the first free nonce; send before leaving."""
-        with self._thread_lock, self._file_lock or nullcontext():
+        with self.held():
             try:
                 count = self._w3.eth.get_transaction_count(self._w3.to_checksum_address(self._address), "pending")
             except (requests.ConnectionError, requests.Timeout) as exc:  # the node died: say so, as every read does

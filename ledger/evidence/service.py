@@ -246,13 +246,14 @@ def append_events(
             f"step {decisions[0].slug} is a customs decision: it goes on chain through the member's oracles",
             path="bizStep",
         )
-    recorded = binding.recorded(consignment)
-    entries = to_entries(
-        events, consignment=consignment, recorded=recorded, parents=parents, document=document, cid=cid
-    )
-    _refuse_repeats(entries, recorded)
-    before = recorded[-1].seq if recorded else 0
-    sent = [binding.append(batch) for batch in batches(entries)]
+    with client.sending_alone():  # the check for repeats and the write as one step
+        recorded = binding.recorded(consignment)
+        entries = to_entries(
+            events, consignment=consignment, recorded=recorded, parents=parents, document=document, cid=cid
+        )
+        _refuse_repeats(entries, recorded)
+        before = recorded[-1].seq if recorded else 0
+        sent = [binding.append(batch) for batch in batches(entries)]
     return _appended(ucr=ucr, consignment=consignment, first_seq=before + 1, entries=len(entries), sent=sent)
 
 

@@ -222,3 +222,29 @@ def test_a_bundle_verifies_offline_and_any_change_is_refused(chain: Chain) -> No
     relabelled = [*body["entries"][:3], {**body["entries"][3], "side": 2}]
     with pytest.raises(ProofInvalid, match="chain"):
         check(EvidenceBundle.model_validate({**body, "entries": relabelled}))
+
+
+def test_a_retry_while_its_first_attempt_waits_for_a_block_is_refused(chain: Chain) -> None:
+    """The first attempt's transaction is still waiting for its block (the worker that sent it was
+    killed before answering, or the node's replay has just sent it again) when the client tries
+    again with the same event: the retry waits for it, then refuses, rather than record it twice."""
+    ucr = "6CN9144010012345678-SG-000077"
+    opened(chain, ucr)
+    client = chain.client("cn-trader")
+    consignment = consignment_id(ucr)
+    events = [new_event(EventType.OBJECT, Step.LOADING, T, epcs=[SSCC])]
+    binding = EvidenceRegistryBinding.holding(client, consignment)
+    [entry] = to_entries(events, consignment=consignment, recorded=[])
+    data = binding.codec.function("appendEvents").call_data([entry.as_tuple()])
+    node = client.w3.provider
+    node.make_request("evm_setAutomine", [False])  # type: ignore[arg-type]
+    try:
+        first = client.send_async({"to": binding.address, "data": data}, gas=1_000_000)
+        node.make_request("evm_setIntervalMining", [3])  # type: ignore[arg-type]  # mined within 3 s
+        with pytest.raises(InvalidInput, match="already recorded as entry 1"):
+            append_events(client=client, ucr=ucr, events=events)
+    finally:
+        node.make_request("evm_setIntervalMining", [0])  # type: ignore[arg-type]
+        node.make_request("evm_setAutomine", [True])  # type: ignore[arg-type]
+    assert client.wait(first).block_number > 0
+    assert [r.entry.event_hash for r in binding.recorded(consignment)] == [entry.event_hash]
