@@ -95,8 +95,8 @@ class Submitter:
             self._refused(batch, error, result)
 
     def _send(self, txs: list[dict[str, Any]], gas: int) -> list[str]:
-        # Other oracles may fill blocks meanwhile (the base fee rises): price with a margin.
-        return self.client.send_batch(txs, gas=gas, gas_price_factor=2.0)
+        # Other oracles may fill blocks meanwhile (the base fee rises): price with room for it.
+        return self.client.send_batch(txs, gas=gas, base_fee_room=True)
 
     def _drop_applied(self, batches: list[Batch], result: SubmitResult) -> list[Batch]:
         if not batches:

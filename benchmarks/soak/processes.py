@@ -99,6 +99,7 @@ class Node:
     def __init__(self, data_dir: Path, port: int) -> None:
         self.node = EmbeddedNode(data_dir, port=port)
         self.resent = 0  # transactions the restarts sent again from the journal
+        self.refused = 0  # journalled transactions the restarted node refused (a nonce taken meanwhile)
 
     def kill(self) -> None:
         info = self.node.status().info
@@ -109,7 +110,9 @@ class Node:
 
     def restart(self) -> None:
         self.node.start()
-        self.resent += self.node.replayed.resent if self.node.replayed else 0
+        if self.node.replayed:
+            self.resent += self.node.replayed.resent
+            self.refused += self.node.replayed.refused
 
     def serving(self) -> bool:
         return self.node.status().block_number is not None

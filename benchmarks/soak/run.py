@@ -67,6 +67,10 @@ def _keep(root: Path, logs: Path) -> None:
     for name in ("logs", "journals"):
         if (root / name).is_dir():
             shutil.copytree(root / name, logs / name)
+    node_log = root / "data" / "node" / "anvil.log"
+    if node_log.is_file():
+        (logs / "logs").mkdir(exist_ok=True)
+        shutil.copy(node_log, logs / "logs" / "anvil.log")
 
 
 def _feed(path: Path, turn: int) -> None:
@@ -278,7 +282,8 @@ def run_soak(
         max_recovery_s_by_part=longest_by_part, http_5xx=errors.http_5xx, http_5xx_excused=errors.http_5xx_excused,
         connection_errors=errors.connection_errors, per_operation=per_operation(records), writes=writes,
         quantities=reconcile_quantities(records, on_chain), webhooks=deliveries, errors=errors,
-        node_transactions_resent=system.node.resent, chaos_errors=killer.errors,
+        node_transactions_resent=system.node.resent, node_transactions_refused=system.node.refused,
+        chaos_errors=killer.errors,
         load_average_start=load_start, load_average_end=os.getloadavg(),
         wall_seconds=round(time.monotonic() - started, 1), goals_missed=[],
     )  # fmt: skip
