@@ -6,8 +6,9 @@ from ledger.accounts.profiles import resolve_account
 from ledger.chain.artifacts import DEFAULT_ARTIFACTS_DIR, Artifacts
 from ledger.chain.client import LedgerClient
 from ledger.chain.deployments import load_deployment
+from ledger.chain.node_checkpoint import NodeCheckpoint
 from ledger.chain.sent_journal import SentJournal
-from ledger.devnet.node import read_node_info, sent_journal_path
+from ledger.devnet.node import read_node_info, sent_journal_path, state_file_path
 from ledger.settings import DEFAULT_RPC_URL, LedgerSettings
 
 
@@ -34,6 +35,7 @@ def build_client(settings: LedgerSettings, profile: str | None = None, *, connec
         lock_dir=settings.data_dir / "locks",
         tx_timeout_seconds=settings.tx_timeout_seconds,
         sent_journal=embedded_journal(settings, url),
+        checkpoint=embedded_checkpoint(settings, url),
     )
     if connect:
         load_deployment_of(client, settings)
@@ -47,6 +49,16 @@ def embedded_journal(settings: LedgerSettings, url: str) -> SentJournal | None:
     if info is None or info.rpc_url != url:
         return None
     return SentJournal(sent_journal_path(settings.node_dir))
+
+
+def embedded_checkpoint(settings: LedgerSettings, url: str) -> NodeCheckpoint | None:
+    """The snapshots of the data directory's embedded node when `url` is that node (see
+    ledger/chain/node_checkpoint.py); None for any other node."""
+    info = read_node_info(settings.node_dir)
+    if info is None or info.rpc_url != url:
+        return None
+    state_file = state_file_path(settings.node_dir)
+    return NodeCheckpoint(rpc_url=url, state_file=state_file, lock_dir=settings.data_dir / "locks")
 
 
 def load_deployment_of(client: LedgerClient, settings: LedgerSettings) -> None:

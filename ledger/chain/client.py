@@ -20,6 +20,7 @@ from web3.types import TxReceipt
 
 from ledger.chain.artifacts import Artifacts
 from ledger.chain.deployments import Deployment
+from ledger.chain.node_checkpoint import NodeCheckpoint
 from ledger.chain.nonces import NonceManager
 from ledger.chain.reverts import revert_error
 from ledger.chain.sent_journal import JournalEntry, SentJournal
@@ -63,6 +64,7 @@ class LedgerClient:
         lock_dir: Path | None = None,
         tx_timeout_seconds: float = 120.0,
         sent_journal: SentJournal | None = None,
+        checkpoint: NodeCheckpoint | None = None,
     ) -> None:
         self.rpc_url = rpc_url
         self.artifacts = artifacts
@@ -71,6 +73,9 @@ class LedgerClient:
         self.tx_timeout_seconds = tx_timeout_seconds
         # the embedded node's journal (ledger/chain/sent_journal.py): None on any other node
         self.sent_journal = sent_journal
+        # its snapshots, taken after sends (ledger/chain/node_checkpoint.py): None on any other node
+        self.checkpoint = checkpoint
+        self._lock_path = lock_dir / f"{account.address.lower()}.lock" if lock_dir and account else None
         self.w3 = Web3(HTTPProvider(rpc_url, request_kwargs={"timeout": 30}))
         # Besu QBFT/Clique blocks carry more than 32 bytes of extraData.
         self.w3.middleware_onion.inject(ExtraDataToPOAMiddleware, layer=0)
@@ -84,11 +89,7 @@ class LedgerClient:
         self.listings: dict[tuple[str, str], Any] = {}
         self._expected_chain_id = expected_chain_id
         self._chain_id: int | None = None
-        self._nonces = (
-            NonceManager(self.w3, account.address, lock_dir / f"{account.address.lower()}.lock" if lock_dir else None)
-            if account
-            else None
-        )
+        self._nonces = NonceManager(self.w3, account.address, self._lock_path) if account else None
 
     # ------------------------------------------------------------------ node
 
@@ -164,7 +165,15 @@ class LedgerClient:
             except Web3RPCError as exc:
                 self._withdraw([signed])
                 raise TransactionFailed(f"node refused the transaction: {_rpc_message(exc)}") from exc
+        self._snapshot_if_due()
         return "0x" + bytes(tx_hash).hex()
+
+    def _snapshot_if_due(self) -> None:
+        """Take the embedded node's snapshot when one is due (ledger/chain/node_checkpoint.py)."""
+        if self.checkpoint is None or self._nonces is None or not self.checkpoint.due():
+            return
+        own = (self._lock_path, self._nonces.held) if self._lock_path else None
+        self.checkpoint.take(own)
 
     def _journal(self, signed: Sequence[Any]) -> None:
         """Record signed transactions in the embedded node's journal before they are sent."""
@@ -257,6 +266,7 @@ class LedgerClient:
                         f"{reply['error'].get('message', reply['error'])}"
                     )
                 hashes.append(str(reply["result"]))
+        self._snapshot_if_due()
         return hashes
 
     def wait_many(self, tx_hashes: Sequence[str], *, chunk: int = 500) -> list[TxReceipt]:

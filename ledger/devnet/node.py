@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from ledger.chain.node_checkpoint import NodeCheckpoint
 from ledger.chain.sent_journal import ReplayReport, SentJournal, hold_senders, replay
 from ledger.chain.transport import RpcTransport
 from ledger.errors import ConfigurationError, LedgerError
@@ -20,7 +21,6 @@ from ledger.paths import foundry_binary
 
 DEV_CHAIN_ID = 31337
 DEV_ACCOUNTS = 20
-STATE_INTERVAL_SECONDS = 10
 # States of recent blocks kept in memory (none are written to ~/.foundry): with none kept, a
 # read of "latest" can race the next interval-mined block, and replaying a failed
 # transaction at its parent block has nothing to run on.
@@ -68,6 +68,11 @@ def sent_journal_path(node_dir: Path) -> Path:
     return node_dir / "sent.jsonl"
 
 
+def state_file_path(node_dir: Path) -> Path:
+    """anvil's state file: loaded at start, written at a clean stop and by the senders' snapshots."""
+    return node_dir / "state.json"
+
+
 def read_node_info(node_dir: Path) -> NodeInfo | None:
     path = node_dir / "node.json"
     try:
@@ -92,8 +97,7 @@ def anvil_command(*, host: str, port: int, profile: NodeProfile, state_file: Pat
         "--mnemonic", DEV_MNEMONIC,
         "--accounts", str(DEV_ACCOUNTS),
         "--prune-history", str(KEPT_STATES),
-        "--state", str(state_file),
-        "--state-interval", str(STATE_INTERVAL_SECONDS),
+        "--state", str(state_file),  # written at a clean stop; snapshots between (ledger/chain/node_checkpoint.py)
         "--silent",
     ]  # fmt: skip
     if profile is NodeProfile.BESU:
@@ -120,7 +124,13 @@ class EmbeddedNode:
 
     @property
     def state_file(self) -> Path:
-        return self.node_dir / "state.json"
+        return state_file_path(self.node_dir)
+
+    @property
+    def checkpoint(self) -> NodeCheckpoint:
+        info = read_node_info(self.node_dir)
+        url = info.rpc_url if info else f"http://{self.host}:{self.port}"
+        return NodeCheckpoint(rpc_url=url, state_file=self.state_file, lock_dir=self.lock_dir)
 
     @property
     def journal(self) -> SentJournal:
@@ -162,6 +172,7 @@ class EmbeddedNode:
             info = self._spawn(command, log_path, profile, chain_id)
             self.replayed = replay(self.journal, info.rpc_url)
         write_atomic(self.info_file, json.dumps(info.model_dump(mode="json")) + "\n")
+        self.checkpoint.take()  # the genesis block and what the replay sent, kept from the start
         return info, True
 
     def _spawn(self, command: list[str], log_path: Path, profile: NodeProfile, chain_id: int) -> NodeInfo:
