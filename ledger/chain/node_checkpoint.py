@@ -21,6 +21,7 @@ from __future__ import annotations
 import gzip
 import json
 import time
+from collections import Counter
 from collections.abc import Callable
 from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
@@ -100,4 +101,21 @@ class NodeCheckpoint:
             return None
         data = bytes.fromhex(dumped.removeprefix("0x"))
         state = gzip.decompress(data) if data.startswith(GZIP_MAGIC) else data
-        return state if json.loads(state).get("best_block_number") == int(str(before), 16) else None
+        snapshot = json.loads(state)
+        if snapshot.get("best_block_number") != int(str(before), 16) or not nonces_match_transactions(snapshot):
+            return None
+        return state
+
+
+def nonces_match_transactions(snapshot: dict[str, Any]) -> bool:
+    """Whether every account without code has as many transactions in the snapshot's blocks as
+    its nonce says it sent: the effects of a transaction whose block the snapshot lacks show as a
+    nonce ahead of them (what anvil's own timed snapshots held)."""
+    sent = Counter(str(t["info"]["from"]).lower() for t in snapshot.get("transactions") or [])
+    for address, account in (snapshot.get("accounts") or {}).items():
+        if (account.get("code") or "0x") != "0x":
+            continue  # a contract: its nonce counts the contracts it created
+        nonce = account.get("nonce") or 0
+        if (int(nonce, 16) if isinstance(nonce, str) else int(nonce)) != sent[address.lower()]:
+            return False
+    return True
