@@ -34,7 +34,8 @@ from ledger.errors import LedgerError
 from ledger.files import write_atomic
 
 CHECKPOINT_SECONDS = 10.0
-LOCK_WAIT_SECONDS = 0.5  # for all the locks together: a sender busy longer gets its turn later
+LOCK_WAIT_SECONDS = 0.2  # for all the locks together: a sender busy longer gets its turn later
+RETRY_SECONDS = 1.0  # after a snapshot could not be taken, before this client tries again
 GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -48,9 +49,13 @@ class NodeCheckpoint:
         self.state_file = state_file
         self.lock_dir = lock_dir
         self.clock = clock
+        self._not_before = 0.0  # this client's last attempt failed: not again until then
 
     def due(self) -> bool:
-        """Whether the state file is missing or CHECKPOINT_SECONDS old."""
+        """Whether the state file is missing or CHECKPOINT_SECONDS old (and this client's last
+        attempt, if it failed, RETRY_SECONDS ago)."""
+        if self.clock() < self._not_before:
+            return False
         try:
             return self.clock() - self.state_file.stat().st_mtime >= CHECKPOINT_SECONDS
         except FileNotFoundError:
@@ -60,6 +65,11 @@ class NodeCheckpoint:
         """Write a snapshot now unless another sender holds a lock or a transaction waits to be
         mined; whether it was written. `own` is the caller's nonce lock file with the way it
         holds it (re-entrant: the caller may hold it already)."""
+        taken = self._take(own)
+        self._not_before = 0.0 if taken else self.clock() + RETRY_SECONDS
+        return taken
+
+    def _take(self, own: tuple[Path, Callable[[], AbstractContextManager[None]]] | None) -> bool:
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
         with ExitStack() as stack:
             try:
