@@ -41,6 +41,6 @@ def soak(
     report_figures({k: figures[k] for k in SHOWN}, out, as_json)
     if report.goals_missed:
         typer.echo(f"goals missed: {'; '.join(report.goals_missed)}", err=True)
-        for detail in report.writes.details + report.quantities.details + report.errors.details:
+        for detail in report.writes.details + report.quantities.details + report.errors.details + report.node_refusals:
             typer.echo(f"  {detail}", err=True)  # which writes, numbers and answers: CI keeps no files
         raise typer.Exit(1)

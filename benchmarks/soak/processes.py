@@ -100,6 +100,7 @@ class Node:
         self.node = EmbeddedNode(data_dir, port=port)
         self.resent = 0  # transactions the restarts sent again from the journal
         self.refused = 0  # journalled transactions the restarted node refused (a nonce taken meanwhile)
+        self.refusals: list[str] = []  # the node's words for them
 
     def kill(self) -> None:
         info = self.node.status().info
@@ -113,6 +114,7 @@ class Node:
         if self.node.replayed:
             self.resent += self.node.replayed.resent
             self.refused += self.node.replayed.refused
+            self.refusals += self.node.replayed.reasons
 
     def serving(self) -> bool:
         return self.node.status().block_number is not None

@@ -46,6 +46,7 @@ class SoakReport(BaseModel):
     errors: ErrorFindings
     node_transactions_resent: int  # sent again from the node's journal after its kills
     node_transactions_refused: int  # journalled, yet refused when sent again (each one a lost write)
+    node_refusals: list[str]  # the node's words for the first few of them
     chaos_errors: list[str]
     load_average_start: tuple[float, float, float]
     load_average_end: tuple[float, float, float]

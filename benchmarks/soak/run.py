@@ -283,6 +283,7 @@ def run_soak(
         connection_errors=errors.connection_errors, per_operation=per_operation(records), writes=writes,
         quantities=reconcile_quantities(records, on_chain), webhooks=deliveries, errors=errors,
         node_transactions_resent=system.node.resent, node_transactions_refused=system.node.refused,
+        node_refusals=system.node.refusals[:20],
         chaos_errors=killer.errors,
         load_average_start=load_start, load_average_end=os.getloadavg(),
         wall_seconds=round(time.monotonic() - started, 1), goals_missed=[],

@@ -31,6 +31,7 @@ from ledger.errors import LedgerError
 
 LOCK_SECONDS = 30.0  # a sender's nonce lock is held for one send: longer means its holder is stuck
 CHUNK = 200
+REASONS_KEPT = 5
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class ReplayReport:
     journalled: int
     resent: int
     refused: int  # the node refused them again (a nonce another transaction took meanwhile)
+    reasons: tuple[str, ...] = ()  # the node's words for the first few refusals, with each hash
 
 
 class SentJournal:
@@ -133,6 +135,7 @@ def replay(journal: SentJournal, rpc_url: str) -> ReplayReport:
             raise LedgerError(f"the node did not answer the journal's look-up: {replies}")
         known |= {part[r["id"]].tx_hash for r in replies if isinstance(r, dict) and r.get("result")}
     resent = refused = 0
+    reasons: list[str] = []
     for entry in entries:
         if entry.tx_hash in known:
             continue
@@ -142,4 +145,7 @@ def replay(journal: SentJournal, rpc_url: str) -> ReplayReport:
             resent += 1
         else:
             refused += 1
-    return ReplayReport(journalled=len(entries), resent=resent, refused=refused)
+            if len(reasons) < REASONS_KEPT:
+                error = reply.get("error", reply) if isinstance(reply, dict) else reply
+                reasons.append(f"{entry.tx_hash} from {entry.sender}: {error}")
+    return ReplayReport(journalled=len(entries), resent=resent, refused=refused, reasons=tuple(reasons))
