@@ -118,10 +118,14 @@ class NodeCheckpoint:
 
 
 def nonces_match_transactions(snapshot: dict[str, Any]) -> bool:
-    """Whether every account without code has as many transactions in the snapshot's blocks as
-    its nonce says it sent: the effects of a transaction whose block the snapshot lacks show as a
-    nonce ahead of them (what anvil's own timed snapshots held)."""
-    sent = Counter(str(t["info"]["from"]).lower() for t in snapshot.get("transactions") or [])
+    """Whether the snapshot's blocks hold as many transactions as its receipts, and every account
+    without code has as many of them as its nonce says it sent: the effects of a transaction whose
+    block the snapshot lacks show as a nonce ahead of them (what anvil's own timed snapshots held),
+    a receipt without its block as one count ahead of the other."""
+    receipts = snapshot.get("transactions") or []
+    if sum(len(block.get("transactions") or []) for block in snapshot.get("blocks") or []) != len(receipts):
+        return False
+    sent = Counter(str(t["info"]["from"]).lower() for t in receipts)
     for address, account in (snapshot.get("accounts") or {}).items():
         if (account.get("code") or "0x") != "0x":
             continue  # a contract: its nonce counts the contracts it created

@@ -23,6 +23,7 @@ def snapshot(nonce: int, transactions: int) -> dict[str, Any]:
             CONTRACT: {"nonce": 1, "code": "0x6080"},  # a contract's nonce counts what it created
         },
         "transactions": [{"info": {"from": SENDER}} for _ in range(transactions)],
+        "blocks": [{"transactions": [{}]} for _ in range(transactions)],
     }
 
 
@@ -30,6 +31,9 @@ def test_a_snapshot_whose_nonce_runs_ahead_of_its_transactions_is_refused() -> N
     assert nonces_match_transactions(snapshot(3, 3))
     assert not nonces_match_transactions(snapshot(3, 2))  # the effects of one whose block is missing
     assert nonces_match_transactions(snapshot(0, 0))
+    receipt_without_block = snapshot(3, 3)
+    receipt_without_block["blocks"].pop()
+    assert not nonces_match_transactions(receipt_without_block)
 
 
 def test_no_snapshot_while_another_sender_holds_its_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
