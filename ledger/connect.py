@@ -6,8 +6,8 @@ from ledger.accounts.profiles import resolve_account
 from ledger.chain.artifacts import DEFAULT_ARTIFACTS_DIR, Artifacts
 from ledger.chain.client import LedgerClient
 from ledger.chain.deployments import load_deployment
-from ledger.chain.node_checkpoint import NodeCheckpoint
 from ledger.chain.sent_journal import SentJournal
+from ledger.devnet.checkpoint import NodeCheckpoint
 from ledger.devnet.node import read_node_info, sent_journal_path, state_file_path
 from ledger.settings import DEFAULT_RPC_URL, LedgerSettings
 
@@ -53,7 +53,7 @@ def embedded_journal(settings: LedgerSettings, url: str) -> SentJournal | None:
 
 def embedded_checkpoint(settings: LedgerSettings, url: str) -> NodeCheckpoint | None:
     """The snapshots of the data directory's embedded node when `url` is that node (see
-    ledger/chain/node_checkpoint.py); None for any other node."""
+    ledger/devnet/checkpoint.py); None for any other node."""
     info = read_node_info(settings.node_dir)
     if info is None or info.rpc_url != url:
         return None

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import requests
 from eth_account.signers.local import LocalAccount
@@ -20,7 +20,6 @@ from web3.types import TxReceipt
 
 from ledger.chain.artifacts import Artifacts
 from ledger.chain.deployments import Deployment
-from ledger.chain.node_checkpoint import NodeCheckpoint
 from ledger.chain.nonces import NonceManager
 from ledger.chain.reverts import revert_error
 from ledger.chain.sent_journal import JournalEntry, SentJournal
@@ -50,6 +49,16 @@ class SentTransaction:
     receipt: TxReceipt
 
 
+class NodeSnapshots(Protocol):
+    """Snapshots of the embedded node's state that its senders take after sending (the
+    development node's own, ledger/devnet/checkpoint.py): `own` is the sender's nonce lock file
+    with the way it holds it."""
+
+    def due(self) -> bool: ...
+
+    def take(self, own: tuple[Path, Callable[[], AbstractContextManager[None]]] | None = None) -> bool: ...
+
+
 class LedgerClient:
     """Chain access for one organisation's key: reads, transactions, reverts as LedgerErrors."""
 
@@ -64,7 +73,7 @@ class LedgerClient:
         lock_dir: Path | None = None,
         tx_timeout_seconds: float = 120.0,
         sent_journal: SentJournal | None = None,
-        checkpoint: NodeCheckpoint | None = None,
+        checkpoint: NodeSnapshots | None = None,
     ) -> None:
         self.rpc_url = rpc_url
         self.artifacts = artifacts
@@ -73,7 +82,7 @@ class LedgerClient:
         self.tx_timeout_seconds = tx_timeout_seconds
         # the embedded node's journal (ledger/chain/sent_journal.py): None on any other node
         self.sent_journal = sent_journal
-        # its snapshots, taken after sends (ledger/chain/node_checkpoint.py): None on any other node
+        # its snapshots, taken after sends (ledger/devnet/checkpoint.py): None on any other node
         self.checkpoint = checkpoint
         self._lock_path = lock_dir / f"{account.address.lower()}.lock" if lock_dir and account else None
         self.w3 = Web3(HTTPProvider(rpc_url, request_kwargs={"timeout": 30}))
@@ -169,7 +178,7 @@ class LedgerClient:
         return "0x" + bytes(tx_hash).hex()
 
     def _snapshot_if_due(self) -> None:
-        """Take the embedded node's snapshot when one is due (ledger/chain/node_checkpoint.py)."""
+        """Take the embedded node's snapshot when one is due (ledger/devnet/checkpoint.py)."""
         if self.checkpoint is None or self._nonces is None or not self.checkpoint.due():
             return
         own = (self._lock_path, self._nonces.held) if self._lock_path else None

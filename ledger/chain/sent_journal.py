@@ -1,7 +1,7 @@
 """The embedded node's write-ahead journal of signed transactions, and their replay after a kill.
 
 The development node's state is written to disk every few seconds (a snapshot its senders take,
-ledger/chain/node_checkpoint.py): killed with SIGKILL, it comes back without the blocks mined
+ledger/devnet/checkpoint.py): killed with SIGKILL, it comes back without the blocks mined
 since the last one, so transactions whose receipts were
 already handed out (a certificate issued, a quantity drawn) would vanish. Every transaction sent
 to it is therefore appended here (sender, hash, signed bytes) before it is sent, under the

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from ledger.chain.node_checkpoint import NodeCheckpoint
 from ledger.chain.sent_journal import ReplayReport, SentJournal, hold_senders, replay
 from ledger.chain.transport import RpcTransport
+from ledger.devnet.checkpoint import NodeCheckpoint
 from ledger.errors import ConfigurationError, LedgerError
 from ledger.files import write_atomic
 from ledger.paths import foundry_binary
@@ -97,7 +97,7 @@ def anvil_command(*, host: str, port: int, profile: NodeProfile, state_file: Pat
         "--mnemonic", DEV_MNEMONIC,
         "--accounts", str(DEV_ACCOUNTS),
         "--prune-history", str(KEPT_STATES),
-        "--state", str(state_file),  # written at a clean stop; snapshots between (ledger/chain/node_checkpoint.py)
+        "--state", str(state_file),  # written at a clean stop; snapshots between (ledger/devnet/checkpoint.py)
         "--silent",
     ]  # fmt: skip
     if profile is NodeProfile.BESU:

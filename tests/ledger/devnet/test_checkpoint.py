@@ -1,5 +1,5 @@
 """The embedded node's snapshots: none while a sender sends, none that holds a transaction's
-effects without its block (see ledger/chain/node_checkpoint.py)."""
+effects without its block (see ledger/devnet/checkpoint.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from filelock import FileLock
 
-from ledger.chain.node_checkpoint import NodeCheckpoint, nonces_match_transactions
+from ledger.devnet.checkpoint import NodeCheckpoint, nonces_match_transactions
 from tests.support import free_port
 
 SENDER = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8"
