@@ -21,7 +21,6 @@ from __future__ import annotations
 import gzip
 import json
 import time
-from collections import Counter
 from collections.abc import Callable
 from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
@@ -112,24 +111,37 @@ class NodeCheckpoint:
         data = bytes.fromhex(dumped.removeprefix("0x"))
         state = gzip.decompress(data) if data.startswith(GZIP_MAGIC) else data
         snapshot = json.loads(state)
-        if snapshot.get("best_block_number") != int(str(before), 16) or not nonces_match_transactions(snapshot):
+        if snapshot.get("best_block_number") != int(str(before), 16):
             return None
-        return state
+        senders = [a for a, account in (snapshot.get("accounts") or {}).items() if _sender(account)]
+        replies = transport.post([
+            {"jsonrpc": "2.0", "id": i, "method": "eth_getTransactionCount", "params": [a, before]}
+            for i, a in enumerate(senders)
+        ])  # fmt: skip
+        if not isinstance(replies, list):
+            return None
+        counts = {r.get("id"): r.get("result") for r in replies if isinstance(r, dict)}
+        nonces = {a.lower(): int(str(counts.get(i)), 16) for i, a in enumerate(senders) if counts.get(i) is not None}
+        return state if consistent(snapshot, nonces) else None
 
 
-def nonces_match_transactions(snapshot: dict[str, Any]) -> bool:
+def _sender(account: dict[str, Any]) -> bool:
+    """An account without code (a contract's nonce counts the contracts it created)."""
+    return (account.get("code") or "0x") == "0x"
+
+
+def consistent(snapshot: dict[str, Any], nonces: dict[str, int]) -> bool:
     """Whether the snapshot's blocks hold as many transactions as its receipts, and every account
-    without code has as many of them as its nonce says it sent: the effects of a transaction whose
-    block the snapshot lacks show as a nonce ahead of them (what anvil's own timed snapshots held),
-    a receipt without its block as one count ahead of the other."""
+    without code has the nonce the node gave for the block the snapshot ends with (`nonces`): the
+    effects of a transaction whose block the snapshot lacks show as a nonce ahead (what anvil's own
+    timed snapshots held), a receipt without its block as one count ahead of the other."""
     receipts = snapshot.get("transactions") or []
     if sum(len(block.get("transactions") or []) for block in snapshot.get("blocks") or []) != len(receipts):
         return False
-    sent = Counter(str(t["info"]["from"]).lower() for t in receipts)
     for address, account in (snapshot.get("accounts") or {}).items():
-        if (account.get("code") or "0x") != "0x":
-            continue  # a contract: its nonce counts the contracts it created
+        if not _sender(account):
+            continue
         nonce = account.get("nonce") or 0
-        if (int(nonce, 16) if isinstance(nonce, str) else int(nonce)) != sent[address.lower()]:
+        if (int(nonce, 16) if isinstance(nonce, str) else int(nonce)) != nonces.get(address.lower()):
             return False
     return True

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -16,6 +18,7 @@ from ledger.chain.artifacts import DEFAULT_ARTIFACTS_DIR, Artifacts
 from ledger.chain.client import LedgerClient
 from ledger.connect import build_client
 from ledger.consortium.binding import ConsortiumBinding
+from ledger.devnet.checkpoint import NodeCheckpoint
 from ledger.devnet.consortium import deploy_dev
 from ledger.devnet.node import EmbeddedNode, NodeProfile, NodeStartFailed, keep_first_genesis
 from ledger.settings import LedgerSettings
@@ -150,42 +153,42 @@ def test_the_genesis_block_survives_restarts_and_kills(node: EmbeddedNode, tmp_p
 def test_a_node_killed_under_load_comes_back_with_every_transaction_and_its_event(
     node: EmbeddedNode, tmp_path: Path
 ) -> None:
-    """Two senders send as fast as they can while snapshots are taken one after another; then the
-    node is SIGKILLed. It comes back with every transaction sent, each with its receipt, and no
-    account's state ahead of its blocks: a snapshot is taken while no sender sends. (anvil's own
-    timed snapshots read the blocks and then the accounts while it went on mining: after such a
-    kill an account's nonce was ahead of its last block, and the journal could not send the
+    """Two senders send as fast as they can, taking the node's snapshots as they go (a clock that
+    makes one due every twenty sends or so); then the node is SIGKILLed. It comes back with every
+    transaction sent, each with its receipt, and no account's state ahead of its blocks. (anvil's
+    own timed snapshots read the blocks and then the accounts while it went on mining: after such
+    a kill an account's nonce was ahead of its last block, and the journal could not send the
     missing transactions again.)"""
     info, _ = node.start()
-    # journalled as every sender's transactions are; the snapshots come from the loop below
-    senders = [
-        LedgerClient(rpc_url=info.rpc_url, artifacts=Artifacts(DEFAULT_ARTIFACTS_DIR), account=dev_account(index),
-                     lock_dir=node.lock_dir, sent_journal=node.journal)
-        for index in (1, 2)
-    ]  # fmt: skip
+    written = node.state_file.stat().st_mtime_ns
+
+    def client(index: int) -> LedgerClient:
+        ticks = itertools.count(time.time(), 0.25)  # a quarter of a second a reading
+        snapshots = NodeCheckpoint(rpc_url=info.rpc_url, state_file=node.state_file, lock_dir=node.lock_dir,
+                                   clock=lambda: next(ticks))  # fmt: skip
+        artifacts = Artifacts(DEFAULT_ARTIFACTS_DIR)
+        return LedgerClient(rpc_url=info.rpc_url, artifacts=artifacts, account=dev_account(index),
+                            lock_dir=node.lock_dir, sent_journal=node.journal, checkpoint=snapshots)  # fmt: skip
+
+    senders = [client(1), client(2)]
     sent: dict[str, list[str]] = {s.address: [] for s in senders}
 
     def send_many(sender: LedgerClient) -> None:
         for _ in range(LOAD_SENDS):
-            # calldata of 4,000 bytes: a state that takes anvil a while to write out
-            tx = {"to": sender.address, "data": "0x" + "ab" * 4000}
+            # calldata of 2,000 bytes: a state that takes anvil a while to write out
+            tx = {"to": sender.address, "data": "0x" + "ab" * 2000}
             sent[sender.address].append(sender.send_async(tx, gas=200_000))
 
-    taken = 0
     with ThreadPoolExecutor(2) as pool:
-        sending = [pool.submit(send_many, sender) for sender in senders]
-        while not all(f.done() for f in sending):
-            taken += node.checkpoint.take()
-        for future in sending:
-            future.result()
-    assert taken > 0
+        list(pool.map(send_many, senders))
+    assert node.state_file.stat().st_mtime_ns > written  # snapshots were taken under the load
     os.kill(info.pid, signal.SIGKILL)
     wait_until(lambda: not node.status().running, timeout=10, failure="the killed node did not end")
 
     node.start()
     assert node.replayed is not None
     assert node.replayed.refused == 0
-    client = senders[0]
+    client_ = senders[0]
     for address, hashes in sent.items():
-        assert client.w3.eth.get_transaction_count(address) == len(hashes)
-        assert all(r["status"] == 1 for r in client.receipts(hashes))
+        assert client_.w3.eth.get_transaction_count(address) == len(hashes)
+        assert all(r["status"] == 1 for r in client_.receipts(hashes))
