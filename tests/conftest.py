@@ -37,6 +37,7 @@ from tests.support import (
     free_port,
     index_engine,
     make_network,
+    mined_at_once,
     postgres_database,
     record_activity,
     rpc,
@@ -51,11 +52,12 @@ def session_chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chain]:
     info, _ = node.start(profile)
     chain = Chain(data_dir=data_dir, rpc_url=info.rpc_url, profile=profile)
     try:
-        deploy_dev(
-            rpc_client_for=chain.client,
-            deployments_dir=chain.settings.resolved_deployments_dir,
-            data_dir=data_dir,
-        )
+        with mined_at_once(chain):
+            deploy_dev(
+                rpc_client_for=chain.client,
+                deployments_dir=chain.settings.resolved_deployments_dir,
+                data_dir=data_dir,
+            )
         yield chain
     finally:
         node.stop()
@@ -92,7 +94,9 @@ def activity(session_chain: Chain, tmp_path_factory: pytest.TempPathFactory) -> 
     module."""
     snapshot = rpc(session_chain.rpc_url, "evm_snapshot")
     try:
-        yield record_activity(session_chain, tmp_path_factory.mktemp("activity"))
+        with mined_at_once(session_chain):
+            recorded = record_activity(session_chain, tmp_path_factory.mktemp("activity"))
+        yield recorded
     finally:
         assert rpc(session_chain.rpc_url, "evm_revert", [snapshot]) is True
         shutil.rmtree(session_chain.data_dir / "issuer", ignore_errors=True)
