@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 
 import pytest
@@ -53,3 +54,49 @@ def test_wrapper_modes_exit_zero(args: list[str]) -> None:
     stdin = json.dumps({"language": "Solidity", "sources": {}, "settings": {}})
     result = subprocess.run([str(SOLC), *args], input=stdin, capture_output=True, text=True, check=False)
     assert result.returncode == 0
+
+
+SHARED = (
+    "// SPDX-License-Identifier: MIT\npragma solidity 0.8.30;\n"
+    "library Shared { function twice(uint256 x) internal pure returns (uint256) { return 2 * x; } }\n"
+)
+FILES = {
+    "Shared.sol": SHARED,
+    **{
+        f"C{i}.sol": (
+            '// SPDX-License-Identifier: MIT\npragma solidity 0.8.30;\nimport "./Shared.sol";\n'
+            f"contract C{i} {{ function f(uint256 x) external pure returns (uint256) {{ uint256 unused; "
+            f"return Shared.twice(x) + {i}; }} }}\n"
+        )
+        for i in range(4)
+    },
+}
+
+
+def compiled_by(jobs: int) -> dict[str, object]:
+    selection = {name: {"*": ["abi", "evm.bytecode.object"], "": ["ast"]} for name in FILES}
+    standard = {
+        "language": "Solidity",
+        "sources": {name: {"content": text} for name, text in FILES.items()},
+        "settings": {"optimizer": {"enabled": True, "runs": 500}, "outputSelection": selection},
+    }
+    result = subprocess.run(
+        [str(SOLC), "--standard-json"],
+        input=json.dumps(standard),
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "SANZHI_SOLC_JOBS": str(jobs)},
+    )
+    return json.loads(result.stdout)
+
+
+def test_files_shared_among_workers_compile_to_what_one_compiler_gives() -> None:
+    alone, shared = compiled_by(1), compiled_by(3)
+    assert set(shared["contracts"]) == set(FILES)
+    assert shared["contracts"] == alone["contracts"]
+    assert shared["sources"] == alone["sources"]  # ids and ASTs alike
+    # each of the four unused variables warned about once, as one compiler does
+    warnings = sorted(json.dumps(e, sort_keys=True) for e in shared["errors"])
+    assert warnings == sorted(json.dumps(e, sort_keys=True) for e in alone["errors"])
+    assert len(warnings) == 4
