@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -35,7 +34,7 @@ from ledger.connect import build_client
 from ledger.documents import parse_document, to_json_data
 from ledger.documents.samples import generate_samples
 from ledger.errors import LedgerError
-from ledger.parallel import die_with_parent
+from ledger.parallel import die_with_parent, stop_process_group
 from ledger.settings import LedgerSettings
 
 CONCURRENCY = (1, 16, 64)
@@ -175,13 +174,7 @@ def _server(data_dir: Path, rpc_url: str, port: int, workers: int) -> Iterator[N
             time.sleep(0.2)
         yield
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_process_group(process)
         if process.stderr:
             process.stderr.close()
 

@@ -1,4 +1,5 @@
-"""Map a function over many items on worker processes that inherit the items by fork.
+"""Map a function over many items on worker processes that inherit the items by fork; stop a
+child process and everything it started.
 
 Wrapping, writing and checking certificates is CPU-bound Python, one item independent of the
 next. Forked workers inherit the inputs (nothing is pickled on the way in); only results
@@ -12,6 +13,7 @@ import gc
 import multiprocessing
 import os
 import signal
+import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -59,6 +61,19 @@ def die_with_parent(parent_pid: int) -> None:
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent_pid:
         os._exit(1)
+
+
+def stop_process_group(process: subprocess.Popen[bytes], *, grace_seconds: float = 20.0) -> None:
+    """Stop a child started with `start_new_session=True` and everything it started: SIGTERM to
+    its process group, SIGKILL to the group if it has not ended after `grace_seconds`; reaped."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def worker_count() -> int:

@@ -38,6 +38,7 @@ from ledger.documents import Document, parse_document
 from ledger.evidence import BTT_DECLARATION, EventType, Step, new_event
 from ledger.evidence.service import append_events, open_consignment
 from ledger.evidence.vocabulary import PartyRole
+from ledger.parallel import die_with_parent, stop_process_group
 from ledger.settings import LedgerSettings
 from ledger.timestamps import utc_now
 from network.besu_config import render_toml
@@ -910,7 +911,6 @@ def issue_via_api(api: Api, count: int = 2, **options: Any) -> list[dict[str, An
 # ---------------------------------------------------------------- services of two organisations
 
 import os  # noqa: E402
-import signal  # noqa: E402
 import sys  # noqa: E402
 
 SERVICE_START_SECONDS = 60
@@ -926,6 +926,38 @@ def organisation_data_dir(chain: Chain, org: str, where: Path) -> Path:
     own = {name: p for name, p in load_profiles(chain.data_dir).profiles.items() if p.member_id == org}
     save_profiles(where, Profiles(profiles=own))
     return where
+
+
+@contextmanager
+def serving(data: Path, *options: str, env: dict[str, str], ready: Callable[[str], bool]) -> Iterator[str]:
+    """`sanzhi serve OPTIONS` with no chain behind it (public routes; nothing followed, nothing
+    delivered) on a free port, its data directory and log under `data`, in a process group of its
+    own: its URL once `ready(url)` holds; stopped, the whole group, after."""
+    port = free_port()
+    command = [str(Path(sys.executable).with_name("sanzhi")), "--data-dir", str(data / "data"),
+               "--rpc-url", "http://127.0.0.1:9", "serve", "--port", str(port), "--no-follow", "--no-webhooks",
+               *options]  # fmt: skip
+    log = data / "serve.log"
+    parent = os.getpid()
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                   preexec_fn=lambda: die_with_parent(parent), start_new_session=True)  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+
+    def up() -> bool:
+        assert process.poll() is None, log.read_text()[-800:]
+        try:
+            return ready(url)
+        except requests.RequestException:  # not listening yet, or a worker still starting
+            return False
+
+    try:
+        wait_until(
+            up, timeout=SERVICE_START_SECONDS, failure=lambda: f"the service did not start: {log.read_text()[-800:]}"
+        )
+        yield url
+    finally:
+        stop_process_group(process)
 
 
 class ServiceProcess:
@@ -949,8 +981,6 @@ class ServiceProcess:
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> ServiceProcess:
-        from ledger.parallel import die_with_parent
-
         parent = os.getpid()
         with self.log.open("wb") as log:
             self._process = subprocess.Popen(
@@ -983,14 +1013,8 @@ class ServiceProcess:
         return self.keys.create(organisation=who, role=role, label=f"e2e {who} {role}", account=account).token
 
     def stop(self) -> None:
-        process = self._process
-        if process is not None and process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        if self._process is not None:
+            stop_process_group(self._process)
         self.keys.close()
 
 

@@ -28,7 +28,7 @@ from sqlalchemy import Engine
 
 from ledger.devnet.node import EmbeddedNode
 from ledger.errors import LedgerError
-from ledger.parallel import die_with_parent
+from ledger.parallel import die_with_parent, stop_process_group
 
 POLL_SECONDS = 0.05
 START_SECONDS = 90.0
@@ -77,14 +77,8 @@ class Child:
 
     def stop(self) -> None:
         """SIGTERM to its process group (its own children too), SIGKILL after 20 s."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        if self.process is not None:
+            stop_process_group(self.process)
 
     def exited(self) -> int | None:
         return None if self.process is None else self.process.poll()

@@ -5,9 +5,6 @@ API answer 429 each in their own way, with Retry-After."""
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,7 +13,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.support import Api, assert_problem, free_port, open_page, save_screenshot, wait_until
+from tests.support import Api, assert_problem, open_page, save_screenshot, serving, wait_until
 
 BURST = 10
 
@@ -30,37 +27,15 @@ def listening_sockets(port: int) -> int:
 @pytest.fixture(scope="module")
 def two_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`sanzhi serve --workers 2` (public routes) whose address bucket barely refills."""
-    data = tmp_path_factory.mktemp("shared")
-    port = free_port()
     env = {**os.environ, "SANZHI_ENV": "dev", "SANZHI_API_PUBLIC_RATE": "0.001", "SANZHI_API_PUBLIC_BURST": str(BURST)}
-    command = [str(Path(sys.executable).with_name("sanzhi")), "--data-dir", str(data / "data"),
-               "--rpc-url", "http://127.0.0.1:9", "serve", "--port", str(port), "--workers", "2",
-               "--no-follow", "--no-webhooks"]  # fmt: skip
-    log = data / "serve.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                   start_new_session=True)  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
 
-    def up() -> bool:  # static files have a bucket of their own: waiting spends no request
-        assert process.poll() is None, log.read_text()[-800:]
-        if listening_sockets(port) < 2:  # each worker listens with a socket of its own once loaded
+    def up(url: str) -> bool:  # static files have a bucket of their own: waiting spends no request
+        if listening_sockets(int(url.rsplit(":", 1)[1])) < 2:  # each worker listens once loaded
             return False
-        try:
-            return requests.get(f"{url}/static/portal/portal.css", timeout=2).status_code == 200
-        except requests.RequestException:  # not listening yet, or a worker still starting
-            return False
+        return requests.get(f"{url}/static/portal/portal.css", timeout=2).status_code == 200
 
-    try:
-        wait_until(up, timeout=60, failure=lambda: f"the service did not start: {log.read_text()[-800:]}")
+    with serving(tmp_path_factory.mktemp("shared"), "--workers", "2", env=env, ready=up) as url:
         yield url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def test_two_workers_together_let_through_no_more_than_the_rate(two_workers: str) -> None:

@@ -7,19 +7,15 @@ from __future__ import annotations
 import json
 import os
 import select
-import signal
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
-from pathlib import Path
 
 import pytest
 import requests
 
-from tests.support import free_port, wait_until
+from tests.support import serving, wait_until
 
 HEAD_SECONDS = 2.0
 GRACE_SECONDS = 1.0
@@ -32,38 +28,16 @@ CLOSED_WITHIN = 15.0
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`sanzhi serve` (public routes, one worker) with short limits for slow clients."""
-    data = tmp_path_factory.mktemp("slow")
-    port = free_port()
     env = {**os.environ, "SANZHI_ENV": "dev", "SANZHI_API_HEADER_TIMEOUT": str(HEAD_SECONDS),
            "SANZHI_API_BODY_GRACE_SECONDS": str(GRACE_SECONDS), "SANZHI_API_BODY_MIN_RATE": str(MIN_RATE),
            "SANZHI_API_MAX_CONNECTIONS_PER_ADDRESS": str(MAX_PER_ADDRESS), "SANZHI_API_KEEP_ALIVE_TIMEOUT": "1",
            "SANZHI_API_PUBLIC_RATE": "0", "SANZHI_API_STATIC_RATE": "0"}  # fmt: skip
-    command = [str(Path(sys.executable).with_name("sanzhi")), "--data-dir", str(data / "data"),
-               "--rpc-url", "http://127.0.0.1:9", "serve", "--port", str(port),
-               "--no-follow", "--no-webhooks"]  # fmt: skip
-    log = data / "serve.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                   start_new_session=True)  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
 
-    def up() -> bool:
-        assert process.poll() is None, log.read_text()[-800:]
-        try:
-            return requests.get(f"{url}/login", timeout=2).status_code == 200
-        except requests.RequestException:  # not listening yet, or a worker still starting
-            return False
+    def up(url: str) -> bool:
+        return requests.get(f"{url}/login", timeout=2).status_code == 200
 
-    try:
-        wait_until(up, timeout=60, failure=lambda: f"the service did not start: {log.read_text()[-800:]}")
+    with serving(tmp_path_factory.mktemp("slow"), env=env, ready=up) as url:
         yield url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def connect(url: str, source: str = "127.0.0.1") -> socket.socket:
