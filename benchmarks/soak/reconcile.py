@@ -67,6 +67,8 @@ class DeliveryFindings(BaseModel):
     missing: int
     repeated_deliveries: int
     unexpected: int
+    # the first unexpected ids with the transaction their body named, and whether the chain has it
+    unexpected_details: list[str] = []
 
 
 class ErrorFindings(BaseModel):
@@ -166,11 +168,24 @@ def reconcile_quantities(records: Iterable[Record], chain: list[ChainLog]) -> Qu
     return findings
 
 
-def reconcile_deliveries(expected: set[str], received: list[str]) -> DeliveryFindings:
+def reconcile_deliveries(
+    expected: set[str],
+    received: list[str],
+    *,
+    transactions: dict[str, str] | None = None,
+    on_chain: Iterable[ChainLog] = (),
+) -> DeliveryFindings:
+    """`received`: the ids as they arrived; `transactions`: the transaction each id's body named."""
     unique = set(received)
+    blocks = {log.tx.lower(): log.block for log in on_chain}
+    details = []
+    for odd in sorted(unique - expected)[:SHOWN]:
+        tx = (transactions or {}).get(odd, "")
+        where = f"on chain in block {blocks[tx.lower()]}" if tx.lower() in blocks else "not on chain"
+        details.append(f"{odd}: transaction {tx or 'unknown'}, {where}")
     return DeliveryFindings(expected=len(expected), received_unique=len(unique & expected),
                             missing=len(expected - unique), repeated_deliveries=len(received) - len(unique),
-                            unexpected=len(unique - expected))  # fmt: skip
+                            unexpected=len(unique - expected), unexpected_details=details)  # fmt: skip
 
 
 def _within(at: float, kills: Iterable[Kill]) -> bool:

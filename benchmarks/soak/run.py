@@ -265,13 +265,15 @@ def run_soak(
                     killer.finish()
             phase("waiting for the index and the webhooks to catch up")
             expected = system.drain(after_id, say)
-            arrivals = [a.webhook_id for a in received.snapshot()]
+            arrived = received.snapshot()
         phase("reconciling from the chain")
         records = read_journals(root / "journals")
         on_chain = chain_logs(build_client(system.settings))
         indexed = index_logs(system.engine)
     writes = reconcile_writes(records, on_chain, indexed)
-    deliveries = reconcile_deliveries(expected, arrivals)
+    deliveries = reconcile_deliveries(expected, [a.webhook_id for a in arrived],
+                                      transactions={a.webhook_id: a.transaction for a in arrived},
+                                      on_chain=on_chain)  # fmt: skip
     errors = reconcile_errors(records, killer.kills)
     by_part, longest, longest_by_part, unrecovered = kill_figures(killer.kills)
     report = SoakReport(

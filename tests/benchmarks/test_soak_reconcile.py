@@ -103,6 +103,17 @@ def test_an_expected_delivery_never_received_is_missing() -> None:
     assert (found.missing, found.unexpected) == (1, 1)
 
 
+def test_an_unexpected_delivery_names_its_transaction_and_whether_the_chain_has_it() -> None:
+    on_chain = [ChainLog(tx="0xAA", event="EventAppended", args={}, block=7, log_index=0)]
+    found = reconcile_deliveries(
+        {"msg_a"}, ["msg_a", "msg_y", "msg_z"], transactions={"msg_y": "0xaa", "msg_z": "0xbb"}, on_chain=on_chain
+    )
+    assert found.unexpected_details == [
+        "msg_y: transaction 0xaa, on chain in block 7",
+        "msg_z: transaction 0xbb, not on chain",
+    ]
+
+
 def _failure(at: float, status: int | None, code: str | None = None) -> Record:
     return Record(op="issue", outcome=Outcome.FAILED, at=at, status=status, code=code)
 
