@@ -10,13 +10,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ledger.consortium.names import AccountName
 from ledger.evidence.audit import ChainProblem
+from ledger.evidence.consignment import UCR_PATTERN
+from ledger.evidence.service import VOID_REASON_PATTERN
 from ledger.evidence.vocabulary import PartyRole
 
 UCR_EXAMPLE = "6CN9144010012345678-SG-000777"
 Ucr = Annotated[
     str,
-    Field(min_length=4, max_length=40, description="The consignment's WCO Unique Consignment Reference",
-          examples=[UCR_EXAMPLE]),
+    Field(min_length=4, max_length=40, json_schema_extra={"pattern": UCR_PATTERN},
+          description="The consignment's WCO Unique Consignment Reference", examples=[UCR_EXAMPLE]),
 ]  # fmt: skip
 Account = Annotated[
     str,
@@ -72,7 +74,12 @@ class PartyRequest(Party):
 class VoidRequest(_Body):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"reason": "wrong-party"}]})
 
-    reason: str = Field(min_length=1, max_length=32, description="Why, in at most 32 ASCII characters")
+    reason: str = Field(
+        min_length=1,
+        max_length=32,
+        json_schema_extra={"pattern": VOID_REASON_PATTERN},
+        description="Why, in at most 32 ASCII characters",
+    )
 
 
 class PartyShown(BaseModel):

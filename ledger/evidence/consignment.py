@@ -24,6 +24,30 @@ MAX_UCR_LENGTH = 35
 _UCR = re.compile(r"^[0-9][A-Z]{2}[A-Z0-9][A-Z0-9./-]+$")
 
 
+def _either_case(letters: str) -> str:
+    return "".join(sorted(set(letters.upper() + letters.lower())))
+
+
+def _countries_pattern() -> str:
+    """ISO 3166-1 alpha-2 codes as a regular expression, either case: (?:[Aa][DEFG...]|...)."""
+    by_first: dict[str, str] = {}
+    for code in sorted(ISO_3166_ALPHA2):
+        by_first[code[0]] = by_first.get(code[0], "") + code[1]
+    return "(?:" + "|".join(f"[{_either_case(a)}][{_either_case(b)}]" for a, b in by_first.items()) + ")"
+
+
+def ucr_pattern(*, slash: bool = True, spaces: bool = True) -> str:
+    """The UCRs `canonical_ucr` accepts, as a regular expression for the API's document (the
+    parser refuses the others in words); `slash=False`: those a URL path can name;
+    `spaces=False`: without the surrounding whitespace it strips."""
+    rest = "A-Za-z0-9./-" if slash else "A-Za-z0-9.-"
+    around = r"\s*" if spaces else ""
+    return rf"^{around}[0-9]{_countries_pattern()}[A-Za-z0-9][{rest}]{{1,{MAX_UCR_LENGTH - 4}}}{around}$"
+
+
+UCR_PATTERN = ucr_pattern()
+
+
 def canonical_ucr(ucr: str) -> str:
     """The UCR as it is hashed: stripped, upper case, checked (InvalidInput otherwise)."""
     text = ucr.strip()
