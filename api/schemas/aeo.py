@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.common import UtcTime
 from ledger.aeo.codes import OPERATOR_PATTERN, TIER_PATTERN, TIERS_PATTERN
+from ledger.reasons import REASON_PATTERN
 
 Operator = Annotated[
     str,
@@ -28,7 +29,8 @@ Tiers = Annotated[
 ]  # fmt: skip
 AeoReason = Annotated[
     str,
-    Field(min_length=1, max_length=40, description="Reason: a name (non-compliance, fraud ...) or number",
+    Field(min_length=1, max_length=40, json_schema_extra={"pattern": REASON_PATTERN},
+          description="Reason: a name (non-compliance, fraud ...) or number",
           examples=["non-compliance"]),
 ]  # fmt: skip
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ledger.consortium.names import AccountName
+from ledger.documents.countries import COUNTRY_PATTERN
 from ledger.evidence.audit import ChainProblem
 from ledger.evidence.consignment import UCR_PATTERN
 from ledger.evidence.service import VOID_REASON_PATTERN
@@ -26,7 +27,13 @@ Account = Annotated[
           examples=["0x2546BcD3c84621e976D8185a91A922aE77ECEc30"]),
 ]  # fmt: skip
 Country = Annotated[
-    str, Field(pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 country code", examples=["SG"])
+    str,
+    Field(
+        pattern=r"^[A-Za-z]{2}$",
+        json_schema_extra={"pattern": COUNTRY_PATTERN},
+        description="ISO 3166-1 alpha-2 country code",
+        examples=["SG"],
+    ),
 ]
 NAME_DESCRIPTION = 'The address\'s name: "NAME, accredited by MEMBER", "MEMBER NAME (ID) admin", or null'
 Role = Annotated[PartyRole, Field(description="What the party is (shown with it; roles do not limit steps)")]

@@ -20,6 +20,7 @@ from eth_utils.crypto import keccak
 
 from ledger.errors import InvalidInput
 from ledger.ids import member_id_bytes
+from ledger.patterns import one_of_in_either_case
 from ledger.reasons import Reason as Reason  # the shared vocabulary, re-exported
 from ledger.reasons import lookup
 from ledger.reasons import reason_name as reason_name
@@ -140,7 +141,7 @@ def parse_tier(text: str | int) -> int:
 
 
 def _tier_pattern() -> str:
-    names = "|".join("".join(f"[{c.upper()}{c}]" if c.isalpha() else c for c in slug(t)) for t in Tier)
+    names = one_of_in_either_case(slug(t) for t in Tier)
     return rf"\s*(?:0*(?:[1-9]|1[0-{MAX_TIER - 10}])|{names})\s*"
 
 

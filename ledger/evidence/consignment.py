@@ -16,24 +16,12 @@ from __future__ import annotations
 
 import re
 
-from ledger.documents.countries import ISO_3166_ALPHA2
+from ledger.documents.countries import ISO_3166_ALPHA2, country_group
 from ledger.errors import InvalidInput
 from ledger.hashing.keccak import keccak256
 
 MAX_UCR_LENGTH = 35
 _UCR = re.compile(r"^[0-9][A-Z]{2}[A-Z0-9][A-Z0-9./-]+$")
-
-
-def _either_case(letters: str) -> str:
-    return "".join(sorted(set(letters.upper() + letters.lower())))
-
-
-def _countries_pattern() -> str:
-    """ISO 3166-1 alpha-2 codes as a regular expression, either case: (?:[Aa][DEFG...]|...)."""
-    by_first: dict[str, str] = {}
-    for code in sorted(ISO_3166_ALPHA2):
-        by_first[code[0]] = by_first.get(code[0], "") + code[1]
-    return "(?:" + "|".join(f"[{_either_case(a)}][{_either_case(b)}]" for a, b in by_first.items()) + ")"
 
 
 def ucr_pattern(*, slash: bool = True, spaces: bool = True) -> str:
@@ -42,7 +30,7 @@ def ucr_pattern(*, slash: bool = True, spaces: bool = True) -> str:
     `spaces=False`: without the surrounding whitespace it strips."""
     rest = "A-Za-z0-9./-" if slash else "A-Za-z0-9.-"
     around = r"\s*" if spaces else ""
-    return rf"^{around}[0-9]{_countries_pattern()}[A-Za-z0-9][{rest}]{{1,{MAX_UCR_LENGTH - 4}}}{around}$"
+    return rf"^{around}[0-9]{country_group()}[A-Za-z0-9][{rest}]{{1,{MAX_UCR_LENGTH - 4}}}{around}$"
 
 
 UCR_PATTERN = ucr_pattern()
