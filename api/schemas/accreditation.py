@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from ledger.consortium.binding import Accreditation
 from ledger.consortium.display_name import DISPLAY_NAME_PATTERN
@@ -18,7 +18,7 @@ Account = Annotated[
           examples=["0x" + "ab" * 20]),
 ]  # fmt: skip
 # issuers are accredited per certificate type, the other roles without one
-ROLE_AND_TYPE = {
+ROLE_AND_TYPE: dict[str, JsonValue] = {
     "if": {"properties": {"role": {"const": "issuer"}}, "required": ["role"]},
     "then": {"required": ["type"], "properties": {"type": {"not": {"type": "null"}}}},
     "else": {"properties": {"type": {"type": "null"}}},
