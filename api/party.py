@@ -131,13 +131,23 @@ def my_consignments(*, context: ServiceContext, key: ApiKey, paging: PageRequest
     return Page[MyConsignment](items=items, next_cursor=chosen.next_cursor)
 
 
+# the consignment ids `my_timeline` takes, as the API's document states them
+CONSIGNMENT_ID_PATTERN = r"^\s*0[xX][0-9a-fA-F]{64}\s*$"
+
+
+def parse_consignment_id(consignment: str) -> bytes:
+    """A consignment id as listed (0x and 64 hex digits, either case): its 32 bytes."""
+    text = consignment.strip().lower()
+    if len(text) != 66 or not text.startswith("0x") or any(c not in "0123456789abcdef" for c in text[2:]):
+        raise InvalidInput(f"{consignment[:80]!r} is not a consignment id (0x and 64 hex digits)", path="consignment")
+    return bytes.fromhex(text[2:])
+
+
 def my_timeline(*, context: ServiceContext, key: ApiKey, consignment: str, lang: Lang | None = None) -> MyTimeline:
     """A consignment's timeline for one of its parties, submitters named (and steps labelled in
     `lang`); any other consignment is not found, whether it exists or not."""
     account = _account(_trader(key))
-    text = consignment.strip().lower()
-    if len(text) != 66 or not text.startswith("0x") or any(c not in "0123456789abcdef" for c in text[2:]):
-        raise InvalidInput(f"{consignment[:80]!r} is not a consignment id (0x and 64 hex digits)", path="consignment")
+    text = "0x" + parse_consignment_id(consignment).hex()
     found = party_timeline(client=context.client, account=account, consignment=bytes.fromhex(text[2:]))
     if found is None:
         raise NotFound(f"consignment {text} among this party's")

@@ -36,6 +36,8 @@ class CertificateType(StrEnum):
 
 CERTIFICATE_TYPES: tuple[str, ...] = tuple(t.value for t in CertificateType)
 _MEMBER_ID = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,31}$")
+MEMBER_ID_PATTERN = r"^\s*[A-Za-z0-9][A-Za-z0-9-]{0,31}\s*$"
+"""The member ids `member_id_bytes` accepts (it strips and upper-cases them), for the API's document."""
 
 
 def member_id_bytes(member_id: str) -> bytes:

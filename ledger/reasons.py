@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 from ledger.errors import InvalidInput
+from ledger.patterns import either_case
 
 
 class Reason(IntEnum):
@@ -42,6 +43,19 @@ MAX_REASON = 0xFFFF
 
 # name -> number, every name (kept for callers that pass a table)
 CERTIFICATE_REASONS: dict[str, int] = {r.slug: int(r) for r in Reason if r is not Reason.UNSPECIFIED}
+
+
+def _reason_pattern() -> str:
+    names = "|".join(
+        "".join("[-_]" if c in "-_" else either_case(c) if c.isalpha() else c for c in name)
+        for name in sorted({r.slug for r in Reason} | set(ALIASES))
+    )
+    number = r"0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
+    return rf"^\s*(?:{number}|{names})\s*$"
+
+
+REASON_PATTERN = _reason_pattern()
+"""The reasons `lookup` accepts (with unspecified, 0), by name in any case or number, for the API's document."""
 
 
 def lookup(value: str | int, *, allow_unspecified: bool = True) -> int:

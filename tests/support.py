@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import pytest
 import requests
@@ -497,12 +497,14 @@ def chromium_launch() -> dict[str, Any]:
 
 
 class PortalServer:
-    """A real uvicorn server on 127.0.0.1 (a free port) serving `app` from a thread."""
+    """A real uvicorn server on 127.0.0.1 (a free port) serving `app` from a thread; with
+    `lifespan="off"` an app already started elsewhere (a test's TestClient) is served as it is."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, *, lifespan: Literal["auto", "on", "off"] = "auto") -> None:
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan)
+        self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name="portal-server", daemon=True)
 
     def __enter__(self) -> PortalServer:

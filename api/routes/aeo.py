@@ -16,7 +16,7 @@ from api.schemas.aeo import CertifyRequest, MraAcceptRequest, MraAction, MraProp
 from api.schemas.common import UtcTime
 from api.strict_json import StrictJsonRoute
 from ledger.aeo import AeoRegistryBinding, MraBinding, recognized
-from ledger.aeo.codes import ChangeKind, parse_tiers
+from ledger.aeo.codes import OPERATOR_PATTERN, ChangeKind, parse_tiers
 from ledger.aeo.models import Certification, CertificationState, ChangeResult, Mra, MraActionResult, Recognition
 from ledger.consortium.names import Names
 
@@ -25,7 +25,13 @@ WRITE_ERRORS = error_responses(401, 403, 404, 409, 413, 422, 429, 502, 503)
 READ_ERRORS = error_responses(401, 403, 422, 429, 503)
 
 OperatorQuery = Annotated[
-    str, Query(min_length=1, max_length=140, description="National operator id (USCI:9131...) or its 0x hash")
+    str,
+    Query(
+        min_length=1,
+        max_length=140,
+        json_schema_extra={"pattern": OPERATOR_PATTERN},
+        description="National operator id (USCI:9131...) or its 0x hash",
+    ),
 ]
 MemberQuery = Annotated[str, Query(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$", examples=["CN"])]
 AtQuery = Annotated[UtcTime | None, Query(description="ISO 8601 instant; default: now")]

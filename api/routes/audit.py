@@ -10,6 +10,7 @@ from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
+from pydantic import Field
 from sqlalchemy import Engine
 
 from api.auth import Auditor
@@ -17,8 +18,11 @@ from api.deps import Context
 from api.errors import error_responses
 from api.schemas.common import QueryInteger, UtcTime
 from api.strict_json import StrictJsonRoute
+from ledger.aeo.codes import OPERATOR_PATTERN
+from ledger.documents.certificate_numbers import NUMBER_PATTERN
+from ledger.evidence.consignment import UCR_PATTERN
 from ledger.index import audit
-from ledger.index.audit import AuditFilter, AuditPage, CertificateHistory
+from ledger.index.audit import EVENT_NAME_PATTERN, AuditFilter, AuditPage, CertificateHistory
 from ledger.index.cursor import MAX_LIMIT
 from ledger.index.export import export_csv
 from ledger.index.labelled import event_label, name_actors
@@ -50,11 +54,33 @@ def _labelled(page: PageT, lang: Lang | None, engine: Engine) -> PageT:
 def _filters(
     organisation: Member = None,
     actor: Annotated[str | None, Query(pattern=r"^0x[0-9a-fA-F]{40}$", description="Sending account")] = None,
-    event: Annotated[list[str] | None, Query(max_length=20, description="Event names, e.g. CertificateRevoked")] = None,
-    certificate: Annotated[str | None, Query(min_length=1, max_length=80, description="Number, root or leaf")] = None,
-    operator: Annotated[str | None, Query(min_length=1, max_length=80, description="Operator id or its hash")] = None,
+    event: Annotated[
+        list[Annotated[str, Field(json_schema_extra={"pattern": EVENT_NAME_PATTERN})]] | None,
+        Query(max_length=20, description="Event names, e.g. CertificateRevoked"),
+    ] = None,
+    certificate: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=80,
+            json_schema_extra={"pattern": NUMBER_PATTERN},
+            description="Number, root or leaf",
+        ),
+    ] = None,
+    operator: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=80,
+            json_schema_extra={"pattern": OPERATOR_PATTERN},
+            description="Operator id or its hash",
+        ),
+    ] = None,
     certified_by: Member = None,
-    consignment: Annotated[str | None, Query(min_length=1, max_length=64, description="WCO UCR")] = None,
+    consignment: Annotated[
+        str | None,
+        Query(min_length=1, max_length=64, json_schema_extra={"pattern": UCR_PATTERN}, description="WCO UCR"),
+    ] = None,
     since: UtcTime | None = None,
     until: UtcTime | None = None,
 ) -> AuditFilter:
@@ -110,7 +136,12 @@ def events_csv(
 def certificate_history(
     key: Auditor,
     context: Context,
-    number: Annotated[str | None, Query(min_length=1, max_length=80, description="Certificate number")] = None,
+    number: Annotated[
+        str | None,
+        Query(
+            min_length=1, max_length=80, json_schema_extra={"pattern": NUMBER_PATTERN}, description="Certificate number"
+        ),
+    ] = None,
     leaf: Hash = None,
     root: Hash = None,
     limit: Limit = 50,
@@ -127,7 +158,15 @@ def certificate_history(
 
 @router.get("/operators/{operator}/history", responses=AUDIT_ERRORS, summary="An operator's AEO status over time")
 def operator_history(
-    operator: Annotated[str, Path(min_length=1, max_length=80, description="Operator id or its 0x hash")],
+    operator: Annotated[
+        str,
+        Path(
+            min_length=1,
+            max_length=80,
+            json_schema_extra={"pattern": OPERATOR_PATTERN},
+            description="Operator id or its 0x hash",
+        ),
+    ],
     key: Auditor,
     context: Context,
     certified_by: Member = None,

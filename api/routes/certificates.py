@@ -23,6 +23,7 @@ from ledger.certificates.verification import (
     verify_certificates,
 )
 from ledger.certificates.wrapped import WrappedCertificate, check_integrity, hide, parse_certificate_data
+from ledger.documents.certificate_numbers import NUMBER_PATTERN
 from ledger.errors import InvalidInput
 from ledger.ids import CertificateType
 
@@ -149,7 +150,13 @@ def status(
     leaf: Hex32,
     type: Annotated[CertificateType, Query(description="Certificate type")] = CertificateType.CERTIFICATE_OF_ORIGIN,
     number: Annotated[
-        str | None, Query(min_length=1, max_length=128, description="Certificate number: selects the quantity drawn")
+        str | None,
+        Query(
+            min_length=1,
+            max_length=128,
+            json_schema_extra={"pattern": NUMBER_PATTERN},
+            description="Certificate number: selects the quantity drawn",
+        ),
     ] = None,
 ) -> CertificateRecord:
     """What the registry holds about the certificate `leaf` of batch `root`: status, reason,

@@ -34,6 +34,7 @@ from ledger.consortium.names import Names
 from ledger.errors import KeyUnavailable
 from ledger.evidence import EpcisEvent, canonical_ucr, consignment_id, parse_epcis
 from ledger.evidence.bundle import EvidenceBundle, make_bundle
+from ledger.evidence.consignment import ucr_pattern
 from ledger.evidence.parties import was_party
 from ledger.evidence.registry import (
     ConsignmentChange,
@@ -64,7 +65,7 @@ READ_ERRORS = error_responses(401, 403, 404, 422, 429, 503)
 UcrPath = Annotated[
     str,
     Path(
-        pattern=r"^[0-9][A-Za-z]{2}[A-Za-z0-9][A-Za-z0-9.-]{1,31}$",
+        pattern=ucr_pattern(slash=False, spaces=False),
         description="The consignment's UCR (one with a `/` cannot be named in a path)",
         examples=["6CN9144010012345678-SG-000777"],
     ),

@@ -20,7 +20,12 @@ router = APIRouter(prefix="/me", tags=["me"], route_class=StrictJsonRoute)
 READ_ERRORS = error_responses(401, 403, 409, 422, 429, 503)
 
 ConsignmentPath = Annotated[
-    str, Path(max_length=80, description="The consignment's id, 0x and 64 hex digits (as listed)")
+    str,
+    Path(
+        max_length=80,
+        json_schema_extra={"pattern": party.CONSIGNMENT_ID_PATTERN},
+        description="The consignment's id, 0x and 64 hex digits (as listed)",
+    ),
 ]
 
 

@@ -8,12 +8,15 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.common import UtcTime
+from ledger.aeo.codes import OPERATOR_PATTERN, TIER_PATTERN, TIERS_PATTERN
+from ledger.reasons import REASON_PATTERN
 
 Operator = Annotated[
     str,
     Field(
         min_length=1,
         max_length=140,
+        json_schema_extra={"pattern": OPERATOR_PATTERN},
         description="National operator id, scheme-prefixed (USCI:9131...), or its 0x hash",
         examples=["USCI:91310000MA1FL8XQ30"],
     ),
@@ -21,12 +24,13 @@ Operator = Annotated[
 MemberId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$", examples=["SG"])]
 Tiers = Annotated[
     str,
-    Field(min_length=1, max_length=64, description="Comma-separated tiers: general,advanced or 1,2",
-          examples=["general,advanced"]),
+    Field(min_length=1, max_length=64, json_schema_extra={"pattern": TIERS_PATTERN},
+          description="Comma-separated tiers: general,advanced or 1,2", examples=["general,advanced"]),
 ]  # fmt: skip
 AeoReason = Annotated[
     str,
-    Field(min_length=1, max_length=40, description="Reason: a name (non-compliance, fraud ...) or number",
+    Field(min_length=1, max_length=40, json_schema_extra={"pattern": REASON_PATTERN},
+          description="Reason: a name (non-compliance, fraud ...) or number",
           examples=["non-compliance"]),
 ]  # fmt: skip
 
@@ -45,9 +49,9 @@ class CertifyRequest(_Body):
     )  # fmt: skip
 
     operator: Operator
-    tier: Annotated[str, Field(min_length=1, max_length=16, examples=["advanced"])] = Field(
-        description="general, advanced, or a number 1-15"
-    )
+    tier: Annotated[
+        str, Field(min_length=1, max_length=16, json_schema_extra={"pattern": TIER_PATTERN}, examples=["advanced"])
+    ] = Field(description="general, advanced, or a number 1-15")
     valid_from: UtcTime | None = Field(default=None, description="Default: now")
     valid_until: UtcTime | None = Field(default=None, description="Exclusive; default: no expiry")
     evidence: str | None = Field(default=None, max_length=256, description="0x hash, or text to hash")

@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.common import UtcTime
 from ledger.alerts import AlertScope, Severity
+from ledger.store.cid import CIDV1_PATTERN
 
 
 class PublishAlertRequest(BaseModel):
@@ -30,6 +31,7 @@ class PublishAlertRequest(BaseModel):
     reason_cid: str | None = Field(
         default=None,
         pattern=r"^b[a-z2-7]{58}$",
+        json_schema_extra={"pattern": CIDV1_PATTERN},
         description="CIDv1 of the reason's details: a document the organisation put in the store and anchored",
     )
 

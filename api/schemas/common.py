@@ -52,6 +52,8 @@ UtcTime = Annotated[
 
 
 def _duration(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():  # 258.0 is an integer as JSON Schema reads one
+        return int(value)
     if isinstance(value, bool) or not isinstance(value, str | int | timedelta):
         raise ValueError("a duration is ISO 8601 text such as PT24H, or whole seconds")
     if isinstance(value, str) and not _ISO_DURATION.fullmatch(value):

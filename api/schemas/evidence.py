@@ -9,14 +9,17 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ledger.consortium.names import AccountName
+from ledger.documents.countries import COUNTRY_PATTERN
 from ledger.evidence.audit import ChainProblem
+from ledger.evidence.consignment import UCR_PATTERN
+from ledger.evidence.service import VOID_REASON_PATTERN
 from ledger.evidence.vocabulary import PartyRole
 
 UCR_EXAMPLE = "6CN9144010012345678-SG-000777"
 Ucr = Annotated[
     str,
-    Field(min_length=4, max_length=40, description="The consignment's WCO Unique Consignment Reference",
-          examples=[UCR_EXAMPLE]),
+    Field(min_length=4, max_length=40, json_schema_extra={"pattern": UCR_PATTERN},
+          description="The consignment's WCO Unique Consignment Reference", examples=[UCR_EXAMPLE]),
 ]  # fmt: skip
 Account = Annotated[
     str,
@@ -24,7 +27,13 @@ Account = Annotated[
           examples=["0x2546BcD3c84621e976D8185a91A922aE77ECEc30"]),
 ]  # fmt: skip
 Country = Annotated[
-    str, Field(pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 country code", examples=["SG"])
+    str,
+    Field(
+        pattern=r"^[A-Za-z]{2}$",
+        json_schema_extra={"pattern": COUNTRY_PATTERN},
+        description="ISO 3166-1 alpha-2 country code",
+        examples=["SG"],
+    ),
 ]
 NAME_DESCRIPTION = 'The address\'s name: "NAME, accredited by MEMBER", "MEMBER NAME (ID) admin", or null'
 Role = Annotated[PartyRole, Field(description="What the party is (shown with it; roles do not limit steps)")]
@@ -72,7 +81,12 @@ class PartyRequest(Party):
 class VoidRequest(_Body):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"reason": "wrong-party"}]})
 
-    reason: str = Field(min_length=1, max_length=32, description="Why, in at most 32 ASCII characters")
+    reason: str = Field(
+        min_length=1,
+        max_length=32,
+        json_schema_extra={"pattern": VOID_REASON_PATTERN},
+        description="Why, in at most 32 ASCII characters",
+    )
 
 
 class PartyShown(BaseModel):

@@ -20,12 +20,16 @@ from eth_utils.crypto import keccak
 
 from ledger.errors import InvalidInput
 from ledger.ids import member_id_bytes
+from ledger.patterns import one_of_in_either_case
 from ledger.reasons import Reason as Reason  # the shared vocabulary, re-exported
 from ledger.reasons import lookup
 from ledger.reasons import reason_name as reason_name
 
 MAX_TIER = 15
 _NATIONAL_ID = re.compile(r"^[A-Z0-9][A-Z0-9:/._-]{0,127}$")
+# the operator ids `canonical_operator_id` accepts (it removes whitespace and upper-cases them),
+# and so the 0x hashes too: the API's document states it, the parser refuses the others in words
+OPERATOR_PATTERN = r"^\s*[A-Za-z0-9](?:\s*[A-Za-z0-9:/._-]){0,127}\s*$"
 # SCHEME:ID, the scheme a letter then letters or digits (USCI, EORI, UEN, AEO ...)
 _SCHEMED_ID = re.compile(r"^[A-Z][A-Z0-9]{1,15}:[A-Z0-9]")
 _HASHED_ID = re.compile(r"^0x[0-9a-fA-F]{64}$")
@@ -134,6 +138,17 @@ def parse_tier(text: str | int) -> int:
     if not 1 <= tier <= MAX_TIER:
         raise InvalidInput(f"tier {tier} is not between 1 and {MAX_TIER}", path="tier")
     return tier
+
+
+def _tier_pattern() -> str:
+    names = one_of_in_either_case(slug(t) for t in Tier)
+    return rf"\s*(?:0*(?:[1-9]|1[0-{MAX_TIER - 10}])|{names})\s*"
+
+
+# a tier (`parse_tier`) and a comma-separated list of them (`parse_tiers`, which skips empty
+# items) as the API's document states them: a number 1..15 or a name in either case
+TIER_PATTERN = rf"^{_tier_pattern()}$"
+TIERS_PATTERN = rf"^(?:\s*,)*{_tier_pattern()}(?:,(?:\s*,)*{_tier_pattern()})*(?:,\s*)*$"
 
 
 def tier_name(tier: int) -> str:

@@ -12,12 +12,16 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, 
 from ledger.consortium.names import AccountName
 from ledger.documents.common import LocationCode
 from ledger.errors import InvalidInput
-from ledger.ids import member_id_bytes, member_id_text
+from ledger.ids import MEMBER_ID_PATTERN, member_id_bytes, member_id_text
 
 if TYPE_CHECKING:
     from ledger.consortium.names import Names
 
 HS_PREFIX = re.compile(r"^(\d{2}|\d{4}|\d{6})$")
+# what `hs_prefix`, `locode` and `operator_code` accept, as the API's document states it
+HS_PREFIX_PATTERN = r"^[.\s]*(?:[0-9][.\s]*[0-9][.\s]*){1,3}$"
+LOCODE_PATTERN = r"^\s*(?:[A-Za-z]\s*){2}(?:[A-Za-z2-9]\s*){3}$"
+OPERATOR_CODE_PATTERN = r"^\s*0[xX][0-9a-fA-F]{64}\s*$"
 OPERATOR_ID = re.compile(r"^0x[0-9a-f]{64}$")
 _LOCATION_CODE: TypeAdapter[str] = TypeAdapter(LocationCode)
 
@@ -135,17 +139,34 @@ def _aware_or_none(value: datetime | None) -> datetime | None:
 AwareTime = Annotated[datetime, AfterValidator(_aware)]
 
 
+# text whose pattern the document states (the parsers below refuse the rest in words)
+_HsText = Annotated[str, Field(json_schema_extra={"pattern": HS_PREFIX_PATTERN})]
+_MemberText = Annotated[str, Field(json_schema_extra={"pattern": MEMBER_ID_PATTERN})]
+_OperatorText = Annotated[str, Field(json_schema_extra={"pattern": OPERATOR_CODE_PATTERN})]
+_LocodeText = Annotated[str, Field(json_schema_extra={"pattern": LOCODE_PATTERN})]
+
+
 class AlertScope(BaseModel):
     """What an alert concerns; an empty list (or no operator) means any."""
 
     model_config = ConfigDict(extra="forbid")
 
-    hs: Annotated[list[str], AfterValidator(_hs_list)] = Field(default_factory=list)
-    origins: Annotated[list[str], AfterValidator(_origins)] = Field(default_factory=list)
-    destinations: Annotated[list[str], AfterValidator(_destinations)] = Field(default_factory=list)
-    operator: Annotated[str | None, AfterValidator(_operator)] = None
-    ports_of_loading: Annotated[list[str], AfterValidator(_loading)] = Field(default_factory=list)
-    ports_of_discharge: Annotated[list[str], AfterValidator(_discharge)] = Field(default_factory=list)
+    hs: Annotated[list[_HsText], AfterValidator(_hs_list)] = Field(
+        default_factory=list, json_schema_extra={"uniqueItems": True}
+    )
+    origins: Annotated[list[_MemberText], AfterValidator(_origins)] = Field(
+        default_factory=list, json_schema_extra={"uniqueItems": True}
+    )
+    destinations: Annotated[list[_MemberText], AfterValidator(_destinations)] = Field(
+        default_factory=list, json_schema_extra={"uniqueItems": True}
+    )
+    operator: Annotated[_OperatorText | None, AfterValidator(_operator)] = None
+    ports_of_loading: Annotated[list[_LocodeText], AfterValidator(_loading)] = Field(
+        default_factory=list, json_schema_extra={"uniqueItems": True}
+    )
+    ports_of_discharge: Annotated[list[_LocodeText], AfterValidator(_discharge)] = Field(
+        default_factory=list, json_schema_extra={"uniqueItems": True}
+    )
 
     def matches(
         self,

@@ -15,6 +15,14 @@ _BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u20
 # Controls, line and paragraph separators, unassigned and private-use code points.
 _REFUSED_CATEGORIES = frozenset({"Cc", "Zl", "Zp", "Cn", "Co", "Cs"})
 REPLACEMENT = "\ufffd"
+# What the API's document states of a name `checked_name` accepts: no control, bidirectional
+# formatting, separator, surrogate or private-use character, and one that is not a space. Not
+# stated: unassigned code points (they depend on the Unicode version) and the 64-byte bound of
+# its UTF-8 (JSON Schema counts characters).
+_REFUSED_RANGES = "\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ud800-\\udfff\\ue000-\\uf8ff" + "".join(
+    f"\\u{ord(c):04x}" for c in sorted(_BIDI_CONTROLS)
+)
+DISPLAY_NAME_PATTERN = rf"^[^{_REFUSED_RANGES}]*[^\s{_REFUSED_RANGES}][^{_REFUSED_RANGES}]*$"
 
 
 def _refused(char: str) -> bool:

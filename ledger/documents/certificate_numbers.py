@@ -18,8 +18,8 @@ from pydantic import BeforeValidator, Field, WithJsonSchema
 from ledger.errors import InvalidInput
 
 MAX_NUMBER_LENGTH = 256
-NUMBER_PATTERN = r"^[A-Za-z0-9./-]+$"
-"""What a number is after NFKC (full-width forms are folded before this is checked)."""
+NUMBER_PATTERN = r"^[./-]*[A-Za-z0-9][A-Za-z0-9./-]*$"
+"""What a number is after NFKC (full-width forms are folded before this is checked): at least one letter or digit."""
 _ALLOWED = re.compile(r"[A-Za-z0-9./-]")
 _SEPARATORS = re.compile(r"[-/.]+")
 

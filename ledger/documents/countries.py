@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from ledger.patterns import either_case
+
 ISO_3166_ALPHA2: frozenset[str] = frozenset(
     """
     AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ
@@ -30,3 +32,15 @@ def _names(language: str) -> dict[str, str]:
     from babel import Locale  # loads CLDR data; only readers of documents need it
 
     return dict(Locale.parse(language).territories)
+
+
+def country_group() -> str:
+    """The codes as a regular expression group, either case: (?:[Aa][DEFG...]|[Bb][...]|...)."""
+    by_first: dict[str, str] = {}
+    for code in sorted(ISO_3166_ALPHA2):
+        by_first[code[0]] = by_first.get(code[0], "") + code[1]
+    return "(?:" + "|".join(either_case(a) + either_case(b) for a, b in by_first.items()) + ")"
+
+
+COUNTRY_PATTERN = f"^{country_group()}$"
+"""An ISO 3166-1 alpha-2 code in either case, as the API's document states it."""

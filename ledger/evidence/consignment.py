@@ -16,12 +16,24 @@ from __future__ import annotations
 
 import re
 
-from ledger.documents.countries import ISO_3166_ALPHA2
+from ledger.documents.countries import ISO_3166_ALPHA2, country_group
 from ledger.errors import InvalidInput
 from ledger.hashing.keccak import keccak256
 
 MAX_UCR_LENGTH = 35
 _UCR = re.compile(r"^[0-9][A-Z]{2}[A-Z0-9][A-Z0-9./-]+$")
+
+
+def ucr_pattern(*, slash: bool = True, spaces: bool = True) -> str:
+    """The UCRs `canonical_ucr` accepts, as a regular expression for the API's document (the
+    parser refuses the others in words); `slash=False`: those a URL path can name;
+    `spaces=False`: without the surrounding whitespace it strips."""
+    rest = "A-Za-z0-9./-" if slash else "A-Za-z0-9.-"
+    around = r"\s*" if spaces else ""
+    return rf"^{around}[0-9]{country_group()}[A-Za-z0-9][{rest}]{{1,{MAX_UCR_LENGTH - 4}}}{around}$"
+
+
+UCR_PATTERN = ucr_pattern()
 
 
 def canonical_ucr(ucr: str) -> str:

@@ -105,12 +105,24 @@ def change_party(*, client: LedgerClient, ucr: str, account: str, role: PartyRol
     return ConsignmentResult(ucr=canonical_ucr(ucr), record=binding.consignment(consignment), tx_hash=sent.tx_hash)
 
 
-def void_consignment(*, client: LedgerClient, ucr: str, reason: str) -> ConsignmentResult:
-    """Void the consignment's current opening, as a customs key of its origin member (of the
-    destination member when the origin is not one); the UCR can then be opened again."""
+# the reasons `void_reason` takes, as the API's document states them: 1 to 32 ASCII characters
+# once the surrounding whitespace is stripped
+_ASCII_NOT_SPACE = r"[\x00-\x08\x0e-\x1b!-\x7f]"
+VOID_REASON_PATTERN = rf"^\s*{_ASCII_NOT_SPACE}(?:[\x00-\x7f]{{0,30}}{_ASCII_NOT_SPACE})?\s*$"
+
+
+def void_reason(reason: str) -> str:
+    """A void's reason as recorded: stripped, 1 to 32 ASCII characters (InvalidInput otherwise)."""
     text = reason.strip()
     if not text or not text.isascii() or len(text) > 32:
         raise InvalidInput("a reason is 1 to 32 ASCII characters (e.g. wrong-party)", path="reason")
+    return text
+
+
+def void_consignment(*, client: LedgerClient, ucr: str, reason: str) -> ConsignmentResult:
+    """Void the consignment's current opening, as a customs key of its origin member (of the
+    destination member when the origin is not one); the UCR can then be opened again."""
+    text = void_reason(reason)
     consignment = consignment_id(ucr)
     binding = EvidenceRegistryBinding.holding(client, consignment)
     binding_record = binding.consignment(consignment)

@@ -26,6 +26,7 @@ from ledger.index.errors import CertificateNotFound
 from ledger.index.issuer_records import IssuerRecord, records_by_number
 from ledger.index.presentation import AuditEvent, audit_event
 from ledger.index.state import BLOCKS, EVENTS
+from ledger.patterns import one_of_in_either_case
 
 HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
 ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
@@ -81,6 +82,14 @@ def _address(value: str, path: str) -> bytes:
 
 def _member(value: str) -> str:
     return member_id_bytes(value).rstrip(b"\0").decode()
+
+
+def event_name_pattern() -> str:
+    """The event names `_event_names` accepts (any case, surrounding spaces), for the API's document."""
+    return rf"^\s*{one_of_in_either_case(known_events())}\s*$"
+
+
+EVENT_NAME_PATTERN = event_name_pattern()
 
 
 def _event_names(names: Sequence[str]) -> list[str]:

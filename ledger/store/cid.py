@@ -30,6 +30,9 @@ Codec = Literal["raw", "dag-pb"]
 _CODECS: dict[bytes, Codec] = {RAW_HEADER: "raw", DAG_PB_HEADER: "dag-pb"}
 _HEADERS: dict[Codec, bytes] = {codec: header for header, codec in _CODECS.items()}
 _BASE32 = re.compile(r"[a-z2-7]+")
+# a CIDv1 of ours (raw or dag-pb, sha2-256) in canonical base32 (`ContentId.parse`), as the
+# API's document states it: 4 bytes of prefix, 32 of digest, the last character's 2 spare bits 0
+CIDV1_PATTERN = r"^baf(?:kre|ybe)i[a-h][a-z2-7]{50}[aeimquy4]$"
 MAX_TEXT = 200  # a CIDv1 of ours is 59 characters in base32, 49 in base58btc; others up to ~120
 READ_SIZE = 1024 * 1024
 
