@@ -34,6 +34,7 @@ from ledger.errors import (
     UndecodableData,
     WrongChain,
 )
+from ledger.evidence.consignment import canonical_ucr
 from ledger.index.errors import CertificateNotFound, ChainReset, DatabaseUnavailable, IndexOutOfStep
 from ledger.webhooks.errors import (
     NotYourSubscription,
@@ -293,10 +294,42 @@ async def http_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(problem, dict(exc.headers) if exc.headers else None)
 
 
+# A pattern longer than this is not quoted back: a reader learns nothing from 1,000 characters of
+# country codes. The parameters the service checks by pattern whose library parser has words
+# for what is wrong say those words instead.
+QUOTED_PATTERN_LENGTH = 80
+
+
+def _ucr_in_a_path(value: str) -> str:
+    try:
+        canonical_ucr(value)
+    except InvalidInput as exc:
+        return exc.reason
+    return f"{value!r}: a UCR with a `/` or surrounding spaces cannot be named in a path"
+
+
+PATTERN_WORDS = {"ucr": _ucr_in_a_path}
+
+
+def _message(error: dict[str, Any]) -> str:
+    """pydantic's message, with a pattern mismatch said in words where the library has them."""
+    message = str(error.get("msg", ""))
+    if error.get("type") != "string_pattern_mismatch":
+        return message
+    loc = [str(part) for part in error.get("loc", ())]
+    explain = PATTERN_WORDS.get(loc[-1]) if loc else None
+    if explain is not None and isinstance(error.get("input"), str):
+        return explain(error["input"])
+    pattern = str((error.get("ctx") or {}).get("pattern", ""))
+    if len(pattern) > QUOTED_PATTERN_LENGTH:
+        return "not spelled as this field must be (its pattern is in the OpenAPI document, /openapi.json)"
+    return message
+
+
 async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
-        {"loc": [str(part) for part in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": str(e.get("type"))}
+        {"loc": [str(part) for part in e.get("loc", ())], "msg": _message(e), "type": str(e.get("type"))}
         for e in exc.errors()
     ]
     first = errors[0] if errors else {"loc": [], "msg": "invalid request"}

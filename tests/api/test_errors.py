@@ -103,3 +103,15 @@ def test_contract_refusals_map_by_what_they_mean(name: str, status: int) -> None
     error = ContractRevert.for_error(name)(name, {"root": b"\x01" * 32})
     problem = problem_for(error)
     assert (problem.status, problem.code, problem.revert) == (status, "contract-revert", name)
+
+
+def test_a_long_pattern_is_not_quoted_back_and_a_short_one_is() -> None:
+    from api.errors import QUOTED_PATTERN_LENGTH, _message
+
+    pattern = "^(?:A|B)" * QUOTED_PATTERN_LENGTH
+    long = {"type": "string_pattern_mismatch", "loc": ("query", "destination"), "input": "ZZ",
+            "msg": "String should match pattern '...'", "ctx": {"pattern": pattern}}  # fmt: skip
+    short = {**long, "ctx": {"pattern": "^[A-Z]{2}$"}}
+    assert "OpenAPI document" in _message(long)
+    assert "pattern '" not in _message(long)
+    assert _message(short) == "String should match pattern '...'"

@@ -8,6 +8,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from ledger.chain.deployments import load_deployment
 from ledger.evidence import BTT_DECLARATION, EventType, Step, new_event
 from ledger.evidence.bundle import BundleTrust, read_bundle, verify_bundle
@@ -192,3 +194,23 @@ def test_refusals_are_problems(api: Api) -> None:
     assert_problem(api.client.post(events, json=[loading()], headers=trader), 422, "invalid-input")
     assert_problem(api.client.post(events, content=b'{"a":1,"a":2}', headers={**trader,
                    "Content-Type": "application/json"}), 422, "invalid-json")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        ("6XX-nope", "year digit, country, exporter id, reference"),
+        ("6XX9144010012345678-SG-000777", "XX is not an ISO 3166-1 country code"),
+        ("6CN9144010012345678-SG-00077\u0410", "only ASCII letters, digits and - . /"),  # a Cyrillic A
+        ("6CN9144010012345678-SG-" + "7" * 40, "longer than 35 characters"),
+    ],
+)
+def test_a_ucr_in_a_path_is_refused_in_words_not_with_the_pattern(api: Api, path: str, words: str) -> None:
+    """The pattern the document states lists every country code: a reader is told what is
+    wrong with the UCR instead of being shown a thousand characters of it."""
+    body = assert_problem(
+        api.client.get(f"/consignments/{path}/timeline", headers=api.headers("CN", "auditor")),
+        422, "invalid-request", words,
+    )  # fmt: skip
+    assert len(body["detail"]) < 200, body["detail"]
+    assert all("pattern" not in e["msg"] for e in body["errors"])
