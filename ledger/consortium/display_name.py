@@ -19,8 +19,13 @@ REPLACEMENT = "\ufffd"
 # formatting, separator, surrogate or private-use character, and one that is not a space. Not
 # stated: unassigned code points (they depend on the Unicode version) and the 64-byte bound of
 # its UTF-8 (JSON Schema counts characters).
-_REFUSED_RANGES = "\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ud800-\\udfff\\ue000-\\uf8ff" + "".join(
-    f"\\u{ord(c):04x}" for c in sorted(_BIDI_CONTROLS)
+_REFUSED_RANGES = (
+    "\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ud800-\\udfff\\ue000-\\uf8ff"
+    # the private-use planes 15 and 16 (U+F0000 to U+10FFFF, their last two code points of each
+    # plane noncharacters): written as the characters themselves, which JSON carries and a
+    # regular expression with Unicode code points (ECMA-262's `u`, Python's) reads as a range
+    + "\U000f0000-\U0010ffff"
+    + "".join(f"\\u{ord(c):04x}" for c in sorted(_BIDI_CONTROLS))
 )
 DISPLAY_NAME_PATTERN = rf"^[^{_REFUSED_RANGES}]*[^\s{_REFUSED_RANGES}][^{_REFUSED_RANGES}]*$"
 

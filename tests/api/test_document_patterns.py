@@ -88,7 +88,7 @@ def _country(text: str) -> str:
 
 @pytest.mark.parametrize(("name", "pattern", "parse"), PARSERS, ids=[name for name, _, _ in PARSERS])
 def test_the_parser_accepts_what_the_pattern_admits(name: str, pattern: str, parse: Callable[[str], Any]) -> None:
-    @settings(max_examples=300, derandomize=True, deadline=None)
+    @settings(max_examples=100, derandomize=True, deadline=None)
     @given(st.from_regex(pattern, fullmatch=True))
     def accepted(text: str) -> None:
         parse(text)
