@@ -22,6 +22,7 @@ from ledger.errors import InvalidInput, LedgerError
 from ledger.evidence.parties import consignment_ids_of_party, party_consignment, party_timeline
 from ledger.index.party_records import ExporterCertificate, certificates_of_exporter
 from ledger.labels import Lang
+from ledger.patterns import HEX32_TEXT_PATTERN
 
 FIX_OPERATOR = "operator: create the key with --operator SCHEME:ID (sanzhi apikey create --role trader ...)"
 
@@ -132,7 +133,7 @@ def my_consignments(*, context: ServiceContext, key: ApiKey, paging: PageRequest
 
 
 # the consignment ids `my_timeline` takes, as the API's document states them
-CONSIGNMENT_ID_PATTERN = r"^\s*0[xX][0-9a-fA-F]{64}\s*$"
+CONSIGNMENT_ID_PATTERN = HEX32_TEXT_PATTERN
 
 
 def parse_consignment_id(consignment: str) -> bytes:

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+HEX32_TEXT_PATTERN = r"^\s*0[xX][0-9a-fA-F]{64}\s*$"
+"""32 bytes as 0x and 64 hex digits in either case, surrounding whitespace allowed: what the
+parsers of consignment ids and pseudonymous operator codes read (they strip and lower-case)."""
+
 
 def either_case(letters: str) -> str:
     """A character class of `letters` in upper and lower case: [Aa], [DEde]."""

@@ -13,6 +13,7 @@ from ledger.consortium.names import AccountName
 from ledger.documents.common import LocationCode
 from ledger.errors import InvalidInput
 from ledger.ids import MEMBER_ID_PATTERN, member_id_bytes, member_id_text
+from ledger.patterns import HEX32_TEXT_PATTERN
 
 if TYPE_CHECKING:
     from ledger.consortium.names import Names
@@ -21,7 +22,7 @@ HS_PREFIX = re.compile(r"^(\d{2}|\d{4}|\d{6})$")
 # what `hs_prefix`, `locode` and `operator_code` accept, as the API's document states it
 HS_PREFIX_PATTERN = r"^[.\s]*(?:[0-9][.\s]*[0-9][.\s]*){1,3}$"
 LOCODE_PATTERN = r"^\s*(?:[A-Za-z]\s*){2}(?:[A-Za-z2-9]\s*){3}$"
-OPERATOR_CODE_PATTERN = r"^\s*0[xX][0-9a-fA-F]{64}\s*$"
+OPERATOR_CODE_PATTERN = HEX32_TEXT_PATTERN
 OPERATOR_ID = re.compile(r"^0x[0-9a-f]{64}$")
 _LOCATION_CODE: TypeAdapter[str] = TypeAdapter(LocationCode)
 
