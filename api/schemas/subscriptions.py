@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from api.schemas.common import DURATION_PATTERN, Duration
 from ledger.webhooks.store import MAX_GRACE
+from ledger.webhooks.targets import MAX_URL, URL_PATTERN
 from ledger.webhooks.topics import Topic
 
 # 0 to 30 days: in whole seconds the document states it; an ISO 8601 duration over it is refused
@@ -29,7 +30,13 @@ class SubscriptionRequest(BaseModel):
         json_schema_extra={"examples": [{"url": "https://hooks.example.org/sanzhi", "topics": ["certificates"]}]},
     )
 
-    url: str = Field(max_length=2048, description="Where deliveries are posted: http or https")
+    url: str = Field(
+        max_length=MAX_URL,
+        json_schema_extra={"pattern": URL_PATTERN},
+        description="Where deliveries are posted: an http or https URL in ASCII (a name in another script in "
+        "punycode), without credentials or fragment. In production only public addresses and ports 80, 443 "
+        "or 1024 and above",
+    )
     topics: list[Topic] = Field(min_length=1, max_length=len(Topic), description="What the subscription follows")
 
 

@@ -5,6 +5,7 @@ resolves elsewhere between the check and the connection cannot move the request)
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,34 @@ MAX_URL = 2048
 # in production: the web's ports, and unprivileged ones (never 22, 25, 5432 ...)
 WEB_PORTS = frozenset({80, 443})
 Resolver = Callable[[str, int], list[str]]
+
+# What a webhook URL may be, as the document states it and the parser enforces it: ASCII without
+# spaces or controls (a name in another script written in punycode, other characters
+# percent-encoded), http or https in either case, a host (a name of the characters RFC 3986
+# allows in one, or an IPv6 address in brackets), a port from 1 to 65535, then a path or query
+# without a fragment. No credentials: a host cannot hold `@`.
+_H16 = "[0-9A-Fa-f]{1,4}"
+_OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+_LS32 = rf"(?:{_H16}:{_H16}|{_OCTET}(?:\.{_OCTET}){{3}})"
+_IPV6 = "(?:" + "|".join(
+    [
+        rf"(?:{_H16}:){{6}}{_LS32}",
+        rf"::(?:{_H16}:){{5}}{_LS32}",
+        rf"(?:{_H16})?::(?:{_H16}:){{4}}{_LS32}",
+        rf"(?:(?:{_H16}:){{0,1}}{_H16})?::(?:{_H16}:){{3}}{_LS32}",
+        rf"(?:(?:{_H16}:){{0,2}}{_H16})?::(?:{_H16}:){{2}}{_LS32}",
+        rf"(?:(?:{_H16}:){{0,3}}{_H16})?::{_H16}:{_LS32}",
+        rf"(?:(?:{_H16}:){{0,4}}{_H16})?::{_LS32}",
+        rf"(?:(?:{_H16}:){{0,5}}{_H16})?::{_H16}",
+        rf"(?:(?:{_H16}:){{0,6}}{_H16})?::",
+    ]
+) + ")"
+_PORT = "(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})"
+URL_PATTERN = (
+    rf"^[Hh][Tt][Tt][Pp][Ss]?://(?:[-A-Za-z0-9._~!$&'()*+,;=%]+|\[{_IPV6}\])(?::{_PORT})?"
+    r'(?:[/?][!"$-~]*)?$'  # any printable ASCII but `#`
+)
+_URL = re.compile(URL_PATTERN)
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
@@ -50,9 +79,12 @@ class PinnedTarget:
 
 def check_target(url: str, *, production: bool) -> Target:
     """`url` if sanzhi may post to it (address literals checked now, names at delivery)."""
-    text = url.strip()
-    if not text or len(text) > MAX_URL or not text.isprintable() or " " in text:
-        raise InvalidTarget(url, f"a URL is 1 to {MAX_URL} printable characters without spaces")
+    text = url
+    if not text or len(text) > MAX_URL:
+        raise InvalidTarget(url, f"a URL is 1 to {MAX_URL} characters")
+    if not all("!" <= c <= "~" for c in text):
+        raise InvalidTarget(url, "a URL is ASCII without spaces or control characters (a name in another script "
+                                 "in punycode, xn--...; any other character percent-encoded)")  # fmt: skip
     try:
         parts = urlsplit(text)
         port = parts.port
@@ -71,6 +103,9 @@ def check_target(url: str, *, production: bool) -> Target:
     port = port if port is not None else (443 if scheme == "https" else 80)
     if port == 0:
         raise InvalidTarget(url, "port 0 is not a port")
+    if not _URL.fullmatch(text):
+        raise InvalidTarget(url, "not an http(s) URL of a host name or IP address and port 1 to 65535 "
+                                 "(the pattern of /openapi.json)")  # fmt: skip
     if production:
         if port < 1024 and port not in WEB_PORTS:
             raise InvalidTarget(url, f"port {port} is refused (80, 443 or 1024 and above)")

@@ -46,6 +46,7 @@ from ledger.index.audit import EVENT_NAME_PATTERN, AuditFilter
 from ledger.reasons import REASON_PATTERN
 from ledger.settings import LedgerSettings
 from ledger.store.cid import CIDV1_PATTERN, ContentId
+from ledger.webhooks.targets import URL_PATTERN, check_target
 
 PARSERS: list[tuple[str, str, Callable[[str], Any]]] = [
     ("ucr", UCR_PATTERN, canonical_ucr),
@@ -65,6 +66,7 @@ PARSERS: list[tuple[str, str, Callable[[str], Any]]] = [
     ("certificate number", NUMBER_PATTERN, parse_certificate_number),
     ("AEO reason", REASON_PATTERN, parse_reason),
     ("display name", DISPLAY_NAME_PATTERN, lambda text: _display_name(text)),
+    ("webhook URL", URL_PATTERN, lambda text: check_target(text, production=False)),
 ]
 
 
@@ -115,6 +117,7 @@ def test_the_parser_accepts_what_the_pattern_admits(name: str, pattern: str, par
         (LOCODE_PATTERN, ["CNSH1", "CNSHAA"]),
         (CIDV1_PATTERN, ["b" + "a" * 58, "bafkreih777777777777777777777777777777777777777777777777777"]),
         (EVENT_NAME_PATTERN, ["", "NoSuchEvent"]),
+        (URL_PATTERN, ["https://a@b/", "https://b/#x", "https://b:0/", "https://b:65536/", "https://b:/", "https://b/ c"]),
     ],
 )
 def test_the_patterns_refuse_what_the_parsers_refuse(pattern: str, refused: list[str]) -> None:
