@@ -25,7 +25,7 @@ from ledger.webhooks.audience import ADMIN_ROLE, TRADER_ROLE
 from ledger.webhooks.errors import NotYourSubscription, SubscriptionLimit, SubscriptionNotFound, SubscriptionRemoved
 from ledger.webhooks.models import CreatedSubscription, Subscription
 from ledger.webhooks.secret_box import SecretBox, new_secret
-from ledger.webhooks.targets import check_target
+from ledger.webhooks.targets import check_new_target
 from ledger.webhooks.topics import Audience, Topic, check_topics, last_event_id
 
 Clock = Callable[[], float]
@@ -128,7 +128,7 @@ def create(
     """A subscription of `audience` to `topics` at `url`; from the newest indexed event on."""
     chosen = parse_topics(topics)
     check_topics(audience, chosen)
-    target = check_target(url, production=production)
+    target = check_new_target(url, production=production)
     secret = new_secret()
     subscription_id = new_id()
     now = int(clock())

@@ -77,14 +77,29 @@ class PinnedTarget:
     server_name: str | None  # https only
 
 
-def check_target(url: str, *, production: bool) -> Target:
-    """`url` if sanzhi may post to it (address literals checked now, names at delivery)."""
-    text = url
-    if not text or len(text) > MAX_URL:
+def check_new_target(url: str, *, production: bool) -> Target:
+    """`url` if a new subscription may name it: the rules of check_target, and exactly the
+    spelling the document states (URL_PATTERN): ASCII, a port from 1 to 65535, a host of a name
+    or an IPv6 address."""
+    if not url or len(url) > MAX_URL:
         raise InvalidTarget(url, f"a URL is 1 to {MAX_URL} characters")
-    if not all("!" <= c <= "~" for c in text):
+    if not all("!" <= c <= "~" for c in url):
         raise InvalidTarget(url, "a URL is ASCII without spaces or control characters (a name in another script "
                                  "in punycode, xn--...; any other character percent-encoded)")  # fmt: skip
+    target = check_target(url, production=production)
+    if not _URL.fullmatch(url):
+        raise InvalidTarget(url, "not an http(s) URL of a host name or IP address and port 1 to 65535 "
+                                 "(the pattern of /openapi.json)")  # fmt: skip
+    return target
+
+
+def check_target(url: str, *, production: bool) -> Target:
+    """`url` if sanzhi may post to it (address literals checked now, names at delivery). Also
+    checked at each delivery, so it accepts every URL a subscription made before URL_PATTERN
+    was stated may hold (printable text without spaces)."""
+    text = url.strip()
+    if not text or len(text) > MAX_URL or not text.isprintable() or " " in text:
+        raise InvalidTarget(url, f"a URL is 1 to {MAX_URL} printable characters without spaces")
     try:
         parts = urlsplit(text)
         port = parts.port
@@ -103,9 +118,6 @@ def check_target(url: str, *, production: bool) -> Target:
     port = port if port is not None else (443 if scheme == "https" else 80)
     if port == 0:
         raise InvalidTarget(url, "port 0 is not a port")
-    if not _URL.fullmatch(text):
-        raise InvalidTarget(url, "not an http(s) URL of a host name or IP address and port 1 to 65535 "
-                                 "(the pattern of /openapi.json)")  # fmt: skip
     if production:
         if port < 1024 and port not in WEB_PORTS:
             raise InvalidTarget(url, f"port {port} is refused (80, 443 or 1024 and above)")

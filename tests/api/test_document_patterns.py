@@ -46,7 +46,7 @@ from ledger.index.audit import EVENT_NAME_PATTERN, AuditFilter
 from ledger.reasons import REASON_PATTERN
 from ledger.settings import LedgerSettings
 from ledger.store.cid import CIDV1_PATTERN, ContentId
-from ledger.webhooks.targets import URL_PATTERN, check_target
+from ledger.webhooks.targets import URL_PATTERN, check_new_target
 
 PARSERS: list[tuple[str, str, Callable[[str], Any]]] = [
     ("ucr", UCR_PATTERN, canonical_ucr),
@@ -66,7 +66,7 @@ PARSERS: list[tuple[str, str, Callable[[str], Any]]] = [
     ("certificate number", NUMBER_PATTERN, parse_certificate_number),
     ("AEO reason", REASON_PATTERN, parse_reason),
     ("display name", DISPLAY_NAME_PATTERN, lambda text: _display_name(text)),
-    ("webhook URL", URL_PATTERN, lambda text: check_target(text, production=False)),
+    ("webhook URL", URL_PATTERN, lambda text: check_new_target(text, production=False)),
 ]
 
 

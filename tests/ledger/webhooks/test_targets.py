@@ -14,7 +14,7 @@ from ledger.webhooks import outbox, store
 from ledger.webhooks.deliverer import Deliverer
 from ledger.webhooks.errors import InvalidTarget
 from ledger.webhooks.secret_box import SecretBox
-from ledger.webhooks.targets import check_target, pin
+from ledger.webhooks.targets import check_new_target, check_target, pin
 from ledger.webhooks.topics import Audience
 from tests.support import add_chain_event, index_engine
 
@@ -52,7 +52,15 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
 def test_odd_urls_are_refused_everywhere(url: str, reason: str) -> None:
     for production in (False, True):
         with pytest.raises(InvalidTarget, match=reason):
-            check_target(url, production=production)
+            check_new_target(url, production=production)
+
+
+def test_a_url_subscribed_before_the_pattern_is_still_posted_to() -> None:
+    """Deliveries check the rules a stored URL was made under: a subscription to a name in
+    another script (accepted before URLs were ASCII only) keeps receiving."""
+    with pytest.raises(InvalidTarget, match="punycode"):
+        check_new_target("https://bücher.example/in", production=True)
+    assert check_target("https://bücher.example/in", production=True).host == "bücher.example"
 
 
 @pytest.mark.parametrize(
