@@ -3,6 +3,8 @@ that only raw request bodies name (the verify upload) added to the components.""
 
 from __future__ import annotations
 
+import copy
+import datetime
 from typing import Any
 
 from fastapi import FastAPI
@@ -12,6 +14,9 @@ from pydantic import BaseModel
 from api.errors import ERROR_DESCRIPTIONS, PROBLEM_JSON, Problem
 from api.schemas.certificates import VerifiableCredential
 from ledger.certificates.wrapped import WrappedCertificate
+from ledger.documents.registry import DOCUMENT_TYPES
+from ledger.documents.samples import generate_samples
+from ledger.ids import CertificateType
 
 DESCRIPTION = """The sanzhi service of one consortium member: verify certificates, look up their
 status and AEO recognition (public); issue, revoke, utilize, manage AEO certifications, MRAs and
@@ -29,6 +34,49 @@ def _add_models(schema: dict[str, Any]) -> None:
         for name, definition in found.pop("$defs", {}).items():
             components.setdefault(name, definition)
         components.setdefault(model.__name__, found)
+
+
+EXAMPLE_DAY = datetime.date(2026, 11, 20)  # the examples' day: the document does not change with the clock
+DOCUMENT_PREFIX = "document."
+"""Components of the trade documents' models are named document.<Model> (their Party is not the
+consignment's)."""
+
+
+def _issuance_documents(schema: dict[str, Any]) -> None:
+    """The issuance request as one variant per document type: `type` and the model its
+    `documents` must each satisfy (the very schema of schemas/<type>.schema.json)."""
+    components = schema["components"]["schemas"]
+    request = components["IssueRequest"]
+    variants = []
+    for doc_type, model in sorted(DOCUMENT_TYPES.items()):
+        found = model.model_json_schema(ref_template="#/components/schemas/" + DOCUMENT_PREFIX + "{model}")
+        for name, definition in [*found.pop("$defs", {}).items(), (model.__name__, found)]:
+            if components.setdefault(DOCUMENT_PREFIX + name, definition) != definition:
+                raise AssertionError(f"two document models are both named {name}")
+        variant = copy.deepcopy(
+            {key: request[key] for key in ("type", "properties", "required", "additionalProperties")}
+        )
+        variant["title"] = f"IssueRequest ({doc_type})"
+        variant["properties"]["type"] = {"const": doc_type}
+        if doc_type == CertificateType.CERTIFICATE_OF_ORIGIN:  # the default type
+            variant["properties"]["type"]["default"] = doc_type
+        else:
+            variant["required"] = [*variant["required"], "type"]
+        variant["properties"]["documents"]["items"] = {
+            "$ref": f"#/components/schemas/{DOCUMENT_PREFIX}{model.__name__}"
+        }
+        variant["properties"]["documents"]["description"] = f"Documents as JSON, each a {doc_type}"
+        variants.append(variant)
+    sample = generate_samples(
+        CertificateType.CERTIFICATE_OF_ORIGIN, 1, seed=1, today=EXAMPLE_DAY, origin="CN", destination="SG"
+    )
+    example = sample[0]
+    components["IssueRequest"] = {
+        "oneOf": variants,
+        "title": request["title"],
+        "description": request["description"],
+        "examples": [{"type": example.doc_type, "documents": [example.model_dump(mode="json", exclude_none=True)]}],
+    }
 
 
 def _problems_everywhere(schema: dict[str, Any]) -> None:
@@ -101,6 +149,7 @@ def install(app: FastAPI) -> None:
                 tags=app.openapi_tags,
             )
             _add_models(schema)
+            _issuance_documents(schema)
             _problems_everywhere(schema)
             _json_schema_bounds(schema)
             app.openapi_schema = schema

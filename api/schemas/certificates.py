@@ -34,20 +34,8 @@ class _Body(BaseModel):
 
 
 class IssueRequest(_Body):
-    """Documents to wrap and anchor as one or more batches of one type."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "type": "certificate-of-origin",
-                    "documents": [{"certificate_number": "CN2026RCEP00000001", "...": "see schemas/"}],
-                    "expires_at": "2027-06-30T00:00:00Z",
-                }
-            ]
-        },
-    )
+    """Documents to wrap and anchor as one or more batches of one type (the document states one
+    variant per type, with each type's model: api.openapi)."""
 
     type: CertificateType = CertificateType.CERTIFICATE_OF_ORIGIN
     documents: list[dict[str, Any]] = Field(

@@ -5,7 +5,6 @@ Field descriptions name the WCO Data Model and UN/CEFACT (eCert / CII) equivalen
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import StrEnum
 from typing import ClassVar
 
@@ -15,6 +14,7 @@ from ledger.documents.certificate_numbers import CertificateNumber
 from ledger.documents.common import (
     Authority,
     CountryCode,
+    Date,
     Document,
     HsCode,
     LocationCode,
@@ -25,6 +25,7 @@ from ledger.documents.common import (
     Text,
     expiry_not_before_issue,
 )
+from ledger.json_types import JsonInteger
 
 
 class TradeAgreement(StrEnum):
@@ -43,7 +44,7 @@ class TradeAgreement(StrEnum):
 class Transport(Model):
     """How and by what route the goods travel (WCO DM: BorderTransportMeans, Loading/Unloading)."""
 
-    mode_code: int = Field(
+    mode_code: JsonInteger = Field(
         ge=0,
         le=9,
         description="UN/ECE Rec 19 mode (1 sea, 2 rail, 3 road, 4 air, ...); WCO DM: BorderTransportMeans.ModeCode",
@@ -55,7 +56,7 @@ class Transport(Model):
         default=None,
         description="Voyage or flight number; WCO DM: BorderTransportMeans.JourneyID",
     )
-    departure_date: dt.date | None = Field(default=None, description="WCO DM: BorderTransportMeans.DepartureDateTime")
+    departure_date: Date | None = Field(default=None, description="WCO DM: BorderTransportMeans.DepartureDateTime")
     loading_location: LocationCode = Field(description="WCO DM: LoadingLocation.ID (UN/LOCODE)")
     discharge_location: LocationCode = Field(description="WCO DM: UnloadingLocation.ID (UN/LOCODE)")
 
@@ -77,7 +78,7 @@ class InvoiceReference(Model):
     """The commercial invoice the certificate refers to (WCO DM: InvoiceID / AdditionalDocument)."""
 
     number: ShortText = Field(description="WCO DM: Invoice.ID")
-    date: dt.date = Field(description="WCO DM: Invoice.IssueDateTime")
+    date: Date = Field(description="WCO DM: Invoice.IssueDateTime")
 
 
 class CertificateOfOrigin(Document):
@@ -106,8 +107,8 @@ class CertificateOfOrigin(Document):
     items: list[OriginGoodsItem] = Field(min_length=1, max_length=999)
     invoice: InvoiceReference
     issuing_authority: Authority = Field(description="UN/CEFACT: IssuerTradeParty")
-    issue_date: dt.date = Field(description="UN/CEFACT: ExchangedDocument.IssueDateTime")
-    expiry_date: dt.date | None = Field(default=None, description="Last day the certificate may be claimed")
+    issue_date: Date = Field(description="UN/CEFACT: ExchangedDocument.IssueDateTime")
+    expiry_date: Date | None = Field(default=None, description="Last day the certificate may be claimed")
     remarks: Text | None = Field(default=None, description="UN/CEFACT: IncludedNote")
 
     _expiry_after_issue = field_validator("expiry_date")(expiry_not_before_issue)

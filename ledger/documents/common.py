@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
@@ -19,8 +20,15 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from ledger.documents.countries import ISO_3166_ALPHA2
-from ledger.documents.decimal_text import MAX_QUANTITY_TEXT, QUANTITY_PATTERN, quantity_problem
+from ledger.documents.countries import ISO_3166_ALPHA2, UPPER_COUNTRY_PATTERN
+from ledger.documents.decimal_text import (
+    MAX_QUANTITY_DIGITS,
+    MAX_QUANTITY_TEXT,
+    MAX_WHOLE_DIGITS,
+    POSITIVE_QUANTITY_PATTERN,
+    QUANTITY_DECIMALS,
+    quantity_problem,
+)
 from ledger.errors import InvalidInput
 
 QUANTITY_SCALE = 1000
@@ -57,7 +65,11 @@ CountryCode = Annotated[
     str,
     StringConstraints(pattern=r"^[A-Z]{2}$"),
     AfterValidator(_check_country),
-    Field(description="ISO 3166-1 alpha-2 country code.", examples=["CN"]),
+    Field(
+        description="ISO 3166-1 alpha-2 country code (upper case).",
+        examples=["CN"],
+        json_schema_extra={"pattern": UPPER_COUNTRY_PATTERN},  # the codes themselves, as _check_country reads them
+    ),
 ]
 HsCode = Annotated[
     str,
@@ -76,6 +88,23 @@ LocationCode = Annotated[
 ]
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _date_text(value: object) -> object:
+    """A document's date as written: YYYY-MM-DD (RFC 3339's full-date), nothing else; pydantic
+    alone would also take a number as seconds since 1970, or a date and time at midnight."""
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+        raise ValueError(f"{value[:40]!r} is not a date: write YYYY-MM-DD, e.g. 2026-11-20")
+    if not isinstance(value, str | dt.date) or isinstance(value, dt.datetime):
+        raise ValueError("a date is text such as 2026-11-20, not a number")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_date_text)]
+"""A calendar date, written YYYY-MM-DD."""
+
+
 def _quantity_text(value: object) -> object:
     """A document's quantity as written: an ASCII decimal string, or a JSON integer; a JSON
     float is refused, as its text (1e3 or 1000.0) is gone by the time it is read."""
@@ -91,15 +120,21 @@ def _quantity_text(value: object) -> object:
 
 Quantity = Annotated[
     Decimal,
-    Field(gt=0, decimal_places=3, max_digits=18, description="Positive, at most 3 decimals, ASCII digits."),
+    Field(
+        gt=0,
+        decimal_places=QUANTITY_DECIMALS,
+        max_digits=MAX_QUANTITY_DIGITS,
+        description="Positive, at most 3 decimals, ASCII digits.",
+    ),
     BeforeValidator(_quantity_text),
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "string", "pattern": QUANTITY_PATTERN, "maxLength": MAX_QUANTITY_TEXT},
-                {"type": "integer", "exclusiveMinimum": 0},
+                {"type": "string", "pattern": POSITIVE_QUANTITY_PATTERN, "maxLength": MAX_QUANTITY_TEXT},
+                {"type": "integer", "minimum": 1, "maximum": 10**MAX_WHOLE_DIGITS - 1},
             ],
-            "description": 'Positive, at most 3 decimals: an ASCII decimal string (e.g. "12.5") or a whole number.',
+            "description": "Positive, at most 3 decimals and 15 digits before the point: an ASCII decimal string "
+            '(e.g. "12.5") or a whole number.',
         }
     ),
     PlainSerializer(_format_decimal, return_type=str, when_used="json"),

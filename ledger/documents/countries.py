@@ -34,13 +34,18 @@ def _names(language: str) -> dict[str, str]:
     return dict(Locale.parse(language).territories)
 
 
-def country_group() -> str:
-    """The codes as a regular expression group, either case: (?:[Aa][DEFG...]|[Bb][...]|...)."""
+def country_group(*, any_case: bool = True) -> str:
+    """The codes as a regular expression group, either case: (?:[Aa][DEFG...]|[Bb][...]|...);
+    upper case only: (?:A[DEFG...]|B[...]|...)."""
     by_first: dict[str, str] = {}
     for code in sorted(ISO_3166_ALPHA2):
         by_first[code[0]] = by_first.get(code[0], "") + code[1]
-    return "(?:" + "|".join(either_case(a) + either_case(b) for a, b in by_first.items()) + ")"
+    if any_case:
+        return "(?:" + "|".join(either_case(a) + either_case(b) for a, b in by_first.items()) + ")"
+    return "(?:" + "|".join(f"{a}[{b}]" for a, b in by_first.items()) + ")"
 
 
 COUNTRY_PATTERN = f"^{country_group()}$"
 """An ISO 3166-1 alpha-2 code in either case, as the API's document states it."""
+UPPER_COUNTRY_PATTERN = f"^{country_group(any_case=False)}$"
+"""An ISO 3166-1 alpha-2 code in upper case, as a trade document states it."""

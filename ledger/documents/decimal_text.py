@@ -16,6 +16,15 @@ from ledger.errors import InvalidInput
 QUANTITY_DECIMALS = 3
 QUANTITY_PATTERN = rf"^[0-9]+(\.[0-9]{{1,{QUANTITY_DECIMALS}}})?$"
 MAX_QUANTITY_TEXT = 40
+MAX_QUANTITY_DIGITS = 18
+"""A document's quantity has at most 18 significant digits, 3 of them decimals."""
+MAX_WHOLE_DIGITS = MAX_QUANTITY_DIGITS - QUANTITY_DECIMALS
+POSITIVE_QUANTITY_PATTERN = (
+    rf"^(?:0*[1-9][0-9]{{0,{MAX_WHOLE_DIGITS - 1}}}(\.[0-9]{{1,{QUANTITY_DECIMALS}}})?"
+    r"|0+\.(?:[1-9][0-9]{0,2}|0[1-9][0-9]?|00[1-9]))$"
+)
+"""The quantities a document may state as text: QUANTITY_PATTERN, more than zero, at most 15
+digits before the point (leading zeros aside)."""
 _QUANTITY = re.compile(QUANTITY_PATTERN)
 _ASCII_DECIMAL = re.compile(r"[0-9.]")
 

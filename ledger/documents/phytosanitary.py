@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import ClassVar
 
 from pydantic import Field, field_validator
@@ -11,6 +10,7 @@ from ledger.documents.certificate_numbers import CertificateNumber
 from ledger.documents.common import (
     Authority,
     CountryCode,
+    Date,
     Document,
     HsCode,
     Model,
@@ -20,12 +20,13 @@ from ledger.documents.common import (
     Text,
     expiry_not_before_issue,
 )
+from ledger.json_types import JsonInteger
 
 
 class MeansOfConveyance(Model):
     """Declared means of conveyance (SPS: MainCarriageSPSTransportMovement)."""
 
-    mode_code: int = Field(ge=0, le=9, description="UN/ECE Rec 19 mode; SPS: ModeCode")
+    mode_code: JsonInteger = Field(ge=0, le=9, description="UN/ECE Rec 19 mode; SPS: ModeCode")
     name: ShortText | None = Field(default=None, description="Vessel or flight; SPS: UsedSPSTransportMeans.Name")
 
 
@@ -46,7 +47,7 @@ class Treatment(Model):
     concentration: ShortText | None = Field(default=None, description="e.g. 48 g/m3")
     duration: ShortText | None = Field(default=None, description="e.g. 24 h")
     temperature: ShortText | None = Field(default=None, description="e.g. 1.1 C")
-    date: dt.date | None = Field(default=None, description="SPS: CompletionSPSPeriod")
+    date: Date | None = Field(default=None, description="SPS: CompletionSPSPeriod")
 
 
 class CommodityItem(QuantifiedItem):
@@ -84,10 +85,10 @@ class PhytosanitaryCertificate(Document):
     additional_declaration: Text | None = Field(
         default=None, description="SPS: IncludedSPSNote (subject: additional declaration)"
     )
-    inspection_date: dt.date = Field(description="SPS: ExaminationSPSEvent.OccurrenceDateTime")
+    inspection_date: Date = Field(description="SPS: ExaminationSPSEvent.OccurrenceDateTime")
     place_of_issue: ShortText = Field(description="SPS: IssueSPSLocation.Name")
     authorized_officer: ShortText = Field(description="SPS: SignatorySPSAuthentication.ProviderSPSParty.Name")
-    issue_date: dt.date = Field(description="SPS: SPSExchangedDocument.IssueDateTime")
-    expiry_date: dt.date | None = Field(default=None, description="Validity end, if any")
+    issue_date: Date = Field(description="SPS: SPSExchangedDocument.IssueDateTime")
+    expiry_date: Date | None = Field(default=None, description="Validity end, if any")
 
     _expiry_after_issue = field_validator("expiry_date")(expiry_not_before_issue)

@@ -122,3 +122,36 @@ def test_samples_are_valid_varied_and_deterministic(doc_type: str) -> None:
     for script_sample in ("有限公司", "บริษัท", "شركة"):
         assert script_sample in text
     assert len({s.items[0].unit_code for s in samples}) > 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("issue_date", 0, "not a number"),
+        ("issue_date", "2026-11-20T00:00:00", "write YYYY-MM-DD"),
+        ("issue_date", "20261120", "write YYYY-MM-DD"),
+        ("origin_country", "AA", "not an ISO 3166-1"),
+        ("transport.mode_code", "1", "not true, false or text"),
+        ("transport.mode_code", True, "not true, false or text"),
+        ("transport.mode_code", 1.5, "integer"),
+    ],
+)
+def test_a_document_field_takes_values_of_its_own_type_only(field: str, value: object, words: str) -> None:
+    """As the published schema states them: a date is YYYY-MM-DD text (never seconds since 1970
+    nor a midnight time), a code an integer (never text or a boolean)."""
+    data = co_data()
+    *parents, name = field.split(".")
+    node = data
+    for part in parents:
+        node[part] = dict(node[part])
+        node = node[part]
+    node[name] = value
+    problems = _problem_paths(data)
+    assert words in problems[field], problems
+
+
+def test_a_code_written_as_a_whole_json_number_is_that_integer() -> None:
+    """8.0 is an integer as JSON Schema reads one."""
+    data = co_data()
+    data["transport"] = {**data["transport"], "mode_code": 1.0}
+    assert parse_document("certificate-of-origin", data).transport.mode_code == 1  # type: ignore[attr-defined]
