@@ -36,8 +36,11 @@ class CertificateType(StrEnum):
 
 CERTIFICATE_TYPES: tuple[str, ...] = tuple(t.value for t in CertificateType)
 _MEMBER_ID = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,31}$")
-MEMBER_ID_PATTERN = r"^\s*[A-Za-z0-9][A-Za-z0-9-]{0,31}\s*$"
+_MEMBER_ID_TEXT = "[A-Za-z0-9][A-Za-z0-9-]{0,31}"
+MEMBER_ID_PATTERN = rf"^\s*{_MEMBER_ID_TEXT}\s*$"
 """The member ids `member_id_bytes` accepts (it strips and upper-cases them), for the API's document."""
+EXACT_MEMBER_ID_PATTERN = f"^{_MEMBER_ID_TEXT}$"
+"""A member id in either case without surrounding spaces: what the AEO routes take."""
 
 
 def member_id_bytes(member_id: str) -> bytes:

@@ -19,6 +19,7 @@ from ledger.aeo import AeoRegistryBinding, MraBinding, recognized
 from ledger.aeo.codes import OPERATOR_PATTERN, ChangeKind, parse_tiers
 from ledger.aeo.models import Certification, CertificationState, ChangeResult, Mra, MraActionResult, Recognition
 from ledger.consortium.names import Names
+from ledger.ids import EXACT_MEMBER_ID_PATTERN
 
 router = APIRouter(tags=["aeo"], route_class=StrictJsonRoute)
 WRITE_ERRORS = error_responses(401, 403, 404, 409, 413, 422, 429, 502, 503)
@@ -33,7 +34,7 @@ OperatorQuery = Annotated[
         description="National operator id (USCI:9131...) or its 0x hash",
     ),
 ]
-MemberQuery = Annotated[str, Query(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$", examples=["CN"])]
+MemberQuery = Annotated[str, Query(pattern=EXACT_MEMBER_ID_PATTERN, examples=["CN"])]
 AtQuery = Annotated[UtcTime | None, Query(description="ISO 8601 instant; default: now")]
 
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.common import UtcTime
 from ledger.aeo.codes import OPERATOR_PATTERN, TIER_PATTERN, TIERS_PATTERN
+from ledger.ids import EXACT_MEMBER_ID_PATTERN
 from ledger.reasons import REASON_PATTERN
 
 Operator = Annotated[
@@ -21,7 +22,7 @@ Operator = Annotated[
         examples=["USCI:91310000MA1FL8XQ30"],
     ),
 ]
-MemberId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$", examples=["SG"])]
+MemberId = Annotated[str, Field(pattern=EXACT_MEMBER_ID_PATTERN, examples=["SG"])]
 Tiers = Annotated[
     str,
     Field(min_length=1, max_length=64, json_schema_extra={"pattern": TIERS_PATTERN},
