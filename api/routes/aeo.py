@@ -16,7 +16,7 @@ from api.schemas.aeo import CertifyRequest, MraAcceptRequest, MraAction, MraProp
 from api.schemas.common import UtcTime
 from api.strict_json import StrictJsonRoute
 from ledger.aeo import AeoRegistryBinding, MraBinding, recognized
-from ledger.aeo.codes import OPERATOR_PATTERN, ChangeKind, parse_tiers
+from ledger.aeo.codes import OPERATOR_PATTERN, OPERATOR_TEXT_MAX, ChangeKind, parse_tiers
 from ledger.aeo.models import Certification, CertificationState, ChangeResult, Mra, MraActionResult, Recognition
 from ledger.consortium.names import Names
 from ledger.ids import EXACT_MEMBER_ID_PATTERN
@@ -29,7 +29,7 @@ OperatorQuery = Annotated[
     str,
     Query(
         min_length=1,
-        max_length=140,
+        max_length=OPERATOR_TEXT_MAX,
         json_schema_extra={"pattern": OPERATOR_PATTERN},
         description="National operator id (USCI:9131...) or its 0x hash",
     ),

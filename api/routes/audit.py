@@ -18,7 +18,7 @@ from api.deps import Context
 from api.errors import error_responses
 from api.schemas.common import QueryInteger, UtcTime
 from api.strict_json import StrictJsonRoute
-from ledger.aeo.codes import OPERATOR_PATTERN
+from ledger.aeo.codes import OPERATOR_PATTERN, OPERATOR_TEXT_MAX
 from ledger.documents.certificate_numbers import NUMBER_PATTERN
 from ledger.evidence.consignment import UCR_PATTERN
 from ledger.index import audit
@@ -71,7 +71,7 @@ def _filters(
         str | None,
         Query(
             min_length=1,
-            max_length=80,
+            max_length=OPERATOR_TEXT_MAX,
             json_schema_extra={"pattern": OPERATOR_PATTERN},
             description="Operator id or its hash",
         ),
@@ -162,7 +162,7 @@ def operator_history(
         str,
         Path(
             min_length=1,
-            max_length=80,
+            max_length=OPERATOR_TEXT_MAX,
             json_schema_extra={"pattern": OPERATOR_PATTERN},
             description="Operator id or its 0x hash",
         ),

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.common import UtcTime
-from ledger.aeo.codes import OPERATOR_PATTERN, TIER_PATTERN, TIERS_PATTERN
+from ledger.aeo.codes import OPERATOR_PATTERN, OPERATOR_TEXT_MAX, TIER_PATTERN, TIERS_PATTERN
 from ledger.ids import EXACT_MEMBER_ID_PATTERN
 from ledger.reasons import REASON_PATTERN
 
@@ -16,7 +16,7 @@ Operator = Annotated[
     str,
     Field(
         min_length=1,
-        max_length=140,
+        max_length=OPERATOR_TEXT_MAX,
         json_schema_extra={"pattern": OPERATOR_PATTERN},
         description="National operator id, scheme-prefixed (USCI:9131...), or its 0x hash",
         examples=["USCI:91310000MA1FL8XQ30"],

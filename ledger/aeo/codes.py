@@ -30,6 +30,8 @@ _NATIONAL_ID = re.compile(r"^[A-Z0-9][A-Z0-9:/._-]{0,127}$")
 # the operator ids `canonical_operator_id` accepts (it removes whitespace and upper-cases them),
 # and so the 0x hashes too: the API's document states it, the parser refuses the others in words
 OPERATOR_PATTERN = r"^\s*[A-Za-z0-9](?:\s*[A-Za-z0-9:/._-]){0,127}\s*$"
+OPERATOR_TEXT_MAX = 140
+"""The longest operator id a request may write: 128 characters and a few spaces between them."""
 # SCHEME:ID, the scheme a letter then letters or digits (USCI, EORI, UEN, AEO ...)
 _SCHEMED_ID = re.compile(r"^[A-Z][A-Z0-9]{1,15}:[A-Z0-9]")
 _HASHED_ID = re.compile(r"^0x[0-9a-fA-F]{64}$")

@@ -62,3 +62,21 @@ def test_an_auditor_finds_who_issued_and_who_withdrew(chain: Chain, api: Api) ->
     assert_problem(
         api.client.get("/audit/certificates/history?number=XX0000", headers=auditor), 404, "certificate-not-found"
     )
+
+
+def test_an_auditor_can_name_any_operator_the_aeo_routes_take(chain: Chain, api: Api) -> None:
+    """An operator id is up to 128 characters at every door: the audit routes once refused over
+    80 what the AEO routes certify."""
+    operator = "USCI:" + "9" * 123
+    certified = api.client.get(
+        f"/aeo/certifications?operator={operator}&certified_by=CN", headers=api.headers("CN", "customs")
+    )
+    assert certified.status_code == 200, certified.text
+    index_now(chain, api)
+    auditor = api.headers("CN", "auditor")
+    for path in (
+        f"/audit/events?operator={operator}&certified_by=CN",
+        f"/audit/operators/{operator}/history?certified_by=CN",
+    ):
+        answer = api.client.get(path, headers=auditor)
+        assert answer.status_code == 200, (path, answer.text)
