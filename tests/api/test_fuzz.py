@@ -94,6 +94,8 @@ PRINCIPLED_REFUSALS: list[tuple[str | None, frozenset[str], str | None, str]] = 
     (None, frozenset({"unknown-member"}), None, ""),
     ("POST /certificates/issuances", frozenset({"contract-revert"}), None, "CertificateRegistryInvalidExpiry"),
     ("POST /mras", frozenset({"contract-revert"}), None, "(AeoRegistryInvalidPartner)"),
+    # ... and an MRA the caller's own member proposed, which only the partner accepts
+    ("POST /mras/{partner}/accept", frozenset({"contract-revert"}), None, "(AeoRegistryOwnMraProposal)"),
     ("POST /alerts/{alert_id}/extend", frozenset({"invalid-input"}), "until", "extend it to a later time"),
     # the document store's and the chain's state: an alert's reason is a document the
     # organisation put in the store and anchored
