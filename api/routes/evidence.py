@@ -133,6 +133,7 @@ async def epcis_events(request: Request) -> list[EpcisEvent]:
     return parse_epcis(data, source="request body")
 
 
+# a route names its key before its events: the caller is authenticated before the body is read
 Events = Annotated[list[EpcisEvent], Depends(epcis_events)]
 
 
@@ -188,7 +189,7 @@ def void(ucr: UcrPath, body: VoidRequest, key: Customs, context: Context) -> Sta
     openapi_extra={"requestBody": EPCIS_BODY},
     summary="Append trade events (EPCIS 2.0)",
 )
-def append(ucr: UcrPath, events: Events, key: TradeSide, context: Context) -> AppendResult:
+def append(ucr: UcrPath, key: TradeSide, events: Events, context: Context) -> AppendResult:
     """As a party of the consignment (a trader key's account) or either side's customs."""
     return append_events(client=acting_client(key, context), ucr=ucr, events=events)
 
@@ -199,7 +200,7 @@ def append(ucr: UcrPath, events: Events, key: TradeSide, context: Context) -> Ap
     openapi_extra={"requestBody": EPCIS_BODY},
     summary="Record customs decisions (EPCIS 2.0)",
 )
-def decide(ucr: UcrPath, events: Events, key: Oracle, context: Context) -> AppendResult:
+def decide(ucr: UcrPath, key: Oracle, events: Events, context: Context) -> AppendResult:
     """The organisation's decisions on its own declarations (pre-review, risk lane, inspection,
     release ...), signed by the service's oracle; once per declaration and step unless a
     correction retracts the decision in force."""
