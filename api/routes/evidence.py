@@ -17,7 +17,8 @@ from api.deps import Context, ServiceContext
 from api.errors import NotFound, PermissionDenied, error_responses
 from api.keystore import ApiKey, ApiRole
 from api.schemas.evidence import (
-    EPCIS_BODY,
+    EPCIS_DECISIONS_BODY,
+    EPCIS_EVENTS_BODY,
     Change,
     ConsignmentView,
     OpenRequest,
@@ -186,7 +187,7 @@ def void(ucr: UcrPath, body: VoidRequest, key: Customs, context: Context) -> Sta
 @router.post(
     "/{ucr}/events",
     responses=EVENT_ERRORS,
-    openapi_extra={"requestBody": EPCIS_BODY},
+    openapi_extra={"requestBody": EPCIS_EVENTS_BODY},
     summary="Append trade events (EPCIS 2.0)",
 )
 def append(ucr: UcrPath, key: TradeSide, events: Events, context: Context) -> AppendResult:
@@ -197,7 +198,7 @@ def append(ucr: UcrPath, key: TradeSide, events: Events, context: Context) -> Ap
 @router.post(
     "/{ucr}/decisions",
     responses=EVENT_ERRORS,
-    openapi_extra={"requestBody": EPCIS_BODY},
+    openapi_extra={"requestBody": EPCIS_DECISIONS_BODY},
     summary="Record customs decisions (EPCIS 2.0)",
 )
 def decide(ucr: UcrPath, key: Oracle, events: Events, context: Context) -> AppendResult:
