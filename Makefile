@@ -100,8 +100,10 @@ test-besu: setup
 # every phase (the document's examples, coverage of each limit's edges, FUZZ_EXAMPLES generated
 # cases per operation, stateful sequences) with every check: no 5xx, every response as
 # documented, what the document allows accepted and what it forbids refused, 405 with Allow.
-# 75 to 100 s on 2 cores (the examples and coverage phases and each test's own service, not
-# FUZZ_EXAMPLES, set the floor); SANZHI_FUZZ_TALLY=FILE writes every failure to FILE instead of stopping.
+# About 165 s on 2 cores (the examples and coverage phases and each test's own service, not
+# FUZZ_EXAMPLES, set the floor: the coverage phase of each EPCIS body, events and decisions, is
+# some 9,000 requests, about a minute each); SANZHI_FUZZ_TALLY=FILE writes every failure to FILE
+# instead of stopping.
 FUZZ_EXAMPLES ?= 10
 fuzz: setup
 	SANZHI_FUZZ=1 SANZHI_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/api/test_fuzz.py -q $(PYTEST_XDIST) --durations=10

@@ -1,5 +1,6 @@
 """The OpenAPI document: FastAPI's, with every error response as problem+json and the models
-that only raw request bodies name (the verify upload) added to the components."""
+that only raw request bodies name (the verify upload) added to the components, and the EPCIS
+bodies' schemas (GS1's EPCIS 2.0 JSON Schema and sanzhi's rules, ledger.evidence.stated)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from api.schemas.certificates import VerifiableCredential
 from ledger.certificates.wrapped import WrappedCertificate
 from ledger.documents.registry import DOCUMENT_TYPES
 from ledger.documents.samples import generate_samples
+from ledger.evidence import stated
 from ledger.ids import CertificateType
 
 DESCRIPTION = """The sanzhi service of one consortium member: verify certificates, look up their
@@ -34,6 +36,10 @@ def _add_models(schema: dict[str, Any]) -> None:
         for name, definition in found.pop("$defs", {}).items():
             components.setdefault(name, definition)
         components.setdefault(model.__name__, found)
+    for name, definition in stated.components().items():
+        if name in components:  # pragma: no cover - the names are EPCIS.*, Sanzhi.* and the two bodies
+            raise ValueError(f"component {name} is named twice")
+        components[name] = definition
 
 
 EXAMPLE_DAY = datetime.date(2026, 11, 20)  # the examples' day: the document does not change with the clock

@@ -17,7 +17,8 @@ from api.deps import Context, ServiceContext
 from api.errors import NotFound, PermissionDenied, error_responses
 from api.keystore import ApiKey, ApiRole
 from api.schemas.evidence import (
-    EPCIS_BODY,
+    EPCIS_DECISIONS_BODY,
+    EPCIS_EVENTS_BODY,
     Change,
     ConsignmentView,
     OpenRequest,
@@ -133,6 +134,7 @@ async def epcis_events(request: Request) -> list[EpcisEvent]:
     return parse_epcis(data, source="request body")
 
 
+# a route names its key before its events: the caller is authenticated before the body is read
 Events = Annotated[list[EpcisEvent], Depends(epcis_events)]
 
 
@@ -185,10 +187,10 @@ def void(ucr: UcrPath, body: VoidRequest, key: Customs, context: Context) -> Sta
 @router.post(
     "/{ucr}/events",
     responses=EVENT_ERRORS,
-    openapi_extra={"requestBody": EPCIS_BODY},
+    openapi_extra={"requestBody": EPCIS_EVENTS_BODY},
     summary="Append trade events (EPCIS 2.0)",
 )
-def append(ucr: UcrPath, events: Events, key: TradeSide, context: Context) -> AppendResult:
+def append(ucr: UcrPath, key: TradeSide, events: Events, context: Context) -> AppendResult:
     """As a party of the consignment (a trader key's account) or either side's customs."""
     return append_events(client=acting_client(key, context), ucr=ucr, events=events)
 
@@ -196,10 +198,10 @@ def append(ucr: UcrPath, events: Events, key: TradeSide, context: Context) -> Ap
 @router.post(
     "/{ucr}/decisions",
     responses=EVENT_ERRORS,
-    openapi_extra={"requestBody": EPCIS_BODY},
+    openapi_extra={"requestBody": EPCIS_DECISIONS_BODY},
     summary="Record customs decisions (EPCIS 2.0)",
 )
-def decide(ucr: UcrPath, events: Events, key: Oracle, context: Context) -> AppendResult:
+def decide(ucr: UcrPath, key: Oracle, events: Events, context: Context) -> AppendResult:
     """The organisation's decisions on its own declarations (pre-review, risk lane, inspection,
     release ...), signed by the service's oracle; once per declaration and step unless a
     correction retracts the decision in force."""

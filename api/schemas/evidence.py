@@ -12,8 +12,10 @@ from ledger.consortium.names import AccountName
 from ledger.documents.countries import COUNTRY_PATTERN
 from ledger.evidence.audit import ChainProblem
 from ledger.evidence.consignment import UCR_PATTERN
+from ledger.evidence.epcis import BTT_DECLARATION
 from ledger.evidence.service import VOID_REASON_PATTERN
-from ledger.evidence.vocabulary import PartyRole
+from ledger.evidence.stated import DECISIONS_BODY, TRADE_BODY
+from ledger.evidence.vocabulary import CUSTOMS_NAMESPACE, CUSTOMS_PREFIX, EPCIS_CONTEXT, PartyRole
 
 UCR_EXAMPLE = "6CN9144010012345678-SG-000777"
 Ucr = Annotated[
@@ -167,21 +169,41 @@ class Timeline(BaseModel):
     problems: list[ChainProblem]
 
 
-EPCIS_BODY: dict[str, Any] = {
-    "required": True,
-    "description": "An EPCIS 2.0 document (JSON-LD) or one event",
-    "content": {
-        "application/json": {
-            "schema": {"type": "object"},
-            "example": {
-                "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
-                "type": "ObjectEvent",
-                "eventTime": "2026-11-20T09:00:00.000+00:00",
-                "eventTimeZoneOffset": "+00:00",
-                "action": "OBSERVE",
-                "epcList": ["urn:epc:id:sscc:0614141.7777777777"],
-                "bizStep": "loading",
-            },
-        }
+def _epcis_body(component: str, example: dict[str, Any]) -> dict[str, Any]:
+    """A request body read by `parse_epcis`: its schema is GS1's EPCIS 2.0 JSON Schema and sanzhi's
+    rules (ledger.evidence.stated; api.openapi adds them to the document's components)."""
+    return {
+        "required": True,
+        "description": "An EPCIS 2.0 document (JSON-LD) or one event",
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}, "example": example}},
+    }
+
+
+EPCIS_EVENTS_BODY = _epcis_body(
+    TRADE_BODY,
+    {
+        "@context": [EPCIS_CONTEXT],
+        "type": "ObjectEvent",
+        "eventTime": "2026-11-20T09:00:00.000+00:00",
+        "eventTimeZoneOffset": "+00:00",
+        "action": "OBSERVE",
+        "epcList": ["urn:epc:id:sscc:0614141.7777777777"],
+        "bizStep": "loading",
     },
-}
+)
+EPCIS_DECISIONS_BODY = _epcis_body(
+    DECISIONS_BODY,
+    {
+        "@context": [EPCIS_CONTEXT, {CUSTOMS_PREFIX: CUSTOMS_NAMESPACE}],
+        "type": "ObjectEvent",
+        "eventTime": "2026-11-24T10:00:00.000+08:00",
+        "eventTimeZoneOffset": "+08:00",
+        "action": "OBSERVE",
+        "epcList": ["urn:epc:id:sscc:0614141.1234567890"],
+        "bizStep": f"{CUSTOMS_PREFIX}:BizStep-risk-lane",
+        "bizTransactionList": [
+            {"type": BTT_DECLARATION, "bizTransaction": "urn:sanzhi:declaration:CN:EXP-2026-000042"}
+        ],
+        f"{CUSTOMS_PREFIX}:riskLane": {"lane": "green", "ruleSetHash": "0x" + "5a" * 32, "reasons": ["AEO"]},
+    },
+)

@@ -15,7 +15,17 @@ import json
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from jsonschema import Draft202012Validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    WithJsonSchema,
+)
 
 from ledger.alerts.models import Severity
 from ledger.evidence.vocabulary import CUSTOMS_NAMESPACE, CUSTOMS_PREFIX, SUPERVISED_STEPS, Step, expand_iri
@@ -26,6 +36,25 @@ EventHashText = Annotated[str, StringConstraints(pattern=r"^ni:///sha-256;[0-9a-
 Reason = Annotated[str, StringConstraints(min_length=1, max_length=256)]
 Member = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{0,31}$")]
 MAX_RELIED_ALERTS = 200  # alerts one riskLane names at most
+
+
+def _whole(value: Any) -> Any:
+    """A JSON integer as JSON Schema reads one: `3` or `3.0`, never `"3"` or `true`."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _date_time(value: str) -> str:
+    """A time as the EPCIS schema's `date-time` reads one (RFC 3339, with its offset)."""
+    if not Draft202012Validator.FORMAT_CHECKER.conforms(value, "date-time"):
+        raise ValueError("not an RFC 3339 date-time with its offset (2026-03-04T10:59:00+08:00)")
+    return value
+
+
+# what the statement of these fields (ledger.evidence.stated) says, the same both ways: a whole
+# number, and a time checked as the EPCIS schema checks one (pydantic's datetime would also take
+# `2026-03-04 10:59Z` or a number of seconds)
+AlertId = Annotated[int, Field(ge=1, le=2**64 - 1, strict=True), BeforeValidator(_whole)]
+DateTime = Annotated[str, AfterValidator(_date_time), WithJsonSchema({"type": "string", "format": "date-time"})]
 
 
 class _Field(BaseModel):
@@ -42,7 +71,7 @@ class PreReview(_Field):
 class ReliedAlert(_Field):
     """One element of `riskLane.alerts`: a partner's joint risk alert the lane relied on."""
 
-    id: int = Field(ge=1, le=2**64 - 1, strict=True)
+    id: AlertId
     member: Member
     severity: Severity
 
@@ -81,7 +110,7 @@ class SupervisionMedia(_Field):
     sha256: Hash
     cid: Cid
     deviceId: Annotated[str, StringConstraints(min_length=1, max_length=256)]  # noqa: N815
-    capturedAt: AwareDatetime  # noqa: N815
+    capturedAt: DateTime  # noqa: N815
 
 
 # extension field (local name) -> (its model, the steps it goes with, required there)

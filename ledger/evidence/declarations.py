@@ -9,14 +9,17 @@ from __future__ import annotations
 import re
 
 from ledger.errors import InvalidInput
-from ledger.evidence.contexts import prefixes_of
 from ledger.evidence.entries import ZERO32
 from ledger.evidence.epcis import BTT_DECLARATION, EpcisEvent
-from ledger.evidence.vocabulary import expand_iri
+from ledger.evidence.vocabulary import CUSTOMS_NAMESPACE, CUSTOMS_PREFIX, expand_iri
 from ledger.hashing.keccak import keccak256
 
 DECLARATION_URN = "urn:sanzhi:declaration:"
-_REFERENCE = re.compile(r"^urn:sanzhi:declaration:([A-Z0-9][A-Z0-9-]{0,31}):([A-Za-z0-9][A-Za-z0-9._:/-]{0,63})$")
+DECLARATION_PATTERN = r"^urn:sanzhi:declaration:([A-Z0-9][A-Z0-9-]{0,31}):([A-Za-z0-9][A-Za-z0-9._:/-]{0,63})$"
+_REFERENCE = re.compile(DECLARATION_PATTERN)
+# the type naming a declaration: sanzhi's, compact (as the reference hashes it whether or not the
+# context declares `sanzhi`: it is sanzhi's either way) or in full
+DECLARATION_TYPES = (BTT_DECLARATION, expand_iri(BTT_DECLARATION, {CUSTOMS_PREFIX: CUSTOMS_NAMESPACE}))
 
 
 def declaration_ref(member: str, declaration_id: str) -> str:
@@ -28,7 +31,7 @@ def declaration_ref(member: str, declaration_id: str) -> str:
 
 def parse_declaration(reference: str) -> tuple[str, str]:
     """(member, declaration id) of a declaration reference; InvalidInput otherwise."""
-    found = _REFERENCE.match(reference)
+    found = _REFERENCE.fullmatch(reference)
     if found is None:
         raise InvalidInput(
             f"{reference!r} is not a declaration reference urn:sanzhi:declaration:<MEMBER>:<ID> "
@@ -39,16 +42,15 @@ def parse_declaration(reference: str) -> tuple[str, str]:
 
 
 def declarations_of(event: EpcisEvent) -> list[str]:
-    """The declaration references an event names (without repeats, in order)."""
-    prefixes = dict(prefixes_of(event.context))
-    wanted = expand_iri(BTT_DECLARATION, prefixes)
+    """The declaration references an event names, in order (one named twice counts twice): the
+    items of `bizTransactionList` whose type is sanzhi's declaration type (no other prefix may
+    name sanzhi's namespace, ledger.evidence.contexts)."""
     found: list[str] = []
     for item in event.data.get("bizTransactionList") or []:
         kind = item.get("type") if isinstance(item, dict) else None
         value = item.get("bizTransaction") if isinstance(item, dict) else None
-        named = isinstance(kind, str) and isinstance(value, str) and expand_iri(kind, prefixes) == wanted
-        if named and value not in found:
-            found.append(str(value))
+        if kind in DECLARATION_TYPES and isinstance(value, str):
+            found.append(value)
     return found
 
 

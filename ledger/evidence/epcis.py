@@ -14,13 +14,20 @@ from the input as submitted (ledger.evidence.event_hash): in a document, an even
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from ledger.errors import InvalidDocument, InvalidInput
-from ledger.evidence.contexts import EVENT_CONTEXT_REFUSED, prefixes_of, resolve_contexts, undeclared_prefixes
+from ledger.evidence.contexts import (
+    EVENT_CONTEXT_REFUSED,
+    check_new_context,
+    prefixes_of,
+    resolve_contexts,
+    undeclared_prefixes,
+)
 from ledger.evidence.customs import customs_problems
 from ledger.evidence.event_hash import EventHash, difference, document_pre_hashes, event_hash, pre_hash
 from ledger.evidence.schema import schema_problems
@@ -41,6 +48,35 @@ SANZHI_CONTEXT: list[Any] = [EPCIS_CONTEXT, {CUSTOMS_PREFIX: CUSTOMS_NAMESPACE}]
 BTT_INVOICE = "inv"
 BTT_CERTIFICATE = "cert"
 BTT_DECLARATION = f"{CUSTOMS_PREFIX}:BTT-customs-declaration"
+# why an event of a document hashes otherwise there: the document names the EPCIS 2.0 context
+# (DOCUMENT_CONTEXT_REFUSED), so it is a word another event of the document uses as a CBV value
+BARE_WORD_HINT = (
+    "a bare word naming a CBV value used elsewhere in the document is read as that value there; "
+    "write the value as its full IRI, or give the event in a document of its own"
+)
+UNTYPED_TRANSACTION_REFUSED = (
+    "a business transaction names its type (inv, cert, sanzhi:BTT-customs-declaration ...): GS1's event hash "
+    "reference 1.9.3 cannot hash one without"
+)
+# the times GS1's event hash reference reads as times (the others it leaves as written)
+HASHED_TIMES = ("eventTime",)
+HASHED_SENSOR_METADATA_TIMES = ("time", "startTime", "endTime")
+HASHED_SENSOR_REPORT_TIMES = ("time",)
+# a time the reference cannot hash: in UTC it may leave the calendar (its first and last day), or
+# its fraction rounds up to the next second (milliseconds from .9995)
+_EDGE_DAYS = "0001-01-01|9999-12-31"
+_ROUNDS_UP = r"\.999[5-9]"
+UNHASHABLE_TIME_PATTERN = rf"^(?:{_EDGE_DAYS})|{_ROUNDS_UP}"
+HASHABLE_TIME_PATTERN = rf"^(?!{_EDGE_DAYS})(?![\s\S]*{_ROUNDS_UP})"
+"""The same as not UNHASHABLE_TIME_PATTERN, written as one pattern to match."""
+UNHASHABLE_TIME_REFUSED = (
+    "GS1's event hash reference cannot hash this time: not on the first or last day of the calendar "
+    "(0001-01-01, 9999-12-31), nor with a fraction of a second of .9995 or more"
+)
+DOCUMENT_CONTEXT_REFUSED = (
+    "a document's @context names the EPCIS 2.0 context (its URL, alone or in a list): without it GS1's event "
+    "hash reference reads the document's events otherwise than each on its own"
+)
 
 
 class EpcisEvent(BaseModel):
@@ -87,9 +123,14 @@ def parse_epcis(data: Mapping[str, Any] | str | bytes, *, source: str = "EPCIS i
         located = [(f"$.epcisBody.eventList[{i}]", e) for i, e in enumerate(raw_events or [])]
         try:
             contexts = resolve_contexts(data.get("@context"), None)
+            check_new_context(data.get("@context"))
         except InvalidInput as exc:
             problems.extend(_located(exc, "$"))
             located = []
+        else:
+            given = data.get("@context")
+            if not any(isinstance(entry, str) for entry in (given if isinstance(given, list) else [given])):
+                problems.append(("$.@context", DOCUMENT_CONTEXT_REFUSED))
     events: list[tuple[str, EpcisEvent]] = []
     for path, raw in located:
         if not isinstance(raw, Mapping):
@@ -130,22 +171,12 @@ def _hash_problems(document: Mapping[str, Any] | None, events: list[tuple[str, E
                     path,
                     "GS1's event hash reference hashes this event differently in this document than on its own "
                     f"({difference(alone, theirs)}), so its id would depend on the rest of the document: "
-                    + _difference_hint(document),
+                    + BARE_WORD_HINT,
                 )
             )
         else:
             event._hash = EventHash.of_pre_hash(alone)
     return problems
-
-
-def _difference_hint(document: Mapping[str, Any] | None) -> str:
-    context = (document or {}).get("@context")
-    if context != EPCIS_CONTEXT and not (isinstance(context, list) and any(isinstance(c, str) for c in context)):
-        return "the document's @context must be the EPCIS 2.0 context URL or a list including it"
-    return (
-        "a bare word naming a CBV value used elsewhere in the document is read as that value there; "
-        "write the value as its full IRI, or give the event in a document of its own"
-    )
 
 
 def _located(error: InvalidInput, path: str) -> list[tuple[str, str]]:
@@ -161,6 +192,7 @@ def _event(raw: Mapping[str, Any], document_contexts: list[Any] | None, path: st
     problems: list[tuple[str, str]] = []
     if document_contexts is None:
         contexts = resolve_contexts(None, raw.get("@context"))
+        check_new_context(raw.get("@context"))
     else:
         contexts = document_contexts
         if "@context" in raw:
@@ -175,9 +207,40 @@ def _event(raw: Mapping[str, Any], document_contexts: list[Any] | None, path: st
     problems.extend((path + where, reason) for where, reason in customs_problems(step, data, prefixes))
     if step is Step.ADVANCE_DECLARATION_FILED and not data.get("bizTransactionList"):
         problems.append((f"{path}.bizTransactionList", "an advance declaration names its declaration here"))
+    problems.extend((f"{path}{where}", UNHASHABLE_TIME_REFUSED) for where in _unhashable_times(data))
+    transactions = data.get("bizTransactionList")
+    for index, item in enumerate(transactions if isinstance(transactions, list) else []):
+        if isinstance(item, Mapping) and "type" not in item:
+            problems.append((f"{path}.bizTransactionList[{index}].type", UNTYPED_TRANSACTION_REFUSED))
     if problems:
         raise InvalidDocument(problems)
     return EpcisEvent(data=data, context=contexts, event_type=event_type, step=step)
+
+
+def _unhashable_times(data: Mapping[str, Any]) -> list[str]:
+    """Where the event has a time the reference cannot hash (paths below the event)."""
+    found = [(f".{key}", data.get(key)) for key in HASHED_TIMES]
+    sensors = data.get("sensorElementList")
+    for i, sensor in enumerate(sensors if isinstance(sensors, list) else []):
+        if not isinstance(sensor, Mapping):
+            continue
+        metadata = sensor.get("sensorMetadata")
+        if isinstance(metadata, Mapping):
+            found.extend(
+                (f".sensorElementList[{i}].sensorMetadata.{key}", metadata.get(key))
+                for key in HASHED_SENSOR_METADATA_TIMES
+            )
+        reports = sensor.get("sensorReport")
+        for j, report in enumerate(reports if isinstance(reports, list) else []):
+            if isinstance(report, Mapping):
+                found.extend(
+                    (f".sensorElementList[{i}].sensorReport[{j}].{key}", report.get(key))
+                    for key in HASHED_SENSOR_REPORT_TIMES
+                )
+    return [where for where, value in found if isinstance(value, str) and _UNHASHABLE_TIME.search(value)]
+
+
+_UNHASHABLE_TIME = re.compile(UNHASHABLE_TIME_PATTERN)
 
 
 def classify(
@@ -195,7 +258,11 @@ def classify(
     if not isinstance(biz_step, str):
         raise InvalidInput("the ledger records events with a bizStep", path=f"{path}.bizStep")
     try:
-        return int(event_type_of(kind)), step_of(biz_step, dict(prefixes))
+        # a step is written as its word or its URI (CBV), or its URI or `sanzhi:BizStep-<word>`
+        # (sanzhi): no other prefix is read (ledger.evidence.stated states these spellings)
+        return int(event_type_of(kind)), step_of(
+            biz_step, {CUSTOMS_PREFIX: prefixes[CUSTOMS_PREFIX]} if CUSTOMS_PREFIX in prefixes else {}
+        )
     except InvalidInput as exc:
         raise InvalidInput(exc.reason, path=f"{path}.{exc.path}") from None
 

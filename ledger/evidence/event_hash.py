@@ -56,8 +56,6 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib.resources import files
 from typing import Any
 
 from epcis_event_hash_generator import (
@@ -71,17 +69,18 @@ from epcis_event_hash_generator import (
 from pyld import jsonld
 
 from ledger.errors import InvalidDocument, InvalidInput, LedgerError
-from ledger.evidence.contexts import prefixes_of, resolve_contexts, undeclared_prefixes
+from ledger.evidence.contexts import (
+    CONTEXT_FILES,
+    prefixes_of,
+    protected_terms,
+    resolve_contexts,
+    standard_context_text,
+    undeclared_prefixes,
+)
 from ledger.evidence.schema import schema_problems
-from ledger.evidence.vocabulary import EPCIS_CONTEXT, EPCIS_CONTEXT_DRAFT
 
 NI_PREFIX = "ni:///sha-256;"
 NI_SUFFIX = "?ver=CBV2.0"
-# the context files the reference ships, by URL (read offline)
-_CONTEXT_FILES = {
-    EPCIS_CONTEXT_DRAFT: "14b10c9d3e92d35f577bfc610fe5ec15aa2941124987919389d7cd9998516861.jsonld",
-    EPCIS_CONTEXT: "e532647e8eb371379b8b0e8602d8981c8566bc60f7351f22c76a5bc865962008.jsonld",
-}
 # Serialises calls into the reference, whose module-level state is not thread-safe.
 _REFERENCE_LOCK = threading.Lock()
 CANNOT_HASH = (
@@ -289,7 +288,7 @@ def _jsonld_refusal(error: Any) -> InvalidInput:
     details = error.details if isinstance(error.details, dict) else {}
     local = details.get("context")
     if error.code == "protected term redefinition" and isinstance(local, dict):
-        protected = _protected_terms()
+        protected = protected_terms()
         terms = [key for key, value in local.items() if key in protected and protected[key] != value]
         if terms:
             named = ", ".join(repr(term) for term in terms)
@@ -317,33 +316,14 @@ def _one_line(value: Any) -> str:
     return line if len(line) <= 200 else line[:197] + "..."
 
 
-@lru_cache(maxsize=1)
-def _protected_terms() -> dict[str, Any]:
-    """The terms the bundled EPCIS 2.0 contexts define (all protected), with their definitions."""
-    terms: dict[str, Any] = {}
-    for name in _CONTEXT_FILES.values():
-        terms.update((k, v) for k, v in _context(name)["@context"].items() if not k.startswith("@"))
-    return terms
-
-
 def _offline_loader(url: str, options: Any = None) -> dict[str, Any]:
     """JSON-LD document loader that serves the reference's bundled EPCIS contexts and nothing else."""
-    name = _CONTEXT_FILES.get(url)
-    if name is None:
+    if url not in CONTEXT_FILES:
         raise jsonld.JsonLdError(
             f"sanzhi does not fetch JSON-LD contexts: {url}", "jsonld.LoadDocumentError", code="loading document failed"
         )
-    return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url, "document": _context(name)}
+    document = json.loads(standard_context_text(url))  # a fresh object each time: PyLD may keep or change it
+    return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url, "document": document}
 
 
 jsonld.set_document_loader(_offline_loader)  # at import, as the reference sets its own; again before each call
-
-
-@lru_cache(maxsize=8)
-def _context_text(name: str) -> str:
-    """A bundled context file's text, read once (the reference resolves contexts on every hash)."""
-    return files("epcis_event_hash_generator").joinpath(name).read_text(encoding="utf-8")
-
-
-def _context(name: str) -> Any:
-    return json.loads(_context_text(name))  # a fresh object each time: PyLD may keep or change it

@@ -28,13 +28,24 @@ SCHEMA_ID = "https://gs1.github.io/EPCIS/EPCIS-JSON-Schema.json"
 
 
 @cache
-def epcis_validator() -> Draft7Validator:
-    """The EPCIS 2.0 JSON Schema validator, with format checks; read once."""
+def _pinned_text() -> bytes:
     raw = files("ledger.evidence").joinpath("schemas").joinpath(SCHEMA_FILE).read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
     if digest != SCHEMA_SHA256:
         raise ConfigurationError(f"{SCHEMA_FILE} is not the pinned EPCIS 2.0 schema (sha256 {digest})")
-    schema: dict[str, Any] = json.loads(raw)
+    return raw
+
+
+def epcis_schema() -> dict[str, Any]:
+    """The pinned EPCIS 2.0 JSON Schema (a fresh copy each time: the caller may change it)."""
+    schema: dict[str, Any] = json.loads(_pinned_text())
+    return schema
+
+
+@cache
+def epcis_validator() -> Draft7Validator:
+    """The EPCIS 2.0 JSON Schema validator, with format checks; read once."""
+    schema = epcis_schema()
     Draft7Validator.check_schema(schema)
     return Draft7Validator(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
 

@@ -134,7 +134,11 @@ def step_of(biz_step: str, prefixes: dict[str, str] | None = None) -> Step:
         found = _CUSTOMS_WORDS.get(value[len(CUSTOMS_BIZSTEP) :])
     if found is not None:
         return found
-    raise InvalidInput(f"unknown business step {biz_step!r} (a CBV 2.0 step or a sanzhi customs step)", path="bizStep")
+    raise InvalidInput(
+        f"unknown business step {biz_step!r} (a CBV 2.0 step, as its word or its URI, or a sanzhi customs step, "
+        f"as its URI or {CUSTOMS_PREFIX}:BizStep-<step>)",
+        path="bizStep",
+    )
 
 
 def expand_iri(value: str, prefixes: dict[str, str]) -> str:

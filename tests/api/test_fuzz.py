@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ EXAMPLES = int(os.environ.get("SANZHI_FUZZ_EXAMPLES", "10"))  # make fuzz: 10; m
 # with SANZHI_FUZZ_TALLY=FILE every failure is written to FILE (one JSON line each) instead of
 # failing at the first: how many there are, not only that there is one
 TALLY = os.environ.get("SANZHI_FUZZ_TALLY")
+TALLY_BODY = int(os.environ.get("SANZHI_FUZZ_TALLY_BODY", "300"))  # characters of each request body written
 # with SANZHI_FUZZ_OPERATIONS=REGEX only the operations whose "METHOD /path" it matches (searched)
 ONLY = os.environ.get("SANZHI_FUZZ_OPERATIONS")
 INDEXED = ("/audit", "/certificates/destined")  # the routes that answer from the index
@@ -80,6 +82,8 @@ ROLES = {
 # (None: any), a fragment its detail names):
 UNVERIFIABLE = frozenset({"invalid-input", "invalid-document", "invalid-json", "proof-invalid", "not-issued"})
 CERTIFICATE_ROUTES = ("hide", "revoke", "suspend", "reinstate", "supersede", "utilize")
+EPCIS_ROUTES = ("POST /consignments/{ucr}/events", "POST /consignments/{ucr}/decisions")
+EPCIS_INVALID = frozenset({"invalid-document"})
 PRINCIPLED_REFUSALS: list[tuple[str | None, frozenset[str], str | None, str]] = [
     # a wrapped certificate whose salts, field hashes and Merkle proof do not recompute (or a
     # verify upload that is not a wrapped certificate's JSON at all) is refused as such
@@ -152,16 +156,34 @@ PRINCIPLED_REFUSALS: list[tuple[str | None, frozenset[str], str | None, str]] = 
     (None, frozenset({"payload-too-large"}), None, "is over the limit of"),
     # a pattern cannot bound what an ISO 8601 duration adds up to (P31D, PT745H): over 30 days
     ("POST /subscriptions/{subscription_id}/rotate", frozenset({"invalid-input"}), "grace", "grace period is 0 to"),
-]
-
-# NOT principled, and not fixed yet: requests valid by the document that the service refuses
-# because the document does not state the rule. They are tallied (marked "known_gap") and do
-# not fail the run; each is a debt to pay by stating the rule, then deleting the entry.
-KNOWN_GAPS: list[tuple[str | None, frozenset[str], str | None, str]] = [
-    # the EPCIS 2.0 JSON Schema the events are read by (ledger/evidence/schemas) is not stated
-    # as the request body's schema
-    ("POST /consignments/{ucr}/events", frozenset({"invalid-document"}), None, " problems: $"),
-    ("POST /consignments/{ucr}/decisions", frozenset({"invalid-document"}), None, " problems: $"),
+    # EPCIS bodies (their schema: ledger.evidence.stated), every problem of an invalid document
+    # one of these: a key's prefix against the prefixes the @context declares (one field against
+    # another; `sanzhi:` on an event's own fields and step is stated)
+    *((route, EPCIS_INVALID, None, "is not declared in the @context") for route in EPCIS_ROUTES),
+    # one event of a document against another: a bare word another event uses as a CBV value,
+    # which GS1's event hash reference then reads as that value
+    *(
+        (route, EPCIS_INVALID, None, "hashes this event differently in this document than on its own")
+        for route in EPCIS_ROUTES
+    ),
+    # a text GS1's event hash reference reads as an infinite number (`inf`, `1E400`, `0.001e311`:
+    # float() past 1.8e308) is no regular language, so no pattern can state it
+    *((route, EPCIS_INVALID, None, "it says: OverflowError: cannot convert float infinity") for route in EPCIS_ROUTES),
+    # the chain's state, before anything is recorded: an event already recorded (or twice in the
+    # input: one hash), a correction of no recorded event
+    *((route, frozenset({"invalid-input"}), "events", "is already recorded") for route in EPCIS_ROUTES),
+    ("POST /consignments/{ucr}/events", frozenset({"invalid-input"}), "events", "has no such event to correct"),
+    ("POST /consignments/{ucr}/decisions", frozenset({"invalid-input"}), "events", "has no such event to correct"),
+    # a decision: the organisation is a side of the consignment and decides on its own
+    # declarations, once per declaration and step (a correction retracts the decision in force),
+    # accepts the other side's recorded results for itself, and not ahead of the clock
+    ("POST /consignments/{ucr}/decisions", frozenset({"invalid-input"}), "member", "its customs decides nothing there"),
+    ("POST /consignments/{ucr}/decisions", frozenset({"invalid-input"}), "events", "decides on its own declarations"),
+    ("POST /consignments/{ucr}/decisions", frozenset({"invalid-input"}), "events", "on this declaration of"),
+    ("POST /consignments/{ucr}/decisions", frozenset({"invalid-input"}), "events", "decision in force on this"),
+    ("POST /consignments/{ucr}/decisions", frozenset({"invalid-input"}), "events", "accepts results for itself"),
+    ("POST /consignments/{ucr}/decisions", frozenset({"invalid-input"}), "events", "which is not an inspection result"),
+    ("POST /consignments/{ucr}/decisions", frozenset({"invalid-input"}), "events", "is later than now"),
 ]
 
 # what refuses a request the document forbids: Schemathesis's own list, and 413 (a body over the
@@ -249,25 +271,22 @@ def validate(case: schemathesis.Case, response: Any, *, recorder: Any = None, **
         case.validate_response(response, transport_kwargs=transport or None, recorder=recorder)
     except FailureGroup as group:
         failures = [f for f in group.exceptions if not refused_as_listed(case, response, f, PRINCIPLED_REFUSALS)]
-        gaps = [f for f in failures if refused_as_listed(case, response, f, KNOWN_GAPS)]
-        failures = [f for f in failures if f not in gaps]
         if TALLY is not None:
-            tally(case, response, [(f, False) for f in failures] + [(f, True) for f in gaps])
+            tally(case, response, failures)
         elif failures:
             raise FailureGroup(failures, str(group)) from None
 
 
-def tally(case: schemathesis.Case, response: Any, failures: list[tuple[Failure, bool]]) -> None:
+def tally(case: schemathesis.Case, response: Any, failures: list[Failure]) -> None:
     assert TALLY is not None
     with Path(TALLY).open("a", encoding="utf-8") as out:
-        for failure, known_gap in failures:
+        for failure in failures:
             line = {
                 "operation": case.operation.label,
                 "title": failure.title,
-                "known_gap": known_gap,
                 "status": response.status_code,
                 "answer": response.text[:1000],
-                "request": {"path": case.formatted_path, "query": case.query, "body": repr(case.body)[:300]},
+                "request": {"path": case.formatted_path, "query": case.query, "body": repr(case.body)[:TALLY_BODY]},
             }
             out.write(json.dumps(line, default=str) + "\n")
 
@@ -278,22 +297,37 @@ def refused_as_listed(
     failure: Failure,
     listed: list[tuple[str | None, frozenset[str], str | None, str]],
 ) -> bool:
-    """Whether `failure` is a schema-valid request refused for a reason `listed`."""
+    """Whether `failure` is a schema-valid request refused for a reason `listed`: every problem
+    the answer names (an invalid document lists several in its detail), each for a listed reason."""
     if not isinstance(failure, RejectedPositiveData) or response.status_code not in (413, 422):
         return False
     try:
         problem = json.loads(response.text)
     except ValueError:
         return False
-    field = str(problem.get("path") or "").split(".")[0]
-    detail = str(problem.get("detail", ""))
-    return any(
-        operation in (None, case.operation.label)
-        and problem.get("code") in codes
-        and where in (None, field)
-        and fragment in detail
-        for operation, codes, where, fragment in listed
+    return all(
+        any(
+            operation in (None, case.operation.label)
+            and problem.get("code") in codes
+            and where in (None, field)
+            and fragment in detail
+            for operation, codes, where, fragment in listed
+        )
+        for field, detail in problems_named(problem)
     )
+
+
+# "3 problems: $.a: reason; $.b: reason; ...", as ledger.errors.InvalidDocument writes them
+MANY_PROBLEMS = re.compile(r"^\d+ problems: ")
+
+
+def problems_named(problem: dict[str, Any]) -> list[tuple[str, str]]:
+    """(the field at fault, the detail) of each problem an answer names."""
+    detail = str(problem.get("detail", ""))
+    if problem.get("code") != "invalid-document" or not MANY_PROBLEMS.match(detail):
+        return [(str(problem.get("path") or "").split(".")[0], detail)]
+    listed = re.split(r"; (?=\$)", MANY_PROBLEMS.sub("", detail))
+    return [(path.split(".")[0], reason) for path, _, reason in (item.partition(": ") for item in listed)]
 
 
 def headers_for(case: schemathesis.Case, api: Api) -> dict[str, str]:
