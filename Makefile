@@ -100,10 +100,9 @@ test-besu: setup
 # every phase (the document's examples, coverage of each limit's edges, FUZZ_EXAMPLES generated
 # cases per operation, stateful sequences) with every check: no 5xx, every response as
 # documented, what the document allows accepted and what it forbids refused, 405 with Allow.
-# About 165 s on 2 cores (the examples and coverage phases and each test's own service, not
-# FUZZ_EXAMPLES, set the floor: the coverage phase of each EPCIS body, events and decisions, is
-# some 9,000 requests, about a minute each); SANZHI_FUZZ_TALLY=FILE writes every failure to FILE
-# instead of stopping.
+# About 95 s on 2 cores. The coverage phase of the two EPCIS bodies (events and decisions: some
+# 9,000 requests each, a minute each) runs only from 100 cases per operation (fuzz-deep);
+# SANZHI_FUZZ_TALLY=FILE writes every failure to FILE instead of stopping.
 FUZZ_EXAMPLES ?= 10
 fuzz: setup
 	SANZHI_FUZZ=1 SANZHI_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/api/test_fuzz.py -q $(PYTEST_XDIST) --durations=10
@@ -120,8 +119,9 @@ soak-ci: setup
 
 # Longer than CI's: every forge fuzz test 10,000 runs and every invariant 256 runs of depth 64
 # (contracts/foundry.toml's `deep` profile), then `make fuzz`'s Schemathesis run, every phase and
-# check, with FUZZ_DEEP_EXAMPLES generated cases per operation (stateful: a third as many
-# sequences). Not part of .ci/run: the forge part takes an hour or more.
+# check of every operation (the EPCIS bodies' coverage phase too), with FUZZ_DEEP_EXAMPLES
+# generated cases per operation (stateful: a third as many sequences). Not part of .ci/run: the
+# forge part takes an hour or more.
 FUZZ_DEEP_EXAMPLES ?= 100
 fuzz-deep: setup
 	cd contracts && FOUNDRY_PROFILE=deep $(FORGE) test --use $(SOLC) --summary
