@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from api.errors import ERROR_DESCRIPTIONS, PROBLEM_JSON, Problem
 from api.schemas.certificates import VerifiableCredential
 from ledger.certificates.wrapped import WrappedCertificate
+from ledger.documents.common import Document
 from ledger.documents.registry import DOCUMENT_TYPES
 from ledger.documents.samples import generate_samples
 from ledger.evidence import stated
@@ -81,8 +82,17 @@ def _issuance_documents(schema: dict[str, Any]) -> None:
         "oneOf": variants,
         "title": request["title"],
         "description": request["description"],
-        "examples": [{"type": example.doc_type, "documents": [example.model_dump(mode="json", exclude_none=True)]}],
+        "examples": [{"type": example.doc_type, "documents": [_reading_order(example)]}],
     }
+
+
+def _reading_order(document: Document) -> dict[str, Any]:
+    """A document as JSON with its number first and its items last (the models declare `items`
+    first, in their shared base), as a reader of the example expects."""
+    data = document.model_dump(mode="json", exclude_none=True)
+    number = {document.number_field: data.pop(document.number_field)}
+    items = {"items": data.pop("items")}
+    return number | data | items
 
 
 def _problems_everywhere(schema: dict[str, Any]) -> None:
