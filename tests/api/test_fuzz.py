@@ -355,11 +355,23 @@ def problems_named(problem: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def headers_for(case: schemathesis.Case, api: Api) -> dict[str, str]:
-    if not operation_is_protected(case):
+    """A key of the operation's role in place of the generated credentials; none where the case
+    made its Authorization header invalid on purpose (a key in its place would make the request
+    valid, and the check would blame the service for accepting it)."""
+    if not operation_is_protected(case) or authorization_mutated(case):
         return {}
     operation = (case.method.upper(), case.path)
     role = "auditor" if case.path.startswith("/audit") else ROLES.get(operation, "trader")
     return api.headers("CN", role)
+
+
+def authorization_mutated(case: schemathesis.Case) -> bool:
+    """Whether a negative case's mutations include its Authorization header."""
+    data = case.meta.phase.data if case.meta is not None and case.meta.generation.mode.is_negative else None
+    if data is None:
+        return False
+    named = [data.parameter, *(m.parameter for m in data.mutations), *(m.schema_pointer for m in data.mutations)]
+    return any(name and name.lower().split("/")[-1] == "authorization" for name in named)
 
 
 def index_into(api: Api, chain: Chain) -> None:
