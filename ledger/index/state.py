@@ -24,6 +24,7 @@ from ledger.index.models import Base
 EVENTS: Table = Base.metadata.tables["chain_events"]
 BLOCKS: Table = Base.metadata.tables["indexed_blocks"]
 STATE: Table = Base.metadata.tables["index_state"]
+SUBSCRIPTIONS: Table = Base.metadata.tables["webhook_subscriptions"]
 STATE_ID = 1
 
 
@@ -173,6 +174,7 @@ def cut_above(connection: Connection, block: int) -> int:
     """Delete every event and block above `block`; the number of events deleted."""
     removed = connection.execute(delete(EVENTS).where(EVENTS.c.block_number > block)).rowcount
     connection.execute(delete(BLOCKS).where(BLOCKS.c.number > block))
+    _rewind_webhook_cursors(connection)
     return max(removed, 0)
 
 
@@ -181,6 +183,16 @@ def forget_chain(connection: Connection) -> None:
     connection.execute(delete(EVENTS))
     connection.execute(delete(BLOCKS))
     connection.execute(delete(STATE))
+    _rewind_webhook_cursors(connection)
+
+
+def _rewind_webhook_cursors(connection: Connection) -> None:
+    """A webhook subscription's cursor past the events that remain goes back to the last of them:
+    the events indexed in the deleted ones' place may take their row ids (SQLite reuses the
+    highest), and each must still be looked at (deliveries are de-duplicated by event key, so
+    an event indexed again as it was is not delivered twice)."""
+    last = connection.scalar(select(func.max(EVENTS.c.id))) or 0
+    connection.execute(update(SUBSCRIPTIONS).where(SUBSCRIPTIONS.c.cursor > last).values(cursor=last))
 
 
 def issuing_members(connection: Connection, roots: Sequence[bytes]) -> dict[bytes, str]:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from standardwebhooks import Webhook
 
 from ledger.index.models import ChainEvent, WebhookDelivery
+from ledger.index.state import cut_above
 from ledger.webhooks import outbox, store
 from ledger.webhooks.deliverer import IN_FLIGHT, SCHEDULE, Deliverer
 from ledger.webhooks.secret_box import SecretBox
@@ -81,6 +82,27 @@ def test_enqueuing_again_never_duplicates_a_delivery_and_a_replay_keeps_the_ids(
     assert outbox.enqueue(index_db) == 0
     assert [(d.event_key, d.webhook_id) for d in deliveries(index_db)] == before
     assert [d.block_number for d in deliveries(index_db)] == [3, 5]
+
+
+def test_an_event_indexed_again_in_a_reorganised_block_is_delivered_once_and_a_new_one_too(index_db: Engine) -> None:
+    """A reorganisation deletes the index's last events; those indexed in their place may take
+    the same row ids (SQLite reuses them). The subscription's cursor was past them: each must
+    still be looked at, an event indexed again as it was delivered once, one that moved (a
+    replayed transaction mined elsewhere) delivered under its new key."""
+    subscribe(index_db, "http://127.0.0.1:9/")
+    add_chain_event(index_db, block=3)
+    add_chain_event(index_db, block=4)
+    assert outbox.enqueue(index_db) == 2
+    with index_db.begin() as connection:
+        assert cut_above(connection, 3) == 1  # block 4 is gone
+    add_chain_event(index_db, block=5)  # its event, mined again in block 5
+    add_chain_event(index_db, block=6)
+    assert outbox.enqueue(index_db) == 2
+    assert [d.block_number for d in deliveries(index_db)] == [3, 4, 5, 6]
+    with index_db.begin() as connection:
+        cut_above(connection, 5)
+    add_chain_event(index_db, block=6)  # the same event indexed again
+    assert outbox.enqueue(index_db) == 0
 
 
 def test_a_crash_between_sending_and_marking_sends_again_with_the_same_id(engine: Engine) -> None:
